@@ -1,0 +1,37 @@
+// Loading a scenario file: YAML in, a ScenarioSpec and every problem found out.
+//
+// The loader reads the scenario, includes each alternative's topology file (relative to the
+// scenario), applies the alternative's overrides, decodes everything into spec structs and
+// checks that every id refers to something of the right kind. It never throws on bad input
+// and never stops at the first problem: callers print `diagnostics` and decide the exit code.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "archsim/model/source.hpp"
+#include "archsim/model/spec.hpp"
+
+namespace archsim::model {
+
+struct LoadOptions {
+  bool strict = false;  ///< unknown keys are errors instead of warnings
+};
+
+struct LoadResult {
+  std::optional<ScenarioSpec> scenario;  ///< set unless the file could not be decoded at all
+  Diagnostics diagnostics;
+
+  /// True when the scenario decoded without error-severity diagnostics.
+  bool ok() const { return scenario.has_value() && !diagnostics.has_errors(); }
+};
+
+/// Loads a scenario file. `display_name` is how paths appear in messages (default: as given).
+LoadResult load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
+
+/// Loads scenario text as if read from `display_name`; includes resolve against `base_dir`.
+LoadResult load_scenario_text(std::string_view text, const std::string& display_name,
+                              const std::filesystem::path& base_dir, const LoadOptions& options = {});
+
+}  // namespace archsim::model

@@ -1,0 +1,505 @@
+// The scenario language as plain structs: what a scenario file says, decoded and nothing more.
+//
+// These `*Spec` structs carry no behaviour. The loader (load.hpp) fills them from YAML and
+// checks references; the graph builder (graph.hpp) and the design-review rules (rules.hpp)
+// read them. Every entity keeps `path`, its dotted path from the scenario root, which the
+// scenario's SourceIndex turns into file:line:col. Names follow AWS's own (TargetGroup,
+// HealthCheck, NatGateway); units are in the type (Duration, Bytes) or in the field name
+// (`_usd`, `_percent`, `vcpu`). docs/scenario-format.md documents every key.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archsim/model/source.hpp"
+#include "archsim/model/units.hpp"
+#include "archsim/model/yaml_tree.hpp"
+
+namespace archsim::model {
+
+/// A CIDR block as written. Parsing is left to the `cidr-syntax` rule so that a malformed
+/// block is a finding with a fix hint, and the other rules simply skip it.
+struct CidrText {
+  std::string text;
+  std::string path;
+};
+
+// ---------------------------------------------------------------- network
+
+struct VpcSpec {
+  std::string id, path;
+  CidrText cidr;
+  std::vector<CidrText> secondary_cidrs;
+  bool internet_gateway = false;  ///< an internet gateway is attached
+};
+
+struct SubnetSpec {
+  std::string id, path;
+  std::string vpc;
+  std::string zone;
+  CidrText cidr;
+  bool is_public = false;    ///< what the document claims; rules compare it with the routes
+  std::string route_table;   ///< empty: the VPC's main route table
+};
+
+enum class RouteTarget { InternetGateway, NatGateway, VpcEndpoint, Local };
+
+struct RouteSpec {
+  std::string path;
+  CidrText destination;
+  RouteTarget target = RouteTarget::Local;
+  std::string target_id;  ///< NAT gateway or VPC endpoint component id
+};
+
+struct RouteTableSpec {
+  std::string id, path;
+  std::string vpc;
+  bool main = false;  ///< the VPC's main table, used by subnets that name none
+  std::vector<RouteSpec> routes;
+};
+
+enum class IpProtocol { Tcp, Udp, Icmp, All };
+
+struct SecurityGroupRuleSpec {
+  std::string path;
+  IpProtocol protocol = IpProtocol::Tcp;
+  int from_port = 0;  ///< inclusive; 0..65535 (ignored for `all`)
+  int to_port = 65535;
+  std::optional<CidrText> cidr;  ///< peer CIDR, or
+  std::string group;             ///< peer security group id
+  std::string description;
+};
+
+struct SecurityGroupSpec {
+  std::string id, path;
+  std::string vpc;
+  std::vector<SecurityGroupRuleSpec> ingress;
+  std::vector<SecurityGroupRuleSpec> egress;  ///< AWS default when omitted: all traffic to 0.0.0.0/0
+};
+
+// ---------------------------------------------------------------- components
+
+enum class ComponentType {
+  InternetUsers,
+  CloudFront,
+  S3Bucket,
+  ApiGateway,
+  CognitoUserPool,
+  LoadBalancer,
+  EcsService,  ///< also KrakenD, which is an ECS service with a gateway block
+  Lambda,
+  Rds,
+  DynamoDb,
+  NatGateway,
+  VpcEndpoint,
+  LogGroup,
+  SecretsManager,
+  ParameterStore,
+  EcrRepository,
+  Route53Zone,
+};
+
+/// The `type:` keyword of a component in scenario files (`load_balancer`, `ecs_service`, ...).
+std::string_view type_keyword(ComponentType type);
+
+struct InternetUsersSpec {
+  std::string id, path;
+};
+
+struct CloudFrontOriginSpec {
+  std::string id, path;
+  std::string component;                ///< an S3 bucket, load balancer or API Gateway
+  std::string protocol = "https-only";  ///< origin protocol policy: https-only, http-only, match-viewer
+  std::string access_control;           ///< for S3: oac, oai or none
+};
+
+struct CacheBehaviorSpec {
+  std::string path;
+  std::string path_pattern;  ///< `/static/*`; the default behaviour is `*`
+  std::string origin;
+  std::string viewer_protocol = "redirect-to-https";  ///< allow-all, redirect-to-https, https-only
+};
+
+struct CloudFrontSpec {
+  std::string id, path;
+  std::vector<CloudFrontOriginSpec> origins;
+  std::vector<CacheBehaviorSpec> behaviors;  ///< first match wins; the last is usually `*`
+  std::string price_class = "PriceClass_All";
+};
+
+struct S3BucketSpec {
+  std::string id, path;
+  bool block_public_access = true;
+  std::optional<Bytes> storage;
+};
+
+enum class ApiType { Http, Rest };
+
+struct ApiAuthorizerSpec {
+  std::string path;
+  std::string type = "none";  ///< none, jwt, cognito, lambda
+  std::string user_pool;      ///< Cognito user pool component for jwt/cognito
+};
+
+struct VpcLinkSpec {
+  std::string path;
+  std::vector<std::string> subnets;
+  std::vector<std::string> security_groups;
+};
+
+struct ApiGatewaySpec {
+  std::string id, path;
+  ApiType api_type = ApiType::Http;
+  std::string endpoint = "regional";  ///< regional, edge, private
+  ApiAuthorizerSpec authorizer;
+  std::optional<VpcLinkSpec> vpc_link;
+  std::string integration;  ///< component the routes integrate with (ALB, NLB, Lambda)
+  std::optional<Duration> integration_timeout;
+};
+
+struct CognitoUserPoolSpec {
+  std::string id, path;
+  std::string tier = "essentials";  ///< lite, essentials, plus
+};
+
+enum class LoadBalancerType { Application, Network };
+enum class LoadBalancerScheme { InternetFacing, Internal };
+
+struct HealthCheckSpec {
+  std::string path;  ///< dotted path of the health_check block (or of its target group when defaulted)
+  std::string protocol = "HTTP";
+  std::string http_path = "/";
+  std::optional<int> port;  ///< default: the traffic port
+  Duration interval;        ///< defaults come from model/data/aws_network.yaml
+  Duration timeout;
+  int healthy_threshold = 0;
+  int unhealthy_threshold = 0;
+  std::string matcher = "200";
+  bool defaulted = false;  ///< no health_check block was written
+};
+
+struct TargetGroupSpec {
+  std::string id, path;
+  std::string protocol = "HTTP";
+  int port = 80;
+  std::string target_type = "ip";  ///< ip, instance, lambda, alb
+  std::string targets;             ///< the component registered in this group (may be empty)
+  HealthCheckSpec health_check;
+  std::optional<Duration> deregistration_delay;
+  std::string algorithm = "round_robin";  ///< round_robin, least_outstanding_requests
+  std::optional<bool> cross_zone;         ///< per-group override of the load balancer's setting
+};
+
+struct ListenerRuleSpec {
+  std::string path;
+  int priority = 0;
+  std::string path_pattern;  ///< `/api/*`
+  std::string host;          ///< host header condition
+  std::string target_group;
+};
+
+struct ListenerSpec {
+  std::string path;
+  int port = 80;
+  std::string protocol = "HTTP";  ///< HTTP, HTTPS (ALB); TCP, TLS, UDP, TCP_UDP (NLB)
+  std::string certificate;        ///< ACM certificate name, for HTTPS/TLS
+  std::string default_action = "forward";  ///< forward, redirect_https, fixed_response
+  std::string target_group;                ///< for forward
+  std::vector<ListenerRuleSpec> rules;
+
+  bool tls() const { return protocol == "HTTPS" || protocol == "TLS"; }
+};
+
+struct LoadBalancerSpec {
+  std::string id, path;
+  LoadBalancerType lb_type = LoadBalancerType::Application;
+  LoadBalancerScheme scheme = LoadBalancerScheme::InternetFacing;
+  std::vector<std::string> subnets;
+  std::vector<std::string> security_groups;
+  std::optional<bool> cross_zone;  ///< default: on for ALB, off for NLB, as AWS does
+  std::optional<Duration> idle_timeout;
+  std::vector<ListenerSpec> listeners;
+  std::vector<TargetGroupSpec> target_groups;
+
+  bool cross_zone_enabled() const { return cross_zone.value_or(lb_type == LoadBalancerType::Application); }
+};
+
+enum class CpuArchitecture { X86_64, Arm64 };
+
+struct ContainerImageSpec {
+  std::string path;
+  std::string repository;  ///< an ECR repository component, or a registry reference (`docker.io/...`)
+  std::optional<Bytes> size;
+};
+
+struct GatewayEndpointSpec {  // a KrakenD endpoint
+  std::string path;
+  std::string url_pattern;  ///< `/users/*`
+  std::string method = "GET";
+  std::vector<std::string> backends;  ///< components called in parallel
+  std::optional<Duration> timeout;
+};
+
+struct CodeDeploySpec {
+  std::string path;
+  std::string config = "CodeDeployDefault.ECSAllAtOnce";
+  std::string load_balancer;
+  std::vector<std::string> target_groups;  ///< blue then green
+  std::optional<Duration> termination_wait;
+  bool auto_rollback = true;
+};
+
+struct DeploymentSpec {
+  std::string path;
+  std::string strategy = "rolling";  ///< rolling, blue_green
+  int minimum_healthy_percent = 100;
+  int maximum_percent = 200;
+  std::optional<CodeDeploySpec> codedeploy;
+};
+
+struct EcsServiceSpec {
+  std::string id, path;
+  bool krakend = false;  ///< `type: krakend`: a KrakenD gateway running as this service
+  double vcpu = 0.25;
+  Bytes memory{512ll << 20};
+  CpuArchitecture architecture = CpuArchitecture::X86_64;
+  int desired_count = 1;
+  int min_count = 1;
+  int max_count = 1;
+  std::vector<std::string> subnets;
+  bool assign_public_ip = false;
+  std::vector<std::string> security_groups;
+  int container_port = 80;
+  std::string log_group;  ///< awslogs driver target; empty: no log driver
+  std::vector<std::string> secrets;  ///< Secrets Manager / Parameter Store components read at start
+  ContainerImageSpec image;
+  std::optional<Bytes> ephemeral_storage;
+  bool service_discovery = false;  ///< registered in Cloud Map / Service Connect
+  std::optional<Duration> health_check_grace;
+  DeploymentSpec deployment;
+  std::vector<GatewayEndpointSpec> gateway_endpoints;  ///< KrakenD only
+};
+
+struct LambdaSpec {
+  std::string id, path;
+  Bytes memory{128ll << 20};
+  CpuArchitecture architecture = CpuArchitecture::X86_64;
+  std::optional<Duration> timeout;
+  std::optional<int> reserved_concurrency;
+  int provisioned_concurrency = 0;
+  std::vector<std::string> subnets;  ///< empty: not attached to a VPC
+  std::vector<std::string> security_groups;
+  std::string runtime;
+};
+
+struct RdsSpec {
+  std::string id, path;
+  std::string engine = "postgres";
+  std::string instance_class = "db.t4g.micro";
+  bool multi_az = false;
+  std::vector<std::string> subnets;  ///< the DB subnet group
+  std::vector<std::string> security_groups;
+  Bytes storage{20ll * 1000 * 1000 * 1000};
+  std::string storage_type = "gp3";
+  bool publicly_accessible = false;
+  std::string primary_zone;  ///< empty: the zone of the first subnet
+};
+
+struct DynamoDbSpec {
+  std::string id, path;
+  std::string billing_mode = "on_demand";  ///< on_demand, provisioned
+  int read_capacity = 0;                   ///< provisioned RCU
+  int write_capacity = 0;                  ///< provisioned WCU
+  std::optional<Bytes> storage;
+  bool point_in_time_recovery = false;
+};
+
+struct NatGatewaySpec {
+  std::string id, path;
+  std::string subnet;
+  std::string connectivity = "public";  ///< public, private
+};
+
+enum class EndpointType { Interface, Gateway };
+
+struct VpcEndpointSpec {
+  std::string id, path;
+  EndpointType endpoint_type = EndpointType::Interface;
+  std::string service;  ///< s3, dynamodb, ecr.api, ecr.dkr, logs, secretsmanager, ssm, ...
+  std::string vpc;
+  std::vector<std::string> subnets;       ///< interface endpoints: one ENI per subnet
+  std::vector<std::string> security_groups;
+  std::vector<std::string> route_tables;  ///< gateway endpoints
+  bool private_dns = true;
+};
+
+struct LogGroupSpec {
+  std::string id, path;
+  std::optional<Duration> retention;  ///< empty: never expire
+};
+
+struct SecretsManagerSpec {
+  std::string id, path;
+  int secrets = 1;
+};
+
+struct ParameterStoreSpec {
+  std::string id, path;
+  int parameters = 1;
+  std::string tier = "standard";  ///< standard, advanced
+};
+
+struct EcrRepositorySpec {
+  std::string id, path;
+  std::optional<Bytes> storage;
+  bool scan_on_push = false;
+};
+
+struct Route53ZoneSpec {
+  std::string id, path;
+  bool private_zone = false;
+};
+
+// ---------------------------------------------------------------- request routes
+
+struct RouteHop {
+  std::string path;
+  std::string component;
+};
+
+/// One kind of request: which share of the traffic takes which components, in order.
+struct RequestRouteSpec {
+  std::string id, path;
+  double share = 1.0;  ///< fraction of all requests, 0..1; shares of a topology sum to 1
+  std::vector<RouteHop> hops;  ///< starts at an internet_users component
+  std::string url_path = "/";
+  std::string method = "GET";
+  Bytes request_size{1024};
+  Bytes response_size{4096};
+};
+
+// ---------------------------------------------------------------- topology
+
+struct ComponentRef {
+  ComponentType type;
+  std::size_t index;  ///< into the typed vector of TopologySpec
+};
+
+struct TopologySpec {
+  std::string path;  ///< e.g. `alternatives.chosen.topology`
+  std::string region;
+  std::vector<std::string> zones;
+  std::string description;
+
+  std::vector<VpcSpec> vpcs;
+  std::vector<SubnetSpec> subnets;
+  std::vector<RouteTableSpec> route_tables;
+  std::vector<SecurityGroupSpec> security_groups;
+
+  std::vector<InternetUsersSpec> internet_users;
+  std::vector<CloudFrontSpec> cloudfronts;
+  std::vector<S3BucketSpec> s3_buckets;
+  std::vector<ApiGatewaySpec> api_gateways;
+  std::vector<CognitoUserPoolSpec> user_pools;
+  std::vector<LoadBalancerSpec> load_balancers;
+  std::vector<EcsServiceSpec> ecs_services;
+  std::vector<LambdaSpec> lambdas;
+  std::vector<RdsSpec> databases;
+  std::vector<DynamoDbSpec> dynamodb_tables;
+  std::vector<NatGatewaySpec> nat_gateways;
+  std::vector<VpcEndpointSpec> vpc_endpoints;
+  std::vector<LogGroupSpec> log_groups;
+  std::vector<SecretsManagerSpec> secrets_managers;
+  std::vector<ParameterStoreSpec> parameter_stores;
+  std::vector<EcrRepositorySpec> ecr_repositories;
+  std::vector<Route53ZoneSpec> route53_zones;
+
+  std::vector<std::string> component_order;  ///< component ids in file order
+  std::vector<RequestRouteSpec> routes;
+
+  // Look-ups by id; nullptr when absent.
+  const VpcSpec* vpc(std::string_view id) const;
+  const SubnetSpec* subnet(std::string_view id) const;
+  const RouteTableSpec* route_table(std::string_view id) const;
+  const SecurityGroupSpec* security_group(std::string_view id) const;
+  std::optional<ComponentRef> component(std::string_view id) const;
+  const LoadBalancerSpec* load_balancer(std::string_view id) const;
+  const EcsServiceSpec* ecs_service(std::string_view id) const;
+  const NatGatewaySpec* nat_gateway(std::string_view id) const;
+  const VpcEndpointSpec* vpc_endpoint(std::string_view id) const;
+  const RdsSpec* database(std::string_view id) const;
+
+  /// The route table a subnet uses: its own, else its VPC's main table, else nullptr.
+  const RouteTableSpec* route_table_of(const SubnetSpec& subnet) const;
+  /// Dotted path of a component's entry (`<topology>.components.<id>`).
+  std::string component_path(std::string_view id) const;
+};
+
+// ---------------------------------------------------------------- scenario
+
+enum class FreeTierPlan { None, AlwaysFree, Legacy12Month, Credits };
+
+struct PricingOptionsSpec {
+  std::string path;
+  FreeTierPlan free_tier = FreeTierPlan::None;
+  std::string account_created;  ///< ISO date; decides legacy vs credits when both could apply
+  std::string price_book;       ///< empty: the region's book under pricing/data/
+};
+
+enum class BudgetAlertKind { Actual, Forecasted };
+
+struct BudgetAlertSpec {
+  std::string path;
+  BudgetAlertKind kind = BudgetAlertKind::Actual;
+  double threshold_percent = 100;
+  bool fail_run = false;  ///< crossing it makes `archsim run` exit 1
+};
+
+struct BudgetSpec {
+  std::string path;
+  double monthly_limit_usd = 0;
+  std::vector<BudgetAlertSpec> alerts;
+};
+
+/// One of the ADR's decision criteria. A criterion is measured by static rules (it passes
+/// when none of `rules` fires on the alternative) and/or by a simulated metric with a bound.
+struct CriterionSpec {
+  std::string id, path;
+  std::string title;
+  std::string category;  ///< security, operations, cost, performance, ...
+  std::vector<std::string> rules;
+  std::string metric;  ///< e.g. `availability`, `latency.p99`, `cost.monthly_usd`
+  std::optional<double> max;
+  std::optional<double> min;
+};
+
+enum class DecisionStatus { Chosen, Rejected, Deferred, Considered };
+
+struct AlternativeSpec {
+  std::string id, path;
+  std::string title;
+  DecisionStatus status = DecisionStatus::Considered;
+  std::string rationale;       ///< the document's reason for the status
+  std::string topology_file;   ///< empty when the topology is written inline
+  TopologySpec topology;       ///< after overrides
+};
+
+struct ScenarioSpec {
+  std::string file;  ///< as given by the user
+  int format_version = 1;
+  std::string name;
+  std::string description;
+  std::string document;  ///< the design document this scenario encodes
+  std::string region;
+  PricingOptionsSpec pricing;
+  std::optional<BudgetSpec> budget;
+  std::optional<YamlNode> workload;  ///< decoded by the simulator
+  std::vector<CriterionSpec> criteria;
+  std::vector<AlternativeSpec> alternatives;
+  SourceIndex sources;  ///< file:line:col of every decoded value, by dotted path
+
+  const AlternativeSpec* alternative(std::string_view id) const;
+};
+
+}  // namespace archsim::model

@@ -1,0 +1,521 @@
+// Decodes the `topology` part of a scenario: network, components and request routes.
+// The key names here are the scenario language; docs/scenario-format.md and
+// docs/scenario.schema.json describe the same keys for people and editors.
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "decode.hpp"
+
+namespace archsim::model::detail {
+
+namespace {
+
+void decode_vpc(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  VpcSpec v{.id = id, .path = path};
+  r.required("cidr", v.cidr);
+  r.optional("secondary_cidrs", v.secondary_cidrs);
+  r.optional("internet_gateway", v.internet_gateway);
+  t.vpcs.push_back(std::move(v));
+}
+
+void decode_subnet(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  SubnetSpec s{.id = id, .path = path};
+  r.required("vpc", s.vpc);
+  r.required("zone", s.zone);
+  r.required("cidr", s.cidr);
+  r.optional("public", s.is_public);
+  r.optional("route_table", s.route_table);
+  t.subnets.push_back(std::move(s));
+}
+
+void decode_route(const std::string& path, MapReader& r, RouteTableSpec& table) {
+  RouteSpec route{.path = path};
+  r.required("destination", route.destination);
+  int targets = 0;
+  bool flag = false;
+  if (r.optional("internet_gateway", flag) && flag) {
+    route.target = RouteTarget::InternetGateway;
+    ++targets;
+  }
+  if (r.optional("nat_gateway", route.target_id)) {
+    route.target = RouteTarget::NatGateway;
+    ++targets;
+  }
+  std::string endpoint;
+  if (r.optional("vpc_endpoint", endpoint)) {
+    route.target = RouteTarget::VpcEndpoint;
+    route.target_id = endpoint;
+    ++targets;
+  }
+  if (r.optional("local", flag) && flag) {
+    route.target = RouteTarget::Local;
+    ++targets;
+  }
+  if (targets != 1) {
+    r.context().error(r.node(), path,
+                      fmt::format("a route needs exactly one target (internet_gateway: true, nat_gateway: ID, "
+                                  "vpc_endpoint: ID or local: true), found {}",
+                                  targets));
+  }
+  table.routes.push_back(std::move(route));
+}
+
+void decode_route_table(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  RouteTableSpec table{.id = id, .path = path};
+  r.required("vpc", table.vpc);
+  r.optional("main", table.main);
+  if (const YamlNode* routes = r.take("routes")) {
+    for_each_item(*routes, r.child("routes"), r.context(),
+                  [&](std::size_t, const std::string& item_path, MapReader& rr) { decode_route(item_path, rr, table); });
+  }
+  t.route_tables.push_back(std::move(table));
+}
+
+bool parse_port_range(const std::string& text, int& from, int& to) {
+  const auto dash = text.find('-');
+  auto number = [](std::string_view s, int& out) {
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && ec == std::errc() && ptr == s.data() + s.size() && out >= 0 && out <= 65535;
+  };
+  if (dash == std::string::npos) {
+    if (!number(text, from)) return false;
+    to = from;
+    return true;
+  }
+  return number(std::string_view(text).substr(0, dash), from) && number(std::string_view(text).substr(dash + 1), to) &&
+         from <= to;
+}
+
+void decode_sg_rule(const std::string& path, MapReader& r, std::vector<SecurityGroupRuleSpec>& out) {
+  SecurityGroupRuleSpec rule{.path = path};
+  r.keyword("protocol", rule.protocol,
+            {{"tcp", IpProtocol::Tcp}, {"udp", IpProtocol::Udp}, {"icmp", IpProtocol::Icmp}, {"all", IpProtocol::All}});
+  if (const YamlNode* ports = r.take("ports")) {
+    std::string text;
+    if (decode_value(*ports, r.child("ports"), r.context(), text) &&
+        !parse_port_range(text, rule.from_port, rule.to_port)) {
+      r.context().error(*ports, r.child("ports"),
+                        fmt::format("expected a port (443) or a range (8000-8100) within 0-65535, found '{}'", text));
+    }
+  } else if (rule.protocol == IpProtocol::Tcp || rule.protocol == IpProtocol::Udp) {
+    r.context().error(r.node(), path, "missing required key 'ports' (a port such as 443 or a range such as 8000-8100)");
+  }
+  r.optional("cidr", rule.cidr);
+  r.optional("group", rule.group);
+  r.optional("description", rule.description);
+  if (rule.cidr.has_value() == !rule.group.empty()) {
+    r.context().error(r.node(), path, "a security group rule names exactly one peer: 'cidr' or 'group'");
+  }
+  out.push_back(std::move(rule));
+}
+
+void decode_security_group(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  SecurityGroupSpec sg{.id = id, .path = path};
+  r.required("vpc", sg.vpc);
+  std::string description;
+  r.optional("description", description);
+  for (const auto* direction : {"ingress", "egress"}) {
+    auto& rules = std::string_view(direction) == "ingress" ? sg.ingress : sg.egress;
+    if (const YamlNode* list = r.take(direction)) {
+      for_each_item(*list, r.child(direction), r.context(),
+                    [&](std::size_t, const std::string& item_path, MapReader& rr) { decode_sg_rule(item_path, rr, rules); });
+    } else if (std::string_view(direction) == "egress") {
+      // AWS gives every new security group an allow-all egress rule.
+      rules.push_back({.path = path, .protocol = IpProtocol::All, .cidr = CidrText{"0.0.0.0/0", path}});
+    }
+  }
+  t.security_groups.push_back(std::move(sg));
+}
+
+// ---------------------------------------------------------------- components
+
+void decode_health_check(const YamlNode* node, const std::string& path, DecodeContext& ctx, HealthCheckSpec& hc) {
+  hc.path = path;
+  if (node == nullptr) {
+    hc.defaulted = true;
+    return;
+  }
+  MapReader r(*node, path, ctx);
+  r.choice("protocol", hc.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP"});
+  r.optional("path", hc.http_path);
+  r.optional("port", hc.port);
+  r.optional("interval", hc.interval);
+  r.optional("timeout", hc.timeout);
+  r.optional("healthy_threshold", hc.healthy_threshold);
+  r.optional("unhealthy_threshold", hc.unhealthy_threshold);
+  r.optional("matcher", hc.matcher);
+  r.finish();
+}
+
+void decode_target_group(const std::string& id, const std::string& path, MapReader& r, LoadBalancerSpec& lb) {
+  TargetGroupSpec tg{.id = id, .path = path};
+  r.choice("protocol", tg.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"});
+  r.optional("port", tg.port);
+  r.choice("target_type", tg.target_type, {"ip", "instance", "lambda", "alb"});
+  r.optional("targets", tg.targets);
+  decode_health_check(r.take("health_check"), r.child("health_check"), r.context(), tg.health_check);
+  if (tg.health_check.defaulted) tg.health_check.path = path;
+  r.optional("deregistration_delay", tg.deregistration_delay);
+  r.choice("algorithm", tg.algorithm, {"round_robin", "least_outstanding_requests"});
+  r.optional("cross_zone", tg.cross_zone);
+  lb.target_groups.push_back(std::move(tg));
+}
+
+void decode_listener(const std::string& path, MapReader& r, LoadBalancerSpec& lb) {
+  ListenerSpec l{.path = path};
+  r.required("port", l.port);
+  r.choice("protocol", l.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"});
+  r.optional("certificate", l.certificate);
+  r.choice("default_action", l.default_action, {"forward", "redirect_https", "fixed_response"});
+  r.optional("target_group", l.target_group);
+  if (const YamlNode* rules = r.take("rules")) {
+    for_each_item(*rules, r.child("rules"), r.context(), [&](std::size_t, const std::string& rule_path, MapReader& rr) {
+      ListenerRuleSpec rule{.path = rule_path};
+      rr.optional("priority", rule.priority);
+      rr.optional("path_pattern", rule.path_pattern);
+      rr.optional("host", rule.host);
+      rr.required("target_group", rule.target_group);
+      l.rules.push_back(std::move(rule));
+    });
+  }
+  if (l.default_action == "forward" && l.target_group.empty()) {
+    r.context().error(r.node(), path, "a listener whose default_action is forward needs 'target_group'");
+  }
+  lb.listeners.push_back(std::move(l));
+}
+
+void decode_load_balancer(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  LoadBalancerSpec lb{.id = id, .path = path};
+  r.keyword("lb_type", lb.lb_type,
+            {{"application", LoadBalancerType::Application}, {"network", LoadBalancerType::Network}});
+  r.keyword("scheme", lb.scheme,
+            {{"internet-facing", LoadBalancerScheme::InternetFacing}, {"internal", LoadBalancerScheme::Internal}});
+  r.required("subnets", lb.subnets);
+  r.optional("security_groups", lb.security_groups);
+  r.optional("cross_zone", lb.cross_zone);
+  r.optional("idle_timeout", lb.idle_timeout);
+  if (const YamlNode* tgs = r.take("target_groups")) {
+    for_each_named(*tgs, r.child("target_groups"), r.context(),
+                   [&](const std::string& tg_id, const std::string& tg_path, MapReader& rr) {
+                     decode_target_group(tg_id, tg_path, rr, lb);
+                   });
+  }
+  if (const YamlNode* listeners = r.take_required("listeners")) {
+    for_each_item(*listeners, r.child("listeners"), r.context(),
+                  [&](std::size_t, const std::string& item_path, MapReader& rr) { decode_listener(item_path, rr, lb); });
+  }
+  t.load_balancers.push_back(std::move(lb));
+}
+
+void decode_architecture(MapReader& r, CpuArchitecture& out) {
+  r.keyword("architecture", out, {{"x86_64", CpuArchitecture::X86_64}, {"arm64", CpuArchitecture::Arm64}});
+}
+
+void decode_deployment(const YamlNode& node, const std::string& path, DecodeContext& ctx, DeploymentSpec& d) {
+  d.path = path;
+  MapReader r(node, path, ctx);
+  r.choice("strategy", d.strategy, {"rolling", "blue_green"});
+  r.optional("minimum_healthy_percent", d.minimum_healthy_percent);
+  r.optional("maximum_percent", d.maximum_percent);
+  if (const YamlNode* cd = r.take("codedeploy")) {
+    CodeDeploySpec spec{.path = r.child("codedeploy")};
+    MapReader rr(*cd, spec.path, ctx);
+    rr.optional("config", spec.config);
+    rr.required("load_balancer", spec.load_balancer);
+    rr.required("target_groups", spec.target_groups);
+    rr.optional("termination_wait", spec.termination_wait);
+    rr.optional("auto_rollback", spec.auto_rollback);
+    rr.finish();
+    d.codedeploy = std::move(spec);
+  }
+  r.finish();
+}
+
+void decode_ecs_service(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t, bool krakend) {
+  EcsServiceSpec s{.id = id, .path = path, .krakend = krakend};
+  r.optional("vcpu", s.vcpu);
+  r.optional("memory", s.memory);
+  decode_architecture(r, s.architecture);
+  r.optional("desired_count", s.desired_count);
+  s.min_count = s.desired_count;
+  s.max_count = s.desired_count;
+  r.optional("min_count", s.min_count);
+  r.optional("max_count", s.max_count);
+  r.required("subnets", s.subnets);
+  r.optional("assign_public_ip", s.assign_public_ip);
+  r.optional("security_groups", s.security_groups);
+  r.optional("container_port", s.container_port);
+  r.optional("log_group", s.log_group);
+  r.optional("secrets", s.secrets);
+  if (const YamlNode* image = r.take("image")) {
+    s.image.path = r.child("image");
+    MapReader rr(*image, s.image.path, r.context());
+    rr.required("repository", s.image.repository);
+    rr.optional("size", s.image.size);
+    rr.finish();
+  }
+  r.optional("ephemeral_storage", s.ephemeral_storage);
+  r.optional("service_discovery", s.service_discovery);
+  r.optional("health_check_grace", s.health_check_grace);
+  s.deployment.path = r.child("deployment");
+  if (const YamlNode* d = r.take("deployment")) decode_deployment(*d, r.child("deployment"), r.context(), s.deployment);
+  if (krakend) {
+    if (const YamlNode* endpoints = r.take_required("endpoints")) {
+      for_each_item(*endpoints, r.child("endpoints"), r.context(),
+                    [&](std::size_t, const std::string& item_path, MapReader& rr) {
+                      GatewayEndpointSpec e{.path = item_path};
+                      rr.required("url_pattern", e.url_pattern);
+                      rr.optional("method", e.method);
+                      rr.required("backends", e.backends);
+                      rr.optional("timeout", e.timeout);
+                      s.gateway_endpoints.push_back(std::move(e));
+                    });
+    }
+  }
+  t.ecs_services.push_back(std::move(s));
+}
+
+void decode_component(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  ComponentType type{};
+  std::string description;
+  r.optional("description", description);
+  const YamlNode* type_node = r.take_required("type");
+  if (type_node == nullptr) return;
+  std::string keyword;
+  if (!decode_value(*type_node, r.child("type"), r.context(), keyword)) return;
+  bool known = false;
+  std::vector<std::string> keywords;
+  for (int i = 0; i <= static_cast<int>(ComponentType::Route53Zone); ++i) {
+    const auto candidate = static_cast<ComponentType>(i);
+    keywords.emplace_back(type_keyword(candidate));
+    if (keyword == type_keyword(candidate)) {
+      type = candidate;
+      known = true;
+    }
+  }
+  keywords.emplace_back("krakend");
+  const bool krakend = keyword == "krakend";
+  if (krakend) {
+    type = ComponentType::EcsService;
+    known = true;
+  }
+  if (!known) {
+    r.context().error(*type_node, r.child("type"),
+                      fmt::format("unknown component type '{}'{}; known types: {}", keyword,
+                                  did_you_mean(keyword, keywords), fmt::join(keywords, ", ")));
+    // Accept every key so that a typo in `type` gives one error, not a warning per key.
+    for (const auto& entry : r.node().entries) r.take(entry.key);
+    return;
+  }
+  t.component_order.push_back(id);
+  switch (type) {
+    case ComponentType::InternetUsers:
+      t.internet_users.push_back({id, path});
+      break;
+    case ComponentType::CloudFront: {
+      CloudFrontSpec cf{.id = id, .path = path};
+      if (const YamlNode* origins = r.take_required("origins")) {
+        for_each_named(*origins, r.child("origins"), r.context(),
+                       [&](const std::string& oid, const std::string& opath, MapReader& rr) {
+                         CloudFrontOriginSpec o{.id = oid, .path = opath};
+                         rr.required("component", o.component);
+                         rr.choice("protocol", o.protocol, {"https-only", "http-only", "match-viewer"});
+                         rr.choice("access_control", o.access_control, {"oac", "oai", "none"});
+                         cf.origins.push_back(std::move(o));
+                       });
+      }
+      if (const YamlNode* behaviors = r.take_required("behaviors")) {
+        for_each_item(*behaviors, r.child("behaviors"), r.context(),
+                      [&](std::size_t, const std::string& bpath, MapReader& rr) {
+                        CacheBehaviorSpec b{.path = bpath};
+                        rr.required("path_pattern", b.path_pattern);
+                        rr.required("origin", b.origin);
+                        rr.choice("viewer_protocol", b.viewer_protocol, {"allow-all", "redirect-to-https", "https-only"});
+                        cf.behaviors.push_back(std::move(b));
+                      });
+      }
+      r.choice("price_class", cf.price_class, {"PriceClass_All", "PriceClass_200", "PriceClass_100"});
+      t.cloudfronts.push_back(std::move(cf));
+      break;
+    }
+    case ComponentType::S3Bucket: {
+      S3BucketSpec b{.id = id, .path = path};
+      r.optional("block_public_access", b.block_public_access);
+      r.optional("storage", b.storage);
+      t.s3_buckets.push_back(std::move(b));
+      break;
+    }
+    case ComponentType::ApiGateway: {
+      ApiGatewaySpec a{.id = id, .path = path};
+      r.keyword("api_type", a.api_type, {{"http", ApiType::Http}, {"rest", ApiType::Rest}});
+      r.choice("endpoint", a.endpoint, {"regional", "edge", "private"});
+      a.authorizer.path = r.child("authorizer");
+      if (const YamlNode* auth = r.take("authorizer")) {
+        MapReader rr(*auth, a.authorizer.path, r.context());
+        rr.choice("type", a.authorizer.type, {"none", "jwt", "cognito", "lambda"});
+        rr.optional("user_pool", a.authorizer.user_pool);
+        rr.finish();
+      }
+      if (const YamlNode* link = r.take("vpc_link")) {
+        VpcLinkSpec l{.path = r.child("vpc_link")};
+        MapReader rr(*link, l.path, r.context());
+        rr.required("subnets", l.subnets);
+        rr.optional("security_groups", l.security_groups);
+        rr.finish();
+        a.vpc_link = std::move(l);
+      }
+      r.required("integration", a.integration);
+      r.optional("integration_timeout", a.integration_timeout);
+      t.api_gateways.push_back(std::move(a));
+      break;
+    }
+    case ComponentType::CognitoUserPool: {
+      CognitoUserPoolSpec p{.id = id, .path = path};
+      r.choice("tier", p.tier, {"lite", "essentials", "plus"});
+      t.user_pools.push_back(std::move(p));
+      break;
+    }
+    case ComponentType::LoadBalancer:
+      decode_load_balancer(id, path, r, t);
+      break;
+    case ComponentType::EcsService:
+      decode_ecs_service(id, path, r, t, krakend);
+      break;
+    case ComponentType::Lambda: {
+      LambdaSpec l{.id = id, .path = path};
+      r.optional("memory", l.memory);
+      decode_architecture(r, l.architecture);
+      r.optional("timeout", l.timeout);
+      r.optional("reserved_concurrency", l.reserved_concurrency);
+      r.optional("provisioned_concurrency", l.provisioned_concurrency);
+      r.optional("subnets", l.subnets);
+      r.optional("security_groups", l.security_groups);
+      r.optional("runtime", l.runtime);
+      t.lambdas.push_back(std::move(l));
+      break;
+    }
+    case ComponentType::Rds: {
+      RdsSpec d{.id = id, .path = path};
+      r.choice("engine", d.engine, {"postgres", "mysql", "mariadb", "aurora-postgresql", "aurora-mysql"});
+      r.optional("instance_class", d.instance_class);
+      r.optional("multi_az", d.multi_az);
+      r.required("subnets", d.subnets);
+      r.optional("security_groups", d.security_groups);
+      r.optional("storage", d.storage);
+      r.choice("storage_type", d.storage_type, {"gp2", "gp3", "io1", "io2"});
+      r.optional("publicly_accessible", d.publicly_accessible);
+      r.optional("primary_zone", d.primary_zone);
+      t.databases.push_back(std::move(d));
+      break;
+    }
+    case ComponentType::DynamoDb: {
+      DynamoDbSpec d{.id = id, .path = path};
+      r.choice("billing_mode", d.billing_mode, {"on_demand", "provisioned"});
+      r.optional("read_capacity", d.read_capacity);
+      r.optional("write_capacity", d.write_capacity);
+      r.optional("storage", d.storage);
+      r.optional("point_in_time_recovery", d.point_in_time_recovery);
+      t.dynamodb_tables.push_back(std::move(d));
+      break;
+    }
+    case ComponentType::NatGateway: {
+      NatGatewaySpec n{.id = id, .path = path};
+      r.required("subnet", n.subnet);
+      r.choice("connectivity", n.connectivity, {"public", "private"});
+      t.nat_gateways.push_back(std::move(n));
+      break;
+    }
+    case ComponentType::VpcEndpoint: {
+      VpcEndpointSpec e{.id = id, .path = path};
+      r.keyword("endpoint_type", e.endpoint_type,
+                {{"interface", EndpointType::Interface}, {"gateway", EndpointType::Gateway}});
+      r.required("service", e.service);
+      r.required("vpc", e.vpc);
+      r.optional("subnets", e.subnets);
+      r.optional("security_groups", e.security_groups);
+      r.optional("route_tables", e.route_tables);
+      r.optional("private_dns", e.private_dns);
+      t.vpc_endpoints.push_back(std::move(e));
+      break;
+    }
+    case ComponentType::LogGroup: {
+      LogGroupSpec g{.id = id, .path = path};
+      r.optional("retention", g.retention);
+      t.log_groups.push_back(std::move(g));
+      break;
+    }
+    case ComponentType::SecretsManager: {
+      SecretsManagerSpec s{.id = id, .path = path};
+      r.optional("secrets", s.secrets);
+      t.secrets_managers.push_back(std::move(s));
+      break;
+    }
+    case ComponentType::ParameterStore: {
+      ParameterStoreSpec p{.id = id, .path = path};
+      r.optional("parameters", p.parameters);
+      r.choice("tier", p.tier, {"standard", "advanced"});
+      t.parameter_stores.push_back(std::move(p));
+      break;
+    }
+    case ComponentType::EcrRepository: {
+      EcrRepositorySpec e{.id = id, .path = path};
+      r.optional("storage", e.storage);
+      r.optional("scan_on_push", e.scan_on_push);
+      t.ecr_repositories.push_back(std::move(e));
+      break;
+    }
+    case ComponentType::Route53Zone: {
+      Route53ZoneSpec z{.id = id, .path = path};
+      r.optional("private_zone", z.private_zone);
+      t.route53_zones.push_back(std::move(z));
+      break;
+    }
+  }
+}
+
+void decode_request_route(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
+  RequestRouteSpec route{.id = id, .path = path};
+  r.optional("share", route.share);
+  if (const YamlNode* hops = r.take_required("hops")) {
+    std::vector<std::string> ids;
+    if (decode_value(*hops, r.child("hops"), r.context(), ids)) {
+      for (std::size_t i = 0; i < ids.size(); ++i) route.hops.push_back({index_path(r.child("hops"), i), ids[i]});
+    }
+  }
+  r.optional("url_path", route.url_path);
+  r.choice("method", route.method, {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"});
+  r.optional("request_size", route.request_size);
+  r.optional("response_size", route.response_size);
+  if (route.share < 0 || route.share > 1) {
+    r.context().error(*r.take("share"), r.child("share"), fmt::format("share must be within 0..1, found {}", route.share));
+  }
+  t.routes.push_back(std::move(route));
+}
+
+}  // namespace
+
+void decode_topology(const YamlNode& node, const std::string& path, DecodeContext& ctx, TopologySpec& t) {
+  t.path = path;
+  MapReader r(node, path, ctx);
+  if (!r.ok()) return;
+  r.optional("region", t.region);
+  r.required("zones", t.zones);
+  r.optional("description", t.description);
+  auto named = [&](std::string_view key, auto&& decode_one, bool required) {
+    const YamlNode* n = required ? r.take_required(key) : r.take(key);
+    if (n == nullptr) return;
+    for_each_named(*n, r.child(key), ctx, [&](const std::string& id, const std::string& entry_path, MapReader& rr) {
+      decode_one(id, entry_path, rr, t);
+    });
+  };
+  named("vpcs", decode_vpc, false);
+  named("subnets", decode_subnet, false);
+  named("route_tables", decode_route_table, false);
+  named("security_groups", decode_security_group, false);
+  named("components", decode_component, true);
+  named("routes", decode_request_route, false);
+  r.finish();
+}
+
+}  // namespace archsim::model::detail

@@ -1,0 +1,181 @@
+#include "archsim/model/load.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "decode.hpp"
+
+namespace archsim::model {
+
+namespace {
+
+using detail::DecodeContext;
+using detail::MapReader;
+
+/// The topology node of one alternative: inline, or read from a file, then overridden.
+std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path& base_dir, AlternativeSpec& alt,
+                                      const std::string& scenario_name) {
+  DecodeContext& ctx = r.context();
+  const YamlNode* topology = r.take_required("topology");
+  const YamlNode* overrides = r.take("overrides");
+  if (topology == nullptr) return std::nullopt;
+  std::optional<YamlNode> node;
+  if (topology->is_scalar()) {
+    alt.topology_file = topology->scalar;
+    ctx.sources.record(r.child("topology"), topology->loc);
+    const std::filesystem::path file = base_dir / topology->scalar;
+    // Messages name the included file as the user would find it from the scenario's folder.
+    std::string display = (std::filesystem::path(scenario_name).parent_path() / topology->scalar).lexically_normal().string();
+    Diagnostics include_diagnostics;
+    node = read_yaml_file(file, display, include_diagnostics);
+    for (auto d : include_diagnostics.all()) {
+      if (!d.loc.known() && d.message.find("no such file") != std::string::npos) {
+        d.loc = topology->loc;
+        d.path = r.child("topology");
+        d.message = fmt::format("topology file '{}' not found (looked in {})", topology->scalar, file.string());
+      }
+      ctx.diagnostics.add(d);
+    }
+  } else if (topology->is_map()) {
+    node = *topology;
+  } else {
+    ctx.error(*topology, r.child("topology"),
+              fmt::format("expected a topology map or the name of a topology file, found {}", kind_name(topology->kind)));
+    return std::nullopt;
+  }
+  if (node && overrides != nullptr) {
+    ctx.sources.record(r.child("overrides"), overrides->loc);
+    if (!overrides->is_map()) {
+      ctx.error(*overrides, r.child("overrides"), "expected a map of overrides (applied as a JSON Merge Patch)");
+    } else {
+      merge_patch(*node, *overrides);
+    }
+  }
+  return node;
+}
+
+void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir, DecodeContext& ctx,
+                     ScenarioSpec& s) {
+  MapReader r(root, "", ctx);
+  if (!r.ok()) return;
+  r.optional("archsim", s.format_version);
+  if (s.format_version != 1) {
+    ctx.error(*r.take("archsim"), "archsim", fmt::format("unsupported format version {}; this archsim reads 1", s.format_version));
+  }
+  r.required("name", s.name);
+  r.optional("description", s.description);
+  r.optional("document", s.document);
+  r.required("region", s.region);
+
+  s.pricing.path = "pricing";
+  if (const YamlNode* p = r.take("pricing")) {
+    MapReader rp(*p, "pricing", ctx);
+    rp.keyword("free_tier", s.pricing.free_tier,
+               {{"none", FreeTierPlan::None},
+                {"always_free", FreeTierPlan::AlwaysFree},
+                {"legacy_12_month", FreeTierPlan::Legacy12Month},
+                {"credits", FreeTierPlan::Credits}});
+    rp.optional("account_created", s.pricing.account_created);
+    rp.optional("price_book", s.pricing.price_book);
+    rp.finish();
+  }
+  if (const YamlNode* b = r.take("budget")) {
+    BudgetSpec budget{.path = "budget"};
+    MapReader rb(*b, "budget", ctx);
+    rb.required("monthly_limit_usd", budget.monthly_limit_usd);
+    if (const YamlNode* alerts = rb.take("alerts")) {
+      detail::for_each_item(*alerts, "budget.alerts", ctx, [&](std::size_t, const std::string& path, MapReader& ra) {
+        BudgetAlertSpec alert{.path = path};
+        ra.keyword("kind", alert.kind, {{"actual", BudgetAlertKind::Actual}, {"forecasted", BudgetAlertKind::Forecasted}});
+        ra.required("threshold_percent", alert.threshold_percent);
+        ra.optional("fail_run", alert.fail_run);
+        budget.alerts.push_back(alert);
+      });
+    }
+    rb.finish();
+    s.budget = std::move(budget);
+  }
+  if (const YamlNode* w = r.take("workload")) {
+    // Decoded by the simulator; kept as a tree so its values keep their locations.
+    s.workload = *w;
+    ctx.sources.record("workload", w->loc);
+  }
+  if (const YamlNode* c = r.take("criteria")) {
+    detail::for_each_named(*c, "criteria", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {
+      CriterionSpec criterion{.id = id, .path = path};
+      rc.required("title", criterion.title);
+      rc.choice("category", criterion.category,
+                {"security", "operations", "reliability", "performance", "cost", "simplicity", "flexibility"});
+      rc.optional("rules", criterion.rules);
+      rc.optional("metric", criterion.metric);
+      rc.optional("max", criterion.max);
+      rc.optional("min", criterion.min);
+      if (criterion.rules.empty() && criterion.metric.empty()) {
+        ctx.error(rc.node(), path, "a criterion needs 'rules' (static checks) or 'metric' (a measured bound), or both");
+      }
+      s.criteria.push_back(std::move(criterion));
+    });
+  }
+  if (const YamlNode* alternatives = r.take_required("alternatives")) {
+    detail::for_each_named(*alternatives, "alternatives", ctx, [&](const std::string& id, const std::string& path, MapReader& ra) {
+      AlternativeSpec alt{.id = id, .path = path};
+      ra.required("title", alt.title);
+      ra.keyword("status", alt.status,
+                 {{"chosen", DecisionStatus::Chosen},
+                  {"rejected", DecisionStatus::Rejected},
+                  {"deferred", DecisionStatus::Deferred},
+                  {"considered", DecisionStatus::Considered}});
+      ra.optional("rationale", alt.rationale);
+      if (auto node = topology_node(ra, base_dir, alt, s.file)) {
+        const std::string topo_path = path + ".topology";
+        detail::decode_topology(*node, topo_path, ctx, alt.topology);
+        if (alt.topology.region.empty()) alt.topology.region = s.region;
+        if (alt.topology.region != s.region) {
+          ctx.diagnostics.error(ctx.sources.locate(topo_path + ".region"), topo_path + ".region",
+                                fmt::format("topology region '{}' differs from the scenario region '{}'",
+                                            alt.topology.region, s.region));
+        }
+        detail::check_references(alt.topology, ctx);
+      }
+      s.alternatives.push_back(std::move(alt));
+    });
+    const auto chosen = std::count_if(s.alternatives.begin(), s.alternatives.end(),
+                                      [](const AlternativeSpec& a) { return a.status == DecisionStatus::Chosen; });
+    if (chosen > 1) ctx.error(*alternatives, "alternatives", "at most one alternative can have status: chosen");
+    if (s.alternatives.empty()) ctx.error(*alternatives, "alternatives", "a scenario needs at least one alternative");
+  }
+  r.finish();
+}
+
+LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, const std::string& display_name,
+                     const std::filesystem::path& base_dir, const LoadOptions& options) {
+  LoadResult result;
+  result.diagnostics = std::move(diagnostics);
+  if (root) {
+    ScenarioSpec scenario;
+    scenario.file = display_name;
+    DecodeContext ctx{result.diagnostics, scenario.sources};
+    decode_scenario(*root, base_dir, ctx, scenario);
+    result.scenario = std::move(scenario);
+  }
+  if (options.strict) result.diagnostics.promote_warnings();
+  return result;
+}
+
+}  // namespace
+
+LoadResult load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
+  Diagnostics diagnostics;
+  auto root = read_yaml_file(file, file.string(), diagnostics);
+  return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), options);
+}
+
+LoadResult load_scenario_text(std::string_view text, const std::string& display_name,
+                              const std::filesystem::path& base_dir, const LoadOptions& options) {
+  Diagnostics diagnostics;
+  auto root = parse_yaml(text, display_name, diagnostics);
+  return load_from(std::move(root), std::move(diagnostics), display_name, base_dir, options);
+}
+
+}  // namespace archsim::model

@@ -1,0 +1,97 @@
+#include "archsim/model/source.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace archsim::model {
+
+std::string_view to_string(Severity severity) {
+  switch (severity) {
+    case Severity::Note: return "note";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "error";
+}
+
+std::string format_diagnostic(const Diagnostic& d) {
+  const std::string where = d.loc.known() ? fmt::format("{}:{}:{}", d.loc.file, d.loc.line, d.loc.column)
+                                          : (d.loc.file.empty() ? std::string("<input>") : d.loc.file);
+  if (d.path.empty()) return fmt::format("{}: {}: {}", where, to_string(d.severity), d.message);
+  return fmt::format("{}: {}: {}: {}", where, d.path, to_string(d.severity), d.message);
+}
+
+void Diagnostics::error(const SourceLoc& loc, std::string path, std::string message) {
+  items_.push_back({Severity::Error, loc, std::move(path), std::move(message)});
+}
+
+void Diagnostics::warning(const SourceLoc& loc, std::string path, std::string message) {
+  items_.push_back({Severity::Warning, loc, std::move(path), std::move(message)});
+}
+
+void Diagnostics::add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+
+bool Diagnostics::has_errors() const {
+  return std::any_of(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+void Diagnostics::promote_warnings() {
+  for (auto& d : items_) {
+    if (d.severity == Severity::Warning) d.severity = Severity::Error;
+  }
+}
+
+void SourceIndex::record(const std::string& path, const SourceLoc& loc) {
+  if (loc.known()) locations_.insert_or_assign(path, loc);
+}
+
+SourceLoc SourceIndex::locate(std::string_view path) const {
+  std::string p(path);
+  while (true) {
+    if (auto it = locations_.find(p); it != locations_.end()) return it->second;
+    // Walk up one level: `a.b[2].c` -> `a.b[2]` -> `a.b` -> `a`.
+    const auto cut = p.find_last_of(".[");
+    if (cut == std::string::npos || cut == 0) return {};
+    p.resize(cut);
+  }
+}
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  // Close enough to suggest: at most a third of the word's letters wrong (and at least one allowed).
+  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string best = closest_match(word, candidates);
+  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+}
+
+}  // namespace archsim::model

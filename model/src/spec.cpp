@@ -1,0 +1,91 @@
+#include "archsim/model/spec.hpp"
+
+#include <algorithm>
+
+namespace archsim::model {
+
+std::string_view type_keyword(ComponentType type) {
+  switch (type) {
+    case ComponentType::InternetUsers: return "internet_users";
+    case ComponentType::CloudFront: return "cloudfront";
+    case ComponentType::S3Bucket: return "s3_bucket";
+    case ComponentType::ApiGateway: return "api_gateway";
+    case ComponentType::CognitoUserPool: return "cognito_user_pool";
+    case ComponentType::LoadBalancer: return "load_balancer";
+    case ComponentType::EcsService: return "ecs_service";
+    case ComponentType::Lambda: return "lambda";
+    case ComponentType::Rds: return "rds";
+    case ComponentType::DynamoDb: return "dynamodb";
+    case ComponentType::NatGateway: return "nat_gateway";
+    case ComponentType::VpcEndpoint: return "vpc_endpoint";
+    case ComponentType::LogGroup: return "log_group";
+    case ComponentType::SecretsManager: return "secrets_manager";
+    case ComponentType::ParameterStore: return "parameter_store";
+    case ComponentType::EcrRepository: return "ecr_repository";
+    case ComponentType::Route53Zone: return "route53_zone";
+  }
+  return "unknown";
+}
+
+namespace {
+template <class T>
+const T* by_id(const std::vector<T>& items, std::string_view id) {
+  const auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == id; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+template <class T>
+std::optional<ComponentRef> ref_in(const std::vector<T>& items, ComponentType type, std::string_view id) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].id == id) return ComponentRef{type, i};
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+const VpcSpec* TopologySpec::vpc(std::string_view id) const { return by_id(vpcs, id); }
+const SubnetSpec* TopologySpec::subnet(std::string_view id) const { return by_id(subnets, id); }
+const RouteTableSpec* TopologySpec::route_table(std::string_view id) const { return by_id(route_tables, id); }
+const SecurityGroupSpec* TopologySpec::security_group(std::string_view id) const { return by_id(security_groups, id); }
+const LoadBalancerSpec* TopologySpec::load_balancer(std::string_view id) const { return by_id(load_balancers, id); }
+const EcsServiceSpec* TopologySpec::ecs_service(std::string_view id) const { return by_id(ecs_services, id); }
+const NatGatewaySpec* TopologySpec::nat_gateway(std::string_view id) const { return by_id(nat_gateways, id); }
+const VpcEndpointSpec* TopologySpec::vpc_endpoint(std::string_view id) const { return by_id(vpc_endpoints, id); }
+const RdsSpec* TopologySpec::database(std::string_view id) const { return by_id(databases, id); }
+
+std::optional<ComponentRef> TopologySpec::component(std::string_view id) const {
+  using T = ComponentType;
+  if (auto r = ref_in(internet_users, T::InternetUsers, id)) return r;
+  if (auto r = ref_in(cloudfronts, T::CloudFront, id)) return r;
+  if (auto r = ref_in(s3_buckets, T::S3Bucket, id)) return r;
+  if (auto r = ref_in(api_gateways, T::ApiGateway, id)) return r;
+  if (auto r = ref_in(user_pools, T::CognitoUserPool, id)) return r;
+  if (auto r = ref_in(load_balancers, T::LoadBalancer, id)) return r;
+  if (auto r = ref_in(ecs_services, T::EcsService, id)) return r;
+  if (auto r = ref_in(lambdas, T::Lambda, id)) return r;
+  if (auto r = ref_in(databases, T::Rds, id)) return r;
+  if (auto r = ref_in(dynamodb_tables, T::DynamoDb, id)) return r;
+  if (auto r = ref_in(nat_gateways, T::NatGateway, id)) return r;
+  if (auto r = ref_in(vpc_endpoints, T::VpcEndpoint, id)) return r;
+  if (auto r = ref_in(log_groups, T::LogGroup, id)) return r;
+  if (auto r = ref_in(secrets_managers, T::SecretsManager, id)) return r;
+  if (auto r = ref_in(parameter_stores, T::ParameterStore, id)) return r;
+  if (auto r = ref_in(ecr_repositories, T::EcrRepository, id)) return r;
+  if (auto r = ref_in(route53_zones, T::Route53Zone, id)) return r;
+  return std::nullopt;
+}
+
+const RouteTableSpec* TopologySpec::route_table_of(const SubnetSpec& s) const {
+  if (!s.route_table.empty()) return route_table(s.route_table);
+  const auto it = std::find_if(route_tables.begin(), route_tables.end(),
+                               [&](const RouteTableSpec& t) { return t.main && t.vpc == s.vpc; });
+  return it == route_tables.end() ? nullptr : &*it;
+}
+
+std::string TopologySpec::component_path(std::string_view id) const {
+  return path + ".components." + std::string(id);
+}
+
+const AlternativeSpec* ScenarioSpec::alternative(std::string_view id) const { return by_id(alternatives, id); }
+
+}  // namespace archsim::model
