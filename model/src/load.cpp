@@ -55,8 +55,23 @@ std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path&
   return node;
 }
 
+/// Health-check values a target group leaves out take AWS's defaults for its load balancer type.
+void apply_health_check_defaults(TopologySpec& t, const AwsFacts& facts) {
+  for (auto& lb : t.load_balancers) {
+    const HealthCheckLimits& limits =
+        lb.lb_type == LoadBalancerType::Application ? facts.alb_health_check : facts.nlb_health_check;
+    for (auto& tg : lb.target_groups) {
+      HealthCheckSpec& hc = tg.health_check;
+      if (hc.interval.ns == 0) hc.interval = Duration::seconds(limits.interval_s.default_value);
+      if (hc.timeout.ns == 0) hc.timeout = Duration::seconds(limits.timeout_s.default_value);
+      if (hc.healthy_threshold == 0) hc.healthy_threshold = limits.healthy_threshold.default_value;
+      if (hc.unhealthy_threshold == 0) hc.unhealthy_threshold = limits.unhealthy_threshold.default_value;
+    }
+  }
+}
+
 void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir, DecodeContext& ctx,
-                     ScenarioSpec& s) {
+                     const AwsFacts& facts, ScenarioSpec& s) {
   MapReader r(root, "", ctx);
   if (!r.ok()) return;
   r.optional("archsim", s.format_version);
@@ -137,6 +152,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
                                             alt.topology.region, s.region));
         }
         detail::check_references(alt.topology, ctx);
+        apply_health_check_defaults(alt.topology, facts);
       }
       s.alternatives.push_back(std::move(alt));
     });
@@ -149,14 +165,14 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
 }
 
 LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, const std::string& display_name,
-                     const std::filesystem::path& base_dir, const LoadOptions& options) {
+                     const std::filesystem::path& base_dir, const AwsFacts& facts, const LoadOptions& options) {
   LoadResult result;
   result.diagnostics = std::move(diagnostics);
   if (root) {
     ScenarioSpec scenario;
     scenario.file = display_name;
     DecodeContext ctx{result.diagnostics, scenario.sources};
-    decode_scenario(*root, base_dir, ctx, scenario);
+    decode_scenario(*root, base_dir, ctx, facts, scenario);
     result.scenario = std::move(scenario);
   }
   if (options.strict) result.diagnostics.promote_warnings();
@@ -165,17 +181,18 @@ LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, cons
 
 }  // namespace
 
-LoadResult load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
+LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
   Diagnostics diagnostics;
   auto root = read_yaml_file(file, file.string(), diagnostics);
-  return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), options);
+  return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);
 }
 
 LoadResult load_scenario_text(std::string_view text, const std::string& display_name,
-                              const std::filesystem::path& base_dir, const LoadOptions& options) {
+                              const std::filesystem::path& base_dir, const AwsFacts& facts,
+                              const LoadOptions& options) {
   Diagnostics diagnostics;
   auto root = parse_yaml(text, display_name, diagnostics);
-  return load_from(std::move(root), std::move(diagnostics), display_name, base_dir, options);
+  return load_from(std::move(root), std::move(diagnostics), display_name, base_dir, facts, options);
 }
 
 }  // namespace archsim::model

@@ -148,8 +148,10 @@ class ReferenceChecker {
       names(e.path + ".route_tables", e.route_tables, "route table", table_ids);
     }
     for (const auto& route : t_.routes) {
-      for (const auto& hop : route.hops) component(hop.path, hop.component, {});
-      if (!route.hops.empty()) component(route.hops.front().path, route.hops.front().component, {ComponentType::InternetUsers});
+      for (std::size_t i = 0; i < route.hops.size(); ++i) {
+        if (i == 0) component(route.hops[i].path, route.hops[i].component, {ComponentType::InternetUsers});
+        else component(route.hops[i].path, route.hops[i].component, {});
+      }
     }
   }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "archsim/model/aws_facts.hpp"
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
 
@@ -27,11 +28,13 @@ struct LoadResult {
   bool ok() const { return scenario.has_value() && !diagnostics.has_errors(); }
 };
 
-/// Loads a scenario file. `display_name` is how paths appear in messages (default: as given).
-LoadResult load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
+/// Loads a scenario file; values it leaves out take AWS's defaults from `facts`
+/// (health-check timings). Paths appear in messages as given.
+LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options = {});
 
 /// Loads scenario text as if read from `display_name`; includes resolve against `base_dir`.
 LoadResult load_scenario_text(std::string_view text, const std::string& display_name,
-                              const std::filesystem::path& base_dir, const LoadOptions& options = {});
+                              const std::filesystem::path& base_dir, const AwsFacts& facts,
+                              const LoadOptions& options = {});
 
 }  // namespace archsim::model

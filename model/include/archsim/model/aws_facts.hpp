@@ -1,0 +1,83 @@
+// AWS facts and review thresholds the model needs, read from the data files in model/data/.
+//
+// The numbers live in YAML with their sources (aws_network.yaml: zones, CIDR restrictions,
+// health-check ranges; review_policy.yaml: Fargate task sizes, private-access endpoints,
+// review thresholds). The files are compiled into the binary, so archsim needs no data
+// directory at run time, and are parsed with the same located decoder as scenarios.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archsim/model/cidr.hpp"
+#include "archsim/model/source.hpp"
+#include "archsim/model/units.hpp"
+
+namespace archsim::model {
+
+struct IntRange {
+  int default_value = 0;
+  int min = 0;
+  int max = 0;
+};
+
+struct HealthCheckLimits {
+  IntRange interval_s, timeout_s, healthy_threshold, unhealthy_threshold;
+};
+
+/// One row of AWS's "IPv4 CIDR block association restrictions" table: when the VPC already
+/// has a block in `existing_in` (or, for the keyword row, a publicly routable or 100.64/10
+/// block), a new block may not come from `restricted`.
+struct CidrRestriction {
+  std::optional<Ipv4Cidr> existing_in;  ///< empty for the public-or-100.64 row
+  std::vector<Ipv4Cidr> restricted;
+  struct Conditional {
+    Ipv4Cidr if_existing_in;
+    std::vector<Ipv4Cidr> restricted;
+  };
+  std::vector<Conditional> conditional;
+};
+
+struct FargateTaskSize {
+  double vcpu = 0;
+  std::vector<int> memory_mib;  ///< explicit list, or
+  int min_mib = 0, max_mib = 0, step_mib = 0;
+
+  bool allows(int mib) const;
+  std::string describe() const;  ///< "512, 1024 or 2048 MiB" / "4096-16384 MiB in 1024 MiB steps"
+};
+
+struct HeavyHealthCheckPath {
+  std::string path;
+  std::string why;
+};
+
+struct AwsFacts {
+  std::map<std::string, std::vector<std::string>> region_zones;
+  int vpc_min_prefix = 16, vpc_max_prefix = 28;
+  int subnet_min_prefix = 16, subnet_max_prefix = 28;
+  std::vector<Ipv4Cidr> vpc_forbidden;
+  std::vector<Ipv4Cidr> rfc1918;
+  std::vector<CidrRestriction> secondary_restrictions;
+  int max_cidr_blocks_per_vpc = 5;
+  int alb_min_zones = 2, nlb_min_zones = 1;
+  HealthCheckLimits alb_health_check, nlb_health_check;
+
+  std::vector<FargateTaskSize> fargate_task_sizes;
+  std::map<std::string, std::vector<std::string>> private_access;  ///< need -> endpoint services
+  Duration max_detection_time;
+  std::vector<HeavyHealthCheckPath> heavy_health_check_paths;
+
+  bool is_rfc1918(const Ipv4Cidr& cidr) const;
+};
+
+/// Parses the data files compiled into archsim. A problem in them is a build-time mistake;
+/// it is reported with file:line:col like any other and `facts` is left partly filled.
+AwsFacts load_aws_facts(Diagnostics& diagnostics);
+
+/// As load_aws_facts, but throws std::runtime_error with the diagnostics if the data is broken.
+AwsFacts builtin_aws_facts();
+
+}  // namespace archsim::model

@@ -1,0 +1,56 @@
+// The design-review report: load diagnostics, findings per alternative, static criteria.
+//
+// `ReviewReport` is the one result model of `archsim validate`; the text, JSON and SARIF
+// renderers are pure functions of it. Criteria measured by rules are judged here (pass when
+// none of their rules fires at warning or error severity on the alternative); criteria with a
+// metric wait for the simulator and say so.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "archsim/model/rules.hpp"
+#include "archsim/model/source.hpp"
+#include "archsim/model/spec.hpp"
+
+namespace archsim::reports {
+
+enum class Verdict { Pass, Fail, Pending };
+
+struct CriterionVerdict {
+  std::string criterion;
+  std::string alternative;
+  Verdict verdict = Verdict::Pending;
+  std::vector<std::string> fired;  ///< rules of the criterion that fired
+  std::string note;
+};
+
+struct ReviewReport {
+  std::string file;
+  const model::ScenarioSpec* scenario = nullptr;  ///< null when the file could not be decoded
+  std::vector<model::Diagnostic> diagnostics;
+  std::vector<model::Finding> findings;
+  std::vector<CriterionVerdict> criteria;
+
+  bool input_ok() const;
+  /// Error findings count against alternatives that are chosen or still considered; a
+  /// rejected or deferred alternative's errors are information, not a gate.
+  bool has_gating_errors() const;
+};
+
+ReviewReport make_review_report(const std::string& file, const model::ScenarioSpec* scenario,
+                                std::vector<model::Diagnostic> diagnostics, std::vector<model::Finding> findings);
+
+std::string_view to_string(Verdict verdict);
+std::string_view to_string(model::DecisionStatus status);
+
+std::string render_review_text(const ReviewReport& report);
+nlohmann::json review_json(const ReviewReport& report, std::string_view version);
+
+/// SARIF 2.1.0 with one result per finding and per load diagnostic, located in the YAML.
+nlohmann::json review_sarif(const ReviewReport& report, std::string_view version);
+
+}  // namespace archsim::reports

@@ -1,0 +1,204 @@
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "archsim/reports/review.hpp"
+
+namespace archsim::reports {
+
+using model::DecisionStatus;
+using model::Finding;
+using model::Severity;
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Pass: return "pass";
+    case Verdict::Fail: return "fail";
+    case Verdict::Pending: return "pending";
+  }
+  return "pending";
+}
+
+std::string_view to_string(DecisionStatus status) {
+  switch (status) {
+    case DecisionStatus::Chosen: return "chosen";
+    case DecisionStatus::Rejected: return "rejected";
+    case DecisionStatus::Deferred: return "deferred";
+    case DecisionStatus::Considered: return "considered";
+  }
+  return "considered";
+}
+
+bool ReviewReport::input_ok() const {
+  return scenario != nullptr &&
+         std::none_of(diagnostics.begin(), diagnostics.end(),
+                      [](const model::Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+bool ReviewReport::has_gating_errors() const {
+  if (scenario == nullptr) return false;
+  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+    if (f.severity != Severity::Error) return false;
+    const auto* alt = scenario->alternative(f.alternative);
+    return alt == nullptr || alt->status == DecisionStatus::Chosen || alt->status == DecisionStatus::Considered;
+  });
+}
+
+ReviewReport make_review_report(const std::string& file, const model::ScenarioSpec* scenario,
+                                std::vector<model::Diagnostic> diagnostics, std::vector<Finding> findings) {
+  ReviewReport report{file, scenario, std::move(diagnostics), std::move(findings), {}};
+  if (scenario == nullptr) return report;
+  for (const auto& criterion : scenario->criteria) {
+    for (const auto& alt : scenario->alternatives) {
+      CriterionVerdict v{criterion.id, alt.id, Verdict::Pending, {}, {}};
+      if (!criterion.rules.empty()) {
+        for (const auto& rule : criterion.rules) {
+          const bool fired = std::any_of(report.findings.begin(), report.findings.end(), [&](const Finding& f) {
+            return f.alternative == alt.id && f.rule == rule && f.severity != Severity::Note;
+          });
+          if (fired) v.fired.push_back(rule);
+        }
+        v.verdict = v.fired.empty() ? Verdict::Pass : Verdict::Fail;
+      }
+      if (!criterion.metric.empty()) {
+        v.note = fmt::format("metric {} is measured by the simulator (archsim run), not yet available", criterion.metric);
+        if (criterion.rules.empty()) v.verdict = Verdict::Pending;
+      }
+      report.criteria.push_back(std::move(v));
+    }
+  }
+  return report;
+}
+
+namespace {
+
+std::string location(const model::SourceLoc& loc) {
+  if (!loc.known()) return loc.file.empty() ? std::string("<input>") : loc.file;
+  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column);
+}
+
+struct Counts {
+  int errors = 0, warnings = 0, notes = 0;
+  void add(Severity s) {
+    if (s == Severity::Error) ++errors;
+    else if (s == Severity::Warning) ++warnings;
+    else ++notes;
+  }
+  std::string text() const {
+    return fmt::format("{} error{}, {} warning{}, {} note{}", errors, errors == 1 ? "" : "s", warnings,
+                       warnings == 1 ? "" : "s", notes, notes == 1 ? "" : "s");
+  }
+};
+
+}  // namespace
+
+std::string render_review_text(const ReviewReport& report) {
+  std::string out;
+  for (const auto& d : report.diagnostics) out += model::format_diagnostic(d) + "\n";
+  if (report.scenario == nullptr) return out;
+  const auto& s = *report.scenario;
+  if (!report.diagnostics.empty()) out += "\n";
+  out += fmt::format("== {}: {} ({} alternative{}, region {})\n", report.file, s.name, s.alternatives.size(),
+                     s.alternatives.size() == 1 ? "" : "s", s.region);
+  Counts total;
+  for (const auto& alt : s.alternatives) {
+    Counts counts;
+    std::string body;
+    for (const auto& f : report.findings) {
+      if (f.alternative != alt.id) continue;
+      counts.add(f.severity);
+      total.add(f.severity);
+      body += fmt::format("{}: {}: {}: {} [{}]\n", location(f.loc), f.path, model::to_string(f.severity), f.message, f.rule);
+      body += fmt::format("    fix: {}\n", f.hint);
+    }
+    out += fmt::format("\n== alternative {} [{}]: {} -- {}\n", alt.id, to_string(alt.status), alt.title, counts.text());
+    out += body.empty() ? "no findings\n" : body;
+  }
+  if (!report.criteria.empty()) {
+    out += "\n== criteria (static rules now; metrics once `archsim run` simulates)\n";
+    std::size_t width = 9;
+    for (const auto& c : s.criteria) width = std::max(width, c.id.size());
+    out += fmt::format("{:<{}}", "criterion", width);
+    for (const auto& alt : s.alternatives) out += fmt::format("  {:<{}}", alt.id, std::max<std::size_t>(alt.id.size(), 7));
+    out += "\n";
+    for (const auto& c : s.criteria) {
+      out += fmt::format("{:<{}}", c.id, width);
+      for (const auto& alt : s.alternatives) {
+        const auto it = std::find_if(report.criteria.begin(), report.criteria.end(), [&](const CriterionVerdict& v) {
+          return v.criterion == c.id && v.alternative == alt.id;
+        });
+        const std::string cell = it == report.criteria.end() ? "-" : std::string(to_string(it->verdict));
+        out += fmt::format("  {:<{}}", cell, std::max<std::size_t>(alt.id.size(), 7));
+      }
+      out += "\n";
+    }
+  }
+  out += fmt::format("\nsummary: {} across {} alternative{}{}\n", total.text(), s.alternatives.size(),
+                     s.alternatives.size() == 1 ? "" : "s",
+                     report.has_gating_errors() ? "; errors in a chosen or considered alternative" : "");
+  return out;
+}
+
+namespace {
+
+nlohmann::json loc_json(const model::SourceLoc& loc) {
+  return {{"file", loc.file}, {"line", loc.line}, {"column", loc.column}};
+}
+
+}  // namespace
+
+nlohmann::json review_json(const ReviewReport& report, std::string_view version) {
+  nlohmann::json doc;
+  doc["schema"] = "archsim.review/1";
+  doc["archsim_version"] = std::string(version);
+  doc["file"] = report.file;
+  doc["diagnostics"] = nlohmann::json::array();
+  for (const auto& d : report.diagnostics) {
+    doc["diagnostics"].push_back({{"severity", model::to_string(d.severity)},
+                                  {"path", d.path},
+                                  {"message", d.message},
+                                  {"location", loc_json(d.loc)}});
+  }
+  doc["input_ok"] = report.input_ok();
+  if (report.scenario == nullptr) return doc;
+  const auto& s = *report.scenario;
+  doc["scenario"] = {{"name", s.name}, {"region", s.region}, {"document", s.document}};
+  doc["alternatives"] = nlohmann::json::array();
+  for (const auto& alt : s.alternatives) {
+    nlohmann::json a{{"id", alt.id}, {"title", alt.title}, {"status", to_string(alt.status)}};
+    a["findings"] = nlohmann::json::array();
+    Counts counts;
+    for (const auto& f : report.findings) {
+      if (f.alternative != alt.id) continue;
+      counts.add(f.severity);
+      a["findings"].push_back({{"rule", f.rule},
+                               {"severity", model::to_string(f.severity)},
+                               {"path", f.path},
+                               {"message", f.message},
+                               {"hint", f.hint},
+                               {"location", loc_json(f.loc)}});
+    }
+    a["counts"] = {{"error", counts.errors}, {"warning", counts.warnings}, {"note", counts.notes}};
+    doc["alternatives"].push_back(std::move(a));
+  }
+  doc["criteria"] = nlohmann::json::array();
+  for (const auto& c : s.criteria) {
+    nlohmann::json entry{{"id", c.id}, {"title", c.title}, {"category", c.category}, {"rules", c.rules}};
+    if (!c.metric.empty()) entry["metric"] = c.metric;
+    if (c.max) entry["max"] = *c.max;
+    if (c.min) entry["min"] = *c.min;
+    entry["verdicts"] = nlohmann::json::object();
+    for (const auto& v : report.criteria) {
+      if (v.criterion != c.id) continue;
+      nlohmann::json verdict{{"verdict", to_string(v.verdict)}, {"fired", v.fired}};
+      if (!v.note.empty()) verdict["note"] = v.note;
+      entry["verdicts"][v.alternative] = std::move(verdict);
+    }
+    doc["criteria"].push_back(std::move(entry));
+  }
+  doc["gating_errors"] = report.has_gating_errors();
+  return doc;
+}
+
+}  // namespace archsim::reports

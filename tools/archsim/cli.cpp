@@ -1,0 +1,55 @@
+#include "archsim/cli.hpp"
+
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "graph_command.hpp"
+#include "rules_command.hpp"
+#include "run_command.hpp"
+#include "validate_command.hpp"
+
+namespace archsim::cli {
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"archsim: offline architecture simulator and cost/availability analyser for AWS designs"};
+  app.set_version_flag("--version", std::string("archsim ") + ARCHSIM_VERSION);
+  app.require_subcommand(1);
+  ValidateOptions validate_options, run_options;
+  GraphOptions graph_options;
+  RulesOptions rules_options;
+  setup_run(app, run_options);
+  setup_validate(app, validate_options);
+  setup_graph(app, graph_options);
+  setup_rules(app, rules_options);
+
+  std::vector<const char*> argv{"archsim"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp& e) {
+    app.exit(e, out, err);
+    return kOk;
+  } catch (const CLI::CallForAllHelp& e) {
+    app.exit(e, out, err);
+    return kOk;
+  } catch (const CLI::CallForVersion& e) {
+    app.exit(e, out, err);
+    return kOk;
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, err);
+    return kBadInput;
+  }
+  try {
+    if (app.got_subcommand("run")) return run_run(run_options, out, err);
+    if (app.got_subcommand("validate")) return run_validate(validate_options, out, err);
+    if (app.got_subcommand("graph")) return run_graph(graph_options, out, err);
+    if (app.got_subcommand("rules")) return run_rules(rules_options, out);
+  } catch (const std::exception& e) {
+    err << "archsim: internal error: " << e.what() << "\n";
+    return kInternalError;
+  }
+  return kBadInput;
+}
+
+}  // namespace archsim::cli

@@ -1,0 +1,49 @@
+#include "validate_command.hpp"
+
+#include "archsim/cli.hpp"
+#include "archsim/model/rules.hpp"
+#include "archsim/reports/review.hpp"
+#include "output.hpp"
+
+namespace archsim::cli {
+
+void setup_validate(CLI::App& app, ValidateOptions& options) {
+  auto* cmd = app.add_subcommand("validate", "Check a scenario file and review every alternative's design");
+  cmd->add_option("file", options.file, "Scenario YAML file")->required();
+  cmd->add_flag("--strict", options.strict, "Treat unknown keys as errors");
+  cmd->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  cmd->add_option("-o,--output", options.output, "Write the result to this file (atomically) instead of stdout");
+}
+
+int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+  const Loaded loaded = load(options.file, options.strict);
+  const model::ScenarioSpec* scenario = loaded.result.scenario ? &*loaded.result.scenario : nullptr;
+  std::vector<model::Finding> findings;
+  // Rules run only on a scenario that decoded cleanly: on a broken one they would mostly
+  // repeat the load errors in other words.
+  if (loaded.result.ok()) findings = model::review_scenario(*scenario, loaded.facts);
+  const auto report = reports::make_review_report(options.file, loaded.result.ok() ? scenario : nullptr,
+                                                  loaded.result.diagnostics.all(), std::move(findings));
+  std::string content;
+  if (options.format == "json") {
+    content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";
+  } else if (options.format == "sarif") {
+    content = reports::review_sarif(report, ARCHSIM_VERSION).dump(2) + "\n";
+  } else {
+    content = reports::render_review_text(report);
+  }
+  if (!report.input_ok()) {
+    // Bad input: the diagnostics go to stderr whatever the format, so a person sees them.
+    if (options.format != "text") {
+      for (const auto& d : report.diagnostics) err << model::format_diagnostic(d) << "\n";
+      emit(content, options.output, out, err);
+    } else {
+      err << content;
+    }
+    return kBadInput;
+  }
+  if (!emit(content, options.output, out, err)) return kBadInput;
+  return report.has_gating_errors() ? kFindings : kOk;
+}
+
+}  // namespace archsim::cli

@@ -1,0 +1,22 @@
+// `archsim validate FILE [--strict] [--format text|json|sarif] [--output FILE]`:
+// load a scenario, run the design-review rules on every alternative, print the findings.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace archsim::cli {
+
+struct ValidateOptions {
+  std::string file;
+  bool strict = false;
+  std::string format = "text";
+  std::string output;
+};
+
+void setup_validate(CLI::App& app, ValidateOptions& options);
+int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace archsim::cli
