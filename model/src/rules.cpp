@@ -132,7 +132,7 @@ const std::vector<Rule>& rule_catalog() {
        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html",
        rules::single_zone_service},
       {"cross-zone-hop", S::Warning, "resilience",
-       "Every request of a route crosses zones between two tiers placed in different zones",
+       "Two consecutive tiers of a route share no zone, so every request between them crosses zones",
        "Place the tiers in the same zones, so that each zone serves its own traffic.",
        "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/availability-zones.html",
        rules::cross_zone_hop},

@@ -387,7 +387,8 @@ void sg_blocks_request_flow(const ReviewInput& in, FindingSink& sink) {
     const auto dst = receiver(in, to);
     // A target with no groups listed gets the VPC's default group, which archsim cannot see.
     if (!src || !dst || dst->groups.empty()) continue;
-    if (!checked.insert({from.label, to.label}).second) continue;
+    // One finding per pair of components: every placement pair fails for the same reason.
+    if (!checked.insert({from.component, to.component}).second) continue;
     const TrafficPeer destination{dst->groups, [&]() -> std::optional<Ipv4Cidr> {
                                     const SubnetSpec* s = in.topology.subnet(to.subnet);
                                     return s ? parsed(s->cidr) : std::nullopt;
@@ -406,7 +407,7 @@ void sg_blocks_request_flow(const ReviewInput& in, FindingSink& sink) {
                                                                                         fmt::join(src->security_groups, ", ")));
     sink.report(dst->path, fmt::format("{} -> {}: the security groups of {} ({}) admit no traffic from {} on port {} "
                                        "(or the sender's egress rules drop it)",
-                                       from.label, to.label, to.component, fmt::join(dst->groups, ", "), who,
+                                       from.component, to.component, to.component, fmt::join(dst->groups, ", "), who,
                                        fmt::join(ports, "/")));
   }
 }

@@ -1,0 +1,100 @@
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "archsim/cli.hpp"
+
+using archsim::cli::run_cli;
+
+namespace {
+struct Run {
+  int code;
+  std::string out, err;
+};
+Run cli(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+}  // namespace
+
+TEST_CASE("cli: --help and --version exit 0; usage errors exit 2") {
+  CHECK(cli({"--help"}).code == 0);
+  const auto version = cli({"--version"});
+  CHECK(version.code == 0);
+  CHECK(version.out.find("archsim ") == 0);
+  CHECK(cli({}).code == 2);
+  CHECK(cli({"frobnicate"}).code == 2);
+  CHECK(cli({"validate"}).code == 2);
+  CHECK(cli({"validate", "scenarios/adr0005.yaml", "--format", "xml"}).code == 2);
+}
+
+TEST_CASE("cli: a missing or broken file exits 2 with a located message on stderr") {
+  const auto missing = cli({"validate", "no/such/file.yaml"});
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("no/such/file.yaml: error: no such file") != std::string::npos);
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_cli_test";
+  std::filesystem::create_directories(dir);
+  const auto bad = dir / "bad.yaml";
+  std::ofstream(bad) << "name: x\nregion: us-east-1\nalternatives: {a: {title: t, topology: {zones: [us-east-1a], "
+                        "components: {u: {type: internet_users, colour: red}}}}}\n";
+  const auto strict = cli({"validate", "--strict", bad.string()});
+  CHECK(strict.code == 2);
+  CHECK(strict.err.find("unknown key 'colour'") != std::string::npos);
+  CHECK(cli({"validate", bad.string()}).code == 0);
+}
+
+TEST_CASE("cli: validate exits 1 when the chosen alternative has an error finding") {
+  const auto r = cli({"validate", "scenarios/adr0005.yaml"});
+  CHECK(r.code == 1);
+  CHECK(r.out.find("[task-no-egress-path]") != std::string::npos);
+}
+
+TEST_CASE("cli: SARIF output is 2.1.0 with rules and YAML regions") {
+  const auto r = cli({"validate", "scenarios/cloudfront-rds.yaml", "--format", "sarif"});
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["version"] == "2.1.0");
+  const auto& run = doc["runs"][0];
+  CHECK(run["tool"]["driver"]["name"] == "archsim");
+  CHECK(run["tool"]["driver"]["rules"].size() >= 20);
+  REQUIRE(run["results"].size() > 0);
+  bool zone_result = false;
+  for (const auto& result : run["results"]) {
+    const auto& region = result["locations"][0]["physicalLocation"]["region"];
+    CHECK(region["startLine"].get<int>() > 0);
+    if (result["ruleId"] == "zone-not-in-region") {
+      zone_result = true;
+      CHECK(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+            "scenarios/topologies/cloudfront-rds.yaml");
+    }
+  }
+  CHECK(zone_result);
+}
+
+TEST_CASE("cli: --output writes the whole result atomically, and refuses a missing directory") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_cli_out";
+  std::filesystem::create_directories(dir);
+  const auto target = dir / "review.json";
+  const auto r = cli({"validate", "scenarios/free-tier-single-az.yaml", "--format", "json", "-o", target.string()});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());
+  std::ifstream in(target);
+  const auto doc = nlohmann::json::parse(in);
+  CHECK(doc["schema"] == "archsim.review/1");
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    CHECK(entry.path().extension() != ".tmp");
+  }
+  CHECK(cli({"validate", "scenarios/free-tier-single-az.yaml", "-o", (dir / "missing" / "x.txt").string()}).code == 2);
+}
+
+TEST_CASE("cli: graph picks an alternative by id and suggests near misses") {
+  const auto dot = cli({"graph", "scenarios/adr0005.yaml", "--alternative", "nlb", "--format", "dot"});
+  CHECK(dot.code == 0);
+  CHECK(dot.out.find("digraph") == 0);
+  const auto typo = cli({"graph", "scenarios/adr0005.yaml", "--alternative", "nbl"});
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("did you mean 'nlb'?") != std::string::npos);
+}

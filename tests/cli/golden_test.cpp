@@ -1,0 +1,58 @@
+// Golden-file tests of whole outputs: `validate` and `graph` for every seed scenario, and
+// docs/rules.md. Regenerate with ARCHSIM_UPDATE_GOLDEN=1 and review the diff.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "archsim/cli.hpp"
+
+namespace {
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void check_golden(const std::filesystem::path& golden, const std::string& actual) {
+  if (std::getenv("ARCHSIM_UPDATE_GOLDEN") != nullptr) {
+    std::filesystem::create_directories(golden.parent_path());
+    std::ofstream(golden, std::ios::binary) << actual;
+    return;
+  }
+  INFO("golden file: ", golden.string(), " (regenerate with ARCHSIM_UPDATE_GOLDEN=1)");
+  REQUIRE(std::filesystem::exists(golden));
+  CHECK(read(golden) == actual);
+}
+
+std::string run(const std::vector<std::string>& args, int expected_code) {
+  std::ostringstream out, err;
+  CHECK(archsim::cli::run_cli(args, out, err) == expected_code);
+  return out.str();
+}
+
+const char* const kSeeds[] = {"adr0005", "free-tier-single-az", "secondary-cidr-vpc-link", "cloudfront-rds",
+                              "krakend-blue-green"};
+
+}  // namespace
+
+TEST_CASE("golden: validate and graph of every seed scenario") {
+  for (const char* seed : kSeeds) {
+    CAPTURE(seed);
+    const std::string file = std::string("scenarios/") + seed + ".yaml";
+    const std::filesystem::path dir = std::filesystem::path("tests/golden") / seed;
+    // Every seed document has at least one mistake at error severity in its chosen design.
+    check_golden(dir / "validate.txt", run({"validate", file}, 1));
+    check_golden(dir / "validate.json", run({"validate", file, "--format", "json"}, 1));
+    check_golden(dir / "graph.mmd", run({"graph", file, "--format", "mermaid"}, 0));
+    check_golden(dir / "graph.dot", run({"graph", file, "--format", "dot"}, 0));
+  }
+}
+
+TEST_CASE("golden: docs/rules.md is the rule catalogue as archsim prints it") {
+  check_golden("docs/rules.md", run({"rules", "--format", "markdown"}, 0));
+}

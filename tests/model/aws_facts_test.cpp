@@ -1,0 +1,23 @@
+#include <doctest/doctest.h>
+
+#include "fixture.hpp"
+
+using archsim::testing::facts;
+
+TEST_CASE("facts: the built-in data files parse without a single diagnostic") {
+  archsim::model::Diagnostics d;
+  archsim::model::load_aws_facts(d);
+  for (const auto& diagnostic : d.all()) FAIL_CHECK(archsim::model::format_diagnostic(diagnostic));
+}
+
+TEST_CASE("facts: zones, ranges and Fargate sizes are what AWS documents") {
+  const auto& f = facts();
+  CHECK(f.region_zones.at("eu-central-1") == std::vector<std::string>{"eu-central-1a", "eu-central-1b", "eu-central-1c"});
+  CHECK(f.alb_health_check.interval_s.default_value == 30);
+  CHECK(f.alb_health_check.unhealthy_threshold.default_value == 2);
+  CHECK(f.alb_min_zones == 2);
+  CHECK(f.fargate_task_sizes.front().allows(512));
+  CHECK_FALSE(f.fargate_task_sizes.front().allows(4096));
+  CHECK(f.private_access.at("ecr") == std::vector<std::string>{"ecr.api", "ecr.dkr", "s3"});
+  CHECK(f.secondary_restrictions.size() == 5);
+}
