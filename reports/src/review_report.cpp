@@ -121,6 +121,7 @@ std::string render_review_text(const ReviewReport& report) {
     for (const auto& c : s.criteria) width = std::max(width, c.id.size());
     out += fmt::format("{:<{}}", "criterion", width);
     for (const auto& alt : s.alternatives) out += fmt::format("  {:<{}}", alt.id, std::max<std::size_t>(alt.id.size(), 7));
+    while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
     for (const auto& c : s.criteria) {
       out += fmt::format("{:<{}}", c.id, width);
@@ -131,6 +132,7 @@ std::string render_review_text(const ReviewReport& report) {
         const std::string cell = it == report.criteria.end() ? "-" : std::string(to_string(it->verdict));
         out += fmt::format("  {:<{}}", cell, std::max<std::size_t>(alt.id.size(), 7));
       }
+      while (!out.empty() && out.back() == ' ') out.pop_back();
       out += "\n";
     }
   }
