@@ -1,5 +1,6 @@
 #include "archsim/reports/diagram.hpp"
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -49,10 +50,9 @@ std::string quote_mermaid(const std::string& text) {
   return out;
 }
 
-std::string node_label(const TopologySpec& t, const Placement& p) {
+std::string node_label(const Placement& p, std::string_view line_break) {
   if (p.kind != VertexKind::Component) return p.label;
-  return fmt::format("{}<br/>{}", p.label, model::type_keyword(p.type));
-  (void)t;
+  return fmt::format("{}{}{}", p.label, line_break, model::type_keyword(p.type));
 }
 
 std::string vpc_title(const TopologySpec& t, const std::string& id) {
@@ -74,110 +74,100 @@ std::string safe_id(const std::string& text) {
   return out;
 }
 
-}  // namespace
 
-std::string render_mermaid(const TopologySpec& t, const ArchGraph& g) {
-  std::string out = "flowchart LR\n";
+/// What differs between Mermaid and DOT: how a node, a group and an edge are written.
+struct Syntax {
+  std::function<std::string(Vertex, const Placement&)> node;
+  std::function<std::string(const std::string& id, const std::string& title)> open_group;
+  std::string close_group;
+  std::function<std::string(Vertex, Vertex, const model::Link&)> edge;
+};
+
+/// Walks the layout once (outside, regional group, VPC > zone > subnet groups, then edges);
+/// both formats share this walk so that they always draw the same picture.
+std::string draw(const TopologySpec& t, const ArchGraph& g, const Syntax& syntax) {
+  std::string out;
   const Layout layout = lay_out(t, g);
-  auto node = [&](Vertex v, const std::string& indent) {
-    out += fmt::format("{}v{}[\"{}\"]\n", indent, v, quote_mermaid(node_label(t, g.graph[v])));
+  auto nodes = [&](const std::vector<Vertex>& vs, int depth) {
+    for (Vertex v : vs) out += std::string(static_cast<std::size_t>(2 * depth), ' ') + syntax.node(v, g.graph[v]);
   };
-  for (Vertex v : layout.outside) node(v, "  ");
+  auto open = [&](int depth, const std::string& id, const std::string& title) {
+    out += std::string(static_cast<std::size_t>(2 * depth), ' ') + syntax.open_group(id, title);
+  };
+  auto close = [&](int depth) { out += std::string(static_cast<std::size_t>(2 * depth), ' ') + syntax.close_group; };
+  nodes(layout.outside, 1);
   if (!layout.regional.empty()) {
-    out += fmt::format("  subgraph regional[\"{} regional and global services\"]\n", t.region);
-    for (Vertex v : layout.regional) node(v, "    ");
-    out += "  end\n";
+    open(1, "regional", fmt::format("{} regional and global services", t.region));
+    nodes(layout.regional, 2);
+    close(1);
   }
   std::set<std::string> vpcs;
   for (const auto& [vpc, zones] : layout.in_vpc) vpcs.insert(vpc);
   for (const auto& [vpc, vs] : layout.vpc_level) vpcs.insert(vpc);
   for (const auto& vpc : vpcs) {
-    out += fmt::format("  subgraph vpc_{}[\"{}\"]\n", safe_id(vpc), quote_mermaid(vpc_title(t, vpc)));
-    if (const auto it = layout.vpc_level.find(vpc); it != layout.vpc_level.end()) {
-      for (Vertex v : it->second) node(v, "    ");
-    }
+    open(1, "vpc_" + safe_id(vpc), vpc_title(t, vpc));
+    if (const auto it = layout.vpc_level.find(vpc); it != layout.vpc_level.end()) nodes(it->second, 2);
     if (const auto it = layout.in_vpc.find(vpc); it != layout.in_vpc.end()) {
       for (const auto& [zone, subnets] : it->second) {
-        out += fmt::format("    subgraph zone_{}[\"{}\"]\n", safe_id(vpc + "_" + zone), zone);
+        open(2, "zone_" + safe_id(vpc + "_" + zone), zone);
         for (const auto& [subnet, vs] : subnets) {
-          out += fmt::format("      subgraph subnet_{}[\"{}\"]\n", safe_id(subnet), quote_mermaid(subnet_title(t, subnet)));
-          for (Vertex v : vs) node(v, "        ");
-          out += "      end\n";
+          open(3, "subnet_" + safe_id(subnet), subnet_title(t, subnet));
+          nodes(vs, 4);
+          close(3);
         }
-        out += "    end\n";
+        close(2);
       }
     }
-    out += "  end\n";
+    close(1);
   }
   std::set<std::tuple<Vertex, Vertex, int>> drawn;
   for (auto [e, end] = boost::edges(g.graph); e != end; ++e) {
     const Vertex a = boost::source(*e, g.graph);
     const Vertex b = boost::target(*e, g.graph);
     const auto& link = g.graph[*e];
-    if (!drawn.insert({a, b, static_cast<int>(link.kind)}).second) continue;
-    switch (link.kind) {
-      case LinkKind::Request: out += fmt::format("  v{} --> v{}\n", a, b); break;
-      case LinkKind::Network: out += fmt::format("  v{} -.->|egress| v{}\n", a, b); break;
-      case LinkKind::Dependency: out += fmt::format("  v{} -.->|needs {}| v{}\n", a, link.need, b); break;
-    }
+    if (drawn.insert({a, b, static_cast<int>(link.kind)}).second) out += "  " + syntax.edge(a, b, link);
   }
   return out;
 }
 
-std::string render_dot(const TopologySpec& t, const ArchGraph& g, const std::string& title) {
-  std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n", title);
-  const Layout layout = lay_out(t, g);
-  auto node = [&](Vertex v, const std::string& indent) {
-    const Placement& p = g.graph[v];
-    const std::string label = p.kind == VertexKind::Component
-                                  ? fmt::format("{}\\n{}", p.label, model::type_keyword(p.type))
-                                  : p.label;
-    out += fmt::format("{}v{} [label=\"{}\"];\n", indent, v, label);
-  };
-  for (Vertex v : layout.outside) node(v, "  ");
-  if (!layout.regional.empty()) {
-    out += fmt::format("  subgraph cluster_regional {{\n    label=\"{} regional and global services\";\n", t.region);
-    for (Vertex v : layout.regional) node(v, "    ");
-    out += "  }\n";
-  }
-  std::set<std::string> vpcs;
-  for (const auto& [vpc, zones] : layout.in_vpc) vpcs.insert(vpc);
-  for (const auto& [vpc, vs] : layout.vpc_level) vpcs.insert(vpc);
-  for (const auto& vpc : vpcs) {
-    out += fmt::format("  subgraph cluster_vpc_{} {{\n    label=\"{}\";\n", safe_id(vpc), vpc_title(t, vpc));
-    if (const auto it = layout.vpc_level.find(vpc); it != layout.vpc_level.end()) {
-      for (Vertex v : it->second) node(v, "    ");
-    }
-    if (const auto it = layout.in_vpc.find(vpc); it != layout.in_vpc.end()) {
-      for (const auto& [zone, subnets] : it->second) {
-        out += fmt::format("    subgraph cluster_zone_{} {{\n      label=\"{}\";\n", safe_id(vpc + "_" + zone), zone);
-        for (const auto& [subnet, vs] : subnets) {
-          out += fmt::format("      subgraph cluster_subnet_{} {{\n        label=\"{}\";\n", safe_id(subnet),
-                             subnet_title(t, subnet));
-          for (Vertex v : vs) node(v, "        ");
-          out += "      }\n";
+}  // namespace
+
+std::string render_mermaid(const TopologySpec& t, const ArchGraph& g) {
+  const Syntax mermaid{
+      [](Vertex v, const Placement& p) { return fmt::format("v{}[\"{}\"]\n", v, quote_mermaid(node_label(p, "<br/>"))); },
+      [](const std::string& id, const std::string& title) {
+        return fmt::format("subgraph {}[\"{}\"]\n", id, quote_mermaid(title));
+      },
+      "end\n",
+      [](Vertex a, Vertex b, const model::Link& link) {
+        switch (link.kind) {
+          case LinkKind::Request: return fmt::format("v{} --> v{}\n", a, b);
+          case LinkKind::Network: return fmt::format("v{} -.->|egress| v{}\n", a, b);
+          case LinkKind::Dependency: return fmt::format("v{} -.->|needs {}| v{}\n", a, link.need, b);
         }
-        out += "    }\n";
-      }
-    }
-    out += "  }\n";
-  }
-  std::set<std::tuple<Vertex, Vertex, int>> drawn;
-  for (auto [e, end] = boost::edges(g.graph); e != end; ++e) {
-    const Vertex a = boost::source(*e, g.graph);
-    const Vertex b = boost::target(*e, g.graph);
-    const auto& link = g.graph[*e];
-    if (!drawn.insert({a, b, static_cast<int>(link.kind)}).second) continue;
-    switch (link.kind) {
-      case LinkKind::Request: out += fmt::format("  v{} -> v{};\n", a, b); break;
-      case LinkKind::Network: out += fmt::format("  v{} -> v{} [style=dashed, label=\"egress\"];\n", a, b); break;
-      case LinkKind::Dependency:
-        out += fmt::format("  v{} -> v{} [style=dotted, label=\"needs {}\"];\n", a, b, link.need);
-        break;
-    }
-  }
-  out += "}\n";
-  return out;
+        return std::string();
+      }};
+  return "flowchart LR\n" + draw(t, g, mermaid);
+}
+
+std::string render_dot(const TopologySpec& t, const ArchGraph& g, const std::string& title) {
+  const Syntax dot{
+      [](Vertex v, const Placement& p) { return fmt::format("v{} [label=\"{}\"];\n", v, node_label(p, "\\n")); },
+      [](const std::string& id, const std::string& group_title) {
+        return fmt::format("subgraph cluster_{} {{ label=\"{}\";\n", id, group_title);
+      },
+      "}\n",
+      [](Vertex a, Vertex b, const model::Link& link) {
+        switch (link.kind) {
+          case LinkKind::Request: return fmt::format("v{} -> v{};\n", a, b);
+          case LinkKind::Network: return fmt::format("v{} -> v{} [style=dashed, label=\"egress\"];\n", a, b);
+          case LinkKind::Dependency:
+            return fmt::format("v{} -> v{} [style=dotted, label=\"needs {}\"];\n", a, b, link.need);
+        }
+        return std::string();
+      }};
+  return fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n", title) +
+         draw(t, g, dot) + "}\n";
 }
 
 }  // namespace archsim::reports

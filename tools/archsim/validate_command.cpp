@@ -7,12 +7,16 @@
 
 namespace archsim::cli {
 
+void add_review_options(CLI::App& command, ValidateOptions& options) {
+  command.add_option("file", options.file, "Scenario YAML file")->required();
+  command.add_flag("--strict", options.strict, "Treat unknown keys as errors");
+  command.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  command.add_option("-o,--output", options.output, "Write the result to this file (atomically) instead of stdout");
+}
+
 void setup_validate(CLI::App& app, ValidateOptions& options) {
-  auto* cmd = app.add_subcommand("validate", "Check a scenario file and review every alternative's design");
-  cmd->add_option("file", options.file, "Scenario YAML file")->required();
-  cmd->add_flag("--strict", options.strict, "Treat unknown keys as errors");
-  cmd->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
-  cmd->add_option("-o,--output", options.output, "Write the result to this file (atomically) instead of stdout");
+  add_review_options(*app.add_subcommand("validate", "Check a scenario file and review every alternative's design"),
+                     options);
 }
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {

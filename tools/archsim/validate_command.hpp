@@ -17,6 +17,8 @@ struct ValidateOptions {
 };
 
 void setup_validate(CLI::App& app, ValidateOptions& options);
+/// The file argument and review options shared by `validate` and `run`.
+void add_review_options(CLI::App& command, ValidateOptions& options);
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace archsim::cli
