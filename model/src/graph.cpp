@@ -156,7 +156,14 @@ class GraphBuilder {
       if (subnet == nullptr) continue;
       const RouteTableSpec* table = t_.route_table_of(*subnet);
       if (table != nullptr) {
-        for (const auto& route : table->routes) add_route_link(v, id, *subnet, *table, route);
+        // Only the first route per destination counts: AWS refuses a second one
+        // (route-table-duplicate-destination reports it), so it never carries traffic.
+        std::vector<std::string> destinations;
+        for (const auto& route : table->routes) {
+          if (std::find(destinations.begin(), destinations.end(), route.destination.text) != destinations.end()) continue;
+          destinations.push_back(route.destination.text);
+          add_route_link(v, id, *subnet, *table, route);
+        }
         for (const auto& e : t_.vpc_endpoints) {
           if (e.endpoint_type != EndpointType::Gateway) continue;
           if (std::find(e.route_tables.begin(), e.route_tables.end(), table->id) == e.route_tables.end()) continue;

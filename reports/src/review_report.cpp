@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/graph.hpp"
 #include "archsim/reports/review.hpp"
 
 namespace archsim::reports {
@@ -46,9 +47,17 @@ bool ReviewReport::has_gating_errors() const {
 }
 
 ReviewReport make_review_report(const std::string& file, const model::ScenarioSpec* scenario,
-                                std::vector<model::Diagnostic> diagnostics, std::vector<Finding> findings) {
-  ReviewReport report{file, scenario, std::move(diagnostics), std::move(findings), {}};
+                                std::vector<model::Diagnostic> diagnostics, std::vector<Finding> findings,
+                                const model::AwsFacts& facts) {
+  ReviewReport report{file, scenario, std::move(diagnostics), std::move(findings), {}, {}};
   if (scenario == nullptr) return report;
+  for (const auto& alt : scenario->alternatives) {
+    const model::ArchGraph graph = model::build_graph(alt.topology);
+    AlternativeAnalysis analysis{alt.id, model::internet_exposure(graph, alt.topology), {}, {}};
+    for (const auto& route : alt.topology.routes) analysis.routes.push_back(model::analyse_route(graph, alt.topology, route));
+    for (const auto& zone : alt.topology.zones) analysis.zones.push_back(model::zone_failure(graph, alt.topology, facts, zone));
+    report.analyses.push_back(std::move(analysis));
+  }
   for (const auto& criterion : scenario->criteria) {
     for (const auto& alt : scenario->alternatives) {
       CriterionVerdict v{criterion.id, alt.id, Verdict::Pending, {}, {}};
@@ -91,6 +100,30 @@ struct Counts {
   }
 };
 
+std::string render_analysis_text(const AlternativeAnalysis& a) {
+  std::string out;
+  std::vector<std::string> exposed;
+  for (const auto& e : a.exposure) exposed.push_back(fmt::format("{}{} ({})", e.component, e.direct ? " DIRECT" : "", e.how));
+  out += fmt::format("-- internet reaches: {}\n", exposed.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(exposed, "; ")));
+  for (const auto& r : a.routes) {
+    if (!r.connected) {
+      out += fmt::format("-- route {}: broken ({})\n", r.route, fmt::join(r.gaps, ", "));
+      continue;
+    }
+    out += fmt::format("-- route {}: single points of failure: {}; zones whose loss breaks it: {}\n", r.route,
+                       r.single_points.empty() ? std::string("none") : fmt::format("{}", fmt::join(r.single_points, ", ")),
+                       r.single_zones.empty() ? std::string("none") : fmt::format("{}", fmt::join(r.single_zones, ", ")));
+  }
+  for (const auto& z : a.zones) {
+    std::vector<std::string> cut;
+    for (const auto& c : z.cut_off) cut.push_back(fmt::format("{} from {}", c.placement, c.need));
+    out += fmt::format("-- if {} fails: {} placement{} down; cuts off: {}; routes broken: {}\n", z.zone, z.down.size(),
+                       z.down.size() == 1 ? "" : "s", cut.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(cut, ", ")),
+                       z.routes_broken.empty() ? std::string("none") : fmt::format("{}", fmt::join(z.routes_broken, ", ")));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_review_text(const ReviewReport& report) {
@@ -114,6 +147,9 @@ std::string render_review_text(const ReviewReport& report) {
     }
     out += fmt::format("\n== alternative {} [{}]: {} -- {}\n", alt.id, to_string(alt.status), alt.title, counts.text());
     out += body.empty() ? "no findings\n" : body;
+    for (const auto& a : report.analyses) {
+      if (a.alternative == alt.id) out += render_analysis_text(a);
+    }
   }
   if (!report.criteria.empty()) {
     out += "\n== criteria (static rules now; metrics once `archsim run` simulates)\n";
@@ -182,6 +218,28 @@ nlohmann::json review_json(const ReviewReport& report, std::string_view version)
                                {"location", loc_json(f.loc)}});
     }
     a["counts"] = {{"error", counts.errors}, {"warning", counts.warnings}, {"note", counts.notes}};
+    for (const auto& an : report.analyses) {
+      if (an.alternative != alt.id) continue;
+      nlohmann::json analysis;
+      analysis["exposure"] = nlohmann::json::array();
+      for (const auto& e : an.exposure) analysis["exposure"].push_back({{"component", e.component}, {"direct", e.direct}, {"how", e.how}});
+      analysis["routes"] = nlohmann::json::array();
+      for (const auto& r : an.routes) {
+        analysis["routes"].push_back({{"route", r.route},
+                                      {"connected", r.connected},
+                                      {"gaps", r.gaps},
+                                      {"single_points", r.single_points},
+                                      {"single_zones", r.single_zones},
+                                      {"regional", r.regional}});
+      }
+      analysis["zone_failures"] = nlohmann::json::array();
+      for (const auto& z : an.zones) {
+        nlohmann::json cut = nlohmann::json::array();
+        for (const auto& c : z.cut_off) cut.push_back({{"placement", c.placement}, {"need", c.need}, {"before", c.detail}});
+        analysis["zone_failures"].push_back({{"zone", z.zone}, {"down", z.down}, {"cut_off", cut}, {"routes_broken", z.routes_broken}});
+      }
+      a["analysis"] = std::move(analysis);
+    }
     doc["alternatives"].push_back(std::move(a));
   }
   doc["criteria"] = nlohmann::json::array();

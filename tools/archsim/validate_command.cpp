@@ -27,7 +27,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   // repeat the load errors in other words.
   if (loaded.result.ok()) findings = model::review_scenario(*scenario, loaded.facts);
   const auto report = reports::make_review_report(options.file, loaded.result.ok() ? scenario : nullptr,
-                                                  loaded.result.diagnostics.all(), std::move(findings));
+                                                  loaded.result.diagnostics.all(), std::move(findings), loaded.facts);
   std::string content;
   if (options.format == "json") {
     content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";

@@ -28,12 +28,21 @@ struct CriterionVerdict {
   std::string note;
 };
 
+/// The reviewer queries of graph.hpp, answered for one alternative.
+struct AlternativeAnalysis {
+  std::string alternative;
+  std::vector<model::Exposure> exposure;
+  std::vector<model::RouteAnalysis> routes;
+  std::vector<model::ZoneFailureImpact> zones;  ///< one per zone of the topology
+};
+
 struct ReviewReport {
   std::string file;
   const model::ScenarioSpec* scenario = nullptr;  ///< null when the file could not be decoded
   std::vector<model::Diagnostic> diagnostics;
   std::vector<model::Finding> findings;
   std::vector<CriterionVerdict> criteria;
+  std::vector<AlternativeAnalysis> analyses;
 
   bool input_ok() const;
   /// Error findings count against alternatives that are chosen or still considered; a
@@ -41,8 +50,10 @@ struct ReviewReport {
   bool has_gating_errors() const;
 };
 
+/// Judges the static criteria and, for a loaded scenario, answers the graph queries per alternative.
 ReviewReport make_review_report(const std::string& file, const model::ScenarioSpec* scenario,
-                                std::vector<model::Diagnostic> diagnostics, std::vector<model::Finding> findings);
+                                std::vector<model::Diagnostic> diagnostics, std::vector<model::Finding> findings,
+                                const model::AwsFacts& facts);
 
 std::string_view to_string(Verdict verdict);
 std::string_view to_string(model::DecisionStatus status);
