@@ -120,6 +120,14 @@ void decode_network(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
     rv.finish();
   }
   f.rfc1918 = cidr_list(r, "rfc1918");
+  for (auto [key, out] : {std::pair<const char*, Ipv4Cidr*>{"shared_address_space", &f.shared_address_space},
+                          std::pair<const char*, Ipv4Cidr*>{"benchmark_range", &f.benchmark_range}}) {
+    CidrText text;
+    if (!r.required(key, text)) continue;
+    const auto parsed = parse_cidr(text.text);
+    if (parsed.cidr) *out = *parsed.cidr;
+    else ctx.diagnostics.error(ctx.sources.locate(text.path), text.path, parsed.detail);
+  }
   r.take("reserved_ips_per_subnet");
   if (const YamlNode* s = r.take("subnet_prefix")) {
     MapReader rs(*s, "subnet_prefix", ctx);
@@ -161,6 +169,12 @@ void decode_policy(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
     if (!pa->is_map()) ctx.error(*pa, "private_access", "expected a map of need -> endpoint services");
     for (const auto& entry : pa->entries) {
       detail::decode_value(entry.value, "private_access." + entry.key, ctx, f.private_access[entry.key]);
+    }
+  }
+  if (const YamlNode* ports = r.take_required("database_ports")) {
+    if (!ports->is_map()) ctx.error(*ports, "database_ports", "expected a map of engine -> port");
+    for (const auto& entry : ports->entries) {
+      detail::decode_value(entry.value, "database_ports." + entry.key, ctx, f.database_ports[entry.key]);
     }
   }
   if (const YamlNode* hc = r.take_required("health_check")) {

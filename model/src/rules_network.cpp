@@ -114,11 +114,10 @@ void subnet_overlap(const ReviewInput& in, FindingSink& sink) {
 }
 
 void vpc_cidr_not_rfc1918(const ReviewInput& in, FindingSink& sink) {
-  const auto shared_space = parse_cidr("100.64.0.0/10").cidr;
   for (const auto& vpc : in.topology.vpcs) {
     for (const auto* block : detail::vpc_blocks(vpc)) {
       const auto c = parsed(*block);
-      if (!c || in.facts.is_rfc1918(*c) || (shared_space && shared_space->contains(*c))) continue;
+      if (!c || in.facts.is_rfc1918(*c) || in.facts.shared_address_space.contains(*c)) continue;
       std::string near;
       if ((c->network >> 24) == 172) near = " (the RFC 1918 range 172.16.0.0/12 runs from 172.16 to 172.31)";
       sink.report(block->path,
@@ -131,7 +130,6 @@ void vpc_cidr_not_rfc1918(const ReviewInput& in, FindingSink& sink) {
 }
 
 void vpc_secondary_cidr_restricted(const ReviewInput& in, FindingSink& sink) {
-  const auto special = parse_cidr("198.19.0.0/16").cidr;
   for (const auto& vpc : in.topology.vpcs) {
     std::vector<Ipv4Cidr> existing;
     if (const auto primary = parsed(vpc.cidr)) existing.push_back(*primary);
@@ -141,7 +139,7 @@ void vpc_secondary_cidr_restricted(const ReviewInput& in, FindingSink& sink) {
       for (const auto& row : in.facts.secondary_restrictions) {
         const auto matching = std::find_if(existing.begin(), existing.end(), [&](const Ipv4Cidr& e) {
           if (row.existing_in) return row.existing_in->contains(e);
-          return !in.facts.is_rfc1918(e) && !(special && special->contains(e));  // public or 100.64/10 row
+          return !in.facts.is_rfc1918(e) && !in.facts.benchmark_range.contains(e);  // public or 100.64/10 row
         });
         if (matching == existing.end()) continue;
         for (const auto& restricted : row.restricted) {
@@ -317,8 +315,10 @@ void sg_open_to_world(const ReviewInput& in, FindingSink& sink) {
 
 namespace {
 
-int database_port(const RdsSpec& db) {
-  return db.engine.find("postgres") != std::string::npos ? 5432 : 3306;
+/// The engine's default port (model/data/review_policy.yaml); 0 (matches no rule) if unknown.
+int database_port(const ReviewInput& in, const RdsSpec& db) {
+  const auto it = in.facts.database_ports.find(db.engine);
+  return it == in.facts.database_ports.end() ? 0 : it->second;
 }
 
 /// The sender of a request flow, for security-group purposes.
@@ -369,7 +369,7 @@ std::optional<Receiver> receiver(const ReviewInput& in, const Placement& p) {
     return Receiver{s->security_groups, {s->container_port}, s->path + ".security_groups"};
   }
   if (const auto* d = t.database(p.component)) {
-    return Receiver{d->security_groups, {database_port(*d)}, d->path + ".security_groups"};
+    return Receiver{d->security_groups, {database_port(in, *d)}, d->path + ".security_groups"};
   }
   return std::nullopt;
 }

@@ -20,4 +20,8 @@ TEST_CASE("facts: zones, ranges and Fargate sizes are what AWS documents") {
   CHECK_FALSE(f.fargate_task_sizes.front().allows(4096));
   CHECK(f.private_access.at("ecr") == std::vector<std::string>{"ecr.api", "ecr.dkr", "s3"});
   CHECK(f.secondary_restrictions.size() == 5);
+  CHECK(f.database_ports.at("postgres") == 5432);
+  CHECK(f.database_ports.at("mysql") == 3306);
+  CHECK(f.shared_address_space.prefix == 10);
+  CHECK(f.benchmark_range.prefix == 16);
 }

@@ -60,6 +60,8 @@ struct AwsFacts {
   int subnet_min_prefix = 16, subnet_max_prefix = 28;
   std::vector<Ipv4Cidr> vpc_forbidden;
   std::vector<Ipv4Cidr> rfc1918;
+  Ipv4Cidr shared_address_space;  ///< 100.64.0.0/10
+  Ipv4Cidr benchmark_range;       ///< 198.19.0.0/16
   std::vector<CidrRestriction> secondary_restrictions;
   int max_cidr_blocks_per_vpc = 5;
   int alb_min_zones = 2, nlb_min_zones = 1;
@@ -69,6 +71,7 @@ struct AwsFacts {
   std::map<std::string, std::vector<std::string>> private_access;  ///< need -> endpoint services
   Duration max_detection_time;
   std::vector<HeavyHealthCheckPath> heavy_health_check_paths;
+  std::map<std::string, int> database_ports;  ///< RDS engine -> default port
 
   bool is_rfc1918(const Ipv4Cidr& cidr) const;
 };
