@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "archsim/model/cidr.hpp"
+#include "graph_search.hpp"
 
 namespace archsim::model {
 
@@ -281,33 +282,19 @@ Alive without_zone(const ArchGraph& g, std::string zone) {
 
 Egress egress_of(const ArchGraph& g, Vertex from, const Alive& alive) {
   Egress out;
-  std::vector<Vertex> parent(boost::num_vertices(g.graph), boost::graph_traits<Graph>::null_vertex());
-  std::vector<bool> seen(boost::num_vertices(g.graph), false);
-  std::deque<Vertex> queue{from};
-  seen[from] = true;
-  while (!queue.empty()) {
-    const Vertex v = queue.front();
-    queue.pop_front();
-    for (auto [e, end] = boost::out_edges(v, g.graph); e != end; ++e) {
-      if (g.graph[*e].kind != LinkKind::Network) continue;
-      const Vertex w = boost::target(*e, g.graph);
-      if (seen[w] || !alive_or_all(alive, w)) continue;
-      seen[w] = true;
-      parent[w] = v;
-      const Placement& p = g.graph[w];
-      if (p.type == ComponentType::VpcEndpoint && p.kind == VertexKind::Component) {
-        // The endpoint's service is what the packets reach; endpoints forward nothing further.
-        out.endpoint_services.insert(p.service);
-        continue;
-      }
-      queue.push_back(w);
-    }
+  // An endpoint's service is what the packets reach; endpoints forward nothing further.
+  auto is_endpoint = [&](Vertex w) {
+    return g.graph[w].kind == VertexKind::Component && g.graph[w].type == ComponentType::VpcEndpoint;
+  };
+  const detail::Search search = detail::breadth_first(
+      g, from, LinkKind::Network, [&](Vertex w) { return alive_or_all(alive, w); },
+      [&](Vertex w) { return !is_endpoint(w); });
+  for (Vertex w : search.order) {
+    if (is_endpoint(w)) out.endpoint_services.insert(g.graph[w].service);
   }
-  if (seen[g.internet]) {
+  if (search.seen[g.internet]) {
     out.internet = true;
-    for (Vertex v = g.internet; v != boost::graph_traits<Graph>::null_vertex(); v = parent[v]) {
-      out.internet_path.insert(out.internet_path.begin(), g.graph[v].label);
-    }
+    for (Vertex v : search.path_to(g.internet)) out.internet_path.push_back(g.graph[v].label);
   }
   return out;
 }

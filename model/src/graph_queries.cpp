@@ -9,6 +9,7 @@
 
 #include "archsim/model/graph.hpp"
 #include "archsim/model/security_groups.hpp"
+#include "graph_search.hpp"
 
 namespace archsim::model {
 
@@ -98,29 +99,15 @@ std::vector<Exposure> internet_exposure(const ArchGraph& g, const TopologySpec& 
   // Along request links from every internet_users placement, breadth first (shortest path).
   for (const auto& users : t.internet_users) {
     for (Vertex start : g.of(users.id)) {
-      std::vector<Vertex> parent(boost::num_vertices(g.graph), boost::graph_traits<Graph>::null_vertex());
-      std::vector<bool> seen(boost::num_vertices(g.graph), false);
-      std::deque<Vertex> queue{start};
-      seen[start] = true;
-      while (!queue.empty()) {
-        const Vertex v = queue.front();
-        queue.pop_front();
-        for (auto [e, end] = boost::out_edges(v, g.graph); e != end; ++e) {
-          if (g.graph[*e].kind != LinkKind::Request) continue;
-          const Vertex w = boost::target(*e, g.graph);
-          if (seen[w]) continue;
-          seen[w] = true;
-          parent[w] = v;
-          queue.push_back(w);
-          const Placement& p = g.graph[w];
-          if (!reported.insert(p.component).second) continue;
-          std::vector<std::string> path;
-          for (Vertex x = w; x != boost::graph_traits<Graph>::null_vertex(); x = parent[x]) {
-            path.insert(path.begin(), g.graph[x].component);
-          }
-          const bool direct = parent[w] == start && !is_front_door(p.type) && p.type != ComponentType::S3Bucket;
-          out.push_back({p.component, direct, fmt::format("request path {}", fmt::join(path, " -> "))});
-        }
+      const auto everything = [](Vertex) { return true; };
+      const detail::Search search = detail::breadth_first(g, start, LinkKind::Request, everything, everything);
+      for (Vertex w : search.order) {
+        const Placement& p = g.graph[w];
+        if (!reported.insert(p.component).second) continue;
+        std::vector<std::string> path;
+        for (Vertex x : search.path_to(w)) path.push_back(g.graph[x].component);
+        const bool direct = search.parent[w] == start && !is_front_door(p.type) && p.type != ComponentType::S3Bucket;
+        out.push_back({p.component, direct, fmt::format("request path {}", fmt::join(path, " -> "))});
       }
     }
   }
