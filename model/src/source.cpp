@@ -14,9 +14,13 @@ std::string_view to_string(Severity severity) {
   return "error";
 }
 
+std::string format_location(const SourceLoc& loc) {
+  if (!loc.known()) return loc.file.empty() ? std::string("<input>") : loc.file;
+  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column);
+}
+
 std::string format_diagnostic(const Diagnostic& d) {
-  const std::string where = d.loc.known() ? fmt::format("{}:{}:{}", d.loc.file, d.loc.line, d.loc.column)
-                                          : (d.loc.file.empty() ? std::string("<input>") : d.loc.file);
+  const std::string where = format_location(d.loc);
   if (d.path.empty()) return fmt::format("{}: {}: {}", where, to_string(d.severity), d.message);
   return fmt::format("{}: {}: {}: {}", where, d.path, to_string(d.severity), d.message);
 }

@@ -82,11 +82,6 @@ ReviewReport make_review_report(const std::string& file, const model::ScenarioSp
 
 namespace {
 
-std::string location(const model::SourceLoc& loc) {
-  if (!loc.known()) return loc.file.empty() ? std::string("<input>") : loc.file;
-  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column);
-}
-
 struct Counts {
   int errors = 0, warnings = 0, notes = 0;
   void add(Severity s) {
@@ -142,7 +137,7 @@ std::string render_review_text(const ReviewReport& report) {
       if (f.alternative != alt.id) continue;
       counts.add(f.severity);
       total.add(f.severity);
-      body += fmt::format("{}: {}: {}: {} [{}]\n", location(f.loc), f.path, model::to_string(f.severity), f.message, f.rule);
+      body += fmt::format("{}: {}: {}: {} [{}]\n", model::format_location(f.loc), f.path, model::to_string(f.severity), f.message, f.rule);
       body += fmt::format("    fix: {}\n", f.hint);
     }
     out += fmt::format("\n== alternative {} [{}]: {} -- {}\n", alt.id, to_string(alt.status), alt.title, counts.text());

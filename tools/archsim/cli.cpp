@@ -27,13 +27,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   for (const auto& a : args) argv.push_back(a.c_str());
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp& e) {
-    app.exit(e, out, err);
-    return kOk;
-  } catch (const CLI::CallForAllHelp& e) {
-    app.exit(e, out, err);
-    return kOk;
-  } catch (const CLI::CallForVersion& e) {
+  } catch (const CLI::Success& e) {  // --help, --help-all, --version
     app.exit(e, out, err);
     return kOk;
   } catch (const CLI::ParseError& e) {

@@ -33,6 +33,9 @@ struct Diagnostic {
   std::string message;
 };
 
+/// `file:line:col`, or just the file (`<input>` if none) when the position is unknown.
+std::string format_location(const SourceLoc& loc);
+
 /// `file:line:col: dotted.path: severity: message`, the form every archsim error takes.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
