@@ -1,4 +1,4 @@
-#include "decode.hpp"
+#include "archsim/model/decode.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace archsim::model::detail {
+namespace archsim::model::decoding {
 
 std::string join_path(std::string_view parent, std::string_view child) {
   if (parent.empty()) return std::string(child);
@@ -144,4 +144,4 @@ void MapReader::finish() {
   }
 }
 
-}  // namespace archsim::model::detail
+}  // namespace archsim::model::decoding

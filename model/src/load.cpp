@@ -4,14 +4,14 @@
 
 #include <fmt/format.h>
 
-#include "decode.hpp"
+#include "decode_topology.hpp"
 
 namespace archsim::model {
 
 namespace {
 
-using detail::DecodeContext;
-using detail::MapReader;
+using decoding::DecodeContext;
+using decoding::MapReader;
 
 /// The topology node of one alternative: inline, or read from a file, then overridden.
 std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path& base_dir, AlternativeSpec& alt,
@@ -100,7 +100,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
     MapReader rb(*b, "budget", ctx);
     rb.required("monthly_limit_usd", budget.monthly_limit_usd);
     if (const YamlNode* alerts = rb.take("alerts")) {
-      detail::for_each_item(*alerts, "budget.alerts", ctx, [&](std::size_t, const std::string& path, MapReader& ra) {
+      decoding::for_each_item(*alerts, "budget.alerts", ctx, [&](std::size_t, const std::string& path, MapReader& ra) {
         BudgetAlertSpec alert{.path = path};
         ra.keyword("kind", alert.kind, {{"actual", BudgetAlertKind::Actual}, {"forecasted", BudgetAlertKind::Forecasted}});
         ra.required("threshold_percent", alert.threshold_percent);
@@ -117,7 +117,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
     ctx.sources.record("workload", w->loc);
   }
   if (const YamlNode* c = r.take("criteria")) {
-    detail::for_each_named(*c, "criteria", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {
+    decoding::for_each_named(*c, "criteria", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {
       CriterionSpec criterion{.id = id, .path = path};
       rc.required("title", criterion.title);
       rc.choice("category", criterion.category,
@@ -133,7 +133,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
     });
   }
   if (const YamlNode* alternatives = r.take_required("alternatives")) {
-    detail::for_each_named(*alternatives, "alternatives", ctx, [&](const std::string& id, const std::string& path, MapReader& ra) {
+    decoding::for_each_named(*alternatives, "alternatives", ctx, [&](const std::string& id, const std::string& path, MapReader& ra) {
       AlternativeSpec alt{.id = id, .path = path};
       ra.required("title", alt.title);
       ra.keyword("status", alt.status,

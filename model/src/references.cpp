@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "decode.hpp"
+#include "decode_topology.hpp"
 
 namespace archsim::model::detail {
+
+using namespace decoding;
 
 namespace {
 

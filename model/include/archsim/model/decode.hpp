@@ -1,4 +1,5 @@
-// Private to the model library: the small toolkit every scenario decoder is written with.
+// The small toolkit every scenario decoder is written with (the model's and the simulator's
+// workload decoder alike).
 //
 // A MapReader wraps one YAML map at one dotted path. Each `required`/`optional` call decodes a
 // key into a spec field, records the value's location in the SourceIndex and reports type
@@ -19,7 +20,7 @@
 #include "archsim/model/units.hpp"
 #include "archsim/model/yaml_tree.hpp"
 
-namespace archsim::model::detail {
+namespace archsim::model::decoding {
 
 struct DecodeContext {
   Diagnostics& diagnostics;
@@ -185,10 +186,4 @@ void for_each_item(const YamlNode& node, const std::string& path, DecodeContext&
   }
 }
 
-/// Decodes a topology map (already merged with overrides) rooted at `path`.
-void decode_topology(const YamlNode& node, const std::string& path, DecodeContext& ctx, TopologySpec& out);
-
-/// Reports references to ids that do not exist, or exist with the wrong type.
-void check_references(const TopologySpec& topology, DecodeContext& ctx);
-
-}  // namespace archsim::model::detail
+}  // namespace archsim::model::decoding
