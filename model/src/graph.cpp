@@ -290,11 +290,15 @@ Egress egress_of(const ArchGraph& g, Vertex from, const Alive& alive) {
       g, from, LinkKind::Network, [&](Vertex w) { return alive_or_all(alive, w); },
       [&](Vertex w) { return !is_endpoint(w); });
   for (Vertex w : search.order) {
-    if (is_endpoint(w)) out.endpoint_services.insert(g.graph[w].service);
+    if (is_endpoint(w)) {
+      out.endpoint_services.insert(g.graph[w].service);
+      out.endpoints.emplace(g.graph[w].service, w);
+    }
   }
   if (search.seen[g.internet]) {
     out.internet = true;
-    for (Vertex v : search.path_to(g.internet)) out.internet_path.push_back(g.graph[v].label);
+    out.internet_vertices = search.path_to(g.internet);
+    for (Vertex v : out.internet_vertices) out.internet_path.push_back(g.graph[v].label);
   }
   return out;
 }

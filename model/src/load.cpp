@@ -171,6 +171,7 @@ LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, cons
   if (root) {
     ScenarioSpec scenario;
     scenario.file = display_name;
+    scenario.base_dir = base_dir.string();
     DecodeContext ctx{result.diagnostics, scenario.sources};
     decode_scenario(*root, base_dir, ctx, facts, scenario);
     result.scenario = std::move(scenario);

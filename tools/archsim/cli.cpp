@@ -1,6 +1,9 @@
 #include "archsim/cli.hpp"
 
+#include <cstdio>
 #include <exception>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -11,11 +14,20 @@
 
 namespace archsim::cli {
 
+namespace {
+
+// Progress lines are for people watching; logs and CI get only the results.
+bool stderr_is_terminal() { return ::isatty(::fileno(stderr)) == 1; }
+
+}  // namespace
+
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"archsim: offline architecture simulator and cost/availability analyser for AWS designs"};
   app.set_version_flag("--version", std::string("archsim ") + ARCHSIM_VERSION);
   app.require_subcommand(1);
-  ValidateOptions validate_options, run_options;
+  ValidateOptions validate_options;
+  RunOptions run_options;
+  run_options.progress = stderr_is_terminal();
   GraphOptions graph_options;
   RulesOptions rules_options;
   setup_run(app, run_options);

@@ -1,16 +1,110 @@
 #include "run_command.hpp"
 
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "archsim/cli.hpp"
+#include "archsim/reports/atomic_file.hpp"
+#include "archsim/reports/run_report.hpp"
+#include "archsim/sim/simulate.hpp"
+#include "output.hpp"
+#include "validate_command.hpp"
+
 namespace archsim::cli {
 
-void setup_run(CLI::App& app, ValidateOptions& options) {
-  add_review_options(*app.add_subcommand("run", "Simulate a scenario and report (today: the static design review only)"),
-                     options);
+void setup_run(CLI::App& app, RunOptions& options) {
+  auto* run = app.add_subcommand("run", "Review a scenario, then simulate every alternative under its workload");
+  run->add_option("file", options.file, "Scenario YAML file")->required();
+  run->add_flag("--strict", options.strict, "Treat unknown keys as errors");
+  run->add_option("--format", options.format, "Output format on stdout")->check(CLI::IsMember({"text", "json"}));
+  run->add_option("--seed", options.seed, "Override workload.seed");
+  run->add_option("--horizon", options.horizon, "Override workload.horizon (e.g. 1h, 7d)");
+  run->add_option("--out", options.out_dir, "Also write results.json and timeline-<alternative>.csv to this folder");
+  run->add_option("--threads", options.threads, "Replications run on this many threads (output is identical)")
+      ->check(CLI::Range(1, 256));
 }
 
-int run_run(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
-  err << "archsim run: the simulator and price book are not built yet; running the static design review "
-         "(same as `archsim validate`)\n";
-  return run_validate(options, out, err);
+namespace {
+
+/// Where a diagnostic without a location points: the scenario position of its dotted path.
+model::Diagnostic located(model::Diagnostic d, const model::ScenarioSpec& scenario) {
+  if (!d.loc.known()) d.loc = scenario.sources.locate(d.path);
+  if (!d.loc.known()) d.loc = model::SourceLoc{scenario.file, 1, 1};
+  return d;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  const Loaded loaded = load(options.file, options.strict);
+  const auto review_report = review(loaded, options.file);
+  if (!review_report.input_ok()) {
+    for (const auto& d : review_report.diagnostics) err << model::format_diagnostic(d) << "\n";
+    return kBadInput;
+  }
+  const model::ScenarioSpec& scenario = *loaded.result.scenario;
+  model::Diagnostics diagnostics;
+  const auto workload = sim::decode_workload(scenario, diagnostics);
+  if (!workload) {
+    for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+    return kBadInput;
+  }
+  sim::SimOptions sim_options;
+  sim_options.seed = options.seed;
+  sim_options.threads = options.threads;
+  if (!options.horizon.empty()) {
+    const auto h = model::parse_duration(options.horizon);
+    if (!h || h->ns <= 0 || *h > sim::WorkloadLimits{}.max_horizon) {
+      err << "archsim run: --horizon: expected a duration above 0 and at most "
+          << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << options.horizon << "'\n";
+      return kBadInput;
+    }
+    sim_options.horizon = *h;
+  }
+  reports::RunReport report;
+  report.file = options.file;
+  report.scenario = scenario.name;
+  report.seed = sim_options.seed.value_or(workload->seed);
+  report.horizon = sim_options.horizon.value_or(workload->horizon);
+  report.workload = *workload;
+  bool failed = false;
+  for (const auto& alt : scenario.alternatives) {
+    if (options.progress) {
+      sim_options.progress = [&err, &alt](const sim::Progress& p) {
+        err << fmt::format("\r{}: replication {}: {} of {} simulated, {} events   ", alt.id, p.replication + 1,
+                           model::format_duration(p.reached), model::format_duration(p.horizon), p.events)
+            << std::flush;
+      };
+    }
+    reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt};
+    auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), loaded.facts, sim_options);
+    if (options.progress) err << "\n";
+    if (outcome.error) {
+      run.error = located(outcome.error->diagnostic, scenario);
+      err << model::format_diagnostic(*run.error) << " (alternative " << alt.id << ")\n";
+      failed = true;
+    } else {
+      run.result = std::move(outcome.result);
+    }
+    report.alternatives.push_back(std::move(run));
+  }
+  const std::string text = reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
+  const nlohmann::json json = reports::run_json(report, ARCHSIM_VERSION);
+  if (!options.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.out_dir, ec);
+    const auto dir = std::filesystem::path(options.out_dir);
+    if (!emit(json.dump(2) + "\n", (dir / "results.json").string(), out, err)) return kBadInput;
+    for (const auto& alt : report.alternatives) {
+      if (alt.result && !emit(reports::timeline_csv(*alt.result), (dir / ("timeline-" + alt.id + ".csv")).string(), out, err)) {
+        return kBadInput;
+      }
+    }
+  }
+  out << (options.format == "json" ? json.dump(2) + "\n" : text);
+  if (failed) return kBadInput;
+  return review_report.has_gating_errors() ? kFindings : kOk;
 }
 
 }  // namespace archsim::cli

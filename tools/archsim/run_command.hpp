@@ -1,17 +1,29 @@
-// `archsim run FILE`: the main use. Until the simulator (issue #3) and pricing (issue #4)
-// land it performs the static review that `validate` performs, and says so on stderr.
+// `archsim run FILE [--seed N] [--horizon D] [--out DIR] [--threads N]`: the main use.
+// Reviews the design statically (as `validate`), then simulates every alternative under the
+// scenario's workload and prints a per-alternative summary; `--out` also writes results.json
+// and one timeline CSV per alternative, each atomically.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
-#include "validate_command.hpp"
-
 namespace archsim::cli {
 
-void setup_run(CLI::App& app, ValidateOptions& options);
-int run_run(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+struct RunOptions {
+  std::string file;
+  bool strict = false;
+  std::string format = "text";
+  std::string out_dir;
+  std::optional<std::uint64_t> seed;
+  std::string horizon;
+  int threads = 1;
+  bool progress = false;  ///< set when stderr is a terminal
+};
+
+void setup_run(CLI::App& app, RunOptions& options);
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace archsim::cli

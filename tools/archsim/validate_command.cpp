@@ -19,15 +19,19 @@ void setup_validate(CLI::App& app, ValidateOptions& options) {
                      options);
 }
 
-int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, options.strict);
+reports::ReviewReport review(const Loaded& loaded, const std::string& file) {
   const model::ScenarioSpec* scenario = loaded.result.scenario ? &*loaded.result.scenario : nullptr;
   std::vector<model::Finding> findings;
   // Rules run only on a scenario that decoded cleanly: on a broken one they would mostly
   // repeat the load errors in other words.
   if (loaded.result.ok()) findings = model::review_scenario(*scenario, loaded.facts);
-  const auto report = reports::make_review_report(options.file, loaded.result.ok() ? scenario : nullptr,
-                                                  loaded.result.diagnostics.all(), std::move(findings), loaded.facts);
+  return reports::make_review_report(file, loaded.result.ok() ? scenario : nullptr, loaded.result.diagnostics.all(),
+                                     std::move(findings), loaded.facts);
+}
+
+int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+  const Loaded loaded = load(options.file, options.strict);
+  const auto report = review(loaded, options.file);
   std::string content;
   if (options.format == "json") {
     content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";

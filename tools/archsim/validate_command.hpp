@@ -7,6 +7,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "archsim/reports/review.hpp"
+#include "output.hpp"
+
 namespace archsim::cli {
 
 struct ValidateOptions {
@@ -19,6 +22,8 @@ struct ValidateOptions {
 void setup_validate(CLI::App& app, ValidateOptions& options);
 /// The file argument and review options shared by `validate` and `run`.
 void add_review_options(CLI::App& command, ValidateOptions& options);
+/// The static review of a loaded scenario (findings only when it loaded cleanly).
+reports::ReviewReport review(const Loaded& loaded, const std::string& file);
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace archsim::cli

@@ -75,6 +75,8 @@ struct Egress {
   bool internet = false;                    ///< a path to the public internet (and AWS public endpoints)
   std::vector<std::string> internet_path;   ///< labels along that path, e.g. {task@a, nat-a@a, igw:main, internet}
   std::set<std::string> endpoint_services;  ///< services reachable through VPC endpoints (`ecr.api`, `s3`, ...)
+  std::vector<Vertex> internet_vertices;    ///< the placements along internet_path
+  std::map<std::string, Vertex, std::less<>> endpoints;  ///< the endpoint placement serving each service
 };
 
 Egress egress_of(const ArchGraph& g, Vertex from, const Alive& alive = {});

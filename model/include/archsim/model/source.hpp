@@ -47,6 +47,7 @@ class Diagnostics {
   void add(Diagnostic diagnostic);
 
   bool has_errors() const;
+  std::size_t error_count() const;
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& all() const { return items_; }
 

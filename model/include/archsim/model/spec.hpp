@@ -486,7 +486,8 @@ struct AlternativeSpec {
 };
 
 struct ScenarioSpec {
-  std::string file;  ///< as given by the user
+  std::string file;      ///< as given by the user
+  std::string base_dir;  ///< the folder files named in the scenario are read from
   int format_version = 1;
   std::string name;
   std::string description;

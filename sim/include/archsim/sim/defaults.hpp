@@ -1,0 +1,54 @@
+// The simulator's defaults: network delays between placements and how each kind of component
+// treats a request, read from sim/data/behaviour.yaml, where every value cites its source
+// (or says it is an assumption, where AWS publishes no figure).
+//
+// A component's behaviour is resolved in three layers: the defaults for its kind
+// (`load_balancer.application`, `ecs_service`, ...), then the workload's settings for that
+// component id. The resolved Behaviour is what the request walk reads.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "archsim/model/spec.hpp"
+#include "archsim/sim/workload.hpp"
+
+namespace archsim::sim {
+
+/// A component's behaviour with every field resolved.
+struct Behaviour {
+  Distribution service_time;
+  int concurrency = 1;
+  int queue_length = 0;
+  double reference_vcpu = 0;  ///< 0: service time does not scale with the task size
+  double cache_hit_ratio = 0;
+  Distribution cold_start;
+  Duration idle_reclaim{};
+  Duration timeout{};  ///< 0: none
+  Distribution authorizer_time;
+  double reads_per_request = 0;
+  double writes_per_request = 0;
+  model::Bytes item_size{1024};
+  model::Bytes log_bytes_per_request{0};
+};
+
+struct SimDefaults {
+  std::map<std::string, Distribution> network;         ///< one-way delay by relation
+  std::map<std::string, BehaviourSpec> kinds;           ///< by kind key (see kind_key)
+  double dynamodb_on_demand_units_per_second = 40000;   ///< per-table default throughput quota
+  double dynamodb_burst_seconds = 300;                  ///< unused provisioned capacity kept for bursts
+};
+
+/// Parses defaults from YAML text; errors name `name` with line and column.
+std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::string& name, model::Diagnostics& diagnostics);
+
+/// The defaults shipped in sim/data/behaviour.yaml (parsed once).
+const SimDefaults& builtin_sim_defaults();
+
+/// The kind key of a component: `load_balancer.application`, `api_gateway.http`, `krakend`, ...
+std::string kind_key(const model::TopologySpec& topology, std::string_view component);
+
+/// The behaviour of one component: its kind's defaults overlaid with the workload's settings.
+Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind, const BehaviourSpec* workload);
+
+}  // namespace archsim::sim

@@ -1,0 +1,79 @@
+// What a simulation run records: latency histograms, outcomes by cause, per-minute timelines
+// and usage meters for pricing.
+//
+// Everything here is mergeable: two replications' results combine exactly by adding counts
+// and histograms (merge), so replications can run in any order or on any thread and still
+// produce the same bytes. State is bounded by the horizon (one timeline slot per minute, one
+// usage slot per hour), never by the number of requests.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "archsim/sim/engine.hpp"
+#include "archsim/sim/histogram.hpp"
+
+namespace archsim::sim {
+
+/// Why a request ended. Everything but Ok is an error the client sees.
+enum class Outcome : std::uint8_t {
+  Ok,
+  QueueFull,        ///< a task's queue was full: the load balancer answers 502/503
+  Timeout,          ///< an integration or idle timeout fired: 504
+  NoHealthyTarget,  ///< no target could take the request: 503
+  Throttled,        ///< Lambda concurrency or DynamoDB capacity exhausted: 429
+  BackendError,     ///< a fanned-out backend failed (KrakenD)
+  Unreachable,      ///< no network path to a dependency (no NAT gateway, no VPC endpoint)
+};
+inline constexpr std::size_t kOutcomeCount = 7;
+
+std::string_view outcome_name(Outcome outcome);
+
+using OutcomeCounts = std::array<std::uint64_t, kOutcomeCount>;
+
+struct RouteStats {
+  std::string route;
+  LatencyHistogram latency;  ///< successful requests, client-observed, end to end
+  OutcomeCounts outcomes{};
+
+  std::uint64_t total() const;
+  std::uint64_t errors() const;
+};
+
+/// One minute of a run, for timelines in reports.
+struct MinuteSample {
+  std::uint64_t arrivals = 0;
+  std::uint64_t errors = 0;
+  std::int64_t p99_ns = 0;        ///< of requests completed successfully in the minute
+  double busy_capacity = 0;       ///< ECS task slots in use, averaged over the minute, as a share
+};
+
+/// A usage meter: one quantity for one component, per hour of the run.
+struct UsageMeter {
+  std::string component;
+  std::string meter;  ///< e.g. `vcpu_seconds`, `nat_bytes`, `requests` (docs/simulation.md lists them)
+  std::string unit;   ///< `s`, `bytes`, `count`, `vcpu-s`, `GB-s`, `units`
+  std::vector<double> hourly;
+
+  double total() const;
+};
+
+struct SimResult {
+  int replications = 0;
+  Duration horizon{};
+  Duration warmup{};
+  std::uint64_t events = 0;
+  std::vector<RouteStats> routes;   ///< in topology order
+  RouteStats overall;
+  std::vector<MinuteSample> timeline;  ///< of the first replication (timelines do not average meaningfully)
+  std::vector<UsageMeter> usage;       ///< summed over replications; divide by `replications` for one run
+
+  double availability() const;  ///< successful / total requests
+  /// Merges another replication of the same alternative and workload.
+  void merge(const SimResult& other);
+};
+
+}  // namespace archsim::sim

@@ -1,0 +1,53 @@
+// Simulating one alternative: the request walk over the topology graph, driven by the
+// workload's traffic.
+//
+// `simulate` builds the run-time model from a topology (placements from the model's graph,
+// tasks spread over their service's zones, behaviours from the defaults and the workload),
+// replays the arrivals through it on the event engine, and returns what was recorded.
+// Replications derive their seeds from the workload seed and the replication index, so a
+// run is bit-identical whatever the thread count.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "archsim/model/aws_facts.hpp"
+#include "archsim/model/source.hpp"
+#include "archsim/model/spec.hpp"
+#include "archsim/sim/defaults.hpp"
+#include "archsim/sim/result.hpp"
+#include "archsim/sim/workload.hpp"
+
+namespace archsim::sim {
+
+struct Progress {
+  Time reached;
+  Duration horizon;
+  std::uint64_t events = 0;
+  int replication = 0;
+};
+
+struct SimOptions {
+  std::optional<std::uint64_t> seed;      ///< overrides workload.seed
+  std::optional<Duration> horizon;        ///< overrides workload.horizon
+  int threads = 1;                        ///< replications run on this many threads
+  std::function<void(const Progress&)> progress;  ///< called about once per simulated hour
+};
+
+/// Why a simulation could not run or finish: a workload that does not fit the topology, or
+/// a limit reached. Carries a diagnostic to show the user.
+struct SimError {
+  model::Diagnostic diagnostic;
+};
+
+struct SimOutcome {
+  std::optional<SimResult> result;
+  std::optional<SimError> error;
+};
+
+/// Simulates every replication of `workload` on `topology` and merges them in order.
+SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& workload, const SimDefaults& defaults,
+                    const model::AwsFacts& facts, const SimOptions& options = {});
+
+}  // namespace archsim::sim

@@ -1,0 +1,236 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "archsim/model/graph.hpp"
+#include "runtime.hpp"
+
+namespace archsim::sim::detail {
+
+using model::ComponentType;
+
+namespace {
+
+Role role_of(ComponentType type) {
+  switch (type) {
+    case ComponentType::InternetUsers: return Role::Users;
+    case ComponentType::CloudFront: return Role::Edge;
+    case ComponentType::ApiGateway: return Role::Gateway;
+    case ComponentType::LoadBalancer: return Role::Balancer;
+    case ComponentType::EcsService: return Role::Service;
+    case ComponentType::Lambda: return Role::Function;
+    case ComponentType::Rds: return Role::Database;
+    case ComponentType::DynamoDb: return Role::Table;
+    case ComponentType::S3Bucket: return Role::Store;
+    default: return Role::Passive;
+  }
+}
+
+/// The AWS service a caller needs a network path to, as VPC endpoints name it.
+std::string service_of(ComponentType type) {
+  switch (type) {
+    case ComponentType::DynamoDb: return "dynamodb";
+    case ComponentType::S3Bucket: return "s3";
+    case ComponentType::LogGroup: return "logs";
+    default: return {};
+  }
+}
+
+/// Whether a KrakenD url_pattern (`/users/*`, `/health`) matches a route's path.
+bool pattern_matches(std::string_view pattern, std::string_view path) {
+  if (!pattern.empty() && pattern.back() == '*') return path.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1);
+  return pattern == path;
+}
+
+model::Diagnostic error_at(const model::TopologySpec& t, const std::string& path, std::string message) {
+  (void)t;
+  return model::Diagnostic{model::Severity::Error, model::SourceLoc{}, path, std::move(message)};
+}
+
+}  // namespace
+
+std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const WorkloadSpec& w, const SimDefaults& defaults,
+                                          const model::AwsFacts& facts, model::Diagnostic& error) {
+  (void)facts;
+  RuntimeModel m;
+  m.zones = t.zones;
+  m.network = defaults.network;
+  m.dynamodb_burst_seconds = defaults.dynamodb_burst_seconds;
+  for (const auto& [relation, dist] : w.network.delays) m.network[relation] = dist;
+  const model::ArchGraph g = model::build_graph(t);
+  std::map<std::string, int, std::less<>> index;
+  for (const auto& id : t.component_order) {
+    index[id] = static_cast<int>(m.components.size());
+    ComponentModel c;
+    c.id = id;
+    c.type = t.component(id)->type;
+    c.role = role_of(c.type);
+    c.kind = kind_key(t, id);
+    c.service = service_of(c.type);
+    const auto wc = w.components.find(id);
+    c.behaviour = resolve_behaviour(defaults, c.kind, wc == w.components.end() ? nullptr : &wc->second);
+    c.service_time = c.behaviour.service_time;
+    c.concurrency = c.behaviour.concurrency;
+    m.components.push_back(std::move(c));
+  }
+  auto zone_index = [&](const std::string& zone) {
+    const auto it = std::find(m.zones.begin(), m.zones.end(), zone);
+    if (it != m.zones.end()) return static_cast<int>(it - m.zones.begin());
+    m.zones.push_back(zone);
+    return static_cast<int>(m.zones.size() - 1);
+  };
+  for (auto& c : m.components) {
+    const int ci = index[c.id];
+    for (model::Vertex v : g.of(c.id)) {
+      const model::Placement& p = g.graph[v];
+      if (p.standby) continue;  // a Multi-AZ standby serves no requests until a failover
+      Node node;
+      node.component = ci;
+      node.label = p.label;
+      if (c.role == Role::Users) node.zone = kInternet;
+      else if (c.role == Role::Edge) node.zone = kEdge;
+      else if (!p.zone.empty()) node.zone = zone_index(p.zone);
+      if (node.zone >= 0) {
+        const model::Egress egress = model::egress_of(g, v);
+        int nat = kDirect;
+        for (model::Vertex hop : egress.internet_vertices) {
+          if (g.graph[hop].kind == model::VertexKind::Component && g.graph[hop].type == ComponentType::NatGateway) {
+            nat = index[g.graph[hop].component];
+          }
+        }
+        for (const char* service : {"dynamodb", "s3", "logs"}) {
+          if (const auto e = egress.endpoints.find(service); e != egress.endpoints.end()) {
+            node.egress_via[service] = index[g.graph[e->second].component];
+          } else {
+            node.egress_via[service] = egress.internet ? nat : kNoPath;
+          }
+        }
+      }
+      c.nodes.push_back(static_cast<int>(m.nodes.size()));
+      m.nodes.push_back(std::move(node));
+    }
+    if (c.nodes.empty()) {
+      // Components the graph does not place (log groups, secrets) still meter usage.
+      Node node;
+      node.component = ci;
+      node.label = c.id;
+      c.nodes.push_back(static_cast<int>(m.nodes.size()));
+      m.nodes.push_back(std::move(node));
+    }
+  }
+  for (const auto& s : t.ecs_services) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index[s.id])];
+    c.vcpu = s.vcpu;
+    c.memory_gb = static_cast<double>(s.memory.count) / (1024.0 * 1024.0 * 1024.0);
+    if (c.behaviour.reference_vcpu > 0) c.service_time = c.behaviour.service_time.scaled(c.behaviour.reference_vcpu / s.vcpu);
+    // ECS spreads a service's tasks evenly over its zones (the default spread placement).
+    for (int k = 0; k < s.desired_count; ++k) c.task_nodes.push_back(c.nodes[static_cast<std::size_t>(k) % c.nodes.size()]);
+    if (!s.log_group.empty()) c.log_group = index[s.log_group];
+  }
+  for (const auto& f : t.lambdas) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index[f.id])];
+    c.memory_gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
+    if (f.reserved_concurrency) c.concurrency = *f.reserved_concurrency;
+    if (f.timeout) c.behaviour.timeout = *f.timeout;
+  }
+  for (const auto& db : t.databases) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index[db.id])];
+    c.task_nodes.push_back(c.nodes.front());
+  }
+  for (const auto& table : t.dynamodb_tables) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index[table.id])];
+    const bool provisioned = table.billing_mode == "provisioned";
+    c.read_units_per_second = provisioned ? table.read_capacity : defaults.dynamodb_on_demand_units_per_second;
+    c.write_units_per_second = provisioned ? table.write_capacity : defaults.dynamodb_on_demand_units_per_second;
+  }
+  for (const auto& api : t.api_gateways) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index[api.id])];
+    c.authorizer = api.authorizer.type != "none";
+    if (api.integration_timeout) c.behaviour.timeout = std::min(c.behaviour.timeout, *api.integration_timeout);
+  }
+  for (const auto& lb : t.load_balancers) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index[lb.id])];
+    if (lb.idle_timeout) c.behaviour.timeout = *lb.idle_timeout;
+    for (const auto& l : lb.listeners) {
+      if (l.default_action == "forward") c.rules_evaluated = std::max<int>(c.rules_evaluated, static_cast<int>(l.rules.size()) + 1);
+    }
+  }
+
+  // Route plans.
+  double total_share = 0;
+  std::vector<RoutePlan> subs;  // KrakenD fan-out calls; numbered after the routes
+  for (const auto& r : t.routes) {
+    RoutePlan plan;
+    plan.id = r.id;
+    plan.share = r.share;
+    plan.request_size = Distribution::constant(static_cast<double>(r.request_size.count));
+    plan.response_size = Distribution::constant(static_cast<double>(r.response_size.count));
+    plan.write = r.method != "GET" && r.method != "HEAD";
+    plan.method = r.method;
+    plan.url_path = r.url_path;
+    if (const auto it = w.routes.find(r.id); it != w.routes.end()) {
+      if (it->second.share) plan.share = *it->second.share;
+      if (it->second.request_size) plan.request_size = *it->second.request_size;
+      if (it->second.response_size) plan.response_size = *it->second.response_size;
+    }
+    if (r.hops.size() > kMaxHops) {
+      error = error_at(t, r.path, fmt::format("route '{}' has {} hops; the simulator follows at most {}", r.id, r.hops.size(), kMaxHops));
+      return std::nullopt;
+    }
+    for (std::size_t h = 0; h < r.hops.size(); ++h) {
+      Hop hop;
+      hop.component = index[r.hops[h].component];
+      const ComponentModel& c = m.components[static_cast<std::size_t>(hop.component)];
+      if (c.role == Role::Balancer && h + 1 < r.hops.size()) {
+        const auto* lb = t.load_balancer(c.id);
+        hop.cross_zone = lb->cross_zone_enabled();
+        for (const auto& tg : lb->target_groups) {
+          if (tg.targets != r.hops[h + 1].component) continue;
+          if (tg.cross_zone) hop.cross_zone = *tg.cross_zone;
+          hop.least_outstanding = tg.algorithm == "least_outstanding_requests";
+          break;
+        }
+      }
+      plan.hops.push_back(hop);
+      const auto* svc = t.ecs_service(c.id);
+      if (svc != nullptr && svc->krakend) {
+        // KrakenD calls every backend of the matching endpoint in parallel; with one backend
+        // the route simply continues to it.
+        for (const auto& e : svc->gateway_endpoints) {
+          if (!pattern_matches(e.url_pattern, r.url_path) || e.method != r.method || e.backends.size() < 2) continue;
+          for (const auto& backend : e.backends) {
+            RoutePlan sub;
+            sub.id = r.id + "/" + backend;
+            sub.request_size = plan.request_size;
+            sub.response_size = plan.response_size;
+            sub.write = plan.write;
+            sub.hops = {Hop{hop.component, {}, true, false}, Hop{index[backend], {}, true, false}};
+            plan.hops.back().fanout.push_back(static_cast<int>(subs.size()));  // offset by the route count below
+            subs.push_back(std::move(sub));
+          }
+          break;
+        }
+        if (!plan.hops.back().fanout.empty()) break;  // the fan-out replaces the rest of the route
+      }
+    }
+    total_share += plan.share;
+    m.plans.push_back(std::move(plan));
+  }
+  // Routes first (their index is their stats slot), sub-plans after them.
+  m.route_count = m.plans.size();
+  for (std::size_t i = 0; i < m.route_count; ++i) {
+    m.plans[i].stats = static_cast<int>(i);
+    for (auto& hop : m.plans[i].hops) {
+      for (int& f : hop.fanout) f += static_cast<int>(m.route_count);
+    }
+  }
+  for (auto& sub : subs) m.plans.push_back(std::move(sub));
+  if (m.route_count == 0 || total_share <= 0) {
+    error = error_at(t, t.path + ".routes", "the topology has no route with a share above zero to send requests along");
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < m.route_count; ++i) m.plans[i].share /= total_share;
+  return m;
+}
+
+}  // namespace archsim::sim::detail

@@ -1,0 +1,297 @@
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "archsim/model/decode.hpp"
+#include "archsim/sim/workload.hpp"
+#include "decode_behaviour.hpp"
+#include "trace.hpp"
+
+namespace archsim::sim {
+
+using model::YamlNode;
+using model::decoding::DecodeContext;
+using model::decoding::MapReader;
+
+namespace {
+
+const std::vector<std::string> kNetworkRelations{"same_zone",          "cross_zone",       "zone_to_regional",
+                                                 "internet_to_region", "internet_to_edge", "edge_to_region"};
+
+bool decode_count(MapReader& r, std::string_view key, std::uint64_t& out, std::uint64_t max) {
+  const YamlNode* n = r.take(key);
+  if (n == nullptr) return true;
+  double value = 0;
+  if (!model::decoding::decode_value(*n, r.child(key), r.context(), value)) return false;
+  if (value < 1 || value > static_cast<double>(max) || value != std::floor(value)) {
+    r.context().error(*n, r.child(key), fmt::format("expected a whole number from 1 to {}", max));
+    return false;
+  }
+  out = static_cast<std::uint64_t>(value);
+  return true;
+}
+
+bool decode_rate(const YamlNode& node, const std::string& path, DecodeContext& ctx, double& out) {
+  std::string text;
+  if (!model::decoding::decode_value(node, path, ctx, text)) return false;
+  const auto rate = parse_rate(text);
+  if (!rate) {
+    ctx.error(node, path, fmt::format("expected a rate such as 5/s, 300/min, 1000/h or 2e6/d, found '{}'", text));
+    return false;
+  }
+  out = *rate;
+  return true;
+}
+
+bool decode_profile(MapReader& r, std::string_view key, std::vector<double>& out) {
+  const YamlNode* n = r.take(key);
+  if (n == nullptr) return true;
+  if (!model::decoding::decode_value(*n, r.child(key), r.context(), out)) return false;
+  if (out.size() != 24 || std::any_of(out.begin(), out.end(), [](double m) { return m < 0 || !std::isfinite(m); })) {
+    r.context().error(*n, r.child(key), fmt::format("expected 24 hourly multipliers >= 0 (hour 0 first), found {} values", out.size()));
+    out.clear();
+    return false;
+  }
+  return true;
+}
+
+void decode_arrivals(MapReader& r, DecodeContext& ctx, const std::string& base_dir, const WorkloadLimits& limits,
+                     ArrivalSpec& a) {
+  a.path = r.path();
+  const YamlNode* rate = r.take("rate");
+  const YamlNode* trace = r.take("trace");
+  if (rate != nullptr) decode_rate(*rate, r.child("rate"), ctx, a.rate_per_second);
+  decode_profile(r, "daily_profile", a.daily_profile);
+  decode_profile(r, "weekend_profile", a.weekend_profile);
+  r.keyword("start_weekday", a.start_weekday,
+            {{"monday", 0}, {"tuesday", 1}, {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5}, {"sunday", 6}});
+  if (const YamlNode* bursts = r.take("bursts")) {
+    model::decoding::for_each_item(*bursts, r.child("bursts"), ctx, [&](std::size_t, const std::string& path, MapReader& rb) {
+      BurstSpec b;
+      b.path = path;
+      rb.required("start", b.start);
+      rb.required("duration", b.duration);
+      rb.required("multiplier", b.multiplier);
+      rb.optional("daily", b.daily);
+      if (b.multiplier < 0 || !std::isfinite(b.multiplier)) ctx.error(rb.node(), path, "expected multiplier >= 0");
+      if (b.daily && b.start + b.duration > Duration::days(1)) {
+        ctx.error(rb.node(), path, "a daily burst must start and end within the day (start + duration <= 24h)");
+      }
+      a.bursts.push_back(b);
+    });
+  }
+  if (trace != nullptr) {
+    MapReader rt(*trace, r.child("trace"), ctx);
+    if (rt.ok()) {
+      TraceSpec t;
+      t.path = rt.path();
+      rt.required("file", t.file);
+      rt.keyword("format", t.format, {{"csv", TraceFormat::Csv}, {"alb_log", TraceFormat::AlbLog}});
+      rt.finish();
+      if (!t.file.empty() && detail::load_trace(t, base_dir, trace->loc, limits.max_trace_records, ctx.diagnostics)) {
+        a.trace = std::move(t);
+      }
+    }
+    if (rate != nullptr || a.time_varying()) {
+      ctx.error(*trace, r.child("trace"), "a trace replaces the arrival process: remove rate, profiles and bursts");
+    }
+  } else if (rate == nullptr) {
+    ctx.error(r.node(), r.path(), "expected `rate` (a Poisson process, e.g. 5/s) or `trace` (a file to replay)");
+  } else if (a.rate_per_second <= 0 && rate != nullptr) {
+    ctx.error(*rate, r.child("rate"), "expected a rate above zero");
+  }
+}
+
+/// Ids that some alternative has, for checking what the workload names.
+struct KnownIds {
+  std::set<std::string> routes, components;
+};
+
+KnownIds known_ids(const model::ScenarioSpec& scenario) {
+  KnownIds ids;
+  for (const auto& alt : scenario.alternatives) {
+    for (const auto& route : alt.topology.routes) ids.routes.insert(route.id);
+    for (const auto& c : alt.topology.component_order) ids.components.insert(c);
+  }
+  return ids;
+}
+
+void check_known(const YamlNode& node, const std::string& path, DecodeContext& ctx, const std::string& id,
+                 const std::set<std::string>& known, std::string_view what) {
+  if (known.empty() || known.contains(id)) return;
+  const std::vector<std::string> names(known.begin(), known.end());
+  ctx.error(node, path, fmt::format("no alternative has a {} '{}'{}", what, id, model::did_you_mean(id, names)));
+}
+
+std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx, const std::string& base_dir,
+                                        const KnownIds& ids, const WorkloadLimits& limits) {
+  const std::size_t errors_before = ctx.diagnostics.error_count();
+  WorkloadSpec w;
+  MapReader r(root, "workload", ctx);
+  if (!r.ok()) return std::nullopt;
+  if (r.optional("horizon", w.horizon) && (w.horizon.ns <= 0 || w.horizon > limits.max_horizon)) {
+    ctx.error(*root.find("horizon"), "workload.horizon",
+              fmt::format("expected a horizon above 0 and at most {}", model::format_duration(limits.max_horizon)));
+  }
+  if (r.optional("warmup", w.warmup) && w.warmup >= w.horizon) {
+    ctx.error(*root.find("warmup"), "workload.warmup", "expected a warm-up shorter than the horizon");
+  }
+  decode_count(r, "seed", w.seed, std::uint64_t{1} << 53);
+  std::uint64_t replications = 1;
+  decode_count(r, "replications", replications, 1000);
+  w.replications = static_cast<int>(replications);
+  if (const YamlNode* l = r.take("limits")) {
+    MapReader rl(*l, r.child("limits"), ctx);
+    if (rl.ok()) {
+      decode_count(rl, "max_events", w.max_events, limits.max_events);
+      decode_count(rl, "max_in_flight", w.max_in_flight, 1'000'000'000);
+      rl.finish();
+    }
+  }
+  if (const YamlNode* a = r.take_required("arrivals")) {
+    MapReader ra(*a, r.child("arrivals"), ctx);
+    if (ra.ok()) {
+      decode_arrivals(ra, ctx, base_dir, limits, w.arrivals);
+      ra.finish();
+    }
+  }
+  if (const YamlNode* routes = r.take("routes")) {
+    model::decoding::for_each_named(*routes, r.child("routes"), ctx, [&](const std::string& id, const std::string& path, MapReader& rr) {
+      check_known(rr.node(), path, ctx, id, ids.routes, "route");
+      RouteLoadSpec route;
+      route.path = path;
+      if (rr.optional("share", route.share) && (*route.share < 0 || *route.share > 1)) {
+        ctx.error(rr.node(), path + ".share", "expected a share from 0 to 1");
+      }
+      for (auto [key, out] : {std::pair{"request_size", &route.request_size}, std::pair{"response_size", &route.response_size}}) {
+        if (const YamlNode* n = rr.take(key)) {
+          Distribution d;
+          if (decode_distribution(*n, rr.child(key), ctx, Quantity::Size, d)) *out = std::move(d);
+        }
+      }
+      w.routes[id] = std::move(route);
+    });
+  }
+  if (const YamlNode* components = r.take("components")) {
+    model::decoding::for_each_named(*components, r.child("components"), ctx,
+                                    [&](const std::string& id, const std::string& path, MapReader& rc) {
+                                      check_known(rc.node(), path, ctx, id, ids.components, "component");
+                                      BehaviourSpec b;
+                                      detail::decode_behaviour(rc, ctx, b);
+                                      w.components[id] = std::move(b);
+                                    });
+  }
+  if (const YamlNode* c = r.take("connections")) {
+    MapReader rc(*c, r.child("connections"), ctx);
+    if (rc.ok()) {
+      w.connections.path = rc.path();
+      if (rc.optional("requests_per_connection", w.connections.requests_per_connection) &&
+          w.connections.requests_per_connection < 1) {
+        ctx.error(*c, rc.child("requests_per_connection"), "expected at least 1 request per connection");
+      }
+      rc.optional("duration", w.connections.duration);
+      rc.finish();
+    }
+  }
+  if (const YamlNode* n = r.take("network")) {
+    // Each relation's value is a distribution, not a map of keys, so entries are decoded directly.
+    if (!n->is_map()) {
+      ctx.error(*n, r.child("network"), "expected a map of network relations to delay distributions");
+    } else {
+      w.network.path = r.child("network");
+      for (const auto& entry : n->entries) {
+        const std::string path = w.network.path + "." + entry.key;
+        if (std::find(kNetworkRelations.begin(), kNetworkRelations.end(), entry.key) == kNetworkRelations.end()) {
+          ctx.error(entry.value, path,
+                    fmt::format("unknown network relation '{}'{}", entry.key, model::did_you_mean(entry.key, kNetworkRelations)));
+          continue;
+        }
+        Distribution d;
+        if (decode_distribution(entry.value, path, ctx, Quantity::Duration, d)) w.network.delays[entry.key] = d;
+      }
+    }
+  }
+  r.finish();
+  if (ctx.diagnostics.error_count() > errors_before) return std::nullopt;
+  return w;
+}
+
+}  // namespace
+
+namespace detail {
+
+void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
+  b.path = r.path();
+  auto dist = [&](std::string_view key, Quantity q, std::optional<Distribution>& out) {
+    if (const YamlNode* n = r.take(key)) {
+      Distribution d;
+      if (decode_distribution(*n, r.child(key), ctx, q, d)) out = std::move(d);
+    }
+  };
+  auto positive_int = [&](std::string_view key, std::optional<int>& out, int min) {
+    if (r.optional(key, out) && *out < min) {
+      ctx.error(*r.node().find(key), r.child(key), fmt::format("expected a whole number >= {}", min));
+    }
+  };
+  auto ratio = [&](std::string_view key, std::optional<double>& out, double max) {
+    if (r.optional(key, out) && (*out < 0 || *out > max)) {
+      ctx.error(*r.node().find(key), r.child(key), fmt::format("expected a number from 0 to {}", max));
+    }
+  };
+  dist("service_time", Quantity::Duration, b.service_time);
+  positive_int("concurrency", b.concurrency, 1);
+  positive_int("queue_length", b.queue_length, 0);
+  ratio("reference_vcpu", b.reference_vcpu, 16);
+  ratio("cache_hit_ratio", b.cache_hit_ratio, 1);
+  dist("cold_start", Quantity::Duration, b.cold_start);
+  r.optional("idle_reclaim", b.idle_reclaim);
+  r.optional("timeout", b.timeout);
+  dist("authorizer_time", Quantity::Duration, b.authorizer_time);
+  ratio("reads_per_request", b.reads_per_request, 1000);
+  ratio("writes_per_request", b.writes_per_request, 1000);
+  r.optional("item_size", b.item_size);
+  r.optional("log_bytes_per_request", b.log_bytes_per_request);
+}
+
+}  // namespace detail
+
+std::optional<double> parse_rate(std::string_view text) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string number(text.substr(0, slash));
+  const std::string_view unit = text.substr(slash + 1);
+  double value = 0;
+  const auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc{} || p != number.data() + number.size() || !(value >= 0) || !std::isfinite(value)) return std::nullopt;
+  if (unit == "s") return value;
+  if (unit == "min") return value / 60;
+  if (unit == "h") return value / 3600;
+  if (unit == "d") return value / 86400;
+  return std::nullopt;
+}
+
+std::optional<WorkloadSpec> decode_workload(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
+                                            const WorkloadLimits& limits) {
+  if (!scenario.workload) {
+    diagnostics.error(model::SourceLoc{scenario.file, 1, 1}, "workload",
+                      "the scenario has no workload; `archsim run` needs one (see docs/simulation.md)");
+    return std::nullopt;
+  }
+  model::SourceIndex sources;
+  DecodeContext ctx{diagnostics, sources};
+  return decode_root(*scenario.workload, ctx, scenario.base_dir, known_ids(scenario), limits);
+}
+
+std::optional<WorkloadSpec> decode_workload_text(std::string_view yaml, const std::string& name, const std::string& base_dir,
+                                                 model::Diagnostics& diagnostics, const WorkloadLimits& limits) {
+  auto root = model::parse_yaml(yaml, name, diagnostics);
+  if (!root) return std::nullopt;
+  model::SourceIndex sources;
+  DecodeContext ctx{diagnostics, sources};
+  return decode_root(*root, ctx, base_dir, KnownIds{}, limits);
+}
+
+}  // namespace archsim::sim

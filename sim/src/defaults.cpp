@@ -1,0 +1,129 @@
+#include "archsim/sim/defaults.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "archsim/model/decode.hpp"
+#include "archsim/model/yaml_tree.hpp"
+#include "decode_behaviour.hpp"
+
+namespace archsim::sim {
+
+namespace embedded_data {
+std::string_view embedded(std::string_view name);
+}
+
+using model::YamlNode;
+using model::decoding::DecodeContext;
+using model::decoding::MapReader;
+
+namespace {
+
+/// Every value of a block must cite its source: `sources.<key>: {source, as_of}`.
+void check_sources(const YamlNode& block, const std::string& path, DecodeContext& ctx) {
+  const YamlNode* sources = block.find("sources");
+  for (const auto& entry : block.entries) {
+    if (entry.key == "sources") continue;
+    const YamlNode* s = sources ? sources->find(entry.key) : nullptr;
+    if (s == nullptr || !s->is_map() || s->find("source") == nullptr || s->find("as_of") == nullptr) {
+      ctx.error(entry.value, path + "." + entry.key, "every default needs `sources." + entry.key + ": {source, as_of}`");
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::string& name, model::Diagnostics& diagnostics) {
+  auto root = model::parse_yaml(yaml, name, diagnostics);
+  if (!root) return std::nullopt;
+  model::SourceIndex index;
+  DecodeContext ctx{diagnostics, index};
+  SimDefaults d;
+  MapReader r(*root, "", ctx);
+  if (!r.ok()) return std::nullopt;
+  if (const YamlNode* network = r.take_required("network"); network && network->is_map()) {
+    check_sources(*network, "network", ctx);
+    for (const auto& entry : network->entries) {
+      if (entry.key == "sources") continue;
+      Distribution dist;
+      if (decode_distribution(entry.value, "network." + entry.key, ctx, Quantity::Duration, dist)) d.network[entry.key] = dist;
+    }
+  }
+  if (const YamlNode* limits = r.take_required("limits")) {
+    MapReader rl(*limits, "limits", ctx);
+    if (rl.ok()) {
+      check_sources(*limits, "limits", ctx);
+      rl.required("dynamodb_on_demand_units_per_second", d.dynamodb_on_demand_units_per_second);
+      rl.required("dynamodb_burst_seconds", d.dynamodb_burst_seconds);
+      rl.take("sources");
+      rl.finish();
+    }
+  }
+  if (const YamlNode* kinds = r.take_required("kinds")) {
+    model::decoding::for_each_named(*kinds, "kinds", ctx, [&](const std::string& kind, const std::string& path, MapReader& rk) {
+      check_sources(rk.node(), path, ctx);
+      rk.take("sources");
+      BehaviourSpec b;
+      detail::decode_behaviour(rk, ctx, b);
+      d.kinds[kind] = std::move(b);
+    });
+  }
+  r.finish();
+  if (diagnostics.has_errors()) return std::nullopt;
+  return d;
+}
+
+const SimDefaults& builtin_sim_defaults() {
+  static const SimDefaults defaults = [] {
+    model::Diagnostics diagnostics;
+    auto parsed = parse_sim_defaults(embedded_data::embedded("behaviour.yaml"), "sim/data/behaviour.yaml", diagnostics);
+    if (!parsed) {
+      std::string message = "the built-in simulator defaults are invalid:";
+      for (const auto& diag : diagnostics.all()) message += "\n" + model::format_diagnostic(diag);
+      throw std::logic_error(message);
+    }
+    return *parsed;
+  }();
+  return defaults;
+}
+
+std::string kind_key(const model::TopologySpec& t, std::string_view id) {
+  using model::ComponentType;
+  const auto ref = t.component(id);
+  if (!ref) return {};
+  switch (ref->type) {
+    case ComponentType::LoadBalancer:
+      return t.load_balancers[ref->index].lb_type == model::LoadBalancerType::Network ? "load_balancer.network"
+                                                                                      : "load_balancer.application";
+    case ComponentType::ApiGateway:
+      return t.api_gateways[ref->index].api_type == model::ApiType::Rest ? "api_gateway.rest" : "api_gateway.http";
+    case ComponentType::EcsService: return t.ecs_services[ref->index].krakend ? "krakend" : "ecs_service";
+    case ComponentType::DynamoDb: return "dynamodb";
+    default: return std::string(model::type_keyword(ref->type));
+  }
+}
+
+Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind, const BehaviourSpec* workload) {
+  Behaviour b;
+  auto apply = [&b](const BehaviourSpec& s) {
+    if (s.service_time) b.service_time = *s.service_time;
+    if (s.concurrency) b.concurrency = *s.concurrency;
+    if (s.queue_length) b.queue_length = *s.queue_length;
+    if (s.reference_vcpu) b.reference_vcpu = *s.reference_vcpu;
+    if (s.cache_hit_ratio) b.cache_hit_ratio = *s.cache_hit_ratio;
+    if (s.cold_start) b.cold_start = *s.cold_start;
+    if (s.idle_reclaim) b.idle_reclaim = *s.idle_reclaim;
+    if (s.timeout) b.timeout = *s.timeout;
+    if (s.authorizer_time) b.authorizer_time = *s.authorizer_time;
+    if (s.reads_per_request) b.reads_per_request = *s.reads_per_request;
+    if (s.writes_per_request) b.writes_per_request = *s.writes_per_request;
+    if (s.item_size) b.item_size = *s.item_size;
+    if (s.log_bytes_per_request) b.log_bytes_per_request = *s.log_bytes_per_request;
+  };
+  if (const auto it = defaults.kinds.find(kind); it != defaults.kinds.end()) apply(it->second);
+  if (workload != nullptr) apply(*workload);
+  return b;
+}
+
+}  // namespace archsim::sim

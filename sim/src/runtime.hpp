@@ -1,0 +1,94 @@
+// Private to the simulator: the run-time model of one alternative, built once from its
+// topology and shared (read-only) by every replication.
+//
+// Components are numbered; each has nodes (its placements: a load balancer node per zone, an
+// ECS service's subnets, a database primary) and, for ECS services, tasks spread over those
+// nodes round-robin as ECS spreads them across zones. Routes become plans: the component at
+// each hop, plus the backends a KrakenD hop fans out to.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "archsim/model/aws_facts.hpp"
+#include "archsim/model/spec.hpp"
+#include "archsim/sim/defaults.hpp"
+#include "archsim/sim/workload.hpp"
+
+namespace archsim::sim::detail {
+
+enum class Role { Users, Edge, Gateway, Balancer, Service, Function, Database, Table, Store, Passive };
+
+inline constexpr int kInternet = -1;  ///< zone of the users
+inline constexpr int kRegional = -2;  ///< zone of regional services (S3, DynamoDB, API Gateway)
+inline constexpr int kEdge = -3;      ///< zone of CloudFront
+
+/// A placement a request can be at.
+struct Node {
+  int component = 0;
+  int zone = kRegional;  ///< index into RuntimeModel::zones, or one of the constants above
+  std::string label;
+  /// How calls from this node to a regional AWS service travel: by service (`dynamodb`,
+  /// `s3`, `logs`), the component carrying the bytes (a VPC endpoint or a NAT gateway), or
+  /// -1 for a direct path (public IP, regional caller), or -2 for no path at all.
+  std::map<std::string, int, std::less<>> egress_via;
+};
+
+inline constexpr int kDirect = -1;
+inline constexpr int kNoPath = -2;
+
+struct ComponentModel {
+  std::string id;
+  model::ComponentType type = model::ComponentType::InternetUsers;
+  Role role = Role::Passive;
+  std::string kind;
+  std::string service;  ///< the AWS service name its callers need a path to (`dynamodb`, `s3`), or empty
+  Behaviour behaviour;
+  Distribution service_time;  ///< behaviour.service_time scaled by task size
+  std::vector<int> nodes;
+  std::vector<int> task_nodes;  ///< ECS: the node of each task; RDS: one entry, the primary
+  int concurrency = 1;          ///< per task (ECS, RDS), per function (Lambda)
+  double vcpu = 0;
+  double memory_gb = 0;
+  int rules_evaluated = 0;  ///< ALB: listener rules evaluated per request
+  bool authorizer = false;  ///< API Gateway with an authorizer
+  int log_group = -1;       ///< component receiving this one's logs
+  double read_units_per_second = 0, write_units_per_second = 0;  ///< DynamoDB capacity
+};
+
+struct Hop {
+  int component = 0;
+  std::vector<int> fanout;         ///< KrakenD: sub-plans, one per backend, called in parallel
+  bool cross_zone = true;          ///< load balancer hops: the target group's setting
+  bool least_outstanding = false;  ///< load balancer hops: the target group's algorithm
+};
+
+struct RoutePlan {
+  std::string id;
+  double share = 0;
+  std::vector<Hop> hops;
+  Distribution request_size, response_size;
+  std::string method, url_path;  ///< for matching ALB access-log requests to routes
+  bool write = false;  ///< not GET/HEAD: S3 puts
+  int stats = -1;      ///< index into the result's routes; -1 for KrakenD sub-plans
+};
+
+struct RuntimeModel {
+  std::vector<std::string> zones;
+  std::vector<Node> nodes;
+  std::vector<ComponentModel> components;
+  std::vector<RoutePlan> plans;  ///< the topology's routes first, then sub-plans
+  std::size_t route_count = 0;
+  std::map<std::string, Distribution> network;
+  double dynamodb_burst_seconds = 300;
+};
+
+inline constexpr std::size_t kMaxHops = 8;
+
+/// Builds the run-time model, or reports why the workload cannot run on this topology.
+std::optional<RuntimeModel> build_runtime(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                          const SimDefaults& defaults, const model::AwsFacts& facts,
+                                          model::Diagnostic& error);
+
+}  // namespace archsim::sim::detail

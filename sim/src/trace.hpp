@@ -1,0 +1,20 @@
+// Private to the simulator: reading request traces (CSV and ALB access logs).
+#pragma once
+
+#include <string>
+
+#include "archsim/model/source.hpp"
+#include "archsim/sim/workload.hpp"
+
+namespace archsim::sim::detail {
+
+/// Reads `trace.file` (resolved against `base_dir`) into `trace.records`, sorted by time and
+/// rebased so the first request arrives at 0. Errors name the trace file, line and column.
+/// `where` locates the `trace` key for errors about the file as a whole.
+bool load_trace(TraceSpec& trace, const std::string& base_dir, const model::SourceLoc& where,
+                std::size_t max_records, model::Diagnostics& diagnostics);
+
+/// Seconds since the Unix epoch of an ISO 8601 UTC timestamp (`2026-01-05T10:00:00.123456Z`).
+std::optional<std::int64_t> parse_iso8601_ns(std::string_view text);
+
+}  // namespace archsim::sim::detail

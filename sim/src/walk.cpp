@@ -1,0 +1,716 @@
+#include "walk.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace archsim::sim::detail {
+
+namespace {
+
+enum Relation { kSameZone, kCrossZone, kZoneToRegional, kInternetToRegion, kInternetToEdge, kEdgeToRegion };
+constexpr const char* kRelationNames[] = {"same_zone",          "cross_zone",       "zone_to_regional",
+                                          "internet_to_region", "internet_to_edge", "edge_to_region"};
+
+Relation relation(const Node& a, const Node& b) {
+  if (a.zone == kInternet || b.zone == kInternet) {
+    const Node& other = a.zone == kInternet ? b : a;
+    return other.zone == kEdge ? kInternetToEdge : kInternetToRegion;
+  }
+  if (a.zone == kEdge || b.zone == kEdge) return kEdgeToRegion;
+  if (a.zone >= 0 && b.zone >= 0) return a.zone == b.zone ? kSameZone : kCrossZone;
+  return kZoneToRegional;
+}
+
+std::int64_t sample_ns(const Distribution& d, RandomStream& rng) {
+  const double v = d.sample(rng);
+  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(v));
+}
+
+constexpr std::int64_t kMinuteNs = 60'000'000'000;
+constexpr std::int64_t kHourNs = 3'600'000'000'000;
+
+}  // namespace
+
+Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed)
+    : model_(model),
+      workload_(workload),
+      horizon_(horizon),
+      arrivals_rng_(derive_seed(seed, "arrivals")),
+      mix_rng_(derive_seed(seed, "mix")) {
+  self_ = engine_.add_handler(*this);
+  for (int rel = 0; rel < 6; ++rel) {
+    const auto it = model_.network.find(kRelationNames[rel]);
+    static const Distribution zero = Distribution::constant(0);
+    delays_[rel] = it == model_.network.end() ? &zero : &it->second;
+  }
+  for (const auto& plan : model_.plans) size_rng_.emplace_back(derive_seed(seed, "route:" + plan.id));
+
+  const Duration measured{horizon_.ns - workload_.warmup.ns};
+  const auto hours = static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs);
+  result_.replications = 1;
+  result_.horizon = horizon_;
+  result_.warmup = workload_.warmup;
+  result_.timeline.resize(static_cast<std::size_t>((horizon_.ns + kMinuteNs - 1) / kMinuteNs));
+  for (std::size_t i = 0; i < model_.route_count; ++i) result_.routes.push_back(RouteStats{model_.plans[i].id, {}, {}});
+  result_.overall.route = "all";
+  (void)hours;
+
+  state_.resize(model_.components.size());
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentModel& c = model_.components[i];
+    ComponentState& s = state_[i];
+    s.rng = RandomStream(derive_seed(seed, "component:" + c.id));
+    s.network = RandomStream(derive_seed(seed, "network:" + c.id));
+    const int ci = static_cast<int>(i);
+    for (int node : c.task_nodes) s.tasks.push_back(Task{node, 0, 0, {}});
+    if (c.role == Role::Service) total_slots_ += static_cast<int>(s.tasks.size()) * c.concurrency;
+    s.round_robin.assign(c.nodes.size() + 1, 0);
+    if (c.role != Role::Users && c.role != Role::Passive) s.m_requests = add_meter(ci, "requests", "count");
+    bool zoned = false;
+    for (int n : c.nodes) zoned = zoned || model_.nodes[static_cast<std::size_t>(n)].zone >= 0;
+    if (zoned) s.m_cross_zone = add_meter(ci, "cross_zone_bytes", "bytes");
+    switch (c.role) {
+      case Role::Balancer:
+        s.m_bytes = add_meter(ci, "processed_bytes", "bytes");
+        s.m_new_connections = add_meter(ci, "new_connections", "count");
+        s.m_connection_seconds = add_meter(ci, "connection_seconds", "s");
+        if (c.kind == "load_balancer.application") s.m_rule_evaluations = add_meter(ci, "rule_evaluations", "count");
+        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        break;
+      case Role::Service:
+        s.m_task_seconds = add_meter(ci, "task_seconds", "s");
+        s.m_vcpu_seconds = add_meter(ci, "vcpu_seconds", "vCPU-s");
+        s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
+        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        break;
+      case Role::Function:
+        s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
+        s.m_cold_starts = add_meter(ci, "cold_starts", "count");
+        s.m_instance_seconds = add_meter(ci, "init_seconds", "s");
+        break;
+      case Role::Table:
+        s.m_read_units = add_meter(ci, "read_units", "units");
+        s.m_write_units = add_meter(ci, "write_units", "units");
+        break;
+      case Role::Database: s.m_instance_seconds = add_meter(ci, "instance_seconds", "s"); break;
+      case Role::Edge:
+        s.m_cache_hits = add_meter(ci, "cache_hits", "count");
+        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        break;
+      case Role::Gateway:
+      case Role::Store: s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes"); break;
+      case Role::Users: break;
+      case Role::Passive:
+        if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
+          s.m_bytes = add_meter(ci, "processed_bytes", "bytes");
+        }
+        if (c.type == model::ComponentType::LogGroup) s.m_log_bytes = add_meter(ci, "ingested_bytes", "bytes");
+        break;
+    }
+    if (c.role == Role::Table) {
+      s.read_tokens = c.read_units_per_second * model_.dynamodb_burst_seconds;
+      s.write_tokens = c.write_units_per_second * model_.dynamodb_burst_seconds;
+    }
+  }
+}
+
+int Replication::add_meter(int component, std::string meter, std::string unit) {
+  const Duration measured{horizon_.ns - workload_.warmup.ns};
+  UsageMeter m;
+  m.component = model_.components[static_cast<std::size_t>(component)].id;
+  m.meter = std::move(meter);
+  m.unit = std::move(unit);
+  m.hourly.assign(static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs), 0.0);
+  result_.usage.push_back(std::move(m));
+  return static_cast<int>(result_.usage.size() - 1);
+}
+
+void Replication::meter(int id, double amount, std::int64_t at_ns) {
+  if (id < 0) return;
+  const std::int64_t since = (at_ns < 0 ? engine_.now().ns : at_ns) - workload_.warmup.ns;
+  if (since < 0) return;
+  auto& hourly = result_.usage[static_cast<std::size_t>(id)].hourly;
+  if (hourly.empty()) return;
+  const auto hour = std::min(static_cast<std::size_t>(since / kHourNs), hourly.size() - 1);
+  hourly[hour] += amount;
+}
+
+// ---------------------------------------------------------------- running
+
+std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
+  if (const auto& trace = workload_.arrivals.trace) {
+    trace_plan_.reserve(trace->records.size());
+    for (const auto& record : trace->records) {
+      std::uint32_t plan = 0;
+      bool found = false;
+      if (!record.route.empty()) {
+        for (std::size_t p = 0; p < model_.route_count && !found; ++p) {
+          if (model_.plans[p].id == record.route) plan = static_cast<std::uint32_t>(p), found = true;
+        }
+        if (!found) {
+          return model::Diagnostic{model::Severity::Error, {}, trace->path,
+                                   fmt::format("trace route '{}' is not a route of this alternative", record.route)};
+        }
+      } else {
+        // An access-log request takes the route whose path is the longest prefix of its URL.
+        std::size_t best = 0;
+        for (std::size_t p = 0; p < model_.route_count; ++p) {
+          const auto& rp = model_.plans[p];
+          std::string_view prefix = rp.url_path;
+          if (!prefix.empty() && prefix.back() == '*') prefix.remove_suffix(1);
+          if (record.url_path.compare(0, prefix.size(), prefix) == 0 && (!found || prefix.size() > best) &&
+              (rp.method == record.method || record.method.empty())) {
+            plan = static_cast<std::uint32_t>(p);
+            best = prefix.size();
+            found = true;
+          }
+        }
+      }
+      trace_plan_.push_back(plan);
+    }
+  }
+  schedule_next_arrival();
+  if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
+  std::uint64_t events = 0;
+  RunStats stats;
+  // Run an hour at a time so progress can be reported and the in-flight limit checked.
+  for (std::int64_t until = kHourNs;; until += kHourNs) {
+    const Time stop{std::min(until, horizon_.ns)};
+    stats = engine_.run(stop, workload_.max_events - events);
+    events += stats.events;
+    if (progress) progress(Progress{stop, horizon_, events, index});
+    if (overloaded_) {
+      return model::Diagnostic{
+          model::Severity::Error, {}, workload_.path + ".limits.max_in_flight",
+          fmt::format("more than {} requests in flight at {}: the design cannot keep up with this workload "
+                      "(queues are growing without bound); lower the rate, bound the queues, or raise the limit",
+                      workload_.max_in_flight, model::format_duration(engine_.now()))};
+    }
+    if (stats.reason == StopReason::EventLimit) {
+      return model::Diagnostic{model::Severity::Error, {}, workload_.path + ".limits.max_events",
+                               fmt::format("the run reached its event limit ({} events) at {} of {}; raise "
+                                           "workload.limits.max_events or shorten the horizon",
+                                           workload_.max_events, model::format_duration(engine_.now()),
+                                           model::format_duration(horizon_))};
+    }
+    if (stop.ns >= horizon_.ns || stats.reason == StopReason::QueueEmpty) break;
+  }
+  result_.events = events;
+  return std::nullopt;
+}
+
+SimResult Replication::take_result() { return std::move(result_); }
+
+void Replication::on_event(Engine&, const Event& event) {
+  const auto id = static_cast<std::uint32_t>(event.payload);
+  switch (event.kind) {
+    case kArrival:
+      if (workload_.arrivals.trace) {
+        const auto& record = workload_.arrivals.trace->records[event.payload];
+        admit(engine_.now(), trace_plan_[event.payload], record.request_bytes, record.response_bytes);
+      } else {
+        admit(engine_.now(), pick_plan(), -1, -1);
+      }
+      schedule_next_arrival();
+      break;
+    case kReachHop: arrive_at_hop(id); break;
+    case kWorkDone: work_done(id); break;
+    case kReachBack: reach_back(id); break;
+    case kMinute: on_minute(); break;
+    default: break;
+  }
+}
+
+// ---------------------------------------------------------------- traffic
+
+void Replication::schedule_next_arrival() {
+  const ArrivalSpec& a = workload_.arrivals;
+  if (a.trace) {
+    if (trace_next_ >= a.trace->records.size()) return;
+    const std::int64_t at = a.trace->records[trace_next_].time_ns;
+    if (at > horizon_.ns) return;
+    engine_.schedule_at(Time{at}, self_, kArrival, trace_next_++);
+    return;
+  }
+  // Thinning (Lewis and Shedler): candidates at the peak rate, each kept with probability
+  // rate(t) / peak, give exactly the non-homogeneous Poisson process.
+  const double peak = a.max_rate();
+  if (peak <= 0) return;
+  const double mean_gap_ns = 1e9 / peak;
+  double t = static_cast<double>(engine_.now().ns);
+  for (;;) {
+    t += arrivals_rng_.exponential(mean_gap_ns);
+    if (t > static_cast<double>(horizon_.ns)) return;
+    const Time at{static_cast<std::int64_t>(t)};
+    if (!a.time_varying() || arrivals_rng_.uniform() * peak < a.rate_at(at)) {
+      engine_.schedule_at(at, self_, kArrival);
+      return;
+    }
+  }
+}
+
+std::uint32_t Replication::pick_plan() {
+  if (model_.route_count == 1) return 0;
+  double u = mix_rng_.uniform();
+  for (std::size_t p = 0; p + 1 < model_.route_count; ++p) {
+    u -= model_.plans[p].share;
+    if (u < 0) return static_cast<std::uint32_t>(p);
+  }
+  return static_cast<std::uint32_t>(model_.route_count - 1);
+}
+
+std::uint32_t Replication::allocate() {
+  ++in_flight_;
+  if (in_flight_ > workload_.max_in_flight) {
+    overloaded_ = true;
+    engine_.stop();
+  }
+  if (!free_.empty()) {
+    const std::uint32_t id = free_.back();
+    free_.pop_back();
+    requests_[id] = Request{};
+    return id;
+  }
+  requests_.emplace_back();
+  return static_cast<std::uint32_t>(requests_.size() - 1);
+}
+
+void Replication::free(std::uint32_t id) {
+  --in_flight_;
+  free_.push_back(id);
+}
+
+void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes, std::int64_t response_bytes) {
+  const RoutePlan& p = model_.plans[plan];
+  const std::uint32_t id = allocate();
+  Request& r = requests_[id];
+  r.plan = plan;
+  r.parent = kNone;
+  r.start_ns = at.ns;
+  r.measured = at.ns >= workload_.warmup.ns;
+  RandomStream& rng = size_rng_[plan];
+  r.request_bytes = request_bytes >= 0 ? request_bytes : std::llround(std::max(0.0, p.request_size.sample(rng)));
+  r.response_bytes = response_bytes >= 0 ? response_bytes : std::llround(std::max(0.0, p.response_size.sample(rng)));
+  const ComponentModel& first = model_.components[static_cast<std::size_t>(p.hops[0].component)];
+  r.node[0] = first.nodes.front();
+  r.hop = 0;
+  auto& minute = result_.timeline[std::min(static_cast<std::size_t>(at.ns / kMinuteNs), result_.timeline.size() - 1)];
+  ++minute.arrivals;
+  forward(id);
+}
+
+// ---------------------------------------------------------------- the walk
+
+Duration Replication::network_delay(const Node& from, const Node& to, ComponentState& into) {
+  return Duration{sample_ns(*delays_[relation(from, to)], into.network)};
+}
+
+bool Replication::pick_target(Request& r, int next, int from_node) {
+  const RoutePlan& plan = model_.plans[r.plan];
+  const Hop& here = plan.hops[static_cast<std::size_t>(r.hop)];
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(plan.hops[static_cast<std::size_t>(next)].component)];
+  ComponentState& s = state_[static_cast<std::size_t>(plan.hops[static_cast<std::size_t>(next)].component)];
+  r.slot[next] = -1;
+  if (c.role == Role::Service) {
+    const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
+    const bool balanced = caller.role == Role::Balancer;
+    const int zone = model_.nodes[static_cast<std::size_t>(from_node)].zone;
+    // A load balancer node without cross-zone balancing sends only to targets in its zone.
+    auto eligible = [&](const Task& t) {
+      return !balanced || here.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone;
+    };
+    ComponentState& picker = balanced ? state_[static_cast<std::size_t>(here.component)] : s;
+    const ComponentModel& picker_model = balanced ? caller : c;
+    std::size_t cursor_slot = 0;
+    if (balanced) {
+      const auto it = std::find(picker_model.nodes.begin(), picker_model.nodes.end(), from_node);
+      cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
+    }
+    std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
+    const std::size_t n = s.tasks.size();
+    int chosen = -1;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = (cursor + k) % n;
+      if (!eligible(s.tasks[i])) continue;
+      if (chosen < 0 || (here.least_outstanding && s.tasks[i].outstanding < s.tasks[static_cast<std::size_t>(chosen)].outstanding)) {
+        chosen = static_cast<int>(i);
+        if (!here.least_outstanding) break;
+      }
+    }
+    if (chosen < 0) return false;
+    cursor = static_cast<std::uint32_t>((static_cast<std::size_t>(chosen) + 1) % n);
+    ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
+    r.node[next] = s.tasks[static_cast<std::size_t>(chosen)].node;
+    r.slot[next] = chosen;
+    return true;
+  }
+  if (c.role == Role::Database) {
+    if (s.tasks.empty()) return false;
+    r.node[next] = s.tasks.front().node;
+    r.slot[next] = 0;
+    return true;
+  }
+  if (c.nodes.empty()) return false;
+  // DNS answers with every node's address; clients spread over them evenly.
+  r.node[next] = c.nodes[c.nodes.size() == 1 ? 0 : s.rng.below(c.nodes.size())];
+  return true;
+}
+
+void Replication::forward(std::uint32_t id) {
+  Request& r = requests_[id];
+  const RoutePlan& plan = model_.plans[r.plan];
+  const int h = r.hop;
+  const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
+  r.sent_ns[h] = engine_.now().ns;
+  if (!hop.fanout.empty()) {
+    // KrakenD: every backend at once; the answer waits for the slowest (reach_back).
+    r.pending_children = static_cast<std::uint8_t>(hop.fanout.size());
+    const Request parent = r;
+    for (int sub : hop.fanout) {
+      const std::uint32_t child = allocate();
+      Request& c = requests_[child];
+      c.plan = static_cast<std::uint32_t>(sub);
+      c.parent = id;
+      c.start_ns = parent.start_ns;
+      c.measured = parent.measured;
+      c.request_bytes = parent.request_bytes;
+      c.response_bytes = parent.response_bytes;
+      c.node[0] = parent.node[h];
+      c.hop = 0;
+      forward(child);
+    }
+    return;
+  }
+  const int next = h + 1;
+  if (!pick_target(r, next, r.node[h])) {
+    fail(id, Outcome::NoHealthyTarget);
+    return;
+  }
+  const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
+  const Node& to = model_.nodes[static_cast<std::size_t>(r.node[next])];
+  const ComponentModel& target = model_.components[static_cast<std::size_t>(to.component)];
+  ComponentState& into = state_[static_cast<std::size_t>(to.component)];
+  Duration delay = network_delay(from, to, into);
+  if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
+    meter(state_[static_cast<std::size_t>(from.component)].m_cross_zone, static_cast<double>(r.request_bytes));
+  }
+  if (!target.service.empty() && from.zone >= 0) {
+    const auto via = from.egress_via.find(target.service);
+    const int path = via == from.egress_via.end() ? kDirect : via->second;
+    if (path == kNoPath) {
+      fail(id, Outcome::Unreachable);
+      return;
+    }
+    if (path >= 0) {
+      meter(state_[static_cast<std::size_t>(path)].m_bytes, static_cast<double>(r.request_bytes));
+      delay = delay + Duration{sample_ns(model_.components[static_cast<std::size_t>(path)].service_time,
+                                         state_[static_cast<std::size_t>(path)].rng)};
+    }
+  }
+  r.hop = static_cast<std::int8_t>(next);
+  engine_.schedule_in(delay, self_, kReachHop, id);
+}
+
+void Replication::arrive_at_hop(std::uint32_t id) {
+  Request& r = requests_[id];
+  const int h = r.hop;
+  const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  ComponentState& s = state_[static_cast<std::size_t>(ci)];
+  meter(s.m_requests, 1);
+  r.began_ns[h] = engine_.now().ns;
+  switch (c.role) {
+    case Role::Balancer: {
+      meter(s.m_bytes, static_cast<double>(r.request_bytes + r.response_bytes));
+      s.connection_carry += 1.0 / workload_.connections.requests_per_connection;
+      if (s.connection_carry >= 1.0) {
+        const double whole = std::floor(s.connection_carry);
+        s.connection_carry -= whole;
+        meter(s.m_new_connections, whole);
+        meter(s.m_connection_seconds, whole * workload_.connections.duration.to_seconds());
+      }
+      meter(s.m_rule_evaluations, c.rules_evaluated);
+      engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+      return;
+    }
+    case Role::Gateway: {
+      std::int64_t t = sample_ns(c.service_time, s.rng);
+      if (c.authorizer) t += sample_ns(c.behaviour.authorizer_time, s.rng);
+      engine_.schedule_in(Duration{t}, self_, kWorkDone, id);
+      return;
+    }
+    case Role::Service:
+    case Role::Database: {
+      Task& task = s.tasks[static_cast<std::size_t>(r.slot[h])];
+      if (task.busy < c.concurrency) {
+        start_service(id, h, c);
+      } else if (static_cast<int>(task.queue.size()) < c.behaviour.queue_length) {
+        task.queue.push_back(id);
+      } else {
+        fail(id, Outcome::QueueFull);
+      }
+      return;
+    }
+    case Role::Function: {
+      // Environments idle longer than the reclaim period are gone; the rest are reused
+      // most recently used first.
+      const std::int64_t reclaim = c.behaviour.idle_reclaim.ns;
+      while (!s.idle_since.empty() && reclaim > 0 && engine_.now().ns - s.idle_since.front() > reclaim) {
+        s.idle_since.erase(s.idle_since.begin());
+      }
+      if (s.in_use >= c.concurrency) {
+        fail(id, Outcome::Throttled);
+        return;
+      }
+      ++s.in_use;
+      r.held |= static_cast<std::uint8_t>(1u << h);
+      std::int64_t init = 0;
+      if (s.idle_since.empty()) {
+        init = sample_ns(c.behaviour.cold_start, s.rng);
+        meter(s.m_cold_starts, 1);
+        meter(s.m_instance_seconds, static_cast<double>(init) / 1e9);
+      } else {
+        s.idle_since.pop_back();
+      }
+      r.began_ns[h] = engine_.now().ns + init;
+      std::int64_t run = sample_ns(c.service_time, s.rng);
+      if (c.behaviour.timeout.ns > 0 && run > c.behaviour.timeout.ns) {
+        run = c.behaviour.timeout.ns;
+        r.outcome = Outcome::Timeout;
+      }
+      log_request(c, r.node[h]);
+      engine_.schedule_in(Duration{init + run}, self_, kWorkDone, id);
+      return;
+    }
+    case Role::Table: {
+      const double item = static_cast<double>(c.behaviour.item_size.count);
+      // Strongly consistent reads: one unit per 4 KB read, one per 1 KB written.
+      const double reads = c.behaviour.reads_per_request * std::ceil(item / 4096.0);
+      const double writes = c.behaviour.writes_per_request * std::ceil(item / 1024.0);
+      if (!take_capacity(s, c, reads, writes)) {
+        fail(id, Outcome::Throttled);
+        return;
+      }
+      meter(s.m_read_units, reads);
+      meter(s.m_write_units, writes);
+      engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+      return;
+    }
+    case Role::Edge:
+    case Role::Store:
+    case Role::Passive:
+    case Role::Users: engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id); return;
+  }
+}
+
+bool Replication::take_capacity(ComponentState& s, const ComponentModel& c, double reads, double writes) {
+  // Token buckets refilled at the table's capacity per second, holding at most the burst
+  // allowance; a request that finds too few tokens is throttled.
+  const double elapsed = static_cast<double>(engine_.now().ns - s.tokens_at_ns) / 1e9;
+  s.tokens_at_ns = engine_.now().ns;
+  s.read_tokens = std::min(s.read_tokens + elapsed * c.read_units_per_second, c.read_units_per_second * model_.dynamodb_burst_seconds);
+  s.write_tokens = std::min(s.write_tokens + elapsed * c.write_units_per_second, c.write_units_per_second * model_.dynamodb_burst_seconds);
+  if (s.read_tokens < reads || s.write_tokens < writes) return false;
+  s.read_tokens -= reads;
+  s.write_tokens -= writes;
+  return true;
+}
+
+void Replication::start_service(std::uint32_t id, int hop, const ComponentModel& c) {
+  Request& r = requests_[id];
+  ComponentState& s = state_[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(r.node[hop])].component)];
+  Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
+  ++task.busy;
+  if (c.role == Role::Service) {
+    account_busy();
+    ++busy_slots_;
+  }
+  r.held |= static_cast<std::uint8_t>(1u << hop);
+  r.began_ns[hop] = engine_.now().ns;
+  log_request(c, r.node[hop]);
+  engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+}
+
+void Replication::log_request(const ComponentModel& c, int node) {
+  if (c.log_group < 0 || c.behaviour.log_bytes_per_request.count <= 0) return;
+  const auto bytes = static_cast<double>(c.behaviour.log_bytes_per_request.count);
+  const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+  const auto via = n.egress_via.find("logs");
+  const int path = via == n.egress_via.end() ? kDirect : via->second;
+  if (path == kNoPath) return;  // the awslogs driver cannot deliver; nothing is ingested
+  if (path >= 0) meter(state_[static_cast<std::size_t>(path)].m_bytes, bytes);
+  meter(state_[static_cast<std::size_t>(c.log_group)].m_log_bytes, bytes);
+}
+
+void Replication::work_done(std::uint32_t id) {
+  Request& r = requests_[id];
+  const RoutePlan& plan = model_.plans[r.plan];
+  const int h = r.hop;
+  const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
+  ComponentState& s = state_[static_cast<std::size_t>(hop.component)];
+  if (c.role == Role::Edge && s.rng.uniform() < c.behaviour.cache_hit_ratio) {
+    meter(s.m_cache_hits, 1);
+    respond(id);
+    return;
+  }
+  if (r.outcome == Outcome::Ok && (static_cast<std::size_t>(h) + 1 < plan.hops.size() || !hop.fanout.empty())) {
+    forward(id);
+  } else {
+    respond(id);
+  }
+}
+
+void Replication::fail(std::uint32_t id, Outcome cause) {
+  Request& r = requests_[id];
+  if (r.outcome == Outcome::Ok) r.outcome = cause;
+  respond(id);
+}
+
+void Replication::release(Request& r, int hop) {
+  const auto bit = static_cast<std::uint8_t>(1u << hop);
+  const int ci = model_.nodes[static_cast<std::size_t>(r.node[hop])].component;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  ComponentState& s = state_[static_cast<std::size_t>(ci)];
+  if ((c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0) {
+    --s.tasks[static_cast<std::size_t>(r.slot[hop])].outstanding;
+  }
+  if ((r.held & bit) == 0) return;
+  r.held = static_cast<std::uint8_t>(r.held & ~bit);
+  if (c.role == Role::Function) {
+    --s.in_use;
+    s.idle_since.push_back(engine_.now().ns);
+    // Billed duration rounds up to the millisecond.
+    const double ms = std::ceil(static_cast<double>(engine_.now().ns - r.began_ns[hop]) / 1e6);
+    meter(s.m_gb_seconds, ms / 1000.0 * c.memory_gb);
+    return;
+  }
+  Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
+  --task.busy;
+  if (c.role == Role::Service) {
+    account_busy();
+    --busy_slots_;
+  }
+  if (!task.queue.empty()) {
+    const std::uint32_t next = task.queue.front();
+    task.queue.pop_front();
+    start_service(next, requests_[next].hop, c);
+  }
+}
+
+void Replication::respond(std::uint32_t id) {
+  Request& r = requests_[id];
+  const int h = r.hop;
+  release(r, h);
+  if (h == 0) {
+    complete(id);
+    return;
+  }
+  const int prev = h - 1;
+  const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
+  const Node& to = model_.nodes[static_cast<std::size_t>(r.node[prev])];
+  ComponentState& s = state_[static_cast<std::size_t>(from.component)];
+  Duration delay = network_delay(from, to, state_[static_cast<std::size_t>(to.component)]);
+  if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) meter(s.m_cross_zone, static_cast<double>(r.response_bytes));
+  if (to.zone == kInternet) meter(s.m_data_out, static_cast<double>(r.response_bytes));
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(from.component)];
+  if (!c.service.empty() && to.zone >= 0) {
+    const auto via = to.egress_via.find(c.service);
+    if (via != to.egress_via.end() && via->second >= 0) {
+      meter(state_[static_cast<std::size_t>(via->second)].m_bytes, static_cast<double>(r.response_bytes));
+      delay = delay + Duration{sample_ns(model_.components[static_cast<std::size_t>(via->second)].service_time,
+                                         state_[static_cast<std::size_t>(via->second)].rng)};
+    }
+  }
+  r.hop = static_cast<std::int8_t>(prev);
+  engine_.schedule_in(delay, self_, kReachBack, id);
+}
+
+void Replication::reach_back(std::uint32_t id) {
+  Request& r = requests_[id];
+  const int h = r.hop;
+  if (h == 0 && r.parent != kNone) {
+    const std::uint32_t parent_id = r.parent;
+    const Outcome child = r.outcome;
+    free(id);
+    Request& parent = requests_[parent_id];
+    if (child != Outcome::Ok && parent.outcome == Outcome::Ok) parent.outcome = Outcome::BackendError;
+    if (--parent.pending_children == 0) reach_back(parent_id);
+    return;
+  }
+  if (h == 0) {
+    complete(id);
+    return;
+  }
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)];
+  // Timeouts are settled when the late answer arrives: the client saw the 504 when the
+  // timeout fired, so the time past it is taken off the latency it observes.
+  const std::int64_t timeout = c.behaviour.timeout.ns;
+  const std::int64_t waited = engine_.now().ns - r.sent_ns[h];
+  if (timeout > 0 && waited > timeout && r.outcome == Outcome::Ok) {
+    r.outcome = Outcome::Timeout;
+    r.saved_ns += waited - timeout;
+  }
+  respond(id);
+}
+
+void Replication::complete(std::uint32_t id) {
+  const Request& r = requests_[id];
+  const std::int64_t now = engine_.now().ns;
+  if (r.measured) {
+    const auto o = static_cast<std::size_t>(r.outcome);
+    RouteStats& route = result_.routes[static_cast<std::size_t>(model_.plans[r.plan].stats)];
+    ++route.outcomes[o];
+    ++result_.overall.outcomes[o];
+    auto& minute = result_.timeline[std::min(static_cast<std::size_t>(now / kMinuteNs), result_.timeline.size() - 1)];
+    if (r.outcome == Outcome::Ok) {
+      const std::int64_t latency = now - r.start_ns - r.saved_ns;
+      route.latency.record(latency);
+      result_.overall.latency.record(latency);
+      minute_latency_.record(latency);
+    } else {
+      ++minute.errors;
+    }
+  }
+  free(id);
+}
+
+// ---------------------------------------------------------------- time-based accounting
+
+void Replication::account_busy() {
+  const std::int64_t now = engine_.now().ns;
+  busy_area_ += static_cast<double>(busy_slots_) * static_cast<double>(now - busy_since_ns_);
+  busy_since_ns_ = now;
+}
+
+void Replication::on_minute() {
+  account_busy();
+  if (static_cast<std::size_t>(minute_) < result_.timeline.size()) {
+    MinuteSample& m = result_.timeline[static_cast<std::size_t>(minute_)];
+    m.p99_ns = minute_latency_.quantile(0.99);
+    m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * total_slots_) : 0.0;
+  }
+  minute_latency_.clear();
+  busy_area_ = 0;
+  ++minute_;
+  // Running capacity is billed by time, so it is metered by the minute (the one just ended).
+  const std::int64_t last_ns = engine_.now().ns - 1;
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentModel& c = model_.components[i];
+    ComponentState& s = state_[i];
+    if (c.role == Role::Service) {
+      const double task_seconds = 60.0 * static_cast<double>(s.tasks.size());
+      meter(s.m_task_seconds, task_seconds, last_ns);
+      meter(s.m_vcpu_seconds, task_seconds * c.vcpu, last_ns);
+      meter(s.m_gb_seconds, task_seconds * c.memory_gb, last_ns);
+    } else if (c.role == Role::Database) {
+      meter(s.m_instance_seconds, 60.0, last_ns);
+    }
+  }
+  const std::int64_t next = (minute_ + 1) * kMinuteNs;
+  if (next <= horizon_.ns) engine_.schedule_at(Time{next}, self_, kMinute);
+}
+
+}  // namespace archsim::sim::detail

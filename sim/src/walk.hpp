@@ -1,0 +1,125 @@
+// Private to the simulator: one replication of one alternative on the event engine.
+#pragma once
+
+#include <deque>
+#include <vector>
+
+#include "archsim/sim/engine.hpp"
+#include "archsim/sim/random.hpp"
+#include "archsim/sim/result.hpp"
+#include "archsim/sim/simulate.hpp"
+#include "runtime.hpp"
+
+namespace archsim::sim::detail {
+
+/// Everything that changes during a replication; the RuntimeModel it reads does not.
+class Replication final : public EventHandler {
+ public:
+  Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed);
+
+  /// Runs to the horizon; returns an error diagnostic when a limit stops the run.
+  std::optional<model::Diagnostic> run(const std::function<void(const Progress&)>& progress, int index);
+  SimResult take_result();
+
+  void on_event(Engine& engine, const Event& event) override;
+
+ private:
+  enum Kind : std::uint32_t { kArrival, kReachHop, kWorkDone, kReachBack, kMinute };
+
+  struct Request {
+    std::uint32_t plan = 0;
+    std::uint32_t parent = 0;  ///< KrakenD fan-out: the waiting request, else kNone
+    std::int8_t hop = 0;
+    Outcome outcome = Outcome::Ok;
+    std::uint8_t pending_children = 0;
+    std::uint8_t held = 0;  ///< bit h: the request holds a slot (task, environment, database) at hop h
+    bool measured = false;  ///< arrived after the warm-up
+    std::int64_t start_ns = 0;
+    std::int64_t saved_ns = 0;  ///< time a timeout spared the client (it saw the 504 earlier)
+    std::int64_t request_bytes = 0, response_bytes = 0;
+    std::int32_t node[kMaxHops]{};
+    std::int32_t slot[kMaxHops]{};  ///< task index (ECS, RDS) or environment (Lambda) at each hop
+    std::int64_t sent_ns[kMaxHops]{};   ///< when hop h passed the request on (timeouts run from here)
+    std::int64_t began_ns[kMaxHops]{};  ///< when hop h started work on it (Lambda billing)
+  };
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+
+  struct Task {
+    int node = 0;
+    int busy = 0;
+    int outstanding = 0;  ///< requests routed to it and not yet answered (least outstanding requests)
+    std::deque<std::uint32_t> queue;
+  };
+
+  struct ComponentState {
+    RandomStream rng;     ///< the component's own draws (service times, cache hits, target picks)
+    RandomStream network; ///< delays of hops into this component
+    std::vector<Task> tasks;
+    std::vector<std::uint32_t> round_robin;  ///< per zone-node cursor (load balancers)
+    int in_use = 0;                          ///< Lambda: busy environments
+    std::vector<std::int64_t> idle_since;    ///< Lambda: idle environments, most recently used last
+    double read_tokens = 0, write_tokens = 0;  ///< DynamoDB capacity buckets
+    std::int64_t tokens_at_ns = 0;
+    double connection_carry = 0;  ///< load balancers: fractional new connections
+    // Meter ids (-1: not metered)
+    int m_requests = -1, m_bytes = -1, m_cross_zone = -1, m_data_out = -1, m_new_connections = -1,
+        m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
+        m_gb_seconds = -1, m_cold_starts = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
+        m_cache_hits = -1, m_log_bytes = -1;
+  };
+
+  // The walk
+  void arrive_at_hop(std::uint32_t id);
+  void work_done(std::uint32_t id);
+  void forward(std::uint32_t id);
+  void respond(std::uint32_t id);
+  void reach_back(std::uint32_t id);
+  void fail(std::uint32_t id, Outcome cause);
+  void complete(std::uint32_t id);
+  void start_service(std::uint32_t id, int hop, const ComponentModel& c);
+  bool pick_target(Request& r, int next_hop, int from_node);
+  void release(Request& r, int hop);
+  Duration network_delay(const Node& from, const Node& to, ComponentState& into);
+  void meter_egress(const Node& from, const ComponentModel& to, std::int64_t bytes);
+  void log_request(const ComponentModel& c, int node);
+  bool take_capacity(ComponentState& s, const ComponentModel& c, double read_units, double write_units);
+
+  // Traffic
+  void schedule_next_arrival();
+  void admit(Time at, std::uint32_t plan, std::int64_t request_bytes, std::int64_t response_bytes);
+  std::uint32_t pick_plan();
+  std::uint32_t allocate();
+  void free(std::uint32_t id);
+
+  // Recording
+  int add_meter(int component, std::string meter, std::string unit);
+  /// Adds to a meter in the hour containing `at_ns` (default: now); nothing during the warm-up.
+  void meter(int id, double amount, std::int64_t at_ns = -1);
+  void on_minute();
+  void account_busy();
+
+  const RuntimeModel& model_;
+  const WorkloadSpec& workload_;
+  Duration horizon_;
+  Engine engine_;
+  HandlerId self_ = 0;
+  const Distribution* delays_[6] = {};  ///< by Relation
+  RandomStream arrivals_rng_, mix_rng_;
+  std::vector<RandomStream> size_rng_;  ///< per route plan
+  std::vector<ComponentState> state_;
+  std::vector<Request> requests_;
+  std::vector<std::uint32_t> free_;
+  std::size_t in_flight_ = 0;
+  std::size_t trace_next_ = 0;
+  std::vector<std::uint32_t> trace_plan_;  ///< plan of each trace record
+  bool overloaded_ = false;
+
+  SimResult result_;
+  LatencyHistogram minute_latency_;
+  std::int64_t minute_ = 0;
+  int busy_slots_ = 0, total_slots_ = 0;
+  std::int64_t busy_since_ns_ = 0;
+  double busy_area_ = 0;  ///< slot-nanoseconds in the current minute
+};
+
+}  // namespace archsim::sim::detail
