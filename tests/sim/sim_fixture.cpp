@@ -1,0 +1,40 @@
+#include "sim_fixture.hpp"
+
+#include <fmt/format.h>
+
+#include <doctest/doctest.h>
+
+#include "fixture.hpp"
+
+namespace archsim::test {
+
+sim::WorkloadSpec workload(const std::string& workload_yaml) {
+  model::Diagnostics diagnostics;
+  auto w = sim::decode_workload_text(workload_yaml, "workload.yaml", ARCHSIM_SOURCE_DIR "/tests/sim", diagnostics);
+  for (const auto& d : diagnostics.all()) FAIL_CHECK(model::format_diagnostic(d));
+  REQUIRE(w.has_value());
+  return *w;
+}
+
+sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& w, const sim::SimOptions& options) {
+  const auto loaded = testing::load_good(overrides);
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  return sim::simulate(loaded.scenario->alternatives.front().topology, w, sim::builtin_sim_defaults(), testing::facts(), options);
+}
+
+std::string zero_network_yaml() {
+  return "network: {same_zone: 0s, cross_zone: 0s, zone_to_regional: 0s, internet_to_region: 0s, "
+         "internet_to_edge: 0s, edge_to_region: 0s}\n";
+}
+
+sim::SimResult simulate_single_service(int concurrency, double rate, const std::string& service_time, sim::Duration horizon) {
+  const std::string w = fmt::format(
+      "horizon: {}\nwarmup: 10m\nseed: 11\narrivals: {{rate: {}/s}}\n{}components:\n"
+      "  alb: {{service_time: 0s}}\n  app: {{service_time: {{{}}}, concurrency: {}, queue_length: 100000000}}\n",
+      model::format_duration(horizon), rate, zero_network_yaml(), service_time, concurrency);
+  auto outcome = simulate_good("components: {app: {desired_count: 1}}\nroutes: {main: {hops: [users, alb, app]}}\n", workload(w));
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  return *outcome.result;
+}
+
+}  // namespace archsim::test

@@ -1,0 +1,186 @@
+// Traffic and the request walk, checked against arithmetic: thinning reproduces a daily
+// profile, trace replay reproduces a trace exactly, runs are reproducible (and differ by seed),
+// components do what their AWS counterparts do.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "archsim/sim/simulate.hpp"
+#include "sim_fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+const char* kFastApp = "components:\n  alb: {service_time: 0s}\n  app: {service_time: 1ms, concurrency: 1000}\n";
+
+std::string fingerprint(const sim::SimResult& r) {
+  std::ostringstream s;
+  s << r.overall.total() << ' ' << r.overall.latency.mean() << ' ' << r.overall.latency.max() << ' '
+    << r.overall.latency.quantile(0.99) << ' ' << r.events << '\n';
+  for (const auto& m : r.usage) {
+    s << m.component << '.' << m.meter;
+    for (double h : m.hourly) s << ' ' << h;
+    s << '\n';
+  }
+  for (const auto& m : r.timeline) s << m.arrivals << ',' << m.errors << ',' << m.p99_ns << ' ';
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("thinning reproduces a daily profile hour by hour") {
+  const std::string profile = "[0.1, 0.1, 0.2, 0.2, 0.5, 0.5, 1, 1, 2, 2, 3, 3, 3, 3, 2, 2, 1, 1, 0.5, 0.5, 0.2, 0.2, 0.1, 0]";
+  const auto w = test::workload("horizon: 2d\nseed: 3\narrivals: {rate: 4/s, daily_profile: " + profile + "}\n" +
+                                test::zero_network_yaml() + kFastApp);
+  const auto run = test::simulate_good("", w);
+  REQUIRE(!run.error);
+  const double multipliers[] = {0.1, 0.1, 0.2, 0.2, 0.5, 0.5, 1, 1, 2, 2, 3, 3, 3, 3, 2, 2, 1, 1, 0.5, 0.5, 0.2, 0.2, 0.1, 0};
+  for (int hour = 0; hour < 48; ++hour) {
+    std::uint64_t count = 0;
+    for (int m = 0; m < 60; ++m) count += run.result->timeline[static_cast<std::size_t>(hour * 60 + m)].arrivals;
+    const double expected = 4 * 3600 * multipliers[hour % 24];
+    CAPTURE(hour);
+    // Poisson counts: within 4.5 standard deviations (about 1 in 150,000 per hour by chance).
+    CHECK(std::abs(static_cast<double>(count) - expected) <= 4.5 * std::sqrt(std::max(expected, 1.0)));
+  }
+}
+
+TEST_CASE("weekend profile and bursts shape the rate") {
+  sim::ArrivalSpec a;
+  a.rate_per_second = 10;
+  a.daily_profile.assign(24, 1.0);
+  a.weekend_profile.assign(24, 0.5);
+  a.start_weekday = 4;  // a Friday
+  a.bursts.push_back({"", sim::Duration::hours(12), sim::Duration::minutes(30), 4, true});
+  CHECK(a.rate_at(sim::Duration::hours(1)) == 10);
+  CHECK(a.rate_at(sim::Duration::hours(12) + sim::Duration::minutes(10)) == 40);
+  CHECK(a.rate_at(sim::Duration::days(1) + sim::Duration::hours(1)) == 5);  // Saturday
+  CHECK(a.rate_at(sim::Duration::days(1) + sim::Duration::hours(12)) == 20);  // daily burst on a weekend
+  CHECK(a.max_rate() == 40);
+}
+
+TEST_CASE("CSV trace replay reproduces the trace exactly") {
+  const auto w = test::workload("horizon: 1h\narrivals: {trace: {file: data/trace.csv}}\n" + test::zero_network_yaml() +
+                                "components:\n  alb: {service_time: 0s}\n  app: {service_time: 10ms, concurrency: 1000}\n");
+  REQUIRE(w.arrivals.trace->records.size() == 200);
+  const auto run = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w);
+  REQUIRE(!run.error);
+  const auto& r = *run.result;
+  CHECK(r.overall.total() == 200);
+  CHECK(r.overall.latency.max() == 10'000'000);  // every request: exactly the 10 ms service
+  CHECK(r.overall.latency.min() == 10'000'000);
+  // Arrivals per minute equal the trace's own counts.
+  std::ifstream in(ARCHSIM_SOURCE_DIR "/tests/sim/data/trace.csv");
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::uint64_t> per_minute(60, 0);
+  std::uint64_t request_bytes = 0;
+  double first = -1;
+  while (std::getline(in, line)) {
+    const double t = std::stod(line.substr(0, line.find(',')));
+    if (first < 0) first = t;
+    ++per_minute[static_cast<std::size_t>((t - first) / 60)];
+    const auto c2 = line.find(',', line.find(',') + 1);
+    request_bytes += std::stoull(line.substr(c2 + 1, line.find(',', c2 + 1) - c2 - 1));
+  }
+  for (std::size_t m = 0; m < 60; ++m) CHECK(r.timeline[m].arrivals == per_minute[m]);
+  // The trace's own request sizes reach the load balancer's meter.
+  double lb_bytes = 0;
+  for (const auto& m : r.usage) {
+    if (m.component == "alb" && m.meter == "processed_bytes") lb_bytes = m.total();
+  }
+  CHECK(lb_bytes > static_cast<double>(request_bytes));
+}
+
+TEST_CASE("ALB access-log replay reads arrival times, sizes and paths") {
+  const auto w = test::workload("horizon: 1h\narrivals: {trace: {file: data/alb.log, format: alb_log}}\n");
+  const auto& records = w.arrivals.trace->records;
+  REQUIRE(records.size() == 3);
+  // Sorted by request_creation_time, rebased to the first.
+  CHECK(records[0].time_ns == 0);
+  CHECK(records[0].url_path == "/items");
+  CHECK(records[0].request_bytes == 34);
+  CHECK(records[0].response_bytes == 366);
+  CHECK(records[1].url_path == "/health");
+  CHECK(records[1].time_ns == 800'000'000);
+  CHECK(records[2].url_path == "/items/42");
+  CHECK(records[2].time_ns == 1'370'000'000);
+  const auto run = test::simulate_good("", w);
+  REQUIRE(!run.error);
+  CHECK(run.result->overall.total() == 3);
+}
+
+TEST_CASE("same seed, same numbers, whatever the thread count; another seed, other numbers") {
+  const std::string base = "horizon: 2h\nwarmup: 5m\nreplications: 4\narrivals: {rate: 20/s}\n";
+  const auto w = test::workload(base + "seed: 5\n");
+  sim::SimOptions one, three;
+  three.threads = 3;
+  const auto a = test::simulate_good("", w, one);
+  const auto b = test::simulate_good("", w, three);
+  REQUIRE((!a.error && !b.error));
+  CHECK(a.result->replications == 4);
+  CHECK(fingerprint(*a.result) == fingerprint(*b.result));
+  const auto c = test::simulate_good("", test::workload(base + "seed: 6\n"));
+  CHECK(fingerprint(*a.result) != fingerprint(*c.result));
+}
+
+TEST_CASE("rejections are outcomes with causes") {
+  SUBCASE("a full task queue") {
+    const auto w = test::workload("horizon: 30m\narrivals: {rate: 200/s}\ncomponents:\n"
+                                  "  app: {service_time: 50ms, concurrency: 2, queue_length: 5}\n");
+    const auto run = test::simulate_good("", w);
+    REQUIRE(!run.error);
+    CHECK(run.result->overall.outcomes[static_cast<std::size_t>(sim::Outcome::QueueFull)] > 0);
+    CHECK(run.result->availability() < 0.5);
+  }
+  SUBCASE("the load balancer's idle timeout answers 504 at the timeout") {
+    const auto w = test::workload("horizon: 30m\narrivals: {rate: 1/s}\n" + test::zero_network_yaml() +
+                                  "components:\n  alb: {service_time: 0s, timeout: 1s}\n  app: {service_time: 3s, concurrency: 100}\n"
+                                  "  db: {service_time: 0s}\n");
+    const auto run = test::simulate_good("", w);
+    REQUIRE(!run.error);
+    CHECK(run.result->overall.outcomes[static_cast<std::size_t>(sim::Outcome::Timeout)] == run.result->overall.total());
+  }
+  SUBCASE("Lambda throttles beyond its concurrency and pays cold starts") {
+    const auto w = test::workload("horizon: 30m\narrivals: {rate: 50/s}\ncomponents:\n"
+                                  "  fn: {service_time: 100ms, cold_start: 500ms, idle_reclaim: 10m}\n");
+    const auto run = test::simulate_good(
+        "components:\n  fn: {type: lambda, memory: 1024MiB, reserved_concurrency: 3}\nroutes: {main: {hops: [users, alb, fn]}}", w);
+    REQUIRE(!run.error);
+    CHECK(run.result->overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)] > 0);
+    double cold = 0, gb_s = 0;
+    for (const auto& m : run.result->usage) {
+      if (m.meter == "cold_starts") cold = m.total();
+      if (m.component == "fn" && m.meter == "gb_seconds") gb_s = m.total();
+    }
+    CHECK(cold >= 1);
+    CHECK(cold <= 3);  // environments are reused while busy traffic keeps them warm
+    // Each successful invocation bills at least its 100 ms at 1 GB.
+    CHECK(gb_s >= 0.1 * static_cast<double>(run.result->overall.outcomes[0]));
+  }
+}
+
+TEST_CASE("usage meters: task time by the minute, bytes through the NAT gateway of the task's zone") {
+  const auto w = test::workload("horizon: 2h\narrivals: {rate: 10/s}\ncomponents:\n  app: {log_bytes_per_request: 1KB}\n");
+  const auto run = test::simulate_good("", w);
+  REQUIRE(!run.error);
+  double task_seconds = 0, nat = 0, logs = 0;
+  for (const auto& m : run.result->usage) {
+    if (m.component == "app" && m.meter == "task_seconds") {
+      task_seconds = m.total();
+      CHECK(m.hourly.size() == 2);
+      CHECK(m.hourly[0] == 2 * 3600.0);
+    }
+    if (m.meter == "processed_bytes" && (m.component == "nat-a" || m.component == "nat-b")) nat += m.total();
+    if (m.component == "logs" && m.meter == "ingested_bytes") logs = m.total();
+  }
+  CHECK(task_seconds == 2 * 2 * 3600.0);  // two tasks, two hours
+  // One line per request that reached a task: the completed ones plus the few in flight at the end.
+  const double completed = static_cast<double>(run.result->overall.total());
+  CHECK(logs >= 1000.0 * completed);
+  CHECK(logs <= 1000.0 * (completed + 20));
+  CHECK(nat == logs);  // the logs leave through the NAT gateways (no logs endpoint)
+}
