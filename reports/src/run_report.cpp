@@ -60,6 +60,7 @@ nlohmann::json outcomes_json(const sim::OutcomeCounts& counts) {
 }
 
 std::string latency_line(const sim::LatencyHistogram& h) {
+  if (h.count() == 0) return "no successful requests";
   std::string line;
   for (std::size_t i = 0; i < std::size(kQuantiles); ++i) line += fmt::format("{} {}  ", kQuantileNames[i], format_latency(h.quantile(kQuantiles[i])));
   return line + fmt::format("max {}  mean {}", format_latency(h.max()), format_latency(std::llround(h.mean())));

@@ -98,3 +98,26 @@ TEST_CASE("cli: graph picks an alternative by id and suggests near misses") {
   CHECK(typo.code == 2);
   CHECK(typo.err.find("did you mean 'nlb'?") != std::string::npos);
 }
+
+TEST_CASE("cli: run simulates, writes results.json and timelines to --out, and locates workload errors") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_run_test";
+  std::filesystem::remove_all(dir);
+  const auto ok = cli({"run", "scenarios/cloudfront-rds.yaml", "--horizon", "30m", "--seed", "9", "--out", dir.string()});
+  CHECK(ok.code == 1);  // the seed's chosen design has error findings
+  CHECK(ok.out.find("== simulation: cloudfront-rds over 30m") != std::string::npos);
+  CHECK(ok.out.find("seed 9") != std::string::npos);
+  const auto json = nlohmann::json::parse(std::ifstream(dir / "results.json"));
+  CHECK(json["schema"] == "archsim.run/1");
+  CHECK(json["alternatives"][0]["simulation"]["requests"].get<std::uint64_t>() > 0);
+  CHECK(std::filesystem::exists(dir / "timeline-notejam.csv"));
+
+  CHECK(cli({"run", "scenarios/adr0005.yaml", "--horizon", "soon"}).code == 2);
+  CHECK(cli({"run", "scenarios/adr0005.yaml", "--horizon", "10m"}).err.find("leaves nothing after the warm-up") != std::string::npos);
+  const auto scenario = dir / "bad-workload.yaml";
+  std::ofstream(scenario) << "name: x\nregion: us-east-1\nworkload:\n  arrivals: {rate: 5 per second}\n"
+                             "alternatives: {a: {title: t, topology: {zones: [us-east-1a], "
+                             "components: {u: {type: internet_users}}}}}\n";
+  const auto bad = cli({"run", scenario.string()});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("bad-workload.yaml:4:20: workload.arrivals.rate: error: expected a rate") != std::string::npos);
+}

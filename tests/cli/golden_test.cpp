@@ -1,4 +1,5 @@
-// Golden-file tests of whole outputs: `validate` and `graph` for every seed scenario, and
+// Golden-file tests of whole outputs: `validate`, `graph` and an hour of `run` for every seed
+// scenario, and
 // docs/rules.md. Regenerate with ARCHSIM_UPDATE_GOLDEN=1 and review the diff.
 #include <cstdlib>
 #include <filesystem>
@@ -50,6 +51,18 @@ TEST_CASE("golden: validate and graph of every seed scenario") {
     check_golden(dir / "validate.json", run({"validate", file, "--format", "json"}, 1));
     check_golden(dir / "graph.mmd", run({"graph", file, "--format", "mermaid"}, 0));
     check_golden(dir / "graph.dot", run({"graph", file, "--format", "dot"}, 0));
+  }
+}
+
+TEST_CASE("golden: an hour of simulation of every seed scenario") {
+  // One simulated hour keeps the test quick; the numbers are the scenario's own workload and
+  // seed, so any change to the engine, the walk or a default shows up here.
+  for (const char* seed : kSeeds) {
+    CAPTURE(seed);
+    const std::string file = std::string("scenarios/") + seed + ".yaml";
+    const std::filesystem::path dir = std::filesystem::path("tests/golden") / seed;
+    check_golden(dir / "run-1h.txt", run({"run", file, "--horizon", "1h"}, 1));
+    check_golden(dir / "run-1h.json", run({"run", file, "--horizon", "1h", "--format", "json"}, 1));
   }
 }
 

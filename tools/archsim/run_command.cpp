@@ -60,6 +60,11 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
           << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << options.horizon << "'\n";
       return kBadInput;
     }
+    if (*h <= workload->warmup) {
+      err << "archsim run: --horizon " << options.horizon << " leaves nothing after the warm-up ("
+          << model::format_duration(workload->warmup) << ", workload.warmup)\n";
+      return kBadInput;
+    }
     sim_options.horizon = *h;
   }
   reports::RunReport report;
