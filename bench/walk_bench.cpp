@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   const auto workload = sim::decode_workload_text(yaml, "bench", ".", d);
   const auto& topology = loaded.scenario->alternatives.front().topology;
   const auto start = std::chrono::steady_clock::now();
-  const auto outcome = sim::simulate(topology, *workload, sim::builtin_sim_defaults(), facts);
+  const auto outcome = sim::simulate(topology, *workload, sim::builtin_sim_defaults());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (outcome.error) {
     std::fprintf(stderr, "walk_bench: %s\n", outcome.error->diagnostic.message.c_str());

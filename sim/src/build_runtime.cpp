@@ -42,16 +42,49 @@ bool pattern_matches(std::string_view pattern, std::string_view path) {
   return pattern == path;
 }
 
-model::Diagnostic error_at(const model::TopologySpec& t, const std::string& path, std::string message) {
-  (void)t;
+model::Diagnostic error_at(const std::string& path, std::string message) {
   return model::Diagnostic{model::Severity::Error, model::SourceLoc{}, path, std::move(message)};
+}
+
+/// The route of every trace record, once per alternative (replications share it): by id for
+/// CSV traces; for access-log requests, the route whose path is the longest prefix of the URL
+/// (the first route when none matches).
+bool map_trace(const TraceSpec& trace, RuntimeModel& m, model::Diagnostic& error) {
+  m.trace_plans.reserve(trace.records.size());
+  for (const auto& record : trace.records) {
+    std::uint32_t plan = 0;
+    bool found = false;
+    if (!record.route.empty()) {
+      for (std::size_t p = 0; p < m.route_count && !found; ++p) {
+        if (m.plans[p].id == record.route) plan = static_cast<std::uint32_t>(p), found = true;
+      }
+      if (!found) {
+        error = error_at(trace.path, fmt::format("trace route '{}' is not a route of this alternative", record.route));
+        return false;
+      }
+    } else {
+      std::size_t best = 0;
+      for (std::size_t p = 0; p < m.route_count; ++p) {
+        const auto& rp = m.plans[p];
+        std::string_view prefix = rp.url_path;
+        if (!prefix.empty() && prefix.back() == '*') prefix.remove_suffix(1);
+        if (record.url_path.compare(0, prefix.size(), prefix) == 0 && (!found || prefix.size() > best) &&
+            (rp.method == record.method || record.method.empty())) {
+          plan = static_cast<std::uint32_t>(p);
+          best = prefix.size();
+          found = true;
+        }
+      }
+    }
+    m.trace_plans.push_back(plan);
+  }
+  return true;
 }
 
 }  // namespace
 
 std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const WorkloadSpec& w, const SimDefaults& defaults,
-                                          const model::AwsFacts& facts, model::Diagnostic& error) {
-  (void)facts;
+                                          model::Diagnostic& error) {
   RuntimeModel m;
   m.zones = t.zones;
   m.network = defaults.network;
@@ -174,7 +207,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
       if (it->second.response_size) plan.response_size = *it->second.response_size;
     }
     if (r.hops.size() > kMaxHops) {
-      error = error_at(t, r.path, fmt::format("route '{}' has {} hops; the simulator follows at most {}", r.id, r.hops.size(), kMaxHops));
+      error = error_at(r.path, fmt::format("route '{}' has {} hops; the simulator follows at most {}", r.id, r.hops.size(), kMaxHops));
       return std::nullopt;
     }
     for (std::size_t h = 0; h < r.hops.size(); ++h) {
@@ -226,10 +259,11 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   }
   for (auto& sub : subs) m.plans.push_back(std::move(sub));
   if (m.route_count == 0 || total_share <= 0) {
-    error = error_at(t, t.path + ".routes", "the topology has no route with a share above zero to send requests along");
+    error = error_at(t.path + ".routes", "the topology has no route with a share above zero to send requests along");
     return std::nullopt;
   }
   for (std::size_t i = 0; i < m.route_count; ++i) m.plans[i].share /= total_share;
+  if (w.arrivals.trace && !map_trace(*w.arrivals.trace, m, error)) return std::nullopt;
   return m;
 }
 

@@ -18,8 +18,6 @@ using model::decoding::MapReader;
 
 namespace {
 
-const std::vector<std::string> kNetworkRelations{"same_zone",          "cross_zone",       "zone_to_regional",
-                                                 "internet_to_region", "internet_to_edge", "edge_to_region"};
 
 bool decode_count(MapReader& r, std::string_view key, std::uint64_t& out, std::uint64_t max) {
   const YamlNode* n = r.take(key);
@@ -204,9 +202,10 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
       w.network.path = r.child("network");
       for (const auto& entry : n->entries) {
         const std::string path = w.network.path + "." + entry.key;
-        if (std::find(kNetworkRelations.begin(), kNetworkRelations.end(), entry.key) == kNetworkRelations.end()) {
+        if (std::find(kRelationNames.begin(), kRelationNames.end(), entry.key) == kRelationNames.end()) {
+          const std::vector<std::string> names(kRelationNames.begin(), kRelationNames.end());
           ctx.error(entry.value, path,
-                    fmt::format("unknown network relation '{}'{}", entry.key, model::did_you_mean(entry.key, kNetworkRelations)));
+                    fmt::format("unknown network relation '{}'{}", entry.key, model::did_you_mean(entry.key, names)));
           continue;
         }
         Distribution d;

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "archsim/model/aws_facts.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
 #include "archsim/sim/workload.hpp"
@@ -82,13 +81,13 @@ struct RuntimeModel {
   std::size_t route_count = 0;
   std::map<std::string, Distribution> network;
   double dynamodb_burst_seconds = 300;
+  std::vector<std::uint32_t> trace_plans;  ///< the route plan of each trace record (trace replay only)
 };
 
 inline constexpr std::size_t kMaxHops = 8;
 
 /// Builds the run-time model, or reports why the workload cannot run on this topology.
 std::optional<RuntimeModel> build_runtime(const model::TopologySpec& topology, const WorkloadSpec& workload,
-                                          const SimDefaults& defaults, const model::AwsFacts& facts,
-                                          model::Diagnostic& error);
+                                          const SimDefaults& defaults, model::Diagnostic& error);
 
 }  // namespace archsim::sim::detail

@@ -10,10 +10,10 @@
 namespace archsim::sim {
 
 SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& workload, const SimDefaults& defaults,
-                    const model::AwsFacts& facts, const SimOptions& options) {
+                    const SimOptions& options) {
   SimOutcome outcome;
   model::Diagnostic error;
-  const auto runtime = detail::build_runtime(topology, workload, defaults, facts, error);
+  const auto runtime = detail::build_runtime(topology, workload, defaults, error);
   if (!runtime) {
     outcome.error = SimError{error};
     return outcome;

@@ -9,18 +9,14 @@ namespace archsim::sim::detail {
 
 namespace {
 
-enum Relation { kSameZone, kCrossZone, kZoneToRegional, kInternetToRegion, kInternetToEdge, kEdgeToRegion };
-constexpr const char* kRelationNames[] = {"same_zone",          "cross_zone",       "zone_to_regional",
-                                          "internet_to_region", "internet_to_edge", "edge_to_region"};
-
 Relation relation(const Node& a, const Node& b) {
   if (a.zone == kInternet || b.zone == kInternet) {
     const Node& other = a.zone == kInternet ? b : a;
-    return other.zone == kEdge ? kInternetToEdge : kInternetToRegion;
+    return other.zone == kEdge ? Relation::InternetToEdge : Relation::InternetToRegion;
   }
-  if (a.zone == kEdge || b.zone == kEdge) return kEdgeToRegion;
-  if (a.zone >= 0 && b.zone >= 0) return a.zone == b.zone ? kSameZone : kCrossZone;
-  return kZoneToRegional;
+  if (a.zone == kEdge || b.zone == kEdge) return Relation::EdgeToRegion;
+  if (a.zone >= 0 && b.zone >= 0) return a.zone == b.zone ? Relation::SameZone : Relation::CrossZone;
+  return Relation::ZoneToRegional;
 }
 
 std::int64_t sample_ns(const Distribution& d, RandomStream& rng) {
@@ -40,22 +36,19 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       arrivals_rng_(derive_seed(seed, "arrivals")),
       mix_rng_(derive_seed(seed, "mix")) {
   self_ = engine_.add_handler(*this);
-  for (int rel = 0; rel < 6; ++rel) {
-    const auto it = model_.network.find(kRelationNames[rel]);
+  for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
+    const auto it = model_.network.find(std::string(kRelationNames[rel]));
     static const Distribution zero = Distribution::constant(0);
     delays_[rel] = it == model_.network.end() ? &zero : &it->second;
   }
   for (const auto& plan : model_.plans) size_rng_.emplace_back(derive_seed(seed, "route:" + plan.id));
 
-  const Duration measured{horizon_.ns - workload_.warmup.ns};
-  const auto hours = static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs);
   result_.replications = 1;
   result_.horizon = horizon_;
   result_.warmup = workload_.warmup;
   result_.timeline.resize(static_cast<std::size_t>((horizon_.ns + kMinuteNs - 1) / kMinuteNs));
   for (std::size_t i = 0; i < model_.route_count; ++i) result_.routes.push_back(RouteStats{model_.plans[i].id, {}, {}});
   result_.overall.route = "all";
-  (void)hours;
 
   state_.resize(model_.components.size());
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
@@ -88,7 +81,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       case Role::Function:
         s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
         s.m_cold_starts = add_meter(ci, "cold_starts", "count");
-        s.m_instance_seconds = add_meter(ci, "init_seconds", "s");
+        s.m_init_seconds = add_meter(ci, "init_seconds", "s");
         break;
       case Role::Table:
         s.m_read_units = add_meter(ci, "read_units", "units");
@@ -140,37 +133,6 @@ void Replication::meter(int id, double amount, std::int64_t at_ns) {
 // ---------------------------------------------------------------- running
 
 std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
-  if (const auto& trace = workload_.arrivals.trace) {
-    trace_plan_.reserve(trace->records.size());
-    for (const auto& record : trace->records) {
-      std::uint32_t plan = 0;
-      bool found = false;
-      if (!record.route.empty()) {
-        for (std::size_t p = 0; p < model_.route_count && !found; ++p) {
-          if (model_.plans[p].id == record.route) plan = static_cast<std::uint32_t>(p), found = true;
-        }
-        if (!found) {
-          return model::Diagnostic{model::Severity::Error, {}, trace->path,
-                                   fmt::format("trace route '{}' is not a route of this alternative", record.route)};
-        }
-      } else {
-        // An access-log request takes the route whose path is the longest prefix of its URL.
-        std::size_t best = 0;
-        for (std::size_t p = 0; p < model_.route_count; ++p) {
-          const auto& rp = model_.plans[p];
-          std::string_view prefix = rp.url_path;
-          if (!prefix.empty() && prefix.back() == '*') prefix.remove_suffix(1);
-          if (record.url_path.compare(0, prefix.size(), prefix) == 0 && (!found || prefix.size() > best) &&
-              (rp.method == record.method || record.method.empty())) {
-            plan = static_cast<std::uint32_t>(p);
-            best = prefix.size();
-            found = true;
-          }
-        }
-      }
-      trace_plan_.push_back(plan);
-    }
-  }
   schedule_next_arrival();
   if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
   std::uint64_t events = 0;
@@ -209,7 +171,7 @@ void Replication::on_event(Engine&, const Event& event) {
     case kArrival:
       if (workload_.arrivals.trace) {
         const auto& record = workload_.arrivals.trace->records[event.payload];
-        admit(engine_.now(), trace_plan_[event.payload], record.request_bytes, record.response_bytes);
+        admit(engine_.now(), model_.trace_plans[event.payload], record.request_bytes, record.response_bytes);
       } else {
         admit(engine_.now(), pick_plan(), -1, -1);
       }
@@ -304,7 +266,7 @@ void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes,
 // ---------------------------------------------------------------- the walk
 
 Duration Replication::network_delay(const Node& from, const Node& to, ComponentState& into) {
-  return Duration{sample_ns(*delays_[relation(from, to)], into.network)};
+  return Duration{sample_ns(*delays_[static_cast<std::size_t>(relation(from, to))], into.network)};
 }
 
 bool Replication::pick_target(Request& r, int next, int from_node) {
@@ -470,7 +432,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       if (s.idle_since.empty()) {
         init = sample_ns(c.behaviour.cold_start, s.rng);
         meter(s.m_cold_starts, 1);
-        meter(s.m_instance_seconds, static_cast<double>(init) / 1e9);
+        meter(s.m_init_seconds, static_cast<double>(init) / 1e9);
       } else {
         s.idle_since.pop_back();
       }

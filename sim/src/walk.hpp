@@ -64,7 +64,7 @@ class Replication final : public EventHandler {
     // Meter ids (-1: not metered)
     int m_requests = -1, m_bytes = -1, m_cross_zone = -1, m_data_out = -1, m_new_connections = -1,
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
-        m_gb_seconds = -1, m_cold_starts = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
+        m_gb_seconds = -1, m_cold_starts = -1, m_init_seconds = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
         m_cache_hits = -1, m_log_bytes = -1;
   };
 
@@ -103,7 +103,7 @@ class Replication final : public EventHandler {
   Duration horizon_;
   Engine engine_;
   HandlerId self_ = 0;
-  const Distribution* delays_[6] = {};  ///< by Relation
+  const Distribution* delays_[kRelationNames.size()] = {};  ///< by Relation
   RandomStream arrivals_rng_, mix_rng_;
   std::vector<RandomStream> size_rng_;  ///< per route plan
   std::vector<ComponentState> state_;
@@ -111,7 +111,6 @@ class Replication final : public EventHandler {
   std::vector<std::uint32_t> free_;
   std::size_t in_flight_ = 0;
   std::size_t trace_next_ = 0;
-  std::vector<std::uint32_t> trace_plan_;  ///< plan of each trace record
   bool overloaded_ = false;
 
   SimResult result_;

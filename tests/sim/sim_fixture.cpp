@@ -19,7 +19,7 @@ sim::WorkloadSpec workload(const std::string& workload_yaml) {
 sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& w, const sim::SimOptions& options) {
   const auto loaded = testing::load_good(overrides);
   REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
-  return sim::simulate(loaded.scenario->alternatives.front().topology, w, sim::builtin_sim_defaults(), testing::facts(), options);
+  return sim::simulate(loaded.scenario->alternatives.front().topology, w, sim::builtin_sim_defaults(), options);
 }
 
 std::string zero_network_yaml() {

@@ -83,7 +83,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       };
     }
     reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt};
-    auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), loaded.facts, sim_options);
+    auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), sim_options);
     if (options.progress) err << "\n";
     if (outcome.error) {
       run.error = located(outcome.error->diagnostic, scenario);

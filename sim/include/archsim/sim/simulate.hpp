@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 
-#include "archsim/model/aws_facts.hpp"
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
@@ -48,6 +47,6 @@ struct SimOutcome {
 
 /// Simulates every replication of `workload` on `topology` and merges them in order.
 SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& workload, const SimDefaults& defaults,
-                    const model::AwsFacts& facts, const SimOptions& options = {});
+                    const SimOptions& options = {});
 
 }  // namespace archsim::sim

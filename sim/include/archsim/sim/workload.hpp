@@ -8,6 +8,7 @@
 // documents every key.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -100,6 +101,13 @@ struct ConnectionSpec {
   double requests_per_connection = 1;  ///< keep-alive reuse by clients
   Duration duration = Duration::seconds(60);
 };
+
+/// How two placements relate, which decides the network delay between them.
+enum class Relation { SameZone, CrossZone, ZoneToRegional, InternetToRegion, InternetToEdge, EdgeToRegion };
+
+/// The names of the relations, by Relation, as `workload.network` and the defaults file write them.
+inline constexpr std::array<std::string_view, 6> kRelationNames{"same_zone",          "cross_zone",       "zone_to_regional",
+                                                                "internet_to_region", "internet_to_edge", "edge_to_region"};
 
 /// Overrides of the network delay between placements (one way); see defaults.hpp.
 struct NetworkSpec {
