@@ -169,6 +169,8 @@ void decode_listener(const std::string& path, MapReader& r, LoadBalancerSpec& lb
   r.required("port", l.port);
   r.choice("protocol", l.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"});
   r.optional("certificate", l.certificate);
+  l.mutual_tls = false;
+  r.optional("mutual_tls", l.mutual_tls);
   r.choice("default_action", l.default_action, {"forward", "redirect_https", "fixed_response"});
   r.optional("target_group", l.target_group);
   if (const YamlNode* rules = r.take("rules")) {

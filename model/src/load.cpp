@@ -92,7 +92,24 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
                 {"legacy_12_month", FreeTierPlan::Legacy12Month},
                 {"credits", FreeTierPlan::Credits}});
     rp.optional("account_created", s.pricing.account_created);
+    rp.optional("billing_month", s.pricing.billing_month);
+    rp.optional("credits_usd", s.pricing.credits_usd);
     rp.optional("price_book", s.pricing.price_book);
+    if (const YamlNode* claims = rp.take("claims")) {
+      decoding::for_each_item(*claims, "pricing.claims", ctx, [&](std::size_t, const std::string& path, MapReader& rc) {
+        PricingClaimSpec claim{.path = path};
+        rc.required("quote", claim.quote);
+        rc.required("prices", claim.prices);
+        rc.optional("free_quantity", claim.free_quantity);
+        rc.optional("unit", claim.unit);
+        rc.optional("monthly_usd", claim.monthly_usd);
+        if (!claim.free_quantity && !claim.monthly_usd) {
+          ctx.error(rc.node(), path, "a pricing claim needs 'free_quantity' (with 'unit') or 'monthly_usd'");
+        }
+        if (claim.free_quantity && claim.unit.empty()) ctx.error(rc.node(), path, "'free_quantity' needs its 'unit'");
+        s.pricing.claims.push_back(std::move(claim));
+      });
+    }
     rp.finish();
   }
   if (const YamlNode* b = r.take("budget")) {
@@ -115,6 +132,11 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
     // Decoded by the simulator; kept as a tree so its values keep their locations.
     s.workload = *w;
     ctx.sources.record("workload", w->loc);
+  }
+  if (const YamlNode* u = r.take("usage")) {
+    // Decoded by pricing, against each alternative's components.
+    s.usage = *u;
+    ctx.sources.record("usage", u->loc);
   }
   if (const YamlNode* c = r.take("criteria")) {
     decoding::for_each_named(*c, "criteria", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {

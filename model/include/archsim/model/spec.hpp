@@ -204,6 +204,7 @@ struct ListenerSpec {
   int port = 80;
   std::string protocol = "HTTP";  ///< HTTP, HTTPS (ALB); TCP, TLS, UDP, TCP_UDP (NLB)
   std::string certificate;        ///< ACM certificate name, for HTTPS/TLS
+  bool mutual_tls = false;        ///< mTLS verify mode: the ALB keeps a trust store
   std::string default_action = "forward";  ///< forward, redirect_https, fixed_response
   std::string target_group;                ///< for forward
   std::vector<ListenerRuleSpec> rules;
@@ -440,11 +441,26 @@ struct TopologySpec {
 
 enum class FreeTierPlan { None, AlwaysFree, Legacy12Month, Credits };
 
+/// A pricing claim the design document makes, checked against the price book and the Free
+/// Tier catalogue: a Free Tier allowance (`free_quantity` of `unit` a month) and/or a monthly
+/// cost (`monthly_usd`) for the prices it names.
+struct PricingClaimSpec {
+  std::string path;
+  std::string quote;                ///< the document's words
+  std::vector<std::string> prices;  ///< price-book keys the claim is about
+  std::optional<double> free_quantity;
+  std::string unit;                 ///< of `free_quantity`, as the document gives it
+  std::optional<double> monthly_usd;
+};
+
 struct PricingOptionsSpec {
   std::string path;
   FreeTierPlan free_tier = FreeTierPlan::None;
   std::string account_created;  ///< ISO date; decides legacy vs credits when both could apply
+  std::string billing_month;    ///< `2026-12`; empty: a month within the account's first year
+  std::optional<double> credits_usd;  ///< credits plan: credits left (default: the plan's sign-up credits)
   std::string price_book;       ///< empty: the region's book under pricing/data/
+  std::vector<PricingClaimSpec> claims;
 };
 
 enum class BudgetAlertKind { Actual, Forecasted };
@@ -496,6 +512,7 @@ struct ScenarioSpec {
   PricingOptionsSpec pricing;
   std::optional<BudgetSpec> budget;
   std::optional<YamlNode> workload;  ///< decoded by the simulator
+  std::optional<YamlNode> usage;     ///< declared monthly usage, decoded by pricing
   std::vector<CriterionSpec> criteria;
   std::vector<AlternativeSpec> alternatives;
   SourceIndex sources;  ///< file:line:col of every decoded value, by dotted path

@@ -1,0 +1,183 @@
+// From usage to the bill AWS would send, and the budget and Free Tier verdicts on it.
+//
+// The pipeline is: usage meters (measured by the simulator, or declared in the scenario for
+// `archsim price`) → a month of usage, hour by hour (a shorter run is repeated, as stated in
+// the bill) → charges, one per priced quantity, by the cost model of each component type
+// (docs/pricing.md gives every formula) → a bill: Free Tier allowances applied in line order,
+// tiered prices split by `split_tiers`, missing prices reported, credits applied → a budget
+// check from the month-to-date cost of each day, evaluated as AWS Budgets does.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "archsim/model/spec.hpp"
+#include "archsim/pricing/money.hpp"
+#include "archsim/pricing/price_book.hpp"
+#include "archsim/sim/result.hpp"
+
+namespace archsim::pricing {
+
+/// The billing month: 730 hours (8,760 / 12), as the AWS Pricing Calculator uses.
+inline constexpr int kHoursPerMonth = 730;
+/// Days with usage in a 730-hour month (the 31st has 10 hours).
+inline constexpr int kDaysPerMonth = (kHoursPerMonth + 23) / 24;
+
+// ---------------------------------------------------------------- usage
+
+/// One meter of one component, hour by hour (names as in docs/simulation.md; `account` is
+/// the pseudo-component for account-wide meters such as alarm metrics).
+struct MeterSeries {
+  std::string component, meter;
+  std::vector<double> hourly;
+};
+
+struct Usage {
+  double hours = 0;  ///< hours `hourly` covers (the last slot may be partial)
+  std::vector<MeterSeries> meters;
+  std::string basis;  ///< how the usage was obtained, for the bill
+
+  const MeterSeries* find(std::string_view component, std::string_view meter) const;
+  /// The meter stretched over the billing month: slot i of the month is slot (i mod n) of the
+  /// measurement, with a partial last slot scaled up to a full hour. Zeros when absent.
+  std::vector<double> month(std::string_view component, std::string_view meter) const;
+};
+
+/// One replication's worth of a simulated alternative (the result sums replications).
+Usage usage_from_simulation(const sim::SimResult& result);
+
+/// The scenario's `usage` block, monthly totals per component meter, for the components of
+/// `topology` (others are ignored; a component in no alternative is an error). Running
+/// resources the block does not mention run all month (`desired_count` tasks, one database
+/// instance). Empty on an error, reported with file:line:col.
+std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
+                                    model::Diagnostics& diagnostics);
+
+/// Adds the declared meters `measured` lacks (storage, monthly active users, alarms): what a
+/// simulation cannot measure comes from the scenario.
+void add_unmeasured(Usage& measured, const Usage& declared);
+
+// ---------------------------------------------------------------- charges
+
+/// One priced quantity of one component: the cost model's output, before prices.
+struct Charge {
+  std::string component;
+  std::string price_key;
+  std::string detail;          ///< how the quantity arises (`2 tasks x 0.25 vCPU`)
+  std::vector<double> hourly;  ///< kHoursPerMonth slots, in the price's unit
+  bool upfront = false;        ///< due in full in the month's first hour, not prorated (Route 53 zones)
+};
+
+/// The cost model: every charge of every component of `topology` under `usage`.
+std::vector<Charge> charges(const model::TopologySpec& topology, const Usage& usage);
+
+// ---------------------------------------------------------------- bill
+
+/// The Free Tier plan a scenario chose, resolved against its account dates.
+struct PlanContext {
+  std::string plan;                   ///< none, always_free, legacy_12_month, credits
+  std::vector<std::string> programs;  ///< whose offers apply
+  Usd credits;                        ///< credits available for this month
+  std::vector<std::string> notes;     ///< why an offer does or does not apply
+};
+PlanContext resolve_plan(const model::PricingOptionsSpec& options, const FreeTierCatalogue& catalogue);
+
+struct BillLine {
+  std::string component;
+  std::string service, description, price_key, unit, detail;
+  std::string source;  ///< address and date of the price
+  double quantity = 0;       ///< in the month, in `unit`
+  double free_quantity = 0;  ///< covered by Free Tier allowances
+  std::vector<std::string> free_offers;
+  std::vector<TierUse> tiers;  ///< how the billable quantity split over the price's tiers
+  Usd cost;
+  Usd free_tier_saving;
+  bool missing_price = false;  ///< the book has no such price: the line is not in the total
+};
+
+struct Bill {
+  std::string region;
+  std::string price_book;  ///< file of the price book
+  std::string plan;
+  std::string scaling;     ///< how the measured usage became a month
+  std::vector<BillLine> lines;
+  Usd total;              ///< after Free Tier allowances, before credits
+  Usd free_tier_savings;
+  Usd credits_applied;
+  std::vector<std::string> missing_prices;  ///< price keys, sorted, unique
+  std::vector<std::string> notes;
+  std::vector<Usd> month_to_date;  ///< cost (before credits) at the end of each day, kDaysPerMonth values
+
+  Usd net() const { return total - credits_applied; }
+  /// Totals per service, largest first (ties by name).
+  std::vector<std::pair<std::string, Usd>> by_service() const;
+};
+
+/// Prices `charges` with `book` (nullptr: every line is missing). `until_hour` < kHoursPerMonth
+/// prices the month to date.
+Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const FreeTierCatalogue& catalogue,
+               const PlanContext& plan, int until_hour = kHoursPerMonth);
+
+// ---------------------------------------------------------------- budget
+
+enum class BudgetStatus { Pass, Alert, Over };
+std::string_view to_string(BudgetStatus status);
+
+struct AlertCheck {
+  model::BudgetAlertSpec alert;
+  Usd threshold;
+  std::optional<int> day;  ///< first day of the month (1-based) on which it fires
+  bool fails_run() const { return alert.fail_run && day.has_value(); }
+};
+
+struct BudgetCheck {
+  Usd limit;
+  Usd actual;              ///< the month's cost
+  std::optional<int> over_day;  ///< first day the month-to-date cost exceeds the limit
+  BudgetStatus status = BudgetStatus::Pass;
+  std::vector<AlertCheck> alerts;
+
+  bool fails_run() const;  ///< over, or a `fail_run` alert fired
+};
+
+/// ACTUAL alerts compare the month-to-date cost with the threshold (GREATER_THAN), FORECASTED
+/// ones the month-to-date cost extrapolated linearly to the month's end.
+BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill);
+
+// ---------------------------------------------------------------- claims
+
+enum class ClaimVerdict { Holds, Partly, Wrong };
+std::string_view to_string(ClaimVerdict verdict);
+
+struct ClaimCheck {
+  std::string path;   ///< the claim's dotted path in the scenario
+  std::string quote;  ///< the document's words
+  ClaimVerdict verdict = ClaimVerdict::Holds;
+  std::vector<std::string> findings;  ///< what the price book and Free Tier catalogue say
+};
+
+/// Checks the document's pricing claims (`pricing.claims`) against `book` and the catalogue.
+std::vector<ClaimCheck> check_claims(const model::ScenarioSpec& scenario, const PriceBook* book,
+                                     const FreeTierCatalogue& catalogue, const PlanContext& plan);
+
+// ---------------------------------------------------------------- one scenario
+
+/// What pricing needs once per scenario: the book override, the plan, the catalogue.
+struct PricingContext {
+  std::optional<PriceBook> scenario_book;  ///< `pricing.price_book`, when given
+  const FreeTierCatalogue* catalogue = nullptr;
+  PlanContext plan;
+
+  /// The scenario's own book, else the shipped one for `region` (nullptr when none).
+  const PriceBook* book_for(std::string_view region) const;
+};
+/// Empty on an error (an unreadable or invalid price book), reported with file:line:col.
+std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics);
+
+/// The bill of one alternative, month to date included.
+Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage);
+
+}  // namespace archsim::pricing

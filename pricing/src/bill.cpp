@@ -1,0 +1,280 @@
+// Bills, Free Tier plans and budgets: prices applied to charges, in line order.
+#include "archsim/pricing/bill.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace archsim::pricing {
+
+namespace {
+
+struct YearMonth {
+  int year = 0, month = 0;
+  int index() const { return year * 12 + (month - 1); }
+};
+
+/// `2025-03-01` or `2025-03` → year and month; empty when malformed.
+std::optional<YearMonth> parse_year_month(std::string_view text) {
+  if (text.size() < 7 || text[4] != '-') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  YearMonth ym{std::stoi(std::string(text.substr(0, 4))), std::stoi(std::string(text.substr(5, 2)))};
+  if (ym.month < 1 || ym.month > 12) return std::nullopt;
+  if (text.size() != 7 && (text.size() != 10 || text[7] != '-')) return std::nullopt;
+  return ym;
+}
+
+std::string add_months(const YearMonth& ym, int months) {
+  const int i = ym.index() + months;
+  return fmt::format("{:04}-{:02}", i / 12, i % 12 + 1);
+}
+
+std::string source_text(const PriceBook& book, const Price& price) {
+  const auto it = book.sources.find(price.source);
+  return fmt::format("{} ({}, {})", it == book.sources.end() ? price.source : it->second.url, price.source, price.as_of);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, Usd>> Bill::by_service() const {
+  std::map<std::string, Usd> sums;
+  for (const auto& l : lines) {
+    if (!l.missing_price) sums[l.service] += l.cost;
+  }
+  std::vector<std::pair<std::string, Usd>> out(sums.begin(), sums.end());
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+PlanContext resolve_plan(const model::PricingOptionsSpec& options, const FreeTierCatalogue& catalogue) {
+  PlanContext ctx;
+  ctx.plan = std::string(plan_id(options.free_tier));
+  const FreeTierPlan* plan = catalogue.plan(ctx.plan);
+  if (plan == nullptr) return ctx;
+  ctx.programs = plan->programs;
+  const auto created = parse_year_month(options.account_created);
+  const auto billing = parse_year_month(options.billing_month);
+  const auto drop_to_always_free = [&] { ctx.programs = {"always_free"}; };
+
+  if (!plan->accounts_created_before.empty()) {
+    if (options.account_created.empty()) {
+      ctx.notes.push_back(fmt::format("{}: assumes an account created before {} (set pricing.account_created)", ctx.plan,
+                                      plan->accounts_created_before));
+    } else if (options.account_created >= plan->accounts_created_before) {
+      ctx.notes.push_back(fmt::format("{}: an account created on {} is not eligible (only accounts created before {}); it gets "
+                                      "the credits plan, so only always-free offers are applied",
+                                      ctx.plan, options.account_created, plan->accounts_created_before));
+      drop_to_always_free();
+    }
+  }
+  if (!plan->accounts_created_from.empty() && !options.account_created.empty() &&
+      options.account_created < plan->accounts_created_from) {
+    ctx.notes.push_back(fmt::format("{}: an account created on {} is in the legacy program (credits are for accounts created "
+                                    "from {}); no credits are applied",
+                                    ctx.plan, options.account_created, plan->accounts_created_from));
+    return ctx;
+  }
+  if (plan->offers_months > 0 && ctx.programs.size() > 1) {
+    if (created && billing) {
+      const int age = billing->index() - created->index();
+      if (age >= plan->offers_months || age < 0) {
+        ctx.notes.push_back(fmt::format("{}: the 12-month offers ran from {} to {}; billing month {} is outside them, so only "
+                                        "always-free offers are applied",
+                                        ctx.plan, add_months(*created, 0), add_months(*created, plan->offers_months),
+                                        options.billing_month));
+        drop_to_always_free();
+      }
+    } else if (created) {
+      ctx.notes.push_back(fmt::format("{}: the 12-month offers are applied as if the billing month were within {} to {} "
+                                      "(set pricing.billing_month to price a later month)",
+                                      ctx.plan, add_months(*created, 0), add_months(*created, plan->offers_months)));
+    }
+  }
+  if (plan->credits_usd > 0) {
+    double credits = options.credits_usd.value_or(plan->credits_usd);
+    if (created && billing) {
+      const int age = billing->index() - created->index();
+      if (age >= plan->plan_months || age >= plan->credits_expire_months) {
+        ctx.notes.push_back(fmt::format("{}: billing month {} is past the Free plan's {} months; no credits are applied", ctx.plan,
+                                        options.billing_month, plan->plan_months));
+        credits = 0;
+      }
+    }
+    ctx.credits = Usd::dollars(credits);
+    if (credits > 0) {
+      ctx.notes.push_back(fmt::format("{}: {} USD of credits applied to this month's bill; {}", ctx.plan, format_cents(ctx.credits),
+                                      plan->note));
+    }
+  }
+  return ctx;
+}
+
+Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const FreeTierCatalogue& catalogue,
+               const PlanContext& plan, int until_hour) {
+  Bill bill;
+  bill.plan = plan.plan;
+  bill.notes = plan.notes;
+  std::vector<double> remaining;  // per catalogue offer; 0 for offers the plan does not include
+  for (const auto& offer : catalogue.offers) {
+    const bool included = std::find(plan.programs.begin(), plan.programs.end(), offer.program) != plan.programs.end();
+    remaining.push_back(included ? offer.quantity : 0.0);
+  }
+  std::map<std::string, double> tier_used;  // tiers count cumulatively over the account's month
+  const int until = std::clamp(until_hour, 0, kHoursPerMonth);
+  for (const Charge& c : charges) {
+    BillLine line;
+    line.component = c.component;
+    line.price_key = c.price_key;
+    line.detail = c.detail;
+    if (c.upfront) {
+      for (double v : c.hourly) line.quantity += until > 0 ? v : 0.0;
+    } else {
+      for (int h = 0; h < until && h < static_cast<int>(c.hourly.size()); ++h) line.quantity += c.hourly[static_cast<std::size_t>(h)];
+    }
+    const Price* price = book ? book->find(c.price_key) : nullptr;
+    if (price == nullptr) {
+      line.missing_price = true;
+      line.service = c.price_key.substr(0, c.price_key.find('.'));
+      line.description = "no price for '" + c.price_key + "' in " + (book ? book->file : std::string("any price book"));
+      bill.missing_prices.push_back(c.price_key);
+      bill.lines.push_back(std::move(line));
+      continue;
+    }
+    line.service = price->service;
+    line.description = price->description;
+    line.unit = price->unit;
+    line.source = source_text(*book, *price);
+    for (std::size_t i = 0; i < catalogue.offers.size(); ++i) {
+      const auto& offer = catalogue.offers[i];
+      if (remaining[i] <= 0 || line.free_quantity >= line.quantity) continue;
+      if (std::find(offer.prices.begin(), offer.prices.end(), c.price_key) == offer.prices.end()) continue;
+      const double take = std::min(remaining[i], line.quantity - line.free_quantity);
+      remaining[i] -= take;
+      line.free_quantity += take;
+      line.free_offers.push_back(offer.id);
+    }
+    const double billable = line.quantity - line.free_quantity;
+    line.tiers = split_tiers(price->tiers, tier_used[c.price_key], billable);
+    tier_used[c.price_key] += billable;
+    line.cost = total_cost(line.tiers);
+    line.free_tier_saving = multiply(line.free_quantity, price->first_price());
+    bill.total += line.cost;
+    bill.free_tier_savings += line.free_tier_saving;
+    bill.lines.push_back(std::move(line));
+  }
+  std::sort(bill.missing_prices.begin(), bill.missing_prices.end());
+  bill.missing_prices.erase(std::unique(bill.missing_prices.begin(), bill.missing_prices.end()), bill.missing_prices.end());
+  if (until == kHoursPerMonth) {
+    bill.credits_applied = std::min(bill.total, plan.credits);
+    for (int day = 1; day <= kDaysPerMonth; ++day) {
+      const int hour = std::min(day * 24, kHoursPerMonth);
+      bill.month_to_date.push_back(hour == kHoursPerMonth ? bill.total : make_bill(charges, book, catalogue, plan, hour).total);
+    }
+  }
+  return bill;
+}
+
+// ---------------------------------------------------------------- budget
+
+std::string_view to_string(BudgetStatus status) {
+  switch (status) {
+    case BudgetStatus::Pass: return "pass";
+    case BudgetStatus::Alert: return "alert";
+    case BudgetStatus::Over: return "over";
+  }
+  return "pass";
+}
+
+bool BudgetCheck::fails_run() const {
+  if (status == BudgetStatus::Over) return true;
+  return std::any_of(alerts.begin(), alerts.end(), [](const AlertCheck& a) { return a.fails_run(); });
+}
+
+BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill) {
+  BudgetCheck check;
+  check.limit = Usd::dollars(budget.monthly_limit_usd);
+  check.actual = bill.total;
+  const auto& mtd = bill.month_to_date;
+  for (std::size_t d = 0; d < mtd.size(); ++d) {
+    if (mtd[d] > check.limit) {
+      check.over_day = static_cast<int>(d) + 1;
+      break;
+    }
+  }
+  for (const auto& alert : budget.alerts) {
+    AlertCheck a{alert, Usd::dollars(budget.monthly_limit_usd * alert.threshold_percent / 100.0), std::nullopt};
+    for (std::size_t d = 0; d < mtd.size() && !a.day; ++d) {
+      Usd value = mtd[d];
+      if (alert.kind == model::BudgetAlertKind::Forecasted) {
+        // A linear forecast of the month from the month to date.
+        const double hours = std::min<double>(24.0 * static_cast<double>(d + 1), kHoursPerMonth);
+        value = multiply(kHoursPerMonth / hours, mtd[d]);
+      }
+      if (value > a.threshold) a.day = static_cast<int>(d) + 1;
+    }
+    check.alerts.push_back(a);
+  }
+  if (check.actual > check.limit) {
+    check.status = BudgetStatus::Over;
+  } else if (std::any_of(check.alerts.begin(), check.alerts.end(), [](const AlertCheck& a) { return a.day.has_value(); })) {
+    check.status = BudgetStatus::Alert;
+  }
+  return check;
+}
+
+// ---------------------------------------------------------------- one scenario
+
+const PriceBook* PricingContext::book_for(std::string_view region) const {
+  if (scenario_book) return scenario_book->region == region ? &*scenario_book : nullptr;
+  return builtin_price_book(region);
+}
+
+std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics) {
+  PricingContext ctx;
+  ctx.catalogue = &builtin_free_tier();
+  const auto errors_before = diagnostics.error_count();
+  const auto check_date = [&](const std::string& value, std::string_view key, std::string_view example) {
+    if (!value.empty() && !parse_year_month(value)) {
+      const std::string path = "pricing." + std::string(key);
+      diagnostics.error(scenario.sources.locate(path), path,
+                        fmt::format("expected a date such as {}, found '{}'", example, value));
+    }
+  };
+  check_date(scenario.pricing.account_created, "account_created", "2025-03-01");
+  check_date(scenario.pricing.billing_month, "billing_month", "2026-12");
+  if (!scenario.pricing.price_book.empty()) {
+    const std::filesystem::path path = std::filesystem::path(scenario.base_dir) / scenario.pricing.price_book;
+    ctx.scenario_book = read_price_book(path.string(), diagnostics);
+  }
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);
+  return ctx;
+}
+
+Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage) {
+  const PriceBook* book = context.book_for(topology.region);
+  Bill bill = make_bill(charges(topology, usage), book, *context.catalogue, context.plan);
+  bill.region = topology.region;
+  bill.price_book = book ? book->file : "none";
+  if (usage.hours > kHoursPerMonth - 1 && usage.hours < kHoursPerMonth + 1) {
+    bill.scaling = usage.basis + "; billed as measured";
+  } else {
+    bill.scaling = fmt::format("{}; repeated hour by hour to fill a {}-hour month (x{:.3f})", usage.basis, kHoursPerMonth,
+                               kHoursPerMonth / usage.hours);
+  }
+  if (book == nullptr) {
+    std::string regions;
+    for (const auto& r : builtin_regions()) regions += (regions.empty() ? "" : ", ") + r;
+    bill.notes.push_back(context.scenario_book
+                             ? fmt::format("the scenario's price book is for {}, not {}; every line is missing",
+                                           context.scenario_book->region, topology.region)
+                             : fmt::format("archsim ships no price book for {} (it has {}); every line is missing", topology.region, regions));
+  }
+  return bill;
+}
+
+}  // namespace archsim::pricing

@@ -1,0 +1,304 @@
+// The cost model: which priced quantities each component type produces from its usage meters
+// and its configuration. docs/pricing.md states every formula; this file is their only home.
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "archsim/pricing/bill.hpp"
+
+namespace archsim::pricing {
+
+namespace {
+
+using Series = std::vector<double>;
+using model::ComponentType;
+
+constexpr double kGb = 1e9;  // AWS's worked examples bill data in decimal GB
+
+Series constant(double per_hour) { return Series(kHoursPerMonth, per_hour); }
+
+Series map(const Series& s, const std::function<double(double)>& f) {
+  Series out(s.size());
+  std::transform(s.begin(), s.end(), out.begin(), f);
+  return out;
+}
+
+/// Monthly quantities accrue evenly over the month's hours (GB-months, secret-months, MAUs).
+Series prorated(double per_month) { return constant(per_month / kHoursPerMonth); }
+
+std::string arch_suffix(model::CpuArchitecture a) { return a == model::CpuArchitecture::Arm64 ? "arm64" : "x86_64"; }
+
+std::set<std::string> zones_of(const model::TopologySpec& t, const std::vector<std::string>& subnets) {
+  std::set<std::string> zones;
+  for (const auto& id : subnets) {
+    if (const auto* s = t.subnet(id)) zones.insert(s->zone);
+  }
+  return zones;
+}
+
+class CostModel {
+ public:
+  CostModel(const model::TopologySpec& t, const Usage& u) : t_(t), u_(u) {}
+
+  std::vector<Charge> run() {
+    for (const auto& id : t_.component_order) {
+      const auto ref = t_.component(id);
+      if (!ref) continue;
+      component(id, *ref);
+      transfer(id, ref->type);
+    }
+    account();
+    return std::move(out_);
+  }
+
+ private:
+  const model::TopologySpec& t_;
+  const Usage& u_;
+  std::vector<Charge> out_;
+
+  Series meter(std::string_view id, std::string_view name) const { return u_.month(id, name); }
+
+  void add(const std::string& id, std::string key, Series hourly, std::string detail = {}, bool upfront = false) {
+    double total = 0;
+    for (double v : hourly) total += v;
+    if (total <= 0 && !upfront) return;
+    out_.push_back(Charge{id, std::move(key), std::move(detail), std::move(hourly), upfront});
+  }
+
+  void component(const std::string& id, model::ComponentRef ref) {
+    switch (ref.type) {
+      case ComponentType::EcsService: return ecs(t_.ecs_services[ref.index]);
+      case ComponentType::LoadBalancer: return load_balancer(t_.load_balancers[ref.index]);
+      case ComponentType::NatGateway: return nat(t_.nat_gateways[ref.index]);
+      case ComponentType::VpcEndpoint: return endpoint(t_.vpc_endpoints[ref.index]);
+      case ComponentType::ApiGateway: return api(t_.api_gateways[ref.index]);
+      case ComponentType::Lambda: return lambda(t_.lambdas[ref.index]);
+      case ComponentType::CloudFront: return cloudfront(t_.cloudfronts[ref.index]);
+      case ComponentType::S3Bucket: return s3(t_.s3_buckets[ref.index]);
+      case ComponentType::Rds: return rds(t_.databases[ref.index]);
+      case ComponentType::DynamoDb: return dynamodb(t_.dynamodb_tables[ref.index]);
+      case ComponentType::LogGroup: return logs(t_.log_groups[ref.index]);
+      case ComponentType::SecretsManager: {
+        const auto& sm = t_.secrets_managers[ref.index];
+        add(id, "secretsmanager.secret_month", prorated(sm.secrets), fmt::format("{} secret(s)", sm.secrets));
+        add(id, "secretsmanager.api_requests", map(meter(id, "api_requests"), [](double n) { return n / 1e4; }));
+        return;
+      }
+      case ComponentType::ParameterStore: {
+        const auto& ps = t_.parameter_stores[ref.index];
+        add(id, ps.tier == "advanced" ? "ssm.advanced_parameter_month" : "ssm.standard_parameter_month",
+            prorated(ps.parameters), fmt::format("{} {} parameter(s)", ps.parameters, ps.tier));
+        return;
+      }
+      case ComponentType::EcrRepository: return ecr(t_.ecr_repositories[ref.index]);
+      case ComponentType::CognitoUserPool: {
+        const auto& pool = t_.user_pools[ref.index];
+        add(id, "cognito." + pool.tier + "_mau", meter(id, "monthly_active_users"), pool.tier + " tier");
+        return;
+      }
+      case ComponentType::Route53Zone: {
+        Series zone(kHoursPerMonth, 0.0);
+        zone[0] = 1;  // not prorated: the month's fee is due when the month starts
+        add(id, "route53.hosted_zone_month", zone, t_.route53_zones[ref.index].private_zone ? "private zone" : "public zone", true);
+        add(id, "route53.standard_queries", map(meter(id, "queries"), [](double n) { return n / 1e6; }));
+        return;
+      }
+      case ComponentType::InternetUsers: return;
+    }
+  }
+
+  void ecs(const model::EcsServiceSpec& s) {
+    // Fargate bills from image pull to task stop, per second, at least one minute per task:
+    // `minimum_top_up_seconds` is what the one-minute minimum adds for tasks that ran shorter.
+    Series task_hours = meter(s.id, "task_seconds");
+    const Series top_up = meter(s.id, "minimum_top_up_seconds");
+    for (std::size_t i = 0; i < task_hours.size(); ++i) task_hours[i] = (task_hours[i] + top_up[i]) / 3600.0;
+    const double memory_gb = s.memory.to_gib();  // Fargate's "GB" of task memory is GiB
+    const std::string arch = arch_suffix(s.architecture);
+    add(s.id, "fargate.vcpu_hour." + arch, map(task_hours, [&](double h) { return h * s.vcpu; }),
+        fmt::format("task-hours x {} vCPU", s.vcpu));
+    add(s.id, "fargate.gb_hour." + arch, map(task_hours, [&](double h) { return h * memory_gb; }),
+        fmt::format("task-hours x {} GB", memory_gb));
+    if (s.ephemeral_storage && s.ephemeral_storage->to_gib() > 20) {
+      const double extra = s.ephemeral_storage->to_gib() - 20;
+      add(s.id, "fargate.ephemeral_storage_gb_hour", map(task_hours, [&](double h) { return h * extra; }),
+          fmt::format("task-hours x {} GB above the 20 GB included", extra));
+    }
+    if (s.assign_public_ip) {
+      add(s.id, "vpc.public_ipv4_hour", task_hours, "one public IPv4 address per running task");
+    }
+  }
+
+  void load_balancer(const model::LoadBalancerSpec& lb) {
+    const bool alb = lb.lb_type == model::LoadBalancerType::Application;
+    add(lb.id, alb ? "elb.alb_hour" : "elb.nlb_hour", constant(1), "running all month");
+    const bool mtls = std::any_of(lb.listeners.begin(), lb.listeners.end(), [](const auto& l) { return l.mutual_tls; });
+    const bool tls = std::any_of(lb.listeners.begin(), lb.listeners.end(), [](const auto& l) { return l.tls(); });
+    const bool lambda_targets =
+        std::any_of(lb.target_groups.begin(), lb.target_groups.end(), [](const auto& tg) { return tg.target_type == "lambda"; });
+    const Series new_connections = meter(lb.id, "new_connections");
+    const Series connection_seconds = meter(lb.id, "connection_seconds");
+    const Series bytes = meter(lb.id, "processed_bytes");
+    const Series rules = meter(lb.id, "rule_evaluations");
+    const Series requests = meter(lb.id, "requests");
+    // Capacity units: each hour, the largest of the dimensions (ELB pricing page).
+    Series units(kHoursPerMonth);
+    for (std::size_t h = 0; h < units.size(); ++h) {
+      const double per_second = new_connections[h] / 3600.0;
+      const double active = connection_seconds[h] / 3600.0;  // mean concurrent connections in the hour
+      const double gb = bytes[h] / kGb;
+      if (alb) {
+        // The first 10 rules processed per request are free.
+        const double billable_rules = std::max(0.0, rules[h] - 10.0 * requests[h]) / 3600.0;
+        units[h] = std::max({per_second / 25.0, active / (mtls ? 1500.0 : 3000.0), gb / (lambda_targets ? 0.4 : 1.0),
+                             billable_rules / 1000.0});
+      } else {
+        units[h] = std::max({per_second / (tls ? 50.0 : 800.0), active / (tls ? 3000.0 : 100000.0), gb});
+      }
+    }
+    add(lb.id, alb ? "elb.alb_lcu_hour" : "elb.nlb_nlcu_hour", units, "each hour the largest dimension");
+    if (mtls) add(lb.id, "elb.alb_trust_store_hour", constant(1), "mutual TLS trust store");
+    if (lb.scheme == model::LoadBalancerScheme::InternetFacing) {
+      const auto zones = zones_of(t_, lb.subnets);
+      add(lb.id, "vpc.public_ipv4_hour", constant(static_cast<double>(zones.size())),
+          fmt::format("{} address(es), one per zone", zones.size()));
+    }
+  }
+
+  void nat(const model::NatGatewaySpec& n) {
+    add(n.id, "vpc.nat_gateway_hour", constant(1), "running all month");
+    add(n.id, "vpc.nat_gateway_processed_gb", map(meter(n.id, "processed_bytes"), [](double b) { return b / kGb; }));
+    if (n.connectivity == "public") add(n.id, "vpc.public_ipv4_hour", constant(1), "its Elastic IP address");
+  }
+
+  void endpoint(const model::VpcEndpointSpec& e) {
+    if (e.endpoint_type == model::EndpointType::Gateway) {
+      add(e.id, "vpc.gateway_endpoint_hour", constant(0), e.service + " gateway endpoint", true);
+      return;
+    }
+    const auto zones = zones_of(t_, e.subnets);
+    add(e.id, "vpc.interface_endpoint_hour", constant(static_cast<double>(zones.size())),
+        fmt::format("{} in {} zone(s)", e.service, zones.size()));
+    add(e.id, "vpc.interface_endpoint_processed_gb", map(meter(e.id, "processed_bytes"), [](double b) { return b / kGb; }));
+  }
+
+  void api(const model::ApiGatewaySpec& a) {
+    add(a.id, a.api_type == model::ApiType::Rest ? "apigw.rest_requests" : "apigw.http_requests",
+        map(meter(a.id, "requests"), [](double n) { return n / 1e6; }));
+  }
+
+  void lambda(const model::LambdaSpec& f) {
+    add(f.id, "lambda.requests", map(meter(f.id, "requests"), [](double n) { return n / 1e6; }));
+    add(f.id, "lambda.gb_second." + arch_suffix(f.architecture), meter(f.id, "gb_seconds"),
+        fmt::format("{} MB", f.memory.to_mib()));
+  }
+
+  void cloudfront(const model::CloudFrontSpec& cf) {
+    add(cf.id, "cloudfront.data_out_gb", map(meter(cf.id, "internet_out_bytes"), [](double b) { return b / kGb; }));
+    const bool http_only = !cf.behaviors.empty() && std::all_of(cf.behaviors.begin(), cf.behaviors.end(), [](const auto& b) {
+      return b.viewer_protocol == "allow-all";
+    });
+    add(cf.id, http_only ? "cloudfront.http_requests" : "cloudfront.https_requests",
+        map(meter(cf.id, "requests"), [](double n) { return n / 1e4; }));
+  }
+
+  void s3(const model::S3BucketSpec& b) {
+    const double gb = stored_gb(b.id, b.storage);
+    add(b.id, "s3.standard_storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
+    add(b.id, "s3.get_requests", map(meter(b.id, "requests"), [](double n) { return n / 1e4; }));
+    add(b.id, "s3.put_requests", map(meter(b.id, "put_requests"), [](double n) { return n / 1e3; }));
+  }
+
+  void rds(const model::RdsSpec& d) {
+    const std::string deployment = d.multi_az ? "multi_az" : "single_az";
+    add(d.id, "rds." + d.engine + "." + d.instance_class + "." + deployment,
+        map(meter(d.id, "instance_seconds"), [](double s) { return s / 3600.0; }), d.instance_class + (d.multi_az ? " Multi-AZ" : " Single-AZ"));
+    // Multi-AZ keeps a standby with its own copy of the storage, billed too (RDS User Guide).
+    const double copies = d.multi_az ? 2.0 : 1.0;
+    add(d.id, "rds." + d.storage_type + "_storage_gb_month", prorated(d.storage.to_gb() * copies),
+        fmt::format("{:.0f} GB{}", d.storage.to_gb(), d.multi_az ? " x 2 (primary and standby)" : ""));
+    add(d.id, "rds.backup_storage_gb_month", map(meter(d.id, "backup_bytes"), [](double b) { return b / kGb; }),
+        "backups beyond the free allocation");
+  }
+
+  void dynamodb(const model::DynamoDbSpec& d) {
+    if (d.billing_mode == "provisioned") {
+      add(d.id, "dynamodb.rcu_hour", constant(d.read_capacity), fmt::format("{} RCU provisioned", d.read_capacity));
+      add(d.id, "dynamodb.wcu_hour", constant(d.write_capacity), fmt::format("{} WCU provisioned", d.write_capacity));
+    } else {
+      add(d.id, "dynamodb.read_request_units", map(meter(d.id, "read_units"), [](double n) { return n / 1e6; }));
+      add(d.id, "dynamodb.write_request_units", map(meter(d.id, "write_units"), [](double n) { return n / 1e6; }));
+    }
+    const double gb = stored_gb(d.id, d.storage);
+    add(d.id, "dynamodb.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
+    if (d.point_in_time_recovery) add(d.id, "dynamodb.pitr_gb_month", prorated(gb), "continuous backups of the table");
+  }
+
+  void logs(const model::LogGroupSpec& g) {
+    const Series ingested = map(meter(g.id, "ingested_bytes"), [](double b) { return b / kGb; });
+    add(g.id, "logs.ingestion_gb", ingested);
+    // Stored volume at each hour: what was ingested within the retention period (the month
+    // before wraps around, as in a steady state); never-expiring logs accumulate from the
+    // month's start. Archived size is taken as ingested size.
+    const std::size_t n = ingested.size();
+    Series prefix(n + 1, 0.0);  // prefix[h] = GB ingested in slots [0, h)
+    for (std::size_t h = 0; h < n; ++h) prefix[h + 1] = prefix[h] + ingested[h];
+    Series stored(n, 0.0);
+    for (std::size_t h = 0; h < n; ++h) {
+      double gb = prefix[h + 1];  // never expires: everything since the month began
+      if (g.retention) {
+        // Steady state with every month alike: the last R hours, whole months first.
+        const auto r = static_cast<std::size_t>(g.retention->ns / 3'600'000'000'000LL);
+        const std::size_t whole = r / n;
+        const std::size_t rest = r % n;
+        gb = static_cast<double>(whole) * prefix[n];
+        gb += rest <= h + 1 ? prefix[h + 1] - prefix[h + 1 - rest] : prefix[h + 1] + (prefix[n] - prefix[n - (rest - h - 1)]);
+      }
+      stored[h] = gb / kHoursPerMonth;  // GB held for one hour, in GB-months
+    }
+    add(g.id, "logs.storage_gb_month", stored,
+        g.retention ? "retention " + model::format_duration(*g.retention) : "never expires: first month's accumulation");
+  }
+
+  void ecr(const model::EcrRepositorySpec& r) {
+    double gb = stored_gb(r.id, r.storage);
+    if (gb == 0) {
+      // Images pushed by the services that pull from this repository.
+      for (const auto& s : t_.ecs_services) {
+        if (s.image.repository == r.id && s.image.size) gb += s.image.size->to_gb();
+      }
+    }
+    add(r.id, "ecr.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB of images", gb));
+  }
+
+  double stored_gb(std::string_view id, const std::optional<model::Bytes>& configured) const {
+    const Series declared = meter(id, "stored_bytes");
+    if (declared.front() > 0) return declared.front() * kHoursPerMonth / kGb;
+    return configured ? configured->to_gb() : 0.0;
+  }
+
+  /// Data leaving AWS and data crossing zones, metered on the component that sends it.
+  void transfer(const std::string& id, ComponentType type) {
+    if (type != ComponentType::CloudFront) {
+      add(id, "data_transfer.internet_out_gb", map(meter(id, "internet_out_bytes"), [](double b) { return b / kGb; }),
+          "to the internet");
+    }
+    // Both the sending and the receiving side pay for each GB between zones.
+    add(id, "data_transfer.inter_az_gb", map(meter(id, "cross_zone_bytes"), [](double b) { return 2 * b / kGb; }),
+        "GB between zones x 2 (out and in)");
+  }
+
+  void account() {
+    add("account", "cloudwatch.alarm_metric_month", meter("account", "alarm_metrics"), "alarm metrics");
+    add("account", "cloudwatch.custom_metric_month", meter("account", "custom_metrics"), "custom metrics");
+    add("account", "cloudwatch.dashboard_month", meter("account", "dashboards"), "dashboards");
+  }
+};
+
+}  // namespace
+
+std::vector<Charge> charges(const model::TopologySpec& topology, const Usage& usage) { return CostModel(topology, usage).run(); }
+
+}  // namespace archsim::pricing

@@ -1,0 +1,308 @@
+#include "archsim/pricing/price_book.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "archsim/model/decode.hpp"
+#include "archsim/model/yaml_tree.hpp"
+
+namespace archsim::pricing {
+
+namespace embedded_data {
+std::string_view embedded(std::string_view name);
+}
+
+using model::YamlNode;
+using model::decoding::DecodeContext;
+using model::decoding::MapReader;
+
+namespace {
+
+bool is_iso_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+void read_date(MapReader& r, std::string_view key, std::string& out, bool required) {
+  const YamlNode* n = required ? r.take_required(key) : r.take(key);
+  if (n == nullptr) return;
+  if (!model::decoding::decode_value(*n, r.child(key), r.context(), out)) return;
+  if (!is_iso_date(out)) r.context().error(*n, r.child(key), "expected an ISO date such as 2026-08-12, found '" + out + "'");
+}
+
+bool decode_usd(const YamlNode& node, const std::string& path, DecodeContext& ctx, Usd& out) {
+  ctx.sources.record(path, node.loc);
+  const auto v = node.is_scalar() ? parse_usd(node.scalar) : std::nullopt;
+  if (!v) {
+    ctx.error(node, path, "expected a price in USD as a plain decimal with at most ten decimals (0.0225), found '" + node.scalar + "'");
+    return false;
+  }
+  out = *v;
+  return true;
+}
+
+void read_sources(MapReader& r, std::map<std::string, Source>& sources) {
+  if (const YamlNode* s = r.take_required("sources")) {
+    model::decoding::for_each_named(*s, r.child("sources"), r.context(), [&](const std::string& id, const std::string&, MapReader& rs) {
+      Source src{.id = id};
+      rs.required("title", src.title);
+      rs.required("url", src.url);
+      sources[id] = src;
+    });
+  }
+}
+
+void check_source(MapReader& r, const std::map<std::string, Source>& sources, const std::string& source) {
+  if (source.empty() || sources.count(source)) return;
+  std::vector<std::string> known;
+  for (const auto& [id, _] : sources) known.push_back(id);
+  r.context().error(*r.node().find("source"), r.child("source"),
+                    "unknown source '" + source + "'; declare it under `sources`" + model::did_you_mean(source, known));
+}
+
+void read_tiers(MapReader& r, Price& price) {
+  const YamlNode* flat = r.take("price");
+  const YamlNode* tiers = r.take("tiers");
+  if ((flat == nullptr) == (tiers == nullptr)) {
+    r.context().error(r.node(), r.path(), "a price needs exactly one of `price` (flat) or `tiers`");
+    return;
+  }
+  if (flat) {
+    Tier t;
+    if (decode_usd(*flat, r.child("price"), r.context(), t.price)) price.tiers.push_back(t);
+    return;
+  }
+  model::decoding::for_each_item(*tiers, r.child("tiers"), r.context(), [&](std::size_t i, const std::string& path, MapReader& rt) {
+    Tier t;
+    const bool last = i + 1 == tiers->items.size();
+    if (const YamlNode* up = rt.take("up_to")) {
+      double v = 0;
+      if (model::decoding::decode_value(*up, rt.child("up_to"), r.context(), v)) {
+        const double previous = price.tiers.empty() ? 0.0 : price.tiers.back().up_to;
+        if (v <= previous) r.context().error(*up, rt.child("up_to"), fmt::format("tier bounds must increase; {} follows {}", v, previous));
+        if (last) r.context().error(*up, rt.child("up_to"), "the last tier is open-ended: drop its `up_to`");
+        t.up_to = v;
+      }
+    } else if (!last) {
+      r.context().error(rt.node(), path, "every tier but the last needs `up_to`");
+    }
+    if (const YamlNode* p = rt.take_required("price")) decode_usd(*p, rt.child("price"), r.context(), t.price);
+    price.tiers.push_back(t);
+  });
+}
+
+}  // namespace
+
+const Price* PriceBook::find(std::string_view key) const {
+  const auto it = prices.find(std::string(key));
+  return it == prices.end() ? nullptr : &it->second;
+}
+
+std::vector<TierUse> split_tiers(const std::vector<Tier>& tiers, double already_used, double quantity) {
+  std::vector<TierUse> uses;
+  double from = std::max(0.0, already_used);
+  double left = quantity;
+  for (const Tier& t : tiers) {
+    if (left <= 0) break;
+    if (from >= t.up_to) continue;
+    const double here = std::min(left, t.up_to - from);
+    uses.push_back(TierUse{here, t.price, multiply(here, t.price)});
+    left -= here;
+    from += here;
+  }
+  return uses;
+}
+
+Usd total_cost(const std::vector<TierUse>& uses) {
+  Usd sum;
+  for (const auto& u : uses) sum += u.cost;
+  return sum;
+}
+
+namespace {
+
+std::optional<PriceBook> decode_price_book(const std::optional<YamlNode>& root, const std::string& file,
+                                           model::Diagnostics& diagnostics) {
+  const auto errors_before = diagnostics.error_count();
+  if (!root) return std::nullopt;
+  model::SourceIndex index;
+  DecodeContext ctx{diagnostics, index};
+  PriceBook book;
+  book.file = file;
+  MapReader r(*root, "", ctx);
+  if (!r.ok()) return std::nullopt;
+  int version = 0;
+  if (r.required("archsim_price_book", version) && version != 1) {
+    ctx.error(*root->find("archsim_price_book"), "archsim_price_book", fmt::format("unsupported price book version {}; this archsim reads 1", version));
+  }
+  r.required("region", book.region);
+  r.choice("currency", book.currency, {"USD"});
+  read_sources(r, book.sources);
+  if (const YamlNode* p = r.take_required("prices")) {
+    model::decoding::for_each_named(*p, "prices", ctx, [&](const std::string& key, const std::string&, MapReader& rp) {
+      Price price{.key = key};
+      price.loc = rp.node().loc;
+      rp.required("service", price.service);
+      rp.required("description", price.description);
+      rp.required("unit", price.unit);
+      read_tiers(rp, price);
+      rp.required("source", price.source);
+      check_source(rp, book.sources, price.source);
+      read_date(rp, "as_of", price.as_of, true);
+      rp.optional("note", price.note);
+      book.prices[key] = std::move(price);
+    });
+  }
+  r.finish();
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  return book;
+}
+
+}  // namespace
+
+std::optional<PriceBook> parse_price_book(std::string_view yaml, const std::string& file, model::Diagnostics& diagnostics) {
+  return decode_price_book(model::parse_yaml(yaml, file, diagnostics), file, diagnostics);
+}
+
+std::optional<PriceBook> read_price_book(const std::string& path, model::Diagnostics& diagnostics) {
+  return decode_price_book(model::read_yaml_file(path, path, diagnostics), path, diagnostics);
+}
+
+namespace {
+
+struct BuiltinBooks {
+  std::map<std::string, PriceBook, std::less<>> books;
+  FreeTierCatalogue free_tier;
+};
+
+constexpr std::string_view kRegionFiles[] = {"us-east-1.yaml", "us-east-2.yaml", "eu-central-1.yaml"};
+
+const BuiltinBooks& builtins() {
+  static const BuiltinBooks data = [] {
+    BuiltinBooks b;
+    model::Diagnostics diags;
+    for (std::string_view name : kRegionFiles) {
+      const std::string file = "pricing/data/" + std::string(name);
+      auto book = parse_price_book(embedded_data::embedded(name), file, diags);
+      if (!book) throw std::logic_error("built-in price book " + file + " is invalid: " + model::format_diagnostic(diags.all().front()));
+      b.books[book->region] = std::move(*book);
+    }
+    auto ft = parse_free_tier(embedded_data::embedded("free_tier.yaml"), "pricing/data/free_tier.yaml", diags);
+    if (!ft) throw std::logic_error("built-in pricing/data/free_tier.yaml is invalid: " + model::format_diagnostic(diags.all().front()));
+    b.free_tier = std::move(*ft);
+    return b;
+  }();
+  return data;
+}
+
+}  // namespace
+
+const PriceBook* builtin_price_book(std::string_view region) {
+  const auto& books = builtins().books;
+  const auto it = books.find(region);
+  return it == books.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> builtin_regions() {
+  std::vector<std::string> out;
+  for (const auto& [region, _] : builtins().books) out.push_back(region);
+  return out;
+}
+
+// ---------------------------------------------------------------- Free Tier
+
+const FreeTierPlan* FreeTierCatalogue::plan(std::string_view id) const {
+  const auto it = plans.find(std::string(id));
+  return it == plans.end() ? nullptr : &it->second;
+}
+
+std::optional<FreeTierCatalogue> parse_free_tier(std::string_view yaml, const std::string& file, model::Diagnostics& diagnostics) {
+  const auto errors_before = diagnostics.error_count();
+  auto root = model::parse_yaml(yaml, file, diagnostics);
+  if (!root) return std::nullopt;
+  model::SourceIndex index;
+  DecodeContext ctx{diagnostics, index};
+  FreeTierCatalogue cat;
+  MapReader r(*root, "", ctx);
+  if (!r.ok()) return std::nullopt;
+  int version = 0;
+  if (r.required("archsim_free_tier", version) && version != 1) {
+    ctx.error(*root->find("archsim_free_tier"), "archsim_free_tier", fmt::format("unsupported Free Tier file version {}; this archsim reads 1", version));
+  }
+  read_sources(r, cat.sources);
+  std::vector<std::string> programs;
+  if (const YamlNode* p = r.take_required("plans")) {
+    model::decoding::for_each_named(*p, "plans", ctx, [&](const std::string& id, const std::string&, MapReader& rp) {
+      FreeTierPlan plan{.id = id};
+      rp.required("programs", plan.programs);
+      for (const auto& prog : plan.programs) {
+        if (std::find(programs.begin(), programs.end(), prog) == programs.end()) programs.push_back(prog);
+      }
+      read_date(rp, "accounts_created_before", plan.accounts_created_before, false);
+      read_date(rp, "accounts_created_from", plan.accounts_created_from, false);
+      rp.optional("offers_months", plan.offers_months);
+      rp.optional("credits_usd", plan.credits_usd);
+      rp.optional("plan_months", plan.plan_months);
+      rp.optional("credits_expire_months", plan.credits_expire_months);
+      rp.optional("source", plan.source);
+      check_source(rp, cat.sources, plan.source);
+      read_date(rp, "as_of", plan.as_of, false);
+      rp.optional("note", plan.note);
+      cat.plans[id] = std::move(plan);
+    });
+  }
+  for (std::string_view needed : {"none", "always_free", "legacy_12_month", "credits"}) {
+    if (!cat.plans.count(std::string(needed))) ctx.error(*root, "plans", "missing plan '" + std::string(needed) + "'");
+  }
+  if (const YamlNode* o = r.take_required("offers")) {
+    model::decoding::for_each_item(*o, "offers", ctx, [&](std::size_t, const std::string& path, MapReader& ro) {
+      FreeTierOffer offer;
+      offer.loc = ro.node().loc;
+      ro.required("id", offer.id);
+      if (const YamlNode* prog = ro.take_required("program"); prog && model::decoding::decode_value(*prog, ro.child("program"), ctx, offer.program)) {
+        if (std::find(programs.begin(), programs.end(), offer.program) == programs.end()) {
+          ctx.error(*prog, ro.child("program"), "no plan includes program '" + offer.program + "'" + model::did_you_mean(offer.program, programs));
+        }
+      }
+      ro.required("prices", offer.prices);
+      if (ro.required("quantity", offer.quantity) && offer.quantity <= 0) {
+        ctx.error(*ro.node().find("quantity"), ro.child("quantity"), "expected an allowance above 0");
+      }
+      ro.required("unit", offer.unit);
+      ro.required("description", offer.description);
+      ro.required("source", offer.source);
+      check_source(ro, cat.sources, offer.source);
+      read_date(ro, "as_of", offer.as_of, true);
+      ro.optional("note", offer.note);
+      for (const auto& other : cat.offers) {
+        if (other.id == offer.id) ctx.error(ro.node(), path, "duplicate offer id '" + offer.id + "'");
+      }
+      cat.offers.push_back(std::move(offer));
+    });
+  }
+  r.finish();
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  return cat;
+}
+
+const FreeTierCatalogue& builtin_free_tier() { return builtins().free_tier; }
+
+std::string_view plan_id(model::FreeTierPlan plan) {
+  switch (plan) {
+    case model::FreeTierPlan::None: return "none";
+    case model::FreeTierPlan::AlwaysFree: return "always_free";
+    case model::FreeTierPlan::Legacy12Month: return "legacy_12_month";
+    case model::FreeTierPlan::Credits: return "credits";
+  }
+  return "none";
+}
+
+}  // namespace archsim::pricing

@@ -1,0 +1,216 @@
+// Usage: measured by the simulator or declared by the scenario, stretched to a billing month.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "archsim/model/decode.hpp"
+#include "archsim/pricing/bill.hpp"
+
+namespace archsim::pricing {
+
+using model::YamlNode;
+using model::decoding::DecodeContext;
+
+const MeterSeries* Usage::find(std::string_view component, std::string_view meter) const {
+  for (const auto& m : meters) {
+    if (m.component == component && m.meter == meter) return &m;
+  }
+  return nullptr;
+}
+
+std::vector<double> Usage::month(std::string_view component, std::string_view meter) const {
+  std::vector<double> out(kHoursPerMonth, 0.0);
+  const MeterSeries* m = find(component, meter);
+  if (m == nullptr || m->hourly.empty()) return out;
+  const std::size_t n = m->hourly.size();
+  // A run that ends mid-hour leaves a partial last slot; scale it to a full hour before repeating.
+  const double last_fraction = std::clamp(hours - static_cast<double>(n - 1), 1e-9, 1.0);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::size_t slot = i % n;
+    out[i] = slot + 1 == n ? m->hourly[slot] / last_fraction : m->hourly[slot];
+  }
+  return out;
+}
+
+Usage usage_from_simulation(const sim::SimResult& result) {
+  Usage u;
+  u.hours = static_cast<double>(result.horizon.ns - result.warmup.ns) / 3.6e12;
+  const double per_replication = result.replications > 0 ? 1.0 / result.replications : 1.0;
+  for (const auto& meter : result.usage) {
+    MeterSeries s{meter.component, meter.meter, meter.hourly};
+    for (double& v : s.hourly) v *= per_replication;
+    u.meters.push_back(std::move(s));
+  }
+  u.basis = fmt::format("simulated {:.2f} h after warm-up, mean of {} replication{}", u.hours, result.replications,
+                        result.replications == 1 ? "" : "s");
+  return u;
+}
+
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+/// A monthly quantity: a number with an optional k/M/B multiplier; bytes for `*_bytes` meters
+/// (`100GB`), durations for `*_seconds` meters (`1460h`).
+bool decode_quantity(const YamlNode& node, const std::string& path, std::string_view meter, DecodeContext& ctx, double& out) {
+  ctx.sources.record(path, node.loc);
+  const std::string& text = node.scalar;
+  if (node.is_scalar() && ends_with(meter, "_bytes")) {
+    if (const auto b = model::parse_bytes(text)) {
+      out = static_cast<double>(b->count);
+      return true;
+    }
+  }
+  if (node.is_scalar() && ends_with(meter, "_seconds")) {
+    if (const auto d = model::parse_duration(text)) {
+      out = d->to_seconds();
+      return true;
+    }
+  }
+  if (node.is_scalar() && !text.empty()) {
+    double multiplier = 1;
+    std::string number = text;
+    switch (number.back()) {
+      case 'k': multiplier = 1e3; number.pop_back(); break;
+      case 'M': multiplier = 1e6; number.pop_back(); break;
+      case 'B': multiplier = 1e9; number.pop_back(); break;
+      default: break;
+    }
+    char* end = nullptr;
+    const double v = std::strtod(number.c_str(), &end);
+    if (!number.empty() && end == number.c_str() + number.size() && std::isfinite(v) && v >= 0) {
+      out = v * multiplier;
+      return true;
+    }
+  }
+  std::string expected = "a monthly quantity such as 1500, 2.5M or 40k";
+  if (ends_with(meter, "_bytes")) expected += ", or a size such as 100GB";
+  if (ends_with(meter, "_seconds")) expected += ", or a duration such as 1460h";
+  ctx.error(node, path, "expected " + expected + ", found '" + text + "'");
+  return false;
+}
+
+/// Meters a scenario may declare, per component type (the simulator's names, plus what it
+/// cannot measure: storage, monthly active users, queries).
+std::vector<std::string> declarable_meters(model::ComponentType type) {
+  using T = model::ComponentType;
+  std::vector<std::string> m;
+  switch (type) {
+    case T::LoadBalancer:
+      m = {"requests", "processed_bytes", "new_connections", "connection_seconds", "rule_evaluations", "internet_out_bytes"};
+      break;
+    case T::EcsService: m = {"requests", "task_seconds", "minimum_top_up_seconds", "internet_out_bytes"}; break;
+    case T::Lambda: m = {"requests", "gb_seconds"}; break;
+    case T::ApiGateway: m = {"requests", "internet_out_bytes"}; break;
+    case T::CloudFront: m = {"requests", "internet_out_bytes"}; break;
+    case T::S3Bucket: m = {"requests", "put_requests", "stored_bytes", "internet_out_bytes"}; break;
+    case T::Rds: m = {"requests", "instance_seconds", "backup_bytes"}; break;
+    case T::DynamoDb: m = {"requests", "read_units", "write_units", "stored_bytes"}; break;
+    case T::NatGateway: m = {"processed_bytes"}; break;
+    case T::VpcEndpoint: m = {"processed_bytes"}; break;
+    case T::LogGroup: m = {"ingested_bytes"}; break;
+    case T::SecretsManager: m = {"api_requests"}; break;
+    case T::CognitoUserPool: m = {"monthly_active_users"}; break;
+    case T::Route53Zone: m = {"queries"}; break;
+    case T::EcrRepository: m = {"stored_bytes"}; break;
+    case T::ParameterStore:
+    case T::InternetUsers: break;
+  }
+  m.emplace_back("cross_zone_bytes");
+  return m;
+}
+
+const std::vector<std::string> kAccountMeters = {"alarm_metrics", "custom_metrics", "dashboards"};
+
+MeterSeries monthly(std::string component, std::string meter, double total) {
+  return MeterSeries{std::move(component), std::move(meter), std::vector<double>(kHoursPerMonth, total / kHoursPerMonth)};
+}
+
+bool in_any_alternative(const model::ScenarioSpec& scenario, std::string_view id) {
+  for (const auto& alt : scenario.alternatives) {
+    if (alt.topology.component(id)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
+                                    model::Diagnostics& diagnostics) {
+  const auto errors_before = diagnostics.error_count();
+  model::SourceIndex index;
+  DecodeContext ctx{diagnostics, index};
+  Usage u;
+  u.hours = kHoursPerMonth;
+  u.basis = "declared in the scenario's `usage` block (monthly)";
+  if (scenario.usage) {
+    const YamlNode& root = *scenario.usage;
+    if (!root.is_map()) {
+      ctx.error(root, "usage", "expected a map of component ids to monthly meters, found " + std::string(model::kind_name(root.kind)));
+      return std::nullopt;
+    }
+    for (const auto& entry : root.entries) {
+      const std::string path = "usage." + entry.key;
+      std::vector<std::string> allowed;
+      if (entry.key == "account") {
+        allowed = kAccountMeters;
+      } else if (const auto ref = topology.component(entry.key)) {
+        allowed = declarable_meters(ref->type);
+      } else if (in_any_alternative(scenario, entry.key)) {
+        continue;  // another alternative's component
+      } else {
+        std::vector<std::string> ids{"account"};
+        for (const auto& alt : scenario.alternatives) {
+          ids.insert(ids.end(), alt.topology.component_order.begin(), alt.topology.component_order.end());
+        }
+        diagnostics.error(entry.key_loc, path, "no alternative has a component '" + entry.key + "'" + model::did_you_mean(entry.key, ids));
+        continue;
+      }
+      if (!entry.value.is_map()) {
+        ctx.error(entry.value, path, "expected a map of meter names to monthly quantities");
+        continue;
+      }
+      for (const auto& m : entry.value.entries) {
+        const std::string mpath = path + "." + m.key;
+        if (std::find(allowed.begin(), allowed.end(), m.key) == allowed.end()) {
+          std::string list;
+          for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+          diagnostics.error(m.key_loc, mpath, "unknown meter '" + m.key + "' for this component; expected one of " + list +
+                                                  model::did_you_mean(m.key, allowed));
+          continue;
+        }
+        double total = 0;
+        if (decode_quantity(m.value, mpath, m.key, ctx, total)) u.meters.push_back(monthly(entry.key, m.key, total));
+      }
+    }
+  }
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  // Running resources run all month unless the block says otherwise.
+  constexpr double month_seconds = kHoursPerMonth * 3600.0;
+  for (const auto& svc : topology.ecs_services) {
+    if (!u.find(svc.id, "task_seconds")) u.meters.push_back(monthly(svc.id, "task_seconds", svc.desired_count * month_seconds));
+  }
+  for (const auto& db : topology.databases) {
+    if (!u.find(db.id, "instance_seconds")) u.meters.push_back(monthly(db.id, "instance_seconds", month_seconds));
+  }
+  return u;
+}
+
+void add_unmeasured(Usage& measured, const Usage& declared) {
+  for (const auto& m : declared.meters) {
+    if (measured.find(m.component, m.meter)) continue;
+    // Declared meters are monthly; express them over the measured hours so that `month`
+    // stretches them back to the same monthly total.
+    MeterSeries s{m.component, m.meter, {}};
+    const std::size_t n = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(measured.hours)));
+    s.hourly.assign(n, m.hourly.empty() ? 0.0 : m.hourly.front());
+    s.hourly.back() *= std::clamp(measured.hours - static_cast<double>(n - 1), 0.0, 1.0);
+    measured.meters.push_back(std::move(s));
+  }
+}
+
+}  // namespace archsim::pricing
