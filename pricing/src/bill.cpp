@@ -147,6 +147,7 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     line.service = price->service;
     line.description = price->description;
     line.unit = price->unit;
+    line.unit_price = price->first_price();
     line.source = source_text(*book, *price);
     for (std::size_t i = 0; i < catalogue.offers.size(); ++i) {
       const auto& offer = catalogue.offers[i];

@@ -42,7 +42,7 @@ bool ReviewReport::has_gating_errors() const {
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
     if (f.severity != Severity::Error) return false;
     const auto* alt = scenario->alternative(f.alternative);
-    return alt == nullptr || alt->status == DecisionStatus::Chosen || alt->status == DecisionStatus::Considered;
+    return alt == nullptr || model::gates_exit_code(alt->status);
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/reports/bill_report.hpp"
 #include "archsim/reports/review.hpp"
 
 namespace archsim::reports {
@@ -107,8 +108,10 @@ std::string render_run_text(const RunReport& r) {
       if (per_run == 0) continue;
       out += fmt::format("     {:<14} {:<20} {}\n", m.component, m.meter, format_quantity(per_run, m.unit));
     }
+    if (alt.bill) out += render_bill_text(*alt.bill, alt.budget);
   }
-  return out;
+  const std::string claims = render_claims_text(r.claims);
+  return claims.empty() ? out : out + "\n" + claims;
 }
 
 nlohmann::json run_json(const RunReport& r, std::string_view version) {
@@ -149,8 +152,11 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
       }
       a["simulation"] = std::move(sim);
     }
+    if (alt.bill) a["cost"] = bill_json(*alt.bill);
+    if (alt.budget) a["budget"] = budget_json(*alt.budget);
     doc["alternatives"].push_back(std::move(a));
   }
+  doc["pricing_claims"] = claims_json(r.claims);
   return doc;
 }
 

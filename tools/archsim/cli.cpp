@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "graph_command.hpp"
+#include "price_command.hpp"
 #include "rules_command.hpp"
 #include "run_command.hpp"
 #include "validate_command.hpp"
@@ -30,7 +31,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   run_options.progress = stderr_is_terminal();
   GraphOptions graph_options;
   RulesOptions rules_options;
+  PriceOptions price_options;
   setup_run(app, run_options);
+  setup_price(app, price_options);
   setup_validate(app, validate_options);
   setup_graph(app, graph_options);
   setup_rules(app, rules_options);
@@ -48,6 +51,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   try {
     if (app.got_subcommand("run")) return run_run(run_options, out, err);
+    if (app.got_subcommand("price")) return run_price(price_options, out, err);
     if (app.got_subcommand("validate")) return run_validate(validate_options, out, err);
     if (app.got_subcommand("graph")) return run_graph(graph_options, out, err);
     if (app.got_subcommand("rules")) return run_rules(rules_options, out);

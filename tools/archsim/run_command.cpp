@@ -9,6 +9,7 @@
 #include "archsim/reports/run_report.hpp"
 #include "archsim/sim/simulate.hpp"
 #include "output.hpp"
+#include "price_command.hpp"
 #include "validate_command.hpp"
 
 namespace archsim::cli {
@@ -50,6 +51,8 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
     return kBadInput;
   }
+  const auto pricing_context = prepare_scenario_pricing(scenario, err);
+  if (!pricing_context) return kBadInput;
   sim::SimOptions sim_options;
   sim_options.seed = options.seed;
   sim_options.threads = options.threads;
@@ -73,7 +76,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   report.seed = sim_options.seed.value_or(workload->seed);
   report.horizon = sim_options.horizon.value_or(workload->horizon);
   report.workload = *workload;
+  report.claims = scenario_claims(scenario, *pricing_context);
   bool failed = false;
+  bool over_budget = false;
   for (const auto& alt : scenario.alternatives) {
     if (options.progress) {
       sim_options.progress = [&err, &alt](const sim::Progress& p) {
@@ -82,7 +87,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
             << std::flush;
       };
     }
-    reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt};
+    const auto declared = declared_usage_or_report(scenario, alt.topology, err);
+    if (!declared) return kBadInput;
+    reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
     auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), sim_options);
     if (options.progress) err << "\n";
     if (outcome.error) {
@@ -91,6 +98,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       failed = true;
     } else {
       run.result = std::move(outcome.result);
+      // What the simulation measured, plus what only the scenario can say (storage, users).
+      pricing::Usage usage = pricing::usage_from_simulation(*run.result);
+      pricing::add_unmeasured(usage, *declared);
+      run.bill = pricing::bill_for(*pricing_context, alt.topology, usage);
+      run.budget = budget_for(scenario, *run.bill);
+      over_budget = over_budget || (run.budget && run.budget->fails_run() && model::gates_exit_code(alt.status));
     }
     report.alternatives.push_back(std::move(run));
   }
@@ -109,7 +122,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   }
   out << (options.format == "json" ? json.dump(2) + "\n" : text);
   if (failed) return kBadInput;
-  return review_report.has_gating_errors() ? kFindings : kOk;
+  return review_report.has_gating_errors() || over_budget ? kFindings : kOk;
 }
 
 }  // namespace archsim::cli

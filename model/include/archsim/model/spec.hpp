@@ -492,6 +492,10 @@ struct CriterionSpec {
 
 enum class DecisionStatus { Chosen, Rejected, Deferred, Considered };
 
+/// Whether an alternative's failures set the exit code: the chosen design and those still
+/// under consideration do; rejected and deferred ones are reported only.
+constexpr bool gates_exit_code(DecisionStatus s) { return s == DecisionStatus::Chosen || s == DecisionStatus::Considered; }
+
 struct AlternativeSpec {
   std::string id, path;
   std::string title;

@@ -92,6 +92,7 @@ struct BillLine {
   double quantity = 0;       ///< in the month, in `unit`
   double free_quantity = 0;  ///< covered by Free Tier allowances
   std::vector<std::string> free_offers;
+  Usd unit_price;              ///< the price's first tier
   std::vector<TierUse> tiers;  ///< how the billable quantity split over the price's tiers
   Usd cost;
   Usd free_tier_saving;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/model/spec.hpp"
+#include "archsim/pricing/bill.hpp"
 #include "archsim/sim/result.hpp"
 #include "archsim/sim/workload.hpp"
 
@@ -23,6 +24,8 @@ struct AlternativeRun {
   model::DecisionStatus status = model::DecisionStatus::Considered;
   std::optional<sim::SimResult> result;
   std::optional<model::Diagnostic> error;  ///< why it could not be simulated
+  std::optional<pricing::Bill> bill;            ///< the simulated month's bill
+  std::optional<pricing::BudgetCheck> budget;   ///< when the scenario sets a budget
 };
 
 struct RunReport {
@@ -32,10 +35,11 @@ struct RunReport {
   sim::Duration horizon{};
   sim::WorkloadSpec workload;
   std::vector<AlternativeRun> alternatives;
+  std::vector<pricing::ClaimCheck> claims;  ///< the document's pricing claims, checked
 };
 
-/// The human summary: per alternative, latency percentiles, availability, outcome causes and
-/// usage totals.
+/// The human summary: per alternative, latency percentiles, availability, outcome causes,
+/// usage totals, the bill and the budget verdict; then the document's pricing claims.
 std::string render_run_text(const RunReport& report);
 
 /// The canonical machine-readable result, schema `archsim.run/1`.

@@ -1,0 +1,166 @@
+#include "archsim/reports/bill_report.hpp"
+
+#include <fmt/format.h>
+
+#include "archsim/reports/review.hpp"
+
+namespace archsim::reports {
+
+namespace {
+
+double dollars(pricing::Usd amount) { return static_cast<double>(amount.rounded_cents()) / 100.0; }
+
+std::string quantity_text(double q) {
+  if (q == 0) return "0";
+  if (q >= 100) return fmt::format("{:.0f}", q);
+  if (q >= 1) return fmt::format("{:.2f}", q);
+  return fmt::format("{:.4g}", q);
+}
+
+std::string alert_name(const model::BudgetAlertSpec& a) {
+  return fmt::format("{} {:g}%", a.kind == model::BudgetAlertKind::Actual ? "actual" : "forecasted", a.threshold_percent);
+}
+
+}  // namespace
+
+std::string render_bill_text(const pricing::Bill& bill, const std::optional<pricing::BudgetCheck>& budget) {
+  std::string out = fmt::format("   cost: {} USD a month ({}, {}; Free Tier plan: {})\n", pricing::format_cents(bill.total),
+                                bill.region, bill.price_book, bill.plan);
+  out += "     usage: " + bill.scaling + "\n";
+  out += fmt::format("     Free Tier saved {} USD", pricing::format_cents(bill.free_tier_savings));
+  if (bill.credits_applied > pricing::Usd{}) {
+    out += fmt::format("; credits {} USD, to pay {} USD", pricing::format_cents(bill.credits_applied), pricing::format_cents(bill.net()));
+  }
+  out += "\n     by service:";
+  for (const auto& [service, cost] : bill.by_service()) out += fmt::format("  {} {}", service, pricing::format_cents(cost));
+  out += "\n";
+  for (const auto& l : bill.lines) {
+    if (l.missing_price) {
+      out += fmt::format("     {:<16} {:<36} {:>12}  MISSING PRICE ({})\n", l.component, l.price_key, quantity_text(l.quantity), l.description);
+      continue;
+    }
+    std::string free;
+    if (l.free_quantity > 0) {
+      std::string offers;
+      for (const auto& o : l.free_offers) offers += (offers.empty() ? "" : ", ") + o;
+      free = fmt::format("  (Free Tier {} {}: {})", quantity_text(l.free_quantity), l.unit, offers);
+    }
+    const std::string price = l.tiers.size() > 1 ? "tiered" : pricing::format_price(l.unit_price);
+    out += fmt::format("     {:<16} {:<36} {:>12} {:<14} x {:<12} = {:>9}{}\n", l.component, l.price_key, quantity_text(l.quantity),
+                       l.unit, price, pricing::format_cents(l.cost), free);
+  }
+  if (!bill.missing_prices.empty()) {
+    std::string keys;
+    for (const auto& k : bill.missing_prices) keys += (keys.empty() ? "" : ", ") + k;
+    out += "     missing prices (not in the total): " + keys + "\n";
+  }
+  for (const auto& n : bill.notes) out += "     note: " + n + "\n";
+  if (budget) {
+    out += fmt::format("   budget: {} USD a month: {}", pricing::format_cents(budget->limit), to_string(budget->status));
+    if (budget->over_day) out += fmt::format(" (month-to-date cost passes the limit on day {})", *budget->over_day);
+    out += "\n";
+    for (const auto& a : budget->alerts) {
+      out += fmt::format("     alert {} (> {} USD): {}{}\n", alert_name(a.alert), pricing::format_cents(a.threshold),
+                         a.day ? fmt::format("fires on day {}", *a.day) : std::string("does not fire"),
+                         a.fails_run() ? " [fails the run]" : "");
+    }
+  }
+  return out;
+}
+
+std::string render_claims_text(const std::vector<pricing::ClaimCheck>& claims) {
+  if (claims.empty()) return {};
+  std::string out = "== pricing claims in the document\n";
+  for (const auto& c : claims) {
+    out += fmt::format("   [{}] \"{}\" ({})\n", to_string(c.verdict), c.quote, c.path);
+    for (const auto& f : c.findings) out += "       " + f + "\n";
+  }
+  return out;
+}
+
+nlohmann::json bill_json(const pricing::Bill& bill) {
+  nlohmann::json j{{"region", bill.region},
+                   {"price_book", bill.price_book},
+                   {"free_tier_plan", bill.plan},
+                   {"scaling", bill.scaling},
+                   {"hours_per_month", pricing::kHoursPerMonth},
+                   {"total_usd", dollars(bill.total)},
+                   {"free_tier_savings_usd", dollars(bill.free_tier_savings)},
+                   {"credits_applied_usd", dollars(bill.credits_applied)},
+                   {"net_usd", dollars(bill.net())},
+                   {"missing_prices", bill.missing_prices},
+                   {"notes", bill.notes}};
+  j["by_service"] = nlohmann::json::array();
+  for (const auto& [service, cost] : bill.by_service()) j["by_service"].push_back({{"service", service}, {"usd", dollars(cost)}});
+  j["lines"] = nlohmann::json::array();
+  for (const auto& l : bill.lines) {
+    nlohmann::json line{{"component", l.component}, {"price", l.price_key}, {"service", l.service}, {"description", l.description},
+                        {"unit", l.unit},           {"detail", l.detail},   {"quantity", l.quantity}, {"missing_price", l.missing_price}};
+    if (!l.missing_price) {
+      line["unit_price_usd"] = pricing::format_price(l.unit_price);
+      line["free_quantity"] = l.free_quantity;
+      line["free_tier_offers"] = l.free_offers;
+      line["free_tier_saving_usd"] = dollars(l.free_tier_saving);
+      line["usd"] = dollars(l.cost);
+      line["source"] = l.source;
+      line["tiers"] = nlohmann::json::array();
+      for (const auto& t : l.tiers) {
+        line["tiers"].push_back({{"quantity", t.quantity}, {"unit_price_usd", pricing::format_price(t.unit_price)}, {"usd", dollars(t.cost)}});
+      }
+    }
+    j["lines"].push_back(std::move(line));
+  }
+  j["month_to_date_usd"] = nlohmann::json::array();
+  for (const auto& d : bill.month_to_date) j["month_to_date_usd"].push_back(dollars(d));
+  return j;
+}
+
+nlohmann::json budget_json(const pricing::BudgetCheck& b) {
+  nlohmann::json j{{"limit_usd", dollars(b.limit)},
+                   {"actual_usd", dollars(b.actual)},
+                   {"status", to_string(b.status)},
+                   {"over_day", b.over_day ? nlohmann::json(*b.over_day) : nlohmann::json(nullptr)},
+                   {"fails_run", b.fails_run()},
+                   {"evaluation", "ACTUAL: month-to-date cost > threshold; FORECASTED: month-to-date cost x 730 / hours elapsed > threshold; checked at the end of each day"}};
+  j["alerts"] = nlohmann::json::array();
+  for (const auto& a : b.alerts) {
+    j["alerts"].push_back({{"kind", a.alert.kind == model::BudgetAlertKind::Actual ? "actual" : "forecasted"},
+                           {"threshold_percent", a.alert.threshold_percent},
+                           {"threshold_usd", dollars(a.threshold)},
+                           {"fires_on_day", a.day ? nlohmann::json(*a.day) : nlohmann::json(nullptr)},
+                           {"fail_run", a.alert.fail_run}});
+  }
+  return j;
+}
+
+nlohmann::json claims_json(const std::vector<pricing::ClaimCheck>& claims) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& c : claims) {
+    j.push_back({{"path", c.path}, {"quote", c.quote}, {"verdict", to_string(c.verdict)}, {"findings", c.findings}});
+  }
+  return j;
+}
+
+std::string render_price_text(const PriceReport& r) {
+  std::string out = fmt::format("== prices: {} from declared usage (no simulation)\n", r.scenario);
+  for (const auto& alt : r.alternatives) {
+    out += fmt::format("\n== {} [{}]: {}\n", alt.id, to_string(alt.status), alt.title);
+    out += render_bill_text(alt.bill, alt.budget);
+  }
+  const std::string claims = render_claims_text(r.claims);
+  return claims.empty() ? out : out + "\n" + claims;
+}
+
+nlohmann::json price_json(const PriceReport& r, std::string_view version) {
+  nlohmann::json doc{{"schema", "archsim.price/1"}, {"archsim_version", version}, {"file", r.file}, {"scenario", r.scenario}};
+  doc["alternatives"] = nlohmann::json::array();
+  for (const auto& alt : r.alternatives) {
+    nlohmann::json a{{"id", alt.id}, {"title", alt.title}, {"status", to_string(alt.status)}, {"cost", bill_json(alt.bill)}};
+    if (alt.budget) a["budget"] = budget_json(*alt.budget);
+    doc["alternatives"].push_back(std::move(a));
+  }
+  doc["pricing_claims"] = claims_json(r.claims);
+  return doc;
+}
+
+}  // namespace archsim::reports

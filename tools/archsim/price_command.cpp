@@ -1,0 +1,76 @@
+#include "price_command.hpp"
+
+#include "archsim/cli.hpp"
+#include "archsim/reports/bill_report.hpp"
+#include "output.hpp"
+#include "validate_command.hpp"
+
+namespace archsim::cli {
+
+void setup_price(CLI::App& app, PriceOptions& options) {
+  auto* price = app.add_subcommand("price", "Price every alternative from the usage the scenario declares, without simulating");
+  price->add_option("file", options.file, "Scenario YAML file")->required();
+  price->add_flag("--strict", options.strict, "Treat unknown keys as errors");
+  price->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  price->add_option("-o,--output", options.output, "Write to this file (atomically) instead of stdout");
+}
+
+namespace {
+
+void print(const model::Diagnostics& diagnostics, std::ostream& err) {
+  for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+}
+
+}  // namespace
+
+std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::ScenarioSpec& scenario, std::ostream& err) {
+  model::Diagnostics diagnostics;
+  auto context = pricing::prepare_pricing(scenario, diagnostics);
+  if (!context) print(diagnostics, err);
+  return context;
+}
+
+std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
+                                                       std::ostream& err) {
+  model::Diagnostics diagnostics;
+  auto usage = pricing::declared_usage(scenario, topology, diagnostics);
+  if (!usage) print(diagnostics, err);
+  return usage;
+}
+
+std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill) {
+  if (!scenario.budget) return std::nullopt;
+  return pricing::check_budget(*scenario.budget, bill);
+}
+
+std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context) {
+  return pricing::check_claims(scenario, context.book_for(scenario.region), *context.catalogue, context.plan);
+}
+
+int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err) {
+  const Loaded loaded = load(options.file, options.strict);
+  const auto review_report = review(loaded, options.file);
+  if (!review_report.input_ok()) {
+    for (const auto& d : review_report.diagnostics) err << model::format_diagnostic(d) << "\n";
+    return kBadInput;
+  }
+  const model::ScenarioSpec& scenario = *loaded.result.scenario;
+  const auto context = prepare_scenario_pricing(scenario, err);
+  if (!context) return kBadInput;
+  reports::PriceReport report{options.file, scenario.name, {}, scenario_claims(scenario, *context)};
+  bool over_budget = false;
+  for (const auto& alt : scenario.alternatives) {
+    const auto usage = declared_usage_or_report(scenario, alt.topology, err);
+    if (!usage) return kBadInput;
+    reports::PricedAlternative priced{alt.id, alt.title, alt.status, pricing::bill_for(*context, alt.topology, *usage), std::nullopt};
+    priced.budget = budget_for(scenario, priced.bill);
+    over_budget = over_budget || (priced.budget && priced.budget->fails_run() && model::gates_exit_code(alt.status));
+    report.alternatives.push_back(std::move(priced));
+  }
+  const std::string text =
+      options.format == "json" ? reports::price_json(report, ARCHSIM_VERSION).dump(2) + "\n" : reports::render_price_text(report);
+  if (!emit(text, options.output, out, err)) return kBadInput;
+  return over_budget ? kFindings : kOk;
+}
+
+}  // namespace archsim::cli

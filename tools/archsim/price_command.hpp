@@ -1,0 +1,41 @@
+// `archsim price FILE`: every alternative's monthly bill from the usage the scenario declares
+// (its `usage` block; running resources run all month), without simulating. For quick
+// estimates and for comparing with other calculators. Also home of the pricing steps `run`
+// shares: preparing a scenario's pricing and billing one alternative.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "archsim/model/spec.hpp"
+#include "archsim/pricing/bill.hpp"
+
+namespace archsim::cli {
+
+struct PriceOptions {
+  std::string file;
+  bool strict = false;
+  std::string format = "text";
+  std::string output;
+};
+
+void setup_price(CLI::App& app, PriceOptions& options);
+int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err);
+
+/// The scenario's pricing context, or nullopt after printing its errors (file:line:col).
+std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::ScenarioSpec& scenario, std::ostream& err);
+
+/// One alternative's declared usage, or nullopt after printing its errors.
+std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
+                                                       std::ostream& err);
+
+/// The budget verdict when the scenario sets a budget.
+std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill);
+
+/// The document's pricing claims, checked against the book of the scenario's region.
+std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context);
+
+}  // namespace archsim::cli
