@@ -1,0 +1,394 @@
+// Pricing tests: fixed-point money, the tier helper, the cost model of each component type,
+// the Free Tier plans and the budget evaluation. The worked examples AWS publishes (recorded in
+// ../shared/reference/aws-pricing.md) must match to the cent, with the month length each uses.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "archsim/pricing/bill.hpp"
+#include "fixture.hpp"
+
+using namespace archsim;
+using pricing::Usd;
+
+namespace {
+
+const pricing::PriceBook& us_east_1() {
+  const auto* book = pricing::builtin_price_book("us-east-1");
+  REQUIRE(book != nullptr);
+  return *book;
+}
+
+pricing::PlanContext plan(model::FreeTierPlan p, std::string account_created = "", std::string billing_month = "") {
+  model::PricingOptionsSpec options;
+  options.free_tier = p;
+  options.account_created = std::move(account_created);
+  options.billing_month = std::move(billing_month);
+  return pricing::resolve_plan(options, pricing::builtin_free_tier());
+}
+
+/// Usage with the same amount in every hour of the month, per (component, meter).
+pricing::Usage hourly_usage(const std::vector<std::tuple<std::string, std::string, double>>& per_hour) {
+  pricing::Usage u;
+  u.hours = pricing::kHoursPerMonth;
+  for (const auto& [component, meter, amount] : per_hour) {
+    u.meters.push_back({component, meter, std::vector<double>(pricing::kHoursPerMonth, amount)});
+  }
+  return u;
+}
+
+pricing::Charge flat_charge(std::string key, double per_hour, std::string component = "c") {
+  return pricing::Charge{std::move(component), std::move(key), "", std::vector<double>(pricing::kHoursPerMonth, per_hour), false};
+}
+
+const pricing::BillLine& line(const pricing::Bill& bill, std::string_view key, std::string_view component = {}) {
+  const auto it = std::find_if(bill.lines.begin(), bill.lines.end(), [&](const pricing::BillLine& l) {
+    return l.price_key == key && (component.empty() || l.component == component);
+  });
+  REQUIRE_MESSAGE(it != bill.lines.end(), "no line " << key);
+  return *it;
+}
+
+model::TopologySpec good_topology(const std::string& overrides) {
+  auto loaded = testing::load_good(overrides);
+  // Any diagnostic, warnings included, means the override did not say what the test meant.
+  REQUIRE_MESSAGE((loaded.scenario && loaded.diagnostics.all().empty()), testing::diagnostics_text(loaded));
+  return loaded.scenario->alternatives.front().topology;
+}
+
+}  // namespace
+
+TEST_CASE("money is fixed point: prices parse exactly and bills round to the cent once") {
+  CHECK(pricing::parse_usd("0.0000166667")->units == 166667);
+  CHECK(pricing::parse_usd("0.0225")->units == 225'000'000);
+  CHECK(pricing::parse_usd("3.5")->units == 35'000'000'000);
+  CHECK_FALSE(pricing::parse_usd("0.00000000001"));  // eleven decimals
+  CHECK_FALSE(pricing::parse_usd("-1"));
+  CHECK_FALSE(pricing::parse_usd("1e-3"));
+  CHECK_FALSE(pricing::parse_usd("."));
+  CHECK(pricing::format_cents(Usd::from_units(264'528'000'000)) == "26.45");  // 26.4528
+  CHECK(pricing::format_cents(Usd::from_units(5'000'000)) == "0.00");         // 0.0005 rounds down
+  CHECK(pricing::format_cents(Usd::from_units(50'000'000)) == "0.01");        // half a cent rounds up
+  CHECK(pricing::format_price(*pricing::parse_usd("0.04048")) == "0.04048");
+  // 0.1 + 0.2 is exact in fixed point.
+  CHECK(*pricing::parse_usd("0.1") + *pricing::parse_usd("0.2") == *pricing::parse_usd("0.3"));
+}
+
+TEST_CASE("the tier helper splits usage across tiers, continuing from what was billed before") {
+  const std::vector<pricing::Tier> tiers{{10, Usd::cents(100)}, {50, Usd::cents(50)}, {std::numeric_limits<double>::infinity(), Usd::cents(10)}};
+  const auto all = pricing::split_tiers(tiers, 0, 70);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].quantity == 10);
+  CHECK(all[1].quantity == 40);
+  CHECK(all[2].quantity == 20);
+  CHECK(pricing::total_cost(all) == Usd::cents(1000 + 2000 + 200));
+  // Continuing at 45: 5 more in the second tier, the rest in the third.
+  const auto rest = pricing::split_tiers(tiers, 45, 10);
+  REQUIRE(rest.size() == 2);
+  CHECK(rest[0].quantity == 5);
+  CHECK(pricing::total_cost(rest) == Usd::cents(250 + 50));
+  CHECK(pricing::split_tiers(tiers, 0, 0).empty());
+}
+
+TEST_CASE("AWS example: API Gateway HTTP API, 432 million requests = 300 M x 1.00 + 132 M x 0.90 = 418.80 USD") {
+  const auto bill = pricing::make_bill({flat_charge("apigw.http_requests", 432.0 / pricing::kHoursPerMonth)}, &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(bill.total) == "418.80");
+  CHECK(line(bill, "apigw.http_requests").tiers.size() == 2);
+}
+
+TEST_CASE("AWS example: ALB with mutual TLS in us-east-1, 0.03674 USD an hour, 26.45 USD over 24 h x 30 days") {
+  // 1 new connection/s lasting 2 minutes, 5 requests/s, 300 KB/s processed, 1 rule, 1 trust store.
+  // Internal, so no public IPv4 addresses: the example prices the load balancer alone.
+  const auto topology = good_topology(R"(
+components:
+  alb:
+    scheme: internal
+    listeners:
+      - {port: 443, protocol: HTTPS, certificate: app-cert, target_group: app, mutual_tls: true}
+)");
+  const auto usage = hourly_usage({{"alb", "new_connections", 3600},
+                                   {"alb", "connection_seconds", 120.0 * 3600},  // 120 connections open on average
+                                   {"alb", "processed_bytes", 300e3 * 3600},
+                                   {"alb", "requests", 5 * 3600},
+                                   {"alb", "rule_evaluations", 5 * 3600}});
+  std::vector<pricing::Charge> alb;
+  for (auto& c : pricing::charges(topology, usage)) {
+    if (c.component == "alb") alb.push_back(c);
+  }
+  const auto hour = pricing::make_bill(alb, &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None), 1);
+  CHECK(line(hour, "elb.alb_lcu_hour").quantity == doctest::Approx(1.08));  // processed bytes dominate
+  CHECK(hour.total == *pricing::parse_usd("0.03674"));
+  const auto month_of_720_hours =
+      pricing::make_bill(alb, &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None), 720);
+  CHECK(pricing::format_cents(month_of_720_hours.total) == "26.45");
+}
+
+TEST_CASE("AWS example: NAT gateway in US East (Ohio), 0.045 USD for the hour and 0.045 USD for 1 GB processed") {
+  const auto* ohio = pricing::builtin_price_book("us-east-2");
+  REQUIRE(ohio != nullptr);
+  auto topology = good_topology("");
+  topology.region = "us-east-2";
+  pricing::Usage usage = hourly_usage({});
+  usage.meters.push_back({"nat-a", "processed_bytes", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
+  usage.meters.back().hourly[0] = 1e9;
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), ohio, pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None), 1);
+  CHECK(line(bill, "vpc.nat_gateway_hour", "nat-a").cost == *pricing::parse_usd("0.045"));
+  CHECK(line(bill, "vpc.nat_gateway_processed_gb", "nat-a").cost == *pricing::parse_usd("0.045"));
+}
+
+TEST_CASE("AWS example: one load balancer with two public IPv4 addresses costs 2 x 0.005 USD an hour") {
+  const auto topology = good_topology("");  // internet-facing ALB in two zones
+  const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({})), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None), 1);
+  const auto& ipv4 = line(bill, "vpc.public_ipv4_hour", "alb");
+  CHECK(ipv4.quantity == 2);
+  CHECK(ipv4.cost == Usd::cents(1));
+}
+
+TEST_CASE("AWS example: four standard-resolution alarms = 0.10 USD x 4 = 0.40 USD a month") {
+  pricing::Usage usage = hourly_usage({{"account", "alarm_metrics", 4.0 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(model::TopologySpec{}, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(bill.total) == "0.40");
+  // With the always-free 10 alarm metrics they cost nothing.
+  const auto free = pricing::make_bill(pricing::charges(model::TopologySpec{}, usage), &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::AlwaysFree));
+  CHECK(free.total == Usd{});
+  CHECK(pricing::format_cents(free.free_tier_savings) == "0.40");
+}
+
+TEST_CASE("AWS example: Fargate vCPU by the second, 0.000011244 USD per vCPU-second") {
+  const Usd one_second = pricing::multiply(1.0 / 3600.0, us_east_1().find("fargate.vcpu_hour.x86_64")->first_price());
+  CHECK(one_second.units == 112444);  // 0.0000112444..., published to nine decimals
+  CHECK(pricing::format_price(Usd::from_units(one_second.units / 10 * 10)) == "0.000011244");
+}
+
+TEST_CASE("AWS example: Cognito Lite, 10,000 free, 90,000 MAUs x 0.0055 = 495, 850,000 MAUs x 0.0046 = 3,910") {
+  auto topology = good_topology("components: {pool: {type: cognito_user_pool, tier: lite}}");
+  const auto usage = hourly_usage({{"pool", "monthly_active_users", 950'000.0 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::AlwaysFree));
+  const auto& mau = line(bill, "cognito.lite_mau");
+  CHECK(mau.free_quantity == doctest::Approx(10'000));
+  REQUIRE(mau.tiers.size() == 2);
+  CHECK(pricing::format_cents(mau.tiers[0].cost) == "495.00");
+  CHECK(pricing::format_cents(mau.tiers[1].cost) == "3910.00");
+  CHECK(pricing::format_cents(mau.cost) == "4405.00");
+}
+
+TEST_CASE("Fargate: vCPU and GB by the task-second, the one-minute minimum, ARM, storage above 20 GB, public IPs") {
+  const auto topology = good_topology("components: {app: {architecture: arm64, vcpu: 1, memory: 2GiB, ephemeral_storage: 50GiB, assign_public_ip: true}}");
+  // Two tasks all month, plus 40 s of top-up for tasks that ran under a minute.
+  pricing::Usage usage = hourly_usage({{"app", "task_seconds", 2 * 3600.0}});
+  usage.meters.push_back({"app", "minimum_top_up_seconds", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
+  usage.meters.back().hourly[3] = 40;
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  const double task_hours = 2 * 730 + 40.0 / 3600;
+  CHECK(line(bill, "fargate.vcpu_hour.arm64").quantity == doctest::Approx(task_hours));
+  CHECK(line(bill, "fargate.gb_hour.arm64").quantity == doctest::Approx(task_hours * 2));
+  CHECK(line(bill, "fargate.ephemeral_storage_gb_hour").quantity == doctest::Approx(task_hours * 30));
+  CHECK(line(bill, "vpc.public_ipv4_hour", "app").quantity == doctest::Approx(task_hours));
+  CHECK(line(bill, "fargate.vcpu_hour.arm64").cost == pricing::multiply(task_hours, *pricing::parse_usd("0.03238")));
+}
+
+TEST_CASE("ALB capacity units are the largest dimension hour by hour, not of the month's averages") {
+  const auto topology = good_topology("");
+  pricing::Usage usage = hourly_usage({});
+  // Hour 0: 90,000 new connections (1 LCU); hour 1: 2 GB processed (2 LCU); hour 2: 10 rules x 3.6 M requests.
+  auto series = [](std::size_t hour, double v) {
+    std::vector<double> s(pricing::kHoursPerMonth, 0.0);
+    s[hour] = v;
+    return s;
+  };
+  usage.meters.push_back({"alb", "new_connections", series(0, 90'000)});
+  usage.meters.push_back({"alb", "processed_bytes", series(1, 2e9)});
+  auto requests = series(2, 3.6e6);
+  usage.meters.push_back({"alb", "requests", requests});
+  usage.meters.push_back({"alb", "rule_evaluations", series(2, 3.6e6 * 11)});  // 11 rules: 1 billable per request
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  CHECK(line(bill, "elb.alb_lcu_hour").quantity == doctest::Approx(1.0 + 2.0 + 1.0));
+}
+
+TEST_CASE("RDS Multi-AZ bills instance hours at the Multi-AZ rate and storage twice; data between zones both ways") {
+  const auto topology = good_topology("");
+  pricing::Usage usage = hourly_usage({{"db", "instance_seconds", 3600}, {"app", "cross_zone_bytes", 1e9 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  CHECK(line(bill, "rds.postgres.db.t4g.micro.multi_az").cost == pricing::multiply(730, *pricing::parse_usd("0.032")));
+  CHECK(line(bill, "rds.gp3_storage_gb_month").quantity == doctest::Approx(40));
+  CHECK(line(bill, "data_transfer.inter_az_gb").cost == Usd::cents(2));  // 1 GB out + 1 GB in at 0.01
+}
+
+TEST_CASE("a price the book lacks is a missing line, never 0 USD") {
+  const auto topology = good_topology("components: {db: {instance_class: db.r6g.large}}");
+  const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(bill, "rds.postgres.db.r6g.large.multi_az").missing_price);
+  CHECK(bill.missing_prices == std::vector<std::string>{"rds.postgres.db.r6g.large.multi_az"});
+  // A region without a book: every line missing, total 0 but said to be incomplete.
+  const auto none = pricing::make_bill(pricing::charges(topology, hourly_usage({})), nullptr, pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  CHECK(std::all_of(none.lines.begin(), none.lines.end(), [](const auto& l) { return l.missing_price; }));
+  CHECK_FALSE(none.missing_prices.empty());
+}
+
+TEST_CASE("Free Tier allowances pool across lines in order; tiers continue across lines") {
+  // 80 GB out from each of two components: 100 GB free in all, the rest at 0.09.
+  std::vector<pricing::Charge> c{flat_charge("data_transfer.internet_out_gb", 80.0 / 730, "a"),
+                                 flat_charge("data_transfer.internet_out_gb", 80.0 / 730, "b")};
+  const auto bill = pricing::make_bill(c, &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::AlwaysFree));
+  CHECK(line(bill, "data_transfer.internet_out_gb", "a").free_quantity == doctest::Approx(80));
+  CHECK(line(bill, "data_transfer.internet_out_gb", "b").free_quantity == doctest::Approx(20));
+  CHECK(pricing::format_cents(bill.total) == "5.40");  // 60 GB x 0.09
+  CHECK(pricing::format_cents(bill.free_tier_savings) == "9.00");
+  // 10,240 GB + 100 GB from one and 1,000 GB from another: the second starts in the 0.085 tier.
+  std::vector<pricing::Charge> big{flat_charge("data_transfer.internet_out_gb", 10'340.0 / 730, "a"),
+                                   flat_charge("data_transfer.internet_out_gb", 1'000.0 / 730, "b")};
+  const auto tiered = pricing::make_bill(big, &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::AlwaysFree));
+  CHECK(line(tiered, "data_transfer.internet_out_gb", "b").tiers.front().unit_price == *pricing::parse_usd("0.085"));
+}
+
+TEST_CASE("Free Tier plans: legacy 12-month by account date and billing month, always-free, credits, none") {
+  const std::vector<pricing::Charge> alb{flat_charge("elb.alb_hour", 1), flat_charge("lambda.requests", 2.0 / 730)};
+  const auto cost = [&](const pricing::PlanContext& p) {
+    return pricing::make_bill(alb, &us_east_1(), pricing::builtin_free_tier(), p);
+  };
+  const auto legacy = cost(plan(model::FreeTierPlan::Legacy12Month, "2025-03-01", "2025-09"));
+  CHECK(line(legacy, "elb.alb_hour").free_offers == std::vector<std::string>{"elb-750-hours"});
+  CHECK(pricing::format_cents(legacy.total) == "0.20");  // 1 M of the 2 M Lambda requests free
+  // 12 months later the 12-month offers are over; always-free ones remain.
+  const auto expired = cost(plan(model::FreeTierPlan::Legacy12Month, "2025-03-01", "2026-03"));
+  CHECK(pricing::format_cents(expired.total) == "16.63");  // 730 x 0.0225 + 0.20
+  CHECK_FALSE(expired.notes.empty());
+  // An account created after 2025-07-15 never had them.
+  CHECK(pricing::format_cents(cost(plan(model::FreeTierPlan::Legacy12Month, "2025-08-01")).total) == "16.63");
+  CHECK(pricing::format_cents(cost(plan(model::FreeTierPlan::AlwaysFree)).total) == "16.63");
+  CHECK(pricing::format_cents(cost(plan(model::FreeTierPlan::None)).total) == "16.83");
+  // Credits: always-free offers, then up to 100 USD of credits off the bill.
+  const auto credits = cost(plan(model::FreeTierPlan::Credits, "2025-09-01", "2025-10"));
+  CHECK(pricing::format_cents(credits.credits_applied) == "16.63");
+  CHECK(credits.net() == Usd{});
+  // The Free plan ends after six months.
+  CHECK(cost(plan(model::FreeTierPlan::Credits, "2025-09-01", "2026-04")).credits_applied == Usd{});
+}
+
+TEST_CASE("budget: AWS's example, 200 USD at 80 % ACTUAL fires above 160 USD, on the day the month to date passes it") {
+  // 0.30 USD an hour: 7.20 a day; day 22 ends at 158.40, day 23 at 165.60.
+  const auto bill = pricing::make_bill({flat_charge("elb.alb_hour", 0.3 / 0.0225)}, &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  REQUIRE(bill.month_to_date.size() == static_cast<std::size_t>(pricing::kDaysPerMonth));
+  model::BudgetSpec budget{.path = "budget", .monthly_limit_usd = 200, .alerts = {}};
+  budget.alerts.push_back({.path = "a", .kind = model::BudgetAlertKind::Actual, .threshold_percent = 80, .fail_run = false});
+  budget.alerts.push_back({.path = "f", .kind = model::BudgetAlertKind::Forecasted, .threshold_percent = 100, .fail_run = true});
+  const auto check = pricing::check_budget(budget, bill);
+  CHECK(check.alerts[0].threshold == Usd::cents(16000));
+  CHECK(check.alerts[0].day == 23);
+  CHECK(check.alerts[1].day == 1);  // 219 USD forecast from day 1
+  CHECK(check.status == pricing::BudgetStatus::Over);
+  CHECK(check.over_day == 28);  // 27 days = 194.40, 28 days = 201.60
+  CHECK(check.fails_run());
+  // Exactly at the threshold does not fire (GREATER_THAN).
+  model::BudgetSpec exact{.path = "b", .monthly_limit_usd = 219, .alerts = {}};
+  exact.alerts.push_back({.path = "a", .kind = model::BudgetAlertKind::Actual, .threshold_percent = 100, .fail_run = true});
+  const auto at = pricing::check_budget(exact, bill);
+  CHECK(at.status == pricing::BudgetStatus::Pass);
+  CHECK_FALSE(at.alerts[0].day);
+  CHECK_FALSE(at.fails_run());
+}
+
+TEST_CASE("a short measurement is repeated to fill the month, a partial last hour scaled to a full one") {
+  pricing::Usage u;
+  u.hours = 1.5;  // one full hour and half of the next
+  u.meters.push_back({"x", "requests", {100, 60}});
+  const auto month = u.month("x", "requests");
+  CHECK(month[0] == 100);
+  CHECK(month[1] == doctest::Approx(120));
+  CHECK(month[2] == 100);
+  CHECK(u.month("x", "absent")[5] == 0);
+}
+
+TEST_CASE("the price books and the Free Tier catalogue load, and every offer names priced keys in the right unit") {
+  const auto& book = us_east_1();
+  for (const auto& [key, price] : book.prices) {
+    CAPTURE(key);
+    CHECK_FALSE(price.tiers.empty());
+    CHECK(book.sources.count(price.source) == 1);
+    CHECK(price.as_of.size() == 10);
+  }
+  for (const auto& offer : pricing::builtin_free_tier().offers) {
+    for (const auto& key : offer.prices) {
+      CAPTURE(key);
+      if (const auto* p = book.find(key)) {
+        if (offer.id != "cloudwatch-logs-5gb") CHECK(p->unit == offer.unit);
+      } else {
+        // Offers may name what archsim does not price (Classic LBs, EC2 addresses).
+        CHECK((key.rfind("elb.clb", 0) == 0 || key.rfind("ec2.", 0) == 0));
+      }
+    }
+  }
+  CHECK(pricing::builtin_regions() == std::vector<std::string>{"eu-central-1", "us-east-1", "us-east-2"});
+}
+
+TEST_CASE("a price book with errors is rejected with file:line:col") {
+  model::Diagnostics d;
+  const auto book = pricing::parse_price_book(R"(archsim_price_book: 1
+region: us-east-1
+sources: {S: {title: t, url: u}}
+prices:
+  a.b:
+    service: s
+    description: d
+    unit: hour
+    price: 0.1.2
+    source: S
+    as_of: 2026-01-01
+  c.d:
+    service: s
+    description: d
+    unit: GB
+    tiers: [{up_to: 10, price: 1}, {up_to: 5, price: 2}, {price: 3}]
+    source: Q
+    as_of: 2026-13-01
+)",
+                                              "book.yaml", d);
+  CHECK_FALSE(book);
+  std::string all;
+  for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
+  CHECK(all.find("book.yaml:9:12") != std::string::npos);   // price
+  CHECK(all.find("tier bounds must increase") != std::string::npos);
+  CHECK(all.find("unknown source 'Q'") != std::string::npos);
+  CHECK(all.find("ISO date") != std::string::npos);
+}
+
+TEST_CASE("every component type has its prices in the us-east-1 book (seed scenarios, every meter in use)") {
+  const std::vector<std::string> meters{"requests", "processed_bytes", "new_connections", "connection_seconds", "rule_evaluations",
+                                        "internet_out_bytes", "task_seconds", "gb_seconds", "read_units", "write_units",
+                                        "instance_seconds", "backup_bytes", "ingested_bytes", "api_requests", "monthly_active_users",
+                                        "queries", "put_requests", "cross_zone_bytes"};
+  std::set<model::ComponentType> seen;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    auto loaded = model::load_scenario(entry.path(), testing::facts());
+    REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+    for (const auto& alt : loaded.scenario->alternatives) {
+      std::vector<std::tuple<std::string, std::string, double>> all;
+      for (const auto& id : alt.topology.component_order) {
+        seen.insert(alt.topology.component(id)->type);
+        for (const auto& m : meters) all.emplace_back(id, m, 1e6);
+      }
+      const auto bill = pricing::make_bill(pricing::charges(alt.topology, hourly_usage(all)), &us_east_1(),
+                                           pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+      CAPTURE(entry.path().filename().string());
+      CAPTURE(alt.id);
+      CHECK(bill.missing_prices.empty());
+      CHECK(bill.total > Usd{});
+    }
+  }
+  CHECK(seen.size() == 17);  // every ComponentType
+}
