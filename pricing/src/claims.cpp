@@ -130,11 +130,21 @@ std::string_view to_string(ClaimVerdict verdict) {
 }
 
 std::vector<ClaimCheck> check_claims(const model::ScenarioSpec& scenario, const PriceBook* book,
-                                     const FreeTierCatalogue& catalogue, const PlanContext& plan) {
+                                     const FreeTierCatalogue& catalogue, const PlanContext& plan,
+                                     const std::vector<Charge>* chosen_design_charges) {
   std::vector<ClaimCheck> out;
   for (const auto& claim : scenario.pricing.claims) {
     ClaimCheck check{claim.path, claim.quote, ClaimVerdict::Holds, {}};
     if (claim.free_quantity) check_free_quantity(claim, book, catalogue, plan, check);
+    if (claim.free_quantity && chosen_design_charges) {
+      const bool used = std::any_of(chosen_design_charges->begin(), chosen_design_charges->end(),
+                                    [&](const Charge& c) { return has(claim.prices, c.price_key); });
+      if (!used) {
+        std::string keys;
+        for (const auto& k : claim.prices) keys += (keys.empty() ? "" : ", ") + k;
+        check.findings.push_back("the chosen design is not charged for " + keys + ", so this allowance saves it nothing");
+      }
+    }
     if (claim.monthly_usd) check_monthly(claim, book, check);
     out.push_back(std::move(check));
   }

@@ -44,7 +44,14 @@ std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenar
 }
 
 std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context) {
-  return pricing::check_claims(scenario, context.book_for(scenario.region), *context.catalogue, context.plan);
+  std::optional<std::vector<pricing::Charge>> chosen;
+  for (const auto& alt : scenario.alternatives) {
+    if (alt.status != model::DecisionStatus::Chosen) continue;
+    model::Diagnostics ignored;  // the caller reports usage errors when it bills each alternative
+    if (const auto usage = pricing::declared_usage(scenario, alt.topology, ignored)) chosen = pricing::charges(alt.topology, *usage);
+  }
+  return pricing::check_claims(scenario, context.book_for(scenario.region), *context.catalogue, context.plan,
+                               chosen ? &*chosen : nullptr);
 }
 
 int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err) {

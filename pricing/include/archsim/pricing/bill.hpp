@@ -161,8 +161,10 @@ struct ClaimCheck {
 };
 
 /// Checks the document's pricing claims (`pricing.claims`) against `book` and the catalogue.
+/// With the chosen design's charges, an allowance the design cannot use is said so.
 std::vector<ClaimCheck> check_claims(const model::ScenarioSpec& scenario, const PriceBook* book,
-                                     const FreeTierCatalogue& catalogue, const PlanContext& plan);
+                                     const FreeTierCatalogue& catalogue, const PlanContext& plan,
+                                     const std::vector<Charge>* chosen_design_charges = nullptr);
 
 // ---------------------------------------------------------------- one scenario
 
