@@ -33,10 +33,7 @@ std::string add_months(const YearMonth& ym, int months) {
   return fmt::format("{:04}-{:02}", i / 12, i % 12 + 1);
 }
 
-std::string source_text(const PriceBook& book, const Price& price) {
-  const auto it = book.sources.find(price.source);
-  return fmt::format("{} ({}, {})", it == book.sources.end() ? price.source : it->second.url, price.source, price.as_of);
-}
+std::string source_text(const Price& price) { return fmt::format("{} ({}, {})", price.source_url, price.source, price.as_of); }
 
 }  // namespace
 
@@ -148,7 +145,7 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     line.description = price->description;
     line.unit = price->unit;
     line.unit_price = price->first_price();
-    line.source = source_text(*book, *price);
+    line.source = source_text(*price);
     for (std::size_t i = 0; i < catalogue.offers.size(); ++i) {
       const auto& offer = catalogue.offers[i];
       if (remaining[i] <= 0 || line.free_quantity >= line.quantity) continue;
@@ -250,6 +247,7 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   if (!scenario.pricing.price_book.empty()) {
     const std::filesystem::path path = std::filesystem::path(scenario.base_dir) / scenario.pricing.price_book;
     ctx.scenario_book = read_price_book(path.string(), diagnostics);
+    if (ctx.scenario_book) ctx.scenario_book->fallback = &builtin_global_price_book();
   }
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);

@@ -103,7 +103,8 @@ void read_tiers(MapReader& r, Price& price) {
 
 const Price* PriceBook::find(std::string_view key) const {
   const auto it = prices.find(std::string(key));
-  return it == prices.end() ? nullptr : &it->second;
+  if (it != prices.end()) return &it->second;
+  return fallback ? fallback->find(key) : nullptr;
 }
 
 std::vector<TierUse> split_tiers(const std::vector<Tier>& tiers, double already_used, double quantity) {
@@ -156,6 +157,7 @@ std::optional<PriceBook> decode_price_book(const std::optional<YamlNode>& root, 
       read_tiers(rp, price);
       rp.required("source", price.source);
       check_source(rp, book.sources, price.source);
+      if (const auto src = book.sources.find(price.source); src != book.sources.end()) price.source_url = src->second.url;
       read_date(rp, "as_of", price.as_of, true);
       rp.optional("note", price.note);
       book.prices[key] = std::move(price);
@@ -179,27 +181,36 @@ std::optional<PriceBook> read_price_book(const std::string& path, model::Diagnos
 namespace {
 
 struct BuiltinBooks {
+  PriceBook global;
   std::map<std::string, PriceBook, std::less<>> books;
   FreeTierCatalogue free_tier;
 };
 
 constexpr std::string_view kRegionFiles[] = {"us-east-1.yaml", "us-east-2.yaml", "eu-central-1.yaml"};
 
+void load_builtins(BuiltinBooks& b) {
+  model::Diagnostics diags;
+  const auto parse = [&](std::string_view name) {
+    const std::string file = "pricing/data/" + std::string(name);
+    auto book = parse_price_book(embedded_data::embedded(name), file, diags);
+    if (!book) throw std::logic_error("built-in price book " + file + " is invalid: " + model::format_diagnostic(diags.all().front()));
+    return std::move(*book);
+  };
+  b.global = parse("global.yaml");
+  for (std::string_view name : kRegionFiles) {
+    PriceBook book = parse(name);
+    book.fallback = &b.global;  // filled in place in a static, so the address is stable
+    b.books[book.region] = std::move(book);
+  }
+  auto ft = parse_free_tier(embedded_data::embedded("free_tier.yaml"), "pricing/data/free_tier.yaml", diags);
+  if (!ft) throw std::logic_error("built-in pricing/data/free_tier.yaml is invalid: " + model::format_diagnostic(diags.all().front()));
+  b.free_tier = std::move(*ft);
+}
+
 const BuiltinBooks& builtins() {
-  static const BuiltinBooks data = [] {
-    BuiltinBooks b;
-    model::Diagnostics diags;
-    for (std::string_view name : kRegionFiles) {
-      const std::string file = "pricing/data/" + std::string(name);
-      auto book = parse_price_book(embedded_data::embedded(name), file, diags);
-      if (!book) throw std::logic_error("built-in price book " + file + " is invalid: " + model::format_diagnostic(diags.all().front()));
-      b.books[book->region] = std::move(*book);
-    }
-    auto ft = parse_free_tier(embedded_data::embedded("free_tier.yaml"), "pricing/data/free_tier.yaml", diags);
-    if (!ft) throw std::logic_error("built-in pricing/data/free_tier.yaml is invalid: " + model::format_diagnostic(diags.all().front()));
-    b.free_tier = std::move(*ft);
-    return b;
-  }();
+  static BuiltinBooks data;
+  static std::once_flag once;
+  std::call_once(once, [] { load_builtins(data); });
   return data;
 }
 
@@ -210,6 +221,8 @@ const PriceBook* builtin_price_book(std::string_view region) {
   const auto it = books.find(region);
   return it == books.end() ? nullptr : &it->second;
 }
+
+const PriceBook& builtin_global_price_book() { return builtins().global; }
 
 std::vector<std::string> builtin_regions() {
   std::vector<std::string> out;

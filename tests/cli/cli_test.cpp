@@ -121,3 +121,45 @@ TEST_CASE("cli: run simulates, writes results.json and timelines to --out, and l
   CHECK(bad.code == 2);
   CHECK(bad.err.find("bad-workload.yaml:4:20: workload.arrivals.rate: error: expected a rate") != std::string::npos);
 }
+
+TEST_CASE("cli: price bills declared usage, exits 1 over budget, and locates usage and price-book errors") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_price_test";
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string topology =
+      "alternatives: {a: {title: t, status: chosen, topology: {zones: [us-east-1a], components: "
+      "{dns: {type: route53_zone}, vault: {type: secrets_manager, secrets: 3}}}}}\n";
+  // 0.50 (zone) + 3 x 0.40 (secrets) + 2 M queries x 0.40 = 2.50 USD.
+  const std::string usage = "usage: {dns: {queries: 2M}}\n";
+  const auto within = cli({"price", write("within.yaml", "name: x\nregion: us-east-1\n" + usage + "budget: {monthly_limit_usd: 5}\n" + topology)});
+  CHECK(within.code == 0);
+  CHECK(within.out.find("cost: 2.50 USD a month") != std::string::npos);
+  CHECK(within.out.find("budget: 5.00 USD a month: pass") != std::string::npos);
+
+  const auto over = cli({"price", write("over.yaml", "name: x\nregion: us-east-1\n" + usage + "budget: {monthly_limit_usd: 2}\n" + topology),
+                         "--format", "json"});
+  CHECK(over.code == 1);
+  const auto json = nlohmann::json::parse(over.out);
+  CHECK(json["schema"] == "archsim.price/1");
+  CHECK(json["alternatives"][0]["cost"]["total_usd"] == 2.5);
+  CHECK(json["alternatives"][0]["budget"]["status"] == "over");
+  // 0.50 due on day 1, then 2.00 spread over 730 h: 0.50 + 2.00 x 24d / 730 > 2 from day 23.
+  CHECK(json["alternatives"][0]["budget"]["over_day"] == 23);
+
+  const auto typo = cli({"price", write("typo.yaml", "name: x\nregion: us-east-1\nusage: {dns: {querys: 2M}}\n" + topology)});
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("typo.yaml:3:15: usage.dns.querys: error: unknown meter 'querys'") != std::string::npos);
+  CHECK(typo.err.find("did you mean 'queries'") != std::string::npos);
+
+  const auto nobody = cli({"price", write("nobody.yaml", "name: x\nregion: us-east-1\nusage: {dsn: {queries: 2M}}\n" + topology)});
+  CHECK(nobody.code == 2);
+  CHECK(nobody.err.find("no alternative has a component 'dsn'") != std::string::npos);
+
+  write("book.yaml", "archsim_price_book: 1\nregion: us-east-1\nsources: {}\nprices:\n  x: {service: s}\n");
+  const auto book = cli({"price", write("book-user.yaml", "name: x\nregion: us-east-1\npricing: {price_book: book.yaml}\n" + topology)});
+  CHECK(book.code == 2);
+  CHECK(book.err.find("book.yaml:5:6: prices.x: error: missing required key 'description'") != std::string::npos);
+}

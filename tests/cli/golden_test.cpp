@@ -66,6 +66,19 @@ TEST_CASE("golden: an hour of simulation of every seed scenario") {
   }
 }
 
+TEST_CASE("golden: the bill of every seed scenario from its declared usage, and its pricing claims") {
+  for (const char* seed : kSeeds) {
+    CAPTURE(seed);
+    const std::string file = std::string("scenarios/") + seed + ".yaml";
+    const std::filesystem::path dir = std::filesystem::path("tests/golden") / seed;
+    // The two scenarios with the 10 USD budget go over it; the others set none.
+    const std::string name = seed;
+    const int code = name == "adr0005" || name == "free-tier-single-az" ? 1 : 0;
+    check_golden(dir / "price.txt", run({"price", file}, code));
+    check_golden(dir / "price.json", run({"price", file, "--format", "json"}, code));
+  }
+}
+
 TEST_CASE("golden: docs/rules.md is the rule catalogue as archsim prints it") {
   check_golden("docs/rules.md", run({"rules", "--format", "markdown"}, 0));
 }

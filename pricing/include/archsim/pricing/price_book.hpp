@@ -39,6 +39,7 @@ struct Price {
   std::string unit;         ///< `hour`, `LCU-hour`, `GB`, `GB-month`, `1M requests`, ...
   std::vector<Tier> tiers;  ///< one tier for a flat price
   std::string source;       ///< a key of PriceBook::sources
+  std::string source_url;   ///< that source's address
   std::string as_of;        ///< ISO date
   std::string note;
   model::SourceLoc loc;
@@ -52,6 +53,7 @@ struct PriceBook {
   std::string currency = "USD";
   std::map<std::string, Source> sources;
   std::map<std::string, Price> prices;
+  const PriceBook* fallback = nullptr;  ///< global services (global.yaml), for keys this book lacks
 
   const Price* find(std::string_view key) const;
 };
@@ -68,9 +70,12 @@ Usd total_cost(const std::vector<TierUse>& uses);
 
 std::optional<PriceBook> parse_price_book(std::string_view yaml, const std::string& file, model::Diagnostics& diagnostics);
 std::optional<PriceBook> read_price_book(const std::string& path, model::Diagnostics& diagnostics);
-/// The book shipped for `region`, or nullptr when archsim has none. Parsed once, on first use.
+/// The book shipped for `region` (with the global book as its fallback), or nullptr when
+/// archsim has none. Parsed once, on first use.
 const PriceBook* builtin_price_book(std::string_view region);
-/// Regions with a shipped book, sorted.
+/// The shipped book of global services (CloudFront, Route 53).
+const PriceBook& builtin_global_price_book();
+/// Regions with a shipped book, sorted (`global` is not a Region).
 std::vector<std::string> builtin_regions();
 
 // ---------------------------------------------------------------- Free Tier
