@@ -68,6 +68,19 @@ void check_source(MapReader& r, const std::map<std::string, Source>& sources, co
                     "unknown source '" + source + "'; declare it under `sources`" + model::did_you_mean(source, known));
 }
 
+/// Where a value comes from: `source` (a key of the file's sources), `as_of`, an optional `note`.
+void read_provenance(MapReader& r, const std::map<std::string, Source>& sources, std::string& source, std::string& as_of,
+                     std::string& note, bool required) {
+  if (required) {
+    r.required("source", source);
+  } else {
+    r.optional("source", source);
+  }
+  check_source(r, sources, source);
+  read_date(r, "as_of", as_of, required);
+  r.optional("note", note);
+}
+
 void read_tiers(MapReader& r, Price& price) {
   const YamlNode* flat = r.take("price");
   const YamlNode* tiers = r.take("tiers");
@@ -155,11 +168,8 @@ std::optional<PriceBook> decode_price_book(const std::optional<YamlNode>& root, 
       rp.required("description", price.description);
       rp.required("unit", price.unit);
       read_tiers(rp, price);
-      rp.required("source", price.source);
-      check_source(rp, book.sources, price.source);
+      read_provenance(rp, book.sources, price.source, price.as_of, price.note, true);
       if (const auto src = book.sources.find(price.source); src != book.sources.end()) price.source_url = src->second.url;
-      read_date(rp, "as_of", price.as_of, true);
-      rp.optional("note", price.note);
       book.prices[key] = std::move(price);
     });
   }
@@ -265,10 +275,7 @@ std::optional<FreeTierCatalogue> parse_free_tier(std::string_view yaml, const st
       rp.optional("credits_usd", plan.credits_usd);
       rp.optional("plan_months", plan.plan_months);
       rp.optional("credits_expire_months", plan.credits_expire_months);
-      rp.optional("source", plan.source);
-      check_source(rp, cat.sources, plan.source);
-      read_date(rp, "as_of", plan.as_of, false);
-      rp.optional("note", plan.note);
+      read_provenance(rp, cat.sources, plan.source, plan.as_of, plan.note, false);
       cat.plans[id] = std::move(plan);
     });
   }
@@ -291,10 +298,7 @@ std::optional<FreeTierCatalogue> parse_free_tier(std::string_view yaml, const st
       }
       ro.required("unit", offer.unit);
       ro.required("description", offer.description);
-      ro.required("source", offer.source);
-      check_source(ro, cat.sources, offer.source);
-      read_date(ro, "as_of", offer.as_of, true);
-      ro.optional("note", offer.note);
+      read_provenance(ro, cat.sources, offer.source, offer.as_of, offer.note, true);
       for (const auto& other : cat.offers) {
         if (other.id == offer.id) ctx.error(ro.node(), path, "duplicate offer id '" + offer.id + "'");
       }
