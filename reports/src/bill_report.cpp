@@ -55,7 +55,9 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
     out += "     missing prices (not in the total): " + keys + "\n";
   }
   for (const auto& n : bill.notes) out += "     note: " + n + "\n";
-  if (budget) {
+  if (!budget) {
+    out += "   budget: none set in the scenario (add `budget:` to check one)\n";
+  } else {
     out += fmt::format("   budget: {} USD a month: {}", pricing::format_cents(budget->limit), to_string(budget->status));
     if (budget->over_day) out += fmt::format(" (month-to-date cost passes the limit on day {})", *budget->over_day);
     out += "\n";
