@@ -1,7 +1,6 @@
 // Usage: measured by the simulator or declared by the scenario, stretched to a billing month.
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include <fmt/format.h>
 

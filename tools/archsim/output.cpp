@@ -10,6 +10,12 @@ Loaded load(const std::string& file, bool strict) {
   return loaded;
 }
 
+const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& err) {
+  if (loaded.result.ok()) return &*loaded.result.scenario;
+  for (const auto& d : loaded.result.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  return nullptr;
+}
+
 bool emit(const std::string& content, const std::string& output_file, std::ostream& out, std::ostream& err) {
   if (output_file.empty()) {
     out << content;

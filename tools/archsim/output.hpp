@@ -18,6 +18,10 @@ struct Loaded {
 
 Loaded load(const std::string& file, bool strict);
 
+/// The loaded scenario when it decoded without errors; otherwise prints every diagnostic
+/// (file:line:col) to `err` and returns nullptr, for the verbs that need a usable scenario.
+const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& err);
+
 /// Writes `content` to `out` when `output_file` is empty, else atomically to that file.
 /// Returns false (after telling `err`) when the file cannot be written.
 bool emit(const std::string& content, const std::string& output_file, std::ostream& out, std::ostream& err);

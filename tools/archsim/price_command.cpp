@@ -3,7 +3,6 @@
 #include "archsim/cli.hpp"
 #include "archsim/reports/bill_report.hpp"
 #include "output.hpp"
-#include "validate_command.hpp"
 
 namespace archsim::cli {
 
@@ -56,12 +55,9 @@ std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scen
 
 int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err) {
   const Loaded loaded = load(options.file, options.strict);
-  const auto review_report = review(loaded, options.file);
-  if (!review_report.input_ok()) {
-    for (const auto& d : review_report.diagnostics) err << model::format_diagnostic(d) << "\n";
-    return kBadInput;
-  }
-  const model::ScenarioSpec& scenario = *loaded.result.scenario;
+  const model::ScenarioSpec* usable = usable_scenario(loaded, err);
+  if (usable == nullptr) return kBadInput;
+  const model::ScenarioSpec& scenario = *usable;
   const auto context = prepare_scenario_pricing(scenario, err);
   if (!context) return kBadInput;
   reports::PriceReport report{options.file, scenario.name, {}, scenario_claims(scenario, *context)};

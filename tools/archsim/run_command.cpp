@@ -39,12 +39,10 @@ model::Diagnostic located(model::Diagnostic d, const model::ScenarioSpec& scenar
 
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const Loaded loaded = load(options.file, options.strict);
+  const model::ScenarioSpec* usable = usable_scenario(loaded, err);
+  if (usable == nullptr) return kBadInput;
+  const model::ScenarioSpec& scenario = *usable;
   const auto review_report = review(loaded, options.file);
-  if (!review_report.input_ok()) {
-    for (const auto& d : review_report.diagnostics) err << model::format_diagnostic(d) << "\n";
-    return kBadInput;
-  }
-  const model::ScenarioSpec& scenario = *loaded.result.scenario;
   model::Diagnostics diagnostics;
   const auto workload = sim::decode_workload(scenario, diagnostics);
   if (!workload) {
