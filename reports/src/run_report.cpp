@@ -150,6 +150,10 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                                 {"total_per_replication", m.total() / s.replications},
                                 {"hourly_sum_over_replications", m.hourly}});
       }
+      sim["incidents"] = nlohmann::json::array();
+      for (const auto& i : s.incidents) {
+        sim["incidents"].push_back({{"at", model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000})}, {"what", i.what}, {"subject", i.subject}});
+      }
       a["simulation"] = std::move(sim);
     }
     if (alt.bill) a["cost"] = bill_json(*alt.bill);

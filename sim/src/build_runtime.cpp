@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/aws_facts.hpp"
 #include "archsim/model/graph.hpp"
 #include "runtime.hpp"
 
@@ -81,6 +82,48 @@ bool map_trace(const TraceSpec& trace, RuntimeModel& m, model::Diagnostic& error
   return true;
 }
 
+/// What an ECS task placed at `v` needs to start (image pull, secrets, log delivery) and
+/// whether the graph gives it a way: privately through VPC endpoints, or over the internet
+/// (through a NAT gateway, whose loss then stops launches there).
+void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std::string, int, std::less<>>& index, Node& node) {
+  static const model::AwsFacts facts = model::builtin_aws_facts();
+  const model::Egress egress = model::egress_of(g, v);
+  for (const auto& need : model::needs_of(g, v)) {
+    if (!model::can_reach(egress, facts, need)) {
+      node.start_blocker = need == "ecr" ? "cannot pull its image: no NAT path and no ECR endpoints"
+                                         : fmt::format("cannot reach {}: no NAT path and no VPC endpoint", need);
+      return;
+    }
+    if (!model::missing_endpoints(egress, facts, need).empty()) {
+      for (model::Vertex hop : egress.internet_vertices) {
+        if (g.graph[hop].kind == model::VertexKind::Component && g.graph[hop].type == ComponentType::NatGateway) {
+          node.start_via_nat = index.at(g.graph[hop].component);
+        }
+      }
+    }
+  }
+}
+
+/// The faults that apply to this alternative: zone outages of its zones, component faults
+/// on components it has (of a kind the effect can hit).
+void resolve_faults(const WorkloadSpec& w, const std::map<std::string, int, std::less<>>& index, RuntimeModel& m) {
+  for (const auto& f : w.faults) {
+    RuntimeModel::Fault fault{&f, -1};
+    if (f.effect == FaultEffect::ZoneOutage) {
+      const auto it = std::find(m.zones.begin(), m.zones.end(), f.target.zone);
+      if (it != m.zones.end()) fault.target = static_cast<int>(it - m.zones.begin());
+    } else if (const auto it = index.find(f.target.component); it != index.end()) {
+      const ComponentModel& c = m.components[static_cast<std::size_t>(it->second)];
+      const bool fits = (f.effect == FaultEffect::TaskCrash && c.role == Role::Service) ||
+                        (f.effect == FaultEffect::NatGatewayLoss && c.type == ComponentType::NatGateway) ||
+                        (f.effect == FaultEffect::DatabasePrimaryLoss && c.role == Role::Database) ||
+                        f.effect == FaultEffect::DependencySlow || f.effect == FaultEffect::DependencyErrors;
+      if (fits) fault.target = it->second;
+    }
+    if (fault.target >= 0) m.faults.push_back(fault);
+  }
+}
+
 }  // namespace
 
 std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const WorkloadSpec& w, const SimDefaults& defaults,
@@ -89,6 +132,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   m.zones = t.zones;
   m.network = defaults.network;
   m.dynamodb_burst_seconds = defaults.dynamodb_burst_seconds;
+  m.minute_error_threshold = w.minute_error_threshold.value_or(defaults.minute_error_threshold);
   for (const auto& [relation, dist] : w.network.delays) m.network[relation] = dist;
   const model::ArchGraph g = model::build_graph(t);
   std::map<std::string, int, std::less<>> index;
@@ -116,7 +160,6 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     const int ci = index[c.id];
     for (model::Vertex v : g.of(c.id)) {
       const model::Placement& p = g.graph[v];
-      if (p.standby) continue;  // a Multi-AZ standby serves no requests until a failover
       Node node;
       node.component = ci;
       node.label = p.label;
@@ -139,7 +182,13 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
           }
         }
       }
-      c.nodes.push_back(static_cast<int>(m.nodes.size()));
+      if (c.role == Role::Service) start_needs(g, v, index, node);
+      // A Multi-AZ standby serves no requests until a failover, so it is no entry point.
+      if (p.standby) {
+        c.standby_node = static_cast<int>(m.nodes.size());
+      } else {
+        c.nodes.push_back(static_cast<int>(m.nodes.size()));
+      }
       m.nodes.push_back(std::move(node));
     }
     if (c.nodes.empty()) {
@@ -159,6 +208,10 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     // ECS spreads a service's tasks evenly over its zones (the default spread placement).
     for (int k = 0; k < s.desired_count; ++k) c.task_nodes.push_back(c.nodes[static_cast<std::size_t>(k) % c.nodes.size()]);
     if (!s.log_group.empty()) c.log_group = index[s.log_group];
+    c.desired_count = s.desired_count;
+    const double image_gb = static_cast<double>(s.image.size.value_or(c.behaviour.image_size).count) / 1e9;
+    c.image_pull = Duration{static_cast<std::int64_t>(image_gb * static_cast<double>(c.behaviour.image_pull_time_per_gb.ns))};
+    c.health_check_grace = s.health_check_grace.value_or(Duration{});
   }
   for (const auto& f : t.lambdas) {
     ComponentModel& c = m.components[static_cast<std::size_t>(index[f.id])];
@@ -183,6 +236,23 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   }
   for (const auto& lb : t.load_balancers) {
     ComponentModel& c = m.components[static_cast<std::size_t>(index[lb.id])];
+    c.cross_zone = lb.cross_zone_enabled();
+    // The first target group registering a service checks its tasks' health for every
+    // load balancer in front of it.
+    for (const auto& tg : lb.target_groups) {
+      const auto it = index.find(tg.targets);
+      if (it == index.end()) continue;
+      ComponentModel& target = m.components[static_cast<std::size_t>(it->second)];
+      if (target.role != Role::Service) continue;
+      c.balanced_services.push_back(it->second);
+      if (target.health_checked) continue;
+      target.health_checked = true;
+      target.check_interval = tg.health_check.interval;
+      target.check_timeout = tg.health_check.timeout;
+      target.healthy_threshold = tg.health_check.healthy_threshold;
+      target.unhealthy_threshold = tg.health_check.unhealthy_threshold;
+      target.deregistration_delay = tg.deregistration_delay.value_or(c.behaviour.deregistration_delay);
+    }
     if (lb.idle_timeout) c.behaviour.timeout = *lb.idle_timeout;
     for (const auto& l : lb.listeners) {
       if (l.default_action == "forward") c.rules_evaluated = std::max<int>(c.rules_evaluated, static_cast<int>(l.rules.size()) + 1);
@@ -264,6 +334,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   }
   for (std::size_t i = 0; i < m.route_count; ++i) m.plans[i].share /= total_share;
   if (w.arrivals.trace && !map_trace(*w.arrivals.trace, m, error)) return std::nullopt;
+  resolve_faults(w, index, m);
   return m;
 }
 

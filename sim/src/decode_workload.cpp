@@ -8,6 +8,7 @@
 #include "archsim/model/decode.hpp"
 #include "archsim/sim/workload.hpp"
 #include "decode_behaviour.hpp"
+#include "decode_faults.hpp"
 #include "trace.hpp"
 
 namespace archsim::sim {
@@ -105,7 +106,7 @@ void decode_arrivals(MapReader& r, DecodeContext& ctx, const std::string& base_d
 
 /// Ids that some alternative has, for checking what the workload names.
 struct KnownIds {
-  std::set<std::string> routes, components;
+  std::set<std::string> routes, components, zones;
 };
 
 KnownIds known_ids(const model::ScenarioSpec& scenario) {
@@ -113,6 +114,7 @@ KnownIds known_ids(const model::ScenarioSpec& scenario) {
   for (const auto& alt : scenario.alternatives) {
     for (const auto& route : alt.topology.routes) ids.routes.insert(route.id);
     for (const auto& c : alt.topology.component_order) ids.components.insert(c);
+    ids.zones.insert(alt.topology.zones.begin(), alt.topology.zones.end());
   }
   return ids;
 }
@@ -213,6 +215,13 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
       }
     }
   }
+  if (const YamlNode* faults = r.take("faults")) {
+    detail::decode_faults(*faults, r.child("faults"), ctx, detail::KnownNames{ids.zones, ids.components}, w.faults);
+  }
+  if (r.optional("minute_error_threshold", w.minute_error_threshold) &&
+      !(*w.minute_error_threshold >= 0 && *w.minute_error_threshold < 1)) {
+    ctx.error(*root.find("minute_error_threshold"), "workload.minute_error_threshold", "expected a share of requests from 0 to below 1");
+  }
   r.finish();
   if (ctx.diagnostics.error_count() > errors_before) return std::nullopt;
   return w;
@@ -253,6 +262,16 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   ratio("writes_per_request", b.writes_per_request, 1000);
   r.optional("item_size", b.item_size);
   r.optional("log_bytes_per_request", b.log_bytes_per_request);
+  dist("launch_time", Quantity::Duration, b.launch_time);
+  r.optional("image_pull_time_per_gb", b.image_pull_time_per_gb);
+  r.optional("image_size", b.image_size);
+  r.optional("stop_detection", b.stop_detection);
+  r.optional("lost_task_detection", b.lost_task_detection);
+  r.optional("launch_retry", b.launch_retry);
+  dist("failover_time", Quantity::Duration, b.failover_time);
+  r.optional("dns_ttl", b.dns_ttl);
+  r.optional("node_failure_detection", b.node_failure_detection);
+  r.optional("deregistration_delay", b.deregistration_delay);
 }
 
 }  // namespace detail

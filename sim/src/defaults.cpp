@@ -56,6 +56,7 @@ std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::
       check_sources(*limits, "limits", ctx);
       rl.required("dynamodb_on_demand_units_per_second", d.dynamodb_on_demand_units_per_second);
       rl.required("dynamodb_burst_seconds", d.dynamodb_burst_seconds);
+      rl.required("minute_error_threshold", d.minute_error_threshold);
       rl.take("sources");
       rl.finish();
     }
@@ -120,6 +121,16 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.writes_per_request) b.writes_per_request = *s.writes_per_request;
     if (s.item_size) b.item_size = *s.item_size;
     if (s.log_bytes_per_request) b.log_bytes_per_request = *s.log_bytes_per_request;
+    if (s.launch_time) b.launch_time = *s.launch_time;
+    if (s.image_pull_time_per_gb) b.image_pull_time_per_gb = *s.image_pull_time_per_gb;
+    if (s.image_size) b.image_size = *s.image_size;
+    if (s.stop_detection) b.stop_detection = *s.stop_detection;
+    if (s.lost_task_detection) b.lost_task_detection = *s.lost_task_detection;
+    if (s.launch_retry) b.launch_retry = *s.launch_retry;
+    if (s.failover_time) b.failover_time = *s.failover_time;
+    if (s.dns_ttl) b.dns_ttl = *s.dns_ttl;
+    if (s.node_failure_detection) b.node_failure_detection = *s.node_failure_detection;
+    if (s.deregistration_delay) b.deregistration_delay = *s.deregistration_delay;
   };
   if (const auto it = defaults.kinds.find(kind); it != defaults.kinds.end()) apply(it->second);
   if (workload != nullptr) apply(*workload);

@@ -13,6 +13,10 @@ std::string_view outcome_name(Outcome outcome) {
     case Outcome::Throttled: return "throttled";
     case Outcome::BackendError: return "backend_error";
     case Outcome::Unreachable: return "unreachable";
+    case Outcome::TargetDown: return "target_down";
+    case Outcome::LoadBalancerDown: return "load_balancer_down";
+    case Outcome::DependencyDown: return "dependency_down";
+    case Outcome::DependencyError: return "dependency_error";
   }
   return "?";
 }
@@ -25,6 +29,13 @@ double UsageMeter::total() const { return std::accumulate(hourly.begin(), hourly
 double SimResult::availability() const {
   const std::uint64_t total = overall.total();
   return total == 0 ? 1.0 : static_cast<double>(overall.outcomes[0]) / static_cast<double>(total);
+}
+
+double SimResult::time_availability() const {
+  if (per_replication.empty()) return 1.0;
+  double sum = 0;
+  for (const auto& r : per_replication) sum += r.time_availability;
+  return sum / static_cast<double>(per_replication.size());
 }
 
 namespace {
@@ -50,6 +61,7 @@ void SimResult::merge(const SimResult& other) {
       usage[i].hourly[h] += other.usage[i].hourly[h];
     }
   }
+  per_replication.insert(per_replication.end(), other.per_replication.begin(), other.per_replication.end());
 }
 
 }  // namespace archsim::sim

@@ -32,6 +32,11 @@ struct Node {
   /// `s3`, `logs`), the component carrying the bytes (a VPC endpoint or a NAT gateway), or
   /// -1 for a direct path (public IP, regional caller), or -2 for no path at all.
   std::map<std::string, int, std::less<>> egress_via;
+  /// ECS placements: why a task here cannot start (an image it cannot pull, a secret it
+  /// cannot read: the static graph decides), or empty; and the NAT gateway its start needs
+  /// go through (-1: none, the needs are met by VPC endpoints or a public IP).
+  std::string start_blocker;
+  int start_via_nat = -1;
 };
 
 inline constexpr int kDirect = -1;
@@ -54,6 +59,17 @@ struct ComponentModel {
   bool authorizer = false;  ///< API Gateway with an authorizer
   int log_group = -1;       ///< component receiving this one's logs
   double read_units_per_second = 0, write_units_per_second = 0;  ///< DynamoDB capacity
+  // Faults and recovery (docs/faults.md)
+  int desired_count = 0;           ///< ECS: tasks the service scheduler keeps running
+  Duration image_pull{};           ///< ECS: image size x pull time per GB
+  Duration health_check_grace{};   ///< ECS: load balancer health ignored this long after a start
+  bool health_checked = false;     ///< ECS: a load balancer target group checks its tasks
+  Duration check_interval{}, check_timeout{};
+  int healthy_threshold = 0, unhealthy_threshold = 0;
+  Duration deregistration_delay{};
+  int standby_node = -1;           ///< RDS Multi-AZ: the standby's placement
+  std::vector<int> balanced_services;  ///< load balancers: the ECS services in their target groups
+  bool cross_zone = true;              ///< load balancers: the load balancer's cross-zone setting
 };
 
 struct Hop {
@@ -82,6 +98,14 @@ struct RuntimeModel {
   std::map<std::string, Distribution> network;
   double dynamodb_burst_seconds = 300;
   std::vector<std::uint32_t> trace_plans;  ///< the route plan of each trace record (trace replay only)
+  /// The workload's faults that apply to this alternative, with their target resolved:
+  /// `target` is a zone index for zone outages, a component index otherwise.
+  struct Fault {
+    const FaultSpec* spec = nullptr;
+    int target = 0;
+  };
+  std::vector<Fault> faults;
+  double minute_error_threshold = 0.05;
 };
 
 inline constexpr std::size_t kMaxHops = 8;

@@ -57,8 +57,25 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
     s.rng = RandomStream(derive_seed(seed, "component:" + c.id));
     s.network = RandomStream(derive_seed(seed, "network:" + c.id));
     const int ci = static_cast<int>(i);
-    for (int node : c.task_nodes) s.tasks.push_back(Task{node, 0, 0, {}});
-    if (c.role == Role::Service) total_slots_ += static_cast<int>(s.tasks.size()) * c.concurrency;
+    s.faults = RandomStream(derive_seed(seed, "faults:" + c.id));
+    for (int node : c.task_nodes) {
+      Task task;
+      task.node = node;
+      task.billed_since_ns = 0;
+      s.tasks.push_back(std::move(task));
+    }
+    if (c.role == Role::Service) {
+      total_slots_ += static_cast<int>(s.tasks.size()) * c.concurrency;
+      s.billed = static_cast<int>(s.tasks.size());
+    }
+    if (c.role == Role::Database) {
+      s.db_node[0] = c.task_nodes.front();
+      s.db_node[1] = c.standby_node;
+    }
+    if (c.role == Role::Balancer) {
+      s.dns_listed.assign(c.nodes.size(), 1);
+      s.dns_previous = s.dns_listed;
+    }
     s.round_robin.assign(c.nodes.size() + 1, 0);
     if (c.role != Role::Users && c.role != Role::Passive) s.m_requests = add_meter(ci, "requests", "count");
     bool zoned = false;
@@ -77,6 +94,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
         s.m_vcpu_seconds = add_meter(ci, "vcpu_seconds", "vCPU-s");
         s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
         s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        s.m_top_up = add_meter(ci, "minimum_top_up_seconds", "s");
         break;
       case Role::Function:
         s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
@@ -107,6 +125,9 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       s.write_tokens = c.write_units_per_second * model_.dynamodb_burst_seconds;
     }
   }
+  zone_down_.assign(model_.zones.size(), 0);
+  fault_generation_.assign(model_.faults.size(), 0);
+  result_.minute_error_threshold = model_.minute_error_threshold;
 }
 
 int Replication::add_meter(int component, std::string meter, std::string unit) {
@@ -134,6 +155,7 @@ void Replication::meter(int id, double amount, std::int64_t at_ns) {
 
 std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
   schedule_next_arrival();
+  schedule_faults();
   if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
   std::uint64_t events = 0;
   RunStats stats;
@@ -160,7 +182,32 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
     if (stop.ns >= horizon_.ns || stats.reason == StopReason::QueueEmpty) break;
   }
   result_.events = events;
+  summarise();
   return std::nullopt;
+}
+
+void Replication::summarise() {
+  ReplicationMetrics m;
+  m.outcomes = result_.overall.outcomes;
+  m.availability = result_.availability();
+  m.p50_ns = result_.overall.latency.quantile(0.50);
+  m.p95_ns = result_.overall.latency.quantile(0.95);
+  m.p99_ns = result_.overall.latency.quantile(0.99);
+  // Minutes after the warm-up whose error rate stayed at or under the threshold; a minute
+  // without requests counts as available.
+  const auto first = static_cast<std::size_t>((workload_.warmup.ns + kMinuteNs - 1) / kMinuteNs);
+  std::size_t minutes = 0, good = 0;
+  for (std::size_t i = first; i < result_.timeline.size(); ++i) {
+    const MinuteSample& sample = result_.timeline[i];
+    ++minutes;
+    if (sample.arrivals == 0 ||
+        static_cast<double>(sample.errors) <= model_.minute_error_threshold * static_cast<double>(sample.arrivals)) {
+      ++good;
+    }
+  }
+  m.time_availability = minutes == 0 ? 1.0 : static_cast<double>(good) / static_cast<double>(minutes);
+  m.usage = result_.usage;
+  result_.per_replication.push_back(std::move(m));
 }
 
 SimResult Replication::take_result() { return std::move(result_); }
@@ -181,7 +228,7 @@ void Replication::on_event(Engine&, const Event& event) {
     case kWorkDone: work_done(id); break;
     case kReachBack: reach_back(id); break;
     case kMinute: on_minute(); break;
-    default: break;
+    default: on_fault(event.kind, event.payload); break;
   }
 }
 
@@ -269,11 +316,12 @@ Duration Replication::network_delay(const Node& from, const Node& to, ComponentS
   return Duration{sample_ns(*delays_[static_cast<std::size_t>(relation(from, to))], into.network)};
 }
 
-bool Replication::pick_target(Request& r, int next, int from_node) {
+Outcome Replication::pick_target(Request& r, int next, int from_node) {
   const RoutePlan& plan = model_.plans[r.plan];
   const Hop& here = plan.hops[static_cast<std::size_t>(r.hop)];
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(plan.hops[static_cast<std::size_t>(next)].component)];
-  ComponentState& s = state_[static_cast<std::size_t>(plan.hops[static_cast<std::size_t>(next)].component)];
+  const int ci = plan.hops[static_cast<std::size_t>(next)].component;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  ComponentState& s = state_[static_cast<std::size_t>(ci)];
   r.slot[next] = -1;
   if (c.role == Role::Service) {
     const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
@@ -281,8 +329,14 @@ bool Replication::pick_target(Request& r, int next, int from_node) {
     const int zone = model_.nodes[static_cast<std::size_t>(from_node)].zone;
     // A load balancer node without cross-zone balancing sends only to targets in its zone.
     auto eligible = [&](const Task& t) {
-      return !balanced || here.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone;
+      return t.registered && (!balanced || here.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone);
     };
+    // Load balancers send to healthy targets; when none is healthy they fail open and send
+    // to every registered target (ELB documents both). Callers without a load balancer
+    // (service discovery, public task IPs) know no health.
+    bool any_healthy = false;
+    for (const Task& t : s.tasks) any_healthy = any_healthy || (eligible(t) && t.healthy);
+    const bool need_healthy = balanced && any_healthy;
     ComponentState& picker = balanced ? state_[static_cast<std::size_t>(here.component)] : s;
     const ComponentModel& picker_model = balanced ? caller : c;
     std::size_t cursor_slot = 0;
@@ -295,29 +349,64 @@ bool Replication::pick_target(Request& r, int next, int from_node) {
     int chosen = -1;
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = (cursor + k) % n;
-      if (!eligible(s.tasks[i])) continue;
+      if (!eligible(s.tasks[i]) || (need_healthy && !s.tasks[i].healthy)) continue;
       if (chosen < 0 || (here.least_outstanding && s.tasks[i].outstanding < s.tasks[static_cast<std::size_t>(chosen)].outstanding)) {
         chosen = static_cast<int>(i);
         if (!here.least_outstanding) break;
       }
     }
-    if (chosen < 0) return false;
+    if (chosen < 0) return Outcome::NoHealthyTarget;  // nothing registered: the 503 ELB documents
     cursor = static_cast<std::uint32_t>((static_cast<std::size_t>(chosen) + 1) % n);
-    ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
-    r.node[next] = s.tasks[static_cast<std::size_t>(chosen)].node;
+    Task& task = s.tasks[static_cast<std::size_t>(chosen)];
+    ++task.outstanding;
+    r.node[next] = task.node;
     r.slot[next] = chosen;
-    return true;
+    r.generation[next] = task.generation;
+    return Outcome::Ok;
   }
   if (c.role == Role::Database) {
-    if (s.tasks.empty()) return false;
-    r.node[next] = s.tasks.front().node;
+    if (s.tasks.empty()) return Outcome::NoHealthyTarget;
+    const Task& task = s.tasks.front();
+    if (task.state != TaskState::Running) return Outcome::DependencyDown;
+    r.node[next] = task.node;
     r.slot[next] = 0;
-    return true;
+    r.generation[next] = task.generation;
+    return Outcome::Ok;
   }
-  if (c.nodes.empty()) return false;
-  // DNS answers with every node's address; clients spread over them evenly.
-  r.node[next] = c.nodes[c.nodes.size() == 1 ? 0 : s.rng.below(c.nodes.size())];
-  return true;
+  const int node = pick_node(c, s);
+  if (node < 0) return Outcome::NoHealthyTarget;
+  r.node[next] = node;
+  return Outcome::Ok;
+}
+
+int Replication::pick_node(const ComponentModel& c, ComponentState& s) {
+  if (c.nodes.empty()) return -1;
+  if (c.nodes.size() == 1) return c.nodes.front();
+  if (c.role != Role::Balancer) {
+    // Zonal placements of other components (VPC-attached functions, endpoints): any live one.
+    const std::size_t start = s.rng.below(c.nodes.size());
+    for (std::size_t k = 0; k < c.nodes.size(); ++k) {
+      const int node = c.nodes[(start + k) % c.nodes.size()];
+      if (!node_down(node)) return node;
+    }
+    return c.nodes[start];
+  }
+  // DNS answers with the address of every listed node and clients spread over them evenly.
+  // After a change, clients still use the previous answer until their cached copy expires:
+  // caches expire uniformly over the TTL, so the share on the old answer falls linearly.
+  const std::vector<char>* answer = &s.dns_listed;
+  if (s.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
+    const double age = static_cast<double>(engine_.now().ns - s.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
+    if (age < 1 && s.rng.uniform() >= age) answer = &s.dns_previous;
+  }
+  int listed = 0;
+  for (char l : *answer) listed += l;
+  if (listed == 0) return c.nodes[s.rng.below(c.nodes.size())];
+  auto k = static_cast<int>(s.rng.below(static_cast<std::size_t>(listed)));
+  for (std::size_t i = 0; i < answer->size(); ++i) {
+    if ((*answer)[i] && k-- == 0) return c.nodes[i];
+  }
+  return c.nodes.front();
 }
 
 void Replication::forward(std::uint32_t id) {
@@ -346,8 +435,8 @@ void Replication::forward(std::uint32_t id) {
     return;
   }
   const int next = h + 1;
-  if (!pick_target(r, next, r.node[h])) {
-    fail(id, Outcome::NoHealthyTarget);
+  if (const Outcome picked = pick_target(r, next, r.node[h]); picked != Outcome::Ok) {
+    fail(id, picked);
     return;
   }
   const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
@@ -355,13 +444,14 @@ void Replication::forward(std::uint32_t id) {
   const ComponentModel& target = model_.components[static_cast<std::size_t>(to.component)];
   ComponentState& into = state_[static_cast<std::size_t>(to.component)];
   Duration delay = network_delay(from, to, into);
+  for (const Distribution* slow : into.slow) delay = delay + Duration{sample_ns(*slow, into.faults)};
   if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
     meter(state_[static_cast<std::size_t>(from.component)].m_cross_zone, static_cast<double>(r.request_bytes));
   }
   if (!target.service.empty() && from.zone >= 0) {
     const auto via = from.egress_via.find(target.service);
     const int path = via == from.egress_via.end() ? kDirect : via->second;
-    if (path == kNoPath) {
+    if (path == kNoPath || (path >= 0 && component_down(path))) {
       fail(id, Outcome::Unreachable);
       return;
     }
@@ -383,6 +473,16 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
   meter(s.m_requests, 1);
   r.began_ns[h] = engine_.now().ns;
+  if (node_down(r.node[h])) {
+    fail(id, c.role == Role::Balancer ? Outcome::LoadBalancerDown
+             : c.role == Role::Service ? Outcome::TargetDown
+                                        : Outcome::Unreachable);
+    return;
+  }
+  if (s.error_rate > 0 && s.faults.uniform() < s.error_rate) {
+    fail(id, Outcome::DependencyError);
+    return;
+  }
   switch (c.role) {
     case Role::Balancer: {
       meter(s.m_bytes, static_cast<double>(r.request_bytes + r.response_bytes));
@@ -406,6 +506,11 @@ void Replication::arrive_at_hop(std::uint32_t id) {
     case Role::Service:
     case Role::Database: {
       Task& task = s.tasks[static_cast<std::size_t>(r.slot[h])];
+      if (task.generation != r.generation[h] || task.state != TaskState::Running) {
+        // It died while the request was on its way: refused (502), or the database is down.
+        fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
+        return;
+      }
       if (task.busy < c.concurrency) {
         start_service(id, h, c);
       } else if (static_cast<int>(task.queue.size()) < c.behaviour.queue_length) {
@@ -501,7 +606,7 @@ void Replication::log_request(const ComponentModel& c, int node) {
   const Node& n = model_.nodes[static_cast<std::size_t>(node)];
   const auto via = n.egress_via.find("logs");
   const int path = via == n.egress_via.end() ? kDirect : via->second;
-  if (path == kNoPath) return;  // the awslogs driver cannot deliver; nothing is ingested
+  if (path == kNoPath || (path >= 0 && component_down(path))) return;  // the awslogs driver cannot deliver
   if (path >= 0) meter(state_[static_cast<std::size_t>(path)].m_bytes, bytes);
   meter(state_[static_cast<std::size_t>(c.log_group)].m_log_bytes, bytes);
 }
@@ -513,6 +618,12 @@ void Replication::work_done(std::uint32_t id) {
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
   const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
   ComponentState& s = state_[static_cast<std::size_t>(hop.component)];
+  if ((c.role == Role::Service || c.role == Role::Database) && r.slot[h] >= 0 &&
+      s.tasks[static_cast<std::size_t>(r.slot[h])].generation != r.generation[h]) {
+    // The task (or database instance) died while serving it: the connection breaks.
+    fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
+    return;
+  }
   if (c.role == Role::Edge && s.rng.uniform() < c.behaviour.cache_hit_ratio) {
     meter(s.m_cache_hits, 1);
     respond(id);
@@ -536,8 +647,16 @@ void Replication::release(Request& r, int hop) {
   const int ci = model_.nodes[static_cast<std::size_t>(r.node[hop])].component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
-  if ((c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0) {
-    --s.tasks[static_cast<std::size_t>(r.slot[hop])].outstanding;
+  const bool tasked = (c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0;
+  if (tasked && s.tasks[static_cast<std::size_t>(r.slot[hop])].generation != r.generation[hop]) {
+    // The task it was on has died; its counters were reset then.
+    r.held = static_cast<std::uint8_t>(r.held & ~bit);
+    return;
+  }
+  if (tasked) {
+    Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
+    --task.outstanding;
+    if (task.draining && task.outstanding == 0 && (r.held & bit) == 0) finish_drain(ci, r.slot[hop]);
   }
   if ((r.held & bit) == 0) return;
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
@@ -559,6 +678,8 @@ void Replication::release(Request& r, int hop) {
     const std::uint32_t next = task.queue.front();
     task.queue.pop_front();
     start_service(next, requests_[next].hop, c);
+  } else if (task.draining && task.outstanding == 0) {
+    finish_drain(ci, r.slot[hop]);
   }
 }
 
@@ -663,7 +784,9 @@ void Replication::on_minute() {
     const ComponentModel& c = model_.components[i];
     ComponentState& s = state_[i];
     if (c.role == Role::Service) {
-      const double task_seconds = 60.0 * static_cast<double>(s.tasks.size());
+      account_billed(s);
+      const double task_seconds = s.billed_area / 1e9;
+      s.billed_area = 0;
       meter(s.m_task_seconds, task_seconds, last_ns);
       meter(s.m_vcpu_seconds, task_seconds * c.vcpu, last_ns);
       meter(s.m_gb_seconds, task_seconds * c.memory_gb, last_ns);

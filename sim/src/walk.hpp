@@ -24,7 +24,12 @@ class Replication final : public EventHandler {
   void on_event(Engine& engine, const Event& event) override;
 
  private:
-  enum Kind : std::uint32_t { kArrival, kReachHop, kWorkDone, kReachBack, kMinute };
+  enum Kind : std::uint32_t {
+    kArrival, kReachHop, kWorkDone, kReachBack, kMinute,
+    // Faults and recovery (faults.cpp)
+    kFaultStart, kFaultEnd, kTaskCrash, kHealthCheck, kHealthCheckTimedOut, kTaskStopSeen, kTaskStarted,
+    kReconcile, kDnsRemove, kDrainDone, kDbFailoverDone, kDbRepaired,
+  };
 
   struct Request {
     std::uint32_t plan = 0;
@@ -39,16 +44,33 @@ class Replication final : public EventHandler {
     std::int64_t request_bytes = 0, response_bytes = 0;
     std::int32_t node[kMaxHops]{};
     std::int32_t slot[kMaxHops]{};  ///< task index (ECS, RDS) or environment (Lambda) at each hop
+    std::uint32_t generation[kMaxHops]{};  ///< of the task at each hop: a lost task's requests are not its successor's
     std::int64_t sent_ns[kMaxHops]{};   ///< when hop h passed the request on (timeouts run from here)
     std::int64_t began_ns[kMaxHops]{};  ///< when hop h started work on it (Lambda billing)
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
+
+  /// An ECS task (or the instance serving a database). `Lost` is dead without ECS knowing yet
+  /// (a crash before the agent reports it, a task in a failed zone): still registered, so the
+  /// load balancer keeps sending it requests until health checks or ECS take it out.
+  enum class TaskState : std::uint8_t { Pending, Running, Lost, Stopped };
 
   struct Task {
     int node = 0;
     int busy = 0;
     int outstanding = 0;  ///< requests routed to it and not yet answered (least outstanding requests)
     std::deque<std::uint32_t> queue;
+    TaskState state = TaskState::Running;
+    bool registered = true;  ///< takes new requests (in its target group, not draining)
+    bool healthy = true;     ///< as the load balancer's health checks see it
+    bool draining = false;   ///< deregistered, finishing its in-flight requests before it stops
+    bool checked = false;    ///< has had a health check since it registered
+    std::uint8_t passes = 0, fails = 0;  ///< consecutive health-check results
+    std::uint32_t generation = 0;        ///< bumped when the task dies: its in-flight requests fail
+    std::uint32_t incarnation = 0;       ///< bumped when ECS stops it or reuses the slot: its timers lapse
+    std::int64_t billed_since_ns = -1;   ///< Fargate bills from the image pull; -1: not billed
+    std::int64_t running_since_ns = 0;
+    int retires = -1;  ///< rebalancing: the task this one replaces once it is healthy
   };
 
   struct ComponentState {
@@ -61,6 +83,23 @@ class Replication final : public EventHandler {
     double read_tokens = 0, write_tokens = 0;  ///< DynamoDB capacity buckets
     std::int64_t tokens_at_ns = 0;
     double connection_carry = 0;  ///< load balancers: fractional new connections
+    // Faults and recovery
+    RandomStream faults;          ///< draws of fault timings and effects on this component
+    int down_faults = 0;          ///< active faults that take the whole component down (NAT loss)
+    double error_rate = 0;        ///< active dependency_errors faults, summed
+    std::vector<const Distribution*> slow;  ///< active dependency_slow faults
+    std::vector<char> dns_listed, dns_previous;  ///< load balancers: nodes in the DNS answer, now and before the last change
+    std::int64_t dns_changed_ns = -1;
+    bool launch_blocked = false;  ///< ECS: the last launch attempt found no zone to start in
+    double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
+    int billed = 0;
+    std::int64_t billed_at_ns = 0;
+    int m_top_up = -1;
+    // RDS: the instances (primary and, Multi-AZ, standby), which is primary, which are whole
+    int db_node[2] = {-1, -1};
+    bool db_whole[2] = {true, true};
+    int db_primary = 0;
+    bool db_failing_over = false;
     // Meter ids (-1: not metered)
     int m_requests = -1, m_bytes = -1, m_cross_zone = -1, m_data_out = -1, m_new_connections = -1,
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
@@ -77,12 +116,41 @@ class Replication final : public EventHandler {
   void fail(std::uint32_t id, Outcome cause);
   void complete(std::uint32_t id);
   void start_service(std::uint32_t id, int hop, const ComponentModel& c);
-  bool pick_target(Request& r, int next_hop, int from_node);
+  Outcome pick_target(Request& r, int next_hop, int from_node);
+  int pick_node(const ComponentModel& c, ComponentState& s);
   void release(Request& r, int hop);
   Duration network_delay(const Node& from, const Node& to, ComponentState& into);
   void meter_egress(const Node& from, const ComponentModel& to, std::int64_t bytes);
   void log_request(const ComponentModel& c, int node);
   bool take_capacity(ComponentState& s, const ComponentModel& c, double read_units, double write_units);
+
+  // Faults and recovery (faults.cpp)
+  void schedule_faults();
+  void on_fault(std::uint32_t kind, std::uint64_t payload);
+  void fault_starts(std::size_t fault);
+  void fault_ends(std::size_t fault);
+  void arm_fault_clock(std::size_t fault);
+  void arm_crash_clocks(int component, int slot);
+  void arm_database_clocks(int component);
+  void zone_changed(int zone, bool down);
+  bool node_down(int node) const;
+  bool component_down(int component) const;
+  void lose_task(int component, int slot, Outcome cause);
+  void health_check(int component, int slot, bool timed_out);
+  void ecs_stops(int component, int slot);
+  void reconcile(int component);
+  void rebalance(int component);
+  void launch(int component, int node, int retires);
+  void task_started(int component, int slot);
+  void stop_billing(int component, Task& task);
+  void account_billed(ComponentState& s);
+  void finish_drain(int component, int slot);
+  void database_changed(int component);
+  void set_dns(int component, int node, bool listed);
+  void refresh_dns(int balancer);
+  void health_changed(int service);
+  void incident(std::string_view what, std::string subject);
+  std::uint64_t task_payload(int component, int slot) const;
 
   // Traffic
   void schedule_next_arrival();
@@ -97,6 +165,7 @@ class Replication final : public EventHandler {
   void meter(int id, double amount, std::int64_t at_ns = -1);
   void on_minute();
   void account_busy();
+  void summarise();  ///< the replication's headline metrics, once at the end
 
   const RuntimeModel& model_;
   const WorkloadSpec& workload_;
@@ -112,6 +181,8 @@ class Replication final : public EventHandler {
   std::size_t in_flight_ = 0;
   std::size_t trace_next_ = 0;
   bool overloaded_ = false;
+  std::vector<int> zone_down_;  ///< active outages per zone
+  std::vector<std::int64_t> fault_generation_;  ///< per fault: cancels stale clock events
 
   SimResult result_;
   LatencyHistogram minute_latency_;

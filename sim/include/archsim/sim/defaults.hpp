@@ -30,6 +30,16 @@ struct Behaviour {
   double writes_per_request = 0;
   model::Bytes item_size{1024};
   model::Bytes log_bytes_per_request{0};
+  Distribution launch_time;
+  Duration image_pull_time_per_gb{};
+  model::Bytes image_size{0};
+  Duration stop_detection{};
+  Duration lost_task_detection{};
+  Duration launch_retry = Duration::seconds(60);
+  Distribution failover_time;
+  Duration dns_ttl{};
+  Duration node_failure_detection{};
+  Duration deregistration_delay{};
 };
 
 struct SimDefaults {
@@ -37,6 +47,7 @@ struct SimDefaults {
   std::map<std::string, BehaviourSpec> kinds;           ///< by kind key (see kind_key)
   double dynamodb_on_demand_units_per_second = 40000;   ///< per-table default throughput quota
   double dynamodb_burst_seconds = 300;                  ///< unused provisioned capacity kept for bursts
+  double minute_error_threshold = 0.05;                 ///< time-based availability (see WorkloadSpec)
 };
 
 /// Parses defaults from YAML text; errors name `name` with line and column.

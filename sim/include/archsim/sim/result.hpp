@@ -18,6 +18,8 @@
 
 namespace archsim::sim {
 
+inline constexpr std::size_t kMaxIncidents = 10000;
+
 /// Why a request ended. Everything but Ok is an error the client sees.
 enum class Outcome : std::uint8_t {
   Ok,
@@ -27,8 +29,12 @@ enum class Outcome : std::uint8_t {
   Throttled,        ///< Lambda concurrency or DynamoDB capacity exhausted: 429
   BackendError,     ///< a fanned-out backend failed (KrakenD)
   Unreachable,      ///< no network path to a dependency (no NAT gateway, no VPC endpoint)
+  TargetDown,       ///< the chosen target had died (crash, zone outage) and was still registered: 502
+  LoadBalancerDown, ///< the client reached a load balancer node in a failed zone (stale DNS)
+  DependencyDown,   ///< a database was down or failing over
+  DependencyError,  ///< a dependency answered with an error (an injected dependency_errors fault)
 };
-inline constexpr std::size_t kOutcomeCount = 7;
+inline constexpr std::size_t kOutcomeCount = 11;
 
 std::string_view outcome_name(Outcome outcome);
 
@@ -61,6 +67,24 @@ struct UsageMeter {
   double total() const;
 };
 
+/// Something that happened to the system during a run (a fault, a health-check verdict, a
+/// task replaced), for incident timelines in reports and for tests of detection lags.
+struct Incident {
+  std::int64_t at_ns = 0;
+  std::string what;     ///< `zone_down`, `target_unhealthy`, `task_running`, `db_failover_start`, ...
+  std::string subject;  ///< `us-east-1a`, `api/2 (us-east-1b)`, `db`, ...
+};
+
+/// The headline figures of one replication: replications are independent, so their spread
+/// gives the confidence intervals (statistics.hpp).
+struct ReplicationMetrics {
+  OutcomeCounts outcomes{};
+  std::int64_t p50_ns = 0, p95_ns = 0, p99_ns = 0;
+  double availability = 1;         ///< successful / all requests
+  double time_availability = 1;    ///< share of minutes with an error rate at or under the threshold
+  std::vector<UsageMeter> usage;   ///< this replication's meters alone (for its own bill)
+};
+
 struct SimResult {
   int replications = 0;
   Duration horizon{};
@@ -70,8 +94,12 @@ struct SimResult {
   RouteStats overall;
   std::vector<MinuteSample> timeline;  ///< of the first replication (timelines do not average meaningfully)
   std::vector<UsageMeter> usage;       ///< summed over replications; divide by `replications` for one run
+  std::vector<ReplicationMetrics> per_replication;  ///< in replication order
+  std::vector<Incident> incidents;     ///< of the first replication, in time order (at most kMaxIncidents)
+  double minute_error_threshold = 0.05;  ///< the definition behind time_availability
 
   double availability() const;  ///< successful / total requests
+  double time_availability() const;  ///< share of available minutes, over all replications
   /// Merges another replication of the same alternative and workload.
   void merge(const SimResult& other);
 };

@@ -18,6 +18,7 @@
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/distribution.hpp"
+#include "archsim/sim/faults.hpp"
 
 namespace archsim::sim {
 
@@ -94,6 +95,17 @@ struct BehaviourSpec {
   std::optional<double> writes_per_request;     ///< DynamoDB
   std::optional<model::Bytes> item_size;        ///< DynamoDB
   std::optional<model::Bytes> log_bytes_per_request;  ///< ECS and Lambda, to their log group
+  // Fault handling (docs/faults.md)
+  std::optional<Distribution> launch_time;        ///< ECS: task start after its image is pulled
+  std::optional<Duration> image_pull_time_per_gb; ///< ECS: image pull time per GB of image
+  std::optional<model::Bytes> image_size;         ///< ECS: when the topology gives none
+  std::optional<Duration> stop_detection;         ///< ECS: a crashed task is seen as stopped after this
+  std::optional<Duration> lost_task_detection;    ///< ECS: a task in a failed zone, with no load balancer health check
+  std::optional<Duration> launch_retry;           ///< ECS: wait before retrying a launch that could not be placed
+  std::optional<Distribution> failover_time;      ///< RDS Multi-AZ
+  std::optional<Duration> dns_ttl;                ///< load balancers: TTL of the DNS record of their nodes
+  std::optional<Duration> node_failure_detection; ///< load balancers: a failed zone's node leaves DNS after this
+  std::optional<Duration> deregistration_delay;   ///< load balancers: draining, when the target group sets none
 };
 
 struct ConnectionSpec {
@@ -128,6 +140,10 @@ struct WorkloadSpec {
   std::map<std::string, BehaviourSpec> components;
   ConnectionSpec connections;
   NetworkSpec network;
+  std::vector<FaultSpec> faults;
+  /// A minute counts as available when its error rate stays at or under this (time-based
+  /// availability); unset: the default in sim/data/behaviour.yaml.
+  std::optional<double> minute_error_threshold;
 };
 
 /// The limits no workload may exceed (a horizon of a year and a little, 10^11 events).

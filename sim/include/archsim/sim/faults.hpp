@@ -1,0 +1,73 @@
+// The scenario's `workload.faults`: what goes wrong during a run, written as three separate
+// answers, as SimGrid's failure profiles and AWS Fault Injection Service experiments split
+// them: when a fault happens (a time and a duration, or time-to-failure and time-to-repair
+// distributions), whom it hits (a zone, a component, some of a service's tasks) and what it
+// does (an effect with AWS semantics).
+//
+// One fault list serves every alternative of a scenario, so that alternatives are compared
+// under the same faults: a fault on a component id applies to the alternatives that have it,
+// a zone outage to every alternative with that zone. The simulator (walk) applies the effects;
+// docs/faults.md explains each effect and where its timings come from.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "archsim/model/units.hpp"
+#include "archsim/sim/distribution.hpp"
+
+namespace archsim::sim {
+
+using model::Duration;
+
+/// What a fault does.
+enum class FaultEffect {
+  ZoneOutage,           ///< every placement in the zone is down, NAT gateways included (FIS: AZ power interruption)
+  TaskCrash,            ///< ECS tasks stop; the service scheduler replaces them
+  NatGatewayLoss,       ///< the NAT gateway forwards nothing; subnets routed through it lose that path
+  DatabasePrimaryLoss,  ///< the RDS primary fails: Multi-AZ fails over, Single-AZ is down until repaired
+  DependencySlow,       ///< a component answers later than usual
+  DependencyErrors,     ///< a component answers a share of its requests with errors
+};
+
+std::string_view fault_effect_name(FaultEffect effect);
+
+/// When a fault happens: once at a time (for a duration), or as a renewal process of
+/// time-to-failure and time-to-repair draws (a task crash needs no repair time: ECS replaces).
+struct FaultTiming {
+  std::optional<Duration> at;
+  Duration duration{};  ///< scheduled faults; 0 for an instantaneous task crash
+  std::optional<Distribution> time_to_failure;
+  std::optional<Distribution> time_to_repair;
+
+  bool stochastic() const { return time_to_failure.has_value(); }
+};
+
+/// Whom a fault hits.
+struct FaultTarget {
+  std::string zone;       ///< zone outages
+  std::string component;  ///< everything else
+  int tasks = 1;          ///< scheduled task crashes: how many of the service's running tasks
+};
+
+struct FaultSpec {
+  std::string id, path;
+  FaultEffect effect = FaultEffect::ZoneOutage;
+  std::string fis_scenario;  ///< the FIS scenario the fault was written as, if any
+  FaultTarget target;
+  FaultTiming when;
+  Distribution added_latency = Distribution::constant(0);  ///< DependencySlow
+  double error_rate = 0;                                    ///< DependencyErrors: share of requests
+};
+
+/// The FIS scenario names archsim understands, and the effect each stands for.
+struct FisScenario {
+  std::string_view key;    ///< as written in `fis_scenario:`
+  std::string_view title;  ///< as the FIS scenario library names it
+  FaultEffect effect;
+};
+std::span<const FisScenario> fis_scenarios();
+
+}  // namespace archsim::sim

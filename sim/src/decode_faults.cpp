@@ -1,0 +1,155 @@
+#include <array>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "decode_faults.hpp"
+
+namespace archsim::sim {
+
+namespace {
+
+constexpr std::array<FisScenario, 1> kFisScenarios{{
+    // https://docs.aws.amazon.com/fis/latest/userguide/az-availability-scenario.html: "induce the
+    // expected symptoms of a complete interruption of power in an Availability Zone", 30 minutes
+    // by default (then 30 minutes of recovery symptoms, which archsim does not model).
+    {"az-power-interruption", "AZ Availability: Power Interruption", FaultEffect::ZoneOutage},
+}};
+
+constexpr Duration kFisDefaultDuration = Duration::minutes(30);
+
+}  // namespace
+
+std::string_view fault_effect_name(FaultEffect effect) {
+  switch (effect) {
+    case FaultEffect::ZoneOutage: return "zone_outage";
+    case FaultEffect::TaskCrash: return "task_crash";
+    case FaultEffect::NatGatewayLoss: return "nat_gateway_loss";
+    case FaultEffect::DatabasePrimaryLoss: return "database_primary_loss";
+    case FaultEffect::DependencySlow: return "dependency_slow";
+    case FaultEffect::DependencyErrors: return "dependency_errors";
+  }
+  return "?";
+}
+
+std::span<const FisScenario> fis_scenarios() { return kFisScenarios; }
+
+namespace detail {
+
+using model::YamlNode;
+using model::decoding::DecodeContext;
+using model::decoding::MapReader;
+
+void decode_faults(const YamlNode& node, const std::string& path, DecodeContext& ctx, const KnownNames& known,
+                   std::vector<FaultSpec>& out) {
+  model::decoding::for_each_named(node, path, ctx, [&](const std::string& id, const std::string& fpath, MapReader& r) {
+    FaultSpec f;
+    f.id = id;
+    f.path = fpath;
+    const YamlNode* effect = r.take("effect");
+    const YamlNode* fis = r.take("fis_scenario");
+    if ((effect == nullptr) == (fis == nullptr)) {
+      ctx.error(r.node(), fpath, "a fault needs exactly one of `effect` (zone_outage, task_crash, nat_gateway_loss, "
+                                 "database_primary_loss, dependency_slow, dependency_errors) or `fis_scenario`");
+      r.finish();
+      return;
+    }
+    if (effect != nullptr) {
+      model::decoding::decode_keyword(*effect, r.child("effect"), ctx, f.effect,
+                                      {{"zone_outage", FaultEffect::ZoneOutage},
+                                       {"task_crash", FaultEffect::TaskCrash},
+                                       {"nat_gateway_loss", FaultEffect::NatGatewayLoss},
+                                       {"database_primary_loss", FaultEffect::DatabasePrimaryLoss},
+                                       {"dependency_slow", FaultEffect::DependencySlow},
+                                       {"dependency_errors", FaultEffect::DependencyErrors}});
+    } else if (model::decoding::decode_value(*fis, r.child("fis_scenario"), ctx, f.fis_scenario)) {
+      const FisScenario* found = nullptr;
+      std::vector<std::string> keys;
+      for (const auto& s : kFisScenarios) {
+        keys.emplace_back(s.key);
+        if (s.key == f.fis_scenario || s.title == f.fis_scenario) found = &s;
+      }
+      if (found == nullptr) {
+        ctx.error(*fis, r.child("fis_scenario"),
+                  fmt::format("unknown FIS scenario '{}'{}", f.fis_scenario, model::did_you_mean(f.fis_scenario, keys)));
+      } else {
+        f.effect = found->effect;
+        f.fis_scenario = std::string(found->title);
+      }
+    }
+
+    // Whom it hits.
+    const bool zonal = f.effect == FaultEffect::ZoneOutage;
+    if (zonal) {
+      if (r.required("zone", f.target.zone) && !known.zones.empty() && !known.zones.contains(f.target.zone)) {
+        const std::vector<std::string> names(known.zones.begin(), known.zones.end());
+        ctx.error(*r.node().find("zone"), r.child("zone"),
+                  fmt::format("no alternative has a zone '{}'{}", f.target.zone, model::did_you_mean(f.target.zone, names)));
+      }
+    } else if (r.required("component", f.target.component) && !known.components.empty() &&
+               !known.components.contains(f.target.component)) {
+      const std::vector<std::string> names(known.components.begin(), known.components.end());
+      ctx.error(*r.node().find("component"), r.child("component"),
+                fmt::format("no alternative has a component '{}'{}", f.target.component,
+                            model::did_you_mean(f.target.component, names)));
+    }
+    if (r.optional("tasks", f.target.tasks) && (f.effect != FaultEffect::TaskCrash || f.target.tasks < 1)) {
+      ctx.error(*r.node().find("tasks"), r.child("tasks"), "`tasks` (at least 1) applies to task_crash faults only");
+    }
+
+    // What it does.
+    if (const YamlNode* n = r.take("added_latency")) {
+      if (f.effect != FaultEffect::DependencySlow) ctx.error(*n, r.child("added_latency"), "`added_latency` applies to dependency_slow faults only");
+      decode_distribution(*n, r.child("added_latency"), ctx, Quantity::Duration, f.added_latency);
+    } else if (f.effect == FaultEffect::DependencySlow) {
+      ctx.error(r.node(), fpath, "a dependency_slow fault needs `added_latency` (e.g. {constant: 500ms})");
+    }
+    if (const YamlNode* n = r.take("error_rate")) {
+      if (f.effect != FaultEffect::DependencyErrors) ctx.error(*n, r.child("error_rate"), "`error_rate` applies to dependency_errors faults only");
+      if (model::decoding::decode_value(*n, r.child("error_rate"), ctx, f.error_rate) && !(f.error_rate > 0 && f.error_rate <= 1)) {
+        ctx.error(*n, r.child("error_rate"), "expected a share of requests above 0 and at most 1");
+      }
+    } else if (f.effect == FaultEffect::DependencyErrors) {
+      ctx.error(r.node(), fpath, "a dependency_errors fault needs `error_rate` (a share of requests, e.g. 0.2)");
+    }
+
+    // When.
+    const bool has_at = r.optional("at", f.when.at);
+    const bool has_duration = r.optional("duration", f.when.duration);
+    if (const YamlNode* n = r.take("time_to_failure")) {
+      Distribution d;
+      if (decode_distribution(*n, r.child("time_to_failure"), ctx, Quantity::Duration, d)) f.when.time_to_failure = d;
+    }
+    if (const YamlNode* n = r.take("time_to_repair")) {
+      Distribution d;
+      if (decode_distribution(*n, r.child("time_to_repair"), ctx, Quantity::Duration, d)) f.when.time_to_repair = d;
+    }
+    const bool crash = f.effect == FaultEffect::TaskCrash;
+    if (has_at == f.when.stochastic()) {
+      ctx.error(r.node(), fpath, "a fault needs either `at` (with `duration`) or `time_to_failure` (with `time_to_repair`)");
+    } else if (has_at) {
+      if (f.when.at->ns < 0) ctx.error(*r.node().find("at"), r.child("at"), "expected a time from the start of the run");
+      if (!has_duration && !f.fis_scenario.empty()) f.when.duration = kFisDefaultDuration;
+      if (crash && has_duration) {
+        ctx.error(*r.node().find("duration"), r.child("duration"), "a task crash is instantaneous; ECS replaces the task");
+      } else if (!crash && f.when.duration.ns <= 0) {
+        ctx.error(r.node(), fpath, "a scheduled fault needs a `duration` above 0");
+      }
+    } else {
+      if (crash && f.when.time_to_repair) {
+        ctx.error(*r.node().find("time_to_repair"), r.child("time_to_repair"),
+                  "a crashed task is not repaired but replaced by ECS; remove time_to_repair");
+      } else if (!crash && !f.when.time_to_repair) {
+        ctx.error(r.node(), fpath, "a stochastic fault needs `time_to_repair` beside `time_to_failure`");
+      }
+      if (crash && r.node().find("tasks") != nullptr) {
+        ctx.error(*r.node().find("tasks"), r.child("tasks"), "a stochastic task crash hits each task on its own clock; remove `tasks`");
+      }
+    }
+    r.finish();
+    out.push_back(std::move(f));
+  });
+}
+
+}  // namespace detail
+}  // namespace archsim::sim

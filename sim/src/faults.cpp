@@ -1,0 +1,652 @@
+// Faults and recovery in one replication: when faults start and end, what they take down,
+// and how AWS brings the system back (load balancer health checks and DNS, the ECS service
+// scheduler, RDS Multi-AZ failover). docs/faults.md explains each mechanism and its sources.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace archsim::sim::detail {
+
+namespace {
+
+std::int64_t draw_ns(const Distribution& d, RandomStream& rng) {
+  const double v = d.sample(rng);
+  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(v));
+}
+
+std::uint64_t fault_payload(std::size_t fault, std::int64_t generation) {
+  return (static_cast<std::uint64_t>(fault) << 32) | static_cast<std::uint32_t>(generation);
+}
+
+}  // namespace
+
+std::uint64_t Replication::task_payload(int component, int slot) const {
+  const Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+  return (static_cast<std::uint64_t>(component) << 48) | (static_cast<std::uint64_t>(slot) << 32) | t.incarnation;
+}
+
+void Replication::incident(std::string_view what, std::string subject) {
+  if (result_.incidents.size() >= kMaxIncidents) return;
+  result_.incidents.push_back(Incident{engine_.now().ns, std::string(what), std::move(subject)});
+}
+
+// ---------------------------------------------------------------- when
+
+void Replication::schedule_faults() {
+  for (std::size_t f = 0; f < model_.faults.size(); ++f) {
+    const FaultSpec& spec = *model_.faults[f].spec;
+    if (spec.effect == FaultEffect::TaskCrash && spec.when.stochastic()) continue;  // per-task clocks below
+    if (spec.effect == FaultEffect::DatabasePrimaryLoss && spec.when.stochastic()) continue;  // while the database is up
+    if (spec.when.at) {
+      if (spec.when.at->ns <= horizon_.ns) engine_.schedule_at(*spec.when.at, self_, kFaultStart, fault_payload(f, 0));
+    } else {
+      arm_fault_clock(f);
+    }
+  }
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentModel& c = model_.components[i];
+    ComponentState& s = state_[i];
+    const int ci = static_cast<int>(i);
+    if (c.role == Role::Service) {
+      for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
+        arm_crash_clocks(ci, static_cast<int>(slot));
+        // Health checks of the tasks running at the start begin at a random phase.
+        if (c.health_checked) {
+          engine_.schedule_in(Duration{static_cast<std::int64_t>(s.faults.uniform() * static_cast<double>(c.check_interval.ns))},
+                              self_, kHealthCheck, task_payload(ci, static_cast<int>(slot)));
+        }
+      }
+    }
+    if (c.role == Role::Database) arm_database_clocks(ci);
+  }
+}
+
+/// The next failure of a renewal fault: up for a time-to-failure draw, then down for a
+/// time-to-repair draw (fault_starts schedules the end), and so on.
+void Replication::arm_fault_clock(std::size_t f) {
+  const FaultSpec& spec = *model_.faults[f].spec;
+  ComponentState& rng_owner = state_[spec.effect == FaultEffect::ZoneOutage ? 0 : static_cast<std::size_t>(model_.faults[f].target)];
+  const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, rng_owner.faults);
+  if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kFaultStart, fault_payload(f, fault_generation_[f]));
+}
+
+void Replication::arm_crash_clocks(int component, int slot) {
+  for (std::size_t f = 0; f < model_.faults.size(); ++f) {
+    const FaultSpec& spec = *model_.faults[f].spec;
+    if (spec.effect != FaultEffect::TaskCrash || !spec.when.stochastic() || model_.faults[f].target != component) continue;
+    const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[static_cast<std::size_t>(component)].faults);
+    if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kTaskCrash, task_payload(component, slot));
+  }
+}
+
+/// A database's primary fails after a time-to-failure draw counted while it is serving: the
+/// clock is re-armed each time the database comes back up (the model of docs/faults.md).
+void Replication::arm_database_clocks(int component) {
+  const Task& serving = state_[static_cast<std::size_t>(component)].tasks.front();
+  if (serving.state != TaskState::Running) return;
+  for (std::size_t f = 0; f < model_.faults.size(); ++f) {
+    const FaultSpec& spec = *model_.faults[f].spec;
+    if (spec.effect != FaultEffect::DatabasePrimaryLoss || !spec.when.stochastic() || model_.faults[f].target != component) continue;
+    const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[static_cast<std::size_t>(component)].faults);
+    if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kFaultStart, fault_payload(f, serving.generation));
+  }
+}
+
+void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
+  const auto component = static_cast<int>(payload >> 48);
+  const auto slot = static_cast<int>((payload >> 32) & 0xffff);
+  const auto generation = static_cast<std::uint32_t>(payload & 0xffffffffu);
+  auto current = [&] {
+    const auto& tasks = state_[static_cast<std::size_t>(component)].tasks;
+    return static_cast<std::size_t>(slot) < tasks.size() && tasks[static_cast<std::size_t>(slot)].incarnation == generation;
+  };
+  const auto fault = static_cast<std::size_t>(payload >> 32);
+  switch (kind) {
+    case kFaultStart: {
+      const FaultSpec& spec = *model_.faults[fault].spec;
+      if (spec.effect == FaultEffect::DatabasePrimaryLoss && spec.when.stochastic()) {
+        // A stale clock (the database went down and came back since it was armed) is ignored.
+        const Task& serving = state_[static_cast<std::size_t>(model_.faults[fault].target)].tasks.front();
+        if (serving.generation != generation || serving.state != TaskState::Running) return;
+      } else if (spec.when.stochastic() && generation != static_cast<std::uint32_t>(fault_generation_[fault])) {
+        return;
+      }
+      fault_starts(fault);
+      return;
+    }
+    case kFaultEnd: fault_ends(fault); return;
+    case kTaskCrash: {
+      if (!current()) return;
+      Task& task = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+      if (task.state != TaskState::Running) return;
+      lose_task(component, slot, Outcome::TargetDown);
+      incident("task_crash", fmt::format("{}/{}", model_.components[static_cast<std::size_t>(component)].id, slot));
+      // The agent reports the stopped container; ECS deregisters the task and replaces it.
+      engine_.schedule_in(model_.components[static_cast<std::size_t>(component)].behaviour.stop_detection, self_, kTaskStopSeen,
+                          task_payload(component, slot));
+      return;
+    }
+    case kHealthCheck:
+    case kHealthCheckTimedOut:
+      if (current()) health_check(component, slot, kind == kHealthCheckTimedOut);
+      return;
+    case kTaskStopSeen:
+      if (current()) ecs_stops(component, slot);
+      return;
+    case kTaskStarted:
+      if (current()) task_started(component, slot);
+      return;
+    case kReconcile: reconcile(static_cast<int>(payload)); return;
+    case kDnsRemove: {
+      const int node = static_cast<int>(payload);
+      if (node_down(node)) set_dns(model_.nodes[static_cast<std::size_t>(node)].component, node, false);
+      return;
+    }
+    case kDrainDone:
+      if (current()) finish_drain(component, slot);
+      return;
+    case kDbFailoverDone: {
+      ComponentState& s = state_[static_cast<std::size_t>(payload)];
+      s.db_failing_over = false;
+      s.db_primary = 1 - s.db_primary;
+      database_changed(static_cast<int>(payload));
+      return;
+    }
+    case kDbRepaired: {
+      const auto db = static_cast<std::size_t>(payload >> 32);
+      state_[db].db_whole[payload & 1] = true;
+      incident("db_instance_repaired", model_.components[db].id);
+      database_changed(static_cast<int>(db));
+      return;
+    }
+    default: return;
+  }
+}
+
+// ---------------------------------------------------------------- what, on whom
+
+void Replication::fault_starts(std::size_t f) {
+  const FaultSpec& spec = *model_.faults[f].spec;
+  const int target = model_.faults[f].target;
+  ComponentState* s = spec.effect == FaultEffect::ZoneOutage ? nullptr : &state_[static_cast<std::size_t>(target)];
+  const std::string subject = spec.effect == FaultEffect::ZoneOutage ? model_.zones[static_cast<std::size_t>(target)]
+                                                                      : model_.components[static_cast<std::size_t>(target)].id;
+  incident(fmt::format("fault_start:{}", spec.id), subject);
+  // How long it lasts: the scheduled duration, or a time-to-repair draw.
+  std::int64_t lasts = spec.when.duration.ns;
+  if (spec.when.time_to_repair) {
+    RandomStream& rng = s != nullptr ? s->faults : state_.front().faults;
+    lasts = draw_ns(*spec.when.time_to_repair, rng);
+  }
+  switch (spec.effect) {
+    case FaultEffect::ZoneOutage: zone_changed(target, true); break;
+    case FaultEffect::NatGatewayLoss: ++s->down_faults; break;
+    case FaultEffect::DependencyErrors: s->error_rate += spec.error_rate; break;
+    case FaultEffect::DependencySlow: s->slow.push_back(&spec.added_latency); break;
+    case FaultEffect::TaskCrash: {
+      int left = spec.target.tasks;
+      const auto& c = model_.components[static_cast<std::size_t>(target)];
+      for (std::size_t slot = 0; slot < s->tasks.size() && left > 0; ++slot) {
+        if (s->tasks[slot].state != TaskState::Running) continue;
+        lose_task(target, static_cast<int>(slot), Outcome::TargetDown);
+        incident("task_crash", fmt::format("{}/{}", c.id, slot));
+        engine_.schedule_in(c.behaviour.stop_detection, self_, kTaskStopSeen, task_payload(target, static_cast<int>(slot)));
+        --left;
+      }
+      return;  // instantaneous: ECS replaces, nothing ends
+    }
+    case FaultEffect::DatabasePrimaryLoss: {
+      // The failed instance is repaired (or replaced) after the fault's duration; Multi-AZ
+      // fails over to the standby meanwhile if it has a whole one.
+      const int instance = s->db_primary;
+      s->db_whole[instance] = false;
+      engine_.schedule_in(Duration{lasts}, self_, kDbRepaired,
+                          (static_cast<std::uint64_t>(target) << 32) | static_cast<std::uint64_t>(instance));
+      database_changed(target);
+      if (spec.when.stochastic()) return;  // the next failure is armed when the database is up again
+      return;
+    }
+  }
+  const std::int64_t end = engine_.now().ns + lasts;
+  if (end <= horizon_.ns) engine_.schedule_at(Time{end}, self_, kFaultEnd, fault_payload(f, 0));
+}
+
+void Replication::fault_ends(std::size_t f) {
+  const FaultSpec& spec = *model_.faults[f].spec;
+  const int target = model_.faults[f].target;
+  ComponentState* s = spec.effect == FaultEffect::ZoneOutage ? nullptr : &state_[static_cast<std::size_t>(target)];
+  incident(fmt::format("fault_end:{}", spec.id), spec.effect == FaultEffect::ZoneOutage
+                                                      ? model_.zones[static_cast<std::size_t>(target)]
+                                                      : model_.components[static_cast<std::size_t>(target)].id);
+  switch (spec.effect) {
+    case FaultEffect::ZoneOutage: zone_changed(target, false); break;
+    case FaultEffect::NatGatewayLoss:
+      --s->down_faults;
+      // Launches that waited for the NAT path can go ahead.
+      for (std::size_t i = 0; i < model_.components.size(); ++i) {
+        if (model_.components[i].role == Role::Service) reconcile(static_cast<int>(i));
+      }
+      break;
+    case FaultEffect::DependencyErrors: s->error_rate = std::max(0.0, s->error_rate - spec.error_rate); break;
+    case FaultEffect::DependencySlow: {
+      const auto it = std::find(s->slow.begin(), s->slow.end(), &spec.added_latency);
+      if (it != s->slow.end()) s->slow.erase(it);
+      break;
+    }
+    case FaultEffect::TaskCrash:
+    case FaultEffect::DatabasePrimaryLoss: break;
+  }
+  if (spec.when.stochastic()) {
+    ++fault_generation_[f];
+    arm_fault_clock(f);
+  }
+}
+
+bool Replication::node_down(int node) const {
+  const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+  if (n.zone >= 0 && zone_down_[static_cast<std::size_t>(n.zone)] > 0) return true;
+  return state_[static_cast<std::size_t>(n.component)].down_faults > 0;
+}
+
+bool Replication::component_down(int component) const {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  if (state_[static_cast<std::size_t>(component)].down_faults > 0) return true;
+  // A NAT gateway lives in one zone; an endpoint's callers use their own zone's interface.
+  return c.type == model::ComponentType::NatGateway && node_down(c.nodes.front());
+}
+
+void Replication::zone_changed(int zone, bool down) {
+  const auto z = static_cast<std::size_t>(zone);
+  const bool was_down = zone_down_[z] > 0;
+  zone_down_[z] += down ? 1 : -1;
+  if (was_down == (zone_down_[z] > 0)) return;
+  incident(down ? "zone_down" : "zone_up", model_.zones[z]);
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentModel& c = model_.components[i];
+    ComponentState& s = state_[i];
+    const int ci = static_cast<int>(i);
+    switch (c.role) {
+      case Role::Service:
+        if (down) {
+          for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
+            Task& t = s.tasks[slot];
+            if (model_.nodes[static_cast<std::size_t>(t.node)].zone != zone) continue;
+            if (t.state != TaskState::Running && t.state != TaskState::Pending) continue;
+            const bool pending = t.state == TaskState::Pending;
+            lose_task(ci, static_cast<int>(slot), Outcome::TargetDown);
+            // A load balancer's health checks find running tasks; without them (or for a task
+            // still starting) ECS learns of the loss from the platform.
+            if (pending || !c.health_checked) {
+              engine_.schedule_in(c.behaviour.lost_task_detection, self_, kTaskStopSeen, task_payload(ci, static_cast<int>(slot)));
+            }
+          }
+        } else {
+          rebalance(ci);
+        }
+        break;
+      case Role::Balancer:
+        for (int node : c.nodes) {
+          if (model_.nodes[static_cast<std::size_t>(node)].zone != zone) continue;
+          if (down) engine_.schedule_in(c.behaviour.node_failure_detection, self_, kDnsRemove, static_cast<std::uint64_t>(node));
+        }
+        if (!down) refresh_dns(ci);
+        break;
+      case Role::Database: database_changed(ci); break;
+      default: break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- tasks
+
+void Replication::lose_task(int component, int slot, Outcome cause) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Task& t = s.tasks[static_cast<std::size_t>(slot)];
+  const bool was_running = t.state == TaskState::Running;
+  // Requests it was serving or holding in its queue get a broken connection: bumping the
+  // generation makes their pending events fail them, and their counters are dropped here.
+  ++t.generation;
+  if (c.role == Role::Service) {
+    account_busy();
+    busy_slots_ -= t.busy;
+    if (was_running) total_slots_ -= c.concurrency;
+    stop_billing(component, t);
+  }
+  t.busy = 0;
+  t.outstanding = 0;
+  t.state = TaskState::Lost;
+  std::deque<std::uint32_t> queued;
+  queued.swap(t.queue);
+  for (std::uint32_t id : queued) fail(id, cause);
+}
+
+void Replication::health_check(int component, int slot, bool timed_out) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+  if (!t.registered && !t.draining) return;  // no longer in the target group: checks stop
+  auto subject = [&] {
+    const int zone = model_.nodes[static_cast<std::size_t>(t.node)].zone;
+    return fmt::format("{}/{} ({})", c.id, slot, zone >= 0 ? model_.zones[static_cast<std::size_t>(zone)] : "regional");
+  };
+  if (!timed_out) {
+    engine_.schedule_in(c.check_interval, self_, kHealthCheck, task_payload(component, slot));
+    if (t.state != TaskState::Running) {
+      // No answer: the check fails when its timeout runs out.
+      engine_.schedule_in(c.check_timeout, self_, kHealthCheckTimedOut, task_payload(component, slot));
+      return;
+    }
+    t.fails = 0;
+    t.passes = static_cast<std::uint8_t>(std::min(255, t.passes + 1));
+    // A newly registered target needs one passing check; an unhealthy one the healthy threshold.
+    if (!t.healthy && (!t.checked || t.passes >= c.healthy_threshold)) {
+      t.healthy = true;
+      incident("target_healthy", subject());
+      health_changed(component);
+      if (t.retires >= 0) {
+        const int old = t.retires;
+        t.retires = -1;
+        Task& retiring = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(old)];
+        if (retiring.state == TaskState::Running && retiring.registered) {
+          retiring.registered = false;
+          retiring.draining = true;
+          incident("task_draining", fmt::format("{}/{}", c.id, old));
+          if (retiring.outstanding == 0) finish_drain(component, old);
+          else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, old));
+        }
+      }
+    }
+    t.checked = true;
+    return;
+  }
+  t.passes = 0;
+  t.fails = static_cast<std::uint8_t>(std::min(255, t.fails + 1));
+  t.checked = true;
+  if (t.healthy && t.fails >= c.unhealthy_threshold) {
+    t.healthy = false;
+    incident("target_unhealthy", subject());
+    health_changed(component);
+  }
+  // ECS replaces tasks that fail their load balancer health checks, once past the grace period.
+  if (t.fails >= c.unhealthy_threshold && engine_.now().ns - t.running_since_ns >= c.health_check_grace.ns) {
+    ecs_stops(component, slot);
+  }
+}
+
+void Replication::ecs_stops(int component, int slot) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+  if (t.state == TaskState::Stopped) return;
+  if (t.state != TaskState::Lost) lose_task(component, slot, Outcome::TargetDown);
+  t.state = TaskState::Stopped;
+  t.registered = false;
+  t.healthy = false;
+  t.draining = false;
+  ++t.incarnation;  // ends its health checks and timers
+  incident("task_stopped", fmt::format("{}/{}", c.id, slot));
+  health_changed(component);
+  reconcile(component);
+}
+
+/// The service scheduler: as many tasks as desired, counting those it believes run (lost
+/// ones until it learns of them), each placed in the live zone with the fewest.
+void Replication::reconcile(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  int counted = 0;
+  for (const Task& t : s.tasks) counted += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
+  std::string blocker;
+  while (counted < c.desired_count) {
+    int best = -1, best_count = 0;
+    for (int node : c.nodes) {
+      const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+      if (node_down(node)) continue;
+      if (!n.start_blocker.empty()) {
+        blocker = n.start_blocker;
+        continue;
+      }
+      if (n.start_via_nat >= 0 && component_down(n.start_via_nat)) {
+        blocker = fmt::format("cannot pull its image: NAT gateway {} is down", model_.components[static_cast<std::size_t>(n.start_via_nat)].id);
+        continue;
+      }
+      int in_zone = 0;
+      for (const Task& t : s.tasks) {
+        in_zone += (t.state != TaskState::Stopped && model_.nodes[static_cast<std::size_t>(t.node)].zone == n.zone) ? 1 : 0;
+      }
+      if (best < 0 || in_zone < best_count) best = node, best_count = in_zone;
+    }
+    if (best < 0) {
+      if (!s.launch_blocked) {
+        incident("launch_blocked", fmt::format("{}: {}", c.id, blocker.empty() ? "no live zone" : blocker));
+      }
+      s.launch_blocked = true;
+      engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component));
+      return;
+    }
+    s.launch_blocked = false;
+    launch(component, best, -1);
+    ++counted;
+  }
+}
+
+/// AZ rebalancing (on by default for new services since 2025): when a zone returns, start
+/// tasks in the emptiest zone and stop one in the fullest once the new one is healthy.
+void Replication::rebalance(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  reconcile(component);
+  // A task stays if it is not stopping and no new task is on its way to replace it.
+  auto staying = [&](std::size_t slot) {
+    const Task& t = s.tasks[slot];
+    if (t.state == TaskState::Stopped || t.draining) return false;
+    for (const Task& other : s.tasks) {
+      if (other.retires == static_cast<int>(slot) && other.state != TaskState::Stopped) return false;
+    }
+    return true;
+  };
+  for (int round = 0; round < c.desired_count; ++round) {
+    int low = -1, high = -1, low_count = 0, high_count = 0;
+    for (int node : c.nodes) {
+      const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+      if (node_down(node) || !n.start_blocker.empty()) continue;
+      int in_zone = 0;
+      for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
+        in_zone += (staying(slot) && model_.nodes[static_cast<std::size_t>(s.tasks[slot].node)].zone == n.zone) ? 1 : 0;
+      }
+      if (low < 0 || in_zone < low_count) low = node, low_count = in_zone;
+      if (high < 0 || in_zone > high_count) high = node, high_count = in_zone;
+    }
+    if (low < 0 || high_count - low_count <= 1) return;
+    const int high_zone = model_.nodes[static_cast<std::size_t>(high)].zone;
+    int retiring = -1;
+    for (std::size_t slot = 0; slot < s.tasks.size() && retiring < 0; ++slot) {
+      const Task& t = s.tasks[slot];
+      if (t.state == TaskState::Running && t.registered && staying(slot) &&
+          model_.nodes[static_cast<std::size_t>(t.node)].zone == high_zone) {
+        retiring = static_cast<int>(slot);
+      }
+    }
+    if (retiring < 0) return;
+    incident("rebalance", fmt::format("{}: {} -> {}", c.id, model_.zones[static_cast<std::size_t>(high_zone)],
+                                      model_.zones[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(low)].zone)]));
+    launch(component, low, retiring);
+  }
+}
+
+void Replication::launch(int component, int node, int retires) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  std::size_t slot = s.tasks.size();
+  for (std::size_t i = 0; i < s.tasks.size(); ++i) {
+    if (s.tasks[i].state == TaskState::Stopped) {
+      slot = i;
+      break;
+    }
+  }
+  if (slot == s.tasks.size()) s.tasks.emplace_back();
+  Task& t = s.tasks[slot];
+  const std::uint32_t generation = t.generation + 1, incarnation = t.incarnation + 1;
+  t = Task{};
+  t.generation = generation;
+  t.incarnation = incarnation;
+  t.node = node;
+  t.state = TaskState::Pending;
+  t.registered = false;
+  t.healthy = false;
+  t.retires = retires;
+  // Fargate bills from the start of the image pull.
+  account_billed(s);
+  ++s.billed;
+  t.billed_since_ns = engine_.now().ns;
+  const Duration delay{c.image_pull.ns + draw_ns(c.behaviour.launch_time, s.faults)};
+  incident("task_launch", fmt::format("{}/{} ({})", c.id, slot, model_.zones[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(node)].zone)]));
+  engine_.schedule_in(delay, self_, kTaskStarted, task_payload(component, static_cast<int>(slot)));
+}
+
+void Replication::task_started(int component, int slot) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Task& t = s.tasks[static_cast<std::size_t>(slot)];
+  if (t.state != TaskState::Pending) return;
+  const Node& n = model_.nodes[static_cast<std::size_t>(t.node)];
+  if (node_down(t.node) || (n.start_via_nat >= 0 && component_down(n.start_via_nat))) {
+    // Its zone or its image path failed during the launch: the task stops before running.
+    lose_task(component, slot, Outcome::TargetDown);
+    ecs_stops(component, slot);
+    return;
+  }
+  t.state = TaskState::Running;
+  t.registered = true;
+  t.healthy = !c.health_checked;
+  t.running_since_ns = engine_.now().ns;
+  if (t.healthy) health_changed(component);
+  account_busy();
+  total_slots_ += c.concurrency;
+  incident("task_running", fmt::format("{}/{} ({})", c.id, slot, model_.zones[static_cast<std::size_t>(n.zone)]));
+  arm_crash_clocks(component, slot);
+  if (c.health_checked) {
+    // The target group starts checking a newly registered target; the first check falls
+    // somewhere in the first interval.
+    engine_.schedule_in(Duration{static_cast<std::int64_t>(s.faults.uniform() * static_cast<double>(c.check_interval.ns))}, self_,
+                        kHealthCheck, task_payload(component, slot));
+  } else if (t.retires >= 0) {
+    const int old = t.retires;
+    t.retires = -1;
+    Task& retiring = s.tasks[static_cast<std::size_t>(old)];
+    if (retiring.state == TaskState::Running && retiring.registered) {
+      retiring.registered = false;
+      retiring.draining = true;
+      if (retiring.outstanding == 0) finish_drain(component, old);
+      else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, old));
+    }
+  }
+}
+
+void Replication::finish_drain(int component, int slot) {
+  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+  if (!t.draining) return;
+  t.draining = false;
+  ecs_stops(component, slot);
+}
+
+void Replication::account_billed(ComponentState& s) {
+  const std::int64_t now = engine_.now().ns;
+  s.billed_area += static_cast<double>(s.billed) * static_cast<double>(now - s.billed_at_ns);
+  s.billed_at_ns = now;
+}
+
+void Replication::stop_billing(int component, Task& task) {
+  if (task.billed_since_ns < 0) return;
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  account_billed(s);
+  --s.billed;
+  // Fargate's one-minute minimum: a task that ran shorter is billed the minute.
+  const double ran = static_cast<double>(engine_.now().ns - task.billed_since_ns) / 1e9;
+  if (ran < 60 && task.billed_since_ns > 0) meter(s.m_top_up, 60 - ran);
+  task.billed_since_ns = -1;
+}
+
+// ---------------------------------------------------------------- load balancer DNS
+
+/// ELB keeps a live zone's node in DNS only while the zone is healthy: at least one healthy
+/// target in the zone, or, with cross-zone load balancing, in any zone (re:Post,
+/// elb-dns-cross-zone-balance-configuration). Nodes of failed zones leave by kDnsRemove.
+void Replication::refresh_dns(int balancer) {
+  const ComponentModel& lb = model_.components[static_cast<std::size_t>(balancer)];
+  if (lb.balanced_services.empty()) return;
+  auto healthy_in = [&](int zone) {
+    for (int service : lb.balanced_services) {
+      for (const Task& t : state_[static_cast<std::size_t>(service)].tasks) {
+        if (t.registered && t.healthy && (lb.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone)) return true;
+      }
+    }
+    return false;
+  };
+  for (int node : lb.nodes) {
+    const int zone = model_.nodes[static_cast<std::size_t>(node)].zone;
+    if (zone < 0 || node_down(node)) continue;
+    set_dns(balancer, node, healthy_in(zone));
+  }
+}
+
+void Replication::health_changed(int service) {
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const auto& targets = model_.components[i].balanced_services;
+    if (std::find(targets.begin(), targets.end(), service) != targets.end()) refresh_dns(static_cast<int>(i));
+  }
+}
+
+void Replication::set_dns(int component, int node, bool listed) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  const auto it = std::find(c.nodes.begin(), c.nodes.end(), node);
+  if (it == c.nodes.end()) return;
+  const auto i = static_cast<std::size_t>(it - c.nodes.begin());
+  if ((s.dns_listed[i] != 0) == listed) return;
+  s.dns_previous = s.dns_listed;
+  s.dns_listed[i] = listed ? 1 : 0;
+  s.dns_changed_ns = engine_.now().ns;
+  incident(listed ? "dns_node_added" : "dns_node_removed", model_.nodes[static_cast<std::size_t>(node)].label);
+}
+
+// ---------------------------------------------------------------- RDS
+
+/// Which instance serves after any change: the primary if it is whole and its zone is up;
+/// otherwise a Multi-AZ database fails over to a whole standby in a live zone (down for the
+/// failover time), and a database with neither is down until an instance comes back.
+void Replication::database_changed(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  if (s.db_failing_over) return;  // kDbFailoverDone decides
+  auto usable = [&](int instance) {
+    return s.db_node[instance] >= 0 && s.db_whole[instance] && !node_down(s.db_node[instance]);
+  };
+  Task& serving = s.tasks.front();
+  const bool up = serving.state == TaskState::Running;
+  if (usable(s.db_primary)) {
+    if (!up) {
+      serving.state = TaskState::Running;
+      serving.node = s.db_node[s.db_primary];
+      ++serving.generation;
+      incident("db_up", fmt::format("{} ({})", c.id, model_.nodes[static_cast<std::size_t>(serving.node)].label));
+      arm_database_clocks(component);
+    }
+    return;
+  }
+  if (up) {
+    lose_task(component, 0, Outcome::DependencyDown);
+    incident("db_down", c.id);
+  }
+  const int other = 1 - s.db_primary;
+  if (usable(other)) {
+    s.db_failing_over = true;
+    incident("db_failover_start", c.id);
+    engine_.schedule_in(Duration{draw_ns(c.behaviour.failover_time, s.faults)}, self_, kDbFailoverDone,
+                        static_cast<std::uint64_t>(component));
+  }
+}
+
+}  // namespace archsim::sim::detail
