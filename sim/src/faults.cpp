@@ -225,9 +225,9 @@ void Replication::fault_ends(std::size_t f) {
     case FaultEffect::ZoneOutage: zone_changed(target, false); break;
     case FaultEffect::NatGatewayLoss:
       --s->down_faults;
-      // Launches that waited for the NAT path can go ahead.
+      // Launches that waited for the NAT path can go ahead, and the zones even out again.
       for (std::size_t i = 0; i < model_.components.size(); ++i) {
-        if (model_.components[i].role == Role::Service) reconcile(static_cast<int>(i));
+        if (model_.components[i].role == Role::Service) rebalance(static_cast<int>(i));
       }
       break;
     case FaultEffect::DependencyErrors: s->error_rate = std::max(0.0, s->error_rate - spec.error_rate); break;
@@ -451,7 +451,7 @@ void Replication::rebalance(int component) {
     int low = -1, high = -1, low_count = 0, high_count = 0;
     for (int node : c.nodes) {
       const Node& n = model_.nodes[static_cast<std::size_t>(node)];
-      if (node_down(node) || !n.start_blocker.empty()) continue;
+      if (node_down(node) || !n.start_blocker.empty() || (n.start_via_nat >= 0 && component_down(n.start_via_nat))) continue;
       int in_zone = 0;
       for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
         in_zone += (staying(slot) && model_.nodes[static_cast<std::size_t>(s.tasks[slot].node)].zone == n.zone) ? 1 : 0;

@@ -1,0 +1,206 @@
+// Faults and recovery against arithmetic: every expected figure below is computed from the
+// documented AWS timings (health-check interval, timeout and threshold; RDS failover range;
+// image pull plus start time), not taken from an earlier run. The topology is the rule
+// tests' reference design: an ALB in two zones, two ECS tasks (one per zone) behind it, a
+// Multi-AZ RDS primary in us-east-1a, a NAT gateway per zone.
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include <doctest/doctest.h>
+
+#include "archsim/sim/simulate.hpp"
+#include "sim_fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+constexpr double kSecond = 1e9;
+
+/// Seconds from the start of the run to the first incident `what` whose subject starts with `subject`.
+std::optional<double> first(const sim::SimResult& r, std::string_view what, std::string_view subject = "",
+                            double after_s = 0) {
+  for (const auto& i : r.incidents) {
+    if (i.what == what && i.subject.starts_with(subject) && static_cast<double>(i.at_ns) / kSecond >= after_s) {
+      return static_cast<double>(i.at_ns) / kSecond;
+    }
+  }
+  return std::nullopt;
+}
+
+std::uint64_t count(const sim::SimResult& r, sim::Outcome o) { return r.overall.outcomes[static_cast<std::size_t>(o)]; }
+
+sim::SimResult run(const std::string& workload_yaml, const std::string& overrides = "") {
+  auto outcome = test::simulate_good(overrides, test::workload(workload_yaml));
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  return *outcome.result;
+}
+
+/// A one-hour outage of us-east-1a from t = 1 h, at `rate` requests per second.
+std::string zone_outage_workload(std::uint64_t seed, double rate, const std::string& extra = "") {
+  return fmt::format(
+      "horizon: 3h\nseed: {}\narrivals: {{rate: {}/s}}\n"
+      "faults:\n  power:\n    fis_scenario: az-power-interruption\n    zone: us-east-1a\n    at: 1h\n    duration: 1h\n{}",
+      seed, rate, extra);
+}
+
+}  // namespace
+
+TEST_CASE("a failed target is marked unhealthy after (threshold - 1) x interval + timeout, plus the check phase") {
+  // ALB defaults: interval 30 s, timeout 5 s, unhealthy threshold 2. The first check after
+  // the failure falls uniformly within one interval, so the lag lies in [35 s, 65 s] and
+  // averages 50 s.
+  const double interval = 30, timeout = 5, threshold = 2;
+  double sum = 0;
+  const int seeds = 24;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const auto r = run(zone_outage_workload(static_cast<std::uint64_t>(seed), 1));
+    const auto unhealthy = first(r, "target_unhealthy", "app/");
+    REQUIRE(unhealthy.has_value());
+    const double lag = *unhealthy - 3600;
+    CAPTURE(seed);
+    CHECK(lag >= (threshold - 1) * interval + timeout - 1e-6);
+    CHECK(lag <= threshold * interval + timeout + 1e-6);
+    sum += lag;
+    // ECS replaces the task it sees failing: the replacement goes to the live zone.
+    CHECK(first(r, "task_stopped", "app/") == doctest::Approx(*unhealthy));
+    CHECK(first(r, "task_launch", "app/").has_value());
+  }
+  // The mean of 24 uniform phases over 30 s: standard error 30 / sqrt(12 x 24) = 1.8 s.
+  CHECK(sum / seeds == doctest::Approx((threshold - 1) * interval + timeout + interval / 2).epsilon(0.12));
+}
+
+TEST_CASE("errors during a zone outage = arrival rate x share sent to the lost zone's targets x detection time") {
+  // Cross-zone balancing sends half the requests to the task in us-east-1a. The ALB node of
+  // the failed zone is taken out of DNS at once here (no detection delay, no TTL) so only the
+  // target errors remain; they last until the health checks mark the target unhealthy.
+  const double rate = 50;
+  const std::string lb = "components:\n  alb: {node_failure_detection: 0s, dns_ttl: 0s}\n";
+  for (std::uint64_t seed : {3, 4, 5}) {
+    const auto r = run(zone_outage_workload(seed, rate, lb));
+    const double detection = *first(r, "target_unhealthy", "app/") - 3600;
+    const double expected = rate * 0.5 * detection;
+    const auto errors = static_cast<double>(count(r, sim::Outcome::TargetDown));
+    CAPTURE(seed);
+    CAPTURE(detection);
+    // Poisson count: four standard deviations, plus the requests in flight at the failure.
+    CHECK(std::abs(errors - expected) <= 4 * std::sqrt(expected) + 5);
+    CHECK(count(r, sim::Outcome::LoadBalancerDown) < 5);
+  }
+}
+
+TEST_CASE("clients keep using a failed zone's load balancer node until DNS drops it and their TTL runs out") {
+  // Node removed after node_failure_detection (60 s); cached answers expire uniformly over
+  // the 60 s TTL: half the clients hit the dead node for 60 s, then a share falling linearly
+  // to zero over 60 s, i.e. rate x 0.5 x (60 + 30).
+  const double rate = 50;
+  const auto r = run(zone_outage_workload(9, rate));
+  CHECK(first(r, "dns_node_removed", "alb@us-east-1a") == doctest::Approx(3660));
+  const double expected = rate * 0.5 * (60 + 30);
+  const auto errors = static_cast<double>(count(r, sim::Outcome::LoadBalancerDown));
+  CHECK(std::abs(errors - expected) <= 4 * std::sqrt(expected));
+}
+
+TEST_CASE("a Multi-AZ RDS fails over within the documented 60-120 s and requests fail meanwhile") {
+  const double rate = 20;
+  for (std::uint64_t seed : {1, 2, 3, 4}) {
+    // The primary instance fails (and is repaired after 30 minutes): every request needs
+    // the database, so every request arriving during the failover fails.
+    const auto r = run(fmt::format("horizon: 2h\nseed: {}\narrivals: {{rate: {}/s}}\nfaults:\n"
+                                   "  primary: {{effect: database_primary_loss, component: db, at: 1h, duration: 30m}}\n",
+                                   seed, rate));
+    const auto down = first(r, "db_down", "db");
+    const auto up = first(r, "db_up", "db");
+    REQUIRE(down.has_value());
+    REQUIRE(up.has_value());
+    CHECK(*down == doctest::Approx(3600));
+    const double downtime = *up - *down;
+    CAPTURE(seed);
+    CHECK(downtime >= 60);
+    CHECK(downtime <= 120);
+    // Every request reaching the database while it fails over gets an error.
+    const double expected = rate * downtime;
+    const auto errors = static_cast<double>(count(r, sim::Outcome::DependencyDown));
+    CHECK(std::abs(errors - expected) <= 4 * std::sqrt(expected) + 5);
+  }
+}
+
+TEST_CASE("a Single-AZ database is down exactly as long as its zone") {
+  const auto r = run(zone_outage_workload(1, 5), "components: {db: {multi_az: false}}\n");
+  CHECK(first(r, "db_down", "db") == doctest::Approx(3600));
+  CHECK(first(r, "db_up", "db") == doctest::Approx(7200));
+  CHECK_FALSE(first(r, "db_failover_start", "db").has_value());
+}
+
+TEST_CASE("a crashed task is replaced after stop detection + image pull + start time, in a zone that can pull") {
+  // stop_detection 5 s (data default); image 200 MB x 60 s/GB = 12 s; start time fixed at 20 s.
+  const std::string w =
+      "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n"
+      "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
+  const auto r = run(w);
+  CHECK(first(r, "task_crash", "app/") == doctest::Approx(3600));
+  CHECK(first(r, "task_stopped", "app/") == doctest::Approx(3605));
+  CHECK(first(r, "task_launch", "app/") == doctest::Approx(3605));
+  CHECK(first(r, "task_running", "app/") == doctest::Approx(3605 + 12 + 20));
+  // Until ECS deregisters it, the ALB sends it its share: rate x 1/2 x 5 s, give or take.
+  CHECK(count(r, sim::Outcome::TargetDown) <= 5 * 0.5 * 5 + 4 * std::sqrt(12.5) + 2);
+  // The replacement is billed from the image pull; nothing ran under a minute.
+  double top_up = 0;
+  for (const auto& m : r.usage) top_up += m.meter == "minimum_top_up_seconds" ? m.total() : 0;
+  CHECK(top_up == 0);
+}
+
+TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss blocks launches in its zone only") {
+  SUBCASE("no NAT path and no ECR endpoint: launch blocked, capacity lost") {
+    const std::string w =
+        "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
+        "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
+    const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
+    CHECK(first(r, "launch_blocked", "app: cannot pull its image").has_value());
+    CHECK_FALSE(first(r, "task_running", "app/").has_value());
+  }
+  SUBCASE("nat-a lost: the replacement starts in us-east-1b") {
+    const std::string w =
+        "horizon: 3h\nseed: 1\narrivals: {rate: 5/s}\n"
+        "faults:\n  nat:\n    effect: nat_gateway_loss\n    component: nat-a\n    at: 1h\n    duration: 1h\n"
+        "  crash:\n    effect: task_crash\n    component: app\n    at: 70m\n    tasks: 2\n";
+    const auto r = run(w);
+    const auto launched = first(r, "task_running", "app/");
+    REQUIRE(launched.has_value());
+    int in_a = 0, in_b = 0;
+    for (const auto& i : r.incidents) {
+      if (i.what != "task_running" || i.at_ns > 7200 * static_cast<std::int64_t>(kSecond)) continue;
+      in_a += i.subject.ends_with("(us-east-1a)") ? 1 : 0;
+      in_b += i.subject.ends_with("(us-east-1b)") ? 1 : 0;
+    }
+    CHECK(in_a == 0);
+    CHECK(in_b == 2);
+    // When the NAT gateway returns, AZ rebalancing moves one task back to us-east-1a.
+    CHECK(first(r, "rebalance", "app: us-east-1b -> us-east-1a", 7200).has_value());
+    CHECK(first(r, "task_running", "app/", 7200).has_value());
+  }
+}
+
+TEST_CASE("when every target is unhealthy the load balancer fails open; with none registered it answers 503") {
+  // Both tasks crash at 1 h. A two-hour health-check grace keeps ECS from acting on the
+  // health checks, and the crash is noticed after 10 minutes: meanwhile both targets are
+  // unhealthy yet registered, so the ALB fails open and every request meets a dead task.
+  // Then ECS deregisters both and starts two more (12 s pull + 20 s start): with no target
+  // registered, the ALB answers 503.
+  const double rate = 5;
+  const std::string w =
+      "horizon: 2h\nseed: 2\narrivals: {rate: 5/s}\n"
+      "components:\n  app: {stop_detection: 10m, launch_time: {constant: 20s}}\n"
+      "faults:\n  crash: {effect: task_crash, component: app, at: 1h, tasks: 2}\n";
+  const auto r = run(w, "components: {app: {health_check_grace: 2h}}\n");
+  CHECK(first(r, "target_unhealthy", "app/").value_or(0) <= 3600 + 65);
+  const double open = rate * 600, no_target = rate * 32;
+  const auto target_down = static_cast<double>(count(r, sim::Outcome::TargetDown));
+  const auto unavailable = static_cast<double>(count(r, sim::Outcome::NoHealthyTarget));
+  CHECK(std::abs(target_down - open) <= 4 * std::sqrt(open));
+  CHECK(std::abs(unavailable - no_target) <= 4 * std::sqrt(no_target) + 2);
+  CHECK(first(r, "task_running", "app/") == doctest::Approx(3600 + 600 + 32));
+}
