@@ -146,8 +146,34 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
                 {"security", "operations", "reliability", "performance", "cost", "simplicity", "flexibility"});
       rc.optional("rules", criterion.rules);
       rc.optional("metric", criterion.metric);
-      rc.optional("max", criterion.max);
-      rc.optional("min", criterion.min);
+      const MetricInfo* metric = nullptr;
+      if (!criterion.metric.empty()) {
+        metric = find_metric(criterion.metric);
+        if (metric == nullptr) {
+          std::vector<std::string> names;
+          for (const auto& m : criterion_metrics()) names.emplace_back(m.name);
+          ctx.error(*rc.node().find("metric"), rc.child("metric"),
+                    fmt::format("unknown metric '{}'{}", criterion.metric, did_you_mean(criterion.metric, names)));
+        } else {
+          criterion.metric = std::string(metric->name);
+        }
+      }
+      for (auto [key, out] : {std::pair{"max", &criterion.max}, std::pair{"min", &criterion.min}}) {
+        const YamlNode* n = rc.take(key);
+        if (n == nullptr) continue;
+        std::string text;
+        if (!decoding::decode_value(*n, rc.child(key), ctx, text)) continue;
+        if (metric == nullptr) {
+          ctx.error(*n, rc.child(key), fmt::format("'{}' bounds a metric; add `metric:`", key));
+          continue;
+        }
+        std::string why;
+        if (auto bound = parse_metric_bound(*metric, text, why)) *out = *bound;
+        else ctx.error(*n, rc.child(key), fmt::format("{} for {}, found '{}'", why, metric->name, text));
+      }
+      if (metric != nullptr && !criterion.max && !criterion.min) {
+        ctx.error(rc.node(), path, fmt::format("metric {} needs a bound: `max:` or `min:`", metric->name));
+      }
       if (criterion.rules.empty() && criterion.metric.empty()) {
         ctx.error(rc.node(), path, "a criterion needs 'rules' (static checks) or 'metric' (a measured bound), or both");
       }

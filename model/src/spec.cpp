@@ -1,6 +1,8 @@
 #include "archsim/model/spec.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 namespace archsim::model {
 
@@ -87,5 +89,70 @@ std::string TopologySpec::component_path(std::string_view id) const {
 }
 
 const AlternativeSpec* ScenarioSpec::alternative(std::string_view id) const { return by_id(alternatives, id); }
+
+namespace {
+
+constexpr MetricInfo kMetrics[] = {
+    {"latency.p50", MetricUnit::Milliseconds, "median latency of successful requests"},
+    {"latency.p95", MetricUnit::Milliseconds, "95th percentile latency of successful requests"},
+    {"latency.p99", MetricUnit::Milliseconds, "99th percentile latency of successful requests"},
+    {"availability", MetricUnit::Ratio, "successful requests / all requests"},
+    {"availability.time", MetricUnit::Ratio, "share of minutes whose error rate stays under the threshold"},
+    {"availability.analytic", MetricUnit::Ratio, "steady-state availability composed from the graph (no interval)"},
+    {"error_rate", MetricUnit::Ratio, "failed requests / all requests"},
+    {"cost.monthly", MetricUnit::Usd, "the month's bill after Free Tier and credits"},
+};
+
+}  // namespace
+
+std::span<const MetricInfo> criterion_metrics() { return kMetrics; }
+
+const MetricInfo* find_metric(std::string_view name) {
+  if (name == "latency.p99_ms") name = "latency.p99";
+  if (name == "latency.p95_ms") name = "latency.p95";
+  if (name == "latency.p50_ms") name = "latency.p50";
+  if (name == "cost.monthly_usd") name = "cost.monthly";
+  for (const auto& m : kMetrics) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+std::optional<double> parse_metric_bound(const MetricInfo& metric, std::string_view text, std::string& why) {
+  auto number = [](std::string_view t) -> std::optional<double> {
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    double v = 0;
+    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc{} || p != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+  };
+  switch (metric.unit) {
+    case MetricUnit::Milliseconds: {
+      if (const auto v = number(text)) return *v;
+      if (const auto d = parse_duration(text)) return static_cast<double>(d->ns) / 1e6;
+      why = "expected a duration such as 300ms or 1.5s";
+      return std::nullopt;
+    }
+    case MetricUnit::Ratio: {
+      if (!text.empty() && text.back() == '%') {
+        if (const auto v = number(text.substr(0, text.size() - 1)); v && *v >= 0 && *v <= 100) return *v / 100;
+      } else if (const auto v = number(text); v && *v >= 0 && *v <= 1) {
+        return *v;
+      }
+      why = "expected a percentage such as 99.9% or a ratio from 0 to 1 such as 0.999";
+      return std::nullopt;
+    }
+    case MetricUnit::Usd: {
+      std::string_view t = text;
+      if (!t.empty() && t.front() == '$') t.remove_prefix(1);
+      if (t.size() > 3 && t.substr(t.size() - 3) == "USD") t.remove_suffix(3);
+      if (const auto v = number(t); v && *v >= 0) return *v;
+      why = "expected an amount such as 60 USD, $60 or 60";
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace archsim::model

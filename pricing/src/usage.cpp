@@ -33,17 +33,32 @@ std::vector<double> Usage::month(std::string_view component, std::string_view me
   return out;
 }
 
-Usage usage_from_simulation(const sim::SimResult& result) {
+namespace {
+
+Usage usage_from_meters(const sim::SimResult& result, const std::vector<sim::UsageMeter>& meters, double factor) {
   Usage u;
   u.hours = static_cast<double>(result.horizon.ns - result.warmup.ns) / 3.6e12;
-  const double per_replication = result.replications > 0 ? 1.0 / result.replications : 1.0;
-  for (const auto& meter : result.usage) {
+  for (const auto& meter : meters) {
     MeterSeries s{meter.component, meter.meter, meter.hourly};
-    for (double& v : s.hourly) v *= per_replication;
+    for (double& v : s.hourly) v *= factor;
     u.meters.push_back(std::move(s));
   }
+  return u;
+}
+
+}  // namespace
+
+Usage usage_from_simulation(const sim::SimResult& result) {
+  const double per_replication = result.replications > 0 ? 1.0 / result.replications : 1.0;
+  Usage u = usage_from_meters(result, result.usage, per_replication);
   u.basis = fmt::format("simulated {:.2f} h after warm-up, mean of {} replication{}", u.hours, result.replications,
                         result.replications == 1 ? "" : "s");
+  return u;
+}
+
+Usage usage_from_replication(const sim::SimResult& result, std::size_t index) {
+  Usage u = usage_from_meters(result, result.per_replication.at(index).usage, 1.0);
+  u.basis = fmt::format("simulated {:.2f} h after warm-up, replication {}", u.hours, index + 1);
   return u;
 }
 

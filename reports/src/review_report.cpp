@@ -16,6 +16,7 @@ std::string_view to_string(Verdict verdict) {
   switch (verdict) {
     case Verdict::Pass: return "pass";
     case Verdict::Fail: return "fail";
+    case Verdict::Inconclusive: return "inconclusive";
     case Verdict::Pending: return "pending";
   }
   return "pending";

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "archsim/reports/bill_report.hpp"
 #include "archsim/reports/review.hpp"
@@ -67,7 +68,126 @@ std::string latency_line(const sim::LatencyHistogram& h) {
   return line + fmt::format("max {}  mean {}", format_latency(h.max()), format_latency(std::llround(h.mean())));
 }
 
+/// Per replication mean with its 95 % interval, for every headline metric.
+std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) {
+  std::string out = fmt::format("   headline (mean of {} replication{}{}):\n", s.replications, s.replications == 1 ? "" : "s",
+                                s.replications >= 2 ? ", ± half-width of the 95 % confidence interval" : "; run more for intervals");
+  for (const auto& metric : model::criterion_metrics()) {
+    const auto it = alt.metrics.find(metric.name);
+    if (it == alt.metrics.end()) continue;
+    out += fmt::format("     {:<22} {}\n", metric.name, format_estimate(metric, it->second));
+  }
+  out += fmt::format("     (availability.time: a minute is available when at most {:.3g}% of its requests fail)\n",
+                     100 * s.minute_error_threshold);
+  if (alt.analytic) {
+    const auto& a = *alt.analytic;
+    const auto sim_it = alt.metrics.find("availability");
+    out += fmt::format("   availability, simulated vs analytic: {} vs {:.4f}%\n",
+                       sim_it == alt.metrics.end() ? std::string("-") : format_estimate(*model::find_metric("availability"), sim_it->second),
+                       100 * a.availability);
+    if (!a.zones.empty()) out += fmt::format("     zones (share of time up): {}\n", fmt::join(a.zones, ", "));
+    for (const auto& route : a.routes) {
+      std::vector<std::string> parts;
+      for (const auto& p : route.parts) {
+        parts.push_back(p.availability < 1 ? fmt::format("{} [{}] {:.4f}%", p.component, p.model, 100 * p.availability)
+                                           : fmt::format("{} [{}]", p.component, p.model));
+      }
+      out += fmt::format("     route {} {:.4f}% = {}\n", route.route, 100 * route.availability, fmt::join(parts, " x "));
+    }
+    for (const auto& note : a.notes) out += fmt::format("     note: {}\n", note);
+  }
+  std::string causes;
+  for (std::size_t i = 1; i < sim::kOutcomeCount; ++i) {
+    std::vector<double> counts;
+    for (const auto& rep : s.per_replication) counts.push_back(static_cast<double>(rep.outcomes[i]));
+    const sim::Estimate e = sim::estimate(counts);
+    if (e.mean == 0) continue;
+    causes += e.has_interval() ? fmt::format("  {} {:.1f} ± {:.1f}", sim::outcome_name(static_cast<sim::Outcome>(i)), e.mean, e.half_width)
+                               : fmt::format("  {} {:.0f}", sim::outcome_name(static_cast<sim::Outcome>(i)), e.mean);
+  }
+  if (!causes.empty()) out += "     errors per replication:" + causes + "\n";
+  return out;
+}
+
+std::string render_incidents(const sim::SimResult& s) {
+  if (s.incidents.empty()) return {};
+  constexpr std::size_t kShown = 40;
+  std::string out = fmt::format("   incidents (replication 1{}):\n", s.incidents.size() > kShown ? fmt::format(", first {} of {}", kShown, s.incidents.size()) : "");
+  for (std::size_t i = 0; i < s.incidents.size() && i < kShown; ++i) {
+    const auto& inc = s.incidents[i];
+    out += fmt::format("     {:>16}  {:<24} {}\n", model::format_duration(sim::Duration{(inc.at_ns + 500'000) / 1'000'000 * 1'000'000}), inc.what,
+                       inc.subject);
+  }
+  return out;
+}
+
+std::string render_criteria(const RunReport& r) {
+  if (r.criteria.empty() || r.scenario_spec == nullptr) return {};
+  const auto& spec = *r.scenario_spec;
+  std::string out = "\n== criteria, measured (pass: the whole 95 % interval meets the bound; inconclusive: it straddles it)\n";
+  for (const auto& c : spec.criteria) {
+    const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
+    std::string bound;
+    if (metric != nullptr && c.max) bound += fmt::format(" <= {}", format_metric(*metric, *c.max));
+    if (metric != nullptr && c.min) bound += fmt::format(" >= {}", format_metric(*metric, *c.min));
+    out += fmt::format("{}: {}{}\n", c.id, c.title,
+                       metric != nullptr ? fmt::format(" [{}{}]", c.metric, bound) : fmt::format(" [rules: {}]", fmt::join(c.rules, ", ")));
+    for (const auto& j : r.criteria) {
+      if (j.criterion != c.id) continue;
+      std::string detail;
+      if (j.measured && metric != nullptr) detail += format_estimate(*metric, *j.measured);
+      if (!j.fired.empty()) detail += (detail.empty() ? "" : "; ") + fmt::format("fired: {}", fmt::join(j.fired, ", "));
+      if (!j.note.empty()) detail += (detail.empty() ? "" : "; ") + j.note;
+      std::string row = fmt::format("   {:<22} {:<12} {}", j.alternative, to_string(j.verdict), detail);
+      while (!row.empty() && row.back() == ' ') row.pop_back();
+      out += row + "\n";
+    }
+  }
+  // Does the chosen option hold up? Its failures, and the alternatives that meet what it misses.
+  for (const auto& alt : spec.alternatives) {
+    if (alt.status != model::DecisionStatus::Chosen) continue;
+    std::vector<std::string> failed, open;
+    for (const auto& j : r.criteria) {
+      if (j.alternative != alt.id) continue;
+      if (j.verdict == Verdict::Fail) failed.push_back(j.criterion);
+      if (j.verdict == Verdict::Inconclusive || j.verdict == Verdict::Pending) open.push_back(j.criterion);
+    }
+    out += fmt::format("\n== decision: the chosen option {} ", alt.id);
+    if (failed.empty()) {
+      out += open.empty() ? "holds up: it meets every criterion\n"
+                          : fmt::format("meets every criterion decided so far; open: {}\n", fmt::join(open, ", "));
+    } else {
+      out += fmt::format("does not hold up: it fails {}\n", fmt::join(failed, ", "));
+    }
+    for (const auto& other : spec.alternatives) {
+      if (other.id == alt.id) continue;
+      int better = 0, worse = 0;
+      for (const auto& c : spec.criteria) {
+        Verdict mine = Verdict::Pending, theirs = Verdict::Pending;
+        for (const auto& j : r.criteria) {
+          if (j.criterion == c.id && j.alternative == alt.id) mine = j.verdict;
+          if (j.criterion == c.id && j.alternative == other.id) theirs = j.verdict;
+        }
+        better += (theirs == Verdict::Pass && mine == Verdict::Fail) ? 1 : 0;
+        worse += (theirs == Verdict::Fail && mine == Verdict::Pass) ? 1 : 0;
+      }
+      out += fmt::format("   vs {:<22} [{}] passes {} criteri{} the chosen fails, fails {} it passes\n", other.id,
+                         to_string(other.status), better, better == 1 ? "on" : "a", worse);
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+bool RunReport::chosen_fails_criterion() const {
+  if (scenario_spec == nullptr) return false;
+  for (const auto& j : criteria) {
+    const auto* alt = scenario_spec->alternative(j.alternative);
+    if (alt != nullptr && alt->status == model::DecisionStatus::Chosen && j.verdict == Verdict::Fail) return true;
+  }
+  return false;
+}
 
 std::string format_latency(std::int64_t ns) {
   const double v = static_cast<double>(ns);
@@ -102,6 +222,8 @@ std::string render_run_text(const RunReport& r) {
       if (s.overall.outcomes[i] > 0) causes += fmt::format("  {} {}", sim::outcome_name(static_cast<sim::Outcome>(i)), with_commas(s.overall.outcomes[i]));
     }
     out += "   errors by cause:" + (causes.empty() ? std::string("  none") : causes) + "\n";
+    out += render_headline(alt, s);
+    out += render_incidents(s);
     out += "   usage (per replication):\n";
     for (const auto& m : s.usage) {
       const double per_run = m.total() / s.replications;
@@ -110,6 +232,7 @@ std::string render_run_text(const RunReport& r) {
     }
     if (alt.bill) out += render_bill_text(*alt.bill, alt.budget);
   }
+  out += render_criteria(r);
   const std::string claims = render_claims_text(r.claims);
   return claims.empty() ? out : out + "\n" + claims;
 }
@@ -150,6 +273,30 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                                 {"total_per_replication", m.total() / s.replications},
                                 {"hourly_sum_over_replications", m.hourly}});
       }
+      sim["metrics"] = nlohmann::json::object();
+      for (const auto& metric : model::criterion_metrics()) {
+        const auto it = alt.metrics.find(metric.name);
+        if (it == alt.metrics.end()) continue;
+        nlohmann::json e{{"mean", it->second.mean}, {"replications", it->second.n}};
+        if (it->second.has_interval()) {
+          e["ci95_low"] = it->second.low();
+          e["ci95_high"] = it->second.high();
+        }
+        sim["metrics"][std::string(metric.name)] = std::move(e);
+      }
+      if (alt.analytic) {
+        nlohmann::json an{{"availability", alt.analytic->availability}, {"zones", alt.analytic->zones}, {"notes", alt.analytic->notes}};
+        an["routes"] = nlohmann::json::array();
+        for (const auto& route : alt.analytic->routes) {
+          nlohmann::json parts = nlohmann::json::array();
+          for (const auto& p : route.parts) parts.push_back({{"component", p.component}, {"model", p.model}, {"availability", p.availability}});
+          an["routes"].push_back({{"route", route.route}, {"share", route.share}, {"availability", route.availability}, {"parts", parts}});
+        }
+        sim["analytic"] = std::move(an);
+      }
+      sim["time_availability_definition"] =
+          fmt::format("share of minutes after the warm-up with at most {}% of requests failed (minutes without requests count as available)",
+                      100 * s.minute_error_threshold);
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {
         sim["incidents"].push_back({{"at", model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000})}, {"what", i.what}, {"subject", i.subject}});
@@ -160,6 +307,21 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
     if (alt.budget) a["budget"] = budget_json(*alt.budget);
     doc["alternatives"].push_back(std::move(a));
   }
+  doc["criteria"] = nlohmann::json::array();
+  for (const auto& j : r.criteria) {
+    nlohmann::json c{{"criterion", j.criterion}, {"alternative", j.alternative}, {"verdict", to_string(j.verdict)}};
+    if (j.measured) {
+      c["measured"] = {{"mean", j.measured->mean}, {"replications", j.measured->n}};
+      if (j.measured->has_interval()) {
+        c["measured"]["ci95_low"] = j.measured->low();
+        c["measured"]["ci95_high"] = j.measured->high();
+      }
+    }
+    if (!j.fired.empty()) c["fired"] = j.fired;
+    if (!j.note.empty()) c["note"] = j.note;
+    doc["criteria"].push_back(std::move(c));
+  }
+  doc["chosen_fails_criterion"] = r.chosen_fails_criterion();
   doc["pricing_claims"] = claims_json(r.claims);
   return doc;
 }

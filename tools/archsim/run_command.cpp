@@ -1,6 +1,7 @@
 #include "run_command.hpp"
 
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -22,7 +23,7 @@ void setup_run(CLI::App& app, RunOptions& options) {
   run->add_option("--seed", options.seed, "Override workload.seed");
   run->add_option("--horizon", options.horizon, "Override workload.horizon (e.g. 1h, 7d)");
   run->add_option("--out", options.out_dir, "Also write results.json and timeline-<alternative>.csv to this folder");
-  run->add_option("--threads", options.threads, "Replications run on this many threads (output is identical)")
+  run->add_option("--threads", options.threads, "Replications run on this many threads (default: every core; output is identical)")
       ->check(CLI::Range(1, 256));
 }
 
@@ -33,6 +34,11 @@ model::Diagnostic located(model::Diagnostic d, const model::ScenarioSpec& scenar
   if (!d.loc.known()) d.loc = scenario.sources.locate(d.path);
   if (!d.loc.known()) d.loc = model::SourceLoc{scenario.file, 1, 1};
   return d;
+}
+
+sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
+  w.horizon = horizon;
+  return w;
 }
 
 }  // namespace
@@ -53,7 +59,8 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   if (!pricing_context) return kBadInput;
   sim::SimOptions sim_options;
   sim_options.seed = options.seed;
-  sim_options.threads = options.threads;
+  // Replications run in parallel on every core by default; the output does not depend on it.
+  sim_options.threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!options.horizon.empty()) {
     const auto h = model::parse_duration(options.horizon);
     if (!h || h->ns <= 0 || *h > sim::WorkloadLimits{}.max_horizon) {
@@ -101,10 +108,28 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       pricing::add_unmeasured(usage, *declared);
       run.bill = pricing::bill_for(*pricing_context, alt.topology, usage);
       run.budget = budget_for(scenario, *run.bill);
+      // One bill per replication gives the monthly cost its confidence interval.
+      std::vector<double> costs;
+      for (std::size_t i = 0; i < run.result->per_replication.size(); ++i) {
+        pricing::Usage one = pricing::usage_from_replication(*run.result, i);
+        pricing::add_unmeasured(one, *declared);
+        costs.push_back(pricing::bill_for(*pricing_context, alt.topology, one).net().to_double());
+      }
+      std::string analytic_error;
+      run.analytic = sim::analyse_availability(alt.topology, sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload,
+                                               sim::builtin_sim_defaults(), analytic_error);
+      run.metrics = reports::measure(*run.result, costs,
+                                     run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
       over_budget = over_budget || (run.budget && run.budget->fails_run() && model::gates_exit_code(alt.status));
     }
     report.alternatives.push_back(std::move(run));
   }
+  std::map<std::string, reports::MetricValues> measured;
+  for (const auto& alt : report.alternatives) {
+    if (alt.result) measured[alt.id] = alt.metrics;
+  }
+  report.scenario_spec = &scenario;
+  report.criteria = reports::judge_criteria(scenario, review_report.criteria, measured);
   const std::string text = reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
   const nlohmann::json json = reports::run_json(report, ARCHSIM_VERSION);
   if (!options.out_dir.empty()) {
@@ -120,7 +145,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   }
   out << (options.format == "json" ? json.dump(2) + "\n" : text);
   if (failed) return kBadInput;
-  return review_report.has_gating_errors() || over_budget ? kFindings : kOk;
+  return review_report.has_gating_errors() || over_budget || report.chosen_fails_criterion() ? kFindings : kOk;
 }
 
 }  // namespace archsim::cli

@@ -19,7 +19,7 @@ struct RunOptions {
   std::string out_dir;
   std::optional<std::uint64_t> seed;
   std::string horizon;
-  int threads = 1;
+  int threads = 0;  ///< 0: one per core
   bool progress = false;  ///< set when stderr is a terminal
 };
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -478,6 +479,22 @@ struct BudgetSpec {
   std::vector<BudgetAlertSpec> alerts;
 };
 
+/// The measured metrics a criterion can bound, and the unit its bound is kept in.
+enum class MetricUnit { Milliseconds, Ratio, Usd };
+
+struct MetricInfo {
+  std::string_view name;     ///< `latency.p99`, `availability`, `cost.monthly`, ...
+  MetricUnit unit;
+  std::string_view meaning;  ///< one line, for reports and errors
+};
+
+std::span<const MetricInfo> criterion_metrics();
+/// The metric named `name` (or one of the older spellings `latency.p99_ms`, `cost.monthly_usd`).
+const MetricInfo* find_metric(std::string_view name);
+/// Reads a bound in the metric's unit: `300ms` or `0.3s` (a plain number is milliseconds),
+/// `99.9%` or `0.999`, `60 USD` or `$60` or `60`. Nullopt with `why` set when it cannot.
+std::optional<double> parse_metric_bound(const MetricInfo& metric, std::string_view text, std::string& why);
+
 /// One of the ADR's decision criteria. A criterion is measured by static rules (it passes
 /// when none of `rules` fires on the alternative) and/or by a simulated metric with a bound.
 struct CriterionSpec {
@@ -485,8 +502,8 @@ struct CriterionSpec {
   std::string title;
   std::string category;  ///< security, operations, cost, performance, ...
   std::vector<std::string> rules;
-  std::string metric;  ///< e.g. `availability`, `latency.p99`, `cost.monthly_usd`
-  std::optional<double> max;
+  std::string metric;  ///< a name from criterion_metrics(), e.g. `availability`, `latency.p99`, `cost.monthly`
+  std::optional<double> max;  ///< in the metric's unit (ms, a ratio, USD)
   std::optional<double> min;
 };
 

@@ -48,6 +48,8 @@ struct Usage {
 
 /// One replication's worth of a simulated alternative (the result sums replications).
 Usage usage_from_simulation(const sim::SimResult& result);
+/// One replication's usage alone (for the spread of the monthly cost across replications).
+Usage usage_from_replication(const sim::SimResult& result, std::size_t index);
 
 /// The scenario's `usage` block, monthly totals per component meter, for the components of
 /// `topology` (others are ignored; a component in no alternative is an error). Running

@@ -18,7 +18,7 @@
 
 namespace archsim::reports {
 
-enum class Verdict { Pass, Fail, Pending };
+enum class Verdict { Pass, Fail, Inconclusive, Pending };
 
 struct CriterionVerdict {
   std::string criterion;

@@ -13,6 +13,8 @@
 
 #include "archsim/model/spec.hpp"
 #include "archsim/pricing/bill.hpp"
+#include "archsim/reports/criteria.hpp"
+#include "archsim/sim/analytic.hpp"
 #include "archsim/sim/result.hpp"
 #include "archsim/sim/workload.hpp"
 
@@ -26,6 +28,8 @@ struct AlternativeRun {
   std::optional<model::Diagnostic> error;  ///< why it could not be simulated
   std::optional<pricing::Bill> bill;            ///< the simulated month's bill
   std::optional<pricing::BudgetCheck> budget;   ///< when the scenario sets a budget
+  MetricValues metrics;                         ///< every criterion metric, with its interval
+  std::optional<sim::AnalyticAvailability> analytic;  ///< steady-state availability from the graph
 };
 
 struct RunReport {
@@ -36,6 +40,11 @@ struct RunReport {
   sim::WorkloadSpec workload;
   std::vector<AlternativeRun> alternatives;
   std::vector<pricing::ClaimCheck> claims;  ///< the document's pricing claims, checked
+  std::vector<CriterionJudgement> criteria;  ///< every criterion, for every alternative
+  const model::ScenarioSpec* scenario_spec = nullptr;
+
+  /// The chosen alternative fails a criterion (the ADR's choice does not hold up).
+  bool chosen_fails_criterion() const;
 };
 
 /// The human summary: per alternative, latency percentiles, availability, outcome causes,

@@ -1,0 +1,100 @@
+#include "archsim/reports/criteria.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace archsim::reports {
+
+MetricValues measure(const sim::SimResult& result, const std::vector<double>& monthly_cost_by_replication,
+                     std::optional<double> analytic_availability) {
+  std::vector<double> p50, p95, p99, availability, time_availability, error_rate;
+  for (const auto& r : result.per_replication) {
+    p50.push_back(static_cast<double>(r.p50_ns) / 1e6);
+    p95.push_back(static_cast<double>(r.p95_ns) / 1e6);
+    p99.push_back(static_cast<double>(r.p99_ns) / 1e6);
+    availability.push_back(r.availability);
+    time_availability.push_back(r.time_availability);
+    error_rate.push_back(1 - r.availability);
+  }
+  MetricValues m;
+  m["latency.p50"] = sim::estimate(p50);
+  m["latency.p95"] = sim::estimate(p95);
+  m["latency.p99"] = sim::estimate(p99);
+  m["availability"] = sim::estimate(availability);
+  m["availability.time"] = sim::estimate(time_availability);
+  m["error_rate"] = sim::estimate(error_rate);
+  if (!monthly_cost_by_replication.empty()) m["cost.monthly"] = sim::estimate(monthly_cost_by_replication);
+  if (analytic_availability) m["availability.analytic"] = sim::Estimate{*analytic_availability, 0, 0, 0.95};
+  return m;
+}
+
+Verdict judge_bound(const sim::Estimate& value, std::optional<double> min, std::optional<double> max) {
+  // Without an interval (one replication, or an exact figure) the value alone decides.
+  const double low = value.has_interval() ? value.low() : value.mean;
+  const double high = value.has_interval() ? value.high() : value.mean;
+  bool pass = true, fail = false;
+  if (max) {
+    pass = pass && high <= *max;
+    fail = fail || low > *max;
+  }
+  if (min) {
+    pass = pass && low >= *min;
+    fail = fail || high < *min;
+  }
+  return fail ? Verdict::Fail : pass ? Verdict::Pass : Verdict::Inconclusive;
+}
+
+std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenario, const std::vector<CriterionVerdict>& static_verdicts,
+                                               const std::map<std::string, MetricValues>& metrics) {
+  std::vector<CriterionJudgement> out;
+  for (const auto& criterion : scenario.criteria) {
+    for (const auto& alt : scenario.alternatives) {
+      CriterionJudgement j{criterion.id, alt.id, Verdict::Pass, {}, std::nullopt, {}};
+      if (!criterion.rules.empty()) {
+        const auto it = std::find_if(static_verdicts.begin(), static_verdicts.end(),
+                                     [&](const CriterionVerdict& v) { return v.criterion == criterion.id && v.alternative == alt.id; });
+        if (it != static_verdicts.end()) {
+          j.fired = it->fired;
+          if (!it->fired.empty()) j.verdict = Verdict::Fail;
+        }
+      }
+      if (!criterion.metric.empty()) {
+        const auto value = metrics.find(alt.id);
+        if (value == metrics.end() || !value->second.contains(criterion.metric)) {
+          if (j.verdict != Verdict::Fail) j.verdict = Verdict::Pending;
+          j.note = value == metrics.end() ? "not simulated" : fmt::format("{} was not measured", criterion.metric);
+        } else {
+          const sim::Estimate& e = value->second.find(criterion.metric)->second;
+          j.measured = e;
+          const Verdict v = judge_bound(e, criterion.min, criterion.max);
+          if (v == Verdict::Fail) j.verdict = Verdict::Fail;
+          else if (v == Verdict::Inconclusive && j.verdict == Verdict::Pass) j.verdict = Verdict::Inconclusive;
+          if (!e.has_interval() && criterion.metric != "availability.analytic") {
+            j.note = "one replication: no confidence interval, judged on the value alone";
+          } else if (v == Verdict::Inconclusive) {
+            j.note = "the confidence interval straddles the bound: more replications would decide";
+          }
+        }
+      }
+      out.push_back(std::move(j));
+    }
+  }
+  return out;
+}
+
+std::string format_metric(const model::MetricInfo& metric, double value) {
+  switch (metric.unit) {
+    case model::MetricUnit::Milliseconds: return value >= 1000 ? fmt::format("{:.3g}s", value / 1000) : fmt::format("{:.3g}ms", value);
+    case model::MetricUnit::Ratio: return fmt::format("{:.3f}%", value * 100);
+    case model::MetricUnit::Usd: return fmt::format("${:.2f}", value);
+  }
+  return fmt::format("{}", value);
+}
+
+std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e) {
+  if (!e.has_interval()) return format_metric(metric, e.mean);
+  return fmt::format("{} ± {}", format_metric(metric, e.mean), format_metric(metric, e.half_width));
+}
+
+}  // namespace archsim::reports

@@ -1,0 +1,248 @@
+#include "archsim/sim/analytic.hpp"
+
+#include <cmath>
+
+#include <Eigen/Dense>
+#include <fmt/format.h>
+
+#include "runtime.hpp"
+
+namespace archsim::sim {
+
+using detail::ComponentModel;
+using detail::Role;
+using detail::RuntimeModel;
+
+std::vector<double> ctmc_steady_state(const std::vector<std::vector<double>>& rates) {
+  const auto n = static_cast<Eigen::Index>(rates.size());
+  // pi Q = 0 with sum(pi) = 1: the transposed generator with its last balance equation
+  // replaced by the normalisation.
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (i == j) continue;
+      const double r = rates[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+      a(j, i) += r;
+      a(i, i) -= r;
+    }
+  }
+  Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
+  a.row(n - 1).setOnes();
+  b(n - 1) = 1;
+  const Eigen::VectorXd pi = a.colPivHouseholderQr().solve(b);
+  return {pi.data(), pi.data() + n};
+}
+
+double multi_az_database_availability(double failure, double repair, double failover_seconds) {
+  // States: 0 serving with a whole standby; 1 failing over, the failed instance in repair;
+  // 2 failing over, the failed instance already repaired; 3 serving, the other in repair;
+  // 4 down, both in repair.
+  const double f = failover_seconds > 0 ? 1 / failover_seconds : 1e9;
+  std::vector<std::vector<double>> q(5, std::vector<double>(5, 0.0));
+  q[0][1] = failure;
+  q[1][3] = f;
+  q[1][2] = repair;
+  q[2][0] = f;
+  q[3][0] = repair;
+  q[3][4] = failure;
+  q[4][3] = repair;  // the instance that failed last is repaired first: it serves again
+  q[4][1] = repair;  // the other one is: fail over to it
+  const auto pi = ctmc_steady_state(q);
+  return pi[0] + pi[3];
+}
+
+double k_out_of_n(int k, int n, double a) {
+  double sum = 0;
+  for (int i = k; i <= n; ++i) {
+    sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0)) * std::pow(a, i) * std::pow(1 - a, n - i);
+  }
+  return std::min(1.0, sum);
+}
+
+namespace {
+
+/// Availability of a two-state component that fails after `ttf` and is repaired after `ttr`
+/// on average (the same chain, two states): MTTF / (MTTF + MTTR).
+double two_state(double ttf, double ttr) {
+  if (ttf <= 0) return 0;
+  const auto pi = ctmc_steady_state({{0, 1 / ttf}, {ttr > 0 ? 1 / ttr : 1e9, 0}});
+  return pi[0];
+}
+
+/// The share of time a fault is active: MTTR / (MTTF + MTTR) for a renewal fault, the
+/// duration's share of the horizon for a scheduled one.
+double duty(const FaultSpec& f, Duration horizon) {
+  if (f.when.stochastic()) {
+    const double ttf = f.when.time_to_failure->mean(), ttr = f.when.time_to_repair ? f.when.time_to_repair->mean() : 0;
+    return ttf + ttr > 0 ? ttr / (ttf + ttr) : 0;
+  }
+  if (!f.when.at || f.when.at->ns >= horizon.ns) return 0;
+  return std::min(1.0, static_cast<double>(std::min(f.when.duration.ns, horizon.ns - f.when.at->ns)) / static_cast<double>(horizon.ns));
+}
+
+struct Context {
+  const RuntimeModel& m;
+  Duration horizon;
+  std::vector<bool> up;  ///< zone states being evaluated
+};
+
+int zone_of(const RuntimeModel& m, int node) { return m.nodes[static_cast<std::size_t>(node)].zone; }
+
+bool node_up(const Context& ctx, int node) {
+  const int z = zone_of(ctx.m, node);
+  return z < 0 || ctx.up[static_cast<std::size_t>(z)];
+}
+
+/// A component on a route, given which zones are up; `model` describes the composition.
+double component_availability(const Context& ctx, int ci, std::string& model) {
+  const RuntimeModel& m = ctx.m;
+  const ComponentModel& c = m.components[static_cast<std::size_t>(ci)];
+  double a = 1;
+  // Errors a dependency returns while a dependency_errors fault is active.
+  for (const auto& f : m.faults) {
+    if (f.target == ci && f.spec->effect == FaultEffect::DependencyErrors) a *= 1 - f.spec->error_rate * duty(*f.spec, ctx.horizon);
+  }
+  switch (c.role) {
+    case Role::Balancer: {
+      bool any = false;
+      for (int node : c.nodes) any = any || node_up(ctx, node);
+      model = fmt::format("parallel: 1 of {} zone nodes", c.nodes.size());
+      return any ? a : 0;
+    }
+    case Role::Service: {
+      // The scheduler keeps the desired count in the live zones it can start tasks in; if it
+      // can start none anywhere, only the tasks placed in live zones at the start remain.
+      bool can_start = false;
+      int initial_live = 0;
+      for (int node : c.nodes) {
+        can_start = can_start || (node_up(ctx, node) && m.nodes[static_cast<std::size_t>(node)].start_blocker.empty());
+      }
+      for (int node : c.task_nodes) initial_live += node_up(ctx, node) ? 1 : 0;
+      const int n = can_start ? c.desired_count : initial_live;
+      // A crashing task is out until ECS replaces it; the load balancer keeps sending it its
+      // share of requests until ECS sees it stop.
+      double task = 1, dead_share = 0;
+      for (const auto& f : m.faults) {
+        if (f.target != ci || f.spec->effect != FaultEffect::TaskCrash || !f.spec->when.stochastic()) continue;
+        const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
+        const double out = static_cast<double>(c.behaviour.stop_detection.ns + c.image_pull.ns) / 1e9 + c.behaviour.launch_time.mean() / 1e9;
+        task *= two_state(ttf, out);
+        dead_share += (static_cast<double>(c.behaviour.stop_detection.ns) / 1e9) / (ttf + out);
+      }
+      model = fmt::format("1-of-{} tasks{}", n, can_start ? "" : " (no replacement: tasks cannot start)");
+      return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share));
+    }
+    case Role::Database: {
+      double failure = 0, repair = 0;
+      for (const auto& f : m.faults) {
+        if (f.target != ci || f.spec->effect != FaultEffect::DatabasePrimaryLoss || !f.spec->when.stochastic()) continue;
+        failure += 1 / f.spec->when.time_to_failure->mean() * 1e9;
+        repair = 1 / f.spec->when.time_to_repair->mean() * 1e9;
+      }
+      for (const auto& f : m.faults) {
+        if (f.target == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && !f.spec->when.stochastic()) a *= 1 - duty(*f.spec, ctx.horizon);
+      }
+      const bool primary_up = node_up(ctx, c.task_nodes.front());
+      const bool standby_up = c.standby_node >= 0 && node_up(ctx, c.standby_node);
+      if (!primary_up && !standby_up) return 0;
+      if (primary_up && standby_up) {
+        model = "Markov: Multi-AZ RDS (5 states)";
+        return failure > 0 ? a * multi_az_database_availability(failure, repair, c.behaviour.failover_time.mean() / 1e9) : a;
+      }
+      model = c.standby_node >= 0 ? "two-state: one instance left" : "two-state: Single-AZ instance";
+      return failure > 0 ? a * two_state(1 / failure, 1 / repair) : a;
+    }
+    default:
+      model = "series";
+      for (int node : c.nodes) {
+        if (!node_up(ctx, node) && c.nodes.size() == 1) return 0;
+      }
+      return a;
+  }
+}
+
+/// Every component a plan passes through, KrakenD fan-outs included (all backends needed).
+void plan_components(const RuntimeModel& m, std::size_t plan, std::vector<int>& out) {
+  for (const auto& hop : m.plans[plan].hops) {
+    if (std::find(out.begin(), out.end(), hop.component) == out.end()) out.push_back(hop.component);
+    for (int sub : hop.fanout) plan_components(m, static_cast<std::size_t>(sub), out);
+  }
+}
+
+}  // namespace
+
+std::optional<AnalyticAvailability> analyse_availability(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                                         const SimDefaults& defaults, std::string& error) {
+  model::Diagnostic d;
+  const auto runtime = detail::build_runtime(topology, workload, defaults, d);
+  if (!runtime) {
+    error = d.message;
+    return std::nullopt;
+  }
+  const RuntimeModel& m = *runtime;
+  const Duration horizon = workload.horizon;
+  // Each zone's availability from its outages (independent faults multiply).
+  std::vector<double> zone(m.zones.size(), 1.0);
+  for (const auto& f : m.faults) {
+    if (f.spec->effect != FaultEffect::ZoneOutage) continue;
+    zone[static_cast<std::size_t>(f.target)] *= 1 - duty(*f.spec, horizon);
+  }
+  AnalyticAvailability out;
+  for (std::size_t z = 0; z < zone.size(); ++z) {
+    if (zone[z] < 1) out.zones.push_back(fmt::format("{}: {:.5f}%", m.zones[z], 100 * zone[z]));
+  }
+  const std::size_t zones = std::min<std::size_t>(zone.size(), 12);
+  Context ctx{m, horizon, std::vector<bool>(zone.size(), true)};
+  for (std::size_t p = 0; p < m.route_count; ++p) {
+    RouteAvailability route{m.plans[p].id, m.plans[p].share, 0, {}};
+    std::vector<int> parts;
+    plan_components(m, p, parts);
+    // With every zone up, for the per-component table.
+    std::fill(ctx.up.begin(), ctx.up.end(), true);
+    for (int ci : parts) {
+      std::string model;
+      const double a = component_availability(ctx, ci, model);
+      route.parts.push_back({m.components[static_cast<std::size_t>(ci)].id, model, a});
+    }
+    // Every combination of zone states, weighted by its probability.
+    for (std::uint32_t mask = 0; mask < (1u << zones); ++mask) {
+      double weight = 1;
+      for (std::size_t z = 0; z < zones; ++z) {
+        const bool up = (mask >> z & 1u) == 0;
+        ctx.up[z] = up;
+        weight *= up ? zone[z] : 1 - zone[z];
+      }
+      if (weight == 0) continue;
+      double a = 1;
+      for (int ci : parts) {
+        std::string model;
+        a *= component_availability(ctx, ci, model);
+      }
+      route.availability += weight * a;
+    }
+    out.routes.push_back(std::move(route));
+  }
+  double weighted = 0;
+  for (const auto& r : out.routes) weighted += r.share * r.availability;
+  out.availability = weighted;
+  bool zone_faults = false, blocked = false, nat = false;
+  for (const auto& f : m.faults) {
+    zone_faults = zone_faults || f.spec->effect == FaultEffect::ZoneOutage;
+    nat = nat || f.spec->effect == FaultEffect::NatGatewayLoss;
+  }
+  for (const auto& c : m.components) {
+    for (int node : c.nodes) blocked = blocked || (c.role == Role::Service && !m.nodes[static_cast<std::size_t>(node)].start_blocker.empty());
+  }
+  if (zone_faults) {
+    out.notes.push_back("steady state: the requests lost while health checks detect a failed zone, while DNS drops its "
+                        "load balancer node and while replacement tasks launch are not in this figure (the simulation counts them)");
+  }
+  if (blocked) {
+    out.notes.push_back("some ECS tasks cannot start (no image path): tasks lost with a zone are never replaced, "
+                        "which the analytic figure counts only for the zone states it enumerates");
+  }
+  if (nat) out.notes.push_back("NAT gateway losses are not in the analytic figure");
+  return out;
+}
+
+}  // namespace archsim::sim

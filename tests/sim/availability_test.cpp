@@ -1,0 +1,114 @@
+// Availability: the analytic model's building blocks against closed forms, and the
+// simulation against the analytic model. For the latter, a stochastic failure process runs
+// long enough (and over enough replications) that the 95 % confidence interval of the
+// simulated request-based availability is narrow; the analytic value must lie inside it.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include <doctest/doctest.h>
+
+#include "archsim/sim/analytic.hpp"
+#include "archsim/sim/statistics.hpp"
+#include "fixture.hpp"
+#include "sim_fixture.hpp"
+
+using namespace archsim;
+
+TEST_CASE("k-out-of-n and series/parallel compositions match their closed forms") {
+  CHECK(sim::k_out_of_n(1, 2, 0.9) == doctest::Approx(1 - 0.1 * 0.1));  // parallel: 1 - (1-a)^2
+  CHECK(sim::k_out_of_n(2, 2, 0.9) == doctest::Approx(0.81));           // series: a^2
+  CHECK(sim::k_out_of_n(2, 3, 0.9) == doctest::Approx(3 * 0.81 * 0.1 + 0.729));
+  CHECK(sim::k_out_of_n(1, 0, 0.9) == 0);
+}
+
+TEST_CASE("the CTMC solver gives MTTF / (MTTF + MTTR) and a birth-death chain's product form") {
+  const auto two = sim::ctmc_steady_state({{0, 1.0 / 3600}, {1.0 / 600, 0}});
+  CHECK(two[0] == doctest::Approx(3600.0 / 4200));
+  // Birth-death 0 <-> 1 <-> 2 with rates a (up) and b (down): pi_k proportional to (a/b)^k.
+  const double a = 2, b = 5;
+  const auto bd = sim::ctmc_steady_state({{0, a, 0}, {b, 0, a}, {0, b, 0}});
+  const double r = a / b, z = 1 + r + r * r;
+  CHECK(bd[0] == doctest::Approx(1 / z));
+  CHECK(bd[2] == doctest::Approx(r * r / z));
+}
+
+TEST_CASE("the Multi-AZ RDS chain satisfies its balance equations and tends to the right limits") {
+  const double l = 1.0 / (4 * 3600), mu = 1.0 / 3600, failover = 90;
+  const double a = sim::multi_az_database_availability(l, mu, failover);
+  // Without failures it is always up; with an instant failover and instant repair, too.
+  CHECK(sim::multi_az_database_availability(0, mu, failover) == doctest::Approx(1));
+  CHECK(sim::multi_az_database_availability(l, 1e6, 1e-9) == doctest::Approx(1).epsilon(1e-6));
+  // First order: down while failing over (rate l, F seconds) and when the second instance
+  // fails during a repair (l/mu of the time on one instance, then l / (2 mu) of that).
+  const double approx = 1 - l * failover - (l / mu) * (l / (2 * mu));
+  CHECK(a == doctest::Approx(approx).epsilon(0.01));
+  CHECK(a < 1 - l * failover);
+}
+
+namespace {
+
+struct Comparison {
+  sim::Estimate simulated;
+  double analytic = 0;
+};
+
+Comparison compare(const std::string& overrides, const std::string& workload_yaml) {
+  const auto w = test::workload(workload_yaml);
+  auto outcome = test::simulate_good(overrides, w, sim::SimOptions{.threads = 2});
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  std::vector<double> samples;
+  for (const auto& r : outcome.result->per_replication) samples.push_back(r.availability);
+  const auto loaded = testing::load_good(overrides);
+  std::string error;
+  const auto analytic = sim::analyse_availability(loaded.scenario->alternatives.front().topology, w, sim::builtin_sim_defaults(), error);
+  REQUIRE_MESSAGE(analytic.has_value(), error);
+  return {sim::estimate(samples), analytic->availability};
+}
+
+}  // namespace
+
+TEST_CASE("a Single-AZ database's simulated availability brackets MTTF / (MTTF + MTTR)") {
+  const auto c = compare("components: {db: {multi_az: false}}\n",
+                         "horizon: 20d\nseed: 5\nreplications: 6\narrivals: {rate: 0.2/s}\n"
+                         "faults:\n  primary:\n    effect: database_primary_loss\n    component: db\n"
+                         "    time_to_failure: {exponential: {mean: 2h}}\n    time_to_repair: {exponential: {mean: 20m}}\n");
+  CHECK(c.analytic == doctest::Approx(120.0 / 140.0));
+  CAPTURE(c.simulated.mean);
+  CAPTURE(c.simulated.half_width);
+  CHECK(c.simulated.half_width < 0.02);
+  CHECK(c.simulated.low() <= c.analytic);
+  CHECK(c.analytic <= c.simulated.high());
+}
+
+TEST_CASE("a Multi-AZ database's simulated availability brackets the Markov chain's") {
+  const auto c = compare("",
+                         "horizon: 30d\nseed: 8\nreplications: 8\narrivals: {rate: 0.2/s}\n"
+                         "components:\n  db: {failover_time: {exponential: {mean: 90s}}}\n"
+                         "faults:\n  primary:\n    effect: database_primary_loss\n    component: db\n"
+                         "    time_to_failure: {exponential: {mean: 4h}}\n    time_to_repair: {exponential: {mean: 1h}}\n");
+  CHECK(c.analytic == doctest::Approx(sim::multi_az_database_availability(1.0 / (4 * 3600), 1.0 / 3600, 90)));
+  CAPTURE(c.simulated.mean);
+  CAPTURE(c.simulated.half_width);
+  CAPTURE(c.analytic);
+  CHECK(c.simulated.half_width < 0.01);
+  CHECK(c.simulated.low() <= c.analytic);
+  CHECK(c.analytic <= c.simulated.high());
+}
+
+TEST_CASE("zone outages: a Single-AZ database's availability is its zone's") {
+  // The database's zone fails for a tenth of the time on average; the ALB and the tasks
+  // survive in the other zone, so the route is up exactly when us-east-1a is.
+  const auto c = compare("components: {db: {multi_az: false}}\n",
+                         "horizon: 30d\nseed: 2\nreplications: 6\narrivals: {rate: 0.2/s}\n"
+                         "faults:\n  a:\n    effect: zone_outage\n    zone: us-east-1a\n"
+                         "    time_to_failure: {exponential: {mean: 9h}}\n    time_to_repair: {exponential: {mean: 1h}}\n");
+  CHECK(c.analytic == doctest::Approx(0.9));
+  CAPTURE(c.simulated.mean);
+  CAPTURE(c.simulated.half_width);
+  // The simulation also loses the requests sent to the failed zone's task and load balancer
+  // node before detection: about half the traffic for a minute or two per outage (1/10 h),
+  // a few tenths of a percent. The interval must reach the analytic value within that.
+  CHECK(c.simulated.high() >= c.analytic - 0.006);
+  CHECK(c.simulated.low() <= c.analytic);
+}
