@@ -158,9 +158,11 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
           criterion.metric = std::string(metric->name);
         }
       }
+      bool bounded = false;
       for (auto [key, out] : {std::pair{"max", &criterion.max}, std::pair{"min", &criterion.min}}) {
         const YamlNode* n = rc.take(key);
         if (n == nullptr) continue;
+        bounded = true;
         std::string text;
         if (!decoding::decode_value(*n, rc.child(key), ctx, text)) continue;
         if (metric == nullptr) {
@@ -171,7 +173,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
         if (auto bound = parse_metric_bound(*metric, text, why)) *out = *bound;
         else ctx.error(*n, rc.child(key), fmt::format("{} for {}, found '{}'", why, metric->name, text));
       }
-      if (metric != nullptr && !criterion.max && !criterion.min) {
+      if (metric != nullptr && !bounded) {
         ctx.error(rc.node(), path, fmt::format("metric {} needs a bound: `max:` or `min:`", metric->name));
       }
       if (criterion.rules.empty() && criterion.metric.empty()) {

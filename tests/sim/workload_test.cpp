@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "archsim/sim/simulate.hpp"
+#include "archsim/sim/statistics.hpp"
 #include "sim_fixture.hpp"
 
 using namespace archsim;
@@ -26,6 +27,8 @@ std::string fingerprint(const sim::SimResult& r) {
     s << '\n';
   }
   for (const auto& m : r.timeline) s << m.arrivals << ',' << m.errors << ',' << m.p99_ns << ' ';
+  for (const auto& m : r.per_replication) s << m.availability << ',' << m.time_availability << ',' << m.p99_ns << ' ';
+  for (const auto& i : r.incidents) s << i.at_ns << i.what << i.subject << ' ';
   return s.str();
 }
 
@@ -114,7 +117,10 @@ TEST_CASE("ALB access-log replay reads arrival times, sizes and paths") {
 }
 
 TEST_CASE("same seed, same numbers, whatever the thread count; another seed, other numbers") {
-  const std::string base = "horizon: 2h\nwarmup: 5m\nreplications: 4\narrivals: {rate: 20/s}\n";
+  // With faults, health checks, task replacement and failover in play as well.
+  const std::string base = "horizon: 2h\nwarmup: 5m\nreplications: 4\narrivals: {rate: 20/s}\n"
+                           "faults:\n  a: {effect: zone_outage, zone: us-east-1a, at: 30m, duration: 20m}\n"
+                           "  crash: {effect: task_crash, component: app, time_to_failure: {exponential: {mean: 30m}}}\n";
   const auto w = test::workload(base + "seed: 5\n");
   sim::SimOptions one, three;
   three.threads = 3;
@@ -183,4 +189,45 @@ TEST_CASE("usage meters: task time by the minute, bytes through the NAT gateway 
   CHECK(logs >= 1000.0 * completed);
   CHECK(logs <= 1000.0 * (completed + 20));
   CHECK(nat == logs);  // the logs leave through the NAT gateways (no logs endpoint)
+}
+
+TEST_CASE("faults: bad entries are located errors naming what was expected") {
+  auto errors = [](const std::string& yaml) {
+    model::Diagnostics d;
+    sim::decode_workload_text(yaml, "w.yaml", ".", d);
+    std::string all;
+    for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
+    return all;
+  };
+  const std::string head = "arrivals: {rate: 1/s}\nfaults:\n";
+  CHECK(errors(head + "  x: {effect: meltdown, zone: a, at: 1h, duration: 1m}\n").find("w.yaml:3:15: workload.faults.x.effect: error") !=
+        std::string::npos);
+  CHECK(errors(head + "  x: {fis_scenario: az-power-interuption, zone: a, at: 1h}\n").find("did you mean 'az-power-interruption'") !=
+        std::string::npos);
+  CHECK(errors(head + "  x: {effect: zone_outage, zone: a, at: 1h}\n").find("needs a `duration` above 0") != std::string::npos);
+  CHECK(errors(head + "  x: {effect: zone_outage, zone: a, at: 1h, duration: 1m, time_to_failure: {exponential: {mean: 1d}}}\n")
+            .find("either `at`") != std::string::npos);
+  CHECK(errors(head + "  x: {effect: task_crash, component: app, at: 1h, duration: 1m}\n").find("instantaneous") != std::string::npos);
+  CHECK(errors(head + "  x: {effect: dependency_errors, component: t, at: 1h, duration: 1m}\n").find("needs `error_rate`") !=
+        std::string::npos);
+  CHECK(errors(head + "  x: {effect: nat_gateway_loss, zone: a, at: 1h, duration: 1m}\n").find("component") != std::string::npos);
+  // The FIS scenario stands for a zone outage of 30 minutes unless told otherwise.
+  model::Diagnostics d;
+  const auto w = sim::decode_workload_text(head + "  x: {fis_scenario: az-power-interruption, zone: us-east-1a, at: 1h}\n", "w.yaml", ".", d);
+  REQUIRE(w.has_value());
+  CHECK(w->faults.front().effect == sim::FaultEffect::ZoneOutage);
+  CHECK(w->faults.front().when.duration == sim::Duration::minutes(30));
+  CHECK(w->faults.front().fis_scenario == "AZ Availability: Power Interruption");
+}
+
+TEST_CASE("confidence intervals: Student t quantiles and the interval of a known sample") {
+  CHECK(sim::student_t_quantile(0.975, 3) == doctest::Approx(3.18245).epsilon(1e-5));
+  CHECK(sim::student_t_quantile(0.975, 1000) == doctest::Approx(1.96234).epsilon(1e-4));
+  const std::vector<double> x{1, 2, 3, 4};
+  const auto e = sim::estimate(x);
+  CHECK(e.mean == doctest::Approx(2.5));
+  // s = sqrt(5/3); half-width = t(0.975, 3) s / 2
+  CHECK(e.half_width == doctest::Approx(3.18245 * std::sqrt(5.0 / 3) / 2).epsilon(1e-5));
+  const std::vector<double> one{7};
+  CHECK_FALSE(sim::estimate(one).has_interval());
 }

@@ -1,0 +1,81 @@
+// ADR criteria: bounds written with units, verdicts that respect the confidence interval,
+// and the exit code a CI job gates on when the chosen option fails a criterion.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "archsim/cli.hpp"
+#include "archsim/reports/criteria.hpp"
+
+using namespace archsim;
+
+TEST_CASE("criteria: a bound passes, fails or is inconclusive by where the 95 % interval lies") {
+  using reports::Verdict;
+  const sim::Estimate e{100, 10, 5, 0.95};  // [90, 110]
+  CHECK(reports::judge_bound(e, std::nullopt, 120.0) == Verdict::Pass);
+  CHECK(reports::judge_bound(e, std::nullopt, 80.0) == Verdict::Fail);
+  CHECK(reports::judge_bound(e, std::nullopt, 105.0) == Verdict::Inconclusive);
+  CHECK(reports::judge_bound(e, 85.0, std::nullopt) == Verdict::Pass);
+  CHECK(reports::judge_bound(e, 95.0, std::nullopt) == Verdict::Inconclusive);
+  CHECK(reports::judge_bound(e, 111.0, std::nullopt) == Verdict::Fail);
+  // Without an interval (one replication) the value alone decides.
+  CHECK(reports::judge_bound(sim::Estimate{100, 0, 1, 0.95}, std::nullopt, 105.0) == Verdict::Pass);
+}
+
+TEST_CASE("criteria: bounds are read in the metric's unit") {
+  std::string why;
+  CHECK(model::parse_metric_bound(*model::find_metric("latency.p99"), "300ms", why) == doctest::Approx(300));
+  CHECK(model::parse_metric_bound(*model::find_metric("latency.p99"), "1.5s", why) == doctest::Approx(1500));
+  CHECK(model::parse_metric_bound(*model::find_metric("latency.p99_ms"), "250", why) == doctest::Approx(250));
+  CHECK(model::parse_metric_bound(*model::find_metric("availability"), "99.9%", why) == doctest::Approx(0.999));
+  CHECK(model::parse_metric_bound(*model::find_metric("availability"), "0.995", why) == doctest::Approx(0.995));
+  CHECK_FALSE(model::parse_metric_bound(*model::find_metric("availability"), "99.9", why));
+  CHECK(why.find("99.9%") != std::string::npos);
+  CHECK(model::parse_metric_bound(*model::find_metric("cost.monthly"), "60 USD", why) == doctest::Approx(60));
+  CHECK(model::parse_metric_bound(*model::find_metric("cost.monthly_usd"), "$60", why) == doctest::Approx(60));
+  CHECK(model::find_metric("latency.p98") == nullptr);
+}
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run run_scenario(const std::string& criteria) {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_criteria_test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "scenario.yaml";
+  std::ofstream(file) << "archsim: 1\nname: criteria\nregion: us-east-1\n"
+                         "workload: {horizon: 20m, seed: 3, replications: 3, arrivals: {rate: 5/s}}\n"
+                         "criteria:\n" << criteria
+                      << "alternatives:\n  good:\n    title: the reference design\n    status: chosen\n"
+                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+  std::ostringstream out, err;
+  const int code = cli::run_cli({"run", file.string(), "--format", "json"}, out, err);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_CASE("cli: run exits 1 when the chosen option fails a criterion, 0 when it meets them") {
+  const auto met = run_scenario("  fast: {title: fast, metric: latency.p99, max: 10s}\n  up: {title: up, metric: availability, min: 99%}\n");
+  CHECK(met.code == 0);
+  const auto json = nlohmann::json::parse(met.out);
+  CHECK(json["chosen_fails_criterion"] == false);
+  CHECK(json["criteria"][0]["verdict"] == "pass");
+  CHECK(json["criteria"][0]["measured"]["replications"] == 3);
+  CHECK(json["criteria"][0]["measured"].contains("ci95_low"));
+
+  const auto missed = run_scenario("  fast: {title: fast, metric: latency.p99, max: 1ms}\n");
+  CHECK(missed.code == 1);
+  CHECK(nlohmann::json::parse(missed.out)["criteria"][0]["verdict"] == "fail");
+
+  const auto bad = run_scenario("  fast: {title: fast, metric: latency.p99, max: soon}\n");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("scenario.yaml:6:49: criteria.fast.max: error: expected a duration such as 300ms") != std::string::npos);
+}
