@@ -66,6 +66,16 @@ Comparison compare(const std::string& overrides, const std::string& workload_yam
   return {sim::estimate(samples), analytic->availability};
 }
 
+/// The interval is narrower than `width` and contains the analytic value.
+void check_brackets(const Comparison& c, double width) {
+  CAPTURE(c.simulated.mean);
+  CAPTURE(c.simulated.half_width);
+  CAPTURE(c.analytic);
+  CHECK(c.simulated.half_width < width);
+  CHECK(c.simulated.low() <= c.analytic);
+  CHECK(c.analytic <= c.simulated.high());
+}
+
 }  // namespace
 
 TEST_CASE("a Single-AZ database's simulated availability brackets MTTF / (MTTF + MTTR)") {
@@ -74,11 +84,7 @@ TEST_CASE("a Single-AZ database's simulated availability brackets MTTF / (MTTF +
                          "faults:\n  primary:\n    effect: database_primary_loss\n    component: db\n"
                          "    time_to_failure: {exponential: {mean: 2h}}\n    time_to_repair: {exponential: {mean: 20m}}\n");
   CHECK(c.analytic == doctest::Approx(120.0 / 140.0));
-  CAPTURE(c.simulated.mean);
-  CAPTURE(c.simulated.half_width);
-  CHECK(c.simulated.half_width < 0.02);
-  CHECK(c.simulated.low() <= c.analytic);
-  CHECK(c.analytic <= c.simulated.high());
+  check_brackets(c, 0.02);
 }
 
 TEST_CASE("a Multi-AZ database's simulated availability brackets the Markov chain's") {
@@ -88,12 +94,7 @@ TEST_CASE("a Multi-AZ database's simulated availability brackets the Markov chai
                          "faults:\n  primary:\n    effect: database_primary_loss\n    component: db\n"
                          "    time_to_failure: {exponential: {mean: 4h}}\n    time_to_repair: {exponential: {mean: 1h}}\n");
   CHECK(c.analytic == doctest::Approx(sim::multi_az_database_availability(1.0 / (4 * 3600), 1.0 / 3600, 90)));
-  CAPTURE(c.simulated.mean);
-  CAPTURE(c.simulated.half_width);
-  CAPTURE(c.analytic);
-  CHECK(c.simulated.half_width < 0.01);
-  CHECK(c.simulated.low() <= c.analytic);
-  CHECK(c.analytic <= c.simulated.high());
+  check_brackets(c, 0.01);
 }
 
 TEST_CASE("zone outages: a Single-AZ database's availability is its zone's") {
