@@ -82,9 +82,9 @@ std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) 
   if (alt.analytic) {
     const auto& a = *alt.analytic;
     const auto sim_it = alt.metrics.find("availability");
-    out += fmt::format("   availability, simulated vs analytic: {} vs {:.4f}%\n",
+    out += fmt::format("   availability, simulated vs analytic: {} vs {:.4f}% (steady state {:.4f}%, minus transients)\n",
                        sim_it == alt.metrics.end() ? std::string("-") : format_estimate(*model::find_metric("availability"), sim_it->second),
-                       100 * a.availability);
+                       100 * a.availability, 100 * a.steady_state);
     if (!a.zones.empty()) out += fmt::format("     zones (share of time up): {}\n", fmt::join(a.zones, ", "));
     for (const auto& route : a.routes) {
       std::vector<std::string> parts;
@@ -92,7 +92,8 @@ std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) 
         parts.push_back(p.availability < 1 ? fmt::format("{} [{}] {:.4f}%", p.component, p.model, 100 * p.availability)
                                            : fmt::format("{} [{}]", p.component, p.model));
       }
-      out += fmt::format("     route {} {:.4f}% = {}\n", route.route, 100 * route.availability, fmt::join(parts, " x "));
+      out += fmt::format("     route {} {:.4f}% = {}{}\n", route.route, 100 * route.steady_state, fmt::join(parts, " x "),
+                         route.transient_loss > 0 ? fmt::format(", minus transients {:.4f}%", 100 * route.transient_loss) : "");
     }
     for (const auto& note : a.notes) out += fmt::format("     note: {}\n", note);
   }
@@ -285,12 +286,20 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
         sim["metrics"][std::string(metric.name)] = std::move(e);
       }
       if (alt.analytic) {
-        nlohmann::json an{{"availability", alt.analytic->availability}, {"zones", alt.analytic->zones}, {"notes", alt.analytic->notes}};
+        nlohmann::json an{{"availability", alt.analytic->availability},
+                          {"steady_state", alt.analytic->steady_state},
+                          {"zones", alt.analytic->zones},
+                          {"notes", alt.analytic->notes}};
         an["routes"] = nlohmann::json::array();
         for (const auto& route : alt.analytic->routes) {
           nlohmann::json parts = nlohmann::json::array();
           for (const auto& p : route.parts) parts.push_back({{"component", p.component}, {"model", p.model}, {"availability", p.availability}});
-          an["routes"].push_back({{"route", route.route}, {"share", route.share}, {"availability", route.availability}, {"parts", parts}});
+          an["routes"].push_back({{"route", route.route},
+                                  {"share", route.share},
+                                  {"availability", route.availability},
+                                  {"steady_state", route.steady_state},
+                                  {"transient_loss", route.transient_loss},
+                                  {"parts", parts}});
         }
         sim["analytic"] = std::move(an);
       }

@@ -161,6 +161,101 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
   }
 }
 
+/// Outage events per second of a zone-outage fault, weighted by the traffic at the time:
+/// a renewal fault's failure rate, or one scheduled event in the horizon, scaled by the
+/// arrival rate at its start over the mean arrival rate.
+double outage_events_per_second(const FaultSpec& f, const WorkloadSpec& w) {
+  if (f.when.stochastic()) {
+    const double cycle = (f.when.time_to_failure->mean() + (f.when.time_to_repair ? f.when.time_to_repair->mean() : 0)) / 1e9;
+    return cycle > 0 ? 1 / cycle : 0;
+  }
+  if (!f.when.at || f.when.at->ns >= w.horizon.ns || f.when.at->ns < w.warmup.ns) return 0;
+  const double measured = static_cast<double>(w.horizon.ns - w.warmup.ns) / 1e9;
+  double mean = 0;
+  int hours = 0;
+  for (std::int64_t t = w.warmup.ns; t < w.horizon.ns; t += Duration::hours(1).ns, ++hours) mean += w.arrivals.rate_at(Duration{t});
+  mean = hours > 0 ? mean / hours : 0;
+  const double weight = mean > 0 && !w.arrivals.trace ? w.arrivals.rate_at(*f.when.at) / mean : 1;
+  return weight / measured;
+}
+
+/// A share of a route's requests that fails from the outage's start: all of `share` until
+/// `full_s`, then falling linearly to nothing at `fade_s`.
+struct Pulse {
+  double share = 0, full_s = 0, fade_s = 0;
+  double at(double t) const {
+    if (t < full_s) return share;
+    if (t < fade_s) return share * (1 - (t - full_s) / (fade_s - full_s));
+    return 0;
+  }
+};
+
+/// The transients one outage of `zone` puts on one route (see the header), hop by hop.
+void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, std::vector<int>& seen, std::vector<Pulse>& out,
+                      double reach = 1) {
+  const auto& hops = m.plans[plan].hops;
+  auto tasks_in_zone = [&](const ComponentModel& c) {
+    int n = 0;
+    for (int node : c.task_nodes) n += zone_of(m, node) == zone ? 1 : 0;
+    return c.task_nodes.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(c.task_nodes.size());
+  };
+  for (std::size_t h = 0; h < hops.size(); ++h) {
+    const ComponentModel& c = m.components[static_cast<std::size_t>(hops[h].component)];
+    if (std::find(seen.begin(), seen.end(), hops[h].component) != seen.end()) continue;
+    seen.push_back(hops[h].component);
+    // Requests CloudFront answers from its cache go no further.
+    if (c.role == Role::Edge) reach *= 1 - c.behaviour.cache_hit_ratio;
+    const std::size_t first = out.size();
+    int in_zone = 0;
+    for (int node : c.nodes) in_zone += zone_of(m, node) == zone ? 1 : 0;
+    if (c.role == Role::Balancer && in_zone > 0) {
+      // Clients spread over the nodes DNS lists; the failed zone's node is dropped after the
+      // detection delay, then cached answers expire evenly over the TTL.
+      const double detect = static_cast<double>(c.behaviour.node_failure_detection.ns) / 1e9;
+      out.push_back({static_cast<double>(in_zone) / static_cast<double>(c.nodes.size()), detect,
+                     detect + static_cast<double>(c.behaviour.dns_ttl.ns) / 1e9});
+      if (h + 1 < hops.size() && hops[h].cross_zone) {
+        const ComponentModel& target = m.components[static_cast<std::size_t>(hops[h + 1].component)];
+        if (target.role == Role::Service && target.health_checked) {
+          // Expected detection: timeout + (threshold - 1) intervals + half an interval of phase.
+          const double lag = (static_cast<double>(target.check_timeout.ns) +
+                              (target.unhealthy_threshold - 0.5) * static_cast<double>(target.check_interval.ns)) / 1e9;
+          out.push_back({tasks_in_zone(target), lag, lag});
+        }
+      }
+    }
+    if (c.role == Role::Service && h > 0 && m.components[static_cast<std::size_t>(hops[h - 1].component)].role != Role::Balancer) {
+      const double lag = static_cast<double>(c.behaviour.lost_task_detection.ns) / 1e9;
+      out.push_back({tasks_in_zone(c), lag, lag});
+    }
+    if (c.role == Role::Database && c.standby_node >= 0 && zone_of(m, c.task_nodes.front()) == zone &&
+        zone_of(m, c.standby_node) != zone) {
+      const double failover = c.behaviour.failover_time.mean() / 1e9;
+      out.push_back({1.0, failover, failover});
+    }
+    for (std::size_t i = first; i < out.size(); ++i) out[i].share *= reach;
+    for (int sub : hops[h].fanout) transient_pulses(m, static_cast<std::size_t>(sub), zone, seen, out, reach);
+  }
+}
+
+/// Request-seconds lost on one route to one outage of `zone`: the pulses in series (a
+/// request fails if any hop fails it), integrated over time.
+double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone) {
+  std::vector<int> seen;
+  std::vector<Pulse> pulses;
+  transient_pulses(m, plan, zone, seen, pulses);
+  double end = 0;
+  for (const auto& p : pulses) end = std::max(end, p.fade_s);
+  constexpr double kStep = 0.05;
+  double lost = 0;
+  for (double t = kStep / 2; t < end; t += kStep) {
+    double ok = 1;
+    for (const auto& p : pulses) ok *= 1 - p.at(t);
+    lost += (1 - ok) * kStep;
+  }
+  return lost;
+}
+
 /// Every component a plan passes through, KrakenD fan-outs included (all backends needed).
 void plan_components(const RuntimeModel& m, std::size_t plan, std::vector<int>& out) {
   for (const auto& hop : m.plans[plan].hops) {
@@ -213,18 +308,32 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
         weight *= up ? zone[z] : 1 - zone[z];
       }
       if (weight == 0) continue;
+      // In series from the last hop back; what CloudFront answers from its cache needs
+      // nothing behind it.
       double a = 1;
-      for (int ci : parts) {
+      for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
         std::string model;
-        a *= component_availability(ctx, ci, model);
+        const ComponentModel& c = m.components[static_cast<std::size_t>(*it)];
+        const double hit = c.role == Role::Edge ? c.behaviour.cache_hit_ratio : 0;
+        a = component_availability(ctx, *it, model) * (hit + (1 - hit) * a);
       }
       route.availability += weight * a;
     }
+    route.steady_state = route.availability;
+    for (const auto& f : m.faults) {
+      if (f.spec->effect != FaultEffect::ZoneOutage) continue;
+      route.transient_loss += outage_events_per_second(*f.spec, workload) * transient_seconds(m, p, f.target);
+    }
+    route.availability = std::max(0.0, route.steady_state - route.transient_loss);
     out.routes.push_back(std::move(route));
   }
-  double weighted = 0;
-  for (const auto& r : out.routes) weighted += r.share * r.availability;
+  double weighted = 0, steady = 0;
+  for (const auto& r : out.routes) {
+    weighted += r.share * r.availability;
+    steady += r.share * r.steady_state;
+  }
   out.availability = weighted;
+  out.steady_state = steady;
   bool zone_faults = false, blocked = false, nat = false;
   for (const auto& f : m.faults) {
     zone_faults = zone_faults || f.spec->effect == FaultEffect::ZoneOutage;
@@ -234,8 +343,8 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     for (int node : c.nodes) blocked = blocked || (c.role == Role::Service && !m.nodes[static_cast<std::size_t>(node)].start_blocker.empty());
   }
   if (zone_faults) {
-    out.notes.push_back("steady state: the requests lost while health checks detect a failed zone, while DNS drops its "
-                        "load balancer node and while replacement tasks launch are not in this figure (the simulation counts them)");
+    out.notes.push_back("zone outages: steady state minus first-order transients (detection, DNS TTL, database failover); "
+                        "launch delays and queueing on the surviving capacity are left to the simulation");
   }
   if (blocked) {
     out.notes.push_back("some ECS tasks cannot start (no image path): tasks lost with a zone are never replaced, "

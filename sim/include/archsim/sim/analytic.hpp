@@ -8,9 +8,13 @@
 // with n the tasks the scheduler can keep in live zones; a Multi-AZ RDS instance is a Markov
 // chain (up with standby, failing over, up without standby, down) solved with Eigen. Fault
 // rates come from the workload's stochastic faults (mean time to failure and to repair) and
-// scheduled faults count by the share of the horizon they last. Transients the simulation
-// does see (health-check detection, DNS TTL, launch delays after a zone loss) are left out
-// on purpose: the difference between the two figures is their cost.
+// scheduled faults count by the share of the horizon they last.
+//
+// On top of that steady state, each zone outage costs a first-order transient: the requests
+// that reach the failed zone's load balancer node until DNS drops it and the clients' TTL runs
+// out, those sent to its targets until health checks mark them unhealthy, and the database's
+// failover when its primary was there. Scheduled outages weigh by the arrival rate at their
+// start. Launch delays and queueing on the surviving capacity are left to the simulation.
 #pragma once
 
 #include <string>
@@ -31,12 +35,15 @@ struct ComponentAvailability {
 struct RouteAvailability {
   std::string route;
   double share = 0;
-  double availability = 1;  ///< over every combination of zone states
+  double availability = 1;    ///< steady state minus the transients
+  double steady_state = 1;    ///< over every combination of zone states
+  double transient_loss = 0;  ///< share of requests lost to detection, DNS and failover transients
   std::vector<ComponentAvailability> parts;
 };
 
 struct AnalyticAvailability {
-  double availability = 1;  ///< routes weighted by their share of requests
+  double availability = 1;  ///< routes weighted by their share of requests, transients included
+  double steady_state = 1;  ///< the same without transients
   std::vector<RouteAvailability> routes;
   std::vector<std::string> zones;  ///< zone: availability, for the zones with outages
   std::vector<std::string> notes;  ///< what the steady-state model leaves out for this design
