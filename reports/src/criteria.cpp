@@ -10,17 +10,21 @@ MetricValues measure(const sim::SimResult& result, const std::vector<double>& mo
                      std::optional<double> analytic_availability) {
   std::vector<double> p50, p95, p99, availability, time_availability, error_rate;
   for (const auto& r : result.per_replication) {
-    p50.push_back(static_cast<double>(r.p50_ns) / 1e6);
-    p95.push_back(static_cast<double>(r.p95_ns) / 1e6);
-    p99.push_back(static_cast<double>(r.p99_ns) / 1e6);
     availability.push_back(r.availability);
     time_availability.push_back(r.time_availability);
     error_rate.push_back(1 - r.availability);
+    // A replication with no successful request has no latency to speak of.
+    if (r.outcomes[static_cast<std::size_t>(sim::Outcome::Ok)] == 0) continue;
+    p50.push_back(static_cast<double>(r.p50_ns) / 1e6);
+    p95.push_back(static_cast<double>(r.p95_ns) / 1e6);
+    p99.push_back(static_cast<double>(r.p99_ns) / 1e6);
   }
   MetricValues m;
-  m["latency.p50"] = sim::estimate(p50);
-  m["latency.p95"] = sim::estimate(p95);
-  m["latency.p99"] = sim::estimate(p99);
+  if (!p50.empty()) {
+    m["latency.p50"] = sim::estimate(p50);
+    m["latency.p95"] = sim::estimate(p95);
+    m["latency.p99"] = sim::estimate(p99);
+  }
   m["availability"] = sim::estimate(availability);
   m["availability.time"] = sim::estimate(time_availability);
   m["error_rate"] = sim::estimate(error_rate);

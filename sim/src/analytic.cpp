@@ -69,20 +69,26 @@ double two_state(double ttf, double ttr) {
   return pi[0];
 }
 
+/// The measured part of a run: after the warm-up, up to the horizon.
+struct Window {
+  Duration from, to;
+};
+
 /// The share of time a fault is active: MTTR / (MTTF + MTTR) for a renewal fault, the
-/// duration's share of the horizon for a scheduled one.
-double duty(const FaultSpec& f, Duration horizon) {
+/// share of the measured window a scheduled one overlaps.
+double duty(const FaultSpec& f, Window w) {
   if (f.when.stochastic()) {
     const double ttf = f.when.time_to_failure->mean(), ttr = f.when.time_to_repair ? f.when.time_to_repair->mean() : 0;
     return ttf + ttr > 0 ? ttr / (ttf + ttr) : 0;
   }
-  if (!f.when.at || f.when.at->ns >= horizon.ns) return 0;
-  return std::min(1.0, static_cast<double>(std::min(f.when.duration.ns, horizon.ns - f.when.at->ns)) / static_cast<double>(horizon.ns));
+  if (!f.when.at || w.to.ns <= w.from.ns) return 0;
+  const std::int64_t start = std::max(f.when.at->ns, w.from.ns), end = std::min(f.when.at->ns + f.when.duration.ns, w.to.ns);
+  return end > start ? static_cast<double>(end - start) / static_cast<double>(w.to.ns - w.from.ns) : 0;
 }
 
 struct Context {
   const RuntimeModel& m;
-  Duration horizon;
+  Window window;
   std::vector<bool> up;  ///< zone states being evaluated
 };
 
@@ -100,7 +106,7 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
   double a = 1;
   // Errors a dependency returns while a dependency_errors fault is active.
   for (const auto& f : m.faults) {
-    if (f.target == ci && f.spec->effect == FaultEffect::DependencyErrors) a *= 1 - f.spec->error_rate * duty(*f.spec, ctx.horizon);
+    if (f.target == ci && f.spec->effect == FaultEffect::DependencyErrors) a *= 1 - f.spec->error_rate * duty(*f.spec, ctx.window);
   }
   switch (c.role) {
     case Role::Balancer: {
@@ -139,11 +145,17 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
         failure += 1 / f.spec->when.time_to_failure->mean() * 1e9;
         repair = 1 / f.spec->when.time_to_repair->mean() * 1e9;
       }
-      for (const auto& f : m.faults) {
-        if (f.target == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && !f.spec->when.stochastic()) a *= 1 - duty(*f.spec, ctx.horizon);
-      }
       const bool primary_up = node_up(ctx, c.task_nodes.front());
       const bool standby_up = c.standby_node >= 0 && node_up(ctx, c.standby_node);
+      // A scheduled primary loss takes a database with one instance down for its duration; a
+      // Multi-AZ one fails over instead (a transient, subtracted per route).
+      if (!(primary_up && standby_up)) {
+        for (const auto& f : m.faults) {
+          if (f.target == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && !f.spec->when.stochastic()) {
+            a *= 1 - duty(*f.spec, ctx.window);
+          }
+        }
+      }
       if (!primary_up && !standby_up) return 0;
       if (primary_up && standby_up) {
         model = "Markov: Multi-AZ RDS (5 states)";
@@ -275,19 +287,19 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     return std::nullopt;
   }
   const RuntimeModel& m = *runtime;
-  const Duration horizon = workload.horizon;
+  const Window window{workload.warmup, workload.horizon};
   // Each zone's availability from its outages (independent faults multiply).
   std::vector<double> zone(m.zones.size(), 1.0);
   for (const auto& f : m.faults) {
     if (f.spec->effect != FaultEffect::ZoneOutage) continue;
-    zone[static_cast<std::size_t>(f.target)] *= 1 - duty(*f.spec, horizon);
+    zone[static_cast<std::size_t>(f.target)] *= 1 - duty(*f.spec, window);
   }
   AnalyticAvailability out;
   for (std::size_t z = 0; z < zone.size(); ++z) {
     if (zone[z] < 1) out.zones.push_back(fmt::format("{}: {:.5f}%", m.zones[z], 100 * zone[z]));
   }
   const std::size_t zones = std::min<std::size_t>(zone.size(), 12);
-  Context ctx{m, horizon, std::vector<bool>(zone.size(), true)};
+  Context ctx{m, window, std::vector<bool>(zone.size(), true)};
   for (std::size_t p = 0; p < m.route_count; ++p) {
     RouteAvailability route{m.plans[p].id, m.plans[p].share, 0, {}};
     std::vector<int> parts;
@@ -321,8 +333,15 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     }
     route.steady_state = route.availability;
     for (const auto& f : m.faults) {
-      if (f.spec->effect != FaultEffect::ZoneOutage) continue;
-      route.transient_loss += outage_events_per_second(*f.spec, workload) * transient_seconds(m, p, f.target);
+      if (f.spec->effect == FaultEffect::ZoneOutage) {
+        route.transient_loss += outage_events_per_second(*f.spec, workload) * transient_seconds(m, p, f.target);
+      }
+      // A scheduled primary loss on a Multi-AZ database on this route: one failover.
+      const ComponentModel& target = m.components[static_cast<std::size_t>(std::max(0, f.target))];
+      if (f.spec->effect == FaultEffect::DatabasePrimaryLoss && !f.spec->when.stochastic() && target.standby_node >= 0 &&
+          std::find(parts.begin(), parts.end(), f.target) != parts.end()) {
+        route.transient_loss += outage_events_per_second(*f.spec, workload) * target.behaviour.failover_time.mean() / 1e9;
+      }
     }
     route.availability = std::max(0.0, route.steady_state - route.transient_loss);
     out.routes.push_back(std::move(route));

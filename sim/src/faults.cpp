@@ -139,7 +139,10 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
     case kTaskStarted:
       if (current()) task_started(component, slot);
       return;
-    case kReconcile: reconcile(static_cast<int>(payload)); return;
+    case kReconcile:
+      state_[static_cast<std::size_t>(payload)].retry_pending = false;
+      reconcile(static_cast<int>(payload));
+      return;
     case kDnsRemove: {
       const int node = static_cast<int>(payload);
       if (node_down(node)) set_dns(model_.nodes[static_cast<std::size_t>(node)].component, node, false);
@@ -157,7 +160,7 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
     }
     case kDbRepaired: {
       const auto db = static_cast<std::size_t>(payload >> 32);
-      state_[db].db_whole[payload & 1] = true;
+      --state_[db].db_broken[payload & 1];
       incident("db_instance_repaired", model_.components[db].id);
       database_changed(static_cast<int>(db));
       return;
@@ -201,8 +204,9 @@ void Replication::fault_starts(std::size_t f) {
     case FaultEffect::DatabasePrimaryLoss: {
       // The failed instance is repaired (or replaced) after the fault's duration; Multi-AZ
       // fails over to the standby meanwhile if it has a whole one.
-      const int instance = s->db_primary;
-      s->db_whole[instance] = false;
+      // The instance serving (or about to serve, mid-failover) is the one that fails.
+      const int instance = s->db_failing_over ? 1 - s->db_primary : s->db_primary;
+      ++s->db_broken[instance];
       engine_.schedule_in(Duration{lasts}, self_, kDbRepaired,
                           (static_cast<std::uint64_t>(target) << 32) | static_cast<std::uint64_t>(instance));
       database_changed(target);
@@ -292,7 +296,16 @@ void Replication::zone_changed(int zone, bool down) {
           if (model_.nodes[static_cast<std::size_t>(node)].zone != zone) continue;
           if (down) engine_.schedule_in(c.behaviour.node_failure_detection, self_, kDnsRemove, static_cast<std::uint64_t>(node));
         }
-        if (!down) refresh_dns(ci);
+        if (!down) {
+          // With ECS targets, the zone's node returns once the zone counts as healthy again;
+          // with other targets (Lambda, an ALB), when the zone does.
+          if (c.balanced_services.empty()) {
+            for (int node : c.nodes) {
+              if (model_.nodes[static_cast<std::size_t>(node)].zone == zone) set_dns(ci, node, true);
+            }
+          }
+          refresh_dns(ci);
+        }
         break;
       case Role::Database: database_changed(ci); break;
       default: break;
@@ -344,20 +357,11 @@ void Replication::health_check(int component, int slot, bool timed_out) {
     // A newly registered target needs one passing check; an unhealthy one the healthy threshold.
     if (!t.healthy && (!t.checked || t.passes >= c.healthy_threshold)) {
       t.healthy = true;
+      t.checked = true;
       incident("target_healthy", subject());
       health_changed(component);
-      if (t.retires >= 0) {
-        const int old = t.retires;
-        t.retires = -1;
-        Task& retiring = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(old)];
-        if (retiring.state == TaskState::Running && retiring.registered) {
-          retiring.registered = false;
-          retiring.draining = true;
-          incident("task_draining", fmt::format("{}/{}", c.id, old));
-          if (retiring.outstanding == 0) finish_drain(component, old);
-          else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, old));
-        }
-      }
+      retire(component, t);  // may launch tasks: `t` is not used after it
+      return;
     }
     t.checked = true;
     return;
@@ -423,7 +427,10 @@ void Replication::reconcile(int component) {
         incident("launch_blocked", fmt::format("{}: {}", c.id, blocker.empty() ? "no live zone" : blocker));
       }
       s.launch_blocked = true;
-      engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component));
+      if (!s.retry_pending) {
+        s.retry_pending = true;
+        engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component));
+      }
       return;
     }
     s.launch_blocked = false;
@@ -443,7 +450,9 @@ void Replication::rebalance(int component) {
     const Task& t = s.tasks[slot];
     if (t.state == TaskState::Stopped || t.draining) return false;
     for (const Task& other : s.tasks) {
-      if (other.retires == static_cast<int>(slot) && other.state != TaskState::Stopped) return false;
+      if (other.retires == static_cast<int>(slot) && other.retires_incarnation == t.incarnation && other.state != TaskState::Stopped) {
+        return false;
+      }
     }
     return true;
   };
@@ -497,6 +506,7 @@ void Replication::launch(int component, int node, int retires) {
   t.registered = false;
   t.healthy = false;
   t.retires = retires;
+  if (retires >= 0) t.retires_incarnation = s.tasks[static_cast<std::size_t>(retires)].incarnation;
   // Fargate bills from the start of the image pull.
   account_billed(s);
   ++s.billed;
@@ -532,17 +542,27 @@ void Replication::task_started(int component, int slot) {
     // somewhere in the first interval.
     engine_.schedule_in(Duration{static_cast<std::int64_t>(s.faults.uniform() * static_cast<double>(c.check_interval.ns))}, self_,
                         kHealthCheck, task_payload(component, slot));
-  } else if (t.retires >= 0) {
-    const int old = t.retires;
-    t.retires = -1;
-    Task& retiring = s.tasks[static_cast<std::size_t>(old)];
-    if (retiring.state == TaskState::Running && retiring.registered) {
-      retiring.registered = false;
-      retiring.draining = true;
-      if (retiring.outstanding == 0) finish_drain(component, old);
-      else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, old));
-    }
+  } else {
+    retire(component, t);
   }
+}
+
+/// A rebalancing task is in service: the task it replaces (if that slot still holds it)
+/// is deregistered and drains.
+void Replication::retire(int component, Task& replacement) {
+  if (replacement.retires < 0) return;
+  const int old = replacement.retires;
+  const std::uint32_t incarnation = replacement.retires_incarnation;
+  replacement.retires = -1;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  Task& retiring = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(old)];
+  if (retiring.incarnation != incarnation || retiring.state != TaskState::Running || !retiring.registered) return;
+  retiring.registered = false;
+  retiring.draining = true;
+  incident("task_draining", fmt::format("{}/{}", c.id, old));
+  health_changed(component);
+  if (retiring.outstanding == 0) finish_drain(component, old);
+  else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, old));
 }
 
 void Replication::finish_drain(int component, int slot) {
@@ -622,7 +642,7 @@ void Replication::database_changed(int component) {
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   if (s.db_failing_over) return;  // kDbFailoverDone decides
   auto usable = [&](int instance) {
-    return s.db_node[instance] >= 0 && s.db_whole[instance] && !node_down(s.db_node[instance]);
+    return s.db_node[instance] >= 0 && s.db_broken[instance] == 0 && !node_down(s.db_node[instance]);
   };
   Task& serving = s.tasks.front();
   const bool up = serving.state == TaskState::Running;

@@ -474,8 +474,9 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   meter(s.m_requests, 1);
   r.began_ns[h] = engine_.now().ns;
   if (node_down(r.node[h])) {
-    fail(id, c.role == Role::Balancer ? Outcome::LoadBalancerDown
-             : c.role == Role::Service ? Outcome::TargetDown
+    fail(id, c.role == Role::Balancer   ? Outcome::LoadBalancerDown
+             : c.role == Role::Service  ? Outcome::TargetDown
+             : c.role == Role::Database ? Outcome::DependencyDown
                                         : Outcome::Unreachable);
     return;
   }
@@ -649,8 +650,10 @@ void Replication::release(Request& r, int hop) {
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
   const bool tasked = (c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0;
   if (tasked && s.tasks[static_cast<std::size_t>(r.slot[hop])].generation != r.generation[hop]) {
-    // The task it was on has died; its counters were reset then.
+    // The task it was on died while it waited downstream: the answer has nowhere to go back
+    // to (its counters were reset when it died).
     r.held = static_cast<std::uint8_t>(r.held & ~bit);
+    if (r.outcome == Outcome::Ok) r.outcome = c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown;
     return;
   }
   if (tasked) {
@@ -728,6 +731,8 @@ void Replication::reach_back(std::uint32_t id) {
     return;
   }
   const ComponentModel& c = model_.components[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)];
+  // A load balancer node that died while the request was downstream cannot pass the answer on.
+  if (c.role == Role::Balancer && r.outcome == Outcome::Ok && node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
   // Timeouts are settled when the late answer arrives: the client saw the 504 when the
   // timeout fired, so the time past it is taken off the latency it observes.
   const std::int64_t timeout = c.behaviour.timeout.ns;

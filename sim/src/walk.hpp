@@ -70,7 +70,8 @@ class Replication final : public EventHandler {
     std::uint32_t incarnation = 0;       ///< bumped when ECS stops it or reuses the slot: its timers lapse
     std::int64_t billed_since_ns = -1;   ///< Fargate bills from the image pull; -1: not billed
     std::int64_t running_since_ns = 0;
-    int retires = -1;  ///< rebalancing: the task this one replaces once it is healthy
+    int retires = -1;  ///< rebalancing: the task slot this one replaces once it is healthy...
+    std::uint32_t retires_incarnation = 0;  ///< ...if that slot still holds the same task
   };
 
   struct ComponentState {
@@ -91,13 +92,14 @@ class Replication final : public EventHandler {
     std::vector<char> dns_listed, dns_previous;  ///< load balancers: nodes in the DNS answer, now and before the last change
     std::int64_t dns_changed_ns = -1;
     bool launch_blocked = false;  ///< ECS: the last launch attempt found no zone to start in
+    bool retry_pending = false;   ///< ECS: a kReconcile retry is already scheduled
     double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
     int billed = 0;
     std::int64_t billed_at_ns = 0;
     int m_top_up = -1;
     // RDS: the instances (primary and, Multi-AZ, standby), which is primary, which are whole
     int db_node[2] = {-1, -1};
-    bool db_whole[2] = {true, true};
+    int db_broken[2] = {0, 0};  ///< active failures of each instance (whole when 0)
     int db_primary = 0;
     bool db_failing_over = false;
     // Meter ids (-1: not metered)
@@ -145,6 +147,7 @@ class Replication final : public EventHandler {
   void stop_billing(int component, Task& task);
   void account_billed(ComponentState& s);
   void finish_drain(int component, int slot);
+  void retire(int component, Task& replacement);
   void database_changed(int component);
   void set_dns(int component, int node, bool listed);
   void refresh_dns(int balancer);
