@@ -223,3 +223,16 @@ TEST_CASE("a failing dependency errs at its error rate while the fault lasts; a 
   const double p50_shift = static_cast<double>(slow.overall.latency.quantile(0.5) - fast.overall.latency.quantile(0.5)) / 1e6;
   CHECK(p50_shift == doctest::Approx(300).epsilon(0.02));
 }
+
+TEST_CASE("blocked launches retry on one timer, however often they are blocked") {
+  // No path for image pulls and an outage every hour: each outage blocks the launch anew.
+  // One pending retry per service keeps the event count near that of the requests alone.
+  const std::string w =
+      "horizon: 10d\nseed: 3\narrivals: {rate: 0.1/s}\n"
+      "faults:\n  a:\n    effect: zone_outage\n    zone: us-east-1a\n"
+      "    time_to_failure: {exponential: {mean: 50m}}\n    time_to_repair: {exponential: {mean: 10m}}\n";
+  const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
+  const double requests = 0.1 * 10 * 86400;
+  const double retries = 10 * 86400 / 60.0;  // at most one retry a minute
+  CHECK(static_cast<double>(r.events) < 20 * requests + 2 * retries + 100'000);
+}
