@@ -7,6 +7,8 @@
 
 #include "decode_topology.hpp"
 
+#include "archsim/model/schedule.hpp"
+
 namespace archsim::model::detail {
 
 using namespace decoding;
@@ -236,6 +238,41 @@ void decode_deployment(const YamlNode& node, const std::string& path, DecodeCont
   r.finish();
 }
 
+void decode_autoscaling(const YamlNode& node, const std::string& path, DecodeContext& ctx, EcsServiceSpec& s) {
+  MapReader r(node, path, ctx);
+  if (!r.ok()) return;
+  AutoscalingSpec a{.path = path};
+  if (const YamlNode* tt = r.take("target_tracking")) {
+    for_each_item(*tt, r.child("target_tracking"), ctx, [&](std::size_t, const std::string& item, MapReader& rt) {
+      TargetTrackingSpec t{.path = item};
+      rt.choice("metric", t.metric, {"cpu", "alb_requests_per_target"});
+      if (rt.required("target", t.target) && !(t.target > 0)) ctx.error(*rt.node().find("target"), rt.child("target"), "expected a target above 0");
+      rt.optional("scale_out_cooldown", t.scale_out_cooldown);
+      rt.optional("scale_in_cooldown", t.scale_in_cooldown);
+      rt.optional("disable_scale_in", t.disable_scale_in);
+      a.target_tracking.push_back(std::move(t));
+    });
+  }
+  if (const YamlNode* sched = r.take("scheduled")) {
+    for_each_named(*sched, r.child("scheduled"), ctx, [&](const std::string& id, const std::string& item, MapReader& rs) {
+      ScheduledActionSpec action{.id = id, .path = item};
+      const bool has_schedule = rs.required("schedule", action.schedule);
+      rs.optional("timezone", action.timezone);
+      rs.optional("min_capacity", action.min_capacity);
+      rs.optional("max_capacity", action.max_capacity);
+      std::string why;
+      if (has_schedule && !parse_cron(action.schedule, action.timezone, why)) ctx.error(*rs.node().find("schedule"), rs.child("schedule"), why);
+      if (!action.min_capacity && !action.max_capacity) ctx.error(rs.node(), item, "a scheduled action sets min_capacity, max_capacity or both");
+      if (action.min_capacity && action.max_capacity && *action.min_capacity > *action.max_capacity) {
+        ctx.error(rs.node(), item, "min_capacity is above max_capacity");
+      }
+      a.scheduled.push_back(std::move(action));
+    });
+  }
+  r.finish();
+  s.autoscaling = std::move(a);
+}
+
 void decode_ecs_service(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t, bool krakend) {
   EcsServiceSpec s{.id = id, .path = path, .krakend = krakend};
   r.optional("vcpu", s.vcpu);
@@ -264,6 +301,7 @@ void decode_ecs_service(const std::string& id, const std::string& path, MapReade
   r.optional("health_check_grace", s.health_check_grace);
   s.deployment.path = r.child("deployment");
   if (const YamlNode* d = r.take("deployment")) decode_deployment(*d, r.child("deployment"), r.context(), s.deployment);
+  if (const YamlNode* a = r.take("autoscaling")) decode_autoscaling(*a, r.child("autoscaling"), r.context(), s);
   if (krakend) {
     if (const YamlNode* endpoints = r.take_required("endpoints")) {
       for_each_item(*endpoints, r.child("endpoints"), r.context(),

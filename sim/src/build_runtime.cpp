@@ -209,6 +209,16 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     for (int k = 0; k < s.desired_count; ++k) c.task_nodes.push_back(c.nodes[static_cast<std::size_t>(k) % c.nodes.size()]);
     if (!s.log_group.empty()) c.log_group = index[s.log_group];
     c.desired_count = s.desired_count;
+    c.min_count = s.min_count;
+    c.max_count = s.max_count;
+    if (s.autoscaling) {
+      c.target_tracking = s.autoscaling->target_tracking;
+      c.scheduled_actions = s.autoscaling->scheduled;
+      for (const auto& action : c.scheduled_actions) {
+        std::string why;
+        c.schedules.push_back(model::parse_cron(action.schedule, action.timezone, why).value_or(model::CronSchedule{}));
+      }
+    }
     const double image_gb = static_cast<double>(s.image.size.value_or(c.behaviour.image_size).count) / 1e9;
     c.image_pull = Duration{static_cast<std::int64_t>(image_gb * static_cast<double>(c.behaviour.image_pull_time_per_gb.ns))};
     c.health_check_grace = s.health_check_grace.value_or(Duration{});

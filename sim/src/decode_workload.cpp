@@ -272,6 +272,9 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   r.optional("dns_ttl", b.dns_ttl);
   r.optional("node_failure_detection", b.node_failure_detection);
   r.optional("deregistration_delay", b.deregistration_delay);
+  positive_int("scale_out_datapoints", b.scale_out_datapoints, 1);
+  positive_int("scale_in_datapoints", b.scale_in_datapoints, 1);
+  r.optional("scaling_cooldown", b.scaling_cooldown);
 }
 
 }  // namespace detail

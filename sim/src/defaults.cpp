@@ -131,6 +131,9 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.dns_ttl) b.dns_ttl = *s.dns_ttl;
     if (s.node_failure_detection) b.node_failure_detection = *s.node_failure_detection;
     if (s.deregistration_delay) b.deregistration_delay = *s.deregistration_delay;
+    if (s.scale_out_datapoints) b.scale_out_datapoints = *s.scale_out_datapoints;
+    if (s.scale_in_datapoints) b.scale_in_datapoints = *s.scale_in_datapoints;
+    if (s.scaling_cooldown) b.scaling_cooldown = *s.scaling_cooldown;
   };
   if (const auto it = defaults.kinds.find(kind); it != defaults.kinds.end()) apply(it->second);
   if (workload != nullptr) apply(*workload);

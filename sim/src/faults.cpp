@@ -139,6 +139,7 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
     case kTaskStarted:
       if (current()) task_started(component, slot);
       return;
+    case kScheduledAction: scheduled_action(static_cast<int>(payload >> 32), payload & 0xffffffffu, true); return;
     case kReconcile:
       state_[static_cast<std::size_t>(payload)].retry_pending = false;
       reconcile(static_cast<int>(payload));
@@ -325,8 +326,13 @@ void Replication::lose_task(int component, int slot, Outcome cause) {
   ++t.generation;
   if (c.role == Role::Service) {
     account_busy();
+    account_service(component);
     busy_slots_ -= t.busy;
-    if (was_running) total_slots_ -= c.concurrency;
+    state_[static_cast<std::size_t>(component)].busy -= t.busy;
+    if (was_running) {
+      total_slots_ -= c.concurrency;
+      --state_[static_cast<std::size_t>(component)].running;
+    }
     stop_billing(component, t);
   }
   t.busy = 0;
@@ -403,7 +409,7 @@ void Replication::reconcile(int component) {
   int counted = 0;
   for (const Task& t : s.tasks) counted += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
   std::string blocker;
-  while (counted < c.desired_count) {
+  while (counted < s.desired) {
     int best = -1, best_count = 0;
     for (int node : c.nodes) {
       const Node& n = model_.nodes[static_cast<std::size_t>(node)];
@@ -456,7 +462,7 @@ void Replication::rebalance(int component) {
     }
     return true;
   };
-  for (int round = 0; round < c.desired_count; ++round) {
+  for (int round = 0; round < s.desired; ++round) {
     int low = -1, high = -1, low_count = 0, high_count = 0;
     for (int node : c.nodes) {
       const Node& n = model_.nodes[static_cast<std::size_t>(node)];
@@ -534,7 +540,9 @@ void Replication::task_started(int component, int slot) {
   t.running_since_ns = engine_.now().ns;
   if (t.healthy) health_changed(component);
   account_busy();
+  account_service(component);
   total_slots_ += c.concurrency;
+  ++s.running;
   incident("task_running", fmt::format("{}/{} ({})", c.id, slot, model_.zones[static_cast<std::size_t>(n.zone)]));
   arm_crash_clocks(component, slot);
   if (c.health_checked) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "archsim/model/schedule.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
 #include "archsim/sim/workload.hpp"
@@ -69,6 +70,11 @@ struct ComponentModel {
   Duration deregistration_delay{};
   int standby_node = -1;           ///< RDS Multi-AZ: the standby's placement
   std::vector<int> balanced_services;  ///< load balancers: the ECS services in their target groups
+  // ECS Service Auto Scaling
+  int min_count = 0, max_count = 0;
+  std::vector<model::TargetTrackingSpec> target_tracking;
+  std::vector<model::ScheduledActionSpec> scheduled_actions;
+  std::vector<model::CronSchedule> schedules;  ///< one per scheduled action
   bool cross_zone = true;              ///< load balancers: the load balancer's cross-zone setting
 };
 

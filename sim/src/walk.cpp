@@ -155,6 +155,7 @@ void Replication::meter(int id, double amount, std::int64_t at_ns) {
 
 std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
   schedule_next_arrival();
+  schedule_scaling();
   schedule_faults();
   if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
   std::uint64_t events = 0;
@@ -324,6 +325,7 @@ Outcome Replication::pick_target(Request& r, int next, int from_node) {
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
   r.slot[next] = -1;
   if (c.role == Role::Service) {
+    ++s.minute_requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
     const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
     const bool balanced = caller.role == Role::Balancer;
     const int zone = model_.nodes[static_cast<std::size_t>(from_node)].zone;
@@ -593,7 +595,9 @@ void Replication::start_service(std::uint32_t id, int hop, const ComponentModel&
   ++task.busy;
   if (c.role == Role::Service) {
     account_busy();
+    account_service(model_.nodes[static_cast<std::size_t>(r.node[hop])].component);
     ++busy_slots_;
+    ++s.busy;
   }
   r.held |= static_cast<std::uint8_t>(1u << hop);
   r.began_ns[hop] = engine_.now().ns;
@@ -675,7 +679,9 @@ void Replication::release(Request& r, int hop) {
   --task.busy;
   if (c.role == Role::Service) {
     account_busy();
+    account_service(ci);
     --busy_slots_;
+    --s.busy;
   }
   if (!task.queue.empty()) {
     const std::uint32_t next = task.queue.front();
@@ -789,6 +795,7 @@ void Replication::on_minute() {
     const ComponentModel& c = model_.components[i];
     ComponentState& s = state_[i];
     if (c.role == Role::Service) {
+      track_targets(static_cast<int>(i));
       account_billed(s);
       const double task_seconds = s.billed_area / 1e9;
       s.billed_area = 0;

@@ -29,6 +29,8 @@ class Replication final : public EventHandler {
     // Faults and recovery (faults.cpp)
     kFaultStart, kFaultEnd, kTaskCrash, kHealthCheck, kHealthCheckTimedOut, kTaskStopSeen, kTaskStarted,
     kReconcile, kDnsRemove, kDrainDone, kDbFailoverDone, kDbRepaired,
+    // Service Auto Scaling (autoscaling.cpp)
+    kScheduledAction,
   };
 
   struct Request {
@@ -93,6 +95,15 @@ class Replication final : public EventHandler {
     std::int64_t dns_changed_ns = -1;
     bool launch_blocked = false;  ///< ECS: the last launch attempt found no zone to start in
     bool retry_pending = false;   ///< ECS: a kReconcile retry is already scheduled
+    // ECS Service Auto Scaling: the capacity range and desired count the scheduler works to,
+    // and what the CloudWatch metrics see over the current minute.
+    int desired = 0, min_capacity = 0, max_capacity = 0;
+    int busy = 0, running = 0;      ///< slots serving, tasks running
+    double busy_area = 0, capacity_area = 0;  ///< slot-nanoseconds in the current minute
+    std::int64_t service_at_ns = 0;
+    std::uint64_t minute_requests = 0;
+    std::vector<std::vector<double>> datapoints;  ///< per target-tracking policy, oldest first
+    std::int64_t last_scale_out_ns = INT64_MIN / 2, last_scale_in_ns = INT64_MIN / 2;
     double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
     int billed = 0;
     std::int64_t billed_at_ns = 0;
@@ -154,6 +165,13 @@ class Replication final : public EventHandler {
   void health_changed(int service);
   void incident(std::string_view what, std::string subject);
   std::uint64_t task_payload(int component, int slot) const;
+
+  // Service Auto Scaling (autoscaling.cpp)
+  void schedule_scaling();
+  void scheduled_action(int component, std::size_t action, bool reschedule);
+  void track_targets(int component);
+  void scale_to(int component, int desired, const std::string& why);
+  void account_service(int component);
 
   // Traffic
   void schedule_next_arrival();

@@ -260,6 +260,32 @@ struct DeploymentSpec {
   std::optional<CodeDeploySpec> codedeploy;
 };
 
+/// An Application Auto Scaling target-tracking policy on an ECS service.
+struct TargetTrackingSpec {
+  std::string path;
+  std::string metric = "cpu";  ///< `cpu` (ECSServiceAverageCPUUtilization, %) or `alb_requests_per_target` (per minute)
+  double target = 0;
+  std::optional<Duration> scale_out_cooldown;  ///< default in sim/data/behaviour.yaml (300 s)
+  std::optional<Duration> scale_in_cooldown;
+  bool disable_scale_in = false;
+};
+
+/// A scheduled action: at each time the schedule fires, the service's minimum and maximum
+/// capacity become these (the desired count is moved into the new range).
+struct ScheduledActionSpec {
+  std::string id, path;
+  std::string schedule;             ///< `cron(0 20 ? * MON-FRI *)`
+  std::string timezone = "UTC";     ///< a fixed offset: `UTC`, `UTC+02:00`
+  std::optional<int> min_capacity;
+  std::optional<int> max_capacity;
+};
+
+struct AutoscalingSpec {
+  std::string path;
+  std::vector<TargetTrackingSpec> target_tracking;
+  std::vector<ScheduledActionSpec> scheduled;
+};
+
 struct EcsServiceSpec {
   std::string id, path;
   bool krakend = false;  ///< `type: krakend`: a KrakenD gateway running as this service
@@ -280,6 +306,7 @@ struct EcsServiceSpec {
   bool service_discovery = false;  ///< registered in Cloud Map / Service Connect
   std::optional<Duration> health_check_grace;
   DeploymentSpec deployment;
+  std::optional<AutoscalingSpec> autoscaling;  ///< within min_count..max_count
   std::vector<GatewayEndpointSpec> gateway_endpoints;  ///< KrakenD only
 };
 

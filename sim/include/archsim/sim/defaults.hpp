@@ -40,6 +40,9 @@ struct Behaviour {
   Duration dns_ttl{};
   Duration node_failure_detection{};
   Duration deregistration_delay{};
+  int scale_out_datapoints = 3;
+  int scale_in_datapoints = 15;
+  Duration scaling_cooldown = Duration::seconds(300);
 };
 
 struct SimDefaults {

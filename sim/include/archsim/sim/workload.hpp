@@ -106,6 +106,10 @@ struct BehaviourSpec {
   std::optional<Duration> dns_ttl;                ///< load balancers: TTL of the DNS record of their nodes
   std::optional<Duration> node_failure_detection; ///< load balancers: a failed zone's node leaves DNS after this
   std::optional<Duration> deregistration_delay;   ///< load balancers: draining, when the target group sets none
+  // Service Auto Scaling (docs/autoscaling.md)
+  std::optional<int> scale_out_datapoints;        ///< ECS: consecutive 1-minute datapoints above target to scale out
+  std::optional<int> scale_in_datapoints;         ///< ECS: consecutive datapoints 10 % below target to scale in
+  std::optional<Duration> scaling_cooldown;       ///< ECS: default scale-out and scale-in cooldown
 };
 
 struct ConnectionSpec {

@@ -1,0 +1,182 @@
+// ECS Service Auto Scaling in one replication: scheduled actions that move the capacity
+// range, target-tracking policies that follow the simulated CPU or request count, and the
+// scale-in that drains tasks. docs/autoscaling.md explains the mechanisms and their sources.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace archsim::sim::detail {
+
+namespace {
+
+constexpr std::int64_t kMinuteNs = 60'000'000'000;
+
+}  // namespace
+
+void Replication::schedule_scaling() {
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentModel& c = model_.components[i];
+    if (c.role != Role::Service) continue;
+    ComponentState& s = state_[i];
+    s.desired = c.desired_count;
+    s.min_capacity = c.min_count;
+    s.max_capacity = c.max_count;
+    s.running = static_cast<int>(s.tasks.size());
+    s.datapoints.assign(c.target_tracking.size(), {});
+    if (c.scheduled_actions.empty()) continue;
+    // The run starts in the state the most recent action left: the last firing of any action
+    // in the week before the start.
+    std::int64_t latest = INT64_MIN;
+    std::size_t latest_action = 0;
+    for (std::size_t a = 0; a < c.schedules.size(); ++a) {
+      Duration t = Duration::days(-7) - Duration::minutes(1);
+      while (const auto next = c.schedules[a].next_after(t, workload_.arrivals.start_weekday)) {
+        if (next->ns >= 0) break;
+        t = *next;
+        if (next->ns > latest) latest = next->ns, latest_action = a;
+      }
+      const auto first = c.schedules[a].next_after(Duration::minutes(-1), workload_.arrivals.start_weekday);
+      if (first && first->ns <= horizon_.ns) engine_.schedule_at(*first, self_, kScheduledAction, (static_cast<std::uint64_t>(i) << 32) | a);
+    }
+    if (latest != INT64_MIN) scheduled_action(static_cast<int>(i), latest_action, false);
+  }
+}
+
+/// A scheduled action fires: the capacity range becomes its min and max, and the desired
+/// count moves into it (Application Auto Scaling's documented behaviour).
+void Replication::scheduled_action(int component, std::size_t action, bool reschedule) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  const auto& spec = c.scheduled_actions[action];
+  if (reschedule) {
+    const auto next = c.schedules[action].next_after(engine_.now(), workload_.arrivals.start_weekday);
+    if (next && next->ns <= horizon_.ns) engine_.schedule_at(*next, self_, kScheduledAction, (static_cast<std::uint64_t>(component) << 32) | action);
+  }
+  if (spec.min_capacity) s.min_capacity = *spec.min_capacity;
+  if (spec.max_capacity) s.max_capacity = *spec.max_capacity;
+  s.min_capacity = std::min(s.min_capacity, s.max_capacity);
+  const int desired = std::clamp(s.desired, s.min_capacity, s.max_capacity);
+  incident("scheduled_action", fmt::format("{}: {} (min {}, max {})", c.id, spec.id, s.min_capacity, s.max_capacity));
+  if (desired != s.desired) scale_to(component, desired, fmt::format("scheduled action {}", spec.id));
+}
+
+void Replication::account_service(int component) {
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  const std::int64_t now = engine_.now().ns;
+  const double dt = static_cast<double>(now - s.service_at_ns);
+  s.busy_area += static_cast<double>(s.busy) * dt;
+  s.capacity_area += static_cast<double>(s.running) * model_.components[static_cast<std::size_t>(component)].concurrency * dt;
+  s.service_at_ns = now;
+}
+
+/// Once a minute (the ECS metric period): each target-tracking policy gets a datapoint; a
+/// policy scales out after `scale_out_datapoints` in a row above target, and in after
+/// `scale_in_datapoints` in a row more than 10 % below it, each after its cooldown. The new
+/// desired count is what brings the metric back to target.
+void Replication::track_targets(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  account_service(component);
+  const double busy = s.busy_area, capacity = s.capacity_area;
+  const auto requests = static_cast<double>(s.minute_requests);
+  s.busy_area = s.capacity_area = 0;
+  s.minute_requests = 0;
+  if (c.target_tracking.empty()) return;
+  int targets = 0;
+  for (const Task& t : s.tasks) targets += (t.registered && t.state == TaskState::Running) ? 1 : 0;
+  const std::int64_t now = engine_.now().ns;
+  for (std::size_t p = 0; p < c.target_tracking.size(); ++p) {
+    const auto& policy = c.target_tracking[p];
+    auto& points = s.datapoints[p];
+    // CPU averages over running tasks (no task, no datapoint); the request count per target
+    // counts requests arriving with no target as sent to one, so a service at zero can scale
+    // out on its first datapoint.
+    double value = 0;
+    if (policy.metric == "cpu") {
+      if (capacity <= 0) continue;
+      value = 100 * busy / capacity;
+    } else {
+      value = requests / std::max(1, targets);
+    }
+    points.push_back(value);
+    const std::size_t keep = static_cast<std::size_t>(std::max(c.behaviour.scale_out_datapoints, c.behaviour.scale_in_datapoints));
+    if (points.size() > keep) points.erase(points.begin());
+    auto last_all = [&](int n, auto&& pred) {
+      if (points.size() < static_cast<std::size_t>(n)) return false;
+      return std::all_of(points.end() - n, points.end(), pred);
+    };
+    const int running = std::max(1, s.running);
+    const double load = policy.metric == "cpu" ? running * value : requests;
+    const int needed = static_cast<int>(std::ceil(load / policy.target - 1e-9));
+    const Duration out_cooldown = policy.scale_out_cooldown.value_or(c.behaviour.scaling_cooldown);
+    const Duration in_cooldown = policy.scale_in_cooldown.value_or(c.behaviour.scaling_cooldown);
+    const bool from_zero = s.desired == 0 && value > 0;
+    if ((from_zero || last_all(c.behaviour.scale_out_datapoints, [&](double v) { return v > policy.target; })) &&
+        now - s.last_scale_out_ns >= out_cooldown.ns) {
+      const int desired = std::clamp(std::max(needed, s.desired + 1), s.min_capacity, s.max_capacity);
+      if (desired > s.desired) {
+        s.last_scale_out_ns = now;
+        points.clear();
+        scale_to(component, desired, fmt::format("{} {:.3g} above target {:.3g}", policy.metric, value, policy.target));
+      }
+    } else if (!policy.disable_scale_in && s.desired > 0 &&
+               last_all(c.behaviour.scale_in_datapoints, [&](double v) { return v < 0.9 * policy.target; }) &&
+               now - s.last_scale_in_ns >= in_cooldown.ns && now - s.last_scale_out_ns >= out_cooldown.ns) {
+      const int desired = std::clamp(std::min(needed, s.desired - 1), s.min_capacity, s.max_capacity);
+      if (desired < s.desired) {
+        s.last_scale_in_ns = now;
+        points.clear();
+        scale_to(component, desired, fmt::format("{} {:.3g} below target {:.3g}", policy.metric, value, policy.target));
+      }
+    }
+  }
+}
+
+/// Moves the service to `desired` tasks: the scheduler launches the missing ones, or
+/// deregisters and drains the surplus, from the zones with the most tasks first.
+void Replication::scale_to(int component, int desired, const std::string& why) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
+  s.desired = desired;
+  int counted = 0;
+  for (const Task& t : s.tasks) counted += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
+  if (counted < desired) {
+    reconcile(component);
+    return;
+  }
+  for (; counted > desired; --counted) {
+    // Pending launches go first; then a running task in the zone with the most.
+    int victim = -1, victim_zone_count = -1;
+    for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
+      const Task& t = s.tasks[slot];
+      if (t.state == TaskState::Stopped || t.draining) continue;
+      int in_zone = 0;
+      for (const Task& other : s.tasks) {
+        in_zone += (other.state != TaskState::Stopped && !other.draining &&
+                    model_.nodes[static_cast<std::size_t>(other.node)].zone == model_.nodes[static_cast<std::size_t>(t.node)].zone)
+                       ? 1
+                       : 0;
+      }
+      const int score = (t.state == TaskState::Pending ? 1000 : 0) + in_zone;
+      if (score > victim_zone_count) victim = static_cast<int>(slot), victim_zone_count = score;
+    }
+    if (victim < 0) return;
+    Task& t = s.tasks[static_cast<std::size_t>(victim)];
+    if (t.state != TaskState::Running) {
+      ecs_stops(component, victim);
+      continue;
+    }
+    t.registered = false;
+    t.draining = true;
+    incident("task_draining", fmt::format("{}/{}", c.id, victim));
+    health_changed(component);
+    if (t.outstanding == 0) finish_drain(component, victim);
+    else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, victim));
+  }
+}
+
+}  // namespace archsim::sim::detail
