@@ -89,3 +89,19 @@ TEST_CASE("load: a value with the wrong unit names the expected form") {
   const auto r = load_good("components: {alb: {target_groups: {app: {health_check: {interval: 30}}}}}");
   CHECK(has(r, "expected a duration with a unit (ms, s, m, h, d; e.g. 30s, 250ms, 1h30m), found '30'"));
 }
+
+TEST_CASE("load: autoscaling schedules and policies are checked where they are written") {
+  const auto bad_cron = load_good("components: {app: {autoscaling: {scheduled: {night: {schedule: \"cron(0 20 1 * ? *)\", min_capacity: 0}}}}}");
+  CHECK(has(bad_cron, "day of month, month and year must be * or ?"));
+  const auto bad_zone = load_good(
+      "components: {app: {autoscaling: {scheduled: {night: {schedule: \"cron(0 20 ? * * *)\", timezone: Europe/Berlin, max_capacity: 0}}}}}");
+  CHECK(has(bad_zone, "expected a time zone as a fixed offset"));
+  const auto no_capacity = load_good("components: {app: {autoscaling: {scheduled: {night: {schedule: \"cron(0 20 ? * * *)\"}}}}}");
+  CHECK(has(no_capacity, "sets min_capacity, max_capacity or both"));
+  const auto bad_metric = load_good("components: {app: {autoscaling: {target_tracking: [{metric: memory, target: 50}]}}}");
+  CHECK_FALSE(bad_metric.ok());
+  const auto good = load_good(
+      "components: {app: {min_count: 0, max_count: 3, autoscaling: {target_tracking: [{metric: cpu, target: 60}], "
+      "scheduled: {night: {schedule: \"cron(0 20 ? * MON-FRI *)\", timezone: \"UTC+02:00\", max_capacity: 0}}}}}");
+  CHECK_MESSAGE(good.ok(), archsim::testing::diagnostics_text(good));
+}
