@@ -90,7 +90,63 @@ struct Context {
   const RuntimeModel& m;
   Window window;
   std::vector<bool> up;  ///< zone states being evaluated
+  std::vector<double> at_zero;  ///< per component: traffic-weighted share of time a schedule holds it at zero
 };
+
+/// The traffic-weighted share of the measured window in which scheduled actions hold an ECS
+/// service at no task, counting the launch after each return from zero (image pull plus the
+/// mean start time) as still at zero. A service whose tasks cannot start anywhere (no image
+/// path) never comes back from zero. Target tracking is left to the simulation.
+double share_at_zero(const RuntimeModel& m, const ComponentModel& c, const WorkloadSpec& w) {
+  bool can_return = false;
+  for (int node : c.nodes) can_return = can_return || m.nodes[static_cast<std::size_t>(node)].start_blocker.empty();
+  bool gone = false;
+  if (c.scheduled_actions.empty()) return 0;
+  int min = c.min_count, max = c.max_count, desired = c.desired_count;
+  auto apply = [&](std::size_t a) {
+    const auto& action = c.scheduled_actions[a];
+    if (action.min_capacity) min = *action.min_capacity;
+    if (action.max_capacity) max = *action.max_capacity;
+    min = std::min(min, max);
+    desired = std::clamp(desired, min, max);
+  };
+  // The state at the start: the latest firing in the week before.
+  std::int64_t latest = INT64_MIN;
+  std::size_t latest_action = 0;
+  for (std::size_t a = 0; a < c.schedules.size(); ++a) {
+    Duration t = Duration::days(-7) - Duration::minutes(1);
+    while (const auto next = c.schedules[a].next_after(t, w.arrivals.start_weekday)) {
+      if (next->ns >= 0) break;
+      t = *next;
+      if (next->ns > latest) latest = next->ns, latest_action = a;
+    }
+  }
+  if (latest != INT64_MIN) apply(latest_action);
+  const std::int64_t minute = Duration::minutes(1).ns;
+  const double launch = static_cast<double>(c.image_pull.ns) + c.behaviour.launch_time.mean();
+  double zero = 0, total = 0;
+  std::int64_t back_at = INT64_MIN;  // when the service returns from zero, until its launch ends
+  for (std::int64_t t = 0; t < w.horizon.ns; t += minute) {
+    for (std::size_t a = 0; a < c.schedules.size(); ++a) {
+      const auto fire = c.schedules[a].next_after(Duration{t - 1}, w.arrivals.start_weekday);
+      if (fire && fire->ns == t) {
+        const bool was_zero = desired == 0;
+        apply(a);
+        if (was_zero && desired > 0) back_at = t;
+      }
+    }
+    if (t < w.warmup.ns) continue;
+    const double rate = w.arrivals.trace ? 1.0 : w.arrivals.rate_at(Duration{t});
+    gone = gone || (!can_return && desired == 0);
+    double down = desired == 0 || gone ? 1.0 : 0.0;
+    if (desired > 0 && back_at != INT64_MIN && static_cast<double>(t - back_at) < launch) {
+      down = std::min(1.0, (launch - static_cast<double>(t - back_at)) / static_cast<double>(minute));
+    }
+    zero += rate * down;
+    total += rate;
+  }
+  return total > 0 ? zero / total : 0;
+}
 
 int zone_of(const RuntimeModel& m, int node) { return m.nodes[static_cast<std::size_t>(node)].zone; }
 
@@ -135,8 +191,10 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
         task *= two_state(ttf, out);
         dead_share += (static_cast<double>(c.behaviour.stop_detection.ns) / 1e9) / (ttf + out);
       }
-      model = fmt::format("1-of-{} tasks{}", n, can_start ? "" : " (no replacement: tasks cannot start)");
-      return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share));
+      const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[static_cast<std::size_t>(ci)];
+      model = fmt::format("1-of-{} tasks{}{}", n, can_start ? "" : " (no replacement: tasks cannot start)",
+                          zero > 0 ? fmt::format(", at zero {:.2f}% of the traffic by schedule", 100 * zero) : "");
+      return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share)) * (1 - zero);
     }
     case Role::Database: {
       double failure = 0, repair = 0;
@@ -299,7 +357,8 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     if (zone[z] < 1) out.zones.push_back(fmt::format("{}: {:.5f}%", m.zones[z], 100 * zone[z]));
   }
   const std::size_t zones = std::min<std::size_t>(zone.size(), 12);
-  Context ctx{m, window, std::vector<bool>(zone.size(), true)};
+  Context ctx{m, window, std::vector<bool>(zone.size(), true), {}};
+  for (const auto& c : m.components) ctx.at_zero.push_back(c.role == Role::Service ? share_at_zero(m, c, workload) : 0.0);
   for (std::size_t p = 0; p < m.route_count; ++p) {
     RouteAvailability route{m.plans[p].id, m.plans[p].share, 0, {}};
     std::vector<int> parts;

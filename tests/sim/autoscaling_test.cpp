@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include "archsim/model/schedule.hpp"
+#include "archsim/sim/analytic.hpp"
+#include "fixture.hpp"
 #include "archsim/sim/simulate.hpp"
 #include "sim_fixture.hpp"
 
@@ -83,6 +85,16 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
   CHECK(billed <= 2 * 2 * 13 * 3600.0 + 2 * 2 * 300);
   // What the nights save: the hours at zero times the task count, against running all along.
   CHECK(2 * 48 * 3600.0 - billed == doctest::Approx(2 * (7 + 11 + 4) * 3600.0).epsilon(0.01));
+  // The analytic model reads the same schedule: available outside the time at zero.
+  const auto loaded = testing::load_good(overrides);
+  std::string error;
+  const auto analytic = sim::analyse_availability(loaded.scenario->alternatives.front().topology,
+                                                  test::workload("horizon: 2d\nseed: 4\narrivals: {rate: 2/s}\n"
+                                                                 "components:\n  app: {launch_time: {constant: 20s}}\n"),
+                                                  sim::builtin_sim_defaults(), error);
+  REQUIRE(analytic.has_value());
+  CHECK(analytic->availability == doctest::Approx(1 - zero_s / (48 * 3600.0)).epsilon(0.001));
+  CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01));
 }
 
 TEST_CASE("target tracking scales out no earlier than datapoints x period after the load steps up, and back in later") {
