@@ -1,0 +1,74 @@
+// Lambda against arithmetic: the share of cold starts under Poisson arrivals with idle
+// reclaim, and throttling at the reserved concurrency as an Erlang loss system.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include <doctest/doctest.h>
+
+#include "archsim/sim/simulate.hpp"
+#include "sim_fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+/// The reference topology with API Gateway -> Lambda as its only route.
+std::string lambda_route(const std::string& function_extra = "") {
+  return "components:\n"
+         "  fn: {type: lambda, memory: 512MiB, runtime: python3.12" + function_extra + "}\n"
+         "  apigw: {type: api_gateway, api_type: http, endpoint: regional, integration: fn}\n"
+         "routes:\n  main: {hops: [users, apigw, fn]}\n";
+}
+
+double meter(const sim::SimResult& r, std::string_view component, std::string_view name) {
+  for (const auto& m : r.usage) {
+    if (m.component == component && m.meter == name) return m.total();
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("Lambda cold starts: a request finds no warm environment when the gap since the last one exceeds the idle reclaim") {
+  // Poisson arrivals at rate l, idle environments reclaimed after R: with requests far
+  // shorter than the gaps, a request starts cold when no request came in the R before it,
+  // probability exp(-l R).
+  const double rate = 1.0 / 60, reclaim = 60;
+  const auto w = test::workload(fmt::format("horizon: 20d\nseed: 6\narrivals: {{rate: {}/min}}\n"
+                                            "components:\n  fn: {{service_time: 20ms, idle_reclaim: 1m}}\n",
+                                            rate * 60));
+  auto outcome = test::simulate_good(lambda_route(), w);
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  const auto& r = *outcome.result;
+  const double requests = meter(r, "fn", "requests");
+  const double share = meter(r, "fn", "cold_starts") / requests;
+  const double expected = std::exp(-rate * reclaim);
+  CAPTURE(requests);
+  CHECK(std::abs(share - expected) <= 4 * std::sqrt(expected * (1 - expected) / requests));
+}
+
+TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the duration distribution") {
+  // A loss system with c environments and offered load a = l x E[S]: the share refused (429)
+  // is B(c, a) = (a^c / c!) / sum_{k<=c} a^k / k!. Warm environments are kept for the whole
+  // run, so only the first c requests start cold.
+  const int c = 2;
+  const double rate = 3, mean_s = 0.5, a = rate * mean_s;
+  double sum = 0, term = 1;
+  for (int k = 0; k <= c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  const double erlang_b = term / sum;
+  const auto w = test::workload(fmt::format("horizon: 1d\nseed: 9\narrivals: {{rate: {}/s}}\n"
+                                            "components:\n  fn: {{service_time: {{exponential: {{mean: 500ms}}}}, idle_reclaim: 2d, "
+                                            "timeout: 1h, cold_start: 0s}}\n", rate));
+  auto outcome = test::simulate_good(lambda_route(fmt::format(", reserved_concurrency: {}", c)), w);
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  const auto& r = *outcome.result;
+  const auto throttled = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]);
+  const auto total = static_cast<double>(r.overall.total());
+  CAPTURE(erlang_b);
+  CHECK(throttled / total == doctest::Approx(erlang_b).epsilon(0.03));
+  CHECK(meter(r, "fn", "cold_starts") == c);
+}
