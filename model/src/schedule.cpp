@@ -117,6 +117,20 @@ std::optional<CronSchedule> parse_cron(std::string_view expression, std::string_
   return c;
 }
 
+std::optional<std::size_t> last_fired_before_start(const std::vector<CronSchedule>& schedules, int start_weekday) {
+  std::optional<std::size_t> latest_schedule;
+  std::int64_t latest = INT64_MIN;
+  for (std::size_t a = 0; a < schedules.size(); ++a) {
+    Duration t = Duration::days(-7) - Duration::minutes(1);
+    while (const auto next = schedules[a].next_after(t, start_weekday)) {
+      if (next->ns >= 0) break;
+      t = *next;
+      if (next->ns > latest) latest = next->ns, latest_schedule = a;
+    }
+  }
+  return latest_schedule;
+}
+
 std::optional<Duration> CronSchedule::next_after(Duration after, int start_weekday) const {
   // Minute by minute over at most a week: a run is at most 400 days and schedules fire at
   // most once a minute, so this stays cheap.

@@ -110,18 +110,7 @@ double share_at_zero(const RuntimeModel& m, const ComponentModel& c, const Workl
     min = std::min(min, max);
     desired = std::clamp(desired, min, max);
   };
-  // The state at the start: the latest firing in the week before.
-  std::int64_t latest = INT64_MIN;
-  std::size_t latest_action = 0;
-  for (std::size_t a = 0; a < c.schedules.size(); ++a) {
-    Duration t = Duration::days(-7) - Duration::minutes(1);
-    while (const auto next = c.schedules[a].next_after(t, w.arrivals.start_weekday)) {
-      if (next->ns >= 0) break;
-      t = *next;
-      if (next->ns > latest) latest = next->ns, latest_action = a;
-    }
-  }
-  if (latest != INT64_MIN) apply(latest_action);
+  if (const auto latest = model::last_fired_before_start(c.schedules, w.arrivals.start_weekday)) apply(*latest);
   const std::int64_t minute = Duration::minutes(1).ns;
   const double launch = static_cast<double>(c.image_pull.ns) + c.behaviour.launch_time.mean();
   double zero = 0, total = 0;

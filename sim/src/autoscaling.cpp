@@ -27,21 +27,14 @@ void Replication::schedule_scaling() {
     s.running = static_cast<int>(s.tasks.size());
     s.datapoints.assign(c.target_tracking.size(), {});
     if (c.scheduled_actions.empty()) continue;
-    // The run starts in the state the most recent action left: the last firing of any action
-    // in the week before the start.
-    std::int64_t latest = INT64_MIN;
-    std::size_t latest_action = 0;
     for (std::size_t a = 0; a < c.schedules.size(); ++a) {
-      Duration t = Duration::days(-7) - Duration::minutes(1);
-      while (const auto next = c.schedules[a].next_after(t, workload_.arrivals.start_weekday)) {
-        if (next->ns >= 0) break;
-        t = *next;
-        if (next->ns > latest) latest = next->ns, latest_action = a;
-      }
       const auto first = c.schedules[a].next_after(Duration::minutes(-1), workload_.arrivals.start_weekday);
       if (first && first->ns <= horizon_.ns) engine_.schedule_at(*first, self_, kScheduledAction, (static_cast<std::uint64_t>(i) << 32) | a);
     }
-    if (latest != INT64_MIN) scheduled_action(static_cast<int>(i), latest_action, false);
+    // The run starts in the state the most recent action left.
+    if (const auto latest = model::last_fired_before_start(c.schedules, workload_.arrivals.start_weekday)) {
+      scheduled_action(static_cast<int>(i), *latest, false);
+    }
   }
 }
 
@@ -165,17 +158,11 @@ void Replication::scale_to(int component, int desired, const std::string& why) {
       if (score > victim_zone_count) victim = static_cast<int>(slot), victim_zone_count = score;
     }
     if (victim < 0) return;
-    Task& t = s.tasks[static_cast<std::size_t>(victim)];
-    if (t.state != TaskState::Running) {
+    if (s.tasks[static_cast<std::size_t>(victim)].state != TaskState::Running) {
       ecs_stops(component, victim);
       continue;
     }
-    t.registered = false;
-    t.draining = true;
-    incident("task_draining", fmt::format("{}/{}", c.id, victim));
-    health_changed(component);
-    if (t.outstanding == 0) finish_drain(component, victim);
-    else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, victim));
+    drain(component, victim);
   }
 }
 

@@ -562,15 +562,22 @@ void Replication::retire(int component, Task& replacement) {
   const int old = replacement.retires;
   const std::uint32_t incarnation = replacement.retires_incarnation;
   replacement.retires = -1;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  Task& retiring = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(old)];
+  const Task& retiring = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(old)];
   if (retiring.incarnation != incarnation || retiring.state != TaskState::Running || !retiring.registered) return;
-  retiring.registered = false;
-  retiring.draining = true;
-  incident("task_draining", fmt::format("{}/{}", c.id, old));
+  drain(component, old);
+}
+
+/// ECS stops a running task on purpose: deregistered at once (no new requests), it stops
+/// when its last in-flight request ends or after the deregistration delay.
+void Replication::drain(int component, int slot) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+  t.registered = false;
+  t.draining = true;
+  incident("task_draining", fmt::format("{}/{}", c.id, slot));
   health_changed(component);
-  if (retiring.outstanding == 0) finish_drain(component, old);
-  else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, old));
+  if (t.outstanding == 0) finish_drain(component, slot);
+  else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, slot));
 }
 
 void Replication::finish_drain(int component, int slot) {

@@ -159,6 +159,7 @@ class Replication final : public EventHandler {
   void account_billed(ComponentState& s);
   void finish_drain(int component, int slot);
   void retire(int component, Task& replacement);
+  void drain(int component, int slot);
   void database_changed(int component);
   void set_dns(int component, int node, bool listed);
   void refresh_dns(int balancer);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "archsim/model/units.hpp"
 
@@ -28,6 +29,10 @@ struct CronSchedule {
   /// `start_weekday`) at which the schedule fires, if it fires within the following week.
   std::optional<Duration> next_after(Duration after, int start_weekday) const;
 };
+
+/// Which of `schedules` fired last in the week before the run starts (the state a run starts
+/// in), or nullopt when none fires in that week.
+std::optional<std::size_t> last_fired_before_start(const std::vector<CronSchedule>& schedules, int start_weekday);
 
 /// Parses `cron(0 20 ? * MON-FRI *)` with a time zone (`UTC`, `UTC+02:00`, `UTC-05:00`);
 /// nullopt with `why` set when it cannot.
