@@ -253,6 +253,29 @@ void decode_autoscaling(const YamlNode& node, const std::string& path, DecodeCon
       a.target_tracking.push_back(std::move(t));
     });
   }
+  if (const YamlNode* steps = r.take("step_scaling")) {
+    for_each_item(*steps, r.child("step_scaling"), ctx, [&](std::size_t, const std::string& item, MapReader& rp) {
+      StepScalingSpec p{.path = item};
+      rp.choice("metric", p.metric, {"cpu", "alb_requests_per_target"});
+      rp.choice("comparison", p.comparison, {"above", "below"});
+      rp.required("threshold", p.threshold);
+      if (rp.optional("datapoints", p.datapoints) && p.datapoints < 1) {
+        ctx.error(*rp.node().find("datapoints"), rp.child("datapoints"), "expected at least 1 datapoint");
+      }
+      rp.optional("cooldown", p.cooldown);
+      if (const YamlNode* list = rp.take_required("steps")) {
+        for_each_item(*list, rp.child("steps"), ctx, [&](std::size_t, const std::string& step_path, MapReader& rs) {
+          ScalingStepSpec step{.path = step_path};
+          rs.optional("lower", step.lower);
+          rs.optional("upper", step.upper);
+          rs.required("change", step.change);
+          if (step.lower && step.upper && *step.lower >= *step.upper) ctx.error(rs.node(), step_path, "expected lower below upper");
+          p.steps.push_back(step);
+        });
+      }
+      a.step_scaling.push_back(std::move(p));
+    });
+  }
   if (const YamlNode* sched = r.take("scheduled")) {
     for_each_named(*sched, r.child("scheduled"), ctx, [&](const std::string& id, const std::string& item, MapReader& rs) {
       ScheduledActionSpec action{.id = id, .path = item};

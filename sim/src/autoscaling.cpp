@@ -25,7 +25,7 @@ void Replication::schedule_scaling() {
     s.min_capacity = c.min_count;
     s.max_capacity = c.max_count;
     s.running = static_cast<int>(s.tasks.size());
-    s.datapoints.assign(c.target_tracking.size(), {});
+    s.datapoints.assign(c.target_tracking.size() + c.step_scaling.size(), {});
     if (c.scheduled_actions.empty()) continue;
     for (std::size_t a = 0; a < c.schedules.size(); ++a) {
       const auto first = c.schedules[a].next_after(Duration::minutes(-1), workload_.arrivals.start_weekday);
@@ -77,23 +77,23 @@ void Replication::track_targets(int component) {
   const auto requests = static_cast<double>(s.minute_requests);
   s.busy_area = s.capacity_area = 0;
   s.minute_requests = 0;
-  if (c.target_tracking.empty()) return;
+  if (c.target_tracking.empty() && c.step_scaling.empty()) return;
   int targets = 0;
   for (const Task& t : s.tasks) targets += (t.registered && t.state == TaskState::Running) ? 1 : 0;
   const std::int64_t now = engine_.now().ns;
+  // CPU averages over running tasks (no task, no datapoint); the request count per target
+  // counts requests arriving with no target as sent to one, so a service at zero can scale
+  // out on its first datapoint.
+  auto metric = [&](const std::string& name) -> std::optional<double> {
+    if (name == "cpu") return capacity > 0 ? std::optional<double>(100 * busy / capacity) : std::nullopt;
+    return requests / std::max(1, targets);
+  };
   for (std::size_t p = 0; p < c.target_tracking.size(); ++p) {
     const auto& policy = c.target_tracking[p];
     auto& points = s.datapoints[p];
-    // CPU averages over running tasks (no task, no datapoint); the request count per target
-    // counts requests arriving with no target as sent to one, so a service at zero can scale
-    // out on its first datapoint.
-    double value = 0;
-    if (policy.metric == "cpu") {
-      if (capacity <= 0) continue;
-      value = 100 * busy / capacity;
-    } else {
-      value = requests / std::max(1, targets);
-    }
+    const auto measured = metric(policy.metric);
+    if (!measured) continue;
+    const double value = *measured;
     points.push_back(value);
     const std::size_t keep = static_cast<std::size_t>(std::max(c.behaviour.scale_out_datapoints, c.behaviour.scale_in_datapoints));
     if (points.size() > keep) points.erase(points.begin());
@@ -124,6 +124,34 @@ void Replication::track_targets(int component) {
         points.clear();
         scale_to(component, desired, fmt::format("{} {:.3g} below target {:.3g}", policy.metric, value, policy.target));
       }
+    }
+  }
+  // Step scaling: an alarm on `datapoints` breaching minutes in a row; the step whose interval
+  // (relative to the threshold) holds the latest datapoint sets the change.
+  for (std::size_t p = 0; p < c.step_scaling.size(); ++p) {
+    const auto& policy = c.step_scaling[p];
+    auto& points = s.datapoints[c.target_tracking.size() + p];
+    const auto measured = metric(policy.metric);
+    if (!measured) continue;
+    points.push_back(*measured);
+    if (points.size() > static_cast<std::size_t>(policy.datapoints)) points.erase(points.begin());
+    const bool above = policy.comparison == "above";
+    const bool alarm = points.size() == static_cast<std::size_t>(policy.datapoints) &&
+                       std::all_of(points.begin(), points.end(), [&](double v) { return above ? v > policy.threshold : v < policy.threshold; });
+    const Duration cooldown = policy.cooldown.value_or(c.behaviour.scaling_cooldown);
+    std::int64_t& last = above ? s.last_scale_out_ns : s.last_scale_in_ns;
+    if (!alarm || now - last < cooldown.ns) continue;
+    const double offset = *measured - policy.threshold;
+    for (const auto& step : policy.steps) {
+      if ((step.lower && offset < *step.lower) || (step.upper && offset >= *step.upper)) continue;
+      const int desired = std::clamp(s.desired + step.change, s.min_capacity, s.max_capacity);
+      if (desired != s.desired) {
+        last = now;
+        points.clear();
+        scale_to(component, desired, fmt::format("step scaling: {} {:.3g} {} {:.3g}", policy.metric, *measured, above ? "above" : "below",
+                                                 policy.threshold));
+      }
+      break;
     }
   }
 }

@@ -213,6 +213,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     c.max_count = s.max_count;
     if (s.autoscaling) {
       c.target_tracking = s.autoscaling->target_tracking;
+      c.step_scaling = s.autoscaling->step_scaling;
       c.scheduled_actions = s.autoscaling->scheduled;
       for (const auto& action : c.scheduled_actions) {
         std::string why;

@@ -73,6 +73,7 @@ struct ComponentModel {
   // ECS Service Auto Scaling
   int min_count = 0, max_count = 0;
   std::vector<model::TargetTrackingSpec> target_tracking;
+  std::vector<model::StepScalingSpec> step_scaling;
   std::vector<model::ScheduledActionSpec> scheduled_actions;
   std::vector<model::CronSchedule> schedules;  ///< one per scheduled action
   bool cross_zone = true;              ///< load balancers: the load balancer's cross-zone setting

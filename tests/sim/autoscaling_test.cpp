@@ -121,3 +121,22 @@ TEST_CASE("target tracking scales out no earlier than datapoints x period after 
   REQUIRE(in.has_value());
   CHECK(*in - *out >= 15 * 60);
 }
+
+TEST_CASE("step scaling applies the step whose interval holds the breach, after its datapoints") {
+  // CPU 20 % at 2/s on one task (100 ms each); at 1 h the rate goes to 9.5/s: 95 %, 45 points
+  // above the 50 % threshold, in the [30, inf) step: +3 tasks, after 2 breaching minutes.
+  const std::string overrides =
+      "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n    autoscaling:\n"
+      "      step_scaling:\n        - metric: cpu\n          threshold: 50\n          datapoints: 2\n"
+      "          steps: [{lower: 0, upper: 30, change: 1}, {lower: 30, change: 3}]\n";
+  const auto r = run(overrides,
+                     "horizon: 90m\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4.75}]}\n"
+                     "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 10000}\n");
+  const auto out = first(r, "scale_out");
+  REQUIRE(out.has_value());
+  CHECK(*out >= 3600 + 2 * 60);
+  CHECK(*out <= 3600 + 3 * 60);
+  bool four = false;
+  for (const auto& i : r.incidents) four = four || (i.what == "scale_out" && i.subject.find("1 -> 4") != std::string::npos);
+  CHECK(four);
+}

@@ -270,6 +270,25 @@ struct TargetTrackingSpec {
   bool disable_scale_in = false;
 };
 
+/// A step of a step-scaling policy: when the metric's distance from the threshold lies in
+/// [lower, upper), the desired count changes by `change` (AWS MetricInterval bounds).
+struct ScalingStepSpec {
+  std::string path;
+  std::optional<double> lower, upper;  ///< unset: unbounded
+  int change = 0;
+};
+
+/// An Application Auto Scaling step-scaling policy with its CloudWatch alarm.
+struct StepScalingSpec {
+  std::string path;
+  std::string metric = "cpu";
+  std::string comparison = "above";  ///< the alarm fires above or below the threshold
+  double threshold = 0;
+  int datapoints = 1;  ///< 1-minute evaluation periods in a row
+  std::optional<Duration> cooldown;
+  std::vector<ScalingStepSpec> steps;
+};
+
 /// A scheduled action: at each time the schedule fires, the service's minimum and maximum
 /// capacity become these (the desired count is moved into the new range).
 struct ScheduledActionSpec {
@@ -283,6 +302,7 @@ struct ScheduledActionSpec {
 struct AutoscalingSpec {
   std::string path;
   std::vector<TargetTrackingSpec> target_tracking;
+  std::vector<StepScalingSpec> step_scaling;
   std::vector<ScheduledActionSpec> scheduled;
 };
 
