@@ -68,6 +68,11 @@ std::string latency_line(const sim::LatencyHistogram& h) {
   return line + fmt::format("max {}  mean {}", format_latency(h.max()), format_latency(std::llround(h.mean())));
 }
 
+/// When an incident happened, to the millisecond.
+std::string incident_time(const sim::Incident& i) {
+  return model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000});
+}
+
 /// Per replication mean with its 95 % interval, for every headline metric.
 std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) {
   std::string out = fmt::format("   headline (mean of {} replication{}{}):\n", s.replications, s.replications == 1 ? "" : "s",
@@ -116,7 +121,7 @@ std::string render_incidents(const sim::SimResult& s) {
   std::string out = fmt::format("   incidents (replication 1{}):\n", s.incidents.size() > kShown ? fmt::format(", first {} of {}", kShown, s.incidents.size()) : "");
   for (std::size_t i = 0; i < s.incidents.size() && i < kShown; ++i) {
     const auto& inc = s.incidents[i];
-    out += fmt::format("     {:>16}  {:<24} {}\n", model::format_duration(sim::Duration{(inc.at_ns + 500'000) / 1'000'000 * 1'000'000}), inc.what,
+    out += fmt::format("     {:>16}  {:<24} {}\n", incident_time(inc), inc.what,
                        inc.subject);
   }
   return out;
@@ -308,7 +313,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                       100 * s.minute_error_threshold);
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {
-        sim["incidents"].push_back({{"at", model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000})}, {"what", i.what}, {"subject", i.subject}});
+        sim["incidents"].push_back({{"at", incident_time(i)}, {"what", i.what}, {"subject", i.subject}});
       }
       a["simulation"] = std::move(sim);
     }

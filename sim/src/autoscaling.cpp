@@ -163,8 +163,7 @@ void Replication::scale_to(int component, int desired, const std::string& why) {
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
   s.desired = desired;
-  int counted = 0;
-  for (const Task& t : s.tasks) counted += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
+  int counted = s.counted_tasks();
   if (counted < desired) {
     reconcile(component);
     return;

@@ -28,6 +28,14 @@ std::uint64_t Replication::task_payload(int component, int slot) const {
   return (static_cast<std::uint64_t>(component) << 48) | (static_cast<std::uint64_t>(slot) << 32) | t.incarnation;
 }
 
+std::string Replication::task_label(int component, int slot, bool with_zone) const {
+  const std::string& id = model_.components[static_cast<std::size_t>(component)].id;
+  if (!with_zone) return fmt::format("{}/{}", id, slot);
+  const Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+  const int zone = model_.nodes[static_cast<std::size_t>(t.node)].zone;
+  return fmt::format("{}/{} ({})", id, slot, zone >= 0 ? model_.zones[static_cast<std::size_t>(zone)] : "regional");
+}
+
 void Replication::incident(std::string_view what, std::string subject) {
   if (result_.incidents.size() >= kMaxIncidents) return;
   result_.incidents.push_back(Incident{engine_.now().ns, std::string(what), std::move(subject)});
@@ -123,7 +131,7 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
       Task& task = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
       if (task.state != TaskState::Running) return;
       lose_task(component, slot, Outcome::TargetDown);
-      incident("task_crash", fmt::format("{}/{}", model_.components[static_cast<std::size_t>(component)].id, slot));
+      incident("task_crash", task_label(component, slot, false));
       // The agent reports the stopped container; ECS deregisters the task and replaces it.
       engine_.schedule_in(model_.components[static_cast<std::size_t>(component)].behaviour.stop_detection, self_, kTaskStopSeen,
                           task_payload(component, slot));
@@ -196,7 +204,7 @@ void Replication::fault_starts(std::size_t f) {
       for (std::size_t slot = 0; slot < s->tasks.size() && left > 0; ++slot) {
         if (s->tasks[slot].state != TaskState::Running) continue;
         lose_task(target, static_cast<int>(slot), Outcome::TargetDown);
-        incident("task_crash", fmt::format("{}/{}", c.id, slot));
+        incident("task_crash", task_label(target, static_cast<int>(slot), false));
         engine_.schedule_in(c.behaviour.stop_detection, self_, kTaskStopSeen, task_payload(target, static_cast<int>(slot)));
         --left;
       }
@@ -347,10 +355,6 @@ void Replication::health_check(int component, int slot, bool timed_out) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
   if (!t.registered && !t.draining) return;  // no longer in the target group: checks stop
-  auto subject = [&] {
-    const int zone = model_.nodes[static_cast<std::size_t>(t.node)].zone;
-    return fmt::format("{}/{} ({})", c.id, slot, zone >= 0 ? model_.zones[static_cast<std::size_t>(zone)] : "regional");
-  };
   if (!timed_out) {
     engine_.schedule_in(c.check_interval, self_, kHealthCheck, task_payload(component, slot));
     if (t.state != TaskState::Running) {
@@ -364,7 +368,7 @@ void Replication::health_check(int component, int slot, bool timed_out) {
     if (!t.healthy && (!t.checked || t.passes >= c.healthy_threshold)) {
       t.healthy = true;
       t.checked = true;
-      incident("target_healthy", subject());
+      incident("target_healthy", task_label(component, slot, true));
       health_changed(component);
       retire(component, t);  // may launch tasks: `t` is not used after it
       return;
@@ -377,7 +381,7 @@ void Replication::health_check(int component, int slot, bool timed_out) {
   t.checked = true;
   if (t.healthy && t.fails >= c.unhealthy_threshold) {
     t.healthy = false;
-    incident("target_unhealthy", subject());
+    incident("target_unhealthy", task_label(component, slot, true));
     health_changed(component);
   }
   // ECS replaces tasks that fail their load balancer health checks, once past the grace period.
@@ -387,7 +391,6 @@ void Replication::health_check(int component, int slot, bool timed_out) {
 }
 
 void Replication::ecs_stops(int component, int slot) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
   if (t.state == TaskState::Stopped) return;
   if (t.state != TaskState::Lost) lose_task(component, slot, Outcome::TargetDown);
@@ -396,7 +399,7 @@ void Replication::ecs_stops(int component, int slot) {
   t.healthy = false;
   t.draining = false;
   ++t.incarnation;  // ends its health checks and timers
-  incident("task_stopped", fmt::format("{}/{}", c.id, slot));
+  incident("task_stopped", task_label(component, slot, false));
   health_changed(component);
   reconcile(component);
 }
@@ -406,8 +409,7 @@ void Replication::ecs_stops(int component, int slot) {
 void Replication::reconcile(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
-  int counted = 0;
-  for (const Task& t : s.tasks) counted += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
+  int counted = s.counted_tasks();
   std::string blocker;
   while (counted < s.desired) {
     int best = -1, best_count = 0;
@@ -518,7 +520,7 @@ void Replication::launch(int component, int node, int retires) {
   ++s.billed;
   t.billed_since_ns = engine_.now().ns;
   const Duration delay{c.image_pull.ns + draw_ns(c.behaviour.launch_time, s.faults)};
-  incident("task_launch", fmt::format("{}/{} ({})", c.id, slot, model_.zones[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(node)].zone)]));
+  incident("task_launch", task_label(component, static_cast<int>(slot), true));
   engine_.schedule_in(delay, self_, kTaskStarted, task_payload(component, static_cast<int>(slot)));
 }
 
@@ -543,7 +545,7 @@ void Replication::task_started(int component, int slot) {
   account_service(component);
   total_slots_ += c.concurrency;
   ++s.running;
-  incident("task_running", fmt::format("{}/{} ({})", c.id, slot, model_.zones[static_cast<std::size_t>(n.zone)]));
+  incident("task_running", task_label(component, slot, true));
   arm_crash_clocks(component, slot);
   if (c.health_checked) {
     // The target group starts checking a newly registered target; the first check falls
@@ -574,7 +576,7 @@ void Replication::drain(int component, int slot) {
   Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
   t.registered = false;
   t.draining = true;
-  incident("task_draining", fmt::format("{}/{}", c.id, slot));
+  incident("task_draining", task_label(component, slot, false));
   health_changed(component);
   if (t.outstanding == 0) finish_drain(component, slot);
   else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, slot));

@@ -104,6 +104,14 @@ class Replication final : public EventHandler {
     std::uint64_t minute_requests = 0;
     std::vector<std::vector<double>> datapoints;  ///< per target-tracking policy, oldest first
     std::int64_t last_scale_out_ns = INT64_MIN / 2, last_scale_in_ns = INT64_MIN / 2;
+
+    /// Tasks the service scheduler counts towards the desired count: launching, running, or
+    /// lost without its knowing, and not being drained.
+    int counted_tasks() const {
+      int n = 0;
+      for (const Task& t : tasks) n += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
+      return n;
+    }
     double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
     int billed = 0;
     std::int64_t billed_at_ns = 0;
@@ -165,6 +173,8 @@ class Replication final : public EventHandler {
   void refresh_dns(int balancer);
   void health_changed(int service);
   void incident(std::string_view what, std::string subject);
+  /// `api/2`, or with its zone `api/2 (us-east-1b)`, for incidents.
+  std::string task_label(int component, int slot, bool with_zone) const;
   std::uint64_t task_payload(int component, int slot) const;
 
   // Service Auto Scaling (autoscaling.cpp)
