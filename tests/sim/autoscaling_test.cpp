@@ -15,29 +15,9 @@
 using namespace archsim;
 using model::Duration;
 
-namespace {
-
-std::optional<double> first(const sim::SimResult& r, std::string_view what, double after_s = -1) {
-  for (const auto& i : r.incidents) {
-    if (i.what == what && static_cast<double>(i.at_ns) / 1e9 > after_s) return static_cast<double>(i.at_ns) / 1e9;
-  }
-  return std::nullopt;
-}
-
-double meter(const sim::SimResult& r, std::string_view component, std::string_view name) {
-  for (const auto& m : r.usage) {
-    if (m.component == component && m.meter == name) return m.total();
-  }
-  return 0;
-}
-
-sim::SimResult run(const std::string& overrides, const std::string& workload_yaml) {
-  auto outcome = test::simulate_good(overrides, test::workload(workload_yaml));
-  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
-  return *outcome.result;
-}
-
-}  // namespace
+using test::first_incident;
+using test::meter_total;
+using test::run_good;
 
 TEST_CASE("cron schedules fire at their minute, hour and weekday, in a fixed-offset time zone") {
   std::string why;
@@ -69,10 +49,10 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
       "        night: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n"
       "        morning: {schedule: \"cron(0 7 ? * * *)\", min_capacity: 2, max_capacity: 2}\n";
   const double rate = 2;
-  const auto r = run(overrides, "horizon: 2d\nseed: 4\narrivals: {rate: 2/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n");
-  CHECK(first(r, "scale_out") == doctest::Approx(7 * 3600));
-  CHECK(first(r, "task_running") == doctest::Approx(7 * 3600 + 32));
-  CHECK(first(r, "scale_in", 1) == doctest::Approx(20 * 3600));
+  const auto r = run_good(overrides, "horizon: 2d\nseed: 4\narrivals: {rate: 2/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n");
+  CHECK(first_incident(r, "scale_out") == doctest::Approx(7 * 3600));
+  CHECK(first_incident(r, "task_running") == doctest::Approx(7 * 3600 + 32));
+  CHECK(first_incident(r, "scale_in", "", 1) == doctest::Approx(20 * 3600));
   // At zero: [0, 7h + 32 s), [20h, 31h + 32 s), [44h, 48h).
   const double zero_s = (7 * 3600 + 32) + (11 * 3600 + 32) + 4 * 3600;
   const double expected_503 = rate * zero_s;
@@ -80,7 +60,7 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
   CHECK(std::abs(refused - expected_503) <= 4 * std::sqrt(expected_503));
   // Billed from the image pull at 07:00 to the stop at 20:00 (draining ends at once at this
   // rate, or within the 300 s deregistration delay): 2 tasks x 13 h x 2 days.
-  const double billed = meter(r, "app", "task_seconds");
+  const double billed = meter_total(r, "app", "task_seconds");
   CHECK(billed >= 2 * 2 * 13 * 3600.0);
   CHECK(billed <= 2 * 2 * 13 * 3600.0 + 2 * 2 * 300);
   // What the nights save: the hours at zero times the task count, against running all along.
@@ -104,20 +84,18 @@ TEST_CASE("target tracking scales out no earlier than datapoints x period after 
   const std::string overrides =
       "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 4\n"
       "    autoscaling: {target_tracking: [{metric: cpu, target: 50}]}\n";
-  const auto r = run(overrides,
+  const auto r = run_good(overrides,
                      "horizon: 3h\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4}]}\n"
                      "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 1000}\n");
-  const auto out = first(r, "scale_out");
+  const auto out = first_incident(r, "scale_out");
   REQUIRE(out.has_value());
   CHECK(*out >= 3600 + 3 * 60);
   CHECK(*out <= 3600 + 4 * 60);
-  bool two = false;
-  for (const auto& i : r.incidents) two = two || (i.what == "scale_out" && i.subject.find("1 -> 2") != std::string::npos);
-  CHECK(two);
+  CHECK(test::has_incident(r, "scale_out", "1 -> 2"));
   // Scale-in needs 15 datapoints in a row more than 10 % below target, counted afresh after
   // a scaling action. (With two tasks at 40 % each, this load scales in again during the
   // burst and back out: target tracking flaps on a load between its thresholds, as in AWS.)
-  const auto in = first(r, "scale_in");
+  const auto in = first_incident(r, "scale_in");
   REQUIRE(in.has_value());
   CHECK(*in - *out >= 15 * 60);
 }
@@ -129,14 +107,12 @@ TEST_CASE("step scaling applies the step whose interval holds the breach, after 
       "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n    autoscaling:\n"
       "      step_scaling:\n        - metric: cpu\n          threshold: 50\n          datapoints: 2\n"
       "          steps: [{lower: 0, upper: 30, change: 1}, {lower: 30, change: 3}]\n";
-  const auto r = run(overrides,
+  const auto r = run_good(overrides,
                      "horizon: 90m\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4.75}]}\n"
                      "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 10000}\n");
-  const auto out = first(r, "scale_out");
+  const auto out = first_incident(r, "scale_out");
   REQUIRE(out.has_value());
   CHECK(*out >= 3600 + 2 * 60);
   CHECK(*out <= 3600 + 3 * 60);
-  bool four = false;
-  for (const auto& i : r.incidents) four = four || (i.what == "scale_out" && i.subject.find("1 -> 4") != std::string::npos);
-  CHECK(four);
+  CHECK(test::has_incident(r, "scale_out", "1 -> 4"));
 }

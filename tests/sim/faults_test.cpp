@@ -19,25 +19,11 @@ using namespace archsim;
 namespace {
 
 constexpr double kSecond = 1e9;
-
-/// Seconds from the start of the run to the first incident `what` whose subject starts with `subject`.
-std::optional<double> first(const sim::SimResult& r, std::string_view what, std::string_view subject = "",
-                            double after_s = 0) {
-  for (const auto& i : r.incidents) {
-    if (i.what == what && i.subject.starts_with(subject) && static_cast<double>(i.at_ns) / kSecond >= after_s) {
-      return static_cast<double>(i.at_ns) / kSecond;
-    }
-  }
-  return std::nullopt;
-}
+using test::first_incident;
 
 std::uint64_t count(const sim::SimResult& r, sim::Outcome o) { return r.overall.outcomes[static_cast<std::size_t>(o)]; }
 
-sim::SimResult run(const std::string& workload_yaml, const std::string& overrides = "") {
-  auto outcome = test::simulate_good(overrides, test::workload(workload_yaml));
-  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
-  return *outcome.result;
-}
+sim::SimResult run(const std::string& workload_yaml, const std::string& overrides = "") { return test::run_good(overrides, workload_yaml); }
 
 /// A one-hour outage of us-east-1a from t = 1 h, at `rate` requests per second.
 std::string zone_outage_workload(std::uint64_t seed, double rate, const std::string& extra = "") {
@@ -58,7 +44,7 @@ TEST_CASE("a failed target is marked unhealthy after (threshold - 1) x interval 
   const int seeds = 24;
   for (int seed = 1; seed <= seeds; ++seed) {
     const auto r = run(zone_outage_workload(static_cast<std::uint64_t>(seed), 1));
-    const auto unhealthy = first(r, "target_unhealthy", "app/");
+    const auto unhealthy = first_incident(r, "target_unhealthy", "app/");
     REQUIRE(unhealthy.has_value());
     const double lag = *unhealthy - 3600;
     CAPTURE(seed);
@@ -66,8 +52,8 @@ TEST_CASE("a failed target is marked unhealthy after (threshold - 1) x interval 
     CHECK(lag <= threshold * interval + timeout + 1e-6);
     sum += lag;
     // ECS replaces the task it sees failing: the replacement goes to the live zone.
-    CHECK(first(r, "task_stopped", "app/") == doctest::Approx(*unhealthy));
-    CHECK(first(r, "task_launch", "app/").has_value());
+    CHECK(first_incident(r, "task_stopped", "app/") == doctest::Approx(*unhealthy));
+    CHECK(first_incident(r, "task_launch", "app/").has_value());
   }
   // The mean of 24 uniform phases over 30 s: standard error 30 / sqrt(12 x 24) = 1.8 s.
   CHECK(sum / seeds == doctest::Approx((threshold - 1) * interval + timeout + interval / 2).epsilon(0.12));
@@ -81,7 +67,7 @@ TEST_CASE("errors during a zone outage = arrival rate x share sent to the lost z
   const std::string lb = "components:\n  alb: {node_failure_detection: 0s, dns_ttl: 0s}\n";
   for (std::uint64_t seed : {3, 4, 5}) {
     const auto r = run(zone_outage_workload(seed, rate, lb));
-    const double detection = *first(r, "target_unhealthy", "app/") - 3600;
+    const double detection = *first_incident(r, "target_unhealthy", "app/") - 3600;
     const double expected = rate * 0.5 * detection;
     const auto errors = static_cast<double>(count(r, sim::Outcome::TargetDown));
     CAPTURE(seed);
@@ -98,7 +84,7 @@ TEST_CASE("clients keep using a failed zone's load balancer node until DNS drops
   // to zero over 60 s, i.e. rate x 0.5 x (60 + 30).
   const double rate = 50;
   const auto r = run(zone_outage_workload(9, rate));
-  CHECK(first(r, "dns_node_removed", "alb@us-east-1a") == doctest::Approx(3660));
+  CHECK(first_incident(r, "dns_node_removed", "alb@us-east-1a") == doctest::Approx(3660));
   const double expected = rate * 0.5 * (60 + 30);
   const auto errors = static_cast<double>(count(r, sim::Outcome::LoadBalancerDown));
   CHECK(std::abs(errors - expected) <= 4 * std::sqrt(expected));
@@ -112,8 +98,8 @@ TEST_CASE("a Multi-AZ RDS fails over within the documented 60-120 s and requests
     const auto r = run(fmt::format("horizon: 2h\nseed: {}\narrivals: {{rate: {}/s}}\nfaults:\n"
                                    "  primary: {{effect: database_primary_loss, component: db, at: 1h, duration: 30m}}\n",
                                    seed, rate));
-    const auto down = first(r, "db_down", "db");
-    const auto up = first(r, "db_up", "db");
+    const auto down = first_incident(r, "db_down", "db");
+    const auto up = first_incident(r, "db_up", "db");
     REQUIRE(down.has_value());
     REQUIRE(up.has_value());
     CHECK(*down == doctest::Approx(3600));
@@ -130,9 +116,9 @@ TEST_CASE("a Multi-AZ RDS fails over within the documented 60-120 s and requests
 
 TEST_CASE("a Single-AZ database is down exactly as long as its zone") {
   const auto r = run(zone_outage_workload(1, 5), "components: {db: {multi_az: false}}\n");
-  CHECK(first(r, "db_down", "db") == doctest::Approx(3600));
-  CHECK(first(r, "db_up", "db") == doctest::Approx(7200));
-  CHECK_FALSE(first(r, "db_failover_start", "db").has_value());
+  CHECK(first_incident(r, "db_down", "db") == doctest::Approx(3600));
+  CHECK(first_incident(r, "db_up", "db") == doctest::Approx(7200));
+  CHECK_FALSE(first_incident(r, "db_failover_start", "db").has_value());
 }
 
 TEST_CASE("a crashed task is replaced after stop detection + image pull + start time, in a zone that can pull") {
@@ -141,16 +127,14 @@ TEST_CASE("a crashed task is replaced after stop detection + image pull + start 
       "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n"
       "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
   const auto r = run(w);
-  CHECK(first(r, "task_crash", "app/") == doctest::Approx(3600));
-  CHECK(first(r, "task_stopped", "app/") == doctest::Approx(3605));
-  CHECK(first(r, "task_launch", "app/") == doctest::Approx(3605));
-  CHECK(first(r, "task_running", "app/") == doctest::Approx(3605 + 12 + 20));
+  CHECK(first_incident(r, "task_crash", "app/") == doctest::Approx(3600));
+  CHECK(first_incident(r, "task_stopped", "app/") == doctest::Approx(3605));
+  CHECK(first_incident(r, "task_launch", "app/") == doctest::Approx(3605));
+  CHECK(first_incident(r, "task_running", "app/") == doctest::Approx(3605 + 12 + 20));
   // Until ECS deregisters it, the ALB sends it its share: rate x 1/2 x 5 s, give or take.
   CHECK(count(r, sim::Outcome::TargetDown) <= 5 * 0.5 * 5 + 4 * std::sqrt(12.5) + 2);
   // The replacement is billed from the image pull; nothing ran under a minute.
-  double top_up = 0;
-  for (const auto& m : r.usage) top_up += m.meter == "minimum_top_up_seconds" ? m.total() : 0;
-  CHECK(top_up == 0);
+  CHECK(test::meter_total(r, "app", "minimum_top_up_seconds") == 0);
 }
 
 TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss blocks launches in its zone only") {
@@ -159,8 +143,8 @@ TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss block
         "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
         "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
     const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
-    CHECK(first(r, "launch_blocked", "app: cannot pull its image").has_value());
-    CHECK_FALSE(first(r, "task_running", "app/").has_value());
+    CHECK(first_incident(r, "launch_blocked", "app: cannot pull its image").has_value());
+    CHECK_FALSE(first_incident(r, "task_running", "app/").has_value());
   }
   SUBCASE("nat-a lost: the replacement starts in us-east-1b") {
     const std::string w =
@@ -168,7 +152,7 @@ TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss block
         "faults:\n  nat:\n    effect: nat_gateway_loss\n    component: nat-a\n    at: 1h\n    duration: 1h\n"
         "  crash:\n    effect: task_crash\n    component: app\n    at: 70m\n    tasks: 2\n";
     const auto r = run(w);
-    const auto launched = first(r, "task_running", "app/");
+    const auto launched = first_incident(r, "task_running", "app/");
     REQUIRE(launched.has_value());
     int in_a = 0, in_b = 0;
     for (const auto& i : r.incidents) {
@@ -179,8 +163,8 @@ TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss block
     CHECK(in_a == 0);
     CHECK(in_b == 2);
     // When the NAT gateway returns, AZ rebalancing moves one task back to us-east-1a.
-    CHECK(first(r, "rebalance", "app: us-east-1b -> us-east-1a", 7200).has_value());
-    CHECK(first(r, "task_running", "app/", 7200).has_value());
+    CHECK(first_incident(r, "rebalance", "app: us-east-1b -> us-east-1a", 7200).has_value());
+    CHECK(first_incident(r, "task_running", "app/", 7200).has_value());
   }
 }
 
@@ -196,13 +180,13 @@ TEST_CASE("when every target is unhealthy the load balancer fails open; with non
       "components:\n  app: {stop_detection: 10m, launch_time: {constant: 20s}}\n"
       "faults:\n  crash: {effect: task_crash, component: app, at: 1h, tasks: 2}\n";
   const auto r = run(w, "components: {app: {health_check_grace: 2h}}\n");
-  CHECK(first(r, "target_unhealthy", "app/").value_or(0) <= 3600 + 65);
+  CHECK(first_incident(r, "target_unhealthy", "app/").value_or(0) <= 3600 + 65);
   const double open = rate * 600, no_target = rate * 32;
   const auto target_down = static_cast<double>(count(r, sim::Outcome::TargetDown));
   const auto unavailable = static_cast<double>(count(r, sim::Outcome::NoHealthyTarget));
   CHECK(std::abs(target_down - open) <= 4 * std::sqrt(open));
   CHECK(std::abs(unavailable - no_target) <= 4 * std::sqrt(no_target) + 2);
-  CHECK(first(r, "task_running", "app/") == doctest::Approx(3600 + 600 + 32));
+  CHECK(first_incident(r, "task_running", "app/") == doctest::Approx(3600 + 600 + 32));
 }
 
 TEST_CASE("a failing dependency errs at its error rate while the fault lasts; a slow one adds its latency") {

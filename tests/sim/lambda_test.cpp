@@ -21,13 +21,6 @@ std::string lambda_route(const std::string& function_extra = "") {
          "routes:\n  main: {hops: [users, apigw, fn]}\n";
 }
 
-double meter(const sim::SimResult& r, std::string_view component, std::string_view name) {
-  for (const auto& m : r.usage) {
-    if (m.component == component && m.meter == name) return m.total();
-  }
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("Lambda cold starts: a request finds no warm environment when the gap since the last one exceeds the idle reclaim") {
@@ -41,8 +34,8 @@ TEST_CASE("Lambda cold starts: a request finds no warm environment when the gap 
   auto outcome = test::simulate_good(lambda_route(), w);
   REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
   const auto& r = *outcome.result;
-  const double requests = meter(r, "fn", "requests");
-  const double share = meter(r, "fn", "cold_starts") / requests;
+  const double requests = test::meter_total(r, "fn", "requests");
+  const double share = test::meter_total(r, "fn", "cold_starts") / requests;
   const double expected = std::exp(-rate * reclaim);
   CAPTURE(requests);
   CHECK(std::abs(share - expected) <= 4 * std::sqrt(expected * (1 - expected) / requests));
@@ -70,5 +63,5 @@ TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the d
   const auto total = static_cast<double>(r.overall.total());
   CAPTURE(erlang_b);
   CHECK(throttled / total == doctest::Approx(erlang_b).epsilon(0.03));
-  CHECK(meter(r, "fn", "cold_starts") == c);
+  CHECK(test::meter_total(r, "fn", "cold_starts") == c);
 }

@@ -22,6 +22,34 @@ sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadS
   return sim::simulate(loaded.scenario->alternatives.front().topology, w, sim::builtin_sim_defaults(), options);
 }
 
+sim::SimResult run_good(const std::string& overrides, const std::string& workload_yaml) {
+  auto outcome = simulate_good(overrides, workload(workload_yaml));
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  return *outcome.result;
+}
+
+std::optional<double> first_incident(const sim::SimResult& r, std::string_view what, std::string_view subject, double from_s) {
+  for (const auto& i : r.incidents) {
+    const double at = static_cast<double>(i.at_ns) / 1e9;
+    if (i.what == what && i.subject.starts_with(subject) && at >= from_s) return at;
+  }
+  return std::nullopt;
+}
+
+bool has_incident(const sim::SimResult& r, std::string_view what, std::string_view fragment) {
+  for (const auto& i : r.incidents) {
+    if (i.what == what && i.subject.find(fragment) != std::string::npos) return true;
+  }
+  return false;
+}
+
+double meter_total(const sim::SimResult& r, std::string_view component, std::string_view meter) {
+  for (const auto& m : r.usage) {
+    if (m.component == component && m.meter == meter) return m.total();
+  }
+  return 0;
+}
+
 std::string zero_network_yaml() {
   return "network: {same_zone: 0s, cross_zone: 0s, zone_to_regional: 0s, internet_to_region: 0s, "
          "internet_to_edge: 0s, edge_to_region: 0s}\n";

@@ -3,7 +3,9 @@
 // exact arithmetic.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "archsim/sim/simulate.hpp"
 
@@ -15,6 +17,20 @@ sim::WorkloadSpec workload(const std::string& workload_yaml);
 /// Simulates the reference topology (tests/support/good_topology.yaml) with `overrides`.
 sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& workload,
                               const sim::SimOptions& options = {});
+
+/// simulate_good that fails the test on a simulation error and returns the result.
+sim::SimResult run_good(const std::string& overrides, const std::string& workload_yaml);
+
+/// Seconds from the start of the run to the first incident `what` at or after `from_s` whose
+/// subject starts with `subject`.
+std::optional<double> first_incident(const sim::SimResult& r, std::string_view what, std::string_view subject = "",
+                                     double from_s = 0);
+
+/// Whether some incident `what` has `fragment` in its subject.
+bool has_incident(const sim::SimResult& r, std::string_view what, std::string_view fragment);
+
+/// A usage meter's total over the run (0 when the component has no such meter).
+double meter_total(const sim::SimResult& r, std::string_view component, std::string_view meter);
 
 /// Network delays of zero on every relation, as workload YAML (indented for `workload:`).
 std::string zero_network_yaml();
