@@ -222,8 +222,13 @@ void decode_deployment(const YamlNode& node, const std::string& path, DecodeCont
   d.path = path;
   MapReader r(node, path, ctx);
   r.choice("strategy", d.strategy, {"rolling", "blue_green"});
-  r.optional("minimum_healthy_percent", d.minimum_healthy_percent);
-  r.optional("maximum_percent", d.maximum_percent);
+  if (r.optional("minimum_healthy_percent", d.minimum_healthy_percent) &&
+      (d.minimum_healthy_percent < 0 || d.minimum_healthy_percent > 100)) {
+    ctx.error(*node.find("minimum_healthy_percent"), r.child("minimum_healthy_percent"), "expected 0 to 100 (% of the desired count)");
+  }
+  if (r.optional("maximum_percent", d.maximum_percent) && d.maximum_percent < 100) {
+    ctx.error(*node.find("maximum_percent"), r.child("maximum_percent"), "expected at least 100 (% of the desired count)");
+  }
   if (const YamlNode* cd = r.take("codedeploy")) {
     CodeDeploySpec spec{.path = r.child("codedeploy")};
     MapReader rr(*cd, spec.path, ctx);
@@ -231,9 +236,22 @@ void decode_deployment(const YamlNode& node, const std::string& path, DecodeCont
     rr.required("load_balancer", spec.load_balancer);
     rr.required("target_groups", spec.target_groups);
     rr.optional("termination_wait", spec.termination_wait);
+    rr.optional("test_traffic_wait", spec.test_traffic_wait);
     rr.optional("auto_rollback", spec.auto_rollback);
     rr.finish();
     d.codedeploy = std::move(spec);
+  }
+  if (const YamlNode* a = r.take("alarm")) {
+    RollbackAlarmSpec alarm{.path = r.child("alarm")};
+    MapReader ra(*a, alarm.path, ctx);
+    if (ra.required("error_rate", alarm.error_rate) && !(alarm.error_rate > 0 && alarm.error_rate < 1)) {
+      ctx.error(*a->find("error_rate"), ra.child("error_rate"), "expected a share of requests above 0 and below 1 (e.g. 0.01)");
+    }
+    if (ra.optional("datapoints", alarm.datapoints) && (alarm.datapoints < 1 || alarm.datapoints > 60)) {
+      ctx.error(*a->find("datapoints"), ra.child("datapoints"), "expected 1 to 60 one-minute periods");
+    }
+    ra.finish();
+    d.alarm = std::move(alarm);
   }
   r.finish();
 }

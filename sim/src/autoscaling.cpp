@@ -156,40 +156,44 @@ void Replication::track_targets(int component) {
   }
 }
 
-/// Moves the service to `desired` tasks: the scheduler launches the missing ones, or
-/// deregisters and drains the surplus, from the zones with the most tasks first.
+/// Moves the service to `desired` tasks (in each task set, mid blue/green): the scheduler
+/// launches the missing ones, or deregisters and drains the surplus, from the zones with the
+/// most tasks first.
 void Replication::scale_to(int component, int desired, const std::string& why) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
   s.desired = desired;
-  int counted = s.counted_tasks();
-  if (counted < desired) {
-    reconcile(component);
-    return;
-  }
-  for (; counted > desired; --counted) {
-    // Pending launches go first; then a running task in the zone with the most.
-    int victim = -1, victim_zone_count = -1;
-    for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
-      const Task& t = s.tasks[slot];
-      if (t.state == TaskState::Stopped || t.draining) continue;
-      int in_zone = 0;
-      for (const Task& other : s.tasks) {
-        in_zone += (other.state != TaskState::Stopped && !other.draining &&
-                    model_.nodes[static_cast<std::size_t>(other.node)].zone == model_.nodes[static_cast<std::size_t>(t.node)].zone)
-                       ? 1
-                       : 0;
-      }
-      const int score = (t.state == TaskState::Pending ? 1000 : 0) + in_zone;
-      if (score > victim_zone_count) victim = static_cast<int>(slot), victim_zone_count = score;
-    }
-    if (victim < 0) return;
-    if (s.tasks[static_cast<std::size_t>(victim)].state != TaskState::Running) {
-      ecs_stops(component, victim);
+  for (int set : task_sets(component)) {
+    auto member = [&](const Task& t) { return t.state != TaskState::Stopped && !t.draining && (set < 0 || t.release == set); };
+    int counted = s.counted_tasks(set);
+    if (counted < desired) {
+      reconcile_set(component, set, desired);
       continue;
     }
-    drain(component, victim);
+    for (; counted > desired; --counted) {
+      // Pending launches go first; then a running task in the zone with the most.
+      int victim = -1, victim_zone_count = -1;
+      for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
+        const Task& t = s.tasks[slot];
+        if (!member(t)) continue;
+        int in_zone = 0;
+        for (const Task& other : s.tasks) {
+          in_zone += (member(other) && model_.nodes[static_cast<std::size_t>(other.node)].zone ==
+                                           model_.nodes[static_cast<std::size_t>(t.node)].zone)
+                         ? 1
+                         : 0;
+        }
+        const int score = (t.state == TaskState::Pending ? 1000 : 0) + in_zone;
+        if (score > victim_zone_count) victim = static_cast<int>(slot), victim_zone_count = score;
+      }
+      if (victim < 0) break;
+      if (s.tasks[static_cast<std::size_t>(victim)].state != TaskState::Running) {
+        ecs_stops(component, victim);
+        continue;
+      }
+      drain(component, victim);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/graph.hpp"
@@ -124,6 +126,62 @@ void resolve_faults(const WorkloadSpec& w, const std::map<std::string, int, std:
   }
 }
 
+/// How each ECS service deploys (topology) and which of the workload's deployments apply.
+bool resolve_deployments(const model::TopologySpec& t, const WorkloadSpec& w, const SimDefaults& defaults,
+                         const std::map<std::string, int, std::less<>>& index, RuntimeModel& m, model::Diagnostic& error) {
+  for (const auto& s : t.ecs_services) {
+    ComponentModel& c = m.components[static_cast<std::size_t>(index.at(s.id))];
+    const model::DeploymentSpec& d = s.deployment;
+    c.minimum_healthy_percent = d.minimum_healthy_percent;
+    c.maximum_percent = d.maximum_percent;
+    c.alarm = d.alarm;
+    c.ready_timeout = defaults.deployments.ready_timeout;
+    if (d.strategy != "blue_green") continue;
+    c.blue_green = true;
+    bool balanced = false;
+    for (const auto& lb : m.components) {
+      balanced = balanced || std::find(lb.balanced_services.begin(), lb.balanced_services.end(), index.at(s.id)) != lb.balanced_services.end();
+    }
+    if (!d.codedeploy || t.load_balancer(d.codedeploy->load_balancer) == nullptr || !balanced) {
+      c.deploy_blocker = "CodeDeploy blue/green needs a load balancer with two target groups in front of the service, and "
+                         "ECS refuses to create the service without one (rule blue-green-without-load-balancer)";
+      continue;
+    }
+    const model::CodeDeploySpec& cd = *d.codedeploy;
+    const auto config = defaults.deployments.codedeploy_configs.find(cd.config);
+    if (config == defaults.deployments.codedeploy_configs.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, shift] : defaults.deployments.codedeploy_configs) names.push_back(name);
+      error = error_at(cd.path + ".config", fmt::format("unknown CodeDeploy configuration '{}'{}; the predefined ECS ones are {}",
+                                                        cd.config, model::did_you_mean(cd.config, names), fmt::join(names, ", ")));
+      return false;
+    }
+    const TrafficShift& shift = config->second;
+    if (shift.canary) {
+      c.shift_steps = {{Duration{}, shift.percent / 100}, {shift.interval, 1.0}};
+    } else {
+      const int steps = static_cast<int>(std::ceil(100 / shift.percent - 1e-9));
+      for (int k = 1; k <= steps; ++k) {
+        c.shift_steps.emplace_back(Duration{shift.interval.ns * (k - 1)}, std::min(1.0, k * shift.percent / 100));
+      }
+    }
+    c.termination_wait = cd.termination_wait.value_or(defaults.deployments.termination_wait);
+    c.test_traffic_wait = cd.test_traffic_wait.value_or(Duration{});
+  }
+  for (const auto& spec : w.deployments) {
+    const auto it = index.find(spec.service);
+    if (it == index.end() || m.components[static_cast<std::size_t>(it->second)].role != Role::Service) continue;
+    RuntimeModel::Deployment d{&spec, it->second, std::nullopt};
+    if (!spec.at) {
+      std::string why;
+      d.schedule = model::parse_cron(spec.schedule, spec.timezone, why);
+      if (!d.schedule) continue;  // reported when the workload was decoded
+    }
+    m.deployments.push_back(std::move(d));
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const WorkloadSpec& w, const SimDefaults& defaults,
@@ -228,8 +286,13 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     ComponentModel& c = m.components[static_cast<std::size_t>(index[f.id])];
     c.memory_gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
     if (f.reserved_concurrency) c.concurrency = *f.reserved_concurrency;
+    c.account_pool = !f.reserved_concurrency;
     if (f.timeout) c.behaviour.timeout = *f.timeout;
   }
+  // Lambda: reserved concurrency is carved out of the account's limit; the functions without
+  // it share what is left (lambda-concurrency.html).
+  m.lambda_unreserved_concurrency = defaults.lambda_account_concurrency;
+  for (const auto& f : t.lambdas) m.lambda_unreserved_concurrency -= f.reserved_concurrency.value_or(0);
   for (const auto& db : t.databases) {
     ComponentModel& c = m.components[static_cast<std::size_t>(index[db.id])];
     c.task_nodes.push_back(c.nodes.front());
@@ -269,6 +332,8 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
       if (l.default_action == "forward") c.rules_evaluated = std::max<int>(c.rules_evaluated, static_cast<int>(l.rules.size()) + 1);
     }
   }
+
+  if (!resolve_deployments(t, w, defaults, index, m, error)) return std::nullopt;
 
   // Route plans.
   double total_share = 0;

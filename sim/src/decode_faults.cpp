@@ -40,6 +40,14 @@ using model::YamlNode;
 using model::decoding::DecodeContext;
 using model::decoding::MapReader;
 
+bool required_component(MapReader& r, std::string_view key, DecodeContext& ctx, const KnownNames& known, std::string& out) {
+  if (!r.required(key, out)) return false;
+  if (known.components.empty() || known.components.contains(out)) return true;
+  const std::vector<std::string> names(known.components.begin(), known.components.end());
+  ctx.error(*r.node().find(key), r.child(key), fmt::format("no alternative has a component '{}'{}", out, model::did_you_mean(out, names)));
+  return false;
+}
+
 void decode_faults(const YamlNode& node, const std::string& path, DecodeContext& ctx, const KnownNames& known,
                    std::vector<FaultSpec>& out) {
   model::decoding::for_each_named(node, path, ctx, [&](const std::string& id, const std::string& fpath, MapReader& r) {
@@ -86,12 +94,8 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
         ctx.error(*r.node().find("zone"), r.child("zone"),
                   fmt::format("no alternative has a zone '{}'{}", f.target.zone, model::did_you_mean(f.target.zone, names)));
       }
-    } else if (r.required("component", f.target.component) && !known.components.empty() &&
-               !known.components.contains(f.target.component)) {
-      const std::vector<std::string> names(known.components.begin(), known.components.end());
-      ctx.error(*r.node().find("component"), r.child("component"),
-                fmt::format("no alternative has a component '{}'{}", f.target.component,
-                            model::did_you_mean(f.target.component, names)));
+    } else {
+      required_component(r, "component", ctx, known, f.target.component);
     }
     if (r.optional("tasks", f.target.tasks) && (f.effect != FaultEffect::TaskCrash || f.target.tasks < 1)) {
       ctx.error(*r.node().find("tasks"), r.child("tasks"), "`tasks` (at least 1) applies to task_crash faults only");

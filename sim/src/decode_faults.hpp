@@ -1,4 +1,5 @@
-// Private to the simulator: the decoder of `workload.faults` (faults.hpp).
+// Private to the simulator: the decoders of `workload.faults` (faults.hpp) and
+// `workload.deployments` (deployments.hpp).
 #pragma once
 
 #include <set>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "archsim/model/decode.hpp"
+#include "archsim/sim/deployments.hpp"
 #include "archsim/sim/faults.hpp"
 
 namespace archsim::sim::detail {
@@ -15,6 +17,14 @@ namespace archsim::sim::detail {
 struct KnownNames {
   std::set<std::string> zones, components;
 };
+
+/// Reads the required component id under `key`; an id no alternative has is an error.
+bool required_component(model::decoding::MapReader& r, std::string_view key, model::decoding::DecodeContext& ctx,
+                        const KnownNames& known, std::string& out);
+
+/// `workload.deployments` (deployments.hpp), decoded in decode_deployments.cpp.
+void decode_deployments(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx,
+                        const KnownNames& known, std::vector<DeploymentEventSpec>& out);
 
 void decode_faults(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx,
                    const KnownNames& known, std::vector<FaultSpec>& out);

@@ -218,6 +218,10 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
   if (const YamlNode* faults = r.take("faults")) {
     detail::decode_faults(*faults, r.child("faults"), ctx, detail::KnownNames{ids.zones, ids.components}, w.faults);
   }
+  if (const YamlNode* deployments = r.take("deployments")) {
+    detail::decode_deployments(*deployments, r.child("deployments"), ctx, detail::KnownNames{ids.zones, ids.components},
+                               w.deployments);
+  }
   if (r.optional("minute_error_threshold", w.minute_error_threshold) &&
       !(*w.minute_error_threshold >= 0 && *w.minute_error_threshold < 1)) {
     ctx.error(*root.find("minute_error_threshold"), "workload.minute_error_threshold", "expected a share of requests from 0 to below 1");

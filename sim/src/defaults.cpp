@@ -57,8 +57,30 @@ std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::
       rl.required("dynamodb_on_demand_units_per_second", d.dynamodb_on_demand_units_per_second);
       rl.required("dynamodb_burst_seconds", d.dynamodb_burst_seconds);
       rl.required("minute_error_threshold", d.minute_error_threshold);
+      rl.required("lambda_account_concurrency", d.lambda_account_concurrency);
       rl.take("sources");
       rl.finish();
+    }
+  }
+  if (const YamlNode* deployments = r.take_required("deployments")) {
+    MapReader rd(*deployments, "deployments", ctx);
+    if (rd.ok()) {
+      check_sources(*deployments, "deployments", ctx);
+      if (const YamlNode* configs = rd.take_required("codedeploy_configs")) {
+        model::decoding::for_each_named(*configs, "deployments.codedeploy_configs", ctx,
+                                        [&](const std::string& config, const std::string&, MapReader& rc) {
+                                          TrafficShift shift;
+                                          rc.required("percent", shift.percent);
+                                          rc.required("interval", shift.interval);
+                                          rc.optional("canary", shift.canary);
+                                          rc.finish();
+                                          d.deployments.codedeploy_configs[config] = shift;
+                                        });
+      }
+      rd.required("termination_wait", d.deployments.termination_wait);
+      rd.required("ready_timeout", d.deployments.ready_timeout);
+      rd.take("sources");
+      rd.finish();
     }
   }
   if (const YamlNode* kinds = r.take_required("kinds")) {

@@ -151,7 +151,17 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
     case kReconcile:
       state_[static_cast<std::size_t>(payload)].retry_pending = false;
       reconcile(static_cast<int>(payload));
+      advance_deployment(static_cast<int>(payload));
       return;
+    case kDeploymentStart: start_deployment(static_cast<std::size_t>(payload)); return;
+    case kDeploymentStep:
+    case kDeploymentTimeout: {
+      const auto service = static_cast<int>(payload >> 32);
+      if (state_[static_cast<std::size_t>(service)].rollout.generation != static_cast<std::uint32_t>(payload)) return;  // stale
+      if (kind == kDeploymentStep) deployment_step(service);
+      else deployment_timed_out(service);
+      return;
+    }
     case kDnsRemove: {
       const int node = static_cast<int>(payload);
       if (node_down(node)) set_dns(model_.nodes[static_cast<std::size_t>(node)].component, node, false);
@@ -371,6 +381,7 @@ void Replication::health_check(int component, int slot, bool timed_out) {
       incident("target_healthy", task_label(component, slot, true));
       health_changed(component);
       retire(component, t);  // may launch tasks: `t` is not used after it
+      advance_deployment(component);
       return;
     }
     t.checked = true;
@@ -402,49 +413,57 @@ void Replication::ecs_stops(int component, int slot) {
   incident("task_stopped", task_label(component, slot, false));
   health_changed(component);
   reconcile(component);
+  advance_deployment(component);
 }
 
-/// The service scheduler: as many tasks as desired, counting those it believes run (lost
-/// ones until it learns of them), each placed in the live zone with the fewest.
+/// The service scheduler: as many tasks as desired in each task set, counting those it
+/// believes run (lost ones until it learns of them), each placed in the live zone with the fewest.
 void Replication::reconcile(int component) {
+  for (int set : task_sets(component)) reconcile_set(component, set, state_[static_cast<std::size_t>(component)].desired);
+}
+
+void Replication::reconcile_set(int component, int release, int desired) {
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  const auto launches = static_cast<std::uint16_t>(release < 0 ? s.release : release);
+  for (int counted = s.counted_tasks(release); counted < desired; ++counted) {
+    if (!launch_somewhere(component, launches)) return;
+  }
+}
+
+bool Replication::launch_somewhere(int component, int release) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
-  int counted = s.counted_tasks();
   std::string blocker;
-  while (counted < s.desired) {
-    int best = -1, best_count = 0;
-    for (int node : c.nodes) {
-      const Node& n = model_.nodes[static_cast<std::size_t>(node)];
-      if (node_down(node)) continue;
-      if (!n.start_blocker.empty()) {
-        blocker = n.start_blocker;
-        continue;
-      }
-      if (n.start_via_nat >= 0 && component_down(n.start_via_nat)) {
-        blocker = fmt::format("cannot pull its image: NAT gateway {} is down", model_.components[static_cast<std::size_t>(n.start_via_nat)].id);
-        continue;
-      }
-      int in_zone = 0;
-      for (const Task& t : s.tasks) {
-        in_zone += (t.state != TaskState::Stopped && model_.nodes[static_cast<std::size_t>(t.node)].zone == n.zone) ? 1 : 0;
-      }
-      if (best < 0 || in_zone < best_count) best = node, best_count = in_zone;
+  int best = -1, best_count = 0;
+  for (int node : c.nodes) {
+    const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+    if (node_down(node)) continue;
+    if (!n.start_blocker.empty()) {
+      blocker = n.start_blocker;
+      continue;
     }
-    if (best < 0) {
-      if (!s.launch_blocked) {
-        incident("launch_blocked", fmt::format("{}: {}", c.id, blocker.empty() ? "no live zone" : blocker));
-      }
-      s.launch_blocked = true;
-      if (!s.retry_pending) {
-        s.retry_pending = true;
-        engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component));
-      }
-      return;
+    if (n.start_via_nat >= 0 && component_down(n.start_via_nat)) {
+      blocker = fmt::format("cannot pull its image: NAT gateway {} is down", model_.components[static_cast<std::size_t>(n.start_via_nat)].id);
+      continue;
     }
-    s.launch_blocked = false;
-    launch(component, best, -1);
-    ++counted;
+    int in_zone = 0;
+    for (const Task& t : s.tasks) {
+      in_zone += (t.state != TaskState::Stopped && model_.nodes[static_cast<std::size_t>(t.node)].zone == n.zone) ? 1 : 0;
+    }
+    if (best < 0 || in_zone < best_count) best = node, best_count = in_zone;
   }
+  if (best < 0) {
+    if (!s.launch_blocked) incident("launch_blocked", fmt::format("{}: {}", c.id, blocker.empty() ? "no live zone" : blocker));
+    s.launch_blocked = true;
+    if (!s.retry_pending) {
+      s.retry_pending = true;
+      engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component));
+    }
+    return false;
+  }
+  s.launch_blocked = false;
+  launch(component, best, -1, static_cast<std::uint16_t>(release));
+  return true;
 }
 
 /// AZ rebalancing (on by default for new services since 2025): when a zone returns, start
@@ -453,6 +472,8 @@ void Replication::rebalance(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   reconcile(component);
+  // A deployment is moving tasks already; evening out the zones waits for the next change.
+  if (s.rollout.phase != Rollout::Phase::None) return;
   // A task stays if it is not stopping and no new task is on its way to replace it.
   auto staying = [&](std::size_t slot) {
     const Task& t = s.tasks[slot];
@@ -489,11 +510,11 @@ void Replication::rebalance(int component) {
     if (retiring < 0) return;
     incident("rebalance", fmt::format("{}: {} -> {}", c.id, model_.zones[static_cast<std::size_t>(high_zone)],
                                       model_.zones[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(low)].zone)]));
-    launch(component, low, retiring);
+    launch(component, low, retiring, s.release);
   }
 }
 
-void Replication::launch(int component, int node, int retires) {
+void Replication::launch(int component, int node, int retires, std::uint16_t release) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   std::size_t slot = s.tasks.size();
@@ -514,6 +535,7 @@ void Replication::launch(int component, int node, int retires) {
   t.registered = false;
   t.healthy = false;
   t.retires = retires;
+  t.release = release;
   if (retires >= 0) t.retires_incarnation = s.tasks[static_cast<std::size_t>(retires)].incarnation;
   // Fargate bills from the start of the image pull.
   account_billed(s);
@@ -554,6 +576,7 @@ void Replication::task_started(int component, int slot) {
                         kHealthCheck, task_payload(component, slot));
   } else {
     retire(component, t);
+    advance_deployment(component);
   }
 }
 

@@ -17,6 +17,7 @@ std::string_view outcome_name(Outcome outcome) {
     case Outcome::LoadBalancerDown: return "load_balancer_down";
     case Outcome::DependencyDown: return "dependency_down";
     case Outcome::DependencyError: return "dependency_error";
+    case Outcome::ReleaseError: return "release_error";
   }
   return "?";
 }

@@ -54,6 +54,7 @@ struct ComponentModel {
   std::vector<int> nodes;
   std::vector<int> task_nodes;  ///< ECS: the node of each task; RDS: one entry, the primary
   int concurrency = 1;          ///< per task (ECS, RDS), per function (Lambda)
+  bool account_pool = false;    ///< Lambda without reserved concurrency: draws on the account's unreserved pool
   double vcpu = 0;
   double memory_gb = 0;
   int rules_evaluated = 0;  ///< ALB: listener rules evaluated per request
@@ -77,6 +78,15 @@ struct ComponentModel {
   std::vector<model::ScheduledActionSpec> scheduled_actions;
   std::vector<model::CronSchedule> schedules;  ///< one per scheduled action
   bool cross_zone = true;              ///< load balancers: the load balancer's cross-zone setting
+  // Deployments (docs/deployments.md)
+  bool blue_green = false;             ///< CodeDeploy shifts traffic between two task sets; else rolling updates
+  std::string deploy_blocker;          ///< why the service cannot deploy at all, or empty
+  int minimum_healthy_percent = 100, maximum_percent = 200;  ///< rolling updates
+  /// Blue/green: the share of production traffic on the replacement tasks after each shift,
+  /// with the shift's time from the first one.
+  std::vector<std::pair<Duration, double>> shift_steps;
+  Duration test_traffic_wait{}, termination_wait{}, ready_timeout{};
+  std::optional<model::RollbackAlarmSpec> alarm;
 };
 
 struct Hop {
@@ -112,6 +122,14 @@ struct RuntimeModel {
     int target = 0;
   };
   std::vector<Fault> faults;
+  /// The workload's deployments of services this alternative has.
+  struct Deployment {
+    const DeploymentEventSpec* spec = nullptr;
+    int service = 0;
+    std::optional<model::CronSchedule> schedule;  ///< unset: once, at spec->at
+  };
+  std::vector<Deployment> deployments;
+  int lambda_unreserved_concurrency = 1000;  ///< the account's pool for functions without reserved concurrency
   double minute_error_threshold = 0.05;
 };
 

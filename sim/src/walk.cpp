@@ -157,6 +157,7 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
   schedule_next_arrival();
   schedule_scaling();
   schedule_faults();
+  schedule_deployments();
   if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
   std::uint64_t events = 0;
   RunStats stats;
@@ -329,9 +330,16 @@ Outcome Replication::pick_target(Request& r, int next, int from_node) {
     const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
     const bool balanced = caller.role == Role::Balancer;
     const int zone = model_.nodes[static_cast<std::size_t>(from_node)].zone;
+    // Mid blue/green, the listener's weights pick a target group (task set) first.
+    int only_release = -1;
+    if (balanced && s.rollout.two_sets()) {
+      const double green = s.rollout.green_share;
+      only_release = green >= 1 || (green > 0 && s.rng.uniform() < green) ? s.rollout.to : s.rollout.from;
+    }
     // A load balancer node without cross-zone balancing sends only to targets in its zone.
     auto eligible = [&](const Task& t) {
-      return t.registered && (!balanced || here.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone);
+      return t.registered && (only_release < 0 || t.release == only_release) &&
+             (!balanced || here.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone);
     };
     // Load balancers send to healthy targets; when none is healthy they fail open and send
     // to every registered target (ELB documents both). Callers without a load balancer
@@ -474,6 +482,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
   meter(s.m_requests, 1);
+  if (c.role == Role::Service) ++s.alarm_requests;
   r.began_ns[h] = engine_.now().ns;
   if (node_down(r.node[h])) {
     fail(id, c.role == Role::Balancer   ? Outcome::LoadBalancerDown
@@ -530,11 +539,13 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       while (!s.idle_since.empty() && reclaim > 0 && engine_.now().ns - s.idle_since.front() > reclaim) {
         s.idle_since.erase(s.idle_since.begin());
       }
-      if (s.in_use >= c.concurrency) {
+      // Reserved concurrency is the function's own; the others share the account's rest.
+      if (c.account_pool ? lambda_pool_in_use_ >= model_.lambda_unreserved_concurrency : s.in_use >= c.concurrency) {
         fail(id, Outcome::Throttled);
         return;
       }
       ++s.in_use;
+      if (c.account_pool) ++lambda_pool_in_use_;
       r.held |= static_cast<std::uint8_t>(1u << h);
       std::int64_t init = 0;
       if (s.idle_since.empty()) {
@@ -602,7 +613,11 @@ void Replication::start_service(std::uint32_t id, int hop, const ComponentModel&
   r.held |= static_cast<std::uint8_t>(1u << hop);
   r.began_ns[hop] = engine_.now().ns;
   log_request(c, r.node[hop]);
-  engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+  std::int64_t work = sample_ns(c.service_time, s.rng);
+  if (const ReleaseSpec* release = releases_[task.release]; release != nullptr && release->added_latency) {
+    work += sample_ns(*release->added_latency, s.faults);
+  }
+  engine_.schedule_in(Duration{work}, self_, kWorkDone, id);
 }
 
 void Replication::log_request(const ComponentModel& c, int node) {
@@ -629,6 +644,14 @@ void Replication::work_done(std::uint32_t id) {
     fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
     return;
   }
+  if (c.role == Role::Service && r.slot[h] >= 0) {
+    // A bad release answers a share of its requests with a 5xx once it has worked on them.
+    const ReleaseSpec* release = releases_[s.tasks[static_cast<std::size_t>(r.slot[h])].release];
+    if (release != nullptr && release->error_rate > 0 && s.faults.uniform() < release->error_rate) {
+      fail(id, Outcome::ReleaseError);
+      return;
+    }
+  }
   if (c.role == Role::Edge && s.rng.uniform() < c.behaviour.cache_hit_ratio) {
     meter(s.m_cache_hits, 1);
     respond(id);
@@ -644,6 +667,9 @@ void Replication::work_done(std::uint32_t id) {
 void Replication::fail(std::uint32_t id, Outcome cause) {
   Request& r = requests_[id];
   if (r.outcome == Outcome::Ok) r.outcome = cause;
+  // A failure at a service's own hop is a target 5xx, what a rollback alarm counts.
+  const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(r.hop)].component;
+  if (model_.components[static_cast<std::size_t>(ci)].role == Role::Service) ++state_[static_cast<std::size_t>(ci)].alarm_errors;
   respond(id);
 }
 
@@ -669,6 +695,7 @@ void Replication::release(Request& r, int hop) {
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
   if (c.role == Role::Function) {
     --s.in_use;
+    if (c.account_pool) --lambda_pool_in_use_;
     s.idle_since.push_back(engine_.now().ns);
     // Billed duration rounds up to the millisecond.
     const double ms = std::ceil(static_cast<double>(engine_.now().ns - r.began_ns[hop]) / 1e6);
@@ -796,6 +823,7 @@ void Replication::on_minute() {
     ComponentState& s = state_[i];
     if (c.role == Role::Service) {
       track_targets(static_cast<int>(i));
+      evaluate_alarm(static_cast<int>(i));
       account_billed(s);
       const double task_seconds = s.billed_area / 1e9;
       s.billed_area = 0;

@@ -31,6 +31,8 @@ class Replication final : public EventHandler {
     kReconcile, kDnsRemove, kDrainDone, kDbFailoverDone, kDbRepaired,
     // Service Auto Scaling (autoscaling.cpp)
     kScheduledAction,
+    // Deployments (deployments.cpp)
+    kDeploymentStart, kDeploymentStep, kDeploymentTimeout,
   };
 
   struct Request {
@@ -74,6 +76,26 @@ class Replication final : public EventHandler {
     std::int64_t running_since_ns = 0;
     int retires = -1;  ///< rebalancing: the task slot this one replaces once it is healthy...
     std::uint32_t retires_incarnation = 0;  ///< ...if that slot still holds the same task
+    std::uint16_t release = 0;  ///< the release it runs (index into releases_)
+  };
+
+  /// A deployment in progress on a service. Rolling: the scheduler replaces tasks of other
+  /// releases with `to`'s within the minimum healthy and maximum percent. Blue/green: `from`
+  /// (blue) and `to` (green) are two task sets, each kept at the desired count, and the
+  /// listener sends `green_share` of production traffic to `to`.
+  struct Rollout {
+    /// Rolling, then Baking while a deployment alarm is watched; blue/green: Provisioning the
+    /// replacement set, Testing it on the test listener, Shifting traffic, Waiting to stop blue.
+    enum class Phase : std::uint8_t { None, Rolling, Baking, Provisioning, Testing, Shifting, Waiting };
+    Phase phase = Phase::None;
+    std::uint16_t from = 0, to = 0;
+    std::uint32_t generation = 0;  ///< bumped when a deployment starts or ends: its timers lapse
+    std::size_t step = 0;          ///< blue/green: the shift reached
+    double green_share = 0;
+    bool rolling_back = false;
+    std::string id;                ///< the workload's deployment, for incidents
+
+    bool two_sets() const { return phase >= Phase::Provisioning; }
   };
 
   struct ComponentState {
@@ -107,11 +129,17 @@ class Replication final : public EventHandler {
 
     /// Tasks the service scheduler counts towards the desired count: launching, running, or
     /// lost without its knowing, and not being drained.
-    int counted_tasks() const {
+    int counted_tasks(int of_release = -1) const {
       int n = 0;
-      for (const Task& t : tasks) n += (t.state != TaskState::Stopped && !t.draining) ? 1 : 0;
+      for (const Task& t : tasks) n += (t.state != TaskState::Stopped && !t.draining && (of_release < 0 || t.release == of_release)) ? 1 : 0;
       return n;
     }
+    // Deployments
+    std::uint16_t release = 0;  ///< the release the scheduler launches (blue/green: for the blue set)
+    Rollout rollout;
+    std::uint64_t alarm_requests = 0, alarm_errors = 0;  ///< the rollback alarm's current minute
+    int alarm_breaches = 0;                              ///< breaching minutes in a row
+    bool advancing = false, advance_again = false;       ///< advance_deployment is not re-entered
     double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
     int billed = 0;
     std::int64_t billed_at_ns = 0;
@@ -160,8 +188,13 @@ class Replication final : public EventHandler {
   void health_check(int component, int slot, bool timed_out);
   void ecs_stops(int component, int slot);
   void reconcile(int component);
+  /// Keeps one task set (tasks of `release`, or all tasks when -1) at `desired`.
+  void reconcile_set(int component, int release, int desired);
+  /// Starts a task of `release` in the emptiest live zone that can start it; false (and a
+  /// retry scheduled) when no zone can.
+  bool launch_somewhere(int component, int release);
   void rebalance(int component);
-  void launch(int component, int node, int retires);
+  void launch(int component, int node, int retires, std::uint16_t release);
   void task_started(int component, int slot);
   void stop_billing(int component, Task& task);
   void account_billed(ComponentState& s);
@@ -184,6 +217,23 @@ class Replication final : public EventHandler {
   void scale_to(int component, int desired, const std::string& why);
   void account_service(int component);
 
+  // Deployments (deployments.cpp)
+  void schedule_deployments();
+  void start_deployment(std::size_t deployment);
+  void advance_deployment(int component);
+  void advance_rolling(int component);
+  void advance_blue_green(int component);
+  void deployment_step(int component);
+  void deployment_timed_out(int component);
+  void end_rolling(int component);
+  void shift_traffic(int component);
+  void finish_blue_green(int component);
+  void roll_back(int component, const std::string& why);
+  void stop_release(int component, int release);
+  void evaluate_alarm(int component);
+  void schedule_rollout_timer(int component, Duration in, std::uint32_t kind);
+  /// The task sets a service keeps at its desired count: all its tasks (-1), or blue and green.
+  std::vector<int> task_sets(int component) const;
   // Traffic
   void schedule_next_arrival();
   void admit(Time at, std::uint32_t plan, std::int64_t request_bytes, std::int64_t response_bytes);
@@ -215,6 +265,8 @@ class Replication final : public EventHandler {
   bool overloaded_ = false;
   std::vector<int> zone_down_;  ///< active outages per zone
   std::vector<std::int64_t> fault_generation_;  ///< per fault: cancels stale clock events
+  std::vector<const ReleaseSpec*> releases_{nullptr};  ///< per release; nullptr: a good one (release 0 is the initial)
+  int lambda_pool_in_use_ = 0;  ///< environments busy on the account's unreserved concurrency
 
   SimResult result_;
   LatencyHistogram minute_latency_;

@@ -243,13 +243,28 @@ struct GatewayEndpointSpec {  // a KrakenD endpoint
   std::optional<Duration> timeout;
 };
 
+/// CodeDeploy's part of a blue/green deployment (its deployment group): which listener's
+/// traffic it shifts between the two target groups, how (a predefined configuration, read in
+/// sim/data/behaviour.yaml), and how long the old (blue) tasks stay after the shift.
 struct CodeDeploySpec {
   std::string path;
   std::string config = "CodeDeployDefault.ECSAllAtOnce";
   std::string load_balancer;
   std::vector<std::string> target_groups;  ///< blue then green
-  std::optional<Duration> termination_wait;
+  std::optional<Duration> termination_wait;  ///< unset: the console default in behaviour.yaml (1 h)
+  /// A test listener: the replacement tasks take test traffic for this long (the lifecycle
+  /// hooks' validation) before production traffic moves; unset: no test listener.
+  std::optional<Duration> test_traffic_wait;
   bool auto_rollback = true;
+};
+
+/// A CloudWatch alarm on the service's error rate that stops a deployment and rolls it back
+/// (CodeDeploy's DEPLOYMENT_STOP_ON_ALARM, ECS's deployment alarms): it fires after
+/// `datapoints` one-minute periods in a row whose share of failed requests exceeds `error_rate`.
+struct RollbackAlarmSpec {
+  std::string path;
+  double error_rate = 0;
+  int datapoints = 1;
 };
 
 struct DeploymentSpec {
@@ -258,6 +273,7 @@ struct DeploymentSpec {
   int minimum_healthy_percent = 100;
   int maximum_percent = 200;
   std::optional<CodeDeploySpec> codedeploy;
+  std::optional<RollbackAlarmSpec> alarm;
 };
 
 /// An Application Auto Scaling target-tracking policy on an ECS service.

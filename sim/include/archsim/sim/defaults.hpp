@@ -45,12 +45,30 @@ struct Behaviour {
   Duration scaling_cooldown = Duration::seconds(300);
 };
 
+/// A CodeDeploy traffic-shifting configuration: `percent` of production traffic moves to the
+/// replacement tasks at each step, `interval` apart, until all of it has; a canary moves its
+/// percent once, then the rest after the interval. All at once is one step of 100 %.
+struct TrafficShift {
+  double percent = 100;
+  Duration interval{};
+  bool canary = false;
+};
+
+/// Deployment facts: CodeDeploy's predefined configurations and waits (behaviour.yaml).
+struct DeploymentDefaults {
+  std::map<std::string, TrafficShift> codedeploy_configs;  ///< by name, e.g. CodeDeployDefault.ECSAllAtOnce
+  Duration termination_wait = Duration::hours(1);  ///< blue tasks stay this long after the shift
+  Duration ready_timeout = Duration::hours(1);     ///< replacement tasks must be healthy within this
+};
+
 struct SimDefaults {
   std::map<std::string, Distribution> network;         ///< one-way delay by relation
   std::map<std::string, BehaviourSpec> kinds;           ///< by kind key (see kind_key)
   double dynamodb_on_demand_units_per_second = 40000;   ///< per-table default throughput quota
   double dynamodb_burst_seconds = 300;                  ///< unused provisioned capacity kept for bursts
   double minute_error_threshold = 0.05;                 ///< time-based availability (see WorkloadSpec)
+  int lambda_account_concurrency = 1000;                ///< per region, shared by functions without reserved concurrency
+  DeploymentDefaults deployments;
 };
 
 /// Parses defaults from YAML text; errors name `name` with line and column.

@@ -33,8 +33,9 @@ enum class Outcome : std::uint8_t {
   LoadBalancerDown, ///< the client reached a load balancer node in a failed zone (stale DNS)
   DependencyDown,   ///< a database was down or failing over
   DependencyError,  ///< a dependency answered with an error (an injected dependency_errors fault)
+  ReleaseError,     ///< a task of a bad release answered with a 5xx (workload.deployments)
 };
-inline constexpr std::size_t kOutcomeCount = 11;
+inline constexpr std::size_t kOutcomeCount = 12;
 
 std::string_view outcome_name(Outcome outcome);
 

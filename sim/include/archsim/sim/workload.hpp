@@ -18,6 +18,7 @@
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/distribution.hpp"
+#include "archsim/sim/deployments.hpp"
 #include "archsim/sim/faults.hpp"
 
 namespace archsim::sim {
@@ -145,6 +146,7 @@ struct WorkloadSpec {
   ConnectionSpec connections;
   NetworkSpec network;
   std::vector<FaultSpec> faults;
+  std::vector<DeploymentEventSpec> deployments;
   /// A minute counts as available when its error rate stays at or under this (time-based
   /// availability); unset: the default in sim/data/behaviour.yaml.
   std::optional<double> minute_error_threshold;

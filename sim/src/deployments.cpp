@@ -1,0 +1,282 @@
+// Deployments in one replication: the workload's releases reach a service by an ECS rolling
+// update or a CodeDeploy blue/green deployment, and a rollback alarm on the service's error
+// rate can send them back. docs/deployments.md explains the mechanisms and their sources.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace archsim::sim::detail {
+
+void Replication::schedule_deployments() {
+  for (std::size_t d = 0; d < model_.deployments.size(); ++d) {
+    const auto& deployment = model_.deployments[d];
+    const std::optional<Duration> first = deployment.schedule
+                                              ? deployment.schedule->next_after(Duration::minutes(-1), workload_.arrivals.start_weekday)
+                                              : deployment.spec->at;
+    if (first && first->ns <= horizon_.ns) engine_.schedule_at(*first, self_, kDeploymentStart, d);
+  }
+}
+
+std::vector<int> Replication::task_sets(int component) const {
+  const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  if (rollout.two_sets()) return {rollout.from, rollout.to};
+  return {-1};
+}
+
+void Replication::schedule_rollout_timer(int component, Duration in, std::uint32_t kind) {
+  const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  engine_.schedule_in(in, self_, kind, (static_cast<std::uint64_t>(component) << 32) | rollout.generation);
+}
+
+void Replication::start_deployment(std::size_t d) {
+  const auto& deployment = model_.deployments[d];
+  if (deployment.schedule) {
+    const auto next = deployment.schedule->next_after(engine_.now(), workload_.arrivals.start_weekday);
+    if (next && next->ns <= horizon_.ns) engine_.schedule_at(*next, self_, kDeploymentStart, d);
+  }
+  const int component = deployment.service;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Rollout& rollout = s.rollout;
+  const std::string what = fmt::format("{}: {}", c.id, deployment.spec->id);
+  if (!c.deploy_blocker.empty()) {
+    incident("deployment_refused", fmt::format("{}: {}", what, c.deploy_blocker));
+    return;
+  }
+  // One deployment at a time per service (deployment group).
+  if (rollout.phase != Rollout::Phase::None) {
+    incident("deployment_skipped", fmt::format("{}: deployment {} is still in progress", what, rollout.id));
+    return;
+  }
+  if (releases_.size() > 0xffff) {
+    incident("deployment_skipped", fmt::format("{}: more than 65,535 releases in one run", what));
+    return;
+  }
+  releases_.push_back(deployment.spec->release.bad() ? &deployment.spec->release : nullptr);
+  rollout.from = s.release;
+  rollout.to = static_cast<std::uint16_t>(releases_.size() - 1);
+  ++rollout.generation;
+  rollout.step = 0;
+  rollout.green_share = 0;
+  rollout.rolling_back = false;
+  rollout.id = deployment.spec->id;
+  incident("deployment_start", fmt::format("{} ({}{})", what, c.blue_green ? "blue/green" : "rolling update",
+                                           deployment.spec->release.bad() ? ", a bad release" : ""));
+  if (c.blue_green) {
+    // CodeDeploy creates the replacement task set at the service's desired count and waits
+    // for it to be healthy, for at most the ready timeout.
+    rollout.phase = Rollout::Phase::Provisioning;
+    schedule_rollout_timer(component, c.ready_timeout, kDeploymentTimeout);
+    reconcile(component);
+  } else {
+    rollout.phase = Rollout::Phase::Rolling;
+    s.release = rollout.to;
+  }
+  advance_deployment(component);
+}
+
+/// Moves a deployment on after any change to the service's tasks. Nested calls (stopping a
+/// task reconciles, which can land here again) are folded into the outer one.
+void Replication::advance_deployment(int component) {
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  if (s.rollout.phase == Rollout::Phase::None) return;
+  if (s.advancing) {
+    s.advance_again = true;
+    return;
+  }
+  s.advancing = true;
+  do {
+    s.advance_again = false;
+    if (s.rollout.phase == Rollout::Phase::Rolling) advance_rolling(component);
+    else if (s.rollout.phase == Rollout::Phase::Provisioning) advance_blue_green(component);
+  } while (s.advance_again && s.rollout.phase != Rollout::Phase::None);
+  s.advancing = false;
+}
+
+/// ECS rolling update: start tasks of the new release while the service stays within
+/// `maximum_percent` of the desired count (rounded down), and stop old ones while the healthy
+/// tasks stay at or above `minimum_healthy_percent` of it (rounded up); old tasks that are not
+/// healthy go first.
+void Replication::advance_rolling(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Rollout& rollout = s.rollout;
+  for (;;) {
+    const int desired = s.desired;
+    const int max_total = desired * c.maximum_percent / 100;
+    const int min_healthy = (desired * c.minimum_healthy_percent + 99) / 100;
+    int total = 0, current = 0, stale = 0, healthy = 0, victim = -1;
+    bool victim_healthy = true;
+    for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
+      const Task& t = s.tasks[slot];
+      if (t.state == TaskState::Stopped) continue;
+      ++total;  // draining tasks still run, and count against the maximum
+      if (t.draining) continue;
+      const bool ok = t.state == TaskState::Running && t.registered && t.healthy;
+      healthy += ok ? 1 : 0;
+      if (t.release == rollout.to) {
+        ++current;
+        continue;
+      }
+      ++stale;
+      if (victim < 0 || (victim_healthy && !ok)) victim = static_cast<int>(slot), victim_healthy = ok;
+    }
+    if (stale == 0) {
+      // With deployment alarms, ECS watches them for a bake time after the old tasks are gone.
+      if (c.alarm && !rollout.rolling_back) {
+        rollout.phase = Rollout::Phase::Baking;
+        schedule_rollout_timer(component, Duration::minutes(c.alarm->datapoints), kDeploymentStep);
+        return;
+      }
+      end_rolling(component);
+      return;
+    }
+    if (victim >= 0 && (!victim_healthy || healthy - 1 >= min_healthy)) {
+      if (s.tasks[static_cast<std::size_t>(victim)].state == TaskState::Running) drain(component, victim);
+      else ecs_stops(component, victim);
+      continue;
+    }
+    if (current < desired && total < max_total && launch_somewhere(component, rollout.to)) continue;
+    return;
+  }
+}
+
+/// CodeDeploy, before the shift: once every replacement task runs and passes its health
+/// checks, test traffic (when there is a test listener) and then production traffic move.
+void Replication::advance_blue_green(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Rollout& rollout = s.rollout;
+  int green = 0, ready = 0;
+  for (const Task& t : s.tasks) {
+    if (t.state == TaskState::Stopped || t.draining || t.release != rollout.to) continue;
+    ++green;
+    ready += (t.state == TaskState::Running && t.registered && t.healthy) ? 1 : 0;
+  }
+  if (green < s.desired || ready < green) return;
+  incident("replacement_ready", fmt::format("{}: {} ({} tasks)", c.id, rollout.id, green));
+  if (c.test_traffic_wait.ns > 0) {
+    rollout.phase = Rollout::Phase::Testing;
+    schedule_rollout_timer(component, c.test_traffic_wait, kDeploymentStep);
+    return;
+  }
+  rollout.step = 0;
+  shift_traffic(component);
+}
+
+/// The listener's weights move to the step's share of traffic on the replacement tasks; after
+/// the last step, the original tasks wait out the termination wait.
+void Replication::shift_traffic(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  const auto& steps = c.shift_steps;
+  rollout.phase = Rollout::Phase::Shifting;
+  rollout.green_share = steps[rollout.step].second;
+  incident("traffic_shift", fmt::format("{}: {:.0f} % on {}", c.id, 100 * rollout.green_share, rollout.id));
+  if (rollout.step + 1 < steps.size()) {
+    schedule_rollout_timer(component, Duration{steps[rollout.step + 1].first.ns - steps[rollout.step].first.ns}, kDeploymentStep);
+    return;
+  }
+  rollout.phase = Rollout::Phase::Waiting;
+  schedule_rollout_timer(component, c.termination_wait, kDeploymentStep);
+}
+
+void Replication::end_rolling(int component) {
+  Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  incident(rollout.rolling_back ? "rollback_complete" : "deployment_complete",
+           fmt::format("{}: {}", model_.components[static_cast<std::size_t>(component)].id, rollout.id));
+  rollout.phase = Rollout::Phase::None;
+  ++rollout.generation;
+}
+
+void Replication::deployment_step(int component) {
+  Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  switch (rollout.phase) {
+    case Rollout::Phase::Testing:
+      rollout.step = 0;
+      shift_traffic(component);
+      return;
+    case Rollout::Phase::Shifting:
+      ++rollout.step;
+      shift_traffic(component);
+      return;
+    case Rollout::Phase::Waiting: finish_blue_green(component); return;
+    case Rollout::Phase::Baking: end_rolling(component); return;
+    default: return;
+  }
+}
+
+void Replication::deployment_timed_out(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  if (rollout.phase != Rollout::Phase::Provisioning && rollout.phase != Rollout::Phase::Testing) return;
+  roll_back(component, fmt::format("the replacement tasks were not all healthy within {}", model::format_duration(c.ready_timeout)));
+}
+
+/// The termination wait is over: the original task set deregisters, drains and stops.
+void Replication::finish_blue_green(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Rollout& rollout = s.rollout;
+  incident("deployment_complete", fmt::format("{}: {}", c.id, rollout.id));
+  s.release = rollout.to;
+  const int original = rollout.from;
+  rollout.phase = Rollout::Phase::None;
+  rollout.green_share = 0;
+  ++rollout.generation;
+  stop_release(component, original);
+}
+
+/// Stops a deployment and returns to the release before it. Blue/green: production traffic
+/// goes back to the original tasks at once and the replacement set is removed. Rolling: a
+/// rolling update back to the previous release.
+void Replication::roll_back(int component, const std::string& why) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Rollout& rollout = s.rollout;
+  if (rollout.phase == Rollout::Phase::None || rollout.rolling_back) return;
+  incident("rollback", fmt::format("{}: {}: {}", c.id, rollout.id, why));
+  ++rollout.generation;
+  if (rollout.phase == Rollout::Phase::Rolling || rollout.phase == Rollout::Phase::Baking) {
+    rollout.phase = Rollout::Phase::Rolling;
+    rollout.rolling_back = true;
+    std::swap(rollout.from, rollout.to);
+    s.release = rollout.to;
+    advance_deployment(component);
+    return;
+  }
+  const int replacement = rollout.to;
+  rollout.phase = Rollout::Phase::None;
+  rollout.green_share = 0;
+  stop_release(component, replacement);
+}
+
+void Replication::stop_release(int component, int release) {
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {  // stopping may launch: re-read the size
+    const Task& t = s.tasks[slot];
+    if (t.release != release || t.state == TaskState::Stopped || t.draining) continue;
+    if (t.state == TaskState::Running && t.registered) drain(component, static_cast<int>(slot));
+    else ecs_stops(component, static_cast<int>(slot));
+  }
+}
+
+/// The rollback alarm, once a minute: a breaching minute has more than its error rate of the
+/// requests reaching the service failed there; minutes without requests do not breach.
+void Replication::evaluate_alarm(int component) {
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  const auto requests = static_cast<double>(s.alarm_requests), errors = static_cast<double>(s.alarm_errors);
+  s.alarm_requests = s.alarm_errors = 0;
+  if (!c.alarm) return;
+  const bool breach = requests > 0 && errors > c.alarm->error_rate * requests;
+  s.alarm_breaches = breach ? s.alarm_breaches + 1 : 0;
+  if (s.alarm_breaches < c.alarm->datapoints || s.rollout.phase == Rollout::Phase::None || s.rollout.rolling_back) return;
+  roll_back(component, fmt::format("alarm: {:.1f} % of requests failed in the last minute, over {:.1f} % for {} minutes in a row",
+                                   100 * errors / requests, 100 * c.alarm->error_rate, c.alarm->datapoints));
+}
+
+}  // namespace archsim::sim::detail

@@ -1,0 +1,184 @@
+// Deployments against arithmetic: CodeDeploy's linear shift moves traffic in ten steps a
+// minute apart and holds two task sets for the documented window; a bad release's errors
+// follow the share of traffic it gets; the rollback alarm acts after its datapoints; ECS
+// rolling updates stay within minimum healthy and maximum percent.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "archsim/sim/simulate.hpp"
+#include "sim_fixture.hpp"
+
+using namespace archsim;
+
+using test::first_incident;
+using test::has_incident;
+using test::meter_total;
+using test::run_good;
+
+namespace {
+
+/// The reference service behind its ALB only, two tasks, deploying blue/green with `config`.
+std::string blue_green(const std::string& config, const std::string& extra = "") {
+  return "components:\n"
+         "  alb:\n    target_groups:\n      app-green: {protocol: HTTP, port: 8000, targets: app, health_check: {path: /health}}\n"
+         "  app:\n    deployment:\n      strategy: blue_green\n"
+         "      codedeploy: {config: " + config + ", load_balancer: alb, target_groups: [app, app-green], termination_wait: 10m}\n" +
+         extra + "routes: {main: {hops: [users, alb, app]}}\n";
+}
+
+std::vector<double> incident_times(const sim::SimResult& r, std::string_view what) {
+  std::vector<double> at;
+  for (const auto& i : r.incidents) {
+    if (i.what == what) at.push_back(static_cast<double>(i.at_ns) / 1e9);
+  }
+  return at;
+}
+
+std::size_t count_at(const sim::SimResult& r, std::string_view what, double at_s) {
+  const auto times = incident_times(r, what);
+  return static_cast<std::size_t>(std::count_if(times.begin(), times.end(), [&](double t) { return std::abs(t - at_s) < 1e-6; }));
+}
+
+double outcomes(const sim::SimResult& r, sim::Outcome o) { return static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(o)]); }
+
+// A launch: the 200 MB image at 60 s/GB (12 s) and a 20 s start.
+const std::string kWorkload = "horizon: 2h\nseed: 11\narrivals: {rate: 5/s}\n" + test::zero_network_yaml() +
+                              "components:\n  app: {launch_time: {constant: 20s}}\n";
+
+}  // namespace
+
+TEST_CASE("CodeDeploy linear 10 % every minute: ten shifts a minute apart, two task sets until the termination wait ends") {
+  const auto r = run_good(blue_green("CodeDeployDefault.ECSLinear10PercentEvery1Minutes"),
+                          kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
+  CHECK(first_incident(r, "deployment_start") == doctest::Approx(3600));
+  // Green runs 32 s after the start and is healthy at its first check, within one 30 s interval.
+  const auto ready = first_incident(r, "replacement_ready");
+  REQUIRE(ready.has_value());
+  CHECK(*ready >= 3600 + 32);
+  CHECK(*ready <= 3600 + 32 + 30);
+  const auto shifts = incident_times(r, "traffic_shift");
+  REQUIRE(shifts.size() == 10);
+  for (std::size_t k = 0; k < shifts.size(); ++k) CHECK(shifts[k] == doctest::Approx(*ready + 60.0 * static_cast<double>(k)));
+  CHECK(has_incident(r, "traffic_shift", "app: 10 % on release"));
+  CHECK(has_incident(r, "traffic_shift", "app: 100 % on release"));
+  // Blue stops after the last shift plus the 10-minute termination wait.
+  const double done = shifts.back() + 600;
+  CHECK(first_incident(r, "deployment_complete") == doctest::Approx(done));
+  // Task-seconds: two tasks all along, plus the green pair from its launch at 1 h to the end
+  // of the window (blue has no requests left by then, so it stops at once).
+  const double billed = meter_total(r, "app", "task_seconds");
+  CHECK(billed == doctest::Approx(2 * 7200.0 + 2 * (done - 3600)).epsilon(1e-6));
+  // A good release on healthy tasks shifts without a failed request.
+  CHECK(r.overall.errors() == 0);
+}
+
+TEST_CASE("a bad release's errors follow the share of traffic each shift gives it") {
+  // Every request on the new release fails: 10 %, 20 %, ... 90 % of the traffic for a minute
+  // each (4.5 minutes of the whole rate), then all of it until the end of the run.
+  const auto r = run_good(blue_green("CodeDeployDefault.ECSLinear10PercentEvery1Minutes"),
+                          kWorkload + "deployments:\n  release: {service: app, at: 1h, release: {error_rate: 1}}\n");
+  const auto shifts = incident_times(r, "traffic_shift");
+  REQUIRE(shifts.size() == 10);
+  const double expected = 5 * (4.5 * 60 + (7200 - shifts.back()));
+  const double seen = outcomes(r, sim::Outcome::ReleaseError);
+  CHECK(std::abs(seen - expected) <= 4 * std::sqrt(expected));
+  CHECK_FALSE(has_incident(r, "rollback", "app"));  // no alarm, no rollback
+}
+
+TEST_CASE("the rollback alarm returns traffic to the original tasks after its datapoints") {
+  // All at once onto a release failing 20 % of requests; the alarm fires after 3 one-minute
+  // periods over 5 %. The minute of the shift may not breach, so the rollback comes 2 to 4
+  // minutes after it, on a minute boundary; no release error after it.
+  const auto r = run_good(blue_green("CodeDeployDefault.ECSAllAtOnce", "      alarm: {error_rate: 0.05, datapoints: 3}\n"),
+                          kWorkload + "deployments:\n  bad: {service: app, at: 1h, release: {error_rate: 0.2}}\n");
+  const auto shift = first_incident(r, "traffic_shift");
+  const auto rollback = first_incident(r, "rollback");
+  REQUIRE(shift.has_value());
+  REQUIRE(rollback.has_value());
+  CHECK(*rollback - *shift >= 120);
+  CHECK(*rollback - *shift <= 240);
+  CHECK(std::fmod(*rollback, 60.0) == doctest::Approx(0));
+  const double expected = 5 * 0.2 * (*rollback - *shift);
+  CHECK(std::abs(outcomes(r, sim::Outcome::ReleaseError) - expected) <= 4 * std::sqrt(expected));
+  CHECK_FALSE(has_incident(r, "deployment_complete", "app"));
+  // The replacement tasks stop at the rollback: billed from 1 h until then.
+  CHECK(meter_total(r, "app", "task_seconds") == doctest::Approx(2 * 7200.0 + 2 * (*rollback - 3600)).epsilon(1e-6));
+}
+
+TEST_CASE("a replacement set that never becomes healthy fails the deployment after the ready timeout") {
+  // Green cannot start (both NAT gateways, its only path to the image, are lost from just before
+  // the deployment to the end of the run): CodeDeploy gives up after an hour and blue serves on.
+  const std::string faults =
+      "faults:\n  nat-a: {effect: nat_gateway_loss, component: nat-a, at: 59m, duration: 3h}\n"
+      "  nat-b: {effect: nat_gateway_loss, component: nat-b, at: 59m, duration: 3h}\n";
+  auto outcome = test::simulate_good(blue_green("CodeDeployDefault.ECSAllAtOnce"),
+                                     test::workload("horizon: 3h\nseed: 3\narrivals: {rate: 5/s}\n" + test::zero_network_yaml() +
+                                                    "components:\n  app: {launch_time: {constant: 20s}}\n" + faults +
+                                                    "deployments:\n  release: {service: app, at: 1h}\n"));
+  REQUIRE(outcome.result.has_value());
+  const auto& r = *outcome.result;
+  CHECK(has_incident(r, "launch_blocked", "app"));
+  CHECK(first_incident(r, "rollback") == doctest::Approx(2 * 3600));
+  CHECK(has_incident(r, "rollback", "not all healthy within 1h"));
+  CHECK_FALSE(has_incident(r, "traffic_shift", "app"));
+  CHECK(r.overall.errors() == 0);
+}
+
+TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent") {
+  const std::string route = "routes: {main: {hops: [users, alb, app]}}\n";
+  SUBCASE("100 % / 200 %: both new tasks start at once; an old one stops only when a new one is healthy") {
+    const auto r = run_good("components:\n  app: {deployment: {strategy: rolling, minimum_healthy_percent: 100, maximum_percent: 200}}\n" + route,
+                            kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
+    CHECK(count_at(r, "task_launch", 3600) == 2);
+    const auto healthy = first_incident(r, "target_healthy", "", 3600);
+    const auto draining = first_incident(r, "task_draining", "", 3600);
+    REQUIRE(healthy.has_value());
+    REQUIRE(draining.has_value());
+    CHECK(*draining >= *healthy);
+    CHECK(first_incident(r, "deployment_complete") >= *draining);
+    CHECK(r.overall.errors() == 0);
+  }
+  SUBCASE("50 % / 100 %: one old task stops first, one new task starts in its room") {
+    const auto r = run_good("components:\n  app: {deployment: {strategy: rolling, minimum_healthy_percent: 50, maximum_percent: 100}}\n" + route,
+                            kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
+    CHECK(count_at(r, "task_draining", 3600) == 1);
+    CHECK(count_at(r, "task_launch", 3600) == 1);
+    CHECK(first_incident(r, "deployment_complete").has_value());
+    // Never more than the two tasks the maximum allows: billed at most 2 tasks all along.
+    CHECK(meter_total(r, "app", "task_seconds") <= 2 * 7200.0 + 1e-6);
+  }
+  SUBCASE("a bad release is rolled back by a rolling update to the previous release") {
+    const auto r = run_good("components:\n  app: {deployment: {strategy: rolling, alarm: {error_rate: 0.05, datapoints: 2}}}\n" + route,
+                            kWorkload + "deployments:\n  bad: {service: app, at: 1h, release: {error_rate: 0.5}}\n");
+    const auto rollback = first_incident(r, "rollback");
+    REQUIRE(rollback.has_value());
+    const auto back = first_incident(r, "rollback_complete");
+    REQUIRE(back.has_value());
+    CHECK(*back > *rollback);
+    // No bad task is left after the rollback completes: no release error in the last hour.
+    std::uint64_t late = 0;
+    for (std::size_t m = static_cast<std::size_t>(*back / 60) + 6; m < r.timeline.size(); ++m) late += r.timeline[m].errors;
+    CHECK(late == 0);
+  }
+}
+
+TEST_CASE("scheduled deployments fire on their cron schedule; a deployment waits for none") {
+  const auto r = run_good(blue_green("CodeDeployDefault.ECSCanary10Percent5Minutes"),
+                          "horizon: 2d\nseed: 5\narrivals: {rate: 1/s}\n" + test::zero_network_yaml() +
+                              "deployments:\n  daily: {service: app, schedule: \"cron(0 14 ? * * *)\"}\n"
+                              "  overlapping: {service: app, at: 14h2m}\n");
+  const auto starts = incident_times(r, "deployment_start");
+  REQUIRE(starts.size() == 2);
+  CHECK(starts[0] == doctest::Approx(14 * 3600));
+  CHECK(starts[1] == doctest::Approx(38 * 3600));
+  // One deployment at a time per service: the one at 14:02 is skipped.
+  CHECK(has_incident(r, "deployment_skipped", "app: overlapping"));
+  // Canary: 10 %, then all of it 5 minutes later.
+  const auto shifts = incident_times(r, "traffic_shift");
+  REQUIRE(shifts.size() >= 2);
+  CHECK(shifts[1] - shifts[0] == doctest::Approx(300));
+}
