@@ -228,6 +228,14 @@ std::string render_run_text(const RunReport& r) {
       if (s.overall.outcomes[i] > 0) causes += fmt::format("  {} {}", sim::outcome_name(static_cast<sim::Outcome>(i)), with_commas(s.overall.outcomes[i]));
     }
     out += "   errors by cause:" + (causes.empty() ? std::string("  none") : causes) + "\n";
+    if (const sim::DeploymentCounts& d = s.deployments; d.total() > 0) {
+      // Per replication, as the request counts above.
+      const auto n = static_cast<double>(s.replications);
+      out += fmt::format("   deployments (per replication): {:g} started, {:g} completed, {:g} rolled back, {:g} skipped (one at a time), "
+                         "{:g} refused\n",
+                         static_cast<double>(d.started) / n, static_cast<double>(d.completed) / n, static_cast<double>(d.rolled_back) / n,
+                         static_cast<double>(d.skipped) / n, static_cast<double>(d.refused) / n);
+    }
     out += render_headline(alt, s);
     out += render_incidents(s);
     out += "   usage (per replication):\n";
@@ -311,6 +319,13 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
       sim["time_availability_definition"] =
           fmt::format("share of minutes after the warm-up with at most {}% of requests failed (minutes without requests count as available)",
                       100 * s.minute_error_threshold);
+      if (const sim::DeploymentCounts& d = s.deployments; d.total() > 0) {
+        sim["deployments_per_replication"] = {{"started", static_cast<double>(d.started) / s.replications},
+                                              {"completed", static_cast<double>(d.completed) / s.replications},
+                                              {"rolled_back", static_cast<double>(d.rolled_back) / s.replications},
+                                              {"skipped", static_cast<double>(d.skipped) / s.replications},
+                                              {"refused", static_cast<double>(d.refused) / s.replications}};
+      }
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {
         sim["incidents"].push_back({{"at", incident_time(i)}, {"what", i.what}, {"subject", i.subject}});

@@ -44,17 +44,23 @@ void Replication::start_deployment(std::size_t d) {
   const std::string what = fmt::format("{}: {}", c.id, deployment.spec->id);
   if (!c.deploy_blocker.empty()) {
     incident("deployment_refused", fmt::format("{}: {}", what, c.deploy_blocker));
+    ++result_.deployments.refused;
     return;
   }
   // One deployment at a time per service (deployment group).
   if (rollout.phase != Rollout::Phase::None) {
     incident("deployment_skipped", fmt::format("{}: deployment {} is still in progress", what, rollout.id));
+    ++result_.deployments.skipped;
     return;
   }
   if (releases_.size() > 0xffff) {
     incident("deployment_skipped", fmt::format("{}: more than 65,535 releases in one run", what));
+    ++result_.deployments.skipped;
     return;
   }
+  ++result_.deployments.started;
+  account_billed(s);  // the surplus over the desired count is metered from here
+  s.launch_blocked = false;  // a blocked launch is reported afresh for each deployment
   releases_.push_back(deployment.spec->release.bad() ? &deployment.spec->release : nullptr);
   rollout.from = s.release;
   rollout.to = static_cast<std::uint16_t>(releases_.size() - 1);
@@ -185,9 +191,12 @@ void Replication::shift_traffic(int component) {
 }
 
 void Replication::end_rolling(int component) {
-  Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  Rollout& rollout = s.rollout;
   incident(rollout.rolling_back ? "rollback_complete" : "deployment_complete",
            fmt::format("{}: {}", model_.components[static_cast<std::size_t>(component)].id, rollout.id));
+  if (!rollout.rolling_back) ++result_.deployments.completed;
+  account_billed(s);
   rollout.phase = Rollout::Phase::None;
   ++rollout.generation;
 }
@@ -222,6 +231,7 @@ void Replication::finish_blue_green(int component) {
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   incident("deployment_complete", fmt::format("{}: {}", c.id, rollout.id));
+  ++result_.deployments.completed;
   s.release = rollout.to;
   const int original = rollout.from;
   rollout.phase = Rollout::Phase::None;
@@ -239,6 +249,7 @@ void Replication::roll_back(int component, const std::string& why) {
   Rollout& rollout = s.rollout;
   if (rollout.phase == Rollout::Phase::None || rollout.rolling_back) return;
   incident("rollback", fmt::format("{}: {}: {}", c.id, rollout.id, why));
+  ++result_.deployments.rolled_back;
   ++rollout.generation;
   if (rollout.phase == Rollout::Phase::Rolling || rollout.phase == Rollout::Phase::Baking) {
     rollout.phase = Rollout::Phase::Rolling;

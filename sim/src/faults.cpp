@@ -614,7 +614,10 @@ void Replication::finish_drain(int component, int slot) {
 
 void Replication::account_billed(ComponentState& s) {
   const std::int64_t now = engine_.now().ns;
-  s.billed_area += static_cast<double>(s.billed) * static_cast<double>(now - s.billed_at_ns);
+  const auto dt = static_cast<double>(now - s.billed_at_ns);
+  s.billed_area += static_cast<double>(s.billed) * dt;
+  // While a deployment runs, what is billed beyond the desired count is its extra capacity.
+  if (s.rollout.phase != Rollout::Phase::None) s.surplus_area += static_cast<double>(std::max(0, s.billed - s.desired)) * dt;
   s.billed_at_ns = now;
 }
 

@@ -63,6 +63,11 @@ void SimResult::merge(const SimResult& other) {
     }
   }
   per_replication.insert(per_replication.end(), other.per_replication.begin(), other.per_replication.end());
+  deployments.started += other.deployments.started;
+  deployments.completed += other.deployments.completed;
+  deployments.rolled_back += other.deployments.rolled_back;
+  deployments.skipped += other.deployments.skipped;
+  deployments.refused += other.deployments.refused;
 }
 
 }  // namespace archsim::sim

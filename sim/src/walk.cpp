@@ -125,6 +125,10 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       s.write_tokens = c.write_units_per_second * model_.dynamodb_burst_seconds;
     }
   }
+  for (const auto& d : model_.deployments) {
+    ComponentState& s = state_[static_cast<std::size_t>(d.service)];
+    if (s.m_deployment_seconds < 0) s.m_deployment_seconds = add_meter(d.service, "deployment_task_seconds", "s");
+  }
   zone_down_.assign(model_.zones.size(), 0);
   fault_generation_.assign(model_.faults.size(), 0);
   result_.minute_error_threshold = model_.minute_error_threshold;
@@ -827,6 +831,8 @@ void Replication::on_minute() {
       account_billed(s);
       const double task_seconds = s.billed_area / 1e9;
       s.billed_area = 0;
+      meter(s.m_deployment_seconds, s.surplus_area / 1e9, last_ns);
+      s.surplus_area = 0;
       meter(s.m_task_seconds, task_seconds, last_ns);
       meter(s.m_vcpu_seconds, task_seconds * c.vcpu, last_ns);
       meter(s.m_gb_seconds, task_seconds * c.memory_gb, last_ns);

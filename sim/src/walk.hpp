@@ -141,6 +141,7 @@ class Replication final : public EventHandler {
     int alarm_breaches = 0;                              ///< breaching minutes in a row
     bool advancing = false, advance_again = false;       ///< advance_deployment is not re-entered
     double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
+    double surplus_area = 0;      ///< ECS: of which beyond the desired count during a deployment
     int billed = 0;
     std::int64_t billed_at_ns = 0;
     int m_top_up = -1;
@@ -153,7 +154,7 @@ class Replication final : public EventHandler {
     int m_requests = -1, m_bytes = -1, m_cross_zone = -1, m_data_out = -1, m_new_connections = -1,
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
         m_gb_seconds = -1, m_cold_starts = -1, m_init_seconds = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
-        m_cache_hits = -1, m_log_bytes = -1;
+        m_cache_hits = -1, m_log_bytes = -1, m_deployment_seconds = -1;
   };
 
   // The walk

@@ -76,6 +76,17 @@ struct Incident {
   std::string subject;  ///< `us-east-1a`, `api/2 (us-east-1b)`, `db`, ...
 };
 
+/// What became of the workload's deployments, summed over replications (docs/deployments.md).
+struct DeploymentCounts {
+  std::uint64_t started = 0;      ///< began (a rolling update, or CodeDeploy creating the replacement tasks)
+  std::uint64_t completed = 0;    ///< the new release serves and the old tasks are gone
+  std::uint64_t rolled_back = 0;  ///< stopped by the rollback alarm or by replacement tasks never healthy
+  std::uint64_t skipped = 0;      ///< another deployment of the service was still in progress
+  std::uint64_t refused = 0;      ///< the service cannot deploy this way (blue/green without a load balancer)
+
+  std::uint64_t total() const { return started + skipped + refused; }
+};
+
 /// The headline figures of one replication: replications are independent, so their spread
 /// gives the confidence intervals (statistics.hpp).
 struct ReplicationMetrics {
@@ -98,6 +109,7 @@ struct SimResult {
   std::vector<ReplicationMetrics> per_replication;  ///< in replication order
   std::vector<Incident> incidents;     ///< of the first replication, in time order (at most kMaxIncidents)
   double minute_error_threshold = 0.05;  ///< the definition behind time_availability
+  DeploymentCounts deployments;
 
   double availability() const;  ///< successful / total requests
   double time_availability() const;  ///< share of available minutes, over all replications
