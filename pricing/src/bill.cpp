@@ -2,6 +2,7 @@
 #include "archsim/pricing/bill.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -254,9 +255,58 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   return ctx;
 }
 
+namespace {
+
+/// The usage with every ECS service's task time at its desired count in each hour, the
+/// one-minute top-ups gone; nullopt when that is what was measured.
+std::optional<Usage> always_on_usage(const model::TopologySpec& topology, const Usage& usage) {
+  Usage steady = usage;
+  bool changed = false;
+  for (const auto& svc : topology.ecs_services) {
+    for (auto& m : steady.meters) {
+      if (m.component != svc.id || (m.meter != "task_seconds" && m.meter != "minimum_top_up_seconds")) continue;
+      for (std::size_t h = 0; h < m.hourly.size(); ++h) {
+        // The last slot may cover part of an hour.
+        const double full = m.meter == "task_seconds" ? svc.desired_count * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) : 0.0;
+        changed = changed || std::abs(m.hourly[h] - full) > 1e-6;
+        m.hourly[h] = full;
+      }
+    }
+  }
+  if (!changed) return std::nullopt;
+  return steady;
+}
+
+/// The usage without the task time deployments added; nullopt when no deployment ran.
+std::optional<Usage> without_deployments(const model::TopologySpec& topology, const Usage& usage) {
+  Usage without = usage;
+  bool deployed = false;
+  for (const auto& svc : topology.ecs_services) {
+    const MeterSeries* extra = usage.find(svc.id, "deployment_task_seconds");
+    if (extra == nullptr) continue;
+    for (auto& m : without.meters) {
+      if (m.component != svc.id || m.meter != "task_seconds") continue;
+      for (std::size_t h = 0; h < m.hourly.size() && h < extra->hourly.size(); ++h) {
+        deployed = deployed || extra->hourly[h] > 0;
+        m.hourly[h] = std::max(0.0, m.hourly[h] - extra->hourly[h]);
+      }
+    }
+  }
+  if (!deployed) return std::nullopt;
+  return without;
+}
+
+}  // namespace
+
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage) {
   const PriceBook* book = context.book_for(topology.region);
   Bill bill = make_bill(charges(topology, usage), book, *context.catalogue, context.plan);
+  if (const auto steady = always_on_usage(topology, usage)) {
+    bill.always_on = make_bill(charges(topology, *steady), book, *context.catalogue, context.plan).total;
+  }
+  if (const auto without = without_deployments(topology, usage)) {
+    bill.deployments = bill.total - make_bill(charges(topology, *without), book, *context.catalogue, context.plan).total;
+  }
   bill.region = topology.region;
   bill.price_book = book ? book->file : "none";
   if (usage.hours > kHoursPerMonth - 1 && usage.hours < kHoursPerMonth + 1) {

@@ -54,6 +54,18 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
     for (const auto& k : bill.missing_prices) keys += (keys.empty() ? "" : ", ") + k;
     out += "     missing prices (not in the total): " + keys + "\n";
   }
+  if (bill.always_on) {
+    const pricing::Usd difference = *bill.always_on - bill.total;
+    out += fmt::format("     always on: {} USD with every ECS service at its desired count all month (other lines as measured); "
+                       "this month {} {} USD {}\n",
+                       pricing::format_cents(*bill.always_on), difference >= pricing::Usd{} ? "saves" : "costs",
+                       pricing::format_cents(difference >= pricing::Usd{} ? difference : pricing::Usd{} - difference),
+                       difference >= pricing::Usd{} ? "(scale-in, scale to zero, tasks not replaced)" : "(scale-out, deployments)");
+  }
+  if (bill.deployments) {
+    out += fmt::format("     deployments: {} USD of this month is their extra task time (two task sets, or tasks above the desired count)\n",
+                       pricing::format_cents(*bill.deployments));
+  }
   for (const auto& n : bill.notes) out += "     note: " + n + "\n";
   if (!budget) {
     out += "   budget: none set in the scenario (add `budget:` to check one)\n";
@@ -92,6 +104,8 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
                    {"net_usd", dollars(bill.net())},
                    {"missing_prices", bill.missing_prices},
                    {"notes", bill.notes}};
+  if (bill.always_on) j["always_on_usd"] = dollars(*bill.always_on);
+  if (bill.deployments) j["deployments_usd"] = dollars(*bill.deployments);
   j["by_service"] = nlohmann::json::array();
   for (const auto& [service, cost] : bill.by_service()) j["by_service"].push_back({{"service", service}, {"usd", dollars(cost)}});
   j["lines"] = nlohmann::json::array();

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -391,4 +392,36 @@ TEST_CASE("every component type has its prices in the us-east-1 book (seed scena
     }
   }
   CHECK(seen.size() == 17);  // every ComponentType
+}
+
+TEST_CASE("always on and deployments: the same month re-priced with the task time at the desired count, and without the deployments' extra") {
+  // The reference service: 2 tasks of 0.25 vCPU / 0.5 GB (x86). This month it ran 2 tasks for
+  // 13 hours a day (scaled to zero at night), and its deployments added 1 task-hour a day.
+  const auto topology = good_topology("");
+  pricing::Usage usage = hourly_usage({{"app", "task_seconds", 0.0}, {"app", "deployment_task_seconds", 0.0}});
+  for (int h = 0; h < pricing::kHoursPerMonth; ++h) {
+    if (h % 24 >= 7 && h % 24 < 20) usage.meters[0].hourly[static_cast<std::size_t>(h)] = 2 * 3600.0;
+    if (h % 24 == 14) {
+      usage.meters[0].hourly[static_cast<std::size_t>(h)] += 3600.0;
+      usage.meters[1].hourly[static_cast<std::size_t>(h)] = 3600.0;
+    }
+  }
+  const pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
+  const auto bill = pricing::bill_for(context, topology, usage);
+  REQUIRE(bill.always_on.has_value());
+  REQUIRE(bill.deployments.has_value());
+  // Per task-hour: 0.25 vCPU x 0.04048 + 0.5 GB x 0.004445 (us-east-1 Linux/x86).
+  const Usd vcpu = *pricing::parse_usd("0.04048"), gb = *pricing::parse_usd("0.004445");
+  auto fargate = [&](double task_hours) { return pricing::multiply(task_hours * 0.25, vcpu) + pricing::multiply(task_hours * 0.5, gb); };
+  // The month's 730 hours end mid-day: count the task-hours from the usage itself.
+  double task_hours = 0, extra = 0;
+  for (double s : usage.meters[0].hourly) task_hours += s / 3600;
+  for (double s : usage.meters[1].hourly) extra += s / 3600;
+  // Each bill rounds its lines to the cent once: the differences agree within a cent a line.
+  CHECK(std::abs((*bill.always_on - bill.total - (fargate(2.0 * pricing::kHoursPerMonth) - fargate(task_hours))).to_double()) <= 0.02);
+  CHECK(std::abs((*bill.deployments - (fargate(task_hours) - fargate(task_hours - extra))).to_double()) <= 0.02);
+  // A month at the desired count has nothing to compare.
+  const auto steady = pricing::bill_for(context, topology, hourly_usage({{"app", "task_seconds", 2 * 3600.0}}));
+  CHECK_FALSE(steady.always_on.has_value());
+  CHECK_FALSE(steady.deployments.has_value());
 }

@@ -113,6 +113,13 @@ struct Bill {
   std::vector<std::string> missing_prices;  ///< price keys, sorted, unique
   std::vector<std::string> notes;
   std::vector<Usd> month_to_date;  ///< cost (before credits) at the end of each day, kDaysPerMonth values
+  /// Set by bill_for when the ECS task time differs from the desired counts (scaling, scale to
+  /// zero, tasks never replaced): the same month re-priced with every ECS service running its
+  /// desired count all month, every other line as measured.
+  std::optional<Usd> always_on;
+  /// Set by bill_for when deployments ran: the part of `total` their extra task time costs
+  /// (the usage meter `deployment_task_seconds`).
+  std::optional<Usd> deployments;
 
   Usd net() const { return total - credits_applied; }
   /// Totals per service, largest first (ties by name).
