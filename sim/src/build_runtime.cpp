@@ -291,8 +291,9 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   }
   // Lambda: reserved concurrency is carved out of the account's limit; the functions without
   // it share what is left (lambda-concurrency.html).
-  m.lambda_unreserved_concurrency = defaults.lambda_account_concurrency;
+  m.lambda_unreserved_concurrency = w.lambda_account_concurrency.value_or(defaults.lambda_account_concurrency);
   for (const auto& f : t.lambdas) m.lambda_unreserved_concurrency -= f.reserved_concurrency.value_or(0);
+  m.lambda_unreserved_concurrency = std::max(0, m.lambda_unreserved_concurrency);
   for (const auto& db : t.databases) {
     ComponentModel& c = m.components[static_cast<std::size_t>(index[db.id])];
     c.task_nodes.push_back(c.nodes.front());

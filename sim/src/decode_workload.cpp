@@ -222,6 +222,9 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
     detail::decode_deployments(*deployments, r.child("deployments"), ctx, detail::KnownNames{ids.zones, ids.components},
                                w.deployments);
   }
+  if (r.optional("lambda_account_concurrency", w.lambda_account_concurrency) && *w.lambda_account_concurrency < 1) {
+    ctx.error(*root.find("lambda_account_concurrency"), "workload.lambda_account_concurrency", "expected at least 1 concurrent execution");
+  }
   if (r.optional("minute_error_threshold", w.minute_error_threshold) &&
       !(*w.minute_error_threshold >= 0 && *w.minute_error_threshold < 1)) {
     ctx.error(*root.find("minute_error_threshold"), "workload.minute_error_threshold", "expected a share of requests from 0 to below 1");

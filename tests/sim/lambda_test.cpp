@@ -65,3 +65,56 @@ TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the d
   CHECK(throttled / total == doctest::Approx(erlang_b).epsilon(0.03));
   CHECK(test::meter_total(r, "fn", "cold_starts") == c);
 }
+
+namespace {
+
+double erlang_b(int c, double a) {
+  double sum = 0, term = 1;
+  for (int k = 0; k <= c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  return term / sum;
+}
+
+/// Two functions, each behind its own API, half the traffic each.
+std::string two_functions(const std::string& first_extra) {
+  return "components:\n"
+         "  fn: {type: lambda, memory: 512MiB, runtime: python3.12" + first_extra + "}\n"
+         "  fn2: {type: lambda, memory: 512MiB, runtime: python3.12}\n"
+         "  apigw: {type: api_gateway, api_type: http, endpoint: regional, integration: fn}\n"
+         "  apigw2: {type: api_gateway, api_type: http, endpoint: regional, integration: fn2}\n"
+         "routes:\n  main: {hops: [users, apigw, fn], share: 0.5}\n  second: {hops: [users, apigw2, fn2], share: 0.5}\n";
+}
+
+double throttled_share(const sim::RouteStats& route) {
+  return static_cast<double>(route.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]) / static_cast<double>(route.total());
+}
+
+}  // namespace
+
+TEST_CASE("Lambda account concurrency: functions without reserved concurrency share what the reserved ones leave") {
+  // An account limit of 3. Both functions unreserved: one loss system of 3 environments under
+  // the whole load, B(3, a). With 1 reserved for fn: fn alone is B(1, a/2), and fn2 has the
+  // remaining 2, B(2, a/2).
+  const double rate = 4, a = rate * 0.5;
+  const std::string workload = fmt::format(
+      "horizon: 1d\nseed: 12\narrivals: {{rate: {}/s}}\nlambda_account_concurrency: 3\ncomponents:\n"
+      "  fn: {{service_time: {{exponential: {{mean: 500ms}}}}, idle_reclaim: 2d, timeout: 1h, cold_start: 0s}}\n"
+      "  fn2: {{service_time: {{exponential: {{mean: 500ms}}}}, idle_reclaim: 2d, timeout: 1h, cold_start: 0s}}\n",
+      rate);
+  SUBCASE("shared") {
+    auto outcome = test::simulate_good(two_functions(""), test::workload(workload));
+    REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+    const auto& r = *outcome.result;
+    const auto throttled = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]);
+    CHECK(throttled / static_cast<double>(r.overall.total()) == doctest::Approx(erlang_b(3, a)).epsilon(0.03));
+  }
+  SUBCASE("one reserved") {
+    auto outcome = test::simulate_good(two_functions(", reserved_concurrency: 1"), test::workload(workload));
+    REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+    const auto& r = *outcome.result;
+    CHECK(throttled_share(r.routes[0]) == doctest::Approx(erlang_b(1, a / 2)).epsilon(0.03));
+    CHECK(throttled_share(r.routes[1]) == doctest::Approx(erlang_b(2, a / 2)).epsilon(0.03));
+  }
+}

@@ -150,6 +150,9 @@ struct WorkloadSpec {
   /// A minute counts as available when its error rate stays at or under this (time-based
   /// availability); unset: the default in sim/data/behaviour.yaml.
   std::optional<double> minute_error_threshold;
+  /// The account's Lambda concurrency in the region (AWS raises it on request); unset: the
+  /// default quota in sim/data/behaviour.yaml.
+  std::optional<int> lambda_account_concurrency;
 };
 
 /// The limits no workload may exceed (a horizon of a year and a little, 10^11 events).
