@@ -115,6 +115,28 @@ std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) 
   return out;
 }
 
+/// Per Lambda function, per replication: invocations, cold starts and their mean init time.
+struct ColdStarts {
+  std::string function;
+  double invocations = 0, cold_starts = 0, init_seconds = 0;
+};
+
+std::vector<ColdStarts> cold_starts(const sim::SimResult& s) {
+  std::vector<ColdStarts> out;
+  for (const auto& m : s.usage) {
+    if (m.meter != "cold_starts") continue;
+    ColdStarts c{m.component};
+    for (const auto& other : s.usage) {
+      if (other.component != m.component) continue;
+      if (other.meter == "requests") c.invocations = other.total() / s.replications;
+      if (other.meter == "init_seconds") c.init_seconds = other.total() / s.replications;
+    }
+    c.cold_starts = m.total() / s.replications;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::string render_incidents(const sim::SimResult& s) {
   if (s.incidents.empty()) return {};
   constexpr std::size_t kShown = 40;
@@ -236,6 +258,11 @@ std::string render_run_text(const RunReport& r) {
                          static_cast<double>(d.started) / n, static_cast<double>(d.completed) / n, static_cast<double>(d.rolled_back) / n,
                          static_cast<double>(d.skipped) / n, static_cast<double>(d.refused) / n);
     }
+    for (const auto& c : cold_starts(s)) {
+      out += fmt::format("   lambda {}: {:.1f} cold starts per replication ({:.3f} % of {:.0f} invocations), {:.0f} ms init on average\n",
+                         c.function, c.cold_starts, c.invocations > 0 ? 100 * c.cold_starts / c.invocations : 0.0, c.invocations,
+                         c.cold_starts > 0 ? 1000 * c.init_seconds / c.cold_starts : 0.0);
+    }
     out += render_headline(alt, s);
     out += render_incidents(s);
     out += "   usage (per replication):\n";
@@ -325,6 +352,12 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                                               {"rolled_back", static_cast<double>(d.rolled_back) / s.replications},
                                               {"skipped", static_cast<double>(d.skipped) / s.replications},
                                               {"refused", static_cast<double>(d.refused) / s.replications}};
+      }
+      for (const auto& c : cold_starts(s)) {
+        sim["lambda_cold_starts"].push_back({{"function", c.function},
+                                             {"invocations_per_replication", c.invocations},
+                                             {"cold_starts_per_replication", c.cold_starts},
+                                             {"mean_init_seconds", c.cold_starts > 0 ? c.init_seconds / c.cold_starts : 0.0}});
       }
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {
