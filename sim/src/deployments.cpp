@@ -199,6 +199,7 @@ void Replication::end_rolling(int component) {
   account_billed(s);
   rollout.phase = Rollout::Phase::None;
   ++rollout.generation;
+  rebalance(component);  // held back while the deployment moved tasks
 }
 
 void Replication::deployment_step(int component) {
@@ -238,6 +239,7 @@ void Replication::finish_blue_green(int component) {
   rollout.green_share = 0;
   ++rollout.generation;
   stop_release(component, original);
+  rebalance(component);
 }
 
 /// Stops a deployment and returns to the release before it. Blue/green: production traffic
@@ -263,6 +265,7 @@ void Replication::roll_back(int component, const std::string& why) {
   rollout.phase = Rollout::Phase::None;
   rollout.green_share = 0;
   stop_release(component, replacement);
+  rebalance(component);
 }
 
 void Replication::stop_release(int component, int release) {
