@@ -235,8 +235,14 @@ void decode_deployment(const YamlNode& node, const std::string& path, DecodeCont
     rr.optional("config", spec.config);
     rr.required("load_balancer", spec.load_balancer);
     rr.required("target_groups", spec.target_groups);
-    rr.optional("termination_wait", spec.termination_wait);
-    rr.optional("test_traffic_wait", spec.test_traffic_wait);
+    // CodeDeploy's BlueInstanceTerminationOption allows up to 2,880 minutes.
+    if (rr.optional("termination_wait", spec.termination_wait) &&
+        (spec.termination_wait->ns < 0 || *spec.termination_wait > Duration::minutes(2880))) {
+      ctx.error(*cd->find("termination_wait"), rr.child("termination_wait"), "expected 0 to 2880m (CodeDeploy's limit, two days)");
+    }
+    if (rr.optional("test_traffic_wait", spec.test_traffic_wait) && spec.test_traffic_wait->ns <= 0) {
+      ctx.error(*cd->find("test_traffic_wait"), rr.child("test_traffic_wait"), "expected a duration above 0");
+    }
     rr.optional("auto_rollback", spec.auto_rollback);
     rr.finish();
     d.codedeploy = std::move(spec);

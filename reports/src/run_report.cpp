@@ -115,7 +115,8 @@ std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) 
   return out;
 }
 
-/// Per Lambda function, per replication: invocations, cold starts and their mean init time.
+/// Per Lambda function, per replication: requests (throttled ones included), cold starts and
+/// their mean init time.
 struct ColdStarts {
   std::string function;
   double invocations = 0, cold_starts = 0, init_seconds = 0;
@@ -259,7 +260,7 @@ std::string render_run_text(const RunReport& r) {
                          static_cast<double>(d.skipped) / n, static_cast<double>(d.refused) / n);
     }
     for (const auto& c : cold_starts(s)) {
-      out += fmt::format("   lambda {}: {:.1f} cold starts per replication ({:.3f} % of {:.0f} invocations), {:.0f} ms init on average\n",
+      out += fmt::format("   lambda {}: {:.1f} cold starts per replication ({:.3f} % of its {:.0f} requests), {:.0f} ms init on average\n",
                          c.function, c.cold_starts, c.invocations > 0 ? 100 * c.cold_starts / c.invocations : 0.0, c.invocations,
                          c.cold_starts > 0 ? 1000 * c.init_seconds / c.cold_starts : 0.0);
     }
@@ -355,7 +356,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
       }
       for (const auto& c : cold_starts(s)) {
         sim["lambda_cold_starts"].push_back({{"function", c.function},
-                                             {"invocations_per_replication", c.invocations},
+                                             {"requests_per_replication", c.invocations},
                                              {"cold_starts_per_replication", c.cold_starts},
                                              {"mean_init_seconds", c.cold_starts > 0 ? c.init_seconds / c.cold_starts : 0.0}});
       }

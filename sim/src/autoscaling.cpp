@@ -16,6 +16,12 @@ constexpr std::int64_t kMinuteNs = 60'000'000'000;
 
 }  // namespace
 
+void Replication::schedule_firing(const model::CronSchedule& cron, bool from_start, std::uint32_t kind, std::uint64_t payload) {
+  // From the start, a firing at 00:00 of the first day counts.
+  const auto next = cron.next_after(from_start ? Duration::minutes(-1) : engine_.now(), workload_.arrivals.start_weekday);
+  if (next && next->ns <= horizon_.ns) engine_.schedule_at(*next, self_, kind, payload);
+}
+
 void Replication::schedule_scaling() {
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
     const ComponentModel& c = model_.components[i];
@@ -28,8 +34,7 @@ void Replication::schedule_scaling() {
     s.datapoints.assign(c.target_tracking.size() + c.step_scaling.size(), {});
     if (c.scheduled_actions.empty()) continue;
     for (std::size_t a = 0; a < c.schedules.size(); ++a) {
-      const auto first = c.schedules[a].next_after(Duration::minutes(-1), workload_.arrivals.start_weekday);
-      if (first && first->ns <= horizon_.ns) engine_.schedule_at(*first, self_, kScheduledAction, (static_cast<std::uint64_t>(i) << 32) | a);
+      schedule_firing(c.schedules[a], true, kScheduledAction, (static_cast<std::uint64_t>(i) << 32) | a);
     }
     // The run starts in the state the most recent action left.
     if (const auto latest = model::last_fired_before_start(c.schedules, workload_.arrivals.start_weekday)) {
@@ -44,10 +49,7 @@ void Replication::scheduled_action(int component, std::size_t action, bool resch
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   const auto& spec = c.scheduled_actions[action];
-  if (reschedule) {
-    const auto next = c.schedules[action].next_after(engine_.now(), workload_.arrivals.start_weekday);
-    if (next && next->ns <= horizon_.ns) engine_.schedule_at(*next, self_, kScheduledAction, (static_cast<std::uint64_t>(component) << 32) | action);
-  }
+  if (reschedule) schedule_firing(c.schedules[action], false, kScheduledAction, (static_cast<std::uint64_t>(component) << 32) | action);
   if (spec.min_capacity) s.min_capacity = *spec.min_capacity;
   if (spec.max_capacity) s.max_capacity = *spec.max_capacity;
   s.min_capacity = std::min(s.min_capacity, s.max_capacity);
@@ -163,15 +165,16 @@ void Replication::scale_to(int component, int desired, const std::string& why) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
+  account_billed(s);  // a deployment's surplus is counted against the desired count it had
   s.desired = desired;
   for (int set : task_sets(component)) {
-    auto member = [&](const Task& t) { return t.state != TaskState::Stopped && !t.draining && (set < 0 || t.release == set); };
-    int counted = s.counted_tasks(set);
-    if (counted < desired) {
+    auto member = [&](const Task& t) { return ComponentState::counted(t, set); };
+    if (s.counted_tasks(set) < desired) {
       reconcile_set(component, set, desired);
       continue;
     }
-    for (; counted > desired; --counted) {
+    // Recounted each time: stopping a task can move a rolling update on, which stops others.
+    while (s.counted_tasks(set) > desired) {
       // Pending launches go first; then a running task in the zone with the most.
       int victim = -1, victim_zone_count = -1;
       for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
@@ -188,11 +191,8 @@ void Replication::scale_to(int component, int desired, const std::string& why) {
         if (score > victim_zone_count) victim = static_cast<int>(slot), victim_zone_count = score;
       }
       if (victim < 0) break;
-      if (s.tasks[static_cast<std::size_t>(victim)].state != TaskState::Running) {
-        ecs_stops(component, victim);
-        continue;
-      }
-      drain(component, victim);
+      if (s.tasks[static_cast<std::size_t>(victim)].state == TaskState::Running) drain(component, victim);
+      else ecs_stops(component, victim);
     }
   }
 }

@@ -157,6 +157,14 @@ bool resolve_deployments(const model::TopologySpec& t, const WorkloadSpec& w, co
       return false;
     }
     const TrafficShift& shift = config->second;
+    const auto* lb = t.load_balancer(cd.load_balancer);
+    if (lb->lb_type == model::LoadBalancerType::Network && shift.percent < 100) {
+      error = error_at(cd.path + ".config", fmt::format("{} shifts traffic in steps, which CodeDeploy allows only behind an Application "
+                                                        "Load Balancer; behind the Network Load Balancer {} only "
+                                                        "CodeDeployDefault.ECSAllAtOnce works",
+                                                        cd.config, lb->id));
+      return false;
+    }
     if (shift.canary) {
       c.shift_steps = {{Duration{}, shift.percent / 100}, {shift.interval, 1.0}};
     } else {
@@ -170,7 +178,12 @@ bool resolve_deployments(const model::TopologySpec& t, const WorkloadSpec& w, co
   }
   for (const auto& spec : w.deployments) {
     const auto it = index.find(spec.service);
-    if (it == index.end() || m.components[static_cast<std::size_t>(it->second)].role != Role::Service) continue;
+    if (it == index.end()) continue;  // another alternative's service
+    if (m.components[static_cast<std::size_t>(it->second)].role != Role::Service) {
+      error = error_at(spec.path + ".service", fmt::format("{} is a {}; deployments ship releases of ECS services and KrakenD", spec.service,
+                                                           model::type_keyword(m.components[static_cast<std::size_t>(it->second)].type)));
+      return false;
+    }
     RuntimeModel::Deployment d{&spec, it->second, std::nullopt};
     if (!spec.at) {
       std::string why;

@@ -13,10 +13,11 @@ namespace archsim::sim::detail {
 void Replication::schedule_deployments() {
   for (std::size_t d = 0; d < model_.deployments.size(); ++d) {
     const auto& deployment = model_.deployments[d];
-    const std::optional<Duration> first = deployment.schedule
-                                              ? deployment.schedule->next_after(Duration::minutes(-1), workload_.arrivals.start_weekday)
-                                              : deployment.spec->at;
-    if (first && first->ns <= horizon_.ns) engine_.schedule_at(*first, self_, kDeploymentStart, d);
+    if (deployment.schedule) {
+      schedule_firing(*deployment.schedule, true, kDeploymentStart, d);
+    } else if (deployment.spec->at->ns <= horizon_.ns) {
+      engine_.schedule_at(*deployment.spec->at, self_, kDeploymentStart, d);
+    }
   }
 }
 
@@ -33,10 +34,7 @@ void Replication::schedule_rollout_timer(int component, Duration in, std::uint32
 
 void Replication::start_deployment(std::size_t d) {
   const auto& deployment = model_.deployments[d];
-  if (deployment.schedule) {
-    const auto next = deployment.schedule->next_after(engine_.now(), workload_.arrivals.start_weekday);
-    if (next && next->ns <= horizon_.ns) engine_.schedule_at(*next, self_, kDeploymentStart, d);
-  }
+  if (deployment.schedule) schedule_firing(*deployment.schedule, false, kDeploymentStart, d);
   const int component = deployment.service;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
@@ -222,7 +220,7 @@ void Replication::deployment_step(int component) {
 void Replication::deployment_timed_out(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
-  if (rollout.phase != Rollout::Phase::Provisioning && rollout.phase != Rollout::Phase::Testing) return;
+  if (rollout.phase != Rollout::Phase::Provisioning) return;  // ready in time: testing and shifting have no such limit
   roll_back(component, fmt::format("the replacement tasks were not all healthy within {}", model::format_duration(c.ready_timeout)));
 }
 
@@ -233,6 +231,7 @@ void Replication::finish_blue_green(int component) {
   Rollout& rollout = s.rollout;
   incident("deployment_complete", fmt::format("{}: {}", c.id, rollout.id));
   ++result_.deployments.completed;
+  account_billed(s);  // the surplus ends with the deployment
   s.release = rollout.to;
   const int original = rollout.from;
   rollout.phase = Rollout::Phase::None;
@@ -262,6 +261,7 @@ void Replication::roll_back(int component, const std::string& why) {
     return;
   }
   const int replacement = rollout.to;
+  account_billed(s);
   rollout.phase = Rollout::Phase::None;
   rollout.green_share = 0;
   stop_release(component, replacement);

@@ -486,7 +486,10 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
   meter(s.m_requests, 1);
-  if (c.role == Role::Service) ++s.alarm_requests;
+  if (c.role == Role::Service) {
+    ++s.alarm_requests;
+    r.reached |= static_cast<std::uint8_t>(1u << h);
+  }
   r.began_ns[h] = engine_.now().ns;
   if (node_down(r.node[h])) {
     fail(id, c.role == Role::Balancer   ? Outcome::LoadBalancerDown
@@ -671,9 +674,6 @@ void Replication::work_done(std::uint32_t id) {
 void Replication::fail(std::uint32_t id, Outcome cause) {
   Request& r = requests_[id];
   if (r.outcome == Outcome::Ok) r.outcome = cause;
-  // A failure at a service's own hop is a target 5xx, what a rollback alarm counts.
-  const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(r.hop)].component;
-  if (model_.components[static_cast<std::size_t>(ci)].role == Role::Service) ++state_[static_cast<std::size_t>(ci)].alarm_errors;
   respond(id);
 }
 
@@ -727,6 +727,11 @@ void Replication::respond(std::uint32_t id) {
   Request& r = requests_[id];
   const int h = r.hop;
   release(r, h);
+  // A service answers a request that failed at it or below it with a 5xx: a target error, what
+  // its rollback alarm counts.
+  if ((r.reached & (1u << h)) != 0 && r.outcome != Outcome::Ok) {
+    ++state_[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)].alarm_errors;
+  }
   if (h == 0) {
     complete(id);
     return;

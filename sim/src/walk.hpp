@@ -42,6 +42,7 @@ class Replication final : public EventHandler {
     Outcome outcome = Outcome::Ok;
     std::uint8_t pending_children = 0;
     std::uint8_t held = 0;  ///< bit h: the request holds a slot (task, environment, database) at hop h
+    std::uint8_t reached = 0;  ///< bit h: it reached the ECS service at hop h (its rollback alarm counts it)
     bool measured = false;  ///< arrived after the warm-up
     std::int64_t start_ns = 0;
     std::int64_t saved_ns = 0;  ///< time a timeout spared the client (it saw the 504 earlier)
@@ -129,9 +130,12 @@ class Replication final : public EventHandler {
 
     /// Tasks the service scheduler counts towards the desired count: launching, running, or
     /// lost without its knowing, and not being drained.
+    static bool counted(const Task& t, int of_release) {
+      return t.state != TaskState::Stopped && !t.draining && (of_release < 0 || t.release == of_release);
+    }
     int counted_tasks(int of_release = -1) const {
       int n = 0;
-      for (const Task& t : tasks) n += (t.state != TaskState::Stopped && !t.draining && (of_release < 0 || t.release == of_release)) ? 1 : 0;
+      for (const Task& t : tasks) n += counted(t, of_release) ? 1 : 0;
       return n;
     }
     // Deployments
@@ -212,6 +216,8 @@ class Replication final : public EventHandler {
   std::uint64_t task_payload(int component, int slot) const;
 
   // Service Auto Scaling (autoscaling.cpp)
+  /// Schedules `kind` at the cron schedule's next firing after now (or from the run's start).
+  void schedule_firing(const model::CronSchedule& cron, bool from_start, std::uint32_t kind, std::uint64_t payload);
   void schedule_scaling();
   void scheduled_action(int component, std::size_t action, bool reschedule);
   void track_targets(int component);

@@ -72,6 +72,10 @@ TEST_CASE("CodeDeploy linear 10 % every minute: ten shifts a minute apart, two t
   // of the window (blue has no requests left by then, so it stops at once).
   const double billed = meter_total(r, "app", "task_seconds");
   CHECK(billed == doctest::Approx(2 * 7200.0 + 2 * (done - 3600)).epsilon(1e-6));
+  // The meter of what the deployment added holds exactly the green pair's window.
+  CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (done - 3600)).epsilon(1e-6));
+  CHECK(r.deployments.started == 1);
+  CHECK(r.deployments.completed == 1);
   // A good release on healthy tasks shifts without a failed request.
   CHECK(r.overall.errors() == 0);
 }
@@ -105,6 +109,8 @@ TEST_CASE("the rollback alarm returns traffic to the original tasks after its da
   const double expected = 5 * 0.2 * (*rollback - *shift);
   CHECK(std::abs(outcomes(r, sim::Outcome::ReleaseError) - expected) <= 4 * std::sqrt(expected));
   CHECK_FALSE(has_incident(r, "deployment_complete", "app"));
+  CHECK(r.deployments.rolled_back == 1);
+  CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (*rollback - 3600)).epsilon(1e-6));
   // The replacement tasks stop at the rollback: billed from 1 h until then.
   CHECK(meter_total(r, "app", "task_seconds") == doctest::Approx(2 * 7200.0 + 2 * (*rollback - 3600)).epsilon(1e-6));
 }
@@ -146,7 +152,12 @@ TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent")
     const auto r = run_good("components:\n  app: {deployment: {strategy: rolling, minimum_healthy_percent: 50, maximum_percent: 100}}\n" + route,
                             kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
     CHECK(count_at(r, "task_draining", 3600) == 1);
-    CHECK(count_at(r, "task_launch", 3600) == 1);
+    // The maximum (2 tasks) lets one new task start only while the drained one has gone, and
+    // the next only when a new one is healthy and the second old one has drained.
+    const auto healthy = first_incident(r, "target_healthy", "", 3600);
+    REQUIRE(healthy.has_value());
+    const auto launches = incident_times(r, "task_launch");
+    CHECK(std::count_if(launches.begin(), launches.end(), [&](double t) { return t >= 3600 && t < *healthy; }) == 1);
     CHECK(first_incident(r, "deployment_complete").has_value());
     // Never more than the two tasks the maximum allows: billed at most 2 tasks all along.
     CHECK(meter_total(r, "app", "task_seconds") <= 2 * 7200.0 + 1e-6);
@@ -156,6 +167,12 @@ TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent")
                             kWorkload + "deployments:\n  bad: {service: app, at: 1h, release: {error_rate: 0.5}}\n");
     const auto rollback = first_incident(r, "rollback");
     REQUIRE(rollback.has_value());
+    // Both new tasks serve once healthy; the alarm needs 2 breaching minutes after that.
+    const auto healthy = first_incident(r, "target_healthy", "", 3600);
+    REQUIRE(healthy.has_value());
+    CHECK(*rollback <= *healthy + 3 * 60 + 30);
+    CHECK(r.deployments.rolled_back == 1);
+    CHECK(r.deployments.completed == 0);
     const auto back = first_incident(r, "rollback_complete");
     REQUIRE(back.has_value());
     CHECK(*back > *rollback);
@@ -181,4 +198,25 @@ TEST_CASE("scheduled deployments fire on their cron schedule; a deployment waits
   const auto shifts = incident_times(r, "traffic_shift");
   REQUIRE(shifts.size() >= 2);
   CHECK(shifts[1] - shifts[0] == doctest::Approx(300));
+}
+
+TEST_CASE("deployments that cannot be written give located errors") {
+  model::Diagnostics diagnostics;
+  CHECK_FALSE(sim::decode_workload_text("arrivals: {rate: 1/s}\ndeployments:\n  d: {service: app, at: 1h, schedule: \"cron(0 14 ? * * *)\"}\n", "w.yaml", ".",
+                                        diagnostics));
+  REQUIRE(diagnostics.all().size() == 1);
+  CHECK(diagnostics.all().front().message.find("exactly one of `at`") != std::string::npos);
+  model::Diagnostics cron;
+  CHECK_FALSE(sim::decode_workload_text("arrivals: {rate: 1/s}\ndeployments:\n  d: {service: app, schedule: \"cron(0 14 1 * ? *)\"}\n", "w.yaml", ".", cron));
+  REQUIRE(cron.all().size() == 1);
+  CHECK(cron.all().front().message.find("no dates") != std::string::npos);
+  CHECK(cron.all().front().loc.line == 3);
+  // A deployment of something that is not an ECS service, and steps behind an NLB.
+  auto outcome = test::simulate_good("", test::workload("horizon: 1h\narrivals: {rate: 1/s}\ndeployments:\n  d: {service: db, at: 10m}\n"));
+  REQUIRE(outcome.error.has_value());
+  CHECK(outcome.error->diagnostic.message.find("deployments ship releases of ECS services") != std::string::npos);
+  auto unknown = test::simulate_good(blue_green("CodeDeployDefault.ECSLinear10PercentEvery2Minutes"),
+                                     test::workload("horizon: 1h\narrivals: {rate: 1/s}\ndeployments:\n  d: {service: app, at: 10m}\n"));
+  REQUIRE(unknown.error.has_value());
+  CHECK(unknown.error->diagnostic.message.find("did you mean") != std::string::npos);
 }

@@ -21,6 +21,15 @@ std::string lambda_route(const std::string& function_extra = "") {
          "routes:\n  main: {hops: [users, apigw, fn]}\n";
 }
 
+double erlang_b(int c, double a) {
+  double sum = 0, term = 1;
+  for (int k = 0; k <= c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  return term / sum;
+}
+
 }  // namespace
 
 TEST_CASE("Lambda cold starts: a request finds no warm environment when the gap since the last one exceeds the idle reclaim") {
@@ -47,12 +56,6 @@ TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the d
   // run, so only the first c requests start cold.
   const int c = 2;
   const double rate = 3, mean_s = 0.5, a = rate * mean_s;
-  double sum = 0, term = 1;
-  for (int k = 0; k <= c; ++k) {
-    if (k > 0) term *= a / k;
-    sum += term;
-  }
-  const double erlang_b = term / sum;
   const auto w = test::workload(fmt::format("horizon: 1d\nseed: 9\narrivals: {{rate: {}/s}}\n"
                                             "components:\n  fn: {{service_time: {{exponential: {{mean: 500ms}}}}, idle_reclaim: 2d, "
                                             "timeout: 1h, cold_start: 0s}}\n", rate));
@@ -61,21 +64,11 @@ TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the d
   const auto& r = *outcome.result;
   const auto throttled = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]);
   const auto total = static_cast<double>(r.overall.total());
-  CAPTURE(erlang_b);
-  CHECK(throttled / total == doctest::Approx(erlang_b).epsilon(0.03));
+  CHECK(throttled / total == doctest::Approx(erlang_b(c, a)).epsilon(0.03));
   CHECK(test::meter_total(r, "fn", "cold_starts") == c);
 }
 
 namespace {
-
-double erlang_b(int c, double a) {
-  double sum = 0, term = 1;
-  for (int k = 0; k <= c; ++k) {
-    if (k > 0) term *= a / k;
-    sum += term;
-  }
-  return term / sum;
-}
 
 /// Two functions, each behind its own API, half the traffic each.
 std::string two_functions(const std::string& first_extra) {
