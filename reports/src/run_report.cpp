@@ -122,6 +122,27 @@ struct ColdStarts {
   double invocations = 0, cold_starts = 0, init_seconds = 0;
 };
 
+/// Per ECS service that scales, per replication: time at zero and the returns from it.
+struct AtZero {
+  std::string service;
+  double seconds = 0, returns = 0, seconds_to_first_task = 0;
+};
+
+std::vector<AtZero> at_zero(const sim::SimResult& s) {
+  std::vector<AtZero> out;
+  for (const auto& m : s.usage) {
+    if (m.meter != "seconds_at_zero" || m.total() <= 0) continue;
+    AtZero z{m.component, m.total() / s.replications};
+    for (const auto& other : s.usage) {
+      if (other.component != m.component) continue;
+      if (other.meter == "scale_outs_from_zero") z.returns = other.total() / s.replications;
+      if (other.meter == "seconds_to_first_task") z.seconds_to_first_task = other.total() / s.replications;
+    }
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
 std::vector<ColdStarts> cold_starts(const sim::SimResult& s) {
   std::vector<ColdStarts> out;
   for (const auto& m : s.usage) {
@@ -264,6 +285,12 @@ std::string render_run_text(const RunReport& r) {
                          c.function, c.cold_starts, c.invocations > 0 ? 100 * c.cold_starts / c.invocations : 0.0, c.invocations,
                          c.cold_starts > 0 ? 1000 * c.init_seconds / c.cold_starts : 0.0);
     }
+    for (const auto& z : at_zero(s)) {
+      out += fmt::format("   ecs {}: {:.1f} h at zero per replication (its requests get 503 meanwhile); {}\n", z.service, z.seconds / 3600,
+                         z.returns > 0 ? fmt::format("{:g} returns from zero, the first task serving {:.0f} s after the scale-out on average",
+                                                     z.returns, z.seconds_to_first_task / z.returns)
+                                       : std::string("no task came back from zero"));
+    }
     out += render_headline(alt, s);
     out += render_incidents(s);
     out += "   usage (per replication):\n";
@@ -359,6 +386,12 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                                              {"requests_per_replication", c.invocations},
                                              {"cold_starts_per_replication", c.cold_starts},
                                              {"mean_init_seconds", c.cold_starts > 0 ? c.init_seconds / c.cold_starts : 0.0}});
+      }
+      for (const auto& z : at_zero(s)) {
+        sim["scale_to_zero"].push_back({{"service", z.service},
+                                        {"hours_at_zero_per_replication", z.seconds / 3600},
+                                        {"returns_from_zero_per_replication", z.returns},
+                                        {"mean_seconds_to_first_task", z.returns > 0 ? z.seconds_to_first_task / z.returns : 0.0}});
       }
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {

@@ -64,6 +64,7 @@ void Replication::account_service(int component) {
   const double dt = static_cast<double>(now - s.service_at_ns);
   s.busy_area += static_cast<double>(s.busy) * dt;
   s.capacity_area += static_cast<double>(s.running) * model_.components[static_cast<std::size_t>(component)].concurrency * dt;
+  if (s.running == 0) s.zero_area += dt;
   s.service_at_ns = now;
 }
 
@@ -166,6 +167,7 @@ void Replication::scale_to(int component, int desired, const std::string& why) {
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
   account_billed(s);  // a deployment's surplus is counted against the desired count it had
+  if (s.desired == 0 && desired > 0 && s.running == 0) s.from_zero_ns = engine_.now().ns;
   s.desired = desired;
   for (int set : task_sets(component)) {
     auto member = [&](const Task& t) { return ComponentState::counted(t, set); };

@@ -566,6 +566,12 @@ void Replication::task_started(int component, int slot) {
   account_busy();
   account_service(component);
   total_slots_ += c.concurrency;
+  if (s.running == 0 && s.from_zero_ns >= 0) {
+    // Scaled out from zero: the first task now serves.
+    meter(s.m_from_zero, 1);
+    meter(s.m_from_zero_seconds, static_cast<double>(engine_.now().ns - s.from_zero_ns) / 1e9);
+    s.from_zero_ns = -1;
+  }
   ++s.running;
   incident("task_running", task_label(component, slot, true));
   arm_crash_clocks(component, slot);

@@ -95,6 +95,12 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
         s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
         s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
         s.m_top_up = add_meter(ci, "minimum_top_up_seconds", "s");
+        if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
+          // Scaling that can reach zero: the time at zero, and how long each return from it took.
+          s.m_zero_seconds = add_meter(ci, "seconds_at_zero", "s");
+          s.m_from_zero = add_meter(ci, "scale_outs_from_zero", "count");
+          s.m_from_zero_seconds = add_meter(ci, "seconds_to_first_task", "s");
+        }
         break;
       case Role::Function:
         s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
@@ -838,6 +844,8 @@ void Replication::on_minute() {
       s.billed_area = 0;
       meter(s.m_deployment_seconds, s.surplus_area / 1e9, last_ns);
       s.surplus_area = 0;
+      meter(s.m_zero_seconds, s.zero_area / 1e9, last_ns);
+      s.zero_area = 0;
       meter(s.m_task_seconds, task_seconds, last_ns);
       meter(s.m_vcpu_seconds, task_seconds * c.vcpu, last_ns);
       meter(s.m_gb_seconds, task_seconds * c.memory_gb, last_ns);

@@ -123,6 +123,8 @@ class Replication final : public EventHandler {
     int desired = 0, min_capacity = 0, max_capacity = 0;
     int busy = 0, running = 0;      ///< slots serving, tasks running
     double busy_area = 0, capacity_area = 0;  ///< slot-nanoseconds in the current minute
+    double zero_area = 0;                     ///< nanoseconds with no running task in the current minute
+    std::int64_t from_zero_ns = -1;           ///< when the desired count last rose from zero, until a task runs
     std::int64_t service_at_ns = 0;
     std::uint64_t minute_requests = 0;
     std::vector<std::vector<double>> datapoints;  ///< per target-tracking policy, oldest first
@@ -158,7 +160,8 @@ class Replication final : public EventHandler {
     int m_requests = -1, m_bytes = -1, m_cross_zone = -1, m_data_out = -1, m_new_connections = -1,
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
         m_gb_seconds = -1, m_cold_starts = -1, m_init_seconds = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
-        m_cache_hits = -1, m_log_bytes = -1, m_deployment_seconds = -1;
+        m_cache_hits = -1, m_log_bytes = -1, m_deployment_seconds = -1, m_zero_seconds = -1, m_from_zero = -1,
+        m_from_zero_seconds = -1;
   };
 
   // The walk

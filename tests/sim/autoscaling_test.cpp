@@ -55,6 +55,10 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
   CHECK(first_incident(r, "scale_in", "", 1) == doctest::Approx(20 * 3600));
   // At zero: [0, 7h + 32 s), [20h, 31h + 32 s), [44h, 48h).
   const double zero_s = (7 * 3600 + 32) + (11 * 3600 + 32) + 4 * 3600;
+  // The meters behind the report's line: time at zero, two returns of 32 s each.
+  CHECK(meter_total(r, "app", "seconds_at_zero") == doctest::Approx(zero_s).epsilon(1e-9));
+  CHECK(meter_total(r, "app", "scale_outs_from_zero") == 2);
+  CHECK(meter_total(r, "app", "seconds_to_first_task") == doctest::Approx(2 * 32.0).epsilon(1e-9));
   const double expected_503 = rate * zero_s;
   const auto refused = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::NoHealthyTarget)]);
   CHECK(std::abs(refused - expected_503) <= 4 * std::sqrt(expected_503));
