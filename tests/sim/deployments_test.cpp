@@ -220,3 +220,30 @@ TEST_CASE("deployments that cannot be written give located errors") {
   REQUIRE(unknown.error.has_value());
   CHECK(unknown.error->diagnostic.message.find("did you mean") != std::string::npos);
 }
+
+TEST_CASE("blue/green keeps each task set at the desired count through a crash and a scale-out") {
+  SUBCASE("a blue task crashes while green starts: ECS replaces it in the blue set") {
+    const auto r = run_good(blue_green("CodeDeployDefault.ECSAllAtOnce"),
+                            kWorkload + "faults:\n  crash: {effect: task_crash, component: app, tasks: 1, at: 1h10s}\n"
+                                        "deployments:\n  release: {service: app, at: 1h}\n");
+    const auto launches = incident_times(r, "task_launch");
+    // Two green tasks at 1 h, one blue replacement 5 s (stop detection) after the crash.
+    CHECK(std::count_if(launches.begin(), launches.end(), [](double t) { return t >= 3600 && t < 3660; }) == 3);
+    CHECK(count_at(r, "task_launch", 3600) == 2);
+    CHECK(count_at(r, "task_launch", 3615) == 1);
+    CHECK(has_incident(r, "replacement_ready", "app: release (2 tasks)"));
+    CHECK(r.deployments.completed == 1);
+  }
+  SUBCASE("a scheduled scale-out to 3 mid-deployment grows both sets") {
+    // Two tasks from midnight (the run starts then), three from 01:01, a minute into the deployment.
+    const std::string scaling =
+        "    min_count: 2\n    max_count: 4\n    autoscaling:\n      scheduled:\n"
+        "        night: {schedule: \"cron(0 0 ? * * *)\", min_capacity: 2, max_capacity: 2}\n"
+        "        grow: {schedule: \"cron(1 1 ? * * *)\", min_capacity: 3, max_capacity: 4}\n";
+    const auto r = run_good(blue_green("CodeDeployDefault.ECSAllAtOnce", scaling),
+                            kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
+    CHECK(count_at(r, "task_launch", 3600) == 2);
+    CHECK(count_at(r, "task_launch", 3660) == 2);  // one blue, one green
+    CHECK(r.deployments.completed == 1);
+  }
+}
