@@ -300,6 +300,17 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     c.memory_gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
     if (f.reserved_concurrency) c.concurrency = *f.reserved_concurrency;
     c.account_pool = !f.reserved_concurrency;
+    // Cold starts by runtime and memory, unless the workload gives this function its own.
+    const auto wc = w.components.find(f.id);
+    if (wc == w.components.end() || !wc->second.cold_start) {
+      for (const auto& [prefix, runtime] : defaults.lambda_runtimes) {
+        if (!f.runtime.starts_with(prefix)) continue;
+        constexpr double kOneVcpuBytes = 1769.0 * 1000 * 1000;  // configuration-memory.html: 1,769 MB is one vCPU
+        const double cpu_at = std::min(static_cast<double>(f.memory.count), kOneVcpuBytes);
+        c.behaviour.cold_start = runtime.cold_start.scaled(static_cast<double>(runtime.memory.count) / cpu_at);
+        break;
+      }
+    }
     if (f.timeout) c.behaviour.timeout = *f.timeout;
   }
   // Lambda: reserved concurrency is carved out of the account's limit; the functions without

@@ -83,6 +83,20 @@ std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::
       rd.finish();
     }
   }
+  if (const YamlNode* runtimes = r.take_required("lambda_runtimes"); runtimes && runtimes->is_map()) {
+    check_sources(*runtimes, "lambda_runtimes", ctx);
+    for (const auto& entry : runtimes->entries) {
+      if (entry.key == "sources") continue;
+      const std::string path = "lambda_runtimes." + entry.key;
+      MapReader rr(entry.value, path, ctx);
+      if (!rr.ok()) continue;
+      LambdaRuntime runtime;
+      if (const YamlNode* n = rr.take_required("cold_start")) decode_distribution(*n, path + ".cold_start", ctx, Quantity::Duration, runtime.cold_start);
+      rr.required("memory", runtime.memory);
+      rr.finish();
+      d.lambda_runtimes[entry.key] = std::move(runtime);
+    }
+  }
   if (const YamlNode* kinds = r.take_required("kinds")) {
     model::decoding::for_each_named(*kinds, "kinds", ctx, [&](const std::string& kind, const std::string& path, MapReader& rk) {
       check_sources(rk.node(), path, ctx);

@@ -111,3 +111,24 @@ TEST_CASE("Lambda account concurrency: functions without reserved concurrency sh
     CHECK(throttled_share(r.routes[1]) == doctest::Approx(erlang_b(2, a / 2)).epsilon(0.03));
   }
 }
+
+TEST_CASE("Lambda cold starts follow the runtime's distribution, scaled by the function's share of a vCPU") {
+  // behaviour.yaml: java at 512 MiB, lognormal median 3 s, p99 6 s, whose mean is
+  // 3 s x exp(sigma^2 / 2) with sigma = ln(6/3) / z(0.99). At 1 GiB the function has twice
+  // the CPU: half the init time. Every request comes after the environment was reclaimed.
+  const double sigma = std::log(2.0) / 2.3263478740;
+  const double mean_512 = 3.0 * std::exp(sigma * sigma / 2);
+  const auto w = test::workload("horizon: 2d\nseed: 8\narrivals: {rate: 1/min}\ncomponents:\n  fn: {service_time: 20ms, idle_reclaim: 1s}\n");
+  for (const auto& [memory, expected] : {std::pair{std::string("512MiB"), mean_512}, std::pair{std::string("1GiB"), mean_512 / 2}}) {
+    auto outcome = test::simulate_good("components:\n  fn: {type: lambda, memory: " + memory + ", runtime: java21}\n"
+                                       "  apigw: {type: api_gateway, api_type: http, endpoint: regional, integration: fn}\n"
+                                       "routes:\n  main: {hops: [users, apigw, fn]}\n",
+                                       w);
+    REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+    const auto& r = *outcome.result;
+    const double cold = test::meter_total(r, "fn", "cold_starts");
+    CAPTURE(memory);
+    CHECK(cold >= 0.95 * test::meter_total(r, "fn", "requests"));  // a few come within a second of the last
+    CHECK(test::meter_total(r, "fn", "init_seconds") / cold == doctest::Approx(expected).epsilon(0.03));
+  }
+}

@@ -61,6 +61,12 @@ struct DeploymentDefaults {
   Duration ready_timeout = Duration::hours(1);     ///< replacement tasks must be healthy within this
 };
 
+/// Cold starts of a Lambda runtime family, measured at `memory`.
+struct LambdaRuntime {
+  Distribution cold_start;
+  model::Bytes memory{256ll << 20};
+};
+
 struct SimDefaults {
   std::map<std::string, Distribution> network;         ///< one-way delay by relation
   std::map<std::string, BehaviourSpec> kinds;           ///< by kind key (see kind_key)
@@ -69,6 +75,7 @@ struct SimDefaults {
   double minute_error_threshold = 0.05;                 ///< time-based availability (see WorkloadSpec)
   int lambda_account_concurrency = 1000;                ///< per region, shared by functions without reserved concurrency
   DeploymentDefaults deployments;
+  std::map<std::string, LambdaRuntime> lambda_runtimes;  ///< by the runtime's prefix: `python`, `nodejs`, `java`
 };
 
 /// Parses defaults from YAML text; errors name `name` with line and column.
