@@ -89,6 +89,7 @@ std::string TopologySpec::component_path(std::string_view id) const {
 }
 
 const AlternativeSpec* ScenarioSpec::alternative(std::string_view id) const { return by_id(alternatives, id); }
+const CriterionSpec* ScenarioSpec::criterion(std::string_view id) const { return by_id(criteria, id); }
 
 namespace {
 

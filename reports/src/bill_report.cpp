@@ -17,11 +17,11 @@ std::string quantity_text(double q) {
   return fmt::format("{:.4g}", q);
 }
 
-std::string alert_name(const model::BudgetAlertSpec& a) {
+}  // namespace
+
+std::string budget_alert_name(const model::BudgetAlertSpec& a) {
   return fmt::format("{} {:g}%", a.kind == model::BudgetAlertKind::Actual ? "actual" : "forecasted", a.threshold_percent);
 }
-
-}  // namespace
 
 std::string render_bill_text(const pricing::Bill& bill, const std::optional<pricing::BudgetCheck>& budget) {
   std::string out = fmt::format("   cost: {} USD a month ({}, {}; Free Tier plan: {})\n", pricing::format_cents(bill.total),
@@ -74,7 +74,7 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
     if (budget->over_day) out += fmt::format(" (month-to-date cost passes the limit on day {})", *budget->over_day);
     out += "\n";
     for (const auto& a : budget->alerts) {
-      out += fmt::format("     alert {} (> {} USD): {}{}\n", alert_name(a.alert), pricing::format_cents(a.threshold),
+      out += fmt::format("     alert {} (> {} USD): {}{}\n", budget_alert_name(a.alert), pricing::format_cents(a.threshold),
                          a.day ? fmt::format("fires on day {}", *a.day) : std::string("does not fire"),
                          a.fails_run() ? " [fails the run]" : "");
     }

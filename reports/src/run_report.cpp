@@ -6,7 +6,9 @@
 #include <fmt/ranges.h>
 
 #include "archsim/reports/bill_report.hpp"
+#include "archsim/reports/gates.hpp"
 #include "archsim/reports/review.hpp"
+#include "run_summary.hpp"
 
 namespace archsim::reports {
 
@@ -14,28 +16,6 @@ namespace {
 
 constexpr double kQuantiles[] = {0.5, 0.9, 0.95, 0.99, 0.999};
 constexpr const char* kQuantileNames[] = {"p50", "p90", "p95", "p99", "p99.9"};
-
-std::string describe_arrivals(const sim::ArrivalSpec& a) {
-  if (a.trace) {
-    return fmt::format("trace replay of {} ({} requests, {})", a.trace->file, a.trace->records.size(),
-                       a.trace->format == sim::TraceFormat::Csv ? "CSV" : "ALB access log");
-  }
-  std::string text = fmt::format("Poisson arrivals at {:g}/s", a.rate_per_second);
-  if (!a.daily_profile.empty()) text += ", daily profile";
-  if (!a.weekend_profile.empty()) text += ", weekend profile";
-  if (!a.bursts.empty()) text += fmt::format(", {} burst(s)", a.bursts.size());
-  return text;
-}
-
-/// 12,345,678
-std::string with_commas(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string format_quantity(double value, const std::string& unit) {
   if (unit == "bytes") {
@@ -66,11 +46,6 @@ std::string latency_line(const sim::LatencyHistogram& h) {
   std::string line;
   for (std::size_t i = 0; i < std::size(kQuantiles); ++i) line += fmt::format("{} {}  ", kQuantileNames[i], format_latency(h.quantile(kQuantiles[i])));
   return line + fmt::format("max {}  mean {}", format_latency(h.max()), format_latency(std::llround(h.mean())));
-}
-
-/// When an incident happened, to the millisecond.
-std::string incident_time(const sim::Incident& i) {
-  return model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000});
 }
 
 /// Per replication mean with its 95 % interval, for every headline metric.
@@ -115,50 +90,6 @@ std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) 
   return out;
 }
 
-/// Per Lambda function, per replication: requests (throttled ones included), cold starts and
-/// their mean init time.
-struct ColdStarts {
-  std::string function;
-  double invocations = 0, cold_starts = 0, init_seconds = 0;
-};
-
-/// Per ECS service that scales, per replication: time at zero and the returns from it.
-struct AtZero {
-  std::string service;
-  double seconds = 0, returns = 0, seconds_to_first_task = 0;
-};
-
-std::vector<AtZero> at_zero(const sim::SimResult& s) {
-  std::vector<AtZero> out;
-  for (const auto& m : s.usage) {
-    if (m.meter != "seconds_at_zero" || m.total() <= 0) continue;
-    AtZero z{m.component, m.total() / s.replications};
-    for (const auto& other : s.usage) {
-      if (other.component != m.component) continue;
-      if (other.meter == "scale_outs_from_zero") z.returns = other.total() / s.replications;
-      if (other.meter == "seconds_to_first_task") z.seconds_to_first_task = other.total() / s.replications;
-    }
-    out.push_back(std::move(z));
-  }
-  return out;
-}
-
-std::vector<ColdStarts> cold_starts(const sim::SimResult& s) {
-  std::vector<ColdStarts> out;
-  for (const auto& m : s.usage) {
-    if (m.meter != "cold_starts") continue;
-    ColdStarts c{m.component};
-    for (const auto& other : s.usage) {
-      if (other.component != m.component) continue;
-      if (other.meter == "requests") c.invocations = other.total() / s.replications;
-      if (other.meter == "init_seconds") c.init_seconds = other.total() / s.replications;
-    }
-    c.cold_starts = m.total() / s.replications;
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
 std::string render_incidents(const sim::SimResult& s) {
   if (s.incidents.empty()) return {};
   constexpr std::size_t kShown = 40;
@@ -177,11 +108,10 @@ std::string render_criteria(const RunReport& r) {
   std::string out = "\n== criteria, measured (pass: the whole 95 % interval meets the bound; inconclusive: it straddles it)\n";
   for (const auto& c : spec.criteria) {
     const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
-    std::string bound;
-    if (metric != nullptr && c.max) bound += fmt::format(" <= {}", format_metric(*metric, *c.max));
-    if (metric != nullptr && c.min) bound += fmt::format(" >= {}", format_metric(*metric, *c.min));
+    const std::string bound = bound_text(c);
     out += fmt::format("{}: {}{}\n", c.id, c.title,
-                       metric != nullptr ? fmt::format(" [{}{}]", c.metric, bound) : fmt::format(" [rules: {}]", fmt::join(c.rules, ", ")));
+                       metric != nullptr ? fmt::format(" [{}{}]", c.metric, bound.empty() ? "" : " " + bound)
+                                         : fmt::format(" [rules: {}]", fmt::join(c.rules, ", ")));
     for (const auto& j : r.criteria) {
       if (j.criterion != c.id) continue;
       std::string detail;
@@ -194,35 +124,17 @@ std::string render_criteria(const RunReport& r) {
     }
   }
   // Does the chosen option hold up? Its failures, and the alternatives that meet what it misses.
-  for (const auto& alt : spec.alternatives) {
-    if (alt.status != model::DecisionStatus::Chosen) continue;
-    std::vector<std::string> failed, open;
-    for (const auto& j : r.criteria) {
-      if (j.alternative != alt.id) continue;
-      if (j.verdict == Verdict::Fail) failed.push_back(j.criterion);
-      if (j.verdict == Verdict::Inconclusive || j.verdict == Verdict::Pending) open.push_back(j.criterion);
-    }
-    out += fmt::format("\n== decision: the chosen option {} ", alt.id);
-    if (failed.empty()) {
-      out += open.empty() ? "holds up: it meets every criterion\n"
-                          : fmt::format("meets every criterion decided so far; open: {}\n", fmt::join(open, ", "));
+  for (const auto& d : decide(r)) {
+    out += fmt::format("\n== decision: the chosen option {} ", d.chosen);
+    if (d.failed.empty()) {
+      out += d.open.empty() ? "holds up: it meets every criterion\n"
+                            : fmt::format("meets every criterion decided so far; open: {}\n", fmt::join(d.open, ", "));
     } else {
-      out += fmt::format("does not hold up: it fails {}\n", fmt::join(failed, ", "));
+      out += fmt::format("does not hold up: it fails {}\n", fmt::join(d.failed, ", "));
     }
-    for (const auto& other : spec.alternatives) {
-      if (other.id == alt.id) continue;
-      int better = 0, worse = 0;
-      for (const auto& c : spec.criteria) {
-        Verdict mine = Verdict::Pending, theirs = Verdict::Pending;
-        for (const auto& j : r.criteria) {
-          if (j.criterion == c.id && j.alternative == alt.id) mine = j.verdict;
-          if (j.criterion == c.id && j.alternative == other.id) theirs = j.verdict;
-        }
-        better += (theirs == Verdict::Pass && mine == Verdict::Fail) ? 1 : 0;
-        worse += (theirs == Verdict::Fail && mine == Verdict::Pass) ? 1 : 0;
-      }
-      out += fmt::format("   vs {:<22} [{}] passes {} criteri{} the chosen fails, fails {} it passes\n", other.id,
-                         to_string(other.status), better, better == 1 ? "on" : "a", worse);
+    for (const auto& v : d.versus) {
+      out += fmt::format("   vs {:<22} [{}] passes {} criteri{} the chosen fails, fails {} it passes\n", v.alternative,
+                         to_string(v.status), v.better, v.better == 1 ? "on" : "a", v.worse);
     }
   }
   return out;
@@ -418,6 +330,17 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
     doc["criteria"].push_back(std::move(c));
   }
   doc["chosen_fails_criterion"] = r.chosen_fails_criterion();
+  // What sets the exit code (gates.hpp), so a CI job can say why it failed.
+  doc["gates"] = nlohmann::json::array();
+  for (const auto& g : run_gates(r)) {
+    doc["gates"].push_back({{"alternative", g.alternative},
+                            {"kind", to_string(g.kind)},
+                            {"gate", g.name},
+                            {"verdict", to_string(g.verdict)},
+                            {"gating", g.gating},
+                            {"fails_run", g.fails_run()},
+                            {"detail", g.detail}});
+  }
   doc["pricing_claims"] = claims_json(r.claims);
   return doc;
 }

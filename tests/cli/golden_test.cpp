@@ -63,7 +63,13 @@ TEST_CASE("golden: an hour of simulation of every seed scenario") {
     const std::filesystem::path dir = std::filesystem::path("tests/golden") / seed;
     check_golden(dir / "run-1h.txt", run({"run", file, "--horizon", "1h"}, 1));
     check_golden(dir / "run-1h.json", run({"run", file, "--horizon", "1h", "--format", "json"}, 1));
+    check_golden(dir / "run-1h.md", run({"run", file, "--horizon", "1h", "--format", "markdown"}, 1));
+    check_golden(dir / "run-1h.junit.xml", run({"run", file, "--horizon", "1h", "--format", "junit"}, 1));
   }
+}
+
+TEST_CASE("golden: the HTML page of the ADR-0005 run") {
+  check_golden("tests/golden/adr0005/run-1h.html", run({"run", "scenarios/adr0005.yaml", "--horizon", "1h", "--format", "html"}, 1));
 }
 
 TEST_CASE("golden: the bill of every seed scenario from its declared usage, and its pricing claims") {

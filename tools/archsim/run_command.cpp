@@ -7,6 +7,7 @@
 
 #include "archsim/cli.hpp"
 #include "archsim/reports/atomic_file.hpp"
+#include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "archsim/sim/simulate.hpp"
 #include "output.hpp"
@@ -19,10 +20,15 @@ void setup_run(CLI::App& app, RunOptions& options) {
   auto* run = app.add_subcommand("run", "Review a scenario, then simulate every alternative under its workload");
   run->add_option("file", options.file, "Scenario YAML file")->required();
   run->add_flag("--strict", options.strict, "Treat unknown keys as errors");
-  run->add_option("--format", options.format, "Output format on stdout")->check(CLI::IsMember({"text", "json"}));
+  run->add_option("--format", options.format,
+                  "Output format: text, json (archsim.run/1), markdown (a pull-request comment), html (a standalone page), junit (the gates "
+                  "as JUnit XML)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html", "junit"}));
+  run->add_option("-o,--output", options.output, "Write the output to this file (atomically) instead of stdout");
   run->add_option("--seed", options.seed, "Override workload.seed");
   run->add_option("--horizon", options.horizon, "Override workload.horizon (e.g. 1h, 7d)");
-  run->add_option("--out", options.out_dir, "Also write results.json and timeline-<alternative>.csv to this folder");
+  run->add_option("--out", options.out_dir,
+                  "Also write results.json, report.md, report.html, junit.xml and timeline-<alternative>.csv to this folder");
   run->add_option("--threads", options.threads, "Replications run on this many threads (default: every core; output is identical)")
       ->check(CLI::Range(1, 256));
 }
@@ -83,7 +89,6 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   report.workload = *workload;
   report.claims = scenario_claims(scenario, *pricing_context);
   bool failed = false;
-  bool over_budget = false;
   for (const auto& alt : scenario.alternatives) {
     if (options.progress) {
       sim_options.progress = [&err, &alt](const sim::Progress& p) {
@@ -120,7 +125,6 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
                                                sim::builtin_sim_defaults(), analytic_error);
       run.metrics = reports::measure(*run.result, costs,
                                      run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
-      over_budget = over_budget || (run.budget && run.budget->fails_run() && model::gates_exit_code(alt.status));
     }
     report.alternatives.push_back(std::move(run));
   }
@@ -129,23 +133,32 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (alt.result) measured[alt.id] = alt.metrics;
   }
   report.scenario_spec = &scenario;
+  report.review = &review_report;
   report.criteria = reports::judge_criteria(scenario, review_report.criteria, measured);
-  const std::string text = reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
   const nlohmann::json json = reports::run_json(report, ARCHSIM_VERSION);
+  const auto render = [&](const std::string& format) -> std::string {
+    if (format == "json") return json.dump(2) + "\n";
+    if (format == "markdown") return reports::render_run_markdown(report, ARCHSIM_VERSION);
+    if (format == "html") return reports::render_run_html(report, ARCHSIM_VERSION);
+    if (format == "junit") return reports::render_run_junit(report, ARCHSIM_VERSION);
+    return reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
+  };
   if (!options.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.out_dir, ec);
     const auto dir = std::filesystem::path(options.out_dir);
-    if (!emit(json.dump(2) + "\n", (dir / "results.json").string(), out, err)) return kBadInput;
+    for (const auto& [format, name] : {std::pair{"json", "results.json"}, {"markdown", "report.md"}, {"html", "report.html"}, {"junit", "junit.xml"}}) {
+      if (!emit(render(format), (dir / name).string(), out, err)) return kBadInput;
+    }
     for (const auto& alt : report.alternatives) {
       if (alt.result && !emit(reports::timeline_csv(*alt.result), (dir / ("timeline-" + alt.id + ".csv")).string(), out, err)) {
         return kBadInput;
       }
     }
   }
-  out << (options.format == "json" ? json.dump(2) + "\n" : text);
+  if (!emit(render(options.format), options.output, out, err)) return kBadInput;
   if (failed) return kBadInput;
-  return review_report.has_gating_errors() || over_budget || report.chosen_fails_criterion() ? kFindings : kOk;
+  return reports::any_gate_fails(reports::run_gates(report)) ? kFindings : kOk;
 }
 
 }  // namespace archsim::cli

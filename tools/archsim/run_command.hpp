@@ -16,6 +16,7 @@ struct RunOptions {
   std::string file;
   bool strict = false;
   std::string format = "text";
+  std::string output;  ///< -o: the --format output goes to this file instead of stdout
   std::string out_dir;
   std::optional<std::uint64_t> seed;
   std::string horizon;

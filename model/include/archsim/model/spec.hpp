@@ -602,6 +602,7 @@ struct ScenarioSpec {
   SourceIndex sources;  ///< file:line:col of every decoded value, by dotted path
 
   const AlternativeSpec* alternative(std::string_view id) const;
+  const CriterionSpec* criterion(std::string_view id) const;
 };
 
 }  // namespace archsim::model

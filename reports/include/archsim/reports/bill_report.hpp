@@ -22,6 +22,9 @@ namespace archsim::reports {
 std::string render_bill_text(const pricing::Bill& bill, const std::optional<pricing::BudgetCheck>& budget);
 std::string render_claims_text(const std::vector<pricing::ClaimCheck>& claims);
 
+/// `actual 80%`, `forecasted 100%`: how reports name a budget alert.
+std::string budget_alert_name(const model::BudgetAlertSpec& alert);
+
 nlohmann::json bill_json(const pricing::Bill& bill);
 nlohmann::json budget_json(const pricing::BudgetCheck& budget);
 nlohmann::json claims_json(const std::vector<pricing::ClaimCheck>& claims);

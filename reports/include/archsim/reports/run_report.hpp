@@ -1,5 +1,6 @@
 // The result of `archsim run`: every alternative simulated under the scenario's workload,
-// as a printed summary, as JSON (`archsim.run/1`) and as per-minute timeline CSVs.
+// as a printed summary, as JSON (`archsim.run/1`), as per-minute timeline CSVs, and for
+// design reviews as a Markdown pull-request comment, an HTML page and JUnit XML.
 //
 // Renderers only read the plain structs the simulator returns; every figure is computed from
 // the recorded histograms, outcome counts and usage meters.
@@ -14,6 +15,7 @@
 #include "archsim/model/spec.hpp"
 #include "archsim/pricing/bill.hpp"
 #include "archsim/reports/criteria.hpp"
+#include "archsim/reports/document.hpp"
 #include "archsim/sim/analytic.hpp"
 #include "archsim/sim/result.hpp"
 #include "archsim/sim/workload.hpp"
@@ -42,6 +44,7 @@ struct RunReport {
   std::vector<pricing::ClaimCheck> claims;  ///< the document's pricing claims, checked
   std::vector<CriterionJudgement> criteria;  ///< every criterion, for every alternative
   const model::ScenarioSpec* scenario_spec = nullptr;
+  const ReviewReport* review = nullptr;  ///< the static review the run began with (findings, analyses)
 
   /// The chosen alternative fails a criterion (the ADR's choice does not hold up).
   bool chosen_fails_criterion() const;
@@ -53,6 +56,24 @@ std::string render_run_text(const RunReport& report);
 
 /// The canonical machine-readable result, schema `archsim.run/1`.
 nlohmann::json run_json(const RunReport& report, std::string_view version);
+
+/// The design-review document: the decision and the gates that set the exit code, the
+/// alternatives side by side, the ADR criteria as measured, scaling and deployments, cost,
+/// review findings, the document's pricing claims and, `with_details`, per alternative its
+/// errors, hourly timeline, analytic routes, incidents and bill lines. Needs `scenario_spec`
+/// (and `review` for the findings).
+doc::Document run_document(const RunReport& report, std::string_view version, bool with_details);
+
+/// GitHub refuses a comment longer than 65,536 characters; this leaves room for a CI job's own
+/// header around the report.
+inline constexpr std::size_t kCommentLimit = 60'000;
+/// The document as a pull-request comment (GitHub Markdown). When it would be longer than
+/// `limit` characters the per-alternative details are left out, and it says so.
+std::string render_run_markdown(const RunReport& report, std::string_view version, std::size_t limit = kCommentLimit);
+/// The document as one self-contained HTML page (inline CSS and SVG charts, no script).
+std::string render_run_html(const RunReport& report, std::string_view version);
+/// The gates (gates.hpp) as JUnit XML: failures exactly when the run fails on a gate.
+std::string render_run_junit(const RunReport& report, std::string_view version);
 
 /// One alternative's per-minute timeline as CSV (minute, arrivals, errors, p99_ms, busy_capacity).
 std::string timeline_csv(const sim::SimResult& result);

@@ -1,0 +1,96 @@
+// A small document model for the reports people read in a design review: headings,
+// paragraphs, tables, lists, collapsible sections, code and charts.
+//
+// The pull-request comment (Markdown) and the standalone page (HTML) of `archsim run` are
+// built once as a Document from the run's result (run_report.hpp) and then written by two
+// renderers that know only this model, so the two outputs cannot say different things. Text
+// carries its meaning (a verdict that passed, a code identifier), not its look: each renderer
+// decides how a pass or a fail shows (an emoji in Markdown, a coloured class in HTML).
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace archsim::reports::doc {
+
+/// What a piece of text is; renderers choose how it looks.
+enum class Style {
+  Plain,
+  Strong,
+  Code,   ///< an identifier, a file:line:col, a command
+  Pass,   ///< a verdict that holds
+  Fail,   ///< a verdict that does not
+  Warn,   ///< inconclusive, an alert, a warning
+  Muted,  ///< secondary detail
+};
+
+struct Span {
+  std::string text;
+  Style style = Style::Plain;
+};
+using Text = std::vector<Span>;
+
+inline Text plain(std::string s) { return {Span{std::move(s), Style::Plain}}; }
+inline Text styled(std::string s, Style style) { return {Span{std::move(s), style}}; }
+
+struct Heading {
+  int level = 2;  ///< 1 to 4
+  Text text;
+};
+struct Paragraph {
+  Text text;
+};
+struct List {
+  std::vector<Text> items;
+};
+enum class Align { Left, Right };
+struct Table {
+  std::vector<std::string> header;
+  std::vector<Align> align;  ///< per column; missing columns align left
+  std::vector<std::vector<Text>> rows;
+};
+/// Preformatted text; `language` tags it for Markdown renderers (e.g. `mermaid`).
+struct Code {
+  std::string language;
+  std::string text;
+};
+/// One line over evenly spaced points; NaN marks a point without a value.
+struct Series {
+  std::string name;
+  std::vector<double> values;
+};
+/// A line chart of series sharing the x axis (`x_step` units of `x_unit` between points).
+/// HTML draws it as inline SVG; Markdown as one sparkline per series.
+struct Chart {
+  std::string title;
+  std::string x_unit;  ///< e.g. `h`
+  double x_step = 1;
+  std::vector<Series> series;
+  std::vector<std::string> y_units;  ///< per series, e.g. `%`, `ms`
+};
+
+struct Block;
+/// A section the reader opens on demand (`<details>` in both renderers).
+struct Details {
+  Text summary;
+  std::vector<Block> blocks;
+};
+struct Block {
+  std::variant<Heading, Paragraph, List, Table, Code, Chart, Details> content;
+};
+
+struct Document {
+  std::string title;  ///< the HTML page title; Markdown starts with the first block
+  std::vector<Block> blocks;
+};
+
+/// GitHub-flavoured Markdown, fit for a pull-request comment (tables, `<details>`).
+std::string render_markdown(const Document& document);
+/// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched.
+std::string render_html(const Document& document);
+
+/// `▁▂▄█`: one character per value, scaled from 0 to the series' maximum (space for NaN).
+std::string sparkline(const std::vector<double>& values);
+
+}  // namespace archsim::reports::doc

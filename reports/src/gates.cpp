@@ -1,0 +1,93 @@
+#include "archsim/reports/gates.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "archsim/reports/bill_report.hpp"
+
+namespace archsim::reports {
+
+namespace {
+
+Gate findings_gate(const RunReport& run, const model::AlternativeSpec& alt) {
+  Gate g{alt.id, alt.status, GateKind::Findings, "review findings", Verdict::Pass, model::gates_exit_code(alt.status), {}};
+  std::vector<std::string> rules;
+  int errors = 0;
+  for (const auto& f : run.review->findings) {
+    if (f.alternative != alt.id || f.severity != model::Severity::Error) continue;
+    ++errors;
+    if (std::find(rules.begin(), rules.end(), f.rule) == rules.end()) rules.push_back(f.rule);
+  }
+  if (errors > 0) {
+    g.verdict = Verdict::Fail;
+    g.detail = fmt::format("{} error{}: {}", errors, errors == 1 ? "" : "s", fmt::join(rules, ", "));
+  } else {
+    g.detail = "no error-severity finding";
+  }
+  return g;
+}
+
+Gate budget_gate(const AlternativeRun& alt, const pricing::BudgetCheck& budget) {
+  Gate g{alt.id, alt.status, GateKind::Budget, "budget", budget.fails_run() ? Verdict::Fail : Verdict::Pass,
+         model::gates_exit_code(alt.status), {}};
+  std::vector<std::string> parts;
+  parts.push_back(fmt::format("{} USD a month against {} USD", pricing::format_cents(budget.actual), pricing::format_cents(budget.limit)));
+  if (budget.over_day) parts.push_back(fmt::format("over on day {}", *budget.over_day));
+  for (const auto& a : budget.alerts) {
+    if (a.day) parts.push_back(fmt::format("alert {} fires on day {}{}", budget_alert_name(a.alert), *a.day, a.fails_run() ? " (fail_run)" : ""));
+  }
+  g.detail = fmt::format("{}", fmt::join(parts, "; "));
+  return g;
+}
+
+}  // namespace
+
+std::string_view to_string(GateKind kind) {
+  switch (kind) {
+    case GateKind::Findings: return "findings";
+    case GateKind::Budget: return "budget";
+    case GateKind::Criterion: return "criterion";
+  }
+  return "gate";
+}
+
+std::vector<Gate> run_gates(const RunReport& run) {
+  std::vector<Gate> gates;
+  if (run.scenario_spec == nullptr) return gates;
+  // A finding about no alternative of the scenario (a scenario-wide rule) gates like the chosen design's.
+  if (run.review != nullptr) {
+    const auto stray = std::count_if(run.review->findings.begin(), run.review->findings.end(), [&](const model::Finding& f) {
+      return f.severity == model::Severity::Error && run.scenario_spec->alternative(f.alternative) == nullptr;
+    });
+    if (stray > 0) {
+      gates.push_back({"", model::DecisionStatus::Chosen, GateKind::Findings, "review findings (scenario-wide)", Verdict::Fail, true,
+                       fmt::format("{} error{}", stray, stray == 1 ? "" : "s")});
+    }
+  }
+  for (const auto& alt : run.scenario_spec->alternatives) {
+    if (run.review != nullptr) gates.push_back(findings_gate(run, alt));
+    const auto simulated = std::find_if(run.alternatives.begin(), run.alternatives.end(), [&](const AlternativeRun& a) { return a.id == alt.id; });
+    if (simulated != run.alternatives.end() && simulated->budget) gates.push_back(budget_gate(*simulated, *simulated->budget));
+    for (const auto& j : run.criteria) {
+      if (j.alternative != alt.id) continue;
+      Gate g{alt.id, alt.status, GateKind::Criterion, j.criterion, j.verdict, alt.status == model::DecisionStatus::Chosen, {}};
+      std::vector<std::string> parts;
+      const auto* spec = run.scenario_spec->criterion(j.criterion);
+      const model::MetricInfo* metric = spec == nullptr || spec->metric.empty() ? nullptr : model::find_metric(spec->metric);
+      if (j.measured && metric != nullptr) parts.push_back(format_estimate(*metric, *j.measured));
+      if (!j.fired.empty()) parts.push_back(fmt::format("fired: {}", fmt::join(j.fired, ", ")));
+      if (!j.note.empty()) parts.push_back(j.note);
+      g.detail = fmt::format("{}", fmt::join(parts, "; "));
+      gates.push_back(std::move(g));
+    }
+  }
+  return gates;
+}
+
+bool any_gate_fails(const std::vector<Gate>& gates) {
+  return std::any_of(gates.begin(), gates.end(), [](const Gate& g) { return g.fails_run(); });
+}
+
+}  // namespace archsim::reports

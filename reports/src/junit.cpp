@@ -1,0 +1,86 @@
+// The gates of a run as JUnit XML, the report format CI systems (GitLab, Jenkins, GitHub
+// test-report actions) already display: a test suite per alternative, a test case per gate.
+// A gate that fails the run is a <failure>; a failure that does not gate (a rejected
+// alternative, a considered one's criterion) and an undecided criterion are <skipped> with
+// the reason, so the XML's failure count is zero exactly when no gate fails the run.
+#include <fmt/format.h>
+
+#include "archsim/reports/gates.hpp"
+#include "archsim/reports/run_report.hpp"
+
+namespace archsim::reports {
+
+namespace {
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string testcase(const Gate& g, const std::string& classname) {
+  const std::string name = g.kind == GateKind::Criterion ? "criterion " + g.name : g.name;
+  std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\"", xml_escape(classname), xml_escape(name));
+  const std::string detail = xml_escape(g.detail);
+  if (g.fails_run()) {
+    return out + fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n", to_string(g.kind), detail, detail);
+  }
+  if (g.verdict == Verdict::Fail) {
+    return out + fmt::format(">\n      <skipped message=\"fails, but does not gate the run ({} alternative{}): {}\"/>\n    </testcase>\n",
+                             to_string(g.status), g.kind == GateKind::Criterion ? "; criteria gate the chosen one" : "", detail);
+  }
+  if (g.verdict == Verdict::Inconclusive || g.verdict == Verdict::Pending) {
+    return out + fmt::format(">\n      <skipped message=\"{}: {}\"/>\n    </testcase>\n", to_string(g.verdict), detail);
+  }
+  return out + "/>\n";
+}
+
+}  // namespace
+
+std::string render_run_junit(const RunReport& r, std::string_view version) {
+  const auto gates = run_gates(r);
+  std::vector<std::string> order;  // alternatives in gate order
+  for (const auto& g : gates) {
+    if (order.empty() || order.back() != g.alternative) order.push_back(g.alternative);
+  }
+  auto count = [&](std::string_view alt, auto pred) {
+    int n = 0;
+    for (const auto& g : gates) n += (g.alternative == alt && pred(g)) ? 1 : 0;
+    return n;
+  };
+  const auto fails = [](const Gate& g) { return g.fails_run(); };
+  const auto skipped = [](const Gate& g) { return !g.fails_run() && g.verdict != Verdict::Pass; };
+  const auto any = [](const Gate&) { return true; };
+  int failures = 0, skips = 0;
+  for (const auto& g : gates) {
+    failures += fails(g) ? 1 : 0;
+    skips += skipped(g) ? 1 : 0;
+  }
+  std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"archsim run {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
+                                xml_escape(r.file), gates.size(), failures, skips);
+  for (const auto& alt : order) {
+    const auto* spec = r.scenario_spec->alternative(alt);
+    const std::string name = spec == nullptr ? std::string("scenario") : fmt::format("{} ({})", alt, to_string(spec->status));
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n", xml_escape(name), count(alt, any), count(alt, fails),
+                       count(alt, skipped));
+    out += fmt::format("    <properties><property name=\"archsim_version\" value=\"{}\"/><property name=\"seed\" value=\"{}\"/></properties>\n",
+                       xml_escape(version), r.seed);
+    const std::string classname = fmt::format("archsim.{}.{}", r.scenario, alt.empty() ? std::string("scenario") : alt);
+    for (const auto& g : gates) {
+      if (g.alternative == alt) out += testcase(g, classname);
+    }
+    out += "  </testsuite>\n";
+  }
+  return out + "</testsuites>\n";
+}
+
+}  // namespace archsim::reports

@@ -1,0 +1,477 @@
+// The design-review document of `archsim run`: what a reviewer reads in a pull request (the
+// Markdown comment) or opens from a CI artifact (the HTML page). Both are one Document, built
+// here from the run's result; every figure comes from the same structs the text and JSON
+// outputs print.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "archsim/reports/bill_report.hpp"
+#include "archsim/reports/document.hpp"
+#include "archsim/reports/gates.hpp"
+#include "archsim/reports/run_report.hpp"
+#include "run_summary.hpp"
+
+namespace archsim::reports {
+
+namespace {
+
+using doc::Align;
+using doc::Block;
+using doc::Span;
+using doc::Style;
+using doc::Text;
+
+constexpr std::size_t kIncidentsShown = 20;
+
+Block block(auto content) { return Block{std::move(content)}; }
+
+Style verdict_style(Verdict v) {
+  switch (v) {
+    case Verdict::Pass: return Style::Pass;
+    case Verdict::Fail: return Style::Fail;
+    case Verdict::Inconclusive: return Style::Warn;
+    case Verdict::Pending: return Style::Muted;
+  }
+  return Style::Plain;
+}
+
+std::string metric_text(const AlternativeRun& alt, std::string_view name) {
+  const auto it = alt.metrics.find(name);
+  const model::MetricInfo* metric = model::find_metric(name);
+  if (it == alt.metrics.end() || metric == nullptr) return "–";
+  return format_estimate(*metric, it->second);
+}
+
+std::string alternative_label(const model::AlternativeSpec& alt) { return fmt::format("{} ({})", alt.id, to_string(alt.status)); }
+
+const AlternativeRun* run_of(const RunReport& r, std::string_view id) {
+  const auto it = std::find_if(r.alternatives.begin(), r.alternatives.end(), [&](const AlternativeRun& a) { return a.id == id; });
+  return it == r.alternatives.end() ? nullptr : &*it;
+}
+
+std::pair<int, int> finding_counts(const RunReport& r, std::string_view alternative) {
+  int errors = 0, warnings = 0;
+  if (r.review == nullptr) return {0, 0};
+  for (const auto& f : r.review->findings) {
+    if (f.alternative != alternative) continue;
+    errors += f.severity == model::Severity::Error ? 1 : 0;
+    warnings += f.severity == model::Severity::Warning ? 1 : 0;
+  }
+  return {errors, warnings};
+}
+
+Text budget_cell(const pricing::BudgetCheck& b) {
+  switch (b.status) {
+    case pricing::BudgetStatus::Pass: return doc::styled("within", Style::Pass);
+    case pricing::BudgetStatus::Alert: {
+      std::optional<int> first;
+      for (const auto& a : b.alerts) {
+        if (a.day && (!first || *a.day < *first)) first = a.day;
+      }
+      return doc::styled(first ? fmt::format("alert (day {})", *first) : std::string("alert"), Style::Warn);
+    }
+    case pricing::BudgetStatus::Over: return doc::styled(fmt::format("over (day {})", b.over_day.value_or(0)), Style::Fail);
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------- sections
+
+void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::string_view version, std::vector<Block>& out) {
+  out.push_back(block(doc::Heading{2, {Span{"archsim: ", Style::Plain}, Span{r.scenario, Style::Code}}}));
+  for (const auto& d : decide(r)) {
+    Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{d.chosen, Style::Code}, Span{" ", Style::Plain}};
+    if (!d.failed.empty()) {
+      t.push_back(Span{fmt::format("does not hold up: it fails {}.", fmt::join(d.failed, ", ")), Style::Fail});
+    } else if (!d.open.empty()) {
+      t.push_back(Span{fmt::format("meets every criterion decided so far; open: {}.", fmt::join(d.open, ", ")), Style::Warn});
+    } else {
+      t.push_back(Span{"holds up: it meets every criterion.", Style::Pass});
+    }
+    out.push_back(block(doc::Paragraph{std::move(t)}));
+  }
+  const bool not_simulated = std::any_of(r.alternatives.begin(), r.alternatives.end(), [](const AlternativeRun& a) { return a.error.has_value(); });
+  std::vector<const Gate*> failing;
+  for (const auto& g : gates) {
+    if (g.fails_run()) failing.push_back(&g);
+  }
+  Text verdict;
+  if (not_simulated) {
+    verdict.push_back(Span{"exit 2: an alternative could not be simulated (below)", Style::Fail});
+  } else if (!failing.empty()) {
+    verdict.push_back(Span{fmt::format("exit 1: {} gate{} fail{} the run", failing.size(), failing.size() == 1 ? "" : "s",
+                                       failing.size() == 1 ? "s" : ""),
+                           Style::Fail});
+  } else {
+    verdict.push_back(Span{"exit 0: no gate fails the run", Style::Pass});
+  }
+  out.push_back(block(doc::Paragraph{std::move(verdict)}));
+  if (!failing.empty()) {
+    doc::List list;
+    for (const Gate* g : failing) {
+      list.items.push_back({Span{g->alternative.empty() ? std::string("scenario") : g->alternative, Style::Code},
+                            Span{" ", Style::Plain}, Span{g->name, Style::Strong}, Span{": " + g->detail, Style::Plain}});
+    }
+    out.push_back(block(std::move(list)));
+  }
+  const auto& w = r.workload;
+  out.push_back(block(doc::Paragraph{{Span{r.file, Style::Code},
+                                      Span{fmt::format(" · {} (warm-up {}) × {} replication{} · seed {} · {} · archsim {}",
+                                                       model::format_duration(r.horizon), model::format_duration(w.warmup), w.replications,
+                                                       w.replications == 1 ? "" : "s", r.seed, describe_arrivals(w.arrivals), version),
+                                           Style::Muted}}}));
+}
+
+void alternatives_section(const RunReport& r, std::vector<Block>& out) {
+  out.push_back(block(doc::Heading{3, doc::plain("Alternatives")}));
+  doc::Table t{{"alternative", "status", "availability", "analytic", "p99", "error rate", "cost / month", "budget", "findings"},
+               {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left, Align::Left},
+               {}};
+  for (const auto& spec : r.scenario_spec->alternatives) {
+    const AlternativeRun* alt = run_of(r, spec.id);
+    const auto [errors, warnings] = finding_counts(r, spec.id);
+    Text findings = errors > 0 ? doc::styled(fmt::format("{} error{}", errors, errors == 1 ? "" : "s"), Style::Fail) : doc::plain("no error");
+    if (warnings > 0) findings.push_back(Span{fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s"), Style::Plain});
+    std::vector<Text> row{doc::styled(spec.id, Style::Code), doc::plain(std::string(to_string(spec.status)))};
+    if (alt == nullptr || alt->error || !alt->result) {
+      row.push_back(doc::styled(alt != nullptr && alt->error ? "not simulated: " + alt->error->message : std::string("not simulated"), Style::Fail));
+      row.resize(8);
+    } else {
+      row.push_back(doc::plain(metric_text(*alt, "availability")));
+      row.push_back(doc::plain(alt->analytic ? fmt::format("{:.4f}%", 100 * alt->analytic->availability) : std::string("–")));
+      row.push_back(doc::plain(metric_text(*alt, "latency.p99")));
+      row.push_back(doc::plain(metric_text(*alt, "error_rate")));
+      row.push_back(doc::plain(metric_text(*alt, "cost.monthly")));
+      row.push_back(alt->budget ? budget_cell(*alt->budget) : doc::plain("–"));
+    }
+    row.push_back(std::move(findings));
+    t.rows.push_back(std::move(row));
+  }
+  out.push_back(block(std::move(t)));
+  out.push_back(block(doc::Paragraph{doc::styled(
+      "Availability: successful / all requests after the warm-up; analytic: the steady-state model of the same topology and faults, minus "
+      "zone-outage transients. ± is the half-width of the 95 % confidence interval over the replications.",
+      Style::Muted)}));
+}
+
+void criteria_section(const RunReport& r, std::vector<Block>& out) {
+  const auto& spec = *r.scenario_spec;
+  if (spec.criteria.empty()) return;
+  out.push_back(block(doc::Heading{3, doc::plain("ADR criteria, measured")}));
+  doc::Table t{{"criterion"}, {Align::Left}, {}};
+  for (const auto& alt : spec.alternatives) {
+    t.header.push_back(alternative_label(alt));
+    t.align.push_back(Align::Left);
+  }
+  for (const auto& c : spec.criteria) {
+    const std::string bound = bound_text(c);
+    Text head{Span{c.id, Style::Strong}, Span{" " + c.title, Style::Plain}};
+    if (!bound.empty()) head.push_back(Span{fmt::format(" ({} {})", c.metric, bound), Style::Muted});
+    if (!c.rules.empty()) head.push_back(Span{fmt::format(" (rules: {})", fmt::join(c.rules, ", ")), Style::Muted});
+    std::vector<Text> row{std::move(head)};
+    const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
+    for (const auto& alt : spec.alternatives) {
+      Text cell;
+      for (const auto& j : r.criteria) {
+        if (j.criterion != c.id || j.alternative != alt.id) continue;
+        cell.push_back(Span{std::string(to_string(j.verdict)), verdict_style(j.verdict)});
+        if (j.measured && metric != nullptr) cell.push_back(Span{" " + format_estimate(*metric, *j.measured), Style::Plain});
+        if (!j.fired.empty()) cell.push_back(Span{fmt::format(" ({})", fmt::join(j.fired, ", ")), Style::Muted});
+      }
+      row.push_back(std::move(cell));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  out.push_back(block(std::move(t)));
+  out.push_back(block(doc::Paragraph{doc::styled(
+      "pass: the whole 95 % interval meets the bound and no rule of the criterion fires; fail: the whole interval misses it, or a rule fires; "
+      "inconclusive: the interval straddles the bound (more replications would decide).",
+      Style::Muted)}));
+}
+
+void elasticity_section(const RunReport& r, std::vector<Block>& out) {
+  doc::List list;
+  for (const auto& alt : r.alternatives) {
+    if (!alt.result) continue;
+    const sim::SimResult& s = *alt.result;
+    const auto n = static_cast<double>(s.replications);
+    if (const sim::DeploymentCounts& d = s.deployments; d.total() > 0) {
+      list.items.push_back({Span{alt.id, Style::Code},
+                            Span{fmt::format(": deployments per replication: {:g} started, {:g} completed, {:g} rolled back, {:g} skipped, {:g} refused",
+                                             static_cast<double>(d.started) / n, static_cast<double>(d.completed) / n,
+                                             static_cast<double>(d.rolled_back) / n, static_cast<double>(d.skipped) / n,
+                                             static_cast<double>(d.refused) / n),
+                                 Style::Plain}});
+    }
+    for (const auto& c : cold_starts(s)) {
+      list.items.push_back({Span{alt.id, Style::Code},
+                            Span{fmt::format(": Lambda {}: {:.1f} cold starts per replication ({:.3f} % of its requests), {:.0f} ms init on average",
+                                             c.function, c.cold_starts, c.invocations > 0 ? 100 * c.cold_starts / c.invocations : 0.0,
+                                             c.cold_starts > 0 ? 1000 * c.init_seconds / c.cold_starts : 0.0),
+                                 Style::Plain}});
+    }
+    for (const auto& z : at_zero(s)) {
+      list.items.push_back(
+          {Span{alt.id, Style::Code},
+           Span{fmt::format(": ECS {}: {:.1f} h at zero per replication (503 meanwhile); {}", z.service, z.seconds / 3600,
+                            z.returns > 0 ? fmt::format("{:g} returns from zero, first task serving {:.0f} s after the scale-out on average",
+                                                        z.returns, z.seconds_to_first_task / z.returns)
+                                          : std::string("never came back from zero")),
+                Style::Plain}});
+    }
+    if (alt.bill && alt.bill->always_on) {
+      const pricing::Usd diff = *alt.bill->always_on - alt.bill->total;
+      const bool saves = diff >= pricing::Usd{};
+      list.items.push_back({Span{alt.id, Style::Code},
+                            Span{fmt::format(": always on would cost {} USD a month; this month {} {} USD", pricing::format_cents(*alt.bill->always_on),
+                                             saves ? "saves" : "costs", pricing::format_cents(saves ? diff : pricing::Usd{} - diff)),
+                                 Style::Plain}});
+    }
+    if (alt.bill && alt.bill->deployments) {
+      list.items.push_back({Span{alt.id, Style::Code},
+                            Span{fmt::format(": deployments' extra task time: {} USD of the month", pricing::format_cents(*alt.bill->deployments)),
+                                 Style::Plain}});
+    }
+  }
+  if (list.items.empty()) return;
+  out.push_back(block(doc::Heading{3, doc::plain("Scaling, cold starts and deployments")}));
+  out.push_back(block(std::move(list)));
+}
+
+void cost_section(const RunReport& r, std::vector<Block>& out) {
+  doc::Table t{{"alternative", "month", "largest services", "Free Tier saved", "missing prices"},
+               {Align::Left, Align::Right, Align::Left, Align::Right, Align::Left},
+               {}};
+  for (const auto& alt : r.alternatives) {
+    if (!alt.bill) continue;
+    const auto services = alt.bill->by_service();
+    std::vector<std::string> top;
+    for (std::size_t i = 0; i < services.size() && top.size() < 3; ++i) {
+      if (services[i].second.rounded_cents() > 0) top.push_back(fmt::format("{} {}", services[i].first, pricing::format_cents(services[i].second)));
+    }
+    t.rows.push_back({doc::styled(alt.id, Style::Code), doc::plain(pricing::format_cents(alt.bill->net()) + " USD"),
+                      doc::plain(fmt::format("{}", fmt::join(top, "; "))), doc::plain(pricing::format_cents(alt.bill->free_tier_savings) + " USD"),
+                      alt.bill->missing_prices.empty() ? doc::plain("none")
+                                                       : doc::styled(fmt::format("{}", fmt::join(alt.bill->missing_prices, ", ")), Style::Warn)});
+  }
+  if (t.rows.empty()) return;
+  out.push_back(block(doc::Heading{3, doc::plain("Cost")}));
+  out.push_back(block(std::move(t)));
+  const std::string& scaling = r.alternatives.front().bill ? r.alternatives.front().bill->scaling : std::string();
+  if (!scaling.empty()) out.push_back(block(doc::Paragraph{doc::styled("Usage: " + scaling + ".", Style::Muted)}));
+}
+
+void findings_section(const RunReport& r, std::vector<Block>& out) {
+  if (r.review == nullptr || r.review->findings.empty()) return;
+  out.push_back(block(doc::Heading{3, doc::plain("Review findings")}));
+  for (const auto& spec : r.scenario_spec->alternatives) {
+    doc::Table t{{"severity", "where", "rule", "finding"}, {}, {}};
+    for (const auto& f : r.review->findings) {
+      if (f.alternative != spec.id) continue;
+      const Style tone = f.severity == model::Severity::Error ? Style::Fail : f.severity == model::Severity::Warning ? Style::Warn : Style::Muted;
+      t.rows.push_back({doc::styled(std::string(model::to_string(f.severity)), tone), doc::styled(model::format_location(f.loc), Style::Code),
+                        doc::styled(f.rule, Style::Code), {Span{f.message, Style::Plain}, Span{f.hint.empty() ? "" : " Fix: " + f.hint, Style::Muted}}});
+    }
+    if (t.rows.empty()) continue;
+    const auto [errors, warnings] = finding_counts(r, spec.id);
+    const int notes = static_cast<int>(t.rows.size()) - errors - warnings;
+    doc::Details d{{Span{spec.id, Style::Code},
+                    Span{fmt::format(" ({}): {} error{}, {} warning{}, {} note{}", to_string(spec.status), errors, errors == 1 ? "" : "s",
+                                     warnings, warnings == 1 ? "" : "s", notes, notes == 1 ? "" : "s"),
+                         Style::Plain}},
+                   {}};
+    d.blocks.push_back(block(std::move(t)));
+    out.push_back(block(std::move(d)));
+  }
+}
+
+void claims_section(const RunReport& r, std::vector<Block>& out) {
+  if (r.claims.empty()) return;
+  doc::Table t{{"the document says", "verdict", "what AWS says"}, {}, {}};
+  int holds = 0;
+  for (const auto& c : r.claims) {
+    if (c.verdict == pricing::ClaimVerdict::Holds) {
+      ++holds;
+      continue;
+    }
+    t.rows.push_back({doc::plain("“" + c.quote + "”"),
+                      doc::styled(std::string(to_string(c.verdict)), c.verdict == pricing::ClaimVerdict::Wrong ? Style::Fail : Style::Warn),
+                      doc::plain(fmt::format("{}", fmt::join(c.findings, "; ")))});
+  }
+  out.push_back(block(doc::Heading{3, doc::plain("Pricing claims in the document")}));
+  out.push_back(block(doc::Paragraph{doc::plain(fmt::format("{} of {} claims hold against the price book and the Free Tier catalogue{}", holds,
+                                                            r.claims.size(), t.rows.empty() ? "." : "; the others:"))}));
+  if (!t.rows.empty()) out.push_back(block(std::move(t)));
+}
+
+/// The first replication's timeline by the hour: the error share and the slowest minute's p99.
+doc::Chart hourly_chart(const sim::SimResult& s) {
+  doc::Chart chart{"first replication, by the hour", "h", 1, {{"error rate", {}}, {"p99 (slowest minute of the hour)", {}}}, {"%", "ms"}};
+  const std::size_t hours = (s.timeline.size() + 59) / 60;
+  for (std::size_t h = 0; h < hours; ++h) {
+    std::uint64_t arrivals = 0, errors = 0;
+    std::int64_t p99 = 0;
+    for (std::size_t m = h * 60; m < std::min(s.timeline.size(), (h + 1) * 60); ++m) {
+      arrivals += s.timeline[m].arrivals;
+      errors += s.timeline[m].errors;
+      p99 = std::max(p99, s.timeline[m].p99_ns);
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    chart.series[0].values.push_back(arrivals > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(arrivals) : nan);
+    chart.series[1].values.push_back(p99 > 0 ? static_cast<double>(p99) / 1e6 : nan);
+  }
+  return chart;
+}
+
+doc::Details alternative_details(const AlternativeRun& alt) {
+  doc::Details d{{Span{alt.id, Style::Code}, Span{fmt::format(" ({}): {}", to_string(alt.status), alt.title), Style::Plain}}, {}};
+  const sim::SimResult& s = *alt.result;
+  const auto n = static_cast<std::uint64_t>(s.replications);
+  std::vector<std::string> latency;
+  for (const auto& [name, q] : {std::pair{"p50", 0.5}, {"p90", 0.9}, {"p95", 0.95}, {"p99", 0.99}, {"p99.9", 0.999}}) {
+    if (s.overall.latency.count() > 0) latency.push_back(fmt::format("{} {}", name, format_latency(s.overall.latency.quantile(q))));
+  }
+  d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format(
+      "{} requests and {} errors per replication; latency of successful requests: {}.", with_commas(s.overall.total() / n),
+      with_commas(s.overall.errors() / n), latency.empty() ? std::string("none succeeded") : fmt::format("{}", fmt::join(latency, ", "))))}));
+  doc::Table causes{{"error cause", "per replication"}, {Align::Left, Align::Right}, {}};
+  for (std::size_t i = 1; i < sim::kOutcomeCount; ++i) {
+    if (s.overall.outcomes[i] == 0) continue;
+    causes.rows.push_back({doc::styled(std::string(sim::outcome_name(static_cast<sim::Outcome>(i))), Style::Code),
+                           doc::plain(with_commas(s.overall.outcomes[i] / n))});
+  }
+  if (!causes.rows.empty()) d.blocks.push_back(block(std::move(causes)));
+  if (!s.timeline.empty()) {
+    auto chart = hourly_chart(s);
+    // A series without a single value (no request succeeded: no latency) draws nothing.
+    for (std::size_t i = chart.series.size(); i-- > 0;) {
+      if (std::all_of(chart.series[i].values.begin(), chart.series[i].values.end(), [](double v) { return std::isnan(v); })) {
+        chart.series.erase(chart.series.begin() + static_cast<std::ptrdiff_t>(i));
+        chart.y_units.erase(chart.y_units.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    if (!chart.series.empty()) d.blocks.push_back(block(std::move(chart)));
+  }
+  if (alt.analytic) {
+    doc::List routes;
+    for (const auto& route : alt.analytic->routes) {
+      std::vector<std::string> parts;
+      for (const auto& p : route.parts) parts.push_back(fmt::format("{} [{}]", p.component, p.model));
+      routes.items.push_back({Span{route.route, Style::Code}, Span{fmt::format(" {:.4f}% = {}", 100 * route.steady_state, fmt::join(parts, " × ")), Style::Plain}});
+    }
+    for (const auto& note : alt.analytic->notes) routes.items.push_back(doc::styled("note: " + note, Style::Muted));
+    d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Analytic availability {:.4f}% (steady state {:.4f}%):",
+                                                                   100 * alt.analytic->availability, 100 * alt.analytic->steady_state))}));
+    d.blocks.push_back(block(std::move(routes)));
+  }
+  if (!s.incidents.empty()) {
+    doc::Table t{{"at", "what", "subject"}, {Align::Right, Align::Left, Align::Left}, {}};
+    for (std::size_t i = 0; i < s.incidents.size() && i < kIncidentsShown; ++i) {
+      t.rows.push_back({doc::plain(incident_time(s.incidents[i])), doc::styled(s.incidents[i].what, Style::Code), doc::plain(s.incidents[i].subject)});
+    }
+    d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Incidents of the first replication{}:",
+                                                                   s.incidents.size() > kIncidentsShown
+                                                                       ? fmt::format(" (first {} of {})", kIncidentsShown, s.incidents.size())
+                                                                       : std::string()))}));
+    d.blocks.push_back(block(std::move(t)));
+  }
+  if (alt.bill) {
+    doc::Table t{{"component", "price", "quantity", "unit price", "cost", "Free Tier"},
+                 {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Left},
+                 {}};
+    for (const auto& l : alt.bill->lines) {
+      if (l.missing_price) {
+        t.rows.push_back({doc::plain(l.component), doc::styled(l.price_key, Style::Code), doc::plain(fmt::format("{:.6g} {}", l.quantity, l.unit)),
+                          doc::styled("missing", Style::Warn), doc::styled("not in the total", Style::Warn), {}});
+        continue;
+      }
+      t.rows.push_back({doc::plain(l.component), doc::styled(l.price_key, Style::Code), doc::plain(fmt::format("{:.6g} {}", l.quantity, l.unit)),
+                        doc::plain(l.tiers.size() > 1 ? std::string("tiered") : pricing::format_price(l.unit_price)),
+                        doc::plain(pricing::format_cents(l.cost)),
+                        l.free_quantity > 0 ? doc::plain(fmt::format("{:.6g} {} ({})", l.free_quantity, l.unit, fmt::join(l.free_offers, ", ")))
+                                            : Text{}});
+    }
+    d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Bill: {} USD a month ({}, {}; Free Tier plan {}).", pricing::format_cents(alt.bill->net()),
+                                                                   alt.bill->region, alt.bill->price_book, alt.bill->plan))}));
+    d.blocks.push_back(block(std::move(t)));
+  }
+  if (alt.budget) {
+    doc::List alerts;
+    for (const auto& a : alt.budget->alerts) {
+      alerts.items.push_back({Span{fmt::format("alert {} (> {} USD): ", budget_alert_name(a.alert), pricing::format_cents(a.threshold)), Style::Plain},
+                              a.day ? Span{fmt::format("fires on day {}{}", *a.day, a.fails_run() ? ", fails the run" : ""), a.fails_run() ? Style::Fail : Style::Warn}
+                                    : Span{"does not fire", Style::Pass}});
+    }
+    d.blocks.push_back(block(doc::Paragraph{{Span{fmt::format("Budget {} USD a month: ", pricing::format_cents(alt.budget->limit)), Style::Plain},
+                                             budget_cell(*alt.budget).front()}}));
+    if (!alerts.items.empty()) d.blocks.push_back(block(std::move(alerts)));
+  }
+  return d;
+}
+
+void details_section(const RunReport& r, std::vector<Block>& out) {
+  std::vector<Block> details;
+  for (const auto& alt : r.alternatives) {
+    if (alt.result) details.push_back(block(alternative_details(alt)));
+  }
+  if (details.empty()) return;
+  out.push_back(block(doc::Heading{3, doc::plain("Per alternative")}));
+  for (auto& d : details) out.push_back(std::move(d));
+}
+
+void gates_section(const std::vector<Gate>& gates, std::vector<Block>& out) {
+  if (gates.empty()) return;
+  doc::Table t{{"alternative", "gate", "verdict", "gates the run", "detail"}, {}, {}};
+  for (const auto& g : gates) {
+    t.rows.push_back({doc::styled(g.alternative.empty() ? std::string("scenario") : g.alternative, Style::Code), doc::plain(g.name),
+                      doc::styled(std::string(to_string(g.verdict)), verdict_style(g.verdict)), doc::plain(g.gating ? "yes" : "no"),
+                      doc::plain(g.detail)});
+  }
+  doc::Details d{doc::plain(fmt::format("Every gate ({}): findings and budgets gate chosen and considered alternatives, criteria the chosen one",
+                                        gates.size())),
+                 {}};
+  d.blocks.push_back(block(std::move(t)));
+  out.push_back(block(std::move(d)));
+}
+
+}  // namespace
+
+doc::Document run_document(const RunReport& r, std::string_view version, bool with_details) {
+  doc::Document d{"archsim: " + r.scenario, {}};
+  if (r.scenario_spec == nullptr) return d;
+  const auto gates = run_gates(r);
+  decision_section(r, gates, version, d.blocks);
+  alternatives_section(r, d.blocks);
+  criteria_section(r, d.blocks);
+  elasticity_section(r, d.blocks);
+  cost_section(r, d.blocks);
+  findings_section(r, d.blocks);
+  claims_section(r, d.blocks);
+  if (with_details) details_section(r, d.blocks);
+  gates_section(gates, d.blocks);
+  d.blocks.push_back(block(doc::Paragraph{{Span{fmt::format("Generated by archsim {} from {}; the same seed gives the same figures. ", version, r.file),
+                                                 Style::Muted},
+                                            Span{"archsim run --out DIR", Style::Code},
+                                            Span{" writes results.json and per-minute timelines.", Style::Muted}}}));
+  return d;
+}
+
+std::string render_run_markdown(const RunReport& r, std::string_view version, std::size_t limit) {
+  std::string md = doc::render_markdown(run_document(r, version, true));
+  if (md.size() <= limit) return md;
+  auto brief = run_document(r, version, false);
+  brief.blocks.insert(brief.blocks.end() - 1,
+                      block(doc::Paragraph{doc::styled(fmt::format("The per-alternative details ({} characters) would pass GitHub's comment limit; "
+                                                                   "they are in the HTML report (`--format html`).",
+                                                                   md.size()),
+                                                       Style::Muted)}));
+  return doc::render_markdown(brief);
+}
+
+std::string render_run_html(const RunReport& r, std::string_view version) { return doc::render_html(run_document(r, version, true)); }
+
+}  // namespace archsim::reports

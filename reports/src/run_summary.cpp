@@ -1,0 +1,106 @@
+#include "run_summary.hpp"
+
+#include <fmt/format.h>
+
+namespace archsim::reports {
+
+std::string describe_arrivals(const sim::ArrivalSpec& a) {
+  if (a.trace) {
+    return fmt::format("trace replay of {} ({} requests, {})", a.trace->file, a.trace->records.size(),
+                       a.trace->format == sim::TraceFormat::Csv ? "CSV" : "ALB access log");
+  }
+  std::string text = fmt::format("Poisson arrivals at {:g}/s", a.rate_per_second);
+  if (!a.daily_profile.empty()) text += ", daily profile";
+  if (!a.weekend_profile.empty()) text += ", weekend profile";
+  if (!a.bursts.empty()) text += fmt::format(", {} burst(s)", a.bursts.size());
+  return text;
+}
+
+std::string with_commas(std::uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string incident_time(const sim::Incident& i) {
+  return model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000});
+}
+
+std::vector<AtZero> at_zero(const sim::SimResult& s) {
+  std::vector<AtZero> out;
+  for (const auto& m : s.usage) {
+    if (m.meter != "seconds_at_zero" || m.total() <= 0) continue;
+    AtZero z{m.component, m.total() / s.replications};
+    for (const auto& other : s.usage) {
+      if (other.component != m.component) continue;
+      if (other.meter == "scale_outs_from_zero") z.returns = other.total() / s.replications;
+      if (other.meter == "seconds_to_first_task") z.seconds_to_first_task = other.total() / s.replications;
+    }
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
+std::vector<ColdStarts> cold_starts(const sim::SimResult& s) {
+  std::vector<ColdStarts> out;
+  for (const auto& m : s.usage) {
+    if (m.meter != "cold_starts") continue;
+    ColdStarts c{m.component};
+    for (const auto& other : s.usage) {
+      if (other.component != m.component) continue;
+      if (other.meter == "requests") c.invocations = other.total() / s.replications;
+      if (other.meter == "init_seconds") c.init_seconds = other.total() / s.replications;
+    }
+    c.cold_starts = m.total() / s.replications;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Verdict verdict_of(const RunReport& r, std::string_view criterion, std::string_view alternative) {
+  for (const auto& j : r.criteria) {
+    if (j.criterion == criterion && j.alternative == alternative) return j.verdict;
+  }
+  return Verdict::Pending;
+}
+
+std::vector<DecisionSummary> decide(const RunReport& r) {
+  std::vector<DecisionSummary> out;
+  if (r.criteria.empty() || r.scenario_spec == nullptr) return out;
+  const auto& spec = *r.scenario_spec;
+  for (const auto& alt : spec.alternatives) {
+    if (alt.status != model::DecisionStatus::Chosen) continue;
+    DecisionSummary d{alt.id, {}, {}, {}};
+    for (const auto& j : r.criteria) {
+      if (j.alternative != alt.id) continue;
+      if (j.verdict == Verdict::Fail) d.failed.push_back(j.criterion);
+      if (j.verdict == Verdict::Inconclusive || j.verdict == Verdict::Pending) d.open.push_back(j.criterion);
+    }
+    for (const auto& other : spec.alternatives) {
+      if (other.id == alt.id) continue;
+      DecisionSummary::Versus v{other.id, other.status, 0, 0};
+      for (const auto& c : spec.criteria) {
+        const Verdict mine = verdict_of(r, c.id, alt.id), theirs = verdict_of(r, c.id, other.id);
+        v.better += (theirs == Verdict::Pass && mine == Verdict::Fail) ? 1 : 0;
+        v.worse += (theirs == Verdict::Fail && mine == Verdict::Pass) ? 1 : 0;
+      }
+      d.versus.push_back(std::move(v));
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string bound_text(const model::CriterionSpec& c) {
+  const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
+  if (metric == nullptr) return {};
+  std::string bound;
+  if (c.max) bound += fmt::format("<= {}", format_metric(*metric, *c.max));
+  if (c.min) bound += fmt::format("{}>= {}", bound.empty() ? "" : " ", format_metric(*metric, *c.min));
+  return bound;
+}
+
+}  // namespace archsim::reports

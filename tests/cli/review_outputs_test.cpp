@@ -1,0 +1,113 @@
+// `archsim run`'s outputs for design reviews: the Markdown pull-request comment, the HTML page
+// and the JUnit gates agree with the exit code and with each other.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "archsim/cli.hpp"
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = archsim::cli::run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+/// The reference design as the chosen option under `criteria`, and a rejected copy of it.
+std::string scenario_file(const std::string& criteria) {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_review_outputs_test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "scenario.yaml";
+  std::ofstream(file) << "archsim: 1\nname: review\nregion: us-east-1\n"
+                         "workload: {horizon: 20m, seed: 3, replications: 3, arrivals: {rate: 5/s}}\n"
+                         "criteria:\n" << criteria
+                      << "alternatives:\n"
+                         "  good:\n    title: the reference design\n    status: chosen\n"
+                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                         "  other:\n    title: the same, rejected\n    status: rejected\n"
+                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+  return file.string();
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+const char* const kSeeds[] = {"adr0005", "free-tier-single-az", "secondary-cidr-vpc-link", "cloudfront-rds", "krakend-blue-green"};
+
+}  // namespace
+
+TEST_CASE("run: the PR comment and the JUnit gates say what the exit code says") {
+  SUBCASE("a met criterion: exit 0, no failure, the chosen option holds up") {
+    const std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+    const auto md = cli({"run", file, "--format", "markdown"});
+    CHECK(md.code == 0);
+    CHECK(md.out.find("**The chosen option** `good` ✅ holds up: it meets every criterion.") != std::string::npos);
+    CHECK(md.out.find("✅ exit 0: no gate fails the run") != std::string::npos);
+    const auto junit = cli({"run", file, "--format", "junit"});
+    CHECK(junit.code == 0);
+    CHECK(junit.out.find("failures=\"0\"") != std::string::npos);
+    CHECK(count(junit.out, "<failure") == 0);
+  }
+  SUBCASE("a missed criterion fails the chosen option; the rejected one's miss is reported, not gated") {
+    const std::string file = scenario_file("  fast: {title: fast, metric: latency.p99, max: 1ms}\n");
+    const auto md = cli({"run", file, "--format", "markdown"});
+    CHECK(md.code == 1);
+    CHECK(md.out.find("❌ does not hold up: it fails fast.") != std::string::npos);
+    CHECK(md.out.find("❌ exit 1: 1 gate fails the run") != std::string::npos);
+    CHECK(md.out.find("- `good` **fast**: ") != std::string::npos);
+    const auto junit = cli({"run", file, "--format", "junit"});
+    CHECK(junit.code == 1);
+    CHECK(count(junit.out, "<failure type=\"criterion\"") == 1);
+    CHECK(junit.out.find("<skipped message=\"fails, but does not gate the run (rejected alternative; criteria gate the chosen one)") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("run: every seed's JUnit failures are the JSON gates that fail the run, and exit 1 has at least one") {
+  for (const char* seed : kSeeds) {
+    CAPTURE(seed);
+    const std::string file = std::string("scenarios/") + seed + ".yaml";
+    const auto json = cli({"run", file, "--horizon", "30m", "--format", "json"});
+    const auto junit = cli({"run", file, "--horizon", "30m", "--format", "junit"});
+    CHECK(json.code == junit.code);
+    int failing = 0;
+    const auto doc = nlohmann::json::parse(json.out);
+    for (const auto& g : doc["gates"]) failing += g["fails_run"].get<bool>() ? 1 : 0;
+    CHECK(count(junit.out, "<failure ") == failing);
+    CHECK((json.code == 1) == (failing > 0));
+  }
+}
+
+TEST_CASE("run: -o writes the chosen format to a file and nothing to stdout; --out writes every review output") {
+  const std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_review_outputs_test" / "out";
+  std::filesystem::remove_all(dir);
+  const auto page = dir.parent_path() / "page.html";
+  const auto r = cli({"run", file, "--format", "html", "-o", page.string(), "--out", dir.string()});
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+  std::ifstream in(page);
+  std::stringstream html;
+  html << in.rdbuf();
+  CHECK(html.str().starts_with("<!DOCTYPE html>"));
+  CHECK(html.str().find("<svg class=\"chart\"") != std::string::npos);
+  for (const char* name : {"results.json", "report.md", "report.html", "junit.xml", "timeline-good.csv", "timeline-other.csv"}) {
+    CAPTURE(name);
+    CHECK(std::filesystem::file_size(dir / name) > 0);
+  }
+  const auto unwritable = cli({"run", file, "--format", "markdown", "-o", "/no/such/dir/report.md"});
+  CHECK(unwritable.code == 2);
+  CHECK(unwritable.err.find("cannot write /no/such/dir/report.md") != std::string::npos);
+}

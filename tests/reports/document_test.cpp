@@ -1,0 +1,73 @@
+// The document model's two renderers: what a reviewer's Markdown viewer and browser are given
+// must mean what the document says, whatever characters the scenario's names and AWS's
+// messages contain.
+#include <cmath>
+
+#include <doctest/doctest.h>
+
+#include "archsim/reports/document.hpp"
+
+using namespace archsim::reports::doc;
+
+namespace {
+Document one(Block b) { return Document{"t", {std::move(b)}}; }
+}  // namespace
+
+TEST_CASE("markdown: a pipe in a table cell is escaped, in text and in code, so the row keeps its columns") {
+  const Table t{{"a", "b"}, {Align::Left, Align::Right}, {{plain("x|y"), styled("p|q", Style::Code)}}};
+  const std::string md = render_markdown(one(Block{t}));
+  CHECK(md == "| a | b |\n| --- | --: |\n| x\\|y | `p\\|q` |\n");
+}
+
+TEST_CASE("markdown: emphasis keeps outer spaces outside the markers, which CommonMark needs to close it") {
+  const std::string md = render_markdown(one(Block{Paragraph{{Span{"the ", Style::Plain}, Span{" chosen ", Style::Strong}, Span{"x", Style::Code}}}}));
+  CHECK(md == "the  **chosen** `x`\n");
+}
+
+TEST_CASE("markdown: characters with a meaning are escaped in text; a code span's fence outgrows its backticks") {
+  CHECK(render_markdown(one(Block{Paragraph{plain("a_b *c* <d> [e] & `f`")}})) == "a\\_b \\*c\\* &lt;d&gt; \\[e\\] &amp; \\`f\\`\n");
+  CHECK(render_markdown(one(Block{Paragraph{styled("a`b", Style::Code)}})) == "``a`b``\n");
+  CHECK(render_markdown(one(Block{Paragraph{styled("`x", Style::Code)}})) == "`` `x ``\n");
+}
+
+TEST_CASE("markdown: verdicts carry their sign; details put a blank line after the summary so GitHub renders the body") {
+  const Details d{{Span{"alt", Style::Code}, Span{" <1>", Style::Plain}}, {Block{Paragraph{styled("pass", Style::Pass)}}, Block{Paragraph{styled("fail", Style::Fail)}}}};
+  CHECK(render_markdown(one(Block{d})) == "<details><summary><code>alt</code> &lt;1&gt;</summary>\n\n✅ pass\n\n❌ fail\n\n</details>\n");
+}
+
+TEST_CASE("html: text is escaped and styles become classes; the page fetches nothing") {
+  Document d{"a <b> & \"c\"", {Block{Paragraph{{Span{"<script>", Style::Plain}, Span{"ok", Style::Pass}, Span{"x&y", Style::Code}}}}}};
+  const std::string html = render_html(d);
+  CHECK(html.find("<title>a &lt;b&gt; &amp; &quot;c&quot;</title>") != std::string::npos);
+  CHECK(html.find("<p>&lt;script&gt;<span class=\"pass\">ok</span><code>x&amp;y</code></p>") != std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("http") == std::string::npos);
+  CHECK(html.ends_with("</body>\n</html>\n"));
+}
+
+TEST_CASE("html: a chart is one SVG path per series, scaled to the series' peak, broken where a value is missing") {
+  const double nan = std::nan("");
+  const Chart c{"by the hour", "h", 1, {Series{"errors", {0, 2, nan, 4}}}, {"%"}};
+  const std::string html = render_html(one(Block{c}));
+  // 720 wide, plot from x = 56 to 712; 120 high, plot from y = 8 to 100; the peak (4) at the top.
+  CHECK(html.find("d=\"M56.0,100.0 L274.7,54.0 M712.0,8.0\"") != std::string::npos);
+  CHECK(html.find(">4 %</text>") != std::string::npos);
+}
+
+TEST_CASE("sparkline: eight levels from the lowest to the series' peak; a missing value is a space") {
+  CHECK(sparkline({0, 1, 2, 3, 4, 5, 6, 7, 8}) == "▁▁▂▃▄▅▆▇█");
+  CHECK(sparkline({0, 0}) == "▁▁");
+  CHECK(sparkline({std::nan(""), 5}) == " █");
+}
+
+TEST_CASE("markdown: a chart longer than the sparkline's width keeps each bucket's peak, so a spike stays visible") {
+  std::vector<double> week(168, 0.0);
+  week[100] = 50;  // one bad hour in a week
+  const Chart c{"by the hour", "h", 1, {Series{"errors", week}}, {"%"}};
+  const std::string md = render_markdown(one(Block{c}));
+  CHECK(md.find("█") != std::string::npos);
+  CHECK(md.find("| 50 % |") != std::string::npos);
+  // 84 characters of three bytes each between the backticks.
+  const auto open = md.find('`'), close = md.find('`', open + 1);
+  CHECK(close - open - 1 == 84 * 3);
+}
