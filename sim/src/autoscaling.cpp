@@ -69,9 +69,12 @@ void Replication::account_service(int component) {
 }
 
 /// Once a minute (the ECS metric period): each target-tracking policy gets a datapoint; a
-/// policy scales out after `scale_out_datapoints` in a row above target, and in after
-/// `scale_in_datapoints` in a row more than 10 % below it, each after its cooldown. The new
-/// desired count is what brings the metric back to target.
+/// policy is ready to scale out after `scale_out_datapoints` in a row above target, and in
+/// after `scale_in_datapoints` in a row more than 10 % below it, each after its cooldown. Its
+/// count is the one that brings the metric back to target. With several policies the service
+/// scales on the one that gives the largest capacity: out when any is ready, in only when
+/// every policy with scale-in enabled is ready (Application Auto Scaling user guide, "Multiple
+/// scaling policies").
 void Replication::track_targets(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
@@ -91,11 +94,20 @@ void Replication::track_targets(int component) {
     if (name == "cpu") return capacity > 0 ? std::optional<double>(100 * busy / capacity) : std::nullopt;
     return requests / std::max(1, targets);
   };
+  struct Proposal {
+    int desired;
+    std::string why;
+  };
+  std::optional<Proposal> out, in;
+  bool every_in_ready = true;
   for (std::size_t p = 0; p < c.target_tracking.size(); ++p) {
     const auto& policy = c.target_tracking[p];
     auto& points = s.datapoints[p];
     const auto measured = metric(policy.metric);
-    if (!measured) continue;
+    if (!measured) {
+      every_in_ready = every_in_ready && policy.disable_scale_in;  // no data: its alarm cannot say "scale in"
+      continue;
+    }
     const double value = *measured;
     points.push_back(value);
     const std::size_t keep = static_cast<std::size_t>(std::max(c.behaviour.scale_out_datapoints, c.behaviour.scale_in_datapoints));
@@ -109,25 +121,37 @@ void Replication::track_targets(int component) {
     const int needed = static_cast<int>(std::ceil(load / policy.target - 1e-9));
     const Duration out_cooldown = policy.scale_out_cooldown.value_or(c.behaviour.scaling_cooldown);
     const Duration in_cooldown = policy.scale_in_cooldown.value_or(c.behaviour.scaling_cooldown);
+    const bool out_cooling = now - s.last_scale_out_ns < out_cooldown.ns;
     const bool from_zero = s.desired == 0 && value > 0;
-    if ((from_zero || last_all(c.behaviour.scale_out_datapoints, [&](double v) { return v > policy.target; })) &&
-        now - s.last_scale_out_ns >= out_cooldown.ns) {
-      const int desired = std::clamp(std::max(needed, s.desired + 1), s.min_capacity, s.max_capacity);
-      if (desired > s.desired) {
-        s.last_scale_out_ns = now;
-        points.clear();
-        scale_to(component, desired, fmt::format("{} {:.3g} above target {:.3g}", policy.metric, value, policy.target));
-      }
-    } else if (!policy.disable_scale_in && s.desired > 0 &&
-               last_all(c.behaviour.scale_in_datapoints, [&](double v) { return v < 0.9 * policy.target; }) &&
-               now - s.last_scale_in_ns >= in_cooldown.ns && now - s.last_scale_out_ns >= out_cooldown.ns) {
-      const int desired = std::clamp(std::min(needed, s.desired - 1), s.min_capacity, s.max_capacity);
-      if (desired < s.desired) {
-        s.last_scale_in_ns = now;
-        points.clear();
-        scale_to(component, desired, fmt::format("{} {:.3g} below target {:.3g}", policy.metric, value, policy.target));
+    if (from_zero || last_all(c.behaviour.scale_out_datapoints, [&](double v) { return v > policy.target; })) {
+      // During the scale-out cooldown the capacity the last scale-out added counts as part of
+      // the next: only a count above the present one scales out further (Application Auto
+      // Scaling, target tracking cooldowns).
+      const int desired = std::clamp(out_cooling ? needed : std::max(needed, s.desired + 1), s.min_capacity, s.max_capacity);
+      if (desired > s.desired && (!out || desired > out->desired)) {
+        out = Proposal{desired, fmt::format("{} {:.3g} above target {:.3g}", policy.metric, value, policy.target)};
       }
     }
+    if (policy.disable_scale_in) continue;
+    const bool in_ready = s.desired > 0 && last_all(c.behaviour.scale_in_datapoints, [&](double v) { return v < 0.9 * policy.target; }) &&
+                          now - s.last_scale_in_ns >= in_cooldown.ns && !out_cooling;
+    if (!in_ready) {
+      every_in_ready = false;
+      continue;
+    }
+    const int desired = std::clamp(std::min(needed, s.desired - 1), s.min_capacity, s.max_capacity);
+    if (!in || desired > in->desired) in = Proposal{desired, fmt::format("{} {:.3g} below target {:.3g}", policy.metric, value, policy.target)};
+  }
+  // The capacity changes, so every policy's alarm starts counting again.
+  auto act = [&](const Proposal& p, std::int64_t& last) {
+    last = now;
+    for (std::size_t i = 0; i < c.target_tracking.size(); ++i) s.datapoints[i].clear();
+    scale_to(component, p.desired, p.why);
+  };
+  if (out) {
+    act(*out, s.last_scale_out_ns);
+  } else if (in && every_in_ready && in->desired < s.desired) {
+    act(*in, s.last_scale_in_ns);
   }
   // Step scaling: an alarm on `datapoints` breaching minutes in a row; the step whose interval
   // (relative to the threshold) holds the latest datapoint sets the change.

@@ -305,7 +305,8 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     if (wc == w.components.end() || !wc->second.cold_start) {
       for (const auto& [prefix, runtime] : defaults.lambda_runtimes) {
         if (!f.runtime.starts_with(prefix)) continue;
-        constexpr double kOneVcpuBytes = 1769.0 * 1000 * 1000;  // configuration-memory.html: 1,769 MB is one vCPU
+        // configuration-memory.html: 1,769 MB is one vCPU; Lambda's MB are MiB (its 10,240 MB maximum is 10 GiB).
+        constexpr double kOneVcpuBytes = 1769.0 * 1024 * 1024;
         const double cpu_at = std::min(static_cast<double>(f.memory.count), kOneVcpuBytes);
         c.behaviour.cold_start = runtime.cold_start.scaled(static_cast<double>(runtime.memory.count) / cpu_at);
         break;

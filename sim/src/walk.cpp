@@ -568,7 +568,10 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       } else {
         s.idle_since.pop_back();
       }
-      r.began_ns[h] = engine_.now().ns + init;
+      // Billed from the start of INIT: since 1 August 2025 Lambda bills the INIT phase of
+      // on-demand invocations for every runtime and package type (AWS Compute Blog, "AWS
+      // Lambda standardizes billing for INIT Phase", 2025-04-29).
+      r.began_ns[h] = engine_.now().ns;
       std::int64_t run = sample_ns(c.service_time, s.rng);
       if (c.behaviour.timeout.ns > 0 && run > c.behaviour.timeout.ns) {
         run = c.behaviour.timeout.ns;

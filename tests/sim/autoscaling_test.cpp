@@ -120,3 +120,36 @@ TEST_CASE("step scaling applies the step whose interval holds the breach, after 
   CHECK(*out <= 3600 + 3 * 60);
   CHECK(test::has_incident(r, "scale_out", "1 -> 4"));
 }
+
+TEST_CASE("several target-tracking policies: the largest capacity wins, out when any is ready, in only when all are") {
+  SUBCASE("scale-out goes to the larger of the two counts") {
+    // A 4x burst: CPU 80 % on one task asks for ceil(80 / 50) = 2 tasks; 480 requests a minute
+    // against 200 per target ask for ceil(480 / 200) = 3. Application Auto Scaling takes 3.
+    const std::string overrides =
+        "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n"
+        "    autoscaling: {target_tracking: [{metric: cpu, target: 50}, {metric: alb_requests_per_target, target: 200}]}\n";
+    const auto r = run_good(overrides,
+                            "horizon: 2h\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4}]}\n"
+                            "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 1000}\n");
+    const auto out = first_incident(r, "scale_out");
+    REQUIRE(out.has_value());
+    CHECK(*out >= 3600 + 3 * 60);
+    CHECK(test::has_incident(r, "scale_out", "1 -> 3 (alb_requests_per_target"));
+  }
+  SUBCASE("a policy not ready to scale in holds the other back") {
+    // Two tasks at 54 requests/s, 10 ms each: CPU 27 %, below 90 % of its 50 % target, so
+    // the CPU policy alone scales in after 15 datapoints. The request policy sees about
+    // 1,620 a minute per target against 1,700: neither above it nor below 1,530 (the
+    // per-target count's standard deviation is about 28), so with both no scale-in comes.
+    const std::string workload =
+        "horizon: 2h\nseed: 3\narrivals: {rate: 54/s}\ncomponents:\n  app: {service_time: 10ms, concurrency: 1, queue_length: 1000}\n";
+    const std::string service = "components:\n  app:\n    desired_count: 2\n    min_count: 1\n    max_count: 4\n";
+    const auto cpu_only = run_good(service + "    autoscaling: {target_tracking: [{metric: cpu, target: 50}]}\n", workload);
+    CHECK(first_incident(cpu_only, "scale_in").has_value());
+    const auto both = run_good(service + "    autoscaling: {target_tracking: [{metric: cpu, target: 50}, "
+                                         "{metric: alb_requests_per_target, target: 1700}]}\n",
+                               workload);
+    CHECK_FALSE(first_incident(both, "scale_in").has_value());
+    CHECK_FALSE(first_incident(both, "scale_out").has_value());
+  }
+}

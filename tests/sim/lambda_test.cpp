@@ -132,3 +132,19 @@ TEST_CASE("Lambda cold starts follow the runtime's distribution, scaled by the f
     CHECK(test::meter_total(r, "fn", "init_seconds") / cold == doctest::Approx(expected).epsilon(0.03));
   }
 }
+
+TEST_CASE("Lambda bills GB-seconds from the start of INIT: (init + duration) rounded up to the ms, times memory") {
+  // Constant times make the bill exact: every request runs 20 ms, every cold start adds a
+  // 500 ms INIT (billed for on-demand functions since 1 August 2025), 512 MiB is 0.5 GB-s a second.
+  const auto w = test::workload("horizon: 1d\nseed: 4\narrivals: {rate: 1/min}\n"
+                                "components:\n  fn: {service_time: 20ms, cold_start: {constant: 500ms}, idle_reclaim: 90s}\n");
+  auto outcome = test::simulate_good(lambda_route(), w);
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  const auto& r = *outcome.result;
+  const double requests = test::meter_total(r, "fn", "requests");
+  const double cold = test::meter_total(r, "fn", "cold_starts");
+  REQUIRE(cold > 0);
+  REQUIRE(cold < requests);
+  CHECK(test::meter_total(r, "fn", "init_seconds") == doctest::Approx(cold * 0.5));
+  CHECK(test::meter_total(r, "fn", "gb_seconds") == doctest::Approx(0.5 * (requests * 0.020 + cold * 0.500)).epsilon(1e-9));
+}
