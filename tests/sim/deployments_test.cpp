@@ -80,6 +80,38 @@ TEST_CASE("CodeDeploy linear 10 % every minute: ten shifts a minute apart, two t
   CHECK(r.overall.errors() == 0);
 }
 
+TEST_CASE("CodeDeploy's other predefined configurations shift on their documented clocks; a test listener delays the first shift") {
+  struct Case {
+    std::string config;
+    std::vector<double> offsets;  ///< of each shift from the first, seconds
+    std::string last_share;
+  };
+  std::vector<Case> cases{{"CodeDeployDefault.ECSAllAtOnce", {0}, "100 %"},
+                          {"CodeDeployDefault.ECSCanary10Percent5Minutes", {0, 300}, "100 %"},
+                          {"CodeDeployDefault.ECSCanary10Percent15Minutes", {0, 900}, "100 %"},
+                          {"CodeDeployDefault.ECSLinear10PercentEvery3Minutes", {}, "100 %"}};
+  for (int k = 0; k < 10; ++k) cases.back().offsets.push_back(180.0 * k);
+  for (const auto& c : cases) {
+    CAPTURE(c.config);
+    const auto r = run_good(blue_green(c.config), kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
+    const auto ready = first_incident(r, "replacement_ready");
+    REQUIRE(ready.has_value());
+    const auto shifts = incident_times(r, "traffic_shift");
+    REQUIRE(shifts.size() == c.offsets.size());
+    for (std::size_t k = 0; k < shifts.size(); ++k) CHECK(shifts[k] == doctest::Approx(*ready + c.offsets[k]));
+    CHECK(has_incident(r, "traffic_shift", "app: " + c.last_share + " on release"));
+    CHECK(first_incident(r, "deployment_complete") == doctest::Approx(shifts.back() + 600));
+  }
+  // With a test listener, production traffic waits test_traffic_wait after green is ready.
+  const std::string with_test = blue_green("CodeDeployDefault.ECSAllAtOnce");
+  const std::string waited = with_test.substr(0, with_test.find("termination_wait: 10m}")) + "termination_wait: 10m, test_traffic_wait: 2m}" +
+                             with_test.substr(with_test.find("termination_wait: 10m}") + std::string("termination_wait: 10m}").size());
+  const auto r = run_good(waited, kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
+  const auto ready = first_incident(r, "replacement_ready");
+  REQUIRE(ready.has_value());
+  CHECK(first_incident(r, "traffic_shift") == doctest::Approx(*ready + 120));
+}
+
 TEST_CASE("a bad release's errors follow the share of traffic each shift gives it") {
   // Every request on the new release fails: 10 %, 20 %, ... 90 % of the traffic for a minute
   // each (4.5 minutes of the whole rate), then all of it until the end of the run.
