@@ -193,6 +193,12 @@ class CostModel {
     add(f.id, "lambda.requests", map(meter(f.id, "requests"), [](double n) { return n / 1e6; }));
     add(f.id, "lambda.gb_second." + arch_suffix(f.architecture), meter(f.id, "gb_seconds"),
         fmt::format("{} MB", f.memory.to_mib()));
+    if (f.provisioned_concurrency > 0) {
+      const std::string detail = fmt::format("{} MB x {} provisioned", f.memory.to_mib(), f.provisioned_concurrency);
+      add(f.id, "lambda.provisioned_concurrency_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_gb_seconds"), detail);
+      add(f.id, "lambda.provisioned_duration_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_duration_gb_seconds"),
+          detail);
+    }
   }
 
   void cloudfront(const model::CloudFrontSpec& cf) {

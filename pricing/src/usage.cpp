@@ -118,7 +118,7 @@ std::vector<std::string> declarable_meters(model::ComponentType type) {
       m = {"requests", "processed_bytes", "new_connections", "connection_seconds", "rule_evaluations", "internet_out_bytes"};
       break;
     case T::EcsService: m = {"requests", "task_seconds", "minimum_top_up_seconds", "internet_out_bytes"}; break;
-    case T::Lambda: m = {"requests", "gb_seconds"}; break;
+    case T::Lambda: m = {"requests", "gb_seconds", "provisioned_gb_seconds", "provisioned_duration_gb_seconds"}; break;
     case T::ApiGateway: m = {"requests", "internet_out_bytes"}; break;
     case T::CloudFront: m = {"requests", "internet_out_bytes"}; break;
     case T::S3Bucket: m = {"requests", "put_requests", "stored_bytes", "internet_out_bytes"}; break;
@@ -210,6 +210,12 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
   }
   for (const auto& db : topology.databases) {
     if (!u.find(db.id, "instance_seconds")) u.meters.push_back(monthly(db.id, "instance_seconds", month_seconds));
+  }
+  for (const auto& f : topology.lambdas) {
+    if (f.provisioned_concurrency > 0 && !u.find(f.id, "provisioned_gb_seconds")) {
+      const double gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
+      u.meters.push_back(monthly(f.id, "provisioned_gb_seconds", f.provisioned_concurrency * gb * month_seconds));
+    }
   }
   return u;
 }

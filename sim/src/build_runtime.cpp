@@ -300,6 +300,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     c.memory_gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
     if (f.reserved_concurrency) c.concurrency = *f.reserved_concurrency;
     c.account_pool = !f.reserved_concurrency;
+    c.provisioned_concurrency = f.provisioned_concurrency;
     // Cold starts by runtime and memory, unless the workload gives this function its own.
     const auto wc = w.components.find(f.id);
     if (wc == w.components.end() || !wc->second.cold_start) {

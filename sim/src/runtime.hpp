@@ -55,6 +55,7 @@ struct ComponentModel {
   std::vector<int> task_nodes;  ///< ECS: the node of each task; RDS: one entry, the primary
   int concurrency = 1;          ///< per task (ECS, RDS), per function (Lambda)
   bool account_pool = false;    ///< Lambda without reserved concurrency: draws on the account's unreserved pool
+  int provisioned_concurrency = 0;  ///< Lambda: environments initialised ahead, never reclaimed, used first
   double vcpu = 0;
   double memory_gb = 0;
   int rules_evaluated = 0;  ///< ALB: listener rules evaluated per request

@@ -106,6 +106,12 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
         s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
         s.m_cold_starts = add_meter(ci, "cold_starts", "count");
         s.m_init_seconds = add_meter(ci, "init_seconds", "s");
+        if (c.provisioned_concurrency > 0) {
+          // Provisioned concurrency is billed for the environments kept ready (GB-s of memory
+          // configured, whether used or not) and, at its own rate, for the invocations they serve.
+          s.m_provisioned_seconds = add_meter(ci, "provisioned_gb_seconds", "GB-s");
+          s.m_provisioned_duration = add_meter(ci, "provisioned_duration_gb_seconds", "GB-s");
+        }
         break;
       case Role::Table:
         s.m_read_units = add_meter(ci, "read_units", "units");
@@ -552,6 +558,9 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       while (!s.idle_since.empty() && reclaim > 0 && engine_.now().ns - s.idle_since.front() > reclaim) {
         s.idle_since.erase(s.idle_since.begin());
       }
+      // Provisioned environments are initialised ahead and kept: they take requests first, and
+      // only the concurrency beyond them starts on-demand environments (lambda-concurrency.html).
+      const bool provisioned = s.provisioned_busy < c.provisioned_concurrency;
       // Reserved concurrency is the function's own; the others share the account's rest.
       if (c.account_pool ? lambda_pool_in_use_ >= model_.lambda_unreserved_concurrency : s.in_use >= c.concurrency) {
         fail(id, Outcome::Throttled);
@@ -561,7 +570,10 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       if (c.account_pool) ++lambda_pool_in_use_;
       r.held |= static_cast<std::uint8_t>(1u << h);
       std::int64_t init = 0;
-      if (s.idle_since.empty()) {
+      if (provisioned) {
+        ++s.provisioned_busy;
+        r.provisioned |= static_cast<std::uint8_t>(1u << h);
+      } else if (s.idle_since.empty()) {
         init = sample_ns(c.behaviour.cold_start, s.rng);
         meter(s.m_cold_starts, 1);
         meter(s.m_init_seconds, static_cast<double>(init) / 1e9);
@@ -709,10 +721,16 @@ void Replication::release(Request& r, int hop) {
   if (c.role == Role::Function) {
     --s.in_use;
     if (c.account_pool) --lambda_pool_in_use_;
-    s.idle_since.push_back(engine_.now().ns);
     // Billed duration rounds up to the millisecond.
     const double ms = std::ceil(static_cast<double>(engine_.now().ns - r.began_ns[hop]) / 1e6);
-    meter(s.m_gb_seconds, ms / 1000.0 * c.memory_gb);
+    if ((r.provisioned & bit) != 0) {
+      r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
+      --s.provisioned_busy;
+      meter(s.m_provisioned_duration, ms / 1000.0 * c.memory_gb);
+    } else {
+      s.idle_since.push_back(engine_.now().ns);
+      meter(s.m_gb_seconds, ms / 1000.0 * c.memory_gb);
+    }
     return;
   }
   Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
@@ -854,6 +872,8 @@ void Replication::on_minute() {
       meter(s.m_gb_seconds, task_seconds * c.memory_gb, last_ns);
     } else if (c.role == Role::Database) {
       meter(s.m_instance_seconds, 60.0, last_ns);
+    } else if (c.role == Role::Function && c.provisioned_concurrency > 0) {
+      meter(s.m_provisioned_seconds, 60.0 * c.provisioned_concurrency * c.memory_gb, last_ns);
     }
   }
   const std::int64_t next = (minute_ + 1) * kMinuteNs;

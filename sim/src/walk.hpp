@@ -43,6 +43,7 @@ class Replication final : public EventHandler {
     std::uint8_t pending_children = 0;
     std::uint8_t held = 0;  ///< bit h: the request holds a slot (task, environment, database) at hop h
     std::uint8_t reached = 0;  ///< bit h: it reached the ECS service at hop h (its rollback alarm counts it)
+    std::uint8_t provisioned = 0;  ///< bit h: a Lambda function's provisioned environment serves it at hop h
     bool measured = false;  ///< arrived after the warm-up
     std::int64_t start_ns = 0;
     std::int64_t saved_ns = 0;  ///< time a timeout spared the client (it saw the 504 earlier)
@@ -104,7 +105,8 @@ class Replication final : public EventHandler {
     RandomStream network; ///< delays of hops into this component
     std::vector<Task> tasks;
     std::vector<std::uint32_t> round_robin;  ///< per zone-node cursor (load balancers)
-    int in_use = 0;                          ///< Lambda: busy environments
+    int in_use = 0;                          ///< Lambda: busy environments, provisioned ones included
+    int provisioned_busy = 0;                ///< Lambda: busy provisioned environments
     std::vector<std::int64_t> idle_since;    ///< Lambda: idle environments, most recently used last
     double read_tokens = 0, write_tokens = 0;  ///< DynamoDB capacity buckets
     std::int64_t tokens_at_ns = 0;
@@ -161,7 +163,7 @@ class Replication final : public EventHandler {
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
         m_gb_seconds = -1, m_cold_starts = -1, m_init_seconds = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
         m_cache_hits = -1, m_log_bytes = -1, m_deployment_seconds = -1, m_zero_seconds = -1, m_from_zero = -1,
-        m_from_zero_seconds = -1;
+        m_from_zero_seconds = -1, m_provisioned_seconds = -1, m_provisioned_duration = -1;
   };
 
   // The walk

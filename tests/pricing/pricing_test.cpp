@@ -425,3 +425,21 @@ TEST_CASE("always on and deployments: the same month re-priced with the task tim
   CHECK_FALSE(steady.always_on.has_value());
   CHECK_FALSE(steady.deployments.has_value());
 }
+
+TEST_CASE("Lambda provisioned concurrency: 1,000 x 1 GB for 2 h = 7.2 M GB-s x 0.0000041667 = 30.00 USD, 1.2 M GB-s served x 0.0000097222 = 11.67 USD, no Free Tier") {
+  const auto topology = good_topology("components: {fn: {type: lambda, memory: 1GiB, provisioned_concurrency: 1000}}");
+  pricing::Usage usage = hourly_usage({});
+  usage.meters.push_back({"fn", "provisioned_gb_seconds", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
+  usage.meters.back().hourly[0] = usage.meters.back().hourly[1] = 1000 * 1.0 * 3600;
+  usage.meters.push_back({"fn", "provisioned_duration_gb_seconds", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
+  usage.meters.back().hourly[0] = usage.meters.back().hourly[1] = 600'000;
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::AlwaysFree));
+  const auto& ready = line(bill, "lambda.provisioned_concurrency_gb_second.x86_64");
+  CHECK(ready.quantity == doctest::Approx(7.2e6));
+  CHECK(ready.free_quantity == 0);
+  CHECK(pricing::format_cents(ready.cost) == "30.00");
+  const auto& served = line(bill, "lambda.provisioned_duration_gb_second.x86_64");
+  CHECK(served.free_quantity == 0);
+  CHECK(pricing::format_cents(served.cost) == "11.67");
+}

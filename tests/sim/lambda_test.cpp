@@ -148,3 +148,26 @@ TEST_CASE("Lambda bills GB-seconds from the start of INIT: (init + duration) rou
   CHECK(test::meter_total(r, "fn", "init_seconds") == doctest::Approx(cold * 0.5));
   CHECK(test::meter_total(r, "fn", "gb_seconds") == doctest::Approx(0.5 * (requests * 0.020 + cold * 0.500)).epsilon(1e-9));
 }
+
+TEST_CASE("Lambda provisioned concurrency: requests within it never start cold; its environments are billed by the second, used or not") {
+  // One request a minute, 20 ms each, environments reclaimed 1 s after use: on demand, every
+  // request starts cold. Two provisioned environments take them all warm (three at once never
+  // come), their invocations bill at the provisioned duration rate, and the environments bill
+  // 2 x 0.5 GB for every measured second (24 h minus the 10-minute warm-up).
+  const std::string w = "horizon: 1d\nwarmup: 10m\nseed: 5\narrivals: {rate: 1/min}\n"
+                        "components:\n  fn: {service_time: 20ms, cold_start: {constant: 500ms}, idle_reclaim: 1s}\n";
+  auto on_demand = test::simulate_good(lambda_route(), test::workload(w));
+  REQUIRE_MESSAGE(!on_demand.error, on_demand.error->diagnostic.message);
+  const double requests = test::meter_total(*on_demand.result, "fn", "requests");
+  // (a request within 1.52 s of the last, about 2.5 % of them, finds its environment warm)
+  CHECK(test::meter_total(*on_demand.result, "fn", "cold_starts") >= 0.95 * requests);
+
+  auto provisioned = test::simulate_good(lambda_route(", provisioned_concurrency: 2"), test::workload(w));
+  REQUIRE_MESSAGE(!provisioned.error, provisioned.error->diagnostic.message);
+  const auto& r = *provisioned.result;
+  CHECK(test::meter_total(r, "fn", "requests") == requests);  // same seed, same arrivals
+  CHECK(test::meter_total(r, "fn", "cold_starts") == 0);
+  CHECK(test::meter_total(r, "fn", "gb_seconds") == 0);
+  CHECK(test::meter_total(r, "fn", "provisioned_duration_gb_seconds") == doctest::Approx(0.5 * 0.020 * requests).epsilon(1e-9));
+  CHECK(test::meter_total(r, "fn", "provisioned_gb_seconds") == doctest::Approx(2 * 0.5 * (86400 - 600)).epsilon(1e-9));
+}
