@@ -53,10 +53,10 @@ const AlternativeRun* run_of(const RunReport& r, std::string_view id) {
   return it == r.alternatives.end() ? nullptr : &*it;
 }
 
-std::pair<int, int> finding_counts(const RunReport& r, std::string_view alternative) {
+std::pair<int, int> finding_counts(const ReviewReport* review, std::string_view alternative) {
   int errors = 0, warnings = 0;
-  if (r.review == nullptr) return {0, 0};
-  for (const auto& f : r.review->findings) {
+  if (review == nullptr) return {0, 0};
+  for (const auto& f : review->findings) {
     if (f.alternative != alternative) continue;
     errors += f.severity == model::Severity::Error ? 1 : 0;
     warnings += f.severity == model::Severity::Warning ? 1 : 0;
@@ -133,7 +133,7 @@ void alternatives_section(const RunReport& r, std::vector<Block>& out) {
                {}};
   for (const auto& spec : r.scenario_spec->alternatives) {
     const AlternativeRun* alt = run_of(r, spec.id);
-    const auto [errors, warnings] = finding_counts(r, spec.id);
+    const auto [errors, warnings] = finding_counts(r.review, spec.id);
     Text findings = errors > 0 ? doc::styled(fmt::format("{} error{}", errors, errors == 1 ? "" : "s"), Style::Fail) : doc::plain("no error");
     if (warnings > 0) findings.push_back(Span{fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s"), Style::Plain});
     std::vector<Text> row{doc::styled(spec.id, Style::Code), doc::plain(std::string(to_string(spec.status)))};
@@ -265,19 +265,19 @@ void cost_section(const RunReport& r, std::vector<Block>& out) {
   if (!scaling.empty()) out.push_back(block(doc::Paragraph{doc::styled("Usage: " + scaling + ".", Style::Muted)}));
 }
 
-void findings_section(const RunReport& r, std::vector<Block>& out) {
-  if (r.review == nullptr || r.review->findings.empty()) return;
+void findings_section(const ReviewReport& review, std::vector<Block>& out) {
+  if (review.scenario == nullptr || review.findings.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("Review findings")}));
-  for (const auto& spec : r.scenario_spec->alternatives) {
+  for (const auto& spec : review.scenario->alternatives) {
     doc::Table t{{"severity", "where", "rule", "finding"}, {}, {}};
-    for (const auto& f : r.review->findings) {
+    for (const auto& f : review.findings) {
       if (f.alternative != spec.id) continue;
       const Style tone = f.severity == model::Severity::Error ? Style::Fail : f.severity == model::Severity::Warning ? Style::Warn : Style::Muted;
       t.rows.push_back({doc::styled(std::string(model::to_string(f.severity)), tone), doc::styled(model::format_location(f.loc), Style::Code),
                         doc::styled(f.rule, Style::Code), {Span{f.message, Style::Plain}, Span{f.hint.empty() ? "" : " Fix: " + f.hint, Style::Muted}}});
     }
     if (t.rows.empty()) continue;
-    const auto [errors, warnings] = finding_counts(r, spec.id);
+    const auto [errors, warnings] = finding_counts(&review, spec.id);
     const int notes = static_cast<int>(t.rows.size()) - errors - warnings;
     doc::Details d{{Span{spec.id, Style::Code},
                     Span{fmt::format(" ({}): {} error{}, {} warning{}, {} note{}", to_string(spec.status), errors, errors == 1 ? "" : "s",
@@ -449,7 +449,7 @@ doc::Document run_document(const RunReport& r, std::string_view version, bool wi
   criteria_section(r, d.blocks);
   elasticity_section(r, d.blocks);
   cost_section(r, d.blocks);
-  findings_section(r, d.blocks);
+  if (r.review != nullptr) findings_section(*r.review, d.blocks);
   claims_section(r, d.blocks);
   if (with_details) details_section(r, d.blocks);
   gates_section(gates, d.blocks);
@@ -458,6 +458,56 @@ doc::Document run_document(const RunReport& r, std::string_view version, bool wi
                                             Span{"archsim run --out DIR", Style::Code},
                                             Span{" writes results.json and per-minute timelines.", Style::Muted}}}));
   return d;
+}
+
+doc::Document review_document(const ReviewReport& review, std::string_view version) {
+  doc::Document d{"archsim review", {}};
+  if (review.scenario == nullptr) return d;
+  const auto& spec = *review.scenario;
+  d.title = "archsim review: " + spec.name;
+  d.blocks.push_back(block(doc::Heading{2, {Span{"archsim review: ", Style::Plain}, Span{spec.name, Style::Code}}}));
+  d.blocks.push_back(block(doc::Paragraph{review.has_gating_errors()
+                                              ? doc::styled("exit 1: an error-severity finding in a chosen or considered alternative", Style::Fail)
+                                              : doc::styled("exit 0: no error-severity finding in a chosen or considered alternative", Style::Pass)}));
+  doc::Table t{{"alternative", "status", "errors", "warnings", "title"}, {Align::Left, Align::Left, Align::Right, Align::Right, Align::Left}, {}};
+  for (const auto& alt : spec.alternatives) {
+    const auto [errors, warnings] = finding_counts(&review, alt.id);
+    t.rows.push_back({doc::styled(alt.id, Style::Code), doc::plain(std::string(to_string(alt.status))),
+                      errors > 0 ? doc::styled(std::to_string(errors), Style::Fail) : doc::plain("0"),
+                      warnings > 0 ? doc::styled(std::to_string(warnings), Style::Warn) : doc::plain("0"), doc::plain(alt.title)});
+  }
+  d.blocks.push_back(block(std::move(t)));
+  if (!spec.criteria.empty()) {
+    doc::Table c{{"criterion"}, {Align::Left}, {}};
+    for (const auto& alt : spec.alternatives) {
+      c.header.push_back(alternative_label(alt));
+      c.align.push_back(Align::Left);
+    }
+    for (const auto& crit : spec.criteria) {
+      std::vector<Text> row{{Span{crit.id, Style::Strong}, Span{" " + crit.title, Style::Plain}}};
+      for (const auto& alt : spec.alternatives) {
+        Text cell;
+        for (const auto& v : review.criteria) {
+          if (v.criterion != crit.id || v.alternative != alt.id) continue;
+          cell.push_back(Span{std::string(to_string(v.verdict)), verdict_style(v.verdict)});
+          if (!v.fired.empty()) cell.push_back(Span{fmt::format(" ({})", fmt::join(v.fired, ", ")), Style::Muted});
+        }
+        row.push_back(std::move(cell));
+      }
+      c.rows.push_back(std::move(row));
+    }
+    d.blocks.push_back(block(doc::Heading{3, doc::plain("ADR criteria, by the rules")}));
+    d.blocks.push_back(block(std::move(c)));
+    d.blocks.push_back(block(doc::Paragraph{{Span{"Criteria with a metric stay pending until ", Style::Muted}, Span{"archsim run", Style::Code},
+                                             Span{" measures them.", Style::Muted}}}));
+  }
+  findings_section(review, d.blocks);
+  d.blocks.push_back(block(doc::Paragraph{doc::styled(fmt::format("Generated by archsim {} from {}.", version, review.file), Style::Muted)}));
+  return d;
+}
+
+std::string render_review_markdown(const ReviewReport& review, std::string_view version) {
+  return doc::render_markdown(review_document(review, version));
 }
 
 std::string render_run_markdown(const RunReport& r, std::string_view version, std::size_t limit) {

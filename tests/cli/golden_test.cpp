@@ -49,6 +49,7 @@ TEST_CASE("golden: validate and graph of every seed scenario") {
     // Every seed document has at least one mistake at error severity in its chosen design.
     check_golden(dir / "validate.txt", run({"validate", file}, 1));
     check_golden(dir / "validate.json", run({"validate", file, "--format", "json"}, 1));
+    check_golden(dir / "validate.md", run({"validate", file, "--format", "markdown"}, 1));
     check_golden(dir / "graph.mmd", run({"graph", file, "--format", "mermaid"}, 0));
     check_golden(dir / "graph.dot", run({"graph", file, "--format", "dot"}, 0));
   }

@@ -3,6 +3,7 @@
 #include "archsim/cli.hpp"
 #include "archsim/model/rules.hpp"
 #include "archsim/reports/review.hpp"
+#include "archsim/reports/run_report.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
@@ -10,7 +11,8 @@ namespace archsim::cli {
 void add_review_options(CLI::App& command, ValidateOptions& options) {
   command.add_option("file", options.file, "Scenario YAML file")->required();
   command.add_flag("--strict", options.strict, "Treat unknown keys as errors");
-  command.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  command.add_option("--format", options.format, "Output format (markdown: a pull-request comment)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
   command.add_option("-o,--output", options.output, "Write the result to this file (atomically) instead of stdout");
 }
 
@@ -37,6 +39,8 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
     content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";
   } else if (options.format == "sarif") {
     content = reports::review_sarif(report, ARCHSIM_VERSION).dump(2) + "\n";
+  } else if (options.format == "markdown") {
+    content = reports::render_review_markdown(report, ARCHSIM_VERSION);
   } else {
     content = reports::render_review_text(report);
   }

@@ -64,6 +64,12 @@ nlohmann::json run_json(const RunReport& report, std::string_view version);
 /// (and `review` for the findings).
 doc::Document run_document(const RunReport& report, std::string_view version, bool with_details);
 
+/// The static review alone (`archsim validate`) as a document: the exit verdict, findings per
+/// alternative, and the criteria the rules decide.
+doc::Document review_document(const ReviewReport& review, std::string_view version);
+/// That document as a pull-request comment.
+std::string render_review_markdown(const ReviewReport& review, std::string_view version);
+
 /// GitHub refuses a comment longer than 65,536 characters; this leaves room for a CI job's own
 /// header around the report.
 inline constexpr std::size_t kCommentLimit = 60'000;
