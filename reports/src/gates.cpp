@@ -11,22 +11,25 @@ namespace archsim::reports {
 
 namespace {
 
-Gate findings_gate(const RunReport& run, const model::AlternativeSpec& alt) {
-  Gate g{alt.id, alt.status, GateKind::Findings, "review findings", Verdict::Pass, model::gates_exit_code(alt.status), {}};
-  std::vector<std::string> rules;
-  int errors = 0;
+/// One failing gate per rule that fires at error severity on the alternative (so that a change
+/// adding a second kind of error shows as a new failure), or one passing gate when none does.
+std::vector<Gate> findings_gates(const RunReport& run, const model::AlternativeSpec& alt) {
+  std::vector<Gate> gates;
   for (const auto& f : run.review->findings) {
     if (f.alternative != alt.id || f.severity != model::Severity::Error) continue;
-    ++errors;
-    if (std::find(rules.begin(), rules.end(), f.rule) == rules.end()) rules.push_back(f.rule);
+    const std::string name = "rule " + f.rule;
+    auto it = std::find_if(gates.begin(), gates.end(), [&](const Gate& g) { return g.name == name; });
+    if (it == gates.end()) {
+      gates.push_back({alt.id, alt.status, GateKind::Findings, name, Verdict::Fail, model::gates_exit_code(alt.status), {}});
+      it = gates.end() - 1;
+    }
+    it->detail += fmt::format("{}{}: {}", it->detail.empty() ? "" : "; ", model::format_location(f.loc), f.message);
   }
-  if (errors > 0) {
-    g.verdict = Verdict::Fail;
-    g.detail = fmt::format("{} error{}: {}", errors, errors == 1 ? "" : "s", fmt::join(rules, ", "));
-  } else {
-    g.detail = "no error-severity finding";
+  if (gates.empty()) {
+    gates.push_back({alt.id, alt.status, GateKind::Findings, "review findings", Verdict::Pass, model::gates_exit_code(alt.status),
+                     "no error-severity finding"});
   }
-  return g;
+  return gates;
 }
 
 Gate budget_gate(const AlternativeRun& alt, const pricing::BudgetCheck& budget) {
@@ -67,7 +70,9 @@ std::vector<Gate> run_gates(const RunReport& run) {
     }
   }
   for (const auto& alt : run.scenario_spec->alternatives) {
-    if (run.review != nullptr) gates.push_back(findings_gate(run, alt));
+    if (run.review != nullptr) {
+      for (auto& g : findings_gates(run, alt)) gates.push_back(std::move(g));
+    }
     const auto simulated = std::find_if(run.alternatives.begin(), run.alternatives.end(), [&](const AlternativeRun& a) { return a.id == alt.id; });
     if (simulated != run.alternatives.end() && simulated->budget) gates.push_back(budget_gate(*simulated, *simulated->budget));
     for (const auto& j : run.criteria) {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "diff_command.hpp"
 #include "graph_command.hpp"
 #include "price_command.hpp"
 #include "rules_command.hpp"
@@ -32,11 +33,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   GraphOptions graph_options;
   RulesOptions rules_options;
   PriceOptions price_options;
+  DiffOptions diff_options;
   setup_run(app, run_options);
   setup_price(app, price_options);
   setup_validate(app, validate_options);
   setup_graph(app, graph_options);
   setup_rules(app, rules_options);
+  setup_diff(app, diff_options);
 
   std::vector<const char*> argv{"archsim"};
   for (const auto& a : args) argv.push_back(a.c_str());
@@ -55,6 +58,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (app.got_subcommand("validate")) return run_validate(validate_options, out, err);
     if (app.got_subcommand("graph")) return run_graph(graph_options, out, err);
     if (app.got_subcommand("rules")) return run_rules(rules_options, out);
+    if (app.got_subcommand("diff")) return run_diff(diff_options, out, err);
   } catch (const std::exception& e) {
     err << "archsim: internal error: " << e.what() << "\n";
     return kInternalError;

@@ -1,7 +1,8 @@
 // What decides `archsim run`'s exit code, as a list a CI job and a reviewer can both read.
 //
-// One gate per alternative and check: its error-severity findings, its budget (over, or an
-// alert marked `fail_run` that fires), and each ADR criterion. Whether a failed gate fails the
+// One gate per alternative and check: each rule that fires at error severity on it (or one
+// passing `review findings` gate), its budget (over, or an alert marked `fail_run` that
+// fires), and each ADR criterion. Whether a failed gate fails the
 // run follows the decision record: findings and budgets gate the chosen design and those still
 // considered, criteria gate the chosen design only (it is the claim the ADR makes); rejected
 // and deferred alternatives are reported, never gated. The exit code, the JUnit report and
@@ -22,7 +23,7 @@ struct Gate {
   std::string alternative;
   model::DecisionStatus status = model::DecisionStatus::Considered;
   GateKind kind = GateKind::Findings;
-  std::string name;        ///< `review findings`, `budget`, or the criterion's id
+  std::string name;        ///< `rule <id>`, `review findings` (none fired), `budget`, or the criterion's id
   Verdict verdict = Verdict::Pending;
   bool gating = false;     ///< a Fail here fails the run (exit 1)
   std::string detail;      ///< why, in one line: the rules that fired, the day the budget goes over

@@ -1,0 +1,78 @@
+#include "diff_command.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "archsim/cli.hpp"
+#include "archsim/reports/run_diff.hpp"
+#include "output.hpp"
+
+namespace archsim::cli {
+
+void setup_diff(CLI::App& app, DiffOptions& options) {
+  auto* diff = app.add_subcommand("diff", "Compare two archsim run results (base and head of a pull request)");
+  diff->add_option("base", options.base, "The base run: its results.json, or the --out folder holding it")->required();
+  diff->add_option("head", options.head, "The head run: its results.json, or the --out folder holding it")->required();
+  diff->add_option("--format", options.format, "Output format: markdown (a pull-request comment) or json (archsim.diff/1)")
+      ->check(CLI::IsMember({"markdown", "json"}));
+  diff->add_option("-o,--output", options.output, "Write to this file (atomically) instead of stdout");
+}
+
+namespace {
+
+/// The JSON of one run, or nullopt after saying what is wrong with it, where.
+std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) path = (std::filesystem::path(path) / "results.json").string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    err << path << ": error: cannot read it (expected the results.json that archsim run --out writes)\n";
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string content = text.str();
+  try {
+    return nlohmann::json::parse(content);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann reports a byte offset; people read lines and columns.
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < content.size(); ++i) {
+      if (content[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    const std::string what = e.what();
+    const auto cut = what.find("syntax error");
+    err << fmt::format("{}:{}:{}: error: not valid JSON: {}\n", path, line, column, cut == std::string::npos ? what : what.substr(cut));
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
+  const auto base = read_results(options.base, err);
+  const auto head = read_results(options.head, err);
+  if (!base || !head) return kBadInput;
+  std::string error;
+  const auto diff = reports::diff_runs(*base, options.base, *head, options.head, error);
+  if (!diff) {
+    err << error << "\n";
+    return kBadInput;
+  }
+  const std::string content = options.format == "json" ? reports::diff_json(*diff, ARCHSIM_VERSION).dump(2) + "\n"
+                                                       : reports::doc::render_markdown(reports::diff_document(*diff, ARCHSIM_VERSION));
+  if (!emit(content, options.output, out, err)) return kBadInput;
+  return diff->fails() ? kFindings : kOk;
+}
+
+}  // namespace archsim::cli
