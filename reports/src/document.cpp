@@ -40,8 +40,8 @@ double series_max(const std::vector<double>& values) {
   return m;
 }
 
-/// `1.23k`-free, short figures for chart labels: three significant digits.
-std::string short_figure(double v) { return fmt::format("{:.3g}", v); }
+/// Short figures for chart labels: three significant digits, whole numbers from 1,000 up.
+std::string short_figure(double v) { return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v); }
 
 // ---------------------------------------------------------------- Markdown
 

@@ -1,0 +1,55 @@
+// The review document of a run: the PR comment keeps under GitHub's limit by leaving out the
+// per-alternative details (and says so), while the HTML page keeps everything.
+#include <doctest/doctest.h>
+
+#include "archsim/reports/run_report.hpp"
+#include "fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+/// A run of the reference design with a made-up hour of results: 1,000 requests, ten of them
+/// answered 503, thirty incidents.
+reports::RunReport fabricated_run(const model::ScenarioSpec& scenario) {
+  reports::RunReport r;
+  r.file = "scenario.yaml";
+  r.scenario = scenario.name;
+  r.horizon = model::Duration::seconds(3600);
+  r.scenario_spec = &scenario;
+  sim::SimResult s;
+  s.replications = 1;
+  s.overall.outcomes[static_cast<std::size_t>(sim::Outcome::Ok)] = 990;
+  s.overall.outcomes[static_cast<std::size_t>(sim::Outcome::NoHealthyTarget)] = 10;
+  for (int i = 0; i < 990; ++i) s.overall.latency.record(50'000'000 + i * 100'000);
+  for (int m = 0; m < 60; ++m) s.timeline.push_back({static_cast<std::uint64_t>(16), m == 30 ? 10u : 0u, 80'000'000, 0.25});
+  for (int i = 0; i < 30; ++i) s.incidents.push_back({i * 1'000'000'000LL, "task_running", "app/" + std::to_string(i)});
+  reports::AlternativeRun alt;
+  alt.id = "good";
+  alt.title = "reference design";
+  alt.status = model::DecisionStatus::Chosen;
+  alt.result = std::move(s);
+  r.alternatives.push_back(std::move(alt));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("run comment: past its limit the per-alternative details are left out, and it says so; the page keeps them") {
+  const auto loaded = testing::load_good();
+  REQUIRE(loaded.ok());
+  const auto run = fabricated_run(*loaded.scenario);
+  const std::string full = reports::render_run_markdown(run, "test");
+  CHECK(full.find("### Per alternative") != std::string::npos);
+  CHECK(full.find("```mermaid\nflowchart") != std::string::npos);  // the chosen option's topology
+  CHECK(full.find("| `no_healthy_target` | 10 |") != std::string::npos);
+  CHECK(full.find("first 20 of 30") != std::string::npos);
+  const std::string brief = reports::render_run_markdown(run, "test", full.size() - 1);
+  CHECK(brief.size() < full.size());
+  CHECK(brief.find("### Per alternative") == std::string::npos);
+  CHECK(brief.find("would pass GitHub's comment limit") != std::string::npos);
+  CHECK(brief.find("### Alternatives") != std::string::npos);  // the comparison stays
+  const std::string html = reports::render_run_html(run, "test");
+  CHECK(html.find("<h3>Per alternative</h3>") != std::string::npos);
+  CHECK(html.find("<svg class=\"chart\"") != std::string::npos);
+}
