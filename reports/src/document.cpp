@@ -155,19 +155,7 @@ void md_block(const Block& block, std::string& out) {
 
 // ---------------------------------------------------------------- HTML
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(const std::string& s) { return escape_markup(s); }
 
 std::string html_inline(const Text& text) {
   std::string out;
@@ -273,6 +261,21 @@ figure{margin:.5em 0}figcaption,.series{font-weight:600;margin-top:.4em}svg.char
 svg.chart text{font:10px sans-serif;fill:#656d76}svg.chart .axis{stroke:#d0d7de}svg.chart .line{fill:none;stroke:#0969da;stroke-width:1.2})";
 
 }  // namespace
+
+std::string escape_markup(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 std::string sparkline(const std::vector<double>& values) {
   static const char* const kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};

@@ -5,6 +5,7 @@
 // the reason, so the XML's failure count is zero exactly when no gate fails the run.
 #include <fmt/format.h>
 
+#include "archsim/reports/document.hpp"
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 
@@ -12,25 +13,10 @@ namespace archsim::reports {
 
 namespace {
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string testcase(const Gate& g, const std::string& classname) {
   const std::string name = g.kind == GateKind::Criterion ? "criterion " + g.name : g.name;
-  std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\"", xml_escape(classname), xml_escape(name));
-  const std::string detail = xml_escape(g.detail);
+  std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\"", doc::escape_markup(classname), doc::escape_markup(name));
+  const std::string detail = doc::escape_markup(g.detail);
   if (g.fails_run()) {
     return out + fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n", to_string(g.kind), detail, detail);
   }
@@ -66,14 +52,14 @@ std::string render_run_junit(const RunReport& r, std::string_view version) {
     skips += skipped(g) ? 1 : 0;
   }
   std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"archsim run {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
-                                xml_escape(r.file), gates.size(), failures, skips);
+                                doc::escape_markup(r.file), gates.size(), failures, skips);
   for (const auto& alt : order) {
     const auto* spec = r.scenario_spec->alternative(alt);
     const std::string name = spec == nullptr ? std::string("scenario") : fmt::format("{} ({})", alt, to_string(spec->status));
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n", xml_escape(name), count(alt, any), count(alt, fails),
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n", doc::escape_markup(name), count(alt, any), count(alt, fails),
                        count(alt, skipped));
     out += fmt::format("    <properties><property name=\"archsim_version\" value=\"{}\"/><property name=\"seed\" value=\"{}\"/></properties>\n",
-                       xml_escape(version), r.seed);
+                       doc::escape_markup(version), r.seed);
     const std::string classname = fmt::format("archsim.{}.{}", r.scenario, alt.empty() ? std::string("scenario") : alt);
     for (const auto& g : gates) {
       if (g.alternative == alt) out += testcase(g, classname);

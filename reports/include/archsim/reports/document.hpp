@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -89,6 +90,9 @@ struct Document {
 std::string render_markdown(const Document& document);
 /// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched.
 std::string render_html(const Document& document);
+
+/// Text safe inside HTML and XML elements and attribute values: & < > " ' as references.
+std::string escape_markup(std::string_view s);
 
 /// `▁▂▄█`: one character per value, scaled from 0 to the series' maximum (space for NaN).
 std::string sparkline(const std::vector<double>& values);
