@@ -6,20 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/cli.hpp"
+#include "cli_fixture.hpp"
 
-using archsim::cli::run_cli;
 
-namespace {
-struct Run {
-  int code;
-  std::string out, err;
-};
-Run cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
-}  // namespace
+using archsim::test::cli;
 
 TEST_CASE("cli: --help and --version exit 0; usage errors exit 2") {
   CHECK(cli({"--help"}).code == 0);

@@ -9,6 +9,7 @@
 
 #include "archsim/cli.hpp"
 #include "archsim/reports/criteria.hpp"
+#include "cli_fixture.hpp"
 
 using namespace archsim;
 
@@ -41,23 +42,8 @@ TEST_CASE("criteria: bounds are read in the metric's unit") {
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run_scenario(const std::string& criteria) {
-  const auto dir = std::filesystem::temp_directory_path() / "archsim_criteria_test";
-  std::filesystem::create_directories(dir);
-  const auto file = dir / "scenario.yaml";
-  std::ofstream(file) << "archsim: 1\nname: criteria\nregion: us-east-1\n"
-                         "workload: {horizon: 20m, seed: 3, replications: 3, arrivals: {rate: 5/s}}\n"
-                         "criteria:\n" << criteria
-                      << "alternatives:\n  good:\n    title: the reference design\n    status: chosen\n"
-                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
-  std::ostringstream out, err;
-  const int code = cli::run_cli({"run", file.string(), "--format", "json"}, out, err);
-  return {code, out.str(), err.str()};
+test::CliRun run_scenario(const std::string& criteria) {
+  return test::cli({"run", test::reference_scenario("archsim_criteria_test", "scenario", criteria), "--format", "json"});
 }
 
 }  // namespace

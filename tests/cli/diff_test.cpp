@@ -7,35 +7,22 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "archsim/cli.hpp"
+#include "cli_fixture.hpp"
+
+using namespace archsim;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = archsim::cli::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test::cli;
 
 const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_diff_test";
 
 /// Runs the reference design under `criteria` with `seed`, results in kDir/<name>/.
 std::string run_into(const std::string& name, const std::string& criteria, int seed = 3) {
-  std::filesystem::create_directories(kDir);
-  const auto file = kDir / (name + ".yaml");
-  std::ofstream(file) << "archsim: 1\nname: diff\nregion: us-east-1\n"
-                         "workload: {horizon: 20m, seed: " << seed << ", replications: 3, arrivals: {rate: 5/s}}\n"
-                         "criteria:\n" << criteria
-                      << "alternatives:\n  good:\n    title: the reference design\n    status: chosen\n"
-                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+  const std::string file = test::reference_scenario("archsim_diff_test", name, criteria, seed);
   const auto out = kDir / name;
   std::filesystem::remove_all(out);
-  const auto r = cli({"run", file.string(), "--out", out.string()});
+  const auto r = cli({"run", file, "--out", out.string()});
   REQUIRE_MESSAGE(r.code <= 1, r.err);
   return out.string();
 }

@@ -7,35 +7,17 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "archsim/cli.hpp"
+#include "cli_fixture.hpp"
+
+using namespace archsim;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = archsim::cli::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test::cli;
 
 /// The reference design as the chosen option under `criteria`, and a rejected copy of it.
 std::string scenario_file(const std::string& criteria) {
-  const auto dir = std::filesystem::temp_directory_path() / "archsim_review_outputs_test";
-  std::filesystem::create_directories(dir);
-  const auto file = dir / "scenario.yaml";
-  std::ofstream(file) << "archsim: 1\nname: review\nregion: us-east-1\n"
-                         "workload: {horizon: 20m, seed: 3, replications: 3, arrivals: {rate: 5/s}}\n"
-                         "criteria:\n" << criteria
-                      << "alternatives:\n"
-                         "  good:\n    title: the reference design\n    status: chosen\n"
-                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
-                         "  other:\n    title: the same, rejected\n    status: rejected\n"
-                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
-  return file.string();
+  return test::reference_scenario("archsim_review_outputs_test", "scenario", criteria, 3, true);
 }
 
 int count(const std::string& text, const std::string& what) {

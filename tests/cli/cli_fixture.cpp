@@ -1,0 +1,35 @@
+#include "cli_fixture.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "archsim/cli.hpp"
+
+namespace archsim::test {
+
+CliRun cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = cli::run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string reference_scenario(const std::string& folder, const std::string& name, const std::string& criteria, int seed,
+                               bool with_rejected_copy) {
+  const auto dir = std::filesystem::temp_directory_path() / folder;
+  std::filesystem::create_directories(dir);
+  const auto file = dir / (name + ".yaml");
+  std::ofstream out(file);
+  out << "archsim: 1\nname: reference\nregion: us-east-1\n"
+      << "workload: {horizon: 20m, seed: " << seed << ", replications: 3, arrivals: {rate: 5/s}}\n"
+      << "criteria:\n" << criteria
+      << "alternatives:\n  good:\n    title: the reference design\n    status: chosen\n"
+         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+  if (with_rejected_copy) {
+    out << "  other:\n    title: the same, rejected\n    status: rejected\n"
+           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+  }
+  return file.string();
+}
+
+}  // namespace archsim::test

@@ -1,0 +1,25 @@
+// What the CLI tests share: running a verb in-process, and a scenario of the reference design
+// (tests/support/good_topology.yaml) with the criteria and workload a test states.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace archsim::test {
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+/// `archsim <args>` in-process, as run_cli sees it.
+CliRun cli(const std::vector<std::string>& args);
+
+/// Writes `<temp>/<folder>/<name>.yaml`, scenario `reference`: the reference design as the chosen alternative under
+/// `criteria` (YAML lines under `criteria:`), 20 simulated minutes at 5 requests/s in 3
+/// replications with `seed`; `with_rejected_copy` adds the same design as a rejected
+/// alternative `other`. Returns the file's path.
+std::string reference_scenario(const std::string& folder, const std::string& name, const std::string& criteria, int seed = 3,
+                               bool with_rejected_copy = false);
+
+}  // namespace archsim::test
