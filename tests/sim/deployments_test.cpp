@@ -179,6 +179,20 @@ TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent")
     CHECK(*draining >= *healthy);
     CHECK(first_incident(r, "deployment_complete") >= *draining);
     CHECK(r.overall.errors() == 0);
+    // The surplus is the new pair from its launch at 1 h until each old task it displaces has
+    // stopped: the sum of the old tasks' stops after 1 h, each 32 s of launch plus at most one
+    // 30 s health-check interval and a short drain after it.
+    double surplus = 0;
+    int stopped = 0;
+    for (double t : incident_times(r, "task_stopped")) {
+      if (t < 3600) continue;
+      surplus += t - 3600;
+      ++stopped;
+    }
+    CHECK(stopped == 2);
+    CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(surplus).epsilon(1e-6));
+    CHECK(surplus >= 2 * 32.0);
+    CHECK(surplus <= 2 * (32.0 + 30 + 1));
   }
   SUBCASE("50 % / 100 %: one old task stops first, one new task starts in its room") {
     const auto r = run_good("components:\n  app: {deployment: {strategy: rolling, minimum_healthy_percent: 50, maximum_percent: 100}}\n" + route,
@@ -203,6 +217,8 @@ TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent")
     const auto healthy = first_incident(r, "target_healthy", "", 3600);
     REQUIRE(healthy.has_value());
     CHECK(*rollback <= *healthy + 3 * 60 + 30);
+    // ...and no sooner than two minute boundaries after the first new task serves.
+    CHECK(*rollback >= *healthy + 60);
     CHECK(r.deployments.rolled_back == 1);
     CHECK(r.deployments.completed == 0);
     const auto back = first_incident(r, "rollback_complete");
