@@ -477,7 +477,19 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       decode_architecture(r, l.architecture);
       r.optional("timeout", l.timeout);
       r.optional("reserved_concurrency", l.reserved_concurrency);
-      r.optional("provisioned_concurrency", l.provisioned_concurrency);
+      if (r.optional("provisioned_concurrency", l.provisioned_concurrency)) {
+        // lambda-concurrency.html: provisioned concurrency counts toward the function's reserved
+        // concurrency, and Lambda refuses more of it than is reserved.
+        const YamlNode& pc = *r.node().find("provisioned_concurrency");
+        if (l.provisioned_concurrency < 0) {
+          r.context().error(pc, r.child("provisioned_concurrency"), "expected 0 or more execution environments");
+        } else if (l.reserved_concurrency && l.provisioned_concurrency > *l.reserved_concurrency) {
+          r.context().error(pc, r.child("provisioned_concurrency"),
+                            fmt::format("expected at most the function's reserved_concurrency ({}): provisioned concurrency "
+                                        "counts toward it, and Lambda refuses more",
+                                        *l.reserved_concurrency));
+        }
+      }
       r.optional("subnets", l.subnets);
       r.optional("security_groups", l.security_groups);
       r.optional("runtime", l.runtime);

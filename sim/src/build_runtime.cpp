@@ -316,9 +316,11 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     if (f.timeout) c.behaviour.timeout = *f.timeout;
   }
   // Lambda: reserved concurrency is carved out of the account's limit; the functions without
-  // it share what is left (lambda-concurrency.html).
+  // it share what is left, less the provisioned environments those functions keep for
+  // themselves (lambda-concurrency.html: provisioned concurrency counts toward the account's
+  // concurrency as well).
   m.lambda_unreserved_concurrency = w.lambda_account_concurrency.value_or(defaults.lambda_account_concurrency);
-  for (const auto& f : t.lambdas) m.lambda_unreserved_concurrency -= f.reserved_concurrency.value_or(0);
+  for (const auto& f : t.lambdas) m.lambda_unreserved_concurrency -= f.reserved_concurrency.value_or(f.provisioned_concurrency);
   m.lambda_unreserved_concurrency = std::max(0, m.lambda_unreserved_concurrency);
   for (const auto& db : t.databases) {
     ComponentModel& c = m.components[static_cast<std::size_t>(index[db.id])];

@@ -561,13 +561,15 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       // Provisioned environments are initialised ahead and kept: they take requests first, and
       // only the concurrency beyond them starts on-demand environments (lambda-concurrency.html).
       const bool provisioned = s.provisioned_busy < c.provisioned_concurrency;
-      // Reserved concurrency is the function's own; the others share the account's rest.
-      if (c.account_pool ? lambda_pool_in_use_ >= model_.lambda_unreserved_concurrency : s.in_use >= c.concurrency) {
+      // A free provisioned environment always serves. Beyond them, reserved concurrency is the
+      // function's own (provisioned environments included); the others share the account's rest.
+      const bool from_pool = c.account_pool && !provisioned;
+      if (!provisioned && (from_pool ? lambda_pool_in_use_ >= model_.lambda_unreserved_concurrency : s.in_use >= c.concurrency)) {
         fail(id, Outcome::Throttled);
         return;
       }
       ++s.in_use;
-      if (c.account_pool) ++lambda_pool_in_use_;
+      if (from_pool) ++lambda_pool_in_use_;
       r.held |= static_cast<std::uint8_t>(1u << h);
       std::int64_t init = 0;
       if (provisioned) {
@@ -720,7 +722,7 @@ void Replication::release(Request& r, int hop) {
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
   if (c.role == Role::Function) {
     --s.in_use;
-    if (c.account_pool) --lambda_pool_in_use_;
+    if (c.account_pool && (r.provisioned & bit) == 0) --lambda_pool_in_use_;
     // Billed duration rounds up to the millisecond.
     const double ms = std::ceil(static_cast<double>(engine_.now().ns - r.began_ns[hop]) / 1e6);
     if ((r.provisioned & bit) != 0) {

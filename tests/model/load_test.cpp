@@ -105,3 +105,13 @@ TEST_CASE("load: autoscaling schedules and policies are checked where they are w
       "scheduled: {night: {schedule: \"cron(0 20 ? * MON-FRI *)\", timezone: \"UTC+02:00\", max_capacity: 0}}}}}");
   CHECK_MESSAGE(good.ok(), archsim::testing::diagnostics_text(good));
 }
+
+TEST_CASE("load: Lambda provisioned concurrency is refused beyond the function's reserved concurrency, where it is written") {
+  const auto over = load_good("components: {fn: {type: lambda, reserved_concurrency: 2, provisioned_concurrency: 3}}");
+  CHECK_FALSE(over.ok());
+  CHECK(has(over, "components.fn.provisioned_concurrency: error: expected at most the function's reserved_concurrency (2)"));
+  const auto negative = load_good("components: {fn: {type: lambda, provisioned_concurrency: -1}}");
+  CHECK(has(negative, "expected 0 or more execution environments"));
+  const auto within = load_good("components: {fn: {type: lambda, reserved_concurrency: 2, provisioned_concurrency: 2}}");
+  CHECK_MESSAGE(within.ok(), diagnostics_text(within));
+}

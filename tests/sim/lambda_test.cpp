@@ -1,6 +1,9 @@
 // Lambda against arithmetic: the share of cold starts under Poisson arrivals with idle
 // reclaim, and throttling at the reserved concurrency as an Erlang loss system.
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -110,6 +113,83 @@ TEST_CASE("Lambda account concurrency: functions without reserved concurrency sh
     CHECK(throttled_share(r.routes[0]) == doctest::Approx(erlang_b(1, a / 2)).epsilon(0.03));
     CHECK(throttled_share(r.routes[1]) == doctest::Approx(erlang_b(2, a / 2)).epsilon(0.03));
   }
+}
+
+namespace {
+
+/// Stationary distribution of a small continuous-time Markov chain given by its transition
+/// rates, by uniformisation (power iteration on I + Q / max exit rate).
+std::vector<double> stationary(const std::vector<std::vector<double>>& rate) {
+  const std::size_t n = rate.size();
+  double top = 0;
+  for (const auto& row : rate) {
+    double out = 0;
+    for (double q : row) out += q;
+    top = std::max(top, out);
+  }
+  std::vector<double> pi(n, 1.0 / static_cast<double>(n)), next(n);
+  for (int it = 0; it < 200000; ++it) {
+    for (std::size_t j = 0; j < n; ++j) next[j] = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double out = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        next[j] += pi[i] * rate[i][j] / top;
+        out += rate[i][j];
+      }
+      next[i] += pi[i] * (1 - out / top);
+    }
+    pi.swap(next);
+  }
+  return pi;
+}
+
+}  // namespace
+
+TEST_CASE("Lambda provisioned concurrency is the function's own: the account's other functions cannot take it, and it never throttles") {
+  // An account limit of 3; fn (unreserved) keeps 1 provisioned environment, which leaves 2 in
+  // the shared pool for fn's overflow and for fn2. Exponential durations make this a Markov
+  // chain on (p: fn's provisioned environment busy, k1: fn's on-demand, k2: fn2's), k1 + k2 <= 2.
+  // Arrivals see time averages (PASTA): fn is throttled in the states p = 1, k1 + k2 = 2; fn2 in
+  // every state with k1 + k2 = 2.
+  const double lambda = 2, mu = 2;  // 4/s in all, half to each function; 500 ms mean
+  std::vector<std::array<int, 3>> states;
+  for (int p = 0; p <= 1; ++p) {
+    for (int k1 = 0; k1 <= 2; ++k1) {
+      for (int k2 = 0; k1 + k2 <= 2; ++k2) states.push_back({p, k1, k2});
+    }
+  }
+  const auto index = [&](int p, int k1, int k2) {
+    return static_cast<std::size_t>(std::find(states.begin(), states.end(), std::array<int, 3>{p, k1, k2}) - states.begin());
+  };
+  std::vector<std::vector<double>> q(states.size(), std::vector<double>(states.size(), 0));
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    const auto [p, k1, k2] = states[i];
+    const bool pool_full = k1 + k2 == 2;
+    if (p == 0) q[i][index(1, k1, k2)] += lambda;
+    else if (!pool_full) q[i][index(p, k1 + 1, k2)] += lambda;
+    if (!pool_full) q[i][index(p, k1, k2 + 1)] += lambda;
+    if (p == 1) q[i][index(0, k1, k2)] += mu;
+    if (k1 > 0) q[i][index(p, k1 - 1, k2)] += k1 * mu;
+    if (k2 > 0) q[i][index(p, k1, k2 - 1)] += k2 * mu;
+  }
+  const auto pi = stationary(q);
+  double fn_throttled = 0, fn2_throttled = 0;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (states[i][1] + states[i][2] != 2) continue;
+    fn2_throttled += pi[i];
+    if (states[i][0] == 1) fn_throttled += pi[i];
+  }
+  const std::string workload =
+      "horizon: 1d\nseed: 12\narrivals: {rate: 4/s}\nlambda_account_concurrency: 3\ncomponents:\n"
+      "  fn: {service_time: {exponential: {mean: 500ms}}, idle_reclaim: 2d, timeout: 1h, cold_start: 0s}\n"
+      "  fn2: {service_time: {exponential: {mean: 500ms}}, idle_reclaim: 2d, timeout: 1h, cold_start: 0s}\n";
+  auto outcome = test::simulate_good(two_functions(", provisioned_concurrency: 1"), test::workload(workload));
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  const auto& r = *outcome.result;
+  CAPTURE(fn_throttled);
+  CAPTURE(fn2_throttled);
+  CHECK(throttled_share(r.routes[0]) == doctest::Approx(fn_throttled).epsilon(0.04));
+  CHECK(throttled_share(r.routes[1]) == doctest::Approx(fn2_throttled).epsilon(0.04));
 }
 
 TEST_CASE("Lambda cold starts follow the runtime's distribution, scaled by the function's share of a vCPU") {
