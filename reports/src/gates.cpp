@@ -50,6 +50,7 @@ Gate budget_gate(const AlternativeRun& alt, const pricing::BudgetCheck& budget) 
 std::string_view to_string(GateKind kind) {
   switch (kind) {
     case GateKind::Findings: return "findings";
+    case GateKind::Simulation: return "simulation";
     case GateKind::Budget: return "budget";
     case GateKind::Criterion: return "criterion";
   }
@@ -74,6 +75,11 @@ std::vector<Gate> run_gates(const RunReport& run) {
       for (auto& g : findings_gates(run, alt)) gates.push_back(std::move(g));
     }
     const auto simulated = std::find_if(run.alternatives.begin(), run.alternatives.end(), [&](const AlternativeRun& a) { return a.id == alt.id; });
+    if (simulated != run.alternatives.end() && simulated->error) {
+      // Nothing was measured, so every other check of it is undecided: the run cannot vouch for it.
+      gates.push_back({alt.id, alt.status, GateKind::Simulation, "simulation", Verdict::Fail, true,
+                       fmt::format("could not be simulated: {}: {}", model::format_location(simulated->error->loc), simulated->error->message)});
+    }
     if (simulated != run.alternatives.end() && simulated->budget) gates.push_back(budget_gate(*simulated, *simulated->budget));
     for (const auto& j : run.criteria) {
       if (j.alternative != alt.id) continue;

@@ -86,7 +86,10 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
   out.push_back(block(doc::Heading{2, {Span{"archsim: ", Style::Plain}, Span{r.scenario, Style::Code}}}));
   for (const auto& d : decide(r)) {
     Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{d.chosen, Style::Code}, Span{" ", Style::Plain}};
-    if (!d.failed.empty()) {
+    const auto run = std::find_if(r.alternatives.begin(), r.alternatives.end(), [&](const AlternativeRun& a) { return a.id == d.chosen; });
+    if (run != r.alternatives.end() && run->error) {
+      t.push_back(Span{"could not be simulated: this run says nothing of its criteria.", Style::Fail});
+    } else if (!d.failed.empty()) {
       t.push_back(Span{fmt::format("does not hold up: it fails {}.", fmt::join(d.failed, ", ")), Style::Fail});
     } else if (!d.open.empty()) {
       t.push_back(Span{fmt::format("meets every criterion decided so far; open: {}.", fmt::join(d.open, ", ")), Style::Warn});

@@ -183,19 +183,20 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
     stats = engine_.run(stop, workload_.max_events - events);
     events += stats.events;
     if (progress) progress(Progress{stop, horizon_, events, index});
+    // Whole seconds: where in the run it stopped, not the nanosecond of the last event.
+    const std::string stopped_at = model::format_duration(Duration{engine_.now().ns / 1'000'000'000 * 1'000'000'000});
     if (overloaded_) {
       return model::Diagnostic{
           model::Severity::Error, {}, workload_.path + ".limits.max_in_flight",
           fmt::format("more than {} requests in flight at {}: the design cannot keep up with this workload "
                       "(queues are growing without bound); lower the rate, bound the queues, or raise the limit",
-                      workload_.max_in_flight, model::format_duration(engine_.now()))};
+                      workload_.max_in_flight, stopped_at)};
     }
     if (stats.reason == StopReason::EventLimit) {
       return model::Diagnostic{model::Severity::Error, {}, workload_.path + ".limits.max_events",
                                fmt::format("the run reached its event limit ({} events) at {} of {}; raise "
                                            "workload.limits.max_events or shorten the horizon",
-                                           workload_.max_events, model::format_duration(engine_.now()),
-                                           model::format_duration(horizon_))};
+                                           workload_.max_events, stopped_at, model::format_duration(horizon_))};
     }
     if (stop.ns >= horizon_.ns || stats.reason == StopReason::QueueEmpty) break;
   }

@@ -93,3 +93,40 @@ TEST_CASE("run: -o writes the chosen format to a file and nothing to stdout; --o
   CHECK(unwritable.code == 2);
   CHECK(unwritable.err.find("cannot write /no/such/dir/report.md") != std::string::npos);
 }
+
+TEST_CASE("run: an alternative that cannot be simulated is a failing gate in every output, as its exit code 2 says") {
+  // An event limit the run must reach makes the simulation stop with an error.
+  std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+  std::string text;
+  {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  const std::string from = "replications: 3,";
+  REQUIRE(text.find(from) != std::string::npos);
+  text.replace(text.find(from), from.size(), "replications: 3, limits: {max_events: 1000},");
+  file = std::filesystem::path(file).replace_filename("unsimulable.yaml").string();
+  std::ofstream(file) << text;
+
+  const auto json = cli({"run", file, "--format", "json"});
+  CHECK(json.code == 2);
+  int simulation_gates = 0;
+  const auto doc = nlohmann::json::parse(json.out);
+  for (const auto& g : doc["gates"]) {
+    if (g["kind"] != "simulation") continue;
+    ++simulation_gates;
+    CHECK(g["fails_run"] == true);  // the rejected copy too: exit 2 does not ask for the status
+    CHECK(g["detail"].get<std::string>().find("could not be simulated: ") == 0);
+  }
+  CHECK(simulation_gates == 2);
+  const auto junit = cli({"run", file, "--format", "junit"});
+  CHECK(junit.code == 2);
+  CHECK(count(junit.out, "<failure type=\"simulation\"") == 2);
+  const auto md = cli({"run", file, "--format", "markdown"});
+  CHECK(md.code == 2);
+  CHECK(md.out.find("`good` ❌ could not be simulated: this run says nothing of its criteria.") != std::string::npos);
+  CHECK(md.out.find("exit 2: an alternative could not be simulated") != std::string::npos);
+  CHECK(md.out.find("- `good` **simulation**: could not be simulated: ") != std::string::npos);
+}

@@ -1,8 +1,9 @@
 // What decides `archsim run`'s exit code, as a list a CI job and a reviewer can both read.
 //
 // One gate per alternative and check: each rule that fires at error severity on it (or one
-// passing `review findings` gate), its budget (over, or an alert marked `fail_run` that
-// fires), and each ADR criterion. Whether a failed gate fails the
+// passing `review findings` gate), a `simulation` gate when it could not be simulated at all
+// (that fails any run, exit 2, whatever the alternative's status), its budget (over, or an
+// alert marked `fail_run` that fires), and each ADR criterion. Whether a failed gate fails the
 // run follows the decision record: findings and budgets gate the chosen design and those still
 // considered, criteria gate the chosen design only (it is the claim the ADR makes); rejected
 // and deferred alternatives are reported, never gated. The exit code, the JUnit report and
@@ -16,22 +17,22 @@
 
 namespace archsim::reports {
 
-enum class GateKind { Findings, Budget, Criterion };
-std::string_view to_string(GateKind kind);  ///< `findings`, `budget`, `criterion`
+enum class GateKind { Findings, Simulation, Budget, Criterion };
+std::string_view to_string(GateKind kind);  ///< `findings`, `simulation`, `budget`, `criterion`
 
 struct Gate {
   std::string alternative;
   model::DecisionStatus status = model::DecisionStatus::Considered;
   GateKind kind = GateKind::Findings;
-  std::string name;        ///< `rule <id>`, `review findings` (none fired), `budget`, or the criterion's id
+  std::string name;        ///< `rule <id>`, `review findings` (none fired), `simulation`, `budget`, or the criterion's id
   Verdict verdict = Verdict::Pending;
   bool gating = false;     ///< a Fail here fails the run (exit 1)
   std::string detail;      ///< why, in one line: the rules that fired, the day the budget goes over
   bool fails_run() const { return gating && verdict == Verdict::Fail; }
 };
 
-/// Every gate of a run, by alternative in scenario order: findings, budget (when the scenario
-/// sets one), then the criteria in scenario order. Needs `run.review` and `run.scenario_spec`.
+/// Every gate of a run, by alternative in scenario order: findings, simulation (only when it
+/// failed), budget (when the scenario sets one), then the criteria in scenario order. Needs `run.review` and `run.scenario_spec`.
 std::vector<Gate> run_gates(const RunReport& run);
 
 /// Whether any gate fails the run.
