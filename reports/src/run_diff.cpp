@@ -78,13 +78,22 @@ class RunReader {
 /// What one run says of one alternative, as the diff needs it.
 struct AlternativeFacts {
   std::string status, budget;
+  bool simulated = false;  ///< has a `simulation`: one that could not be simulated has only an `error`
   std::map<std::string, sim::Estimate, std::less<>> metrics;
   std::map<std::string, double, std::less<>> services;
 };
 
 struct GateFacts {
+  std::string verdict;  ///< `pass`, `fail`, `pending`; empty in results older than the verdicts
   bool fails_run = false;
   std::string detail;
+};
+
+/// A gate is its alternative, its kind and its name: a criterion may share a rule's or the
+/// budget's name. Results that predate the kinds match on the name alone.
+struct GateKey {
+  std::string alternative, kind, gate;
+  bool same_gate(const GateKey& o) const { return alternative == o.alternative && gate == o.gate && (kind.empty() || o.kind.empty() || kind == o.kind); }
 };
 
 struct RunFacts {
@@ -93,7 +102,7 @@ struct RunFacts {
   std::vector<std::string> order;  ///< alternative ids as the run lists them
   std::map<std::string, AlternativeFacts, std::less<>> alternatives;
   std::map<std::pair<std::string, std::string>, std::string> verdicts;  ///< (criterion, alternative) -> verdict
-  std::vector<std::pair<std::pair<std::string, std::string>, GateFacts>> gates;  ///< (alternative, gate), in order
+  std::vector<std::pair<GateKey, GateFacts>> gates;  ///< in the run's order
 };
 
 std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& file, std::string& error) {
@@ -111,7 +120,8 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
     const std::string id = r.text(a, at, "id");
     AlternativeFacts f;
     f.status = r.text(a, at, "status");
-    if (a.contains("simulation")) {
+    f.simulated = a.contains("simulation");
+    if (f.simulated) {
       const auto* sim = r.member(a, at, "simulation", V::object);
       const auto* metrics = sim == nullptr ? nullptr : r.member(*sim, at + "/simulation", "metrics", V::object);
       if (metrics != nullptr) {
@@ -164,7 +174,9 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
         GateFacts gf;
         if (const auto* fails = r.member(g, at, "fails_run", V::boolean)) gf.fails_run = fails->get<bool>();
         gf.detail = r.text(g, at, "detail");
-        facts.gates.push_back({{r.text(g, at, "alternative"), r.text(g, at, "gate")}, std::move(gf)});
+        if (g.contains("verdict")) gf.verdict = r.text(g, at, "verdict");
+        GateKey key{r.text(g, at, "alternative"), g.contains("kind") ? r.text(g, at, "kind") : std::string(), r.text(g, at, "gate")};
+        facts.gates.push_back({std::move(key), std::move(gf)});
       }
     }
   }
@@ -207,7 +219,7 @@ std::optional<RunDiff> diff_runs(const nlohmann::json& base_doc, const std::stri
   if (!base) return std::nullopt;
   const auto head = read_run(head_doc, head_file, error);
   if (!head) return std::nullopt;
-  RunDiff d{base_file, head_file, head->scenario, {}, {}, {}, {}, {}, {}};
+  RunDiff d{base_file, head_file, head->scenario, {}, {}, {}, {}, {}, {}, {}};
   if (base->scenario != head->scenario) d.notes.push_back(fmt::format("the scenario was renamed: {} → {}", base->scenario, head->scenario));
   for (const char* key : {"horizon", "warmup", "replications", "seed", "arrivals"}) {
     const auto b = base->workload.find(key), h = head->workload.find(key);
@@ -235,10 +247,12 @@ std::optional<RunDiff> diff_runs(const nlohmann::json& base_doc, const std::stri
       if (c.base || c.head) a.metrics.push_back(std::move(c));
     }
     std::map<std::string, ServiceChange> services;
-    if (b != base->alternatives.end()) {
+    // A bill that one side could not compute is not a saving or a cost of the change.
+    const bool both_billed = b != base->alternatives.end() && h != head->alternatives.end() && b->second.simulated && h->second.simulated;
+    if (both_billed) {
       for (const auto& [name, usd] : b->second.services) services[name] = {name, usd, 0};
     }
-    if (h != head->alternatives.end()) {
+    if (both_billed) {
       for (const auto& [name, usd] : h->second.services) {
         services.try_emplace(name, ServiceChange{name, 0, 0});
         services[name].head_usd = usd;
@@ -258,24 +272,38 @@ std::optional<RunDiff> diff_runs(const nlohmann::json& base_doc, const std::stri
   for (const auto& [key, v] : verdicts) {
     if (v.first != v.second) d.criteria.push_back({key.first, key.second, v.first, v.second});
   }
-  auto find_gate = [](const RunFacts& r, const std::pair<std::string, std::string>& key) -> const GateFacts* {
+  auto find_gate = [](const RunFacts& r, const GateKey& key) -> const GateFacts* {
     for (const auto& [k, g] : r.gates) {
-      if (k == key) return &g;
+      if (k.same_gate(key)) return &g;
     }
     return nullptr;
+  };
+  auto change = [](const GateKey& key, const GateFacts& g, std::string note) {
+    return GateChange{key.alternative, key.kind, key.gate, g.detail, std::move(note)};
   };
   for (const auto& [key, g] : head->gates) {
     const GateFacts* before = find_gate(*base, key);
     const bool failed_before = before != nullptr && before->fails_run;
-    if (g.fails_run && !failed_before) d.new_failures.push_back({key.first, key.second, g.detail});
-    if (g.fails_run && failed_before) d.still_failing.push_back({key.first, key.second, g.detail});
+    // The same failure, now gating: the design did not get worse, its decision status changed.
+    const std::string note = !failed_before && before != nullptr && before->verdict == "fail" ? "failed on the base too, where it did not gate" : "";
+    if (g.fails_run && !failed_before) d.new_failures.push_back(change(key, g, note));
+    if (g.fails_run && failed_before) d.still_failing.push_back(change(key, g, ""));
   }
-  // A gate that failed on the base is mended when head passes it, or no longer has it (the rule
-  // stopped firing) while it still has the alternative.
+  // A gate that failed on the base is mended when head decides it and passes it, or no longer
+  // has it (the rule stopped firing) on an alternative it simulated. A gate head could not
+  // decide (an alternative it could not simulate, a pending criterion) is not mended; one that
+  // still fails but no longer gates is said so, not counted as mended.
   for (const auto& [key, g] : base->gates) {
-    if (!g.fails_run || !head->alternatives.contains(key.first)) continue;
+    if (!g.fails_run) continue;
+    const auto alt = head->alternatives.find(key.alternative);
+    if (alt == head->alternatives.end()) continue;
     const GateFacts* after = find_gate(*head, key);
-    if (after == nullptr || !after->fails_run) d.mended.push_back({key.first, key.second, g.detail});
+    const bool passes = after == nullptr ? alt->second.simulated : after->verdict == "pass" || (after->verdict.empty() && !after->fails_run);
+    if (passes) {
+      d.mended.push_back(change(key, g, ""));
+    } else if (after != nullptr && !after->fails_run && after->verdict == "fail") {
+      d.no_longer_gating.push_back(change(key, *after, "still fails, but no longer gates the run"));
+    }
   }
   return d;
 }
@@ -296,13 +324,15 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
     doc::List list;
     for (const auto& g : gates) {
       list.items.push_back({Span{g.alternative.empty() ? std::string("scenario") : g.alternative, Style::Code}, Span{" ", Style::Plain},
-                            Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + g.detail, Style::Plain}});
+                            Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + g.detail, Style::Plain},
+                            Span{g.note.empty() ? "" : " (" + g.note + ")", Style::Muted}});
     }
     blocks.push_back(block(doc::Paragraph{doc::styled(heading, Style::Strong)}));
     blocks.push_back(block(std::move(list)));
   };
   gate_list(d.new_failures, Style::Fail, "Newly failing");
   gate_list(d.mended, Style::Pass, "Mended");
+  gate_list(d.no_longer_gating, Style::Warn, "Still failing, no longer gating");
   if (!d.notes.empty()) {
     doc::List notes;
     for (const auto& n : d.notes) notes.items.push_back(doc::styled(n, Style::Warn));
@@ -319,9 +349,8 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
   };
   for (const auto& a : d.alternatives) {
     Text id{Span{a.id, Style::Code}};
-    if (a.added()) id.push_back(Span{" (new)", Style::Warn});
-    if (a.removed()) id.push_back(Span{" (removed)", Style::Warn});
-    if (!a.added() && !a.removed() && a.base_status != a.head_status) id.push_back(Span{" (" + a.base_status + " → " + a.head_status + ")", Style::Warn});
+    const std::string moved = a.added() ? "new" : a.removed() ? "removed" : a.base_status != a.head_status ? a.base_status + " → " + a.head_status : "";
+    if (!moved.empty()) id.insert(id.end(), {Span{" ", Style::Plain}, Span{moved, Style::Warn}});
     const std::string budget = a.base_budget == a.head_budget ? a.head_budget : (a.base_budget.empty() ? "–" : a.base_budget) + " → " + (a.head_budget.empty() ? "–" : a.head_budget);
     t.rows.push_back({std::move(id), metric(a, "availability"), metric(a, "latency.p99"), metric(a, "error_rate"), metric(a, "cost.monthly"),
                       doc::styled(budget.empty() ? "–" : budget, a.head_budget == "over" && a.base_budget != "over" ? Style::Fail : Style::Plain)});
@@ -344,11 +373,15 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
   doc::Details costs{doc::plain("Monthly cost by service, what changed"), {}};
   for (const auto& a : d.alternatives) {
     if (a.services.empty()) continue;
+    // A service's cost moves with the replications as the month's total does: it is a saving or
+    // a cost of the change only when that total moved beyond its noise.
+    const auto total = std::find_if(a.metrics.begin(), a.metrics.end(), [](const MetricChange& m) { return m.metric == "cost.monthly"; });
+    const bool real = total != a.metrics.end() && total->significant();
     doc::Table s{{"service", "base", "head", "change"}, {doc::Align::Left, doc::Align::Right, doc::Align::Right, doc::Align::Right}, {}};
     for (const auto& sc : a.services) {
       const double delta = sc.head_usd - sc.base_usd;
       s.rows.push_back({doc::plain(sc.service), doc::plain(fmt::format("{:.2f} USD", sc.base_usd)), doc::plain(fmt::format("{:.2f} USD", sc.head_usd)),
-                        doc::styled(fmt::format("{:+.2f} USD", delta), delta > 0 ? Style::Fail : Style::Pass)});
+                        doc::styled(fmt::format("{:+.2f} USD", delta), !real ? Style::Muted : delta > 0 ? Style::Fail : Style::Pass)});
     }
     costs.blocks.push_back(block(doc::Paragraph{{Span{a.id, Style::Code}}}));
     costs.blocks.push_back(block(std::move(s)));
@@ -371,7 +404,7 @@ nlohmann::json diff_json(const RunDiff& d, std::string_view version) {
   };
   auto gates = [](const std::vector<GateChange>& v) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& g : v) a.push_back({{"alternative", g.alternative}, {"gate", g.gate}, {"detail", g.detail}});
+    for (const auto& g : v) a.push_back({{"alternative", g.alternative}, {"kind", g.kind}, {"gate", g.gate}, {"detail", g.detail}, {"note", g.note}});
     return a;
   };
   nlohmann::json j{{"schema", "archsim.diff/1"}, {"archsim_version", version}, {"base", d.base_file}, {"head", d.head_file},
@@ -379,6 +412,7 @@ nlohmann::json diff_json(const RunDiff& d, std::string_view version) {
   j["new_failures"] = gates(d.new_failures);
   j["mended"] = gates(d.mended);
   j["still_failing"] = gates(d.still_failing);
+  j["no_longer_gating"] = gates(d.no_longer_gating);
   j["alternatives"] = nlohmann::json::array();
   for (const auto& a : d.alternatives) {
     nlohmann::json alt{{"id", a.id}, {"base_status", a.base_status}, {"head_status", a.head_status},

@@ -2,11 +2,13 @@
 // marks measured changes only beyond the replications' noise, and refuses what is not a run.
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "archsim/sim/statistics.hpp"
 #include "cli_fixture.hpp"
 
 using namespace archsim;
@@ -94,4 +96,93 @@ TEST_CASE("diff: input that is not an archsim run is refused with where and what
   const auto missing = cli({"diff", (kDir / "none").string(), (kDir / "none").string()});
   CHECK(missing.code == 2);
   CHECK(missing.err.find("cannot read it") != std::string::npos);
+}
+
+namespace {
+
+/// A minimal `archsim.run/1` document with one alternative `a`: `simulation` and `cost` present
+/// only when `monthly_usd` is (an alternative that could not be simulated has neither).
+nlohmann::json run_doc(const std::string& status, std::optional<sim::Estimate> monthly_usd, const nlohmann::json& gates) {
+  nlohmann::json a{{"id", "a"}, {"status", status}};
+  if (monthly_usd) {
+    nlohmann::json cost{{"mean", monthly_usd->mean}, {"replications", monthly_usd->n}};
+    if (monthly_usd->has_interval()) cost["ci95_low"] = monthly_usd->low(), cost["ci95_high"] = monthly_usd->high();
+    a["simulation"] = {{"metrics", {{"cost.monthly", cost}}}};
+    a["cost"] = {{"by_service", {{{"service", "ecs"}, {"usd", monthly_usd->mean}}}}};
+  } else {
+    a["error"] = {{"path", "workload.limits.max_events"}, {"message", "the run reached its event limit"}};
+  }
+  return {{"schema", "archsim.run/1"}, {"scenario", "s"}, {"workload", nlohmann::json::object()},
+          {"alternatives", nlohmann::json::array({a})}, {"criteria", nlohmann::json::array()}, {"gates", gates}};
+}
+
+nlohmann::json gate(const std::string& kind, const std::string& name, const std::string& verdict, bool gating) {
+  return {{"alternative", "a"}, {"kind", kind}, {"gate", name}, {"verdict", verdict}, {"gating", gating},
+          {"fails_run", gating && verdict == "fail"}, {"detail", kind + " " + verdict}};
+}
+
+test::CliRun diff_docs(const std::string& name, const nlohmann::json& base, const nlohmann::json& head, bool json = true) {
+  std::filesystem::create_directories(kDir);
+  const auto b = kDir / (name + "-base.json"), h = kDir / (name + "-head.json");
+  std::ofstream(b) << base.dump();
+  std::ofstream(h) << head.dump();
+  std::vector<std::string> args{"diff", b.string(), h.string()};
+  if (json) args.insert(args.end(), {"--format", "json"});
+  return cli(args);
+}
+
+}  // namespace
+
+TEST_CASE("diff: a head that cannot simulate an alternative mends none of its gates and shows no cost change; its simulation gate is new") {
+  const auto base = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("criterion", "fast", "fail", true)}));
+  const auto head = run_doc("chosen", std::nullopt, nlohmann::json::array({gate("simulation", "simulation", "fail", true), gate("criterion", "fast", "pending", true)}));
+  const auto r = diff_docs("unsimulated", base, head);
+  CHECK(r.code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["new_failures"].size() == 1);
+  CHECK(j["new_failures"][0]["kind"] == "simulation");
+  CHECK(j["mended"].empty());
+  CHECK(j["alternatives"][0]["services"].empty());
+  // The rule that stopped firing on a simulated alternative is mended; on an unsimulated one it is not.
+  const auto fired = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("findings", "rule x", "fail", true)}));
+  CHECK(nlohmann::json::parse(diff_docs("stopped", fired, run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array())).out)["mended"].size() == 1);
+  CHECK(nlohmann::json::parse(diff_docs("unknown", fired, run_doc("chosen", std::nullopt, nlohmann::json::array())).out)["mended"].empty());
+}
+
+TEST_CASE("diff: a gate is its alternative, kind and name, so a criterion named like the budget is its own gate") {
+  const auto base = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("budget", "budget", "fail", true), gate("criterion", "budget", "pass", true)}));
+  const auto head = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("budget", "budget", "pass", true), gate("criterion", "budget", "fail", true)}));
+  const auto j = nlohmann::json::parse(diff_docs("kinds", base, head).out);
+  REQUIRE(j["new_failures"].size() == 1);
+  CHECK(j["new_failures"][0]["kind"] == "criterion");
+  REQUIRE(j["mended"].size() == 1);
+  CHECK(j["mended"][0]["kind"] == "budget");
+  // Results from before the kinds and verdicts match on the name alone.
+  auto old = base;
+  for (auto& g : old["gates"]) g.erase("kind"), g.erase("verdict"), g.erase("gating");
+  old["gates"].erase(1);
+  const auto o = nlohmann::json::parse(diff_docs("old", old, head).out);
+  CHECK(o["mended"].size() == 1);
+  CHECK(o["still_failing"].size() == 1);  // the criterion `budget` takes the old `budget` gate's name
+}
+
+TEST_CASE("diff: a failure that only starts or stops gating, because the alternative's status changed, says so") {
+  const auto rejected = run_doc("rejected", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("findings", "rule x", "fail", false)}));
+  const auto chosen = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("findings", "rule x", "fail", true)}));
+  const auto up = diff_docs("promoted", rejected, chosen, false);
+  CHECK(up.code == 1);
+  CHECK(up.out.find("failed on the base too, where it did not gate") != std::string::npos);
+  const auto down = nlohmann::json::parse(diff_docs("demoted", chosen, rejected).out);
+  CHECK(down["fails"] == false);
+  CHECK(down["mended"].empty());
+  REQUIRE(down["no_longer_gating"].size() == 1);
+  CHECK(down["no_longer_gating"][0]["gate"] == "rule x");
+}
+
+TEST_CASE("diff: a service's cost change is marked better or worse only when the month's total moved beyond its noise") {
+  const auto base = run_doc("chosen", sim::Estimate{10, 1, 5, 0.95}, nlohmann::json::array());
+  const auto noise = diff_docs("cost-noise", base, run_doc("chosen", sim::Estimate{10.5, 1, 5, 0.95}, nlohmann::json::array()), false);
+  CHECK(noise.out.find("| ecs | 10.00 USD | 10.50 USD | <sub>+0.50 USD</sub> |") != std::string::npos);
+  const auto real = diff_docs("cost-real", base, run_doc("chosen", sim::Estimate{15, 1, 5, 0.95}, nlohmann::json::array()), false);
+  CHECK(real.out.find("| ecs | 10.00 USD | 15.00 USD | ❌ +5.00 USD |") != std::string::npos);
 }

@@ -50,7 +50,11 @@ struct VerdictChange {
 };
 
 struct GateChange {
-  std::string alternative, gate, detail;  ///< detail: head's (base's for a mended gate)
+  std::string alternative;
+  std::string kind;    ///< `findings`, `simulation`, `budget`, `criterion`; empty from results older than the kinds
+  std::string gate;
+  std::string detail;  ///< head's (base's for a mended gate)
+  std::string note;    ///< what else a reviewer needs: the failure was there before but did not gate
 };
 
 struct RunDiff {
@@ -61,6 +65,7 @@ struct RunDiff {
   std::vector<GateChange> new_failures;       ///< fail the run in head, did not in base
   std::vector<GateChange> mended;             ///< failed the run in base, do not in head
   std::vector<GateChange> still_failing;      ///< fail the run in both
+  std::vector<GateChange> no_longer_gating;   ///< failed the run in base, still fail in head but do not gate (a status change)
   bool fails() const { return !new_failures.empty(); }
 };
 
