@@ -68,13 +68,14 @@ void Replication::account_service(int component) {
   s.service_at_ns = now;
 }
 
-/// Once a minute (the ECS metric period): each target-tracking policy gets a datapoint; a
+/// Once a minute (the ECS metric period): each policy gets a datapoint. A target-tracking
 /// policy is ready to scale out after `scale_out_datapoints` in a row above target, and in
-/// after `scale_in_datapoints` in a row more than 10 % below it, each after its cooldown. Its
-/// count is the one that brings the metric back to target. With several policies the service
-/// scales on the one that gives the largest capacity: out when any is ready, in only when
-/// every policy with scale-in enabled is ready (Application Auto Scaling user guide, "Multiple
-/// scaling policies").
+/// after `scale_in_datapoints` in a row more than 10 % below it, each after its cooldown; its
+/// count is the one that brings the metric back to target. A step policy is ready when its
+/// alarm has breached for its datapoints. With several policies, target tracking and step
+/// alike, the service scales on the proposal that gives the largest capacity: out when any is
+/// ready, in only when every target-tracking policy with scale-in enabled is ready too
+/// (Application Auto Scaling user guide, "Multiple scaling policies").
 void Replication::track_targets(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
@@ -142,19 +143,9 @@ void Replication::track_targets(int component) {
     const int desired = std::clamp(std::min(needed, s.desired - 1), s.min_capacity, s.max_capacity);
     if (!in || desired > in->desired) in = Proposal{desired, fmt::format("{} {:.3g} below target {:.3g}", policy.metric, value, policy.target)};
   }
-  // The capacity changes, so every policy's alarm starts counting again.
-  auto act = [&](const Proposal& p, std::int64_t& last) {
-    last = now;
-    for (std::size_t i = 0; i < c.target_tracking.size(); ++i) s.datapoints[i].clear();
-    scale_to(component, p.desired, p.why);
-  };
-  if (out) {
-    act(*out, s.last_scale_out_ns);
-  } else if (in && every_in_ready && in->desired < s.desired) {
-    act(*in, s.last_scale_in_ns);
-  }
   // Step scaling: an alarm on `datapoints` breaching minutes in a row; the step whose interval
-  // (relative to the threshold) holds the latest datapoint sets the change.
+  // (relative to the threshold) holds the latest datapoint sets the change. Its proposal joins
+  // the target-tracking ones, so the largest capacity wins here too.
   for (std::size_t p = 0; p < c.step_scaling.size(); ++p) {
     const auto& policy = c.step_scaling[p];
     auto& points = s.datapoints[c.target_tracking.size() + p];
@@ -166,20 +157,27 @@ void Replication::track_targets(int component) {
     const bool alarm = points.size() == static_cast<std::size_t>(policy.datapoints) &&
                        std::all_of(points.begin(), points.end(), [&](double v) { return above ? v > policy.threshold : v < policy.threshold; });
     const Duration cooldown = policy.cooldown.value_or(c.behaviour.scaling_cooldown);
-    std::int64_t& last = above ? s.last_scale_out_ns : s.last_scale_in_ns;
+    const std::int64_t last = above ? s.last_scale_out_ns : s.last_scale_in_ns;
     if (!alarm || now - last < cooldown.ns) continue;
     const double offset = *measured - policy.threshold;
-    for (const auto& step : policy.steps) {
-      if ((step.lower && offset < *step.lower) || (step.upper && offset >= *step.upper)) continue;
-      const int desired = std::clamp(s.desired + step.change, s.min_capacity, s.max_capacity);
-      if (desired != s.desired) {
-        last = now;
-        points.clear();
-        scale_to(component, desired, fmt::format("step scaling: {} {:.3g} {} {:.3g}", policy.metric, *measured, above ? "above" : "below",
-                                                 policy.threshold));
-      }
-      break;
-    }
+    const auto step = std::find_if(policy.steps.begin(), policy.steps.end(),
+                                   [&](const auto& st) { return (!st.lower || offset >= *st.lower) && (!st.upper || offset < *st.upper); });
+    if (step == policy.steps.end()) continue;
+    const int desired = std::clamp(s.desired + step->change, s.min_capacity, s.max_capacity);
+    const std::string why = fmt::format("step scaling: {} {:.3g} {} {:.3g}", policy.metric, *measured, above ? "above" : "below", policy.threshold);
+    auto& slot = desired > s.desired ? out : in;
+    if (desired != s.desired && (!slot || desired > slot->desired)) slot = Proposal{desired, why};
+  }
+  // The capacity changes, so every policy's alarm starts counting again.
+  auto act = [&](const Proposal& p, std::int64_t& last) {
+    last = now;
+    for (auto& points : s.datapoints) points.clear();
+    scale_to(component, p.desired, p.why);
+  };
+  if (out) {
+    act(*out, s.last_scale_out_ns);
+  } else if (in && every_in_ready && in->desired < s.desired) {
+    act(*in, s.last_scale_in_ns);
   }
 }
 

@@ -1,6 +1,7 @@
 // ECS Service Auto Scaling against arithmetic: cron schedules on the run's clock, a nightly
 // scale to zero (hours at zero, 503s at the arrival rate, task-hours saved), and target
-// tracking that waits for its datapoints before it scales out.
+// tracking that waits for its datapoints before it scales out, and step policies that join the
+// same largest-capacity choice.
 #include <cmath>
 #include <optional>
 
@@ -151,5 +152,39 @@ TEST_CASE("several target-tracking policies: the largest capacity wins, out when
                                workload);
     CHECK_FALSE(first_incident(both, "scale_in").has_value());
     CHECK_FALSE(first_incident(both, "scale_out").has_value());
+  }
+}
+
+TEST_CASE("step and target-tracking policies join one choice: the largest capacity, in only when target tracking is ready too") {
+  SUBCASE("both ready in the same minute: one scale-out, to the larger count") {
+    // 95 % CPU on one task from 1 h: after 3 breaching minutes target tracking asks for
+    // ceil(95 / 50) = 2 tasks and the step policy for 1 + 3 = 4. One action, to 4.
+    const std::string overrides =
+        "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n    autoscaling:\n"
+        "      target_tracking: [{metric: cpu, target: 50}]\n"
+        "      step_scaling:\n        - metric: cpu\n          threshold: 50\n          datapoints: 3\n"
+        "          steps: [{lower: 0, upper: 30, change: 1}, {lower: 30, change: 3}]\n";
+    const auto r = run_good(overrides,
+                            "horizon: 70m\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4.75}]}\n"
+                            "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 10000}\n");
+    const auto out = first_incident(r, "scale_out");
+    REQUIRE(out.has_value());
+    CHECK(*out >= 3600 + 3 * 60);
+    CHECK(test::has_incident(r, "scale_out", "1 -> 4 (step scaling"));
+    CHECK_FALSE(test::has_incident(r, "scale_out", "1 -> 2"));
+  }
+  SUBCASE("a step scale-in waits for the target-tracking policy") {
+    // Two tasks at about 38 % CPU (their own 27 % and the wait on the database): the
+    // step policy (below 45 % for 2 minutes: -1) alone scales in;
+    // a request policy that is neither above 1,700 a minute per target nor below 1,530 holds it.
+    const std::string workload =
+        "horizon: 1h\nseed: 3\narrivals: {rate: 54/s}\ncomponents:\n  app: {service_time: 10ms, concurrency: 1, queue_length: 1000}\n";
+    const std::string service =
+        "components:\n  app:\n    desired_count: 2\n    min_count: 1\n    max_count: 4\n    autoscaling:\n"
+        "      step_scaling:\n        - {metric: cpu, comparison: below, threshold: 45, datapoints: 2, steps: [{upper: 0, change: -1}]}\n";
+    const auto step_only = run_good(service, workload);
+    CHECK(test::has_incident(step_only, "scale_in", "2 -> 1 (step scaling"));
+    const auto both = run_good(service + "      target_tracking: [{metric: alb_requests_per_target, target: 1700}]\n", workload);
+    CHECK_FALSE(first_incident(both, "scale_in").has_value());
   }
 }
