@@ -265,8 +265,9 @@ void cost_section(const RunReport& r, std::vector<Block>& out) {
   if (t.rows.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("Cost")}));
   out.push_back(block(std::move(t)));
-  const std::string& scaling = r.alternatives.front().bill ? r.alternatives.front().bill->scaling : std::string();
-  if (!scaling.empty()) out.push_back(block(doc::Paragraph{doc::styled("Usage: " + scaling + ".", Style::Muted)}));
+  // Every billed alternative's usage is scaled the same way; the first one with a bill says how.
+  const auto billed = std::find_if(r.alternatives.begin(), r.alternatives.end(), [](const AlternativeRun& a) { return a.bill && !a.bill->scaling.empty(); });
+  if (billed != r.alternatives.end()) out.push_back(block(doc::Paragraph{doc::styled("Usage: " + billed->bill->scaling + ".", Style::Muted)}));
 }
 
 void findings_section(const ReviewReport& review, std::vector<Block>& out) {
@@ -546,15 +547,30 @@ std::string render_review_markdown(const ReviewReport& review, std::string_view 
 }
 
 std::string render_run_markdown(const RunReport& r, std::string_view version, std::size_t limit) {
-  std::string md = doc::render_markdown(run_document(r, version, true));
+  const std::string md = doc::render_markdown(run_document(r, version, true));
   if (md.size() <= limit) return md;
-  auto brief = run_document(r, version, false);
-  brief.blocks.insert(brief.blocks.end() - 1,
-                      block(doc::Paragraph{doc::styled(fmt::format("The per-alternative details ({} characters) would pass GitHub's comment limit; "
-                                                                   "they are in the HTML report (`--format html`).",
-                                                                   md.size()),
-                                                       Style::Muted)}));
-  return doc::render_markdown(brief);
+  // Without the details; then, while still too long, without the last sections before the
+  // footer, so the verdict and the gates at the top always reach the pull request.
+  const auto brief = run_document(r, version, false);
+  std::vector<Block> top;
+  if (r.scenario_spec != nullptr) decision_section(r, run_gates(r), version, top);
+  const std::size_t keep_at_least = std::min(top.size(), brief.blocks.size() - 1);
+  std::string out;
+  for (std::size_t body = brief.blocks.size() - 1; body >= keep_at_least; --body) {
+    const std::size_t dropped = brief.blocks.size() - 1 - body;
+    const std::string what = dropped == 0 ? "the per-alternative details"
+                                          : fmt::format("the per-alternative details and the last {} part{} of this comment", dropped, dropped == 1 ? "" : "s");
+    doc::Document d{brief.title, {brief.blocks.begin(), brief.blocks.begin() + static_cast<std::ptrdiff_t>(body)}};
+    d.blocks.push_back(block(doc::Paragraph{
+        {Span{fmt::format("The full report ({} characters) would pass GitHub's comment limit; this comment leaves out {}. They are in the HTML report (",
+                          md.size(), what),
+              Style::Muted},
+         Span{"--format html", Style::Code}, Span{").", Style::Muted}}}));
+    d.blocks.push_back(brief.blocks.back());
+    out = doc::render_markdown(d);
+    if (out.size() <= limit || body == keep_at_least) break;
+  }
+  return out;
 }
 
 std::string render_run_html(const RunReport& r, std::string_view version) { return doc::render_html(run_document(r, version, true)); }

@@ -53,3 +53,21 @@ TEST_CASE("run comment: past its limit the per-alternative details are left out,
   CHECK(html.find("<h3>Per alternative</h3>") != std::string::npos);
   CHECK(html.find("<svg class=\"chart\"") != std::string::npos);
 }
+
+TEST_CASE("run comment: a limit the brief comment still passes drops its last parts, never the verdict and the failing gates") {
+  const auto loaded = testing::load_good();
+  REQUIRE(loaded.ok());
+  const auto run = fabricated_run(*loaded.scenario);
+  const std::string full = reports::render_run_markdown(run, "test");
+  const std::string brief = reports::render_run_markdown(run, "test", full.size() - 1);
+  const std::string tight = reports::render_run_markdown(run, "test", brief.size() - 1);
+  CHECK(tight.size() <= brief.size() - 1);
+  CHECK(tight.find("### Alternatives") != std::string::npos);  // the first parts stay
+  CHECK(tight.find("leaves out the per-alternative details and the last") != std::string::npos);
+  CHECK(tight.find("</sub>`--format html`<sub>") != std::string::npos);  // a code span, not escaped backticks
+  // However small the limit, the heading, the verdict and the exit line remain.
+  const std::string least = reports::render_run_markdown(run, "test", 10);
+  CHECK(least.find("## archsim: ") == 0);
+  CHECK(least.find("exit ") != std::string::npos);
+  CHECK(least.find("### Alternatives") == std::string::npos);
+}
