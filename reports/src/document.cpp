@@ -102,7 +102,6 @@ std::string md_inline(const Text& text, Context context) {
   return out;
 }
 
-std::string html_escape(const std::string& s);
 std::string html_inline(const Text& text);
 
 void md_block(const Block& block, std::string& out);
@@ -155,12 +154,10 @@ void md_block(const Block& block, std::string& out) {
 
 // ---------------------------------------------------------------- HTML
 
-std::string html_escape(const std::string& s) { return escape_markup(s); }
-
 std::string html_inline(const Text& text) {
   std::string out;
   for (const auto& span : text) {
-    const std::string t = html_escape(span.text);
+    const std::string t = escape_markup(span.text);
     switch (span.style) {
       case Style::Plain: out += t; break;
       case Style::Strong: out += "<strong>" + t + "</strong>"; break;
@@ -184,9 +181,9 @@ std::string html_series_svg(const Series& s, const std::string& unit, double x_s
   const double plot_w = kWidth - kLeft - 8, plot_h = kHeight - kBottom - kTop;
   auto x_of = [&](std::size_t i) { return kLeft + (n <= 1 ? 0.0 : plot_w * static_cast<double>(i) / static_cast<double>(n - 1)); };
   auto y_of = [&](double v) { return kTop + plot_h * (1 - v / scale_max); };
-  std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kWidth, kHeight, html_escape(s.name));
+  std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kWidth, kHeight, escape_markup(s.name));
   out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);
-  out += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", kLeft - 4, kTop + 8, html_escape(short_figure(peak) + " " + unit));
+  out += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", kLeft - 4, kTop + 8, escape_markup(short_figure(peak) + " " + unit));
   out += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">0</text>)", kLeft - 4, kTop + plot_h);
   const double total_x = x_step * static_cast<double>(n == 0 ? 0 : n - 1);
   const double tick = x_unit == "h" ? 24 : std::max(1.0, std::pow(10.0, std::floor(std::log10(std::max(total_x, 1.0)))));
@@ -225,7 +222,7 @@ void html_block(const Block& block, std::string& out) {
                  [&](const Table& t) {
                    auto cls = [&](std::size_t c) { return c < t.align.size() && t.align[c] == Align::Right ? " class=\"num\"" : ""; };
                    out += "<table>\n<thead><tr>";
-                   for (std::size_t c = 0; c < t.header.size(); ++c) out += fmt::format("<th{}>{}</th>", cls(c), html_escape(t.header[c]));
+                   for (std::size_t c = 0; c < t.header.size(); ++c) out += fmt::format("<th{}>{}</th>", cls(c), escape_markup(t.header[c]));
                    out += "</tr></thead>\n<tbody>\n";
                    for (const auto& row : t.rows) {
                      out += "<tr>";
@@ -234,11 +231,11 @@ void html_block(const Block& block, std::string& out) {
                    }
                    out += "</tbody>\n</table>\n";
                  },
-                 [&](const Code& c) { out += "<pre><code>" + html_escape(c.text) + "</code></pre>\n"; },
+                 [&](const Code& c) { out += "<pre><code>" + escape_markup(c.text) + "</code></pre>\n"; },
                  [&](const Chart& c) {
-                   out += "<figure>\n<figcaption>" + html_escape(c.title) + "</figcaption>\n";
+                   out += "<figure>\n<figcaption>" + escape_markup(c.title) + "</figcaption>\n";
                    for (std::size_t i = 0; i < c.series.size(); ++i) {
-                     out += "<div class=\"series\">" + html_escape(c.series[i].name) + "</div>\n";
+                     out += "<div class=\"series\">" + escape_markup(c.series[i].name) + "</div>\n";
                      out += html_series_svg(c.series[i], i < c.y_units.size() ? c.y_units[i] : "", c.x_step, c.x_unit) + "\n";
                    }
                    out += "</figure>\n";
@@ -300,7 +297,7 @@ std::string render_markdown(const Document& document) {
 }
 
 std::string render_html(const Document& document) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + html_escape(document.title) +
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_markup(document.title) +
                     "</title>\n<style>\n" + kStyle + "\n</style>\n</head>\n<body>\n";
   for (const auto& b : document.blocks) html_block(b, out);
   return out + "</body>\n</html>\n";

@@ -32,9 +32,10 @@ std::vector<Gate> findings_gates(const RunReport& run, const model::AlternativeS
   return gates;
 }
 
-Gate budget_gate(const AlternativeRun& alt, const pricing::BudgetCheck& budget) {
-  Gate g{alt.id, alt.status, GateKind::Budget, "budget", budget.fails_run() ? Verdict::Fail : Verdict::Pass,
-         model::gates_exit_code(alt.status), {}};
+}  // namespace
+
+Gate budget_gate(const std::string& alternative, model::DecisionStatus status, const pricing::BudgetCheck& budget) {
+  Gate g{alternative, status, GateKind::Budget, "budget", budget.fails_run() ? Verdict::Fail : Verdict::Pass, model::gates_exit_code(status), {}};
   std::vector<std::string> parts;
   parts.push_back(fmt::format("{} USD a month against {} USD", pricing::format_cents(budget.actual), pricing::format_cents(budget.limit)));
   if (budget.over_day) parts.push_back(fmt::format("over on day {}", *budget.over_day));
@@ -44,8 +45,6 @@ Gate budget_gate(const AlternativeRun& alt, const pricing::BudgetCheck& budget) 
   g.detail = fmt::format("{}", fmt::join(parts, "; "));
   return g;
 }
-
-}  // namespace
 
 std::string_view to_string(GateKind kind) {
   switch (kind) {
@@ -80,7 +79,7 @@ std::vector<Gate> run_gates(const RunReport& run) {
       gates.push_back({alt.id, alt.status, GateKind::Simulation, "simulation", Verdict::Fail, true,
                        fmt::format("could not be simulated: {}: {}", model::format_location(simulated->error->loc), simulated->error->message)});
     }
-    if (simulated != run.alternatives.end() && simulated->budget) gates.push_back(budget_gate(*simulated, *simulated->budget));
+    if (simulated != run.alternatives.end() && simulated->budget) gates.push_back(budget_gate(alt.id, alt.status, *simulated->budget));
     for (const auto& j : run.criteria) {
       if (j.alternative != alt.id) continue;
       Gate g{alt.id, alt.status, GateKind::Criterion, j.criterion, j.verdict, alt.status == model::DecisionStatus::Chosen, {}};

@@ -54,13 +54,13 @@ std::string render_run_junit(const RunReport& r, std::string_view version) {
   std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"archsim run {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
                                 doc::escape_markup(r.file), gates.size(), failures, skips);
   for (const auto& alt : order) {
-    const auto* spec = r.scenario_spec->alternative(alt);
-    const std::string name = spec == nullptr ? std::string("scenario") : fmt::format("{} ({})", alt, to_string(spec->status));
+    // Every gate belongs to one of the scenario's alternatives (gates.hpp).
+    const std::string name = fmt::format("{} ({})", alt, to_string(r.scenario_spec->alternative(alt)->status));
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n", doc::escape_markup(name), count(alt, any), count(alt, fails),
                        count(alt, skipped));
     out += fmt::format("    <properties><property name=\"archsim_version\" value=\"{}\"/><property name=\"seed\" value=\"{}\"/></properties>\n",
                        doc::escape_markup(version), r.seed);
-    const std::string classname = fmt::format("archsim.{}.{}", r.scenario, alt.empty() ? std::string("scenario") : alt);
+    const std::string classname = fmt::format("archsim.{}.{}", r.scenario, alt);
     for (const auto& g : gates) {
       if (g.alternative == alt) out += testcase(g, classname);
     }

@@ -323,7 +323,7 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
     if (gates.empty()) return;
     doc::List list;
     for (const auto& g : gates) {
-      list.items.push_back({Span{g.alternative.empty() ? std::string("scenario") : g.alternative, Style::Code}, Span{" ", Style::Plain},
+      list.items.push_back({Span{g.alternative, Style::Code}, Span{" ", Style::Plain},
                             Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + g.detail, Style::Plain},
                             Span{g.note.empty() ? "" : " (" + g.note + ")", Style::Muted}});
     }

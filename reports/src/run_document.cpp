@@ -117,7 +117,7 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
   if (!failing.empty()) {
     doc::List list;
     for (const Gate* g : failing) {
-      list.items.push_back({Span{g->alternative.empty() ? std::string("scenario") : g->alternative, Style::Code},
+      list.items.push_back({Span{g->alternative, Style::Code},
                             Span{" ", Style::Plain}, Span{g->name, Style::Strong}, Span{": " + g->detail, Style::Plain}});
     }
     out.push_back(block(std::move(list)));
@@ -460,7 +460,7 @@ void gates_section(const std::vector<Gate>& gates, std::vector<Block>& out) {
   if (gates.empty()) return;
   doc::Table t{{"alternative", "gate", "verdict", "gates the run", "detail"}, {}, {}};
   for (const auto& g : gates) {
-    t.rows.push_back({doc::styled(g.alternative.empty() ? std::string("scenario") : g.alternative, Style::Code), doc::plain(g.name),
+    t.rows.push_back({doc::styled(g.alternative, Style::Code), doc::plain(g.name),
                       doc::styled(std::string(to_string(g.verdict)), verdict_style(g.verdict)), doc::plain(g.gating ? "yes" : "no"),
                       doc::plain(g.detail)});
   }

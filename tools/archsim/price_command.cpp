@@ -2,6 +2,7 @@
 
 #include "archsim/cli.hpp"
 #include "archsim/reports/bill_report.hpp"
+#include "archsim/reports/gates.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
@@ -67,7 +68,7 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
     if (!usage) return kBadInput;
     reports::PricedAlternative priced{alt.id, alt.title, alt.status, pricing::bill_for(*context, alt.topology, *usage), std::nullopt};
     priced.budget = budget_for(scenario, priced.bill);
-    over_budget = over_budget || (priced.budget && priced.budget->fails_run() && model::gates_exit_code(alt.status));
+    over_budget = over_budget || (priced.budget && reports::budget_gate(alt.id, alt.status, *priced.budget).fails_run());
     report.alternatives.push_back(std::move(priced));
   }
   const std::string text =

@@ -35,6 +35,10 @@ struct Gate {
 /// failed), budget (when the scenario sets one), then the criteria in scenario order. Needs `run.review` and `run.scenario_spec`.
 std::vector<Gate> run_gates(const RunReport& run);
 
+/// The budget gate of one alternative: fails when the month goes over or a `fail_run` alert
+/// fires, and gates the run for chosen and considered alternatives. `archsim price` uses it too.
+Gate budget_gate(const std::string& alternative, model::DecisionStatus status, const pricing::BudgetCheck& budget);
+
 /// Whether any gate fails the run.
 bool any_gate_fails(const std::vector<Gate>& gates);
 
