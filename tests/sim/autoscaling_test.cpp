@@ -20,6 +20,30 @@ using test::first_incident;
 using test::meter_total;
 using test::run_good;
 
+namespace {
+
+/// One task slot, 100 ms a request: 2 requests/s (20 % CPU on one task), times `multiplier`
+/// for 30 minutes from 1 h.
+std::string burst_at_1h(const std::string& horizon, const std::string& multiplier) {
+  return "horizon: " + horizon + "\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: " + multiplier +
+         "}]}\ncomponents:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 10000}\n";
+}
+
+/// The reference service `app` with its count and range, ready for an `autoscaling:` block.
+std::string app_service(int desired, int min, int max) {
+  return "components:\n  app:\n    desired_count: " + std::to_string(desired) + "\n    min_count: " + std::to_string(min) +
+         "\n    max_count: " + std::to_string(max) + "\n";
+}
+
+/// A step policy on CPU above 50 %: +1 task up to 30 points over, +3 beyond, after
+/// `datapoints` breaching minutes.
+std::string cpu_step_out(int datapoints) {
+  return "      step_scaling:\n        - {metric: cpu, threshold: 50, datapoints: " + std::to_string(datapoints) +
+         ", steps: [{lower: 0, upper: 30, change: 1}, {lower: 30, change: 3}]}\n";
+}
+
+}  // namespace
+
 TEST_CASE("cron schedules fire at their minute, hour and weekday, in a fixed-offset time zone") {
   std::string why;
   const auto weekdays = model::parse_cron("cron(0 20 ? * MON-FRI *)", "UTC", why);
@@ -87,11 +111,10 @@ TEST_CASE("target tracking scales out no earlier than datapoints x period after 
   // 1 h the rate quadruples (80 %, above the 50 % target): after 3 one-minute datapoints above
   // target the policy asks for ceil(1 x 80 / 50) = 2 tasks.
   const std::string overrides =
-      "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 4\n"
-      "    autoscaling: {target_tracking: [{metric: cpu, target: 50}]}\n";
+      app_service(1, 1, 4) +
+        "    autoscaling: {target_tracking: [{metric: cpu, target: 50}]}\n";
   const auto r = run_good(overrides,
-                     "horizon: 3h\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4}]}\n"
-                     "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 1000}\n");
+                     burst_at_1h("3h", "4"));
   const auto out = first_incident(r, "scale_out");
   REQUIRE(out.has_value());
   CHECK(*out >= 3600 + 3 * 60);
@@ -108,13 +131,7 @@ TEST_CASE("target tracking scales out no earlier than datapoints x period after 
 TEST_CASE("step scaling applies the step whose interval holds the breach, after its datapoints") {
   // CPU 20 % at 2/s on one task (100 ms each); at 1 h the rate goes to 9.5/s: 95 %, 45 points
   // above the 50 % threshold, in the [30, inf) step: +3 tasks, after 2 breaching minutes.
-  const std::string overrides =
-      "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n    autoscaling:\n"
-      "      step_scaling:\n        - metric: cpu\n          threshold: 50\n          datapoints: 2\n"
-      "          steps: [{lower: 0, upper: 30, change: 1}, {lower: 30, change: 3}]\n";
-  const auto r = run_good(overrides,
-                     "horizon: 90m\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4.75}]}\n"
-                     "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 10000}\n");
+  const auto r = run_good(app_service(1, 1, 6) + "    autoscaling:\n" + cpu_step_out(2), burst_at_1h("90m", "4.75"));
   const auto out = first_incident(r, "scale_out");
   REQUIRE(out.has_value());
   CHECK(*out >= 3600 + 2 * 60);
@@ -127,11 +144,10 @@ TEST_CASE("several target-tracking policies: the largest capacity wins, out when
     // A 4x burst: CPU 80 % on one task asks for ceil(80 / 50) = 2 tasks; 480 requests a minute
     // against 200 per target ask for ceil(480 / 200) = 3. Application Auto Scaling takes 3.
     const std::string overrides =
-        "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n"
+        app_service(1, 1, 6) +
         "    autoscaling: {target_tracking: [{metric: cpu, target: 50}, {metric: alb_requests_per_target, target: 200}]}\n";
     const auto r = run_good(overrides,
-                            "horizon: 2h\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4}]}\n"
-                            "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 1000}\n");
+                            burst_at_1h("2h", "4"));
     const auto out = first_incident(r, "scale_out");
     REQUIRE(out.has_value());
     CHECK(*out >= 3600 + 3 * 60);
@@ -144,7 +160,7 @@ TEST_CASE("several target-tracking policies: the largest capacity wins, out when
     // per-target count's standard deviation is about 28), so with both no scale-in comes.
     const std::string workload =
         "horizon: 2h\nseed: 3\narrivals: {rate: 54/s}\ncomponents:\n  app: {service_time: 10ms, concurrency: 1, queue_length: 1000}\n";
-    const std::string service = "components:\n  app:\n    desired_count: 2\n    min_count: 1\n    max_count: 4\n";
+    const std::string service = app_service(2, 1, 4);
     const auto cpu_only = run_good(service + "    autoscaling: {target_tracking: [{metric: cpu, target: 50}]}\n", workload);
     CHECK(first_incident(cpu_only, "scale_in").has_value());
     const auto both = run_good(service + "    autoscaling: {target_tracking: [{metric: cpu, target: 50}, "
@@ -159,14 +175,8 @@ TEST_CASE("step and target-tracking policies join one choice: the largest capaci
   SUBCASE("both ready in the same minute: one scale-out, to the larger count") {
     // 95 % CPU on one task from 1 h: after 3 breaching minutes target tracking asks for
     // ceil(95 / 50) = 2 tasks and the step policy for 1 + 3 = 4. One action, to 4.
-    const std::string overrides =
-        "components:\n  app:\n    desired_count: 1\n    min_count: 1\n    max_count: 6\n    autoscaling:\n"
-        "      target_tracking: [{metric: cpu, target: 50}]\n"
-        "      step_scaling:\n        - metric: cpu\n          threshold: 50\n          datapoints: 3\n"
-        "          steps: [{lower: 0, upper: 30, change: 1}, {lower: 30, change: 3}]\n";
-    const auto r = run_good(overrides,
-                            "horizon: 70m\nseed: 7\narrivals: {rate: 2/s, bursts: [{start: 1h, duration: 30m, multiplier: 4.75}]}\n"
-                            "components:\n  app: {service_time: 100ms, concurrency: 1, queue_length: 10000}\n");
+    const auto r = run_good(app_service(1, 1, 6) + "    autoscaling:\n      target_tracking: [{metric: cpu, target: 50}]\n" + cpu_step_out(3),
+                            burst_at_1h("70m", "4.75"));
     const auto out = first_incident(r, "scale_out");
     REQUIRE(out.has_value());
     CHECK(*out >= 3600 + 3 * 60);
@@ -180,7 +190,7 @@ TEST_CASE("step and target-tracking policies join one choice: the largest capaci
     const std::string workload =
         "horizon: 1h\nseed: 3\narrivals: {rate: 54/s}\ncomponents:\n  app: {service_time: 10ms, concurrency: 1, queue_length: 1000}\n";
     const std::string service =
-        "components:\n  app:\n    desired_count: 2\n    min_count: 1\n    max_count: 4\n    autoscaling:\n"
+        app_service(2, 1, 4) + "    autoscaling:\n"
         "      step_scaling:\n        - {metric: cpu, comparison: below, threshold: 45, datapoints: 2, steps: [{upper: 0, change: -1}]}\n";
     const auto step_only = run_good(service, workload);
     CHECK(test::has_incident(step_only, "scale_in", "2 -> 1 (step scaling"));
