@@ -70,7 +70,7 @@ void Replication::account_service(int component) {
 
 /// Once a minute (the ECS metric period): each policy gets a datapoint. A target-tracking
 /// policy is ready to scale out after `scale_out_datapoints` in a row above target, and in
-/// after `scale_in_datapoints` in a row more than 10 % below it, each after its cooldown; its
+/// after `scale_in_datapoints` in a row more than `scale_in_margin` below it, each after its cooldown; its
 /// count is the one that brings the metric back to target. A step policy is ready when its
 /// alarm has breached for its datapoints. With several policies, target tracking and step
 /// alike, the service scales on the proposal that gives the largest capacity: out when any is
@@ -134,7 +134,7 @@ void Replication::track_targets(int component) {
       }
     }
     if (policy.disable_scale_in) continue;
-    const bool in_ready = s.desired > 0 && last_all(c.behaviour.scale_in_datapoints, [&](double v) { return v < 0.9 * policy.target; }) &&
+    const bool in_ready = s.desired > 0 && last_all(c.behaviour.scale_in_datapoints, [&](double v) { return v < (1 - c.behaviour.scale_in_margin) * policy.target; }) &&
                           now - s.last_scale_in_ns >= in_cooldown.ns && !out_cooling;
     if (!in_ready) {
       every_in_ready = false;

@@ -281,6 +281,9 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   r.optional("deregistration_delay", b.deregistration_delay);
   positive_int("scale_out_datapoints", b.scale_out_datapoints, 1);
   positive_int("scale_in_datapoints", b.scale_in_datapoints, 1);
+  if (r.optional("scale_in_margin", b.scale_in_margin) && !(*b.scale_in_margin >= 0 && *b.scale_in_margin < 1)) {
+    ctx.error(*r.node().find("scale_in_margin"), r.child("scale_in_margin"), "expected a share of the target from 0 to below 1");
+  }
   r.optional("scaling_cooldown", b.scaling_cooldown);
 }
 

@@ -169,6 +169,7 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.deregistration_delay) b.deregistration_delay = *s.deregistration_delay;
     if (s.scale_out_datapoints) b.scale_out_datapoints = *s.scale_out_datapoints;
     if (s.scale_in_datapoints) b.scale_in_datapoints = *s.scale_in_datapoints;
+    if (s.scale_in_margin) b.scale_in_margin = *s.scale_in_margin;
     if (s.scaling_cooldown) b.scaling_cooldown = *s.scaling_cooldown;
   };
   if (const auto it = defaults.kinds.find(kind); it != defaults.kinds.end()) apply(it->second);

@@ -154,7 +154,8 @@ TEST_CASE("several target-tracking policies: the largest capacity wins, out when
     CHECK(test::has_incident(r, "scale_out", "1 -> 3 (alb_requests_per_target"));
   }
   SUBCASE("a policy not ready to scale in holds the other back") {
-    // Two tasks at 54 requests/s, 10 ms each: CPU 27 %, below 90 % of its 50 % target, so
+    // Two tasks at 54 requests/s, 10 ms each: CPU about 38 % (27 % of work, the rest the wait
+    // on the database), below 90 % of its 50 % target, so
     // the CPU policy alone scales in after 15 datapoints. The request policy sees about
     // 1,620 a minute per target against 1,700: neither above it nor below 1,530 (the
     // per-target count's standard deviation is about 28), so with both no scale-in comes.
@@ -168,6 +169,20 @@ TEST_CASE("several target-tracking policies: the largest capacity wins, out when
                                workload);
     CHECK_FALSE(first_incident(both, "scale_in").has_value());
     CHECK_FALSE(first_incident(both, "scale_out").has_value());
+  }
+  SUBCASE("the scale-in margin is data: at 50 % below target these tasks stay") {
+    // The same CPU policy, its datapoints near 38 % (their 27 % and the wait on the database):
+    // under 90 % of 50 (behaviour.yaml's 10 % margin) they scale in; under 50 % of it, not.
+    const std::string service = app_service(2, 1, 4) + "    autoscaling: {target_tracking: [{metric: cpu, target: 50}]}\n";
+    const std::string workload =
+        "horizon: 2h\nseed: 3\narrivals: {rate: 54/s}\ncomponents:\n  app: {service_time: 10ms, concurrency: 1, queue_length: 1000";
+    CHECK(first_incident(run_good(service, workload + "}\n"), "scale_in").has_value());
+    CHECK_FALSE(first_incident(run_good(service, workload + ", scale_in_margin: 0.5}\n"), "scale_in").has_value());
+    model::Diagnostics d;
+    CHECK_FALSE(sim::decode_workload_text("arrivals: {rate: 1/s}\ncomponents:\n  app: {scale_in_margin: 1}\n", "w.yaml", ".", d));
+    REQUIRE(d.error_count() == 1);
+    CHECK(model::format_diagnostic(d.all().front()) ==
+          "w.yaml:3:26: workload.components.app.scale_in_margin: error: expected a share of the target from 0 to below 1");
   }
 }
 

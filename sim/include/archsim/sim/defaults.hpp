@@ -42,6 +42,7 @@ struct Behaviour {
   Duration deregistration_delay{};
   int scale_out_datapoints = 3;
   int scale_in_datapoints = 15;
+  double scale_in_margin = 0;  ///< a share of the target; behaviour.yaml gives ECS its 10 %
   Duration scaling_cooldown = Duration::seconds(300);
 };
 

@@ -109,7 +109,8 @@ struct BehaviourSpec {
   std::optional<Duration> deregistration_delay;   ///< load balancers: draining, when the target group sets none
   // Service Auto Scaling (docs/autoscaling.md)
   std::optional<int> scale_out_datapoints;        ///< ECS: consecutive 1-minute datapoints above target to scale out
-  std::optional<int> scale_in_datapoints;         ///< ECS: consecutive datapoints 10 % below target to scale in
+  std::optional<int> scale_in_datapoints;         ///< ECS: consecutive datapoints `scale_in_margin` below target to scale in
+  std::optional<double> scale_in_margin;          ///< ECS: how far below target (a share of it) a scale-in datapoint is
   std::optional<Duration> scaling_cooldown;       ///< ECS: default scale-out and scale-in cooldown
 };
 
