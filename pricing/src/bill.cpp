@@ -149,7 +149,7 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     line.source = source_text(*price);
     for (std::size_t i = 0; i < catalogue.offers.size(); ++i) {
       const auto& offer = catalogue.offers[i];
-      if (remaining[i] <= 0 || line.free_quantity >= line.quantity) continue;
+      if (!c.free_tier || remaining[i] <= 0 || line.free_quantity >= line.quantity) continue;
       if (std::find(offer.prices.begin(), offer.prices.end(), c.price_key) == offer.prices.end()) continue;
       const double take = std::min(remaining[i], line.quantity - line.free_quantity);
       remaining[i] -= take;

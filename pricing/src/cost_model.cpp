@@ -190,15 +190,20 @@ class CostModel {
   }
 
   void lambda(const model::LambdaSpec& f) {
-    add(f.id, "lambda.requests", map(meter(f.id, "requests"), [](double n) { return n / 1e6; }));
+    const std::size_t first = out_.size();
+    const bool provisioned = f.provisioned_concurrency > 0;
+    add(f.id, "lambda.requests", map(meter(f.id, "requests"), [](double n) { return n / 1e6; }),
+        provisioned ? "provisioned concurrency: no Free Tier" : "");
     add(f.id, "lambda.gb_second." + arch_suffix(f.architecture), meter(f.id, "gb_seconds"),
-        fmt::format("{} MB", f.memory.to_mib()));
-    if (f.provisioned_concurrency > 0) {
-      const std::string detail = fmt::format("{} MB x {} provisioned", f.memory.to_mib(), f.provisioned_concurrency);
-      add(f.id, "lambda.provisioned_concurrency_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_gb_seconds"), detail);
-      add(f.id, "lambda.provisioned_duration_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_duration_gb_seconds"),
-          detail);
-    }
+        fmt::format("{} MB{}", f.memory.to_mib(), provisioned ? ", provisioned concurrency: no Free Tier" : ""));
+    if (!provisioned) return;
+    const std::string detail = fmt::format("{} MB x {} provisioned", f.memory.to_mib(), f.provisioned_concurrency);
+    add(f.id, "lambda.provisioned_concurrency_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_gb_seconds"), detail);
+    add(f.id, "lambda.provisioned_duration_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_duration_gb_seconds"), detail);
+    // "The Lambda free tier does not apply to functions that have Provisioned Concurrency
+    // enabled" (aws.amazon.com/lambda/pricing): none of this function's lines, its on-demand
+    // overflow included, draws on the account's allowance.
+    for (std::size_t i = first; i < out_.size(); ++i) out_[i].free_tier = false;
   }
 
   void cloudfront(const model::CloudFrontSpec& cf) {

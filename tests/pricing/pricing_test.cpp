@@ -426,13 +426,19 @@ TEST_CASE("always on and deployments: the same month re-priced with the task tim
   CHECK_FALSE(steady.deployments.has_value());
 }
 
-TEST_CASE("Lambda provisioned concurrency: 1,000 x 1 GB for 2 h = 7.2 M GB-s x 0.0000041667 = 30.00 USD, 1.2 M GB-s served x 0.0000097222 = 11.67 USD, no Free Tier") {
+TEST_CASE("Lambda provisioned concurrency, AWS's example 1: 1,000 x 1 GB for 2 h = 30.00 USD, 1.2 M requests 0.24 USD, 1.2 M GB-s served 11.67 USD; 41.91 USD, no Free Tier") {
   const auto topology = good_topology("components: {fn: {type: lambda, memory: 1GiB, provisioned_concurrency: 1000}}");
   pricing::Usage usage = hourly_usage({});
   usage.meters.push_back({"fn", "provisioned_gb_seconds", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
   usage.meters.back().hourly[0] = usage.meters.back().hourly[1] = 1000 * 1.0 * 3600;
   usage.meters.push_back({"fn", "provisioned_duration_gb_seconds", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
   usage.meters.back().hourly[0] = usage.meters.back().hourly[1] = 600'000;
+  usage.meters.push_back({"fn", "requests", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
+  usage.meters.back().hourly[0] = usage.meters.back().hourly[1] = 600'000;
+  // Overflow beyond the provisioned environments bills on demand, and it too is outside the
+  // Free Tier: 100,000 GB-s that the 400,000 GB-s allowance would otherwise cover.
+  usage.meters.push_back({"fn", "gb_seconds", std::vector<double>(pricing::kHoursPerMonth, 0.0)});
+  usage.meters.back().hourly[2] = 100'000;
   const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
                                        plan(model::FreeTierPlan::AlwaysFree));
   const auto& ready = line(bill, "lambda.provisioned_concurrency_gb_second.x86_64");
@@ -442,4 +448,17 @@ TEST_CASE("Lambda provisioned concurrency: 1,000 x 1 GB for 2 h = 7.2 M GB-s x 0
   const auto& served = line(bill, "lambda.provisioned_duration_gb_second.x86_64");
   CHECK(served.free_quantity == 0);
   CHECK(pricing::format_cents(served.cost) == "11.67");
+  const auto& requests = line(bill, "lambda.requests");
+  CHECK(requests.free_quantity == 0);
+  CHECK(pricing::format_cents(requests.cost) == "0.24");
+  const auto& overflow = line(bill, "lambda.gb_second.x86_64");
+  CHECK(overflow.free_quantity == 0);
+  CHECK(pricing::format_cents(overflow.cost) == "1.67");  // 100,000 x 0.0000166667
+  pricing::Usd function;
+  for (const auto& l : bill.lines) {
+    if (l.component != "fn") continue;
+    function += l.cost;
+    CHECK(l.free_offers.empty());
+  }
+  CHECK(pricing::format_cents(function) == "43.57");  // AWS's 41.9068 and the overflow's 1.6667, rounded once
 }

@@ -71,6 +71,7 @@ struct Charge {
   std::string detail;          ///< how the quantity arises (`2 tasks x 0.25 vCPU`)
   std::vector<double> hourly;  ///< kHoursPerMonth slots, in the price's unit
   bool upfront = false;        ///< due in full in the month's first hour, not prorated (Route 53 zones)
+  bool free_tier = true;       ///< false: no Free Tier offer covers it (a Lambda function with provisioned concurrency)
 };
 
 /// The cost model: every charge of every component of `topology` under `usage`.
