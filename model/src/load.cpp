@@ -116,6 +116,8 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
     BudgetSpec budget{.path = "budget"};
     MapReader rb(*b, "budget", ctx);
     rb.required("monthly_limit_usd", budget.monthly_limit_usd);
+    rb.keyword("forecast", budget.forecast,
+               {{"history", BudgetForecast::History}, {"none", BudgetForecast::None}, {"linear", BudgetForecast::Linear}});
     if (const YamlNode* alerts = rb.take("alerts")) {
       decoding::for_each_item(*alerts, "budget.alerts", ctx, [&](std::size_t, const std::string& path, MapReader& ra) {
         BudgetAlertSpec alert{.path = path};

@@ -193,8 +193,35 @@ bool BudgetCheck::fails_run() const {
   return std::any_of(alerts.begin(), alerts.end(), [](const AlertCheck& a) { return a.fails_run(); });
 }
 
-BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill) {
+ForecastBasis forecast_basis(const model::BudgetSpec& budget, const model::PricingOptionsSpec& pricing) {
+  switch (budget.forecast) {
+    case model::BudgetForecast::History: return {model::BudgetForecast::History, "budget.forecast: history"};
+    case model::BudgetForecast::None: return {model::BudgetForecast::None, "budget.forecast: none"};
+    case model::BudgetForecast::Linear: return {model::BudgetForecast::Linear, "budget.forecast: linear"};
+    case model::BudgetForecast::Auto: break;
+  }
+  const auto created = parse_year_month(pricing.account_created);
+  const auto billing = parse_year_month(pricing.billing_month);
+  if (!created || !billing) {
+    const char* missing = !created && !billing ? "pricing.account_created and pricing.billing_month" : !created ? "pricing.account_created" : "pricing.billing_month";
+    return {model::BudgetForecast::History,
+            fmt::format("assumes an account that has billed this design in earlier cycles ({} not given; or set budget.forecast)", missing)};
+  }
+  // The first full billing cycle is the month the account was created in only if it was
+  // created on the 1st.
+  const bool on_the_first = pricing.account_created.size() == 7 || pricing.account_created.ends_with("-01");
+  const int first_full = created->index() + (on_the_first ? 0 : 1);
+  if (billing->index() <= first_full) {
+    return {model::BudgetForecast::None, fmt::format("an account created on {} has no full billing cycle before {}, so AWS gives no forecast",
+                                                     pricing.account_created, pricing.billing_month)};
+  }
+  return {model::BudgetForecast::History,
+          fmt::format("an account created on {} has billed full cycles before {}", pricing.account_created, pricing.billing_month)};
+}
+
+BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill, const ForecastBasis& forecast) {
   BudgetCheck check;
+  check.forecast = forecast;
   check.limit = Usd::dollars(budget.monthly_limit_usd);
   check.actual = bill.total;
   const auto& mtd = bill.month_to_date;
@@ -206,10 +233,17 @@ BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill) {
   }
   for (const auto& alert : budget.alerts) {
     AlertCheck a{alert, Usd::dollars(budget.monthly_limit_usd * alert.threshold_percent / 100.0), std::nullopt};
+    const bool forecasted = alert.kind == model::BudgetAlertKind::Forecasted;
+    if (forecasted && forecast.kind == model::BudgetForecast::None) {
+      check.alerts.push_back(a);
+      continue;
+    }
     for (std::size_t d = 0; d < mtd.size() && !a.day; ++d) {
       Usd value = mtd[d];
-      if (alert.kind == model::BudgetAlertKind::Forecasted) {
-        // A linear forecast of the month from the month to date.
+      if (forecasted && forecast.kind == model::BudgetForecast::History) {
+        // Past cycles of the same design predict this one: the forecast is the month's cost.
+        value = check.actual;
+      } else if (forecasted) {
         const double hours = std::min<double>(24.0 * static_cast<double>(d + 1), kHoursPerMonth);
         value = multiply(kHoursPerMonth / hours, mtd[d]);
       }

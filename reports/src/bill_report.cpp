@@ -23,6 +23,24 @@ std::string budget_alert_name(const model::BudgetAlertSpec& a) {
   return fmt::format("{} {:g}%", a.kind == model::BudgetAlertKind::Actual ? "actual" : "forecasted", a.threshold_percent);
 }
 
+std::string budget_alert_outcome(const pricing::AlertCheck& a, const pricing::BudgetCheck& b) {
+  if (a.day) return fmt::format("fires on day {}", *a.day);
+  if (a.alert.kind == model::BudgetAlertKind::Forecasted && b.forecast.kind == model::BudgetForecast::None) {
+    return "cannot fire: no forecast (" + b.forecast.why + ")";
+  }
+  return "does not fire";
+}
+
+std::string forecast_description(const pricing::ForecastBasis& f) {
+  switch (f.kind) {
+    case model::BudgetForecast::History: return "FORECASTED: the month's cost, as past cycles of this design predict it; " + f.why;
+    case model::BudgetForecast::None: return "FORECASTED: no forecast, so it cannot fire; " + f.why;
+    case model::BudgetForecast::Linear: return "FORECASTED: month-to-date cost x 730 / hours elapsed (a burn rate, not AWS's method); " + f.why;
+    case model::BudgetForecast::Auto: break;
+  }
+  return f.why;
+}
+
 std::string render_bill_text(const pricing::Bill& bill, const std::optional<pricing::BudgetCheck>& budget) {
   std::string out = fmt::format("   cost: {} USD a month ({}, {}; Free Tier plan: {})\n", pricing::format_cents(bill.total),
                                 bill.region, bill.price_book, bill.plan);
@@ -75,9 +93,11 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
     out += "\n";
     for (const auto& a : budget->alerts) {
       out += fmt::format("     alert {} (> {} USD): {}{}\n", budget_alert_name(a.alert), pricing::format_cents(a.threshold),
-                         a.day ? fmt::format("fires on day {}", *a.day) : std::string("does not fire"),
-                         a.fails_run() ? " [fails the run]" : "");
+                         budget_alert_outcome(a, *budget), a.fails_run() ? " [fails the run]" : "");
     }
+    const bool forecasted = std::any_of(budget->alerts.begin(), budget->alerts.end(),
+                                        [](const pricing::AlertCheck& a) { return a.alert.kind == model::BudgetAlertKind::Forecasted; });
+    if (forecasted) out += "     " + forecast_description(budget->forecast) + "\n";
   }
   return out;
 }
@@ -137,7 +157,10 @@ nlohmann::json budget_json(const pricing::BudgetCheck& b) {
                    {"status", to_string(b.status)},
                    {"over_day", b.over_day ? nlohmann::json(*b.over_day) : nlohmann::json(nullptr)},
                    {"fails_run", b.fails_run()},
-                   {"evaluation", "ACTUAL: month-to-date cost > threshold; FORECASTED: month-to-date cost x 730 / hours elapsed > threshold; checked at the end of each day"}};
+                   {"forecast", b.forecast.kind == model::BudgetForecast::History ? "history"
+                                : b.forecast.kind == model::BudgetForecast::None  ? "none"
+                                                                                   : "linear"},
+                   {"evaluation", "ACTUAL: month-to-date cost > threshold, checked at the end of each day; " + forecast_description(b.forecast)}};
   j["alerts"] = nlohmann::json::array();
   for (const auto& a : b.alerts) {
     j["alerts"].push_back({{"kind", a.alert.kind == model::BudgetAlertKind::Actual ? "actual" : "forecasted"},

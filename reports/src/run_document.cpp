@@ -426,12 +426,16 @@ doc::Details alternative_details(const AlternativeRun& alt) {
     doc::List alerts;
     for (const auto& a : alt.budget->alerts) {
       alerts.items.push_back({Span{fmt::format("alert {} (> {} USD): ", budget_alert_name(a.alert), pricing::format_cents(a.threshold)), Style::Plain},
-                              a.day ? Span{fmt::format("fires on day {}{}", *a.day, a.fails_run() ? ", fails the run" : ""), a.fails_run() ? Style::Fail : Style::Warn}
-                                    : Span{"does not fire", Style::Pass}});
+                              a.day ? Span{budget_alert_outcome(a, *alt.budget) + (a.fails_run() ? ", fails the run" : ""), a.fails_run() ? Style::Fail : Style::Warn}
+                                    : Span{budget_alert_outcome(a, *alt.budget), Style::Pass}});
     }
     d.blocks.push_back(block(doc::Paragraph{{Span{fmt::format("Budget {} USD a month: ", pricing::format_cents(alt.budget->limit)), Style::Plain},
                                              budget_cell(*alt.budget).front()}}));
     if (!alerts.items.empty()) d.blocks.push_back(block(std::move(alerts)));
+    if (std::any_of(alt.budget->alerts.begin(), alt.budget->alerts.end(),
+                    [](const pricing::AlertCheck& a) { return a.alert.kind == model::BudgetAlertKind::Forecasted; })) {
+      d.blocks.push_back(block(doc::Paragraph{doc::styled(forecast_description(alt.budget->forecast) + ".", Style::Muted)}));
+    }
   }
   return d;
 }

@@ -139,6 +139,16 @@ TEST_CASE("cli: price bills declared usage, exits 1 over budget, and locates usa
   // 0.50 due on day 1, then 2.00 spread over 730 h: 0.50 + 2.00 x 24d / 730 > 2 from day 23.
   CHECK(json["alternatives"][0]["budget"]["over_day"] == 23);
 
+  // A forecasted alert: from history it fires on day 1 (the month is 2.50 USD); in the
+  // account's first full billing cycle AWS has no forecast, and the bill says why.
+  const std::string forecasted = "budget: {monthly_limit_usd: 2, alerts: [{kind: forecasted, threshold_percent: 100}]}\n";
+  const auto known = cli({"price", write("forecast.yaml", "name: x\nregion: us-east-1\n" + usage + forecasted + topology)});
+  CHECK(known.out.find("alert forecasted 100% (> 2.00 USD): fires on day 1") != std::string::npos);
+  const auto young = cli({"price", write("young.yaml", "name: x\nregion: us-east-1\npricing: {account_created: 2026-11-20, billing_month: 2026-12}\n" +
+                                                           usage + forecasted + topology)});
+  CHECK(young.out.find("alert forecasted 100% (> 2.00 USD): cannot fire: no forecast (an account created on 2026-11-20 has no full "
+                       "billing cycle before 2026-12, so AWS gives no forecast)") != std::string::npos);
+
   const auto typo = cli({"price", write("typo.yaml", "name: x\nregion: us-east-1\nusage: {dns: {querys: 2M}}\n" + topology)});
   CHECK(typo.code == 2);
   CHECK(typo.err.find("typo.yaml:3:15: usage.dns.querys: error: unknown meter 'querys'") != std::string::npos);

@@ -287,20 +287,47 @@ TEST_CASE("budget: AWS's example, 200 USD at 80 % ACTUAL fires above 160 USD, on
   model::BudgetSpec budget{.path = "budget", .monthly_limit_usd = 200, .alerts = {}};
   budget.alerts.push_back({.path = "a", .kind = model::BudgetAlertKind::Actual, .threshold_percent = 80, .fail_run = false});
   budget.alerts.push_back({.path = "f", .kind = model::BudgetAlertKind::Forecasted, .threshold_percent = 100, .fail_run = true});
-  const auto check = pricing::check_budget(budget, bill);
+  const pricing::ForecastBasis history{model::BudgetForecast::History, "test"};
+  const auto check = pricing::check_budget(budget, bill, history);
   CHECK(check.alerts[0].threshold == Usd::cents(16000));
   CHECK(check.alerts[0].day == 23);
-  CHECK(check.alerts[1].day == 1);  // 219 USD forecast from day 1
+  CHECK(check.alerts[1].day == 1);  // the month's 219 USD, as past cycles forecast it
   CHECK(check.status == pricing::BudgetStatus::Over);
   CHECK(check.over_day == 28);  // 27 days = 194.40, 28 days = 201.60
   CHECK(check.fails_run());
+  // With no billing cycle yet AWS gives no forecast; the linear burn rate is 219 USD from day 1.
+  CHECK_FALSE(pricing::check_budget(budget, bill, {model::BudgetForecast::None, "test"}).alerts[1].day);
+  CHECK(pricing::check_budget(budget, bill, {model::BudgetForecast::Linear, "test"}).alerts[1].day == 1);
+  // A month under the threshold never fires from history.
+  model::BudgetSpec roomy{.path = "budget", .monthly_limit_usd = 250, .alerts = {}};
+  roomy.alerts.push_back({.path = "f", .kind = model::BudgetAlertKind::Forecasted, .threshold_percent = 100, .fail_run = true});
+  CHECK_FALSE(pricing::check_budget(roomy, bill, history).alerts[0].day);
   // Exactly at the threshold does not fire (GREATER_THAN).
   model::BudgetSpec exact{.path = "b", .monthly_limit_usd = 219, .alerts = {}};
   exact.alerts.push_back({.path = "a", .kind = model::BudgetAlertKind::Actual, .threshold_percent = 100, .fail_run = true});
-  const auto at = pricing::check_budget(exact, bill);
+  const auto at = pricing::check_budget(exact, bill, history);
   CHECK(at.status == pricing::BudgetStatus::Pass);
   CHECK_FALSE(at.alerts[0].day);
   CHECK_FALSE(at.fails_run());
+}
+
+TEST_CASE("budget forecasts: none in the account's first full billing cycle, from history after it or when the dates are unknown") {
+  auto basis = [](std::string created, std::string month, model::BudgetForecast asked = model::BudgetForecast::Auto) {
+    model::BudgetSpec b{.path = "budget", .monthly_limit_usd = 10, .alerts = {}};
+    b.forecast = asked;
+    model::PricingOptionsSpec p;
+    p.account_created = std::move(created);
+    p.billing_month = std::move(month);
+    return pricing::forecast_basis(b, p).kind;
+  };
+  using F = model::BudgetForecast;
+  CHECK(basis("2025-03-01", "2025-03") == F::None);
+  CHECK(basis("2025-03-01", "2025-04") == F::History);  // March was a full cycle
+  CHECK(basis("2025-03-15", "2025-04") == F::None);     // half of March is not
+  CHECK(basis("2025-03-15", "2025-05") == F::History);
+  CHECK(basis("2025-03-01", "") == F::History);          // an established account, said so in `why`
+  CHECK(basis("2025-03-01", "2025-03", F::Linear) == F::Linear);
+  CHECK(basis("", "", F::None) == F::None);
 }
 
 TEST_CASE("a short measurement is repeated to fill the month, a partial last hour scaled to a full one") {

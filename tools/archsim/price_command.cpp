@@ -40,7 +40,7 @@ std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec
 
 std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill) {
   if (!scenario.budget) return std::nullopt;
-  return pricing::check_budget(*scenario.budget, bill);
+  return pricing::check_budget(*scenario.budget, bill, pricing::forecast_basis(*scenario.budget, scenario.pricing));
 }
 
 std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context) {

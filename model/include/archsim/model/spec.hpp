@@ -536,9 +536,19 @@ struct BudgetAlertSpec {
   bool fail_run = false;  ///< crossing it makes `archsim run` exit 1
 };
 
+/// What a FORECASTED alert's forecast rests on. AWS forecasts from past usage and gives no
+/// forecast to an account with less than one full billing cycle.
+enum class BudgetForecast {
+  Auto,     ///< from the account's age: `none` in its first full billing cycle, else `history`
+  History,  ///< the account has billed this design before: the forecast is the month's own cost
+  None,     ///< no billing cycle yet: AWS gives no forecast, FORECASTED alerts cannot fire
+  Linear,   ///< month to date x 730 / hours elapsed: a burn-rate check, not AWS's method
+};
+
 struct BudgetSpec {
   std::string path;
   double monthly_limit_usd = 0;
+  BudgetForecast forecast = BudgetForecast::Auto;
   std::vector<BudgetAlertSpec> alerts;
 };
 

@@ -144,19 +144,33 @@ struct AlertCheck {
   bool fails_run() const { return alert.fail_run && day.has_value(); }
 };
 
+/// The forecast FORECASTED alerts were checked against, and why that one.
+struct ForecastBasis {
+  model::BudgetForecast kind = model::BudgetForecast::History;  ///< never Auto
+  std::string why;
+};
+
+/// Resolves `budget.forecast` against the account's age: an account whose first full billing
+/// cycle is `pricing.billing_month` (or later) has no forecast yet; one with a full cycle before
+/// it, or whose dates are not given, forecasts from history.
+ForecastBasis forecast_basis(const model::BudgetSpec& budget, const model::PricingOptionsSpec& pricing);
+
 struct BudgetCheck {
   Usd limit;
   Usd actual;              ///< the month's cost
   std::optional<int> over_day;  ///< first day the month-to-date cost exceeds the limit
   BudgetStatus status = BudgetStatus::Pass;
+  ForecastBasis forecast;
   std::vector<AlertCheck> alerts;
 
   bool fails_run() const;  ///< over, or a `fail_run` alert fired
 };
 
-/// ACTUAL alerts compare the month-to-date cost with the threshold (GREATER_THAN), FORECASTED
-/// ones the month-to-date cost extrapolated linearly to the month's end.
-BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill);
+/// ACTUAL alerts compare the month-to-date cost with the threshold (GREATER_THAN) at the end of
+/// each day. FORECASTED ones compare the forecast: from history, the month's cost (so the alert
+/// fires on day 1 or not at all); with no history, none (never fires); linear, the month to date
+/// extrapolated to the month's end.
+BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill, const ForecastBasis& forecast);
 
 // ---------------------------------------------------------------- claims
 

@@ -24,6 +24,10 @@ std::string render_claims_text(const std::vector<pricing::ClaimCheck>& claims);
 
 /// `actual 80%`, `forecasted 100%`: how reports name a budget alert.
 std::string budget_alert_name(const model::BudgetAlertSpec& alert);
+/// `fires on day 3`, `does not fire`, or for a FORECASTED alert with no forecast, why it cannot.
+std::string budget_alert_outcome(const pricing::AlertCheck& alert, const pricing::BudgetCheck& budget);
+/// What FORECASTED alerts compare, in one line: the forecast's kind and why it is that one.
+std::string forecast_description(const pricing::ForecastBasis& forecast);
 
 nlohmann::json bill_json(const pricing::Bill& bill);
 nlohmann::json budget_json(const pricing::BudgetCheck& budget);
