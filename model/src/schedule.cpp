@@ -44,7 +44,10 @@ bool field(std::string_view text, int min, int max, bool weekday, std::bitset<N>
   }
   for (std::string_view part : split(text, ',')) {
     int step = 1;
-    if (const auto slash = part.find('/'); slash != std::string_view::npos) {
+    const auto slash = part.find('/');
+    if (slash != std::string_view::npos) {
+      // Day-of-week steps count in AWS's Sunday-first numbers; nobody schedules that way.
+      if (weekday) return false;
       const auto s = value(part.substr(slash + 1), 1, max, false);
       if (!s) return false;
       step = *s;
@@ -60,7 +63,9 @@ bool field(std::string_view text, int min, int max, bool weekday, std::bitset<N>
     } else {
       const auto a = value(part, min, max, weekday);
       if (!a) return false;
-      from = to = *a;
+      // `0/15` starts at 0 and repeats to the field's end, as `0-59/15` does.
+      from = *a;
+      to = slash == std::string_view::npos ? *a : max;
     }
     if (weekday && part != "*") {
       // Ranges of named days run Monday-first (MON-FRI); a wrap (SAT-MON) is allowed.
@@ -111,7 +116,8 @@ std::optional<CronSchedule> parse_cron(std::string_view expression, std::string_
   }
   if (!field(fields[0], 0, 59, false, c.minutes) || !field(fields[1], 0, 23, false, c.hours) ||
       !field(fields[4], 1, 7, true, c.weekdays)) {
-    why = "expected minutes 0-59, hours 0-23 and days of week 1-7 or SUN-SAT (as *, lists, ranges or steps)";
+    why = "expected minutes 0-59 and hours 0-23 (as *, lists, ranges or steps such as 0/15) and days of week 1-7 or SUN-SAT "
+          "(as *, lists or ranges)";
     return std::nullopt;
   }
   return c;

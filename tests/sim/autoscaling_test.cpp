@@ -44,7 +44,7 @@ std::string cpu_step_out(int datapoints) {
 
 }  // namespace
 
-TEST_CASE("cron schedules fire at their minute, hour and weekday, in a fixed-offset time zone") {
+TEST_CASE("cron schedules fire at their minute, hour and weekday, with steps, in a fixed-offset time zone") {
   std::string why;
   const auto weekdays = model::parse_cron("cron(0 20 ? * MON-FRI *)", "UTC", why);
   REQUIRE(weekdays.has_value());
@@ -63,6 +63,17 @@ TEST_CASE("cron schedules fire at their minute, hour and weekday, in a fixed-off
   CHECK_FALSE(model::parse_cron("cron(0 20 ? * MON-FRI *)", "Europe/Berlin", why));
   CHECK(why.find("fixed offset") != std::string::npos);
   CHECK_FALSE(model::parse_cron("rate(5 minutes)", "UTC", why));
+  // A step from a start value runs to the end of the field: 0/15 is minutes 0, 15, 30 and 45.
+  const auto quarters = model::parse_cron("cron(0/15 8 ? * * *)", "UTC", why);
+  REQUIRE(quarters.has_value());
+  CHECK(quarters->next_after(Duration::hours(8), 0) == Duration::hours(8) + Duration::minutes(15));
+  CHECK(quarters->next_after(Duration::hours(8) + Duration::minutes(45), 0) == Duration::days(1) + Duration::hours(8));
+  const auto offset = model::parse_cron("cron(5/20 * ? * * *)", "UTC", why);
+  REQUIRE(offset.has_value());
+  CHECK(offset->next_after(Duration::minutes(25), 0) == Duration::minutes(45));
+  CHECK(offset->next_after(Duration::minutes(45), 0) == Duration::hours(1) + Duration::minutes(5));
+  CHECK_FALSE(model::parse_cron("cron(0 8 ? * 2/2 *)", "UTC", why));
+  CHECK(why.find("days of week 1-7 or SUN-SAT (as *, lists or ranges)") != std::string::npos);
 }
 
 TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task-hours saved by the hours at zero") {
