@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "archsim/reports/bill_report.hpp"
+#include "run_summary.hpp"
 
 namespace archsim::reports {
 
@@ -86,7 +87,10 @@ std::vector<Gate> run_gates(const RunReport& run) {
       std::vector<std::string> parts;
       const auto* spec = run.scenario_spec->criterion(j.criterion);
       const model::MetricInfo* metric = spec == nullptr || spec->metric.empty() ? nullptr : model::find_metric(spec->metric);
-      if (j.measured && metric != nullptr) parts.push_back(format_estimate(*metric, *j.measured));
+      if (j.measured && metric != nullptr) {
+        const std::string bound = bound_text(*spec);
+        parts.push_back(format_estimate(*metric, *j.measured) + (bound.empty() ? "" : " against " + bound));
+      }
       if (!j.fired.empty()) parts.push_back(fmt::format("fired: {}", fmt::join(j.fired, ", ")));
       if (!j.note.empty()) parts.push_back(j.note);
       g.detail = fmt::format("{}", fmt::join(parts, "; "));
