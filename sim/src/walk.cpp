@@ -498,7 +498,8 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
-  meter(s.m_requests, 1);
+  // Lambda bills the invocations it runs (a function error included), not those it throttles.
+  if (c.role != Role::Function) meter(s.m_requests, 1);
   if (c.role == Role::Service) {
     ++s.alarm_requests;
     r.reached |= static_cast<std::uint8_t>(1u << h);
@@ -512,6 +513,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
     return;
   }
   if (s.error_rate > 0 && s.faults.uniform() < s.error_rate) {
+    if (c.role == Role::Function) meter(s.m_requests, 1);
     fail(id, Outcome::DependencyError);
     return;
   }
@@ -569,6 +571,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
         fail(id, Outcome::Throttled);
         return;
       }
+      meter(s.m_requests, 1);
       ++s.in_use;
       if (from_pool) ++lambda_pool_in_use_;
       r.held |= static_cast<std::uint8_t>(1u << h);

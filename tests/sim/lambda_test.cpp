@@ -69,6 +69,8 @@ TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the d
   const auto total = static_cast<double>(r.overall.total());
   CHECK(throttled / total == doctest::Approx(erlang_b(c, a)).epsilon(0.03));
   CHECK(test::meter_total(r, "fn", "cold_starts") == c);
+  // A throttled request never runs, so Lambda does not bill it.
+  CHECK(test::meter_total(r, "fn", "requests") == total - throttled);
 }
 
 namespace {
