@@ -156,28 +156,36 @@ void Replication::track_targets(int component) {
     const bool above = policy.comparison == "above";
     const bool alarm = points.size() == static_cast<std::size_t>(policy.datapoints) &&
                        std::all_of(points.begin(), points.end(), [&](double v) { return above ? v > policy.threshold : v < policy.threshold; });
+    if (!alarm) continue;
     const Duration cooldown = policy.cooldown.value_or(c.behaviour.scaling_cooldown);
-    const std::int64_t last = above ? s.last_scale_out_ns : s.last_scale_in_ns;
-    if (!alarm || now - last < cooldown.ns) continue;
+    const bool cooling = now - (above ? s.last_scale_out_ns : s.last_scale_in_ns) < cooldown.ns;
+    // A scale-in waits out its cooldown. A scale-out during its cooldown counts the capacity the
+    // last one added as part of this one (StepScalingPolicyConfiguration, Cooldown).
+    if (cooling && !above) continue;
     const double offset = *measured - policy.threshold;
-    const auto step = std::find_if(policy.steps.begin(), policy.steps.end(),
-                                   [&](const auto& st) { return (!st.lower || offset >= *st.lower) && (!st.upper || offset < *st.upper); });
+    // Above the threshold an interval is [lower, upper); below it, (lower, upper] (StepAdjustment).
+    const auto step = std::find_if(policy.steps.begin(), policy.steps.end(), [&](const auto& st) {
+      return offset >= 0 ? (!st.lower || offset >= *st.lower) && (!st.upper || offset < *st.upper)
+                         : (!st.lower || offset > *st.lower) && (!st.upper || offset <= *st.upper);
+    });
     if (step == policy.steps.end()) continue;
-    const int desired = std::clamp(s.desired + step->change, s.min_capacity, s.max_capacity);
+    const int from = cooling ? s.capacity_before_scale_out : s.desired;
+    const int desired = std::clamp(from + step->change, s.min_capacity, s.max_capacity);
     const std::string why = fmt::format("step scaling: {} {:.3g} {} {:.3g}", policy.metric, *measured, above ? "above" : "below", policy.threshold);
     auto& slot = desired > s.desired ? out : in;
     if (desired != s.desired && (!slot || desired > slot->desired)) slot = Proposal{desired, why};
   }
-  // The capacity changes, so every policy's alarm starts counting again.
-  auto act = [&](const Proposal& p, std::int64_t& last) {
-    last = now;
-    for (auto& points : s.datapoints) points.clear();
-    scale_to(component, p.desired, p.why);
-  };
+  // The alarms keep their datapoints: one still in ALARM invokes its policy again each minute,
+  // which the cooldowns pace (step-scaling-policy-overview.html: "the adjustments can continue
+  // for additional alarm breaches until the alarm state returns to OK").
   if (out) {
-    act(*out, s.last_scale_out_ns);
+    if (now - s.last_scale_out_ns >= c.behaviour.scaling_cooldown.ns) s.capacity_before_scale_out = s.desired;
+    s.last_scale_out_ns = now;
+    s.last_scale_in_ns = INT64_MIN / 2;  // a scale-out ends a scale-in's cooldown
+    scale_to(component, out->desired, out->why);
   } else if (in && every_in_ready && in->desired < s.desired) {
-    act(*in, s.last_scale_in_ns);
+    s.last_scale_in_ns = now;
+    scale_to(component, in->desired, in->why);
   }
 }
 

@@ -131,6 +131,7 @@ class Replication final : public EventHandler {
     std::uint64_t minute_requests = 0;
     std::vector<std::vector<double>> datapoints;  ///< per target-tracking policy, oldest first
     std::int64_t last_scale_out_ns = INT64_MIN / 2, last_scale_in_ns = INT64_MIN / 2;
+    int capacity_before_scale_out = 0;  ///< the desired count before the scale-out that began the cooldown
 
     /// Tasks the service scheduler counts towards the desired count: launching, running, or
     /// lost without its knowing, and not being drained.

@@ -224,3 +224,25 @@ TEST_CASE("step and target-tracking policies join one choice: the largest capaci
     CHECK_FALSE(first_incident(both, "scale_in").has_value());
   }
 }
+
+TEST_CASE("an alarm that stays in ALARM invokes its step policy again once the cooldown allows, without fresh datapoints") {
+  // Four tasks at 54 requests/s: CPU about 19 % on four, 25 % on three, 38 % on two, 76 % on
+  // one. Below 45 % for 2 minutes the policy removes a task; with a 60 s cooldown and the alarm
+  // still in ALARM it goes on each minute (AWS does not reset the alarm after an action), and
+  // stops at one task, where the metric is above 45 %.
+  const std::string service =
+      app_service(4, 1, 4) + "    autoscaling:\n"
+                             "      step_scaling:\n        - {metric: cpu, comparison: below, threshold: 45, datapoints: 2, cooldown: 60s, "
+                             "steps: [{upper: 0, change: -1}]}\n";
+  const auto r = run_good(service, "horizon: 30m\nseed: 3\narrivals: {rate: 54/s}\ncomponents:\n  app: {service_time: 10ms, concurrency: 1, "
+                                   "queue_length: 1000}\n");
+  std::vector<double> at;
+  for (const auto& i : r.incidents) {
+    if (i.what == "scale_in") at.push_back(static_cast<double>(i.at_ns) / 1e9);
+  }
+  REQUIRE(at.size() == 3);
+  CHECK(at[0] == 120);  // the second datapoint, at the end of minute 2
+  CHECK(at[1] - at[0] == 60);
+  CHECK(at[2] - at[1] == 60);
+  CHECK(test::has_incident(r, "scale_in", "2 -> 1"));
+}
