@@ -250,8 +250,14 @@ void decode_deployment(const YamlNode& node, const std::string& path, DecodeCont
   if (const YamlNode* a = r.take("alarm")) {
     RollbackAlarmSpec alarm{.path = r.child("alarm")};
     MapReader ra(*a, alarm.path, ctx);
-    if (ra.required("error_rate", alarm.error_rate) && !(alarm.error_rate > 0 && alarm.error_rate < 1)) {
+    if (ra.optional("error_rate", alarm.error_rate) && !(*alarm.error_rate > 0 && *alarm.error_rate < 1)) {
       ctx.error(*a->find("error_rate"), ra.child("error_rate"), "expected a share of requests above 0 and below 1 (e.g. 0.01)");
+    }
+    if (ra.optional("response_time", alarm.response_time) && alarm.response_time->ns <= 0) {
+      ctx.error(*a->find("response_time"), ra.child("response_time"), "expected an average response time above 0 (e.g. 500ms)");
+    }
+    if (!a->find("error_rate") && !a->find("response_time")) {
+      ctx.error(*a, alarm.path, "a rollback alarm needs `error_rate` (a share of failed requests) or `response_time` (an average), or both");
     }
     if (ra.optional("datapoints", alarm.datapoints) && (alarm.datapoints < 1 || alarm.datapoints > 60)) {
       ctx.error(*a->find("datapoints"), ra.child("datapoints"), "expected 1 to 60 one-minute periods");

@@ -319,9 +319,21 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   // it share what is left, less the provisioned environments those functions keep for
   // themselves (lambda-concurrency.html: provisioned concurrency counts toward the account's
   // concurrency as well).
-  m.lambda_unreserved_concurrency = w.lambda_account_concurrency.value_or(defaults.lambda_account_concurrency);
-  for (const auto& f : t.lambdas) m.lambda_unreserved_concurrency -= f.reserved_concurrency.value_or(f.provisioned_concurrency);
-  m.lambda_unreserved_concurrency = std::max(0, m.lambda_unreserved_concurrency);
+  const int account = w.lambda_account_concurrency.value_or(defaults.lambda_account_concurrency);
+  m.lambda_unreserved_concurrency = account;
+  for (const auto& f : t.lambdas) {
+    const int kept = f.reserved_concurrency.value_or(f.provisioned_concurrency);
+    m.lambda_unreserved_concurrency -= kept;
+    // AWS refuses the reservation (PutFunctionConcurrency) that would leave less than this.
+    if (kept > 0 && m.lambda_unreserved_concurrency < defaults.lambda_unreserved_minimum) {
+      error = error_at(f.path + (f.reserved_concurrency ? ".reserved_concurrency" : ".provisioned_concurrency"),
+                       fmt::format("the functions' reserved and provisioned concurrency would leave {} of the account's {} unreserved; "
+                                   "Lambda keeps at least {} for the other functions (raise workload.lambda_account_concurrency, "
+                                   "as a quota increase would, or reserve less)",
+                                   std::max(0, m.lambda_unreserved_concurrency), account, defaults.lambda_unreserved_minimum));
+      return std::nullopt;
+    }
+  }
   for (const auto& db : t.databases) {
     ComponentModel& c = m.components[static_cast<std::size_t>(index[db.id])];
     c.task_nodes.push_back(c.nodes.front());

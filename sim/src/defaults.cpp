@@ -58,6 +58,7 @@ std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::
       rl.required("dynamodb_burst_seconds", d.dynamodb_burst_seconds);
       rl.required("minute_error_threshold", d.minute_error_threshold);
       rl.required("lambda_account_concurrency", d.lambda_account_concurrency);
+      rl.required("lambda_unreserved_minimum", d.lambda_unreserved_minimum);
       rl.take("sources");
       rl.finish();
     }

@@ -278,19 +278,31 @@ void Replication::stop_release(int component, int release) {
   }
 }
 
-/// The rollback alarm, once a minute: a breaching minute has more than its error rate of the
-/// requests reaching the service failed there; minutes without requests do not breach.
+/// The rollback alarms, once a minute: a breaching minute has more than the error rate of the
+/// requests reaching the service failed there, or an average response time above the bound;
+/// minutes without requests breach neither (CloudWatch's missing data, not breaching).
 void Replication::evaluate_alarm(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   const auto requests = static_cast<double>(s.alarm_requests), errors = static_cast<double>(s.alarm_errors);
-  s.alarm_requests = s.alarm_errors = 0;
+  const auto responses = static_cast<double>(s.alarm_responses);
+  const double average_ms = responses > 0 ? static_cast<double>(s.alarm_response_ns) / responses / 1e6 : 0.0;
+  s.alarm_requests = s.alarm_errors = s.alarm_responses = 0;
+  s.alarm_response_ns = 0;
   if (!c.alarm) return;
-  const bool breach = requests > 0 && errors > c.alarm->error_rate * requests;
-  s.alarm_breaches = breach ? s.alarm_breaches + 1 : 0;
-  if (s.alarm_breaches < c.alarm->datapoints || s.rollout.phase == Rollout::Phase::None || s.rollout.rolling_back) return;
-  roll_back(component, fmt::format("alarm: {:.1f} % of requests failed in the last minute, over {:.1f} % for {} minutes in a row",
-                                   100 * errors / requests, 100 * c.alarm->error_rate, c.alarm->datapoints));
+  const auto& alarm = *c.alarm;
+  const bool errors_breach = alarm.error_rate && requests > 0 && errors > *alarm.error_rate * requests;
+  const bool latency_breach = alarm.response_time && responses > 0 && average_ms > alarm.response_time->to_seconds() * 1e3;
+  s.alarm_breaches = errors_breach ? s.alarm_breaches + 1 : 0;
+  s.latency_breaches = latency_breach ? s.latency_breaches + 1 : 0;
+  if (s.rollout.phase == Rollout::Phase::None || s.rollout.rolling_back) return;
+  if (s.alarm_breaches >= alarm.datapoints) {
+    roll_back(component, fmt::format("alarm: {:.1f} % of requests failed in the last minute, over {:.1f} % for {} minutes in a row",
+                                     100 * errors / requests, 100 * *alarm.error_rate, alarm.datapoints));
+  } else if (s.latency_breaches >= alarm.datapoints) {
+    roll_back(component, fmt::format("alarm: {:.0f} ms average response time in the last minute, over {} for {} minutes in a row",
+                                     average_ms, model::format_duration(*alarm.response_time), alarm.datapoints));
+  }
 }
 
 }  // namespace archsim::sim::detail

@@ -762,8 +762,12 @@ void Replication::respond(std::uint32_t id) {
   release(r, h);
   // A service answers a request that failed at it or below it with a 5xx: a target error, what
   // its rollback alarm counts.
-  if ((r.reached & (1u << h)) != 0 && r.outcome != Outcome::Ok) {
-    ++state_[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)].alarm_errors;
+  if ((r.reached & (1u << h)) != 0) {
+    ComponentState& service = state_[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)];
+    if (r.outcome != Outcome::Ok) ++service.alarm_errors;
+    // TargetResponseTime: from the request reaching the target to its response leaving it.
+    ++service.alarm_responses;
+    service.alarm_response_ns += engine_.now().ns - r.began_ns[h];
   }
   if (h == 0) {
     complete(id);

@@ -147,7 +147,9 @@ class Replication final : public EventHandler {
     std::uint16_t release = 0;  ///< the release the scheduler launches (blue/green: for the blue set)
     Rollout rollout;
     std::uint64_t alarm_requests = 0, alarm_errors = 0;  ///< the rollback alarm's current minute
-    int alarm_breaches = 0;                              ///< breaching minutes in a row
+    std::uint64_t alarm_responses = 0;                   ///< answered this minute, and their total time
+    std::int64_t alarm_response_ns = 0;
+    int alarm_breaches = 0, latency_breaches = 0;        ///< breaching minutes in a row, per alarm
     bool advancing = false, advance_again = false;       ///< advance_deployment is not re-entered
     double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
     double surplus_area = 0;      ///< ECS: of which beyond the desired count during a deployment

@@ -115,3 +115,12 @@ TEST_CASE("load: Lambda provisioned concurrency is refused beyond the function's
   const auto within = load_good("components: {fn: {type: lambda, reserved_concurrency: 2, provisioned_concurrency: 2}}");
   CHECK_MESSAGE(within.ok(), diagnostics_text(within));
 }
+
+TEST_CASE("load: a rollback alarm watches the error rate, the response time or both, and says so where it is written") {
+  const auto neither = load_good("components: {app: {deployment: {alarm: {datapoints: 2}}}}");
+  CHECK(has(neither, "components.app.deployment.alarm: error: a rollback alarm needs `error_rate`"));
+  const auto zero = load_good("components: {app: {deployment: {alarm: {response_time: 0s}}}}");
+  CHECK(has(zero, "components.app.deployment.alarm.response_time: error: expected an average response time above 0"));
+  const auto both = load_good("components: {app: {deployment: {alarm: {error_rate: 0.05, response_time: 800ms, datapoints: 3}}}}");
+  CHECK_MESSAGE(both.ok(), diagnostics_text(both));
+}

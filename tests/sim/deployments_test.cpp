@@ -147,6 +147,27 @@ TEST_CASE("the rollback alarm returns traffic to the original tasks after its da
   CHECK(meter_total(r, "app", "task_seconds") == doctest::Approx(2 * 7200.0 + 2 * (*rollback - 3600)).epsilon(1e-6));
 }
 
+TEST_CASE("a release that is only slow is rolled back by a response-time alarm, and only by one") {
+  // All at once onto a release 1 s slower; the alarm fires after 2 one-minute periods whose
+  // average target response time is above 500 ms (before, it is tens of ms). The minute of the
+  // shift may not breach, so the rollback comes 1 to 3 minutes after it, on a minute boundary.
+  const std::string deploy = kWorkload + "deployments:\n  slow: {service: app, at: 1h, release: {added_latency: {constant: 1s}}}\n";
+  const auto r = run_good(blue_green("CodeDeployDefault.ECSAllAtOnce", "      alarm: {response_time: 500ms, datapoints: 2}\n"), deploy);
+  const auto shift = first_incident(r, "traffic_shift");
+  const auto rollback = first_incident(r, "rollback");
+  REQUIRE(shift.has_value());
+  REQUIRE(rollback.has_value());
+  CHECK(*rollback - *shift >= 60);
+  CHECK(*rollback - *shift <= 180);
+  CHECK(std::fmod(*rollback, 60.0) == doctest::Approx(0));
+  CHECK(r.deployments.rolled_back == 1);
+  CHECK(has_incident(r, "rollback", "average response time"));
+  // An error-rate alarm does not see it: the slow release ships.
+  const auto shipped = run_good(blue_green("CodeDeployDefault.ECSAllAtOnce", "      alarm: {error_rate: 0.05, datapoints: 2}\n"), deploy);
+  CHECK(shipped.deployments.rolled_back == 0);
+  CHECK(shipped.deployments.completed == 1);
+}
+
 TEST_CASE("a replacement set that never becomes healthy fails the deployment after the ready timeout") {
   // Green cannot start (both NAT gateways, its only path to the image, are lost from just before
   // the deployment to the end of the run): CodeDeploy gives up after an hour and blue serves on.

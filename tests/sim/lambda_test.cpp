@@ -85,6 +85,14 @@ std::string two_functions(const std::string& first_extra) {
          "routes:\n  main: {hops: [users, apigw, fn], share: 0.5}\n  second: {hops: [users, apigw2, fn2], share: 0.5}\n";
 }
 
+/// An account small enough to compare with Erlang B: without AWS's floor of 100 unreserved,
+/// which a reservation out of 3 could never leave (the floor itself is checked below).
+sim::SimDefaults small_account() {
+  sim::SimDefaults d = sim::builtin_sim_defaults();
+  d.lambda_unreserved_minimum = 0;
+  return d;
+}
+
 double throttled_share(const sim::RouteStats& route) {
   return static_cast<double>(route.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]) / static_cast<double>(route.total());
 }
@@ -109,7 +117,7 @@ TEST_CASE("Lambda account concurrency: functions without reserved concurrency sh
     CHECK(throttled / static_cast<double>(r.overall.total()) == doctest::Approx(erlang_b(3, a)).epsilon(0.03));
   }
   SUBCASE("one reserved") {
-    auto outcome = test::simulate_good(two_functions(", reserved_concurrency: 1"), test::workload(workload));
+    auto outcome = test::simulate_good(two_functions(", reserved_concurrency: 1"), test::workload(workload), {}, small_account());
     REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
     const auto& r = *outcome.result;
     CHECK(throttled_share(r.routes[0]) == doctest::Approx(erlang_b(1, a / 2)).epsilon(0.03));
@@ -185,7 +193,7 @@ TEST_CASE("Lambda provisioned concurrency is the function's own: the account's o
       "horizon: 1d\nseed: 12\narrivals: {rate: 4/s}\nlambda_account_concurrency: 3\ncomponents:\n"
       "  fn: {service_time: {exponential: {mean: 500ms}}, idle_reclaim: 2d, timeout: 1h, cold_start: 0s}\n"
       "  fn2: {service_time: {exponential: {mean: 500ms}}, idle_reclaim: 2d, timeout: 1h, cold_start: 0s}\n";
-  auto outcome = test::simulate_good(two_functions(", provisioned_concurrency: 1"), test::workload(workload));
+  auto outcome = test::simulate_good(two_functions(", provisioned_concurrency: 1"), test::workload(workload), {}, small_account());
   REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
   const auto& r = *outcome.result;
   CAPTURE(fn_throttled);
@@ -252,4 +260,14 @@ TEST_CASE("Lambda provisioned concurrency: requests within it never start cold; 
   CHECK(test::meter_total(r, "fn", "gb_seconds") == 0);
   CHECK(test::meter_total(r, "fn", "provisioned_duration_gb_seconds") == doctest::Approx(0.5 * 0.020 * requests).epsilon(1e-9));
   CHECK(test::meter_total(r, "fn", "provisioned_gb_seconds") == doctest::Approx(2 * 0.5 * (86400 - 600)).epsilon(1e-9));
+}
+
+TEST_CASE("Lambda keeps 100 of the account's concurrency unreserved: a reservation that would leave less is refused, located") {
+  const auto w = test::workload("horizon: 1h\narrivals: {rate: 1/s}\nlambda_account_concurrency: 1000\n");
+  CHECK_FALSE(test::simulate_good(lambda_route(", reserved_concurrency: 900"), w).error);  // leaves exactly 100
+  const auto refused = test::simulate_good(lambda_route(", reserved_concurrency: 901"), w);
+  REQUIRE(refused.error);
+  CHECK(refused.error->diagnostic.path.ends_with("fn.reserved_concurrency"));
+  CHECK(refused.error->diagnostic.message.find("would leave 99 of the account's 1000 unreserved; Lambda keeps at least 100") !=
+        std::string::npos);
 }

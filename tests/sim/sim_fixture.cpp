@@ -16,10 +16,11 @@ sim::WorkloadSpec workload(const std::string& workload_yaml) {
   return *w;
 }
 
-sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& w, const sim::SimOptions& options) {
+sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& w, const sim::SimOptions& options,
+                              const sim::SimDefaults& defaults) {
   const auto loaded = testing::load_good(overrides);
   REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
-  return sim::simulate(loaded.scenario->alternatives.front().topology, w, sim::builtin_sim_defaults(), options);
+  return sim::simulate(loaded.scenario->alternatives.front().topology, w, defaults, options);
 }
 
 sim::SimResult run_good(const std::string& overrides, const std::string& workload_yaml) {

@@ -16,7 +16,7 @@ sim::WorkloadSpec workload(const std::string& workload_yaml);
 
 /// Simulates the reference topology (tests/support/good_topology.yaml) with `overrides`.
 sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& workload,
-                              const sim::SimOptions& options = {});
+                              const sim::SimOptions& options = {}, const sim::SimDefaults& defaults = sim::builtin_sim_defaults());
 
 /// simulate_good that fails the test on a simulation error and returns the result.
 sim::SimResult run_good(const std::string& overrides, const std::string& workload_yaml);

@@ -258,12 +258,15 @@ struct CodeDeploySpec {
   bool auto_rollback = true;
 };
 
-/// A CloudWatch alarm on the service's error rate that stops a deployment and rolls it back
-/// (CodeDeploy's DEPLOYMENT_STOP_ON_ALARM, ECS's deployment alarms): it fires after
-/// `datapoints` one-minute periods in a row whose share of failed requests exceeds `error_rate`.
+/// CloudWatch alarms on the service that stop a deployment and roll it back (CodeDeploy's
+/// DEPLOYMENT_STOP_ON_ALARM, ECS's deployment alarms): one on the share of failed requests
+/// (above `error_rate`), one on the average target response time (ALB TargetResponseTime,
+/// above `response_time`), either or both. Each fires after `datapoints` one-minute periods in
+/// a row that breach it; either firing rolls back.
 struct RollbackAlarmSpec {
   std::string path;
-  double error_rate = 0;
+  std::optional<double> error_rate;
+  std::optional<Duration> response_time;
   int datapoints = 1;
 };
 

@@ -75,6 +75,7 @@ struct SimDefaults {
   double dynamodb_burst_seconds = 300;                  ///< unused provisioned capacity kept for bursts
   double minute_error_threshold = 0.05;                 ///< time-based availability (see WorkloadSpec)
   int lambda_account_concurrency = 1000;                ///< per region, shared by functions without reserved concurrency
+  int lambda_unreserved_minimum = 100;                  ///< what reservations must leave to the others
   DeploymentDefaults deployments;
   std::map<std::string, LambdaRuntime> lambda_runtimes;  ///< by the runtime's prefix: `python`, `nodejs`, `java`
 };
