@@ -291,17 +291,22 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
 
 namespace {
 
-/// The usage with every ECS service's task time at its desired count in each hour, the
-/// one-minute top-ups gone; nullopt when that is what was measured.
+/// The usage with every autoscaled ECS service's task time at its desired count in each hour
+/// (its deployments' extra kept, so that only scaling differs), the one-minute top-ups gone;
+/// nullopt when no service scales or that is what was measured.
 std::optional<Usage> always_on_usage(const model::TopologySpec& topology, const Usage& usage) {
   Usage steady = usage;
   bool changed = false;
   for (const auto& svc : topology.ecs_services) {
+    if (!svc.autoscaling) continue;
+    const MeterSeries* deployed = usage.find(svc.id, "deployment_task_seconds");
     for (auto& m : steady.meters) {
       if (m.component != svc.id || (m.meter != "task_seconds" && m.meter != "minimum_top_up_seconds")) continue;
       for (std::size_t h = 0; h < m.hourly.size(); ++h) {
         // The last slot may cover part of an hour.
-        const double full = m.meter == "task_seconds" ? svc.desired_count * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) : 0.0;
+        const double extra = deployed != nullptr && h < deployed->hourly.size() ? deployed->hourly[h] : 0.0;
+        const double full =
+            m.meter == "task_seconds" ? svc.desired_count * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) + extra : 0.0;
         changed = changed || std::abs(m.hourly[h] - full) > 1e-6;
         m.hourly[h] = full;
       }

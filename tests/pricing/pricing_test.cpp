@@ -424,7 +424,9 @@ TEST_CASE("every component type has its prices in the us-east-1 book (seed scena
 TEST_CASE("always on and deployments: the same month re-priced with the task time at the desired count, and without the deployments' extra") {
   // The reference service: 2 tasks of 0.25 vCPU / 0.5 GB (x86). This month it ran 2 tasks for
   // 13 hours a day (scaled to zero at night), and its deployments added 1 task-hour a day.
-  const auto topology = good_topology("");
+  const std::string scaled =
+      "components: {app: {min_count: 0, autoscaling: {scheduled: {night: {schedule: \"cron(0 20 ? * * *)\", max_capacity: 0}}}}}";
+  const auto topology = good_topology(scaled);
   pricing::Usage usage = hourly_usage({{"app", "task_seconds", 0.0}, {"app", "deployment_task_seconds", 0.0}});
   for (int h = 0; h < pricing::kHoursPerMonth; ++h) {
     if (h % 24 >= 7 && h % 24 < 20) usage.meters[0].hourly[static_cast<std::size_t>(h)] = 2 * 3600.0;
@@ -445,8 +447,13 @@ TEST_CASE("always on and deployments: the same month re-priced with the task tim
   for (double s : usage.meters[0].hourly) task_hours += s / 3600;
   for (double s : usage.meters[1].hourly) extra += s / 3600;
   // Each bill rounds its lines to the cent once: the differences agree within a cent a line.
-  CHECK(std::abs((*bill.always_on - bill.total - (fargate(2.0 * pricing::kHoursPerMonth) - fargate(task_hours))).to_double()) <= 0.02);
+  // The saving is the hours at zero x the task price: the deployments' extra is in both months.
+  const double zero_task_hours = 2.0 * pricing::kHoursPerMonth - (task_hours - extra);
+  CHECK(std::abs((*bill.always_on - bill.total - fargate(zero_task_hours)).to_double()) <= 0.02);
   CHECK(std::abs((*bill.deployments - (fargate(task_hours) - fargate(task_hours - extra))).to_double()) <= 0.02);
+  // A service that does not scale has no always-on month: a task it lost is not a saving.
+  const auto fixed = pricing::bill_for(context, good_topology(""), usage);
+  CHECK_FALSE(fixed.always_on.has_value());
   // A month at the desired count has nothing to compare.
   const auto steady = pricing::bill_for(context, topology, hourly_usage({{"app", "task_seconds", 2 * 3600.0}}));
   CHECK_FALSE(steady.always_on.has_value());
