@@ -116,9 +116,10 @@ void Replication::advance_rolling(int component) {
     bool victim_healthy = true;
     for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
       const Task& t = s.tasks[slot];
-      if (t.state == TaskState::Stopped) continue;
-      ++total;  // draining tasks still run, and count against the maximum
-      if (t.draining) continue;
+      // A draining task is DEACTIVATING, not RUNNING or PENDING: it no longer counts against the
+      // maximum (DeploymentConfiguration, maximumPercent), though it is billed until it stops.
+      if (t.state == TaskState::Stopped || t.draining) continue;
+      ++total;
       const bool ok = t.state == TaskState::Running && t.registered && t.healthy;
       healthy += ok ? 1 : 0;
       if (t.release == rollout.to) {

@@ -219,14 +219,16 @@ TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent")
     const auto r = run_good("components:\n  app: {deployment: {strategy: rolling, minimum_healthy_percent: 50, maximum_percent: 100}}\n" + route,
                             kWorkload + "deployments:\n  release: {service: app, at: 1h}\n");
     CHECK(count_at(r, "task_draining", 3600) == 1);
-    // The maximum (2 tasks) lets one new task start only while the drained one has gone, and
-    // the next only when a new one is healthy and the second old one has drained.
+    // The maximum (2 tasks pending or running) lets one new task start once the first old one
+    // drains (a draining task is DEACTIVATING and does not count), and the next only when a new
+    // one is healthy and the second old one drains.
     const auto healthy = first_incident(r, "target_healthy", "", 3600);
     REQUIRE(healthy.has_value());
     const auto launches = incident_times(r, "task_launch");
     CHECK(std::count_if(launches.begin(), launches.end(), [&](double t) { return t >= 3600 && t < *healthy; }) == 1);
     CHECK(first_incident(r, "deployment_complete").has_value());
-    // Never more than the two tasks the maximum allows: billed at most 2 tasks all along.
+    // Never more than the two tasks the maximum allows, besides the drains (an old task with no
+    // request in flight stops at once): billed at most 2 tasks all along.
     CHECK(meter_total(r, "app", "task_seconds") <= 2 * 7200.0 + 1e-6);
   }
   SUBCASE("a bad release is rolled back by a rolling update to the previous release") {
