@@ -1,7 +1,8 @@
 // Deployments against arithmetic: CodeDeploy's linear shift moves traffic in ten steps a
 // minute apart and holds two task sets for the documented window; a bad release's errors
 // follow the share of traffic it gets; the rollback alarm acts after its datapoints; ECS
-// rolling updates stay within minimum healthy and maximum percent.
+// rolling updates stay within minimum healthy and maximum percent; a failing canary and a slow
+// release are rolled back.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -145,6 +146,23 @@ TEST_CASE("the rollback alarm returns traffic to the original tasks after its da
   CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (*rollback - 3600)).epsilon(1e-6));
   // The replacement tasks stop at the rollback: billed from 1 h until then.
   CHECK(meter_total(r, "app", "task_seconds") == doctest::Approx(2 * 7200.0 + 2 * (*rollback - 3600)).epsilon(1e-6));
+}
+
+TEST_CASE("a canary that fails is rolled back before the rest of the traffic moves; its errors are the canary's share") {
+  // 10 % of the traffic on a release that fails every request: 10 % of the minute's requests
+  // fail, above the alarm's 5 %. The first full minute after the shift breaches, so the
+  // rollback comes within 2 minutes, long before the 5-minute canary wait ends: no second shift.
+  const auto r = run_good(blue_green("CodeDeployDefault.ECSCanary10Percent5Minutes", "      alarm: {error_rate: 0.05, datapoints: 1}\n"),
+                          kWorkload + "deployments:\n  bad: {service: app, at: 1h, release: {error_rate: 1}}\n");
+  const auto shifts = incident_times(r, "traffic_shift");
+  REQUIRE(shifts.size() == 1);
+  const auto rollback = first_incident(r, "rollback");
+  REQUIRE(rollback.has_value());
+  CHECK(*rollback - shifts[0] <= 120);
+  CHECK(std::fmod(*rollback, 60.0) == doctest::Approx(0));
+  const double expected = 5 * 0.1 * (*rollback - shifts[0]);
+  CHECK(std::abs(outcomes(r, sim::Outcome::ReleaseError) - expected) <= 4 * std::sqrt(expected));
+  CHECK(r.deployments.rolled_back == 1);
 }
 
 TEST_CASE("a release that is only slow is rolled back by a response-time alarm, and only by one") {
