@@ -95,7 +95,7 @@ TEST_CASE("load: autoscaling schedules and policies are checked where they are w
   CHECK(has(bad_cron, "day of month, month and year must be * or ?"));
   const auto bad_zone = load_good(
       "components: {app: {autoscaling: {scheduled: {night: {schedule: \"cron(0 20 ? * * *)\", timezone: Europe/Berlin, max_capacity: 0}}}}}");
-  CHECK(has(bad_zone, "expected a time zone as a fixed offset"));
+  CHECK(has(bad_zone, "Europe/Berlin observes daylight saving time"));
   const auto no_capacity = load_good("components: {app: {autoscaling: {scheduled: {night: {schedule: \"cron(0 20 ? * * *)\"}}}}}");
   CHECK(has(no_capacity, "sets min_capacity, max_capacity or both"));
   const auto bad_metric = load_good("components: {app: {autoscaling: {target_tracking: [{metric: memory, target: 50}]}}}");

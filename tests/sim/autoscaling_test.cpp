@@ -60,8 +60,17 @@ TEST_CASE("cron schedules fire at their minute, hour and weekday, with steps, in
   CHECK(sundays->next_after(Duration::minutes(-1), 0) == Duration::days(6));
   CHECK_FALSE(model::parse_cron("cron(0 20 1 * ? *)", "UTC", why));
   CHECK(why.find("no dates") != std::string::npos);
+  // IANA names: a zone without daylight saving at its offset; one with it refused, both named.
+  const auto tokyo = model::parse_cron("cron(0 9 ? * * *)", "Asia/Tokyo", why);
+  REQUIRE(tokyo.has_value());
+  CHECK(tokyo->next_after(Duration::minutes(-1), 0) == Duration::hours(0));  // 09:00 in Tokyo is 00:00 UTC
+  const auto kolkata = model::parse_cron("cron(0 9 ? * * *)", "Asia/Kolkata", why);
+  REQUIRE(kolkata.has_value());
+  CHECK(kolkata->utc_offset == Duration::minutes(5 * 60 + 30));
   CHECK_FALSE(model::parse_cron("cron(0 20 ? * MON-FRI *)", "Europe/Berlin", why));
-  CHECK(why.find("fixed offset") != std::string::npos);
+  CHECK(why.find("Europe/Berlin observes daylight saving time (UTC+01:00 in winter, UTC+02:00 in summer)") != std::string::npos);
+  CHECK_FALSE(model::parse_cron("cron(0 20 ? * MON-FRI *)", "Mars/Olympus", why));
+  CHECK(why.find("expected a time zone: UTC, a fixed offset") != std::string::npos);
   CHECK_FALSE(model::parse_cron("rate(5 minutes)", "UTC", why));
   // A step from a start value runs to the end of the field: 0/15 is minutes 0, 15, 30 and 45.
   const auto quarters = model::parse_cron("cron(0/15 8 ? * * *)", "UTC", why);

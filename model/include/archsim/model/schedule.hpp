@@ -5,8 +5,9 @@
 // https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html).
 // A simulated run has times of day and weekdays but no calendar date, so archsim evaluates
 // minutes, hours and day of week, and requires day of month, month and year to be `*` or
-// `?`. Time zones are fixed offsets from UTC (`UTC`, `UTC+02:00`): the run has no date, so
-// daylight-saving changes cannot be placed.
+// `?`. Time zones are `UTC`, fixed offsets (`UTC+02:00`) or IANA names without daylight saving
+// (`Asia/Tokyo`, model/data/time_zones.yaml): the run has no date, so a zone with daylight
+// saving is refused with its two offsets named.
 #pragma once
 
 #include <bitset>
@@ -34,8 +35,8 @@ struct CronSchedule {
 /// in), or nullopt when none fires in that week.
 std::optional<std::size_t> last_fired_before_start(const std::vector<CronSchedule>& schedules, int start_weekday);
 
-/// Parses `cron(0 20 ? * MON-FRI *)` with a time zone (`UTC`, `UTC+02:00`, `UTC-05:00`);
-/// nullopt with `why` set when it cannot.
+/// Parses `cron(0 20 ? * MON-FRI *)` with a time zone (`UTC`, `UTC+02:00`, `UTC-05:00`,
+/// `Asia/Tokyo`); nullopt with `why` set when it cannot.
 std::optional<CronSchedule> parse_cron(std::string_view expression, std::string_view timezone, std::string& why);
 
 }  // namespace archsim::model
