@@ -171,6 +171,9 @@ void Replication::track_targets(int component) {
     if (step == policy.steps.end()) continue;
     const int from = cooling ? s.capacity_before_scale_out : s.desired;
     const int desired = std::clamp(from + step->change, s.min_capacity, s.max_capacity);
+    // Counted from before the last scale-out, a smaller step than that one adds nothing: it
+    // must not turn into a scale-in.
+    if (cooling && desired <= s.desired) continue;
     const std::string why = fmt::format("step scaling: {} {:.3g} {} {:.3g}", policy.metric, *measured, above ? "above" : "below", policy.threshold);
     auto& slot = desired > s.desired ? out : in;
     if (desired != s.desired && (!slot || desired > slot->desired)) slot = Proposal{desired, why};

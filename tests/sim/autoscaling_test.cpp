@@ -255,3 +255,19 @@ TEST_CASE("an alarm that stays in ALARM invokes its step policy again once the c
   CHECK(at[2] - at[1] == 60);
   CHECK(test::has_incident(r, "scale_in", "2 -> 1"));
 }
+
+TEST_CASE("a step scale-out during its cooldown counts from before the last one, and a smaller step never scales in") {
+  // 24 requests/s of 100 ms: 2.4 tasks of work. One task saturates (100 %, 50 points above the
+  // threshold): +3, to 4. On four tasks the CPU is about 60 %, in the +1 step; counted from the
+  // 1 task before the scale-out that is 2, less than the 4 there are, so nothing happens until
+  // the cooldown ends, when +1 counts from 4.
+  const auto r = run_good(app_service(1, 1, 8) + "    autoscaling:\n" + cpu_step_out(2), burst_at_1h("75m", "12"));
+  CHECK(test::has_incident(r, "scale_out", "1 -> 4"));
+  CHECK_FALSE(first_incident(r, "scale_in").has_value());
+  const auto first = first_incident(r, "scale_out");
+  REQUIRE(first.has_value());
+  const auto next = first_incident(r, "scale_out", "", *first + 1);
+  REQUIRE(next.has_value());
+  CHECK(*next - *first >= 300);  // the 300 s cooldown
+  CHECK(test::has_incident(r, "scale_out", "4 -> 5"));
+}
