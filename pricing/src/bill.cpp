@@ -193,13 +193,22 @@ bool BudgetCheck::fails_run() const {
   return std::any_of(alerts.begin(), alerts.end(), [](const AlertCheck& a) { return a.fails_run(); });
 }
 
-ForecastBasis forecast_basis(const model::BudgetSpec& budget, const model::PricingOptionsSpec& pricing) {
-  switch (budget.forecast) {
-    case model::BudgetForecast::History: return {model::BudgetForecast::History, "budget.forecast: history"};
-    case model::BudgetForecast::None: return {model::BudgetForecast::None, "budget.forecast: none"};
-    case model::BudgetForecast::Linear: return {model::BudgetForecast::Linear, "budget.forecast: linear"};
+bool BudgetCheck::has_forecasted_alert() const {
+  return std::any_of(alerts.begin(), alerts.end(), [](const AlertCheck& a) { return a.alert.kind == model::BudgetAlertKind::Forecasted; });
+}
+
+std::string_view to_string(model::BudgetForecast forecast) {
+  switch (forecast) {
+    case model::BudgetForecast::History: return "history";
+    case model::BudgetForecast::None: return "none";
+    case model::BudgetForecast::Linear: return "linear";
     case model::BudgetForecast::Auto: break;
   }
+  return "auto";
+}
+
+ForecastBasis forecast_basis(const model::BudgetSpec& budget, const model::PricingOptionsSpec& pricing) {
+  if (budget.forecast != model::BudgetForecast::Auto) return {budget.forecast, fmt::format("budget.forecast: {}", to_string(budget.forecast))};
   const auto created = parse_year_month(pricing.account_created);
   const auto billing = parse_year_month(pricing.billing_month);
   if (!created || !billing) {

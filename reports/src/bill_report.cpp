@@ -95,9 +95,7 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
       out += fmt::format("     alert {} (> {} USD): {}{}\n", budget_alert_name(a.alert), pricing::format_cents(a.threshold),
                          budget_alert_outcome(a, *budget), a.fails_run() ? " [fails the run]" : "");
     }
-    const bool forecasted = std::any_of(budget->alerts.begin(), budget->alerts.end(),
-                                        [](const pricing::AlertCheck& a) { return a.alert.kind == model::BudgetAlertKind::Forecasted; });
-    if (forecasted) out += "     " + forecast_description(budget->forecast) + "\n";
+    if (budget->has_forecasted_alert()) out += "     " + forecast_description(budget->forecast) + "\n";
   }
   return out;
 }
@@ -157,9 +155,7 @@ nlohmann::json budget_json(const pricing::BudgetCheck& b) {
                    {"status", to_string(b.status)},
                    {"over_day", b.over_day ? nlohmann::json(*b.over_day) : nlohmann::json(nullptr)},
                    {"fails_run", b.fails_run()},
-                   {"forecast", b.forecast.kind == model::BudgetForecast::History ? "history"
-                                : b.forecast.kind == model::BudgetForecast::None  ? "none"
-                                                                                   : "linear"},
+                   {"forecast", pricing::to_string(b.forecast.kind)},
                    {"evaluation", "ACTUAL: month-to-date cost > threshold, checked at the end of each day; " + forecast_description(b.forecast)}};
   j["alerts"] = nlohmann::json::array();
   for (const auto& a : b.alerts) {

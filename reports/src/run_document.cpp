@@ -86,8 +86,7 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
   out.push_back(block(doc::Heading{2, {Span{"archsim: ", Style::Plain}, Span{r.scenario, Style::Code}}}));
   for (const auto& d : decide(r)) {
     Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{d.chosen, Style::Code}, Span{" ", Style::Plain}};
-    const auto run = std::find_if(r.alternatives.begin(), r.alternatives.end(), [&](const AlternativeRun& a) { return a.id == d.chosen; });
-    if (run != r.alternatives.end() && run->error) {
+    if (const AlternativeRun* run = run_of(r, d.chosen); run != nullptr && run->error) {
       t.push_back(Span{"could not be simulated: this run says nothing of its criteria.", Style::Fail});
     } else if (!d.failed.empty()) {
       t.push_back(Span{fmt::format("does not hold up: it fails {}.", fmt::join(d.failed, ", ")), Style::Fail});
@@ -432,8 +431,7 @@ doc::Details alternative_details(const AlternativeRun& alt) {
     d.blocks.push_back(block(doc::Paragraph{{Span{fmt::format("Budget {} USD a month: ", pricing::format_cents(alt.budget->limit)), Style::Plain},
                                              budget_cell(*alt.budget).front()}}));
     if (!alerts.items.empty()) d.blocks.push_back(block(std::move(alerts)));
-    if (std::any_of(alt.budget->alerts.begin(), alt.budget->alerts.end(),
-                    [](const pricing::AlertCheck& a) { return a.alert.kind == model::BudgetAlertKind::Forecasted; })) {
+    if (alt.budget->has_forecasted_alert()) {
       d.blocks.push_back(block(doc::Paragraph{doc::styled(forecast_description(alt.budget->forecast) + ".", Style::Muted)}));
     }
   }

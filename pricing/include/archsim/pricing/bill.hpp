@@ -136,6 +136,7 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
 
 enum class BudgetStatus { Pass, Alert, Over };
 std::string_view to_string(BudgetStatus status);
+std::string_view to_string(model::BudgetForecast forecast);  ///< `history`, `none`, `linear` (`auto` unresolved)
 
 struct AlertCheck {
   model::BudgetAlertSpec alert;
@@ -164,6 +165,7 @@ struct BudgetCheck {
   std::vector<AlertCheck> alerts;
 
   bool fails_run() const;  ///< over, or a `fail_run` alert fired
+  bool has_forecasted_alert() const;
 };
 
 /// ACTUAL alerts compare the month-to-date cost with the threshold (GREATER_THAN) at the end of
