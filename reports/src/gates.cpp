@@ -104,4 +104,30 @@ bool any_gate_fails(const std::vector<Gate>& gates) {
   return std::any_of(gates.begin(), gates.end(), [](const Gate& g) { return g.fails_run(); });
 }
 
+int run_exit_code(const std::vector<Gate>& gates) {
+  const bool not_simulated = std::any_of(gates.begin(), gates.end(), [](const Gate& g) {
+    return g.kind == GateKind::Simulation && g.verdict == Verdict::Fail;
+  });
+  if (not_simulated) return 2;
+  return any_gate_fails(gates) ? 1 : 0;
+}
+
+std::string exit_summary(const std::vector<Gate>& gates) {
+  const int code = run_exit_code(gates);
+  if (code == 2) return "exit 2: an alternative could not be simulated";
+  const auto failing = std::count_if(gates.begin(), gates.end(), [](const Gate& g) { return g.fails_run(); });
+  if (failing == 0) return "exit 0: no gate fails the run";
+  return fmt::format("exit 1: {} gate{} fail{} the run", failing, failing == 1 ? "" : "s", failing == 1 ? "s" : "");
+}
+
+std::string decision_label(const Gate& gate) {
+  switch (gate.kind) {
+    case GateKind::Criterion: return gate.name;
+    case GateKind::Findings: return gate.name.starts_with("rule ") ? "error finding " + gate.name.substr(5) : gate.name;
+    case GateKind::Budget: return "budget (the team's gate, not an ADR criterion)";
+    case GateKind::Simulation: return "simulation";
+  }
+  return gate.name;
+}
+
 }  // namespace archsim::reports

@@ -84,35 +84,16 @@ Text budget_cell(const pricing::BudgetCheck& b) {
 
 void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::string_view version, std::vector<Block>& out) {
   out.push_back(block(doc::Heading{2, {Span{"archsim: ", Style::Plain}, Span{r.scenario, Style::Code}}}));
-  for (const auto& d : decide(r)) {
+  for (const auto& d : decide(r, gates)) {
     Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{d.chosen, Style::Code}, Span{" ", Style::Plain}};
-    if (const AlternativeRun* run = run_of(r, d.chosen); run != nullptr && run->error) {
-      t.push_back(Span{"could not be simulated: this run says nothing of its criteria.", Style::Fail});
-    } else if (!d.failed.empty()) {
-      t.push_back(Span{fmt::format("does not hold up: it fails {}.", fmt::join(d.failed, ", ")), Style::Fail});
-    } else if (!d.open.empty()) {
-      t.push_back(Span{fmt::format("meets every criterion decided so far; open: {}.", fmt::join(d.open, ", ")), Style::Warn});
-    } else {
-      t.push_back(Span{"holds up: it meets every criterion.", Style::Pass});
-    }
+    t.push_back(Span{d.verdict_text(), d.holds_up() ? Style::Pass : !d.failed.empty() || !d.simulated ? Style::Fail : Style::Warn});
     out.push_back(block(doc::Paragraph{std::move(t)}));
   }
-  const bool not_simulated = std::any_of(r.alternatives.begin(), r.alternatives.end(), [](const AlternativeRun& a) { return a.error.has_value(); });
   std::vector<const Gate*> failing;
   for (const auto& g : gates) {
     if (g.fails_run()) failing.push_back(&g);
   }
-  Text verdict;
-  if (not_simulated) {
-    verdict.push_back(Span{"exit 2: an alternative could not be simulated (below)", Style::Fail});
-  } else if (!failing.empty()) {
-    verdict.push_back(Span{fmt::format("exit 1: {} gate{} fail{} the run", failing.size(), failing.size() == 1 ? "" : "s",
-                                       failing.size() == 1 ? "s" : ""),
-                           Style::Fail});
-  } else {
-    verdict.push_back(Span{"exit 0: no gate fails the run", Style::Pass});
-  }
-  out.push_back(block(doc::Paragraph{std::move(verdict)}));
+  out.push_back(block(doc::Paragraph{{Span{exit_summary(gates), run_exit_code(gates) == 0 ? Style::Pass : Style::Fail}}}));
   if (!failing.empty()) {
     doc::List list;
     for (const Gate* g : failing) {

@@ -123,21 +123,30 @@ std::string render_criteria(const RunReport& r) {
       out += row + "\n";
     }
   }
-  // Does the chosen option hold up? Its failures, and the alternatives that meet what it misses.
-  for (const auto& d : decide(r)) {
-    out += fmt::format("\n== decision: the chosen option {} ", d.chosen);
-    if (d.failed.empty()) {
-      out += d.open.empty() ? "holds up: it meets every criterion\n"
-                            : fmt::format("meets every criterion decided so far; open: {}\n", fmt::join(d.open, ", "));
-    } else {
-      out += fmt::format("does not hold up: it fails {}\n", fmt::join(d.failed, ", "));
-    }
+  // Does the chosen option hold up? Every gate it fails, and the alternatives that meet what it misses.
+  for (const auto& d : decide(r, run_gates(r))) {
+    out += fmt::format("\n== decision: the chosen option {} {}\n", d.chosen, d.verdict_text());
     for (const auto& v : d.versus) {
       out += fmt::format("   vs {:<22} [{}] passes {} criteri{} the chosen fails, fails {} it passes\n", v.alternative,
                          to_string(v.status), v.better, v.better == 1 ? "on" : "a", v.worse);
     }
   }
   return out;
+}
+
+/// The run's last lines: each gate that fails it, then the exit status, so the terminal ends
+/// on what a CI job acts on.
+std::string render_gates_text(const RunReport& r) {
+  const auto gates = run_gates(r);
+  std::string out = "\n== gates";
+  std::vector<const Gate*> failing;
+  for (const auto& g : gates) {
+    if (g.fails_run()) failing.push_back(&g);
+  }
+  out += failing.empty() ? fmt::format(": all {} pass or do not gate\n", gates.size())
+                         : fmt::format(": {} of {} fail the run\n", failing.size(), gates.size());
+  for (const Gate* g : failing) out += fmt::format("   FAIL {} {}: {}\n", g->alternative, g->name, g->detail);
+  return out + exit_summary(gates) + "\n";
 }
 
 }  // namespace
@@ -215,7 +224,8 @@ std::string render_run_text(const RunReport& r) {
   }
   out += render_criteria(r);
   const std::string claims = render_claims_text(r.claims);
-  return claims.empty() ? out : out + "\n" + claims;
+  if (!claims.empty()) out += "\n" + claims;
+  return out + render_gates_text(r);
 }
 
 nlohmann::json run_json(const RunReport& r, std::string_view version) {

@@ -1,6 +1,7 @@
 #include "run_summary.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace archsim::reports {
 
@@ -67,17 +68,20 @@ Verdict verdict_of(const RunReport& r, std::string_view criterion, std::string_v
   return Verdict::Pending;
 }
 
-std::vector<DecisionSummary> decide(const RunReport& r) {
+std::vector<DecisionSummary> decide(const RunReport& r, const std::vector<Gate>& gates) {
   std::vector<DecisionSummary> out;
-  if (r.criteria.empty() || r.scenario_spec == nullptr) return out;
+  if (r.scenario_spec == nullptr) return out;
   const auto& spec = *r.scenario_spec;
   for (const auto& alt : spec.alternatives) {
     if (alt.status != model::DecisionStatus::Chosen) continue;
-    DecisionSummary d{alt.id, {}, {}, {}};
-    for (const auto& j : r.criteria) {
-      if (j.alternative != alt.id) continue;
-      if (j.verdict == Verdict::Fail) d.failed.push_back(j.criterion);
-      if (j.verdict == Verdict::Inconclusive || j.verdict == Verdict::Pending) d.open.push_back(j.criterion);
+    DecisionSummary d{alt.id, true, {}, {}, {}};
+    for (const auto& g : gates) {
+      if (g.alternative != alt.id) continue;
+      if (g.kind == GateKind::Simulation && g.verdict == Verdict::Fail) d.simulated = false;
+      if (g.verdict == Verdict::Fail) d.failed.push_back(decision_label(g));
+      if (g.kind == GateKind::Criterion && g.verdict != Verdict::Pass && g.verdict != Verdict::Fail) {
+        d.open.push_back(fmt::format("{} ({})", g.name, to_string(g.verdict)));
+      }
     }
     for (const auto& other : spec.alternatives) {
       if (other.id == alt.id) continue;
@@ -92,6 +96,16 @@ std::vector<DecisionSummary> decide(const RunReport& r) {
     out.push_back(std::move(d));
   }
   return out;
+}
+
+std::string DecisionSummary::verdict_text() const {
+  if (!simulated) return "could not be simulated: this run says nothing of its criteria.";
+  if (!failed.empty()) {
+    return fmt::format("does not hold up: it fails {}{}.", fmt::join(failed, ", "),
+                       open.empty() ? "" : fmt::format("; undecided: {}", fmt::join(open, ", ")));
+  }
+  if (!open.empty()) return fmt::format("passes every gate decided so far; undecided: {}.", fmt::join(open, ", "));
+  return "holds up: it meets every criterion and passes every gate.";
 }
 
 std::string bound_text(const model::CriterionSpec& c) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 
 namespace archsim::reports {
@@ -35,8 +36,9 @@ struct AtZero {
 };
 std::vector<AtZero> at_zero(const sim::SimResult& s);
 
-/// Does the chosen option hold up? Its failed and undecided criteria, and per other
-/// alternative how many criteria it passes where the chosen fails, and the reverse.
+/// Does the chosen option hold up? Every gate of it that fails (criteria, error findings, the
+/// budget, the simulation), its undecided criteria, and per other alternative how many
+/// criteria it passes where the chosen fails, and the reverse.
 struct DecisionSummary {
   struct Versus {
     std::string alternative;
@@ -45,12 +47,19 @@ struct DecisionSummary {
     int worse = 0;   ///< criteria it fails and the chosen passes
   };
   std::string chosen;
-  std::vector<std::string> failed;  ///< criteria the chosen fails
-  std::vector<std::string> open;    ///< inconclusive or pending for the chosen
+  bool simulated = true;            ///< false: the run says nothing of its criteria
+  std::vector<std::string> failed;  ///< its failing gates, as decision_label() names them
+  std::vector<std::string> open;    ///< criteria inconclusive, pending or not exercised for the chosen
   std::vector<Versus> versus;
+
+  bool holds_up() const { return simulated && failed.empty() && open.empty(); }
+  /// `holds up: it meets every criterion and passes every gate.`, `does not hold up: it fails
+  /// ...`: the sentence after "The chosen option <id>", the same in every format.
+  std::string verdict_text() const;
 };
-/// One per chosen alternative (a scenario normally has one), in scenario order.
-std::vector<DecisionSummary> decide(const RunReport& r);
+/// One per chosen alternative (a scenario normally has one), in scenario order, from `gates`
+/// (run_gates(r)), so the decision and the exit code read the same list.
+std::vector<DecisionSummary> decide(const RunReport& r, const std::vector<Gate>& gates);
 
 /// The verdict of `criterion` for `alternative` (Pending when none was judged).
 Verdict verdict_of(const RunReport& r, std::string_view criterion, std::string_view alternative);

@@ -35,7 +35,7 @@ TEST_CASE("run: the PR comment and the JUnit gates say what the exit code says")
     const std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
     const auto md = cli({"run", file, "--format", "markdown"});
     CHECK(md.code == 0);
-    CHECK(md.out.find("**The chosen option** `good` ✅ holds up: it meets every criterion.") != std::string::npos);
+    CHECK(md.out.find("**The chosen option** `good` ✅ holds up: it meets every criterion and passes every gate.") != std::string::npos);
     CHECK(md.out.find("✅ exit 0: no gate fails the run") != std::string::npos);
     const auto junit = cli({"run", file, "--format", "junit"});
     CHECK(junit.code == 0);
@@ -55,6 +55,29 @@ TEST_CASE("run: the PR comment and the JUnit gates say what the exit code says")
     CHECK(junit.out.find("<skipped message=\"fails, but does not gate the run (rejected alternative; criteria gate the chosen one)") !=
           std::string::npos);
   }
+}
+
+TEST_CASE("run: a chosen option that meets every criterion but fails its budget does not hold up, in every format") {
+  // The criteria pass; a budget of 1 cent fails. The decision is taken from every gate, so no
+  // format may say "holds up" above a failing gate of the chosen option.
+  const std::string file = test::reference_scenario("archsim_review_outputs_test", "over_budget",
+                                                    "  up: {title: up, metric: availability, min: 99%}\n"
+                                                    "budget: {monthly_limit_usd: 0.01}\n");
+  const auto text = cli({"run", file});
+  CHECK(text.code == 1);
+  CHECK(text.out.find("holds up: it meets") == std::string::npos);
+  CHECK(text.out.find("== decision: the chosen option good does not hold up: it fails budget (the team's gate, not an ADR criterion).") !=
+        std::string::npos);
+  // The terminal ends with the failing gates, one line each, then the exit status.
+  const auto tail = text.out.substr(text.out.rfind("\n== gates"));
+  CHECK(tail.find("== gates: 1 of ") != std::string::npos);
+  CHECK(count(tail, "   FAIL good budget: ") == 1);
+  CHECK(tail.ends_with("\nexit 1: 1 gate fails the run\n"));
+  const auto md = cli({"run", file, "--format", "markdown"});
+  CHECK(md.code == 1);
+  CHECK(md.out.find("holds up: it meets") == std::string::npos);
+  CHECK(md.out.find("❌ does not hold up: it fails budget") != std::string::npos);
+  CHECK(md.out.find("❌ exit 1: 1 gate fails the run") != std::string::npos);
 }
 
 TEST_CASE("run: every seed's JUnit failures are the JSON gates that fail the run, and exit 1 has at least one") {

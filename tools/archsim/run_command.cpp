@@ -157,8 +157,10 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     }
   }
   if (!emit(render(options.format), options.output, out, err)) return kBadInput;
-  if (failed) return kBadInput;
-  return reports::any_gate_fails(reports::run_gates(report)) ? kFindings : kOk;
+  // The same gates as the summary the outputs end with (an alternative that could not be
+  // simulated is a failing `simulation` gate: exit 2).
+  const int code = reports::run_exit_code(reports::run_gates(report));
+  return failed ? kBadInput : code;
 }
 
 }  // namespace archsim::cli

@@ -42,4 +42,16 @@ Gate budget_gate(const std::string& alternative, model::DecisionStatus status, c
 /// Whether any gate fails the run.
 bool any_gate_fails(const std::vector<Gate>& gates);
 
+/// The exit code the gates give `archsim run`: 2 when an alternative could not be simulated
+/// (a failing `simulation` gate), 1 when another gate fails the run, 0 otherwise.
+int run_exit_code(const std::vector<Gate>& gates);
+
+/// `exit 1: 2 gates fail the run`, `exit 0: no gate fails the run`: the last line of every
+/// format, from the same gates as the exit code.
+std::string exit_summary(const std::vector<Gate>& gates);
+
+/// How a failing gate is named in a decision: `zone-loss` (a criterion), `error finding
+/// task-no-egress-path`, `budget (the team's gate, not an ADR criterion)`, `simulation`.
+std::string decision_label(const Gate& gate);
+
 }  // namespace archsim::reports
