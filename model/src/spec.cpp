@@ -102,6 +102,10 @@ constexpr MetricInfo kMetrics[] = {
     {"availability.analytic", MetricUnit::Ratio, "steady-state availability composed from the graph (no interval)"},
     {"error_rate", MetricUnit::Ratio, "failed requests / all requests"},
     {"cost.monthly", MetricUnit::Usd, "the month's bill after Free Tier and credits"},
+    {"capacity.degraded_hours", MetricUnit::Hours,
+     "hours ECS services ran below their desired count of tasks in service after the warm-up, summed over services"},
+    {"recovery.time_to_desired", MetricUnit::Hours,
+     "the longest stretch an ECS service stayed below its desired count after the warm-up (to the end of the run if it never recovered)"},
 };
 
 }  // namespace
@@ -150,6 +154,12 @@ std::optional<double> parse_metric_bound(const MetricInfo& metric, std::string_v
       if (t.size() > 3 && t.substr(t.size() - 3) == "USD") t.remove_suffix(3);
       if (const auto v = number(t); v && *v >= 0) return *v;
       why = "expected an amount such as 60 USD, $60 or 60";
+      return std::nullopt;
+    }
+    case MetricUnit::Hours: {
+      if (const auto v = number(text); v && *v >= 0) return *v;
+      if (const auto d = parse_duration(text); d && d->ns >= 0) return static_cast<double>(d->ns) / 3.6e12;
+      why = "expected a duration such as 15m or 2h (a plain number is hours)";
       return std::nullopt;
     }
   }

@@ -1,8 +1,10 @@
 #include "archsim/reports/criteria.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace archsim::reports {
 
@@ -29,6 +31,16 @@ MetricValues measure(const sim::SimResult& result, const std::vector<double>& mo
   m["availability.time"] = sim::estimate(time_availability);
   m["error_rate"] = sim::estimate(error_rate);
   if (!monthly_cost_by_replication.empty()) m["cost.monthly"] = sim::estimate(monthly_cost_by_replication);
+  // Recovery is measured where there are ECS services to fall below their desired count.
+  if (!result.per_replication.empty() && !result.per_replication.front().capacity_at_end.empty()) {
+    std::vector<double> degraded, longest;
+    for (const auto& r : result.per_replication) {
+      degraded.push_back(r.seconds_below_desired / 3600);
+      longest.push_back(r.longest_below_desired_seconds / 3600);
+    }
+    m["capacity.degraded_hours"] = sim::estimate(degraded);
+    m["recovery.time_to_desired"] = sim::estimate(longest);
+  }
   if (analytic_availability) m["availability.analytic"] = sim::Estimate{*analytic_availability, 0, 0, 0.95};
   return m;
 }
@@ -49,8 +61,30 @@ Verdict judge_bound(const sim::Estimate& value, std::optional<double> min, std::
   return fail ? Verdict::Fail : pass ? Verdict::Pass : Verdict::Inconclusive;
 }
 
+namespace {
+
+/// Why a metric criterion says nothing about this alternative's run, or empty when it was exercised.
+std::string not_exercised_because(const model::CriterionSpec& criterion, const sim::SimResult& result) {
+  const bool traffic_metric = criterion.metric.starts_with("latency.") || criterion.metric == "availability" ||
+                              criterion.metric == "availability.time" || criterion.metric == "error_rate";
+  if (traffic_metric && result.overall.total() == 0) return "no request was measured after the warm-up";
+  std::vector<std::string> missed;
+  for (const auto& id : criterion.exercised_by) {
+    const auto it = result.exercised.find(id);
+    // A fault or deployment that touches nothing in this alternative cannot be missed here.
+    if (it == result.exercised.end() || it->second >= result.replications) continue;
+    missed.push_back(fmt::format("{} happened after the warm-up in {} of {} replications", id, it->second, result.replications));
+  }
+  if (missed.empty()) return {};
+  return fmt::format("{} ({} to {}): the figure does not include it", fmt::join(missed, "; "),
+                     model::format_duration(result.warmup), model::format_duration(result.horizon));
+}
+
+}  // namespace
+
 std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenario, const std::vector<CriterionVerdict>& static_verdicts,
-                                               const std::map<std::string, MetricValues>& metrics) {
+                                               const std::map<std::string, MetricValues>& metrics,
+                                               const std::map<std::string, const sim::SimResult*>& results) {
   std::vector<CriterionJudgement> out;
   for (const auto& criterion : scenario.criteria) {
     for (const auto& alt : scenario.alternatives) {
@@ -68,6 +102,12 @@ std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenar
         if (value == metrics.end() || !value->second.contains(criterion.metric)) {
           if (j.verdict != Verdict::Fail) j.verdict = Verdict::Pending;
           j.note = value == metrics.end() ? "not simulated" : fmt::format("{} was not measured", criterion.metric);
+        } else if (const auto r = results.find(alt.id); r != results.end() && r->second != nullptr &&
+                                                         !not_exercised_because(criterion, *r->second).empty()) {
+          // The figure exists but describes a run without the event it is about: never a pass.
+          j.measured = value->second.find(criterion.metric)->second;
+          if (j.verdict != Verdict::Fail) j.verdict = Verdict::NotExercised;
+          j.note = not_exercised_because(criterion, *r->second);
         } else {
           const sim::Estimate& e = value->second.find(criterion.metric)->second;
           j.measured = e;
@@ -92,6 +132,11 @@ std::string format_metric(const model::MetricInfo& metric, double value) {
     case model::MetricUnit::Milliseconds: return value >= 1000 ? fmt::format("{:.3g}s", value / 1000) : fmt::format("{:.3g}ms", value);
     case model::MetricUnit::Ratio: return fmt::format("{:.3f}%", value * 100);
     case model::MetricUnit::Usd: return fmt::format("${:.2f}", value);
+    case model::MetricUnit::Hours: {
+      // Whole seconds: a recovery is not measured to the nanosecond.
+      if (value <= 0) return "0s";
+      return model::format_duration(sim::Duration{static_cast<std::int64_t>(std::llround(value * 3600)) * 1'000'000'000});
+    }
   }
   return fmt::format("{}", value);
 }

@@ -24,7 +24,7 @@ std::string testcase(const Gate& g, const std::string& classname) {
     return out + fmt::format(">\n      <skipped message=\"fails, but does not gate the run ({} alternative{}): {}\"/>\n    </testcase>\n",
                              to_string(g.status), g.kind == GateKind::Criterion ? "; criteria gate the chosen one" : "", detail);
   }
-  if (g.verdict == Verdict::Inconclusive || g.verdict == Verdict::Pending) {
+  if (g.verdict != Verdict::Pass) {  // inconclusive, pending or not exercised: never reported as a pass
     return out + fmt::format(">\n      <skipped message=\"{}: {}\"/>\n    </testcase>\n", to_string(g.verdict), detail);
   }
   return out + "/>\n";

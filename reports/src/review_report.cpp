@@ -17,6 +17,7 @@ std::string_view to_string(Verdict verdict) {
     case Verdict::Pass: return "pass";
     case Verdict::Fail: return "fail";
     case Verdict::Inconclusive: return "inconclusive";
+    case Verdict::NotExercised: return "not exercised";
     case Verdict::Pending: return "pending";
   }
   return "pending";

@@ -36,6 +36,7 @@ Style verdict_style(Verdict v) {
     case Verdict::Fail: return Style::Fail;
     case Verdict::Inconclusive: return Style::Warn;
     case Verdict::Pending: return Style::Muted;
+    case Verdict::NotExercised: return Style::Warn;
   }
   return Style::Plain;
 }

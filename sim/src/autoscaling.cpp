@@ -31,6 +31,7 @@ void Replication::schedule_scaling() {
     s.min_capacity = c.min_count;
     s.max_capacity = c.max_count;
     s.running = static_cast<int>(s.tasks.size());
+    account_capacity(static_cast<int>(i));
     s.datapoints.assign(c.target_tracking.size() + c.step_scaling.size(), {});
     if (c.scheduled_actions.empty()) continue;
     for (std::size_t a = 0; a < c.schedules.size(); ++a) {
@@ -202,6 +203,7 @@ void Replication::scale_to(int component, int desired, const std::string& why) {
   account_billed(s);  // a deployment's surplus is counted against the desired count it had
   if (s.desired == 0 && desired > 0 && s.running == 0) s.from_zero_ns = engine_.now().ns;
   s.desired = desired;
+  account_capacity(component);
   for (int set : task_sets(component)) {
     auto member = [&](const Task& t) { return ComponentState::counted(t, set); };
     if (s.counted_tasks(set) < desired) {

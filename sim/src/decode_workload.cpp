@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "archsim/model/decode.hpp"
 #include "archsim/sim/workload.hpp"
@@ -234,6 +235,26 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
   return w;
 }
 
+/// A criterion's `exercised_by` names faults or deployments of this workload.
+bool check_exercised_by(const model::ScenarioSpec& scenario, const WorkloadSpec& w, model::Diagnostics& diagnostics) {
+  std::vector<std::string> names;
+  for (const auto& f : w.faults) names.push_back(f.id);
+  for (const auto& d : w.deployments) names.push_back(d.id);
+  bool ok = true;
+  for (const auto& c : scenario.criteria) {
+    for (std::size_t i = 0; i < c.exercised_by.size(); ++i) {
+      const std::string& name = c.exercised_by[i];
+      if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+      const std::string path = fmt::format("{}.exercised_by[{}]", c.path, i);
+      diagnostics.error(scenario.sources.locate(path), path,
+                        fmt::format("'{}' is not a fault or deployment of workload{}; expected one of: {}", name,
+                                    model::did_you_mean(name, names), names.empty() ? std::string("(none defined)") : fmt::format("{}", fmt::join(names, ", "))));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 }  // namespace
 
 namespace detail {
@@ -313,7 +334,9 @@ std::optional<WorkloadSpec> decode_workload(const model::ScenarioSpec& scenario,
   }
   model::SourceIndex sources;
   DecodeContext ctx{diagnostics, sources};
-  return decode_root(*scenario.workload, ctx, scenario.base_dir, known_ids(scenario), limits);
+  auto workload = decode_root(*scenario.workload, ctx, scenario.base_dir, known_ids(scenario), limits);
+  if (workload && !check_exercised_by(scenario, *workload, diagnostics)) return std::nullopt;
+  return workload;
 }
 
 std::optional<WorkloadSpec> decode_workload_text(std::string_view yaml, const std::string& name, const std::string& base_dir,

@@ -11,6 +11,7 @@
 namespace archsim::sim::detail {
 
 void Replication::schedule_deployments() {
+  deployment_exercised_.assign(model_.deployments.size(), 0);
   for (std::size_t d = 0; d < model_.deployments.size(); ++d) {
     const auto& deployment = model_.deployments[d];
     if (deployment.schedule) {
@@ -40,6 +41,7 @@ void Replication::start_deployment(std::size_t d) {
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   const std::string what = fmt::format("{}: {}", c.id, deployment.spec->id);
+  if (engine_.now().ns >= workload_.warmup.ns) deployment_exercised_[d] = 1;
   if (!c.deploy_blocker.empty()) {
     incident("deployment_refused", fmt::format("{}: {}", what, c.deploy_blocker));
     ++result_.deployments.refused;

@@ -44,6 +44,7 @@ void Replication::incident(std::string_view what, std::string subject) {
 // ---------------------------------------------------------------- when
 
 void Replication::schedule_faults() {
+  fault_exercised_.assign(model_.faults.size(), 0);
   for (std::size_t f = 0; f < model_.faults.size(); ++f) {
     const FaultSpec& spec = *model_.faults[f].spec;
     if (spec.effect == FaultEffect::TaskCrash && spec.when.stochastic()) continue;  // per-task clocks below
@@ -132,6 +133,12 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
       if (task.state != TaskState::Running) return;
       lose_task(component, slot, Outcome::TargetDown);
       incident("task_crash", task_label(component, slot, false));
+      if (engine_.now().ns >= workload_.warmup.ns) {
+        for (std::size_t f = 0; f < model_.faults.size(); ++f) {
+          const auto& fault = model_.faults[f];
+          if (fault.spec->effect == FaultEffect::TaskCrash && fault.spec->when.stochastic() && fault.target == component) fault_exercised_[f] = 1;
+        }
+      }
       // The agent reports the stopped container; ECS deregisters the task and replaces it.
       engine_.schedule_in(model_.components[static_cast<std::size_t>(component)].behaviour.stop_detection, self_, kTaskStopSeen,
                           task_payload(component, slot));
@@ -203,6 +210,8 @@ void Replication::fault_starts(std::size_t f) {
     RandomStream& rng = s != nullptr ? s->faults : state_.front().faults;
     lasts = draw_ns(*spec.when.time_to_repair, rng);
   }
+  // Active at some time after the warm-up: a criterion judged on this fault is exercised.
+  if (engine_.now().ns + lasts > workload_.warmup.ns || engine_.now().ns >= workload_.warmup.ns) fault_exercised_[f] = 1;
   switch (spec.effect) {
     case FaultEffect::ZoneOutage: zone_changed(target, true); break;
     case FaultEffect::NatGatewayLoss: ++s->down_faults; break;
@@ -356,6 +365,7 @@ void Replication::lose_task(int component, int slot, Outcome cause) {
   t.busy = 0;
   t.outstanding = 0;
   t.state = TaskState::Lost;
+  if (c.role == Role::Service) account_capacity(component);
   std::deque<std::uint32_t> queued;
   queued.swap(t.queue);
   for (std::uint32_t id : queued) fail(id, cause);
@@ -661,7 +671,26 @@ void Replication::refresh_dns(int balancer) {
   }
 }
 
+void Replication::account_capacity(int component, std::int64_t at_ns) {
+  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  const std::int64_t now = at_ns < 0 ? engine_.now().ns : at_ns;
+  const std::int64_t warm = workload_.warmup.ns;
+  if (s.in_service < s.counted_desired) s.below_ns += static_cast<double>(std::max<std::int64_t>(0, now - std::max(s.capacity_at_ns, warm)));
+  s.capacity_at_ns = now;
+  int in_service = 0;
+  for (const Task& t : s.tasks) in_service += (t.state == TaskState::Running && t.registered && t.healthy && !t.draining) ? 1 : 0;
+  s.in_service = in_service;
+  s.counted_desired = s.desired;
+  const bool below = s.in_service < s.counted_desired;
+  if (below && s.below_since_ns < 0) s.below_since_ns = now;
+  if (!below && s.below_since_ns >= 0) {
+    s.longest_below_ns = std::max(s.longest_below_ns, now - std::max(s.below_since_ns, warm));
+    s.below_since_ns = -1;
+  }
+}
+
 void Replication::health_changed(int service) {
+  account_capacity(service);
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
     const auto& targets = model_.components[i].balanced_services;
     if (std::find(targets.begin(), targets.end(), service) != targets.end()) refresh_dns(static_cast<int>(i));

@@ -68,6 +68,7 @@ void SimResult::merge(const SimResult& other) {
   deployments.rolled_back += other.deployments.rolled_back;
   deployments.skipped += other.deployments.skipped;
   deployments.refused += other.deployments.refused;
+  for (const auto& [id, n] : other.exercised) exercised[id] += n;
 }
 
 }  // namespace archsim::sim

@@ -226,6 +226,27 @@ void Replication::summarise() {
   }
   m.time_availability = minutes == 0 ? 1.0 : static_cast<double>(good) / static_cast<double>(minutes);
   m.usage = result_.usage;
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    if (model_.components[i].role != Role::Service) continue;
+    account_capacity(static_cast<int>(i), horizon_.ns);
+    ComponentState& s = state_[i];
+    // A stretch below the desired count still open at the end lasts (at least) to the horizon.
+    if (s.below_since_ns >= 0) s.longest_below_ns = std::max(s.longest_below_ns, horizon_.ns - std::max(s.below_since_ns, workload_.warmup.ns));
+    m.seconds_below_desired += s.below_ns / 1e9;
+    m.longest_below_desired_seconds = std::max(m.longest_below_desired_seconds, static_cast<double>(s.longest_below_ns) / 1e9);
+    m.capacity_at_end.push_back({model_.components[i].id, s.in_service, s.desired});
+  }
+  // One replication counts once per id, however many targets or schedules the id has here.
+  std::map<std::string, int> exercised;
+  for (std::size_t f = 0; f < model_.faults.size(); ++f) {
+    int& seen = exercised[model_.faults[f].spec->id];
+    seen = std::max(seen, f < fault_exercised_.size() ? static_cast<int>(fault_exercised_[f]) : 0);
+  }
+  for (std::size_t d = 0; d < model_.deployments.size(); ++d) {
+    int& seen = exercised[model_.deployments[d].spec->id];
+    seen = std::max(seen, d < deployment_exercised_.size() ? static_cast<int>(deployment_exercised_[d]) : 0);
+  }
+  for (const auto& [id, seen] : exercised) result_.exercised[id] += seen;
   result_.per_replication.push_back(std::move(m));
 }
 

@@ -132,6 +132,13 @@ class Replication final : public EventHandler {
     std::vector<std::vector<double>> datapoints;  ///< per target-tracking policy, oldest first
     std::int64_t last_scale_out_ns = INT64_MIN / 2, last_scale_in_ns = INT64_MIN / 2;
     int capacity_before_scale_out = 0;  ///< the desired count before the scale-out that began the cooldown
+    // Recovery: tasks in service (running, registered, healthy as the load balancer sees them)
+    // against the desired count, as of the last change (account_capacity).
+    int in_service = 0, counted_desired = 0;
+    std::int64_t capacity_at_ns = 0;
+    std::int64_t below_since_ns = -1;  ///< since when it has been below the desired count, or -1
+    double below_ns = 0;               ///< time below the desired count after the warm-up
+    std::int64_t longest_below_ns = 0; ///< the longest stretch below it after the warm-up
 
     /// Tasks the service scheduler counts towards the desired count: launching, running, or
     /// lost without its knowing, and not being drained.
@@ -218,6 +225,9 @@ class Replication final : public EventHandler {
   void set_dns(int component, int node, bool listed);
   void refresh_dns(int balancer);
   void health_changed(int service);
+  /// Integrates the time the service spent below its desired count since the last change,
+  /// then recounts; called after every change of a task's state, health or the desired count.
+  void account_capacity(int component, std::int64_t at_ns = -1);
   void incident(std::string_view what, std::string subject);
   /// `api/2`, or with its zone `api/2 (us-east-1b)`, for incidents.
   std::string task_label(int component, int slot, bool with_zone) const;
@@ -282,6 +292,8 @@ class Replication final : public EventHandler {
   std::vector<std::int64_t> fault_generation_;  ///< per fault: cancels stale clock events
   std::vector<const ReleaseSpec*> releases_{nullptr};  ///< per release; nullptr: a good one (release 0 is the initial)
   int lambda_pool_in_use_ = 0;  ///< environments busy on the account's unreserved concurrency
+  std::vector<char> fault_exercised_;     ///< per fault: active at some time after the warm-up
+  std::vector<char> deployment_exercised_;  ///< per deployment: started after the warm-up
 
   SimResult result_;
   LatencyHistogram minute_latency_;

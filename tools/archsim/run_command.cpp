@@ -129,12 +129,13 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     report.alternatives.push_back(std::move(run));
   }
   std::map<std::string, reports::MetricValues> measured;
+  std::map<std::string, const sim::SimResult*> results;
   for (const auto& alt : report.alternatives) {
-    if (alt.result) measured[alt.id] = alt.metrics;
+    if (alt.result) measured[alt.id] = alt.metrics, results[alt.id] = &*alt.result;
   }
   report.scenario_spec = &scenario;
   report.review = &review_report;
-  report.criteria = reports::judge_criteria(scenario, review_report.criteria, measured);
+  report.criteria = reports::judge_criteria(scenario, review_report.criteria, measured, results);
   const nlohmann::json json = reports::run_json(report, ARCHSIM_VERSION);
   const auto render = [&](const std::string& format) -> std::string {
     if (format == "json") return json.dump(2) + "\n";

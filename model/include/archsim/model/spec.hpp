@@ -556,7 +556,7 @@ struct BudgetSpec {
 };
 
 /// The measured metrics a criterion can bound, and the unit its bound is kept in.
-enum class MetricUnit { Milliseconds, Ratio, Usd };
+enum class MetricUnit { Milliseconds, Ratio, Usd, Hours };
 
 struct MetricInfo {
   std::string_view name;     ///< `latency.p99`, `availability`, `cost.monthly`, ...
@@ -568,7 +568,7 @@ std::span<const MetricInfo> criterion_metrics();
 /// The metric named `name` (or one of the older spellings `latency.p99_ms`, `cost.monthly_usd`).
 const MetricInfo* find_metric(std::string_view name);
 /// Reads a bound in the metric's unit: `300ms` or `0.3s` (a plain number is milliseconds),
-/// `99.9%` or `0.999`, `60 USD` or `$60` or `60`. Nullopt with `why` set when it cannot.
+/// `99.9%` or `0.999`, `60 USD` or `$60` or `60`, `15m` or `2h` for hours (a plain number is hours). Nullopt with `why` set when it cannot.
 std::optional<double> parse_metric_bound(const MetricInfo& metric, std::string_view text, std::string& why);
 
 /// One of the ADR's decision criteria. A criterion is measured by static rules (it passes
@@ -581,6 +581,9 @@ struct CriterionSpec {
   std::string metric;  ///< a name from criterion_metrics(), e.g. `availability`, `latency.p99`, `cost.monthly`
   std::optional<double> max;  ///< in the metric's unit (ms, a ratio, USD)
   std::optional<double> min;
+  /// Faults or deployments of the workload (by id) the metric is judged on: where one of them
+  /// did not happen after the warm-up in every replication, the criterion is "not exercised".
+  std::vector<std::string> exercised_by;
 };
 
 enum class DecisionStatus { Chosen, Rejected, Deferred, Considered };

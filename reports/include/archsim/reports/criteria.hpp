@@ -40,9 +40,13 @@ struct CriterionJudgement {
 
 /// Judges every criterion for every alternative: the review's static verdicts combined with
 /// the measured metrics (`metrics` by alternative id; an alternative that could not be
-/// simulated leaves its metric criteria pending).
+/// simulated leaves its metric criteria pending). With `results` (by alternative id), a
+/// metric criterion is "not exercised" when a fault or deployment it names in `exercised_by`
+/// did not happen after the warm-up in every replication, or when no request was measured
+/// (latency, availability and error rate then describe nothing).
 std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenario, const std::vector<CriterionVerdict>& static_verdicts,
-                                               const std::map<std::string, MetricValues>& metrics);
+                                               const std::map<std::string, MetricValues>& metrics,
+                                               const std::map<std::string, const sim::SimResult*>& results = {});
 
 /// The verdict for one bound on one estimate.
 Verdict judge_bound(const sim::Estimate& value, std::optional<double> min, std::optional<double> max);

@@ -18,7 +18,10 @@
 
 namespace archsim::reports {
 
-enum class Verdict { Pass, Fail, Inconclusive, Pending };
+/// Pending: not judged yet (no simulation); NotExercised: judged on a fault or deployment that
+/// did not happen after the warm-up (or on no traffic at all), so the run cannot vouch for it.
+/// Neither is ever a pass.
+enum class Verdict { Pass, Fail, Inconclusive, Pending, NotExercised };
 
 struct CriterionVerdict {
   std::string criterion;

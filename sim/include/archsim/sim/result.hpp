@@ -87,6 +87,14 @@ struct DeploymentCounts {
   std::uint64_t total() const { return started + skipped + refused; }
 };
 
+/// An ECS service's tasks in service (running, and healthy where a load balancer checks them)
+/// against its desired count.
+struct ServiceCapacity {
+  std::string service;
+  int in_service = 0;
+  int desired = 0;
+};
+
 /// The headline figures of one replication: replications are independent, so their spread
 /// gives the confidence intervals (statistics.hpp).
 struct ReplicationMetrics {
@@ -95,6 +103,12 @@ struct ReplicationMetrics {
   double availability = 1;         ///< successful / all requests
   double time_availability = 1;    ///< share of minutes with an error rate at or under the threshold
   std::vector<UsageMeter> usage;   ///< this replication's meters alone (for its own bill)
+  /// Recovery, after the warm-up: seconds any ECS service spent below its desired count of
+  /// tasks in service (summed over services), and the longest such stretch (one still open
+  /// at the end of the run counts to the horizon).
+  double seconds_below_desired = 0;
+  double longest_below_desired_seconds = 0;
+  std::vector<ServiceCapacity> capacity_at_end;  ///< per ECS service, in topology order
 };
 
 struct SimResult {
@@ -110,6 +124,10 @@ struct SimResult {
   std::vector<Incident> incidents;     ///< of the first replication, in time order (at most kMaxIncidents)
   double minute_error_threshold = 0.05;  ///< the definition behind time_availability
   DeploymentCounts deployments;
+  /// Per fault and deployment of the workload that applies to this alternative, by id: in how
+  /// many replications it happened after the warm-up (a fault active, a deployment started).
+  /// A criterion judged on one (`exercised_by`) is not exercised unless it happened in all.
+  std::map<std::string, int> exercised;
 
   double availability() const;  ///< successful / total requests
   double time_availability() const;  ///< share of available minutes, over all replications
