@@ -252,7 +252,9 @@ std::vector<Finding> lint(const Input& in) {
     break;
   }
   if (!design) {
-    findings.push_back({1, "no comment cites the design document this file encodes (docs/designs/<name>.md, by a path relative to the file)"});
+    if (findings.empty()) {
+      findings.push_back({1, "no comment cites the design document this file encodes (docs/designs/<name>.md, by a path relative to the file)"});
+    }
     return findings;
   }
   const std::string design_text = normalise(*design, true);
@@ -463,6 +465,15 @@ TEST_CASE("scenario lint: the drifted ADR-0005 scenario of issue 16 fails on eac
   CHECK(text.find("\"0.5 vCPU\" but no task here") != std::string::npos);
   CHECK(text.find("\"ALB in public subnets across zones\" is not in the design document") != std::string::npos);
   CHECK(text.find("\"AZ Availability: Power Interruption\" is not in the design document") != std::string::npos);
+}
+
+TEST_CASE("scenario lint: a file must cite its design document by a path that resolves") {
+  const auto uncited = lint({"scenarios/x.yaml", "# A scenario.\nworkload: {horizon: 7d}\n", {}});
+  REQUIRE(uncited.size() == 1);
+  CHECK(uncited[0].message.find("no comment cites the design document") != std::string::npos);
+  const auto dangling = lint({"scenarios/topologies/x.yaml", "# Encodes ..\x2f" "docs/designs/adr-0005-networking-model.md\n", {}});
+  REQUIRE(dangling.size() == 1);  // one ../ short from topologies/
+  CHECK(dangling[0].message.find("does not resolve") != std::string::npos);
 }
 
 TEST_CASE("scenario lint: settings and comments that agree pass") {
