@@ -1,6 +1,6 @@
 // Pricing tests: fixed-point money, the tier helper, the cost model of each component type,
-// the Free Tier plans and the budget evaluation. The worked examples AWS publishes (recorded in
-// ../shared/reference/aws-pricing.md) must match to the cent, with the month length each uses.
+// the Free Tier plans and the budget evaluation. The worked examples AWS publishes must match to
+// the cent, with the month length each uses; each names the page it comes from.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -93,6 +93,8 @@ TEST_CASE("the tier helper splits usage across tiers, continuing from what was b
   CHECK(pricing::split_tiers(tiers, 0, 0).empty());
 }
 
+// https://aws.amazon.com/api-gateway/pricing/ (example fragment "132 million * $0.90/million (over
+// 300 million)", read 2026-09-20 in a transcription; the 418.80 total is derived).
 TEST_CASE("AWS example: API Gateway HTTP API, 432 million requests = 300 M x 1.00 + 132 M x 0.90 = 418.80 USD") {
   const auto bill = pricing::make_bill({flat_charge("apigw.http_requests", 432.0 / pricing::kHoursPerMonth)}, &us_east_1(),
                                        pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
@@ -100,6 +102,8 @@ TEST_CASE("AWS example: API Gateway HTTP API, 432 million requests = 300 M x 1.0
   CHECK(line(bill, "apigw.http_requests").tiers.size() == 2);
 }
 
+// https://aws.amazon.com/blogs/awsforsap/elevate-user-experience-and-security-of-application-load-balancer-for-sap-workloads-on-aws/
+// (follows the method of https://aws.amazon.com/elasticloadbalancing/pricing/).
 TEST_CASE("AWS example: ALB with mutual TLS in us-east-1, 0.03674 USD an hour, 26.45 USD over 24 h x 30 days") {
   // 1 new connection/s lasting 2 minutes, 5 requests/s, 300 KB/s processed, 1 rule, 1 trust store.
   // Internal, so no public IPv4 addresses: the example prices the load balancer alone.
@@ -127,6 +131,7 @@ components:
   CHECK(pricing::format_cents(month_of_720_hours.total) == "26.45");
 }
 
+// https://aws.amazon.com/vpc/pricing/ (NAT gateway pricing example, US East (Ohio); read 2026-09-29).
 TEST_CASE("AWS example: NAT gateway in US East (Ohio), 0.045 USD for the hour and 0.045 USD for 1 GB processed") {
   const auto* ohio = pricing::builtin_price_book("us-east-2");
   REQUIRE(ohio != nullptr);
@@ -141,6 +146,7 @@ TEST_CASE("AWS example: NAT gateway in US East (Ohio), 0.045 USD for the hour an
   CHECK(line(bill, "vpc.nat_gateway_processed_gb", "nat-a").cost == *pricing::parse_usd("0.045"));
 }
 
+// https://aws.amazon.com/vpc/pricing/ ("Public IPv4 pricing example 1"; read 2026-09-29).
 TEST_CASE("AWS example: one load balancer with two public IPv4 addresses costs 2 x 0.005 USD an hour") {
   const auto topology = good_topology("");  // internet-facing ALB in two zones
   const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({})), &us_east_1(), pricing::builtin_free_tier(),
@@ -150,6 +156,8 @@ TEST_CASE("AWS example: one load balancer with two public IPv4 addresses costs 2
   CHECK(ipv4.cost == Usd::cents(1));
 }
 
+// https://aws.amazon.com/cloudwatch/pricing/ ("Four standard resolution alarms = $0.10 per alarm
+// metric * 4 = $0.40 per month").
 TEST_CASE("AWS example: four standard-resolution alarms = 0.10 USD x 4 = 0.40 USD a month") {
   pricing::Usage usage = hourly_usage({{"account", "alarm_metrics", 4.0 / pricing::kHoursPerMonth}});
   const auto bill = pricing::make_bill(pricing::charges(model::TopologySpec{}, usage), &us_east_1(), pricing::builtin_free_tier(),
@@ -162,12 +170,14 @@ TEST_CASE("AWS example: four standard-resolution alarms = 0.10 USD x 4 = 0.40 US
   CHECK(pricing::format_cents(free.free_tier_savings) == "0.40");
 }
 
+// https://aws.amazon.com/ecs/pricing/ ("CPU cost: $0.000011244 per vCPU second"; read 2026-09-20).
 TEST_CASE("AWS example: Fargate vCPU by the second, 0.000011244 USD per vCPU-second") {
   const Usd one_second = pricing::multiply(1.0 / 3600.0, us_east_1().find("fargate.vcpu_hour.x86_64")->first_price());
   CHECK(one_second.units == 112444);  // 0.0000112444..., published to nine decimals
   CHECK(pricing::format_price(Usd::from_units(one_second.units / 10 * 10)) == "0.000011244");
 }
 
+// https://aws.amazon.com/cognito/pricing/ ("850,000 MAUs x $0.0046"; read 2026-09-20).
 TEST_CASE("AWS example: Cognito Lite, 10,000 free, 90,000 MAUs x 0.0055 = 495, 850,000 MAUs x 0.0046 = 3,910") {
   auto topology = good_topology("components: {pool: {type: cognito_user_pool, tier: lite}}");
   const auto usage = hourly_usage({{"pool", "monthly_active_users", 950'000.0 / pricing::kHoursPerMonth}});
@@ -279,6 +289,8 @@ TEST_CASE("Free Tier plans: legacy 12-month by account date and billing month, a
   CHECK(cost(plan(model::FreeTierPlan::Credits, "2025-09-01", "2026-04")).credits_applied == Usd{});
 }
 
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-budgets-budget-notification.html
+// (a 200 USD budget notified above 160 USD: ACTUAL, PERCENTAGE, GREATER_THAN, 80).
 TEST_CASE("budget: AWS's example, 200 USD at 80 % ACTUAL fires above 160 USD, on the day the month to date passes it") {
   // 0.30 USD an hour: 7.20 a day; day 22 ends at 158.40, day 23 at 165.60.
   const auto bill = pricing::make_bill({flat_charge("elb.alb_hour", 0.3 / 0.0225)}, &us_east_1(), pricing::builtin_free_tier(),
