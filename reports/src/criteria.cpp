@@ -31,8 +31,9 @@ MetricValues measure(const sim::SimResult& result, const std::vector<double>& mo
   m["availability.time"] = sim::estimate(time_availability);
   m["error_rate"] = sim::estimate(error_rate);
   if (!monthly_cost_by_replication.empty()) m["cost.monthly"] = sim::estimate(monthly_cost_by_replication);
-  // Recovery is measured where there are ECS services to fall below their desired count.
-  if (!result.per_replication.empty() && !result.per_replication.front().capacity_at_end.empty()) {
+  // An alternative without ECS services (Lambda behind API Gateway) has no desired count to
+  // fall below: 0, not unmeasured.
+  if (!result.per_replication.empty()) {
     std::vector<double> degraded, longest;
     for (const auto& r : result.per_replication) {
       degraded.push_back(r.seconds_below_desired / 3600);

@@ -347,6 +347,11 @@ doc::Details alternative_details(const AlternativeRun& alt) {
                            doc::plain(with_commas(s.overall.outcomes[i] / n))});
   }
   if (!causes.rows.empty()) d.blocks.push_back(block(std::move(causes)));
+  if (const auto capacity = capacity_at_end(s); !capacity.empty()) {
+    std::vector<std::string> ends;
+    for (const auto& c : capacity) ends.push_back(describe(c));
+    d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Capacity at the end of the run: {}.", fmt::join(ends, "; ")))}));
+  }
   if (!s.timeline.empty()) {
     auto chart = hourly_chart(s);
     // A series without a single value (no request succeeded: no latency; no ECS task: no

@@ -55,7 +55,7 @@ std::string render_headline(const AlternativeRun& alt, const sim::SimResult& s) 
   for (const auto& metric : model::criterion_metrics()) {
     const auto it = alt.metrics.find(metric.name);
     if (it == alt.metrics.end()) continue;
-    out += fmt::format("     {:<22} {}\n", metric.name, format_estimate(metric, it->second));
+    out += fmt::format("     {:<24} {}\n", metric.name, format_estimate(metric, it->second));
   }
   out += fmt::format("     (availability.time: a minute is available when at most {:.3g}% of its requests fail)\n",
                      100 * s.minute_error_threshold);
@@ -118,7 +118,7 @@ std::string render_criteria(const RunReport& r) {
       if (j.measured && metric != nullptr) detail += format_estimate(*metric, *j.measured);
       if (!j.fired.empty()) detail += (detail.empty() ? "" : "; ") + fmt::format("fired: {}", fmt::join(j.fired, ", "));
       if (!j.note.empty()) detail += (detail.empty() ? "" : "; ") + j.note;
-      std::string row = fmt::format("   {:<22} {:<12} {}", j.alternative, to_string(j.verdict), detail);
+      std::string row = fmt::format("   {:<22} {:<13} {}", j.alternative, to_string(j.verdict), detail);
       while (!row.empty() && row.back() == ' ') row.pop_back();
       out += row + "\n";
     }
@@ -181,7 +181,7 @@ std::string render_run_text(const RunReport& r) {
     }
     const sim::SimResult& s = *alt.result;
     const std::uint64_t total = s.overall.total();
-    out += fmt::format("   requests {}  errors {}  availability {:.4f}%  (request-based: successful / total)\n",
+    out += fmt::format("   requests {}  errors {} (per replication)  availability {:.4f}%  (request-based: successful / total, all replications)\n",
                        with_commas(total / static_cast<std::uint64_t>(s.replications)),
                        with_commas(s.overall.errors() / static_cast<std::uint64_t>(s.replications)), 100.0 * s.availability());
     out += "   latency  " + latency_line(s.overall.latency) + "\n";
@@ -190,9 +190,20 @@ std::string render_run_text(const RunReport& r) {
     }
     std::string causes;
     for (std::size_t i = 1; i < sim::kOutcomeCount; ++i) {
-      if (s.overall.outcomes[i] > 0) causes += fmt::format("  {} {}", sim::outcome_name(static_cast<sim::Outcome>(i)), with_commas(s.overall.outcomes[i]));
+      if (s.overall.outcomes[i] > 0) {
+        causes += fmt::format("  {} {:.1f}", sim::outcome_name(static_cast<sim::Outcome>(i)),
+                              static_cast<double>(s.overall.outcomes[i]) / s.replications);
+      }
     }
-    out += "   errors by cause:" + (causes.empty() ? std::string("  none") : causes) + "\n";
+    out += "   errors by cause (per replication):" + (causes.empty() ? std::string("  none") : causes) + "\n";
+    if (const auto capacity = capacity_at_end(s); !capacity.empty()) {
+      std::vector<std::string> ends;
+      for (const auto& c : capacity) ends.push_back(describe(c));
+      std::vector<double> below;
+      for (const auto& rep : s.per_replication) below.push_back(rep.seconds_below_desired / 3600);
+      out += fmt::format("   capacity: below the desired count {:.2f} h per replication after the warm-up; at the end: {}\n",
+                         sim::estimate(below).mean, fmt::join(ends, "; "));
+    }
     if (const sim::DeploymentCounts& d = s.deployments; d.total() > 0) {
       // Per replication, as the request counts above.
       const auto n = static_cast<double>(s.replications);
@@ -248,6 +259,9 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
       const sim::SimResult& s = *alt.result;
       nlohmann::json sim{{"events", s.events},
                          {"requests", s.overall.total()},
+                         {"requests_per_replication", static_cast<double>(s.overall.total()) / s.replications},
+                         {"errors_per_replication", static_cast<double>(s.overall.errors()) / s.replications},
+                         {"counts", "requests and outcomes are totals over every replication; *_per_replication are their means"},
                          {"availability", s.availability()},
                          {"availability_definition", "successful requests / all requests completed after the warm-up"},
                          {"latency", latency_json(s.overall.latency)},
@@ -314,6 +328,14 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                                         {"hours_at_zero_per_replication", z.seconds / 3600},
                                         {"returns_from_zero_per_replication", z.returns},
                                         {"mean_seconds_to_first_task", z.returns > 0 ? z.seconds_to_first_task / z.returns : 0.0}});
+      }
+      for (const auto& c : capacity_at_end(s)) {
+        sim["capacity_at_end"].push_back({{"service", c.service},
+                                          {"in_service_low", c.in_service_low},
+                                          {"in_service_high", c.in_service_high},
+                                          {"desired_low", c.desired_low},
+                                          {"desired_high", c.desired_high},
+                                          {"replications_below_desired", c.replications_below}});
       }
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {

@@ -1,5 +1,7 @@
 #include "run_summary.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -59,6 +61,34 @@ std::vector<ColdStarts> cold_starts(const sim::SimResult& s) {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+std::vector<CapacityAtEnd> capacity_at_end(const sim::SimResult& s) {
+  std::vector<CapacityAtEnd> out;
+  for (const auto& rep : s.per_replication) {
+    for (const auto& c : rep.capacity_at_end) {
+      auto it = std::find_if(out.begin(), out.end(), [&](const CapacityAtEnd& e) { return e.service == c.service; });
+      if (it == out.end()) {
+        out.push_back({c.service, c.in_service, c.in_service, c.desired, c.desired, 0, 0});
+        it = out.end() - 1;
+      }
+      it->in_service_low = std::min(it->in_service_low, c.in_service);
+      it->in_service_high = std::max(it->in_service_high, c.in_service);
+      it->desired_low = std::min(it->desired_low, c.desired);
+      it->desired_high = std::max(it->desired_high, c.desired);
+      it->replications_below += c.in_service < c.desired ? 1 : 0;
+      ++it->replications;
+    }
+  }
+  return out;
+}
+
+std::string describe(const CapacityAtEnd& c) {
+  auto range = [](int low, int high) { return low == high ? fmt::format("{}", low) : fmt::format("{}-{}", low, high); };
+  return fmt::format("{} {} of {} tasks in service{}", c.service, range(c.in_service_low, c.in_service_high),
+                     range(c.desired_low, c.desired_high),
+                     c.replications_below > 0 ? fmt::format(" (below its desired count in {} of {} replications)", c.replications_below, c.replications)
+                                              : std::string());
 }
 
 Verdict verdict_of(const RunReport& r, std::string_view criterion, std::string_view alternative) {

@@ -36,6 +36,18 @@ struct AtZero {
 };
 std::vector<AtZero> at_zero(const sim::SimResult& s);
 
+/// Per ECS service, its tasks in service against its desired count at the end of the run,
+/// over the replications (`in_service_low..high of desired_low..high`), and in how many
+/// replications it ended below its desired count.
+struct CapacityAtEnd {
+  std::string service;
+  int in_service_low = 0, in_service_high = 0, desired_low = 0, desired_high = 0;
+  int replications_below = 0, replications = 0;
+};
+std::vector<CapacityAtEnd> capacity_at_end(const sim::SimResult& s);
+/// `api 1 of 2 tasks in service (below its desired count in 4 of 4 replications)`.
+std::string describe(const CapacityAtEnd& c);
+
 /// Does the chosen option hold up? Every gate of it that fails (criteria, error findings, the
 /// budget, the simulation), its undecided criteria, and per other alternative how many
 /// criteria it passes where the chosen fails, and the reverse.

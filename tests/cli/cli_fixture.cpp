@@ -15,13 +15,14 @@ CliRun cli(const std::vector<std::string>& args) {
 }
 
 std::string reference_scenario(const std::string& folder, const std::string& name, const std::string& criteria, int seed,
-                               bool with_rejected_copy) {
+                               bool with_rejected_copy, const std::string& workload_extra) {
   const auto dir = std::filesystem::temp_directory_path() / folder;
   std::filesystem::create_directories(dir);
   const auto file = dir / (name + ".yaml");
   std::ofstream out(file);
   out << "archsim: 1\nname: reference\nregion: us-east-1\n"
-      << "workload: {horizon: 20m, seed: " << seed << ", replications: 3, arrivals: {rate: 5/s}}\n"
+      << "workload: {horizon: 20m, seed: " << seed << ", replications: 3, arrivals: {rate: 5/s}"
+      << (workload_extra.empty() ? "" : ", " + workload_extra) << "}\n"
       << "criteria:\n" << criteria
       << "alternatives:\n  good:\n    title: the reference design\n    status: chosen\n"
          "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";

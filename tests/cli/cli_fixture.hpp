@@ -19,7 +19,8 @@ CliRun cli(const std::vector<std::string>& args);
 /// `criteria` (YAML lines under `criteria:`), 20 simulated minutes at 5 requests/s in 3
 /// replications with `seed`; `with_rejected_copy` adds the same design as a rejected
 /// alternative `other`. Returns the file's path.
+/// `workload_extra` adds flow-style entries to the workload map (`faults: {...}`).
 std::string reference_scenario(const std::string& folder, const std::string& name, const std::string& criteria, int seed = 3,
-                               bool with_rejected_copy = false);
+                               bool with_rejected_copy = false, const std::string& workload_extra = "");
 
 }  // namespace archsim::test

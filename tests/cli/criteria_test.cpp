@@ -65,3 +65,46 @@ TEST_CASE("cli: run exits 1 when the chosen option fails a criterion, 0 when it 
   CHECK(bad.code == 2);
   CHECK(bad.err.find("scenario.yaml:6:49: criteria.fast.max: error: expected a duration such as 300ms") != std::string::npos);
 }
+
+TEST_CASE("criteria: a criterion judged on a fault after the horizon is 'not exercised', never a pass, in every output") {
+  // The crash is at 1 h; the run is 20 minutes. Without exercised_by the same figure would pass.
+  const std::string crash = "faults: {crash: {effect: task_crash, component: app, at: 1h, tasks: 1}}";
+  const std::string file = test::reference_scenario("archsim_criteria_test", "late_fault",
+                                                    "  survives: {title: survives, metric: availability, min: 99%, exercised_by: [crash]}\n"
+                                                    "  recovers: {title: recovers, metric: recovery.time_to_desired, max: 5m, exercised_by: [crash]}\n",
+                                                    3, false, crash);
+  const auto json_run = test::cli({"run", file, "--format", "json"});
+  CHECK(json_run.code == 0);  // nothing fails; nothing passes either
+  const auto json = nlohmann::json::parse(json_run.out);
+  for (const auto& c : json["criteria"]) {
+    CHECK(c["verdict"] == "not exercised");
+    CHECK(c["note"].get<std::string>().find("crash happened after the warm-up in 0 of 3 replications") != std::string::npos);
+  }
+  for (const auto& g : json["gates"]) {
+    if (g["kind"] == "criterion") CHECK(g["verdict"] == "not exercised");
+  }
+  const auto text = test::cli({"run", file});
+  CHECK(text.out.find("holds up") == std::string::npos);
+  CHECK(text.out.find("undecided: survives (not exercised), recovers (not exercised)") != std::string::npos);
+  const auto junit = test::cli({"run", file, "--format", "junit"});
+  CHECK(junit.out.find("<skipped message=\"not exercised: ") != std::string::npos);
+
+  // The same criteria over a run that contains the crash are judged on it.
+  const std::string early = "faults: {crash: {effect: task_crash, component: app, at: 10m, tasks: 1}}";
+  const std::string judged = test::reference_scenario("archsim_criteria_test", "early_fault",
+                                                      "  recovers: {title: recovers, metric: recovery.time_to_desired, max: 5m, exercised_by: [crash]}\n",
+                                                      3, false, early);
+  const auto ran = nlohmann::json::parse(test::cli({"run", judged, "--format", "json"}).out);
+  CHECK(ran["criteria"][0]["verdict"] == "pass");
+}
+
+TEST_CASE("criteria: exercised_by must name a fault or deployment of the workload, with its location") {
+  const std::string file = test::reference_scenario("archsim_criteria_test", "bad_exercised_by",
+                                                    "  survives: {title: survives, metric: availability, min: 99%, exercised_by: [crsh]}\n", 3, false,
+                                                    "faults: {crash: {effect: task_crash, component: app, at: 1h, tasks: 1}}");
+  const auto r = test::cli({"run", file});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("bad_exercised_by.yaml:") != std::string::npos);
+  CHECK(r.err.find("criteria.survives.exercised_by[0]: error: 'crsh' is not a fault or deployment of workload (did you mean 'crash'?)") !=
+        std::string::npos);
+}

@@ -137,6 +137,50 @@ TEST_CASE("a crashed task is replaced after stop detection + image pull + start 
   CHECK(test::meter_total(r, "app", "minimum_top_up_seconds") == 0);
 }
 
+TEST_CASE("recovery: the time below the desired count runs from the crash to the replacement's first passing health check") {
+  // The crashed task leaves service at 1 h; its replacement runs at 1 h + 5 + 12 + 20 s and is
+  // in service at its first health check, somewhere in the first interval (30 s by the data
+  // default), so the one stretch below the desired count lasts 37 s to 37 s + 30 s.
+  const std::string w =
+      "horizon: 2h\nseed: 1\nreplications: 3\narrivals: {rate: 5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n"
+      "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
+  const auto r = run(w);
+  REQUIRE(r.per_replication.size() == 3);
+  for (const auto& rep : r.per_replication) {
+    CHECK(rep.longest_below_desired_seconds >= 37);
+    CHECK(rep.longest_below_desired_seconds <= 37 + 30);
+    CHECK(rep.seconds_below_desired == doctest::Approx(rep.longest_below_desired_seconds));
+    REQUIRE(rep.capacity_at_end.size() == 1);
+    CHECK(rep.capacity_at_end.front().in_service == 2);
+    CHECK(rep.capacity_at_end.front().desired == 2);
+  }
+  CHECK(r.exercised.at("crash") == 3);
+}
+
+TEST_CASE("recovery: a task that cannot be replaced leaves the service below its desired count to the end of the run") {
+  const std::string w =
+      "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
+      "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
+  const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
+  REQUIRE(r.per_replication.size() == 1);
+  const auto& rep = r.per_replication.front();
+  CHECK(rep.longest_below_desired_seconds == doctest::Approx(3600));
+  CHECK(rep.seconds_below_desired == doctest::Approx(3600));
+  CHECK(rep.capacity_at_end.front().in_service == 1);
+  CHECK(rep.capacity_at_end.front().desired == 2);
+}
+
+TEST_CASE("a fault after the horizon, or over before the warm-up ends, is not exercised; one across the warm-up is") {
+  const std::string faults =
+      "faults:\n  late:\n    effect: task_crash\n    component: app\n    at: 3h\n    tasks: 1\n"
+      "  early:\n    fis_scenario: az-power-interruption\n    zone: us-east-1b\n    at: 5m\n    duration: 10m\n"
+      "  across:\n    fis_scenario: az-power-interruption\n    zone: us-east-1a\n    at: 20m\n    duration: 20m\n";
+  const auto r = run("horizon: 2h\nwarmup: 30m\nseed: 1\nreplications: 2\narrivals: {rate: 1/s}\n" + faults);
+  CHECK(r.exercised.at("late") == 0);
+  CHECK(r.exercised.at("early") == 0);
+  CHECK(r.exercised.at("across") == 2);
+}
+
 TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss blocks launches in its zone only") {
   SUBCASE("no NAT path and no ECR endpoint: launch blocked, capacity lost") {
     const std::string w =
