@@ -101,8 +101,12 @@ std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenar
       if (!criterion.metric.empty()) {
         const auto value = metrics.find(alt.id);
         if (value == metrics.end() || !value->second.contains(criterion.metric)) {
-          if (j.verdict != Verdict::Fail) j.verdict = Verdict::Pending;
-          j.note = value == metrics.end() ? "not simulated" : fmt::format("{} was not measured", criterion.metric);
+          // Simulated, but nothing to measure (no request succeeded, so no latency): the run
+          // did not exercise it. Not simulated at all: still pending.
+          if (j.verdict != Verdict::Fail) j.verdict = value == metrics.end() ? Verdict::Pending : Verdict::NotExercised;
+          j.note = value == metrics.end() ? "not simulated"
+                   : criterion.metric.starts_with("latency.") ? "no request succeeded: there is no latency to judge"
+                                                              : fmt::format("{} was not measured", criterion.metric);
         } else if (const auto r = results.find(alt.id); r != results.end() && r->second != nullptr &&
                                                          !not_exercised_because(criterion, *r->second).empty()) {
           // The figure exists but describes a run without the event it is about: never a pass.

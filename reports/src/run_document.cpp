@@ -137,6 +137,13 @@ void alternatives_section(const RunReport& r, std::vector<Block>& out) {
     t.rows.push_back(std::move(row));
   }
   out.push_back(block(std::move(t)));
+  // What a run assumed against the review sits next to the figures it changes.
+  doc::List assumed;
+  for (const auto& alt : r.alternatives) {
+    if (!alt.result) continue;
+    for (const auto& a : alt.result->assumptions) assumed.items.push_back({Span{alt.id, Style::Code}, Span{" assumes " + a, Style::Warn}});
+  }
+  if (!assumed.items.empty()) out.push_back(block(std::move(assumed)));
   out.push_back(block(doc::Paragraph{doc::styled(
       "Availability: successful / all requests after the warm-up; analytic: the steady-state model of the same topology and faults, minus "
       "zone-outage transients. ± is the half-width of the 95 % confidence interval over the replications.",
@@ -347,6 +354,7 @@ doc::Details alternative_details(const AlternativeRun& alt) {
                            doc::plain(with_commas(s.overall.outcomes[i] / n))});
   }
   if (!causes.rows.empty()) d.blocks.push_back(block(std::move(causes)));
+  for (const auto& a : s.assumptions) d.blocks.push_back(block(doc::Paragraph{{Span{"Assumed: ", Style::Warn}, Span{a, Style::Plain}}}));
   if (const auto capacity = capacity_at_end(s); !capacity.empty()) {
     std::vector<std::string> ends;
     for (const auto& c : capacity) ends.push_back(describe(c));

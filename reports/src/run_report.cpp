@@ -196,6 +196,7 @@ std::string render_run_text(const RunReport& r) {
       }
     }
     out += "   errors by cause (per replication):" + (causes.empty() ? std::string("  none") : causes) + "\n";
+    for (const auto& a : s.assumptions) out += "   ASSUMED: " + a + "\n";
     if (const auto capacity = capacity_at_end(s); !capacity.empty()) {
       std::vector<std::string> ends;
       for (const auto& c : capacity) ends.push_back(describe(c));
@@ -337,6 +338,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                                           {"desired_high", c.desired_high},
                                           {"replications_below_desired", c.replications_below}});
       }
+      if (!s.assumptions.empty()) sim["assumptions"] = s.assumptions;
       sim["incidents"] = nlohmann::json::array();
       for (const auto& i : s.incidents) {
         sim["incidents"].push_back({{"at", incident_time(i)}, {"what", i.what}, {"subject", i.subject}});

@@ -162,13 +162,18 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
     }
     case Role::Service: {
       // The scheduler keeps the desired count in the live zones it can start tasks in; if it
-      // can start none anywhere, only the tasks placed in live zones at the start remain.
+      // can start none anywhere, only the tasks running in live zones at the start remain.
       bool can_start = false;
       int initial_live = 0;
       for (int node : c.nodes) {
         can_start = can_start || (node_up(ctx, node) && m.nodes[static_cast<std::size_t>(node)].start_blocker.empty());
       }
-      for (int node : c.task_nodes) initial_live += node_up(ctx, node) ? 1 : 0;
+      // A task placed where it cannot start never ran, unless the scenario assumes it did
+      // (initial_state: running), as the simulation starts it.
+      for (int node : c.task_nodes) {
+        const bool started = m.nodes[static_cast<std::size_t>(node)].start_blocker.empty() || !c.behaviour.assumed_running_because.empty();
+        initial_live += node_up(ctx, node) && started ? 1 : 0;
+      }
       const int n = can_start ? c.desired_count : initial_live;
       // A crashing task is out until ECS replaces it; the load balancer keeps sending it its
       // share of requests until ECS sees it stop.
@@ -358,6 +363,13 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
       std::string model;
       const double a = component_availability(ctx, ci, model);
       route.parts.push_back({m.components[static_cast<std::size_t>(ci)].id, model, a});
+    }
+    // A hop whose security groups drop the flow into it fails every request on the route.
+    const bool blocked = std::any_of(m.plans[p].hops.begin(), m.plans[p].hops.end(), [](const detail::Hop& h) { return !h.blocked.empty(); });
+    if (blocked) {
+      route.parts.push_back({"security groups", "a hop's flow is dropped (sg-blocks-request-flow)", 0});
+      out.routes.push_back(std::move(route));
+      continue;
     }
     // Every combination of zone states, weighted by its probability.
     for (std::uint32_t mask = 0; mask < (1u << zones); ++mask) {

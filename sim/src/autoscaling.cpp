@@ -30,7 +30,7 @@ void Replication::schedule_scaling() {
     s.desired = c.desired_count;
     s.min_capacity = c.min_count;
     s.max_capacity = c.max_count;
-    s.running = static_cast<int>(s.tasks.size());
+    s.running = static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [](const Task& t) { return t.state == TaskState::Running; }));
     account_capacity(static_cast<int>(i));
     s.datapoints.assign(c.target_tracking.size() + c.step_scaling.size(), {});
     if (c.scheduled_actions.empty()) continue;

@@ -6,6 +6,7 @@
 
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/graph.hpp"
+#include "archsim/model/security_groups.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim::detail {
@@ -84,11 +85,17 @@ bool map_trace(const TraceSpec& trace, RuntimeModel& m, model::Diagnostic& error
   return true;
 }
 
+/// The AWS facts the static review reads (model/data), loaded once.
+const model::AwsFacts& aws_facts() {
+  static const model::AwsFacts facts = model::builtin_aws_facts();
+  return facts;
+}
+
 /// What an ECS task placed at `v` needs to start (image pull, secrets, log delivery) and
 /// whether the graph gives it a way: privately through VPC endpoints, or over the internet
 /// (through a NAT gateway, whose loss then stops launches there).
 void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std::string, int, std::less<>>& index, Node& node) {
-  static const model::AwsFacts facts = model::builtin_aws_facts();
+  const model::AwsFacts& facts = aws_facts();
   const model::Egress egress = model::egress_of(g, v);
   for (const auto& need : model::needs_of(g, v)) {
     if (!model::can_reach(egress, facts, need)) {
@@ -376,6 +383,24 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
 
   if (!resolve_deployments(t, w, defaults, index, m, error)) return std::nullopt;
 
+  // Flows the security groups drop (the review's sg-blocks-request-flow): requests across
+  // them time out, and a load balancer's health checks of the tasks behind one fail.
+  const auto blocked = model::blocked_request_flows(g, t, aws_facts());
+  auto blocked_reason = [&](const std::string& from, const std::string& to) -> std::string {
+    for (const auto& f : blocked) {
+      if (f.from == from && f.to == to) return f.reason;
+    }
+    return {};
+  };
+  for (const auto& lb : t.load_balancers) {
+    for (const auto& tg : lb.target_groups) {
+      const auto it = index.find(tg.targets);
+      if (it == index.end()) continue;
+      ComponentModel& target = m.components[static_cast<std::size_t>(it->second)];
+      if (target.role == Role::Service && target.checks_blocked.empty()) target.checks_blocked = blocked_reason(lb.id, tg.targets);
+    }
+  }
+
   // Route plans.
   double total_share = 0;
   std::vector<RoutePlan> subs;  // KrakenD fan-out calls; numbered after the routes
@@ -411,6 +436,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
           break;
         }
       }
+      if (h > 0) hop.blocked = blocked_reason(r.hops[h - 1].component, r.hops[h].component);
       plan.hops.push_back(hop);
       const auto* svc = t.ecs_service(c.id);
       if (svc != nullptr && svc->krakend) {

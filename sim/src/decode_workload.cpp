@@ -285,6 +285,7 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   dist("cold_start", Quantity::Duration, b.cold_start);
   r.optional("idle_reclaim", b.idle_reclaim);
   r.optional("timeout", b.timeout);
+  r.optional("connect_timeout", b.connect_timeout);
   dist("authorizer_time", Quantity::Duration, b.authorizer_time);
   ratio("reads_per_request", b.reads_per_request, 1000);
   ratio("writes_per_request", b.writes_per_request, 1000);
@@ -306,6 +307,16 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
     ctx.error(*r.node().find("scale_in_margin"), r.child("scale_in_margin"), "expected a share of the target from 0 to below 1");
   }
   r.optional("scaling_cooldown", b.scaling_cooldown);
+  std::string state, reason;
+  if (r.choice("initial_state", state, {"steady", "running"})) b.initial_state = state;
+  if (r.optional("initial_state_reason", reason)) b.initial_state_reason = reason;
+  if (state == "running" && reason.find_first_not_of(" \t\n") == std::string::npos) {
+    ctx.error(*r.node().find("initial_state"), r.child("initial_state"),
+              "initial_state: running assumes tasks run that the design may not be able to start; say why in initial_state_reason");
+  } else if (b.initial_state_reason && state != "running") {
+    ctx.error(*r.node().find("initial_state_reason"), r.child("initial_state_reason"),
+              "initial_state_reason explains initial_state: running; without it, it has nothing to explain");
+  }
 }
 
 }  // namespace detail

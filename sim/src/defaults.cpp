@@ -153,6 +153,7 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.cold_start) b.cold_start = *s.cold_start;
     if (s.idle_reclaim) b.idle_reclaim = *s.idle_reclaim;
     if (s.timeout) b.timeout = *s.timeout;
+    if (s.connect_timeout) b.connect_timeout = *s.connect_timeout;
     if (s.authorizer_time) b.authorizer_time = *s.authorizer_time;
     if (s.reads_per_request) b.reads_per_request = *s.reads_per_request;
     if (s.writes_per_request) b.writes_per_request = *s.writes_per_request;
@@ -172,9 +173,12 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.scale_in_datapoints) b.scale_in_datapoints = *s.scale_in_datapoints;
     if (s.scale_in_margin) b.scale_in_margin = *s.scale_in_margin;
     if (s.scaling_cooldown) b.scaling_cooldown = *s.scaling_cooldown;
+    if (s.initial_state) b.assumed_running_because = *s.initial_state == "running" ? s.initial_state_reason.value_or("") : "";
   };
   if (const auto it = defaults.kinds.find(kind); it != defaults.kinds.end()) apply(it->second);
   if (workload != nullptr) apply(*workload);
+  // Without a documented connect timeout, the caller waits as long as for any answer.
+  if (b.connect_timeout.ns <= 0) b.connect_timeout = b.timeout.ns > 0 ? b.timeout : Duration::seconds(60);
   return b;
 }
 

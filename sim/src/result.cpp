@@ -18,6 +18,7 @@ std::string_view outcome_name(Outcome outcome) {
     case Outcome::DependencyDown: return "dependency_down";
     case Outcome::DependencyError: return "dependency_error";
     case Outcome::ReleaseError: return "release_error";
+    case Outcome::SecurityGroupBlocked: return "security_group_blocked";
   }
   return "?";
 }

@@ -67,6 +67,7 @@ struct ComponentModel {
   Duration image_pull{};           ///< ECS: image size x pull time per GB
   Duration health_check_grace{};   ///< ECS: load balancer health ignored this long after a start
   bool health_checked = false;     ///< ECS: a load balancer target group checks its tasks
+  std::string checks_blocked;      ///< ECS: why the checking load balancer's probes are dropped, or empty
   Duration check_interval{}, check_timeout{};
   int healthy_threshold = 0, unhealthy_threshold = 0;
   Duration deregistration_delay{};
@@ -95,6 +96,9 @@ struct Hop {
   std::vector<int> fanout;         ///< KrakenD: sub-plans, one per backend, called in parallel
   bool cross_zone = true;          ///< load balancer hops: the target group's setting
   bool least_outstanding = false;  ///< load balancer hops: the target group's algorithm
+  /// Why the security groups drop the flow from the previous hop into this one
+  /// (model::blocked_request_flows), or empty: the caller's connection attempt times out.
+  std::string blocked;
 };
 
 struct RoutePlan {

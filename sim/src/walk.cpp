@@ -62,11 +62,31 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       Task task;
       task.node = node;
       task.billed_since_ns = 0;
+      // A task whose subnet cannot start it (no image path, no secrets path: the static
+      // review's task-no-egress-path) never started, unless the scenario says it was deployed
+      // before that changed (initial_state: running, with its reason).
+      if (c.role == Role::Service && !model_.nodes[static_cast<std::size_t>(node)].start_blocker.empty() &&
+          c.behaviour.assumed_running_because.empty()) {
+        task.state = TaskState::Stopped;
+        task.registered = task.healthy = false;
+        task.billed_since_ns = -1;
+      }
       s.tasks.push_back(std::move(task));
     }
     if (c.role == Role::Service) {
-      total_slots_ += static_cast<int>(s.tasks.size()) * c.concurrency;
-      s.billed = static_cast<int>(s.tasks.size());
+      int assumed = 0;
+      for (const Task& t : s.tasks) {
+        if (t.state != TaskState::Running) continue;
+        total_slots_ += c.concurrency;
+        ++s.billed;
+        assumed += model_.nodes[static_cast<std::size_t>(t.node)].start_blocker.empty() ? 0 : 1;
+      }
+      if (assumed > 0) {
+        result_.assumptions.push_back(fmt::format("{}: {} task{} assumed running from the start though {} subnets cannot start {} "
+                                                  "(initial_state: running): {}",
+                                                  c.id, assumed, assumed == 1 ? "" : "s", assumed == 1 ? "its" : "their",
+                                                  assumed == 1 ? "it" : "them", c.behaviour.assumed_running_because));
+      }
     }
     if (c.role == Role::Database) {
       s.db_node[0] = c.task_nodes.front();
@@ -174,6 +194,7 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
   schedule_scaling();
   schedule_faults();
   schedule_deployments();
+  start_services();
   if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
   std::uint64_t events = 0;
   RunStats stats;
@@ -268,6 +289,7 @@ void Replication::on_event(Engine&, const Event& event) {
     case kWorkDone: work_done(id); break;
     case kReachBack: reach_back(id); break;
     case kMinute: on_minute(); break;
+    case kConnectTimedOut: fail(id, Outcome::SecurityGroupBlocked); break;
     default: on_fault(event.kind, event.payload); break;
   }
 }
@@ -483,6 +505,13 @@ void Replication::forward(std::uint32_t id) {
     return;
   }
   const int next = h + 1;
+  if (!plan.hops[static_cast<std::size_t>(next)].blocked.empty()) {
+    // The security groups drop the connection attempt: the caller gives up after its connect
+    // timeout (an ALB answers 504 after 10 s) and the next hop never sees the request.
+    const ComponentModel& caller = model_.components[static_cast<std::size_t>(hop.component)];
+    engine_.schedule_in(caller.behaviour.connect_timeout, self_, kConnectTimedOut, id);
+    return;
+  }
   if (const Outcome picked = pick_target(r, next, r.node[h]); picked != Outcome::Ok) {
     fail(id, picked);
     return;

@@ -25,7 +25,7 @@ class Replication final : public EventHandler {
 
  private:
   enum Kind : std::uint32_t {
-    kArrival, kReachHop, kWorkDone, kReachBack, kMinute,
+    kArrival, kReachHop, kWorkDone, kReachBack, kMinute, kConnectTimedOut,
     // Faults and recovery (faults.cpp)
     kFaultStart, kFaultEnd, kTaskCrash, kHealthCheck, kHealthCheckTimedOut, kTaskStopSeen, kTaskStarted,
     kReconcile, kDnsRemove, kDrainDone, kDbFailoverDone, kDbRepaired,
@@ -195,6 +195,8 @@ class Replication final : public EventHandler {
 
   // Faults and recovery (faults.cpp)
   void schedule_faults();
+  /// At t = 0: tasks that never started are reported, and the scheduler tries to place them.
+  void start_services();
   void on_fault(std::uint32_t kind, std::uint64_t payload);
   void fault_starts(std::size_t fault);
   void fault_ends(std::size_t fault);

@@ -158,8 +158,10 @@ TEST_CASE("recovery: the time below the desired count runs from the crash to the
 }
 
 TEST_CASE("recovery: a task that cannot be replaced leaves the service below its desired count to the end of the run") {
+  // Deployed while the image path existed (initial_state: running), then one task crashes.
   const std::string w =
       "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
+      "components:\n  app: {initial_state: running, initial_state_reason: deployed before the NAT routes were removed}\n"
       "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
   const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
   REQUIRE(r.per_replication.size() == 1);
@@ -168,6 +170,54 @@ TEST_CASE("recovery: a task that cannot be replaced leaves the service below its
   CHECK(rep.seconds_below_desired == doctest::Approx(3600));
   CHECK(rep.capacity_at_end.front().in_service == 1);
   CHECK(rep.capacity_at_end.front().desired == 2);
+}
+
+TEST_CASE("tasks whose subnets cannot pull their image never started: nothing serves from t = 0, and the run says so") {
+  const std::string no_path = "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n";
+  const std::string w = "horizon: 1h\nwarmup: 0s\nseed: 1\nreplications: 2\narrivals: {rate: 5/s}\n";
+  const auto r = run(w, no_path);
+  CHECK(r.overall.total() > 0);
+  CHECK(r.overall.errors() == r.overall.total());
+  CHECK(first_incident(r, "task_never_started", "app/0") == doctest::Approx(0));
+  CHECK(first_incident(r, "launch_blocked", "app: cannot pull its image") == doctest::Approx(0));
+  CHECK_FALSE(first_incident(r, "task_running", "app/").has_value());
+  for (const auto& rep : r.per_replication) {
+    CHECK(rep.seconds_below_desired == doctest::Approx(3600));
+    CHECK(rep.capacity_at_end.front().in_service == 0);
+  }
+  CHECK(r.assumptions.empty());
+  CHECK(test::meter_total(r, "app", "task_seconds") == 0);  // nothing ran, nothing is billed
+
+  SUBCASE("initial_state: running assumes them deployed, and the run carries the assumption and its reason") {
+    const auto assumed = run(w + "components:\n  app: {initial_state: running, initial_state_reason: pulled before the NAT gateway was removed}\n",
+                             no_path);
+    CHECK(assumed.overall.errors() == 0);
+    REQUIRE(assumed.assumptions.size() == 1);
+    CHECK(assumed.assumptions.front() ==
+          "app: 2 tasks assumed running from the start though their subnets cannot start them (initial_state: running): "
+          "pulled before the NAT gateway was removed");
+  }
+  SUBCASE("initial_state: running without a reason is refused") {
+    model::Diagnostics diagnostics;
+    CHECK_FALSE(sim::decode_workload_text(w + "components:\n  app: {initial_state: running}\n", "w.yaml", ".", diagnostics));
+    REQUIRE(diagnostics.error_count() == 1);
+    CHECK(diagnostics.all().front().message.find("say why in initial_state_reason") != std::string::npos);
+  }
+}
+
+TEST_CASE("a flow the security groups drop: requests time out after the ALB's 10 s connect timeout, and health checks fail") {
+  // app-sg admits the database's group instead of the ALB's: alb -> app is dropped.
+  const std::string blocked = "security_groups: {app-sg: {ingress: [{protocol: tcp, ports: 8000, group: db-sg}]}}\n";
+  const auto r = run("horizon: 30m\nwarmup: 0s\nseed: 2\narrivals: {rate: 5/s}\n", blocked);
+  CHECK(r.overall.total() > 0);
+  // Every request fails, each one named by its cause; none reaches a task.
+  CHECK(count(r, sim::Outcome::SecurityGroupBlocked) == r.overall.total());
+  CHECK(test::meter_total(r, "app", "requests") == 0);
+  CHECK(test::has_incident(r, "flow_blocked", "alb -> app: the security groups of app (app-sg) admit no traffic from alb"));
+  // The probes time out like a dead task's: unhealthy after the threshold, then ECS replaces them.
+  CHECK(first_incident(r, "target_unhealthy", "app/").has_value());
+  CHECK(first_incident(r, "task_stopped", "app/").has_value());
+  CHECK(r.per_replication.front().seconds_below_desired > 0);
 }
 
 TEST_CASE("a fault after the horizon, or over before the warm-up ends, is not exercised; one across the warm-up is") {
@@ -185,9 +235,10 @@ TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss block
   SUBCASE("no NAT path and no ECR endpoint: launch blocked, capacity lost") {
     const std::string w =
         "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
+        "components:\n  app: {initial_state: running, initial_state_reason: deployed before the NAT routes were removed}\n"
         "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
     const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
-    CHECK(first_incident(r, "launch_blocked", "app: cannot pull its image").has_value());
+    CHECK(first_incident(r, "launch_blocked", "app: cannot pull its image") == doctest::Approx(3605));
     CHECK_FALSE(first_incident(r, "task_running", "app/").has_value());
   }
   SUBCASE("nat-a lost: the replacement starts in us-east-1b") {

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "archsim/model/aws_facts.hpp"
 #include "archsim/model/cidr.hpp"
+#include "archsim/model/graph.hpp"
 #include "archsim/model/spec.hpp"
 
 namespace archsim::model {
@@ -31,6 +33,21 @@ bool egress_admits(const TopologySpec& topology, const std::vector<std::string>&
 /// Ingress rules among `groups` that admit the whole IPv4 internet (a /0 block).
 std::vector<const SecurityGroupRuleSpec*> world_open_ingress(const TopologySpec& topology,
                                                              const std::vector<std::string>& groups);
+
+/// A request flow of the topology (a Request link of the graph) that the security groups of
+/// its ends drop: the receiver admits nothing from the sender on its ports, or the sender's
+/// egress rules let nothing out to it. The review reports it (sg-blocks-request-flow); the
+/// simulator times out the requests and health checks that would cross it.
+struct BlockedFlow {
+  std::string from, to;  ///< component ids
+  std::string path;      ///< the receiver's `security_groups`, for locating the finding
+  std::string reason;    ///< `alb -> api: the security groups of api (task-sg) admit no traffic from ...`
+};
+
+/// Every blocked request flow, once per pair of components (every placement pair fails for
+/// the same reason). A receiver with no groups listed gets the VPC's default group, which
+/// archsim cannot see, and is not judged.
+std::vector<BlockedFlow> blocked_request_flows(const ArchGraph& g, const TopologySpec& topology, const AwsFacts& facts);
 
 /// "tcp 443", "tcp 8000-8100", "all traffic".
 std::string describe_ports(const SecurityGroupRuleSpec& rule);

@@ -25,6 +25,9 @@ struct Behaviour {
   Distribution cold_start;
   Duration idle_reclaim{};
   Duration timeout{};  ///< 0: none
+  /// Giving up on a connection attempt nothing answers: the kind's documented connect
+  /// timeout (ALB: 10 s), else its `timeout` (resolve_behaviour).
+  Duration connect_timeout{};
   Distribution authorizer_time;
   double reads_per_request = 0;
   double writes_per_request = 0;
@@ -44,6 +47,9 @@ struct Behaviour {
   int scale_in_datapoints = 15;
   double scale_in_margin = 0;  ///< a share of the target; behaviour.yaml gives ECS its 10 %
   Duration scaling_cooldown = Duration::seconds(300);
+  /// ECS `initial_state: running`: tasks whose subnets cannot start them still run at t = 0,
+  /// for this stated reason (empty: they do not).
+  std::string assumed_running_because;
 };
 
 /// A CodeDeploy traffic-shifting configuration: `percent` of production traffic moves to the

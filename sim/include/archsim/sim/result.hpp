@@ -34,8 +34,9 @@ enum class Outcome : std::uint8_t {
   DependencyDown,   ///< a database was down or failing over
   DependencyError,  ///< a dependency answered with an error (an injected dependency_errors fault)
   ReleaseError,     ///< a task of a bad release answered with a 5xx (workload.deployments)
+  SecurityGroupBlocked,  ///< the caller's connection to the next hop timed out: security groups drop the flow (504)
 };
-inline constexpr std::size_t kOutcomeCount = 12;
+inline constexpr std::size_t kOutcomeCount = 13;
 
 std::string_view outcome_name(Outcome outcome);
 
@@ -128,6 +129,9 @@ struct SimResult {
   /// many replications it happened after the warm-up (a fault active, a deployment started).
   /// A criterion judged on one (`exercised_by`) is not exercised unless it happened in all.
   std::map<std::string, int> exercised;
+  /// What the run assumed against the static review, to be printed next to its figures
+  /// (`initial_state: running` on a service whose tasks cannot start, with the reason).
+  std::vector<std::string> assumptions;
 
   double availability() const;  ///< successful / total requests
   double time_availability() const;  ///< share of available minutes, over all replications

@@ -91,6 +91,7 @@ struct BehaviourSpec {
   std::optional<Distribution> cold_start;    ///< Lambda
   std::optional<Duration> idle_reclaim;      ///< Lambda: idle environments are reclaimed after this
   std::optional<Duration> timeout;
+  std::optional<Duration> connect_timeout;      ///< giving up on a connection nothing answers (security groups drop it)
   std::optional<Distribution> authorizer_time;  ///< API Gateway
   std::optional<double> reads_per_request;      ///< DynamoDB
   std::optional<double> writes_per_request;     ///< DynamoDB
@@ -112,6 +113,11 @@ struct BehaviourSpec {
   std::optional<int> scale_in_datapoints;         ///< ECS: consecutive datapoints `scale_in_margin` below target to scale in
   std::optional<double> scale_in_margin;          ///< ECS: how far below target (a share of it) a scale-in datapoint is
   std::optional<Duration> scaling_cooldown;       ///< ECS: default scale-out and scale-in cooldown
+  /// ECS: `steady` (tasks that can start run at t = 0, those that cannot never started) or
+  /// `running` (every desired task runs at t = 0 whatever the review says, a deliberate
+  /// assumption that needs `initial_state_reason` and is printed next to the figures).
+  std::optional<std::string> initial_state;
+  std::optional<std::string> initial_state_reason;
 };
 
 struct ConnectionSpec {
