@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "archsim/cli.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -57,7 +58,9 @@ TEST_CASE("golden: validate and graph of every seed scenario") {
 
 TEST_CASE("golden: an hour of simulation of every seed scenario") {
   // One simulated hour keeps the test quick; the numbers are the scenario's own workload and
-  // seed, so any change to the engine, the walk or a default shows up here.
+  // seed, so any change to the engine, the walk or a default shows up here. SOURCE_DATE_EPOCH
+  // pins JUnit's timestamp and leaves its wall-clock times out, so the file is byte-stable.
+  const archsim::test::ScopedEnv epoch("SOURCE_DATE_EPOCH", archsim::test::kSourceDateEpoch);
   for (const char* seed : kSeeds) {
     CAPTURE(seed);
     const std::string file = std::string("scenarios/") + seed + ".yaml";
