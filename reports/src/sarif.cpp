@@ -84,7 +84,7 @@ nlohmann::json rule_descriptor(const model::Rule& r, const model::SecurityPolicy
           {"name", pascal_case(r.id)},
           {"shortDescription", {{"text", r.title}}},
           {"fullDescription",
-           {{"text", fmt::format("{}. A {} rule at {} severity: {}. It rests on {}.", r.title, r.category, model::to_string(r.severity),
+           {{"text", fmt::format("{}. Category {}, severity {}: {}. It rests on {}.", r.title, r.category, model::to_string(r.severity),
                                  severity_meaning(r.severity), r.source)}}},
           {"help",
            {{"text", fmt::format("{} See {} and {}.", r.hint, doc, r.source)},
