@@ -1,6 +1,7 @@
 #include "archsim/model/aws_facts.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -177,6 +178,27 @@ void decode_policy(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
       decoding::decode_value(entry.value, "database_ports." + entry.key, ctx, f.database_ports[entry.key]);
     }
   }
+  if (const YamlNode* sec = r.take_required("security")) {
+    MapReader rs(*sec, "security", ctx);
+    rs.required("categories", f.security.categories);
+    if (const YamlNode* score = rs.take_required("score")) {
+      if (!score->is_map()) ctx.error(*score, "security.score", "expected a map of severity -> score");
+      for (const auto& entry : score->entries) {
+        const std::string path = "security.score." + entry.key;
+        std::string& value = f.security.score[entry.key];
+        decoding::decode_value(entry.value, path, ctx, value);
+        // GitHub ignores a score it cannot read as a number in its range, silently.
+        char* end = nullptr;
+        const double number = std::strtod(value.c_str(), &end);
+        if (entry.key != "error" && entry.key != "warning" && entry.key != "note") {
+          ctx.error(entry.value, path, "expected a severity (error, warning, note) as key");
+        } else if (value.empty() || *end != '\0' || number < 0.1 || number > 10.0) {
+          ctx.error(entry.value, path, fmt::format("expected a score from 0.1 to 10.0 written as text, found '{}'", value));
+        }
+      }
+    }
+    rs.finish();
+  }
   if (const YamlNode* hc = r.take_required("health_check")) {
     MapReader rh(*hc, "health_check", ctx);
     rh.required("max_detection_time", f.max_detection_time);
@@ -194,6 +216,12 @@ void decode_policy(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
 }
 
 }  // namespace
+
+std::string SecurityPolicy::score_of(std::string_view category, Severity severity) const {
+  if (std::find(categories.begin(), categories.end(), category) == categories.end()) return {};
+  const auto it = score.find(std::string(to_string(severity)));
+  return it == score.end() ? std::string() : it->second;
+}
 
 AwsFacts load_aws_facts(Diagnostics& diagnostics) {
   AwsFacts facts;

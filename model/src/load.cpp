@@ -27,6 +27,7 @@ std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path&
     const std::filesystem::path file = base_dir / topology->scalar;
     // Messages name the included file as the user would find it from the scenario's folder.
     std::string display = (std::filesystem::path(scenario_name).parent_path() / topology->scalar).lexically_normal().string();
+    alt.topology_source = display;
     Diagnostics include_diagnostics;
     node = read_yaml_file(file, display, include_diagnostics);
     for (auto d : include_diagnostics.all()) {
@@ -38,6 +39,7 @@ std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path&
       ctx.diagnostics.add(d);
     }
   } else if (topology->is_map()) {
+    alt.topology_source = scenario_name;
     node = *topology;
   } else {
     ctx.error(*topology, r.child("topology"),

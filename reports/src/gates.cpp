@@ -21,14 +21,14 @@ std::vector<Gate> findings_gates(const RunReport& run, const model::AlternativeS
     const std::string name = "rule " + f.rule;
     auto it = std::find_if(gates.begin(), gates.end(), [&](const Gate& g) { return g.name == name; });
     if (it == gates.end()) {
-      gates.push_back({alt.id, alt.status, GateKind::Findings, name, Verdict::Fail, model::gates_exit_code(alt.status), {}});
+      gates.push_back({alt.id, alt.status, GateKind::Findings, name, Verdict::Fail, model::gates_exit_code(alt.status), {}, f.loc.file});
       it = gates.end() - 1;
     }
     it->detail += fmt::format("{}{}: {}", it->detail.empty() ? "" : "; ", model::format_location(f.loc), f.message);
   }
   if (gates.empty()) {
     gates.push_back({alt.id, alt.status, GateKind::Findings, "review findings", Verdict::Pass, model::gates_exit_code(alt.status),
-                     "no error-severity finding"});
+                     "no error-severity finding", alt.topology_source});
   }
   return gates;
 }
@@ -67,7 +67,7 @@ std::vector<Gate> run_gates(const RunReport& run) {
     });
     if (stray > 0) {
       gates.push_back({"", model::DecisionStatus::Chosen, GateKind::Findings, "review findings (scenario-wide)", Verdict::Fail, true,
-                       fmt::format("{} error{}", stray, stray == 1 ? "" : "s")});
+                       fmt::format("{} error{}", stray, stray == 1 ? "" : "s"), run.scenario_spec->file});
     }
   }
   for (const auto& alt : run.scenario_spec->alternatives) {
@@ -78,12 +78,16 @@ std::vector<Gate> run_gates(const RunReport& run) {
     if (simulated != run.alternatives.end() && simulated->error) {
       // Nothing was measured, so every other check of it is undecided: the run cannot vouch for it.
       gates.push_back({alt.id, alt.status, GateKind::Simulation, "simulation", Verdict::Fail, true,
-                       fmt::format("could not be simulated: {}: {}", model::format_location(simulated->error->loc), simulated->error->message)});
+                       fmt::format("could not be simulated: {}: {}", model::format_location(simulated->error->loc), simulated->error->message),
+                       simulated->error->loc.file});
     }
-    if (simulated != run.alternatives.end() && simulated->budget) gates.push_back(budget_gate(alt.id, alt.status, *simulated->budget));
+    if (simulated != run.alternatives.end() && simulated->budget) {
+      gates.push_back(budget_gate(alt.id, alt.status, *simulated->budget));
+      gates.back().file = run.scenario_spec->file;
+    }
     for (const auto& j : run.criteria) {
       if (j.alternative != alt.id) continue;
-      Gate g{alt.id, alt.status, GateKind::Criterion, j.criterion, j.verdict, alt.status == model::DecisionStatus::Chosen, {}};
+      Gate g{alt.id, alt.status, GateKind::Criterion, j.criterion, j.verdict, alt.status == model::DecisionStatus::Chosen, {}, run.scenario_spec->file};
       std::vector<std::string> parts;
       const auto* spec = run.scenario_spec->criterion(j.criterion);
       const model::MetricInfo* metric = spec == nullptr || spec->metric.empty() ? nullptr : model::find_metric(spec->metric);

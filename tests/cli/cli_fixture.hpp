@@ -2,6 +2,7 @@
 // (tests/support/good_topology.yaml) with the criteria and workload a test states.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,23 @@ struct CliRun {
   int code;
   std::string out, err;
 };
+
+/// Sets (or, with nullopt, unsets) an environment variable for the scope, and restores it after:
+/// the CLI reads SOURCE_DATE_EPOCH, and tests in one process must not leak it to each other.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, std::optional<std::string> value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> previous_;
+};
+
+/// The SOURCE_DATE_EPOCH golden and determinism tests run under: 2026-01-01T00:00:00 UTC.
+inline constexpr const char* kSourceDateEpoch = "1767225600";
 
 /// `archsim <args>` in-process, as run_cli sees it.
 CliRun cli(const std::vector<std::string>& args);

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -62,6 +63,73 @@ TEST_CASE("cli: SARIF output is 2.1.0 with rules and YAML regions") {
     }
   }
   CHECK(zone_result);
+}
+
+TEST_CASE("sarif: rules have a PascalCase name, a full description, an absolute help URI and their docs/rules.md anchor") {
+  const auto doc = nlohmann::json::parse(cli({"validate", "scenarios/adr0005.yaml", "--format", "sarif"}).out);
+  const auto& driver = doc["runs"][0]["tool"]["driver"];
+  bool seen = false;
+  for (const auto& rule : driver["rules"]) {
+    CAPTURE(rule["id"].get<std::string>());
+    CHECK(rule["name"] != rule["id"]);
+    CHECK(rule["fullDescription"]["text"].get<std::string>().size() > rule["shortDescription"]["text"].get<std::string>().size());
+    if (rule["id"] == "scenario-load") continue;
+    // SARIF 2.1.0 3.49.12: helpUri is an absolute URI.
+    CHECK(rule["helpUri"].get<std::string>().starts_with("https://"));
+    CHECK(rule["properties"]["documentation"] == "docs/rules.md#" + rule["id"].get<std::string>());
+    if (rule["id"] == "task-no-egress-path") {
+      seen = true;
+      CHECK(rule["name"] == "TaskNoEgressPath");
+    }
+  }
+  CHECK(seen);
+}
+
+TEST_CASE("sarif: exposure rules are security rules with GitHub's security-severity; others are not") {
+  const auto doc = nlohmann::json::parse(cli({"validate", "scenarios/adr0005.yaml", "--format", "sarif"}).out);
+  int security = 0;
+  for (const auto& rule : doc["runs"][0]["tool"]["driver"]["rules"]) {
+    CAPTURE(rule["id"].get<std::string>());
+    const auto& props = rule["properties"];
+    const bool exposure = props["category"] == "exposure";
+    CHECK(props.contains("security-severity") == exposure);
+    if (!exposure) continue;
+    ++security;
+    CHECK(props["tags"][0] == "security");
+    // Every exposure rule is a warning today: medium on GitHub's scale.
+    CHECK(props["security-severity"] == (rule["defaultConfiguration"]["level"] == "error" ? "8.0" : "5.5"));
+  }
+  CHECK(security >= 4);
+}
+
+TEST_CASE("sarif: a finding's fingerprint survives lines inserted above it, and differs per rule, alternative and path") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_sarif_fingerprints";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "topologies");
+  std::filesystem::copy_file("scenarios/cloudfront-rds.yaml", dir / "cloudfront-rds.yaml");
+  {
+    std::ifstream in("scenarios/topologies/cloudfront-rds.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::ofstream(dir / "topologies" / "cloudfront-rds.yaml") << "# a comment pushed later\n# and another\n" << text.str();
+  }
+  const auto before = nlohmann::json::parse(cli({"validate", "scenarios/cloudfront-rds.yaml", "--format", "sarif"}).out)["runs"][0]["results"];
+  const auto after =
+      nlohmann::json::parse(cli({"validate", (dir / "cloudfront-rds.yaml").string(), "--format", "sarif"}).out)["runs"][0]["results"];
+  REQUIRE(before.size() == after.size());
+  REQUIRE(before.size() > 1);
+  std::set<std::string> prints;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    CAPTURE(before[i]["ruleId"].get<std::string>());
+    const auto& print = before[i]["partialFingerprints"]["archsimFinding/v1"];
+    CHECK(print == after[i]["partialFingerprints"]["archsimFinding/v1"]);
+    prints.insert(print.get<std::string>());
+    const auto& line = before[i]["locations"][0]["physicalLocation"]["region"]["startLine"];
+    if (before[i]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "scenarios/topologies/cloudfront-rds.yaml") {
+      CHECK(after[i]["locations"][0]["physicalLocation"]["region"]["startLine"] == line.get<int>() + 2);
+    }
+  }
+  CHECK(prints.size() == before.size());
 }
 
 TEST_CASE("cli: --output writes the whole result atomically, and refuses a missing directory") {

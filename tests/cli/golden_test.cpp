@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "archsim/cli.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -57,7 +58,9 @@ TEST_CASE("golden: validate and graph of every seed scenario") {
 
 TEST_CASE("golden: an hour of simulation of every seed scenario") {
   // One simulated hour keeps the test quick; the numbers are the scenario's own workload and
-  // seed, so any change to the engine, the walk or a default shows up here.
+  // seed, so any change to the engine, the walk or a default shows up here. SOURCE_DATE_EPOCH
+  // pins JUnit's timestamp and leaves its wall-clock times out, so the file is byte-stable.
+  const archsim::test::ScopedEnv epoch("SOURCE_DATE_EPOCH", archsim::test::kSourceDateEpoch);
   for (const char* seed : kSeeds) {
     CAPTURE(seed);
     const std::string file = std::string("scenarios/") + seed + ".yaml";
@@ -67,6 +70,15 @@ TEST_CASE("golden: an hour of simulation of every seed scenario") {
     check_golden(dir / "run-1h.md", run({"run", file, "--horizon", "1h", "--format", "markdown"}, 1));
     check_golden(dir / "run-1h.junit.xml", run({"run", file, "--horizon", "1h", "--format", "junit"}, 1));
   }
+}
+
+TEST_CASE("golden: diffs of the hour runs, whose JSON the output schema test checks") {
+  // Two scenarios: alternatives only in base or only in head, a renamed scenario, new failures.
+  check_golden("tests/golden/adr0005/diff-from-free-tier-single-az.json",
+               run({"diff", "tests/golden/free-tier-single-az/run-1h.json", "tests/golden/adr0005/run-1h.json", "--format", "json"}, 1));
+  // A run against itself: both sides measured, failures that were already there.
+  check_golden("tests/golden/adr0005/diff-to-itself.json",
+               run({"diff", "tests/golden/adr0005/run-1h.json", "tests/golden/adr0005/run-1h.json", "--format", "json"}, 0));
 }
 
 TEST_CASE("golden: the HTML page of the ADR-0005 run") {

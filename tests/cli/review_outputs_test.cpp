@@ -153,3 +153,52 @@ TEST_CASE("run: an alternative that cannot be simulated is a failing gate in eve
   CHECK(md.out.find("exit 2: an alternative could not be simulated") != std::string::npos);
   CHECK(md.out.find("- `good` **simulation**: could not be simulated: ") != std::string::npos);
 }
+
+TEST_CASE("junit: under SOURCE_DATE_EPOCH the timestamp is that instant and no wall-clock time is written, so two runs are identical") {
+  const std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+  const test::ScopedEnv epoch("SOURCE_DATE_EPOCH", test::kSourceDateEpoch);
+  const auto one = cli({"run", file, "--format", "junit", "--threads", "1"});
+  const auto two = cli({"run", file, "--format", "junit", "--threads", "2"});
+  CHECK(one.code == 0);
+  CHECK(one.out == two.out);
+  CHECK(count(one.out, "timestamp=\"2026-01-01T00:00:00\"") == 3);  // the run and each alternative's suite
+  CHECK(one.out.find(" time=\"") == std::string::npos);
+}
+
+TEST_CASE("junit: without SOURCE_DATE_EPOCH each suite carries its simulation's wall time and the run's start") {
+  const std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+  const test::ScopedEnv epoch("SOURCE_DATE_EPOCH", std::nullopt);
+  const auto r = cli({"run", file, "--format", "junit"});
+  CHECK(r.code == 0);
+  // The run's total and one per alternative: seconds with three decimals.
+  CHECK(count(r.out, " time=\"") == 3);
+  const auto at = r.out.find(" time=\"");
+  REQUIRE(at != std::string::npos);
+  const std::string value = r.out.substr(at + 7, r.out.find('"', at + 7) - at - 7);
+  CAPTURE(value);
+  CHECK(value.size() >= 5);
+  CHECK(value[value.size() - 4] == '.');
+  CHECK(count(r.out, "timestamp=\"20") == 3);
+}
+
+TEST_CASE("junit: a malformed SOURCE_DATE_EPOCH is refused rather than replaced by the clock") {
+  const std::string file = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+  const test::ScopedEnv epoch("SOURCE_DATE_EPOCH", "yesterday");
+  const auto r = cli({"run", file, "--format", "junit"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, found 'yesterday'") != std::string::npos);
+}
+
+TEST_CASE("junit: each test names the file its subject is written in, and a passing test says what was measured") {
+  const test::ScopedEnv epoch("SOURCE_DATE_EPOCH", test::kSourceDateEpoch);
+  const auto r = cli({"run", "scenarios/adr0005.yaml", "--horizon", "30m", "--format", "junit"});
+  CHECK(r.code == 1);
+  // A rule's gate: the topology file where the finding is, as the CLI names it.
+  CHECK(r.out.find("name=\"rule task-no-egress-path\" file=\"scenarios/topologies/adr0005-alb-private-tasks.yaml\"") != std::string::npos);
+  // Budgets and criteria are written in the scenario.
+  CHECK(r.out.find("name=\"budget\" file=\"scenarios/adr0005.yaml\"") != std::string::npos);
+  CHECK(r.out.find("name=\"criterion zone-loss\" file=\"scenarios/adr0005.yaml\"") != std::string::npos);
+  // A passing gate without a failure or skip reason carries its measurement as system-out.
+  CHECK(r.out.find("<system-out>no error-severity finding</system-out>") != std::string::npos);
+  CHECK(count(r.out, "<testcase ") == count(r.out, " file=\""));
+}

@@ -10,6 +10,13 @@ TEST_CASE("facts: the built-in data files parse without a single diagnostic") {
   for (const auto& diagnostic : d.all()) FAIL_CHECK(archsim::model::format_diagnostic(diagnostic));
 }
 
+TEST_CASE("facts: the review policy counts exposure rules as security and scores them on GitHub's scale by severity") {
+  const auto& security = facts().security;
+  CHECK(security.score_of("exposure", archsim::model::Severity::Error) == "8.0");
+  CHECK(security.score_of("exposure", archsim::model::Severity::Warning) == "5.5");
+  CHECK(security.score_of("network", archsim::model::Severity::Error).empty());
+}
+
 TEST_CASE("facts: zones, ranges and Fargate sizes are what AWS documents") {
   const auto& f = facts();
   CHECK(f.region_zones.at("eu-central-1") == std::vector<std::string>{"eu-central-1a", "eu-central-1b", "eu-central-1c"});

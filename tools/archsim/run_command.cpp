@@ -1,5 +1,10 @@
 #include "run_command.hpp"
 
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <thread>
 
@@ -42,6 +47,35 @@ model::Diagnostic located(model::Diagnostic d, const model::ScenarioSpec& scenar
   return d;
 }
 
+/// SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/): whole
+/// seconds since 1970-01-01 UTC that stand in for "now", so a CI job that sets it gets
+/// byte-identical JUnit from the same inputs. Empty when unset; a malformed value is an error
+/// there, as the convention asks, rather than a silent fallback to the clock.
+std::optional<std::int64_t> source_date_epoch(std::ostream& err, bool& malformed) {
+  const char* text = std::getenv("SOURCE_DATE_EPOCH");
+  malformed = false;
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(text, &end, 10);
+  if (*end != '\0' || errno != 0 || value < 0 || !std::isdigit(static_cast<unsigned char>(*text))) {
+    err << "archsim run: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, found '" << text << "'\n";
+    malformed = true;
+    return std::nullopt;
+  }
+  return value;
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` in UTC, the form JUnit's `timestamp` takes (no zone).
+std::string utc_timestamp(std::int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  return text;
+}
+
 sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
   w.horizon = horizon;
   return w;
@@ -50,6 +84,10 @@ sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
 }  // namespace
 
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  bool malformed_epoch = false;
+  const auto fixed_epoch = source_date_epoch(err, malformed_epoch);
+  if (malformed_epoch) return kBadInput;
+  const auto wall_start = std::chrono::system_clock::now();
   const Loaded loaded = load(options.file, options.strict);
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
@@ -87,6 +125,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   report.seed = sim_options.seed.value_or(workload->seed);
   report.horizon = sim_options.horizon.value_or(workload->horizon);
   report.workload = *workload;
+  report.started_at = utc_timestamp(fixed_epoch.value_or(std::chrono::duration_cast<std::chrono::seconds>(wall_start.time_since_epoch()).count()));
   report.claims = scenario_claims(scenario, *pricing_context);
   bool failed = false;
   for (const auto& alt : scenario.alternatives) {
@@ -100,7 +139,10 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     const auto declared = declared_usage_or_report(scenario, alt.topology, err);
     if (!declared) return kBadInput;
     reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+    const auto sim_start = std::chrono::steady_clock::now();
     auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), sim_options);
+    // Measured only when the output may depend on the machine (see source_date_epoch).
+    if (!fixed_epoch) run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
     if (options.progress) err << "\n";
     if (outcome.error) {
       run.error = located(outcome.error->diagnostic, scenario);

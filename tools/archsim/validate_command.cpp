@@ -38,7 +38,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   if (options.format == "json") {
     content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";
   } else if (options.format == "sarif") {
-    content = reports::review_sarif(report, ARCHSIM_VERSION).dump(2) + "\n";
+    content = reports::review_sarif(report, loaded.facts.security, ARCHSIM_VERSION, ARCHSIM_INFORMATION_URI).dump(2) + "\n";
   } else if (options.format == "markdown") {
     content = reports::render_review_markdown(report, ARCHSIM_VERSION);
   } else {

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archsim/model/cidr.hpp"
@@ -54,6 +55,15 @@ struct HeavyHealthCheckPath {
   std::string why;
 };
 
+/// Which rules are security findings and GitHub code scanning's `security-severity` score for
+/// them (review_policy.yaml `security`); SARIF output carries the score.
+struct SecurityPolicy {
+  std::vector<std::string> categories;          ///< rule categories that are security findings
+  std::map<std::string, std::string> score;     ///< severity (`error`, ...) -> score, "0.1".."10.0"
+  /// The score for a rule of this category and severity; empty when the category is not security.
+  std::string score_of(std::string_view category, Severity severity) const;
+};
+
 struct AwsFacts {
   std::map<std::string, std::vector<std::string>> region_zones;
   int vpc_min_prefix = 16, vpc_max_prefix = 28;
@@ -72,6 +82,7 @@ struct AwsFacts {
   Duration max_detection_time;
   std::vector<HeavyHealthCheckPath> heavy_health_check_paths;
   std::map<std::string, int> database_ports;  ///< RDS engine -> default port
+  SecurityPolicy security;
 
   bool is_rfc1918(const Ipv4Cidr& cidr) const;
 };

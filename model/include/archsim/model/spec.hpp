@@ -598,6 +598,7 @@ struct AlternativeSpec {
   DecisionStatus status = DecisionStatus::Considered;
   std::string rationale;       ///< the document's reason for the status
   std::string topology_file;   ///< empty when the topology is written inline
+  std::string topology_source; ///< the file the topology is written in, as messages name it (the scenario's when inline)
   TopologySpec topology;       ///< after overrides
 };
 

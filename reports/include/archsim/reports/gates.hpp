@@ -27,7 +27,8 @@ struct Gate {
   std::string name;        ///< `rule <id>`, `review findings` (none fired), `simulation`, `budget`, or the criterion's id
   Verdict verdict = Verdict::Pending;
   bool gating = false;     ///< a Fail here fails the run (exit 1)
-  std::string detail;      ///< why, in one line: the rules that fired, the day the budget goes over
+  std::string detail;      ///< why, in one line: the rules that fired, the day the budget goes over; for a pass, what was measured
+  std::string file;        ///< where the gate's subject is written (the topology of a finding, the scenario of a budget or criterion), as the CLI received it
   bool fails_run() const { return gating && verdict == Verdict::Fail; }
 };
 

@@ -64,7 +64,11 @@ std::string_view to_string(model::DecisionStatus status);
 std::string render_review_text(const ReviewReport& report);
 nlohmann::json review_json(const ReviewReport& report, std::string_view version);
 
-/// SARIF 2.1.0 with one result per finding and per load diagnostic, located in the YAML.
-nlohmann::json review_sarif(const ReviewReport& report, std::string_view version);
+/// SARIF 2.1.0 with one result per finding and per load diagnostic, located in the YAML, each
+/// with a line-free fingerprint (rule, alternative, dotted path); rules of the categories
+/// `security` names carry GitHub's `security-severity`. `information_uri` (archsim's home
+/// page, absolute) becomes the driver's `informationUri`; empty leaves it out.
+nlohmann::json review_sarif(const ReviewReport& report, const model::SecurityPolicy& security, std::string_view version,
+                            std::string_view information_uri = {});
 
 }  // namespace archsim::reports

@@ -32,6 +32,9 @@ struct AlternativeRun {
   std::optional<pricing::BudgetCheck> budget;   ///< when the scenario sets a budget
   MetricValues metrics;                         ///< every criterion metric, with its interval
   std::optional<sim::AnalyticAvailability> analytic;  ///< steady-state availability from the graph
+  /// Wall-clock seconds its simulation took; empty under SOURCE_DATE_EPOCH, where output must
+  /// not depend on the machine. Only JUnit prints it (docs/review-outputs.md).
+  std::optional<double> wall_seconds;
 };
 
 struct RunReport {
@@ -41,6 +44,10 @@ struct RunReport {
   sim::Duration horizon{};
   sim::WorkloadSpec workload;
   std::vector<AlternativeRun> alternatives;
+  /// UTC, `YYYY-MM-DDTHH:MM:SS`: SOURCE_DATE_EPOCH when set (the reproducible-builds
+  /// convention), else when the run began. Only JUnit prints it; the JSON stays a function of
+  /// the inputs and the seed.
+  std::string started_at;
   std::vector<pricing::ClaimCheck> claims;  ///< the document's pricing claims, checked
   std::vector<CriterionJudgement> criteria;  ///< every criterion, for every alternative
   const model::ScenarioSpec* scenario_spec = nullptr;
