@@ -300,7 +300,7 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
 
 namespace {
 
-/// The usage with every autoscaled ECS service's task time at its desired count in each hour
+/// The usage with every autoscaled ECS service's task time at its running count in each hour
 /// (its deployments' extra kept, so that only scaling differs), the one-minute top-ups gone;
 /// nullopt when no service scales or that is what was measured.
 std::optional<Usage> always_on_usage(const model::TopologySpec& topology, const Usage& usage) {
@@ -308,6 +308,10 @@ std::optional<Usage> always_on_usage(const model::TopologySpec& topology, const 
   bool changed = false;
   for (const auto& svc : topology.ecs_services) {
     if (!svc.autoscaling) continue;
+    // Always on is the count it serves with: its desired count, or for a service that starts
+    // at zero and is brought up by schedule, the count the schedule brings it up to.
+    int running = svc.desired_count;
+    for (const auto& action : svc.autoscaling->scheduled) running = std::max(running, action.min_capacity.value_or(0));
     const MeterSeries* deployed = usage.find(svc.id, "deployment_task_seconds");
     for (auto& m : steady.meters) {
       if (m.component != svc.id || (m.meter != "task_seconds" && m.meter != "minimum_top_up_seconds")) continue;
@@ -315,7 +319,7 @@ std::optional<Usage> always_on_usage(const model::TopologySpec& topology, const 
         // The last slot may cover part of an hour.
         const double extra = deployed != nullptr && h < deployed->hourly.size() ? deployed->hourly[h] : 0.0;
         const double full =
-            m.meter == "task_seconds" ? svc.desired_count * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) + extra : 0.0;
+            m.meter == "task_seconds" ? running * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) + extra : 0.0;
         changed = changed || std::abs(m.hourly[h] - full) > 1e-6;
         m.hourly[h] = full;
       }

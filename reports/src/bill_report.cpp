@@ -74,7 +74,7 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
   }
   if (bill.always_on) {
     const pricing::Usd difference = *bill.always_on - bill.total;
-    out += fmt::format("     always on: {} USD with every ECS service at its desired count all month (other lines as measured); "
+    out += fmt::format("     always on: {} USD with every autoscaled ECS service at its running count all month (its desired count, or what its schedule brings it up to) (other lines as measured); "
                        "this month {} {} USD {}\n",
                        pricing::format_cents(*bill.always_on), difference >= pricing::Usd{} ? "saves" : "costs",
                        pricing::format_cents(difference >= pricing::Usd{} ? difference : pricing::Usd{} - difference),

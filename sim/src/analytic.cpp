@@ -1,6 +1,8 @@
 #include "archsim/sim/analytic.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <Eigen/Dense>
 #include <fmt/format.h>
@@ -91,18 +93,27 @@ struct Context {
   Window window;
   std::vector<bool> up;  ///< zone states being evaluated
   std::vector<double> at_zero;  ///< per component: traffic-weighted share of time a schedule holds it at zero
+  std::vector<int> scheduled_peak;  ///< per ECS service: the most tasks its scheduled actions ask for (0: none)
+  std::vector<char> active;  ///< per fault of the model: a scheduled fault active in the stretch of the timeline evaluated
 };
+
+bool scheduled(const FaultSpec& f) { return !f.when.stochastic() && f.when.at.has_value(); }
 
 /// The traffic-weighted share of the measured window in which scheduled actions hold an ECS
 /// service at no task, counting the launch after each return from zero (image pull plus the
 /// mean start time) as still at zero. A service whose tasks cannot start anywhere (no image
 /// path) never comes back from zero. Target tracking is left to the simulation.
-double share_at_zero(const RuntimeModel& m, const ComponentModel& c, const WorkloadSpec& w) {
+struct ScheduledCapacity {
+  double share_at_zero = 0;  ///< traffic-weighted
+  int peak = 0;              ///< the largest desired count the schedule reaches
+};
+
+ScheduledCapacity scheduled_capacity(const RuntimeModel& m, const ComponentModel& c, const WorkloadSpec& w) {
   bool can_return = false;
   for (int node : c.nodes) can_return = can_return || m.nodes[static_cast<std::size_t>(node)].start_blocker.empty();
   bool gone = false;
-  if (c.scheduled_actions.empty()) return 0;
-  int min = c.min_count, max = c.max_count, desired = c.desired_count;
+  if (c.scheduled_actions.empty()) return {};
+  int min = c.min_count, max = c.max_count, desired = c.desired_count, peak = c.desired_count;
   auto apply = [&](std::size_t a) {
     const auto& action = c.scheduled_actions[a];
     if (action.min_capacity) min = *action.min_capacity;
@@ -121,6 +132,7 @@ double share_at_zero(const RuntimeModel& m, const ComponentModel& c, const Workl
       if (fire && fire->ns == t) {
         const bool was_zero = desired == 0;
         apply(a);
+        peak = std::max(peak, desired);
         if (was_zero && desired > 0) back_at = t;
       }
     }
@@ -134,7 +146,7 @@ double share_at_zero(const RuntimeModel& m, const ComponentModel& c, const Workl
     zero += rate * down;
     total += rate;
   }
-  return total > 0 ? zero / total : 0;
+  return {total > 0 ? zero / total : 0, peak};
 }
 
 int zone_of(const RuntimeModel& m, int node) { return m.nodes[static_cast<std::size_t>(node)].zone; }
@@ -151,7 +163,9 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
   double a = 1;
   // Errors a dependency returns while a dependency_errors fault is active.
   for (const auto& f : m.faults) {
-    if (f.target == ci && f.spec->effect == FaultEffect::DependencyErrors) a *= 1 - f.spec->error_rate * duty(*f.spec, ctx.window);
+    if (f.target != ci || f.spec->effect != FaultEffect::DependencyErrors) continue;
+    const double on = scheduled(*f.spec) ? ctx.active[static_cast<std::size_t>(&f - m.faults.data())] : duty(*f.spec, ctx.window);
+    a *= 1 - f.spec->error_rate * on;
   }
   switch (c.role) {
     case Role::Balancer: {
@@ -174,7 +188,10 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
         const bool started = m.nodes[static_cast<std::size_t>(node)].start_blocker.empty() || !c.behaviour.assumed_running_because.empty();
         initial_live += node_up(ctx, node) && started ? 1 : 0;
       }
-      const int n = can_start ? c.desired_count : initial_live;
+      // A service a schedule brings up from zero runs its scheduled count while up; the time
+      // at zero is `zero` below.
+      const int desired = c.desired_count > 0 ? c.desired_count : ctx.scheduled_peak[static_cast<std::size_t>(ci)];
+      const int n = can_start ? desired : initial_live;
       // A crashing task is out until ECS replaces it; the load balancer keeps sending it its
       // share of requests until ECS sees it stop.
       double task = 1, dead_share = 0;
@@ -203,8 +220,9 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
       // Multi-AZ one fails over instead (a transient, subtracted per route).
       if (!(primary_up && standby_up)) {
         for (const auto& f : m.faults) {
-          if (f.target == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && !f.spec->when.stochastic()) {
-            a *= 1 - duty(*f.spec, ctx.window);
+          if (f.target == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) &&
+              ctx.active[static_cast<std::size_t>(&f - m.faults.data())] != 0) {
+            a = 0;
           }
         }
       }
@@ -255,8 +273,8 @@ struct Pulse {
 };
 
 /// The transients one outage of `zone` puts on one route (see the header), hop by hop.
-void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, std::vector<int>& seen, std::vector<Pulse>& out,
-                      double reach = 1) {
+void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const std::vector<int>& primary_zone, std::vector<int>& seen,
+                      std::vector<Pulse>& out, double reach = 1) {
   const auto& hops = m.plans[plan].hops;
   auto tasks_in_zone = [&](const ComponentModel& c) {
     int n = 0;
@@ -292,22 +310,26 @@ void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, std::ve
       const double lag = static_cast<double>(c.behaviour.lost_task_detection.ns) / 1e9;
       out.push_back({tasks_in_zone(c), lag, lag});
     }
-    if (c.role == Role::Database && c.standby_node >= 0 && zone_of(m, c.task_nodes.front()) == zone &&
-        zone_of(m, c.standby_node) != zone) {
+    // A Multi-AZ database fails over when its primary's zone fails and its standby's did not
+    // (the primary may have moved in an earlier outage: primary_zones).
+    const int primary = primary_zone[static_cast<std::size_t>(hops[h].component)];
+    const bool multi_az = c.role == Role::Database && c.standby_node >= 0;
+    const int standby = !multi_az ? -1 : primary == zone_of(m, c.task_nodes.front()) ? zone_of(m, c.standby_node) : zone_of(m, c.task_nodes.front());
+    if (multi_az && primary == zone && standby != zone) {
       const double failover = c.behaviour.failover_time.mean() / 1e9;
       out.push_back({1.0, failover, failover});
     }
     for (std::size_t i = first; i < out.size(); ++i) out[i].share *= reach;
-    for (int sub : hops[h].fanout) transient_pulses(m, static_cast<std::size_t>(sub), zone, seen, out, reach);
+    for (int sub : hops[h].fanout) transient_pulses(m, static_cast<std::size_t>(sub), zone, primary_zone, seen, out, reach);
   }
 }
 
 /// Request-seconds lost on one route to one outage of `zone`: the pulses in series (a
 /// request fails if any hop fails it), integrated over time.
-double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone) {
+double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone, const std::vector<int>& primary_zone) {
   std::vector<int> seen;
   std::vector<Pulse> pulses;
-  transient_pulses(m, plan, zone, seen, pulses);
+  transient_pulses(m, plan, zone, primary_zone, seen, pulses);
   double end = 0;
   for (const auto& p : pulses) end = std::max(end, p.fade_s);
   constexpr double kStep = 0.05;
@@ -320,12 +342,131 @@ double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone) {
   return lost;
 }
 
+/// Per component, the zone of a Multi-AZ database's primary when each scheduled zone outage
+/// begins (by fault), following the failovers of the outages before it: an outage of the
+/// primary's zone moves the primary to the standby's zone when that zone is up. Components
+/// other than databases keep -1; random outages see the initial primary.
+std::vector<std::vector<int>> primary_zones(const RuntimeModel& m) {
+  std::vector<int> primary(m.components.size(), -1);
+  for (std::size_t c = 0; c < m.components.size(); ++c) {
+    if (m.components[c].role == Role::Database) primary[c] = zone_of(m, m.components[c].task_nodes.front());
+  }
+  std::vector<std::vector<int>> at_fault(m.faults.size(), primary);
+  std::vector<std::size_t> order;
+  for (std::size_t f = 0; f < m.faults.size(); ++f) {
+    if (scheduled(*m.faults[f].spec) && m.faults[f].spec->effect == FaultEffect::ZoneOutage) order.push_back(f);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m.faults[a].spec->when.at->ns < m.faults[b].spec->when.at->ns; });
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto& f = m.faults[order[i]];
+    at_fault[order[i]] = primary;
+    for (std::size_t c = 0; c < m.components.size(); ++c) {
+      const ComponentModel& db = m.components[c];
+      if (db.role != Role::Database || db.standby_node < 0 || primary[c] != f.target) continue;
+      const int a = zone_of(m, db.task_nodes.front()), b = zone_of(m, db.standby_node);
+      const int other = primary[c] == a ? b : a;
+      // The standby's zone must be up when the primary's fails (no overlapping outage of it).
+      bool other_down = false;
+      for (std::size_t j = 0; j < order.size(); ++j) {
+        const auto& g = *m.faults[order[j]].spec;
+        other_down = other_down || (m.faults[order[j]].target == other && g.when.at->ns <= f.spec->when.at->ns &&
+                                    f.spec->when.at->ns < g.when.at->ns + g.when.duration.ns);
+      }
+      if (!other_down) primary[c] = other;
+    }
+  }
+  return at_fault;
+}
+
 /// Every component a plan passes through, KrakenD fan-outs included (all backends needed).
 void plan_components(const RuntimeModel& m, std::size_t plan, std::vector<int>& out) {
   for (const auto& hop : m.plans[plan].hops) {
     if (std::find(out.begin(), out.end(), hop.component) == out.end()) out.push_back(hop.component);
     for (int sub : hop.fanout) plan_components(m, static_cast<std::size_t>(sub), out);
   }
+}
+
+/// A stretch of the measured window in which the same scheduled faults are active.
+struct Stretch {
+  Duration from, to;
+  std::vector<char> active;  ///< per fault of the model
+  double traffic_share = 0;  ///< of the window's requests (of its time, for a trace)
+  double time_share = 0;     ///< of the window's time
+};
+
+/// The measured window cut at every start and end of a scheduled fault, so that within a
+/// stretch the scheduled faults are fixed and only the random ones need probabilities.
+/// Requests weigh by the arrival rate, integrated minute by minute.
+std::vector<Stretch> timeline_stretches(const RuntimeModel& m, const WorkloadSpec& w, Window window) {
+  std::vector<std::int64_t> cuts{window.from.ns, window.to.ns};
+  for (const auto& f : m.faults) {
+    if (!scheduled(*f.spec)) continue;
+    for (const std::int64_t t : {f.spec->when.at->ns, f.spec->when.at->ns + f.spec->when.duration.ns}) {
+      if (t > window.from.ns && t < window.to.ns) cuts.push_back(t);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  const std::int64_t minute = Duration::minutes(1).ns;
+  auto traffic = [&](std::int64_t from, std::int64_t to) {
+    if (w.arrivals.trace) return static_cast<double>(to - from);
+    double sum = 0;
+    for (std::int64_t t = from; t < to;) {
+      const std::int64_t next = std::min(to, (t / minute + 1) * minute);
+      sum += w.arrivals.rate_at(Duration{t}) * static_cast<double>(next - t);
+      t = next;
+    }
+    return sum;
+  };
+  std::vector<Stretch> out;
+  double total_traffic = 0;
+  const auto total_time = static_cast<double>(window.to.ns - window.from.ns);
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    Stretch st{Duration{cuts[i]}, Duration{cuts[i + 1]}, std::vector<char>(m.faults.size(), 0), 0, 0};
+    for (std::size_t f = 0; f < m.faults.size(); ++f) {
+      const auto& spec = *m.faults[f].spec;
+      if (scheduled(spec)) st.active[f] = spec.when.at->ns <= cuts[i] && cuts[i] < spec.when.at->ns + spec.when.duration.ns ? 1 : 0;
+    }
+    st.traffic_share = traffic(cuts[i], cuts[i + 1]);
+    st.time_share = total_time > 0 ? static_cast<double>(cuts[i + 1] - cuts[i]) / total_time : 0;
+    total_traffic += st.traffic_share;
+    out.push_back(std::move(st));
+  }
+  for (auto& st : out) st.traffic_share = total_traffic > 0 ? st.traffic_share / total_traffic : st.time_share;
+  return out;
+}
+
+/// A route's availability with the scheduled faults of `ctx.active`, over every combination
+/// of the zones' random outages (`zone`: each zone's probability of being up), and with
+/// `down_zone` (when set) down as well. In series from the last hop back: what CloudFront
+/// answers from its cache needs nothing behind it.
+double route_availability(Context& ctx, const std::vector<int>& parts, const std::vector<double>& zone, std::optional<int> down_zone) {
+  const RuntimeModel& m = ctx.m;
+  std::vector<bool> scheduled_down(zone.size(), false);
+  for (std::size_t f = 0; f < m.faults.size(); ++f) {
+    if (ctx.active[f] != 0 && m.faults[f].spec->effect == FaultEffect::ZoneOutage) scheduled_down[static_cast<std::size_t>(m.faults[f].target)] = true;
+  }
+  if (down_zone && *down_zone >= 0) scheduled_down[static_cast<std::size_t>(*down_zone)] = true;
+  const std::size_t zones = std::min<std::size_t>(zone.size(), 12);
+  double total = 0;
+  for (std::uint32_t mask = 0; mask < (1u << zones); ++mask) {
+    double weight = 1;
+    for (std::size_t z = 0; z < zones; ++z) {
+      const bool up = (mask >> z & 1u) == 0;
+      ctx.up[z] = up && !scheduled_down[z];
+      weight *= up ? zone[z] : 1 - zone[z];
+    }
+    if (weight == 0) continue;
+    double a = 1;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+      std::string model;
+      const ComponentModel& c = m.components[static_cast<std::size_t>(*it)];
+      const double hit = c.role == Role::Edge ? c.behaviour.cache_hit_ratio : 0;
+      a = component_availability(ctx, *it, model) * (hit + (1 - hit) * a);
+    }
+    total += weight * a;
+  }
+  return total;
 }
 
 }  // namespace
@@ -340,25 +481,42 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
   }
   const RuntimeModel& m = *runtime;
   const Window window{workload.warmup, workload.horizon};
-  // Each zone's availability from its outages (independent faults multiply).
+  // Random (rate-based) zone outages make each zone up with a probability; scheduled ones
+  // happen at their times, so they are evaluated on the timeline (timeline_stretches).
   std::vector<double> zone(m.zones.size(), 1.0);
   for (const auto& f : m.faults) {
-    if (f.spec->effect != FaultEffect::ZoneOutage) continue;
-    zone[static_cast<std::size_t>(f.target)] *= 1 - duty(*f.spec, window);
+    if (f.spec->effect == FaultEffect::ZoneOutage && !scheduled(*f.spec)) zone[static_cast<std::size_t>(f.target)] *= 1 - duty(*f.spec, window);
   }
+  const auto stretches = timeline_stretches(m, workload, window);
+  const auto primaries = primary_zones(m);
   AnalyticAvailability out;
   for (std::size_t z = 0; z < zone.size(); ++z) {
-    if (zone[z] < 1) out.zones.push_back(fmt::format("{}: {:.5f}%", m.zones[z], 100 * zone[z]));
+    // The share of the measured time the zone is up: scheduled outages by their overlap.
+    double scheduled_down = 0;
+    for (const auto& st : stretches) {
+      for (std::size_t f = 0; f < m.faults.size(); ++f) {
+        if (st.active[f] != 0 && m.faults[f].spec->effect == FaultEffect::ZoneOutage && m.faults[f].target == static_cast<int>(z)) {
+          scheduled_down += st.time_share;
+          break;
+        }
+      }
+    }
+    const double up = zone[z] * (1 - scheduled_down);
+    if (up < 1) out.zones.push_back(fmt::format("{}: {:.5f}%", m.zones[z], 100 * up));
   }
-  const std::size_t zones = std::min<std::size_t>(zone.size(), 12);
-  Context ctx{m, window, std::vector<bool>(zone.size(), true), {}};
-  for (const auto& c : m.components) ctx.at_zero.push_back(c.role == Role::Service ? share_at_zero(m, c, workload) : 0.0);
+  Context ctx{m, window, std::vector<bool>(zone.size(), true), {}, {}, std::vector<char>(m.faults.size(), 0)};
+  for (const auto& c : m.components) {
+    const auto sc = c.role == Role::Service ? scheduled_capacity(m, c, workload) : ScheduledCapacity{};
+    ctx.at_zero.push_back(sc.share_at_zero);
+    ctx.scheduled_peak.push_back(sc.peak);
+  }
   for (std::size_t p = 0; p < m.route_count; ++p) {
     RouteAvailability route{m.plans[p].id, m.plans[p].share, 0, {}};
     std::vector<int> parts;
     plan_components(m, p, parts);
-    // With every zone up, for the per-component table.
+    // With every zone up and no scheduled fault active, for the per-component table.
     std::fill(ctx.up.begin(), ctx.up.end(), true);
+    std::fill(ctx.active.begin(), ctx.active.end(), 0);
     for (int ci : parts) {
       std::string model;
       const double a = component_availability(ctx, ci, model);
@@ -371,37 +529,37 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
       out.routes.push_back(std::move(route));
       continue;
     }
-    // Every combination of zone states, weighted by its probability.
-    for (std::uint32_t mask = 0; mask < (1u << zones); ++mask) {
-      double weight = 1;
-      for (std::size_t z = 0; z < zones; ++z) {
-        const bool up = (mask >> z & 1u) == 0;
-        ctx.up[z] = up;
-        weight *= up ? zone[z] : 1 - zone[z];
-      }
-      if (weight == 0) continue;
-      // In series from the last hop back; what CloudFront answers from its cache needs
-      // nothing behind it.
-      double a = 1;
-      for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        std::string model;
-        const ComponentModel& c = m.components[static_cast<std::size_t>(*it)];
-        const double hit = c.role == Role::Edge ? c.behaviour.cache_hit_ratio : 0;
-        a = component_availability(ctx, *it, model) * (hit + (1 - hit) * a);
-      }
-      route.availability += weight * a;
+    // Each stretch of the timeline, weighted by its share of the traffic, with the zones'
+    // random outages enumerated within it.
+    for (const auto& st : stretches) {
+      ctx.active = st.active;
+      route.availability += st.traffic_share * route_availability(ctx, parts, zone, {});
     }
     route.steady_state = route.availability;
-    for (const auto& f : m.faults) {
-      if (f.spec->effect == FaultEffect::ZoneOutage) {
-        route.transient_loss += outage_events_per_second(*f.spec, workload) * transient_seconds(m, p, f.target);
-      }
-      // A scheduled primary loss on a Multi-AZ database on this route: one failover.
+    // First-order transients of each outage, counted only on the requests the route would
+    // have served just after it: a route the outage takes down entirely has no transient left
+    // to lose (its loss is in the steady state already).
+    for (std::size_t fi = 0; fi < m.faults.size(); ++fi) {
+      const auto& f = m.faults[fi];
+      const bool zone_outage = f.spec->effect == FaultEffect::ZoneOutage;
       const ComponentModel& target = m.components[static_cast<std::size_t>(std::max(0, f.target))];
-      if (f.spec->effect == FaultEffect::DatabasePrimaryLoss && !f.spec->when.stochastic() && target.standby_node >= 0 &&
-          std::find(parts.begin(), parts.end(), f.target) != parts.end()) {
-        route.transient_loss += outage_events_per_second(*f.spec, workload) * target.behaviour.failover_time.mean() / 1e9;
+      const bool failover = f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) && target.standby_node >= 0 &&
+                            std::find(parts.begin(), parts.end(), f.target) != parts.end();
+      if (!zone_outage && !failover) continue;
+      const double events = outage_events_per_second(*f.spec, workload);
+      if (events <= 0) continue;
+      // The state just after the outage begins: the stretch it starts (scheduled), or every
+      // other zone up (a random outage, first order).
+      std::fill(ctx.active.begin(), ctx.active.end(), 0);
+      if (scheduled(*f.spec)) {
+        for (const auto& st : stretches) {
+          if (st.from.ns <= f.spec->when.at->ns && f.spec->when.at->ns < st.to.ns) ctx.active = st.active;
+        }
       }
+      const int down_zone = zone_outage ? f.target : -1;
+      const double after = zone_outage ? route_availability(ctx, parts, zone, down_zone) : route_availability(ctx, parts, zone, {});
+      const double seconds = zone_outage ? transient_seconds(m, p, f.target, primaries[fi]) : target.behaviour.failover_time.mean() / 1e9;
+      route.transient_loss += events * seconds * after;
     }
     route.availability = std::max(0.0, route.steady_state - route.transient_loss);
     out.routes.push_back(std::move(route));

@@ -235,33 +235,38 @@ TEST_CASE("cli: price bills declared usage, exits 1 over budget, and locates usa
 TEST_CASE("cli: a nightly scale to zero, simulated and billed: the saving against always on is the hours at zero x the Fargate price") {
   // The reference service, two tasks of 0.25 vCPU / 0.5 GB in private subnets, off from 20:00
   // to 07:00. Two simulated days are the month's pattern: the bill scales them to 730 hours.
-  const auto dir = std::filesystem::temp_directory_path() / "archsim_zero_bill_test";
-  std::filesystem::create_directories(dir);
-  const auto file = dir / "zero.yaml";
-  std::ofstream(file) << "archsim: 1\nname: zero\nregion: us-east-1\n"
-                         "workload: {horizon: 2d, warmup: 0s, seed: 4, arrivals: {rate: 2/s}, components: {app: {launch_time: {constant: 20s}}}}\n"
-                         "alternatives:\n  good:\n    title: t\n    status: chosen\n"
-                         "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
-                         "    overrides:\n      components:\n        app:\n          min_count: 0\n          autoscaling:\n            scheduled:\n"
-                         "              night: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n"
-                         "              morning: {schedule: \"cron(0 7 ? * * *)\", min_capacity: 2, max_capacity: 2}\n";
-  const auto out = dir / "out";
-  std::filesystem::remove_all(out);
-  const auto r = cli({"run", file.string(), "--out", out.string()});
-  REQUIRE_MESSAGE(r.code <= 1, r.err);
-  std::ifstream in(out / "results.json");
-  const auto results = nlohmann::json::parse(in);
-  const auto& alt = results["alternatives"][0];
-  const double zero_hours = alt["simulation"]["scale_to_zero"][0]["hours_at_zero_per_replication"].get<double>();
-  // At zero [0, 7h + 32 s), [20h, 31h + 32 s), [44h, 48h): the launch is 12 s of image pull and 20 s.
-  CHECK(zero_hours == doctest::Approx((7 * 3600 + 32 + 11 * 3600 + 32 + 4 * 3600) / 3600.0).epsilon(1e-9));
-  // Fargate bills the launch (from the image pull), so the billed hours at zero are the
-  // schedule's: 11 a night. The month repeats the two days hour by hour from midnight: 730 h
-  // are 30 days and 10 hours, of which 30 x 11 + 7 at zero, per task.
-  // Per task-hour: 0.25 vCPU x 0.04048 + 0.5 GB x 0.004445 USD (us-east-1 Linux/x86).
-  const double task_hour = 0.25 * 0.04048 + 0.5 * 0.004445;
-  const double saving = 2 * (30 * 11 + 7) * task_hour;
-  const double billed = alt["cost"]["always_on_usd"].get<double>() - alt["cost"]["total_usd"].get<double>();
-  CAPTURE(saving);
-  CHECK(std::abs(billed - saving) <= 0.02);  // two bills, each rounded to the cent once
+  // A service written at desired_count 0 that the schedule brings up is the same service:
+  // always on is the count it runs at, not zero (which would make scaling look like a cost).
+  for (const std::string desired : {std::string(), std::string("          desired_count: 0\n")}) {
+    CAPTURE(desired);
+    const auto dir = std::filesystem::temp_directory_path() / "archsim_zero_bill_test";
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "zero.yaml";
+    std::ofstream(file) << "archsim: 1\nname: zero\nregion: us-east-1\n"
+                           "workload: {horizon: 2d, warmup: 0s, seed: 4, arrivals: {rate: 2/s}, components: {app: {launch_time: {constant: 20s}}}}\n"
+                           "alternatives:\n  good:\n    title: t\n    status: chosen\n"
+                           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                           "    overrides:\n      components:\n        app:\n          min_count: 0\n" << desired << "          autoscaling:\n            scheduled:\n"
+                           "              night: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n"
+                           "              morning: {schedule: \"cron(0 7 ? * * *)\", min_capacity: 2, max_capacity: 2}\n";
+    const auto out = dir / "out";
+    std::filesystem::remove_all(out);
+    const auto r = cli({"run", file.string(), "--out", out.string()});
+    REQUIRE_MESSAGE(r.code <= 1, r.err);
+    std::ifstream in(out / "results.json");
+    const auto results = nlohmann::json::parse(in);
+    const auto& alt = results["alternatives"][0];
+    const double zero_hours = alt["simulation"]["scale_to_zero"][0]["hours_at_zero_per_replication"].get<double>();
+    // At zero [0, 7h + 32 s), [20h, 31h + 32 s), [44h, 48h): the launch is 12 s of image pull and 20 s.
+    CHECK(zero_hours == doctest::Approx((7 * 3600 + 32 + 11 * 3600 + 32 + 4 * 3600) / 3600.0).epsilon(1e-9));
+    // Fargate bills the launch (from the image pull), so the billed hours at zero are the
+    // schedule's: 11 a night. The month repeats the two days hour by hour from midnight: 730 h
+    // are 30 days and 10 hours, of which 30 x 11 + 7 at zero, per task.
+    // Per task-hour: 0.25 vCPU x 0.04048 + 0.5 GB x 0.004445 USD (us-east-1 Linux/x86).
+    const double task_hour = 0.25 * 0.04048 + 0.5 * 0.004445;
+    const double saving = 2 * (30 * 11 + 7) * task_hour;
+    const double billed = alt["cost"]["always_on_usd"].get<double>() - alt["cost"]["total_usd"].get<double>();
+    CAPTURE(saving);
+    CHECK(std::abs(billed - saving) <= 0.02);  // two bills, each rounded to the cent once
+  }
 }

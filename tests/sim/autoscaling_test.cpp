@@ -126,6 +126,25 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
   CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01));
 }
 
+TEST_CASE("analytic: a service at desired_count 0 that a schedule brings up is available while it is up, not never") {
+  // Zero tasks by default; one from 07:00 to 20:00 (13 h a day) by schedule. Over two days
+  // from midnight the service is at zero [0, 7h + 32 s), [20h, 31h + 32 s), [44h, 48h).
+  const std::string overrides =
+      "components:\n  app:\n    desired_count: 0\n    min_count: 0\n    max_count: 1\n    autoscaling:\n      scheduled:\n"
+      "        night: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n"
+      "        morning: {schedule: \"cron(0 7 ? * * *)\", min_capacity: 1, max_capacity: 1}\n";
+  const std::string workload = "horizon: 2d\nwarmup: 0s\nseed: 4\narrivals: {rate: 2/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n";
+  const double zero_s = (7 * 3600 + 32) + (11 * 3600 + 32) + 4 * 3600;
+  const auto r = run_good(overrides, workload);
+  const auto loaded = testing::load_good(overrides);
+  std::string error;
+  const auto analytic =
+      sim::analyse_availability(loaded.scenario->alternatives.front().topology, test::workload(workload), sim::builtin_sim_defaults(), error);
+  REQUIRE(analytic.has_value());
+  CHECK(analytic->availability == doctest::Approx(1 - zero_s / (48 * 3600.0)).epsilon(0.001));
+  CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01));
+}
+
 TEST_CASE("target tracking scales out no earlier than datapoints x period after the load steps up, and back in later") {
   // One task, one slot, 100 ms per request: CPU is the utilisation, 2/s x 0.1 s = 20 %. At
   // 1 h the rate quadruples (80 %, above the 50 % target): after 3 one-minute datapoints above

@@ -7,14 +7,16 @@
 // balancer is up while one of its zones is; an ECS service is k-out-of-n over its tasks,
 // with n the tasks the scheduler can keep in live zones; a Multi-AZ RDS instance is a Markov
 // chain (up with standby, failing over, up without standby, down) solved with Eigen. Fault
-// rates come from the workload's stochastic faults (mean time to failure and to repair) and
-// scheduled faults count by the share of the horizon they last.
+// rates come from the workload's stochastic faults (mean time to failure and to repair);
+// scheduled faults are taken on the run's timeline, stretch by stretch, weighted by traffic.
 //
 // On top of that steady state, each zone outage costs a first-order transient: the requests
 // that reach the failed zone's load balancer node until DNS drops it and the clients' TTL runs
 // out, those sent to its targets until health checks mark them unhealthy, and the database's
-// failover when its primary was there. Scheduled outages weigh by the arrival rate at their
-// start. Launch delays and queueing on the surviving capacity are left to the simulation.
+// failover when its primary was there. A transient counts only on requests the route would
+// have served after the outage began, so a route the outage takes down loses none on top.
+// Scheduled outages weigh by the arrival rate at their start. Launch delays and queueing on
+// the surviving capacity are left to the simulation.
 #pragma once
 
 #include <string>
