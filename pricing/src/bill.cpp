@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -160,10 +161,14 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
       line.free_offers.push_back(offer.id);
     }
     const double billable = line.quantity - line.free_quantity;
-    line.tiers = split_tiers(price->tiers, tier_used[c.price_key], billable);
+    try {
+      line.tiers = split_tiers(price->tiers, tier_used[c.price_key], billable);
+      line.free_tier_saving = multiply(line.free_quantity, price->first_price());
+    } catch (const std::overflow_error& e) {
+      throw std::overflow_error(fmt::format("{}: {} of {:.3g} {}: {}", c.component, c.price_key, line.quantity, price->unit, e.what()));
+    }
     tier_used[c.price_key] += billable;
     line.cost = total_cost(line.tiers);
-    line.free_tier_saving = multiply(line.free_quantity, price->first_price());
     bill.total += line.cost;
     bill.free_tier_savings += line.free_tier_saving;
     bill.lines.push_back(std::move(line));

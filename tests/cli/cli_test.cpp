@@ -236,4 +236,9 @@ TEST_CASE("cli: price takes byte units only on bytes meters, seconds meters of a
   CHECK_MESSAGE(vast.code <= 1, vast.err);
   CHECK(vast.out.find("fargate.vcpu_hour.x86_64             1460000000000 vCPU-hour      x 0.04048      = 59100800000.00") !=
         std::string::npos);
+  // Past 1e24 USD a line: an input error naming the component and the price, never a wrapped amount.
+  const auto absurd = price("absurd.yaml", "  {}\n", "    overrides:\n      components:\n        app: {vcpu: 1e30}\n");
+  CHECK(absurd.code == 2);
+  CHECK(absurd.err.find("archsim: error: app: fargate.vcpu_hour.x86_64 of 1.46e+33 vCPU-hour: an amount of 5.91e+31 USD is beyond what "
+                        "archsim bills (1e24 USD)") != std::string::npos);
 }
