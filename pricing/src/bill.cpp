@@ -169,6 +169,13 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     }
     tier_used[c.price_key] += billable;
     line.cost = total_cost(line.tiers);
+    for (const auto& t : line.tiers) {
+      if (t.priced) continue;
+      // The book's source stops at its last tier: never bill the rest at 0 USD silently.
+      bill.missing_prices.push_back(c.price_key);
+      bill.notes.push_back(fmt::format("{}: {:.6g} {} of {} lie above the last tier {} sources ({:.6g}); they have no price and are not in the total",
+                                       c.component, t.quantity, price->unit, c.price_key, book->file, price->tiers.back().up_to));
+    }
     bill.total += line.cost;
     bill.free_tier_savings += line.free_tier_saving;
     bill.lines.push_back(std::move(line));

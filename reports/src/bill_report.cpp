@@ -140,7 +140,10 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
       line["source"] = l.source;
       line["tiers"] = nlohmann::json::array();
       for (const auto& t : l.tiers) {
-        line["tiers"].push_back({{"quantity", t.quantity}, {"unit_price_usd", pricing::format_price(t.unit_price)}, {"usd", dollars(t.cost)}});
+        // Above a bounded last tier there is no price: null, never 0.
+        line["tiers"].push_back({{"quantity", t.quantity},
+                                 {"unit_price_usd", t.priced ? nlohmann::json(pricing::format_price(t.unit_price)) : nlohmann::json()},
+                                 {"usd", dollars(t.cost)}});
       }
     }
     j["lines"].push_back(std::move(line));

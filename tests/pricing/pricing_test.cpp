@@ -557,3 +557,35 @@ TEST_CASE("every bill says the date of its prices, oldest and newest") {
   CHECK(bill.as_of_oldest == us_east_1().find("apigw.http_requests")->as_of);
   CHECK(bill.as_of() == bill.as_of_newest + " (oldest " + bill.as_of_oldest + ")");
 }
+
+TEST_CASE("usage above the last tier a book sources has no price: flagged as missing, never billed at 0 USD or at the last rate") {
+  // us-east-2's HTTP API price is sourced for the first 300 M requests only: 400 M bill 300 x
+  // 1.00 = 300.00 USD and report the other 100 M as unpriced.
+  const auto* ohio = pricing::builtin_price_book("us-east-2");
+  REQUIRE(ohio != nullptr);
+  const auto bill = pricing::make_bill({flat_charge("apigw.http_requests", 400.0 / pricing::kHoursPerMonth, "api")}, ohio,
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(bill.total) == "300.00");
+  CHECK(bill.missing_prices == std::vector<std::string>{"apigw.http_requests"});
+  REQUIRE(line(bill, "apigw.http_requests").tiers.size() == 2);
+  CHECK_FALSE(line(bill, "apigw.http_requests").tiers.back().priced);
+  CHECK(line(bill, "apigw.http_requests").tiers.back().quantity == doctest::Approx(100));
+  CHECK(std::any_of(bill.notes.begin(), bill.notes.end(), [](const std::string& n) {
+    return n.find("api: 100 1M requests of apigw.http_requests lie above the last tier pricing/data/us-east-2.yaml sources (300)") != std::string::npos;
+  }));
+  // A bounded last tier must say so; `beyond_last_tier: missing` needs the bound.
+  model::Diagnostics d;
+  const auto bad = pricing::parse_price_book(R"(archsim_price_book: 1
+region: us-east-1
+sources: {S: {title: t, url: u}}
+prices:
+  a.b: {service: s, description: d, unit: GB, tiers: [{up_to: 10, price: 1}], source: S, as_of: 2026-01-01}
+  c.d: {service: s, description: d, unit: GB, tiers: [{price: 1}], beyond_last_tier: missing, source: S, as_of: 2026-01-01}
+)",
+                                             "book.yaml", d);
+  CHECK_FALSE(bad);
+  std::string all;
+  for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
+  CHECK(all.find("book.yaml:5:63: prices.a.b.tiers[0].up_to: error: the last tier is open-ended") != std::string::npos);
+  CHECK(all.find("the last tier needs `up_to`") != std::string::npos);
+}
