@@ -219,12 +219,12 @@ TEST_CASE("cli: price takes byte units only on bytes meters, seconds meters of a
   const auto two = price("two.yaml", "  alb: {processed_bytes: 2B}\n");
   CHECK(two.code <= 1);
   CHECK(two.err.find("two.yaml:5:26: usage.alb.processed_bytes: warning: '2B' is 2 bytes") != std::string::npos);
-  // An ALB averaging 3,500 open connections: 3,500 x 730 h = 2,555,000 connection-hours, past
-  // the 2.56 million hours a nanosecond duration holds. 3,500 / 3,000 LCU an hour x 730 h x
-  // 0.008 USD = 6.81 USD.
-  const auto busy = price("busy.yaml", "  alb: {connection_seconds: 2555000h}\n");
+  // An ALB averaging 3,600 open connections: 3,600 x 730 h = 2,628,000 connection-hours, past
+  // the 2,555,555 hours a 64-bit nanosecond duration holds (it was refused as 'expected a
+  // duration'). 3,600 / 3,000 = 1.2 LCU an hour x 730 h = 876 LCU-hours x 0.008 USD = 7.01 USD.
+  const auto busy = price("busy.yaml", "  alb: {connection_seconds: 2628000h}\n");
   CHECK_MESSAGE(busy.code <= 1, busy.err);
-  CHECK(busy.out.find("elb.alb_lcu_hour                              852 LCU-hour       x 0.008        =      6.81") != std::string::npos);
+  CHECK(busy.out.find("elb.alb_lcu_hour                              876 LCU-hour       x 0.008        =      7.01") != std::string::npos);
   // Beyond any real month: a located error that names the bound.
   const auto huge = price("huge.yaml", "  alb: {processed_bytes: 1e30}\n");
   CHECK(huge.code == 2);
