@@ -85,6 +85,12 @@ std::optional<Duration> parse_duration(std::string_view text) {
   return Duration{*count};
 }
 
+std::optional<double> parse_duration_seconds(std::string_view text) {
+  const auto ns = parse_quantity(text, kDurationUnits, /*chained=*/true);
+  if (!ns || !std::isfinite(*ns)) return std::nullopt;
+  return *ns / 1e9;
+}
+
 std::string format_duration(Duration d) {
   if (d.ns == 0) return "0s";
   std::string out;
@@ -122,6 +128,14 @@ std::optional<Bytes> parse_bytes(std::string_view text) {
   if (!whole) return std::nullopt;
   return Bytes{*whole};
 }
+
+std::optional<double> parse_byte_amount(std::string_view text) {
+  const auto count = parse_quantity(text, kByteUnits, /*chained=*/false);
+  if (!count || !std::isfinite(*count)) return std::nullopt;
+  return *count;
+}
+
+std::string_view byte_unit_names() { return "B, KB, MB, GB, TB, KiB, MiB, GiB, TiB"; }
 
 std::string format_bytes(Bytes b) {
   constexpr std::array<std::pair<std::int64_t, std::string_view>, 4> units{

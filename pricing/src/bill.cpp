@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -147,6 +148,9 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     line.unit = price->unit;
     line.unit_price = price->first_price();
     line.source = source_text(*price);
+    line.as_of = price->as_of;
+    if (bill.as_of_oldest.empty() || price->as_of < bill.as_of_oldest) bill.as_of_oldest = price->as_of;
+    if (price->as_of > bill.as_of_newest) bill.as_of_newest = price->as_of;
     for (std::size_t i = 0; i < catalogue.offers.size(); ++i) {
       const auto& offer = catalogue.offers[i];
       if (!c.free_tier || remaining[i] <= 0 || line.free_quantity >= line.quantity) continue;
@@ -157,10 +161,21 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
       line.free_offers.push_back(offer.id);
     }
     const double billable = line.quantity - line.free_quantity;
-    line.tiers = split_tiers(price->tiers, tier_used[c.price_key], billable);
+    try {
+      line.tiers = split_tiers(price->tiers, tier_used[c.price_key], billable);
+      line.free_tier_saving = multiply(line.free_quantity, price->first_price());
+    } catch (const std::overflow_error& e) {
+      throw std::overflow_error(fmt::format("{}: {} of {:.3g} {}: {}", c.component, c.price_key, line.quantity, price->unit, e.what()));
+    }
     tier_used[c.price_key] += billable;
     line.cost = total_cost(line.tiers);
-    line.free_tier_saving = multiply(line.free_quantity, price->first_price());
+    for (const auto& t : line.tiers) {
+      if (t.priced) continue;
+      // The book's source stops at its last tier: never bill the rest at 0 USD silently.
+      bill.missing_prices.push_back(c.price_key);
+      bill.notes.push_back(fmt::format("{}: {:.6g} {} of {} lie above the last tier {} sources ({:.6g}); they have no price and are not in the total",
+                                       c.component, t.quantity, price->unit, c.price_key, book->file, price->tiers.back().up_to));
+    }
     bill.total += line.cost;
     bill.free_tier_savings += line.free_tier_saving;
     bill.lines.push_back(std::move(line));
@@ -349,6 +364,12 @@ std::optional<Usage> without_deployments(const model::TopologySpec& topology, co
 }
 
 }  // namespace
+
+std::string Bill::as_of() const {
+  if (as_of_newest.empty()) return "none";
+  if (as_of_oldest == as_of_newest) return as_of_newest;
+  return fmt::format("{} (oldest {})", as_of_newest, as_of_oldest);
+}
 
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage) {
   const PriceBook* book = context.book_for(topology.region);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -11,15 +12,35 @@ namespace {
 
 constexpr int kDecimals = 10;
 
-std::int64_t round_units(long double value) { return static_cast<std::int64_t>(std::llroundl(value)); }
+UsdUnits round_units(long double value) {
+  const long double rounded = std::round(value);
+  if (!std::isfinite(rounded) || std::fabs(rounded) > static_cast<long double>(Usd::kMaxUnits)) {
+    throw std::overflow_error(fmt::format("an amount of {:.3Lg} USD is beyond what archsim bills (1e24 USD)",
+                                          value / static_cast<long double>(Usd::kUnitsPerDollar)));
+  }
+  return static_cast<UsdUnits>(rounded);
+}
+
+UsdUnits absolute(UsdUnits v) { return v < 0 ? -v : v; }
+
+/// Decimal digits of a non-negative 128-bit value.
+std::string digits(UsdUnits v) {
+  if (v == 0) return "0";
+  std::string out;
+  while (v > 0) {
+    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  return out;
+}
 
 }  // namespace
 
 Usd Usd::dollars(double d) { return Usd{round_units(static_cast<long double>(d) * kUnitsPerDollar)}; }
 
-std::int64_t Usd::rounded_cents() const {
-  constexpr std::int64_t per_cent = kUnitsPerDollar / 100;
-  const std::int64_t half = per_cent / 2;
+UsdUnits Usd::rounded_cents() const {
+  constexpr UsdUnits per_cent = kUnitsPerDollar / 100;
+  const UsdUnits half = per_cent / 2;
   return units >= 0 ? (units + half) / per_cent : -((-units + half) / per_cent);
 }
 
@@ -47,7 +68,7 @@ std::optional<Usd> parse_usd(std::string_view text) {
   }
   if (!seen_digit) return std::nullopt;
   for (int i = decimals; i < kDecimals; ++i) fraction *= 10;
-  return Usd{whole * Usd::kUnitsPerDollar + fraction};
+  return Usd{static_cast<UsdUnits>(whole) * Usd::kUnitsPerDollar + fraction};
 }
 
 Usd multiply(double quantity, Usd unit_price) {
@@ -55,16 +76,16 @@ Usd multiply(double quantity, Usd unit_price) {
 }
 
 std::string format_cents(Usd amount) {
-  const std::int64_t c = amount.rounded_cents();
-  const std::int64_t a = std::llabs(c);
-  return fmt::format("{}{}.{:02}", c < 0 ? "-" : "", a / 100, a % 100);
+  const UsdUnits c = amount.rounded_cents();
+  const UsdUnits a = absolute(c);
+  return fmt::format("{}{}.{:02}", c < 0 ? "-" : "", digits(a / 100), static_cast<int>(a % 100));
 }
 
 std::string format_price(Usd amount) {
-  const std::int64_t a = std::llabs(amount.units);
-  std::string frac = fmt::format("{:010}", a % Usd::kUnitsPerDollar);
+  const UsdUnits a = absolute(amount.units);
+  std::string frac = fmt::format("{:010}", static_cast<std::int64_t>(a % Usd::kUnitsPerDollar));
   while (frac.size() > 2 && frac.back() == '0') frac.pop_back();
-  return fmt::format("{}{}.{}", amount.units < 0 ? "-" : "", a / Usd::kUnitsPerDollar, frac);
+  return fmt::format("{}{}.{}", amount.units < 0 ? "-" : "", digits(a / Usd::kUnitsPerDollar), frac);
 }
 
 }  // namespace archsim::pricing

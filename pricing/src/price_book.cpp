@@ -93,6 +93,11 @@ void read_tiers(MapReader& r, Price& price) {
     if (decode_usd(*flat, r.child("price"), r.context(), t.price)) price.tiers.push_back(t);
     return;
   }
+  // `beyond_last_tier: missing` says the source stops at the last tier's `up_to`: usage above
+  // it has no price (a missing price on the bill), rather than the last rate extended.
+  std::string beyond = "priced";
+  r.choice("beyond_last_tier", beyond, {"priced", "missing"});
+  const bool bounded = beyond == "missing";
   model::decoding::for_each_item(*tiers, r.child("tiers"), r.context(), [&](std::size_t i, const std::string& path, MapReader& rt) {
     Tier t;
     const bool last = i + 1 == tiers->items.size();
@@ -101,11 +106,16 @@ void read_tiers(MapReader& r, Price& price) {
       if (model::decoding::decode_value(*up, rt.child("up_to"), r.context(), v)) {
         const double previous = price.tiers.empty() ? 0.0 : price.tiers.back().up_to;
         if (v <= previous) r.context().error(*up, rt.child("up_to"), fmt::format("tier bounds must increase; {} follows {}", v, previous));
-        if (last) r.context().error(*up, rt.child("up_to"), "the last tier is open-ended: drop its `up_to`");
+        if (last && !bounded) {
+          r.context().error(*up, rt.child("up_to"),
+                            "the last tier is open-ended: drop its `up_to`, or set `beyond_last_tier: missing` when the source stops there");
+        }
         t.up_to = v;
       }
     } else if (!last) {
       r.context().error(rt.node(), path, "every tier but the last needs `up_to`");
+    } else if (bounded) {
+      r.context().error(rt.node(), path, "with `beyond_last_tier: missing` the last tier needs `up_to`: where its source stops");
     }
     if (const YamlNode* p = rt.take_required("price")) decode_usd(*p, rt.child("price"), r.context(), t.price);
     price.tiers.push_back(t);
@@ -132,6 +142,7 @@ std::vector<TierUse> split_tiers(const std::vector<Tier>& tiers, double already_
     left -= here;
     from += here;
   }
+  if (left > 0) uses.push_back(TierUse{left, Usd{}, Usd{}, /*priced=*/false});  // above a bounded last tier
   return uses;
 }
 

@@ -1,6 +1,8 @@
 // Usage: measured by the simulator or declared by the scenario, stretched to a billing month.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -68,42 +70,78 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-/// A monthly quantity: a number with an optional k/M/B multiplier; bytes for `*_bytes` meters
-/// (`100GB`), durations for `*_seconds` meters (`1460h`).
+/// The largest monthly quantity a meter takes: far beyond any real month (1e21 bytes is a
+/// zettabyte; 1e21 seconds is 3e13 years), and low enough that no bill line overflows.
+constexpr double kMaxMonthlyQuantity = 1e21;
+
+/// A count with an optional k/M/B (thousand, million, billion) multiplier; empty otherwise.
+std::optional<double> parse_count(std::string text) {
+  if (text.empty()) return std::nullopt;
+  double multiplier = 1;
+  switch (text.back()) {
+    case 'k': multiplier = 1e3; text.pop_back(); break;
+    case 'M': multiplier = 1e6; text.pop_back(); break;
+    case 'B': multiplier = 1e9; text.pop_back(); break;
+    default: break;
+  }
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  return v * multiplier;
+}
+
+/// A monthly quantity. `*_bytes` meters take a number of bytes or a size in byte units only
+/// (`100GB`, `2B` is two bytes): the count multipliers k/M/B are refused there, since `2B` would
+/// read as two billion on any other meter. `*_seconds` meters take seconds, a count (`2.5M`) or
+/// a duration (`1460h`); other meters a count. Every quantity is at most kMaxMonthlyQuantity.
 bool decode_quantity(const YamlNode& node, const std::string& path, std::string_view meter, DecodeContext& ctx, double& out) {
   ctx.sources.record(path, node.loc);
   const std::string& text = node.scalar;
-  if (node.is_scalar() && ends_with(meter, "_bytes")) {
-    if (const auto b = model::parse_bytes(text)) {
-      out = static_cast<double>(b->count);
-      return true;
-    }
-  }
-  if (node.is_scalar() && ends_with(meter, "_seconds")) {
-    if (const auto d = model::parse_duration(text)) {
-      out = d->to_seconds();
-      return true;
-    }
-  }
+  const bool bytes = ends_with(meter, "_bytes");
+  const bool seconds = ends_with(meter, "_seconds");
+  std::optional<double> value;
   if (node.is_scalar() && !text.empty()) {
-    double multiplier = 1;
-    std::string number = text;
-    switch (number.back()) {
-      case 'k': multiplier = 1e3; number.pop_back(); break;
-      case 'M': multiplier = 1e6; number.pop_back(); break;
-      case 'B': multiplier = 1e9; number.pop_back(); break;
-      default: break;
-    }
-    char* end = nullptr;
-    const double v = std::strtod(number.c_str(), &end);
-    if (!number.empty() && end == number.c_str() + number.size() && std::isfinite(v) && v >= 0) {
-      out = v * multiplier;
-      return true;
+    if (bytes) {
+      value = model::parse_byte_amount(text);
+      if (!value) {
+        const auto plain = parse_count(text);
+        const char last = text.back();
+        if (plain && (last == 'k' || last == 'M')) {
+          ctx.error(node, path,
+                    fmt::format("'{}' uses the count multiplier '{}' on a bytes meter; write bytes in byte units ({}), "
+                                "e.g. '{}{}'",
+                                text, last, model::byte_unit_names(), text.substr(0, text.size() - 1), last == 'k' ? "KB" : "MB"));
+          return false;
+        }
+        if (plain && last != 'B') value = plain;  // a bare number of bytes
+      }
+    } else if (seconds) {
+      value = model::parse_duration_seconds(text);
+      if (!value) value = parse_count(text);
+    } else {
+      value = parse_count(text);
     }
   }
-  std::string expected = "a monthly quantity such as 1500, 2.5M or 40k";
-  if (ends_with(meter, "_bytes")) expected += ", or a size such as 100GB";
-  if (ends_with(meter, "_seconds")) expected += ", or a duration such as 1460h";
+  if (value && *value > kMaxMonthlyQuantity) {
+    ctx.error(node, path, fmt::format("'{}' is {:.3g} {}, above the {:.0e} a monthly meter takes", text, *value,
+                                      bytes ? "bytes" : seconds ? "seconds" : "units", kMaxMonthlyQuantity));
+    return false;
+  }
+  if (value) {
+    const bool plain_b = bytes && text.size() >= 2 && text.back() == 'B' && (std::isdigit(static_cast<unsigned char>(text[text.size() - 2])) != 0);
+    if (plain_b && *value < 1000) {
+      // Elsewhere `2B` is two billion; say which reading this is when it is a few bytes.
+      ctx.diagnostics.warning(node.loc, path,
+                              fmt::format("'{}' is {} bytes: on a bytes meter B is the byte, not the billion of count meters; "
+                                          "write {}GB for {} billion bytes",
+                                          text, *value, text.substr(0, text.size() - 1), text.substr(0, text.size() - 1)));
+    }
+    out = *value;
+    return true;
+  }
+  std::string expected = bytes ? fmt::format("a number of bytes or a size in byte units ({}) such as 100GB", model::byte_unit_names())
+                               : "a monthly quantity such as 1500, 2.5M or 40k";
+  if (seconds) expected += ", or a duration such as 1460h";
   ctx.error(node, path, "expected " + expected + ", found '" + text + "'");
   return false;
 }

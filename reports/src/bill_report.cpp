@@ -42,8 +42,8 @@ std::string forecast_description(const pricing::ForecastBasis& f) {
 }
 
 std::string render_bill_text(const pricing::Bill& bill, const std::optional<pricing::BudgetCheck>& budget) {
-  std::string out = fmt::format("   cost: {} USD a month ({}, {}; Free Tier plan: {})\n", pricing::format_cents(bill.total),
-                                bill.region, bill.price_book, bill.plan);
+  std::string out = fmt::format("   cost: {} USD a month ({}, {}, prices as of {}; Free Tier plan: {})\n", pricing::format_cents(bill.total),
+                                bill.region, bill.price_book, bill.as_of(), bill.plan);
   out += "     usage: " + bill.scaling + "\n";
   out += fmt::format("     Free Tier saved {} USD", pricing::format_cents(bill.free_tier_savings));
   if (bill.credits_applied > pricing::Usd{}) {
@@ -113,6 +113,7 @@ std::string render_claims_text(const std::vector<pricing::ClaimCheck>& claims) {
 nlohmann::json bill_json(const pricing::Bill& bill) {
   nlohmann::json j{{"region", bill.region},
                    {"price_book", bill.price_book},
+                   {"prices_as_of", {{"oldest", bill.as_of_oldest}, {"newest", bill.as_of_newest}}},
                    {"free_tier_plan", bill.plan},
                    {"scaling", bill.scaling},
                    {"hours_per_month", pricing::kHoursPerMonth},
@@ -139,7 +140,10 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
       line["source"] = l.source;
       line["tiers"] = nlohmann::json::array();
       for (const auto& t : l.tiers) {
-        line["tiers"].push_back({{"quantity", t.quantity}, {"unit_price_usd", pricing::format_price(t.unit_price)}, {"usd", dollars(t.cost)}});
+        // Above a bounded last tier there is no price: null, never 0.
+        line["tiers"].push_back({{"quantity", t.quantity},
+                                 {"unit_price_usd", t.priced ? nlohmann::json(pricing::format_price(t.unit_price)) : nlohmann::json()},
+                                 {"usd", dollars(t.cost)}});
       }
     }
     j["lines"].push_back(std::move(line));

@@ -235,8 +235,8 @@ void elasticity_section(const RunReport& r, std::vector<Block>& out) {
 }
 
 void cost_section(const RunReport& r, std::vector<Block>& out) {
-  doc::Table t{{"alternative", "month", "largest services", "Free Tier saved", "missing prices"},
-               {Align::Left, Align::Right, Align::Left, Align::Right, Align::Left},
+  doc::Table t{{"alternative", "month", "largest services", "Free Tier saved", "missing prices", "prices as of"},
+               {Align::Left, Align::Right, Align::Left, Align::Right, Align::Left, Align::Left},
                {}};
   for (const auto& alt : r.alternatives) {
     if (!alt.bill) continue;
@@ -248,7 +248,8 @@ void cost_section(const RunReport& r, std::vector<Block>& out) {
     t.rows.push_back({doc::styled(alt.id, Style::Code), doc::plain(pricing::format_cents(alt.bill->net()) + " USD"),
                       doc::plain(fmt::format("{}", fmt::join(top, "; "))), doc::plain(pricing::format_cents(alt.bill->free_tier_savings) + " USD"),
                       alt.bill->missing_prices.empty() ? doc::plain("none")
-                                                       : doc::styled(fmt::format("{}", fmt::join(alt.bill->missing_prices, ", ")), Style::Warn)});
+                                                       : doc::styled(fmt::format("{}", fmt::join(alt.bill->missing_prices, ", ")), Style::Warn),
+                      doc::plain(alt.bill->as_of())});
   }
   if (t.rows.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("Cost")}));
@@ -412,8 +413,8 @@ doc::Details alternative_details(const AlternativeRun& alt) {
                         l.free_quantity > 0 ? doc::plain(fmt::format("{:.6g} {} ({})", l.free_quantity, l.unit, fmt::join(l.free_offers, ", ")))
                                             : Text{}});
     }
-    d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Bill: {} USD a month ({}, {}; Free Tier plan {}).", pricing::format_cents(alt.bill->net()),
-                                                                   alt.bill->region, alt.bill->price_book, alt.bill->plan))}));
+    d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Bill: {} USD a month ({}, {}, prices as of {}; Free Tier plan {}).", pricing::format_cents(alt.bill->net()),
+                                                                   alt.bill->region, alt.bill->price_book, alt.bill->as_of(), alt.bill->plan))}));
     d.blocks.push_back(block(std::move(t)));
   }
   if (alt.budget) {

@@ -291,6 +291,7 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   ratio("writes_per_request", b.writes_per_request, 1000);
   r.optional("item_size", b.item_size);
   r.optional("log_bytes_per_request", b.log_bytes_per_request);
+  r.optional("metering_increment", b.metering_increment);
   dist("launch_time", Quantity::Duration, b.launch_time);
   r.optional("image_pull_time_per_gb", b.image_pull_time_per_gb);
   r.optional("image_size", b.image_size);

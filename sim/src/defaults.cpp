@@ -159,6 +159,7 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.writes_per_request) b.writes_per_request = *s.writes_per_request;
     if (s.item_size) b.item_size = *s.item_size;
     if (s.log_bytes_per_request) b.log_bytes_per_request = *s.log_bytes_per_request;
+    if (s.metering_increment) b.metering_increment = *s.metering_increment;
     if (s.launch_time) b.launch_time = *s.launch_time;
     if (s.image_pull_time_per_gb) b.image_pull_time_per_gb = *s.image_pull_time_per_gb;
     if (s.image_size) b.image_size = *s.image_size;

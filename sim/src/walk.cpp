@@ -143,6 +143,10 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
         s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
         break;
       case Role::Gateway:
+        // HTTP APIs count a request once per started size increment (behaviour.yaml).
+        if (c.behaviour.metering_increment.count > 0) s.m_metered_requests = add_meter(ci, "metered_requests", "count");
+        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        break;
       case Role::Store: s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes"); break;
       case Role::Users: break;
       case Role::Passive:
@@ -374,6 +378,16 @@ void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes,
 
 // ---------------------------------------------------------------- the walk
 
+void Replication::meter_cross_zone(const Node& from, const Node& to, double bytes) {
+  if (from.zone < 0 || to.zone < 0 || from.zone == to.zone) return;
+  // AWS bills a crossing with a load balancer at one end by the load balancer's type (free
+  // for Application and Classic, EC2 data transfer for Network: docs/pricing.md), so such a
+  // crossing, both directions, is metered on the load balancer; any other on the sender.
+  const bool to_balancer = model_.components[static_cast<std::size_t>(to.component)].role == Role::Balancer;
+  const int on = to_balancer ? to.component : from.component;
+  meter(state_[static_cast<std::size_t>(on)].m_cross_zone, bytes);
+}
+
 Duration Replication::network_delay(const Node& from, const Node& to, ComponentState& into) {
   return Duration{sample_ns(*delays_[static_cast<std::size_t>(relation(from, to))], into.network)};
 }
@@ -522,9 +536,7 @@ void Replication::forward(std::uint32_t id) {
   ComponentState& into = state_[static_cast<std::size_t>(to.component)];
   Duration delay = network_delay(from, to, into);
   for (const Distribution* slow : into.slow) delay = delay + Duration{sample_ns(*slow, into.faults)};
-  if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
-    meter(state_[static_cast<std::size_t>(from.component)].m_cross_zone, static_cast<double>(r.request_bytes));
-  }
+  meter_cross_zone(from, to, static_cast<double>(r.request_bytes));
   if (!target.service.empty() && from.zone >= 0) {
     const auto via = from.egress_via.find(target.service);
     const int path = via == from.egress_via.end() ? kDirect : via->second;
@@ -550,6 +562,10 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
   // Lambda bills the invocations it runs (a function error included), not those it throttles.
   if (c.role != Role::Function) meter(s.m_requests, 1);
+  if (s.m_metered_requests >= 0) {
+    const std::int64_t increment = c.behaviour.metering_increment.count;
+    meter(s.m_metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
+  }
   if (c.role == Role::Service) {
     ++s.alarm_requests;
     r.reached |= static_cast<std::uint8_t>(1u << h);
@@ -828,7 +844,7 @@ void Replication::respond(std::uint32_t id) {
   const Node& to = model_.nodes[static_cast<std::size_t>(r.node[prev])];
   ComponentState& s = state_[static_cast<std::size_t>(from.component)];
   Duration delay = network_delay(from, to, state_[static_cast<std::size_t>(to.component)]);
-  if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) meter(s.m_cross_zone, static_cast<double>(r.response_bytes));
+  meter_cross_zone(from, to, static_cast<double>(r.response_bytes));
   if (to.zone == kInternet) meter(s.m_data_out, static_cast<double>(r.response_bytes));
   const ComponentModel& c = model_.components[static_cast<std::size_t>(from.component)];
   if (!c.service.empty() && to.zone >= 0) {

@@ -173,7 +173,7 @@ class Replication final : public EventHandler {
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
         m_gb_seconds = -1, m_cold_starts = -1, m_init_seconds = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
         m_cache_hits = -1, m_log_bytes = -1, m_deployment_seconds = -1, m_zero_seconds = -1, m_from_zero = -1,
-        m_from_zero_seconds = -1, m_provisioned_seconds = -1, m_provisioned_duration = -1;
+        m_from_zero_seconds = -1, m_provisioned_seconds = -1, m_provisioned_duration = -1, m_metered_requests = -1;
   };
 
   // The walk
@@ -272,6 +272,9 @@ class Replication final : public EventHandler {
   int add_meter(int component, std::string meter, std::string unit);
   /// Adds to a meter in the hour containing `at_ns` (default: now); nothing during the warm-up.
   void meter(int id, double amount, std::int64_t at_ns = -1);
+  /// Meters `bytes` that cross from `from`'s zone into `to`'s (nothing when the zones match or
+  /// either end has none): on the load balancer when one end is one, else on the sender.
+  void meter_cross_zone(const Node& from, const Node& to, double bytes);
   void on_minute();
   void account_busy();
   void summarise();  ///< the replication's headline metrics, once at the end

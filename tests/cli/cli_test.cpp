@@ -270,3 +270,48 @@ TEST_CASE("cli: a nightly scale to zero, simulated and billed: the saving agains
     CHECK(std::abs(billed - saving) <= 0.02);  // two bills, each rounded to the cent once
   }
 }
+
+TEST_CASE("cli: price takes byte units only on bytes meters, seconds meters of any realistic size, and refuses what would overflow") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_price_units_test";
+  std::filesystem::create_directories(dir);
+  const auto price = [&](const std::string& name, const std::string& usage, const std::string& overrides = "") {
+    const auto file = dir / name;
+    std::ofstream(file) << "archsim: 1\nname: x\nregion: us-east-1\nusage:\n" << usage
+                        << "alternatives:\n  a:\n    title: t\n    status: chosen\n"
+                           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                        << overrides;
+    return cli({"price", file.string()});
+  };
+  // `2M` on a bytes meter is refused where it stands, with the units it takes.
+  const auto mega = price("mega.yaml", "  alb: {processed_bytes: 2M}\n");
+  CHECK(mega.code == 2);
+  CHECK(mega.err.find("mega.yaml:5:26: usage.alb.processed_bytes: error: '2M' uses the count multiplier 'M' on a bytes meter") !=
+        std::string::npos);
+  CHECK(mega.err.find("e.g. '2MB'") != std::string::npos);
+  // `2B` is two bytes there, and the reader is told so.
+  const auto two = price("two.yaml", "  alb: {processed_bytes: 2B}\n");
+  CHECK(two.code <= 1);
+  CHECK(two.err.find("two.yaml:5:26: usage.alb.processed_bytes: warning: '2B' is 2 bytes") != std::string::npos);
+  // An ALB averaging 3,600 open connections: 3,600 x 730 h = 2,628,000 connection-hours, past
+  // the 2,555,555 hours a 64-bit nanosecond duration holds (it was refused as 'expected a
+  // duration'). 3,600 / 3,000 = 1.2 LCU an hour x 730 h = 876 LCU-hours x 0.008 USD = 7.01 USD.
+  const auto busy = price("busy.yaml", "  alb: {connection_seconds: 2628000h}\n");
+  CHECK_MESSAGE(busy.code <= 1, busy.err);
+  CHECK(busy.out.find("elb.alb_lcu_hour                              876 LCU-hour       x 0.008        =      7.01") != std::string::npos);
+  // Beyond any real month: a located error that names the bound.
+  const auto huge = price("huge.yaml", "  alb: {processed_bytes: 1e30}\n");
+  CHECK(huge.code == 2);
+  CHECK(huge.err.find("huge.yaml:5:26: usage.alb.processed_bytes: error: '1e30' is 1e+30 bytes, above the 1e+21 a monthly meter takes") !=
+        std::string::npos);
+  // A billion vCPU a task: 2 tasks x 730 h x 1e9 x 0.04048 USD = 59,100,800,000 USD of vCPU, past
+  // 64-bit money (it used to print -922,337,075.34 USD), billed exactly.
+  const auto vast = price("vast.yaml", "  {}\n", "    overrides:\n      components:\n        app: {vcpu: 1e9}\n");
+  CHECK_MESSAGE(vast.code <= 1, vast.err);
+  CHECK(vast.out.find("fargate.vcpu_hour.x86_64             1460000000000 vCPU-hour      x 0.04048      = 59100800000.00") !=
+        std::string::npos);
+  // Past 1e24 USD a line: an input error naming the component and the price, never a wrapped amount.
+  const auto absurd = price("absurd.yaml", "  {}\n", "    overrides:\n      components:\n        app: {vcpu: 1e30}\n");
+  CHECK(absurd.code == 2);
+  CHECK(absurd.err.find("archsim: error: app: fargate.vcpu_hour.x86_64 of 1.46e+33 vCPU-hour: an amount of 5.91e+31 USD is beyond what "
+                        "archsim bills (1e24 USD)") != std::string::npos);
+}

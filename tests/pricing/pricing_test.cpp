@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
+#include <stdexcept>
 #include <set>
 
 #include "archsim/pricing/bill.hpp"
@@ -507,4 +509,95 @@ TEST_CASE("Lambda provisioned concurrency, AWS's example 1: 1,000 x 1 GB for 2 h
     CHECK(l.free_offers.empty());
   }
   CHECK(pricing::format_cents(function) == "43.57");  // AWS's 41.9068 and the overflow's 1.6667, rounded once
+}
+
+TEST_CASE("Lambda duration is tiered per account and month: 9.216 B GB-s on x86 = 6 B x 0.0000166667 + 3.216 B x 0.000015 = 148,240.20 USD") {
+  // AWS's tiers (aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda):
+  // 100,000.20 + 48,240.00; one flat rate would have billed 153,600.31 USD.
+  const auto x86 = pricing::make_bill({flat_charge("lambda.gb_second.x86_64", 9.216e9 / pricing::kHoursPerMonth)}, &us_east_1(),
+                                      pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(x86.total) == "148240.20");
+  CHECK(line(x86, "lambda.gb_second.x86_64").tiers.size() == 2);
+  // Arm, 20 B GB-s: 7.5 B x 0.0000133334 + 11.25 B x 0.0000120001 + 1.25 B x 0.0000106667
+  // = 100,000.50 + 135,001.125 + 13,333.375 = 248,335.00 USD.
+  const auto arm = pricing::make_bill({flat_charge("lambda.gb_second.arm64", 20e9 / pricing::kHoursPerMonth)}, &us_east_1(),
+                                      pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(arm.total) == "248335.00");
+  // The tiers count per architecture: x86 usage does not move Arm into its second tier.
+  const auto both = pricing::make_bill({flat_charge("lambda.gb_second.x86_64", 9e9 / pricing::kHoursPerMonth),
+                                        flat_charge("lambda.gb_second.arm64", 1e9 / pricing::kHoursPerMonth)},
+                                       &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(line(both, "lambda.gb_second.arm64").cost) == "13333.40");  // 1 B x 0.0000133334
+}
+
+TEST_CASE("S3 Standard storage is tiered: 600 TB-months = 51,200 x 0.023 + 460,800 x 0.022 + 102,400 x 0.021 = 13,465.60 USD") {
+  // 1,177.60 + 10,137.60 + 2,150.40 (aws.amazon.com/s3/pricing: first 50 TB, next 450 TB, over 500 TB).
+  const auto bill = pricing::make_bill({flat_charge("s3.standard_storage_gb_month", 614400.0 / pricing::kHoursPerMonth)}, &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(bill.total) == "13465.60");
+}
+
+TEST_CASE("data between zones to and from an Application Load Balancer is free; a Network Load Balancer's is billed both ways") {
+  // EC2 on-demand pricing, Data Transfer within the same Region: ALB and CLB traffic over
+  // private IPs is free; NLB crossings are EC2 data transfer, 0.01 USD per GB each direction.
+  const auto alb = good_topology("");
+  const pricing::Usage usage = hourly_usage({{"alb", "cross_zone_bytes", 10e9 / pricing::kHoursPerMonth},
+                                             {"app", "cross_zone_bytes", 1e9 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(alb, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  const auto& free = line(bill, "data_transfer.inter_az_gb.alb", "alb");
+  CHECK_FALSE(free.missing_price);
+  CHECK(free.quantity == doctest::Approx(20));
+  CHECK(free.cost == Usd{});
+  CHECK(line(bill, "data_transfer.inter_az_gb", "app").cost == Usd::cents(2));  // task to database: 1 GB out + 1 GB in
+  const auto nlb = good_topology("components: {alb: {lb_type: network}}");
+  const auto nlb_bill = pricing::make_bill(pricing::charges(nlb, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(nlb_bill, "data_transfer.inter_az_gb", "alb").cost == Usd::cents(20));  // 10 GB x 2 x 0.01
+}
+
+TEST_CASE("money does not wrap: a product beyond 64 bits is exact, one beyond archsim's bound throws") {
+  // 1e12 vCPU-hours x 0.04048 = 40,480,000,000 USD: past the 920 million USD of 64-bit units.
+  CHECK(pricing::format_cents(pricing::multiply(1e12, *pricing::parse_usd("0.04048"))) == "40480000000.00");
+  CHECK(pricing::multiply(1e12, *pricing::parse_usd("0.04048")) > Usd{});
+  CHECK_THROWS_AS(pricing::multiply(1e30, *pricing::parse_usd("1")), std::overflow_error);
+  CHECK_THROWS_AS(pricing::multiply(std::numeric_limits<double>::infinity(), *pricing::parse_usd("1")), std::overflow_error);
+}
+
+TEST_CASE("every bill says the date of its prices, oldest and newest") {
+  const auto bill = pricing::make_bill({flat_charge("lambda.gb_second.x86_64", 1), flat_charge("apigw.http_requests", 1)}, &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(bill.as_of_newest == us_east_1().find("lambda.gb_second.x86_64")->as_of);
+  CHECK(bill.as_of_oldest == us_east_1().find("apigw.http_requests")->as_of);
+  CHECK(bill.as_of() == bill.as_of_newest + " (oldest " + bill.as_of_oldest + ")");
+}
+
+TEST_CASE("usage above the last tier a book sources has no price: flagged as missing, never billed at 0 USD or at the last rate") {
+  // us-east-2's HTTP API price is sourced for the first 300 M requests only: 400 M bill 300 x
+  // 1.00 = 300.00 USD and report the other 100 M as unpriced.
+  const auto* ohio = pricing::builtin_price_book("us-east-2");
+  REQUIRE(ohio != nullptr);
+  const auto bill = pricing::make_bill({flat_charge("apigw.http_requests", 400.0 / pricing::kHoursPerMonth, "api")}, ohio,
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(pricing::format_cents(bill.total) == "300.00");
+  CHECK(bill.missing_prices == std::vector<std::string>{"apigw.http_requests"});
+  REQUIRE(line(bill, "apigw.http_requests").tiers.size() == 2);
+  CHECK_FALSE(line(bill, "apigw.http_requests").tiers.back().priced);
+  CHECK(line(bill, "apigw.http_requests").tiers.back().quantity == doctest::Approx(100));
+  CHECK(std::any_of(bill.notes.begin(), bill.notes.end(), [](const std::string& n) {
+    return n.find("api: 100 1M requests of apigw.http_requests lie above the last tier pricing/data/us-east-2.yaml sources (300)") != std::string::npos;
+  }));
+  // A bounded last tier must say so; `beyond_last_tier: missing` needs the bound.
+  model::Diagnostics d;
+  const auto bad = pricing::parse_price_book(R"(archsim_price_book: 1
+region: us-east-1
+sources: {S: {title: t, url: u}}
+prices:
+  a.b: {service: s, description: d, unit: GB, tiers: [{up_to: 10, price: 1}], source: S, as_of: 2026-01-01}
+  c.d: {service: s, description: d, unit: GB, tiers: [{price: 1}], beyond_last_tier: missing, source: S, as_of: 2026-01-01}
+)",
+                                             "book.yaml", d);
+  CHECK_FALSE(bad);
+  std::string all;
+  for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
+  CHECK(all.find("book.yaml:5:63: prices.a.b.tiers[0].up_to: error: the last tier is open-ended") != std::string::npos);
+  CHECK(all.find("the last tier needs `up_to`") != std::string::npos);
 }

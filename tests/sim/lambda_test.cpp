@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -270,4 +272,26 @@ TEST_CASE("Lambda keeps 100 of the account's concurrency unreserved: a reservati
   CHECK(refused.error->diagnostic.path.ends_with("fn.reserved_concurrency"));
   CHECK(refused.error->diagnostic.message.find("would leave 99 of the account's 1000 unreserved; Lambda keeps at least 100") !=
         std::string::npos);
+}
+
+TEST_CASE("API Gateway HTTP APIs meter a request once per started 512 KiB of it; REST APIs once") {
+  // "HTTP APIs are metered in 512 KB increments" (aws.amazon.com/api-gateway/pricing): 1 KiB
+  // and 512 KiB count once, 1 MiB (2 x 524,288 bytes) twice, 1.1 MB (2.1 increments) three times.
+  for (const auto& [size, per_request] : std::vector<std::pair<std::string, double>>{{"1KiB", 1}, {"512KiB", 1}, {"1MiB", 2}, {"1.1MB", 3}}) {
+    CAPTURE(size);
+    const auto w = test::workload("horizon: 10m\nwarmup: 0s\nseed: 3\narrivals: {rate: 5/s}\nroutes: {main: {request_size: {constant: " + size +
+                                  "}}}\n");
+    auto outcome = test::simulate_good(lambda_route(), w);
+    REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+    const double requests = test::meter_total(*outcome.result, "apigw", "requests");
+    CHECK(requests > 0);
+    CHECK(test::meter_total(*outcome.result, "apigw", "metered_requests") == per_request * requests);
+  }
+  std::string rest = lambda_route();
+  rest.replace(rest.find("api_type: http"), 14, "api_type: rest");
+  auto outcome = test::simulate_good(rest, test::workload("horizon: 10m\nwarmup: 0s\nseed: 3\narrivals: {rate: 5/s}\n"
+                                                          "routes: {main: {request_size: {constant: 1MiB}}}\n"));
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  CHECK(test::meter_total(*outcome.result, "apigw", "requests") > 0);
+  CHECK(test::meter_total(*outcome.result, "apigw", "metered_requests") == 0);  // no such meter
 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 
 #include <unistd.h>
 
@@ -59,6 +60,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (app.got_subcommand("graph")) return run_graph(graph_options, out, err);
     if (app.got_subcommand("rules")) return run_rules(rules_options, out);
     if (app.got_subcommand("diff")) return run_diff(diff_options, out, err);
+  } catch (const std::overflow_error& e) {
+    // A bill beyond what fixed-point money holds comes from the scenario's figures, not a bug.
+    err << "archsim: error: " << e.what() << "; check that component's size and usage in the scenario\n";
+    return kBadInput;
   } catch (const std::exception& e) {
     err << "archsim: internal error: " << e.what() << "\n";
     return kInternalError;

@@ -34,7 +34,7 @@ std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec
                                                        std::ostream& err) {
   model::Diagnostics diagnostics;
   auto usage = pricing::declared_usage(scenario, topology, diagnostics);
-  if (!usage) print(diagnostics, err);
+  print(diagnostics, err);  // warnings too (`2B` on a bytes meter), as errors are
   return usage;
 }
 

@@ -44,6 +44,10 @@ constexpr Duration operator""_d(unsigned long long n) { return Duration::days(st
 /// a negative value or a value past about 292 years.
 std::optional<Duration> parse_duration(std::string_view text);
 
+/// A duration in seconds, as a double: the syntax of parse_duration without its 292-year range,
+/// for quantities that add many durations up (a month of connection-seconds is billions).
+std::optional<double> parse_duration_seconds(std::string_view text);
+
 /// Shortest exact rendering: `30s`, `250ms`, `1h30m`, `0s`.
 std::string format_duration(Duration d);
 
@@ -60,6 +64,10 @@ struct Bytes {
 /// Parses `512MiB`, `4KiB`, `900MB`, `1.5GB`, `20GiB`, `300B` (decimal KB/MB/GB/TB and binary
 /// KiB/MiB/GiB/TiB). Returns nullopt for a bare number or an unknown unit.
 std::optional<Bytes> parse_bytes(std::string_view text);
+/// The syntax of parse_bytes as a double number of bytes, without the 2^63-byte range (usage totals).
+std::optional<double> parse_byte_amount(std::string_view text);
+/// The byte units parse_bytes takes, for messages: `B, KB, MB, GB, TB, KiB, MiB, GiB, TiB`.
+std::string_view byte_unit_names();
 
 /// Rendering in the largest binary unit that keeps the value exact (`512MiB`, `1.5GiB` is `1536MiB`).
 std::string format_bytes(Bytes b);

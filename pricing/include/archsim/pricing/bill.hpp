@@ -92,6 +92,7 @@ struct BillLine {
   std::string component;
   std::string service, description, price_key, unit, detail;
   std::string source;  ///< address and date of the price
+  std::string as_of;   ///< ISO date the price was read or published (empty when missing)
   double quantity = 0;       ///< in the month, in `unit`
   double free_quantity = 0;  ///< covered by Free Tier allowances
   std::vector<std::string> free_offers;
@@ -105,6 +106,9 @@ struct BillLine {
 struct Bill {
   std::string region;
   std::string price_book;  ///< file of the price book
+  /// The price book's date: the oldest and newest `as_of` of the prices on the bill's lines
+  /// (ISO dates; empty when no line has a price).
+  std::string as_of_oldest, as_of_newest;
   std::string plan;
   std::string scaling;     ///< how the measured usage became a month
   std::vector<BillLine> lines;
@@ -123,6 +127,8 @@ struct Bill {
   std::optional<Usd> deployments;
 
   Usd net() const { return total - credits_applied; }
+  /// The prices' date for a reader: `2026-12-06 (oldest 2026-08-11)`, `2026-08-12`, or `none`.
+  std::string as_of() const;
   /// Totals per service, largest first (ties by name).
   std::vector<std::pair<std::string, Usd>> by_service() const;
 };

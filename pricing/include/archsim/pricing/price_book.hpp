@@ -26,7 +26,8 @@ struct Source {
 };
 
 /// One step of a tiered price: `price` per unit for usage up to `up_to` units in the month
-/// (cumulative over the account); the last tier is unbounded.
+/// (cumulative over the account); the last tier is unbounded unless the book's source stops
+/// there (`beyond_last_tier: missing`), when usage above it has no price.
 struct Tier {
   double up_to = std::numeric_limits<double>::infinity();
   Usd price;
@@ -64,6 +65,7 @@ struct TierUse {
   double quantity = 0;
   Usd unit_price;
   Usd cost;
+  bool priced = true;  ///< false: above a bounded last tier, no price (cost 0, reported as missing)
 };
 std::vector<TierUse> split_tiers(const std::vector<Tier>& tiers, double already_used, double quantity);
 Usd total_cost(const std::vector<TierUse>& uses);

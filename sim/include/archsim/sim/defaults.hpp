@@ -33,6 +33,7 @@ struct Behaviour {
   double writes_per_request = 0;
   model::Bytes item_size{1024};
   model::Bytes log_bytes_per_request{0};
+  model::Bytes metering_increment{0};  ///< API Gateway: a request counts once per started increment of its size; 0: once
   Distribution launch_time;
   Duration image_pull_time_per_gb{};
   model::Bytes image_size{0};

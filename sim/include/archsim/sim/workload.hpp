@@ -97,6 +97,7 @@ struct BehaviourSpec {
   std::optional<double> writes_per_request;     ///< DynamoDB
   std::optional<model::Bytes> item_size;        ///< DynamoDB
   std::optional<model::Bytes> log_bytes_per_request;  ///< ECS and Lambda, to their log group
+  std::optional<model::Bytes> metering_increment;     ///< API Gateway: requests metered per started increment of their size
   // Fault handling (docs/faults.md)
   std::optional<Distribution> launch_time;        ///< ECS: task start after its image is pulled
   std::optional<Duration> image_pull_time_per_gb; ///< ECS: image pull time per GB of image
