@@ -102,9 +102,22 @@ TEST_CASE("criteria: exercised_by must name a fault or deployment of the workloa
   const std::string file = test::reference_scenario("archsim_criteria_test", "bad_exercised_by",
                                                     "  survives: {title: survives, metric: availability, min: 99%, exercised_by: [crsh]}\n", 3, false,
                                                     "faults: {crash: {effect: task_crash, component: app, at: 1h, tasks: 1}}");
-  const auto r = test::cli({"run", file});
+  // validate reads what run reads: the same error, the same exit code, with nothing simulated.
+  for (const char* verb : {"run", "validate"}) {
+    CAPTURE(verb);
+    const auto r = test::cli({verb, file});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("bad_exercised_by.yaml:6:78: criteria.survives.exercised_by[0]: error: 'crsh' is not a fault or deployment of "
+                     "workload (did you mean 'crash'?)") != std::string::npos);
+  }
+}
+
+TEST_CASE("validate: a workload, price book or usage error that run or price would refuse fails validate too") {
+  const std::string file = test::reference_scenario("archsim_criteria_test", "bad_workload",
+                                                    "  up: {title: up, metric: availability, min: 99%}\n", 3, false,
+                                                    "faults: {crash: {effect: task_crash, component: ap, at: 1h, tasks: 1}}");
+  const auto r = test::cli({"validate", file});
   CHECK(r.code == 2);
-  CHECK(r.err.find("bad_exercised_by.yaml:") != std::string::npos);
-  CHECK(r.err.find("criteria.survives.exercised_by[0]: error: 'crsh' is not a fault or deployment of workload (did you mean 'crash'?)") !=
-        std::string::npos);
+  CHECK(r.err.find("bad_workload.yaml:") != std::string::npos);
+  CHECK(r.err.find("workload.faults.crash.component") != std::string::npos);
 }

@@ -2,6 +2,8 @@
 
 #include "archsim/cli.hpp"
 #include "archsim/model/rules.hpp"
+#include "archsim/pricing/bill.hpp"
+#include "archsim/sim/workload.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "output.hpp"
@@ -31,9 +33,29 @@ reports::ReviewReport review(const Loaded& loaded, const std::string& file) {
                                      std::move(findings), loaded.facts);
 }
 
+namespace {
+
+/// What `run` and `price` read beyond the review: the workload, the price book and Free Tier
+/// plan, and each alternative's declared usage. Validate reads them too, so a file it passes
+/// is one they accept.
+model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
+  model::Diagnostics diagnostics;
+  if (scenario.workload) sim::decode_workload(scenario, diagnostics);
+  pricing::prepare_pricing(scenario, diagnostics);
+  for (const auto& alt : scenario.alternatives) pricing::declared_usage(scenario, alt.topology, diagnostics);
+  return diagnostics;
+}
+
+}  // namespace
+
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
   const Loaded loaded = load(options.file, options.strict);
   const auto report = review(loaded, options.file);
+  if (report.input_ok() && loaded.result.scenario) {
+    const auto inputs = check_run_inputs(*loaded.result.scenario);
+    for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
+    if (inputs.error_count() > 0) return kBadInput;
+  }
   std::string content;
   if (options.format == "json") {
     content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";
