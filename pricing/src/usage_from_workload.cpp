@@ -138,8 +138,8 @@ void add_usage_from_workload(Usage& declared, const model::TopologySpec& topolog
       ++added;
     }
     declared.basis = added == 0 ? block
-                                : fmt::format("{}; {} meter{} the block leaves out derived from the workload (expected values, no simulation)",
-                                              block, added, added == 1 ? "" : "s");
+                                : fmt::format("{}; {} meter{} {}derived from the workload (expected values, no simulation)", block,
+                                              added, added == 1 ? "" : "s", has_usage_block ? "the block leaves out " : "");
   }
   // What a component carrying traffic bills by that can be neither declared-and-missing nor
   // derived: processed bytes of the NAT gateways and VPC endpoints its AWS API calls go through.
