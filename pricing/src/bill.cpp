@@ -199,6 +199,7 @@ std::string_view to_string(BudgetStatus status) {
     case BudgetStatus::Pass: return "pass";
     case BudgetStatus::Alert: return "alert";
     case BudgetStatus::Over: return "over";
+    case BudgetStatus::Undecided: return "undecided";
   }
   return "pass";
 }
@@ -279,6 +280,9 @@ BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill, cons
     check.status = BudgetStatus::Over;
   } else if (std::any_of(check.alerts.begin(), check.alerts.end(), [](const AlertCheck& a) { return a.day.has_value(); })) {
     check.status = BudgetStatus::Alert;
+  } else if (!bill.undeclared.empty()) {
+    // The total assumes 0 for usage nobody declared: it is a lower bound, which cannot pass.
+    check.status = BudgetStatus::Undecided;
   }
   return check;
 }
@@ -381,6 +385,8 @@ Bill bill_for(const PricingContext& context, const model::TopologySpec& topology
     bill.deployments = bill.total - make_bill(charges(topology, *without), book, *context.catalogue, context.plan).total;
   }
   bill.region = topology.region;
+  bill.derived = usage.derived;
+  bill.undeclared = usage.undeclared;
   bill.price_book = book ? book->file : "none";
   if (usage.hours > kHoursPerMonth - 1 && usage.hours < kHoursPerMonth + 1) {
     bill.scaling = usage.basis + "; billed as measured";

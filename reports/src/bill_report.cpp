@@ -67,6 +67,11 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
     out += fmt::format("     {:<16} {:<36} {:>12} {:<14} x {:<12} = {:>9}{}\n", l.component, l.price_key, quantity_text(l.quantity),
                        l.unit, price, pricing::format_cents(l.cost), free);
   }
+  if (!bill.derived.empty()) out += "     usage derived from the workload (the scenario does not declare it):\n";
+  for (const auto& d : bill.derived) {
+    out += fmt::format("       {} {} = {} a month, {}\n", d.component, d.meter, quantity_text(d.monthly), d.from);
+  }
+  for (const auto& u : bill.undeclared) out += fmt::format("     {:<16} {:<36} {}\n", u.component, u.meter, u.from);
   if (!bill.missing_prices.empty()) {
     std::string keys;
     for (const auto& k : bill.missing_prices) keys += (keys.empty() ? "" : ", ") + k;
@@ -150,6 +155,14 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
   }
   j["month_to_date_usd"] = nlohmann::json::array();
   for (const auto& d : bill.month_to_date) j["month_to_date_usd"].push_back(dollars(d));
+  j["derived_usage"] = nlohmann::json::array();
+  for (const auto& d : bill.derived) {
+    j["derived_usage"].push_back({{"component", d.component}, {"meter", d.meter}, {"monthly", d.monthly}, {"derived_from", d.from}});
+  }
+  j["undeclared_usage"] = nlohmann::json::array();
+  for (const auto& u : bill.undeclared) {
+    j["undeclared_usage"].push_back({{"component", u.component}, {"meter", u.meter}, {"assumed", 0}, {"why", u.from}});
+  }
   return j;
 }
 
@@ -181,7 +194,7 @@ nlohmann::json claims_json(const std::vector<pricing::ClaimCheck>& claims) {
 }
 
 std::string render_price_text(const PriceReport& r) {
-  std::string out = fmt::format("== prices: {} from declared usage (no simulation)\n", r.scenario);
+  std::string out = fmt::format("== prices: {} from declared usage, the rest derived from the workload (no simulation)\n", r.scenario);
   for (const auto& alt : r.alternatives) {
     out += fmt::format("\n== {} [{}]: {}\n", alt.id, to_string(alt.status), alt.title);
     out += render_bill_text(alt.bill, alt.budget);

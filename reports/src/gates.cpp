@@ -36,9 +36,14 @@ std::vector<Gate> findings_gates(const RunReport& run, const model::AlternativeS
 }  // namespace
 
 Gate budget_gate(const std::string& alternative, model::DecisionStatus status, const pricing::BudgetCheck& budget) {
-  Gate g{alternative, status, GateKind::Budget, "budget", budget.fails_run() ? Verdict::Fail : Verdict::Pass, model::gates_exit_code(status), {}};
+  // A bill that assumes 0 for undeclared usage is a lower bound: it can fail a budget, never pass one.
+  const Verdict verdict = budget.fails_run()                                     ? Verdict::Fail
+                          : budget.status == pricing::BudgetStatus::Undecided ? Verdict::Inconclusive
+                                                                               : Verdict::Pass;
+  Gate g{alternative, status, GateKind::Budget, "budget", verdict, model::gates_exit_code(status), {}};
   std::vector<std::string> parts;
   parts.push_back(fmt::format("{} USD a month against {} USD", pricing::format_cents(budget.actual), pricing::format_cents(budget.limit)));
+  if (budget.status == pricing::BudgetStatus::Undecided) parts.push_back("undecided: the bill assumes 0 for usage the scenario does not declare");
   if (budget.over_day) parts.push_back(fmt::format("over on day {}", *budget.over_day));
   for (const auto& a : budget.alerts) {
     if (a.day) parts.push_back(fmt::format("alert {} fires on day {}{}", budget_alert_name(a.alert), *a.day, a.fails_run() ? " (fail_run)" : ""));

@@ -1,5 +1,7 @@
 #include "walk.hpp"
 
+#include "archsim/sim/expected_load.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -666,10 +668,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       return;
     }
     case Role::Table: {
-      const double item = static_cast<double>(c.behaviour.item_size.count);
-      // Strongly consistent reads: one unit per 4 KB read, one per 1 KB written.
-      const double reads = c.behaviour.reads_per_request * std::ceil(item / 4096.0);
-      const double writes = c.behaviour.writes_per_request * std::ceil(item / 1024.0);
+      const auto [reads, writes] = table_units_per_request(c.behaviour);
       if (!take_capacity(s, c, reads, writes)) {
         fail(id, Outcome::Throttled);
         return;

@@ -11,6 +11,8 @@
 #include <set>
 
 #include "archsim/pricing/bill.hpp"
+#include "archsim/pricing/usage_from_workload.hpp"
+#include "archsim/sim/workload.hpp"
 #include "fixture.hpp"
 
 using namespace archsim;
@@ -600,4 +602,105 @@ prices:
   for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
   CHECK(all.find("book.yaml:5:63: prices.a.b.tiers[0].up_to: error: the last tier is open-ended") != std::string::npos);
   CHECK(all.find("the last tier needs `up_to`") != std::string::npos);
+}
+
+// ---------------------------------------------------------------- usage derived from the workload
+
+namespace {
+
+const pricing::UsageOrigin* derived(const pricing::Usage& u, std::string_view component, std::string_view meter) {
+  for (const auto& d : u.derived) {
+    if (d.component == component && d.meter == meter) return &d;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("price: ADR-0005's API Gateway -> Lambda alternative, undeclared in `usage`, is billed from the workload within 10 % of the arithmetic") {
+  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
+  REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+  model::Diagnostics diagnostics;
+  const auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
+  REQUIRE(workload);
+  const auto* alt = loaded.scenario->alternative("api-gateway-lambda");
+  REQUIRE(alt != nullptr);
+  const auto usage = pricing::usage_for_pricing(*loaded.scenario, alt->topology, &*workload, diagnostics);
+  REQUIRE(usage);
+  CHECK(usage->undeclared.empty());
+
+  // The arithmetic, independent of the code under test: 20/s x the week's mean multiplier
+  // (five weekdays, two weekend days, a 30-minute burst at 5x during a 1.0 hour) x 730 h.
+  const double weekday = 0.1 * 5 + 0.15 + 0.25 + 0.45 + 0.7 + 0.9 + 1.0 + 1.0 + 0.95 + 1.0 + 1.0 + 0.95 + 0.9 + 0.8 + 0.6 + 0.45 + 0.35 +
+                         0.25 + 0.15 + 0.1;
+  const double weekend = 0.05 * 5 + 0.08 + 0.12 + 0.2 + 0.3 + 0.4 + 0.5 * 6 + 0.45 + 0.4 + 0.3 + 0.25 + 0.2 + 0.15 + 0.1 + 0.05;
+  const double burst = 0.5 * 1.0 * (5 - 1);  // hour-multiplier x hours of extra traffic
+  const double mean_multiplier = (5 * weekday + 2 * weekend + burst) / 168.0;
+  const double requests = 20 * mean_multiplier * 730 * 3600;
+  // Lognormal with median 25 ms and p99 200 ms: sigma = ln(8) / 2.3263, mean = median x exp(sigma^2 / 2).
+  const double sigma = std::log(200.0 / 25.0) / 2.3263;
+  const double seconds = 0.025 * std::exp(sigma * sigma / 2);
+  const double gb_seconds = requests * seconds * 0.5;  // 512 MiB
+  CAPTURE(requests);
+  CAPTURE(gb_seconds);
+
+  const auto* fn_requests = derived(*usage, "fn", "requests");
+  const auto* fn_gbs = derived(*usage, "fn", "gb_seconds");
+  const auto* api_requests = derived(*usage, "apigw", "requests");
+  REQUIRE(fn_requests != nullptr);
+  REQUIRE(fn_gbs != nullptr);
+  REQUIRE(api_requests != nullptr);
+  CHECK(fn_requests->monthly == doctest::Approx(requests).epsilon(0.10));
+  CHECK(api_requests->monthly == doctest::Approx(requests).epsilon(0.10));
+  CHECK(fn_gbs->monthly == doctest::Approx(gb_seconds).epsilon(0.10));
+  CHECK(fn_requests->from.find("derived from the workload") != std::string::npos);
+
+  // And the bill: API Gateway HTTP 1.00 USD per million, Lambda 0.20 per million and
+  // 0.0000166667 per GB-s, less the always-free 1 M requests and 400,000 GB-s.
+  const double expected_usd = requests / 1e6 * 1.00 + (requests - 1e6) / 1e6 * 0.20 + (gb_seconds - 400000) * 0.0000166667;
+  model::Diagnostics ignored;
+  const auto context = pricing::prepare_pricing(*loaded.scenario, ignored);
+  REQUIRE(context);
+  const auto bill = pricing::bill_for(*context, alt->topology, *usage);
+  Usd traffic;
+  for (const auto& l : bill.lines) {
+    if (l.component == "fn" || l.price_key == "apigw.http_requests") traffic += l.cost;
+  }
+  CHECK(traffic.to_double() == doctest::Approx(expected_usd).epsilon(0.10));
+  CHECK(bill.total.to_double() > 10);  // over the scenario's 10 USD budget, as `archsim run` finds
+  CHECK(bill.scaling.find("declared in the scenario's `usage` block") != std::string::npos);
+  CHECK(bill.scaling.find("derived from the workload") != std::string::npos);
+}
+
+TEST_CASE("price: usage neither declared nor derivable is listed as 0 assumed, and the budget is undecided, never pass") {
+  // The reference design with no `usage` block and no workload: nothing says what the ALB,
+  // the service and the database carry.
+  auto loaded = testing::load_good();
+  REQUIRE(loaded.scenario);
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  model::Diagnostics diagnostics;
+  auto usage = pricing::usage_for_pricing(*loaded.scenario, topology, nullptr, diagnostics);
+  REQUIRE(usage);
+  REQUIRE_FALSE(usage->undeclared.empty());
+  CHECK(usage->undeclared.front().from.starts_with("not declared, 0 assumed"));
+  CHECK(usage->basis.find("declared in the scenario's `usage` block") == std::string::npos);  // it has none
+  const auto bill = pricing::bill_for(pricing::PricingContext{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)},
+                                      topology, *usage);
+  model::BudgetSpec budget{.path = "budget", .monthly_limit_usd = 100000, .alerts = {}};
+  const auto check = pricing::check_budget(budget, bill, {model::BudgetForecast::History, "test"});
+  CHECK(check.actual < check.limit);
+  CHECK(check.status == pricing::BudgetStatus::Undecided);
+
+  // With a workload, the traffic is derived; the NAT gateways the tasks send their AWS API
+  // traffic through cannot be, so the budget still cannot pass.
+  const auto workload = sim::decode_workload_text("arrivals: {rate: 5/s}\nhorizon: 1d\n", "workload", ".", diagnostics);
+  REQUIRE(workload);
+  usage = pricing::usage_for_pricing(*loaded.scenario, topology, &*workload, diagnostics);
+  REQUIRE(usage);
+  CHECK(derived(*usage, "alb", "requests") != nullptr);
+  REQUIRE_FALSE(usage->undeclared.empty());
+  CHECK(usage->undeclared.front().component.starts_with("nat-"));
+  const auto bill2 = pricing::bill_for(pricing::PricingContext{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)},
+                                       topology, *usage);
+  CHECK(pricing::check_budget(budget, bill2, {model::BudgetForecast::History, "test"}).status == pricing::BudgetStatus::Undecided);
 }

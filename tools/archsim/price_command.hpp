@@ -12,6 +12,7 @@
 
 #include "archsim/model/spec.hpp"
 #include "archsim/pricing/bill.hpp"
+#include "archsim/sim/workload.hpp"
 
 namespace archsim::cli {
 
@@ -35,7 +36,9 @@ std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec
 /// The budget verdict when the scenario sets a budget.
 std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill);
 
-/// The document's pricing claims, checked against the book of the scenario's region.
-std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context);
+/// The document's pricing claims, checked against the book of the scenario's region. With a
+/// workload (`archsim price`), the chosen design's usage includes what is derived from it.
+std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context,
+                                                const sim::WorkloadSpec* workload = nullptr);
 
 }  // namespace archsim::cli

@@ -35,10 +35,20 @@ struct MeterSeries {
   std::vector<double> hourly;
 };
 
+/// A meter `archsim price` did not find in the scenario's `usage` block: derived from the
+/// workload (`monthly` and how), or neither declared nor derivable (0 assumed, and why).
+struct UsageOrigin {
+  std::string component, meter;
+  double monthly = 0;  ///< the derived monthly total in the meter's unit; 0 when undeclared
+  std::string from;    ///< the derivation, or why none was possible
+};
+
 struct Usage {
   double hours = 0;  ///< hours `hourly` covers (the last slot may be partial)
   std::vector<MeterSeries> meters;
   std::string basis;  ///< how the usage was obtained, for the bill
+  std::vector<UsageOrigin> derived;     ///< meters derived from the workload (usage_from_workload.hpp)
+  std::vector<UsageOrigin> undeclared;  ///< meters of components carrying traffic, neither declared nor derivable: 0 assumed
 
   const MeterSeries* find(std::string_view component, std::string_view meter) const;
   /// The meter stretched over the billing month: slot i of the month is slot (i mod n) of the
@@ -118,6 +128,8 @@ struct Bill {
   std::vector<std::string> missing_prices;  ///< price keys, sorted, unique
   std::vector<std::string> notes;
   std::vector<Usd> month_to_date;  ///< cost (before credits) at the end of each day, kDaysPerMonth values
+  std::vector<UsageOrigin> derived;     ///< from Usage: meters derived from the workload
+  std::vector<UsageOrigin> undeclared;  ///< from Usage: meters billed as 0 that are not known to be 0
   /// Set by bill_for when the ECS task time differs from the desired counts (scaling, scale to
   /// zero, tasks never replaced): the same month re-priced with every ECS service running its
   /// desired count all month, every other line as measured.
@@ -140,7 +152,9 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
 
 // ---------------------------------------------------------------- budget
 
-enum class BudgetStatus { Pass, Alert, Over };
+/// Undecided: within the limit, but the bill assumes 0 for usage it does not know (a lower
+/// bound cannot pass a budget). Over stays over: more usage only adds.
+enum class BudgetStatus { Pass, Alert, Over, Undecided };
 std::string_view to_string(BudgetStatus status);
 std::string_view to_string(model::BudgetForecast forecast);  ///< `history`, `none`, `linear` (`auto` unresolved)
 

@@ -1,0 +1,108 @@
+// Expected traffic from the simulator's own run-time model: the same route plans, shares and
+// behaviours a run walks, read as averages instead of sampled.
+#include "archsim/sim/expected_load.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime.hpp"
+
+namespace archsim::sim {
+
+const ExpectedComponent* ExpectedLoad::component(std::string_view id) const {
+  for (const auto& c : components) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+/// Expected arrivals in each hour of [warmup, horizon): the rate profile integrated minute by
+/// minute (profiles change on the hour, bursts start and end on minutes in every seed), or the
+/// trace's records counted.
+std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
+  const std::int64_t hour = Duration::hours(1).ns, minute = Duration::minutes(1).ns;
+  const std::int64_t begin = w.warmup.ns, end = w.horizon.ns;
+  std::vector<double> out(static_cast<std::size_t>(std::max<std::int64_t>(1, (end - begin + hour - 1) / hour)), 0.0);
+  if (w.arrivals.trace) {
+    for (const auto& r : w.arrivals.trace->records) {
+      if (r.time_ns >= begin && r.time_ns < end) out[static_cast<std::size_t>((r.time_ns - begin) / hour)] += 1;
+    }
+    basis = fmt::format("{} trace records in the measured {:.2f} h", w.arrivals.trace->records.size(),
+                        static_cast<double>(end - begin) / static_cast<double>(hour));
+    return out;
+  }
+  double total = 0;
+  for (std::int64_t t = begin; t < end; t += minute) {
+    const double seconds = static_cast<double>(std::min(minute, end - t)) / 1e9;
+    const double n = w.arrivals.rate_at(Duration{t}) * seconds;
+    out[static_cast<std::size_t>((t - begin) / hour)] += n;
+    total += n;
+  }
+  const double hours = static_cast<double>(end - begin) / static_cast<double>(hour);
+  basis = fmt::format("rate {:g}/s x mean profile multiplier {:.4f} (daily and weekend profiles and bursts over the {:.2f} h after warm-up)",
+                      w.arrivals.rate_per_second, w.arrivals.rate_per_second > 0 ? total / (hours * 3600 * w.arrivals.rate_per_second) : 0.0,
+                      hours);
+  return out;
+}
+
+}  // namespace
+
+std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                          const SimDefaults& defaults, std::string& error) {
+  model::Diagnostic problem;
+  const auto m = detail::build_runtime(topology, workload, defaults, problem);
+  if (!m) {
+    error = problem.message;
+    return std::nullopt;
+  }
+  ExpectedLoad load;
+  load.hours = static_cast<double>(workload.horizon.ns - workload.warmup.ns) / 3.6e12;
+  load.arrivals_per_hour = hourly_arrivals(workload, load.arrivals_basis);
+  load.requests_per_connection = workload.connections.requests_per_connection;
+  load.connection_seconds = workload.connections.duration.to_seconds();
+  for (const auto& c : m->components) {
+    ExpectedComponent e{c.id, c.type, c.behaviour, c.service_time.mean() / 1e9, c.memory_gb, c.rules_evaluated,
+                        c.provisioned_concurrency, {}, {}};
+    if (c.log_group >= 0) e.log_group = m->components[static_cast<std::size_t>(c.log_group)].id;
+    for (int n : c.nodes) {
+      for (const auto& [service, via] : m->nodes[static_cast<std::size_t>(n)].egress_via) {
+        if (via < 0) continue;
+        const std::string& id = m->components[static_cast<std::size_t>(via)].id;
+        if (std::find(e.egress_via.begin(), e.egress_via.end(), id) == e.egress_via.end()) e.egress_via.push_back(id);
+      }
+    }
+    load.components.push_back(std::move(e));
+  }
+  // A plan's visits: each hop reached by the share its cache hits leave, KrakenD's backends
+  // after it; a synchronous hop waits for every later one.
+  const auto visits_of = [&](const detail::RoutePlan& plan, double reach, auto&& self) -> std::vector<ExpectedVisit> {
+    std::vector<ExpectedVisit> out;
+    for (std::size_t h = 1; h < plan.hops.size(); ++h) {
+      const auto& c = m->components[static_cast<std::size_t>(plan.hops[h].component)];
+      out.push_back({c.id, reach, h == 1 && plan.hops[0].component >= 0 &&
+                                      m->components[static_cast<std::size_t>(plan.hops[0].component)].role == detail::Role::Users,
+                     0});
+      for (int f : plan.hops[h].fanout) {
+        for (auto& v : self(m->plans[static_cast<std::size_t>(f)], reach, self)) out.push_back(std::move(v));
+      }
+      if (c.role == detail::Role::Edge) reach *= 1 - c.behaviour.cache_hit_ratio;
+    }
+    double after = 0;
+    for (auto it = out.rbegin(); it != out.rend(); ++it) {
+      after += load.component(it->component)->service_seconds;
+      it->downstream_seconds = after;
+    }
+    return out;
+  };
+  for (std::size_t i = 0; i < m->route_count; ++i) {
+    const auto& plan = m->plans[i];
+    load.routes.push_back({plan.id, plan.share, plan.request_size.mean(), plan.response_size.mean(), plan.write,
+                           visits_of(plan, 1.0, visits_of)});
+  }
+  return load;
+}
+
+}  // namespace archsim::sim
