@@ -522,10 +522,13 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
       const double a = component_availability(ctx, ci, model);
       route.parts.push_back({m.components[static_cast<std::size_t>(ci)].id, model, a});
     }
-    // A hop whose security groups drop the flow into it fails every request on the route.
+    // A hop whose security groups drop the flow into it, or that nothing connects to the one
+    // before, fails every request on the route.
     const bool blocked = std::any_of(m.plans[p].hops.begin(), m.plans[p].hops.end(), [](const detail::Hop& h) { return !h.blocked.empty(); });
-    if (blocked) {
-      route.parts.push_back({"security groups", "a hop's flow is dropped (sg-blocks-request-flow)", 0});
+    const bool gap = std::any_of(m.plans[p].hops.begin(), m.plans[p].hops.end(), [](const detail::Hop& h) { return !h.no_path.empty(); });
+    if (blocked || gap) {
+      route.parts.push_back(blocked ? ComponentAvailability{"security groups", "a hop's flow is dropped (sg-blocks-request-flow)", 0}
+                                    : ComponentAvailability{"route", "two hops have nothing between them (route-hop-not-connected)", 0});
       out.routes.push_back(std::move(route));
       continue;
     }

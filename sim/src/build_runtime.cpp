@@ -422,9 +422,17 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
       error = error_at(r.path, fmt::format("route '{}' has {} hops; the simulator follows at most {}", r.id, r.hops.size(), kMaxHops));
       return std::nullopt;
     }
+    const auto gaps = model::analyse_route(g, t, r).gaps;
     for (std::size_t h = 0; h < r.hops.size(); ++h) {
       Hop hop;
       hop.component = index[r.hops[h].component];
+      if (h > 0) {
+        const std::string gap = r.hops[h - 1].component + " -> " + r.hops[h].component;
+        if (std::find(gaps.begin(), gaps.end(), gap) != gaps.end()) {
+          hop.no_path = fmt::format("route {}: nothing connects {} (no target group, origin, integration, gateway endpoint or "
+                                    "application call between them)", r.id, gap);
+        }
+      }
       const ComponentModel& c = m.components[static_cast<std::size_t>(hop.component)];
       if (c.role == Role::Balancer && h + 1 < r.hops.size()) {
         const auto* lb = t.load_balancer(c.id);

@@ -347,9 +347,11 @@ void Replication::start_services() {
   std::vector<const std::string*> named;
   for (const auto& plan : model_.plans) {
     for (const auto& hop : plan.hops) {
-      if (hop.blocked.empty() || std::any_of(named.begin(), named.end(), [&](const std::string* n) { return *n == hop.blocked; })) continue;
-      named.push_back(&hop.blocked);
-      incident("flow_blocked", hop.blocked);
+      for (const auto& [what, why] : {std::pair{"flow_blocked", &hop.blocked}, std::pair{"no_path", &hop.no_path}}) {
+        if (why->empty() || std::any_of(named.begin(), named.end(), [&](const std::string* n) { return *n == *why; })) continue;
+        named.push_back(why);
+        incident(what, *why);
+      }
     }
   }
   for (std::size_t i = 0; i < model_.components.size(); ++i) {

@@ -99,6 +99,10 @@ struct Hop {
   /// Why the security groups drop the flow from the previous hop into this one
   /// (model::blocked_request_flows), or empty: the caller's connection attempt times out.
   std::string blocked;
+  /// Why nothing connects the previous hop to this one (the review's route-hop-not-connected:
+  /// no target group, origin, integration or call between them), or empty: requests fail at
+  /// once as `unreachable`.
+  std::string no_path;
 };
 
 struct RoutePlan {

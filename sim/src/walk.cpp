@@ -521,6 +521,10 @@ void Replication::forward(std::uint32_t id) {
     return;
   }
   const int next = h + 1;
+  if (!plan.hops[static_cast<std::size_t>(next)].no_path.empty()) {
+    fail(id, Outcome::Unreachable);  // nothing to connect to: the caller answers at once
+    return;
+  }
   if (!plan.hops[static_cast<std::size_t>(next)].blocked.empty()) {
     // The security groups drop the connection attempt: the caller gives up after its connect
     // timeout (an ALB answers 504 after 10 s) and the next hop never sees the request.

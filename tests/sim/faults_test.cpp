@@ -220,6 +220,14 @@ TEST_CASE("a flow the security groups drop: requests time out after the ALB's 10
   CHECK(r.per_replication.front().seconds_below_desired > 0);
 }
 
+TEST_CASE("a route whose hops nothing connects fails every request as unreachable, named at the start") {
+  // alb has no target group for db (the review's route-hop-not-connected).
+  const auto r = run("horizon: 10m\nwarmup: 0s\nseed: 2\narrivals: {rate: 5/s}\n", "routes: {main: {hops: [users, alb, db]}}\n");
+  CHECK(r.overall.total() > 0);
+  CHECK(count(r, sim::Outcome::Unreachable) == r.overall.total());
+  CHECK(test::has_incident(r, "no_path", "route main: nothing connects alb -> db"));
+}
+
 TEST_CASE("a fault after the horizon, or over before the warm-up ends, is not exercised; one across the warm-up is") {
   const std::string faults =
       "faults:\n  late:\n    effect: task_crash\n    component: app\n    at: 3h\n    tasks: 1\n"
