@@ -154,7 +154,8 @@ TEST_CASE("rejections are outcomes with causes") {
     const auto w = test::workload("horizon: 30m\narrivals: {rate: 50/s}\ncomponents:\n"
                                   "  fn: {service_time: 100ms, cold_start: 500ms, idle_reclaim: 10m}\n");
     const auto run = test::simulate_good(
-        "components:\n  fn: {type: lambda, memory: 1024MiB, reserved_concurrency: 3}\nroutes: {main: {hops: [users, alb, fn]}}", w);
+        "components:\n  fn: {type: lambda, memory: 1024MiB, reserved_concurrency: 3}\n"
+        "  alb: {target_groups: {app: {targets: fn}}}\nroutes: {main: {hops: [users, alb, fn]}}", w);
     REQUIRE(!run.error);
     CHECK(run.result->overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)] > 0);
     double cold = 0, gb_s = 0;
