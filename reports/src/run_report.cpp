@@ -106,6 +106,8 @@ std::string render_criteria(const RunReport& r) {
   if (r.criteria.empty() || r.scenario_spec == nullptr) return {};
   const auto& spec = *r.scenario_spec;
   std::string out = "\n== criteria, measured (pass: the whole 95 % interval meets the bound; inconclusive: it straddles it)\n";
+  std::size_t width = 22;  // the alternatives' column, as wide as the longest id
+  for (const auto& alt : spec.alternatives) width = std::max(width, alt.id.size());
   for (const auto& c : spec.criteria) {
     const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
     const std::string bound = bound_text(c);
@@ -118,7 +120,7 @@ std::string render_criteria(const RunReport& r) {
       if (j.measured && metric != nullptr) detail += format_estimate(*metric, *j.measured);
       if (!j.fired.empty()) detail += (detail.empty() ? "" : "; ") + fmt::format("fired: {}", fmt::join(j.fired, ", "));
       if (!j.note.empty()) detail += (detail.empty() ? "" : "; ") + j.note;
-      std::string row = fmt::format("   {:<22} {:<13} {}", j.alternative, to_string(j.verdict), detail);
+      std::string row = fmt::format("   {:<{}} {:<13} {}", j.alternative, width, to_string(j.verdict), detail);
       while (!row.empty() && row.back() == ' ') row.pop_back();
       out += row + "\n";
     }
@@ -127,7 +129,7 @@ std::string render_criteria(const RunReport& r) {
   for (const auto& d : decide(r, run_gates(r))) {
     out += fmt::format("\n== decision: the chosen option {} {}\n", d.chosen, d.verdict_text());
     for (const auto& v : d.versus) {
-      out += fmt::format("   vs {:<22} [{}] passes {} criteri{} the chosen fails, fails {} it passes\n", v.alternative,
+      out += fmt::format("   vs {:<{}} [{}] passes {} criteri{} the chosen fails, fails {} it passes\n", v.alternative, width,
                          to_string(v.status), v.better, v.better == 1 ? "on" : "a", v.worse);
     }
   }
