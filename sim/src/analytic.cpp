@@ -407,16 +407,8 @@ std::vector<Stretch> timeline_stretches(const RuntimeModel& m, const WorkloadSpe
   }
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-  const std::int64_t minute = Duration::minutes(1).ns;
   auto traffic = [&](std::int64_t from, std::int64_t to) {
-    if (w.arrivals.trace) return static_cast<double>(to - from);
-    double sum = 0;
-    for (std::int64_t t = from; t < to;) {
-      const std::int64_t next = std::min(to, (t / minute + 1) * minute);
-      sum += w.arrivals.rate_at(Duration{t}) * static_cast<double>(next - t);
-      t = next;
-    }
-    return sum;
+    return w.arrivals.trace ? static_cast<double>(to - from) : w.arrivals.expected_arrivals(Duration{from}, Duration{to});
   };
   std::vector<Stretch> out;
   double total_traffic = 0;

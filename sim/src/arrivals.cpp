@@ -31,4 +31,15 @@ double ArrivalSpec::max_rate() const {
   return rate_per_second * m;
 }
 
+double ArrivalSpec::expected_arrivals(Duration from, Duration to) const {
+  const std::int64_t minute = Duration::minutes(1).ns;
+  double sum = 0;
+  for (std::int64_t t = from.ns; t < to.ns;) {
+    const std::int64_t next = std::min(to.ns, (t / minute + 1) * minute);
+    sum += rate_at(Duration{t}) * static_cast<double>(next - t) / 1e9;
+    t = next;
+  }
+  return sum;
+}
+
 }  // namespace archsim::sim

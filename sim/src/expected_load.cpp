@@ -19,11 +19,10 @@ const ExpectedComponent* ExpectedLoad::component(std::string_view id) const {
 
 namespace {
 
-/// Expected arrivals in each hour of [warmup, horizon): the rate profile integrated minute by
-/// minute (profiles change on the hour, bursts start and end on minutes in every seed), or the
-/// trace's records counted.
+/// Expected arrivals in each hour of [warmup, horizon) (ArrivalSpec::expected_arrivals), or
+/// the trace's records counted.
 std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
-  const std::int64_t hour = Duration::hours(1).ns, minute = Duration::minutes(1).ns;
+  const std::int64_t hour = Duration::hours(1).ns;
   const std::int64_t begin = w.warmup.ns, end = w.horizon.ns;
   std::vector<double> out(static_cast<std::size_t>(std::max<std::int64_t>(1, (end - begin + hour - 1) / hour)), 0.0);
   if (w.arrivals.trace) {
@@ -35,11 +34,10 @@ std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
     return out;
   }
   double total = 0;
-  for (std::int64_t t = begin; t < end; t += minute) {
-    const double seconds = static_cast<double>(std::min(minute, end - t)) / 1e9;
-    const double n = w.arrivals.rate_at(Duration{t}) * seconds;
-    out[static_cast<std::size_t>((t - begin) / hour)] += n;
-    total += n;
+  for (std::size_t h = 0; h < out.size(); ++h) {
+    const std::int64_t from = begin + static_cast<std::int64_t>(h) * hour;
+    out[h] = w.arrivals.expected_arrivals(Duration{from}, Duration{std::min(end, from + hour)});
+    total += out[h];
   }
   const double hours = static_cast<double>(end - begin) / static_cast<double>(hour);
   basis = fmt::format("rate {:g}/s x mean profile multiplier {:.4f} (daily and weekend profiles and bursts over the {:.2f} h after warm-up)",

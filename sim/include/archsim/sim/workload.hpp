@@ -69,6 +69,9 @@ struct ArrivalSpec {
   /// The arrival rate at time t (per second) and its upper bound over the run.
   double rate_at(Duration t) const;
   double max_rate() const;
+  /// Expected Poisson arrivals in [from, to): the rate integrated minute by minute (profiles
+  /// change on the hour; bursts start and end on minutes in every seed). Not for traces.
+  double expected_arrivals(Duration from, Duration to) const;
 };
 
 /// Per-route overrides of the topology's request mix and sizes.
