@@ -28,8 +28,11 @@ void state_idle_costs(std::vector<model::Finding>& findings, const model::Scenar
     if (alt == nullptr) continue;
     const Bill bill = idle_bill(alt->topology, f.component, context);
     if (!bill.missing_prices.empty()) {
-      f.message += fmt::format("; its monthly cost is unknown: the {} price book has no price for {}", alt->topology.region,
-                               fmt::join(bill.missing_prices, ", "));
+      const std::string region = alt->topology.region;
+      f.message += context.book_for(region) == nullptr
+                       ? fmt::format("; its monthly cost is unknown: there is no price book for {}", region)
+                       : fmt::format("; its monthly cost is unknown: the {} price book has no price for {}", region,
+                                     fmt::join(bill.missing_prices, ", "));
       continue;
     }
     std::vector<std::string> parts;

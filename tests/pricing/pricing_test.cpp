@@ -779,4 +779,12 @@ TEST_CASE("unused-resource: an idle cost with a price the book lacks is unknown,
   CHECK(it->message.find("its monthly cost is unknown") != std::string::npos);
   CHECK(it->message.find("vpc.nat_gateway_hour") != std::string::npos);
   CHECK_FALSE(pricing::idle_monthly_cost(loaded.scenario->alternatives.front().topology, "nat-c", context));
+
+  // A book for another region prices nothing here: the finding says there is no book.
+  findings = model::review_scenario(*loaded.scenario, testing::facts());
+  context.scenario_book->region = "xx-nowhere-1";
+  pricing::state_idle_costs(findings, *loaded.scenario, context);
+  const auto other = std::find_if(findings.begin(), findings.end(), [](const auto& f) { return f.rule == "unused-resource"; });
+  REQUIRE(other != findings.end());
+  CHECK(other->message.find("there is no price book for us-east-1") != std::string::npos);
 }
