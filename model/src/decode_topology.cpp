@@ -30,6 +30,7 @@ void decode_subnet(const std::string& id, const std::string& path, MapReader& r,
   r.required("cidr", s.cidr);
   r.optional("public", s.is_public);
   r.optional("route_table", s.route_table);
+  r.optional("other_workloads", s.other_workloads);
   t.subnets.push_back(std::move(s));
 }
 

@@ -330,4 +330,16 @@ std::vector<std::string> needs_of(const ArchGraph& g, Vertex v) {
   return needs;
 }
 
+std::vector<std::string> outbound_needs(const ArchGraph& g, Vertex v) {
+  std::vector<std::string> needs = needs_of(g, v);
+  // Calls to regional AWS APIs on a route also need a way out of the subnet.
+  for (auto [e, end] = boost::out_edges(v, g.graph); e != end; ++e) {
+    if (g.graph[*e].kind != LinkKind::Request) continue;
+    const auto type = g.graph[boost::target(*e, g.graph)].type;
+    if (type == ComponentType::DynamoDb) needs.push_back("dynamodb");
+    if (type == ComponentType::S3Bucket) needs.push_back("s3");
+  }
+  return needs;
+}
+
 }  // namespace archsim::model

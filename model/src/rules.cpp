@@ -1,6 +1,7 @@
 // The rule catalogue and the review driver. Rule bodies live in rules_network.cpp
-// (addressing, routing, exposure) and rules_compute.cpp (load balancers, health checks,
-// services, resilience); this file only says which rules exist and runs them.
+// (addressing, routing, exposure), rules_compute.cpp (load balancers, health checks,
+// services, resilience) and rules_cost.cpp (resources billed for nothing); this file
+// only says which rules exist and runs them.
 #include "archsim/model/rules.hpp"
 
 #include <algorithm>
@@ -9,6 +10,11 @@ namespace archsim::model {
 
 void FindingSink::report(std::string path, std::string message, std::string hint) {
   out_.push_back(Finding{std::string(rule_), severity_, {}, std::move(path), {}, std::move(message), std::move(hint)});
+}
+
+void FindingSink::report_resource(std::string component, std::string path, std::string message) {
+  report(std::move(path), std::move(message));
+  out_.back().component = std::move(component);
 }
 
 void FindingSink::report_as(Severity severity, std::string path, std::string message) {
@@ -150,6 +156,12 @@ const std::vector<Rule>& rule_catalog() {
        "Give the service a load balancer listener and two target groups (blue, green) registered with it.",
        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-bluegreen.html",
        rules::blue_green_without_load_balancer},
+      // ------------------------------------------------------------ cost
+      {"unused-resource", S::Warning, "cost",
+       "A NAT gateway, interface VPC endpoint or load balancer that nothing uses is billed every hour",
+       "Remove the resource from this design (with its public IPv4 addresses), or add the route, subnet placement "
+       "or request route that is meant to use it.",
+       "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html", rules::unused_resource},
   };
   return catalog;
 }

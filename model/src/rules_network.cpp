@@ -255,15 +255,7 @@ void task_no_egress_path(const ReviewInput& in, FindingSink& sink) {
     };
     for (Vertex v : g.of(service.id)) {
       const Egress egress = egress_of(g, v);
-      std::vector<std::string> needs = needs_of(g, v);
-      // Calls to regional AWS APIs on a route also need a way out of the subnet.
-      for (auto [e, end] = boost::out_edges(v, g.graph); e != end; ++e) {
-        if (g.graph[*e].kind != LinkKind::Request) continue;
-        const auto type = g.graph[boost::target(*e, g.graph)].type;
-        if (type == ComponentType::DynamoDb) needs.push_back("dynamodb");
-        if (type == ComponentType::S3Bucket) needs.push_back("s3");
-      }
-      for (const auto& need : needs) {
+      for (const auto& need : outbound_needs(g, v)) {
         if (can_reach(egress, in.facts, need)) continue;
         add(failing, need == "internet" ? "the internet (image " + service.image.repository + ")" : need);
         add(subnets, fmt::format("{} ({})", g.graph[v].subnet, g.graph[v].zone));

@@ -207,12 +207,15 @@ nlohmann::json review_json(const ReviewReport& report, std::string_view version)
     for (const auto& f : report.findings) {
       if (f.alternative != alt.id) continue;
       counts.add(f.severity);
-      a["findings"].push_back({{"rule", f.rule},
-                               {"severity", model::to_string(f.severity)},
-                               {"path", f.path},
-                               {"message", f.message},
-                               {"hint", f.hint},
-                               {"location", loc_json(f.loc)}});
+      nlohmann::json finding{{"rule", f.rule},
+                             {"severity", model::to_string(f.severity)},
+                             {"path", f.path},
+                             {"message", f.message},
+                             {"hint", f.hint},
+                             {"location", loc_json(f.loc)}};
+      if (!f.component.empty()) finding["component"] = f.component;
+      if (f.monthly_cost_usd) finding["monthly_cost_usd"] = *f.monthly_cost_usd;
+      a["findings"].push_back(std::move(finding));
     }
     a["counts"] = {{"error", counts.errors}, {"warning", counts.warnings}, {"note", counts.notes}};
     for (const auto& an : report.analyses) {

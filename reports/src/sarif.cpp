@@ -129,13 +129,16 @@ nlohmann::json review_sarif(const ReviewReport& report, const model::SecurityPol
   }
   for (const auto& f : report.findings) {
     const auto it = std::find_if(catalog.begin(), catalog.end(), [&](const model::Rule& r) { return r.id == f.rule; });
+    nlohmann::json properties{{"alternative", f.alternative}};
+    if (!f.component.empty()) properties["component"] = f.component;
+    if (f.monthly_cost_usd) properties["monthly_cost_usd"] = *f.monthly_cost_usd;
     results.push_back({{"ruleId", f.rule},
                        {"ruleIndex", static_cast<int>(it - catalog.begin())},
                        {"level", level(f.severity)},
                        {"message", {{"text", f.message}}},
                        {"locations", nlohmann::json::array({sarif_location(f.loc, f.path)})},
                        {"partialFingerprints", fingerprints.next(f.rule, f.alternative, f.path)},
-                       {"properties", {{"alternative", f.alternative}}}});
+                       {"properties", std::move(properties)}});
   }
   nlohmann::json driver{{"name", "archsim"}, {"version", std::string(version)}, {"rules", rules}};
   if (!information_uri.empty()) driver["informationUri"] = std::string(information_uri);

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/cli.hpp"
+#include "archsim/pricing/price_book.hpp"
+#include "archsim/pricing/bill.hpp"
 #include "cli_fixture.hpp"
 
 
@@ -314,4 +316,47 @@ TEST_CASE("cli: price takes byte units only on bytes meters, seconds meters of a
   CHECK(absurd.code == 2);
   CHECK(absurd.err.find("archsim: error: app: fargate.vcpu_hour.x86_64 of 1.46e+33 vCPU-hour: an amount of 5.91e+31 USD is beyond what "
                         "archsim bills (1e24 USD)") != std::string::npos);
+}
+
+TEST_CASE("cli: an unused NAT gateway's idle monthly cost is in every validate format, from the price book") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim-cli-unused";
+  std::filesystem::create_directories(dir);
+  const auto file = (dir / "unused.yaml").string();
+  std::ofstream(file) << "archsim: 1\nname: unused\nregion: us-east-1\nalternatives:\n  good:\n    title: with a spare NAT\n"
+                         "    status: chosen\n    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                         "    overrides: {components: {nat-c: {type: nat_gateway, subnet: public-a}}}\n";
+  // 730 hours of the gateway and of its Elastic IP at the shipped us-east-1 prices.
+  const auto* book = archsim::pricing::builtin_price_book("us-east-1");
+  REQUIRE(book != nullptr);
+  const auto expected = archsim::pricing::multiply(archsim::pricing::kHoursPerMonth, book->find("vpc.nat_gateway_hour")->first_price()) +
+                        archsim::pricing::multiply(archsim::pricing::kHoursPerMonth, book->find("vpc.public_ipv4_hour")->first_price());
+  const std::string usd = archsim::pricing::format_cents(expected) + " USD a month";
+  for (const std::string format : {"text", "markdown"}) {
+    CAPTURE(format);
+    const auto r = cli({"validate", file, "--format", format});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("unused-resource") != std::string::npos);
+    CHECK(r.out.find(usd) != std::string::npos);
+  }
+  const double cents = static_cast<double>(expected.rounded_cents()) / 100.0;
+  const auto json = nlohmann::json::parse(cli({"validate", file, "--format", "json"}).out);
+  bool found = false;
+  for (const auto& f : json["alternatives"][0]["findings"]) {
+    if (f["rule"] != "unused-resource") continue;
+    found = true;
+    CHECK(f["component"] == "nat-c");
+    CHECK(f["monthly_cost_usd"].get<double>() == doctest::Approx(cents));
+    CHECK(f["message"].get<std::string>().find(usd) != std::string::npos);
+  }
+  CHECK(found);
+  const auto sarif = nlohmann::json::parse(cli({"validate", file, "--format", "sarif"}).out);
+  found = false;
+  for (const auto& result : sarif["runs"][0]["results"]) {
+    if (result["ruleId"] != "unused-resource") continue;
+    found = true;
+    CHECK(result["properties"]["component"] == "nat-c");
+    CHECK(result["properties"]["monthly_cost_usd"].get<double>() == doctest::Approx(cents));
+  }
+  CHECK(found);
+  std::filesystem::remove_all(dir);
 }

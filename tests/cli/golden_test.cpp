@@ -10,15 +10,9 @@
 
 #include "archsim/cli.hpp"
 #include "cli_fixture.hpp"
+#include "fixture.hpp"
 
 namespace {
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void check_golden(const std::filesystem::path& golden, const std::string& actual) {
   if (std::getenv("ARCHSIM_UPDATE_GOLDEN") != nullptr) {
@@ -28,7 +22,7 @@ void check_golden(const std::filesystem::path& golden, const std::string& actual
   }
   INFO("golden file: ", golden.string(), " (regenerate with ARCHSIM_UPDATE_GOLDEN=1)");
   REQUIRE(std::filesystem::exists(golden));
-  CHECK(read(golden) == actual);
+  CHECK(archsim::testing::read_file(golden) == actual);
 }
 
 std::string run(const std::vector<std::string>& args, int expected_code) {

@@ -57,6 +57,7 @@ const RuleCase kCases[] = {
     {"route-hop-not-connected", "routes: {main: {hops: [users, alb, db]}}"},
     {"fargate-task-size-invalid", "components: {app: {memory: 4GiB}}"},
     {"blue-green-without-load-balancer", "components: {app: {deployment: {strategy: blue_green}}}"},
+    {"unused-resource", "components: {nat-c: {type: nat_gateway, subnet: public-a}}"},
 };
 
 }  // namespace
@@ -157,4 +158,62 @@ TEST_CASE("rules: a plain HTTP listener that redirects to HTTPS is not a clear-t
       "components: {alb: {listeners: [{port: 443, protocol: HTTPS, certificate: c, target_group: app}, "
       "{port: 80, protocol: HTTP, default_action: redirect_https}]}}")));
   CHECK(ids.empty());
+}
+
+TEST_CASE("rules: unused-resource names a NAT gateway only idle subnets route to, an endpoint nothing needs and a load balancer on no route") {
+  // private-b's tasks move to private-a: nat-b is routed to only by a subnet with nothing in it.
+  auto findings = review(load_good("components: {app: {subnets: [private-a]}}"));
+  auto unused = std::count_if(findings.begin(), findings.end(), [](const auto& f) {
+    return f.rule == "unused-resource" && f.component == "nat-b" &&
+           f.message.find("only subnet private-b routes to it (route table private-b)") != std::string::npos;
+  });
+  CHECK(unused == 1);
+
+  // The tasks read Secrets Manager, not Parameter Store: an ssm endpoint serves nothing; the
+  // secretsmanager one serves them and is not reported.
+  findings = review(load_good(
+      "components:\n"
+      "  ep-ssm: {type: vpc_endpoint, service: ssm, vpc: main, subnets: [private-a, private-b]}\n"
+      "  ep-secrets: {type: vpc_endpoint, service: secretsmanager, vpc: main, subnets: [private-a, private-b]}"));
+  std::vector<std::string> components;
+  for (const auto& f : findings) {
+    if (f.rule == "unused-resource") components.push_back(f.component);
+  }
+  CHECK(components == std::vector<std::string>{"ep-ssm"});
+
+  // A second load balancer no route names.
+  findings = review(load_good(
+      "components:\n"
+      "  alb-2:\n"
+      "    type: load_balancer\n"
+      "    subnets: [public-a, public-b]\n"
+      "    security_groups: [alb-sg]\n"
+      "    listeners: [{port: 443, protocol: HTTPS, certificate: c, target_group: app}]\n"
+      "    target_groups: {app: {protocol: HTTP, port: 8000, targets: app, health_check: {path: /health}}}"));
+  components.clear();
+  for (const auto& f : findings) {
+    if (f.rule == "unused-resource") components.push_back(f.component);
+  }
+  CHECK(components == std::vector<std::string>{"alb-2"});
+}
+
+TEST_CASE("rules: unused-resource leaves alone what a VPC-attached function may use, and gateway endpoints") {
+  // What a function's code calls is not in the topology: the NAT gateway and endpoints of its
+  // subnets may serve it. A gateway endpoint has no hourly charge.
+  const auto findings = review(load_good(
+      "components:\n"
+      "  app: {subnets: [private-a]}\n"
+      "  fn: {type: lambda, memory: 512MiB, timeout: 10s, subnets: [private-b]}\n"
+      "  ep-ssm: {type: vpc_endpoint, service: ssm, vpc: main, subnets: [private-a, private-b]}\n"
+      "  ep-ddb: {type: vpc_endpoint, endpoint_type: gateway, service: dynamodb, vpc: main, route_tables: [private-a]}"));
+  std::string listed;
+  for (const auto& f : findings) listed += f.rule + ": " + f.message + "\n";
+  INFO(listed);
+  CHECK(std::none_of(findings.begin(), findings.end(), [](const auto& f) { return f.rule == "unused-resource"; }));
+
+  // Nor a NAT gateway that a subnet with workloads outside the scenario language routes to.
+  const auto ids = rule_ids(review(load_good(
+      "subnets: {private-b: {other_workloads: App Server (EC2)}}\n"
+      "components: {app: {subnets: [private-a]}}")));
+  CHECK(std::find(ids.begin(), ids.end(), "unused-resource") == ids.end());
 }

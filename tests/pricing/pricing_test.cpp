@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <set>
 
 #include "archsim/pricing/bill.hpp"
+#include "archsim/pricing/idle_cost.hpp"
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/sim/workload.hpp"
 #include "fixture.hpp"
@@ -703,4 +705,86 @@ TEST_CASE("price: usage neither declared nor derivable is listed as 0 assumed, a
   const auto bill2 = pricing::bill_for(pricing::PricingContext{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)},
                                        topology, *usage);
   CHECK(pricing::check_budget(budget, bill2, {model::BudgetForecast::History, "test"}).status == pricing::BudgetStatus::Undecided);
+}
+
+// ---------------------------------------------------------------- idle resources
+
+
+TEST_CASE("unused-resource: a NAT gateway added to ADR-0005's shared base costs the API Gateway -> Lambda alternative its hours and its address") {
+  // The shared base topology with a NAT gateway for the private subnets, as issue 16 describes:
+  // every alternative inherits it, and only those with tasks in the private subnets use it.
+  const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "archsim-unused-resource-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "topologies");
+  std::filesystem::copy_file(source / "adr0005.yaml", dir / "adr0005.yaml");
+  std::string base = testing::read_file(source / "topologies/adr0005-alb-private-tasks.yaml");
+  // The private table is the only one with just the local route (the public one continues).
+  const std::string private_routes = "    routes:\n      - {destination: 10.0.0.0/16, local: true}\n\n";
+  const auto at = base.find(private_routes);
+  REQUIRE(at != std::string::npos);
+  base.insert(at + private_routes.size() - 1, "      - {destination: 0.0.0.0/0, nat_gateway: nat-a}\n");
+  const auto components = base.find("\ncomponents:\n");
+  REQUIRE(components != std::string::npos);
+  base.insert(components + 13, "  nat-a: {type: nat_gateway, subnet: public-a}\n");
+  std::ofstream(dir / "topologies/adr0005-alb-private-tasks.yaml", std::ios::binary) << base;
+
+  auto loaded = model::load_scenario(dir / "adr0005.yaml", testing::facts());
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  auto findings = model::review_scenario(*loaded.scenario, testing::facts());
+  model::Diagnostics ignored;
+  const auto context = pricing::prepare_pricing(*loaded.scenario, ignored);
+  REQUIRE(context);
+  pricing::state_idle_costs(findings, *loaded.scenario, *context);
+
+  // 730 hours of the NAT gateway and of its Elastic IP, at the book's us-east-1 prices.
+  const auto* nat_hour = us_east_1().find("vpc.nat_gateway_hour");
+  const auto* ipv4_hour = us_east_1().find("vpc.public_ipv4_hour");
+  REQUIRE(nat_hour != nullptr);
+  REQUIRE(ipv4_hour != nullptr);
+  const Usd expected = pricing::multiply(pricing::kHoursPerMonth, nat_hour->first_price()) +
+                       pricing::multiply(pricing::kHoursPerMonth, ipv4_hour->first_price());
+
+  std::vector<std::string> flagged;
+  for (const auto& f : findings) {
+    if (f.rule != "unused-resource") continue;
+    CAPTURE(f.message);
+    flagged.push_back(f.alternative + "/" + f.component);
+    CHECK(f.severity == model::Severity::Warning);
+    REQUIRE(f.monthly_cost_usd);
+    CHECK(*f.monthly_cost_usd == doctest::Approx(static_cast<double>(expected.rounded_cents()) / 100.0));
+    CHECK(f.message.find("idle it costs " + pricing::format_cents(expected) + " USD a month at us-east-1 list prices") !=
+          std::string::npos);
+    CHECK(f.message.find("vpc.nat_gateway_hour 730 x " + pricing::format_price(nat_hour->first_price())) != std::string::npos);
+  }
+  // The Lambda function is not in the VPC; the public tasks leave the private subnets empty.
+  // The ALB, NLB and CloudFront alternatives keep their tasks there, routed through nat-a.
+  CHECK(flagged == std::vector<std::string>{"api-gateway-lambda/nat-a", "public-ecs-tasks/nat-a"});
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("unused-resource: an idle cost with a price the book lacks is unknown, never 0") {
+  auto loaded = testing::load_good("components: {nat-c: {type: nat_gateway, subnet: public-a}}");
+  REQUIRE(loaded.ok());
+  auto findings = model::review_scenario(*loaded.scenario, testing::facts());
+  pricing::PricingContext context;
+  context.catalogue = &pricing::builtin_free_tier();
+  pricing::PriceBook empty;  // a scenario book for the region with no prices at all
+  empty.region = loaded.scenario->alternatives.front().topology.region;
+  context.scenario_book = empty;
+  pricing::state_idle_costs(findings, *loaded.scenario, context);
+  const auto it = std::find_if(findings.begin(), findings.end(), [](const auto& f) { return f.rule == "unused-resource"; });
+  REQUIRE(it != findings.end());
+  CHECK_FALSE(it->monthly_cost_usd);
+  CHECK(it->message.find("its monthly cost is unknown") != std::string::npos);
+  CHECK(it->message.find("vpc.nat_gateway_hour") != std::string::npos);
+  CHECK_FALSE(pricing::idle_monthly_cost(loaded.scenario->alternatives.front().topology, "nat-c", context));
+
+  // A book for another region prices nothing here: the finding says there is no book.
+  findings = model::review_scenario(*loaded.scenario, testing::facts());
+  context.scenario_book->region = "xx-nowhere-1";
+  pricing::state_idle_costs(findings, *loaded.scenario, context);
+  const auto other = std::find_if(findings.begin(), findings.end(), [](const auto& f) { return f.rule == "unused-resource"; });
+  REQUIRE(other != findings.end());
+  CHECK(other->message.find("there is no price book for us-east-1") != std::string::npos);
 }

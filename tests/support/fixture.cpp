@@ -1,6 +1,8 @@
 #include "fixture.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 
@@ -37,6 +39,13 @@ model::LoadResult load_good(const std::string& overrides) {
     }
   }
   return load_text(text);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string diagnostics_text(const model::LoadResult& loaded) {

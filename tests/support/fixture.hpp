@@ -2,6 +2,7 @@
 // with a JSON Merge Patch override, so each rule test states only what it breaks.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ std::vector<model::Finding> review(const model::LoadResult& loaded);
 
 /// Rule ids among findings, sorted and unique.
 std::vector<std::string> rule_ids(const std::vector<model::Finding>& findings);
+
+/// A file's bytes; empty when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
 
 /// All diagnostics joined by newlines, for failure messages.
 std::string diagnostics_text(const model::LoadResult& loaded);

@@ -3,6 +3,7 @@
 #include "archsim/cli.hpp"
 #include "archsim/model/rules.hpp"
 #include "archsim/pricing/bill.hpp"
+#include "archsim/pricing/idle_cost.hpp"
 #include "archsim/sim/workload.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/reports/run_report.hpp"
@@ -28,7 +29,16 @@ reports::ReviewReport review(const Loaded& loaded, const std::string& file) {
   std::vector<model::Finding> findings;
   // Rules run only on a scenario that decoded cleanly: on a broken one they would mostly
   // repeat the load errors in other words.
-  if (loaded.result.ok()) findings = model::review_scenario(*scenario, loaded.facts);
+  if (loaded.result.ok()) {
+    findings = model::review_scenario(*scenario, loaded.facts);
+    // The review knows no prices; findings about idle resources get their monthly cost here,
+    // once, so every format shows it. A broken price book leaves them unpriced: validate
+    // reports it (check_run_inputs) and run refuses the scenario.
+    model::Diagnostics ignored;
+    if (const auto pricing_context = pricing::prepare_pricing(*scenario, ignored)) {
+      pricing::state_idle_costs(findings, *scenario, *pricing_context);
+    }
+  }
   return reports::make_review_report(file, loaded.result.ok() ? scenario : nullptr, loaded.result.diagnostics.all(),
                                      std::move(findings), loaded.facts);
 }

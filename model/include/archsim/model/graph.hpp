@@ -134,4 +134,8 @@ ZoneFailureImpact zone_failure(const ArchGraph& g, const TopologySpec& topology,
 /// outgoing Dependency links.
 std::vector<std::string> needs_of(const ArchGraph& g, Vertex v);
 
+/// What a placement must reach outside its subnet: `needs_of`, plus `dynamodb` and `s3` for its
+/// request links to those regional APIs (keys of AwsFacts::private_access, or `internet`).
+std::vector<std::string> outbound_needs(const ArchGraph& g, Vertex v);
+
 }  // namespace archsim::model

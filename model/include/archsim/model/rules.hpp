@@ -6,6 +6,7 @@
 // generated from it, so the documentation cannot drift from the code.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,12 @@ struct Finding {
   SourceLoc loc;            ///< where that value is written
   std::string message;
   std::string hint;
+  /// The resource whose running cost the finding is about (`unused-resource`); empty otherwise.
+  /// The model knows no prices: the pricing stage states the cost (pricing::state_idle_costs).
+  std::string component;
+  /// What `component` costs a month with no traffic (its hourly lines at list price, rounded to
+  /// cents); set by pricing::state_idle_costs, empty while unpriced or when a price is missing.
+  std::optional<double> monthly_cost_usd;
 };
 
 struct ReviewInput {
@@ -43,6 +50,8 @@ class FindingSink {
   void report(std::string path, std::string message, std::string hint);
   /// For rules whose severity depends on the case (e.g. a hard AWS limit vs. advice).
   void report_as(Severity severity, std::string path, std::string message);
+  /// For findings about a resource that is billed while it runs: names it, so that its cost can be stated.
+  void report_resource(std::string component, std::string path, std::string message);
 
  private:
   std::vector<Finding>& out_;
@@ -56,14 +65,14 @@ using RuleCheck = void (*)(const ReviewInput&, FindingSink&);
 struct Rule {
   std::string_view id;
   Severity severity;
-  std::string_view category;  ///< network, exposure, resilience, health, compute, deployment
+  std::string_view category;  ///< network, exposure, resilience, health, compute, deployment, cost
   std::string_view title;     ///< one line: what is wrong when it fires
   std::string_view hint;      ///< how to fix it
   std::string_view source;    ///< the AWS documentation it rests on
   RuleCheck check;
 };
 
-/// Every rule, in a fixed order (network, then exposure, resilience, health, compute).
+/// Every rule, in a fixed order (network, then exposure, resilience, health, compute, cost).
 const std::vector<Rule>& rule_catalog();
 const Rule* find_rule(std::string_view id);
 
@@ -74,7 +83,7 @@ std::vector<Finding> review_topology(const TopologySpec& topology, const ArchGra
 /// sorted by alternative (in file order), then file position, then rule.
 std::vector<Finding> review_scenario(const ScenarioSpec& scenario, const AwsFacts& facts);
 
-// The rule groups, defined in rules_network.cpp and rules_compute.cpp.
+// The rule groups, defined in rules_network.cpp, rules_compute.cpp and rules_cost.cpp.
 namespace rules {
 void cidr_syntax(const ReviewInput&, FindingSink&);
 void vpc_cidr_size(const ReviewInput&, FindingSink&);
@@ -106,6 +115,7 @@ void cross_zone_hop(const ReviewInput&, FindingSink&);
 void route_hop_not_connected(const ReviewInput&, FindingSink&);
 void fargate_task_size_invalid(const ReviewInput&, FindingSink&);
 void blue_green_without_load_balancer(const ReviewInput&, FindingSink&);
+void unused_resource(const ReviewInput&, FindingSink&);
 }  // namespace rules
 
 }  // namespace archsim::model

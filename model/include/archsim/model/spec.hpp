@@ -42,6 +42,9 @@ struct SubnetSpec {
   CidrText cidr;
   bool is_public = false;    ///< what the document claims; rules compare it with the routes
   std::string route_table;   ///< empty: the VPC's main route table
+  /// What runs here that the scenario language cannot express (EC2 instances), in the document's
+  /// words; empty: nothing. Such workloads may use the subnet's NAT gateway and the VPC's endpoints.
+  std::string other_workloads;
 };
 
 enum class RouteTarget { InternetGateway, NatGateway, VpcEndpoint, Local };
