@@ -239,7 +239,7 @@ TEST_CASE("cli: a nightly scale to zero, simulated and billed: the saving agains
   // to 07:00. Two simulated days are the month's pattern: the bill scales them to 730 hours.
   // A service written at desired_count 0 that the schedule brings up is the same service:
   // always on is the count it runs at, not zero (which would make scaling look like a cost).
-  for (const std::string desired : {std::string(), std::string("          desired_count: 0\n")}) {
+  for (const std::string& desired : {std::string(), std::string("          desired_count: 0\n")}) {
     CAPTURE(desired);
     const auto dir = std::filesystem::temp_directory_path() / "archsim_zero_bill_test";
     std::filesystem::create_directories(dir);
