@@ -288,6 +288,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
           e["ci95_low"] = it->second.low();
           e["ci95_high"] = it->second.high();
         }
+        if (it->second.resolution > 0) e["resolution"] = it->second.resolution;
         sim["metrics"][std::string(metric.name)] = std::move(e);
       }
       if (alt.analytic) {
@@ -358,6 +359,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
         c["measured"]["ci95_low"] = j.measured->low();
         c["measured"]["ci95_high"] = j.measured->high();
       }
+      if (j.measured->resolution > 0) c["measured"]["resolution"] = j.measured->resolution;
     }
     if (!j.fired.empty()) c["fired"] = j.fired;
     if (!j.note.empty()) c["note"] = j.note;
