@@ -382,10 +382,14 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
 }
 
 std::string timeline_csv(const sim::SimResult& result) {
-  std::string out = "minute,arrivals,errors,p99_ms,busy_capacity\n";
+  // A warm-up minute's requests are not measured, and a minute without a successful request
+  // has no latency: their fields are left empty rather than written as 0.
+  std::string out = "minute,warmup,arrivals,errors,p99_ms,busy_capacity\n";
   for (std::size_t i = 0; i < result.timeline.size(); ++i) {
     const auto& m = result.timeline[i];
-    out += fmt::format("{},{},{},{:.3f},{:.4f}\n", i, m.arrivals, m.errors, static_cast<double>(m.p99_ns) / 1e6, m.busy_capacity);
+    const std::string errors = m.warmup ? std::string() : fmt::format("{}", m.errors);
+    const std::string p99 = m.warmup || !m.p99_ns ? std::string() : fmt::format("{:.3f}", static_cast<double>(*m.p99_ns) / 1e6);
+    out += fmt::format("{},{},{},{},{},{:.4f}\n", i, m.warmup ? 1 : 0, m.arrivals, errors, p99, m.busy_capacity);
   }
   return out;
 }
