@@ -36,6 +36,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       arrivals_rng_(derive_seed(seed, "arrivals")),
       mix_rng_(derive_seed(seed, "mix")) {
   self_ = engine_.add_handler(*this);
+  seed_ = seed;
   for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
     const auto it = model_.network.find(std::string(kRelationNames[rel]));
     static const Distribution zero = Distribution::constant(0);
