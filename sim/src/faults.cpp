@@ -154,8 +154,8 @@ void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
       incident("task_crash", task_label(component, slot, false));
       if (engine_.now().ns >= workload_.warmup.ns) {
         for (std::size_t f = 0; f < model_.faults.size(); ++f) {
-          const auto& fault = model_.faults[f];
-          if (fault.spec->effect == FaultEffect::TaskCrash && fault.spec->when.stochastic() && fault.target == component) fault_exercised_[f] = 1;
+          const auto& crash = model_.faults[f];
+          if (crash.spec->effect == FaultEffect::TaskCrash && crash.spec->when.stochastic() && crash.target == component) fault_exercised_[f] = 1;
         }
       }
       // The agent reports the stopped container; ECS deregisters the task and replaces it.

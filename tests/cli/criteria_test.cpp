@@ -49,7 +49,7 @@ TEST_CASE("criteria: a latency interval is never narrower than the histogram's r
   CHECK(p50.at_resolution());
   CHECK(reports::format_estimate(*model::find_metric("latency.p50"), p50) == "76.3ms ± 0.524ms (histogram resolution)");
   // A spread wider than the resolution is the interval, printed as usual.
-  const sim::Estimate& wide = reports::measure(spread, {}, std::nullopt).at("latency.p50");
+  const sim::Estimate wide = reports::measure(spread, {}, std::nullopt).at("latency.p50");
   CHECK(wide.half_width == doctest::Approx(sim::student_t_quantile(0.975, 2) * 5 / std::sqrt(3.0)));
   CHECK_FALSE(wide.at_resolution());
   CHECK(reports::format_estimate(*model::find_metric("latency.p50"), wide).find("resolution") == std::string::npos);
