@@ -11,6 +11,10 @@ namespace archsim::reports {
 MetricValues measure(const sim::SimResult& result, const std::vector<double>& monthly_cost_by_replication,
                      std::optional<double> analytic_availability) {
   std::vector<double> p50, p95, p99, availability, time_availability, error_rate;
+  // The latency histogram's bucket width at each replication's percentile (ms): the mean of
+  // the percentiles is not known more finely than the widest of them.
+  double p50_resolution = 0, p95_resolution = 0, p99_resolution = 0;
+  auto resolution = [](std::int64_t ns) { return static_cast<double>(sim::LatencyHistogram::resolution_at(ns)) / 1e6; };
   for (const auto& r : result.per_replication) {
     availability.push_back(r.availability);
     time_availability.push_back(r.time_availability);
@@ -20,12 +24,15 @@ MetricValues measure(const sim::SimResult& result, const std::vector<double>& mo
     p50.push_back(static_cast<double>(r.p50_ns) / 1e6);
     p95.push_back(static_cast<double>(r.p95_ns) / 1e6);
     p99.push_back(static_cast<double>(r.p99_ns) / 1e6);
+    p50_resolution = std::max(p50_resolution, resolution(r.p50_ns));
+    p95_resolution = std::max(p95_resolution, resolution(r.p95_ns));
+    p99_resolution = std::max(p99_resolution, resolution(r.p99_ns));
   }
   MetricValues m;
   if (!p50.empty()) {
-    m["latency.p50"] = sim::estimate(p50);
-    m["latency.p95"] = sim::estimate(p95);
-    m["latency.p99"] = sim::estimate(p99);
+    m["latency.p50"] = sim::with_resolution(sim::estimate(p50), p50_resolution);
+    m["latency.p95"] = sim::with_resolution(sim::estimate(p95), p95_resolution);
+    m["latency.p99"] = sim::with_resolution(sim::estimate(p99), p99_resolution);
   }
   m["availability"] = sim::estimate(availability);
   m["availability.time"] = sim::estimate(time_availability);
@@ -148,6 +155,8 @@ std::string format_metric(const model::MetricInfo& metric, double value) {
 
 std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e) {
   if (!e.has_interval()) return format_metric(metric, e.mean);
+  // The replications agree more closely than the recorder can tell: say which bound it is.
+  if (e.at_resolution()) return fmt::format("{} ± {} (histogram resolution)", format_metric(metric, e.mean), format_metric(metric, e.half_width));
   return fmt::format("{} ± {}", format_metric(metric, e.mean), format_metric(metric, e.half_width));
 }
 

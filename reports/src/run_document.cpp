@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -312,19 +313,23 @@ doc::Chart hourly_chart(const sim::SimResult& s) {
                    {"%", "ms", "%"}};
   const std::size_t hours = (s.timeline.size() + 59) / 60;
   for (std::size_t h = 0; h < hours; ++h) {
+    // Warm-up minutes were not measured and minutes without a success have no latency: they
+    // leave gaps (as in timeline_csv), not zeros.
     std::uint64_t arrivals = 0, errors = 0;
-    std::int64_t p99 = 0;
+    std::optional<std::int64_t> p99;
     double busy = 0;
     const std::size_t end = std::min(s.timeline.size(), (h + 1) * 60);
     for (std::size_t m = h * 60; m < end; ++m) {
-      arrivals += s.timeline[m].arrivals;
-      errors += s.timeline[m].errors;
-      p99 = std::max(p99, s.timeline[m].p99_ns);
-      busy += s.timeline[m].busy_capacity;
+      const sim::MinuteSample& minute = s.timeline[m];
+      busy += minute.busy_capacity;
+      if (minute.warmup) continue;
+      arrivals += minute.arrivals;
+      errors += minute.errors;
+      if (minute.p99_ns) p99 = std::max(p99.value_or(0), *minute.p99_ns);
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
     chart.series[0].values.push_back(arrivals > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(arrivals) : nan);
-    chart.series[1].values.push_back(p99 > 0 ? static_cast<double>(p99) / 1e6 : nan);
+    chart.series[1].values.push_back(p99 ? static_cast<double>(*p99) / 1e6 : nan);
     chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - h * 60));
   }
   return chart;

@@ -290,6 +290,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
           e["ci95_low"] = it->second.low();
           e["ci95_high"] = it->second.high();
         }
+        if (it->second.resolution > 0) e["resolution"] = it->second.resolution;
         sim["metrics"][std::string(metric.name)] = std::move(e);
       }
       if (alt.analytic) {
@@ -360,6 +361,7 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
         c["measured"]["ci95_low"] = j.measured->low();
         c["measured"]["ci95_high"] = j.measured->high();
       }
+      if (j.measured->resolution > 0) c["measured"]["resolution"] = j.measured->resolution;
     }
     if (!j.fired.empty()) c["fired"] = j.fired;
     if (!j.note.empty()) c["note"] = j.note;
@@ -382,10 +384,14 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
 }
 
 std::string timeline_csv(const sim::SimResult& result) {
-  std::string out = "minute,arrivals,errors,p99_ms,busy_capacity\n";
+  // A warm-up minute's requests are not measured, and a minute without a successful request
+  // has no latency: their fields are left empty rather than written as 0.
+  std::string out = "minute,warmup,arrivals,errors,p99_ms,busy_capacity\n";
   for (std::size_t i = 0; i < result.timeline.size(); ++i) {
     const auto& m = result.timeline[i];
-    out += fmt::format("{},{},{},{:.3f},{:.4f}\n", i, m.arrivals, m.errors, static_cast<double>(m.p99_ns) / 1e6, m.busy_capacity);
+    const std::string errors = m.warmup ? std::string() : fmt::format("{}", m.errors);
+    const std::string p99 = m.warmup || !m.p99_ns ? std::string() : fmt::format("{:.3f}", static_cast<double>(*m.p99_ns) / 1e6);
+    out += fmt::format("{},{},{},{},{},{:.4f}\n", i, m.warmup ? 1 : 0, m.arrivals, errors, p99, m.busy_capacity);
   }
   return out;
 }

@@ -34,6 +34,11 @@ std::string_view fault_effect_name(FaultEffect effect) {
 
 std::span<const FisScenario> fis_scenarios() { return kFisScenarios; }
 
+Duration FaultTiming::mean_start() const {
+  if (at_distribution) return Duration{static_cast<std::int64_t>(std::llround(at_distribution->mean()))};
+  return at.value_or(Duration{});
+}
+
 namespace detail {
 
 using model::YamlNode;
@@ -48,8 +53,50 @@ bool required_component(MapReader& r, std::string_view key, DecodeContext& ctx, 
   return false;
 }
 
+namespace {
+
+/// `at`: a duration from the start of the run, or a distribution of them (drawn once per
+/// replication). Returns whether `at` was written; `f.when.at` holds the start or the mean.
+bool decode_start(MapReader& r, DecodeContext& ctx, Duration horizon, FaultSpec& f) {
+  const YamlNode* n = r.take("at");
+  if (n == nullptr) return false;
+  const std::string at_path = r.child("at");
+  if (n->is_scalar()) {
+    Duration at;
+    if (!model::decoding::decode_value(*n, at_path, ctx, at)) return true;
+    if (at.ns < 0) ctx.error(*n, at_path, "expected a time from the start of the run");
+    f.when.at = at;
+    return true;
+  }
+  Distribution d;
+  if (!decode_distribution(*n, at_path, ctx, Quantity::Duration, d)) return true;
+  if (d.support_min() < 0) {
+    ctx.error(*n, at_path, fmt::format("{} can start before the run: expected times from the start of the run (0 or more)",
+                                       d.describe(true)));
+    return true;
+  }
+  const double horizon_ns = static_cast<double>(horizon.ns);
+  const double beyond = d.share_above(horizon_ns);
+  if (horizon.ns > 0 && d.support_min() > horizon_ns) {
+    ctx.error(*n, at_path, fmt::format("{} never starts within the horizon ({})", d.describe(true), model::format_duration(horizon)));
+    return true;
+  }
+  // Under 0.1 % of replications (an exponential's far tail) is not worth a warning.
+  if (horizon.ns > 0 && beyond >= 0.001) {
+    ctx.diagnostics.warning(n->loc, at_path,
+                            fmt::format("{} starts after the horizon ({}) in {:.1f} % of replications, which then run without "
+                                        "this fault (a criterion `exercised_by` it is not exercised)",
+                                        d.describe(true), model::format_duration(horizon), 100 * beyond));
+  }
+  f.when.at = Duration{static_cast<std::int64_t>(std::llround(d.mean()))};
+  if (d.kind != DistributionKind::Constant) f.when.at_distribution = std::move(d);
+  return true;
+}
+
+}  // namespace
+
 void decode_faults(const YamlNode& node, const std::string& path, DecodeContext& ctx, const KnownNames& known,
-                   std::vector<FaultSpec>& out) {
+                   Duration horizon, std::vector<FaultSpec>& out) {
   model::decoding::for_each_named(node, path, ctx, [&](const std::string& id, const std::string& fpath, MapReader& r) {
     FaultSpec f;
     f.id = id;
@@ -118,7 +165,7 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
     }
 
     // When.
-    const bool has_at = r.optional("at", f.when.at);
+    const bool has_at = decode_start(r, ctx, horizon, f);
     const bool has_duration = r.optional("duration", f.when.duration);
     if (const YamlNode* n = r.take("time_to_failure")) {
       Distribution d;
@@ -132,7 +179,6 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
     if (has_at == f.when.stochastic()) {
       ctx.error(r.node(), fpath, "a fault needs either `at` (with `duration`) or `time_to_failure` (with `time_to_repair`)");
     } else if (has_at) {
-      if (f.when.at->ns < 0) ctx.error(*r.node().find("at"), r.child("at"), "expected a time from the start of the run");
       if (!has_duration && !f.fis_scenario.empty()) f.when.duration = kFisDefaultDuration;
       if (crash && has_duration) {
         ctx.error(*r.node().find("duration"), r.child("duration"), "a task crash is instantaneous; ECS replaces the task");

@@ -26,7 +26,10 @@ bool required_component(model::decoding::MapReader& r, std::string_view key, mod
 void decode_deployments(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx,
                         const KnownNames& known, std::vector<DeploymentEventSpec>& out);
 
+/// `workload.faults` (faults.hpp). A start written as a distribution must not reach below 0
+/// and must have some of its draws within `horizon` (located errors); a share of draws beyond
+/// it is a warning, since those replications run without the fault.
 void decode_faults(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx,
-                   const KnownNames& known, std::vector<FaultSpec>& out);
+                   const KnownNames& known, Duration horizon, std::vector<FaultSpec>& out);
 
 }  // namespace archsim::sim::detail

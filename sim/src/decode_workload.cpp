@@ -217,7 +217,7 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
     }
   }
   if (const YamlNode* faults = r.take("faults")) {
-    detail::decode_faults(*faults, r.child("faults"), ctx, detail::KnownNames{ids.zones, ids.components}, w.faults);
+    detail::decode_faults(*faults, r.child("faults"), ctx, detail::KnownNames{ids.zones, ids.components}, w.horizon, w.faults);
   }
   if (const YamlNode* deployments = r.take("deployments")) {
     detail::decode_deployments(*deployments, r.child("deployments"), ctx, detail::KnownNames{ids.zones, ids.components},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -101,6 +102,50 @@ double Distribution::mean() const {
     }
   }
   return a;
+}
+
+double Distribution::support_min() const {
+  switch (kind) {
+    case DistributionKind::Constant:
+    case DistributionKind::Uniform: return a;
+    case DistributionKind::Exponential:
+    case DistributionKind::Lognormal: return 0;
+    case DistributionKind::Empirical: return values.empty() ? 0 : *std::min_element(values.begin(), values.end());
+  }
+  return a;
+}
+
+double Distribution::support_max() const {
+  switch (kind) {
+    case DistributionKind::Constant: return a;
+    case DistributionKind::Uniform: return b;
+    case DistributionKind::Exponential:
+    case DistributionKind::Lognormal: return std::numeric_limits<double>::infinity();
+    case DistributionKind::Empirical: return values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+  }
+  return a;
+}
+
+double Distribution::share_above(double x) const {
+  switch (kind) {
+    case DistributionKind::Constant: return a > x ? 1 : 0;
+    case DistributionKind::Exponential: return x <= 0 ? 1 : std::exp(-x / a);
+    case DistributionKind::Lognormal:
+      if (b <= 0) return std::exp(a) > x ? 1 : 0;
+      return x <= 0 ? 1 : 0.5 * std::erfc((std::log(x) - a) / (b * std::sqrt(2.0)));
+    case DistributionKind::Uniform:
+      if (b <= a) return a > x ? 1 : 0;
+      return std::clamp((b - x) / (b - a), 0.0, 1.0);
+    case DistributionKind::Empirical: {
+      double share = 0, previous = 0;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (values[i] > x) share += cumulative[i] - previous;
+        previous = cumulative[i];
+      }
+      return share;
+    }
+  }
+  return 0;
 }
 
 Distribution Distribution::scaled(double factor) const {

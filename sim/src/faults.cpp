@@ -23,6 +23,21 @@ std::uint64_t fault_payload(std::size_t fault, std::int64_t generation) {
 
 }  // namespace
 
+}  // namespace archsim::sim::detail
+
+namespace archsim::sim {
+
+std::optional<Duration> scheduled_start(const FaultSpec& spec, std::uint64_t replication_seed) {
+  if (!spec.when.at) return std::nullopt;
+  if (!spec.when.at_distribution) return *spec.when.at;
+  RandomStream rng(derive_seed(replication_seed, "fault-start:" + spec.id));
+  return Duration{detail::draw_ns(*spec.when.at_distribution, rng)};
+}
+
+}  // namespace archsim::sim
+
+namespace archsim::sim::detail {
+
 std::uint64_t Replication::task_payload(int component, int slot) const {
   const Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
   return (static_cast<std::uint64_t>(component) << 48) | (static_cast<std::uint64_t>(slot) << 32) | t.incarnation;
@@ -50,7 +65,10 @@ void Replication::schedule_faults() {
     if (spec.effect == FaultEffect::TaskCrash && spec.when.stochastic()) continue;  // per-task clocks below
     if (spec.effect == FaultEffect::DatabasePrimaryLoss && spec.when.stochastic()) continue;  // while the database is up
     if (spec.when.at) {
-      if (spec.when.at->ns <= horizon_.ns) engine_.schedule_at(*spec.when.at, self_, kFaultStart, fault_payload(f, 0));
+      // A distributed start is drawn from the fault's own stream, named by its id: the same
+      // time for every alternative in this replication (they meet the same faults).
+      const Duration at = *scheduled_start(spec, seed_);
+      if (at.ns <= horizon_.ns) engine_.schedule_at(at, self_, kFaultStart, fault_payload(f, 0));
     } else {
       arm_fault_clock(f);
     }

@@ -1,5 +1,6 @@
 #include "archsim/sim/statistics.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <boost/math/distributions/students_t.hpp>
@@ -24,6 +25,12 @@ Estimate estimate(std::span<const double> samples, double confidence) {
   for (double x : samples) squares += (x - e.mean) * (x - e.mean);
   const double sd = std::sqrt(squares / static_cast<double>(e.n - 1));
   e.half_width = student_t_quantile(0.5 + confidence / 2, e.n - 1) * sd / std::sqrt(static_cast<double>(e.n));
+  return e;
+}
+
+Estimate with_resolution(Estimate e, double resolution) {
+  e.resolution = resolution;
+  if (e.has_interval()) e.half_width = std::max(e.half_width, resolution);
   return e;
 }
 

@@ -38,6 +38,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       arrivals_rng_(derive_seed(seed, "arrivals")),
       mix_rng_(derive_seed(seed, "mix")) {
   self_ = engine_.add_handler(*this);
+  seed_ = seed;
   for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
     const auto it = model_.network.find(std::string(kRelationNames[rel]));
     static const Distribution zero = Distribution::constant(0);
@@ -49,6 +50,10 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
   result_.horizon = horizon_;
   result_.warmup = workload_.warmup;
   result_.timeline.resize(static_cast<std::size_t>((horizon_.ns + kMinuteNs - 1) / kMinuteNs));
+  // The minutes that start before the warm-up ends: those time_availability skips (summarise).
+  for (std::size_t i = 0; i < result_.timeline.size(); ++i) {
+    result_.timeline[i].warmup = static_cast<std::int64_t>(i) * kMinuteNs < workload_.warmup.ns;
+  }
   for (std::size_t i = 0; i < model_.route_count; ++i) result_.routes.push_back(RouteStats{model_.plans[i].id, {}, {}});
   result_.overall.route = "all";
 
@@ -925,7 +930,8 @@ void Replication::on_minute() {
   account_busy();
   if (static_cast<std::size_t>(minute_) < result_.timeline.size()) {
     MinuteSample& m = result_.timeline[static_cast<std::size_t>(minute_)];
-    m.p99_ns = minute_latency_.quantile(0.99);
+    // No measured success, no latency: a warm-up minute or a total outage is not a 0 ms one.
+    if (minute_latency_.count() > 0) m.p99_ns = minute_latency_.quantile(0.99);
     m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * total_slots_) : 0.0;
   }
   minute_latency_.clear();

@@ -295,6 +295,7 @@ class Replication final : public EventHandler {
   bool overloaded_ = false;
   std::vector<int> zone_down_;  ///< active outages per zone
   std::vector<std::int64_t> fault_generation_;  ///< per fault: cancels stale clock events
+  std::uint64_t seed_ = 0;  ///< this replication's: per-fault streams (a distributed start) derive from it
   std::vector<const ReleaseSpec*> releases_{nullptr};  ///< per release; nullptr: a good one (release 0 is the initial)
   int lambda_pool_in_use_ = 0;  ///< environments busy on the account's unreserved concurrency
   std::vector<char> fault_exercised_;     ///< per fault: active at some time after the warm-up

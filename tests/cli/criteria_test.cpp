@@ -1,5 +1,6 @@
 // ADR criteria: bounds written with units, verdicts that respect the confidence interval,
 // and the exit code a CI job gates on when the chosen option fails a criterion.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,6 +25,43 @@ TEST_CASE("criteria: a bound passes, fails or is inconclusive by where the 95 % 
   CHECK(reports::judge_bound(e, 111.0, std::nullopt) == Verdict::Fail);
   // Without an interval (one replication) the value alone decides.
   CHECK(reports::judge_bound(sim::Estimate{100, 0, 1, 0.95}, std::nullopt, 105.0) == Verdict::Pass);
+}
+
+TEST_CASE("criteria: a latency interval is never narrower than the histogram's resolution, and says so when it is that") {
+  // Three replications with the same p50 to the nanosecond: their spread is 0, but the
+  // histogram does not tell values apart finer than its bucket (2^19 ns = 0.524 ms at 76.3 ms).
+  sim::SimResult same;
+  sim::SimResult spread;
+  for (int i = 0; i < 3; ++i) {
+    sim::ReplicationMetrics m;
+    m.outcomes[static_cast<std::size_t>(sim::Outcome::Ok)] = 1000;
+    m.p50_ns = m.p95_ns = m.p99_ns = 76'300'000;
+    same.per_replication.push_back(m);
+    m.p50_ns = 70'000'000 + i * 5'000'000;  // 70, 75, 80 ms: t(0.975, 2) x 5 / sqrt(3) = 12.4 ms
+    spread.per_replication.push_back(m);
+  }
+  const auto flat = reports::measure(same, {}, std::nullopt);
+  const sim::Estimate& p50 = flat.at("latency.p50");
+  const double resolution = static_cast<double>(sim::LatencyHistogram::resolution_at(76'300'000)) / 1e6;
+  CHECK(resolution == doctest::Approx(0.524288));
+  CHECK(p50.resolution == doctest::Approx(resolution));
+  CHECK(p50.half_width >= resolution);
+  CHECK(p50.at_resolution());
+  CHECK(reports::format_estimate(*model::find_metric("latency.p50"), p50) == "76.3ms ± 0.524ms (histogram resolution)");
+  // A spread wider than the resolution is the interval, printed as usual.
+  const sim::Estimate wide = reports::measure(spread, {}, std::nullopt).at("latency.p50");
+  CHECK(wide.half_width == doctest::Approx(sim::student_t_quantile(0.975, 2) * 5 / std::sqrt(3.0)));
+  CHECK_FALSE(wide.at_resolution());
+  CHECK(reports::format_estimate(*model::find_metric("latency.p50"), wide).find("resolution") == std::string::npos);
+  // Availability is counted exactly: no resolution.
+  CHECK(flat.at("availability").resolution == 0);
+  // Whatever the samples, the half-width stays at or above the resolution given.
+  for (double hw_samples : {0.0, 0.1, 1.0}) {
+    const std::vector<double> xs{10, 10 + hw_samples, 10 - hw_samples};
+    CHECK(sim::with_resolution(sim::estimate(xs), 0.5).half_width >= 0.5);
+  }
+  // One replication: still no interval to widen.
+  CHECK_FALSE(sim::with_resolution(sim::estimate(std::vector<double>{10}), 0.5).has_interval());
 }
 
 TEST_CASE("criteria: bounds are read in the metric's unit") {

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "archsim/model/units.hpp"
+#include "archsim/sim/faults.hpp"
 #include "cli_fixture.hpp"
 
 using namespace archsim;
@@ -201,4 +203,29 @@ TEST_CASE("junit: each test names the file its subject is written in, and a pass
   // A passing gate without a failure or skip reason carries its measurement as system-out.
   CHECK(r.out.find("<system-out>no error-severity finding</system-out>") != std::string::npos);
   CHECK(count(r.out, "<testcase ") == count(r.out, " file=\""));
+}
+
+TEST_CASE("run: a fault whose start is a distribution gives byte-identical JSON on 1 and 2 threads, and its incident shows the drawn time") {
+  const std::string file = test::reference_scenario(
+      "archsim_review_outputs_test", "distributed_start", "  up: {title: up, metric: availability, min: 50%, exercised_by: [power]}\n", 3, true,
+      "faults: {power: {fis_scenario: az-power-interruption, zone: us-east-1a, at: {uniform: {min: 5m, max: 15m}}, duration: 2m}}");
+  const test::ScopedEnv epoch("SOURCE_DATE_EPOCH", test::kSourceDateEpoch);
+  const auto one = cli({"run", file, "--format", "json", "--threads", "1"});
+  const auto two = cli({"run", file, "--format", "json", "--threads", "2"});
+  CHECK(one.code == 0);
+  CHECK(one.out == two.out);
+  const auto doc = nlohmann::json::parse(one.out);
+  // The first replication's outage starts at its drawn time, inside the range, not at the mean.
+  bool found = false;
+  for (const auto& incident : doc["alternatives"][0]["simulation"]["incidents"]) {
+    if (incident["what"] != "fault_start:power") continue;
+    found = true;
+    CAPTURE(incident.dump());
+    const auto at = model::parse_duration(incident["at"].get<std::string>());
+    REQUIRE(at);
+    CHECK(*at >= sim::Duration::minutes(5));
+    CHECK(*at <= sim::Duration::minutes(15));
+    CHECK(*at != sim::Duration::minutes(10));  // the draw, not the mean
+  }
+  CHECK(found);
 }

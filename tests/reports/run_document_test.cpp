@@ -71,3 +71,40 @@ TEST_CASE("run comment: a limit the brief comment still passes drops its last pa
   CHECK(least.find("exit ") != std::string::npos);
   CHECK(least.find("### Alternatives") == std::string::npos);
 }
+
+TEST_CASE("timeline: warm-up minutes leave errors and p99 empty, a minute without a success leaves p99 empty, in the CSV and the chart alike") {
+  // Three hours: the first is warm-up (traffic, nothing measured), the second serves at
+  // 80 ms, the third fails every request.
+  sim::SimResult s;
+  s.replications = 1;
+  for (int m = 0; m < 180; ++m) {
+    sim::MinuteSample minute;
+    minute.arrivals = 16;
+    minute.warmup = m < 60;
+    if (m >= 60 && m < 120) minute.p99_ns = 80'000'000;
+    if (m >= 120) minute.errors = 16;
+    minute.busy_capacity = 0.25;
+    s.timeline.push_back(minute);
+  }
+  const std::string csv = reports::timeline_csv(s);
+  CHECK(csv.starts_with("minute,warmup,arrivals,errors,p99_ms,busy_capacity\n"));
+  CHECK(csv.find("\n0,1,16,,,0.2500\n") != std::string::npos);
+  CHECK(csv.find("\n60,0,16,0,80.000,0.2500\n") != std::string::npos);
+  CHECK(csv.find("\n120,0,16,16,,0.2500\n") != std::string::npos);
+  CHECK(csv.find(",0.000,") == std::string::npos);
+
+  const auto loaded = testing::load_good();
+  REQUIRE(loaded.ok());
+  auto run = fabricated_run(*loaded.scenario);
+  run.horizon = model::Duration::hours(3);
+  run.alternatives.front().result->timeline = s.timeline;
+  const std::string md = reports::render_run_markdown(run, "test");
+  // One character an hour: a gap where nothing was measured, not a bar at 0.
+  const auto row = [&](const std::string& series) {
+    const auto at = md.find("| " + series + " | `");  // the chart's row, not a table's header
+    REQUIRE(at != std::string::npos);
+    return md.substr(at, md.find('\n', at) - at);
+  };
+  CHECK(row("error rate").find("` ▁█`") != std::string::npos);
+  CHECK(row("p99 (slowest minute of the hour)").find("` █ `") != std::string::npos);
+}

@@ -2,6 +2,7 @@
 // distributions (their sampling and their validation on load).
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -116,6 +117,79 @@ TEST_CASE("histogram: relative error under 1%, exact merge") {
   CHECK(first.count() == both.count());
   CHECK(first.mean() == both.mean());
   for (double q : {0.1, 0.5, 0.99}) CHECK(first.quantile(q) == both.quantile(q));
+}
+
+TEST_CASE("histogram: percentiles of exponential samples lie within the bucket width of the sample's own and near the analytic quantile") {
+  // Exponential, mean 20 ms: the q-quantile is -20 ms x ln(1 - q), the density there (1 - q) / 20 ms.
+  const double mean = 20e6;
+  const int n = 200000;
+  sim::RandomStream rng(11);
+  sim::LatencyHistogram h;
+  std::vector<std::int64_t> values;
+  for (int i = 0; i < n; ++i) {
+    const auto v = static_cast<std::int64_t>(-mean * std::log(rng.uniform_open0()));
+    values.push_back(v);
+    h.record(v);
+  }
+  std::sort(values.begin(), values.end());
+  for (double q : {0.5, 0.95, 0.99}) {
+    const double analytic = -mean * std::log(1 - q);
+    const auto exact = values[static_cast<std::size_t>(std::ceil(q * n)) - 1];
+    const auto got = h.quantile(q);
+    const auto resolution = sim::LatencyHistogram::resolution_at(exact);
+    // The order statistic's standard deviation: sqrt(q (1 - q) / n) / density.
+    const double sampling = std::sqrt(q * (1 - q) / n) / ((1 - q) / mean);
+    CAPTURE(q);
+    CAPTURE(got);
+    CAPTURE(exact);
+    CHECK(std::abs(static_cast<double>(got - exact)) < static_cast<double>(resolution));
+    CHECK(std::abs(static_cast<double>(got) - analytic) < static_cast<double>(resolution) + 4 * sampling);
+  }
+}
+
+TEST_CASE("histogram: evenly spread values give their own quantiles, not a bucket's fixed point") {
+  // 40000 values evenly from 50 ms to 90 ms: the q-quantile is 50 ms + q x 40 ms, to one step.
+  sim::LatencyHistogram h;
+  const int n = 40000;
+  const double step = 40e6 / n;
+  for (int i = 1; i <= n; ++i) h.record(static_cast<std::int64_t>(50e6 + step * i));
+  for (double q : {0.1, 0.25, 0.5, 0.75, 0.95, 0.99}) {
+    const double expected = 50e6 + q * 40e6;
+    CAPTURE(q);
+    // Interpolation by rank inside a bucket whose values are evenly spread is exact to a few steps.
+    CHECK(std::abs(static_cast<double>(h.quantile(q)) - expected) <= 3 * step);
+    CHECK(std::abs(static_cast<double>(h.quantile(q)) - expected) < static_cast<double>(sim::LatencyHistogram::resolution_at(h.quantile(q))));
+  }
+}
+
+TEST_CASE("histogram: distinct seeds give distinct p50s even when every seed's p50 falls in the same bucket") {
+  // Uniform on 60..90 ms, 100000 samples: the median's spread between seeds (about 0.05 ms)
+  // is a tenth of the bucket's width there (2^19 ns = 0.52 ms), so a percentile snapped to the
+  // bucket was the same to the nanosecond for every seed, and the interval of p50 was 0.
+  std::vector<std::int64_t> p50s;
+  std::set<std::size_t> buckets;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    sim::RandomStream rng(seed);
+    sim::LatencyHistogram h;
+    for (int i = 0; i < 100000; ++i) h.record(static_cast<std::int64_t>(60e6 + 30e6 * rng.uniform()));
+    p50s.push_back(h.quantile(0.5));
+    buckets.insert(sim::LatencyHistogram::bucket_of(h.quantile(0.5)));
+    // The true median, within the sampling spread (4 sd) and the interpolation's error.
+    CHECK(std::abs(static_cast<double>(h.quantile(0.5)) - 75e6) < 4 * 0.05e6 + 0.02e6);
+  }
+  CHECK(buckets.size() <= 2);
+  std::sort(p50s.begin(), p50s.end());
+  CHECK(std::adjacent_find(p50s.begin(), p50s.end()) == p50s.end());
+}
+
+TEST_CASE("histogram: resolution is the bucket width, exact below 256 ns, at most 1/128 of the value above") {
+  CHECK(sim::LatencyHistogram::resolution_at(0) == 1);
+  CHECK(sim::LatencyHistogram::resolution_at(255) == 1);
+  CHECK(sim::LatencyHistogram::resolution_at(256) == 2);
+  CHECK(sim::LatencyHistogram::resolution_at(76'300'000) == 524'288);  // 2^19: 76.3 ms lies in [2^26, 2^27)
+  for (std::int64_t v : std::initializer_list<std::int64_t>{256, 1000, 123456789, 1'000'000'000'000}) {
+    CHECK(static_cast<double>(sim::LatencyHistogram::resolution_at(v)) <= static_cast<double>(v) / 128);
+  }
 }
 
 TEST_CASE("distributions sample what they promise") {

@@ -5,13 +5,16 @@
 // Multi-AZ RDS primary in us-east-1a, a NAT gateway per zone.
 #include <cmath>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
 
 #include <doctest/doctest.h>
 
+#include "archsim/sim/random.hpp"
 #include "archsim/sim/simulate.hpp"
+#include "archsim/sim/workload.hpp"
 #include "sim_fixture.hpp"
 
 using namespace archsim;
@@ -322,4 +325,104 @@ TEST_CASE("blocked launches retry on one timer, however often they are blocked")
   const double requests = 0.1 * 10 * 86400;
   const double retries = 10 * 86400 / 60.0;  // at most one retry a minute
   CHECK(static_cast<double>(r.events) < 20 * requests + 2 * retries + 100'000);
+}
+
+TEST_CASE("a fault's start written as a distribution is drawn per replication, within its range, from the fault's own stream") {
+  const auto w = test::workload(
+      "horizon: 7d\nseed: 4\narrivals: {rate: 1/s}\n"
+      "faults:\n  power:\n    fis_scenario: az-power-interruption\n    zone: us-east-1a\n    at: {uniform: {min: 1d, max: 6d}}\n");
+  REQUIRE(w.faults.size() == 1);
+  const sim::FaultSpec& spec = w.faults.front();
+  REQUIRE(spec.when.at_distribution);
+  // The analytic model reads the start as its mean, (1d + 6d) / 2.
+  CHECK(spec.when.mean_start() == sim::Duration::hours(84));
+  CHECK(spec.when.duration == sim::Duration::minutes(30));
+  std::set<std::int64_t> starts;
+  for (std::uint64_t i = 0; i < 20; ++i) {
+    const auto start = sim::scheduled_start(spec, sim::derive_seed(w.seed, "replication", i));
+    REQUIRE(start);
+    CHECK(*start >= sim::Duration::hours(24));
+    CHECK(*start <= sim::Duration::hours(144));
+    starts.insert(start->ns);
+    // The same replication seed draws the same start: nothing else shares the stream.
+    CHECK(*sim::scheduled_start(spec, sim::derive_seed(w.seed, "replication", i)) == *start);
+  }
+  CHECK(starts.size() == 20);
+  // 20 draws of a uniform over 5 days: their spread covers most of it.
+  CHECK(*starts.rbegin() - *starts.begin() > sim::Duration::hours(72).ns);
+  // A fixed start is the same in every replication.
+  const auto fixed = test::workload("horizon: 7d\narrivals: {rate: 1/s}\nfaults:\n  p: {effect: zone_outage, zone: us-east-1a, at: 2d10h, duration: 30m}\n");
+  CHECK(*sim::scheduled_start(fixed.faults.front(), 1) == *sim::scheduled_start(fixed.faults.front(), 2));
+  CHECK(fixed.faults.front().when.mean_start() == sim::Duration::hours(58));
+}
+
+TEST_CASE("a distributed fault start: the incident shows the drawn time, and threads do not change it") {
+  const std::string base =
+      "horizon: 6h\nwarmup: 5m\nreplications: 3\narrivals: {rate: 2/s}\n"
+      "faults:\n  slow:\n    effect: dependency_errors\n    component: db\n    error_rate: 0.5\n"
+      "    at: {uniform: {min: 1h, max: 5h}}\n    duration: 10m\n";
+  std::set<double> seen;
+  for (std::uint64_t seed : {1, 2, 3}) {
+    const auto w = test::workload(base + fmt::format("seed: {}\n", seed));
+    const auto one = test::simulate_good("", w, sim::SimOptions{.threads = 1});
+    const auto two = test::simulate_good("", w, sim::SimOptions{.threads = 2});
+    REQUIRE((!one.error && !two.error));
+    // Incidents are the first replication's: its start is the draw from replication 0's seed.
+    const auto drawn = *sim::scheduled_start(w.faults.front(), sim::derive_seed(seed, "replication", 0));
+    const auto at = first_incident(*one.result, "fault_start:slow");
+    REQUIRE(at);
+    CAPTURE(seed);
+    CHECK(*at == doctest::Approx(static_cast<double>(drawn.ns) / kSecond));
+    CHECK(*at >= 3600);
+    CHECK(*at <= 5 * 3600);
+    seen.insert(*at);
+    CHECK(one.result->exercised.at("slow") == 3);
+    CHECK(one.result->incidents.size() == two.result->incidents.size());
+    CHECK(one.result->overall.outcomes == two.result->overall.outcomes);
+    CHECK(one.result->overall.latency.quantile(0.5) == two.result->overall.latency.quantile(0.5));
+    for (std::size_t i = 0; i < one.result->per_replication.size(); ++i) {
+      CHECK(one.result->per_replication[i].availability == two.result->per_replication[i].availability);
+    }
+  }
+  CHECK(seen.size() == 3);
+}
+
+TEST_CASE("a distributed fault start written below 0 or lying wholly past the horizon is a located error; partly past, a warning") {
+  auto decode = [](const std::string& at, model::Diagnostics& d) {
+    return sim::decode_workload_text("horizon: 7d\narrivals: {rate: 1/s}\nfaults:\n  p:\n    effect: zone_outage\n    zone: us-east-1a\n"
+                                     "    duration: 30m\n    at: " + at + "\n",
+                                     "w.yaml", ".", d);
+  };
+  {
+    model::Diagnostics d;
+    // A duration cannot be written negative: the duration decoder says so, where it is.
+    CHECK_FALSE(decode("{uniform: {min: -2d, max: -1d}}", d));
+    REQUIRE(d.error_count() >= 1);
+    CHECK(d.all().front().loc.line == 8);
+    CHECK(d.all().front().path.starts_with("workload.faults.p.at"));
+  }
+  {
+    model::Diagnostics d;
+    CHECK_FALSE(decode("{uniform: {min: 8d, max: 9d}}", d));
+    REQUIRE(d.error_count() == 1);
+    CHECK(d.all().front().message.find("never starts within the horizon (7d)") != std::string::npos);
+    CHECK(d.all().front().loc.line == 8);
+    CHECK(d.all().front().loc.column == 9);
+    CHECK(d.all().front().path == "workload.faults.p.at");
+  }
+  {
+    // Half the draws fall after the 7-day horizon.
+    model::Diagnostics d;
+    CHECK(decode("{uniform: {min: 6d, max: 8d}}", d));
+    CHECK(d.error_count() == 0);
+    REQUIRE(d.all().size() == 1);
+    CHECK(d.all().front().severity == model::Severity::Warning);
+    CHECK(d.all().front().message.find("in 50.0 % of replications") != std::string::npos);
+  }
+  {
+    // An exponential's tail past the horizon: e^(-7d / 12h) is far under 0.1 %.
+    model::Diagnostics d;
+    CHECK(decode("{exponential: {mean: 12h}}", d));
+    CHECK(d.all().empty());
+  }
 }

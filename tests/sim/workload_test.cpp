@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -26,7 +28,7 @@ std::string fingerprint(const sim::SimResult& r) {
     for (double h : m.hourly) s << ' ' << h;
     s << '\n';
   }
-  for (const auto& m : r.timeline) s << m.arrivals << ',' << m.errors << ',' << m.p99_ns << ' ';
+  for (const auto& m : r.timeline) s << m.arrivals << ',' << m.errors << ',' << m.p99_ns.value_or(-1) << ',' << m.warmup << ' ';
   for (const auto& m : r.per_replication) s << m.availability << ',' << m.time_availability << ',' << m.p99_ns << ' ';
   for (const auto& i : r.incidents) s << i.at_ns << i.what << i.subject << ' ';
   return s.str();
@@ -231,4 +233,25 @@ TEST_CASE("confidence intervals: Student t quantiles and the interval of a known
   CHECK(e.half_width == doctest::Approx(3.18245 * std::sqrt(5.0 / 3) / 2).epsilon(1e-5));
   const std::vector<double> one{7};
   CHECK_FALSE(sim::estimate(one).has_interval());
+}
+
+TEST_CASE("timeline: warm-up minutes and minutes without a successful request have no p99, never 0 ms") {
+  // 5 minutes of warm-up with traffic, then every request fails from 10m to 13m
+  // (dependency_errors at rate 1 on the database the one route reaches).
+  const auto r = test::run_good("", std::string(kFastApp) +
+                                        "horizon: 20m\nwarmup: 5m\nseed: 2\narrivals: {rate: 20/s}\n"
+                                        "faults:\n  all: {effect: dependency_errors, component: db, error_rate: 1, at: 10m, duration: 3m}\n");
+  REQUIRE(r.timeline.size() == 20);
+  for (std::size_t m = 0; m < 20; ++m) {
+    const sim::MinuteSample& s = r.timeline[m];
+    CAPTURE(m);
+    CHECK(s.arrivals > 0);
+    CHECK(s.warmup == (m < 5));
+    if (m < 5 || m == 11 || m == 12) {
+      CHECK_FALSE(s.p99_ns.has_value());
+    } else if (m != 10) {  // a request that reached the database just before 10m may end in minute 10
+      REQUIRE(s.p99_ns.has_value());
+      CHECK(*s.p99_ns > 0);
+    }
+  }
 }

@@ -53,7 +53,8 @@ Verdict judge_bound(const sim::Estimate& value, std::optional<double> min, std::
 
 /// `312ms`, `99.95%`, `$45.23`: a metric value in its unit.
 std::string format_metric(const model::MetricInfo& metric, double value);
-/// `312ms ± 8ms` (or the value alone with one replication).
+/// `312ms ± 8ms` (or the value alone with one replication); `76.3ms ± 0.524ms (histogram
+/// resolution)` when the half-width is the recorder's resolution rather than the replications' spread.
 std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e);
 
 }  // namespace archsim::reports

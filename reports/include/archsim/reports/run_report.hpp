@@ -88,7 +88,9 @@ std::string render_run_html(const RunReport& report, std::string_view version);
 /// The gates (gates.hpp) as JUnit XML: failures exactly when the run fails on a gate.
 std::string render_run_junit(const RunReport& report, std::string_view version);
 
-/// One alternative's per-minute timeline as CSV (minute, arrivals, errors, p99_ms, busy_capacity).
+/// One alternative's per-minute timeline as CSV (minute, warmup, arrivals, errors, p99_ms,
+/// busy_capacity). A warm-up minute (warmup 1) leaves errors and p99_ms empty, and so does
+/// p99_ms a minute with no successful request: not measured is not 0.
 std::string timeline_csv(const sim::SimResult& result);
 
 /// `12.3ms`, `1.25s`, `850us`: latency with three significant figures.

@@ -32,6 +32,12 @@ struct Distribution {
 
   double sample(RandomStream& rng) const;
   double mean() const;
+  /// The least and greatest value a draw can take (the greatest is +infinity for the
+  /// exponential and the lognormal).
+  double support_min() const;
+  double support_max() const;
+  /// P(draw > x): the share of draws above `x`.
+  double share_above(double x) const;
   /// Multiplies every value (service time scaled by task size).
   Distribution scaled(double factor) const;
   /// `20ms`, `exponential(mean 20ms)`, ... in the base unit given.

@@ -10,6 +10,7 @@
 // docs/faults.md explains each effect and where its timings come from.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,13 +37,23 @@ std::string_view fault_effect_name(FaultEffect effect);
 
 /// When a fault happens: once at a time (for a duration), or as a renewal process of
 /// time-to-failure and time-to-repair draws (a task crash needs no repair time: ECS replaces).
+/// A scheduled fault's time may itself be a distribution (`at: {uniform: {min: 1d, max: 6d}}`),
+/// drawn once per replication from the fault's own stream, so that the replications' spread
+/// includes when the fault strikes and not only the request noise.
 struct FaultTiming {
+  /// Scheduled faults: the start from the beginning of the run. When `at_distribution` is set
+  /// this holds its mean (what mean_start() returns); the simulator draws from the distribution.
   std::optional<Duration> at;
+  std::optional<Distribution> at_distribution;  ///< `at` written as a distribution (durations, ns)
   Duration duration{};  ///< scheduled faults; 0 for an instantaneous task crash
   std::optional<Distribution> time_to_failure;
   std::optional<Distribution> time_to_repair;
 
   bool stochastic() const { return time_to_failure.has_value(); }
+  bool scheduled() const { return at.has_value(); }
+  /// A scheduled fault's start as a deterministic model reads it (the analytic availability):
+  /// the fixed `at`, or the mean of its distribution. 0 for a stochastic fault.
+  Duration mean_start() const;
 };
 
 /// Whom a fault hits.
@@ -61,6 +72,12 @@ struct FaultSpec {
   Distribution added_latency = Distribution::constant(0);  ///< DependencySlow
   double error_rate = 0;                                    ///< DependencyErrors: share of requests
 };
+
+/// When a scheduled fault starts in the replication whose seed is `replication_seed`: the
+/// fixed `at`, or a draw of `at_distribution` (below 0 taken as 0) from the fault's own stream,
+/// derived from that seed and the fault's id, so the draw depends on neither the thread count
+/// nor any other component's draws. Nullopt for a stochastic fault.
+std::optional<Duration> scheduled_start(const FaultSpec& spec, std::uint64_t replication_seed);
 
 /// The FIS scenario names archsim understands, and the effect each stands for.
 struct FisScenario {

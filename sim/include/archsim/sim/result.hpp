@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,10 +54,15 @@ struct RouteStats {
 
 /// One minute of a run, for timelines in reports.
 struct MinuteSample {
-  std::uint64_t arrivals = 0;
-  std::uint64_t errors = 0;
-  std::int64_t p99_ns = 0;        ///< of requests completed successfully in the minute
+  std::uint64_t arrivals = 0;     ///< every request that arrived, warm-up included
+  std::uint64_t errors = 0;       ///< of measured requests (those that arrived after the warm-up)
+  /// Of measured requests completed successfully in the minute; none when no measured request
+  /// succeeded (a warm-up minute, a minute of total outage): never a 0 ms latency.
+  std::optional<std::int64_t> p99_ns;
   double busy_capacity = 0;       ///< ECS task slots in use, averaged over the minute, as a share
+  /// The minute starts before the warm-up ends (the minutes time_availability skips): its
+  /// errors and latency describe only the requests that arrived after it, if any.
+  bool warmup = false;
 };
 
 /// A usage meter: one quantity for one component, per hour of the run.
