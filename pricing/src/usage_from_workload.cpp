@@ -100,6 +100,17 @@ void derive(Derivation& d, const sim::ExpectedLoad& load) {
       if (!c->log_group.empty() && (c->type == ComponentType::EcsService || c->type == ComponentType::Lambda)) {
         d.add(c->log_group, "ingested_bytes", route, v, log_bytes, fmt::format("requests to {} x {:.0f} log bytes each", id, log_bytes));
       }
+      // Bytes between zones, on the component the walk meters each direction on.
+      if (v.cross_zone > 0) {
+        const std::string what = fmt::format("calls into {} x {:.3g} % crossing zones (the zones' shares of both ends) x", id, 100 * v.cross_zone);
+        if (v.request_crossing_on == v.response_crossing_on) {
+          d.add(v.request_crossing_on, "cross_zone_bytes", route, v, v.cross_zone * (req + resp),
+                fmt::format("{} ({:.0f} + {:.0f}) bytes", what, req, resp));
+        } else {
+          d.add(v.request_crossing_on, "cross_zone_bytes", route, v, v.cross_zone * req, fmt::format("{} {:.0f} request bytes", what, req));
+          d.add(v.response_crossing_on, "cross_zone_bytes", route, v, v.cross_zone * resp, fmt::format("{} {:.0f} response bytes", what, resp));
+        }
+      }
       // CloudFront: a cache hit is answered at the edge; only misses go on (sim::expected_load).
     }
   }

@@ -3,6 +3,7 @@
 #include "archsim/sim/expected_load.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,37 @@ std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
   return out;
 }
 
+/// Each zone's share of a component's placements a call leaves from or arrives at: a load
+/// balancer's nodes (clients spread over them), an ECS service's tasks, a database's primary.
+std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::ComponentModel& c) {
+  std::vector<int> nodes = c.role == detail::Role::Balancer ? c.nodes : c.task_nodes;
+  if (c.role == detail::Role::Database && !nodes.empty()) nodes.resize(1);
+  std::map<int, double> out;
+  if (c.role != detail::Role::Balancer && c.role != detail::Role::Service && c.role != detail::Role::Database) return out;
+  for (int n : nodes) {
+    const int z = m.nodes[static_cast<std::size_t>(n)].zone;
+    if (z >= 0) out[z] += 1.0 / static_cast<double>(nodes.size());
+  }
+  return out;
+}
+
+/// The share of calls from hop `from` into hop `into` that cross zones, as the walk places them
+/// (a load balancer without cross-zone balancing keeps them in its zone), and where the walk
+/// meters each direction (Replication::meter_cross_zone: on a load balancer end, else on the
+/// sender).
+void crossing(const detail::RuntimeModel& m, const detail::Hop& from, const detail::Hop& into, ExpectedVisit& v) {
+  const auto& a = m.components[static_cast<std::size_t>(from.component)];
+  const auto& b = m.components[static_cast<std::size_t>(into.component)];
+  if (a.role == detail::Role::Balancer && !from.cross_zone) return;
+  const auto pa = zone_shares(m, a), pb = zone_shares(m, b);
+  if (pa.empty() || pb.empty()) return;
+  double same = 0;
+  for (const auto& [z, share] : pa) same += pb.contains(z) ? share * pb.at(z) : 0.0;
+  v.cross_zone = std::max(0.0, 1 - same);
+  v.request_crossing_on = b.role == detail::Role::Balancer ? b.id : a.id;
+  v.response_crossing_on = a.role == detail::Role::Balancer ? a.id : b.id;
+}
+
 }  // namespace
 
 std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, const WorkloadSpec& workload,
@@ -82,7 +114,8 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
       const auto& c = m->components[static_cast<std::size_t>(plan.hops[h].component)];
       out.push_back({c.id, reach, h == 1 && plan.hops[0].component >= 0 &&
                                       m->components[static_cast<std::size_t>(plan.hops[0].component)].role == detail::Role::Users,
-                     0});
+                     0, 0, {}, {}});
+      crossing(*m, plan.hops[h - 1], plan.hops[h], out.back());
       for (int f : plan.hops[h].fanout) {
         for (auto& v : self(m->plans[static_cast<std::size_t>(f)], reach, self)) out.push_back(std::move(v));
       }

@@ -14,6 +14,8 @@
 #include "archsim/pricing/bill.hpp"
 #include "archsim/pricing/idle_cost.hpp"
 #include "archsim/pricing/usage_from_workload.hpp"
+#include "archsim/sim/defaults.hpp"
+#include "archsim/sim/expected_load.hpp"
 #include "archsim/sim/workload.hpp"
 #include "fixture.hpp"
 
@@ -618,6 +620,38 @@ const pricing::UsageOrigin* derived(const pricing::Usage& u, std::string_view co
 }
 
 }  // namespace
+
+TEST_CASE("price: bytes between zones are derived from each hop's zone spread, on the component the walk meters them on") {
+  // ADR-0005's NAT fix: an ALB in two zones with cross-zone balancing over one task per zone,
+  // so half the calls into the tasks cross zones, both directions metered on the ALB:
+  // requests x 1/2 x (1 KB + 4 KB). The ALB's own requests are derived from the same profile.
+  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
+  REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+  model::Diagnostics diagnostics;
+  const auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
+  REQUIRE(workload);
+  const auto* alt = loaded.scenario->alternative("alb-private-tasks-nat");
+  REQUIRE(alt != nullptr);
+  std::string why;
+  const auto load = sim::expected_load(alt->topology, *workload, sim::builtin_sim_defaults(), why);
+  REQUIRE_MESSAGE(load, why);
+  REQUIRE(load->routes.size() == 1);
+  const auto& into_api = load->routes.front().visits.back();
+  CHECK(into_api.component == "api");
+  CHECK(into_api.cross_zone == doctest::Approx(0.5));
+  CHECK(into_api.request_crossing_on == "alb");
+  CHECK(into_api.response_crossing_on == "alb");
+  // The usage block declares the ALB's traffic but not its bytes between zones: derived.
+  const auto usage = pricing::usage_for_pricing(*loaded.scenario, alt->topology, &*workload, diagnostics);
+  REQUIRE(usage);
+  const auto* crossing = derived(*usage, "alb", "cross_zone_bytes");
+  REQUIRE(crossing != nullptr);
+  // The tasks' requests are derived the same way (the block declares none for them), so the
+  // month's stretch is the same on both sides.
+  const auto* api_requests = derived(*usage, "api", "requests");
+  REQUIRE(api_requests != nullptr);
+  CHECK(crossing->monthly == doctest::Approx(api_requests->monthly * 0.5 * (1000 + 4000)).epsilon(1e-9));
+}
 
 TEST_CASE("price: ADR-0005's API Gateway -> Lambda alternative, undeclared in `usage`, is billed from the workload within 10 % of the arithmetic") {
   auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());

@@ -33,6 +33,10 @@ struct ExpectedVisit {
   double reach = 1;               ///< share of the route's requests that get here (CloudFront hits stop earlier)
   bool from_internet = false;     ///< the hop after the users: its responses leave AWS
   double downstream_seconds = 0;  ///< mean service time of this hop and every later one (a synchronous call waits for them)
+  /// The share of the calls from the previous hop into this one that cross zones, and the
+  /// components the walk meters the request and the response crossing on (empty: none).
+  double cross_zone = 0;
+  std::string request_crossing_on, response_crossing_on;
 };
 
 struct ExpectedRoute {
