@@ -107,6 +107,9 @@ std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenar
       }
       if (!criterion.metric.empty()) {
         const auto value = metrics.find(alt.id);
+        const auto result = results.find(alt.id);
+        const std::string unexercised =
+            result != results.end() && result->second != nullptr ? not_exercised_because(criterion, *result->second) : std::string();
         if (value == metrics.end() || !value->second.contains(criterion.metric)) {
           // Simulated, but nothing to measure (no request succeeded, so no latency): the run
           // did not exercise it. Not simulated at all: still pending.
@@ -114,12 +117,11 @@ std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenar
           j.note = value == metrics.end() ? "not simulated"
                    : criterion.metric.starts_with("latency.") ? "no request succeeded: there is no latency to judge"
                                                               : fmt::format("{} was not measured", criterion.metric);
-        } else if (const auto r = results.find(alt.id); r != results.end() && r->second != nullptr &&
-                                                         !not_exercised_because(criterion, *r->second).empty()) {
+        } else if (!unexercised.empty()) {
           // The figure exists but describes a run without the event it is about: never a pass.
           j.measured = value->second.find(criterion.metric)->second;
           if (j.verdict != Verdict::Fail) j.verdict = Verdict::NotExercised;
-          j.note = not_exercised_because(criterion, *r->second);
+          j.note = unexercised;
         } else {
           const sim::Estimate& e = value->second.find(criterion.metric)->second;
           j.measured = e;

@@ -185,8 +185,7 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
       // A task placed where it cannot start never ran, unless the scenario assumes it did
       // (initial_state: running), as the simulation starts it.
       for (int node : c.task_nodes) {
-        const bool started = m.nodes[static_cast<std::size_t>(node)].start_blocker.empty() || !c.behaviour.assumed_running_because.empty();
-        initial_live += node_up(ctx, node) && started ? 1 : 0;
+        initial_live += node_up(ctx, node) && detail::runs_at_start(m, c, node) ? 1 : 0;
       }
       // A service a schedule brings up from zero runs its scheduled count while up; the time
       // at zero is `zero` below.

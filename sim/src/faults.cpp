@@ -384,7 +384,7 @@ void Replication::start_services() {
       if (t.state != TaskState::Stopped || t.incarnation != 0 || model_.nodes[static_cast<std::size_t>(t.node)].start_blocker.empty()) continue;
       missing = true;
       incident("task_never_started", fmt::format("{}: {}", task_label(static_cast<int>(i), static_cast<int>(slot), true),
-                                                 model_.nodes[static_cast<std::size_t>(s.tasks[slot].node)].start_blocker));
+                                                 model_.nodes[static_cast<std::size_t>(t.node)].start_blocker));
     }
     // The scheduler places what it can elsewhere, or reports the launch blocked and retries.
     if (missing) reconcile(static_cast<int>(i));

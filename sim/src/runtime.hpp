@@ -142,6 +142,13 @@ struct RuntimeModel {
   double minute_error_threshold = 0.05;
 };
 
+/// Whether an ECS task placed at `node` is running when the run starts: its subnet can start
+/// it, or the scenario assumes it was deployed before that changed (initial_state: running).
+/// The simulation and the analytic model both start from this.
+inline bool runs_at_start(const RuntimeModel& m, const ComponentModel& c, int node) {
+  return m.nodes[static_cast<std::size_t>(node)].start_blocker.empty() || !c.behaviour.assumed_running_because.empty();
+}
+
 inline constexpr std::size_t kMaxHops = 8;
 
 /// Builds the run-time model, or reports why the workload cannot run on this topology.

@@ -72,8 +72,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       // A task whose subnet cannot start it (no image path, no secrets path: the static
       // review's task-no-egress-path) never started, unless the scenario says it was deployed
       // before that changed (initial_state: running, with its reason).
-      if (c.role == Role::Service && !model_.nodes[static_cast<std::size_t>(node)].start_blocker.empty() &&
-          c.behaviour.assumed_running_because.empty()) {
+      if (c.role == Role::Service && !runs_at_start(model_, c, node)) {
         task.state = TaskState::Stopped;
         task.registered = task.healthy = false;
         task.billed_since_ns = -1;

@@ -127,7 +127,6 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   report.workload = *workload;
   report.started_at = utc_timestamp(fixed_epoch.value_or(std::chrono::duration_cast<std::chrono::seconds>(wall_start.time_since_epoch()).count()));
   report.claims = scenario_claims(scenario, *pricing_context);
-  bool failed = false;
   for (const auto& alt : scenario.alternatives) {
     if (options.progress) {
       sim_options.progress = [&err, &alt](const sim::Progress& p) {
@@ -147,7 +146,6 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (outcome.error) {
       run.error = located(outcome.error->diagnostic, scenario);
       err << model::format_diagnostic(*run.error) << " (alternative " << alt.id << ")\n";
-      failed = true;
     } else {
       run.result = std::move(outcome.result);
       // What the simulation measured, plus what only the scenario can say (storage, users).
@@ -202,8 +200,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   if (!emit(render(options.format), options.output, out, err)) return kBadInput;
   // The same gates as the summary the outputs end with (an alternative that could not be
   // simulated is a failing `simulation` gate: exit 2).
-  const int code = reports::run_exit_code(reports::run_gates(report));
-  return failed ? kBadInput : code;
+  return reports::run_exit_code(reports::run_gates(report));
 }
 
 }  // namespace archsim::cli
