@@ -619,17 +619,31 @@ const pricing::UsageOrigin* derived(const pricing::Usage& u, std::string_view co
   return nullptr;
 }
 
+/// The ADR-0005 seed scenario with its decoded workload (fails the test when either does not load).
+struct SeedScenario {
+  model::LoadResult loaded;
+  sim::WorkloadSpec workload;
+};
+
+SeedScenario adr0005() {
+  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
+  REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+  model::Diagnostics diagnostics;
+  auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
+  REQUIRE(workload);
+  return {std::move(loaded), std::move(*workload)};
+}
+
 }  // namespace
 
 TEST_CASE("price: bytes between zones are derived from each hop's zone spread, on the component the walk meters them on") {
   // ADR-0005's NAT fix: an ALB in two zones with cross-zone balancing over one task per zone,
   // so half the calls into the tasks cross zones, both directions metered on the ALB:
   // requests x 1/2 x (1 KB + 4 KB). The ALB's own requests are derived from the same profile.
-  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
-  REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+  const auto seed = adr0005();
+  const auto& loaded = seed.loaded;
+  const auto* workload = &seed.workload;
   model::Diagnostics diagnostics;
-  const auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
-  REQUIRE(workload);
   const auto* alt = loaded.scenario->alternative("alb-private-tasks-nat");
   REQUIRE(alt != nullptr);
   std::string why;
@@ -654,11 +668,10 @@ TEST_CASE("price: bytes between zones are derived from each hop's zone spread, o
 }
 
 TEST_CASE("price: ADR-0005's API Gateway -> Lambda alternative, undeclared in `usage`, is billed from the workload within 10 % of the arithmetic") {
-  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
-  REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+  const auto seed = adr0005();
+  const auto& loaded = seed.loaded;
+  const auto* workload = &seed.workload;
   model::Diagnostics diagnostics;
-  const auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
-  REQUIRE(workload);
   const auto* alt = loaded.scenario->alternative("api-gateway-lambda");
   REQUIRE(alt != nullptr);
   const auto usage = pricing::usage_for_pricing(*loaded.scenario, alt->topology, &*workload, diagnostics);

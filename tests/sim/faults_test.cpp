@@ -36,6 +36,14 @@ std::string zone_outage_workload(std::uint64_t seed, double rate, const std::str
       seed, rate, extra);
 }
 
+/// No NAT route from the private subnets: tasks there cannot pull their image.
+const std::string kNoImagePath = "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n";
+/// Deployed while the image path existed (initial_state: running), then one task crashes at 1 h.
+const std::string kCrashWithoutImagePath =
+    "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
+    "components:\n  app: {initial_state: running, initial_state_reason: deployed before the NAT routes were removed}\n"
+    "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
+
 }  // namespace
 
 TEST_CASE("a failed target is marked unhealthy after (threshold - 1) x interval + timeout, plus the check phase") {
@@ -161,12 +169,7 @@ TEST_CASE("recovery: the time below the desired count runs from the crash to the
 }
 
 TEST_CASE("recovery: a task that cannot be replaced leaves the service below its desired count to the end of the run") {
-  // Deployed while the image path existed (initial_state: running), then one task crashes.
-  const std::string w =
-      "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
-      "components:\n  app: {initial_state: running, initial_state_reason: deployed before the NAT routes were removed}\n"
-      "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
-  const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
+  const auto r = run(kCrashWithoutImagePath, kNoImagePath);
   REQUIRE(r.per_replication.size() == 1);
   const auto& rep = r.per_replication.front();
   CHECK(rep.longest_below_desired_seconds == doctest::Approx(3600));
@@ -176,9 +179,8 @@ TEST_CASE("recovery: a task that cannot be replaced leaves the service below its
 }
 
 TEST_CASE("tasks whose subnets cannot pull their image never started: nothing serves from t = 0, and the run says so") {
-  const std::string no_path = "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n";
   const std::string w = "horizon: 1h\nwarmup: 0s\nseed: 1\nreplications: 2\narrivals: {rate: 5/s}\n";
-  const auto r = run(w, no_path);
+  const auto r = run(w, kNoImagePath);
   CHECK(r.overall.total() > 0);
   CHECK(r.overall.errors() == r.overall.total());
   CHECK(first_incident(r, "task_never_started", "app/0") == doctest::Approx(0));
@@ -193,7 +195,7 @@ TEST_CASE("tasks whose subnets cannot pull their image never started: nothing se
 
   SUBCASE("initial_state: running assumes them deployed, and the run carries the assumption and its reason") {
     const auto assumed = run(w + "components:\n  app: {initial_state: running, initial_state_reason: pulled before the NAT gateway was removed}\n",
-                             no_path);
+                             kNoImagePath);
     CHECK(assumed.overall.errors() == 0);
     REQUIRE(assumed.assumptions.size() == 1);
     CHECK(assumed.assumptions.front() ==
@@ -244,11 +246,7 @@ TEST_CASE("a fault after the horizon, or over before the warm-up ends, is not ex
 
 TEST_CASE("a task that cannot pull its image is never replaced; a NAT loss blocks launches in its zone only") {
   SUBCASE("no NAT path and no ECR endpoint: launch blocked, capacity lost") {
-    const std::string w =
-        "horizon: 2h\nseed: 1\narrivals: {rate: 5/s}\n"
-        "components:\n  app: {initial_state: running, initial_state_reason: deployed before the NAT routes were removed}\n"
-        "faults:\n  crash:\n    effect: task_crash\n    component: app\n    at: 1h\n    tasks: 1\n";
-    const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
+    const auto r = run(kCrashWithoutImagePath, kNoImagePath);
     CHECK(first_incident(r, "launch_blocked", "app: cannot pull its image") == doctest::Approx(3605));
     CHECK_FALSE(first_incident(r, "task_running", "app/").has_value());
   }
@@ -321,7 +319,7 @@ TEST_CASE("blocked launches retry on one timer, however often they are blocked")
       "horizon: 10d\nseed: 3\narrivals: {rate: 0.1/s}\n"
       "faults:\n  a:\n    effect: zone_outage\n    zone: us-east-1a\n"
       "    time_to_failure: {exponential: {mean: 50m}}\n    time_to_repair: {exponential: {mean: 10m}}\n";
-  const auto r = run(w, "route_tables: {private-a: {routes: []}, private-b: {routes: []}}\n");
+  const auto r = run(w, kNoImagePath);
   const double requests = 0.1 * 10 * 86400;
   const double retries = 10 * 86400 / 60.0;  // at most one retry a minute
   CHECK(static_cast<double>(r.events) < 20 * requests + 2 * retries + 100'000);
