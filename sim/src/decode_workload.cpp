@@ -285,7 +285,10 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   dist("cold_start", Quantity::Duration, b.cold_start);
   r.optional("idle_reclaim", b.idle_reclaim);
   r.optional("timeout", b.timeout);
-  r.optional("connect_timeout", b.connect_timeout);
+  // Zero would read as "none given" and fall back to the caller's timeout: refuse it instead.
+  if (r.optional("connect_timeout", b.connect_timeout) && b.connect_timeout->ns <= 0) {
+    ctx.error(*r.node().find("connect_timeout"), r.child("connect_timeout"), "expected a connect timeout above 0, such as 10s");
+  }
   dist("authorizer_time", Quantity::Duration, b.authorizer_time);
   ratio("reads_per_request", b.reads_per_request, 1000);
   ratio("writes_per_request", b.writes_per_request, 1000);

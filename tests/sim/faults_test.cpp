@@ -225,6 +225,16 @@ TEST_CASE("a flow the security groups drop: requests time out after the ALB's 10
   CHECK(r.per_replication.front().seconds_below_desired > 0);
 }
 
+TEST_CASE("connect_timeout: zero is refused with its location, not read as unset") {
+  model::Diagnostics diagnostics;
+  CHECK_FALSE(sim::decode_workload_text("horizon: 1h\narrivals: {rate: 1/s}\ncomponents:\n  alb: {connect_timeout: 0s}\n", "w.yaml", ".",
+                                        diagnostics));
+  REQUIRE(diagnostics.error_count() == 1);
+  const auto& d = diagnostics.all().front();
+  CHECK(model::format_diagnostic(d).find("w.yaml:4:") == 0);
+  CHECK(d.message == "expected a connect timeout above 0, such as 10s");
+}
+
 TEST_CASE("a route whose hops nothing connects fails every request as unreachable, named at the start") {
   // alb has no target group for db (the review's route-hop-not-connected).
   const auto r = run("horizon: 10m\nwarmup: 0s\nseed: 2\narrivals: {rate: 5/s}\n", "routes: {main: {hops: [users, alb, db]}}\n");
