@@ -206,11 +206,24 @@ void decode_policy(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
       decoding::for_each_item(*paths, "health_check.heavy_paths", ctx, [&](std::size_t, const std::string&, MapReader& rp) {
         HeavyHealthCheckPath p;
         rp.required("path", p.path);
-        rp.required("why", p.why);
+        rp.required("convention", p.convention);
         f.heavy_health_check_paths.push_back(p);
       });
     }
     rh.finish();
+  }
+  r.finish();
+}
+
+void decode_statements(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
+  MapReader r(root, "", ctx);
+  if (const YamlNode* facts = r.take_required("facts")) {
+    decoding::for_each_named(*facts, "facts", ctx, [&](const std::string& id, const std::string&, MapReader& rf) {
+      AwsStatement& s = f.statements[id];
+      rf.required("aws", s.aws);
+      rf.required("statement", s.statement);
+      rf.required("source", s.source);
+    });
   }
   r.finish();
 }
@@ -232,6 +245,9 @@ AwsFacts load_aws_facts(Diagnostics& diagnostics) {
   }
   if (auto root = parse_yaml(data::embedded("review_policy.yaml"), "model/data/review_policy.yaml", diagnostics)) {
     decode_policy(*root, ctx, facts);
+  }
+  if (auto root = parse_yaml(data::embedded("aws_statements.yaml"), "model/data/aws_statements.yaml", diagnostics)) {
+    decode_statements(*root, ctx, facts);
   }
   return facts;
 }

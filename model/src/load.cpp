@@ -72,6 +72,32 @@ void apply_health_check_defaults(TopologySpec& t, const AwsFacts& facts) {
   }
 }
 
+/// `claims:` after the alternatives, whose ids a claim may name.
+void decode_claims(const YamlNode& node, DecodeContext& ctx, const AwsFacts& facts, ScenarioSpec& s) {
+  std::vector<std::string> fact_ids;
+  for (const auto& [id, statement] : facts.statements) fact_ids.push_back(id);
+  std::vector<std::string> alternative_ids;
+  for (const auto& alt : s.alternatives) alternative_ids.push_back(alt.id);
+  decoding::for_each_item(node, "claims", ctx, [&](std::size_t, const std::string& path, MapReader& rc) {
+    DocumentClaimSpec claim{.path = path};
+    rc.required("quote", claim.quote);
+    if (rc.required("fact", claim.fact) && !facts.statements.contains(claim.fact)) {
+      ctx.error(*rc.node().find("fact"), rc.child("fact"),
+                fmt::format("unknown fact '{}'; expected one of model/data/aws_statements.yaml: {}{}", claim.fact,
+                            fmt::join(fact_ids, ", "), did_you_mean(claim.fact, fact_ids)));
+    }
+    if (rc.required("document_says", claim.document_says) && claim.document_says.empty()) {
+      ctx.error(*rc.node().find("document_says"), rc.child("document_says"),
+                "expected the values the quote asserts, at least one");
+    }
+    if (rc.optional("alternative", claim.alternative) && s.alternative(claim.alternative) == nullptr) {
+      ctx.error(*rc.node().find("alternative"), rc.child("alternative"),
+                fmt::format("unknown alternative '{}'{}", claim.alternative, did_you_mean(claim.alternative, alternative_ids)));
+    }
+    s.claims.push_back(std::move(claim));
+  });
+}
+
 void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir, DecodeContext& ctx,
                      const AwsFacts& facts, ScenarioSpec& s) {
   MapReader r(root, "", ctx);
@@ -219,6 +245,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
     if (chosen > 1) ctx.error(*alternatives, "alternatives", "at most one alternative can have status: chosen");
     if (s.alternatives.empty()) ctx.error(*alternatives, "alternatives", "a scenario needs at least one alternative");
   }
+  if (const YamlNode* claims = r.take("claims")) decode_claims(*claims, ctx, facts, s);
   r.finish();
 }
 

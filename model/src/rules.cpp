@@ -5,6 +5,10 @@
 #include "archsim/model/rules.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <set>
+
+#include <fmt/format.h>
 
 namespace archsim::model {
 
@@ -125,7 +129,8 @@ const std::vector<Rule>& rule_catalog() {
        "Shorten the interval (AWS default 30 s) or the unhealthy threshold (default 2).",
        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
        rules::health_check_detection_slow},
-      {"health-check-heavy-path", S::Warning, "health", "The health check probes an expensive page",
+      {"health-check-heavy-path", S::Warning, "health",
+       "The health check probes a path where common frameworks serve a page (e.g. FastAPI's /docs)",
        "Probe a cheap dedicated endpoint such as /health that checks the service itself.",
        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
        rules::health_check_heavy_path},
@@ -162,6 +167,13 @@ const std::vector<Rule>& rule_catalog() {
        "Remove the resource from this design (with its public IPv4 addresses), or add the route, subnet placement "
        "or request route that is meant to use it.",
        "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html", rules::unused_resource},
+      // ------------------------------------------------------------ document
+      // A scenario-level rule (no topology check): review_scenario compares each of the
+      // scenario's `claims` with model/data/aws_statements.yaml; every finding names the AWS page.
+      {"document-claim-contradicts-aws", S::Warning, "document",
+       "The design document states an AWS behaviour that AWS documents differently",
+       "Correct the document, and check that the design does not rely on the stated behaviour.",
+       "https://docs.aws.amazon.com/", nullptr},
   };
   return catalog;
 }
@@ -176,17 +188,57 @@ std::vector<Finding> review_topology(const TopologySpec& topology, const ArchGra
   std::vector<Finding> findings;
   const ReviewInput input{topology, graph, facts};
   for (const Rule& rule : rule_catalog()) {
+    if (rule.check == nullptr) continue;  // a scenario-level rule
     FindingSink sink(findings, rule.id, rule.severity, rule.hint);
     rule.check(input, sink);
   }
   return findings;
 }
 
+namespace {
+
+/// The alternative a claim concerns: the one it names, else the chosen one, else the first.
+std::string_view claim_alternative(const ScenarioSpec& scenario, const DocumentClaimSpec& claim) {
+  if (!claim.alternative.empty()) return claim.alternative;
+  for (const auto& alt : scenario.alternatives) {
+    if (alt.status == DecisionStatus::Chosen) return alt.id;
+  }
+  return scenario.alternatives.empty() ? std::string_view() : std::string_view(scenario.alternatives.front().id);
+}
+
+/// A claim holds when it names the same set of values AWS documents; anything else is a
+/// contradiction, reported with what the document leaves out and what it adds.
+void check_claims(const ScenarioSpec& scenario, std::string_view alternative, const AwsFacts& facts, FindingSink& sink) {
+  for (const auto& claim : scenario.claims) {
+    if (claim_alternative(scenario, claim) != alternative) continue;
+    const auto fact = facts.statements.find(claim.fact);
+    if (fact == facts.statements.end()) continue;  // refused at load
+    std::set<std::string> says(claim.document_says.begin(), claim.document_says.end());
+    std::set<std::string> aws(fact->second.aws.begin(), fact->second.aws.end());
+    if (says == aws) continue;
+    std::vector<std::string> omitted, added;
+    std::set_difference(aws.begin(), aws.end(), says.begin(), says.end(), std::back_inserter(omitted));
+    std::set_difference(says.begin(), says.end(), aws.begin(), aws.end(), std::back_inserter(added));
+    std::string differs;
+    if (!omitted.empty()) differs += fmt::format("; it leaves out {}", fmt::join(omitted, ", "));
+    if (!added.empty()) differs += fmt::format("; AWS does not document {}", fmt::join(added, ", "));
+    sink.report(claim.path + ".quote",
+                fmt::format("the document says \"{}\" ({}: {}), but AWS documents {}{}. {} Source: {}", claim.quote,
+                            claim.fact, fmt::join(claim.document_says, ", "), fmt::join(fact->second.aws, ", "),
+                            differs, fact->second.statement, fact->second.source));
+  }
+}
+
+}  // namespace
+
 std::vector<Finding> review_scenario(const ScenarioSpec& scenario, const AwsFacts& facts) {
   std::vector<Finding> all;
+  const Rule* claim_rule = find_rule("document-claim-contradicts-aws");
   for (const auto& alt : scenario.alternatives) {
     const ArchGraph graph = build_graph(alt.topology);
     auto findings = review_topology(alt.topology, graph, facts);
+    FindingSink claim_sink(findings, claim_rule->id, claim_rule->severity, claim_rule->hint);
+    check_claims(scenario, alt.id, facts, claim_sink);
     for (auto& f : findings) {
       f.alternative = alt.id;
       f.loc = scenario.sources.locate(f.path);

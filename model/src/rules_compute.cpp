@@ -117,7 +117,10 @@ void health_check_heavy_path(const ReviewInput& in, FindingSink& sink) {
         const bool match = p == heavy.path || (p.size() > heavy.path.size() && p.compare(0, heavy.path.size(), heavy.path) == 0 &&
                                                p[heavy.path.size()] == '/');
         if (!match) continue;
-        sink.report(hc.path + ".path", fmt::format("health check of {} probes {}: {}", tg.id, p, heavy.why));
+        sink.report(hc.path + ".path",
+                    fmt::format("health check of {} probes {}, the path where {}; archsim does not know what this "
+                                "service serves there: if it is that page, every probe renders it",
+                                tg.id, p, heavy.convention));
         break;
       }
     }

@@ -70,9 +70,13 @@ TEST_CASE("rules: the reference design draws no finding at all") {
   CHECK(findings.empty());
 }
 
+// Scenario-level rules, which no topology change fires; each has its own test case below.
+const char* const kScenarioRules[] = {"document-claim-contradicts-aws"};
+
 TEST_CASE("rules: every rule in the catalogue has a firing case here") {
   std::set<std::string> covered;
   for (const auto& c : kCases) covered.insert(c.rule);
+  for (const char* rule : kScenarioRules) covered.insert(rule);
   for (const auto& rule : archsim::model::rule_catalog()) {
     CAPTURE(rule.id);
     CHECK(covered.count(std::string(rule.id)) == 1);
@@ -216,4 +220,56 @@ TEST_CASE("rules: unused-resource leaves alone what a VPC-attached function may 
       "subnets: {private-b: {other_workloads: App Server (EC2)}}\n"
       "components: {app: {subnets: [private-a]}}")));
   CHECK(std::find(ids.begin(), ids.end(), "unused-resource") == ids.end());
+}
+
+TEST_CASE("rules: a document's claim about AWS is checked against aws_statements.yaml, on the alternative it concerns") {
+  const std::string scenario =
+      "archsim: 1\nname: fixture\nregion: us-east-1\n"
+      "alternatives:\n"
+      "  good: {title: reference design, status: chosen, topology: good_topology.yaml}\n"
+      "  other: {title: the same again, topology: good_topology.yaml}\n"
+      "claims:\n"
+      "  - quote: \"Lacks HTTP-level routing and health checks\"\n"
+      "    fact: nlb.health_check_protocols\n"
+      "    document_says: [TCP]\n"
+      "    alternative: other\n"
+      "  - quote: \"ALB Logs -> CloudWatch\"\n"
+      "    fact: alb.access_log_destinations\n"
+      "    document_says: [cloudwatch_logs]\n"
+      "  - quote: \"health checks over TCP, HTTP or HTTPS\"\n"
+      "    fact: nlb.health_check_protocols\n"
+      "    document_says: [HTTPS, HTTP, TCP]\n";
+  const auto loaded = archsim::testing::load_text(scenario);
+  const auto findings = review(loaded);
+  std::vector<archsim::model::Finding> claims;
+  for (const auto& f : findings) {
+    if (f.rule == "document-claim-contradicts-aws") claims.push_back(f);
+  }
+  // The third claim names the same set AWS documents, in another order: it holds.
+  REQUIRE(claims.size() == 2);
+  // Unnamed, a claim concerns the chosen alternative; named, the one it names.
+  const auto& logs = claims[0].alternative == "good" ? claims[0] : claims[1];
+  const auto& nlb = claims[0].alternative == "good" ? claims[1] : claims[0];
+  CHECK(logs.alternative == "good");
+  CHECK(nlb.alternative == "other");
+  CHECK(nlb.loc.line == 8);
+  CHECK(nlb.message.find("leaves out HTTP, HTTPS") != std::string::npos);
+  CHECK(nlb.message.find("target-group-health-checks.html") != std::string::npos);
+  CHECK(logs.message.find("AWS documents s3") != std::string::npos);
+  CHECK(logs.message.find("AWS does not document cloudwatch_logs") != std::string::npos);
+}
+
+TEST_CASE("rules: a claim naming an unknown fact or alternative is a located error") {
+  const auto loaded = archsim::testing::load_text(
+      "archsim: 1\nname: fixture\nregion: us-east-1\n"
+      "alternatives: {good: {title: t, topology: good_topology.yaml}}\n"
+      "claims:\n"
+      "  - {quote: q, fact: nlb.health_check_protocol, document_says: [TCP], alternative: goood}\n"
+      "  - {quote: q, fact: alb.access_log_destinations, document_says: []}\n");
+  CHECK_FALSE(loaded.ok());
+  const std::string text = archsim::testing::diagnostics_text(loaded);
+  CHECK(text.find("test.yaml:6:22: claims[0].fact: error: unknown fact 'nlb.health_check_protocol'") != std::string::npos);
+  CHECK(text.find("did you mean 'nlb.health_check_protocols'?") != std::string::npos);
+  CHECK(text.find("unknown alternative 'goood' (did you mean 'good'?)") != std::string::npos);
+  CHECK(text.find("claims[1].document_says: error: expected the values the quote asserts") != std::string::npos);
 }

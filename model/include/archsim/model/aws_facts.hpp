@@ -52,7 +52,14 @@ struct FargateTaskSize {
 
 struct HeavyHealthCheckPath {
   std::string path;
-  std::string why;
+  std::string convention;  ///< completes "the path where ..."
+};
+
+/// What AWS documents about a behaviour design documents often misstate (aws_statements.yaml).
+struct AwsStatement {
+  std::vector<std::string> aws;  ///< the complete set of values AWS documents
+  std::string statement;         ///< AWS's behaviour in one sentence
+  std::string source;
 };
 
 /// Which rules are security findings and GitHub code scanning's `security-severity` score for
@@ -83,6 +90,7 @@ struct AwsFacts {
   std::vector<HeavyHealthCheckPath> heavy_health_check_paths;
   std::map<std::string, int> database_ports;  ///< RDS engine -> default port
   SecurityPolicy security;
+  std::map<std::string, AwsStatement> statements;  ///< fact id -> what AWS documents
 
   bool is_rfc1918(const Ipv4Cidr& cidr) const;
 };

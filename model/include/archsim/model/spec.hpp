@@ -523,6 +523,17 @@ struct PricingClaimSpec {
   std::optional<double> monthly_usd;
 };
 
+/// A statement the design document makes about AWS behaviour, recorded as the document's
+/// words rather than encoded as fact: the review compares what it asserts (`document_says`)
+/// with the fact it names in model/data/aws_statements.yaml.
+struct DocumentClaimSpec {
+  std::string path;
+  std::string quote;                       ///< the document's words
+  std::string fact;                        ///< id of the fact in aws_statements.yaml
+  std::vector<std::string> document_says;  ///< the complete set of values the quote asserts
+  std::string alternative;                 ///< the alternative it concerns (default: the chosen one, else the first)
+};
+
 struct PricingOptionsSpec {
   std::string path;
   FreeTierPlan free_tier = FreeTierPlan::None;
@@ -619,6 +630,7 @@ struct ScenarioSpec {
   std::optional<YamlNode> usage;     ///< declared monthly usage, decoded by pricing
   std::vector<CriterionSpec> criteria;
   std::vector<AlternativeSpec> alternatives;
+  std::vector<DocumentClaimSpec> claims;  ///< the document's statements about AWS, checked by the review
   SourceIndex sources;  ///< file:line:col of every decoded value, by dotted path
 
   const AlternativeSpec* alternative(std::string_view id) const;
