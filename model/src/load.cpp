@@ -203,6 +203,9 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
         if (auto bound = parse_metric_bound(*metric, text, why)) *out = *bound;
         else ctx.error(*n, rc.child(key), fmt::format("{} for {}, found '{}'", why, metric->name, text));
       }
+      if (rc.optional("added_by", criterion.added_by) && criterion.added_by.empty()) {
+        ctx.error(*rc.node().find("added_by"), rc.child("added_by"), "expected who added the criterion, e.g. reviewer");
+      }
       if (rc.optional("exercised_by", criterion.exercised_by) && criterion.metric.empty()) {
         ctx.error(*rc.node().find("exercised_by"), rc.child("exercised_by"),
                   "'exercised_by' names the faults or deployments a measured criterion is judged on; add `metric:`");

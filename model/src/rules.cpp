@@ -219,9 +219,12 @@ void check_claims(const ScenarioSpec& scenario, std::string_view alternative, co
     std::vector<std::string> omitted, added;
     std::set_difference(aws.begin(), aws.end(), says.begin(), says.end(), std::back_inserter(omitted));
     std::set_difference(says.begin(), says.end(), aws.begin(), aws.end(), std::back_inserter(added));
+    // Where the sets overlap, say what differs; disjoint sets say it by themselves.
     std::string differs;
-    if (!omitted.empty()) differs += fmt::format("; it leaves out {}", fmt::join(omitted, ", "));
-    if (!added.empty()) differs += fmt::format("; AWS does not document {}", fmt::join(added, ", "));
+    if (omitted.size() < aws.size()) {
+      if (!omitted.empty()) differs += fmt::format("; it leaves out {}", fmt::join(omitted, ", "));
+      if (!added.empty()) differs += fmt::format("; AWS does not document {}", fmt::join(added, ", "));
+    }
     sink.report(claim.path + ".quote",
                 fmt::format("the document says \"{}\" ({}: {}), but AWS documents {}{}. {} Source: {}", claim.quote,
                             claim.fact, fmt::join(claim.document_says, ", "), fmt::join(fact->second.aws, ", "),

@@ -6,6 +6,10 @@
 
 namespace archsim::model {
 
+std::string CriterionSpec::heading() const {
+  return added_by.empty() ? title : title + " (added by " + added_by + ", not in the document)";
+}
+
 std::string_view type_keyword(ComponentType type) {
   switch (type) {
     case ComponentType::InternetUsers: return "internet_users";

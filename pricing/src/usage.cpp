@@ -9,6 +9,8 @@
 #include "archsim/model/decode.hpp"
 #include "archsim/pricing/bill.hpp"
 
+#include "archsim/model/scheduled_capacity.hpp"
+
 namespace archsim::pricing {
 
 using model::YamlNode;
@@ -244,7 +246,34 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
   // Running resources run all month unless the block says otherwise.
   constexpr double month_seconds = kHoursPerMonth * 3600.0;
   for (const auto& svc : topology.ecs_services) {
-    if (!u.find(svc.id, "task_seconds")) u.meters.push_back(monthly(svc.id, "task_seconds", svc.desired_count * month_seconds));
+    if (u.find(svc.id, "task_seconds")) continue;
+    if (!svc.autoscaling || svc.autoscaling->scheduled.empty()) {
+      u.meters.push_back(monthly(svc.id, "task_seconds", svc.desired_count * month_seconds));
+      continue;
+    }
+    // A schedule (scale to zero at night, say) decides the month's task-hours; load-driven
+    // scaling inside the scheduled range is left out, as no traffic is simulated here.
+    // A 730-hour month holds 4.35 weeks, so whichever weekday it starts on would over- or
+    // under-count that weekday's hours: the month is the weekly total x 730 / 168, spread in the
+    // shape of a month that starts on a Monday.
+    constexpr int week_hours = 168;
+    const auto week = model::scheduled_desired_by_hour(svc, week_hours, 0);
+    double week_tasks = 0;
+    for (double tasks : week) week_tasks += tasks;
+    MeterSeries s{svc.id, "task_seconds", model::scheduled_desired_by_hour(svc, static_cast<int>(kHoursPerMonth), 0)};
+    double raw = 0;
+    for (double tasks : s.hourly) raw += tasks;
+    const double scale = raw > 0 ? week_tasks * kHoursPerMonth / week_hours / raw : 0.0;
+    double total = 0;
+    for (double& tasks : s.hourly) total += tasks *= 3600.0 * scale;
+    u.meters.push_back(std::move(s));
+    std::vector<std::string> actions;
+    for (const auto& a : svc.autoscaling->scheduled) actions.push_back(a.id);
+    u.derived.push_back({svc.id, "task_seconds", total,
+                         fmt::format("derived from its scheduled actions alone ({}): a week of them replayed (UTC), x {} h / 168 h: "
+                                     "{:.1f} task-hours, a mean of {:.2f} tasks (desired_count {}); scaling on load is not included",
+                                     fmt::join(actions, ", "), kHoursPerMonth, total / 3600.0, total / month_seconds,
+                                     svc.desired_count)});
   }
   for (const auto& db : topology.databases) {
     if (!u.find(db.id, "instance_seconds")) u.meters.push_back(monthly(db.id, "instance_seconds", month_seconds));

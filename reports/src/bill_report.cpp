@@ -67,7 +67,7 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
     out += fmt::format("     {:<16} {:<36} {:>12} {:<14} x {:<12} = {:>9}{}\n", l.component, l.price_key, quantity_text(l.quantity),
                        l.unit, price, pricing::format_cents(l.cost), free);
   }
-  if (!bill.derived.empty()) out += "     usage derived from the workload (the scenario does not declare it):\n";
+  if (!bill.derived.empty()) out += "     usage the scenario does not declare, derived:\n";
   for (const auto& d : bill.derived) {
     out += fmt::format("       {} {} = {} a month, {}\n", d.component, d.meter, quantity_text(d.monthly), d.from);
   }

@@ -245,6 +245,7 @@ nlohmann::json review_json(const ReviewReport& report, std::string_view version)
   doc["criteria"] = nlohmann::json::array();
   for (const auto& c : s.criteria) {
     nlohmann::json entry{{"id", c.id}, {"title", c.title}, {"category", c.category}, {"rules", c.rules}};
+    if (!c.added_by.empty()) entry["added_by"] = c.added_by;
     if (!c.metric.empty()) entry["metric"] = c.metric;
     if (c.max) entry["max"] = *c.max;
     if (c.min) entry["min"] = *c.min;

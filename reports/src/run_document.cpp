@@ -163,7 +163,7 @@ void criteria_section(const RunReport& r, std::vector<Block>& out) {
   }
   for (const auto& c : spec.criteria) {
     const std::string bound = bound_text(c);
-    Text head{Span{c.id, Style::Strong}, Span{" " + c.title, Style::Plain}};
+    Text head{Span{c.id, Style::Strong}, Span{" " + c.heading(), Style::Plain}};
     if (!bound.empty()) head.push_back(Span{fmt::format(" ({} {})", c.metric, bound), Style::Muted});
     if (!c.rules.empty()) head.push_back(Span{fmt::format(" (rules: {})", fmt::join(c.rules, ", ")), Style::Muted});
     std::vector<Text> row{std::move(head)};
@@ -524,7 +524,7 @@ doc::Document review_document(const ReviewReport& review, std::string_view versi
       c.align.push_back(Align::Left);
     }
     for (const auto& crit : spec.criteria) {
-      std::vector<Text> row{{Span{crit.id, Style::Strong}, Span{" " + crit.title, Style::Plain}}};
+      std::vector<Text> row{{Span{crit.id, Style::Strong}, Span{" " + crit.heading(), Style::Plain}}};
       for (const auto& alt : spec.alternatives) {
         Text cell;
         for (const auto& v : review.criteria) {

@@ -111,7 +111,7 @@ std::string render_criteria(const RunReport& r) {
   for (const auto& c : spec.criteria) {
     const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
     const std::string bound = bound_text(c);
-    out += fmt::format("{}: {}{}\n", c.id, c.title,
+    out += fmt::format("{}: {}{}\n", c.id, c.heading(),
                        metric != nullptr ? fmt::format(" [{}{}]", c.metric, bound.empty() ? "" : " " + bound)
                                          : fmt::format(" [rules: {}]", fmt::join(c.rules, ", ")));
     for (const auto& j : r.criteria) {

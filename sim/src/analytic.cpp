@@ -7,6 +7,8 @@
 #include <Eigen/Dense>
 #include <fmt/format.h>
 
+#include "archsim/model/scheduled_capacity.hpp"
+
 #include "runtime.hpp"
 
 namespace archsim::sim {
@@ -113,14 +115,10 @@ ScheduledCapacity scheduled_capacity(const RuntimeModel& m, const ComponentModel
   for (int node : c.nodes) can_return = can_return || m.nodes[static_cast<std::size_t>(node)].start_blocker.empty();
   bool gone = false;
   if (c.scheduled_actions.empty()) return {};
-  int min = c.min_count, max = c.max_count, desired = c.desired_count, peak = c.desired_count;
-  auto apply = [&](std::size_t a) {
-    const auto& action = c.scheduled_actions[a];
-    if (action.min_capacity) min = *action.min_capacity;
-    if (action.max_capacity) max = *action.max_capacity;
-    min = std::min(min, max);
-    desired = std::clamp(desired, min, max);
-  };
+  model::ScalableCapacity capacity{c.min_count, c.max_count, c.desired_count};
+  int& desired = capacity.desired;
+  int peak = c.desired_count;
+  auto apply = [&](std::size_t a) { capacity = model::apply_scheduled_action(capacity, c.scheduled_actions[a]); };
   if (const auto latest = model::last_fired_before_start(c.schedules, w.arrivals.start_weekday)) apply(*latest);
   const std::int64_t minute = Duration::minutes(1).ns;
   const double launch = static_cast<double>(c.image_pull.ns) + c.behaviour.launch_time.mean();

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/scheduled_capacity.hpp"
 #include "walk.hpp"
 
 namespace archsim::sim::detail {
@@ -51,10 +52,10 @@ void Replication::scheduled_action(int component, std::size_t action, bool resch
   ComponentState& s = state_[static_cast<std::size_t>(component)];
   const auto& spec = c.scheduled_actions[action];
   if (reschedule) schedule_firing(c.schedules[action], false, kScheduledAction, (static_cast<std::uint64_t>(component) << 32) | action);
-  if (spec.min_capacity) s.min_capacity = *spec.min_capacity;
-  if (spec.max_capacity) s.max_capacity = *spec.max_capacity;
-  s.min_capacity = std::min(s.min_capacity, s.max_capacity);
-  const int desired = std::clamp(s.desired, s.min_capacity, s.max_capacity);
+  const model::ScalableCapacity moved = model::apply_scheduled_action({s.min_capacity, s.max_capacity, s.desired}, spec);
+  s.min_capacity = moved.min;
+  s.max_capacity = moved.max;
+  const int desired = moved.desired;
   incident("scheduled_action", fmt::format("{}: {} (min {}, max {})", c.id, spec.id, s.min_capacity, s.max_capacity));
   if (desired != s.desired) scale_to(component, desired, fmt::format("scheduled action {}", spec.id));
 }

@@ -256,7 +256,8 @@ TEST_CASE("rules: a document's claim about AWS is checked against aws_statements
   CHECK(nlb.message.find("leaves out HTTP, HTTPS") != std::string::npos);
   CHECK(nlb.message.find("target-group-health-checks.html") != std::string::npos);
   CHECK(logs.message.find("AWS documents s3") != std::string::npos);
-  CHECK(logs.message.find("AWS does not document cloudwatch_logs") != std::string::npos);
+  CHECK(logs.message.find("(alb.access_log_destinations: cloudwatch_logs), but AWS documents s3. Application") !=
+        std::string::npos);
 }
 
 TEST_CASE("rules: a claim naming an unknown fact or alternative is a located error") {

@@ -835,3 +835,34 @@ TEST_CASE("unused-resource: an idle cost with a price the book lacks is unknown,
   REQUIRE(other != findings.end());
   CHECK(other->message.find("there is no price book for us-east-1") != std::string::npos);
 }
+
+TEST_CASE("undeclared task-hours of a scheduled service follow its schedule: a week's hours x 730 / 168, whatever the start day") {
+  // Business hours 07:00-20:00 UTC, Monday to Friday, one task; none at night and at weekends:
+  // 13 h x 5 days = 65 task-hours a week, 65 x 730 / 168 = 282.44 a month.
+  auto loaded = testing::load_good(
+      "components: {app: {desired_count: 1, min_count: 0, max_count: 3, autoscaling: {scheduled: {"
+      "night: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}, "
+      "day: {schedule: \"cron(0 7 ? * MON-FRI *)\", min_capacity: 1, max_capacity: 3}}}}}");
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  model::Diagnostics diagnostics;
+  const auto usage = pricing::declared_usage(*loaded.scenario, topology, diagnostics);
+  REQUIRE(usage);
+  const auto* tasks = usage->find("app", "task_seconds");
+  REQUIRE(tasks != nullptr);
+  double seconds = 0;
+  for (double s : tasks->hourly) seconds += s;
+  CHECK(seconds / 3600.0 == doctest::Approx(65.0 * 730.0 / 168.0).epsilon(1e-9));
+  // Monday 10:00 is business hours, Saturday 10:00 is not.
+  CHECK(tasks->hourly[10] == doctest::Approx(3600.0 * (65.0 * 730.0 / 168.0) / (65.0 * 4 + 13.0 * 2 + 3.0)).epsilon(1e-6));
+  // (the month from a Monday holds four weeks and Monday 00:00 to Wednesday 10:00: 289 raw hours)
+  CHECK(tasks->hourly[5 * 24 + 10] == 0.0);
+  // The bill says where the hours came from.
+  REQUIRE(usage->derived.size() == 1);
+  CHECK(usage->derived.front().from.find("scheduled actions alone (night, day)") != std::string::npos);
+  // Without a schedule, desired_count all month.
+  const auto plain = pricing::declared_usage(*testing::load_good().scenario, testing::load_good().scenario->alternatives.front().topology, diagnostics);
+  double plain_seconds = 0;
+  for (double s : plain->find("app", "task_seconds")->hourly) plain_seconds += s;
+  CHECK(plain_seconds == doctest::Approx(2 * 730.0 * 3600.0));
+}

@@ -128,8 +128,9 @@ std::string without_code_spans(std::string_view text) {
 // ------------------------------------------------------------------------------- quotes
 
 // Text as compared for quotes: typographic hyphens, dashes, quotes and arrows in their ASCII
-// form, whitespace runs as one blank; for a document also without Markdown emphasis (`*`),
-// code marks and double quotes, which a quote in a YAML comment cannot carry.
+// form, whitespace runs as one blank, and no Markdown code marks (a quote may keep or drop
+// them); for a document also without Markdown emphasis (`*`) and double quotes, which a quote
+// in a YAML comment cannot carry.
 std::string normalise(std::string_view text, bool document) {
   static const std::array<std::pair<std::string_view, std::string_view>, 14> kAscii = {{
       {"\u2011", "-"}, {"\u2010", "-"}, {"\u2012", "-"}, {"\u2013", "-"}, {"\u2014", "-"}, {"\u2212", "-"},
@@ -143,7 +144,7 @@ std::string normalise(std::string_view text, bool document) {
   std::string out;
   bool blank = false;
   for (char c : s) {
-    if (document && (c == '*' || c == '`' || c == '"')) continue;
+    if (c == '`' || (document && (c == '*' || c == '"'))) continue;
     if (std::isspace(static_cast<unsigned char>(c)) != 0) {
       blank = true;
       continue;

@@ -598,6 +598,12 @@ struct CriterionSpec {
   /// Faults or deployments of the workload (by id) the metric is judged on: where one of them
   /// did not happen after the warm-up in every replication, the criterion is "not exercised".
   std::vector<std::string> exercised_by;
+  /// Who added the criterion when the design document does not state it (`reviewer`); empty:
+  /// the document's own. Reports mark such a criterion, so nobody reads it as the document's.
+  std::string added_by;
+
+  /// The title as reports show it: with "added by ..., not in the document" when it is.
+  std::string heading() const;
 };
 
 enum class DecisionStatus { Chosen, Rejected, Deferred, Considered };

@@ -64,7 +64,8 @@ Usage usage_from_replication(const sim::SimResult& result, std::size_t index);
 /// The scenario's `usage` block, monthly totals per component meter, for the components of
 /// `topology` (others are ignored; a component in no alternative is an error). Running
 /// resources the block does not mention run all month (`desired_count` tasks, one database
-/// instance). Empty on an error, reported with file:line:col.
+/// instance), except an ECS service with scheduled actions: it runs what its schedule gives it
+/// (listed in `derived`). Empty on an error, reported with file:line:col.
 std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
                                     model::Diagnostics& diagnostics);
 
