@@ -8,7 +8,16 @@ target_compile_options(archsim_options INTERFACE -Wall -Wextra -Wpedantic -Wshad
 if(ARCHSIM_WERROR)
   target_compile_options(archsim_options INTERFACE -Werror)
 endif()
-if(ARCHSIM_SANITIZE)
+if(ARCHSIM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "ARCHSIM_FUZZ needs clang (libFuzzer): configure with the `fuzz` preset, "
+                        "or -DCMAKE_CXX_COMPILER=clang++ (Debian packages clang and libclang-rt-14-dev)")
+  endif()
+  # Coverage feedback for libFuzzer in every library; the fuzz targets link the fuzzer itself.
+  target_compile_options(archsim_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                                                   -fno-sanitize-recover=undefined -g)
+  target_link_options(archsim_options INTERFACE -fsanitize=address,undefined)
+elseif(ARCHSIM_SANITIZE)
   target_compile_options(archsim_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
                                                    -fno-sanitize-recover=undefined)
   target_link_options(archsim_options INTERFACE -fsanitize=address,undefined)

@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev libfmt-dev doctest-dev libcli11-dev
   # test-only: the JSON Schema conformance test uses a real validator
   python3 python3-jsonschema python3-yaml
+  # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -366,9 +366,10 @@ void Replication::start_services() {
   for (const auto& plan : model_.plans) {
     for (const auto& hop : plan.hops) {
       for (const auto& [what, why] : {std::pair{"flow_blocked", &hop.blocked}, std::pair{"no_path", &hop.no_path}}) {
-        if (why->empty() || std::any_of(named.begin(), named.end(), [&](const std::string* n) { return *n == *why; })) continue;
-        named.push_back(why);
-        incident(what, *why);
+        const std::string* reason = why;  // clang 14 cannot capture a structured binding
+        if (reason->empty() || std::any_of(named.begin(), named.end(), [&](const std::string* n) { return *n == *reason; })) continue;
+        named.push_back(reason);
+        incident(what, *reason);
       }
     }
   }
