@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/cli.hpp"
+#include "archsim/model/input_file.hpp"
+#include "archsim/model/input_limits.hpp"
+#include "archsim/model/text_check.hpp"
 #include "archsim/reports/run_diff.hpp"
 #include "output.hpp"
 
@@ -29,14 +32,14 @@ namespace {
 std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) path = (std::filesystem::path(path) / "results.json").string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err << path << ": error: cannot read it (expected the results.json that archsim run --out writes)\n";
+  model::FileProblem problem;
+  const auto text = model::read_regular_file(path, model::limits::kMaxResultsJsonBytes, problem);
+  if (!text) {
+    err << model::escape_controls(path) << ": error: cannot read it: " << problem.message
+        << " (expected the results.json that archsim run --out writes)\n";
     return std::nullopt;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string content = text.str();
+  const std::string& content = *text;
   try {
     return nlohmann::json::parse(content);
   } catch (const nlohmann::json::parse_error& e) {
@@ -69,7 +72,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     err << error << "\n";
     return kBadInput;
   }
-  const std::string content = options.format == "json" ? reports::diff_json(*diff, ARCHSIM_VERSION).dump(2) + "\n"
+  const std::string content = options.format == "json" ? json_text(reports::diff_json(*diff, ARCHSIM_VERSION))
                                                        : reports::doc::render_markdown(reports::diff_document(*diff, ARCHSIM_VERSION));
   if (!emit(content, options.output, out, err)) return kBadInput;
   return diff->fails() ? kFindings : kOk;

@@ -11,14 +11,14 @@ namespace archsim::cli {
 
 void setup_graph(CLI::App& app, GraphOptions& options) {
   auto* cmd = app.add_subcommand("graph", "Draw an alternative's topology: zones and subnets as groups");
-  cmd->add_option("file", options.file, "Scenario YAML file")->required();
+  add_scenario_input(*cmd, options.file, options.allow_outside_paths);
   cmd->add_option("-a,--alternative", options.alternative, "Alternative id (default: the chosen one, else the first)");
   cmd->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"mermaid", "dot"}));
   cmd->add_option("-o,--output", options.output, "Write the drawing to this file (atomically) instead of stdout");
 }
 
 int run_graph(const GraphOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, false);
+  const Loaded loaded = load(options.file, {false, options.allow_outside_paths});
   if (!loaded.result.ok()) {
     for (const auto& d : loaded.result.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
     return kBadInput;

@@ -11,7 +11,7 @@ namespace archsim::cli {
 
 void setup_price(CLI::App& app, PriceOptions& options) {
   auto* price = app.add_subcommand("price", "Price every alternative from the usage the scenario declares, without simulating");
-  price->add_option("file", options.file, "Scenario YAML file")->required();
+  add_scenario_input(*price, options.file, options.allow_outside_paths);
   price->add_flag("--strict", options.strict, "Treat unknown keys as errors");
   price->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   price->add_option("-o,--output", options.output, "Write to this file (atomically) instead of stdout");
@@ -75,7 +75,7 @@ std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scen
 }
 
 int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, options.strict);
+  const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
   const model::ScenarioSpec& scenario = *usable;
@@ -96,7 +96,7 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
     report.alternatives.push_back(std::move(priced));
   }
   const std::string text =
-      options.format == "json" ? reports::price_json(report, ARCHSIM_VERSION).dump(2) + "\n" : reports::render_price_text(report);
+      options.format == "json" ? json_text(reports::price_json(report, ARCHSIM_VERSION)) : reports::render_price_text(report);
   if (!emit(text, options.output, out, err)) return kBadInput;
   return over_budget ? kFindings : kOk;
 }
