@@ -47,7 +47,7 @@ struct ScenarioFiles {
 };
 
 /// `named` (as written in the scenario) resolved against the scenario's folder. Unless
-/// `files.allow_outside`, a name that leads outside the folder's tree (`../x`, an absolute
+/// `files.allow_outside`, a name that leads outside the folder's tree (a `..` that climbs out, an absolute
 /// path, a symbolic link pointing out) is refused: nullopt, with the reason in `problem`.
 std::optional<std::filesystem::path> resolve_scenario_path(const ScenarioFiles& files, std::string_view named,
                                                            std::string& problem);
