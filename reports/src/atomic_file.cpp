@@ -78,15 +78,13 @@ std::string create_file(const fs::path& path, std::string_view content, mode_t m
   return {};
 }
 
-}  // namespace
-
-std::string write_file_atomically(const fs::path& target, std::string_view content) {
-  const fs::path dir = parent_of(target);
-  if (std::string problem = check_folder(dir); !problem.empty()) return problem;
-  struct stat st {};
-  bool exists = false;
+/// "" when `target` can be replaced by a regular file: its folder exists and it is absent or a
+/// regular file (not a link, a folder, a device). `st` gets its status, `exists` whether it is there.
+std::string check_file_target(const fs::path& target, struct stat& st, bool* exists) {
+  if (std::string problem = check_folder(parent_of(target)); !problem.empty()) return problem;
+  if (exists != nullptr) *exists = false;
   if (::lstat(target.c_str(), &st) == 0) {
-    exists = true;
+    if (exists != nullptr) *exists = true;
     if (S_ISLNK(st.st_mode)) {
       return fmt::format("{} is a symbolic link; archsim replaces regular files only (remove the link, or name the file it "
                          "points to)",
@@ -97,6 +95,21 @@ std::string write_file_atomically(const fs::path& target, std::string_view conte
   } else if (errno != ENOENT) {
     return fmt::format("cannot use {}: {}", target.string(), system_error(errno));
   }
+  return {};
+}
+
+}  // namespace
+
+std::string file_target_problem(const fs::path& target) {
+  struct stat st {};
+  return check_file_target(target, st, nullptr);
+}
+
+std::string write_file_atomically(const fs::path& target, std::string_view content) {
+  const fs::path dir = parent_of(target);
+  struct stat st {};
+  bool exists = false;
+  if (std::string problem = check_file_target(target, st, &exists); !problem.empty()) return problem;
   // A unique name in the same folder keeps the final rename atomic (same file system).
   const fs::path temp = dir / fmt::format(".{}.{}.tmp", target.filename().string(), random_suffix());
   if (std::string problem = create_file(temp, content, exists ? (st.st_mode & 07777) : 0666, !exists); !problem.empty()) {

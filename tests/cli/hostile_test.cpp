@@ -85,10 +85,15 @@ TEST_CASE("cli hostile: a run that fails in simulation leaves -o and --out as th
   const std::string failing = variant(good, "replications: 3,", "replications: 3, limits: {max_events: 1000},", "failing.yaml");
   const auto r = cli({"run", failing, "--horizon", "30m", "--format", "json", "-o", report.string(), "--out", out_dir.string()});
   CHECK(r.code == 2);
-  CHECK(r.err.find("nothing written") != std::string::npos);
+  CHECK(r.err.find("so nothing was written (-o " + report.string() + ", --out " + out_dir.string() + " keep their previous content)") != std::string::npos);
   CHECK(slurp(report) == before_report);
   CHECK(slurp(out_dir / "results.json") == before_results);
   CHECK(fs::exists(out_dir / "timeline-other.csv"));
+  // An -o that cannot be written is found before --out is replaced.
+  const auto bad_o = cli({"run", good, "--horizon", "10m", "-o", (dir / "no-such-folder" / "r.json").string(), "--out", out_dir.string()});
+  CHECK(bad_o.code == 2);
+  CHECK(bad_o.err.find("no-such-folder does not exist") != std::string::npos);
+  CHECK(slurp(out_dir / "results.json") == before_results);
 }
 
 TEST_CASE("cli hostile: --out is replaced as a set; a file, a link or a foreign folder is refused with the real cause") {

@@ -193,10 +193,17 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const bool simulated = std::all_of(report.alternatives.begin(), report.alternatives.end(),
                                      [](const reports::AlternativeRun& a) { return !a.error; });
   if (!simulated && (!options.output.empty() || !options.out_dir.empty())) {
-    err << "archsim run: an alternative could not be simulated; nothing written, "
-        << (options.out_dir.empty() ? options.output : options.output.empty() ? options.out_dir : options.output + " and " + options.out_dir)
-        << " left as it was\n";
+    err << "archsim run: an alternative could not be simulated, so nothing was written ("
+        << (options.output.empty() ? "" : "-o " + options.output) << (!options.output.empty() && !options.out_dir.empty() ? ", " : "")
+        << (options.out_dir.empty() ? "" : "--out " + options.out_dir) << " keep their previous content)\n";
     return kBadInput;
+  }
+  // -o is checked before --out is replaced, so a bad -o does not leave a new folder beside an old file.
+  if (!options.output.empty()) {
+    if (const std::string problem = reports::file_target_problem(options.output); !problem.empty()) {
+      err << "archsim: cannot write " << options.output << ": " << problem << "\n";
+      return kBadInput;
+    }
   }
   if (!options.out_dir.empty()) {
     std::vector<reports::OutputFile> files;

@@ -20,6 +20,10 @@ namespace archsim::reports {
 /// Returns an empty string on success, else what went wrong (the target is left untouched).
 std::string write_file_atomically(const std::filesystem::path& target, std::string_view content);
 
+/// What would stop write_file_atomically from replacing `target` (its folder is missing, it is a
+/// link or a folder), checked before a run writes anything; empty when nothing would.
+std::string file_target_problem(const std::filesystem::path& target);
+
 struct OutputFile {
   std::string name;  ///< a plain file name (no folder)
   std::string content;
