@@ -69,7 +69,17 @@ TEST_CASE("cli hostile: a name that is not UTF-8 is a located error in every ver
   fs::copy_file(fs::path(file).replace_filename("scenario.yaml"), odd, fs::copy_options::overwrite_existing);
   const auto json = cli({"validate", odd.string(), "--format", "json"});
   CHECK(json.code != 3);
-  CHECK(json.out.find("odd\xEF\xBF\xBD.yaml") != std::string::npos);
+  CHECK(json.out.find("odd\\\\xff.yaml") != std::string::npos);  // escaped as the terminal shows it
+  // An ESC in a file name (a glob over a pull request's files) never reaches the terminal raw.
+  const auto esc = fs::path(file).replace_filename("esc\x1b[2J.yaml");
+  fs::copy_file(fs::path(file).replace_filename("scenario.yaml"), esc, fs::copy_options::overwrite_existing);
+  for (const char* verb : {"validate", "price"}) {
+    CAPTURE(verb);
+    const auto text = cli({verb, esc.string()});
+    CHECK(text.code <= 1);
+    CHECK(text.out.find('\x1b') == std::string::npos);
+  }
+  CHECK(cli({"validate", esc.string()}).out.find("esc\\x1b[2J.yaml") != std::string::npos);
 }
 
 TEST_CASE("cli hostile: a run that fails in simulation leaves -o and --out as they were") {

@@ -5,6 +5,7 @@
 #include "archsim/cli.hpp"
 #include "archsim/model/graph.hpp"
 #include "archsim/reports/diagram.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
@@ -30,7 +31,7 @@ int run_graph(const GraphOptions& options, std::ostream& out, std::ostream& err)
     if (alt == nullptr) {
       std::vector<std::string> ids;
       for (const auto& a : scenario.alternatives) ids.push_back(a.id);
-      err << "archsim graph: " << options.file << " has no alternative '" << options.alternative << "'"
+      err << "archsim graph: " << model::escape_controls(options.file) << " has no alternative '" << model::escape_controls(options.alternative) << "'"
           << model::did_you_mean(options.alternative, ids) << "\n";
       return kBadInput;
     }

@@ -5,6 +5,7 @@
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/reports/gates.hpp"
 #include "archsim/sim/workload.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
@@ -84,7 +85,7 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
   std::optional<sim::WorkloadSpec> workload;
   if (!decode_workload_or_report(scenario, workload, err)) return kBadInput;
   const sim::WorkloadSpec* traffic = workload ? &*workload : nullptr;
-  reports::PriceReport report{options.file, scenario.name, {}, scenario_claims(scenario, *context, traffic)};
+  reports::PriceReport report{model::escape_controls(options.file), scenario.name, {}, scenario_claims(scenario, *context, traffic)};
   bool over_budget = false;
   for (const auto& alt : scenario.alternatives) {
     auto usage = declared_usage_or_report(scenario, alt.topology, err);

@@ -17,6 +17,7 @@
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "archsim/sim/simulate.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 #include "price_command.hpp"
 #include "validate_command.hpp"
@@ -62,7 +63,7 @@ std::optional<std::int64_t> source_date_epoch(std::ostream& err, bool& malformed
   errno = 0;
   const long long value = std::strtoll(text, &end, 10);
   if (*end != '\0' || errno != 0 || value < 0 || !std::isdigit(static_cast<unsigned char>(*text))) {
-    err << "archsim run: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, found '" << text << "'\n";
+    err << "archsim run: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, found '" << model::escape_controls(text) << "'\n";
     malformed = true;
     return std::nullopt;
   }
@@ -95,7 +96,8 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
   const model::ScenarioSpec& scenario = *usable;
-  const auto review_report = review(loaded, options.file);
+  const std::string shown_file = model::escape_controls(options.file);  // may come from a glob over a PR's files
+  const auto review_report = review(loaded, shown_file);
   model::Diagnostics diagnostics;
   const auto workload = sim::decode_workload(scenario, diagnostics);
   if (!workload) {
@@ -112,7 +114,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     const auto h = model::parse_duration(options.horizon);
     if (!h || h->ns <= 0 || *h > sim::WorkloadLimits{}.max_horizon) {
       err << "archsim run: --horizon: expected a duration above 0 and at most "
-          << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << options.horizon << "'\n";
+          << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << model::escape_controls(options.horizon) << "'\n";
       return kBadInput;
     }
     if (*h <= workload->warmup) {
@@ -123,7 +125,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     sim_options.horizon = *h;
   }
   reports::RunReport report;
-  report.file = options.file;
+  report.file = shown_file;
   report.scenario = scenario.name;
   report.seed = sim_options.seed.value_or(workload->seed);
   report.horizon = sim_options.horizon.value_or(workload->horizon);

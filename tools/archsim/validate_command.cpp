@@ -7,6 +7,7 @@
 #include "archsim/sim/workload.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/reports/run_report.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
@@ -60,7 +61,8 @@ model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
   const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
-  const auto report = review(loaded, options.file);
+  // The file name as given may come from a glob over a pull request's files: shown escaped.
+  const auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {
     const auto inputs = check_run_inputs(*loaded.result.scenario);
     for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
