@@ -53,14 +53,18 @@ std::optional<std::string> read_regular_file(const std::filesystem::path& file, 
                                              FileProblem& problem) {
   auto in = open_regular_file(file, max_bytes, problem);
   if (!in) return std::nullopt;
-  // Read at most one byte past the cap: a file that grew since stat is refused, not swallowed.
-  std::string content(max_bytes + 1 < max_bytes ? max_bytes : max_bytes + 1, '\0');
-  in->read(content.data(), static_cast<std::streamsize>(content.size()));
+  // Read in blocks up to one byte past the cap: memory follows the file, not the cap, and a
+  // file that grew since stat is refused, not swallowed.
+  std::string content;
+  char block[1 << 16];
+  while (*in && content.size() <= max_bytes) {
+    in->read(block, sizeof block);
+    content.append(block, static_cast<std::size_t>(in->gcount()));
+  }
   if (in->bad()) {
     problem = {"cannot be read", false};
     return std::nullopt;
   }
-  content.resize(static_cast<std::size_t>(in->gcount()));
   if (content.size() > max_bytes) {
     problem = {fmt::format("grew past the {}-byte limit while it was read", max_bytes), false};
     return std::nullopt;

@@ -288,7 +288,7 @@ std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& fil
       if (eol == std::string_view::npos) break;
       pos = eol + 1;
     }
-    const std::size_t first_content = builder.root() && builder.root()->loc.known() ? builder.root()->loc.line : 1;
+    const int first_content = builder.root() && builder.root()->loc.known() ? builder.root()->loc.line : 1;
     SourceLoc where{file_name, 0, 0};
     for (std::size_t start : starts) {
       const SourceLoc at = loc_at(text, start, file_name);

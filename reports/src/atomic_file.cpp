@@ -124,8 +124,13 @@ std::string write_file_atomically(const fs::path& target, std::string_view conte
   return {};
 }
 
-std::string replace_directory_atomically(const fs::path& target, const std::vector<OutputFile>& files,
+std::string replace_directory_atomically(const fs::path& given, const std::vector<OutputFile>& files,
                                          const std::function<bool(std::string_view name)>& replaceable) {
+  // `out/` names the folder `out`: the temporary sibling and the exchange need its own name.
+  const fs::path target = given.has_filename() ? given : given.parent_path();
+  if (target.empty() || target.filename() == "." || target.filename() == "..") {
+    return fmt::format("{} does not name a folder archsim can replace; name a folder of its own", given.string());
+  }
   const fs::path parent = parent_of(target);
   std::error_code ec;
   fs::create_directories(parent, ec);

@@ -116,7 +116,7 @@ TEST_CASE("cli hostile: --out is replaced as a set; a file, a link or a foreign 
   ::chmod(out_dir.c_str(), 0750);
   // The rejected alternative is gone: its timeline must not linger beside the new set.
   const std::string one = variant(two, "  other:\n", "  other2:\n", "renamed.yaml");
-  REQUIRE(cli({"run", one, "--horizon", "30m", "--out", out_dir.string()}).code == 0);
+  REQUIRE(cli({"run", one, "--horizon", "30m", "--out", out_dir.string() + "/"}).code == 0);  // `out/` is the folder `out`
   CHECK_FALSE(fs::exists(out_dir / "timeline-other.csv"));
   CHECK(fs::exists(out_dir / "timeline-other2.csv"));
   CHECK((fs::status(out_dir).permissions() & fs::perms::all) == (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
@@ -130,6 +130,9 @@ TEST_CASE("cli hostile: --out is replaced as a set; a file, a link or a foreign 
   CHECK(foreign.code == 2);
   CHECK(foreign.err.find("holds 'notes.txt', which archsim did not write") != std::string::npos);
   CHECK(fs::exists(out_dir / "notes.txt"));
+  const auto dot = cli({"run", one, "--horizon", "30m", "--out", "."});
+  CHECK(dot.code == 2);
+  CHECK(dot.err.find("does not name a folder archsim can replace") != std::string::npos);
   // A path that is a file is named as such, not as a missing folder.
   const auto file_path = dir / "plain-file";
   std::ofstream(file_path) << "x";
