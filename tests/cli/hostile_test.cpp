@@ -186,3 +186,22 @@ TEST_CASE("cli hostile: a trace that is a FIFO or leads outside the folder is re
   CHECK(p.code == 2);
   CHECK(p.err.find("pricing.price_book: error: price book '.." "/../etc/passwd' leads outside") != std::string::npos);
 }
+
+TEST_CASE("cli hostile: every verb that reads a scenario confines its files, and takes --allow-outside-paths") {
+  const std::string file = reference("archsim_hostile_confined/inner");
+  const auto inner = fs::path(file).parent_path();
+  // The topology one folder up: outside the scenario's tree.
+  fs::copy_file(inner / "good_topology.yaml", inner.parent_path() / "shared.yaml", fs::copy_options::overwrite_existing);
+  const std::string up = variant(file, "topology: good_topology.yaml\n  other", "topology: .." "/shared.yaml\n  other", "up.yaml");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"validate", up}, {"price", up}, {"graph", up}, {"run", up, "--horizon", "10m"}}) {
+    CAPTURE(args[0]);
+    const auto refused = cli(args);
+    CHECK(refused.code == 2);
+    CHECK(refused.err.find("leads outside the scenario's folder") != std::string::npos);
+    auto allowed_args = args;
+    allowed_args.push_back("--allow-outside-paths");
+    const auto allowed = cli(allowed_args);
+    INFO(allowed.err);
+    CHECK(allowed.code <= 1);
+  }
+}
