@@ -1,6 +1,7 @@
 #include "archsim/model/yaml_tree.hpp"
 
 #include <map>
+#include <unordered_set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -121,6 +122,7 @@ class TreeBuilder : public YAML::EventHandler {
     bool skip_value = false;       ///< the key was refused (reported): drop its value
     std::string key;
     SourceLoc key_loc;
+    std::unordered_set<std::string> keys;  ///< a map's keys so far: a duplicate is found in O(1), not by a scan
   };
   struct Anchored {
     YamlNode node;
@@ -183,7 +185,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     top.has_key = false;
     if (top.skip_value) return;
-    if (top.node.find(top.key) != nullptr) {
+    if (!top.keys.insert(top.key).second) {
       diagnostics_.error(top.key_loc, top.key, fmt::format("duplicate key '{}' (YAML keeps only one; merge them)", top.key));
       return;
     }
