@@ -205,3 +205,17 @@ TEST_CASE("cli hostile: every verb that reads a scenario confines its files, and
     CHECK(allowed.code <= 1);
   }
 }
+
+TEST_CASE("cli hostile: diff reads regular files of bounded size and nesting") {
+  const auto dir = fs::temp_directory_path() / "archsim_hostile_diff";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "deep.json") << std::string(100'000, '[') << std::string(100'000, ']');
+  const auto deep = cli({"diff", (dir / "deep.json").string(), (dir / "deep.json").string()});
+  CHECK(deep.code == 2);
+  CHECK(deep.err.find("deep.json:1:65: error: nesting deeper than 64 levels") != std::string::npos);
+  REQUIRE(::mkfifo((dir / "pipe.json").c_str(), 0600) == 0);
+  const auto pipe = cli({"diff", (dir / "pipe.json").string(), (dir / "pipe.json").string()});
+  CHECK(pipe.code == 2);
+  CHECK(pipe.err.find("pipe.json: error: cannot read it: is a FIFO (named pipe), not a regular file") != std::string::npos);
+}

@@ -40,12 +40,10 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
     return std::nullopt;
   }
   const std::string& content = *text;
-  try {
-    return nlohmann::json::parse(content);
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann reports a byte offset; people read lines and columns.
+  // nlohmann reports a byte offset; people read lines and columns.
+  const auto position = [&](std::size_t offset) {
     std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < content.size(); ++i) {
+    for (std::size_t i = 0; i < offset && i < content.size(); ++i) {
       if (content[i] == '\n') {
         ++line;
         column = 1;
@@ -53,9 +51,37 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
         ++column;
       }
     }
+    return fmt::format("{}:{}:{}", model::escape_controls(path), line, column);
+  };
+  // Nesting is checked before parsing: nlohmann keeps a stack entry per level, so 64 MB of '['
+  // would cost gigabytes. A results.json nests about ten levels.
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > model::limits::kMaxJsonDepth) {
+        err << fmt::format("{}: error: nesting deeper than {} levels; not a results.json that archsim run writes\n", position(i),
+                           model::limits::kMaxJsonDepth);
+        return std::nullopt;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  try {
+    return nlohmann::json::parse(content);
+  } catch (const nlohmann::json::parse_error& e) {
     const std::string what = e.what();
     const auto cut = what.find("syntax error");
-    err << fmt::format("{}:{}:{}: error: not valid JSON: {}\n", path, line, column, cut == std::string::npos ? what : what.substr(cut));
+    err << fmt::format("{}: error: not valid JSON: {}\n", position(e.byte > 0 ? e.byte - 1 : 0),
+                       model::escape_controls(cut == std::string::npos ? what : what.substr(cut)));
     return std::nullopt;
   }
 }

@@ -46,7 +46,11 @@ inline constexpr std::size_t kMaxTraceFileBytes = std::size_t{256} << 20;  // 25
 /// growth, so a million is about 350 MB (two million took 700 MB before this cap).
 inline constexpr std::size_t kMaxTraceRecords = 1'000'000;
 
-/// A results.json `archsim diff` reads (a run of many alternatives is a few MB).
+/// A results.json `archsim diff` reads (an hour of ADR-0005's seven alternatives is 170 KB).
 inline constexpr std::size_t kMaxResultsJsonBytes = std::size_t{64} << 20;  // 64 MiB
+
+/// Nesting of a results.json `archsim diff` reads: archsim writes about ten levels, and the
+/// JSON parser keeps a stack entry per level.
+inline constexpr std::size_t kMaxJsonDepth = 64;
 
 }  // namespace archsim::model::limits
