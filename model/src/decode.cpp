@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/text_check.hpp"
+
 namespace archsim::model::decoding {
 
 std::string join_path(std::string_view parent, std::string_view child) {
@@ -100,6 +102,13 @@ bool decode_value(const YamlNode& node, const std::string& path, DecodeContext& 
   out.text = node.scalar;
   out.path = path;
   return true;
+}
+
+bool check_identifier(const YamlNode::Entry& entry, const std::string& path, DecodeContext& ctx, bool names_files) {
+  const std::string problem = names_files ? file_name_id_problem(entry.key) : identifier_problem(entry.key);
+  if (problem.empty()) return true;
+  ctx.diagnostics.error(entry.key_loc, path, fmt::format("'{}' is not a usable id: {}", entry.key, problem));
+  return false;
 }
 
 MapReader::MapReader(const YamlNode& node, std::string path, DecodeContext& ctx)

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/input_file.hpp"
+#include "archsim/model/text_check.hpp"
 #include "decode_topology.hpp"
 
 namespace archsim::model {
@@ -14,7 +16,7 @@ using decoding::DecodeContext;
 using decoding::MapReader;
 
 /// The topology node of one alternative: inline, or read from a file, then overridden.
-std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path& base_dir, AlternativeSpec& alt,
+std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, AlternativeSpec& alt,
                                       const std::string& scenario_name) {
   DecodeContext& ctx = r.context();
   const YamlNode* topology = r.take_required("topology");
@@ -24,7 +26,13 @@ std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path&
   if (topology->is_scalar()) {
     alt.topology_file = topology->scalar;
     ctx.sources.record(r.child("topology"), topology->loc);
-    const std::filesystem::path file = base_dir / topology->scalar;
+    std::string refused;
+    const auto resolved = resolve_scenario_path(files, topology->scalar, refused);
+    if (!resolved) {
+      ctx.error(*topology, r.child("topology"), fmt::format("topology file {}", refused));
+      return std::nullopt;
+    }
+    const std::filesystem::path& file = *resolved;
     // Messages name the included file as the user would find it from the scenario's folder.
     std::string display = (std::filesystem::path(scenario_name).parent_path() / topology->scalar).lexically_normal().string();
     alt.topology_source = display;
@@ -35,6 +43,11 @@ std::optional<YamlNode> topology_node(MapReader& r, const std::filesystem::path&
         d.loc = topology->loc;
         d.path = r.child("topology");
         d.message = fmt::format("topology file '{}' not found (looked in {})", topology->scalar, file.string());
+      } else if (!d.loc.known()) {
+        // The file as a whole is refused (not a regular file, too big): point at the scenario's line.
+        d.loc = topology->loc;
+        d.path = r.child("topology");
+        d.message = fmt::format("topology file '{}': {}", topology->scalar, d.message);
       }
       ctx.diagnostics.add(d);
     }
@@ -98,7 +111,17 @@ void decode_claims(const YamlNode& node, DecodeContext& ctx, const AwsFacts& fac
   });
 }
 
-void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir, DecodeContext& ctx,
+/// A name or title read from `key` of `r` into `out`, refused (at its value) when it is not one
+/// short line: names head reports and are repeated in every table and file.
+void read_name(MapReader& r, std::string_view key, std::string& out, bool required) {
+  if (!(required ? r.required(key, out) : r.optional(key, out))) return;
+  if (const std::string problem = name_problem(out); !problem.empty()) {
+    r.context().error(*r.node().find(key), r.child(key), problem);
+    out.clear();
+  }
+}
+
+void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeContext& ctx,
                      const AwsFacts& facts, ScenarioSpec& s) {
   MapReader r(root, "", ctx);
   if (!r.ok()) return;
@@ -106,7 +129,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
   if (s.format_version != 1) {
     ctx.error(*r.take("archsim"), "archsim", fmt::format("unsupported format version {}; this archsim reads 1", s.format_version));
   }
-  r.required("name", s.name);
+  read_name(r, "name", s.name, true);
   r.optional("description", s.description);
   r.optional("document", s.document);
   r.required("region", s.region);
@@ -171,7 +194,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
   if (const YamlNode* c = r.take("criteria")) {
     decoding::for_each_named(*c, "criteria", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {
       CriterionSpec criterion{.id = id, .path = path};
-      rc.required("title", criterion.title);
+      read_name(rc, "title", criterion.title, true);
       rc.choice("category", criterion.category,
                 {"security", "operations", "reliability", "performance", "cost", "simplicity", "flexibility"});
       rc.optional("rules", criterion.rules);
@@ -222,14 +245,14 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
   if (const YamlNode* alternatives = r.take_required("alternatives")) {
     decoding::for_each_named(*alternatives, "alternatives", ctx, [&](const std::string& id, const std::string& path, MapReader& ra) {
       AlternativeSpec alt{.id = id, .path = path};
-      ra.required("title", alt.title);
+      read_name(ra, "title", alt.title, true);
       ra.keyword("status", alt.status,
                  {{"chosen", DecisionStatus::Chosen},
                   {"rejected", DecisionStatus::Rejected},
                   {"deferred", DecisionStatus::Deferred},
                   {"considered", DecisionStatus::Considered}});
       ra.optional("rationale", alt.rationale);
-      if (auto node = topology_node(ra, base_dir, alt, s.file)) {
+      if (auto node = topology_node(ra, files, alt, s.file)) {
         const std::string topo_path = path + ".topology";
         detail::decode_topology(*node, topo_path, ctx, alt.topology);
         if (alt.topology.region.empty()) alt.topology.region = s.region;
@@ -242,7 +265,7 @@ void decode_scenario(const YamlNode& root, const std::filesystem::path& base_dir
         apply_health_check_defaults(alt.topology, facts);
       }
       s.alternatives.push_back(std::move(alt));
-    });
+    }, /*names_files=*/true);  // `run --out` writes timeline-<id>.csv
     const auto chosen = std::count_if(s.alternatives.begin(), s.alternatives.end(),
                                       [](const AlternativeSpec& a) { return a.status == DecisionStatus::Chosen; });
     if (chosen > 1) ctx.error(*alternatives, "alternatives", "at most one alternative can have status: chosen");
@@ -260,8 +283,9 @@ LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, cons
     ScenarioSpec scenario;
     scenario.file = display_name;
     scenario.base_dir = base_dir.string();
+    scenario.allow_outside_paths = options.allow_outside_paths;
     DecodeContext ctx{result.diagnostics, scenario.sources};
-    decode_scenario(*root, base_dir, ctx, facts, scenario);
+    decode_scenario(*root, ScenarioFiles{base_dir, options.allow_outside_paths}, ctx, facts, scenario);
     result.scenario = std::move(scenario);
   }
   if (options.strict) result.diagnostics.promote_warnings();

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "archsim/model/input_limits.hpp"
+#include "archsim/model/text_check.hpp"
+
 namespace archsim::model {
 
 std::string_view to_string(Severity severity) {
@@ -15,14 +18,17 @@ std::string_view to_string(Severity severity) {
 }
 
 std::string format_location(const SourceLoc& loc) {
-  if (!loc.known()) return loc.file.empty() ? std::string("<input>") : loc.file;
-  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column);
+  // The file name comes from the command line or the scenario: shown escaped, like the rest.
+  if (!loc.known()) return loc.file.empty() ? std::string("<input>") : escape_controls(loc.file);
+  return fmt::format("{}:{}:{}", escape_controls(loc.file), loc.line, loc.column);
 }
 
 std::string format_diagnostic(const Diagnostic& d) {
+  // A diagnostic quotes what the user wrote, and goes to a terminal: one line, no control
+  // characters (an ESC in a key must not recolour or rewrite the screen).
   const std::string where = format_location(d.loc);
-  if (d.path.empty()) return fmt::format("{}: {}: {}", where, to_string(d.severity), d.message);
-  return fmt::format("{}: {}: {}: {}", where, d.path, to_string(d.severity), d.message);
+  if (d.path.empty()) return fmt::format("{}: {}: {}", where, to_string(d.severity), escape_controls(d.message));
+  return fmt::format("{}: {}: {}: {}", where, escape_controls(d.path), to_string(d.severity), escape_controls(d.message));
 }
 
 void Diagnostics::error(const SourceLoc& loc, std::string path, std::string message) {
@@ -82,11 +88,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  // The distance costs word x candidate in time and memory: a suggestion is for a typo in a
+  // short word among a schema's keys or a scenario's ids, not for a megabyte-long key.
+  if (word.size() > limits::kMaxSuggestWordBytes || candidates.size() > limits::kMaxSuggestCandidates) return {};
   // Close enough to suggest: about a third of the word's letters wrong (at least one allowed).
   const std::size_t limit = std::max<std::size_t>(1, (word.size() + 2) / 3);
   std::string best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
+    // Lengths that differ by more than the limit cannot be within it.
+    if (candidate.size() > word.size() + limit || word.size() > candidate.size() + limit) continue;
     const std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;

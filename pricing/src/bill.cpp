@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/input_file.hpp"
+
 namespace archsim::pricing {
 
 namespace {
@@ -308,9 +310,16 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   check_date(scenario.pricing.account_created, "account_created", "2025-03-01");
   check_date(scenario.pricing.billing_month, "billing_month", "2026-12");
   if (!scenario.pricing.price_book.empty()) {
-    const std::filesystem::path path = std::filesystem::path(scenario.base_dir) / scenario.pricing.price_book;
-    ctx.scenario_book = read_price_book(path.string(), diagnostics);
-    if (ctx.scenario_book) ctx.scenario_book->fallback = &builtin_global_price_book();
+    // The scenario's own book is a file it names: confined to its folder like a topology. The
+    // books shipped with archsim are built in and never read from disk.
+    std::string refused;
+    if (const auto path = model::resolve_scenario_path(model::ScenarioFiles{scenario.base_dir, scenario.allow_outside_paths},
+                                                       scenario.pricing.price_book, refused)) {
+      ctx.scenario_book = read_price_book(path->string(), diagnostics);
+      if (ctx.scenario_book) ctx.scenario_book->fallback = &builtin_global_price_book();
+    } else {
+      diagnostics.error(scenario.sources.locate("pricing.price_book"), "pricing.price_book", fmt::format("price book {}", refused));
+    }
   }
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);

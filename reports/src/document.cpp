@@ -1,5 +1,7 @@
 #include "archsim/reports/document.hpp"
 
+#include "archsim/model/text_check.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -47,7 +49,8 @@ std::string short_figure(double v) { return std::abs(v) >= 1000 ? fmt::format("{
 
 enum class Context { Block, TableCell };
 
-std::string md_escape(const std::string& s, Context context) {
+std::string md_escape(const std::string& raw, Context context) {
+  const std::string s = model::replace_unshowable(raw);
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -64,7 +67,8 @@ std::string md_escape(const std::string& s, Context context) {
 }
 
 /// A code span whose fence is longer than any run of backticks inside it (CommonMark 6.1).
-std::string md_code(const std::string& s, Context context) {
+std::string md_code(const std::string& raw, Context context) {
+  const std::string s = model::replace_unshowable(raw);
   std::size_t longest = 0, run = 0;
   for (char c : s) {
     run = c == '`' ? run + 1 : 0;
@@ -259,7 +263,9 @@ svg.chart text{font:10px sans-serif;fill:#656d76}svg.chart .axis{stroke:#d0d7de}
 
 }  // namespace
 
-std::string escape_markup(std::string_view s) {
+std::string escape_markup(std::string_view raw) {
+  // Control characters first: XML 1.0 has no way to write most of them (not even &#1;).
+  const std::string s = model::replace_unshowable(raw);
   std::string out;
   for (char c : s) {
     switch (c) {

@@ -58,7 +58,7 @@ bool decode_profile(MapReader& r, std::string_view key, std::vector<double>& out
   return true;
 }
 
-void decode_arrivals(MapReader& r, DecodeContext& ctx, const std::string& base_dir, const WorkloadLimits& limits,
+void decode_arrivals(MapReader& r, DecodeContext& ctx, const model::ScenarioFiles& files, const WorkloadLimits& limits,
                      ArrivalSpec& a) {
   a.path = r.path();
   const YamlNode* rate = r.take("rate");
@@ -91,7 +91,7 @@ void decode_arrivals(MapReader& r, DecodeContext& ctx, const std::string& base_d
       rt.required("file", t.file);
       rt.keyword("format", t.format, {{"csv", TraceFormat::Csv}, {"alb_log", TraceFormat::AlbLog}});
       rt.finish();
-      if (!t.file.empty() && detail::load_trace(t, base_dir, trace->loc, limits.max_trace_records, ctx.diagnostics)) {
+      if (!t.file.empty() && detail::load_trace(t, files, trace->loc, limits.max_trace_records, ctx.diagnostics)) {
         a.trace = std::move(t);
       }
     }
@@ -127,7 +127,7 @@ void check_known(const YamlNode& node, const std::string& path, DecodeContext& c
   ctx.error(node, path, fmt::format("no alternative has a {} '{}'{}", what, id, model::did_you_mean(id, names)));
 }
 
-std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx, const std::string& base_dir,
+std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx, const model::ScenarioFiles& files,
                                         const KnownIds& ids, const WorkloadLimits& limits) {
   const std::size_t errors_before = ctx.diagnostics.error_count();
   WorkloadSpec w;
@@ -155,7 +155,7 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
   if (const YamlNode* a = r.take_required("arrivals")) {
     MapReader ra(*a, r.child("arrivals"), ctx);
     if (ra.ok()) {
-      decode_arrivals(ra, ctx, base_dir, limits, w.arrivals);
+      decode_arrivals(ra, ctx, files, limits, w.arrivals);
       ra.finish();
     }
   }
@@ -349,7 +349,8 @@ std::optional<WorkloadSpec> decode_workload(const model::ScenarioSpec& scenario,
   }
   model::SourceIndex sources;
   DecodeContext ctx{diagnostics, sources};
-  auto workload = decode_root(*scenario.workload, ctx, scenario.base_dir, known_ids(scenario), limits);
+  auto workload = decode_root(*scenario.workload, ctx, model::ScenarioFiles{scenario.base_dir, scenario.allow_outside_paths},
+                              known_ids(scenario), limits);
   if (workload && !check_exercised_by(scenario, *workload, diagnostics)) return std::nullopt;
   return workload;
 }
@@ -360,7 +361,7 @@ std::optional<WorkloadSpec> decode_workload_text(std::string_view yaml, const st
   if (!root) return std::nullopt;
   model::SourceIndex sources;
   DecodeContext ctx{diagnostics, sources};
-  return decode_root(*root, ctx, base_dir, KnownIds{}, limits);
+  return decode_root(*root, ctx, model::ScenarioFiles{base_dir}, KnownIds{}, limits);
 }
 
 }  // namespace archsim::sim

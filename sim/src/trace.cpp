@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/input_limits.hpp"
+
 namespace archsim::sim::detail {
 
 namespace {
@@ -95,15 +97,25 @@ std::optional<std::int64_t> parse_iso8601_ns(std::string_view t) {
   return ((days * 24 + h) * 60 + mi) * 60'000'000'000 + *seconds;
 }
 
-bool load_trace(TraceSpec& trace, const std::string& base_dir, const model::SourceLoc& where, std::size_t max_records,
+bool load_trace(TraceSpec& trace, const model::ScenarioFiles& files, const model::SourceLoc& where, std::size_t max_records,
                 model::Diagnostics& diagnostics) {
-  const std::filesystem::path file = std::filesystem::path(base_dir) / trace.file;
-  const std::string display = (std::filesystem::path(where.file).parent_path() / trace.file).lexically_normal().string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    diagnostics.error(where, trace.path, fmt::format("trace file '{}' cannot be read (looked in {})", trace.file, file.string()));
+  max_records = std::min(max_records, model::limits::kMaxTraceRecords);
+  std::string refused;
+  const auto resolved = model::resolve_scenario_path(files, trace.file, refused);
+  if (!resolved) {
+    diagnostics.error(where, trace.path, fmt::format("trace file {}", refused));
     return false;
   }
+  const std::filesystem::path& file = *resolved;
+  const std::string display = (std::filesystem::path(where.file).parent_path() / trace.file).lexically_normal().string();
+  model::FileProblem problem;
+  auto opened = model::open_regular_file(file, model::limits::kMaxTraceFileBytes, problem);
+  if (!opened) {
+    diagnostics.error(where, trace.path, fmt::format("trace file '{}' cannot be read (looked in {}): {}", trace.file, file.string(),
+                                                     problem.message));
+    return false;
+  }
+  std::ifstream& in = *opened;
   auto error_at = [&](int line, int column, const std::string& message) {
     diagnostics.error(model::SourceLoc{display, line, column}, trace.path, message);
   };
@@ -114,8 +126,15 @@ bool load_trace(TraceSpec& trace, const std::string& base_dir, const model::Sour
   int errors = 0;
   std::vector<TraceRecord>& records = trace.records;
   records.clear();
+  std::size_t bytes_read = 0;
   while (std::getline(in, line)) {
     ++line_no;
+    // The size was checked before opening; a file that grows while read stops here.
+    bytes_read += line.size() + 1;
+    if (bytes_read > model::limits::kMaxTraceFileBytes + 1) {
+      error_at(line_no, 1, fmt::format("trace grew past the {}-byte limit while it was read", model::limits::kMaxTraceFileBytes));
+      return false;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line.front() == '#') continue;
     if (records.size() >= max_records) {

@@ -33,6 +33,10 @@ inline constexpr const char* kSourceDateEpoch = "1767225600";
 /// `archsim <args>` in-process, as run_cli sees it.
 CliRun cli(const std::vector<std::string>& args);
 
+/// Copies the reference topology (tests/support/good_topology.yaml) into `dir` as
+/// good_topology.yaml: a scenario may name files under its own folder only.
+void put_reference_topology(const std::string& dir);
+
 /// Writes `<temp>/<folder>/<name>.yaml`, scenario `reference`: the reference design as the chosen alternative under
 /// `criteria` (YAML lines under `criteria:`), 20 simulated minutes at 5 requests/s in 3
 /// replications with `seed`; `with_rejected_copy` adds the same design as a rejected

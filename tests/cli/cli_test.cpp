@@ -243,11 +243,12 @@ TEST_CASE("cli: a nightly scale to zero, simulated and billed: the saving agains
     CAPTURE(desired);
     const auto dir = std::filesystem::temp_directory_path() / "archsim_zero_bill_test";
     std::filesystem::create_directories(dir);
+    archsim::test::put_reference_topology(dir.string());
     const auto file = dir / "zero.yaml";
     std::ofstream(file) << "archsim: 1\nname: zero\nregion: us-east-1\n"
                            "workload: {horizon: 2d, warmup: 0s, seed: 4, arrivals: {rate: 2/s}, components: {app: {launch_time: {constant: 20s}}}}\n"
                            "alternatives:\n  good:\n    title: t\n    status: chosen\n"
-                           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                           "    topology: good_topology.yaml\n"
                            "    overrides:\n      components:\n        app:\n          min_count: 0\n" << desired << "          autoscaling:\n            scheduled:\n"
                            "              night: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n"
                            "              morning: {schedule: \"cron(0 7 ? * * *)\", min_capacity: 2, max_capacity: 2}\n";
@@ -276,11 +277,12 @@ TEST_CASE("cli: a nightly scale to zero, simulated and billed: the saving agains
 TEST_CASE("cli: price takes byte units only on bytes meters, seconds meters of any realistic size, and refuses what would overflow") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim_price_units_test";
   std::filesystem::create_directories(dir);
+  archsim::test::put_reference_topology(dir.string());
   const auto price = [&](const std::string& name, const std::string& usage, const std::string& overrides = "") {
     const auto file = dir / name;
     std::ofstream(file) << "archsim: 1\nname: x\nregion: us-east-1\nusage:\n" << usage
                         << "alternatives:\n  a:\n    title: t\n    status: chosen\n"
-                           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                           "    topology: good_topology.yaml\n"
                         << overrides;
     return cli({"price", file.string()});
   };
@@ -321,9 +323,10 @@ TEST_CASE("cli: price takes byte units only on bytes meters, seconds meters of a
 TEST_CASE("cli: an unused NAT gateway's idle monthly cost is in every validate format, from the price book") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim-cli-unused";
   std::filesystem::create_directories(dir);
+  archsim::test::put_reference_topology(dir.string());
   const auto file = (dir / "unused.yaml").string();
   std::ofstream(file) << "archsim: 1\nname: unused\nregion: us-east-1\nalternatives:\n  good:\n    title: with a spare NAT\n"
-                         "    status: chosen\n    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n"
+                         "    status: chosen\n    topology: good_topology.yaml\n"
                          "    overrides: {components: {nat-c: {type: nat_gateway, subnet: public-a}}}\n";
   // 730 hours of the gateway and of its Elastic IP at the shipped us-east-1 prices.
   const auto* book = archsim::pricing::builtin_price_book("us-east-1");

@@ -38,7 +38,7 @@ TEST_CASE("yaml: nesting and size limits are enforced with a message") {
   CHECK(d.has_errors());
   Diagnostics big;
   CHECK_FALSE(parse_yaml(std::string(64, 'x'), "big.yaml", big, YamlLimits{32, 64}));
-  CHECK(big.all()[0].message.find("over the 32 byte limit") != std::string::npos);
+  CHECK(big.all()[0].message.find("over the 32-byte limit") != std::string::npos);
 }
 
 TEST_CASE("yaml: merge patch merges maps, replaces lists and deletes on null (RFC 7396)") {

@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/cli.hpp"
+#include "archsim/model/input_file.hpp"
+#include "archsim/model/input_limits.hpp"
+#include "archsim/model/text_check.hpp"
 #include "archsim/reports/run_diff.hpp"
 #include "output.hpp"
 
@@ -29,20 +32,18 @@ namespace {
 std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) path = (std::filesystem::path(path) / "results.json").string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err << path << ": error: cannot read it (expected the results.json that archsim run --out writes)\n";
+  model::FileProblem problem;
+  const auto text = model::read_regular_file(path, model::limits::kMaxResultsJsonBytes, problem);
+  if (!text) {
+    err << model::escape_controls(path) << ": error: cannot read it: " << problem.message
+        << " (expected the results.json that archsim run --out writes)\n";
     return std::nullopt;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string content = text.str();
-  try {
-    return nlohmann::json::parse(content);
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann reports a byte offset; people read lines and columns.
+  const std::string& content = *text;
+  // nlohmann reports a byte offset; people read lines and columns.
+  const auto position = [&](std::size_t offset) {
     std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < content.size(); ++i) {
+    for (std::size_t i = 0; i < offset && i < content.size(); ++i) {
       if (content[i] == '\n') {
         ++line;
         column = 1;
@@ -50,9 +51,37 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
         ++column;
       }
     }
+    return fmt::format("{}:{}:{}", model::escape_controls(path), line, column);
+  };
+  // Nesting is checked before parsing: nlohmann keeps a stack entry per level, so 64 MB of '['
+  // would cost gigabytes. A results.json nests about ten levels.
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > model::limits::kMaxJsonDepth) {
+        err << fmt::format("{}: error: nesting deeper than {} levels; not a results.json that archsim run writes\n", position(i),
+                           model::limits::kMaxJsonDepth);
+        return std::nullopt;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  try {
+    return nlohmann::json::parse(content);
+  } catch (const nlohmann::json::parse_error& e) {
     const std::string what = e.what();
     const auto cut = what.find("syntax error");
-    err << fmt::format("{}:{}:{}: error: not valid JSON: {}\n", path, line, column, cut == std::string::npos ? what : what.substr(cut));
+    err << fmt::format("{}: error: not valid JSON: {}\n", position(e.byte > 0 ? e.byte - 1 : 0),
+                       model::escape_controls(cut == std::string::npos ? what : what.substr(cut)));
     return std::nullopt;
   }
 }
@@ -69,7 +98,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     err << error << "\n";
     return kBadInput;
   }
-  const std::string content = options.format == "json" ? reports::diff_json(*diff, ARCHSIM_VERSION).dump(2) + "\n"
+  const std::string content = options.format == "json" ? json_text(reports::diff_json(*diff, ARCHSIM_VERSION))
                                                        : reports::doc::render_markdown(reports::diff_document(*diff, ARCHSIM_VERSION));
   if (!emit(content, options.output, out, err)) return kBadInput;
   return diff->fails() ? kFindings : kOk;

@@ -5,20 +5,21 @@
 #include "archsim/cli.hpp"
 #include "archsim/model/graph.hpp"
 #include "archsim/reports/diagram.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
 
 void setup_graph(CLI::App& app, GraphOptions& options) {
   auto* cmd = app.add_subcommand("graph", "Draw an alternative's topology: zones and subnets as groups");
-  cmd->add_option("file", options.file, "Scenario YAML file")->required();
+  add_scenario_input(*cmd, options.file, options.allow_outside_paths);
   cmd->add_option("-a,--alternative", options.alternative, "Alternative id (default: the chosen one, else the first)");
   cmd->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"mermaid", "dot"}));
   cmd->add_option("-o,--output", options.output, "Write the drawing to this file (atomically) instead of stdout");
 }
 
 int run_graph(const GraphOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, false);
+  const Loaded loaded = load(options.file, {false, options.allow_outside_paths});
   if (!loaded.result.ok()) {
     for (const auto& d : loaded.result.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
     return kBadInput;
@@ -30,7 +31,7 @@ int run_graph(const GraphOptions& options, std::ostream& out, std::ostream& err)
     if (alt == nullptr) {
       std::vector<std::string> ids;
       for (const auto& a : scenario.alternatives) ids.push_back(a.id);
-      err << "archsim graph: " << options.file << " has no alternative '" << options.alternative << "'"
+      err << "archsim graph: " << model::escape_controls(options.file) << " has no alternative '" << model::escape_controls(options.alternative) << "'"
           << model::did_you_mean(options.alternative, ids) << "\n";
       return kBadInput;
     }

@@ -11,6 +11,7 @@ namespace archsim::cli {
 
 struct GraphOptions {
   std::string file;
+  bool allow_outside_paths = false;  ///< --allow-outside-paths (model::LoadOptions)
   std::string alternative;
   std::string format = "mermaid";
   std::string output;

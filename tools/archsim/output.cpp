@@ -1,13 +1,44 @@
 #include "output.hpp"
 
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "archsim/model/text_check.hpp"
 #include "archsim/reports/atomic_file.hpp"
 
 namespace archsim::cli {
 
-Loaded load(const std::string& file, bool strict) {
+Loaded load(const std::string& file, const model::LoadOptions& options) {
   Loaded loaded{model::builtin_aws_facts(), {}};
-  loaded.result = model::load_scenario(file, loaded.facts, model::LoadOptions{strict});
+  loaded.result = model::load_scenario(file, loaded.facts, options);
   return loaded;
+}
+
+std::string json_text(const nlohmann::json& document) {
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+CLI::Validator whole_number(std::uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || ec != std::errc() || end != text.data() + text.size() || value > max) {
+          return fmt::format("expected a whole number from 0 to {}, found '{}'", max, model::escape_controls(text));
+        }
+        return {};
+      },
+      fmt::format("UINT:0..{}", max));
+}
+
+void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outside_paths) {
+  command.add_option("file", file, "Scenario YAML file")->required();
+  command.add_flag("--allow-outside-paths", allow_outside_paths,
+                   "Let the scenario name files (topologies, traces, price books) outside its own folder; off by default so "
+                   "that a scenario from an untrusted pull request cannot read the runner's files");
 }
 
 const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& err) {

@@ -2,9 +2,13 @@
 // to stdout or, atomically, to a file.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/load.hpp"
@@ -16,7 +20,19 @@ struct Loaded {
   model::LoadResult result;
 };
 
-Loaded load(const std::string& file, bool strict);
+Loaded load(const std::string& file, const model::LoadOptions& options);
+
+/// A JSON document as archsim writes it (two-space indent, final newline). Loaders refuse text
+/// that is not UTF-8, so this is a backstop for text from elsewhere (a file name given on the
+/// command line): bytes that are not UTF-8 become U+FFFD instead of an exception (exit 3).
+std::string json_text(const nlohmann::json& document);
+
+/// A CLI11 check for an option that takes a whole number from 0 to `max`: digits only, so `-1`
+/// is refused rather than read as 2^64 - 1 and `1e3` or `0x10` are not guessed at.
+CLI::Validator whole_number(std::uint64_t max);
+
+/// The `file` argument and `--allow-outside-paths` flag of every verb that reads a scenario.
+void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outside_paths);
 
 /// The loaded scenario when it decoded without errors; otherwise prints every diagnostic
 /// (file:line:col) to `err` and returns nullptr, for the verbs that need a usable scenario.

@@ -5,13 +5,14 @@
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/reports/gates.hpp"
 #include "archsim/sim/workload.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
 
 void setup_price(CLI::App& app, PriceOptions& options) {
   auto* price = app.add_subcommand("price", "Price every alternative from the usage the scenario declares, without simulating");
-  price->add_option("file", options.file, "Scenario YAML file")->required();
+  add_scenario_input(*price, options.file, options.allow_outside_paths);
   price->add_flag("--strict", options.strict, "Treat unknown keys as errors");
   price->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   price->add_option("-o,--output", options.output, "Write to this file (atomically) instead of stdout");
@@ -75,7 +76,7 @@ std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scen
 }
 
 int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, options.strict);
+  const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
   const model::ScenarioSpec& scenario = *usable;
@@ -84,7 +85,7 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
   std::optional<sim::WorkloadSpec> workload;
   if (!decode_workload_or_report(scenario, workload, err)) return kBadInput;
   const sim::WorkloadSpec* traffic = workload ? &*workload : nullptr;
-  reports::PriceReport report{options.file, scenario.name, {}, scenario_claims(scenario, *context, traffic)};
+  reports::PriceReport report{model::escape_controls(options.file), scenario.name, {}, scenario_claims(scenario, *context, traffic)};
   bool over_budget = false;
   for (const auto& alt : scenario.alternatives) {
     auto usage = declared_usage_or_report(scenario, alt.topology, err);
@@ -96,7 +97,7 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
     report.alternatives.push_back(std::move(priced));
   }
   const std::string text =
-      options.format == "json" ? reports::price_json(report, ARCHSIM_VERSION).dump(2) + "\n" : reports::render_price_text(report);
+      options.format == "json" ? json_text(reports::price_json(report, ARCHSIM_VERSION)) : reports::render_price_text(report);
   if (!emit(text, options.output, out, err)) return kBadInput;
   return over_budget ? kFindings : kOk;
 }

@@ -18,6 +18,7 @@ namespace archsim::cli {
 
 struct PriceOptions {
   std::string file;
+  bool allow_outside_paths = false;  ///< --allow-outside-paths (model::LoadOptions)
   bool strict = false;
   std::string format = "text";
   std::string output;

@@ -1,11 +1,13 @@
 #include "run_command.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,6 +17,7 @@
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "archsim/sim/simulate.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 #include "price_command.hpp"
 #include "validate_command.hpp"
@@ -23,19 +26,20 @@ namespace archsim::cli {
 
 void setup_run(CLI::App& app, RunOptions& options) {
   auto* run = app.add_subcommand("run", "Review a scenario, then simulate every alternative under its workload");
-  run->add_option("file", options.file, "Scenario YAML file")->required();
+  add_scenario_input(*run, options.file, options.allow_outside_paths);
   run->add_flag("--strict", options.strict, "Treat unknown keys as errors");
   run->add_option("--format", options.format,
                   "Output format: text, json (archsim.run/1), markdown (a pull-request comment), html (a standalone page), junit (the gates "
                   "as JUnit XML)")
       ->check(CLI::IsMember({"text", "json", "markdown", "html", "junit"}));
   run->add_option("-o,--output", options.output, "Write the output to this file (atomically) instead of stdout");
-  run->add_option("--seed", options.seed, "Override workload.seed");
+  run->add_option("--seed", options.seed, "Override workload.seed (a whole number from 0 to 2^64 - 1)")
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   run->add_option("--horizon", options.horizon, "Override workload.horizon (e.g. 1h, 7d)");
   run->add_option("--out", options.out_dir,
                   "Also write results.json, report.md, report.html, junit.xml and timeline-<alternative>.csv to this folder");
   run->add_option("--threads", options.threads, "Replications run on this many threads (default: every core; output is identical)")
-      ->check(CLI::Range(1, 256));
+      ->check(whole_number(256) & CLI::Range(1, 256));
 }
 
 namespace {
@@ -59,7 +63,7 @@ std::optional<std::int64_t> source_date_epoch(std::ostream& err, bool& malformed
   errno = 0;
   const long long value = std::strtoll(text, &end, 10);
   if (*end != '\0' || errno != 0 || value < 0 || !std::isdigit(static_cast<unsigned char>(*text))) {
-    err << "archsim run: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, found '" << text << "'\n";
+    err << "archsim run: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, found '" << model::escape_controls(text) << "'\n";
     malformed = true;
     return std::nullopt;
   }
@@ -88,11 +92,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const auto fixed_epoch = source_date_epoch(err, malformed_epoch);
   if (malformed_epoch) return kBadInput;
   const auto wall_start = std::chrono::system_clock::now();
-  const Loaded loaded = load(options.file, options.strict);
+  const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
   const model::ScenarioSpec& scenario = *usable;
-  const auto review_report = review(loaded, options.file);
+  const std::string shown_file = model::escape_controls(options.file);  // may come from a glob over a PR's files
+  const auto review_report = review(loaded, shown_file);
   model::Diagnostics diagnostics;
   const auto workload = sim::decode_workload(scenario, diagnostics);
   if (!workload) {
@@ -109,7 +114,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     const auto h = model::parse_duration(options.horizon);
     if (!h || h->ns <= 0 || *h > sim::WorkloadLimits{}.max_horizon) {
       err << "archsim run: --horizon: expected a duration above 0 and at most "
-          << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << options.horizon << "'\n";
+          << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << model::escape_controls(options.horizon) << "'\n";
       return kBadInput;
     }
     if (*h <= workload->warmup) {
@@ -120,7 +125,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     sim_options.horizon = *h;
   }
   reports::RunReport report;
-  report.file = options.file;
+  report.file = shown_file;
   report.scenario = scenario.name;
   report.seed = sim_options.seed.value_or(workload->seed);
   report.horizon = sim_options.horizon.value_or(workload->horizon);
@@ -178,23 +183,45 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   report.criteria = reports::judge_criteria(scenario, review_report.criteria, measured, results);
   const nlohmann::json json = reports::run_json(report, ARCHSIM_VERSION);
   const auto render = [&](const std::string& format) -> std::string {
-    if (format == "json") return json.dump(2) + "\n";
+    if (format == "json") return json_text(json);
     if (format == "markdown") return reports::render_run_markdown(report, ARCHSIM_VERSION);
     if (format == "html") return reports::render_run_html(report, ARCHSIM_VERSION);
     if (format == "junit") return reports::render_run_junit(report, ARCHSIM_VERSION);
     return reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
   };
-  if (!options.out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.out_dir, ec);
-    const auto dir = std::filesystem::path(options.out_dir);
-    for (const auto& [format, name] : {std::pair{"json", "results.json"}, {"markdown", "report.md"}, {"html", "report.html"}, {"junit", "junit.xml"}}) {
-      if (!emit(render(format), (dir / name).string(), out, err)) return kBadInput;
+  // Nothing is written until the whole run has succeeded: an alternative that could not be
+  // simulated is bad input (exit 2), and its outputs would replace good ones with a report of
+  // the failure. Standard output, which replaces nothing, still gets the report.
+  const bool simulated = std::all_of(report.alternatives.begin(), report.alternatives.end(),
+                                     [](const reports::AlternativeRun& a) { return !a.error; });
+  if (!simulated && (!options.output.empty() || !options.out_dir.empty())) {
+    err << "archsim run: an alternative could not be simulated, so nothing was written ("
+        << (options.output.empty() ? "" : "-o " + options.output) << (!options.output.empty() && !options.out_dir.empty() ? ", " : "")
+        << (options.out_dir.empty() ? "" : "--out " + options.out_dir) << " keep their previous content)\n";
+    return kBadInput;
+  }
+  // -o is checked before --out is replaced, so a bad -o does not leave a new folder beside an old file.
+  if (!options.output.empty()) {
+    if (const std::string problem = reports::file_target_problem(options.output); !problem.empty()) {
+      err << "archsim: cannot write " << options.output << ": " << problem << "\n";
+      return kBadInput;
     }
-    for (const auto& alt : report.alternatives) {
-      if (alt.result && !emit(reports::timeline_csv(*alt.result), (dir / ("timeline-" + alt.id + ".csv")).string(), out, err)) {
-        return kBadInput;
-      }
+  }
+  if (!options.out_dir.empty()) {
+    std::vector<reports::OutputFile> files;
+    for (const auto& [format, name] : {std::pair{"json", "results.json"}, {"markdown", "report.md"}, {"html", "report.html"}, {"junit", "junit.xml"}}) {
+      files.push_back({name, render(format)});
+    }
+    // Alternative ids are portable file names (checked at load: model::file_name_id_problem).
+    for (const auto& alt : report.alternatives) files.push_back({"timeline-" + alt.id + ".csv", reports::timeline_csv(*alt.result)});
+    const auto ours = [](std::string_view name) {
+      return name == "results.json" || name == "report.md" || name == "report.html" || name == "junit.xml" ||
+             (name.starts_with("timeline-") && name.ends_with(".csv"));
+    };
+    const std::string problem = reports::replace_directory_atomically(options.out_dir, files, ours);
+    if (!problem.empty()) {
+      err << "archsim run: cannot write --out " << options.out_dir << ": " << problem << "\n";
+      return kBadInput;
     }
   }
   if (!emit(render(options.format), options.output, out, err)) return kBadInput;

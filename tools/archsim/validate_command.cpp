@@ -7,12 +7,13 @@
 #include "archsim/sim/workload.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/reports/run_report.hpp"
+#include "archsim/model/text_check.hpp"
 #include "output.hpp"
 
 namespace archsim::cli {
 
 void add_review_options(CLI::App& command, ValidateOptions& options) {
-  command.add_option("file", options.file, "Scenario YAML file")->required();
+  add_scenario_input(command, options.file, options.allow_outside_paths);
   command.add_flag("--strict", options.strict, "Treat unknown keys as errors");
   command.add_option("--format", options.format, "Output format (markdown: a pull-request comment)")
       ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
@@ -59,8 +60,9 @@ model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
 }  // namespace
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, options.strict);
-  const auto report = review(loaded, options.file);
+  const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
+  // The file name as given may come from a glob over a pull request's files: shown escaped.
+  const auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {
     const auto inputs = check_run_inputs(*loaded.result.scenario);
     for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
@@ -68,9 +70,9 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   }
   std::string content;
   if (options.format == "json") {
-    content = reports::review_json(report, ARCHSIM_VERSION).dump(2) + "\n";
+    content = json_text(reports::review_json(report, ARCHSIM_VERSION));
   } else if (options.format == "sarif") {
-    content = reports::review_sarif(report, loaded.facts.security, ARCHSIM_VERSION, ARCHSIM_INFORMATION_URI).dump(2) + "\n";
+    content = json_text(reports::review_sarif(report, loaded.facts.security, ARCHSIM_VERSION, ARCHSIM_INFORMATION_URI));
   } else if (options.format == "markdown") {
     content = reports::render_review_markdown(report, ARCHSIM_VERSION);
   } else {

@@ -14,6 +14,7 @@ namespace archsim::cli {
 
 struct ValidateOptions {
   std::string file;
+  bool allow_outside_paths = false;  ///< --allow-outside-paths (model::LoadOptions)
   bool strict = false;
   std::string format = "text";
   std::string output;

@@ -151,16 +151,22 @@ class MapReader {
   std::vector<std::string> known_;
 };
 
+/// Reports (at the key) and returns false when `id` is not a usable identifier
+/// (identifier_problem, or file_name_id_problem when `names_files`).
+bool check_identifier(const YamlNode::Entry& entry, const std::string& path, DecodeContext& ctx, bool names_files = false);
+
 /// Decodes a map of named entries (`subnets: {public-a: {...}}`) in file order: for each
-/// entry, `fn(id, entry_path, reader)` fills one element. Non-map entries are reported.
+/// entry, `fn(id, entry_path, reader)` fills one element. Non-map entries and keys that are
+/// not identifiers (check_identifier) are reported.
 template <class Fn>
-void for_each_named(const YamlNode& node, const std::string& path, DecodeContext& ctx, Fn&& fn) {
+void for_each_named(const YamlNode& node, const std::string& path, DecodeContext& ctx, Fn&& fn, bool names_files = false) {
   ctx.sources.record(path, node.loc);
   if (!node.is_map()) {
     ctx.error(node, path, "expected a map of named entries, found " + std::string(kind_name(node.kind)));
     return;
   }
   for (const auto& entry : node.entries) {
+    if (!check_identifier(entry, path, ctx, names_files)) continue;
     const std::string entry_path = join_path(path, entry.key);
     MapReader reader(entry.value, entry_path, ctx);
     if (!reader.ok()) continue;

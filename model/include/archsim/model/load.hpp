@@ -1,7 +1,7 @@
 // Loading a scenario file: YAML in, a ScenarioSpec and every problem found out.
 //
 // The loader reads the scenario, includes each alternative's topology file (relative to the
-// scenario), applies the alternative's overrides, decodes everything into spec structs and
+// scenario, and inside its folder unless LoadOptions::allow_outside_paths), applies the alternative's overrides, decodes everything into spec structs and
 // checks that every id refers to something of the right kind. It never throws on bad input
 // and never stops at the first problem: callers print `diagnostics` and decide the exit code.
 #pragma once
@@ -18,6 +18,10 @@ namespace archsim::model {
 
 struct LoadOptions {
   bool strict = false;  ///< unknown keys are errors instead of warnings
+  /// Files the scenario names (topologies, traces, price books) may lie outside its folder's
+  /// tree. Off by default: a scenario from an untrusted pull request must not read the CI
+  /// runner's files (docs/scenario-format.md, "Files a scenario names").
+  bool allow_outside_paths = false;
 };
 
 struct LoadResult {

@@ -625,6 +625,7 @@ struct AlternativeSpec {
 struct ScenarioSpec {
   std::string file;      ///< as given by the user
   std::string base_dir;  ///< the folder files named in the scenario are read from
+  bool allow_outside_paths = false;  ///< files it names may lie outside base_dir's tree (--allow-outside-paths)
   int format_version = 1;
   std::string name;
   std::string description;

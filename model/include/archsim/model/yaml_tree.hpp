@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archsim/model/input_limits.hpp"
 #include "archsim/model/source.hpp"
 
 namespace archsim::model {
@@ -48,18 +49,24 @@ struct YamlNode::Entry {
 /// Human name of a node's kind for "expected a map, found a sequence" messages.
 std::string_view kind_name(YamlNode::Kind kind);
 
-/// Limits that keep a hostile or mistaken file from exhausting the machine.
+/// Limits that keep a hostile or mistaken file from exhausting the machine; the defaults are
+/// the caps of input_limits.hpp (tests lower them).
 struct YamlLimits {
-  std::size_t max_file_bytes = 16u << 20;  ///< 16 MiB: far beyond any hand-written scenario
-  int max_depth = 64;
+  std::size_t max_file_bytes = limits::kMaxYamlFileBytes;
+  int max_depth = limits::kMaxYamlDepth;
+  std::size_t max_nodes = limits::kMaxYamlNodes;
+  std::size_t max_key_bytes = limits::kMaxKeyBytes;
+  std::size_t max_scalar_bytes = limits::kMaxScalarBytes;
 };
 
-/// Parses YAML text. Syntax errors, duplicate keys, non-scalar keys and limit breaches are
-/// reported to `diagnostics` with the file name given; returns nullopt on a syntax error.
+/// Parses YAML text. Syntax errors, duplicate keys, non-scalar keys, a second document, bytes
+/// that are not UTF-8 text (NUL, control characters) and limit breaches are reported to
+/// `diagnostics` with the file name given; returns nullopt when no tree can be built.
 std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& file_name, Diagnostics& diagnostics,
                                    const YamlLimits& limits = {});
 
-/// Reads and parses a file; an unreadable or oversized file is a diagnostic, not an exception.
+/// Reads and parses a file (a regular file only: open_regular_file); an unreadable or oversized
+/// file is a diagnostic, not an exception.
 std::optional<YamlNode> read_yaml_file(const std::filesystem::path& file, const std::string& display_name,
                                        Diagnostics& diagnostics, const YamlLimits& limits = {});
 
