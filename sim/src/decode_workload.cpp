@@ -83,6 +83,17 @@ void decode_arrivals(MapReader& r, DecodeContext& ctx, const std::string& base_d
       a.bursts.push_back(b);
     });
   }
+  // The arrival loop draws candidates at the peak rate: bound it, or a burst of 1e12 (or a
+  // profile of 1e300, or bursts whose product overflows) would draw forever.
+  if (rate != nullptr && a.rate_per_second > 0) {
+    const double peak = a.max_rate();
+    if (!(peak <= limits.max_peak_rate)) {
+      ctx.error(r.node(), r.path(),
+                fmt::format("expected a peak rate (rate x the largest profile multiplier x every burst multiplier) of at most {:g}/s, "
+                            "found {:g}/s",
+                            limits.max_peak_rate, peak));
+    }
+  }
   if (trace != nullptr) {
     MapReader rt(*trace, r.child("trace"), ctx);
     if (rt.ok()) {
@@ -148,7 +159,11 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
     MapReader rl(*l, r.child("limits"), ctx);
     if (rl.ok()) {
       decode_count(rl, "max_events", w.max_events, limits.max_events);
-      decode_count(rl, "max_in_flight", w.max_in_flight, 1'000'000'000);
+      std::uint64_t in_flight = 0;
+      if (rl.node().find("max_in_flight") != nullptr &&
+          decode_count(rl, "max_in_flight", in_flight, in_flight_for_memory(limits.max_in_flight_memory))) {
+        w.max_in_flight = in_flight;
+      }
       rl.finish();
     }
   }
