@@ -360,3 +360,51 @@ TEST_CASE("cli: an unused NAT gateway's idle monthly cost is in every validate f
   CHECK(found);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond --max-work with the estimate and the flag") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_work_estimate_test";
+  std::filesystem::create_directories(dir);
+  const auto scenario = [&](const std::string& name, const std::string& workload) {
+    const auto file = dir / name;
+    std::ofstream(file) << "archsim: 1\nname: x\nregion: us-east-1\nworkload:\n" << workload
+                        << "alternatives:\n  a:\n    title: t\n    status: chosen\n"
+                           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+    return file.string();
+  };
+  // 1e5 requests/s for 30 days, and 400 days x 1,000 replications at 1/s: hours of work each.
+  for (const auto& [name, workload] : {std::pair{"busy.yaml", "  horizon: 30d\n  arrivals: {rate: 1e5/s}\n"},
+                                       std::pair{"long.yaml", "  horizon: 400d\n  replications: 1000\n  arrivals: {rate: 1/s}\n"}}) {
+    const auto run = cli({"run", scenario(name, workload)});
+    INFO(run.err);
+    CHECK(run.code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err.find("archsim run: estimated work ") != std::string::npos);
+    CHECK(run.err.find("exceeds the limit of 2e+09 request-hops") != std::string::npos);
+    CHECK(run.err.find("raise the limit with --max-work N") != std::string::npos);
+  }
+  // A small run says what it estimated and goes ahead; --max-work below it refuses it.
+  const auto small = scenario("small.yaml", "  horizon: 10m\n  arrivals: {rate: 2/s}\n");
+  const auto ok = cli({"run", small});
+  CHECK(ok.code <= 1);
+  // 1,200 requests x (entry + alb + app + db) = 4,800 request-hops.
+  CHECK_MESSAGE(ok.err.find("archsim run: estimated work 4.8e+03 request-hops (1.2e+03 requests over 10m x 1 replication(s), 1 alternative(s))") !=
+                    std::string::npos,
+                ok.err);
+  const auto refused = cli({"run", small, "--max-work", "1000"});
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("exceeds the limit of 1000 request-hops") != std::string::npos);
+}
+
+TEST_CASE("cli: every shipped scenario stays under the default work limit") {
+  for (const auto& entry : std::filesystem::directory_iterator(ARCHSIM_SOURCE_DIR "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    // --max-work 1 refuses every run before simulating it, and prints the estimate.
+    const auto run = cli({"run", entry.path().string(), "--max-work", "1"});
+    const auto at = run.err.find("archsim run: estimated work ");
+    REQUIRE_MESSAGE(at != std::string::npos, run.err);
+    const double estimate = std::stod(run.err.substr(at + std::string("archsim run: estimated work ").size()));
+    INFO(entry.path().string());
+    CHECK(estimate > 0);
+    CHECK(estimate < 2e9);
+  }
+}

@@ -12,6 +12,12 @@
 
 namespace archsim::cli {
 
+/// The work `archsim run` takes on by default, in request-hops (a request's visit to one
+/// component, over every replication and alternative): about eight minutes on two cores at the
+/// walk's speed (ADR-0005's 4.6e8 took 111 s), four times the largest shipped scenario
+/// (docs/limits.md). `--max-work` raises it.
+inline constexpr double kDefaultMaxWork = 2e9;
+
 struct RunOptions {
   std::string file;
   bool strict = false;
@@ -22,6 +28,7 @@ struct RunOptions {
   std::string horizon;
   int threads = 0;  ///< 0: one per core
   bool progress = false;  ///< set when stderr is a terminal
+  double max_work = kDefaultMaxWork;  ///< --max-work: request-hops a run may take (docs/limits.md)
 };
 
 void setup_run(CLI::App& app, RunOptions& options);
