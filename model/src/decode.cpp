@@ -89,6 +89,11 @@ bool decode_value(const YamlNode& node, const std::string& path, DecodeContext& 
                           node.scalar));
     return false;
   }
+  if (*d > kMaxDuration) {
+    ctx.error(node, path, fmt::format("expected a duration of at most {} (ten years, CloudWatch Logs' longest retention), found '{}'",
+                                      format_duration(kMaxDuration), node.scalar));
+    return false;
+  }
   out = *d;
   return true;
 }

@@ -12,10 +12,7 @@ namespace archsim::sim::detail {
 
 namespace {
 
-std::int64_t draw_ns(const Distribution& d, RandomStream& rng) {
-  const double v = d.sample(rng);
-  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(v));
-}
+std::int64_t draw_ns(const Distribution& d, RandomStream& rng) { return d.sample_whole(rng, static_cast<double>(model::kMaxDuration.ns)); }
 
 std::uint64_t fault_payload(std::size_t fault, std::int64_t generation) {
   return (static_cast<std::uint64_t>(fault) << 32) | static_cast<std::uint32_t>(generation);

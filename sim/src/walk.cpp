@@ -27,10 +27,7 @@ Relation relation(const Node& a, const Node& b) {
   return Relation::ZoneToRegional;
 }
 
-std::int64_t sample_ns(const Distribution& d, RandomStream& rng) {
-  const double v = d.sample(rng);
-  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(v));
-}
+std::int64_t sample_ns(const Distribution& d, RandomStream& rng) { return d.sample_whole(rng, static_cast<double>(model::kMaxDuration.ns)); }
 
 constexpr std::int64_t kMinuteNs = 60'000'000'000;
 constexpr std::int64_t kHourNs = 3'600'000'000'000;
@@ -400,8 +397,8 @@ void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes,
   r.start_ns = at.ns;
   r.measured = at.ns >= workload_.warmup.ns;
   RandomStream& rng = size_rng_[plan];
-  r.request_bytes = request_bytes >= 0 ? request_bytes : std::llround(std::max(0.0, p.request_size.sample(rng)));
-  r.response_bytes = response_bytes >= 0 ? response_bytes : std::llround(std::max(0.0, p.response_size.sample(rng)));
+  r.request_bytes = request_bytes >= 0 ? request_bytes : p.request_size.sample_whole(rng, kMaxSampledBytes);
+  r.response_bytes = response_bytes >= 0 ? response_bytes : p.response_size.sample_whole(rng, kMaxSampledBytes);
   const ComponentModel& first = model_.components[static_cast<std::size_t>(p.hops[0].component)];
   r.node[0] = first.nodes.front();
   r.hop = 0;
@@ -959,7 +956,7 @@ void Replication::on_minute() {
     MinuteSample& m = result_.timeline[static_cast<std::size_t>(minute_)];
     // No measured success, no latency: a warm-up minute or a total outage is not a 0 ms one.
     if (minute_latency_.count() > 0) m.p99_ns = minute_latency_.quantile(0.99);
-    m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * total_slots_) : 0.0;
+    m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * static_cast<double>(total_slots_)) : 0.0;
   }
   minute_latency_.clear();
   busy_area_ = 0;

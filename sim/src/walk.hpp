@@ -317,7 +317,7 @@ class Replication final : public EventHandler {
   SimResult result_;
   LatencyHistogram minute_latency_;
   std::int64_t minute_ = 0;
-  int busy_slots_ = 0, total_slots_ = 0;
+  std::int64_t busy_slots_ = 0, total_slots_ = 0;  ///< over every service: tasks x concurrency can pass 2^31
   std::int64_t busy_since_ns_ = 0;
   double busy_area_ = 0;  ///< slot-nanoseconds in the current minute
 };

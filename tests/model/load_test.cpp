@@ -165,6 +165,8 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
       {"routes: {main: {share: 1.0, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}",
        "topology.routes: error: expected route shares that add up to 1 (within 0.001), found 1.5 (main 1 + other 0.5)"},
       {"routes: {main: {share: -0.5, hops: [users, alb, app, db]}}", "routes.main.share: error: share must be within 0..1, found -0.5"},
+      {"components: {logs: {retention: 100000d}}",
+       "logs.retention: error: expected a duration of at most 3653d (ten years, CloudWatch Logs' longest retention), found '100000d'"},
   };
   for (const auto& c : cases) {
     const auto r = load_good(c.overrides);

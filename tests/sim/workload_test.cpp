@@ -340,3 +340,21 @@ TEST_CASE("a service of more than 65,535 tasks runs: task timers carry a 32-bit 
   REQUIRE(!end.empty());
   CHECK(end.front().in_service == 70'000);
 }
+
+TEST_CASE("durations are capped where they are written and samples where they are drawn: a long tail never overflows the clock") {
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {timeout: 100000d}}\n")
+            .find("workload.components.app.timeout: error: expected a duration of at most 3653d") != std::string::npos);
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {timeout: 0s}}\n")
+            .find("workload.components.app.timeout: error: expected a timeout above 0") != std::string::npos);
+  // A p99 of nine years puts a lognormal's tail past 292 years (it exited 3: "event scheduled
+  // in the past"); samples stop at the cap, so the run completes.
+  const auto w = test::workload("horizon: 10m\narrivals: {rate: 5/s}\ncomponents: {app: {timeout: 3000d, service_time: {lognormal: {median: 10ms, p99: 80000h}}}}\n");
+  const auto run = test::simulate_good("", w);
+  CHECK_MESSAGE(!run.error, run.error->diagnostic.message);
+}
+
+TEST_CASE("a behaviour's concurrency is at most a million, so tasks x concurrency stays exact") {
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {concurrency: 2000000000}}\n")
+            .find("workload.components.app.concurrency: error: expected a concurrency from 1 to 1000000, found 2000000000") != std::string::npos);
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {concurrency: 1000000}}\n").empty());
+}
