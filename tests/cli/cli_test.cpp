@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/cli.hpp"
+#include "archsim/run_command.hpp"
 #include "archsim/pricing/price_book.hpp"
 #include "archsim/pricing/bill.hpp"
 #include "cli_fixture.hpp"
@@ -379,7 +380,7 @@ TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond -
     CHECK(run.code == 2);
     CHECK(run.out.empty());
     CHECK(run.err.find("archsim run: estimated work ") != std::string::npos);
-    CHECK(run.err.find("exceeds the limit of 2e+09 request-hops") != std::string::npos);
+    CHECK(run.err.find("exceeds the limit of 1e+10 request-hops") != std::string::npos);
     CHECK(run.err.find("raise the limit with --max-work N") != std::string::npos);
   }
   // A small run says what it estimated and goes ahead; --max-work below it refuses it.
@@ -395,16 +396,20 @@ TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond -
   CHECK(refused.err.find("exceeds the limit of 1000 request-hops") != std::string::npos);
 }
 
-TEST_CASE("cli: every shipped scenario stays under the default work limit") {
+TEST_CASE("cli: every shipped scenario stays under the default work limit, over its horizon and over a billing month") {
   for (const auto& entry : std::filesystem::directory_iterator(ARCHSIM_SOURCE_DIR "/scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
+    for (const std::vector<std::string> extra : {std::vector<std::string>{}, std::vector<std::string>{"--horizon", "730h"}}) {
     // --max-work 1 refuses every run before simulating it, and prints the estimate.
-    const auto run = cli({"run", entry.path().string(), "--max-work", "1"});
+    std::vector<std::string> args{"run", entry.path().string(), "--max-work", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = cli(args);
     const auto at = run.err.find("archsim run: estimated work ");
     REQUIRE_MESSAGE(at != std::string::npos, run.err);
     const double estimate = std::stod(run.err.substr(at + std::string("archsim run: estimated work ").size()));
     INFO(entry.path().string());
     CHECK(estimate > 0);
-    CHECK(estimate < 2e9);
+    CHECK(estimate < archsim::cli::kDefaultMaxWork / 4);
+    }
   }
 }
