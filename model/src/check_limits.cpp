@@ -85,6 +85,15 @@ class LimitChecker {
       const IntRange& units = q_.dynamodb_capacity_units;
       range(d.path + ".read_capacity", d.read_capacity, units.min, units.max, "provisioned read capacity units (DynamoDB per-table quota)");
       range(d.path + ".write_capacity", d.write_capacity, units.min, units.max, "provisioned write capacity units (DynamoDB per-table quota)");
+      // Provisioned mode takes both capacities (CreateTable's ProvisionedThroughput); left out,
+      // they read as 0 units: every request throttled and nothing billed, in silence.
+      if (d.billing_mode == "provisioned") {
+        for (const char* key : {"read_capacity", "write_capacity"}) {
+          if (!ctx_.sources.find(d.path + "." + key).known()) {
+            error(d.path, fmt::format("billing_mode: provisioned needs '{}' (capacity units, {} to {})", key, units.min, units.max));
+          }
+        }
+      }
     }
     // A route is walked from its entry to a component that answers: the entry alone has
     // nowhere to send a request (the simulator would pick a target past the route's end).

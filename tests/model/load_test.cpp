@@ -153,6 +153,8 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
        "t.read_capacity: error: expected provisioned read capacity units (DynamoDB per-table quota) from 1 to 40000, found -5"},
       {"components: {t: {type: dynamodb, billing_mode: provisioned, write_capacity: 1000000}}",
        "t.write_capacity: error: expected provisioned write capacity units (DynamoDB per-table quota) from 1 to 40000"},
+      {"components: {t: {type: dynamodb, billing_mode: provisioned, read_capacity: 5}}",
+       "components.t: error: billing_mode: provisioned needs 'write_capacity' (capacity units, 1 to 40000)"},
       {"components: {secrets: {secrets: -3}}", "secrets.secrets: error: expected a number of secrets (Secrets Manager quota) from 0 to 500000, found -3"},
       {"components: {alb: {target_groups: {app: {targets: app, health_check: {path: /health, healthy_threshold: 0}}}}}",
        "health_check.healthy_threshold: error: expected a health check healthy_threshold from 2 to 10, found 0"},
