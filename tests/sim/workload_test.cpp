@@ -358,3 +358,17 @@ TEST_CASE("a behaviour's concurrency is at most a million, so tasks x concurrenc
             .find("workload.components.app.concurrency: error: expected a concurrency from 1 to 1000000, found 2000000000") != std::string::npos);
   CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {concurrency: 1000000}}\n").empty());
 }
+
+TEST_CASE("the workload's route share overrides must add up to 1 with the topology's, or the run is refused, not rescaled") {
+  const auto w = test::workload("horizon: 10m\narrivals: {rate: 1/s}\nroutes: {main: {share: 0.5}}\n");
+  const auto run = test::simulate_good("routes: {main: {share: 0.5, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}\n"
+                                       "components: {}",
+                                       w);
+  CHECK_FALSE(run.error);  // 0.5 + 0.5
+  const auto w2 = test::workload("horizon: 10m\narrivals: {rate: 1/s}\nroutes: {main: {share: 1}}\n");
+  const auto bad = test::simulate_good("routes: {main: {share: 0.5, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}", w2);
+  REQUIRE(bad.error);
+  CHECK(bad.error->diagnostic.path == "workload.routes");
+  CHECK(bad.error->diagnostic.message.find("expected route shares (the topology's, with the workload's overrides) that add up to 1 (within 0.001), "
+                                           "found 1.5 (main 1 + other 0.5)") != std::string::npos);
+}
