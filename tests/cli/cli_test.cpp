@@ -399,17 +399,17 @@ TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond -
 TEST_CASE("cli: every shipped scenario stays under the default work limit, over its horizon and over a billing month") {
   for (const auto& entry : std::filesystem::directory_iterator(ARCHSIM_SOURCE_DIR "/scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
-    for (const std::vector<std::string> extra : {std::vector<std::string>{}, std::vector<std::string>{"--horizon", "730h"}}) {
-    // --max-work 1 refuses every run before simulating it, and prints the estimate.
-    std::vector<std::string> args{"run", entry.path().string(), "--max-work", "1"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    const auto run = cli(args);
-    const auto at = run.err.find("archsim run: estimated work ");
-    REQUIRE_MESSAGE(at != std::string::npos, run.err);
-    const double estimate = std::stod(run.err.substr(at + std::string("archsim run: estimated work ").size()));
-    INFO(entry.path().string());
-    CHECK(estimate > 0);
-    CHECK(estimate < archsim::cli::kDefaultMaxWork / 4);
+    for (const auto& extra : {std::vector<std::string>{}, std::vector<std::string>{"--horizon", "730h"}}) {
+      // --max-work 1 refuses every run before simulating it, and prints the estimate.
+      std::vector<std::string> args{"run", entry.path().string(), "--max-work", "1"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      const auto run = cli(args);
+      const auto at = run.err.find("archsim run: estimated work ");
+      REQUIRE_MESSAGE(at != std::string::npos, run.err);
+      const double estimate = std::stod(run.err.substr(at + std::string("archsim run: estimated work ").size()));
+      INFO(entry.path().string());
+      CHECK(estimate > 0);
+      CHECK(estimate < archsim::cli::kDefaultMaxWork / 4);
     }
   }
 }
