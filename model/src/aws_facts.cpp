@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -26,6 +27,36 @@ std::string FargateTaskSize::describe() const {
 
 bool AwsFacts::is_rfc1918(const Ipv4Cidr& cidr) const {
   return std::any_of(rfc1918.begin(), rfc1918.end(), [&](const Ipv4Cidr& r) { return r.contains(cidr); });
+}
+
+double AwsFacts::fargate_min_vcpu() const {
+  double v = fargate_task_sizes.empty() ? 0 : fargate_task_sizes.front().vcpu;
+  for (const auto& f : fargate_task_sizes) v = std::min(v, f.vcpu);
+  return v;
+}
+
+double AwsFacts::fargate_max_vcpu() const {
+  double v = 0;
+  for (const auto& f : fargate_task_sizes) v = std::max(v, f.vcpu);
+  return v;
+}
+
+Bytes AwsFacts::fargate_min_memory() const {
+  std::int64_t mib = 0;
+  for (const auto& f : fargate_task_sizes) {
+    const std::int64_t low = f.memory_mib.empty() ? f.min_mib : *std::min_element(f.memory_mib.begin(), f.memory_mib.end());
+    mib = mib == 0 ? low : std::min(mib, low);
+  }
+  return Bytes{mib << 20};
+}
+
+Bytes AwsFacts::fargate_max_memory() const {
+  std::int64_t mib = 0;
+  for (const auto& f : fargate_task_sizes) {
+    const std::int64_t high = f.memory_mib.empty() ? f.max_mib : *std::max_element(f.memory_mib.begin(), f.memory_mib.end());
+    mib = std::max(mib, high);
+  }
+  return Bytes{mib << 20};
 }
 
 namespace {
@@ -228,6 +259,50 @@ void decode_statements(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
   r.finish();
 }
 
+void decode_min_max(MapReader& parent, std::string_view key, IntRange& out) {
+  if (const YamlNode* n = parent.take_required(key)) {
+    MapReader r(*n, parent.child(key), parent.context());
+    r.required("min", out.min);
+    r.required("max", out.max);
+    r.finish();
+    if (out.min > out.max) parent.context().error(*n, parent.child(key), "min is above max");
+  }
+}
+
+void decode_quotas(const YamlNode& root, DecodeContext& ctx, Quotas& q) {
+  MapReader r(root, "", ctx);
+  if (const YamlNode* n = r.take_required("ecs")) {
+    MapReader re(*n, "ecs", ctx);
+    re.required("tasks_per_service", q.ecs_tasks_per_service);
+    decode_min_max(re, "ephemeral_storage_gib", q.ephemeral_storage_gib);
+    re.finish();
+  }
+  if (const YamlNode* n = r.take_required("lambda")) {
+    MapReader rl(*n, "lambda", ctx);
+    decode_min_max(rl, "memory_mib", q.lambda_memory_mib);
+    decode_min_max(rl, "timeout_s", q.lambda_timeout_s);
+    rl.finish();
+  }
+  if (const YamlNode* n = r.take_required("dynamodb")) {
+    MapReader rd(*n, "dynamodb", ctx);
+    decode_min_max(rd, "provisioned_capacity_units", q.dynamodb_capacity_units);
+    rd.finish();
+  }
+  if (const YamlNode* n = r.take_required("krakend")) {
+    MapReader rk(*n, "krakend", ctx);
+    rk.required("backends_per_endpoint", q.krakend_backends_per_endpoint);
+    rk.finish();
+  }
+  for (auto [section, key, out] : {std::tuple{"secrets_manager", "secrets", &q.secrets}, std::tuple{"parameter_store", "parameters", &q.parameters}}) {
+    if (const YamlNode* n = r.take_required(section)) {
+      MapReader rs(*n, section, ctx);
+      rs.required(key, *out);
+      rs.finish();
+    }
+  }
+  r.finish();
+}
+
 }  // namespace
 
 std::string SecurityPolicy::score_of(std::string_view category, Severity severity) const {
@@ -248,6 +323,9 @@ AwsFacts load_aws_facts(Diagnostics& diagnostics) {
   }
   if (auto root = parse_yaml(data::embedded("aws_statements.yaml"), "model/data/aws_statements.yaml", diagnostics)) {
     decode_statements(*root, ctx, facts);
+  }
+  if (auto root = parse_yaml(data::embedded("quotas.yaml"), "model/data/quotas.yaml", diagnostics)) {
+    decode_quotas(*root, ctx, facts.quotas);
   }
   return facts;
 }

@@ -1,5 +1,7 @@
 #include "archsim/model/decode.hpp"
 
+#include "archsim/model/cidr.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -13,6 +15,15 @@ namespace archsim::model::decoding {
 std::string join_path(std::string_view parent, std::string_view child) {
   if (parent.empty()) return std::string(child);
   return fmt::format("{}.{}", parent, child);
+}
+
+std::string describe(int value) { return fmt::format("{}", value); }
+std::string describe(double value) { return fmt::format("{:g}", value); }
+std::string describe(const Duration& value) { return format_duration(value); }
+std::string describe(const Bytes& value) { return format_bytes(value); }
+
+std::string range_message(std::string_view what, const std::string& min, const std::string& max, const std::string& value) {
+  return fmt::format("expected {} from {} to {}, found {}", what, min, max, value);
 }
 
 std::string index_path(std::string_view parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
@@ -80,6 +91,11 @@ bool decode_value(const YamlNode& node, const std::string& path, DecodeContext& 
                           node.scalar));
     return false;
   }
+  if (*d > kMaxDuration) {
+    ctx.error(node, path, fmt::format("expected a duration of at most {} (ten years, CloudWatch Logs' longest retention), found '{}'",
+                                      format_duration(kMaxDuration), node.scalar));
+    return false;
+  }
   out = *d;
   return true;
 }
@@ -99,6 +115,14 @@ bool decode_value(const YamlNode& node, const std::string& path, DecodeContext& 
 
 bool decode_value(const YamlNode& node, const std::string& path, DecodeContext& ctx, CidrText& out) {
   if (!expect_scalar(node, path, ctx, "a CIDR block such as 10.0.0.0/16")) return false;
+  // A block that does not parse (300.1.1.1/33, an IPv6 block) cannot be reasoned about: a load
+  // error. One that parses with host bits set is kept for the cidr-syntax rule, which names the
+  // block that was probably meant.
+  if (const auto parsed = parse_cidr(node.scalar); parsed.error == CidrError::Syntax) {
+    ctx.error(node, path, fmt::format("expected an IPv4 CIDR block a.b.c.d/n (octets 0-255, prefix 0-32) such as 10.0.0.0/16, found '{}': {}",
+                                      node.scalar, parsed.detail));
+    return false;
+  }
   out.text = node.scalar;
   out.path = path;
   return true;

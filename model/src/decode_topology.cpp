@@ -144,7 +144,7 @@ void decode_health_check(const YamlNode* node, const std::string& path, DecodeCo
   MapReader r(*node, path, ctx);
   r.choice("protocol", hc.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP"});
   r.optional("path", hc.http_path);
-  r.optional("port", hc.port);
+  r.optional_in("port", hc.port, 1, 65535, "a port");
   r.optional("interval", hc.interval);
   r.optional("timeout", hc.timeout);
   r.optional("healthy_threshold", hc.healthy_threshold);
@@ -156,7 +156,7 @@ void decode_health_check(const YamlNode* node, const std::string& path, DecodeCo
 void decode_target_group(const std::string& id, const std::string& path, MapReader& r, LoadBalancerSpec& lb) {
   TargetGroupSpec tg{.id = id, .path = path};
   r.choice("protocol", tg.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"});
-  r.optional("port", tg.port);
+  r.optional_in("port", tg.port, 1, 65535, "a port");
   r.choice("target_type", tg.target_type, {"ip", "instance", "lambda", "alb"});
   r.optional("targets", tg.targets);
   decode_health_check(r.take("health_check"), r.child("health_check"), r.context(), tg.health_check);
@@ -169,7 +169,9 @@ void decode_target_group(const std::string& id, const std::string& path, MapRead
 
 void decode_listener(const std::string& path, MapReader& r, LoadBalancerSpec& lb) {
   ListenerSpec l{.path = path};
-  r.required("port", l.port);
+  if (r.required("port", l.port) && (l.port < 1 || l.port > 65535)) {
+    r.context().error(*r.node().find("port"), r.child("port"), range_message("a port", "1", "65535", std::to_string(l.port)));
+  }
   r.choice("protocol", l.protocol, {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"});
   r.optional("certificate", l.certificate);
   l.mutual_tls = false;
@@ -340,7 +342,7 @@ void decode_ecs_service(const std::string& id, const std::string& path, MapReade
   r.required("subnets", s.subnets);
   r.optional("assign_public_ip", s.assign_public_ip);
   r.optional("security_groups", s.security_groups);
-  r.optional("container_port", s.container_port);
+  r.optional_in("container_port", s.container_port, 1, 65535, "a port");
   r.optional("log_group", s.log_group);
   r.optional("secrets", s.secrets);
   if (const YamlNode* image = r.take("image")) {

@@ -6,6 +6,7 @@
 
 #include "archsim/model/input_file.hpp"
 #include "archsim/model/text_check.hpp"
+#include "archsim/model/rules.hpp"
 #include "decode_topology.hpp"
 
 namespace archsim::model {
@@ -13,6 +14,14 @@ namespace archsim::model {
 namespace {
 
 using decoding::DecodeContext;
+
+// Money figures a scenario writes are bounded so that the 128-bit money arithmetic and the
+// reports' doubles stay exact to the cent (docs/limits.md): a trillion USD a month.
+constexpr double kMaxUsd = 1e12;
+// Usage quantities: the same bound as declared usage (docs/scenario-format.md, `usage`).
+constexpr double kMaxQuantity = 1e21;
+// AWS Budgets alerts are a percentage of the limit; past 1000 % an alert says nothing a lower one does not.
+constexpr double kMaxThresholdPercent = 1000;
 using decoding::MapReader;
 
 /// The topology node of one alternative: inline, or read from a file, then overridden.
@@ -70,17 +79,31 @@ std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, 
   return node;
 }
 
-/// Health-check values a target group leaves out take AWS's defaults for its load balancer type.
-void apply_health_check_defaults(TopologySpec& t, const AwsFacts& facts) {
+/// Health-check values a target group leaves out take AWS's defaults for its load balancer
+/// type. A written 0 (or less) is refused here rather than read as "left out" and replaced by
+/// the default in silence; other values outside AWS's ranges are the health-check-timing-invalid
+/// rule's findings.
+void apply_health_check_defaults(TopologySpec& t, const AwsFacts& facts, DecodeContext& ctx) {
   for (auto& lb : t.load_balancers) {
     const HealthCheckLimits& limits =
         lb.lb_type == LoadBalancerType::Application ? facts.alb_health_check : facts.nlb_health_check;
     for (auto& tg : lb.target_groups) {
       HealthCheckSpec& hc = tg.health_check;
-      if (hc.interval.ns == 0) hc.interval = Duration::seconds(limits.interval_s.default_value);
-      if (hc.timeout.ns == 0) hc.timeout = Duration::seconds(limits.timeout_s.default_value);
-      if (hc.healthy_threshold == 0) hc.healthy_threshold = limits.healthy_threshold.default_value;
-      if (hc.unhealthy_threshold == 0) hc.unhealthy_threshold = limits.unhealthy_threshold.default_value;
+      auto refuse_zero = [&](std::string_view key, bool positive, const IntRange& range, std::string_view unit, std::string found) {
+        const std::string path = hc.path + "." + std::string(key);
+        const SourceLoc loc = ctx.sources.find(path);
+        if (hc.defaulted || positive || !loc.known()) return;
+        ctx.diagnostics.error(loc, path, decoding::range_message(fmt::format("a health check {}", key), fmt::format("{}{}", range.min, unit),
+                                                                 fmt::format("{}{}", range.max, unit), found));
+      };
+      refuse_zero("interval", hc.interval.ns > 0, limits.interval_s, "s", format_duration(hc.interval));
+      refuse_zero("timeout", hc.timeout.ns > 0, limits.timeout_s, "s", format_duration(hc.timeout));
+      refuse_zero("healthy_threshold", hc.healthy_threshold > 0, limits.healthy_threshold, "", std::to_string(hc.healthy_threshold));
+      refuse_zero("unhealthy_threshold", hc.unhealthy_threshold > 0, limits.unhealthy_threshold, "", std::to_string(hc.unhealthy_threshold));
+      if (hc.interval.ns <= 0) hc.interval = Duration::seconds(limits.interval_s.default_value);
+      if (hc.timeout.ns <= 0) hc.timeout = Duration::seconds(limits.timeout_s.default_value);
+      if (hc.healthy_threshold <= 0) hc.healthy_threshold = limits.healthy_threshold.default_value;
+      if (hc.unhealthy_threshold <= 0) hc.unhealthy_threshold = limits.unhealthy_threshold.default_value;
     }
   }
 }
@@ -132,7 +155,15 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
   read_name(r, "name", s.name, true);
   r.optional("description", s.description);
   r.optional("document", s.document);
-  r.required("region", s.region);
+  if (r.required("region", s.region) && !facts.region_zones.contains(s.region)) {
+    // Prices, zones and quotas are per region: a region archsim has no data for would be
+    // priced at 0.00 USD and reviewed without its zones, so it is refused, not noted.
+    std::vector<std::string> known;
+    for (const auto& [id, zones] : facts.region_zones) known.push_back(id);
+    ctx.error(*root.find("region"), "region",
+              fmt::format("unknown region '{}'{}; archsim knows {} (model/data/aws_network.yaml)", s.region,
+                          did_you_mean(s.region, known), fmt::join(known, ", ")));
+  }
 
   s.pricing.path = "pricing";
   if (const YamlNode* p = r.take("pricing")) {
@@ -144,16 +175,16 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
                 {"credits", FreeTierPlan::Credits}});
     rp.optional("account_created", s.pricing.account_created);
     rp.optional("billing_month", s.pricing.billing_month);
-    rp.optional("credits_usd", s.pricing.credits_usd);
+    rp.optional_in("credits_usd", s.pricing.credits_usd, 0.0, kMaxUsd, "credits in USD");
     rp.optional("price_book", s.pricing.price_book);
     if (const YamlNode* claims = rp.take("claims")) {
       decoding::for_each_item(*claims, "pricing.claims", ctx, [&](std::size_t, const std::string& path, MapReader& rc) {
         PricingClaimSpec claim{.path = path};
         rc.required("quote", claim.quote);
         rc.required("prices", claim.prices);
-        rc.optional("free_quantity", claim.free_quantity);
+        rc.optional_in("free_quantity", claim.free_quantity, 0.0, kMaxQuantity, "a monthly quantity");
         rc.optional("unit", claim.unit);
-        rc.optional("monthly_usd", claim.monthly_usd);
+        rc.optional_in("monthly_usd", claim.monthly_usd, 0.0, kMaxUsd, "a monthly cost in USD");
         if (!claim.free_quantity && !claim.monthly_usd) {
           ctx.error(rc.node(), path, "a pricing claim needs 'free_quantity' (with 'unit') or 'monthly_usd'");
         }
@@ -166,14 +197,25 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
   if (const YamlNode* b = r.take("budget")) {
     BudgetSpec budget{.path = "budget"};
     MapReader rb(*b, "budget", ctx);
-    rb.required("monthly_limit_usd", budget.monthly_limit_usd);
+    if (const YamlNode* n = rb.take_required("monthly_limit_usd");
+        n != nullptr && decoding::decode_value(*n, "budget.monthly_limit_usd", ctx, budget.monthly_limit_usd) &&
+        !(budget.monthly_limit_usd > 0 && budget.monthly_limit_usd <= kMaxUsd)) {
+      ctx.error(*n, "budget.monthly_limit_usd",
+                fmt::format("expected a monthly limit above 0 and at most {:g} USD, found {:g}", kMaxUsd, budget.monthly_limit_usd));
+    }
     rb.keyword("forecast", budget.forecast,
                {{"history", BudgetForecast::History}, {"none", BudgetForecast::None}, {"linear", BudgetForecast::Linear}});
     if (const YamlNode* alerts = rb.take("alerts")) {
       decoding::for_each_item(*alerts, "budget.alerts", ctx, [&](std::size_t, const std::string& path, MapReader& ra) {
         BudgetAlertSpec alert{.path = path};
         ra.keyword("kind", alert.kind, {{"actual", BudgetAlertKind::Actual}, {"forecasted", BudgetAlertKind::Forecasted}});
-        ra.required("threshold_percent", alert.threshold_percent);
+        if (const YamlNode* n = ra.take_required("threshold_percent");
+            n != nullptr && decoding::decode_value(*n, path + ".threshold_percent", ctx, alert.threshold_percent) &&
+            !(alert.threshold_percent > 0 && alert.threshold_percent <= kMaxThresholdPercent)) {
+          ctx.error(*n, path + ".threshold_percent",
+                    fmt::format("expected a threshold above 0 and at most {:g} (% of the monthly limit), found {:g}", kMaxThresholdPercent,
+                                alert.threshold_percent));
+        }
         ra.optional("fail_run", alert.fail_run);
         budget.alerts.push_back(alert);
       });
@@ -197,7 +239,17 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
       read_name(rc, "title", criterion.title, true);
       rc.choice("category", criterion.category,
                 {"security", "operations", "reliability", "performance", "cost", "simplicity", "flexibility"});
-      rc.optional("rules", criterion.rules);
+      if (rc.optional("rules", criterion.rules)) {
+        // A rule id that names no rule would never fire, so the criterion would pass in silence.
+        std::vector<std::string> ids;
+        for (const auto& rule : rule_catalog()) ids.emplace_back(rule.id);
+        const YamlNode& list = *rc.node().find("rules");
+        for (std::size_t i = 0; i < criterion.rules.size(); ++i) {
+          if (find_rule(criterion.rules[i]) != nullptr) continue;
+          ctx.error(list.items[i], decoding::index_path(rc.child("rules"), i),
+                    fmt::format("no rule named '{}'{} (docs/rules.md lists them)", criterion.rules[i], did_you_mean(criterion.rules[i], ids)));
+        }
+      }
       rc.optional("metric", criterion.metric);
       const MetricInfo* metric = nullptr;
       if (!criterion.metric.empty()) {
@@ -262,7 +314,8 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
                                             alt.topology.region, s.region));
         }
         detail::check_references(alt.topology, ctx);
-        apply_health_check_defaults(alt.topology, facts);
+        detail::check_limits(alt.topology, facts, ctx);
+        apply_health_check_defaults(alt.topology, facts, ctx);
       }
       s.alternatives.push_back(std::move(alt));
     }, /*names_files=*/true);  // `run --out` writes timeline-<id>.csv

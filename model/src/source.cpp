@@ -58,6 +58,11 @@ void SourceIndex::record(const std::string& path, const SourceLoc& loc) {
   if (loc.known()) locations_.insert_or_assign(path, loc);
 }
 
+SourceLoc SourceIndex::find(std::string_view path) const {
+  const auto it = locations_.find(path);
+  return it == locations_.end() ? SourceLoc{} : it->second;
+}
+
 SourceLoc SourceIndex::locate(std::string_view path) const {
   std::string p(path);
   while (true) {

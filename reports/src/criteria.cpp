@@ -16,6 +16,13 @@ MetricValues measure(const sim::SimResult& result, const std::vector<double>& mo
   double p50_resolution = 0, p95_resolution = 0, p99_resolution = 0;
   auto resolution = [](std::int64_t ns) { return static_cast<double>(sim::LatencyHistogram::resolution_at(ns)) / 1e6; };
   for (const auto& r : result.per_replication) {
+    // A replication in which no request was measured has no availability or error rate (its
+    // 100 % is a default, not a measurement): it is left out, as it is of the latencies, so a
+    // few empty replications cannot lift the mean, and all of them empty leave the metrics
+    // unmeasured (the criterion is then not exercised, never a pass).
+    std::uint64_t requests = 0;
+    for (const auto n : r.outcomes) requests += n;
+    if (requests == 0) continue;
     availability.push_back(r.availability);
     time_availability.push_back(r.time_availability);
     error_rate.push_back(1 - r.availability);
@@ -34,9 +41,11 @@ MetricValues measure(const sim::SimResult& result, const std::vector<double>& mo
     m["latency.p95"] = sim::with_resolution(sim::estimate(p95), p95_resolution);
     m["latency.p99"] = sim::with_resolution(sim::estimate(p99), p99_resolution);
   }
-  m["availability"] = sim::estimate(availability);
-  m["availability.time"] = sim::estimate(time_availability);
-  m["error_rate"] = sim::estimate(error_rate);
+  if (!availability.empty()) {
+    m["availability"] = sim::estimate(availability);
+    m["availability.time"] = sim::estimate(time_availability);
+    m["error_rate"] = sim::estimate(error_rate);
+  }
   if (!monthly_cost_by_replication.empty()) m["cost.monthly"] = sim::estimate(monthly_cost_by_replication);
   // An alternative without ECS services (Lambda behind API Gateway) has no desired count to
   // fall below: 0, not unmeasured.
@@ -110,18 +119,19 @@ std::vector<CriterionJudgement> judge_criteria(const model::ScenarioSpec& scenar
         const auto result = results.find(alt.id);
         const std::string unexercised =
             result != results.end() && result->second != nullptr ? not_exercised_because(criterion, *result->second) : std::string();
-        if (value == metrics.end() || !value->second.contains(criterion.metric)) {
+        if (!unexercised.empty()) {
+          // The figure, if any, describes a run without the traffic or the event it is about:
+          // never a pass.
+          if (value != metrics.end() && value->second.contains(criterion.metric)) j.measured = value->second.find(criterion.metric)->second;
+          if (j.verdict != Verdict::Fail) j.verdict = Verdict::NotExercised;
+          j.note = unexercised;
+        } else if (value == metrics.end() || !value->second.contains(criterion.metric)) {
           // Simulated, but nothing to measure (no request succeeded, so no latency): the run
           // did not exercise it. Not simulated at all: still pending.
           if (j.verdict != Verdict::Fail) j.verdict = value == metrics.end() ? Verdict::Pending : Verdict::NotExercised;
           j.note = value == metrics.end() ? "not simulated"
                    : criterion.metric.starts_with("latency.") ? "no request succeeded: there is no latency to judge"
                                                               : fmt::format("{} was not measured", criterion.metric);
-        } else if (!unexercised.empty()) {
-          // The figure exists but describes a run without the event it is about: never a pass.
-          j.measured = value->second.find(criterion.metric)->second;
-          if (j.verdict != Verdict::Fail) j.verdict = Verdict::NotExercised;
-          j.note = unexercised;
         } else {
           const sim::Estimate& e = value->second.find(criterion.metric)->second;
           j.measured = e;

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -403,6 +404,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
 
   // Route plans.
   double total_share = 0;
+  bool shares_overridden = false;
   std::vector<RoutePlan> subs;  // KrakenD fan-out calls; numbered after the routes
   for (const auto& r : t.routes) {
     RoutePlan plan;
@@ -414,9 +416,14 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     plan.method = r.method;
     plan.url_path = r.url_path;
     if (const auto it = w.routes.find(r.id); it != w.routes.end()) {
-      if (it->second.share) plan.share = *it->second.share;
+      if (it->second.share) plan.share = *it->second.share, shares_overridden = true;
       if (it->second.request_size) plan.request_size = *it->second.request_size;
       if (it->second.response_size) plan.response_size = *it->second.response_size;
+    }
+    if (r.hops.size() < 2) {
+      // The loader refuses it too; the walk picks the next hop's target and needs one.
+      error = error_at(r.path + ".hops", fmt::format("route '{}' has no component after its entry", r.id));
+      return std::nullopt;
     }
     if (r.hops.size() > kMaxHops) {
       error = error_at(r.path, fmt::format("route '{}' has {} hops; the simulator follows at most {}", r.id, r.hops.size(), kMaxHops));
@@ -464,6 +471,12 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
           }
           break;
         }
+        // The walk counts a request's pending backend calls in Request::pending_children.
+        if (plan.hops.back().fanout.size() > std::numeric_limits<FanoutCount>::max()) {
+          error = error_at(r.path, fmt::format("route '{}' fans out to {} backends; the simulator follows at most {}", r.id,
+                                               plan.hops.back().fanout.size(), std::numeric_limits<FanoutCount>::max()));
+          return std::nullopt;
+        }
         if (!plan.hops.back().fanout.empty()) break;  // the fan-out replaces the rest of the route
       }
     }
@@ -481,6 +494,16 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   for (auto& sub : subs) m.plans.push_back(std::move(sub));
   if (m.route_count == 0 || total_share <= 0) {
     error = error_at(t.path + ".routes", "the topology has no route with a share above zero to send requests along");
+    return std::nullopt;
+  }
+  // The topology's shares add up to 1 (the loader checks); the workload's overrides must too,
+  // or the mix would be rescaled in silence.
+  if (shares_overridden && std::abs(total_share - 1.0) > model::kRouteShareTolerance) {
+    std::string parts;
+    for (std::size_t i = 0; i < m.route_count; ++i) parts += fmt::format("{}{} {:g}", i ? " + " : "", m.plans[i].id, m.plans[i].share);
+    error = error_at(w.path + ".routes", fmt::format("expected route shares (the topology's, with the workload's overrides) that add up to 1 "
+                                                      "(within {:g}), found {:g} ({})",
+                                                      model::kRouteShareTolerance, total_share, parts));
     return std::nullopt;
   }
   for (std::size_t i = 0; i < m.route_count; ++i) m.plans[i].share /= total_share;

@@ -20,6 +20,7 @@ using model::decoding::MapReader;
 
 namespace {
 
+constexpr int kMaxConcurrency = 1'000'000;
 
 bool decode_count(MapReader& r, std::string_view key, std::uint64_t& out, std::uint64_t max) {
   const YamlNode* n = r.take(key);
@@ -82,6 +83,17 @@ void decode_arrivals(MapReader& r, DecodeContext& ctx, const model::ScenarioFile
       }
       a.bursts.push_back(b);
     });
+  }
+  // The arrival loop draws candidates at the peak rate: bound it, or a burst of 1e12 (or a
+  // profile of 1e300, or bursts whose product overflows) would draw forever.
+  if (rate != nullptr && a.rate_per_second > 0) {
+    const double peak = a.max_rate();
+    if (!(peak <= limits.max_peak_rate)) {
+      ctx.error(r.node(), r.path(),
+                fmt::format("expected a peak rate (rate x the largest profile multiplier x every burst multiplier) of at most {:g}/s, "
+                            "found {:g}/s",
+                            limits.max_peak_rate, peak));
+    }
   }
   if (trace != nullptr) {
     MapReader rt(*trace, r.child("trace"), ctx);
@@ -148,7 +160,11 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
     MapReader rl(*l, r.child("limits"), ctx);
     if (rl.ok()) {
       decode_count(rl, "max_events", w.max_events, limits.max_events);
-      decode_count(rl, "max_in_flight", w.max_in_flight, 1'000'000'000);
+      std::uint64_t in_flight = 0;
+      if (rl.node().find("max_in_flight") != nullptr &&
+          decode_count(rl, "max_in_flight", in_flight, in_flight_for_memory(limits.max_in_flight_memory))) {
+        w.max_in_flight = in_flight;
+      }
       rl.finish();
     }
   }
@@ -268,9 +284,10 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
     }
   };
   auto positive_int = [&](std::string_view key, std::optional<int>& out, int min) {
-    if (r.optional(key, out) && *out < min) {
-      ctx.error(*r.node().find(key), r.child(key), fmt::format("expected a whole number >= {}", min));
-    }
+    if (!r.optional(key, out)) return false;
+    if (*out >= min) return true;
+    ctx.error(*r.node().find(key), r.child(key), fmt::format("expected a whole number >= {}", min));
+    return false;
   };
   auto ratio = [&](std::string_view key, std::optional<double>& out, double max) {
     if (r.optional(key, out) && (*out < 0 || *out > max)) {
@@ -278,13 +295,21 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
     }
   };
   dist("service_time", Quantity::Duration, b.service_time);
-  positive_int("concurrency", b.concurrency, 1);
+  // Requests one task (or environment) serves at once: a million is far past any runtime's
+  // connection limit, and keeps tasks x concurrency exact (docs/limits.md).
+  if (positive_int("concurrency", b.concurrency, 1) && *b.concurrency > kMaxConcurrency) {
+    ctx.error(*r.node().find("concurrency"), r.child("concurrency"),
+              model::decoding::range_message("a concurrency", "1", std::to_string(kMaxConcurrency), std::to_string(*b.concurrency)));
+  }
   positive_int("queue_length", b.queue_length, 0);
   ratio("reference_vcpu", b.reference_vcpu, 16);
   ratio("cache_hit_ratio", b.cache_hit_ratio, 1);
   dist("cold_start", Quantity::Duration, b.cold_start);
   r.optional("idle_reclaim", b.idle_reclaim);
-  r.optional("timeout", b.timeout);
+  // A timeout of 0 would read as "none given" (no timeout at all): refuse it.
+  if (r.optional("timeout", b.timeout) && b.timeout->ns <= 0) {
+    ctx.error(*r.node().find("timeout"), r.child("timeout"), "expected a timeout above 0, such as 29s");
+  }
   // Zero would read as "none given" and fall back to the caller's timeout: refuse it instead.
   if (r.optional("connect_timeout", b.connect_timeout) && b.connect_timeout->ns <= 0) {
     ctx.error(*r.node().find("connect_timeout"), r.child("connect_timeout"), "expected a connect timeout above 0, such as 10s");

@@ -69,6 +69,11 @@ Distribution Distribution::lognormal(double median, double p99) {
 }
 Distribution Distribution::uniform(double min, double max) { return Distribution{DistributionKind::Uniform, min, max, {}, {}}; }
 
+std::int64_t Distribution::sample_whole(RandomStream& rng, double max) const {
+  const double v = sample(rng);
+  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(std::min(v, max)));
+}
+
 double Distribution::sample(RandomStream& rng) const {
   switch (kind) {
     case DistributionKind::Constant: return a;

@@ -136,4 +136,19 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
   return load;
 }
 
+std::optional<WorkEstimate> estimate_work(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                          const SimDefaults& defaults, std::string& error) {
+  const auto load = expected_load(topology, workload, defaults, error);
+  if (!load) return std::nullopt;
+  WorkEstimate e;
+  if (workload.arrivals.trace) {
+    for (const auto& r : workload.arrivals.trace->records) e.requests += r.time_ns <= workload.horizon.ns ? 1 : 0;
+  } else {
+    e.requests = workload.arrivals.expected_arrivals(Duration{}, workload.horizon);
+  }
+  // Each route's entry and every component it visits (KrakenD's backends included).
+  for (const auto& r : load->routes) e.hops_per_request += r.share * static_cast<double>(1 + r.visits.size());
+  return e;
+}
+
 }  // namespace archsim::sim

@@ -12,10 +12,7 @@ namespace archsim::sim::detail {
 
 namespace {
 
-std::int64_t draw_ns(const Distribution& d, RandomStream& rng) {
-  const double v = d.sample(rng);
-  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(v));
-}
+std::int64_t draw_ns(const Distribution& d, RandomStream& rng) { return d.sample_whole(rng, static_cast<double>(model::kMaxDuration.ns)); }
 
 std::uint64_t fault_payload(std::size_t fault, std::int64_t generation) {
   return (static_cast<std::uint64_t>(fault) << 32) | static_cast<std::uint32_t>(generation);
@@ -38,9 +35,14 @@ std::optional<Duration> scheduled_start(const FaultSpec& spec, std::uint64_t rep
 
 namespace archsim::sim::detail {
 
+std::uint32_t Replication::add_task_ref(int component, std::size_t slot) {
+  task_refs_.emplace_back(component, static_cast<int>(slot));
+  return static_cast<std::uint32_t>(task_refs_.size() - 1);
+}
+
 std::uint64_t Replication::task_payload(int component, int slot) const {
   const Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
-  return (static_cast<std::uint64_t>(component) << 48) | (static_cast<std::uint64_t>(slot) << 32) | t.incarnation;
+  return (static_cast<std::uint64_t>(t.ref) << 32) | t.incarnation;
 }
 
 std::string Replication::task_label(int component, int slot, bool with_zone) const {
@@ -124,10 +126,13 @@ void Replication::arm_database_clocks(int component) {
 }
 
 void Replication::on_fault(std::uint32_t kind, std::uint64_t payload) {
-  const auto component = static_cast<int>(payload >> 48);
-  const auto slot = static_cast<int>((payload >> 32) & 0xffff);
+  // Task timers carry (task_refs_ index, incarnation); other kinds read the payload their own way.
+  const auto ref = static_cast<std::size_t>(payload >> 32);
+  const auto component = ref < task_refs_.size() ? task_refs_[ref].first : -1;
+  const auto slot = ref < task_refs_.size() ? task_refs_[ref].second : -1;
   const auto generation = static_cast<std::uint32_t>(payload & 0xffffffffu);
   auto current = [&] {
+    if (component < 0) return false;
     const auto& tasks = state_[static_cast<std::size_t>(component)].tasks;
     return static_cast<std::size_t>(slot) < tasks.size() && tasks[static_cast<std::size_t>(slot)].incarnation == generation;
   };
@@ -586,10 +591,14 @@ void Replication::launch(int component, int node, int retires, std::uint16_t rel
       break;
     }
   }
-  if (slot == s.tasks.size()) s.tasks.emplace_back();
+  if (slot == s.tasks.size()) {
+    s.tasks.emplace_back();
+    s.tasks.back().ref = add_task_ref(component, slot);
+  }
   Task& t = s.tasks[slot];
-  const std::uint32_t generation = t.generation + 1, incarnation = t.incarnation + 1;
+  const std::uint32_t generation = t.generation + 1, incarnation = t.incarnation + 1, ref = t.ref;
   t = Task{};
+  t.ref = ref;
   t.generation = generation;
   t.incarnation = incarnation;
   t.node = node;

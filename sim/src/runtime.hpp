@@ -150,6 +150,12 @@ inline bool runs_at_start(const RuntimeModel& m, const ComponentModel& c, int no
 }
 
 inline constexpr std::size_t kMaxHops = 8;
+/// A request's backend calls still pending (KrakenD fan-out). The loader caps backends per
+/// endpoint far below this (model/data/quotas.yaml); build_runtime refuses more than it holds.
+using FanoutCount = std::uint16_t;
+/// A sampled request or response size is at most a pebibyte: a lognormal's tail cannot
+/// overflow a byte count or the meters that sum them (docs/limits.md).
+inline constexpr double kMaxSampledBytes = 1125899906842624.0;
 
 /// Builds the run-time model, or reports why the workload cannot run on this topology.
 std::optional<RuntimeModel> build_runtime(const model::TopologySpec& topology, const WorkloadSpec& workload,

@@ -90,6 +90,9 @@ std::optional<std::int64_t> parse_iso8601_ns(std::string_view t) {
     return std::nullopt;
   }
   const auto seconds = parse_seconds_ns(t.substr(17, t.size() - 18));
+  // Nanoseconds since 1970 in 64 bits end in April 2262; years outside kTraceYears would
+  // overflow (year 2300 read as a time before the run, year 9999 as none at all).
+  if (y < kTraceYears.first || y > kTraceYears.second) return std::nullopt;
   if (!seconds || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || *seconds >= 61'000'000'000) {
     return std::nullopt;
   }
@@ -165,7 +168,8 @@ bool load_trace(TraceSpec& trace, const model::ScenarioFiles& files, const model
       else if (auto iso = parse_iso8601_ns(stamp)) r.time_ns = *iso;
       else {
         fail(stamp_col, fmt::format("expected a timestamp (seconds such as 12.5, or ISO 8601 UTC such as "
-                                    "2026-01-05T10:00:00Z), found '{}'", stamp));
+                                    "2026-01-05T10:00:00Z, in the years {} to {}), found '{}'",
+                                    kTraceYears.first, kTraceYears.second, stamp));
         continue;
       }
       r.route = std::string(fields[1].first);
@@ -192,7 +196,8 @@ bool load_trace(TraceSpec& trace, const model::ScenarioFiles& files, const model
       const auto& [stamp, stamp_col] = fields.size() > 21 ? fields[21] : fields[1];
       const auto iso = parse_iso8601_ns(stamp);
       if (!iso) {
-        fail(stamp_col, fmt::format("expected an ISO 8601 UTC time, found '{}'", stamp));
+        fail(stamp_col, fmt::format("expected an ISO 8601 UTC time in the years {} to {}, found '{}'", kTraceYears.first,
+                                    kTraceYears.second, stamp));
         continue;
       }
       r.time_ns = *iso;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "archsim/model/input_file.hpp"
 #include "archsim/model/source.hpp"
@@ -17,7 +18,12 @@ namespace archsim::sim::detail {
 bool load_trace(TraceSpec& trace, const model::ScenarioFiles& files, const model::SourceLoc& where,
                 std::size_t max_records, model::Diagnostics& diagnostics);
 
+/// The years a trace's ISO 8601 times may fall in (docs/limits.md): nanoseconds since 1970
+/// fit 64 bits until 2262.
+inline constexpr std::pair<std::int64_t, std::int64_t> kTraceYears{1970, 2200};
+
 /// Seconds since the Unix epoch of an ISO 8601 UTC timestamp (`2026-01-05T10:00:00.123456Z`).
+
 std::optional<std::int64_t> parse_iso8601_ns(std::string_view text);
 
 }  // namespace archsim::sim::detail

@@ -9,6 +9,12 @@
 
 namespace archsim::sim::detail {
 
+std::uint64_t Replication::bytes_per_request() {
+  // The request table (a vector: while it doubles, the old and the new copy both live), the
+  // free list's index and the request's next event in the queue.
+  return 3 * sizeof(Request) + sizeof(std::uint32_t) + sizeof(Event);
+}
+
 namespace {
 
 Relation relation(const Node& a, const Node& b) {
@@ -21,10 +27,7 @@ Relation relation(const Node& a, const Node& b) {
   return Relation::ZoneToRegional;
 }
 
-std::int64_t sample_ns(const Distribution& d, RandomStream& rng) {
-  const double v = d.sample(rng);
-  return v <= 0 ? 0 : static_cast<std::int64_t>(std::llround(v));
-}
+std::int64_t sample_ns(const Distribution& d, RandomStream& rng) { return d.sample_whole(rng, static_cast<double>(model::kMaxDuration.ns)); }
 
 constexpr std::int64_t kMinuteNs = 60'000'000'000;
 constexpr std::int64_t kHourNs = 3'600'000'000'000;
@@ -37,6 +40,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       horizon_(horizon),
       arrivals_rng_(derive_seed(seed, "arrivals")),
       mix_rng_(derive_seed(seed, "mix")) {
+  max_in_flight_ = workload.max_in_flight.value_or(in_flight_for_memory(WorkloadLimits{}.in_flight_memory));
   self_ = engine_.add_handler(*this);
   seed_ = seed;
   for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
@@ -77,6 +81,7 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
         task.registered = task.healthy = false;
         task.billed_since_ns = -1;
       }
+      task.ref = add_task_ref(ci, s.tasks.size());
       s.tasks.push_back(std::move(task));
     }
     if (c.role == Role::Service) {
@@ -199,6 +204,18 @@ void Replication::meter(int id, double amount, std::int64_t at_ns) {
 
 // ---------------------------------------------------------------- running
 
+}  // namespace archsim::sim::detail
+
+namespace archsim::sim {
+
+std::uint64_t in_flight_for_memory(std::uint64_t bytes) {
+  return std::max<std::uint64_t>(1, bytes / detail::Replication::bytes_per_request());
+}
+
+}  // namespace archsim::sim
+
+namespace archsim::sim::detail {
+
 std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
   schedule_next_arrival();
   schedule_scaling();
@@ -211,7 +228,8 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
   // Run an hour at a time so progress can be reported and the in-flight limit checked.
   for (std::int64_t until = kHourNs;; until += kHourNs) {
     const Time stop{std::min(until, horizon_.ns)};
-    stats = engine_.run(stop, workload_.max_events - events);
+    events_ = events;
+    stats = engine_.run(stop, workload_.max_events - std::min(workload_.max_events, events + candidates_));
     events += stats.events;
     if (progress) progress(Progress{stop, horizon_, events, index});
     // Whole seconds: where in the run it stopped, not the nanosecond of the last event.
@@ -221,9 +239,9 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
           model::Severity::Error, {}, workload_.path + ".limits.max_in_flight",
           fmt::format("more than {} requests in flight at {}: the design cannot keep up with this workload "
                       "(queues are growing without bound); lower the rate, bound the queues, or raise the limit",
-                      workload_.max_in_flight, stopped_at)};
+                      max_in_flight_, stopped_at)};
     }
-    if (stats.reason == StopReason::EventLimit) {
+    if (stats.reason == StopReason::EventLimit || overworked_) {
       return model::Diagnostic{model::Severity::Error, {}, workload_.path + ".limits.max_events",
                                fmt::format("the run reached its event limit ({} events) at {} of {}; raise "
                                            "workload.limits.max_events or shorten the horizon",
@@ -322,6 +340,13 @@ void Replication::schedule_next_arrival() {
   const double mean_gap_ns = 1e9 / peak;
   double t = static_cast<double>(engine_.now().ns);
   for (;;) {
+    // Every candidate is work, kept or not: counted against max_events, so a rate profile
+    // that thins nearly every candidate away still ends (the events alone would not grow).
+    if (++candidates_ + events_ >= workload_.max_events) {
+      overworked_ = true;
+      engine_.stop();
+      return;
+    }
     t += arrivals_rng_.exponential(mean_gap_ns);
     if (t > static_cast<double>(horizon_.ns)) return;
     const Time at{static_cast<std::int64_t>(t)};
@@ -344,7 +369,7 @@ std::uint32_t Replication::pick_plan() {
 
 std::uint32_t Replication::allocate() {
   ++in_flight_;
-  if (in_flight_ > workload_.max_in_flight) {
+  if (in_flight_ > max_in_flight_) {
     overloaded_ = true;
     engine_.stop();
   }
@@ -372,8 +397,8 @@ void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes,
   r.start_ns = at.ns;
   r.measured = at.ns >= workload_.warmup.ns;
   RandomStream& rng = size_rng_[plan];
-  r.request_bytes = request_bytes >= 0 ? request_bytes : std::llround(std::max(0.0, p.request_size.sample(rng)));
-  r.response_bytes = response_bytes >= 0 ? response_bytes : std::llround(std::max(0.0, p.response_size.sample(rng)));
+  r.request_bytes = request_bytes >= 0 ? request_bytes : p.request_size.sample_whole(rng, kMaxSampledBytes);
+  r.response_bytes = response_bytes >= 0 ? response_bytes : p.response_size.sample_whole(rng, kMaxSampledBytes);
   const ComponentModel& first = model_.components[static_cast<std::size_t>(p.hops[0].component)];
   r.node[0] = first.nodes.front();
   r.hop = 0;
@@ -507,7 +532,7 @@ void Replication::forward(std::uint32_t id) {
   r.sent_ns[h] = engine_.now().ns;
   if (!hop.fanout.empty()) {
     // KrakenD: every backend at once; the answer waits for the slowest (reach_back).
-    r.pending_children = static_cast<std::uint8_t>(hop.fanout.size());
+    r.pending_children = static_cast<FanoutCount>(hop.fanout.size());
     const Request parent = r;
     for (int sub : hop.fanout) {
       const std::uint32_t child = allocate();
@@ -931,7 +956,7 @@ void Replication::on_minute() {
     MinuteSample& m = result_.timeline[static_cast<std::size_t>(minute_)];
     // No measured success, no latency: a warm-up minute or a total outage is not a 0 ms one.
     if (minute_latency_.count() > 0) m.p99_ns = minute_latency_.quantile(0.99);
-    m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * total_slots_) : 0.0;
+    m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * static_cast<double>(total_slots_)) : 0.0;
   }
   minute_latency_.clear();
   busy_area_ = 0;

@@ -21,6 +21,9 @@ class Replication final : public EventHandler {
   std::optional<model::Diagnostic> run(const std::function<void(const Progress&)>& progress, int index);
   SimResult take_result();
 
+  /// Memory one request in flight takes (in_flight_for_memory).
+  static std::uint64_t bytes_per_request();
+
   void on_event(Engine& engine, const Event& event) override;
 
  private:
@@ -40,7 +43,7 @@ class Replication final : public EventHandler {
     std::uint32_t parent = 0;  ///< KrakenD fan-out: the waiting request, else kNone
     std::int8_t hop = 0;
     Outcome outcome = Outcome::Ok;
-    std::uint8_t pending_children = 0;
+    FanoutCount pending_children = 0;  ///< KrakenD fan-out: backend calls not yet answered
     std::uint8_t held = 0;  ///< bit h: the request holds a slot (task, environment, database) at hop h
     std::uint8_t reached = 0;  ///< bit h: it reached the ECS service at hop h (its rollback alarm counts it)
     std::uint8_t provisioned = 0;  ///< bit h: a Lambda function's provisioned environment serves it at hop h
@@ -79,6 +82,7 @@ class Replication final : public EventHandler {
     int retires = -1;  ///< rebalancing: the task slot this one replaces once it is healthy...
     std::uint32_t retires_incarnation = 0;  ///< ...if that slot still holds the same task
     std::uint16_t release = 0;  ///< the release it runs (index into releases_)
+    std::uint32_t ref = 0;      ///< its slot's index in task_refs_, which its timers' payloads carry
   };
 
   /// A deployment in progress on a service. Rolling: the scheduler replaces tasks of other
@@ -288,9 +292,18 @@ class Replication final : public EventHandler {
   RandomStream arrivals_rng_, mix_rng_;
   std::vector<RandomStream> size_rng_;  ///< per route plan
   std::vector<ComponentState> state_;
+  /// Every task slot of every service, (component, slot), in creation order: a task's timer
+  /// events carry the index here (32 bits) and its incarnation (32 bits), so the payload has
+  /// room for any slot a service can have, not 16 bits of it.
+  std::vector<std::pair<int, int>> task_refs_;
+  std::uint32_t add_task_ref(int component, std::size_t slot);
   std::vector<Request> requests_;
   std::vector<std::uint32_t> free_;
   std::size_t in_flight_ = 0;
+  std::uint64_t max_in_flight_ = 0;  ///< workload.limits.max_in_flight, or what the memory budget holds
+  std::uint64_t candidates_ = 0;     ///< arrival candidates drawn, kept or thinned: work the event count misses
+  std::uint64_t events_ = 0;         ///< events delivered before the current hour
+  bool overworked_ = false;          ///< candidates and events together reached max_events
   std::size_t trace_next_ = 0;
   bool overloaded_ = false;
   std::vector<int> zone_down_;  ///< active outages per zone
@@ -304,7 +317,7 @@ class Replication final : public EventHandler {
   SimResult result_;
   LatencyHistogram minute_latency_;
   std::int64_t minute_ = 0;
-  int busy_slots_ = 0, total_slots_ = 0;
+  std::int64_t busy_slots_ = 0, total_slots_ = 0;  ///< over every service: tasks x concurrency can pass 2^31
   std::int64_t busy_since_ns_ = 0;
   double busy_area_ = 0;  ///< slot-nanoseconds in the current minute
 };

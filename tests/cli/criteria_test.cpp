@@ -159,3 +159,55 @@ TEST_CASE("validate: a workload, price book or usage error that run or price wou
   CHECK(r.err.find("bad_workload.yaml:") != std::string::npos);
   CHECK(r.err.find("workload.faults.crash.component") != std::string::npos);
 }
+
+TEST_CASE("criteria: replications without a measured request add no 100 % availability; none at all leaves the traffic metrics not exercised") {
+  sim::SimResult result;
+  result.replications = 3;
+  sim::ReplicationMetrics served, empty;
+  served.outcomes[static_cast<std::size_t>(sim::Outcome::Ok)] = 1;
+  served.outcomes[static_cast<std::size_t>(sim::Outcome::TargetDown)] = 1;
+  served.availability = 0.5;
+  served.time_availability = 0.9;
+  empty.availability = 1.0;  // the default of a replication that measured nothing
+  empty.time_availability = 1.0;
+  result.per_replication = {served, empty, empty};
+  const auto m = reports::measure(result, {}, std::nullopt);
+  REQUIRE(m.contains("availability"));
+  CHECK(m.at("availability").mean == doctest::Approx(0.5));
+  CHECK(m.at("error_rate").mean == doctest::Approx(0.5));
+  CHECK(m.at("availability.time").mean == doctest::Approx(0.9));
+  result.per_replication = {empty, empty, empty};
+  const auto none = reports::measure(result, {}, std::nullopt);
+  CHECK_FALSE(none.contains("availability"));
+  CHECK_FALSE(none.contains("availability.time"));
+  CHECK_FALSE(none.contains("error_rate"));
+}
+
+TEST_CASE("cli: a workload too small to send a request leaves every traffic criterion not exercised, never a pass") {
+  const auto file = test::reference_scenario("small_workload", "tiny",
+                                             "  a: {title: A, metric: availability, min: 99.9%}\n"
+                                             "  t: {title: T, metric: availability.time, min: 99.9%}\n"
+                                             "  e: {title: E, metric: error_rate, max: 1%}\n"
+                                             "  l: {title: L, metric: latency.p99, max: 300ms}\n");
+  std::string text;
+  {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  const auto rate = text.find("rate: 5/s");
+  REQUIRE(rate != std::string::npos);
+  text.replace(rate, 9, "rate: 1/d");
+  std::ofstream(file) << text;
+  const auto run = test::cli({"run", file, "--format", "json"});
+  INFO(run.err);
+  const auto json = nlohmann::json::parse(run.out);
+  int judged = 0;
+  for (const auto& c : json["criteria"]) {
+    INFO(c.dump());
+    CHECK(c["verdict"] == "not exercised");
+    ++judged;
+  }
+  CHECK(judged > 0);
+}

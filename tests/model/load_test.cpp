@@ -124,3 +124,90 @@ TEST_CASE("load: a rollback alarm watches the error rate, the response time or b
   const auto both = load_good("components: {app: {deployment: {alarm: {error_rate: 0.05, response_time: 800ms, datapoints: 3}}}}");
   CHECK_MESSAGE(both.ok(), diagnostics_text(both));
 }
+
+// Issue 19: values beyond what AWS allows, or that make no sense, are load errors at the value
+// (validate exits 2), never a crash, a silent default or a wrapped counter later.
+TEST_CASE("load: hostile and absurd topology values are located errors that say what was expected") {
+  struct Case {
+    const char* overrides;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"routes: {main: {hops: [users]}}", "routes.main.hops: error: expected the entry (users) followed by at least one component"},
+      {"routes: {main: {hops: []}}", "routes.main.hops: error: expected the entry (an internet_users component) followed by"},
+      {"components: {app: {desired_count: 1000000}}", "app.desired_count: error: expected a task count (ECS quota 'Tasks per service') from 0 to 5000, found 1000000"},
+      {"components: {app: {desired_count: 65536}}", "app.desired_count: error: expected a task count (ECS quota 'Tasks per service') from 0 to 5000"},
+      {"components: {app: {desired_count: -1}}", "app.desired_count: error: expected a task count (ECS quota 'Tasks per service') from 0 to 5000, found -1"},
+      {"components: {app: {min_count: 0, max_count: 70000}}", "app.max_count: error: expected a task count (ECS quota 'Tasks per service') from 0 to 5000"},
+      {"components: {app: {min_count: 3, max_count: 2}}", "app.max_count: error: expected max_count (2) at least min_count (3)"},
+      {"components: {app: {vcpu: 1e9}}", "app.vcpu: error: expected a Fargate task vCPU from 0.25 to 16, found 1e+09"},
+      {"components: {app: {vcpu: 0.1}}", "app.vcpu: error: expected a Fargate task vCPU from 0.25 to 16, found 0.1"},
+      {"components: {app: {memory: 0MiB}}", "app.memory: error: expected a Fargate task memory from 512MiB to 120GiB, found 0B"},
+      {"components: {app: {memory: 1TiB}}", "app.memory: error: expected a Fargate task memory from 512MiB to 120GiB"},
+      {"components: {app: {ephemeral_storage: 1TiB}}", "app.ephemeral_storage: error: expected Fargate ephemeral storage from 20GiB to 200GiB"},
+      {"components: {app: {container_port: 70000}}", "app.container_port: error: expected a port from 1 to 65535, found 70000"},
+      {"components: {fn: {type: lambda, memory: 0MiB}}", "fn.memory: error: expected a Lambda memory size from 128MiB to 10GiB, found 0B"},
+      {"components: {fn: {type: lambda, timeout: 1h}}", "fn.timeout: error: expected a Lambda timeout from 1s to 15m, found 1h"},
+      {"components: {fn: {type: lambda, reserved_concurrency: -1}}", "fn.reserved_concurrency: error: expected 0 or more reserved execution environments, found -1"},
+      {"components: {t: {type: dynamodb, billing_mode: provisioned, read_capacity: -5}}",
+       "t.read_capacity: error: expected provisioned read capacity units (DynamoDB per-table quota) from 1 to 40000, found -5"},
+      {"components: {t: {type: dynamodb, billing_mode: provisioned, write_capacity: 1000000}}",
+       "t.write_capacity: error: expected provisioned write capacity units (DynamoDB per-table quota) from 1 to 40000"},
+      {"components: {t: {type: dynamodb, billing_mode: provisioned, read_capacity: 5}}",
+       "components.t: error: billing_mode: provisioned needs 'write_capacity' (capacity units, 1 to 40000)"},
+      {"components: {secrets: {secrets: -3}}", "secrets.secrets: error: expected a number of secrets (Secrets Manager quota) from 0 to 500000, found -3"},
+      {"components: {alb: {target_groups: {app: {targets: app, health_check: {path: /health, healthy_threshold: 0}}}}}",
+       "health_check.healthy_threshold: error: expected a health check healthy_threshold from 2 to 10, found 0"},
+      {"components: {alb: {target_groups: {app: {targets: app, health_check: {path: /health, interval: 0s}}}}}",
+       "health_check.interval: error: expected a health check interval from 5s to 300s, found 0s"},
+      {"components: {alb: {target_groups: {app: {targets: app, port: 0}}}}", "target_groups.app.port: error: expected a port from 1 to 65535, found 0"},
+      {"subnets: {public-a: {cidr: 300.1.1.1/33}}", "subnets.public-a.cidr: error: expected an IPv4 CIDR block a.b.c.d/n"},
+      {"subnets: {public-a: {cidr: '2001:db8::/32'}}", "subnets.public-a.cidr: error: expected an IPv4 CIDR block a.b.c.d/n"},
+      {"vpcs: {main: {cidr: 10.0.0.0/16, secondary_cidrs: [10.1.0.0/33]}}", "secondary_cidrs[0]: error: expected an IPv4 CIDR block"},
+      {"routes: {main: {share: 1.0, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}",
+       "topology.routes: error: expected route shares that add up to 1 (within 0.001), found 1.5 (main 1 + other 0.5)"},
+      {"routes: {main: {share: -0.5, hops: [users, alb, app, db]}}", "routes.main.share: error: share must be within 0..1, found -0.5"},
+      {"components: {logs: {retention: 100000d}}",
+       "logs.retention: error: expected a duration of at most 3653d (ten years, CloudWatch Logs' longest retention), found '100000d'"},
+  };
+  for (const auto& c : cases) {
+    const auto r = load_good(c.overrides);
+    INFO(std::string(c.overrides));
+    INFO(diagnostics_text(r));
+    CHECK_FALSE(r.ok());
+    CHECK(has(r, c.expected));
+    // Located: in the scenario's overrides, or (route shares) at the merged topology's routes.
+    CHECK((has(r, "test.yaml:") || has(r, "good_topology.yaml:")));
+  }
+  // Within the ranges, the same keys load.
+  for (const char* fine : {"components: {app: {desired_count: 5000, min_count: 0, max_count: 5000, vcpu: 16, memory: 120GiB}}",
+                           "components: {app: {vcpu: 0.25, memory: 512MiB, desired_count: 0}}",
+                           "routes: {main: {share: 0.6, hops: [users, alb, app, db]}, other: {share: 0.4, hops: [users, alb, app]}}"}) {
+    const auto r = load_good(fine);
+    INFO(std::string(fine));
+    CHECK_MESSAGE(r.ok(), diagnostics_text(r));
+  }
+}
+
+TEST_CASE("load: a KrakenD endpoint with more backends than the fan-out cap is refused where they are listed") {
+  std::string backends = "[app";
+  for (int i = 0; i < 64; ++i) backends += ", app";
+  backends += "]";
+  const auto r = load_good("components: {gw: {type: krakend, subnets: [private-a], endpoints: [{url_pattern: /x, backends: " + backends + "}]}}");
+  INFO(diagnostics_text(r));
+  CHECK(has(r, "gw.endpoints[0].backends: error: expected at most 64 backends per endpoint (archsim's fan-out cap, model/data/quotas.yaml), found 65"));
+}
+
+TEST_CASE("load: an unknown region, a criterion naming no rule and a nonsense budget are located errors") {
+  const std::string tail = "alternatives:\n  a:\n    title: t\n    topology: good_topology.yaml\n";
+  const auto mars = load_text("archsim: 1\nname: x\nregion: mars-east-1\n" + tail);
+  CHECK(has(mars, "test.yaml:3:9: region: error: unknown region 'mars-east-1' (did you mean 'us-east-1'?); archsim knows"));
+  const auto rule = load_text("archsim: 1\nname: x\nregion: us-east-1\ncriteria:\n  c: {title: t, rules: [task-public-ip, task-publik-ip]}\n" + tail);
+  INFO(diagnostics_text(rule));
+  CHECK(has(rule, "test.yaml:5:41: criteria.c.rules[1]: error: no rule named 'task-publik-ip' (did you mean 'task-public-ip'?)"));
+  const auto budget = load_text("archsim: 1\nname: x\nregion: us-east-1\nbudget: {monthly_limit_usd: -10, alerts: [{threshold_percent: 0}]}\n" + tail);
+  CHECK(has(budget, "test.yaml:4:29: budget.monthly_limit_usd: error: expected a monthly limit above 0 and at most 1e+12 USD, found -10"));
+  CHECK(has(budget, "budget.alerts[0].threshold_percent: error: expected a threshold above 0 and at most 1000 (% of the monthly limit), found 0"));
+  const auto credits = load_text("archsim: 1\nname: x\nregion: us-east-1\npricing: {credits_usd: -1}\n" + tail);
+  CHECK(has(credits, "pricing.credits_usd: error: expected credits in USD from 0 to 1e+12, found -1"));
+}

@@ -2,6 +2,7 @@
 // profile, trace replay reproduces a trace exactly, runs are reproducible (and differ by seed),
 // components do what their AWS counterparts do.
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "archsim/sim/simulate.hpp"
 #include "archsim/sim/statistics.hpp"
+#include "fixture.hpp"
 #include "sim_fixture.hpp"
 
 using namespace archsim;
@@ -254,4 +256,119 @@ TEST_CASE("timeline: warm-up minutes and minutes without a successful request ha
       CHECK(*s.p99_ns > 0);
     }
   }
+}
+
+// Issue 19: inputs that used to hang, crash or wrap.
+namespace {
+std::string workload_errors(const std::string& yaml) {
+  model::Diagnostics d;
+  sim::decode_workload_text(yaml, "w.yaml", ARCHSIM_SOURCE_DIR "/tests/sim", d);
+  std::string all;
+  for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
+  return all;
+}
+}  // namespace
+
+TEST_CASE("a peak arrival rate beyond the cap is a located error, whatever multiplies it up") {
+  const std::string cap = "expected a peak rate (rate x the largest profile multiplier x every burst multiplier) of at most 1e+06/s";
+  for (const std::string arrivals : {
+           "arrivals: {rate: 1/s, bursts: [{start: 1h, duration: 1h, multiplier: 1e12}]}\n",
+           "arrivals:\n  rate: 1/s\n  daily_profile: [1e300, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n",
+           "arrivals: {rate: 1/s, bursts: [{start: 1h, duration: 1h, multiplier: 1e200}, {start: 1h, duration: 1h, multiplier: 1e200}]}\n",
+           "arrivals: {rate: 2e6/s}\n"}) {
+    const auto errors = workload_errors(arrivals);
+    INFO(arrivals);
+    CHECK_MESSAGE(errors.find("w.yaml:") != std::string::npos, errors);
+    CHECK_MESSAGE(errors.find("workload.arrivals: error: " + cap) != std::string::npos, errors);
+  }
+  CHECK(workload_errors("arrivals: {rate: 1e6/s}\n").empty());
+}
+
+TEST_CASE("arrival candidates thinned away count as work: a mostly idle profile at a high peak stops at max_events, never hangs") {
+  // Peak 1e6/s in hour 23 only; the first hour draws 3.6e9 candidates and keeps ~0.
+  std::string profile = "[";
+  for (int h = 0; h < 23; ++h) profile += "1e-9, ";
+  profile += "1]";
+  const auto w = test::workload("horizon: 1h\nlimits: {max_events: 1000000}\narrivals: {rate: 1e6/s, daily_profile: " + profile + "}\n");
+  const auto run = test::simulate_good("", w);
+  REQUIRE(run.error);
+  CHECK(run.error->diagnostic.path == "workload.limits.max_events");
+  CHECK(run.error->diagnostic.message.find("event limit (1000000 events)") != std::string::npos);
+}
+
+TEST_CASE("trace times outside 1970-2200 are located errors at the trace line, not an overflow") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_trace_years";
+  std::filesystem::create_directories(dir);
+  for (const std::string year : {"2300", "9999", "1969"}) {
+    std::ofstream(dir / "t.csv") << "timestamp,route\n2026-01-05T10:00:00Z,main\n" << year << "-01-05T10:00:01Z,main\n";
+    model::Diagnostics d;
+    sim::decode_workload_text("arrivals: {trace: {file: t.csv}}\n", "w.yaml", dir.string(), d);
+    std::string all;
+    for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
+    INFO(year);
+    CHECK_MESSAGE(all.find("t.csv:3:1: workload.arrivals.trace: error: expected a timestamp (seconds such as 12.5, or ISO 8601 UTC such as "
+                           "2026-01-05T10:00:00Z, in the years 1970 to 2200), found '" + year) != std::string::npos,
+                  all);
+  }
+}
+
+TEST_CASE("the in-flight limit follows from memory per request, not a fixed count") {
+  const std::uint64_t gib = std::uint64_t{1} << 30;
+  const std::uint64_t by_default = sim::in_flight_for_memory(sim::WorkloadLimits{}.in_flight_memory);
+  // A request's state is a few hundred bytes: 1 GiB holds a million or so, well under the 10
+  // million that once ran out of memory at 2.7 GB first.
+  CHECK(by_default > 100'000);
+  CHECK(by_default < 10'000'000);
+  CHECK(sim::in_flight_for_memory(2 * gib) == 2 * by_default);
+  CHECK(workload_errors("arrivals: {rate: 1/s}\nlimits: {max_in_flight: 1e9}\n").find("workload.limits.max_in_flight: error: expected a whole number from 1 to") !=
+        std::string::npos);
+}
+
+TEST_CASE("a service of more than 65,535 tasks runs: task timers carry a 32-bit slot, not 16 bits beside the component") {
+  // The loader caps a service at ECS's 5,000 tasks; the walk's own fields hold any count, so a
+  // topology built another way cannot wrap a task slot into the component index (it crashed at
+  // 1,000,000).
+  auto loaded = testing::load_good("routes: {main: {hops: [users, alb, app]}}");
+  REQUIRE(loaded.ok());
+  auto topology = loaded.scenario->alternatives.front().topology;
+  auto& app = topology.ecs_services.front();
+  app.desired_count = app.min_count = app.max_count = 70'000;
+  const auto w = test::workload("horizon: 2m\narrivals: {rate: 1/s}\n");
+  const auto run = sim::simulate(topology, w, sim::builtin_sim_defaults());
+  REQUIRE_MESSAGE(!run.error, run.error->diagnostic.message);
+  const auto& end = run.result->per_replication.front().capacity_at_end;
+  REQUIRE(!end.empty());
+  CHECK(end.front().in_service == 70'000);
+}
+
+TEST_CASE("durations are capped where they are written and samples where they are drawn: a long tail never overflows the clock") {
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {timeout: 100000d}}\n")
+            .find("workload.components.app.timeout: error: expected a duration of at most 3653d") != std::string::npos);
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {timeout: 0s}}\n")
+            .find("workload.components.app.timeout: error: expected a timeout above 0") != std::string::npos);
+  // A p99 of nine years puts a lognormal's tail past 292 years (it exited 3: "event scheduled
+  // in the past"); samples stop at the cap, so the run completes.
+  const auto w = test::workload("horizon: 10m\narrivals: {rate: 5/s}\ncomponents: {app: {timeout: 3000d, service_time: {lognormal: {median: 10ms, p99: 80000h}}}}\n");
+  const auto run = test::simulate_good("", w);
+  CHECK_MESSAGE(!run.error, run.error->diagnostic.message);
+}
+
+TEST_CASE("a behaviour's concurrency is at most a million, so tasks x concurrency stays exact") {
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {concurrency: 2000000000}}\n")
+            .find("workload.components.app.concurrency: error: expected a concurrency from 1 to 1000000, found 2000000000") != std::string::npos);
+  CHECK(workload_errors("arrivals: {rate: 1/s}\ncomponents: {app: {concurrency: 1000000}}\n").empty());
+}
+
+TEST_CASE("the workload's route share overrides must add up to 1 with the topology's, or the run is refused, not rescaled") {
+  const auto w = test::workload("horizon: 10m\narrivals: {rate: 1/s}\nroutes: {main: {share: 0.5}}\n");
+  const auto run = test::simulate_good("routes: {main: {share: 0.5, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}\n"
+                                       "components: {}",
+                                       w);
+  CHECK_FALSE(run.error);  // 0.5 + 0.5
+  const auto w2 = test::workload("horizon: 10m\narrivals: {rate: 1/s}\nroutes: {main: {share: 1}}\n");
+  const auto bad = test::simulate_good("routes: {main: {share: 0.5, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}", w2);
+  REQUIRE(bad.error);
+  CHECK(bad.error->diagnostic.path == "workload.routes");
+  CHECK(bad.error->diagnostic.message.find("expected route shares (the topology's, with the workload's overrides) that add up to 1 (within 0.001), "
+                                           "found 1.5 (main 1 + other 0.5)") != std::string::npos);
 }

@@ -16,6 +16,7 @@
 #include "archsim/reports/atomic_file.hpp"
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
+#include "archsim/sim/expected_load.hpp"
 #include "archsim/sim/simulate.hpp"
 #include "archsim/model/text_check.hpp"
 #include "output.hpp"
@@ -40,6 +41,11 @@ void setup_run(CLI::App& app, RunOptions& options) {
                   "Also write results.json, report.md, report.html, junit.xml and timeline-<alternative>.csv to this folder");
   run->add_option("--threads", options.threads, "Replications run on this many threads (default: every core; output is identical)")
       ->check(whole_number(256) & CLI::Range(1, 256));
+  run->add_option("--max-work", options.max_work,
+                  fmt::format("Refuse a run estimated to take more than this many request-hops, summed over replications and "
+                              "alternatives (default {:g}; docs/limits.md)",
+                              kDefaultMaxWork))
+      ->check(CLI::PositiveNumber);
 }
 
 namespace {
@@ -85,6 +91,29 @@ sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
   return w;
 }
 
+/// Estimates the run's work before starting it (sim::estimate_work: expected requests x
+/// components visited, x replications, summed over the alternatives) and says so on stderr;
+/// false, with the estimate and the flag that raises the limit, when it exceeds `max_work`.
+bool within_work_budget(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, double max_work, std::ostream& err) {
+  double total = 0, requests = 0;
+  for (const auto& alt : scenario.alternatives) {
+    std::string why;  // an alternative the simulator cannot build reports its error when it runs
+    if (const auto e = sim::estimate_work(alt.topology, workload, sim::builtin_sim_defaults(), why)) {
+      total += e->request_hops() * workload.replications;
+      requests = std::max(requests, e->requests);
+    }
+  }
+  const std::string estimate =
+      fmt::format("{:.3g} request-hops ({:.3g} requests over {} x {} replication(s), {} alternative(s))", total, requests,
+                  model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size());
+  err << "archsim run: estimated work " << estimate << "\n";
+  if (total <= max_work) return true;
+  err << fmt::format("archsim run: the estimated work, {}, exceeds the limit of {:g} request-hops; shorten the horizon, lower "
+                     "the rate or the replications, or raise the limit with --max-work N (docs/limits.md)\n",
+                     estimate, max_work);
+  return false;
+}
+
 }  // namespace
 
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
@@ -123,6 +152,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       return kBadInput;
     }
     sim_options.horizon = *h;
+  }
+  if (!within_work_budget(scenario, sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload, options.max_work, err)) {
+    return kBadInput;
   }
   reports::RunReport report;
   report.file = shown_file;

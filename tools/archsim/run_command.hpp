@@ -12,6 +12,12 @@
 
 namespace archsim::cli {
 
+/// The work `archsim run` takes on by default, in request-hops (a request's visit to one
+/// component, over every replication and alternative): five times the largest documented run,
+/// ADR-0005 over a billing month (`--horizon 730h`, 2.0e9), about forty minutes on two cores at
+/// the walk's speed (its week, 4.6e8, took 111 s) (docs/limits.md). `--max-work` raises it.
+inline constexpr double kDefaultMaxWork = 1e10;
+
 struct RunOptions {
   std::string file;
   bool allow_outside_paths = false;  ///< --allow-outside-paths (model::LoadOptions)
@@ -23,6 +29,7 @@ struct RunOptions {
   std::string horizon;
   int threads = 0;  ///< 0: one per core
   bool progress = false;  ///< set when stderr is a terminal
+  double max_work = kDefaultMaxWork;  ///< --max-work: request-hops a run may take (docs/limits.md)
 };
 
 void setup_run(CLI::App& app, RunOptions& options);

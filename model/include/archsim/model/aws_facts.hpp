@@ -71,6 +71,17 @@ struct SecurityPolicy {
   std::string score_of(std::string_view category, Severity severity) const;
 };
 
+/// model/data/quotas.yaml: AWS's limits on the values a scenario gives, which the loader
+/// enforces (docs/limits.md). Fargate's vCPU and memory ranges come from `fargate_task_sizes`.
+struct Quotas {
+  int ecs_tasks_per_service = 0;
+  IntRange ephemeral_storage_gib;
+  IntRange lambda_memory_mib, lambda_timeout_s;
+  IntRange dynamodb_capacity_units;
+  int krakend_backends_per_endpoint = 0;
+  int secrets = 0, parameters = 0;
+};
+
 struct AwsFacts {
   std::map<std::string, std::vector<std::string>> region_zones;
   int vpc_min_prefix = 16, vpc_max_prefix = 28;
@@ -91,6 +102,13 @@ struct AwsFacts {
   std::map<std::string, int> database_ports;  ///< RDS engine -> default port
   SecurityPolicy security;
   std::map<std::string, AwsStatement> statements;  ///< fact id -> what AWS documents
+  Quotas quotas;
+
+  /// The smallest and largest vCPU and memory of any Fargate task size.
+  double fargate_min_vcpu() const;
+  double fargate_max_vcpu() const;
+  Bytes fargate_min_memory() const;
+  Bytes fargate_max_memory() const;
 
   bool is_rfc1918(const Ipv4Cidr& cidr) const;
 };

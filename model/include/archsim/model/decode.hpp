@@ -32,6 +32,14 @@ struct DecodeContext {
 };
 
 std::string join_path(std::string_view parent, std::string_view child);
+
+/// How a bound or a value reads in a range message: 5000, 0.25, 512MiB, 900s.
+std::string describe(int value);
+std::string describe(double value);
+std::string describe(const Duration& value);
+std::string describe(const Bytes& value);
+/// "expected <what> from <min> to <max>, found <value>": the one wording of every range error.
+std::string range_message(std::string_view what, const std::string& min, const std::string& max, const std::string& value);
 std::string index_path(std::string_view parent, std::size_t i);
 
 // Scalar decoders: each checks the node's kind and syntax, records its location and returns
@@ -137,6 +145,23 @@ class MapReader {
     return n && decode_keyword(*n, child(key), ctx_, out, words);
   }
 
+  /// `optional`, then a range check: a value outside [min, max] is reported at the value as
+  /// "expected <what> from <min> to <max>, found <value>" and `out` keeps what was read (the
+  /// load fails on the error, so nothing downstream sees it). For the numeric fields whose
+  /// later arithmetic (prices, task slots, event counts) is only safe within AWS's own ranges.
+  template <class T>
+  bool optional_in(std::string_view key, T& out, const T& min, const T& max, std::string_view what) {
+    const YamlNode* n = take(key);
+    if (n == nullptr || !decode_value(*n, child(key), ctx_, out)) return false;
+    return check_range(*n, child(key), unwrap(out), min, max, what);
+  }
+  template <class T>
+  bool optional_in(std::string_view key, std::optional<T>& out, const T& min, const T& max, std::string_view what) {
+    const YamlNode* n = take(key);
+    if (n == nullptr || !decode_value(*n, child(key), ctx_, out)) return false;
+    return check_range(*n, child(key), *out, min, max, what);
+  }
+
   /// A string field restricted to a set of words.
   bool choice(std::string_view key, std::string& out, std::initializer_list<std::string_view> words);
 
@@ -144,6 +169,16 @@ class MapReader {
   void finish();
 
  private:
+  template <class T>
+  static const T& unwrap(const T& v) { return v; }
+  template <class T>
+  bool check_range(const YamlNode& n, const std::string& path, const T& value, const T& min, const T& max,
+                   std::string_view what) {
+    if (!(value < min) && !(max < value)) return true;
+    ctx_.error(n, path, range_message(what, describe(min), describe(max), describe(value)));
+    return false;
+  }
+
   const YamlNode& node_;
   std::string path_;
   DecodeContext& ctx_;

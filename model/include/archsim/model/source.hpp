@@ -66,6 +66,9 @@ class SourceIndex {
  public:
   void record(const std::string& path, const SourceLoc& loc);
   SourceLoc locate(std::string_view path) const;
+  /// Where exactly this path was read; unknown when it was not (no fallback to a parent), so a
+  /// check can tell a written value from a default.
+  SourceLoc find(std::string_view path) const;
   std::size_t size() const { return locations_.size(); }
 
  private:

@@ -439,6 +439,10 @@ struct RouteHop {
   std::string component;
 };
 
+/// How far the route shares of a topology (with the workload's overrides) may add up away
+/// from 1: written to three decimals in practice (docs/limits.md).
+inline constexpr double kRouteShareTolerance = 0.001;
+
 /// One kind of request: which share of the traffic takes which components, in order.
 struct RequestRouteSpec {
   std::string id, path;

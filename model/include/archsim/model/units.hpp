@@ -51,6 +51,12 @@ std::optional<double> parse_duration_seconds(std::string_view text);
 /// Shortest exact rendering: `30s`, `250ms`, `1h30m`, `0s`.
 std::string format_duration(Duration d);
 
+/// The longest duration a scenario may write, and a sampled duration may take: ten years and
+/// a day, CloudWatch Logs' longest retention (3653 days). Simulated time adds a few of these
+/// to a clock of at most 400 days, far inside the 292 years 64-bit nanoseconds hold
+/// (docs/limits.md).
+inline constexpr Duration kMaxDuration = Duration::days(3653);
+
 /// A size in bytes.
 struct Bytes {
   std::int64_t count = 0;

@@ -31,6 +31,9 @@ struct Distribution {
   static Distribution uniform(double min, double max);
 
   double sample(RandomStream& rng) const;
+  /// A sample as whole nanoseconds (or bytes) within [0, max]: a long tail (a lognormal's)
+  /// never overflows the 64-bit clock or a byte count.
+  std::int64_t sample_whole(RandomStream& rng, double max) const;
   double mean() const;
   /// The least and greatest value a draw can take (the greatest is +infinity for the
   /// exponential and the lognormal).

@@ -77,4 +77,18 @@ struct ExpectedLoad {
 std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                           const SimDefaults& defaults, std::string& error);
 
+/// The work one replication of `workload` on `topology` takes, estimated before running it:
+/// the expected requests over the whole horizon (warm-up included; a trace's records within
+/// it) and the components each visits on average (route shares, KrakenD fan-out). `archsim run`
+/// multiplies by replications and alternatives and refuses a run beyond `--max-work`.
+struct WorkEstimate {
+  double requests = 0;
+  double hops_per_request = 0;
+  double request_hops() const { return requests * hops_per_request; }
+};
+
+/// nullopt (with `error`) when the simulator could not run the workload on the topology.
+std::optional<WorkEstimate> estimate_work(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                          const SimDefaults& defaults, std::string& error);
+
 }  // namespace archsim::sim

@@ -149,8 +149,12 @@ struct WorkloadSpec {
   Duration warmup{};
   std::uint64_t seed = 1;
   int replications = 1;
-  std::uint64_t max_events = 4'000'000'000;  ///< stops a run that would take hours
-  std::uint64_t max_in_flight = 10'000'000;  ///< requests in the system at once (memory bound)
+  /// Work units a replication may spend: events delivered plus arrival candidates drawn and
+  /// thinned away (a profile of mostly-zero hours draws many); stops a run that would take hours.
+  std::uint64_t max_events = 4'000'000'000;
+  /// Requests in the system at once; unset: as many as WorkloadLimits::in_flight_memory holds
+  /// (in_flight_for_memory), so an overloaded design stops with a message, not out of memory.
+  std::optional<std::uint64_t> max_in_flight;
   ArrivalSpec arrivals;
   std::map<std::string, RouteLoadSpec> routes;
   std::map<std::string, BehaviourSpec> components;
@@ -169,9 +173,21 @@ struct WorkloadSpec {
 /// The limits no workload may exceed (a horizon of a year and a little, 10^11 events).
 struct WorkloadLimits {
   Duration max_horizon = Duration::days(400);
+  /// The peak arrival rate (rate x the largest profile multiplier x every burst multiplier),
+  /// requests per second: four times CloudFront's default 250,000 requests/s per distribution,
+  /// the largest single entry point archsim models (docs/limits.md).
+  double max_peak_rate = 1e6;
+  /// Memory the requests in flight of one replication may take by default, and at most when
+  /// `limits.max_in_flight` raises it (docs/limits.md).
+  std::uint64_t in_flight_memory = std::uint64_t{1} << 30;
+  std::uint64_t max_in_flight_memory = std::uint64_t{16} << 30;
   std::uint64_t max_events = 100'000'000'000;
   std::size_t max_trace_records = 50'000'000;
 };
+
+/// How many requests in flight `bytes` of memory hold: the per-request state, its slot in the
+/// free list and the request table's growth (a vector doubling holds the old and new copies).
+std::uint64_t in_flight_for_memory(std::uint64_t bytes);
 
 /// Decodes `scenario.workload`, reading trace files relative to the scenario's folder.
 /// Problems (bad keys, shapes, route or component ids no alternative has, unreadable or

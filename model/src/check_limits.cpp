@@ -1,0 +1,134 @@
+// AWS's own limits on the values a topology gives (model/data/quotas.yaml, the Fargate task
+// sizes of review_policy.yaml). Load errors, not review findings: a service of a million
+// tasks or a 1e9-vCPU task describes nothing AWS runs, and the simulator's and the pricing's
+// arithmetic is sized for what AWS allows. Checked after decoding, against the facts, at the
+// location each value was read from (a value left out takes a default that is in range).
+// docs/limits.md lists every cap and the message it gives.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "decode_topology.hpp"
+
+namespace archsim::model::detail {
+
+namespace {
+
+class LimitChecker {
+ public:
+  LimitChecker(const TopologySpec& t, const AwsFacts& facts, DecodeContext& ctx) : t_(t), f_(facts), q_(facts.quotas), ctx_(ctx) {}
+
+  /// Reports `value` at `path` when it was written and lies outside [min, max].
+  template <class T>
+  void range(const std::string& path, const T& value, const T& min, const T& max, std::string_view what) {
+    if (!(value < min) && !(max < value)) return;
+    const SourceLoc loc = ctx_.sources.find(path);
+    if (!loc.known()) return;
+    ctx_.diagnostics.error(loc, path, decoding::range_message(what, decoding::describe(min), decoding::describe(max), decoding::describe(value)));
+  }
+
+  void error(const std::string& path, std::string message) {
+    const SourceLoc loc = ctx_.sources.locate(path);
+    ctx_.diagnostics.error(loc.known() ? loc : ctx_.sources.locate(t_.path), path, std::move(message));
+  }
+
+  void run() {
+    const int tasks = q_.ecs_tasks_per_service;
+    const std::string per_service = "a task count (ECS quota 'Tasks per service')";
+    for (const auto& s : t_.ecs_services) {
+      range(s.path + ".desired_count", s.desired_count, 0, tasks, per_service);
+      range(s.path + ".min_count", s.min_count, 0, tasks, per_service);
+      range(s.path + ".max_count", s.max_count, 0, tasks, per_service);
+      if (s.max_count < s.min_count) {
+        error(s.path + ".max_count", fmt::format("expected max_count ({}) at least min_count ({})", s.max_count, s.min_count));
+      }
+      range(s.path + ".vcpu", s.vcpu, f_.fargate_min_vcpu(), f_.fargate_max_vcpu(), "a Fargate task vCPU");
+      range(s.path + ".memory", s.memory, f_.fargate_min_memory(), f_.fargate_max_memory(), "a Fargate task memory");
+      if (s.ephemeral_storage) {
+        range(s.path + ".ephemeral_storage", *s.ephemeral_storage, Bytes{std::int64_t{q_.ephemeral_storage_gib.min} << 30},
+              Bytes{std::int64_t{q_.ephemeral_storage_gib.max} << 30}, "Fargate ephemeral storage");
+      }
+      if (const auto& a = s.autoscaling) {
+        for (const auto& action : a->scheduled) {
+          if (action.min_capacity) range(action.path + ".min_capacity", *action.min_capacity, 0, tasks, per_service);
+          if (action.max_capacity) range(action.path + ".max_capacity", *action.max_capacity, 0, tasks, per_service);
+        }
+        for (const auto& p : a->step_scaling) {
+          for (const auto& step : p.steps) range(step.path + ".change", step.change, -tasks, tasks, per_service + " change");
+        }
+      }
+      for (const auto& e : s.gateway_endpoints) {
+        const int n = static_cast<int>(e.backends.size());
+        if (n > q_.krakend_backends_per_endpoint) {
+          error(e.path + ".backends", fmt::format("expected at most {} backends per endpoint (archsim's fan-out cap, "
+                                                  "model/data/quotas.yaml), found {}",
+                                                  q_.krakend_backends_per_endpoint, n));
+        }
+      }
+    }
+    for (const auto& l : t_.lambdas) {
+      range(l.path + ".memory", l.memory, Bytes{std::int64_t{q_.lambda_memory_mib.min} << 20},
+            Bytes{std::int64_t{q_.lambda_memory_mib.max} << 20}, "a Lambda memory size");
+      if (l.timeout) {
+        range(l.path + ".timeout", *l.timeout, Duration::seconds(q_.lambda_timeout_s.min), Duration::seconds(q_.lambda_timeout_s.max),
+              "a Lambda timeout");
+      }
+      if (l.reserved_concurrency && *l.reserved_concurrency < 0) {
+        error(l.path + ".reserved_concurrency", fmt::format("expected 0 or more reserved execution environments, found {}", *l.reserved_concurrency));
+      }
+    }
+    for (const auto& s : t_.secrets_managers) range(s.path + ".secrets", s.secrets, 0, q_.secrets, "a number of secrets (Secrets Manager quota)");
+    for (const auto& p : t_.parameter_stores) {
+      range(p.path + ".parameters", p.parameters, 0, q_.parameters, "a number of parameters (Parameter Store quota)");
+    }
+    for (const auto& d : t_.dynamodb_tables) {
+      const IntRange& units = q_.dynamodb_capacity_units;
+      range(d.path + ".read_capacity", d.read_capacity, units.min, units.max, "provisioned read capacity units (DynamoDB per-table quota)");
+      range(d.path + ".write_capacity", d.write_capacity, units.min, units.max, "provisioned write capacity units (DynamoDB per-table quota)");
+      // Provisioned mode takes both capacities (CreateTable's ProvisionedThroughput); left out,
+      // they read as 0 units: every request throttled and nothing billed, in silence.
+      if (d.billing_mode == "provisioned") {
+        for (const char* key : {"read_capacity", "write_capacity"}) {
+          if (!ctx_.sources.find(d.path + "." + key).known()) {
+            error(d.path, fmt::format("billing_mode: provisioned needs '{}' (capacity units, {} to {})", key, units.min, units.max));
+          }
+        }
+      }
+    }
+    // A route is walked from its entry to a component that answers: the entry alone has
+    // nowhere to send a request (the simulator would pick a target past the route's end).
+    for (const auto& r : t_.routes) {
+      if (r.hops.size() == 1) {
+        error(r.path + ".hops", fmt::format("expected the entry ({}) followed by at least one component that serves the request", r.hops.front().component));
+      } else if (r.hops.empty()) {
+        error(r.path + ".hops", "expected the entry (an internet_users component) followed by at least one component that serves the request");
+      }
+    }
+    check_shares();
+  }
+
+  /// The route shares are the mix of requests: they must add up to one (a sum of 1.5 was read
+  /// as 1 in silence before). Written to three decimals in practice, so within 0.001.
+  void check_shares() {
+    if (t_.routes.empty()) return;
+    double sum = 0;
+    for (const auto& r : t_.routes) sum += r.share;
+    if (std::abs(sum - 1.0) <= kRouteShareTolerance) return;
+    std::vector<std::string> parts;
+    for (const auto& r : t_.routes) parts.push_back(fmt::format("{} {:g}", r.id, r.share));
+    error(t_.path + ".routes", fmt::format("expected route shares that add up to 1 (within {:g}), found {:g} ({}); a route without `share` counts 1",
+                                            kRouteShareTolerance, sum, fmt::join(parts, " + ")));
+  }
+
+ private:
+  const TopologySpec& t_;
+  const AwsFacts& f_;
+  const Quotas& q_;
+  DecodeContext& ctx_;
+};
+
+}  // namespace
+
+void check_limits(const TopologySpec& topology, const AwsFacts& facts, DecodeContext& ctx) { LimitChecker(topology, facts, ctx).run(); }
+
+}  // namespace archsim::model::detail
