@@ -368,11 +368,12 @@ TEST_CASE("cli: an unused NAT gateway's idle monthly cost is in every validate f
 TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond --max-work with the estimate and the flag") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim_work_estimate_test";
   std::filesystem::create_directories(dir);
+  archsim::test::put_reference_topology(dir.string());
   const auto scenario = [&](const std::string& name, const std::string& workload) {
     const auto file = dir / name;
     std::ofstream(file) << "archsim: 1\nname: x\nregion: us-east-1\nworkload:\n" << workload
                         << "alternatives:\n  a:\n    title: t\n    status: chosen\n"
-                           "    topology: " ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml\n";
+                           "    topology: good_topology.yaml\n";
     return file.string();
   };
   // 1e5 requests/s for 30 days, and 400 days x 1,000 replications at 1/s: hours of work each.

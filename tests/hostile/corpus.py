@@ -113,7 +113,7 @@ MUTATIONS = [
     Mutation("topology-outside", "confinement", "scenario", r"topology: topologies/[\w.-]+", "topology: /etc/passwd", V,
              fragment="outside"),
     Mutation("topology-climbs-out", "confinement", "scenario", r"topology: topologies/[\w.-]+",
-             "topology: ../../../../etc/hostname", V, fragment="outside"),
+             "topology: " + "../" * 4 + "etc/hostname", V, fragment="outside"),
     # ---- file names of outputs
     Mutation("alternative-id-slash", "outputs", "scenario", r"^alternatives:\n  ([\w-]+):", "alternatives:\n  a/../b:", V,
              fragment="alternatives"),
