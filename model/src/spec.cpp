@@ -170,4 +170,10 @@ std::optional<double> parse_metric_bound(const MetricInfo& metric, std::string_v
   return std::nullopt;
 }
 
+Diagnostic ScenarioSpec::located(Diagnostic d) const {
+  if (!d.loc.known()) d.loc = sources.locate(d.path);
+  if (!d.loc.known()) d.loc = SourceLoc{file, 1, 1};
+  return d;
+}
+
 }  // namespace archsim::model

@@ -9,6 +9,13 @@
 
 namespace archsim::sim {
 
+std::optional<model::Diagnostic> check_runnable(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                                const SimDefaults& defaults) {
+  model::Diagnostic error;
+  if (detail::build_runtime(topology, workload, defaults, error)) return std::nullopt;
+  return error;
+}
+
 SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& workload, const SimDefaults& defaults,
                     const SimOptions& options) {
   SimOutcome outcome;

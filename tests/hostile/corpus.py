@@ -94,26 +94,57 @@ MUTATIONS = [
              fragment="read_capacity", seeds=["free-tier-single-az"]),
     # ---- hangs: rates that overflow
     Mutation("profile-1e300", "hang", "scenario", r"daily_profile: \[[\d.]+", "daily_profile: [1e300", VR,
-             fragment="daily_profile"),
+             fragment="peak rate"),
     Mutation("burst-1e12", "hang", "scenario", r"^(    rate: \S+)", r"\1\n    bursts: [{start: 10m, duration: 30m, multiplier: 1e12}]",
-             VR, fragment="multiplier"),
+             VR, fragment="peak rate", seeds=[s for s in SEEDS if s != "adr0005"]),
+    Mutation("burst-multiplier-1e12", "hang", "scenario", r"multiplier: [\d.]+", "multiplier: 1e12", VR, fragment="peak rate",
+             seeds=["adr0005"]),
+    Mutation("bursts-overflow-together", "hang", "scenario", r"^(    rate: \S+)",
+             r"\1\n    bursts: [{start: 10m, duration: 30m, multiplier: 1e200}, {start: 20m, duration: 30m, multiplier: 1e200}]",
+             VR, fragment="peak rate", seeds=[s for s in SEEDS if s != "adr0005"]),
     # ---- work beyond the budget is refused before it starts
     Mutation("work-1e5-per-s-30d", "exhaustion", "scenario", r"^(    rate: )\S+", r"\g<1>100000/s",
              [["run", "--horizon", "30d", "--threads", "1"]], fragment="--max-work"),
+    Mutation("work-400d-1000-replications", "exhaustion", "scenario", r"^(  horizon: )\S+", r"\g<1>400d\n  replications: 1000",
+             [["run", "--threads", "1"]], fragment="--max-work", seeds=["free-tier-single-az"]),
+    Mutation("work-1e5-per-s-30d-validate", "exhaustion", "scenario", r"^(    rate: )\S+", r"\g<1>100000/s",
+             [["run", "--horizon", "30d", "--threads", "1", "--max-work", "1e3"]], fragment="--max-work"),
     # ---- encoding
-    Mutation("name-not-utf8", "encoding", "scenario", r"^name: (.*)$", "name: bad\xff\xfename", VP, fragment="UTF-8"),
+    # (surrogate escapes: written as the raw bytes 0xff 0xfe, which are not UTF-8)
+    Mutation("name-not-utf8", "encoding", "scenario", r"^name: (.*)$", "name: bad\udcff\udcfename", VP, fragment="UTF-8"),
+    Mutation("name-escape-sequence", "encoding", "scenario", r"^name: ", "name: a\x1b[31mred ", VP, fragment="U+001B"),
+    Mutation("description-bell", "encoding", "scenario", r"^description: ", "description: ring\x07 ", V, fragment="U+0007"),
     Mutation("nul-byte", "encoding", "scenario", r"^description: ", "description: a\x00b ", V, fragment="NUL"),
     Mutation("second-document", "nonsense", "scenario", r"\Z", "", V, append="---\nname: second\n", fragment="document"),
     # ---- resource exhaustion in the reader
     Mutation("alias-billion-laughs", "exhaustion", "scenario", r"\Z", "", V, fragment="alias",
              append="".join(f"l{i}: &l{i} [{', '.join(['*l%d' % (i - 1)] * 9) if i else ', '.join(['x'] * 9)}]\n"
                             for i in range(10))),
-    Mutation("name-2mb", "exhaustion", "scenario", r"^name: (.*)$", "name: " + "n" * (2 << 20), V, fragment="name"),
+    Mutation("name-2mb", "exhaustion", "scenario", r"^name: (.*)$", "name: " + "n" * (2 << 20), V, fragment="byte limit"),
+    Mutation("name-300-bytes", "exhaustion", "scenario", r"^name: (.*)$", "name: " + "n" * 300, V, fragment="name"),
+    Mutation("unknown-key-500", "exhaustion", "scenario", r"\Z", "", V, append="k" * 500 + ": 1\n", fragment="key"),
+    # yaml-cpp itself refuses a key over 1024 characters, located, in its own words.
+    Mutation("unknown-key-100k", "exhaustion", "scenario", r"\Z", "", V, append="k" * 100000 + ": 1\n",
+             fragment="illegal map value"),
     # ---- path confinement
     Mutation("topology-outside", "confinement", "scenario", r"topology: topologies/[\w.-]+", "topology: /etc/passwd", V,
              fragment="outside"),
     Mutation("topology-climbs-out", "confinement", "scenario", r"topology: topologies/[\w.-]+",
              "topology: " + "../" * 4 + "etc/hostname", V, fragment="outside"),
+    Mutation("trace-dev-zero", "exhaustion", "scenario", r"^(  arrivals:\n)", r"\1    trace: {file: /dev/zero, format: csv}\n",
+             V, fragment="trace"),
+    Mutation("price-book-outside", "confinement", "scenario", r"^pricing:\n", "pricing:\n  price_book: /etc/passwd\n", VP,
+             fragment="outside"),
+    # ---- the command line
+    Mutation("seed-negative", "nonsense", "scenario", r"\A", "", [["run", "--seed", "-1", *RUN_ARGS]], fragment="-1"),
+    Mutation("threads-zero", "nonsense", "scenario", r"\A", "", [["run", "--threads", "0", "--horizon", "1h"]],
+             fragment="threads"),
+    # ---- ports and deployment configurations
+    Mutation("port-70000", "nonsense", "topology", r"ports: \d+", "ports: 70000", V, fragment="ports"),
+    Mutation("codedeploy-config-unknown", "nonsense", "topology", r"config: CodeDeployDefault\.\w+", "config: NoSuchConfig",
+             VR, fragment="NoSuchConfig", seeds=["krakend-blue-green"]),
+    Mutation("timeout-zero", "nonsense", "scenario", r"^(    \w[\w-]*:\n      service_time: )", r"    zz:\n      timeout: 0s\n\1",
+             V, fragment="timeout", seeds=[]),
     # ---- file names of outputs
     Mutation("alternative-id-slash", "outputs", "scenario", r"^alternatives:\n  ([\w-]+):", "alternatives:\n  a/../b:", V,
              fragment="alternatives"),

@@ -50,13 +50,6 @@ void setup_run(CLI::App& app, RunOptions& options) {
 
 namespace {
 
-/// Where a diagnostic without a location points: the scenario position of its dotted path.
-model::Diagnostic located(model::Diagnostic d, const model::ScenarioSpec& scenario) {
-  if (!d.loc.known()) d.loc = scenario.sources.locate(d.path);
-  if (!d.loc.known()) d.loc = model::SourceLoc{scenario.file, 1, 1};
-  return d;
-}
-
 /// SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/): whole
 /// seconds since 1970-01-01 UTC that stand in for "now", so a CI job that sets it gets
 /// byte-identical JUnit from the same inputs. Empty when unset; a malformed value is an error
@@ -181,7 +174,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (!fixed_epoch) run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
     if (options.progress) err << "\n";
     if (outcome.error) {
-      run.error = located(outcome.error->diagnostic, scenario);
+      run.error = scenario.located(outcome.error->diagnostic);
       err << model::format_diagnostic(*run.error) << " (alternative " << alt.id << ")\n";
     } else {
       run.result = std::move(outcome.result);

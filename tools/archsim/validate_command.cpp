@@ -4,6 +4,8 @@
 #include "archsim/model/rules.hpp"
 #include "archsim/pricing/bill.hpp"
 #include "archsim/pricing/idle_cost.hpp"
+#include "archsim/sim/defaults.hpp"
+#include "archsim/sim/simulate.hpp"
 #include "archsim/sim/workload.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/reports/run_report.hpp"
@@ -51,7 +53,16 @@ namespace {
 /// is one they accept.
 model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
   model::Diagnostics diagnostics;
-  if (scenario.workload) sim::decode_workload(scenario, diagnostics);
+  if (scenario.workload) {
+    if (const auto workload = sim::decode_workload(scenario, diagnostics)) {
+      for (const auto& alt : scenario.alternatives) {
+        if (auto why = sim::check_runnable(alt.topology, *workload, sim::builtin_sim_defaults())) {
+          why->message += " (alternative " + alt.id + ")";
+          diagnostics.add(scenario.located(std::move(*why)));
+        }
+      }
+    }
+  }
   pricing::prepare_pricing(scenario, diagnostics);
   for (const auto& alt : scenario.alternatives) pricing::declared_usage(scenario, alt.topology, diagnostics);
   return diagnostics;

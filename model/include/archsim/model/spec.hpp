@@ -646,6 +646,9 @@ struct ScenarioSpec {
 
   const AlternativeSpec* alternative(std::string_view id) const;
   const CriterionSpec* criterion(std::string_view id) const;
+  /// `d` pointed where its dotted path is written when it has no location of its own (a
+  /// problem the simulator found in a decoded value), else at the scenario file's start.
+  Diagnostic located(Diagnostic d) const;
 };
 
 }  // namespace archsim::model

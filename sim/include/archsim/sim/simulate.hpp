@@ -45,6 +45,12 @@ struct SimOutcome {
   std::optional<SimError> error;
 };
 
+/// Why `workload` cannot run on `topology` (an unknown CodeDeploy configuration, a route the
+/// simulator cannot follow, ...), found by building the run-time model without simulating:
+/// what `simulate` would refuse, for `validate` to report first. nullopt when it can run.
+std::optional<model::Diagnostic> check_runnable(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                                const SimDefaults& defaults);
+
 /// Simulates every replication of `workload` on `topology` and merges them in order.
 SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& workload, const SimDefaults& defaults,
                     const SimOptions& options = {});
