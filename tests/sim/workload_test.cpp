@@ -299,7 +299,9 @@ TEST_CASE("arrival candidates thinned away count as work: a mostly idle profile 
 TEST_CASE("trace times outside 1970-2200 are located errors at the trace line, not an overflow") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim_trace_years";
   std::filesystem::create_directories(dir);
-  for (const std::string year : {"2300", "9999", "1969"}) {
+  // -026 and 6026: the fuzzer's first finds (tests/fuzz/seeds/*/regress-negative-year), a signed
+  // overflow before the year range was checked first.
+  for (const std::string year : {"2300", "9999", "1969", "-026", "6026"}) {
     std::ofstream(dir / "t.csv") << "timestamp,route\n2026-01-05T10:00:00Z,main\n" << year << "-01-05T10:00:01Z,main\n";
     model::Diagnostics d;
     sim::decode_workload_text("arrivals: {trace: {file: t.csv}}\n", "w.yaml", dir.string(), d);
