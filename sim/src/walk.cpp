@@ -158,7 +158,17 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
         if (c.behaviour.metering_increment.count > 0) s.m_metered_requests = add_meter(ci, "metered_requests", "count");
         s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
         break;
-      case Role::Store: s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes"); break;
+      case Role::Store: {
+        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        // S3 bills writes at another rate than reads (`requests` are the GETs); the meter
+        // exists only where a route writes, so a read-only bucket's bill is unchanged.
+        bool written = false;
+        for (const auto& plan : model_.plans) {
+          for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
+        }
+        if (written) s.m_put_requests = add_meter(ci, "put_requests", "count");
+        break;
+      }
       case Role::Users: break;
       case Role::Passive:
         if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
@@ -595,8 +605,10 @@ void Replication::arrive_at_hop(std::uint32_t id) {
   const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
   ComponentState& s = state_[static_cast<std::size_t>(ci)];
-  // Lambda bills the invocations it runs (a function error included), not those it throttles.
-  if (c.role != Role::Function) meter(s.m_requests, 1);
+  // Lambda bills the invocations it runs (a function error included), not those it throttles;
+  // S3 bills a write apart from a read.
+  if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.m_put_requests, 1);
+  else if (c.role != Role::Function) meter(s.m_requests, 1);
   if (s.m_metered_requests >= 0) {
     const std::int64_t increment = c.behaviour.metering_increment.count;
     meter(s.m_metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));

@@ -177,7 +177,8 @@ class Replication final : public EventHandler {
         m_connection_seconds = -1, m_rule_evaluations = -1, m_task_seconds = -1, m_vcpu_seconds = -1,
         m_gb_seconds = -1, m_cold_starts = -1, m_init_seconds = -1, m_read_units = -1, m_write_units = -1, m_instance_seconds = -1,
         m_cache_hits = -1, m_log_bytes = -1, m_deployment_seconds = -1, m_zero_seconds = -1, m_from_zero = -1,
-        m_from_zero_seconds = -1, m_provisioned_seconds = -1, m_provisioned_duration = -1, m_metered_requests = -1;
+        m_from_zero_seconds = -1, m_provisioned_seconds = -1, m_provisioned_duration = -1, m_metered_requests = -1,
+        m_put_requests = -1;  ///< S3: PUT, COPY, POST and LIST requests, billed apart from GETs
   };
 
   // The walk

@@ -374,3 +374,25 @@ TEST_CASE("the workload's route share overrides must add up to 1 with the topolo
   CHECK(bad.error->diagnostic.message.find("expected route shares (the topology's, with the workload's overrides) that add up to 1 (within 0.001), "
                                            "found 1.5 (main 1 + other 0.5)") != std::string::npos);
 }
+
+TEST_CASE("S3 meters a write as put_requests and a read as requests, as S3 bills them apart") {
+  const std::string overrides =
+      "components: {assets: {type: s3_bucket}}\n"
+      "routes:\n"
+      "  main: {hops: [users, alb, app, db], share: 0.5}\n"
+      "  upload: {hops: [users, assets], share: 0.25, method: PUT}\n"
+      "  download: {hops: [users, assets], share: 0.25, method: GET}\n";
+  const auto r = archsim::test::run_good(overrides, "horizon: 2h\nseed: 9\narrivals: {rate: 4/s}\n");
+  const double puts = archsim::test::meter_total(r, "assets", "put_requests");
+  const double gets = archsim::test::meter_total(r, "assets", "requests");
+  // A quarter of about 28,800 requests each way (the warm-up aside), independently drawn.
+  CHECK(puts > 5000);
+  CHECK(gets > 5000);
+  CHECK(std::abs(puts - gets) < 0.1 * gets);
+  // A bucket nobody writes to has no put meter at all: a read-only bill is unchanged.
+  const auto read_only = archsim::test::run_good("components: {assets: {type: s3_bucket}}\nroutes:\n  main: {hops: [users, alb, app, db], share: 0.5}\n"
+                                  "  download: {hops: [users, assets], share: 0.5}\n",
+                                  "horizon: 1h\nseed: 9\narrivals: {rate: 4/s}\n");
+  CHECK(archsim::test::meter_total(read_only, "assets", "put_requests") == 0);
+  CHECK(archsim::test::meter_total(read_only, "assets", "requests") > 0);
+}
