@@ -79,13 +79,15 @@ std::vector<Ipv4Cidr> cidr_list(MapReader& r, std::string_view key) {
   return out;
 }
 
-void decode_range(MapReader& parent, std::string_view key, IntRange& out) {
+/// `key: {min, max}`, with `default` too when `with_default`; refused when min is above max.
+void decode_range(MapReader& parent, std::string_view key, IntRange& out, bool with_default = true) {
   if (const YamlNode* n = parent.take_required(key)) {
     MapReader r(*n, parent.child(key), parent.context());
-    r.required("default", out.default_value);
+    if (with_default) r.required("default", out.default_value);
     r.required("min", out.min);
     r.required("max", out.max);
     r.finish();
+    if (out.min > out.max) parent.context().error(*n, parent.child(key), "min is above max");
   }
 }
 
@@ -259,33 +261,23 @@ void decode_statements(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
   r.finish();
 }
 
-void decode_min_max(MapReader& parent, std::string_view key, IntRange& out) {
-  if (const YamlNode* n = parent.take_required(key)) {
-    MapReader r(*n, parent.child(key), parent.context());
-    r.required("min", out.min);
-    r.required("max", out.max);
-    r.finish();
-    if (out.min > out.max) parent.context().error(*n, parent.child(key), "min is above max");
-  }
-}
-
 void decode_quotas(const YamlNode& root, DecodeContext& ctx, Quotas& q) {
   MapReader r(root, "", ctx);
   if (const YamlNode* n = r.take_required("ecs")) {
     MapReader re(*n, "ecs", ctx);
     re.required("tasks_per_service", q.ecs_tasks_per_service);
-    decode_min_max(re, "ephemeral_storage_gib", q.ephemeral_storage_gib);
+    decode_range(re, "ephemeral_storage_gib", q.ephemeral_storage_gib, false);
     re.finish();
   }
   if (const YamlNode* n = r.take_required("lambda")) {
     MapReader rl(*n, "lambda", ctx);
-    decode_min_max(rl, "memory_mib", q.lambda_memory_mib);
-    decode_min_max(rl, "timeout_s", q.lambda_timeout_s);
+    decode_range(rl, "memory_mib", q.lambda_memory_mib, false);
+    decode_range(rl, "timeout_s", q.lambda_timeout_s, false);
     rl.finish();
   }
   if (const YamlNode* n = r.take_required("dynamodb")) {
     MapReader rd(*n, "dynamodb", ctx);
-    decode_min_max(rd, "provisioned_capacity_units", q.dynamodb_capacity_units);
+    decode_range(rd, "provisioned_capacity_units", q.dynamodb_capacity_units, false);
     rd.finish();
   }
   if (const YamlNode* n = r.take_required("krakend")) {
