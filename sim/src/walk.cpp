@@ -253,7 +253,7 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
     }
     if (stats.reason == StopReason::EventLimit || overworked_) {
       return model::Diagnostic{model::Severity::Error, {}, workload_.path + ".limits.max_events",
-                               fmt::format("the run reached its event limit ({} events) at {} of {}; raise "
+                               fmt::format("the run reached its work limit ({} events and arrival candidates) at {} of {}; raise "
                                            "workload.limits.max_events or shorten the horizon",
                                            workload_.max_events, stopped_at, model::format_duration(horizon_))};
     }

@@ -194,7 +194,6 @@ class Replication final : public EventHandler {
   int pick_node(const ComponentModel& c, ComponentState& s);
   void release(Request& r, int hop);
   Duration network_delay(const Node& from, const Node& to, ComponentState& into);
-  void meter_egress(const Node& from, const ComponentModel& to, std::int64_t bytes);
   void log_request(const ComponentModel& c, int node);
   bool take_capacity(ComponentState& s, const ComponentModel& c, double read_units, double write_units);
 

@@ -293,7 +293,7 @@ TEST_CASE("arrival candidates thinned away count as work: a mostly idle profile 
   const auto run = test::simulate_good("", w);
   REQUIRE(run.error);
   CHECK(run.error->diagnostic.path == "workload.limits.max_events");
-  CHECK(run.error->diagnostic.message.find("event limit (1000000 events)") != std::string::npos);
+  CHECK(run.error->diagnostic.message.find("work limit (1000000 events and arrival candidates)") != std::string::npos);
 }
 
 TEST_CASE("trace times outside 1970-2200 are located errors at the trace line, not an overflow") {
