@@ -256,14 +256,14 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
     // A 730-hour month holds 4.35 weeks, so whichever weekday it starts on would over- or
     // under-count that weekday's hours: the month is the weekly total x 730 / 168, spread in the
     // shape of a month that starts on a Monday.
-    constexpr int week_hours = 168;
-    const auto week = model::scheduled_desired_by_hour(svc, week_hours, 0);
-    double week_tasks = 0;
-    for (double tasks : week) week_tasks += tasks;
+    constexpr std::size_t week_hours = 168;
     MeterSeries s{svc.id, "task_seconds", model::scheduled_desired_by_hour(svc, static_cast<int>(kHoursPerMonth), 0)};
-    double raw = 0;
-    for (double tasks : s.hourly) raw += tasks;
-    const double scale = raw > 0 ? week_tasks * kHoursPerMonth / week_hours / raw : 0.0;
+    double week_tasks = 0, raw = 0;  // the first week of the replay, and all of it
+    for (std::size_t h = 0; h < s.hourly.size(); ++h) {
+      if (h < week_hours) week_tasks += s.hourly[h];
+      raw += s.hourly[h];
+    }
+    const double scale = raw > 0 ? week_tasks * kHoursPerMonth / static_cast<double>(week_hours) / raw : 0.0;
     double total = 0;
     for (double& tasks : s.hourly) total += tasks *= 3600.0 * scale;
     u.meters.push_back(std::move(s));

@@ -115,25 +115,19 @@ ScheduledCapacity scheduled_capacity(const RuntimeModel& m, const ComponentModel
   for (int node : c.nodes) can_return = can_return || m.nodes[static_cast<std::size_t>(node)].start_blocker.empty();
   bool gone = false;
   if (c.scheduled_actions.empty()) return {};
-  model::ScalableCapacity capacity{c.min_count, c.max_count, c.desired_count};
-  int& desired = capacity.desired;
+  model::ScheduleReplay replay({c.min_count, c.max_count, c.desired_count}, c.scheduled_actions, c.schedules,
+                               w.arrivals.start_weekday);
   int peak = c.desired_count;
-  auto apply = [&](std::size_t a) { capacity = model::apply_scheduled_action(capacity, c.scheduled_actions[a]); };
-  if (const auto latest = model::last_fired_before_start(c.schedules, w.arrivals.start_weekday)) apply(*latest);
   const std::int64_t minute = Duration::minutes(1).ns;
   const double launch = static_cast<double>(c.image_pull.ns) + c.behaviour.launch_time.mean();
   double zero = 0, total = 0;
   std::int64_t back_at = INT64_MIN;  // when the service returns from zero, until its launch ends
   for (std::int64_t t = 0; t < w.horizon.ns; t += minute) {
-    for (std::size_t a = 0; a < c.schedules.size(); ++a) {
-      const auto fire = c.schedules[a].next_after(Duration{t - 1}, w.arrivals.start_weekday);
-      if (fire && fire->ns == t) {
-        const bool was_zero = desired == 0;
-        apply(a);
-        peak = std::max(peak, desired);
-        if (was_zero && desired > 0) back_at = t;
-      }
-    }
+    replay.minute(Duration{t}, [&](const model::ScalableCapacity& before, const model::ScalableCapacity& after) {
+      peak = std::max(peak, after.desired);
+      if (before.desired == 0 && after.desired > 0) back_at = t;
+    });
+    const int desired = replay.capacity().desired;
     if (t < w.warmup.ns) continue;
     const double rate = w.arrivals.trace ? 1.0 : w.arrivals.rate_at(Duration{t});
     gone = gone || (!can_return && desired == 0);
