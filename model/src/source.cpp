@@ -17,6 +17,19 @@ std::string_view to_string(Severity severity) {
   return "error";
 }
 
+SourceLoc locate_offset(std::string_view text, std::size_t offset, std::string file) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return SourceLoc{std::move(file), line, column};
+}
+
 std::string format_location(const SourceLoc& loc) {
   // The file name comes from the command line or the scenario: shown escaped, like the rest.
   if (!loc.known()) return loc.file.empty() ? std::string("<input>") : escape_controls(loc.file);

@@ -45,19 +45,6 @@ SourceLoc loc_of(const YAML::Mark& mark, const std::string& file) {
   return SourceLoc{file, mark.line + 1, mark.column + 1};
 }
 
-/// The position of byte `offset` of `text`, 1-based (columns count bytes, as yaml-cpp's do).
-SourceLoc loc_at(std::string_view text, std::size_t offset, const std::string& file) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return SourceLoc{file, line, column};
-}
 
 /// Thrown by the builder to stop the parser at a limit; the diagnostic is already reported.
 struct StopParsing {};
@@ -262,7 +249,7 @@ std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& fil
   // Bytes yaml-cpp would pass through (invalid UTF-8, NUL, control characters) are refused here,
   // where their line and column are still known.
   if (const auto problem = check_yaml_stream(text)) {
-    diagnostics.error(loc_at(text, problem->offset, file_name), "", problem->message);
+    diagnostics.error(locate_offset(text, problem->offset, file_name), "", problem->message);
     return std::nullopt;
   }
   std::istringstream stream{std::string(text)};
@@ -293,7 +280,7 @@ std::optional<YamlNode> parse_yaml(std::string_view text, const std::string& fil
     const int first_content = builder.root() && builder.root()->loc.known() ? builder.root()->loc.line : 1;
     SourceLoc where{file_name, 0, 0};
     for (std::size_t start : starts) {
-      const SourceLoc at = loc_at(text, start, file_name);
+      const SourceLoc at = locate_offset(text, start, file_name);
       if (at.line > first_content) {
         where = at;
         break;

@@ -41,18 +41,7 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
   }
   const std::string& content = *text;
   // nlohmann reports a byte offset; people read lines and columns.
-  const auto position = [&](std::size_t offset) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset && i < content.size(); ++i) {
-      if (content[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return fmt::format("{}:{}:{}", model::escape_controls(path), line, column);
-  };
+  const auto position = [&](std::size_t offset) { return model::format_location(model::locate_offset(content, offset, path)); };
   // Nesting is checked before parsing: nlohmann keeps a stack entry per level, so 64 MB of '['
   // would cost gigabytes. A results.json nests about ten levels.
   std::size_t depth = 0;

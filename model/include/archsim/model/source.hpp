@@ -33,6 +33,10 @@ struct Diagnostic {
   std::string message;
 };
 
+/// The position of byte `offset` of `text` (1-based; columns count bytes, as yaml-cpp's do):
+/// for readers that know an offset and must report a line and column.
+SourceLoc locate_offset(std::string_view text, std::size_t offset, std::string file);
+
 /// `file:line:col`, or just the file (`<input>` if none) when the position is unknown.
 std::string format_location(const SourceLoc& loc);
 

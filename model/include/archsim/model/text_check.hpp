@@ -51,11 +51,6 @@ std::string replace_unshowable(std::string_view text);
 /// a control character. Empty when it is fine.
 std::string identifier_problem(std::string_view id);
 
-/// `text` for XML and HTML (JUnit, the HTML report, Markdown comments): XML 1.0 cannot carry most
-/// C0 control characters even as character references, so every control character but tab,
-/// line feed and carriage return, and every byte that is not UTF-8, becomes U+FFFD.
-std::string replace_unshowable(std::string_view text);
-
 /// What is wrong with `id` as an identifier that also names a file (`timeline-<id>.csv`):
 /// identifier_problem, plus only letters, digits, '-', '_' and '.', not starting with '.' (no
 /// `..`, no '/', no hidden file), at most limits::kMaxFileNameIdBytes.
