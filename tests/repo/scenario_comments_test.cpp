@@ -328,32 +328,25 @@ std::vector<Finding> lint(const Input& in) {
   for (const auto& related : in.related_texts) {
     for (const auto& v : flow_values_of(related, "vcpu")) vcpus.push_back(std::stod(v));
   }
-  const std::regex vcpu_said(R"((\d+(?:\.\d+)?) ?vCPU\b)", std::regex::icase);
-  for (const auto& block : yaml.blocks) {
-    for (auto it = std::sregex_iterator(block.text.begin(), block.text.end(), vcpu_said); it != std::sregex_iterator(); ++it) {
-      const double said = std::stod((*it)[1].str());
-      if (std::none_of(vcpus.begin(), vcpus.end(), [&](double v) { return v == said; })) {
-        findings.push_back({block.line, "comment says \"" + (*it)[0].str() + "\" but no task here has that vcpu"});
+  // A number a comment states (the first group of `said`) must be one of `allowed`.
+  const auto check_said = [&](const std::regex& said, const std::vector<double>& allowed, const std::string& otherwise) {
+    for (const auto& block : yaml.blocks) {
+      for (auto it = std::sregex_iterator(block.text.begin(), block.text.end(), said); it != std::sregex_iterator(); ++it) {
+        const double value = std::stod((*it)[1].str());
+        if (std::none_of(allowed.begin(), allowed.end(), [&](double v) { return v == value; })) {
+          findings.push_back({block.line, "comment says \"" + (*it)[0].str() + "\" but " + otherwise});
+        }
       }
     }
-  }
+  };
+  check_said(std::regex(R"((\d+(?:\.\d+)?) ?vCPU\b)", std::regex::icase), vcpus, "no task here has that vcpu");
 
   // 5. Arrival rates: "N requests/s" in a comment is a `rate:` of this file.
   std::vector<double> rates;
   for (const auto& r : flow_values_of(in.text, "rate")) {
     if (r.ends_with("/s")) rates.push_back(std::stod(r));
   }
-  if (!rates.empty()) {
-    const std::regex rate_said(R"((\d+(?:\.\d+)?) requests?/s\b)");
-    for (const auto& block : yaml.blocks) {
-      for (auto it = std::sregex_iterator(block.text.begin(), block.text.end(), rate_said); it != std::sregex_iterator(); ++it) {
-        const double said = std::stod((*it)[1].str());
-        if (std::none_of(rates.begin(), rates.end(), [&](double r) { return r == said; })) {
-          findings.push_back({block.line, "comment says \"" + (*it)[0].str() + "\" but no arrival rate is that"});
-        }
-      }
-    }
-  }
+  if (!rates.empty()) check_said(std::regex(R"((\d+(?:\.\d+)?) requests?/s\b)"), rates, "no arrival rate is that");
 
   // 6. Times in the run: "day 3 at 10:00", "day 3 (Wednesday) at 10:00" or "Wednesday at 10:00"
   //    is an `at:` or `start:` of this file (the run starts on a Monday at midnight).
