@@ -108,6 +108,13 @@ void apply_health_check_defaults(TopologySpec& t, const AwsFacts& facts, DecodeC
   }
 }
 
+/// A claim's `quote`: the document's words, so never empty.
+void read_quote(MapReader& r, std::string& out) {
+  if (r.required("quote", out) && out.empty()) {
+    r.context().error(*r.node().find("quote"), r.child("quote"), "expected the document's words, found an empty quote");
+  }
+}
+
 /// `claims:` after the alternatives, whose ids a claim may name.
 void decode_claims(const YamlNode& node, DecodeContext& ctx, const AwsFacts& facts, ScenarioSpec& s) {
   std::vector<std::string> fact_ids;
@@ -116,15 +123,16 @@ void decode_claims(const YamlNode& node, DecodeContext& ctx, const AwsFacts& fac
   for (const auto& alt : s.alternatives) alternative_ids.push_back(alt.id);
   decoding::for_each_item(node, "claims", ctx, [&](std::size_t, const std::string& path, MapReader& rc) {
     DocumentClaimSpec claim{.path = path};
-    rc.required("quote", claim.quote);
+    read_quote(rc, claim.quote);
     if (rc.required("fact", claim.fact) && !facts.statements.contains(claim.fact)) {
       ctx.error(*rc.node().find("fact"), rc.child("fact"),
                 fmt::format("unknown fact '{}'; expected one of model/data/aws_statements.yaml: {}{}", claim.fact,
                             fmt::join(fact_ids, ", "), did_you_mean(claim.fact, fact_ids)));
     }
-    if (rc.required("document_says", claim.document_says) && claim.document_says.empty()) {
+    if (rc.required("document_says", claim.document_says) &&
+        (claim.document_says.empty() || std::ranges::any_of(claim.document_says, [](const std::string& v) { return v.empty(); }))) {
       ctx.error(*rc.node().find("document_says"), rc.child("document_says"),
-                "expected the values the quote asserts, at least one");
+                "expected the values the quote asserts, at least one, none empty");
     }
     if (rc.optional("alternative", claim.alternative) && s.alternative(claim.alternative) == nullptr) {
       ctx.error(*rc.node().find("alternative"), rc.child("alternative"),
@@ -180,7 +188,7 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
     if (const YamlNode* claims = rp.take("claims")) {
       decoding::for_each_item(*claims, "pricing.claims", ctx, [&](std::size_t, const std::string& path, MapReader& rc) {
         PricingClaimSpec claim{.path = path};
-        rc.required("quote", claim.quote);
+        read_quote(rc, claim.quote);
         rc.required("prices", claim.prices);
         rc.optional_in("free_quantity", claim.free_quantity, 0.0, kMaxQuantity, "a monthly quantity");
         rc.optional("unit", claim.unit);

@@ -266,11 +266,15 @@ TEST_CASE("rules: a claim naming an unknown fact or alternative is a located err
       "alternatives: {good: {title: t, topology: good_topology.yaml}}\n"
       "claims:\n"
       "  - {quote: q, fact: nlb.health_check_protocol, document_says: [TCP], alternative: goood}\n"
-      "  - {quote: q, fact: alb.access_log_destinations, document_says: []}\n");
+      "  - {quote: q, fact: alb.access_log_destinations, document_says: []}\n"
+      "  - {quote: \"\", fact: alb.access_log_destinations, document_says: [s3, \"\"]}\n");
   CHECK_FALSE(loaded.ok());
   const std::string text = archsim::testing::diagnostics_text(loaded);
   CHECK(text.find("test.yaml:6:22: claims[0].fact: error: unknown fact 'nlb.health_check_protocol'") != std::string::npos);
   CHECK(text.find("did you mean 'nlb.health_check_protocols'?") != std::string::npos);
   CHECK(text.find("unknown alternative 'goood' (did you mean 'good'?)") != std::string::npos);
   CHECK(text.find("claims[1].document_says: error: expected the values the quote asserts") != std::string::npos);
+  CHECK(text.find("claims[2].quote: error: expected the document's words, found an empty quote") != std::string::npos);
+  CHECK(text.find("claims[2].document_says: error: expected the values the quote asserts, at least one, none empty") !=
+        std::string::npos);
 }
