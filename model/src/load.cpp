@@ -286,8 +286,11 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
         if (auto bound = parse_metric_bound(*metric, text, why)) *out = *bound;
         else ctx.error(*n, rc.child(key), fmt::format("{} for {}, found '{}'", why, metric->name, text));
       }
-      if (rc.optional("added_by", criterion.added_by) && criterion.added_by.empty()) {
-        ctx.error(*rc.node().find("added_by"), rc.child("added_by"), "expected who added the criterion, e.g. reviewer");
+      if (rc.optional("added_by", criterion.added_by)) {
+        // It is shown beside the title: one short line, like a name.
+        const std::string problem =
+            criterion.added_by.empty() ? "expected who added the criterion, e.g. reviewer" : name_problem(criterion.added_by);
+        if (!problem.empty()) ctx.error(*rc.node().find("added_by"), rc.child("added_by"), problem);
       }
       if (rc.optional("exercised_by", criterion.exercised_by) && criterion.metric.empty()) {
         ctx.error(*rc.node().find("exercised_by"), rc.child("exercised_by"),

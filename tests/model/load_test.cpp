@@ -211,3 +211,19 @@ TEST_CASE("load: an unknown region, a criterion naming no rule and a nonsense bu
   const auto credits = load_text("archsim: 1\nname: x\nregion: us-east-1\npricing: {credits_usd: -1}\n" + tail);
   CHECK(has(credits, "pricing.credits_usd: error: expected credits in USD from 0 to 1e+12, found -1"));
 }
+
+TEST_CASE("load: a criterion the document does not state says who added it, in one short line, and reports show it") {
+  const std::string head = "archsim: 1\nname: x\nregion: us-east-1\ncriteria:\n  https:\n    title: HTTPS end to end\n"
+                           "    rules: [listener-without-tls]\n";
+  const std::string tail = "alternatives:\n  a: {title: t, topology: good_topology.yaml}\n";
+  const auto added = load_text(head + "    added_by: reviewer\n" + tail);
+  REQUIRE_MESSAGE(added.ok(), diagnostics_text(added));
+  CHECK(added.scenario->criteria.front().heading() == "HTTPS end to end (added by reviewer, not in the document)");
+  const auto own = load_text(head + tail);
+  REQUIRE(own.ok());
+  CHECK(own.scenario->criteria.front().heading() == "HTTPS end to end");
+  const auto empty = load_text(head + "    added_by: \"\"\n" + tail);
+  CHECK(has(empty, "test.yaml:8:15: criteria.https.added_by: error: expected who added the criterion, e.g. reviewer"));
+  const auto two_lines = load_text(head + "    added_by: \"the reviewer\\nand more\"\n" + tail);
+  CHECK(has(two_lines, "criteria.https.added_by: error: a name or title is one line"));
+}
