@@ -398,6 +398,13 @@ TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond -
   const auto refused = cli({"run", small, "--max-work", "1000"});
   CHECK(refused.code == 2);
   CHECK(refused.err.find("exceeds the limit of 1000 request-hops") != std::string::npos);
+  // A limit that is no number, or no bound, is refused: `nan` would let every estimate through.
+  for (const std::string bad : {"nan", "inf", "0", "-1e10", "1e400", "1e19", "10k"}) {
+    const auto nonsense = cli({"run", small, "--max-work", bad});
+    INFO(bad);
+    CHECK(nonsense.code == 2);
+    CHECK(nonsense.err.find("--max-work: expected a number above 0 and at most 1e+18, found '" + bad + "'") != std::string::npos);
+  }
 }
 
 TEST_CASE("cli: every shipped scenario stays under the default work limit, over its horizon and over a billing month") {

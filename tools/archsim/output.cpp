@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,20 @@ CLI::Validator whole_number(std::uint64_t max) {
         return {};
       },
       fmt::format("UINT:0..{}", max));
+}
+
+CLI::Validator positive_number(double max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        double value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value <= 0 ||
+            value > max) {
+          return fmt::format("expected a number above 0 and at most {:g}, found '{}'", max, model::escape_controls(text));
+        }
+        return {};
+      },
+      fmt::format("NUMBER:0<x<={:g}", max));
 }
 
 void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outside_paths) {

@@ -31,6 +31,11 @@ std::string json_text(const nlohmann::json& document);
 /// is refused rather than read as 2^64 - 1 and `1e3` or `0x10` are not guessed at.
 CLI::Validator whole_number(std::uint64_t max);
 
+/// A CLI11 check for an option that takes a number above 0 and at most `max` (`1e10`, `2.5e9`):
+/// the whole text a finite decimal number, so `nan`, `inf` and `1e400` are refused, not read
+/// as a limit no estimate ever passes (CLI11's PositiveNumber lets `nan` through).
+CLI::Validator positive_number(double max);
+
 /// The `file` argument and `--allow-outside-paths` flag of every verb that reads a scenario.
 void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outside_paths);
 

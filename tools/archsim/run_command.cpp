@@ -45,7 +45,7 @@ void setup_run(CLI::App& app, RunOptions& options) {
                   fmt::format("Refuse a run estimated to take more than this many request-hops, summed over replications and "
                               "alternatives (default {:g}; docs/limits.md)",
                               kDefaultMaxWork))
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number(kMaxMaxWork));
 }
 
 namespace {

@@ -17,6 +17,9 @@ namespace archsim::cli {
 /// ADR-0005 over a billing month (`--horizon 730h`, 2.0e9), about forty minutes on two cores at
 /// the walk's speed (its week, 4.6e8, took 111 s) (docs/limits.md). `--max-work` raises it.
 inline constexpr double kDefaultMaxWork = 1e10;
+/// The most `--max-work` accepts: a bound, not a figure anyone can run (about 8,000 years of the
+/// walk on two cores); above it the flag is refused rather than read as "no limit".
+inline constexpr double kMaxMaxWork = 1e18;
 
 struct RunOptions {
   std::string file;
