@@ -107,7 +107,7 @@ MUTATIONS = [
              [["run", "--horizon", "30d", "--threads", "1"]], fragment="--max-work"),
     Mutation("work-400d-1000-replications", "exhaustion", "scenario", r"^(  horizon: )\S+", r"\g<1>400d\n  replications: 1000",
              [["run", "--threads", "1"]], fragment="--max-work", seeds=["free-tier-single-az"]),
-    Mutation("work-1e5-per-s-30d-validate", "exhaustion", "scenario", r"^(    rate: )\S+", r"\g<1>100000/s",
+    Mutation("work-past-a-lowered-limit", "exhaustion", "scenario", r"^(    rate: )\S+", r"\g<1>100000/s",
              [["run", "--horizon", "30d", "--threads", "1", "--max-work", "1e3"]], fragment="--max-work"),
     # ---- encoding
     # (surrogate escapes: written as the raw bytes 0xff 0xfe, which are not UTF-8)
@@ -137,6 +137,8 @@ MUTATIONS = [
              fragment="outside"),
     # ---- the command line
     Mutation("seed-negative", "nonsense", "scenario", r"\A", "", [["run", "--seed", "-1", *RUN_ARGS]], fragment="-1"),
+    Mutation("max-work-nan", "false pass", "scenario", r"\A", "", [["run", "--max-work", "nan", *RUN_ARGS]],
+             fragment="--max-work"),
     Mutation("threads-zero", "nonsense", "scenario", r"\A", "", [["run", "--threads", "0", "--horizon", "1h"]],
              fragment="threads"),
     # ---- ports and deployment configurations
