@@ -14,6 +14,7 @@ namespace {
 
 using Series = std::vector<double>;
 using model::ComponentType;
+using sim::Meter;
 
 constexpr double kGb = 1e9;  // AWS's worked examples bill data in decimal GB
 
@@ -42,6 +43,9 @@ class CostModel {
  public:
   CostModel(const model::TopologySpec& t, const Usage& u) : t_(t), u_(u) {}
 
+  /// Every meter the run read, per component, in the order read.
+  const std::vector<MeterRead>& reads() const { return reads_; }
+
   std::vector<Charge> run() {
     for (const auto& id : t_.component_order) {
       const auto ref = t_.component(id);
@@ -57,8 +61,12 @@ class CostModel {
   const model::TopologySpec& t_;
   const Usage& u_;
   std::vector<Charge> out_;
+  std::vector<MeterRead> reads_;
 
-  Series meter(std::string_view id, std::string_view name) const { return u_.month(id, name); }
+  Series meter(std::string_view id, Meter m) {
+    reads_.push_back(MeterRead{std::string(id), m});
+    return u_.month(id, m);
+  }
 
   void add(const std::string& id, std::string key, Series hourly, std::string detail = {}, bool upfront = false) {
     double total = 0;
@@ -83,7 +91,7 @@ class CostModel {
       case ComponentType::SecretsManager: {
         const auto& sm = t_.secrets_managers[ref.index];
         add(id, "secretsmanager.secret_month", prorated(sm.secrets), fmt::format("{} secret(s)", sm.secrets));
-        add(id, "secretsmanager.api_requests", map(meter(id, "api_requests"), [](double n) { return n / 1e4; }));
+        add(id, "secretsmanager.api_requests", map(meter(id, Meter::ApiRequests), [](double n) { return n / 1e4; }));
         return;
       }
       case ComponentType::ParameterStore: {
@@ -95,14 +103,14 @@ class CostModel {
       case ComponentType::EcrRepository: return ecr(t_.ecr_repositories[ref.index]);
       case ComponentType::CognitoUserPool: {
         const auto& pool = t_.user_pools[ref.index];
-        add(id, "cognito." + pool.tier + "_mau", meter(id, "monthly_active_users"), pool.tier + " tier");
+        add(id, "cognito." + pool.tier + "_mau", meter(id, Meter::MonthlyActiveUsers), pool.tier + " tier");
         return;
       }
       case ComponentType::Route53Zone: {
         Series zone(kHoursPerMonth, 0.0);
         zone[0] = 1;  // not prorated: the month's fee is due when the month starts
         add(id, "route53.hosted_zone_month", zone, t_.route53_zones[ref.index].private_zone ? "private zone" : "public zone", true);
-        add(id, "route53.standard_queries", map(meter(id, "queries"), [](double n) { return n / 1e6; }));
+        add(id, "route53.standard_queries", map(meter(id, Meter::Queries), [](double n) { return n / 1e6; }));
         return;
       }
       case ComponentType::InternetUsers: return;
@@ -112,8 +120,8 @@ class CostModel {
   void ecs(const model::EcsServiceSpec& s) {
     // Fargate bills from image pull to task stop, per second, at least one minute per task:
     // `minimum_top_up_seconds` is what the one-minute minimum adds for tasks that ran shorter.
-    Series task_hours = meter(s.id, "task_seconds");
-    const Series top_up = meter(s.id, "minimum_top_up_seconds");
+    Series task_hours = meter(s.id, Meter::TaskSeconds);
+    const Series top_up = meter(s.id, Meter::MinimumTopUpSeconds);
     for (std::size_t i = 0; i < task_hours.size(); ++i) task_hours[i] = (task_hours[i] + top_up[i]) / 3600.0;
     const double memory_gb = s.memory.to_gib();  // Fargate's "GB" of task memory is GiB
     const std::string arch = arch_suffix(s.architecture);
@@ -138,11 +146,11 @@ class CostModel {
     const bool tls = std::any_of(lb.listeners.begin(), lb.listeners.end(), [](const auto& l) { return l.tls(); });
     const bool lambda_targets =
         std::any_of(lb.target_groups.begin(), lb.target_groups.end(), [](const auto& tg) { return tg.target_type == "lambda"; });
-    const Series new_connections = meter(lb.id, "new_connections");
-    const Series connection_seconds = meter(lb.id, "connection_seconds");
-    const Series bytes = meter(lb.id, "processed_bytes");
-    const Series rules = meter(lb.id, "rule_evaluations");
-    const Series requests = meter(lb.id, "requests");
+    const Series new_connections = meter(lb.id, Meter::NewConnections);
+    const Series connection_seconds = meter(lb.id, Meter::ConnectionSeconds);
+    const Series bytes = meter(lb.id, Meter::ProcessedBytes);
+    const Series rules = meter(lb.id, Meter::RuleEvaluations);
+    const Series requests = meter(lb.id, Meter::Requests);
     // Capacity units: each hour, the largest of the dimensions (ELB pricing page).
     Series units(kHoursPerMonth);
     for (std::size_t h = 0; h < units.size(); ++h) {
@@ -169,7 +177,7 @@ class CostModel {
 
   void nat(const model::NatGatewaySpec& n) {
     add(n.id, "vpc.nat_gateway_hour", constant(1), "running all month");
-    add(n.id, "vpc.nat_gateway_processed_gb", map(meter(n.id, "processed_bytes"), [](double b) { return b / kGb; }));
+    add(n.id, "vpc.nat_gateway_processed_gb", map(meter(n.id, Meter::ProcessedBytes), [](double b) { return b / kGb; }));
     if (n.connectivity == "public") add(n.id, "vpc.public_ipv4_hour", constant(1), "its Elastic IP address");
   }
 
@@ -181,29 +189,29 @@ class CostModel {
     const auto zones = zones_of(t_, e.subnets);
     add(e.id, "vpc.interface_endpoint_hour", constant(static_cast<double>(zones.size())),
         fmt::format("{} in {} zone(s)", e.service, zones.size()));
-    add(e.id, "vpc.interface_endpoint_processed_gb", map(meter(e.id, "processed_bytes"), [](double b) { return b / kGb; }));
+    add(e.id, "vpc.interface_endpoint_processed_gb", map(meter(e.id, Meter::ProcessedBytes), [](double b) { return b / kGb; }));
   }
 
   void api(const model::ApiGatewaySpec& a) {
     // HTTP APIs meter a request once per started 512 KB of it: the simulator counts those as
     // `metered_requests` (sim/data/behaviour.yaml); declared usage gives `requests` as AWS counts them.
-    const bool metered = u_.find(a.id, "metered_requests") != nullptr;
+    const bool metered = u_.find(a.id, Meter::MeteredRequests) != nullptr;
     add(a.id, a.api_type == model::ApiType::Rest ? "apigw.rest_requests" : "apigw.http_requests",
-        map(meter(a.id, metered ? "metered_requests" : "requests"), [](double n) { return n / 1e6; }),
+        map(meter(a.id, metered ? Meter::MeteredRequests : Meter::Requests), [](double n) { return n / 1e6; }),
         metered ? "requests as metered, once per started size increment" : "");
   }
 
   void lambda(const model::LambdaSpec& f) {
     const std::size_t first = out_.size();
     const bool provisioned = f.provisioned_concurrency > 0;
-    add(f.id, "lambda.requests", map(meter(f.id, "requests"), [](double n) { return n / 1e6; }),
+    add(f.id, "lambda.requests", map(meter(f.id, Meter::Requests), [](double n) { return n / 1e6; }),
         provisioned ? "provisioned concurrency: no Free Tier" : "");
-    add(f.id, "lambda.gb_second." + arch_suffix(f.architecture), meter(f.id, "gb_seconds"),
+    add(f.id, "lambda.gb_second." + arch_suffix(f.architecture), meter(f.id, Meter::GbSeconds),
         fmt::format("{} MB{}", f.memory.to_mib(), provisioned ? ", provisioned concurrency: no Free Tier" : ""));
     if (!provisioned) return;
     const std::string detail = fmt::format("{} MB x {} provisioned", f.memory.to_mib(), f.provisioned_concurrency);
-    add(f.id, "lambda.provisioned_concurrency_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_gb_seconds"), detail);
-    add(f.id, "lambda.provisioned_duration_gb_second." + arch_suffix(f.architecture), meter(f.id, "provisioned_duration_gb_seconds"), detail);
+    add(f.id, "lambda.provisioned_concurrency_gb_second." + arch_suffix(f.architecture), meter(f.id, Meter::ProvisionedGbSeconds), detail);
+    add(f.id, "lambda.provisioned_duration_gb_second." + arch_suffix(f.architecture), meter(f.id, Meter::ProvisionedDurationGbSeconds), detail);
     // "The Lambda free tier does not apply to functions that have Provisioned Concurrency
     // enabled" (aws.amazon.com/lambda/pricing): none of this function's lines, its on-demand
     // overflow included, draws on the account's allowance.
@@ -211,30 +219,30 @@ class CostModel {
   }
 
   void cloudfront(const model::CloudFrontSpec& cf) {
-    add(cf.id, "cloudfront.data_out_gb", map(meter(cf.id, "internet_out_bytes"), [](double b) { return b / kGb; }));
+    add(cf.id, "cloudfront.data_out_gb", map(meter(cf.id, Meter::InternetOutBytes), [](double b) { return b / kGb; }));
     const bool http_only = !cf.behaviors.empty() && std::all_of(cf.behaviors.begin(), cf.behaviors.end(), [](const auto& b) {
       return b.viewer_protocol == "allow-all";
     });
     add(cf.id, http_only ? "cloudfront.http_requests" : "cloudfront.https_requests",
-        map(meter(cf.id, "requests"), [](double n) { return n / 1e4; }));
+        map(meter(cf.id, Meter::Requests), [](double n) { return n / 1e4; }));
   }
 
   void s3(const model::S3BucketSpec& b) {
     const double gb = stored_gb(b.id, b.storage);
     add(b.id, "s3.standard_storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
-    add(b.id, "s3.get_requests", map(meter(b.id, "requests"), [](double n) { return n / 1e4; }));
-    add(b.id, "s3.put_requests", map(meter(b.id, "put_requests"), [](double n) { return n / 1e3; }));
+    add(b.id, "s3.get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
+    add(b.id, "s3.put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
   }
 
   void rds(const model::RdsSpec& d) {
     const std::string deployment = d.multi_az ? "multi_az" : "single_az";
     add(d.id, "rds." + d.engine + "." + d.instance_class + "." + deployment,
-        map(meter(d.id, "instance_seconds"), [](double s) { return s / 3600.0; }), d.instance_class + (d.multi_az ? " Multi-AZ" : " Single-AZ"));
+        map(meter(d.id, Meter::InstanceSeconds), [](double s) { return s / 3600.0; }), d.instance_class + (d.multi_az ? " Multi-AZ" : " Single-AZ"));
     // Multi-AZ keeps a standby with its own copy of the storage, billed too (RDS User Guide).
     const double copies = d.multi_az ? 2.0 : 1.0;
     add(d.id, "rds." + d.storage_type + "_storage_gb_month", prorated(d.storage.to_gb() * copies),
         fmt::format("{:.0f} GB{}", d.storage.to_gb(), d.multi_az ? " x 2 (primary and standby)" : ""));
-    add(d.id, "rds.backup_storage_gb_month", map(meter(d.id, "backup_bytes"), [](double b) { return b / kGb; }),
+    add(d.id, "rds.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
         "backups beyond the free allocation");
   }
 
@@ -243,8 +251,8 @@ class CostModel {
       add(d.id, "dynamodb.rcu_hour", constant(d.read_capacity), fmt::format("{} RCU provisioned", d.read_capacity));
       add(d.id, "dynamodb.wcu_hour", constant(d.write_capacity), fmt::format("{} WCU provisioned", d.write_capacity));
     } else {
-      add(d.id, "dynamodb.read_request_units", map(meter(d.id, "read_units"), [](double n) { return n / 1e6; }));
-      add(d.id, "dynamodb.write_request_units", map(meter(d.id, "write_units"), [](double n) { return n / 1e6; }));
+      add(d.id, "dynamodb.read_request_units", map(meter(d.id, Meter::ReadUnits), [](double n) { return n / 1e6; }));
+      add(d.id, "dynamodb.write_request_units", map(meter(d.id, Meter::WriteUnits), [](double n) { return n / 1e6; }));
     }
     const double gb = stored_gb(d.id, d.storage);
     add(d.id, "dynamodb.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
@@ -252,7 +260,7 @@ class CostModel {
   }
 
   void logs(const model::LogGroupSpec& g) {
-    const Series ingested = map(meter(g.id, "ingested_bytes"), [](double b) { return b / kGb; });
+    const Series ingested = map(meter(g.id, Meter::IngestedBytes), [](double b) { return b / kGb; });
     add(g.id, "logs.ingestion_gb", ingested);
     // Stored volume at each hour: what was ingested within the retention period (the month
     // before wraps around, as in a steady state); never-expiring logs accumulate from the
@@ -288,16 +296,20 @@ class CostModel {
     add(r.id, "ecr.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB of images", gb));
   }
 
-  double stored_gb(std::string_view id, const std::optional<model::Bytes>& configured) const {
-    const Series declared = meter(id, "stored_bytes");
+  double stored_gb(std::string_view id, const std::optional<model::Bytes>& configured) {
+    const Series declared = meter(id, Meter::StoredBytes);
     if (declared.front() > 0) return declared.front() * kHoursPerMonth / kGb;
     return configured ? configured->to_gb() : 0.0;
   }
 
   /// Data leaving AWS and data crossing zones, metered on the component that sends it.
   void transfer(const std::string& id, model::ComponentRef ref) {
-    if (ref.type != ComponentType::CloudFront) {
-      add(id, "data_transfer.internet_out_gb", map(meter(id, "internet_out_bytes"), [](double b) { return b / kGb; }),
+    // Only the types that can send to the internet (a run meters it, or the `usage:` block may
+    // declare it) have the meter; CloudFront's own rates price its transfer out.
+    const auto meters = declarable_meters(ref.type);
+    const bool sends_out = std::find(meters.begin(), meters.end(), Meter::InternetOutBytes) != meters.end();
+    if (sends_out && ref.type != ComponentType::CloudFront) {
+      add(id, "data_transfer.internet_out_gb", map(meter(id, Meter::InternetOutBytes), [](double b) { return b / kGb; }),
           "to the internet");
     }
     // Both the sending and the receiving side pay for each GB between zones. A load balancer's
@@ -307,19 +319,25 @@ class CostModel {
     const bool alb = ref.type == ComponentType::LoadBalancer &&
                      t_.load_balancers[ref.index].lb_type == model::LoadBalancerType::Application;
     add(id, alb ? "data_transfer.inter_az_gb.alb" : "data_transfer.inter_az_gb",
-        map(meter(id, "cross_zone_bytes"), [](double b) { return 2 * b / kGb; }),
+        map(meter(id, Meter::CrossZoneBytes), [](double b) { return 2 * b / kGb; }),
         alb ? "GB between zones to and from the load balancer x 2 (out and in)" : "GB between zones x 2 (out and in)");
   }
 
   void account() {
-    add("account", "cloudwatch.alarm_metric_month", meter("account", "alarm_metrics"), "alarm metrics");
-    add("account", "cloudwatch.custom_metric_month", meter("account", "custom_metrics"), "custom metrics");
-    add("account", "cloudwatch.dashboard_month", meter("account", "dashboards"), "dashboards");
+    add("account", "cloudwatch.alarm_metric_month", meter("account", Meter::AlarmMetrics), "alarm metrics");
+    add("account", "cloudwatch.custom_metric_month", meter("account", Meter::CustomMetrics), "custom metrics");
+    add("account", "cloudwatch.dashboard_month", meter("account", Meter::Dashboards), "dashboards");
   }
 };
 
 }  // namespace
 
 std::vector<Charge> charges(const model::TopologySpec& topology, const Usage& usage) { return CostModel(topology, usage).run(); }
+
+std::vector<MeterRead> meters_priced(const model::TopologySpec& topology, const Usage& usage) {
+  CostModel model(topology, usage);
+  model.run();
+  return model.reads();
+}
 
 }  // namespace archsim::pricing

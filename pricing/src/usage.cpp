@@ -15,6 +15,7 @@ namespace archsim::pricing {
 
 using model::YamlNode;
 using model::decoding::DecodeContext;
+using sim::Meter;
 
 const MeterSeries* Usage::find(std::string_view component, std::string_view meter) const {
   for (const auto& m : meters) {
@@ -148,40 +149,8 @@ bool decode_quantity(const YamlNode& node, const std::string& path, std::string_
   return false;
 }
 
-/// Meters a scenario may declare, per component type (the simulator's names, plus what it
-/// cannot measure: storage, monthly active users, queries).
-std::vector<std::string> declarable_meters(model::ComponentType type) {
-  using T = model::ComponentType;
-  std::vector<std::string> m;
-  switch (type) {
-    case T::LoadBalancer:
-      m = {"requests", "processed_bytes", "new_connections", "connection_seconds", "rule_evaluations", "internet_out_bytes"};
-      break;
-    case T::EcsService: m = {"requests", "task_seconds", "minimum_top_up_seconds", "internet_out_bytes"}; break;
-    case T::Lambda: m = {"requests", "gb_seconds", "provisioned_gb_seconds", "provisioned_duration_gb_seconds"}; break;
-    case T::ApiGateway: m = {"requests", "internet_out_bytes"}; break;
-    case T::CloudFront: m = {"requests", "internet_out_bytes"}; break;
-    case T::S3Bucket: m = {"requests", "put_requests", "stored_bytes", "internet_out_bytes"}; break;
-    case T::Rds: m = {"requests", "instance_seconds", "backup_bytes"}; break;
-    case T::DynamoDb: m = {"requests", "read_units", "write_units", "stored_bytes"}; break;
-    case T::NatGateway: m = {"processed_bytes"}; break;
-    case T::VpcEndpoint: m = {"processed_bytes"}; break;
-    case T::LogGroup: m = {"ingested_bytes"}; break;
-    case T::SecretsManager: m = {"api_requests"}; break;
-    case T::CognitoUserPool: m = {"monthly_active_users"}; break;
-    case T::Route53Zone: m = {"queries"}; break;
-    case T::EcrRepository: m = {"stored_bytes"}; break;
-    case T::ParameterStore:
-    case T::InternetUsers: break;
-  }
-  m.emplace_back("cross_zone_bytes");
-  return m;
-}
-
-const std::vector<std::string> kAccountMeters = {"alarm_metrics", "custom_metrics", "dashboards"};
-
-MeterSeries monthly(std::string component, std::string meter, double total) {
-  return MeterSeries{std::move(component), std::move(meter), std::vector<double>(kHoursPerMonth, total / kHoursPerMonth)};
+MeterSeries monthly(std::string component, Meter meter, double total) {
+  return MeterSeries{std::move(component), std::string(sim::meter_name(meter)), std::vector<double>(kHoursPerMonth, total / kHoursPerMonth)};
 }
 
 bool in_any_alternative(const model::ScenarioSpec& scenario, std::string_view id) {
@@ -189,6 +158,46 @@ bool in_any_alternative(const model::ScenarioSpec& scenario, std::string_view id
     if (alt.topology.component(id)) return true;
   }
   return false;
+}
+
+}  // namespace
+
+std::vector<Meter> declarable_meters(model::ComponentType type) {
+  using T = model::ComponentType;
+  std::vector<Meter> m;
+  switch (type) {
+    case T::LoadBalancer:
+      m = {Meter::Requests, Meter::ProcessedBytes, Meter::NewConnections, Meter::ConnectionSeconds, Meter::RuleEvaluations, Meter::InternetOutBytes};
+      break;
+    case T::EcsService: m = {Meter::Requests, Meter::TaskSeconds, Meter::MinimumTopUpSeconds, Meter::InternetOutBytes}; break;
+    case T::Lambda: m = {Meter::Requests, Meter::GbSeconds, Meter::ProvisionedGbSeconds, Meter::ProvisionedDurationGbSeconds}; break;
+    case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes}; break;
+    case T::CloudFront: m = {Meter::Requests, Meter::InternetOutBytes}; break;
+    case T::S3Bucket: m = {Meter::Requests, Meter::PutRequests, Meter::StoredBytes, Meter::InternetOutBytes}; break;
+    case T::Rds: m = {Meter::Requests, Meter::InstanceSeconds, Meter::BackupBytes}; break;
+    case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes}; break;
+    case T::NatGateway: m = {Meter::ProcessedBytes}; break;
+    case T::VpcEndpoint: m = {Meter::ProcessedBytes}; break;
+    case T::LogGroup: m = {Meter::IngestedBytes}; break;
+    case T::SecretsManager: m = {Meter::ApiRequests}; break;
+    case T::CognitoUserPool: m = {Meter::MonthlyActiveUsers}; break;
+    case T::Route53Zone: m = {Meter::Queries}; break;
+    case T::EcrRepository: m = {Meter::StoredBytes}; break;
+    case T::ParameterStore:
+    case T::InternetUsers: break;
+  }
+  m.emplace_back(Meter::CrossZoneBytes);
+  return m;
+}
+
+std::vector<Meter> account_meters() { return {Meter::AlarmMetrics, Meter::CustomMetrics, Meter::Dashboards}; }
+
+namespace {
+
+std::vector<std::string> names_of(const std::vector<Meter>& meters) {
+  std::vector<std::string> names;
+  for (Meter m : meters) names.emplace_back(sim::meter_name(m));
+  return names;
 }
 
 }  // namespace
@@ -211,9 +220,9 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
       const std::string path = "usage." + entry.key;
       std::vector<std::string> allowed;
       if (entry.key == "account") {
-        allowed = kAccountMeters;
+        allowed = names_of(account_meters());
       } else if (const auto ref = topology.component(entry.key)) {
-        allowed = declarable_meters(ref->type);
+        allowed = names_of(declarable_meters(ref->type));
       } else if (in_any_alternative(scenario, entry.key)) {
         continue;  // another alternative's component
       } else {
@@ -238,7 +247,7 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
           continue;
         }
         double total = 0;
-        if (decode_quantity(m.value, mpath, m.key, ctx, total)) u.meters.push_back(monthly(entry.key, m.key, total));
+        if (decode_quantity(m.value, mpath, m.key, ctx, total)) u.meters.push_back(monthly(entry.key, *sim::meter_named(m.key), total));
       }
     }
   }
@@ -246,9 +255,9 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
   // Running resources run all month unless the block says otherwise.
   constexpr double month_seconds = kHoursPerMonth * 3600.0;
   for (const auto& svc : topology.ecs_services) {
-    if (u.find(svc.id, "task_seconds")) continue;
+    if (u.find(svc.id, Meter::TaskSeconds)) continue;
     if (!svc.autoscaling || svc.autoscaling->scheduled.empty()) {
-      u.meters.push_back(monthly(svc.id, "task_seconds", svc.desired_count * month_seconds));
+      u.meters.push_back(monthly(svc.id, Meter::TaskSeconds, svc.desired_count * month_seconds));
       continue;
     }
     // A schedule (scale to zero at night, say) decides the month's task-hours; load-driven
@@ -257,7 +266,7 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
     // under-count that weekday's hours: the month is the weekly total x 730 / 168, spread in the
     // shape of a month that starts on a Monday.
     constexpr std::size_t week_hours = 168;
-    MeterSeries s{svc.id, "task_seconds", model::scheduled_desired_by_hour(svc, static_cast<int>(kHoursPerMonth), 0)};
+    MeterSeries s{svc.id, std::string(sim::meter_name(Meter::TaskSeconds)), model::scheduled_desired_by_hour(svc, static_cast<int>(kHoursPerMonth), 0)};
     double week_tasks = 0, raw = 0;  // the first week of the replay, and all of it
     for (std::size_t h = 0; h < s.hourly.size(); ++h) {
       if (h < week_hours) week_tasks += s.hourly[h];
@@ -269,19 +278,19 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
     u.meters.push_back(std::move(s));
     std::vector<std::string> actions;
     for (const auto& a : svc.autoscaling->scheduled) actions.push_back(a.id);
-    u.derived.push_back({svc.id, "task_seconds", total,
+    u.derived.push_back({svc.id, std::string(sim::meter_name(Meter::TaskSeconds)), total,
                          fmt::format("derived from its scheduled actions alone ({}): a week of them replayed (UTC), x {} h / 168 h: "
                                      "{:.1f} task-hours, a mean of {:.2f} tasks (desired_count {}); scaling on load is not included",
                                      fmt::join(actions, ", "), kHoursPerMonth, total / 3600.0, total / month_seconds,
                                      svc.desired_count)});
   }
   for (const auto& db : topology.databases) {
-    if (!u.find(db.id, "instance_seconds")) u.meters.push_back(monthly(db.id, "instance_seconds", month_seconds));
+    if (!u.find(db.id, Meter::InstanceSeconds)) u.meters.push_back(monthly(db.id, Meter::InstanceSeconds, month_seconds));
   }
   for (const auto& f : topology.lambdas) {
-    if (f.provisioned_concurrency > 0 && !u.find(f.id, "provisioned_gb_seconds")) {
+    if (f.provisioned_concurrency > 0 && !u.find(f.id, Meter::ProvisionedGbSeconds)) {
       const double gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
-      u.meters.push_back(monthly(f.id, "provisioned_gb_seconds", f.provisioned_concurrency * gb * month_seconds));
+      u.meters.push_back(monthly(f.id, Meter::ProvisionedGbSeconds, f.provisioned_concurrency * gb * month_seconds));
     }
   }
   return u;

@@ -18,6 +18,7 @@ namespace archsim::pricing {
 namespace {
 
 using model::ComponentType;
+using sim::Meter;
 
 /// Per (component, meter): the expected amount in each measured hour, and what it is made of.
 struct Accumulator {
@@ -31,10 +32,10 @@ class Derivation {
   Derivation(const sim::ExpectedLoad& load) : load_(load) {}
 
   /// Adds `per_request` (in the meter's unit) for every request of `route` reaching `visit`.
-  void add(const std::string& component, const std::string& meter, const sim::ExpectedRoute& route, const sim::ExpectedVisit& visit,
+  void add(const std::string& component, sim::Meter meter, const sim::ExpectedRoute& route, const sim::ExpectedVisit& visit,
            double per_request, std::string what) {
     if (per_request <= 0) return;
-    auto& a = meters_[{component, meter}];
+    auto& a = meters_[{component, std::string(sim::meter_name(meter))}];
     if (a.hourly.empty()) a.hourly.assign(load_.arrivals_per_hour.size(), 0.0);
     for (std::size_t h = 0; h < a.hourly.size(); ++h) a.hourly[h] += load_.arrivals_per_hour[h] * route.share * visit.reach * per_request;
     a.routes.insert(fmt::format("{} ({:.4g} % of requests{})", route.id, 100 * route.share,
@@ -59,20 +60,20 @@ void derive(Derivation& d, const sim::ExpectedLoad& load) {
       const bool sends_out = v.from_internet && c->type != ComponentType::Lambda;
       switch (c->type) {
         case ComponentType::LoadBalancer:
-          d.add(id, "requests", route, v, 1, "expected requests");
-          d.add(id, "processed_bytes", route, v, req + resp, fmt::format("requests x ({:.0f} + {:.0f}) bytes in and out", req, resp));
-          d.add(id, "new_connections", route, v, 1 / load.requests_per_connection,
+          d.add(id, Meter::Requests, route, v, 1, "expected requests");
+          d.add(id, Meter::ProcessedBytes, route, v, req + resp, fmt::format("requests x ({:.0f} + {:.0f}) bytes in and out", req, resp));
+          d.add(id, Meter::NewConnections, route, v, 1 / load.requests_per_connection,
                 fmt::format("requests / {:g} requests per connection", load.requests_per_connection));
-          d.add(id, "connection_seconds", route, v, load.connection_seconds / load.requests_per_connection,
+          d.add(id, Meter::ConnectionSeconds, route, v, load.connection_seconds / load.requests_per_connection,
                 fmt::format("new connections x {:g} s held", load.connection_seconds));
-          d.add(id, "rule_evaluations", route, v, c->rules_evaluated, fmt::format("requests x {} listener rules evaluated", c->rules_evaluated));
+          d.add(id, Meter::RuleEvaluations, route, v, c->rules_evaluated, fmt::format("requests x {} listener rules evaluated", c->rules_evaluated));
           break;
         case ComponentType::Lambda: {
-          d.add(id, "requests", route, v, 1, "expected invocations");
+          d.add(id, Meter::Requests, route, v, 1, "expected invocations");
           // Billed duration rounds up to the millisecond: half a millisecond more on average.
           // The function waits for the hops after it; cold starts (INIT) and network delays are left out.
           const double seconds = v.downstream_seconds + 0.0005;
-          const std::string key = c->provisioned_concurrency > 0 ? "provisioned_duration_gb_seconds" : "gb_seconds";
+          const Meter key = c->provisioned_concurrency > 0 ? Meter::ProvisionedDurationGbSeconds : Meter::GbSeconds;
           d.add(id, key, route, v, seconds * c->memory_gb,
                 fmt::format("invocations x {:.1f} ms mean duration (its service time and the hops after it, rounded up to the ms; "
                             "cold starts and network delays left out) x {:.4g} GB",
@@ -80,35 +81,35 @@ void derive(Derivation& d, const sim::ExpectedLoad& load) {
           break;
         }
         case ComponentType::S3Bucket:
-          d.add(id, route.write ? "put_requests" : "requests", route, v, 1, route.write ? "expected PUT requests" : "expected GET requests");
+          d.add(id, route.write ? Meter::PutRequests : Meter::Requests, route, v, 1, route.write ? "expected PUT requests" : "expected GET requests");
           break;
         case ComponentType::DynamoDb: {
           const auto units = sim::table_units_per_request(c->behaviour);
-          d.add(id, "requests", route, v, 1, "expected requests");
-          d.add(id, "read_units", route, v, units.reads, fmt::format("requests x {:g} read units", units.reads));
-          d.add(id, "write_units", route, v, units.writes, fmt::format("requests x {:g} write units", units.writes));
+          d.add(id, Meter::Requests, route, v, 1, "expected requests");
+          d.add(id, Meter::ReadUnits, route, v, units.reads, fmt::format("requests x {:g} read units", units.reads));
+          d.add(id, Meter::WriteUnits, route, v, units.writes, fmt::format("requests x {:g} write units", units.writes));
           break;
         }
         case ComponentType::CloudFront:
         case ComponentType::ApiGateway:
         case ComponentType::EcsService:
-        case ComponentType::Rds: d.add(id, "requests", route, v, 1, "expected requests"); break;
+        case ComponentType::Rds: d.add(id, Meter::Requests, route, v, 1, "expected requests"); break;
         default: break;
       }
-      if (sends_out) d.add(id, "internet_out_bytes", route, v, resp, fmt::format("requests x {:.0f} response bytes to the internet", resp));
+      if (sends_out) d.add(id, Meter::InternetOutBytes, route, v, resp, fmt::format("requests x {:.0f} response bytes to the internet", resp));
       const double log_bytes = static_cast<double>(c->behaviour.log_bytes_per_request.count);
       if (!c->log_group.empty() && (c->type == ComponentType::EcsService || c->type == ComponentType::Lambda)) {
-        d.add(c->log_group, "ingested_bytes", route, v, log_bytes, fmt::format("requests to {} x {:.0f} log bytes each", id, log_bytes));
+        d.add(c->log_group, Meter::IngestedBytes, route, v, log_bytes, fmt::format("requests to {} x {:.0f} log bytes each", id, log_bytes));
       }
       // Bytes between zones, on the component the walk meters each direction on.
       if (v.cross_zone > 0) {
         const std::string what = fmt::format("calls into {} x {:.3g} % crossing zones (the zones' shares of both ends) x", id, 100 * v.cross_zone);
         if (v.request_crossing_on == v.response_crossing_on) {
-          d.add(v.request_crossing_on, "cross_zone_bytes", route, v, v.cross_zone * (req + resp),
+          d.add(v.request_crossing_on, Meter::CrossZoneBytes, route, v, v.cross_zone * (req + resp),
                 fmt::format("{} ({:.0f} + {:.0f}) bytes", what, req, resp));
         } else {
-          d.add(v.request_crossing_on, "cross_zone_bytes", route, v, v.cross_zone * req, fmt::format("{} {:.0f} request bytes", what, req));
-          d.add(v.response_crossing_on, "cross_zone_bytes", route, v, v.cross_zone * resp, fmt::format("{} {:.0f} response bytes", what, resp));
+          d.add(v.request_crossing_on, Meter::CrossZoneBytes, route, v, v.cross_zone * req, fmt::format("{} {:.0f} request bytes", what, req));
+          d.add(v.response_crossing_on, Meter::CrossZoneBytes, route, v, v.cross_zone * resp, fmt::format("{} {:.0f} response bytes", what, resp));
         }
       }
       // CloudFront: a cache hit is answered at the edge; only misses go on (sim::expected_load).
@@ -162,18 +163,18 @@ void add_usage_from_workload(Usage& declared, const model::TopologySpec& topolog
     for (const auto& c : load->components) {
       if (!visited.count(c.id)) continue;
       for (const auto& via : c.egress_via) {
-        if (declared.find(via, "processed_bytes")) continue;
+        if (declared.find(via, Meter::ProcessedBytes)) continue;
         if (std::any_of(declared.undeclared.begin(), declared.undeclared.end(),
-                        [&](const UsageOrigin& o) { return o.component == via && o.meter == "processed_bytes"; })) {
+                        [&](const UsageOrigin& o) { return o.component == via && o.meter == sim::meter_name(Meter::ProcessedBytes); })) {
           continue;
         }
-        declared.undeclared.push_back({via, "processed_bytes", 0,
+        declared.undeclared.push_back({via, std::string(sim::meter_name(Meter::ProcessedBytes)), 0,
                                        fmt::format("not declared, 0 assumed: {} sends its AWS API traffic (logs, images, data) through it; "
                                                    "archsim cannot derive those bytes from the workload, declare usage.{}.processed_bytes",
                                                    c.id, via)});
       }
-      if (c.type == ComponentType::Lambda && c.provisioned_concurrency > 0 && !declared.find(c.id, "gb_seconds")) {
-        declared.undeclared.push_back({c.id, "gb_seconds", 0,
+      if (c.type == ComponentType::Lambda && c.provisioned_concurrency > 0 && !declared.find(c.id, Meter::GbSeconds)) {
+        declared.undeclared.push_back({c.id, std::string(sim::meter_name(Meter::GbSeconds)), 0,
                                        "not declared, 0 assumed: with provisioned concurrency, how many invocations overflow to "
                                        "on-demand depends on concurrency over time; the derived duration is all billed as provisioned"});
       }
@@ -186,10 +187,10 @@ void add_usage_from_workload(Usage& declared, const model::TopologySpec& topolog
         if (!ref || ref->type == ComponentType::InternetUsers || visited.count(h.component)) continue;
         visited.insert(h.component);
         const bool any = std::any_of(declared.meters.begin(), declared.meters.end(), [&](const MeterSeries& m) {
-          return m.component == h.component && m.meter != "task_seconds" && m.meter != "instance_seconds";
+          return m.component == h.component && m.meter != sim::meter_name(Meter::TaskSeconds) && m.meter != sim::meter_name(Meter::InstanceSeconds);
         });
         if (!any) {
-          declared.undeclared.push_back({h.component, "requests", 0,
+          declared.undeclared.push_back({h.component, std::string(sim::meter_name(Meter::Requests)), 0,
                                          fmt::format("not declared, 0 assumed: on route {}, and {}", r.id,
                                                      workload == nullptr ? "the scenario has no workload to derive its traffic from"
                                                                          : "its traffic could not be derived (" + why + ")")});

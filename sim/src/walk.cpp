@@ -108,73 +108,73 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
       s.dns_previous = s.dns_listed;
     }
     s.round_robin.assign(c.nodes.size() + 1, 0);
-    if (c.role != Role::Users && c.role != Role::Passive) s.m_requests = add_meter(ci, "requests", "count");
+    if (c.role != Role::Users && c.role != Role::Passive) s.m_requests = add_meter(ci, Meter::Requests);
     bool zoned = false;
     for (int n : c.nodes) zoned = zoned || model_.nodes[static_cast<std::size_t>(n)].zone >= 0;
-    if (zoned) s.m_cross_zone = add_meter(ci, "cross_zone_bytes", "bytes");
+    if (zoned) s.m_cross_zone = add_meter(ci, Meter::CrossZoneBytes);
     switch (c.role) {
       case Role::Balancer:
-        s.m_bytes = add_meter(ci, "processed_bytes", "bytes");
-        s.m_new_connections = add_meter(ci, "new_connections", "count");
-        s.m_connection_seconds = add_meter(ci, "connection_seconds", "s");
-        if (c.kind == "load_balancer.application") s.m_rule_evaluations = add_meter(ci, "rule_evaluations", "count");
-        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        s.m_bytes = add_meter(ci, Meter::ProcessedBytes);
+        s.m_new_connections = add_meter(ci, Meter::NewConnections);
+        s.m_connection_seconds = add_meter(ci, Meter::ConnectionSeconds);
+        if (c.kind == "load_balancer.application") s.m_rule_evaluations = add_meter(ci, Meter::RuleEvaluations);
+        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
         break;
       case Role::Service:
-        s.m_task_seconds = add_meter(ci, "task_seconds", "s");
-        s.m_vcpu_seconds = add_meter(ci, "vcpu_seconds", "vCPU-s");
-        s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
-        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
-        s.m_top_up = add_meter(ci, "minimum_top_up_seconds", "s");
+        s.m_task_seconds = add_meter(ci, Meter::TaskSeconds);
+        s.m_vcpu_seconds = add_meter(ci, Meter::VcpuSeconds);
+        s.m_gb_seconds = add_meter(ci, Meter::GbSeconds);
+        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
+        s.m_top_up = add_meter(ci, Meter::MinimumTopUpSeconds);
         if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
           // Scaling that can reach zero: the time at zero, and how long each return from it took.
-          s.m_zero_seconds = add_meter(ci, "seconds_at_zero", "s");
-          s.m_from_zero = add_meter(ci, "scale_outs_from_zero", "count");
-          s.m_from_zero_seconds = add_meter(ci, "seconds_to_first_task", "s");
+          s.m_zero_seconds = add_meter(ci, Meter::SecondsAtZero);
+          s.m_from_zero = add_meter(ci, Meter::ScaleOutsFromZero);
+          s.m_from_zero_seconds = add_meter(ci, Meter::SecondsToFirstTask);
         }
         break;
       case Role::Function:
-        s.m_gb_seconds = add_meter(ci, "gb_seconds", "GB-s");
-        s.m_cold_starts = add_meter(ci, "cold_starts", "count");
-        s.m_init_seconds = add_meter(ci, "init_seconds", "s");
+        s.m_gb_seconds = add_meter(ci, Meter::GbSeconds);
+        s.m_cold_starts = add_meter(ci, Meter::ColdStarts);
+        s.m_init_seconds = add_meter(ci, Meter::InitSeconds);
         if (c.provisioned_concurrency > 0) {
           // Provisioned concurrency is billed for the environments kept ready (GB-s of memory
           // configured, whether used or not) and, at its own rate, for the invocations they serve.
-          s.m_provisioned_seconds = add_meter(ci, "provisioned_gb_seconds", "GB-s");
-          s.m_provisioned_duration = add_meter(ci, "provisioned_duration_gb_seconds", "GB-s");
+          s.m_provisioned_seconds = add_meter(ci, Meter::ProvisionedGbSeconds);
+          s.m_provisioned_duration = add_meter(ci, Meter::ProvisionedDurationGbSeconds);
         }
         break;
       case Role::Table:
-        s.m_read_units = add_meter(ci, "read_units", "units");
-        s.m_write_units = add_meter(ci, "write_units", "units");
+        s.m_read_units = add_meter(ci, Meter::ReadUnits);
+        s.m_write_units = add_meter(ci, Meter::WriteUnits);
         break;
-      case Role::Database: s.m_instance_seconds = add_meter(ci, "instance_seconds", "s"); break;
+      case Role::Database: s.m_instance_seconds = add_meter(ci, Meter::InstanceSeconds); break;
       case Role::Edge:
-        s.m_cache_hits = add_meter(ci, "cache_hits", "count");
-        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        s.m_cache_hits = add_meter(ci, Meter::CacheHits);
+        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
         break;
       case Role::Gateway:
         // HTTP APIs count a request once per started size increment (behaviour.yaml).
-        if (c.behaviour.metering_increment.count > 0) s.m_metered_requests = add_meter(ci, "metered_requests", "count");
-        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        if (c.behaviour.metering_increment.count > 0) s.m_metered_requests = add_meter(ci, Meter::MeteredRequests);
+        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
         break;
       case Role::Store: {
-        s.m_data_out = add_meter(ci, "internet_out_bytes", "bytes");
+        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
         // S3 bills writes at another rate than reads (`requests` are the GETs); the meter
         // exists only where a route writes, so a read-only bucket's bill is unchanged.
         bool written = false;
         for (const auto& plan : model_.plans) {
           for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
         }
-        if (written) s.m_put_requests = add_meter(ci, "put_requests", "count");
+        if (written) s.m_put_requests = add_meter(ci, Meter::PutRequests);
         break;
       }
       case Role::Users: break;
       case Role::Passive:
         if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
-          s.m_bytes = add_meter(ci, "processed_bytes", "bytes");
+          s.m_bytes = add_meter(ci, Meter::ProcessedBytes);
         }
-        if (c.type == model::ComponentType::LogGroup) s.m_log_bytes = add_meter(ci, "ingested_bytes", "bytes");
+        if (c.type == model::ComponentType::LogGroup) s.m_log_bytes = add_meter(ci, Meter::IngestedBytes);
         break;
     }
     if (c.role == Role::Table) {
@@ -184,19 +184,19 @@ Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload
   }
   for (const auto& d : model_.deployments) {
     ComponentState& s = state_[static_cast<std::size_t>(d.service)];
-    if (s.m_deployment_seconds < 0) s.m_deployment_seconds = add_meter(d.service, "deployment_task_seconds", "s");
+    if (s.m_deployment_seconds < 0) s.m_deployment_seconds = add_meter(d.service, Meter::DeploymentTaskSeconds);
   }
   zone_down_.assign(model_.zones.size(), 0);
   fault_generation_.assign(model_.faults.size(), 0);
   result_.minute_error_threshold = model_.minute_error_threshold;
 }
 
-int Replication::add_meter(int component, std::string meter, std::string unit) {
+int Replication::add_meter(int component, Meter meter) {
   const Duration measured{horizon_.ns - workload_.warmup.ns};
   UsageMeter m;
   m.component = model_.components[static_cast<std::size_t>(component)].id;
-  m.meter = std::move(meter);
-  m.unit = std::move(unit);
+  m.meter = std::string(meter_name(meter));
+  m.unit = std::string(meter_info(meter).unit);
   m.hourly.assign(static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs), 0.0);
   result_.usage.push_back(std::move(m));
   return static_cast<int>(result_.usage.size() - 1);

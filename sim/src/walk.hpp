@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "archsim/sim/engine.hpp"
+#include "archsim/sim/meters.hpp"
 #include "archsim/sim/random.hpp"
 #include "archsim/sim/result.hpp"
 #include "archsim/sim/simulate.hpp"
@@ -273,7 +274,7 @@ class Replication final : public EventHandler {
   void free(std::uint32_t id);
 
   // Recording
-  int add_meter(int component, std::string meter, std::string unit);
+  int add_meter(int component, Meter meter);
   /// Adds to a meter in the hour containing `at_ns` (default: now); nothing during the warm-up.
   void meter(int id, double amount, std::int64_t at_ns = -1);
   /// Meters `bytes` that cross from `from`'s zone into `to`'s (nothing when the zones match or

@@ -16,6 +16,8 @@
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/sim/defaults.hpp"
 #include "archsim/sim/expected_load.hpp"
+#include "archsim/sim/meters.hpp"
+#include "archsim/sim/simulate.hpp"
 #include "archsim/sim/workload.hpp"
 #include "fixture.hpp"
 
@@ -415,10 +417,8 @@ prices:
 }
 
 TEST_CASE("every component type has its prices in the us-east-1 book (seed scenarios, every meter in use)") {
-  const std::vector<std::string> meters{"requests", "processed_bytes", "new_connections", "connection_seconds", "rule_evaluations",
-                                        "internet_out_bytes", "task_seconds", "gb_seconds", "read_units", "write_units",
-                                        "instance_seconds", "backup_bytes", "ingested_bytes", "api_requests", "monthly_active_users",
-                                        "queries", "put_requests", "cross_zone_bytes"};
+  std::vector<std::string> meters;
+  for (const auto& m : sim::all_meters()) meters.emplace_back(m.name);
   std::set<model::ComponentType> seen;
   for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
@@ -865,4 +865,67 @@ TEST_CASE("undeclared task-hours of a scheduled service follow its schedule: a w
   double plain_seconds = 0;
   for (double s : plain->find("app", "task_seconds")->hourly) plain_seconds += s;
   CHECK(plain_seconds == doctest::Approx(2 * 730.0 * 3600.0));
+}
+
+TEST_CASE("the cost model reads no meter that nothing produces: every meter it prices is simulated or declarable") {
+  // A meter the bill reads must be one a run produced for that component, or one the
+  // scenario's `usage:` block may declare for its type; anything else would always bill zero.
+  // Each seed alternative is simulated for two hours, and the bill's reads are checked against
+  // what the simulation produced and what the block accepts.
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    auto loaded = model::load_scenario(entry.path(), testing::facts());
+    REQUIRE_MESSAGE(loaded.scenario, testing::diagnostics_text(loaded));
+    model::Diagnostics diagnostics;
+    auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
+    REQUIRE(workload);
+    workload->replications = 1;
+    workload->warmup = model::Duration{};
+    sim::SimOptions options;
+    options.horizon = model::Duration{2 * 3'600'000'000'000LL};
+    for (const auto& alt : loaded.scenario->alternatives) {
+      CAPTURE(entry.path().filename().string());
+      CAPTURE(alt.id);
+      const auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), options);
+      REQUIRE(outcome.result);
+      const auto usage = pricing::usage_from_simulation(*outcome.result);
+      std::set<std::pair<std::string, std::string>> produced;
+      for (const auto& m : outcome.result->usage) produced.emplace(m.component, m.meter);
+      for (const auto& read : pricing::meters_priced(alt.topology, usage)) {
+        const std::string name(sim::meter_name(read.meter));
+        CAPTURE(read.component);
+        CAPTURE(name);
+        std::vector<sim::Meter> declarable;
+        if (read.component == "account") {
+          declarable = pricing::account_meters();
+        } else {
+          const auto ref = alt.topology.component(read.component);
+          REQUIRE(ref.has_value());
+          declarable = pricing::declarable_meters(ref->type);
+        }
+        const bool may_declare = std::find(declarable.begin(), declarable.end(), read.meter) != declarable.end();
+        CHECK((produced.count({read.component, name}) > 0 || may_declare));
+        // What the simulation produces it produces under the table's unit.
+        if (const auto* m = usage.find(read.component, read.meter); m != nullptr && sim::meter_info(read.meter).simulated) {
+          for (const auto& u : outcome.result->usage) {
+            if (u.component == read.component && u.meter == name) CHECK(u.unit == sim::meter_info(read.meter).unit);
+          }
+        }
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 100);
+}
+
+TEST_CASE("meters: one table, every name unique, every name found again") {
+  std::set<std::string_view> names;
+  for (const auto& m : sim::all_meters()) {
+    CHECK(names.insert(m.name).second);
+    REQUIRE(sim::meter_named(m.name).has_value());
+    CHECK(*sim::meter_named(m.name) == m.meter);
+    CHECK(!m.unit.empty());
+  }
+  CHECK_FALSE(sim::meter_named("nat_bytes").has_value());
 }

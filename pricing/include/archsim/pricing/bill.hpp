@@ -17,6 +17,7 @@
 #include "archsim/model/spec.hpp"
 #include "archsim/pricing/money.hpp"
 #include "archsim/pricing/price_book.hpp"
+#include "archsim/sim/meters.hpp"
 #include "archsim/sim/result.hpp"
 
 namespace archsim::pricing {
@@ -51,15 +52,23 @@ struct Usage {
   std::vector<UsageOrigin> undeclared;  ///< meters of components carrying traffic, neither declared nor derivable: 0 assumed
 
   const MeterSeries* find(std::string_view component, std::string_view meter) const;
+  const MeterSeries* find(std::string_view component, sim::Meter meter) const { return find(component, sim::meter_name(meter)); }
   /// The meter stretched over the billing month: slot i of the month is slot (i mod n) of the
   /// measurement, with a partial last slot scaled up to a full hour. Zeros when absent.
   std::vector<double> month(std::string_view component, std::string_view meter) const;
+  std::vector<double> month(std::string_view component, sim::Meter meter) const { return month(component, sim::meter_name(meter)); }
 };
 
 /// One replication's worth of a simulated alternative (the result sums replications).
 Usage usage_from_simulation(const sim::SimResult& result);
 /// One replication's usage alone (for the spread of the monthly cost across replications).
 Usage usage_from_replication(const sim::SimResult& result, std::size_t index);
+
+/// Meters a scenario's `usage` block may declare for a component of this type: the ones the
+/// simulation measures, plus those it cannot (storage, monthly active users, queries).
+std::vector<sim::Meter> declarable_meters(model::ComponentType type);
+/// Meters the `usage` block may declare for `account` (account-wide CloudWatch quantities).
+std::vector<sim::Meter> account_meters();
 
 /// The scenario's `usage` block, monthly totals per component meter, for the components of
 /// `topology` (others are ignored; a component in no alternative is an error). Running
@@ -87,6 +96,16 @@ struct Charge {
 
 /// The cost model: every charge of every component of `topology` under `usage`.
 std::vector<Charge> charges(const model::TopologySpec& topology, const Usage& usage);
+
+/// A meter the cost model reads for a component (`account` for account-wide meters).
+struct MeterRead {
+  std::string component;
+  sim::Meter meter;
+};
+/// Every meter `charges` reads for this topology and usage: what a test checks against the
+/// meters the simulation produces and the `usage:` block accepts, so the bill never prices
+/// a meter nothing can fill.
+std::vector<MeterRead> meters_priced(const model::TopologySpec& topology, const Usage& usage);
 
 // ---------------------------------------------------------------- bill
 
