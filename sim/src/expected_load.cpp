@@ -63,7 +63,7 @@ std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::C
 
 /// The share of calls from hop `from` into hop `into` that cross zones, as the walk places them
 /// (a load balancer without cross-zone balancing keeps them in its zone), and where the walk
-/// meters each direction (Replication::meter_cross_zone: on a load balancer end, else on the
+/// meters each direction (RequestWalk::meter_cross_zone: on a load balancer end, else on the
 /// sender).
 void crossing(const detail::RuntimeModel& m, const detail::Hop& from, const detail::Hop& into, ExpectedVisit& v) {
   const auto& a = m.components[static_cast<std::size_t>(from.component)];

@@ -142,6 +142,11 @@ struct RuntimeModel {
   double minute_error_threshold = 0.05;
 };
 
+/// A draw of a duration in whole nanoseconds, capped at the longest duration a model holds.
+inline std::int64_t draw_ns(const Distribution& d, RandomStream& rng) {
+  return d.sample_whole(rng, static_cast<double>(model::kMaxDuration.ns));
+}
+
 /// Whether an ECS task placed at `node` is running when the run starts: its subnet can start
 /// it, or the scenario assumes it was deployed before that changed (initial_state: running).
 /// The simulation and the analytic model both start from this.

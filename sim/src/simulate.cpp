@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "runtime.hpp"
-#include "walk.hpp"
+#include "replication.hpp"
 
 namespace archsim::sim {
 

@@ -1,4 +1,4 @@
-#include "walk.hpp"
+#include "traffic/request_walk.hpp"
 
 #include "archsim/sim/expected_load.hpp"
 
@@ -9,7 +9,7 @@
 
 namespace archsim::sim::detail {
 
-std::uint64_t Replication::bytes_per_request() {
+std::uint64_t RequestWalk::bytes_per_request() {
   // The request table (a vector: while it doubles, the old and the new copy both live), the
   // free list's index and the request's next event in the queue.
   return 3 * sizeof(Request) + sizeof(std::uint32_t) + sizeof(Event);
@@ -27,291 +27,82 @@ Relation relation(const Node& a, const Node& b) {
   return Relation::ZoneToRegional;
 }
 
-std::int64_t sample_ns(const Distribution& d, RandomStream& rng) { return d.sample_whole(rng, static_cast<double>(model::kMaxDuration.ns)); }
-
-constexpr std::int64_t kMinuteNs = 60'000'000'000;
-constexpr std::int64_t kHourNs = 3'600'000'000'000;
-
 }  // namespace
 
-Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed)
+RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed,
+                         Engine& engine, Recorder& recorder, Platform& platform)
     : model_(model),
       workload_(workload),
       horizon_(horizon),
+      engine_(engine),
+      recorder_(recorder),
+      result_(recorder.result()),
+      platform_(platform),
       arrivals_rng_(derive_seed(seed, "arrivals")),
       mix_rng_(derive_seed(seed, "mix")) {
   max_in_flight_ = workload.max_in_flight.value_or(in_flight_for_memory(WorkloadLimits{}.in_flight_memory));
   self_ = engine_.add_handler(*this);
-  seed_ = seed;
   for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
     const auto it = model_.network.find(std::string(kRelationNames[rel]));
     static const Distribution zero = Distribution::constant(0);
     delays_[rel] = it == model_.network.end() ? &zero : &it->second;
   }
   for (const auto& plan : model_.plans) size_rng_.emplace_back(derive_seed(seed, "route:" + plan.id));
-
-  result_.replications = 1;
-  result_.horizon = horizon_;
-  result_.warmup = workload_.warmup;
-  result_.timeline.resize(static_cast<std::size_t>((horizon_.ns + kMinuteNs - 1) / kMinuteNs));
-  // The minutes that start before the warm-up ends: those time_availability skips (summarise).
-  for (std::size_t i = 0; i < result_.timeline.size(); ++i) {
-    result_.timeline[i].warmup = static_cast<std::int64_t>(i) * kMinuteNs < workload_.warmup.ns;
-  }
-  for (std::size_t i = 0; i < model_.route_count; ++i) result_.routes.push_back(RouteStats{model_.plans[i].id, {}, {}});
-  result_.overall.route = "all";
-
   state_.resize(model_.components.size());
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
     const ComponentModel& c = model_.components[i];
-    ComponentState& s = state_[i];
+    ComponentLoad& s = state_[i];
+    s.ids = recorder_.meters(static_cast<int>(i));
     s.rng = RandomStream(derive_seed(seed, "component:" + c.id));
     s.network = RandomStream(derive_seed(seed, "network:" + c.id));
-    const int ci = static_cast<int>(i);
-    s.faults = RandomStream(derive_seed(seed, "faults:" + c.id));
-    for (int node : c.task_nodes) {
-      Task task;
-      task.node = node;
-      task.billed_since_ns = 0;
-      // A task whose subnet cannot start it (no image path, no secrets path: the static
-      // review's task-no-egress-path) never started, unless the scenario says it was deployed
-      // before that changed (initial_state: running, with its reason).
-      if (c.role == Role::Service && !runs_at_start(model_, c, node)) {
-        task.state = TaskState::Stopped;
-        task.registered = task.healthy = false;
-        task.billed_since_ns = -1;
-      }
-      task.ref = add_task_ref(ci, s.tasks.size());
-      s.tasks.push_back(std::move(task));
-    }
-    if (c.role == Role::Service) {
-      int assumed = 0;
-      for (const Task& t : s.tasks) {
-        if (t.state != TaskState::Running) continue;
-        total_slots_ += c.concurrency;
-        ++s.billed;
-        assumed += model_.nodes[static_cast<std::size_t>(t.node)].start_blocker.empty() ? 0 : 1;
-      }
-      if (assumed > 0) {
-        result_.assumptions.push_back(fmt::format("{}: {} task{} assumed running from the start though {} subnets cannot start {} "
-                                                  "(initial_state: running): {}",
-                                                  c.id, assumed, assumed == 1 ? "" : "s", assumed == 1 ? "its" : "their",
-                                                  assumed == 1 ? "it" : "them", c.behaviour.assumed_running_because));
-      }
-    }
-    if (c.role == Role::Database) {
-      s.db_node[0] = c.task_nodes.front();
-      s.db_node[1] = c.standby_node;
-    }
-    if (c.role == Role::Balancer) {
-      s.dns_listed.assign(c.nodes.size(), 1);
-      s.dns_previous = s.dns_listed;
-    }
+    s.tasks.resize(platform_.control(static_cast<int>(i)).tasks.size());
     s.round_robin.assign(c.nodes.size() + 1, 0);
-    if (c.role != Role::Users && c.role != Role::Passive) s.m_requests = add_meter(ci, Meter::Requests);
-    bool zoned = false;
-    for (int n : c.nodes) zoned = zoned || model_.nodes[static_cast<std::size_t>(n)].zone >= 0;
-    if (zoned) s.m_cross_zone = add_meter(ci, Meter::CrossZoneBytes);
-    switch (c.role) {
-      case Role::Balancer:
-        s.m_bytes = add_meter(ci, Meter::ProcessedBytes);
-        s.m_new_connections = add_meter(ci, Meter::NewConnections);
-        s.m_connection_seconds = add_meter(ci, Meter::ConnectionSeconds);
-        if (c.kind == "load_balancer.application") s.m_rule_evaluations = add_meter(ci, Meter::RuleEvaluations);
-        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Service:
-        s.m_task_seconds = add_meter(ci, Meter::TaskSeconds);
-        s.m_vcpu_seconds = add_meter(ci, Meter::VcpuSeconds);
-        s.m_gb_seconds = add_meter(ci, Meter::GbSeconds);
-        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
-        s.m_top_up = add_meter(ci, Meter::MinimumTopUpSeconds);
-        if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
-          // Scaling that can reach zero: the time at zero, and how long each return from it took.
-          s.m_zero_seconds = add_meter(ci, Meter::SecondsAtZero);
-          s.m_from_zero = add_meter(ci, Meter::ScaleOutsFromZero);
-          s.m_from_zero_seconds = add_meter(ci, Meter::SecondsToFirstTask);
-        }
-        break;
-      case Role::Function:
-        s.m_gb_seconds = add_meter(ci, Meter::GbSeconds);
-        s.m_cold_starts = add_meter(ci, Meter::ColdStarts);
-        s.m_init_seconds = add_meter(ci, Meter::InitSeconds);
-        if (c.provisioned_concurrency > 0) {
-          // Provisioned concurrency is billed for the environments kept ready (GB-s of memory
-          // configured, whether used or not) and, at its own rate, for the invocations they serve.
-          s.m_provisioned_seconds = add_meter(ci, Meter::ProvisionedGbSeconds);
-          s.m_provisioned_duration = add_meter(ci, Meter::ProvisionedDurationGbSeconds);
-        }
-        break;
-      case Role::Table:
-        s.m_read_units = add_meter(ci, Meter::ReadUnits);
-        s.m_write_units = add_meter(ci, Meter::WriteUnits);
-        break;
-      case Role::Database: s.m_instance_seconds = add_meter(ci, Meter::InstanceSeconds); break;
-      case Role::Edge:
-        s.m_cache_hits = add_meter(ci, Meter::CacheHits);
-        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Gateway:
-        // HTTP APIs count a request once per started size increment (behaviour.yaml).
-        if (c.behaviour.metering_increment.count > 0) s.m_metered_requests = add_meter(ci, Meter::MeteredRequests);
-        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Store: {
-        s.m_data_out = add_meter(ci, Meter::InternetOutBytes);
-        // S3 bills writes at another rate than reads (`requests` are the GETs); the meter
-        // exists only where a route writes, so a read-only bucket's bill is unchanged.
-        bool written = false;
-        for (const auto& plan : model_.plans) {
-          for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
-        }
-        if (written) s.m_put_requests = add_meter(ci, Meter::PutRequests);
-        break;
-      }
-      case Role::Users: break;
-      case Role::Passive:
-        if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
-          s.m_bytes = add_meter(ci, Meter::ProcessedBytes);
-        }
-        if (c.type == model::ComponentType::LogGroup) s.m_log_bytes = add_meter(ci, Meter::IngestedBytes);
-        break;
-    }
     if (c.role == Role::Table) {
       s.read_tokens = c.read_units_per_second * model_.dynamodb_burst_seconds;
       s.write_tokens = c.write_units_per_second * model_.dynamodb_burst_seconds;
     }
   }
-  for (const auto& d : model_.deployments) {
-    ComponentState& s = state_[static_cast<std::size_t>(d.service)];
-    if (s.m_deployment_seconds < 0) s.m_deployment_seconds = add_meter(d.service, Meter::DeploymentTaskSeconds);
-  }
-  zone_down_.assign(model_.zones.size(), 0);
-  fault_generation_.assign(model_.faults.size(), 0);
-  result_.minute_error_threshold = model_.minute_error_threshold;
 }
 
-int Replication::add_meter(int component, Meter meter) {
-  const Duration measured{horizon_.ns - workload_.warmup.ns};
-  UsageMeter m;
-  m.component = model_.components[static_cast<std::size_t>(component)].id;
-  m.meter = std::string(meter_name(meter));
-  m.unit = std::string(meter_info(meter).unit);
-  m.hourly.assign(static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs), 0.0);
-  result_.usage.push_back(std::move(m));
-  return static_cast<int>(result_.usage.size() - 1);
+void RequestWalk::start() { schedule_next_arrival(); }
+
+void RequestWalk::on_task_added(int component) { state_[static_cast<std::size_t>(component)].tasks.emplace_back(); }
+
+void RequestWalk::on_task_lost(int component, int slot, Outcome cause) {
+  ComponentLoad& s = state_[static_cast<std::size_t>(component)];
+  TaskLoad& t = s.tasks[static_cast<std::size_t>(slot)];
+  if (model_.components[static_cast<std::size_t>(component)].role == Role::Service) {
+    account_busy();
+    flush_busy(component);
+    busy_slots_ -= t.busy;
+    s.busy -= t.busy;
+  }
+  t.busy = 0;
+  t.outstanding = 0;
+  // Requests it was serving see their task's generation changed when their next event comes;
+  // those waiting in its queue have no event coming, so they fail now.
+  std::deque<std::uint32_t> queued;
+  queued.swap(t.queue);
+  for (std::uint32_t id : queued) fail(id, cause);
 }
 
-void Replication::meter(int id, double amount, std::int64_t at_ns) {
-  if (id < 0) return;
-  const std::int64_t since = (at_ns < 0 ? engine_.now().ns : at_ns) - workload_.warmup.ns;
-  if (since < 0) return;
-  auto& hourly = result_.usage[static_cast<std::size_t>(id)].hourly;
-  if (hourly.empty()) return;
-  const auto hour = std::min(static_cast<std::size_t>(since / kHourNs), hourly.size() - 1);
-  hourly[hour] += amount;
+int RequestWalk::outstanding(int component, int slot) const {
+  return state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)].outstanding;
 }
 
-// ---------------------------------------------------------------- running
-
-}  // namespace archsim::sim::detail
-
-namespace archsim::sim {
-
-std::uint64_t in_flight_for_memory(std::uint64_t bytes) {
-  return std::max<std::uint64_t>(1, bytes / detail::Replication::bytes_per_request());
+ServiceLoad& RequestWalk::service_load(int component) {
+  flush_busy(component);
+  return state_[static_cast<std::size_t>(component)].load;
 }
 
-}  // namespace archsim::sim
-
-namespace archsim::sim::detail {
-
-std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
-  schedule_next_arrival();
-  schedule_scaling();
-  schedule_faults();
-  schedule_deployments();
-  start_services();
-  if (kMinuteNs <= horizon_.ns) engine_.schedule_at(Time{kMinuteNs}, self_, kMinute);
-  std::uint64_t events = 0;
-  RunStats stats;
-  // Run an hour at a time so progress can be reported and the in-flight limit checked.
-  for (std::int64_t until = kHourNs;; until += kHourNs) {
-    const Time stop{std::min(until, horizon_.ns)};
-    events_ = events;
-    stats = engine_.run(stop, workload_.max_events - std::min(workload_.max_events, events + candidates_));
-    events += stats.events;
-    if (progress) progress(Progress{stop, horizon_, events, index});
-    // Whole seconds: where in the run it stopped, not the nanosecond of the last event.
-    const std::string stopped_at = model::format_duration(Duration{engine_.now().ns / 1'000'000'000 * 1'000'000'000});
-    if (overloaded_) {
-      return model::Diagnostic{
-          model::Severity::Error, {}, workload_.path + ".limits.max_in_flight",
-          fmt::format("more than {} requests in flight at {}: the design cannot keep up with this workload "
-                      "(queues are growing without bound); lower the rate, bound the queues, or raise the limit",
-                      max_in_flight_, stopped_at)};
-    }
-    if (stats.reason == StopReason::EventLimit || overworked_) {
-      return model::Diagnostic{model::Severity::Error, {}, workload_.path + ".limits.max_events",
-                               fmt::format("the run reached its work limit ({} events and arrival candidates) at {} of {}; raise "
-                                           "workload.limits.max_events or shorten the horizon",
-                                           workload_.max_events, stopped_at, model::format_duration(horizon_))};
-    }
-    if (stop.ns >= horizon_.ns || stats.reason == StopReason::QueueEmpty) break;
-  }
-  result_.events = events;
-  summarise();
-  return std::nullopt;
+void RequestWalk::flush_busy(int component) {
+  ComponentLoad& s = state_[static_cast<std::size_t>(component)];
+  const std::int64_t now = engine_.now().ns;
+  s.load.busy_slot_ns += static_cast<double>(s.busy) * static_cast<double>(now - s.busy_at_ns);
+  s.busy_at_ns = now;
 }
 
-void Replication::summarise() {
-  ReplicationMetrics m;
-  m.outcomes = result_.overall.outcomes;
-  m.availability = result_.availability();
-  m.p50_ns = result_.overall.latency.quantile(0.50);
-  m.p95_ns = result_.overall.latency.quantile(0.95);
-  m.p99_ns = result_.overall.latency.quantile(0.99);
-  // Minutes after the warm-up whose error rate stayed at or under the threshold; a minute
-  // without requests counts as available.
-  const auto first = static_cast<std::size_t>((workload_.warmup.ns + kMinuteNs - 1) / kMinuteNs);
-  std::size_t minutes = 0, good = 0;
-  for (std::size_t i = first; i < result_.timeline.size(); ++i) {
-    const MinuteSample& sample = result_.timeline[i];
-    ++minutes;
-    if (sample.arrivals == 0 ||
-        static_cast<double>(sample.errors) <= model_.minute_error_threshold * static_cast<double>(sample.arrivals)) {
-      ++good;
-    }
-  }
-  m.time_availability = minutes == 0 ? 1.0 : static_cast<double>(good) / static_cast<double>(minutes);
-  m.usage = result_.usage;
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    if (model_.components[i].role != Role::Service) continue;
-    account_capacity(static_cast<int>(i), horizon_.ns);
-    ComponentState& s = state_[i];
-    // A stretch below the desired count still open at the end lasts (at least) to the horizon.
-    if (s.below_since_ns >= 0) s.longest_below_ns = std::max(s.longest_below_ns, horizon_.ns - std::max(s.below_since_ns, workload_.warmup.ns));
-    m.seconds_below_desired += s.below_ns / 1e9;
-    m.longest_below_desired_seconds = std::max(m.longest_below_desired_seconds, static_cast<double>(s.longest_below_ns) / 1e9);
-    m.capacity_at_end.push_back({model_.components[i].id, s.in_service, s.desired});
-  }
-  // One replication counts once per id, however many targets or schedules the id has here.
-  std::map<std::string, int> exercised;
-  for (std::size_t f = 0; f < model_.faults.size(); ++f) {
-    int& seen = exercised[model_.faults[f].spec->id];
-    seen = std::max(seen, f < fault_exercised_.size() ? static_cast<int>(fault_exercised_[f]) : 0);
-  }
-  for (std::size_t d = 0; d < model_.deployments.size(); ++d) {
-    int& seen = exercised[model_.deployments[d].spec->id];
-    seen = std::max(seen, d < deployment_exercised_.size() ? static_cast<int>(deployment_exercised_[d]) : 0);
-  }
-  for (const auto& [id, seen] : exercised) result_.exercised[id] += seen;
-  result_.per_replication.push_back(std::move(m));
-}
-
-SimResult Replication::take_result() { return std::move(result_); }
-
-void Replication::on_event(Engine&, const Event& event) {
+void RequestWalk::on_event(Engine&, const Event& event) {
   const auto id = static_cast<std::uint32_t>(event.payload);
   switch (event.kind) {
     case kArrival:
@@ -326,15 +117,14 @@ void Replication::on_event(Engine&, const Event& event) {
     case kReachHop: arrive_at_hop(id); break;
     case kWorkDone: work_done(id); break;
     case kReachBack: reach_back(id); break;
-    case kMinute: on_minute(); break;
     case kConnectTimedOut: fail(id, Outcome::SecurityGroupBlocked); break;
-    default: on_fault(event.kind, event.payload); break;
+    default: break;
   }
 }
 
 // ---------------------------------------------------------------- traffic
 
-void Replication::schedule_next_arrival() {
+void RequestWalk::schedule_next_arrival() {
   const ArrivalSpec& a = workload_.arrivals;
   if (a.trace) {
     if (trace_next_ >= a.trace->records.size()) return;
@@ -367,7 +157,7 @@ void Replication::schedule_next_arrival() {
   }
 }
 
-std::uint32_t Replication::pick_plan() {
+std::uint32_t RequestWalk::pick_plan() {
   if (model_.route_count == 1) return 0;
   double u = mix_rng_.uniform();
   for (std::size_t p = 0; p + 1 < model_.route_count; ++p) {
@@ -377,7 +167,7 @@ std::uint32_t Replication::pick_plan() {
   return static_cast<std::uint32_t>(model_.route_count - 1);
 }
 
-std::uint32_t Replication::allocate() {
+std::uint32_t RequestWalk::allocate() {
   ++in_flight_;
   if (in_flight_ > max_in_flight_) {
     overloaded_ = true;
@@ -393,12 +183,12 @@ std::uint32_t Replication::allocate() {
   return static_cast<std::uint32_t>(requests_.size() - 1);
 }
 
-void Replication::free(std::uint32_t id) {
+void RequestWalk::free(std::uint32_t id) {
   --in_flight_;
   free_.push_back(id);
 }
 
-void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes, std::int64_t response_bytes) {
+void RequestWalk::admit(Time at, std::uint32_t plan, std::int64_t request_bytes, std::int64_t response_bytes) {
   const RoutePlan& p = model_.plans[plan];
   const std::uint32_t id = allocate();
   Request& r = requests_[id];
@@ -419,37 +209,38 @@ void Replication::admit(Time at, std::uint32_t plan, std::int64_t request_bytes,
 
 // ---------------------------------------------------------------- the walk
 
-void Replication::meter_cross_zone(const Node& from, const Node& to, double bytes) {
+void RequestWalk::meter_cross_zone(const Node& from, const Node& to, double bytes) {
   if (from.zone < 0 || to.zone < 0 || from.zone == to.zone) return;
   // AWS bills a crossing with a load balancer at one end by the load balancer's type (free
   // for Application and Classic, EC2 data transfer for Network: docs/pricing.md), so such a
   // crossing, both directions, is metered on the load balancer; any other on the sender.
   const bool to_balancer = model_.components[static_cast<std::size_t>(to.component)].role == Role::Balancer;
   const int on = to_balancer ? to.component : from.component;
-  meter(state_[static_cast<std::size_t>(on)].m_cross_zone, bytes);
+  meter(state_[static_cast<std::size_t>(on)].ids.cross_zone, bytes);
 }
 
-Duration Replication::network_delay(const Node& from, const Node& to, ComponentState& into) {
-  return Duration{sample_ns(*delays_[static_cast<std::size_t>(relation(from, to))], into.network)};
+Duration RequestWalk::network_delay(const Node& from, const Node& to, ComponentLoad& into) {
+  return Duration{draw_ns(*delays_[static_cast<std::size_t>(relation(from, to))], into.network)};
 }
 
-Outcome Replication::pick_target(Request& r, int next, int from_node) {
+Outcome RequestWalk::pick_target(Request& r, int next, int from_node) {
   const RoutePlan& plan = model_.plans[r.plan];
   const Hop& here = plan.hops[static_cast<std::size_t>(r.hop)];
   const int ci = plan.hops[static_cast<std::size_t>(next)].component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
-  ComponentState& s = state_[static_cast<std::size_t>(ci)];
+  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
+  const ComponentControl& control = platform_.control(ci);
   r.slot[next] = -1;
   if (c.role == Role::Service) {
-    ++s.minute_requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
+    ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
     const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
     const bool balanced = caller.role == Role::Balancer;
     const int zone = model_.nodes[static_cast<std::size_t>(from_node)].zone;
     // Mid blue/green, the listener's weights pick a target group (task set) first.
     int only_release = -1;
-    if (balanced && s.rollout.two_sets()) {
-      const double green = s.rollout.green_share;
-      only_release = green >= 1 || (green > 0 && s.rng.uniform() < green) ? s.rollout.to : s.rollout.from;
+    if (balanced && control.rollout.two_sets()) {
+      const double green = control.rollout.green_share;
+      only_release = green >= 1 || (green > 0 && s.rng.uniform() < green) ? control.rollout.to : control.rollout.from;
     }
     // A load balancer node without cross-zone balancing sends only to targets in its zone.
     auto eligible = [&](const Task& t) {
@@ -460,9 +251,9 @@ Outcome Replication::pick_target(Request& r, int next, int from_node) {
     // to every registered target (ELB documents both). Callers without a load balancer
     // (service discovery, public task IPs) know no health.
     bool any_healthy = false;
-    for (const Task& t : s.tasks) any_healthy = any_healthy || (eligible(t) && t.healthy);
+    for (const Task& t : control.tasks) any_healthy = any_healthy || (eligible(t) && t.healthy);
     const bool need_healthy = balanced && any_healthy;
-    ComponentState& picker = balanced ? state_[static_cast<std::size_t>(here.component)] : s;
+    ComponentLoad& picker = balanced ? state_[static_cast<std::size_t>(here.component)] : s;
     const ComponentModel& picker_model = balanced ? caller : c;
     std::size_t cursor_slot = 0;
     if (balanced) {
@@ -470,11 +261,11 @@ Outcome Replication::pick_target(Request& r, int next, int from_node) {
       cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
     }
     std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
-    const std::size_t n = s.tasks.size();
+    const std::size_t n = control.tasks.size();
     int chosen = -1;
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = (cursor + k) % n;
-      if (!eligible(s.tasks[i]) || (need_healthy && !s.tasks[i].healthy)) continue;
+      if (!eligible(control.tasks[i]) || (need_healthy && !control.tasks[i].healthy)) continue;
       if (chosen < 0 || (here.least_outstanding && s.tasks[i].outstanding < s.tasks[static_cast<std::size_t>(chosen)].outstanding)) {
         chosen = static_cast<int>(i);
         if (!here.least_outstanding) break;
@@ -482,29 +273,29 @@ Outcome Replication::pick_target(Request& r, int next, int from_node) {
     }
     if (chosen < 0) return Outcome::NoHealthyTarget;  // nothing registered: the 503 ELB documents
     cursor = static_cast<std::uint32_t>((static_cast<std::size_t>(chosen) + 1) % n);
-    Task& task = s.tasks[static_cast<std::size_t>(chosen)];
-    ++task.outstanding;
+    const Task& task = control.tasks[static_cast<std::size_t>(chosen)];
+    ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
     r.node[next] = task.node;
     r.slot[next] = chosen;
     r.generation[next] = task.generation;
     return Outcome::Ok;
   }
   if (c.role == Role::Database) {
-    if (s.tasks.empty()) return Outcome::NoHealthyTarget;
-    const Task& task = s.tasks.front();
+    if (control.tasks.empty()) return Outcome::NoHealthyTarget;
+    const Task& task = control.tasks.front();
     if (task.state != TaskState::Running) return Outcome::DependencyDown;
     r.node[next] = task.node;
     r.slot[next] = 0;
     r.generation[next] = task.generation;
     return Outcome::Ok;
   }
-  const int node = pick_node(c, s);
+  const int node = pick_node(c, s, control);
   if (node < 0) return Outcome::NoHealthyTarget;
   r.node[next] = node;
   return Outcome::Ok;
 }
 
-int Replication::pick_node(const ComponentModel& c, ComponentState& s) {
+int RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
   if (c.nodes.empty()) return -1;
   if (c.nodes.size() == 1) return c.nodes.front();
   if (c.role != Role::Balancer) {
@@ -512,17 +303,17 @@ int Replication::pick_node(const ComponentModel& c, ComponentState& s) {
     const std::size_t start = s.rng.below(c.nodes.size());
     for (std::size_t k = 0; k < c.nodes.size(); ++k) {
       const int node = c.nodes[(start + k) % c.nodes.size()];
-      if (!node_down(node)) return node;
+      if (!platform_.node_down(node)) return node;
     }
     return c.nodes[start];
   }
   // DNS answers with the address of every listed node and clients spread over them evenly.
   // After a change, clients still use the previous answer until their cached copy expires:
   // caches expire uniformly over the TTL, so the share on the old answer falls linearly.
-  const std::vector<char>* answer = &s.dns_listed;
-  if (s.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
-    const double age = static_cast<double>(engine_.now().ns - s.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
-    if (age < 1 && s.rng.uniform() >= age) answer = &s.dns_previous;
+  const std::vector<char>* answer = &dns.dns_listed;
+  if (dns.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
+    const double age = static_cast<double>(engine_.now().ns - dns.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
+    if (age < 1 && s.rng.uniform() >= age) answer = &dns.dns_previous;
   }
   int listed = 0;
   for (char l : *answer) listed += l;
@@ -534,7 +325,7 @@ int Replication::pick_node(const ComponentModel& c, ComponentState& s) {
   return c.nodes.front();
 }
 
-void Replication::forward(std::uint32_t id) {
+void RequestWalk::forward(std::uint32_t id) {
   Request& r = requests_[id];
   const RoutePlan& plan = model_.plans[r.plan];
   const int h = r.hop;
@@ -578,20 +369,20 @@ void Replication::forward(std::uint32_t id) {
   const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
   const Node& to = model_.nodes[static_cast<std::size_t>(r.node[next])];
   const ComponentModel& target = model_.components[static_cast<std::size_t>(to.component)];
-  ComponentState& into = state_[static_cast<std::size_t>(to.component)];
+  ComponentLoad& into = state_[static_cast<std::size_t>(to.component)];
   Duration delay = network_delay(from, to, into);
-  for (const Distribution* slow : into.slow) delay = delay + Duration{sample_ns(*slow, into.faults)};
+  for (const Distribution* slow : platform_.control(to.component).slow) delay = delay + Duration{draw_ns(*slow, platform_.fault_stream(to.component))};
   meter_cross_zone(from, to, static_cast<double>(r.request_bytes));
   if (!target.service.empty() && from.zone >= 0) {
     const auto via = from.egress_via.find(target.service);
     const int path = via == from.egress_via.end() ? kDirect : via->second;
-    if (path == kNoPath || (path >= 0 && component_down(path))) {
+    if (path == kNoPath || (path >= 0 && platform_.component_down(path))) {
       fail(id, Outcome::Unreachable);
       return;
     }
     if (path >= 0) {
-      meter(state_[static_cast<std::size_t>(path)].m_bytes, static_cast<double>(r.request_bytes));
-      delay = delay + Duration{sample_ns(model_.components[static_cast<std::size_t>(path)].service_time,
+      meter(state_[static_cast<std::size_t>(path)].ids.bytes, static_cast<double>(r.request_bytes));
+      delay = delay + Duration{draw_ns(model_.components[static_cast<std::size_t>(path)].service_time,
                                          state_[static_cast<std::size_t>(path)].rng)};
     }
   }
@@ -599,69 +390,70 @@ void Replication::forward(std::uint32_t id) {
   engine_.schedule_in(delay, self_, kReachHop, id);
 }
 
-void Replication::arrive_at_hop(std::uint32_t id) {
+void RequestWalk::arrive_at_hop(std::uint32_t id) {
   Request& r = requests_[id];
   const int h = r.hop;
   const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
-  ComponentState& s = state_[static_cast<std::size_t>(ci)];
+  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
   // Lambda bills the invocations it runs (a function error included), not those it throttles;
   // S3 bills a write apart from a read.
-  if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.m_put_requests, 1);
-  else if (c.role != Role::Function) meter(s.m_requests, 1);
-  if (s.m_metered_requests >= 0) {
+  if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.ids.put_requests, 1);
+  else if (c.role != Role::Function) meter(s.ids.requests, 1);
+  if (s.ids.metered_requests >= 0) {
     const std::int64_t increment = c.behaviour.metering_increment.count;
-    meter(s.m_metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
+    meter(s.ids.metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
   }
   if (c.role == Role::Service) {
-    ++s.alarm_requests;
+    ++s.load.reached;
     r.reached |= static_cast<std::uint8_t>(1u << h);
   }
   r.began_ns[h] = engine_.now().ns;
-  if (node_down(r.node[h])) {
+  if (platform_.node_down(r.node[h])) {
     fail(id, c.role == Role::Balancer   ? Outcome::LoadBalancerDown
              : c.role == Role::Service  ? Outcome::TargetDown
              : c.role == Role::Database ? Outcome::DependencyDown
                                         : Outcome::Unreachable);
     return;
   }
-  if (s.error_rate > 0 && s.faults.uniform() < s.error_rate) {
-    if (c.role == Role::Function) meter(s.m_requests, 1);
+  if (const double error_rate = platform_.control(ci).error_rate; error_rate > 0 && platform_.fault_stream(ci).uniform() < error_rate) {
+    if (c.role == Role::Function) meter(s.ids.requests, 1);
     fail(id, Outcome::DependencyError);
     return;
   }
   switch (c.role) {
     case Role::Balancer: {
-      meter(s.m_bytes, static_cast<double>(r.request_bytes + r.response_bytes));
+      meter(s.ids.bytes, static_cast<double>(r.request_bytes + r.response_bytes));
       s.connection_carry += 1.0 / workload_.connections.requests_per_connection;
       if (s.connection_carry >= 1.0) {
         const double whole = std::floor(s.connection_carry);
         s.connection_carry -= whole;
-        meter(s.m_new_connections, whole);
-        meter(s.m_connection_seconds, whole * workload_.connections.duration.to_seconds());
+        meter(s.ids.new_connections, whole);
+        meter(s.ids.connection_seconds, whole * workload_.connections.duration.to_seconds());
       }
-      meter(s.m_rule_evaluations, c.rules_evaluated);
-      engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+      meter(s.ids.rule_evaluations, c.rules_evaluated);
+      engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
       return;
     }
     case Role::Gateway: {
-      std::int64_t t = sample_ns(c.service_time, s.rng);
-      if (c.authorizer) t += sample_ns(c.behaviour.authorizer_time, s.rng);
+      std::int64_t t = draw_ns(c.service_time, s.rng);
+      if (c.authorizer) t += draw_ns(c.behaviour.authorizer_time, s.rng);
       engine_.schedule_in(Duration{t}, self_, kWorkDone, id);
       return;
     }
     case Role::Service:
     case Role::Database: {
-      Task& task = s.tasks[static_cast<std::size_t>(r.slot[h])];
+      const Task& task = platform_.task(ci, r.slot[h]);
       if (task.generation != r.generation[h] || task.state != TaskState::Running) {
         // It died while the request was on its way: refused (502), or the database is down.
         fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
         return;
       }
-      if (task.busy < c.concurrency) {
+      TaskLoad& load = s.tasks[static_cast<std::size_t>(r.slot[h])];
+      if (load.busy < c.concurrency) {
         start_service(id, h, c);
-      } else if (static_cast<int>(task.queue.size()) < c.behaviour.queue_length) {
-        task.queue.push_back(id);
+      } else if (static_cast<int>(load.queue.size()) < c.behaviour.queue_length) {
+        load.queue.push_back(id);
       } else {
         fail(id, Outcome::QueueFull);
       }
@@ -684,7 +476,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
         fail(id, Outcome::Throttled);
         return;
       }
-      meter(s.m_requests, 1);
+      meter(s.ids.requests, 1);
       ++s.in_use;
       if (from_pool) ++lambda_pool_in_use_;
       r.held |= static_cast<std::uint8_t>(1u << h);
@@ -693,9 +485,9 @@ void Replication::arrive_at_hop(std::uint32_t id) {
         ++s.provisioned_busy;
         r.provisioned |= static_cast<std::uint8_t>(1u << h);
       } else if (s.idle_since.empty()) {
-        init = sample_ns(c.behaviour.cold_start, s.rng);
-        meter(s.m_cold_starts, 1);
-        meter(s.m_init_seconds, static_cast<double>(init) / 1e9);
+        init = draw_ns(c.behaviour.cold_start, s.rng);
+        meter(s.ids.cold_starts, 1);
+        meter(s.ids.init_seconds, static_cast<double>(init) / 1e9);
       } else {
         s.idle_since.pop_back();
       }
@@ -703,7 +495,7 @@ void Replication::arrive_at_hop(std::uint32_t id) {
       // on-demand invocations for every runtime and package type (AWS Compute Blog, "AWS
       // Lambda standardizes billing for INIT Phase", 2025-04-29).
       r.began_ns[h] = engine_.now().ns;
-      std::int64_t run = sample_ns(c.service_time, s.rng);
+      std::int64_t run = draw_ns(c.service_time, s.rng);
       if (c.behaviour.timeout.ns > 0 && run > c.behaviour.timeout.ns) {
         run = c.behaviour.timeout.ns;
         r.outcome = Outcome::Timeout;
@@ -718,19 +510,19 @@ void Replication::arrive_at_hop(std::uint32_t id) {
         fail(id, Outcome::Throttled);
         return;
       }
-      meter(s.m_read_units, reads);
-      meter(s.m_write_units, writes);
-      engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+      meter(s.ids.read_units, reads);
+      meter(s.ids.write_units, writes);
+      engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
       return;
     }
     case Role::Edge:
     case Role::Store:
     case Role::Passive:
-    case Role::Users: engine_.schedule_in(Duration{sample_ns(c.service_time, s.rng)}, self_, kWorkDone, id); return;
+    case Role::Users: engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id); return;
   }
 }
 
-bool Replication::take_capacity(ComponentState& s, const ComponentModel& c, double reads, double writes) {
+bool RequestWalk::take_capacity(ComponentLoad& s, const ComponentModel& c, double reads, double writes) {
   // Token buckets refilled at the table's capacity per second, holding at most the burst
   // allowance; a request that finds too few tokens is throttled.
   const double elapsed = static_cast<double>(engine_.now().ns - s.tokens_at_ns) / 1e9;
@@ -743,61 +535,61 @@ bool Replication::take_capacity(ComponentState& s, const ComponentModel& c, doub
   return true;
 }
 
-void Replication::start_service(std::uint32_t id, int hop, const ComponentModel& c) {
+void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel& c) {
   Request& r = requests_[id];
-  ComponentState& s = state_[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(r.node[hop])].component)];
-  Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
-  ++task.busy;
+  const int ci = model_.nodes[static_cast<std::size_t>(r.node[hop])].component;
+  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
+  ++s.tasks[static_cast<std::size_t>(r.slot[hop])].busy;
   if (c.role == Role::Service) {
     account_busy();
-    account_service(model_.nodes[static_cast<std::size_t>(r.node[hop])].component);
+    flush_busy(ci);
     ++busy_slots_;
     ++s.busy;
   }
   r.held |= static_cast<std::uint8_t>(1u << hop);
   r.began_ns[hop] = engine_.now().ns;
   log_request(c, r.node[hop]);
-  std::int64_t work = sample_ns(c.service_time, s.rng);
-  if (const ReleaseSpec* release = releases_[task.release]; release != nullptr && release->added_latency) {
-    work += sample_ns(*release->added_latency, s.faults);
+  std::int64_t work = draw_ns(c.service_time, s.rng);
+  if (const ReleaseSpec* release = platform_.release(platform_.task(ci, r.slot[hop]).release); release != nullptr && release->added_latency) {
+    work += draw_ns(*release->added_latency, platform_.fault_stream(ci));
   }
   engine_.schedule_in(Duration{work}, self_, kWorkDone, id);
 }
 
-void Replication::log_request(const ComponentModel& c, int node) {
+void RequestWalk::log_request(const ComponentModel& c, int node) {
   if (c.log_group < 0 || c.behaviour.log_bytes_per_request.count <= 0) return;
   const auto bytes = static_cast<double>(c.behaviour.log_bytes_per_request.count);
   const Node& n = model_.nodes[static_cast<std::size_t>(node)];
   const auto via = n.egress_via.find("logs");
   const int path = via == n.egress_via.end() ? kDirect : via->second;
-  if (path == kNoPath || (path >= 0 && component_down(path))) return;  // the awslogs driver cannot deliver
-  if (path >= 0) meter(state_[static_cast<std::size_t>(path)].m_bytes, bytes);
-  meter(state_[static_cast<std::size_t>(c.log_group)].m_log_bytes, bytes);
+  if (path == kNoPath || (path >= 0 && platform_.component_down(path))) return;  // the awslogs driver cannot deliver
+  if (path >= 0) meter(state_[static_cast<std::size_t>(path)].ids.bytes, bytes);
+  meter(state_[static_cast<std::size_t>(c.log_group)].ids.log_bytes, bytes);
 }
 
-void Replication::work_done(std::uint32_t id) {
+void RequestWalk::work_done(std::uint32_t id) {
   Request& r = requests_[id];
   const RoutePlan& plan = model_.plans[r.plan];
   const int h = r.hop;
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
   const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
-  ComponentState& s = state_[static_cast<std::size_t>(hop.component)];
+  ComponentLoad& s = state_[static_cast<std::size_t>(hop.component)];
   if ((c.role == Role::Service || c.role == Role::Database) && r.slot[h] >= 0 &&
-      s.tasks[static_cast<std::size_t>(r.slot[h])].generation != r.generation[h]) {
+      platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
     // The task (or database instance) died while serving it: the connection breaks.
     fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
     return;
   }
   if (c.role == Role::Service && r.slot[h] >= 0) {
     // A bad release answers a share of its requests with a 5xx once it has worked on them.
-    const ReleaseSpec* release = releases_[s.tasks[static_cast<std::size_t>(r.slot[h])].release];
-    if (release != nullptr && release->error_rate > 0 && s.faults.uniform() < release->error_rate) {
+    const ReleaseSpec* release = platform_.release(platform_.task(hop.component, r.slot[h]).release);
+    if (release != nullptr && release->error_rate > 0 && platform_.fault_stream(hop.component).uniform() < release->error_rate) {
       fail(id, Outcome::ReleaseError);
       return;
     }
   }
   if (c.role == Role::Edge && s.rng.uniform() < c.behaviour.cache_hit_ratio) {
-    meter(s.m_cache_hits, 1);
+    meter(s.ids.cache_hits, 1);
     respond(id);
     return;
   }
@@ -808,19 +600,19 @@ void Replication::work_done(std::uint32_t id) {
   }
 }
 
-void Replication::fail(std::uint32_t id, Outcome cause) {
+void RequestWalk::fail(std::uint32_t id, Outcome cause) {
   Request& r = requests_[id];
   if (r.outcome == Outcome::Ok) r.outcome = cause;
   respond(id);
 }
 
-void Replication::release(Request& r, int hop) {
+void RequestWalk::release(Request& r, int hop) {
   const auto bit = static_cast<std::uint8_t>(1u << hop);
   const int ci = model_.nodes[static_cast<std::size_t>(r.node[hop])].component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
-  ComponentState& s = state_[static_cast<std::size_t>(ci)];
+  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
   const bool tasked = (c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0;
-  if (tasked && s.tasks[static_cast<std::size_t>(r.slot[hop])].generation != r.generation[hop]) {
+  if (tasked && platform_.task(ci, r.slot[hop]).generation != r.generation[hop]) {
     // The task it was on died while it waited downstream: the answer has nowhere to go back
     // to (its counters were reset when it died).
     r.held = static_cast<std::uint8_t>(r.held & ~bit);
@@ -828,9 +620,8 @@ void Replication::release(Request& r, int hop) {
     return;
   }
   if (tasked) {
-    Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
-    --task.outstanding;
-    if (task.draining && task.outstanding == 0 && (r.held & bit) == 0) finish_drain(ci, r.slot[hop]);
+    const int outstanding = --s.tasks[static_cast<std::size_t>(r.slot[hop])].outstanding;
+    if (platform_.task(ci, r.slot[hop]).draining && outstanding == 0 && (r.held & bit) == 0) platform_.finish_drain(ci, r.slot[hop]);
   }
   if ((r.held & bit) == 0) return;
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
@@ -842,18 +633,18 @@ void Replication::release(Request& r, int hop) {
     if ((r.provisioned & bit) != 0) {
       r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
       --s.provisioned_busy;
-      meter(s.m_provisioned_duration, ms / 1000.0 * c.memory_gb);
+      meter(s.ids.provisioned_duration, ms / 1000.0 * c.memory_gb);
     } else {
       s.idle_since.push_back(engine_.now().ns);
-      meter(s.m_gb_seconds, ms / 1000.0 * c.memory_gb);
+      meter(s.ids.gb_seconds, ms / 1000.0 * c.memory_gb);
     }
     return;
   }
-  Task& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
+  TaskLoad& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
   --task.busy;
   if (c.role == Role::Service) {
     account_busy();
-    account_service(ci);
+    flush_busy(ci);
     --busy_slots_;
     --s.busy;
   }
@@ -861,23 +652,23 @@ void Replication::release(Request& r, int hop) {
     const std::uint32_t next = task.queue.front();
     task.queue.pop_front();
     start_service(next, requests_[next].hop, c);
-  } else if (task.draining && task.outstanding == 0) {
-    finish_drain(ci, r.slot[hop]);
+  } else if (platform_.task(ci, r.slot[hop]).draining && task.outstanding == 0) {
+    platform_.finish_drain(ci, r.slot[hop]);
   }
 }
 
-void Replication::respond(std::uint32_t id) {
+void RequestWalk::respond(std::uint32_t id) {
   Request& r = requests_[id];
   const int h = r.hop;
   release(r, h);
   // A service answers a request that failed at it or below it with a 5xx: a target error, what
   // its rollback alarm counts.
   if ((r.reached & (1u << h)) != 0) {
-    ComponentState& service = state_[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)];
-    if (r.outcome != Outcome::Ok) ++service.alarm_errors;
+    ServiceLoad& service = state_[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)].load;
+    if (r.outcome != Outcome::Ok) ++service.errors;
     // TargetResponseTime: from the request reaching the target to its response leaving it.
-    ++service.alarm_responses;
-    service.alarm_response_ns += engine_.now().ns - r.began_ns[h];
+    ++service.responses;
+    service.response_ns += engine_.now().ns - r.began_ns[h];
   }
   if (h == 0) {
     complete(id);
@@ -886,16 +677,16 @@ void Replication::respond(std::uint32_t id) {
   const int prev = h - 1;
   const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
   const Node& to = model_.nodes[static_cast<std::size_t>(r.node[prev])];
-  ComponentState& s = state_[static_cast<std::size_t>(from.component)];
+  ComponentLoad& s = state_[static_cast<std::size_t>(from.component)];
   Duration delay = network_delay(from, to, state_[static_cast<std::size_t>(to.component)]);
   meter_cross_zone(from, to, static_cast<double>(r.response_bytes));
-  if (to.zone == kInternet) meter(s.m_data_out, static_cast<double>(r.response_bytes));
+  if (to.zone == kInternet) meter(s.ids.data_out, static_cast<double>(r.response_bytes));
   const ComponentModel& c = model_.components[static_cast<std::size_t>(from.component)];
   if (!c.service.empty() && to.zone >= 0) {
     const auto via = to.egress_via.find(c.service);
     if (via != to.egress_via.end() && via->second >= 0) {
-      meter(state_[static_cast<std::size_t>(via->second)].m_bytes, static_cast<double>(r.response_bytes));
-      delay = delay + Duration{sample_ns(model_.components[static_cast<std::size_t>(via->second)].service_time,
+      meter(state_[static_cast<std::size_t>(via->second)].ids.bytes, static_cast<double>(r.response_bytes));
+      delay = delay + Duration{draw_ns(model_.components[static_cast<std::size_t>(via->second)].service_time,
                                          state_[static_cast<std::size_t>(via->second)].rng)};
     }
   }
@@ -903,7 +694,7 @@ void Replication::respond(std::uint32_t id) {
   engine_.schedule_in(delay, self_, kReachBack, id);
 }
 
-void Replication::reach_back(std::uint32_t id) {
+void RequestWalk::reach_back(std::uint32_t id) {
   Request& r = requests_[id];
   const int h = r.hop;
   if (h == 0 && r.parent != kNone) {
@@ -921,7 +712,7 @@ void Replication::reach_back(std::uint32_t id) {
   }
   const ComponentModel& c = model_.components[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)];
   // A load balancer node that died while the request was downstream cannot pass the answer on.
-  if (c.role == Role::Balancer && r.outcome == Outcome::Ok && node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
+  if (c.role == Role::Balancer && r.outcome == Outcome::Ok && platform_.node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
   // Timeouts are settled when the late answer arrives: the client saw the 504 when the
   // timeout fired, so the time past it is taken off the latency it observes.
   const std::int64_t timeout = c.behaviour.timeout.ns;
@@ -933,7 +724,7 @@ void Replication::reach_back(std::uint32_t id) {
   respond(id);
 }
 
-void Replication::complete(std::uint32_t id) {
+void RequestWalk::complete(std::uint32_t id) {
   const Request& r = requests_[id];
   const std::int64_t now = engine_.now().ns;
   if (r.measured) {
@@ -956,49 +747,21 @@ void Replication::complete(std::uint32_t id) {
 
 // ---------------------------------------------------------------- time-based accounting
 
-void Replication::account_busy() {
+void RequestWalk::account_busy() {
   const std::int64_t now = engine_.now().ns;
   busy_area_ += static_cast<double>(busy_slots_) * static_cast<double>(now - busy_since_ns_);
   busy_since_ns_ = now;
 }
 
-void Replication::on_minute() {
+void RequestWalk::end_minute(MinuteSample* sample, std::int64_t total_slots) {
   account_busy();
-  if (static_cast<std::size_t>(minute_) < result_.timeline.size()) {
-    MinuteSample& m = result_.timeline[static_cast<std::size_t>(minute_)];
+  if (sample != nullptr) {
     // No measured success, no latency: a warm-up minute or a total outage is not a 0 ms one.
-    if (minute_latency_.count() > 0) m.p99_ns = minute_latency_.quantile(0.99);
-    m.busy_capacity = total_slots_ > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * static_cast<double>(total_slots_)) : 0.0;
+    if (minute_latency_.count() > 0) sample->p99_ns = minute_latency_.quantile(0.99);
+    sample->busy_capacity = total_slots > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * static_cast<double>(total_slots)) : 0.0;
   }
   minute_latency_.clear();
   busy_area_ = 0;
-  ++minute_;
-  // Running capacity is billed by time, so it is metered by the minute (the one just ended).
-  const std::int64_t last_ns = engine_.now().ns - 1;
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentState& s = state_[i];
-    if (c.role == Role::Service) {
-      track_targets(static_cast<int>(i));
-      evaluate_alarm(static_cast<int>(i));
-      account_billed(s);
-      const double task_seconds = s.billed_area / 1e9;
-      s.billed_area = 0;
-      meter(s.m_deployment_seconds, s.surplus_area / 1e9, last_ns);
-      s.surplus_area = 0;
-      meter(s.m_zero_seconds, s.zero_area / 1e9, last_ns);
-      s.zero_area = 0;
-      meter(s.m_task_seconds, task_seconds, last_ns);
-      meter(s.m_vcpu_seconds, task_seconds * c.vcpu, last_ns);
-      meter(s.m_gb_seconds, task_seconds * c.memory_gb, last_ns);
-    } else if (c.role == Role::Database) {
-      meter(s.m_instance_seconds, 60.0, last_ns);
-    } else if (c.role == Role::Function && c.provisioned_concurrency > 0) {
-      meter(s.m_provisioned_seconds, 60.0 * c.provisioned_concurrency * c.memory_gb, last_ns);
-    }
-  }
-  const std::int64_t next = (minute_ + 1) * kMinuteNs;
-  if (next <= horizon_.ns) engine_.schedule_at(Time{next}, self_, kMinute);
 }
 
 }  // namespace archsim::sim::detail

@@ -7,27 +7,21 @@
 #include <fmt/format.h>
 
 #include "archsim/model/scheduled_capacity.hpp"
-#include "walk.hpp"
+#include "platform/platform.hpp"
 
 namespace archsim::sim::detail {
 
-namespace {
-
-constexpr std::int64_t kMinuteNs = 60'000'000'000;
-
-}  // namespace
-
-void Replication::schedule_firing(const model::CronSchedule& cron, bool from_start, std::uint32_t kind, std::uint64_t payload) {
+void Platform::schedule_firing(const model::CronSchedule& cron, bool from_start, std::uint32_t kind, std::uint64_t payload) {
   // From the start, a firing at 00:00 of the first day counts.
   const auto next = cron.next_after(from_start ? Duration::minutes(-1) : engine_.now(), workload_.arrivals.start_weekday);
   if (next && next->ns <= horizon_.ns) engine_.schedule_at(*next, self_, kind, payload);
 }
 
-void Replication::schedule_scaling() {
+void Platform::schedule_scaling() {
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
     const ComponentModel& c = model_.components[i];
     if (c.role != Role::Service) continue;
-    ComponentState& s = state_[i];
+    ComponentControl& s = state_[i];
     s.desired = c.desired_count;
     s.min_capacity = c.min_count;
     s.max_capacity = c.max_count;
@@ -47,9 +41,9 @@ void Replication::schedule_scaling() {
 
 /// A scheduled action fires: the capacity range becomes its min and max, and the desired
 /// count moves into it (Application Auto Scaling's documented behaviour).
-void Replication::scheduled_action(int component, std::size_t action, bool reschedule) {
+void Platform::scheduled_action(int component, std::size_t action, bool reschedule) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   const auto& spec = c.scheduled_actions[action];
   if (reschedule) schedule_firing(c.schedules[action], false, kScheduledAction, (static_cast<std::uint64_t>(component) << 32) | action);
   const model::ScalableCapacity moved = model::apply_scheduled_action({s.min_capacity, s.max_capacity, s.desired}, spec);
@@ -60,11 +54,10 @@ void Replication::scheduled_action(int component, std::size_t action, bool resch
   if (desired != s.desired) scale_to(component, desired, fmt::format("scheduled action {}", spec.id));
 }
 
-void Replication::account_service(int component) {
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+void Platform::account_service(int component) {
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   const std::int64_t now = engine_.now().ns;
   const double dt = static_cast<double>(now - s.service_at_ns);
-  s.busy_area += static_cast<double>(s.busy) * dt;
   s.capacity_area += static_cast<double>(s.running) * model_.components[static_cast<std::size_t>(component)].concurrency * dt;
   if (s.running == 0) s.zero_area += dt;
   s.service_at_ns = now;
@@ -78,14 +71,15 @@ void Replication::account_service(int component) {
 /// alike, the service scales on the proposal that gives the largest capacity: out when any is
 /// ready, in only when every target-tracking policy with scale-in enabled is ready too
 /// (Application Auto Scaling user guide, "Multiple scaling policies").
-void Replication::track_targets(int component) {
+void Platform::track_targets(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   account_service(component);
-  const double busy = s.busy_area, capacity = s.capacity_area;
-  const auto requests = static_cast<double>(s.minute_requests);
-  s.busy_area = s.capacity_area = 0;
-  s.minute_requests = 0;
+  ServiceLoad& load = traffic_->service_load(component);
+  const double busy = load.busy_slot_ns, capacity = s.capacity_area;
+  const auto requests = static_cast<double>(load.requests);
+  load.busy_slot_ns = s.capacity_area = 0;
+  load.requests = 0;
   if (c.target_tracking.empty() && c.step_scaling.empty()) return;
   int targets = 0;
   for (const Task& t : s.tasks) targets += (t.registered && t.state == TaskState::Running) ? 1 : 0;
@@ -197,16 +191,16 @@ void Replication::track_targets(int component) {
 /// Moves the service to `desired` tasks (in each task set, mid blue/green): the scheduler
 /// launches the missing ones, or deregisters and drains the surplus, from the zones with the
 /// most tasks first.
-void Replication::scale_to(int component, int desired, const std::string& why) {
+void Platform::scale_to(int component, int desired, const std::string& why) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
   account_billed(s);  // a deployment's surplus is counted against the desired count it had
   if (s.desired == 0 && desired > 0 && s.running == 0) s.from_zero_ns = engine_.now().ns;
   s.desired = desired;
   account_capacity(component);
   for (int set : task_sets(component)) {
-    auto member = [&](const Task& t) { return ComponentState::counted(t, set); };
+    auto member = [&](const Task& t) { return ComponentControl::counted(t, set); };
     if (s.counted_tasks(set) < desired) {
       reconcile_set(component, set, desired);
       continue;

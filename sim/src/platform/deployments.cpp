@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "walk.hpp"
+#include "platform/platform.hpp"
 
 namespace archsim::sim::detail {
 
-void Replication::schedule_deployments() {
+void Platform::schedule_deployments() {
   deployment_exercised_.assign(model_.deployments.size(), 0);
   for (std::size_t d = 0; d < model_.deployments.size(); ++d) {
     const auto& deployment = model_.deployments[d];
@@ -22,23 +22,23 @@ void Replication::schedule_deployments() {
   }
 }
 
-std::vector<int> Replication::task_sets(int component) const {
+std::vector<int> Platform::task_sets(int component) const {
   const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
   if (rollout.two_sets()) return {rollout.from, rollout.to};
   return {-1};
 }
 
-void Replication::schedule_rollout_timer(int component, Duration in, std::uint32_t kind) {
+void Platform::schedule_rollout_timer(int component, Duration in, std::uint32_t kind) {
   const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
   engine_.schedule_in(in, self_, kind, (static_cast<std::uint64_t>(component) << 32) | rollout.generation);
 }
 
-void Replication::start_deployment(std::size_t d) {
+void Platform::start_deployment(std::size_t d) {
   const auto& deployment = model_.deployments[d];
   if (deployment.schedule) schedule_firing(*deployment.schedule, false, kDeploymentStart, d);
   const int component = deployment.service;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   const std::string what = fmt::format("{}: {}", c.id, deployment.spec->id);
   if (engine_.now().ns >= workload_.warmup.ns) deployment_exercised_[d] = 1;
@@ -86,8 +86,8 @@ void Replication::start_deployment(std::size_t d) {
 
 /// Moves a deployment on after any change to the service's tasks. Nested calls (stopping a
 /// task reconciles, which can land here again) are folded into the outer one.
-void Replication::advance_deployment(int component) {
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+void Platform::advance_deployment(int component) {
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   if (s.rollout.phase == Rollout::Phase::None) return;
   if (s.advancing) {
     s.advance_again = true;
@@ -106,9 +106,9 @@ void Replication::advance_deployment(int component) {
 /// `maximum_percent` of the desired count (rounded down), and stop old ones while the healthy
 /// tasks stay at or above `minimum_healthy_percent` of it (rounded up); old tasks that are not
 /// healthy go first.
-void Replication::advance_rolling(int component) {
+void Platform::advance_rolling(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   for (;;) {
     const int desired = s.desired;
@@ -153,9 +153,9 @@ void Replication::advance_rolling(int component) {
 
 /// CodeDeploy, before the shift: once every replacement task runs and passes its health
 /// checks, test traffic (when there is a test listener) and then production traffic move.
-void Replication::advance_blue_green(int component) {
+void Platform::advance_blue_green(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   int green = 0, ready = 0;
   for (const Task& t : s.tasks) {
@@ -176,7 +176,7 @@ void Replication::advance_blue_green(int component) {
 
 /// The listener's weights move to the step's share of traffic on the replacement tasks; after
 /// the last step, the original tasks wait out the termination wait.
-void Replication::shift_traffic(int component) {
+void Platform::shift_traffic(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
   const auto& steps = c.shift_steps;
@@ -191,8 +191,8 @@ void Replication::shift_traffic(int component) {
   schedule_rollout_timer(component, c.termination_wait, kDeploymentStep);
 }
 
-void Replication::end_rolling(int component) {
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+void Platform::end_rolling(int component) {
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   incident(rollout.rolling_back ? "rollback_complete" : "deployment_complete",
            fmt::format("{}: {}", model_.components[static_cast<std::size_t>(component)].id, rollout.id));
@@ -203,7 +203,7 @@ void Replication::end_rolling(int component) {
   rebalance(component);  // held back while the deployment moved tasks
 }
 
-void Replication::deployment_step(int component) {
+void Platform::deployment_step(int component) {
   Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
   switch (rollout.phase) {
     case Rollout::Phase::Testing:
@@ -220,7 +220,7 @@ void Replication::deployment_step(int component) {
   }
 }
 
-void Replication::deployment_timed_out(int component) {
+void Platform::deployment_timed_out(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
   if (rollout.phase != Rollout::Phase::Provisioning) return;  // ready in time: testing and shifting have no such limit
@@ -228,9 +228,9 @@ void Replication::deployment_timed_out(int component) {
 }
 
 /// The termination wait is over: the original task set deregisters, drains and stops.
-void Replication::finish_blue_green(int component) {
+void Platform::finish_blue_green(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   incident("deployment_complete", fmt::format("{}: {}", c.id, rollout.id));
   ++result_.deployments.completed;
@@ -247,9 +247,9 @@ void Replication::finish_blue_green(int component) {
 /// Stops a deployment and returns to the release before it. Blue/green: production traffic
 /// goes back to the original tasks at once and the replacement set is removed. Rolling: a
 /// rolling update back to the previous release.
-void Replication::roll_back(int component, const std::string& why) {
+void Platform::roll_back(int component, const std::string& why) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   Rollout& rollout = s.rollout;
   if (rollout.phase == Rollout::Phase::None || rollout.rolling_back) return;
   incident("rollback", fmt::format("{}: {}: {}", c.id, rollout.id, why));
@@ -271,8 +271,8 @@ void Replication::roll_back(int component, const std::string& why) {
   rebalance(component);
 }
 
-void Replication::stop_release(int component, int release) {
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
+void Platform::stop_release(int component, int release) {
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
   for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {  // stopping may launch: re-read the size
     const Task& t = s.tasks[slot];
     if (t.release != release || t.state == TaskState::Stopped || t.draining) continue;
@@ -284,14 +284,15 @@ void Replication::stop_release(int component, int release) {
 /// The rollback alarms, once a minute: a breaching minute has more than the error rate of the
 /// requests reaching the service failed there, or an average response time above the bound;
 /// minutes without requests breach neither (CloudWatch's missing data, not breaching).
-void Replication::evaluate_alarm(int component) {
+void Platform::evaluate_alarm(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentState& s = state_[static_cast<std::size_t>(component)];
-  const auto requests = static_cast<double>(s.alarm_requests), errors = static_cast<double>(s.alarm_errors);
-  const auto responses = static_cast<double>(s.alarm_responses);
-  const double average_ms = responses > 0 ? static_cast<double>(s.alarm_response_ns) / responses / 1e6 : 0.0;
-  s.alarm_requests = s.alarm_errors = s.alarm_responses = 0;
-  s.alarm_response_ns = 0;
+  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+  ServiceLoad& load = traffic_->service_load(component);
+  const auto requests = static_cast<double>(load.reached), errors = static_cast<double>(load.errors);
+  const auto responses = static_cast<double>(load.responses);
+  const double average_ms = responses > 0 ? static_cast<double>(load.response_ns) / responses / 1e6 : 0.0;
+  load.reached = load.errors = load.responses = 0;
+  load.response_ns = 0;
   if (!c.alarm) return;
   const auto& alarm = *c.alarm;
   const bool errors_breach = alarm.error_rate && requests > 0 && errors > *alarm.error_rate * requests;

@@ -1,0 +1,134 @@
+#include "recorder.hpp"
+
+#include <algorithm>
+
+namespace archsim::sim::detail {
+
+Recorder::Recorder(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, const Engine& engine)
+    : model_(model), workload_(workload), horizon_(horizon), engine_(engine), meters_(model.components.size()) {
+  result_.replications = 1;
+  result_.horizon = horizon_;
+  result_.warmup = workload_.warmup;
+  result_.timeline.resize(static_cast<std::size_t>((horizon_.ns + kMinuteNs - 1) / kMinuteNs));
+  // The minutes that start before the warm-up ends: those time_availability skips (summarise).
+  for (std::size_t i = 0; i < result_.timeline.size(); ++i) {
+    result_.timeline[i].warmup = static_cast<std::int64_t>(i) * kMinuteNs < workload_.warmup.ns;
+  }
+  for (std::size_t i = 0; i < model_.route_count; ++i) result_.routes.push_back(RouteStats{model_.plans[i].id, {}, {}});
+  result_.overall.route = "all";
+  result_.minute_error_threshold = model_.minute_error_threshold;
+  register_meters();
+}
+
+void Recorder::register_meters() {
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentModel& c = model_.components[i];
+    ComponentMeters& m = meters_[i];
+    const int ci = static_cast<int>(i);
+    if (c.role != Role::Users && c.role != Role::Passive) m.requests = add_meter(ci, Meter::Requests);
+    bool zoned = false;
+    for (int n : c.nodes) zoned = zoned || model_.nodes[static_cast<std::size_t>(n)].zone >= 0;
+    if (zoned) m.cross_zone = add_meter(ci, Meter::CrossZoneBytes);
+    switch (c.role) {
+      case Role::Balancer:
+        m.bytes = add_meter(ci, Meter::ProcessedBytes);
+        m.new_connections = add_meter(ci, Meter::NewConnections);
+        m.connection_seconds = add_meter(ci, Meter::ConnectionSeconds);
+        if (c.kind == "load_balancer.application") m.rule_evaluations = add_meter(ci, Meter::RuleEvaluations);
+        m.data_out = add_meter(ci, Meter::InternetOutBytes);
+        break;
+      case Role::Service:
+        m.task_seconds = add_meter(ci, Meter::TaskSeconds);
+        m.vcpu_seconds = add_meter(ci, Meter::VcpuSeconds);
+        m.gb_seconds = add_meter(ci, Meter::GbSeconds);
+        m.data_out = add_meter(ci, Meter::InternetOutBytes);
+        m.top_up = add_meter(ci, Meter::MinimumTopUpSeconds);
+        if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
+          // Scaling that can reach zero: the time at zero, and how long each return from it took.
+          m.zero_seconds = add_meter(ci, Meter::SecondsAtZero);
+          m.from_zero = add_meter(ci, Meter::ScaleOutsFromZero);
+          m.from_zero_seconds = add_meter(ci, Meter::SecondsToFirstTask);
+        }
+        break;
+      case Role::Function:
+        m.gb_seconds = add_meter(ci, Meter::GbSeconds);
+        m.cold_starts = add_meter(ci, Meter::ColdStarts);
+        m.init_seconds = add_meter(ci, Meter::InitSeconds);
+        if (c.provisioned_concurrency > 0) {
+          // Provisioned concurrency is billed for the environments kept ready (GB-s of memory
+          // configured, whether used or not) and, at its own rate, for the invocations they serve.
+          m.provisioned_seconds = add_meter(ci, Meter::ProvisionedGbSeconds);
+          m.provisioned_duration = add_meter(ci, Meter::ProvisionedDurationGbSeconds);
+        }
+        break;
+      case Role::Table:
+        m.read_units = add_meter(ci, Meter::ReadUnits);
+        m.write_units = add_meter(ci, Meter::WriteUnits);
+        break;
+      case Role::Database: m.instance_seconds = add_meter(ci, Meter::InstanceSeconds); break;
+      case Role::Edge:
+        m.cache_hits = add_meter(ci, Meter::CacheHits);
+        m.data_out = add_meter(ci, Meter::InternetOutBytes);
+        break;
+      case Role::Gateway:
+        // HTTP APIs count a request once per started size increment (behaviour.yaml).
+        if (c.behaviour.metering_increment.count > 0) m.metered_requests = add_meter(ci, Meter::MeteredRequests);
+        m.data_out = add_meter(ci, Meter::InternetOutBytes);
+        break;
+      case Role::Store: {
+        m.data_out = add_meter(ci, Meter::InternetOutBytes);
+        // S3 bills writes at another rate than reads (`requests` are the GETs); the meter
+        // exists only where a route writes, so a read-only bucket's bill is unchanged.
+        bool written = false;
+        for (const auto& plan : model_.plans) {
+          for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
+        }
+        if (written) m.put_requests = add_meter(ci, Meter::PutRequests);
+        break;
+      }
+      case Role::Users: break;
+      case Role::Passive:
+        if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
+          m.bytes = add_meter(ci, Meter::ProcessedBytes);
+        }
+        if (c.type == model::ComponentType::LogGroup) m.log_bytes = add_meter(ci, Meter::IngestedBytes);
+        break;
+    }
+  }
+  for (const auto& d : model_.deployments) {
+    ComponentMeters& m = meters_[static_cast<std::size_t>(d.service)];
+    if (m.deployment_seconds < 0) m.deployment_seconds = add_meter(d.service, Meter::DeploymentTaskSeconds);
+  }
+}
+
+int Recorder::add_meter(int component, Meter meter) {
+  const Duration measured{horizon_.ns - workload_.warmup.ns};
+  UsageMeter m;
+  m.component = model_.components[static_cast<std::size_t>(component)].id;
+  m.meter = std::string(meter_name(meter));
+  m.unit = std::string(meter_info(meter).unit);
+  m.hourly.assign(static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs), 0.0);
+  result_.usage.push_back(std::move(m));
+  return static_cast<int>(result_.usage.size() - 1);
+}
+
+void Recorder::meter(int id, double amount, std::int64_t at_ns) {
+  if (id < 0) return;
+  const std::int64_t since = (at_ns < 0 ? engine_.now().ns : at_ns) - workload_.warmup.ns;
+  if (since < 0) return;
+  auto& hourly = result_.usage[static_cast<std::size_t>(id)].hourly;
+  if (hourly.empty()) return;
+  const auto hour = std::min(static_cast<std::size_t>(since / kHourNs), hourly.size() - 1);
+  hourly[hour] += amount;
+}
+
+void Recorder::incident(std::string_view what, std::string subject) {
+  if (result_.incidents.size() >= kMaxIncidents) return;
+  result_.incidents.push_back(Incident{engine_.now().ns, std::string(what), std::move(subject)});
+}
+
+MinuteSample& Recorder::minute_at(std::int64_t ns) {
+  return result_.timeline[std::min(static_cast<std::size_t>(ns / kMinuteNs), result_.timeline.size() - 1)];
+}
+
+}  // namespace archsim::sim::detail
