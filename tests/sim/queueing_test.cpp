@@ -2,11 +2,14 @@
 // through the request walk, against Erlang C and Pollaczek-Khinchine. Sample sizes are chosen
 // so the standard error of each mean wait is well under the 2 % tolerance (for M/M/1 at 0.9
 // the relative variance per customer is about 440, so 20 M customers give 0.5 %).
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <doctest/doctest.h>
 
 #include "../../bench/mmc_model.hpp"
+#include "archsim/sim/queueing.hpp"
 #include "archsim/sim/simulate.hpp"
 #include "fixture.hpp"
 #include "sim_fixture.hpp"
@@ -78,4 +81,96 @@ TEST_CASE("an ECS task reached through the request walk queues as M/M/c predicts
   CAPTURE(run.overall.total());
   CHECK(run.overall.errors() == 0);
   CHECK(mean_response - 1 / mu == doctest::Approx(erlang_c_wait(4, rho * 4 * mu, mu)).epsilon(0.02));
+}
+
+// ---------------------------------------------------------------- the flow model's queueing formulas
+
+namespace {
+
+/// Exact M/D/1 waiting-time distribution (Erlang, 1909): P(Wq <= t) = (1 - rho) sum_{k=0}^{floor(t/D)}
+/// (lambda (kD - t))^k / k! exp(-lambda (kD - t)). Long double keeps the alternating sum exact
+/// enough for t up to a few dozen service times.
+double md1_wait_cdf(double t, double lambda, double d) {
+  const long double rho = lambda * d;
+  long double sum = 0;
+  long double k_factorial = 1;
+  for (int k = 0; k <= static_cast<int>(std::floor(t / d)); ++k) {
+    if (k > 0) k_factorial *= k;
+    const long double x = static_cast<long double>(lambda) * (k * d - t);
+    sum += std::pow(x, k) / k_factorial * std::exp(-x);
+  }
+  return static_cast<double>((1 - rho) * sum);
+}
+
+double quantile_of(std::vector<double> draws, double q) {
+  std::sort(draws.begin(), draws.end());
+  return draws[static_cast<std::size_t>(q * static_cast<double>(draws.size() - 1))];
+}
+
+std::vector<double> draws_of(const sim::QueueWait& wait, std::size_t n, std::uint64_t seed) {
+  sim::RandomStream rng(seed);
+  std::vector<double> out(n);
+  for (auto& x : out) x = wait.sample_ns(rng);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Erlang B and C: the recursion against tables and the factorial formula") {
+  CHECK(sim::erlang_b(1, 1.0) == doctest::Approx(0.5));
+  CHECK(sim::erlang_b(10, 5.0) == doctest::Approx(0.018385).epsilon(1e-4));  // the standard Erlang B table
+  CHECK(sim::erlang_b(100, 80.0) == doctest::Approx(0.0040).epsilon(0.02));
+  for (int c : {1, 2, 4, 16}) {
+    for (double rho : {0.3, 0.8, 0.95}) {
+      const double lambda = rho * c * 100, mu = 100;
+      // erlang_c_wait (factorials) = C / (c mu - lambda)
+      CHECK(sim::erlang_c(c, lambda / mu) / (c * mu - lambda) == doctest::Approx(erlang_c_wait(c, lambda, mu)).epsilon(1e-9));
+    }
+  }
+  CHECK(sim::erlang_c(4, 4.0) == 1.0);
+}
+
+TEST_CASE("flow queueing: M/M/1 and M/M/4 mean and p99 waits against Erlang C within 3 %") {
+  // P(Wq > t) = C exp(-(c mu - lambda) t), so the p99 wait is ln(C / 0.01) / (c mu - lambda).
+  const auto service = sim::Distribution::exponential(10e6);  // 10 ms
+  for (int c : {1, 4}) {
+    for (double rho : {0.5, 0.8, 0.9}) {
+      CAPTURE(c);
+      CAPTURE(rho);
+      const double mu = 1 / 10e6, lambda = rho * c * mu;  // per nanosecond
+      const sim::QueueWait wait(lambda, service, c);
+      const double exact_mean = erlang_c_wait(c, lambda * 1e9, mu * 1e9) * 1e9;
+      CHECK(wait.mean_wait_ns() == doctest::Approx(exact_mean).epsilon(1e-9));
+      const auto draws = draws_of(wait, 400'000, 11);
+      double mean = 0;
+      for (double x : draws) mean += x;
+      mean /= static_cast<double>(draws.size());
+      CHECK(mean == doctest::Approx(exact_mean).epsilon(0.03));
+      const double p = wait.wait_probability();
+      if (p > 0.02) {
+        const double exact_p99 = std::log(p / 0.01) / (c * mu - lambda);
+        CHECK(quantile_of(draws, 0.99) == doctest::Approx(exact_p99).epsilon(0.03));
+      }
+    }
+  }
+}
+
+TEST_CASE("flow queueing: M/D/1 mean and p99 waits against Pollaczek-Khinchine and Erlang's exact distribution within 3 %") {
+  const double d_ns = 10e6;
+  const auto service = sim::Distribution::constant(d_ns);
+  for (double rho : {0.5, 0.8, 0.9}) {
+    CAPTURE(rho);
+    const double lambda = rho / d_ns;
+    const sim::QueueWait wait(lambda, service, 1);
+    CHECK(wait.mean_wait_ns() == doctest::Approx(md1_wait(lambda * 1e9, 1e9 / d_ns) * 1e9).epsilon(1e-9));
+    const auto draws = draws_of(wait, 400'000, 13);
+    const double sampled_p99 = quantile_of(draws, 0.99);
+    // The exact p99: bisection on Erlang's CDF.
+    double lo = 0, hi = 60 * d_ns;
+    for (int i = 0; i < 80; ++i) {
+      const double mid = (lo + hi) / 2;
+      (md1_wait_cdf(mid, lambda, d_ns) < 0.99 ? lo : hi) = mid;
+    }
+    CHECK(sampled_p99 == doctest::Approx(lo).epsilon(0.03));
+  }
 }
