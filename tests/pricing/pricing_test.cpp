@@ -664,7 +664,7 @@ TEST_CASE("price: bytes between zones are derived from each hop's zone spread, o
   // month's stretch is the same on both sides.
   const auto* api_requests = derived(*usage, "api", "requests");
   REQUIRE(api_requests != nullptr);
-  CHECK(crossing->monthly == doctest::Approx(api_requests->monthly * 0.5 * (1000 + 4000)).epsilon(1e-9));
+  CHECK(crossing->monthly == doctest::Approx(api_requests->monthly * 0.5 * (1000 + 4000)).epsilon(1e-9).scale(0));
 }
 
 TEST_CASE("price: ADR-0005's API Gateway -> Lambda alternative, undeclared in `usage`, is billed from the workload within 10 % of the arithmetic") {
@@ -699,9 +699,9 @@ TEST_CASE("price: ADR-0005's API Gateway -> Lambda alternative, undeclared in `u
   REQUIRE(fn_requests != nullptr);
   REQUIRE(fn_gbs != nullptr);
   REQUIRE(api_requests != nullptr);
-  CHECK(fn_requests->monthly == doctest::Approx(requests).epsilon(0.10));
-  CHECK(api_requests->monthly == doctest::Approx(requests).epsilon(0.10));
-  CHECK(fn_gbs->monthly == doctest::Approx(gb_seconds).epsilon(0.10));
+  CHECK(fn_requests->monthly == doctest::Approx(requests).epsilon(0.10).scale(0));
+  CHECK(api_requests->monthly == doctest::Approx(requests).epsilon(0.10).scale(0));
+  CHECK(fn_gbs->monthly == doctest::Approx(gb_seconds).epsilon(0.10).scale(0));
   CHECK(fn_requests->from.find("derived from the workload") != std::string::npos);
 
   // And the bill: API Gateway HTTP 1.00 USD per million, Lambda 0.20 per million and
@@ -715,7 +715,7 @@ TEST_CASE("price: ADR-0005's API Gateway -> Lambda alternative, undeclared in `u
   for (const auto& l : bill.lines) {
     if (l.component == "fn" || l.price_key == "apigw.http_requests") traffic += l.cost;
   }
-  CHECK(traffic.to_double() == doctest::Approx(expected_usd).epsilon(0.10));
+  CHECK(traffic.to_double() == doctest::Approx(expected_usd).epsilon(0.10).scale(0));
   CHECK(bill.total.to_double() > 10);  // over the scenario's 10 USD budget, as `archsim run` finds
   CHECK(bill.scaling.find("declared in the scenario's `usage` block") != std::string::npos);
   CHECK(bill.scaling.find("derived from the workload") != std::string::npos);
@@ -852,9 +852,9 @@ TEST_CASE("undeclared task-hours of a scheduled service follow its schedule: a w
   REQUIRE(tasks != nullptr);
   double seconds = 0;
   for (double s : tasks->hourly) seconds += s;
-  CHECK(seconds / 3600.0 == doctest::Approx(65.0 * 730.0 / 168.0).epsilon(1e-9));
+  CHECK(seconds / 3600.0 == doctest::Approx(65.0 * 730.0 / 168.0).epsilon(1e-9).scale(0));
   // Monday 10:00 is business hours, Saturday 10:00 is not.
-  CHECK(tasks->hourly[10] == doctest::Approx(3600.0 * (65.0 * 730.0 / 168.0) / (65.0 * 4 + 13.0 * 2 + 3.0)).epsilon(1e-6));
+  CHECK(tasks->hourly[10] == doctest::Approx(3600.0 * (65.0 * 730.0 / 168.0) / (65.0 * 4 + 13.0 * 2 + 3.0)).epsilon(1e-6).scale(0));
   // (the month from a Monday holds four weeks and Monday 00:00 to Wednesday 10:00: 289 raw hours)
   CHECK(tasks->hourly[5 * 24 + 10] == 0.0);
   // The bill says where the hours came from.

@@ -101,9 +101,9 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
   // At zero: [0, 7h + 32 s), [20h, 31h + 32 s), [44h, 48h).
   const double zero_s = (7 * 3600 + 32) + (11 * 3600 + 32) + 4 * 3600;
   // The meters behind the report's line: time at zero, two returns of 32 s each.
-  CHECK(meter_total(r, "app", "seconds_at_zero") == doctest::Approx(zero_s).epsilon(1e-9));
+  CHECK(meter_total(r, "app", "seconds_at_zero") == doctest::Approx(zero_s).epsilon(1e-9).scale(0));
   CHECK(meter_total(r, "app", "scale_outs_from_zero") == 2);
-  CHECK(meter_total(r, "app", "seconds_to_first_task") == doctest::Approx(2 * 32.0).epsilon(1e-9));
+  CHECK(meter_total(r, "app", "seconds_to_first_task") == doctest::Approx(2 * 32.0).epsilon(1e-9).scale(0));
   const double expected_503 = rate * zero_s;
   const auto refused = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::NoHealthyTarget)]);
   CHECK(std::abs(refused - expected_503) <= 4 * std::sqrt(expected_503));
@@ -113,7 +113,7 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
   CHECK(billed >= 2 * 2 * 13 * 3600.0);
   CHECK(billed <= 2 * 2 * 13 * 3600.0 + 2 * 2 * 300);
   // What the nights save: the hours at zero times the task count, against running all along.
-  CHECK(2 * 48 * 3600.0 - billed == doctest::Approx(2 * (7 + 11 + 4) * 3600.0).epsilon(0.01));
+  CHECK(2 * 48 * 3600.0 - billed == doctest::Approx(2 * (7 + 11 + 4) * 3600.0).epsilon(0.01).scale(0));
   // The analytic model reads the same schedule: available outside the time at zero.
   const auto loaded = testing::load_good(overrides);
   std::string error;
@@ -122,8 +122,8 @@ TEST_CASE("a nightly scale to zero: 503s at the arrival rate while at zero, task
                                                                  "components:\n  app: {launch_time: {constant: 20s}}\n"),
                                                   sim::builtin_sim_defaults(), error);
   REQUIRE(analytic.has_value());
-  CHECK(analytic->availability == doctest::Approx(1 - zero_s / (48 * 3600.0)).epsilon(0.001));
-  CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01));
+  CHECK(analytic->availability == doctest::Approx(1 - zero_s / (48 * 3600.0)).epsilon(0.001).scale(0));
+  CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01).scale(0));
 }
 
 TEST_CASE("analytic: a service at desired_count 0 that a schedule brings up is available while it is up, not never") {
@@ -141,8 +141,8 @@ TEST_CASE("analytic: a service at desired_count 0 that a schedule brings up is a
   const auto analytic =
       sim::analyse_availability(loaded.scenario->alternatives.front().topology, test::workload(workload), sim::builtin_sim_defaults(), error);
   REQUIRE(analytic.has_value());
-  CHECK(analytic->availability == doctest::Approx(1 - zero_s / (48 * 3600.0)).epsilon(0.001));
-  CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01));
+  CHECK(analytic->availability == doctest::Approx(1 - zero_s / (48 * 3600.0)).epsilon(0.001).scale(0));
+  CHECK(r.availability() == doctest::Approx(analytic->availability).epsilon(0.01).scale(0));
 }
 
 TEST_CASE("target tracking scales out no earlier than datapoints x period after the load steps up, and back in later") {

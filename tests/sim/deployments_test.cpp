@@ -72,9 +72,9 @@ TEST_CASE("CodeDeploy linear 10 % every minute: ten shifts a minute apart, two t
   // Task-seconds: two tasks all along, plus the green pair from its launch at 1 h to the end
   // of the window (blue has no requests left by then, so it stops at once).
   const double billed = meter_total(r, "app", "task_seconds");
-  CHECK(billed == doctest::Approx(2 * 7200.0 + 2 * (done - 3600)).epsilon(1e-6));
+  CHECK(billed == doctest::Approx(2 * 7200.0 + 2 * (done - 3600)).epsilon(1e-6).scale(0));
   // The meter of what the deployment added holds exactly the green pair's window.
-  CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (done - 3600)).epsilon(1e-6));
+  CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (done - 3600)).epsilon(1e-6).scale(0));
   CHECK(r.deployments.started == 1);
   CHECK(r.deployments.completed == 1);
   // A good release on healthy tasks shifts without a failed request.
@@ -143,9 +143,9 @@ TEST_CASE("the rollback alarm returns traffic to the original tasks after its da
   CHECK(std::abs(outcomes(r, sim::Outcome::ReleaseError) - expected) <= 4 * std::sqrt(expected));
   CHECK_FALSE(has_incident(r, "deployment_complete", "app"));
   CHECK(r.deployments.rolled_back == 1);
-  CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (*rollback - 3600)).epsilon(1e-6));
+  CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(2 * (*rollback - 3600)).epsilon(1e-6).scale(0));
   // The replacement tasks stop at the rollback: billed from 1 h until then.
-  CHECK(meter_total(r, "app", "task_seconds") == doctest::Approx(2 * 7200.0 + 2 * (*rollback - 3600)).epsilon(1e-6));
+  CHECK(meter_total(r, "app", "task_seconds") == doctest::Approx(2 * 7200.0 + 2 * (*rollback - 3600)).epsilon(1e-6).scale(0));
 }
 
 TEST_CASE("a canary that fails is rolled back before the rest of the traffic moves; its errors are the canary's share") {
@@ -229,7 +229,7 @@ TEST_CASE("ECS rolling updates stay within minimum healthy and maximum percent")
       ++stopped;
     }
     CHECK(stopped == 2);
-    CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(surplus).epsilon(1e-6));
+    CHECK(meter_total(r, "app", "deployment_task_seconds") == doctest::Approx(surplus).epsilon(1e-6).scale(0));
     CHECK(surplus >= 2 * 32.0);
     CHECK(surplus <= 2 * (32.0 + 30 + 1));
   }

@@ -67,7 +67,7 @@ TEST_CASE("a failed target is marked unhealthy after (threshold - 1) x interval 
     CHECK(first_incident(r, "task_launch", "app/").has_value());
   }
   // The mean of 24 uniform phases over 30 s: standard error 30 / sqrt(12 x 24) = 1.8 s.
-  CHECK(sum / seeds == doctest::Approx((threshold - 1) * interval + timeout + interval / 2).epsilon(0.12));
+  CHECK(sum / seeds == doctest::Approx((threshold - 1) * interval + timeout + interval / 2).epsilon(0.12).scale(0));
 }
 
 TEST_CASE("errors during a zone outage = arrival rate x share sent to the lost zone's targets x detection time") {
@@ -319,7 +319,7 @@ TEST_CASE("a failing dependency errs at its error rate while the fault lasts; a 
   const auto slow = run(base + "faults:\n  db-slow: {effect: dependency_slow, component: db, at: 0s, duration: 30m, "
                                "added_latency: {constant: 300ms}}\n");
   const double p50_shift = static_cast<double>(slow.overall.latency.quantile(0.5) - fast.overall.latency.quantile(0.5)) / 1e6;
-  CHECK(p50_shift == doctest::Approx(300).epsilon(0.02));
+  CHECK(p50_shift == doctest::Approx(300).epsilon(0.02).scale(0));
 }
 
 TEST_CASE("blocked launches retry on one timer, however often they are blocked") {

@@ -69,7 +69,7 @@ TEST_CASE("Lambda throttling at reserved concurrency is Erlang B, whatever the d
   const auto& r = *outcome.result;
   const auto throttled = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]);
   const auto total = static_cast<double>(r.overall.total());
-  CHECK(throttled / total == doctest::Approx(erlang_b(c, a)).epsilon(0.03));
+  CHECK(throttled / total == doctest::Approx(erlang_b(c, a)).epsilon(0.03).scale(0));
   CHECK(test::meter_total(r, "fn", "cold_starts") == c);
   // A throttled request never runs, so Lambda does not bill it.
   CHECK(test::meter_total(r, "fn", "requests") == total - throttled);
@@ -116,14 +116,14 @@ TEST_CASE("Lambda account concurrency: functions without reserved concurrency sh
     REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
     const auto& r = *outcome.result;
     const auto throttled = static_cast<double>(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::Throttled)]);
-    CHECK(throttled / static_cast<double>(r.overall.total()) == doctest::Approx(erlang_b(3, a)).epsilon(0.03));
+    CHECK(throttled / static_cast<double>(r.overall.total()) == doctest::Approx(erlang_b(3, a)).epsilon(0.03).scale(0));
   }
   SUBCASE("one reserved") {
     auto outcome = test::simulate_good(two_functions(", reserved_concurrency: 1"), test::workload(workload), {}, small_account());
     REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
     const auto& r = *outcome.result;
-    CHECK(throttled_share(r.routes[0]) == doctest::Approx(erlang_b(1, a / 2)).epsilon(0.03));
-    CHECK(throttled_share(r.routes[1]) == doctest::Approx(erlang_b(2, a / 2)).epsilon(0.03));
+    CHECK(throttled_share(r.routes[0]) == doctest::Approx(erlang_b(1, a / 2)).epsilon(0.03).scale(0));
+    CHECK(throttled_share(r.routes[1]) == doctest::Approx(erlang_b(2, a / 2)).epsilon(0.03).scale(0));
   }
 }
 
@@ -200,8 +200,8 @@ TEST_CASE("Lambda provisioned concurrency is the function's own: the account's o
   const auto& r = *outcome.result;
   CAPTURE(fn_throttled);
   CAPTURE(fn2_throttled);
-  CHECK(throttled_share(r.routes[0]) == doctest::Approx(fn_throttled).epsilon(0.04));
-  CHECK(throttled_share(r.routes[1]) == doctest::Approx(fn2_throttled).epsilon(0.04));
+  CHECK(throttled_share(r.routes[0]) == doctest::Approx(fn_throttled).epsilon(0.04).scale(0));
+  CHECK(throttled_share(r.routes[1]) == doctest::Approx(fn2_throttled).epsilon(0.04).scale(0));
 }
 
 TEST_CASE("Lambda cold starts follow the runtime's distribution, scaled by the function's share of a vCPU") {
@@ -221,7 +221,7 @@ TEST_CASE("Lambda cold starts follow the runtime's distribution, scaled by the f
     const double cold = test::meter_total(r, "fn", "cold_starts");
     CAPTURE(memory);
     CHECK(cold >= 0.95 * test::meter_total(r, "fn", "requests"));  // a few come within a second of the last
-    CHECK(test::meter_total(r, "fn", "init_seconds") / cold == doctest::Approx(expected).epsilon(0.03));
+    CHECK(test::meter_total(r, "fn", "init_seconds") / cold == doctest::Approx(expected).epsilon(0.03).scale(0));
   }
 }
 
@@ -238,7 +238,7 @@ TEST_CASE("Lambda bills GB-seconds from the start of INIT: (init + duration) rou
   REQUIRE(cold > 0);
   REQUIRE(cold < requests);
   CHECK(test::meter_total(r, "fn", "init_seconds") == doctest::Approx(cold * 0.5));
-  CHECK(test::meter_total(r, "fn", "gb_seconds") == doctest::Approx(0.5 * (requests * 0.020 + cold * 0.500)).epsilon(1e-9));
+  CHECK(test::meter_total(r, "fn", "gb_seconds") == doctest::Approx(0.5 * (requests * 0.020 + cold * 0.500)).epsilon(1e-9).scale(0));
 }
 
 TEST_CASE("Lambda provisioned concurrency: requests within it never start cold; its environments are billed by the second, used or not") {
@@ -260,8 +260,8 @@ TEST_CASE("Lambda provisioned concurrency: requests within it never start cold; 
   CHECK(test::meter_total(r, "fn", "requests") == requests);  // same seed, same arrivals
   CHECK(test::meter_total(r, "fn", "cold_starts") == 0);
   CHECK(test::meter_total(r, "fn", "gb_seconds") == 0);
-  CHECK(test::meter_total(r, "fn", "provisioned_duration_gb_seconds") == doctest::Approx(0.5 * 0.020 * requests).epsilon(1e-9));
-  CHECK(test::meter_total(r, "fn", "provisioned_gb_seconds") == doctest::Approx(2 * 0.5 * (86400 - 600)).epsilon(1e-9));
+  CHECK(test::meter_total(r, "fn", "provisioned_duration_gb_seconds") == doctest::Approx(0.5 * 0.020 * requests).epsilon(1e-9).scale(0));
+  CHECK(test::meter_total(r, "fn", "provisioned_gb_seconds") == doctest::Approx(2 * 0.5 * (86400 - 600)).epsilon(1e-9).scale(0));
 }
 
 TEST_CASE("Lambda keeps 100 of the account's concurrency unreserved: a reservation that would leave less is refused, located") {
