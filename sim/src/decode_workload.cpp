@@ -153,6 +153,10 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
     ctx.error(*root.find("warmup"), "workload.warmup", "expected a warm-up shorter than the horizon");
   }
   decode_count(r, "seed", w.seed, std::uint64_t{1} << 53);
+  if (const YamlNode* f = r.take("fidelity")) {
+    model::decoding::decode_keyword(*f, r.child("fidelity"), ctx, w.fidelity,
+                                    {{"auto", Fidelity::Auto}, {"request", Fidelity::Request}, {"flow", Fidelity::Flow}});
+  }
   std::uint64_t replications = 1;
   decode_count(r, "replications", replications, 1000);
   w.replications = static_cast<int>(replications);
@@ -387,6 +391,15 @@ std::optional<WorkloadSpec> decode_workload_text(std::string_view yaml, const st
   model::SourceIndex sources;
   DecodeContext ctx{diagnostics, sources};
   return decode_root(*root, ctx, model::ScenarioFiles{base_dir}, KnownIds{}, limits);
+}
+
+std::string_view fidelity_name(Fidelity f) {
+  switch (f) {
+    case Fidelity::Auto: return "auto";
+    case Fidelity::Request: return "request";
+    case Fidelity::Flow: return "flow";
+  }
+  return "auto";
 }
 
 }  // namespace archsim::sim

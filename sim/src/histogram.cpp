@@ -35,6 +35,16 @@ void LatencyHistogram::record(std::int64_t value_ns) {
   sum_ += static_cast<std::uint64_t>(value_ns);
 }
 
+void LatencyHistogram::record(std::int64_t value_ns, std::uint64_t count) {
+  if (count == 0) return;
+  if (value_ns < 0) value_ns = 0;
+  counts_[bucket_of(value_ns)] += count;
+  if (count_ == 0 || value_ns < min_) min_ = value_ns;
+  if (value_ns > max_) max_ = value_ns;
+  count_ += count;
+  sum_ += static_cast<std::uint64_t>(value_ns) * count;
+}
+
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
   for (std::size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];

@@ -1,5 +1,6 @@
 #include "archsim/sim/random.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace archsim::sim {
@@ -85,6 +86,33 @@ std::uint64_t RandomStream::below(std::uint64_t n) {
     }
   }
   return static_cast<std::uint64_t>(m >> 64);
+}
+
+std::uint64_t RandomStream::poisson(double mean) {
+  if (!(mean > 0)) return 0;
+  if (mean < 30) {
+    const double limit = std::exp(-mean);
+    std::uint64_t k = 0;
+    for (double p = uniform(); p > limit; p *= uniform()) ++k;
+    return k;
+  }
+  const double x = std::round(mean + std::sqrt(mean) * normal());
+  return x <= 0 ? 0 : static_cast<std::uint64_t>(std::min(x, 1.8e19));
+}
+
+std::uint64_t RandomStream::binomial(std::uint64_t n, double p) {
+  if (n == 0 || !(p > 0)) return 0;
+  if (p >= 1) return n;
+  if (n < 40) {
+    std::uint64_t k = 0;
+    for (std::uint64_t i = 0; i < n; ++i) k += uniform() < p ? 1 : 0;
+    return k;
+  }
+  const auto nd = static_cast<double>(n);
+  if (nd * p < 30) return std::min(n, poisson(nd * p));
+  if (nd * (1 - p) < 30) return n - std::min(n, poisson(nd * (1 - p)));
+  const double x = std::round(nd * p + std::sqrt(nd * p * (1 - p)) * normal());
+  return x <= 0 ? 0 : std::min(n, static_cast<std::uint64_t>(x));
 }
 
 }  // namespace archsim::sim

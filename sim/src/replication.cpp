@@ -6,38 +6,45 @@
 
 namespace archsim::sim::detail {
 
-Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed)
+Replication::Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed,
+                         Fidelity fidelity)
     : model_(model),
       workload_(workload),
       horizon_(horizon),
       recorder_(model, workload, horizon, engine_),
-      platform_(model, workload, horizon, seed, engine_, recorder_),
-      walk_(model, workload, horizon, seed, engine_, recorder_, platform_) {
-  platform_.drive(walk_);
+      platform_(model, workload, horizon, seed, engine_, recorder_) {
+  if (fidelity == Fidelity::Flow) {
+    traffic_ = &flow_.emplace(model, workload, horizon, seed, engine_, recorder_, platform_);
+  } else {
+    traffic_ = &walk_.emplace(model, workload, horizon, seed, engine_, recorder_, platform_);
+  }
+  recorder_.result().fidelity = fidelity == Fidelity::Flow ? Fidelity::Flow : Fidelity::Request;
+  platform_.drive(*traffic_);
 }
 
 std::optional<model::Diagnostic> Replication::run(const std::function<void(const Progress&)>& progress, int index) {
-  walk_.start();
+  traffic_->start();
   platform_.start();
   std::uint64_t events = 0;
   RunStats stats;
   // Run an hour at a time so progress can be reported and the in-flight limit checked.
   for (std::int64_t until = kHourNs;; until += kHourNs) {
     const Time stop{std::min(until, horizon_.ns)};
-    walk_.set_events_so_far(events);
-    stats = engine_.run(stop, workload_.max_events - std::min(workload_.max_events, events + walk_.candidates()));
+    if (walk_) walk_->set_events_so_far(events);
+    const std::uint64_t candidates = walk_ ? walk_->candidates() : 0;
+    stats = engine_.run(stop, workload_.max_events - std::min(workload_.max_events, events + candidates));
     events += stats.events;
     if (progress) progress(Progress{stop, horizon_, events, index});
     // Whole seconds: where in the run it stopped, not the nanosecond of the last event.
     const std::string stopped_at = model::format_duration(Duration{engine_.now().ns / 1'000'000'000 * 1'000'000'000});
-    if (walk_.overloaded()) {
+    if (walk_ && walk_->overloaded()) {
       return model::Diagnostic{
           model::Severity::Error, {}, workload_.path + ".limits.max_in_flight",
           fmt::format("more than {} requests in flight at {}: the design cannot keep up with this workload "
                       "(queues are growing without bound); lower the rate, bound the queues, or raise the limit",
-                      walk_.max_in_flight(), stopped_at)};
+                      walk_->max_in_flight(), stopped_at)};
     }
-    if (stats.reason == StopReason::EventLimit || walk_.overworked()) {
+    if (stats.reason == StopReason::EventLimit || (walk_ && walk_->overworked())) {
       return model::Diagnostic{model::Severity::Error, {}, workload_.path + ".limits.max_events",
                                fmt::format("the run reached its work limit ({} events and arrival candidates) at {} of {}; raise "
                                            "workload.limits.max_events or shorten the horizon",
@@ -45,7 +52,8 @@ std::optional<model::Diagnostic> Replication::run(const std::function<void(const
     }
     if (stop.ns >= horizon_.ns || stats.reason == StopReason::QueueEmpty) break;
   }
-  recorder_.result().events = events;
+  traffic_->finish();
+  recorder_.result().events = events + (flow_ ? flow_->segments() : 0);
   summarise();
   return std::nullopt;
 }

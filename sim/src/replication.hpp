@@ -14,13 +14,15 @@
 #include "platform/platform.hpp"
 #include "recorder.hpp"
 #include "runtime.hpp"
+#include "traffic/flow_model.hpp"
 #include "traffic/request_walk.hpp"
 
 namespace archsim::sim::detail {
 
 class Replication {
  public:
-  Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed);
+  /// `fidelity`: Request or Flow (simulate resolves Auto).
+  Replication(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed, Fidelity fidelity);
 
   /// Runs to the horizon; returns an error diagnostic when a limit stops the run.
   std::optional<model::Diagnostic> run(const std::function<void(const Progress&)>& progress, int index);
@@ -35,7 +37,9 @@ class Replication {
   Engine engine_;
   Recorder recorder_;
   Platform platform_;
-  RequestWalk walk_;
+  std::optional<RequestWalk> walk_;  ///< request fidelity
+  std::optional<FlowModel> flow_;    ///< flow fidelity
+  TrafficModel* traffic_ = nullptr;
 };
 
 }  // namespace archsim::sim::detail

@@ -26,6 +26,12 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
     return outcome;
   }
   const std::uint64_t seed = options.seed.value_or(workload.seed);
+  const Fidelity asked = options.fidelity.value_or(workload.fidelity);
+  // `auto` picks request level until the flow model's accuracy contract is established for
+  // the design's features (docs/simulation.md, "Flow fidelity").
+  const Fidelity fidelity = asked == Fidelity::Flow ? Fidelity::Flow : Fidelity::Request;
+  const std::string reason =
+      asked == Fidelity::Auto ? "auto: request level, the flow model's accuracy contract is not yet established (docs/simulation.md)" : "";
   const Duration horizon = options.horizon.value_or(workload.horizon);
   const auto n = static_cast<std::size_t>(workload.replications);
   std::vector<std::optional<SimResult>> results(n);
@@ -36,7 +42,7 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
     try {
       // Each replication's streams derive from its own seed, so the thread that runs it
       // and the order replications finish in cannot change a single number.
-      detail::Replication replication(*runtime, workload, horizon, derive_seed(seed, "replication", i));
+      detail::Replication replication(*runtime, workload, horizon, derive_seed(seed, "replication", i), fidelity);
       std::function<void(const Progress&)> progress;
       if (options.progress) {
         progress = [&](const Progress& p) {
@@ -81,6 +87,7 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
   }
   SimResult merged;
   for (auto& r : results) merged.merge(*r);  // in replication order: the same bytes on any thread count
+  merged.fidelity_reason = reason;
   outcome.result = std::move(merged);
   return outcome;
 }

@@ -53,7 +53,7 @@ TEST_CASE("M/M/1 mean wait matches Erlang C within 2%") {
   for (double rho : {0.5, 0.8, 0.9}) {
     CAPTURE(rho);
     const double expected = erlang_c_wait(1, rho * 100, 100);
-    CHECK(simulate_wait(1, rho, customers_for(rho), false) == doctest::Approx(expected).epsilon(0.02));
+    CHECK(simulate_wait(1, rho, customers_for(rho), false) == doctest::Approx(expected).epsilon(0.02).scale(0));
   }
 }
 
@@ -61,14 +61,14 @@ TEST_CASE("M/M/4 mean wait matches Erlang C within 2%") {
   for (double rho : {0.5, 0.8, 0.9}) {
     CAPTURE(rho);
     const double expected = erlang_c_wait(4, rho * 400, 100);
-    CHECK(simulate_wait(4, rho, customers_for(rho), false) == doctest::Approx(expected).epsilon(0.02));
+    CHECK(simulate_wait(4, rho, customers_for(rho), false) == doctest::Approx(expected).epsilon(0.02).scale(0));
   }
 }
 
 TEST_CASE("M/D/1 mean wait matches Pollaczek-Khinchine within 2%") {
   for (double rho : {0.5, 0.8, 0.9}) {
     CAPTURE(rho);
-    CHECK(simulate_wait(1, rho, customers_for(rho) / 2, true) == doctest::Approx(md1_wait(rho * 100, 100)).epsilon(0.02));
+    CHECK(simulate_wait(1, rho, customers_for(rho) / 2, true) == doctest::Approx(md1_wait(rho * 100, 100)).epsilon(0.02).scale(0));
   }
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("an ECS task reached through the request walk queues as M/M/c predicts
   const double mean_response = run.overall.latency.mean() / 1e9;
   CAPTURE(run.overall.total());
   CHECK(run.overall.errors() == 0);
-  CHECK(mean_response - 1 / mu == doctest::Approx(erlang_c_wait(4, rho * 4 * mu, mu)).epsilon(0.02));
+  CHECK(mean_response - 1 / mu == doctest::Approx(erlang_c_wait(4, rho * 4 * mu, mu)).epsilon(0.02).scale(0));
 }
 
 // ---------------------------------------------------------------- the flow model's queueing formulas
@@ -118,13 +118,13 @@ std::vector<double> draws_of(const sim::QueueWait& wait, std::size_t n, std::uin
 
 TEST_CASE("Erlang B and C: the recursion against tables and the factorial formula") {
   CHECK(sim::erlang_b(1, 1.0) == doctest::Approx(0.5));
-  CHECK(sim::erlang_b(10, 5.0) == doctest::Approx(0.018385).epsilon(1e-4));  // the standard Erlang B table
-  CHECK(sim::erlang_b(100, 80.0) == doctest::Approx(0.0040).epsilon(0.02));
+  CHECK(sim::erlang_b(10, 5.0) == doctest::Approx(0.018385).epsilon(1e-4).scale(0));  // the standard Erlang B table
+  CHECK(sim::erlang_b(100, 80.0) == doctest::Approx(0.0040).epsilon(0.02).scale(0));
   for (int c : {1, 2, 4, 16}) {
     for (double rho : {0.3, 0.8, 0.95}) {
       const double lambda = rho * c * 100, mu = 100;
       // erlang_c_wait (factorials) = C / (c mu - lambda)
-      CHECK(sim::erlang_c(c, lambda / mu) / (c * mu - lambda) == doctest::Approx(erlang_c_wait(c, lambda, mu)).epsilon(1e-9));
+      CHECK(sim::erlang_c(c, lambda / mu) / (c * mu - lambda) == doctest::Approx(erlang_c_wait(c, lambda, mu)).epsilon(1e-9).scale(0));
     }
   }
   CHECK(sim::erlang_c(4, 4.0) == 1.0);
@@ -140,16 +140,16 @@ TEST_CASE("flow queueing: M/M/1 and M/M/4 mean and p99 waits against Erlang C wi
       const double mu = 1 / 10e6, lambda = rho * c * mu;  // per nanosecond
       const sim::QueueWait wait(lambda, service, c);
       const double exact_mean = erlang_c_wait(c, lambda * 1e9, mu * 1e9) * 1e9;
-      CHECK(wait.mean_wait_ns() == doctest::Approx(exact_mean).epsilon(1e-9));
+      CHECK(wait.mean_wait_ns() == doctest::Approx(exact_mean).epsilon(1e-9).scale(0));
       const auto draws = draws_of(wait, 400'000, 11);
       double mean = 0;
       for (double x : draws) mean += x;
       mean /= static_cast<double>(draws.size());
-      CHECK(mean == doctest::Approx(exact_mean).epsilon(0.03));
+      CHECK(mean == doctest::Approx(exact_mean).epsilon(0.03).scale(0));
       const double p = wait.wait_probability();
       if (p > 0.02) {
         const double exact_p99 = std::log(p / 0.01) / (c * mu - lambda);
-        CHECK(quantile_of(draws, 0.99) == doctest::Approx(exact_p99).epsilon(0.03));
+        CHECK(quantile_of(draws, 0.99) == doctest::Approx(exact_p99).epsilon(0.03).scale(0));
       }
     }
   }
@@ -162,7 +162,7 @@ TEST_CASE("flow queueing: M/D/1 mean and p99 waits against Pollaczek-Khinchine a
     CAPTURE(rho);
     const double lambda = rho / d_ns;
     const sim::QueueWait wait(lambda, service, 1);
-    CHECK(wait.mean_wait_ns() == doctest::Approx(md1_wait(lambda * 1e9, 1e9 / d_ns) * 1e9).epsilon(1e-9));
+    CHECK(wait.mean_wait_ns() == doctest::Approx(md1_wait(lambda * 1e9, 1e9 / d_ns) * 1e9).epsilon(1e-9).scale(0));
     const auto draws = draws_of(wait, 400'000, 13);
     const double sampled_p99 = quantile_of(draws, 0.99);
     // The exact p99: bisection on Erlang's CDF.
@@ -171,6 +171,57 @@ TEST_CASE("flow queueing: M/D/1 mean and p99 waits against Pollaczek-Khinchine a
       const double mid = (lo + hi) / 2;
       (md1_wait_cdf(mid, lambda, d_ns) < 0.99 ? lo : hi) = mid;
     }
-    CHECK(sampled_p99 == doctest::Approx(lo).epsilon(0.03));
+    CHECK(sampled_p99 == doctest::Approx(lo).epsilon(0.03).scale(0));
+  }
+}
+
+TEST_CASE("flow fidelity: an ECS task behind an ALB gives the M/M/c and M/D/1 mean and p99 within 3 %") {
+  // The same single-service design as the request-level test above, at flow fidelity: the
+  // response time is the queue wait plus the service time, whose mean and p99 theory gives.
+  const double mu = 100;  // per second: 10 ms
+  struct Case {
+    int c;
+    double rho;
+    const char* service;
+  };
+  for (const Case k : {Case{1, 0.5, "exponential: {mean: 10ms}"}, Case{1, 0.8, "exponential: {mean: 10ms}"},
+                       Case{1, 0.9, "exponential: {mean: 10ms}"}, Case{4, 0.5, "exponential: {mean: 10ms}"},
+                       Case{4, 0.8, "exponential: {mean: 10ms}"}, Case{4, 0.9, "exponential: {mean: 10ms}"},
+                       Case{1, 0.5, "constant: 10ms"}, Case{1, 0.8, "constant: 10ms"}, Case{1, 0.9, "constant: 10ms"}}) {
+    CAPTURE(k.c);
+    CAPTURE(k.rho);
+    CAPTURE(k.service);
+    const double lambda = k.rho * k.c * mu;
+    auto run = test::simulate_single_service(k.c, lambda, k.service, sim::Duration::hours(24), sim::Fidelity::Flow);
+    CHECK(run.fidelity == sim::Fidelity::Flow);
+    CHECK(run.overall.errors() == 0);
+    const bool deterministic = std::string(k.service).find("constant") != std::string::npos;
+    const double wait = deterministic ? md1_wait(lambda, mu) : erlang_c_wait(k.c, lambda, mu);
+    CHECK(run.overall.latency.mean() / 1e9 == doctest::Approx(wait + 1 / mu).epsilon(0.03).scale(0));
+    // p99 of the response time W = Wq + S, from the exact distributions.
+    double p99 = 0;
+    if (deterministic) {
+      double lo = 0, hi = 60 / mu;
+      for (int i = 0; i < 80; ++i) {
+        const double mid = (lo + hi) / 2;
+        (md1_wait_cdf(mid * 1e9, lambda / 1e9, 1e9 / mu) < 0.99 ? lo : hi) = mid;
+      }
+      p99 = lo + 1 / mu;
+    } else {
+      // M/M/c: P(W > t) = e^{-mu t} (1 + C mu / (c mu - lambda - mu) (1 - e^{-(c mu - lambda - mu) t})), solved by bisection.
+      const double c_wait = sim::erlang_c(k.c, lambda / mu);
+      const double d = k.c * mu - lambda - mu;
+      auto above = [&](double t) {
+        const double extra = std::abs(d) < 1e-9 ? c_wait * mu * t : c_wait * mu / d * (1 - std::exp(-d * t));
+        return std::exp(-mu * t) * (1 + extra);
+      };
+      double lo = 0, hi = 10;
+      for (int i = 0; i < 100; ++i) {
+        const double mid = (lo + hi) / 2;
+        (above(mid) > 0.01 ? lo : hi) = mid;
+      }
+      p99 = lo;
+    }
+    CHECK(static_cast<double>(run.overall.latency.quantile(0.99)) / 1e9 == doctest::Approx(p99).epsilon(0.03).scale(0));
   }
 }

@@ -56,12 +56,15 @@ std::string zero_network_yaml() {
          "internet_to_edge: 0s, edge_to_region: 0s}\n";
 }
 
-sim::SimResult simulate_single_service(int concurrency, double rate, const std::string& service_time, sim::Duration horizon) {
+sim::SimResult simulate_single_service(int concurrency, double rate, const std::string& service_time, sim::Duration horizon,
+                                       sim::Fidelity fidelity) {
   const std::string w = fmt::format(
       "horizon: {}\nwarmup: 10m\nseed: 11\narrivals: {{rate: {}/s}}\n{}components:\n"
       "  alb: {{service_time: 0s}}\n  app: {{service_time: {{{}}}, concurrency: {}, queue_length: 100000000}}\n",
       model::format_duration(horizon), rate, zero_network_yaml(), service_time, concurrency);
-  auto outcome = simulate_good("components: {app: {desired_count: 1}}\nroutes: {main: {hops: [users, alb, app]}}\n", workload(w));
+  sim::SimOptions options;
+  options.fidelity = fidelity;
+  auto outcome = simulate_good("components: {app: {desired_count: 1}}\nroutes: {main: {hops: [users, alb, app]}}\n", workload(w), options);
   REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
   return *outcome.result;
 }

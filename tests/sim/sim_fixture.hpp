@@ -37,6 +37,7 @@ std::string zero_network_yaml();
 
 /// One ECS task with `concurrency` slots and an unbounded queue behind an instantaneous ALB,
 /// Poisson arrivals at `rate` per second: an M/G/c queue reached through the request walk.
-sim::SimResult simulate_single_service(int concurrency, double rate, const std::string& service_time, sim::Duration horizon);
+sim::SimResult simulate_single_service(int concurrency, double rate, const std::string& service_time, sim::Duration horizon,
+                                       sim::Fidelity fidelity = sim::Fidelity::Request);
 
 }  // namespace archsim::test

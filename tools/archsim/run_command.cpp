@@ -46,6 +46,10 @@ void setup_run(CLI::App& app, RunOptions& options) {
                               "alternatives (default {:g}; docs/limits.md)",
                               kDefaultMaxWork))
       ->check(positive_number(kMaxMaxWork));
+  run->add_option("--fidelity", options.fidelity,
+                  "Override workload.fidelity: request (every request walked), flow (traffic as flows between state "
+                  "changes), auto (docs/simulation.md)")
+      ->check(CLI::IsMember({"auto", "request", "flow"}));
 }
 
 namespace {
@@ -146,7 +150,13 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     }
     sim_options.horizon = *h;
   }
-  if (!within_work_budget(scenario, sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload, options.max_work, err)) {
+  if (!options.fidelity.empty()) {
+    sim_options.fidelity = options.fidelity == "flow" ? sim::Fidelity::Flow : options.fidelity == "request" ? sim::Fidelity::Request : sim::Fidelity::Auto;
+  }
+  // A flow run's work follows the design's state changes, not its requests: the request-hop
+  // budget is for request level.
+  const bool flow = sim_options.fidelity.value_or(workload->fidelity) == sim::Fidelity::Flow;
+  if (!flow && !within_work_budget(scenario, sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload, options.max_work, err)) {
     return kBadInput;
   }
   reports::RunReport report;

@@ -33,6 +33,7 @@ struct RunOptions {
   int threads = 0;  ///< 0: one per core
   bool progress = false;  ///< set when stderr is a terminal
   double max_work = kDefaultMaxWork;  ///< --max-work: request-hops a run may take (docs/limits.md)
+  std::string fidelity;  ///< --fidelity: overrides workload.fidelity; empty: the scenario's
 };
 
 void setup_run(CLI::App& app, RunOptions& options);

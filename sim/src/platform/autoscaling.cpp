@@ -75,11 +75,11 @@ void Platform::track_targets(int component) {
   const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
   ComponentControl& s = state_[static_cast<std::size_t>(component)];
   account_service(component);
-  ServiceLoad& load = traffic_->service_load(component);
-  const double busy = load.busy_slot_ns, capacity = s.capacity_area;
-  const auto requests = static_cast<double>(load.requests);
-  load.busy_slot_ns = s.capacity_area = 0;
-  load.requests = 0;
+  ServiceLoad& seen = traffic_->service_load(component);
+  const double busy = seen.busy_slot_ns, capacity = s.capacity_area;
+  const auto requests = static_cast<double>(seen.requests);
+  seen.busy_slot_ns = s.capacity_area = 0;
+  seen.requests = 0;
   if (c.target_tracking.empty() && c.step_scaling.empty()) return;
   int targets = 0;
   for (const Task& t : s.tasks) targets += (t.registered && t.state == TaskState::Running) ? 1 : 0;

@@ -73,8 +73,11 @@ void Platform::start() {
 }
 
 void Platform::on_event(Engine&, const Event& event) {
-  const std::uint32_t kind = event.kind;
-  const std::uint64_t payload = event.payload;
+  handle(event.kind, event.payload);
+  traffic_->after_platform_event();
+}
+
+void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
   if (kind == kMinute) {
     on_minute();
     return;

@@ -165,6 +165,8 @@ class Platform final : public EventHandler {
     kDeploymentStart, kDeploymentStep, kDeploymentTimeout,
   };
 
+  void handle(std::uint32_t kind, std::uint64_t payload);
+
   // Faults and recovery (faults.cpp)
   void schedule_faults();
   /// At t = 0: tasks that never started are reported, and the scheduler tries to place them.

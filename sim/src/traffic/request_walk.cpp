@@ -1,5 +1,7 @@
 #include "traffic/request_walk.hpp"
 
+#include "traffic/routing.hpp"
+
 #include "archsim/sim/expected_load.hpp"
 
 #include <algorithm>
@@ -14,20 +16,6 @@ std::uint64_t RequestWalk::bytes_per_request() {
   // free list's index and the request's next event in the queue.
   return 3 * sizeof(Request) + sizeof(std::uint32_t) + sizeof(Event);
 }
-
-namespace {
-
-Relation relation(const Node& a, const Node& b) {
-  if (a.zone == kInternet || b.zone == kInternet) {
-    const Node& other = a.zone == kInternet ? b : a;
-    return other.zone == kEdge ? Relation::InternetToEdge : Relation::InternetToRegion;
-  }
-  if (a.zone == kEdge || b.zone == kEdge) return Relation::EdgeToRegion;
-  if (a.zone >= 0 && b.zone >= 0) return a.zone == b.zone ? Relation::SameZone : Relation::CrossZone;
-  return Relation::ZoneToRegional;
-}
-
-}  // namespace
 
 RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed,
                          Engine& engine, Recorder& recorder, Platform& platform)
@@ -243,10 +231,7 @@ Outcome RequestWalk::pick_target(Request& r, int next, int from_node) {
       only_release = green >= 1 || (green > 0 && s.rng.uniform() < green) ? control.rollout.to : control.rollout.from;
     }
     // A load balancer node without cross-zone balancing sends only to targets in its zone.
-    auto eligible = [&](const Task& t) {
-      return t.registered && (only_release < 0 || t.release == only_release) &&
-             (!balanced || here.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone);
-    };
+    auto eligible = [&](const Task& t) { return may_send_to(model_, t, balanced, here.cross_zone, zone, only_release); };
     // Load balancers send to healthy targets; when none is healthy they fail open and send
     // to every registered target (ELB documents both). Callers without a load balancer
     // (service discovery, public task IPs) know no health.
@@ -374,8 +359,7 @@ void RequestWalk::forward(std::uint32_t id) {
   for (const Distribution* slow : platform_.control(to.component).slow) delay = delay + Duration{draw_ns(*slow, platform_.fault_stream(to.component))};
   meter_cross_zone(from, to, static_cast<double>(r.request_bytes));
   if (!target.service.empty() && from.zone >= 0) {
-    const auto via = from.egress_via.find(target.service);
-    const int path = via == from.egress_via.end() ? kDirect : via->second;
+    const int path = egress_path(from, target.service);
     if (path == kNoPath || (path >= 0 && platform_.component_down(path))) {
       fail(id, Outcome::Unreachable);
       return;
@@ -410,10 +394,7 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
   }
   r.began_ns[h] = engine_.now().ns;
   if (platform_.node_down(r.node[h])) {
-    fail(id, c.role == Role::Balancer   ? Outcome::LoadBalancerDown
-             : c.role == Role::Service  ? Outcome::TargetDown
-             : c.role == Role::Database ? Outcome::DependencyDown
-                                        : Outcome::Unreachable);
+    fail(id, node_down_outcome(c.role));
     return;
   }
   if (const double error_rate = platform_.control(ci).error_rate; error_rate > 0 && platform_.fault_stream(ci).uniform() < error_rate) {
@@ -560,8 +541,7 @@ void RequestWalk::log_request(const ComponentModel& c, int node) {
   if (c.log_group < 0 || c.behaviour.log_bytes_per_request.count <= 0) return;
   const auto bytes = static_cast<double>(c.behaviour.log_bytes_per_request.count);
   const Node& n = model_.nodes[static_cast<std::size_t>(node)];
-  const auto via = n.egress_via.find("logs");
-  const int path = via == n.egress_via.end() ? kDirect : via->second;
+  const int path = egress_path(n, "logs");
   if (path == kNoPath || (path >= 0 && platform_.component_down(path))) return;  // the awslogs driver cannot deliver
   if (path >= 0) meter(state_[static_cast<std::size_t>(path)].ids.bytes, bytes);
   meter(state_[static_cast<std::size_t>(c.log_group)].ids.log_bytes, bytes);

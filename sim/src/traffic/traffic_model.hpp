@@ -49,6 +49,10 @@ class TrafficModel {
   virtual ServiceLoad& service_load(int component) = 0;
   /// The minute ends: its traffic figures go into `sample` (`total_slots`: task slots running).
   virtual void end_minute(MinuteSample* sample, std::int64_t total_slots) = 0;
+  /// The platform handled one of its events (its state may have changed).
+  virtual void after_platform_event() {}
+  /// The run reached its horizon.
+  virtual void finish() {}
 };
 
 }  // namespace archsim::sim::detail

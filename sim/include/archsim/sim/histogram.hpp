@@ -19,6 +19,8 @@ class LatencyHistogram {
   static constexpr std::size_t kBuckets = static_cast<std::size_t>((63 - kSubBucketBits) * kSubBuckets + kSubBuckets);
 
   void record(std::int64_t value_ns);
+  /// `count` values of `value_ns` at once (a flow model's sample standing for many requests).
+  void record(std::int64_t value_ns, std::uint64_t count);
   void merge(const LatencyHistogram& other);
   void clear();
 

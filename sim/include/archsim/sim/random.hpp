@@ -32,6 +32,13 @@ class RandomStream {
   double normal();
   /// Uniform integer in [0, n) without modulo bias (Lemire's method).
   std::uint64_t below(std::uint64_t n);
+  /// Poisson with the given mean: exact (Knuth's product of uniforms) below a mean of 30, the
+  /// normal approximation with continuity rounding above (relative error under 1/sqrt(mean)
+  /// in the tails, nothing a count of requests notices).
+  std::uint64_t poisson(double mean);
+  /// Binomial(n, p): Bernoulli draws for small n, Poisson for rare (or near-certain) events,
+  /// the normal approximation otherwise; always within [0, n].
+  std::uint64_t binomial(std::uint64_t n, double p);
 
  private:
   std::uint64_t s_[4];

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archsim/sim/engine.hpp"
@@ -118,6 +119,13 @@ struct ReplicationMetrics {
   std::vector<ServiceCapacity> capacity_at_end;  ///< per ECS service, in topology order
 };
 
+/// How traffic is simulated (docs/simulation.md): every request walked hop by hop
+/// (`request`, exact, cost grows with the request count), as flows between state changes
+/// (`flow`, cost grows with the state changes), or `auto`: flow where its accuracy contract is
+/// known to hold, request elsewhere.
+enum class Fidelity { Auto, Request, Flow };
+std::string_view fidelity_name(Fidelity f);
+
 struct SimResult {
   int replications = 0;
   Duration horizon{};
@@ -138,6 +146,9 @@ struct SimResult {
   /// What the run assumed against the static review, to be printed next to its figures
   /// (`initial_state: running` on a service whose tasks cannot start, with the reason).
   std::vector<std::string> assumptions;
+  /// The traffic model that produced it (never Auto) and, when `auto` chose, why.
+  Fidelity fidelity = Fidelity::Request;
+  std::string fidelity_reason;
 
   double availability() const;  ///< successful / total requests
   double time_availability() const;  ///< share of available minutes, over all replications

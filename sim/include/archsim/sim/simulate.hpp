@@ -31,6 +31,7 @@ struct SimOptions {
   std::optional<std::uint64_t> seed;      ///< overrides workload.seed
   std::optional<Duration> horizon;        ///< overrides workload.horizon
   int threads = 1;                        ///< replications run on this many threads
+  std::optional<Fidelity> fidelity;       ///< overrides workload.fidelity
   std::function<void(const Progress&)> progress;  ///< called about once per simulated hour
 };
 

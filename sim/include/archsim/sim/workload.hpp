@@ -20,6 +20,7 @@
 #include "archsim/sim/distribution.hpp"
 #include "archsim/sim/deployments.hpp"
 #include "archsim/sim/faults.hpp"
+#include "archsim/sim/result.hpp"
 
 namespace archsim::sim {
 
@@ -145,6 +146,7 @@ struct NetworkSpec {
 
 struct WorkloadSpec {
   std::string path = "workload";
+  Fidelity fidelity = Fidelity::Auto;
   Duration horizon = Duration::days(1);
   Duration warmup{};
   std::uint64_t seed = 1;

@@ -1,0 +1,751 @@
+#include "traffic/flow_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "archsim/sim/expected_load.hpp"
+#include "traffic/routing.hpp"
+
+namespace archsim::sim::detail {
+
+namespace {
+
+/// Latency samples per route and segment: one per kSampleEvery of the segment, at least
+/// kMinSamples and at most kMaxSamples. A day gives a route about 60,000 samples, which puts
+/// the standard error of its p99 near 1 % (docs/simulation.md); a short segment between two
+/// state changes still gets a few.
+constexpr double kSampleEveryNs = 1.5e9;
+constexpr int kMinSamples = 4, kMaxSamples = 48;
+/// A sample that keeps failing is given up after this many draws (its route fails nearly
+/// always, so its latency matters little).
+constexpr int kSampleAttempts = 8;
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  // splitmix64-style: any change of any input changes the digest.
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
+std::uint64_t bits_of(double v) {
+  std::uint64_t b = 0;
+  static_assert(sizeof b == sizeof v);
+  __builtin_memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+}  // namespace
+
+FlowModel::FlowModel(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed, Engine& engine,
+                     Recorder& recorder, Platform& platform)
+    : model_(model),
+      workload_(workload),
+      horizon_(horizon),
+      engine_(engine),
+      recorder_(recorder),
+      result_(recorder.result()),
+      platform_(platform),
+      counts_rng_(derive_seed(seed, "flow:counts")),
+      latency_rng_(derive_seed(seed, "flow:latency")) {
+  for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
+    const auto it = model_.network.find(std::string(kRelationNames[rel]));
+    static const Distribution zero = Distribution::constant(0);
+    delays_[rel] = it == model_.network.end() ? &zero : &it->second;
+  }
+  const std::size_t n = model_.components.size();
+  loads_.resize(n);
+  busy_at_ns_.assign(n, 0);
+  busy_slots_now_.assign(n, 0.0);
+}
+
+void FlowModel::start() {
+  segment_start_ns_ = 0;
+  evaluate();
+}
+
+// ---------------------------------------------------------------- segments
+
+void FlowModel::after_platform_event() {
+  const std::uint64_t digest = platform_digest();
+  if (digest == digest_) return;
+  close_segment(engine_.now().ns);
+  evaluate();
+}
+
+void FlowModel::end_minute(MinuteSample* sample, std::int64_t total_slots) {
+  // The arrival profile steps by the minute: a new segment starts with the new rate.
+  close_segment(engine_.now().ns);
+  if (sample != nullptr) {
+    if (minute_latency_.count() > 0) sample->p99_ns = minute_latency_.quantile(0.99);
+    sample->busy_capacity = total_slots > 0 ? busy_area_ / (static_cast<double>(kMinuteNs) * static_cast<double>(total_slots)) : 0.0;
+  }
+  minute_latency_.clear();
+  busy_area_ = 0;
+  evaluate();
+}
+
+void FlowModel::finish() { close_segment(horizon_.ns); }
+
+ServiceLoad& FlowModel::service_load(int component) {
+  const auto c = static_cast<std::size_t>(component);
+  const std::int64_t now = engine_.now().ns;
+  loads_[c].busy_slot_ns += busy_slots_now_[c] * static_cast<double>(now - busy_at_ns_[c]);
+  busy_at_ns_[c] = now;
+  return loads_[c];
+}
+
+std::uint64_t FlowModel::platform_digest() const {
+  std::uint64_t h = 0;
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ComponentControl& s = platform_.control(static_cast<int>(i));
+    for (const Task& t : s.tasks) {
+      h = mix(h, static_cast<std::uint64_t>(t.state) | (t.registered ? 8u : 0u) | (t.healthy ? 16u : 0u) | (t.draining ? 32u : 0u) |
+                     (static_cast<std::uint64_t>(t.release) << 8) | (static_cast<std::uint64_t>(t.node) << 24));
+      h = mix(h, t.generation);
+    }
+    for (char l : s.dns_listed) h = mix(h, static_cast<std::uint64_t>(l));
+    h = mix(h, static_cast<std::uint64_t>(s.dns_changed_ns));
+    h = mix(h, static_cast<std::uint64_t>(s.down_faults));
+    h = mix(h, bits_of(s.error_rate));
+    h = mix(h, s.slow.size());
+    h = mix(h, bits_of(s.rollout.green_share) ^ static_cast<std::uint64_t>(s.rollout.phase));
+  }
+  for (std::size_t n = 0; n < model_.nodes.size(); ++n) h = mix(h, platform_.node_down(static_cast<int>(n)) ? 1 : 0);
+  return h;
+}
+
+void FlowModel::evaluate() {
+  ++segments_;
+  segment_start_ns_ = engine_.now().ns;
+  digest_ = platform_digest();
+  const ArrivalSpec& a = workload_.arrivals;
+  if (a.trace) {
+    // A trace replays its own times; between two segment ends its rate is what it holds there.
+    rate_per_ns_ = 0;
+  } else {
+    rate_per_ns_ = a.rate_at(Duration{segment_start_ns_}) / 1e9;
+  }
+  const std::size_t n = model_.components.size();
+  steps_.assign(model_.plans.size(), {});
+  for (std::size_t p = 0; p < model_.plans.size(); ++p) steps_[p].resize(model_.plans[p].hops.size() * model_.nodes.size());
+  visits_.assign(n, {});
+  slot_share_.assign(n, {});
+  queues_.clear();
+  queues_.resize(n);
+  function_share_.assign(n, 0.0);
+  services_.assign(n, ServiceFlow{});
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t slots = std::max<std::size_t>(platform_.control(static_cast<int>(i)).tasks.size(), model_.components[i].nodes.size());
+    visits_[i].resize(slots + 1);
+    slot_share_[i].assign(slots + 1, 0.0);
+  }
+  // First pass: where the traffic goes (arrival shares at each task and function), with no
+  // queue yet; then the queues; then the second pass with them.
+  routes_.assign(model_.plans.size(), RouteFlow{});
+  for (std::size_t p = 0; p < model_.route_count; ++p) {
+    RouteFlow scratch;
+    const RoutePlan& plan = model_.plans[p];
+    const int first = model_.components[static_cast<std::size_t>(plan.hops[0].component)].nodes.front();
+    propagate(static_cast<int>(p), 0, Place{first, -1}, plan.share, true, scratch);
+  }
+  const double rate = rate_per_ns_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ComponentModel& c = model_.components[i];
+    if (c.role != Role::Service && c.role != Role::Database) continue;
+    queues_[i].resize(slot_share_[i].size());
+    for (std::size_t slot = 0; slot < slot_share_[i].size(); ++slot) {
+      queues_[i][slot] = std::make_unique<QueueWait>(rate * slot_share_[i][slot], c.service_time, c.concurrency);
+    }
+  }
+  visits_.assign(n, {});
+  for (std::size_t i = 0; i < n; ++i) visits_[i].resize(slot_share_[i].size());
+  for (std::size_t p = 0; p < model_.route_count; ++p) {
+    const RoutePlan& plan = model_.plans[p];
+    const int first = model_.components[static_cast<std::size_t>(plan.hops[0].component)].nodes.front();
+    RouteFlow& flow = routes_[p];
+    const double ok = propagate(static_cast<int>(p), 0, Place{first, -1}, 1.0, false, flow);
+    flow.outcome[static_cast<std::size_t>(Outcome::Ok)] = ok;
+  }
+  // Busy slots per service: each task serves what it is sent, up to its slots.
+  for (std::size_t i = 0; i < n; ++i) {
+    const ComponentModel& c = model_.components[i];
+    if (c.role != Role::Service) continue;
+    service_load(static_cast<int>(i));  // bring the busy time up to now at the old level
+    double busy = 0;
+    for (std::size_t slot = 0; slot < queues_[i].size(); ++slot) {
+      if (!queues_[i][slot]) continue;
+      busy += std::min(1.0, queues_[i][slot]->utilisation()) * c.concurrency;
+    }
+    busy_slots_now_[i] = busy;
+  }
+}
+
+void FlowModel::close_segment(std::int64_t end_ns) {
+  const std::int64_t start = segment_start_ns_;
+  if (end_ns <= start) return;
+  segment_start_ns_ = end_ns;
+  const double dt = static_cast<double>(end_ns - start);
+  for (std::size_t i = 0; i < model_.components.size(); ++i) busy_area_ += busy_slots_now_[i] * dt;
+  const ArrivalSpec& a = workload_.arrivals;
+  const std::int64_t warm = workload_.warmup.ns;
+  // The share of the segment after the warm-up: its requests are measured.
+  const double measured = end_ns <= warm ? 0.0 : start >= warm ? 1.0 : static_cast<double>(end_ns - warm) / dt;
+  MinuteSample& minute = recorder_.minute_at(start);
+  for (std::size_t p = 0; p < model_.route_count; ++p) {
+    const RoutePlan& plan = model_.plans[p];
+    std::uint64_t arrivals = 0;
+    if (a.trace) {
+      for (std::size_t r = 0; r < a.trace->records.size(); ++r) {
+        const std::int64_t t = a.trace->records[r].time_ns;
+        if (t >= start && t < end_ns && model_.trace_plans[r] == p) ++arrivals;
+      }
+    } else {
+      arrivals = counts_rng_.poisson(a.expected_arrivals(Duration{start}, Duration{end_ns}) * plan.share);
+    }
+    if (arrivals == 0) continue;
+    minute.arrivals += arrivals;
+    const RouteFlow& flow = routes_[p];
+    for (const auto& [id, amount] : flow.meters) recorder_.meter(id, amount * static_cast<double>(arrivals), start);
+    const std::uint64_t counted = counts_rng_.binomial(arrivals, measured);
+    if (counted == 0) continue;
+    RouteStats& route = result_.routes[static_cast<std::size_t>(plan.stats)];
+    // Outcomes: one binomial split after another, in the order of the causes.
+    std::uint64_t left = counted;
+    double rest = 1.0;
+    std::uint64_t ok = 0;
+    for (std::size_t o = 1; o < kOutcomeCount && left > 0; ++o) {
+      const double share = flow.outcome[o];
+      if (share <= 0) continue;
+      const std::uint64_t k = counts_rng_.binomial(left, std::min(1.0, share / std::max(rest, 1e-300)));
+      rest -= share;
+      left -= k;
+      route.outcomes[o] += k;
+      result_.overall.outcomes[o] += k;
+      minute.errors += k;
+    }
+    ok = left;
+    if (ok == 0) continue;
+    // Latency, and the timeouts the samples find: a few request-level samples of the path,
+    // each standing for its share of the successful requests.
+    const int wanted = std::clamp(static_cast<int>(dt / kSampleEveryNs), kMinSamples, kMaxSamples);
+    const int samples = static_cast<int>(std::min<std::uint64_t>(ok, static_cast<std::uint64_t>(wanted)));
+    std::vector<std::int64_t> latencies;
+    int timed_out = 0;
+    for (int s = 0; s < samples; ++s) {
+      const auto l = sample_request(static_cast<int>(p));
+      if (l) latencies.push_back(*l);
+      else ++timed_out;
+    }
+    const std::uint64_t timeouts = samples > 0 ? counts_rng_.binomial(ok, static_cast<double>(timed_out) / samples) : 0;
+    if (timeouts > 0) {
+      const auto o = static_cast<std::size_t>(Outcome::Timeout);
+      route.outcomes[o] += timeouts;
+      result_.overall.outcomes[o] += timeouts;
+      minute.errors += timeouts;
+      ok -= timeouts;
+    }
+    route.outcomes[0] += ok;
+    result_.overall.outcomes[0] += ok;
+    if (latencies.empty() || ok == 0) continue;
+    for (std::size_t s = 0; s < latencies.size(); ++s) {
+      // An even split of the successes over the samples, the remainder to the first ones.
+      const std::uint64_t count = ok / latencies.size() + (s < ok % latencies.size() ? 1 : 0);
+      if (count == 0) continue;
+      route.latency.record(latencies[s], count);
+      result_.overall.latency.record(latencies[s], count);
+      minute_latency_.record(latencies[s], count);
+    }
+  }
+  // Each service's metrics over the segment.
+  const double requests = a.trace ? 0.0 : a.expected_arrivals(Duration{start}, Duration{end_ns});
+  for (std::size_t i = 0; i < model_.components.size(); ++i) {
+    const ServiceFlow& f = services_[i];
+    if (f.requests <= 0 && f.reached <= 0) continue;
+    ServiceLoad& load = loads_[i];
+    load.requests += static_cast<std::uint64_t>(std::llround(f.requests * requests));
+    const auto reached = static_cast<std::uint64_t>(std::llround(f.reached * requests));
+    load.reached += reached;
+    load.errors += static_cast<std::uint64_t>(std::llround(f.errors * requests));
+    load.responses += reached;
+    const QueueWait* q = !queues_[i].empty() && queues_[i][0] ? queues_[i][0].get() : nullptr;
+    const double response = model_.components[i].service_time.mean() + (q != nullptr && q->stable() ? q->mean_wait_ns() : 0.0);
+    load.response_ns += static_cast<std::int64_t>(static_cast<double>(reached) * response);
+  }
+}
+
+void FlowModel::on_task_lost(int component, int slot, Outcome cause) {
+  // The requests on the task when it died (Little: arrival rate x time in the task) fail.
+  const auto c = static_cast<std::size_t>(component);
+  if (c >= queues_.size() || static_cast<std::size_t>(slot) >= queues_[c].size() || !queues_[c][static_cast<std::size_t>(slot)]) return;
+  const QueueWait& q = *queues_[c][static_cast<std::size_t>(slot)];
+  const double rate = rate_per_ns_ * slot_share_[c][static_cast<std::size_t>(slot)];
+  const double in_task = q.stable() ? rate * (model_.components[c].service_time.mean() + q.mean_wait_ns())
+                                    : static_cast<double>(model_.components[c].concurrency + model_.components[c].behaviour.queue_length);
+  const std::uint64_t lost = counts_rng_.poisson(in_task);
+  if (lost == 0 || engine_.now().ns < workload_.warmup.ns) return;
+  // Attributed to the first route that reaches the service.
+  for (std::size_t p = 0; p < model_.route_count; ++p) {
+    bool through = false;
+    for (const Hop& h : model_.plans[p].hops) through = through || h.component == component;
+    if (!through) continue;
+    const auto o = static_cast<std::size_t>(cause);
+    result_.routes[static_cast<std::size_t>(model_.plans[p].stats)].outcomes[o] += lost;
+    result_.overall.outcomes[o] += lost;
+    recorder_.minute_at(engine_.now().ns).errors += lost;
+    loads_[c].errors += lost;
+    break;
+  }
+}
+
+// ---------------------------------------------------------------- one segment's state
+
+const FlowModel::Step& FlowModel::step(int plan, int hop, int from_node) {
+  auto& cached = steps_[static_cast<std::size_t>(plan)][static_cast<std::size_t>(hop) * model_.nodes.size() + static_cast<std::size_t>(from_node)];
+  if (!cached) cached = make_step(plan, hop, from_node);
+  return *cached;
+}
+
+FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
+  // The walk's forward and pick_target, as shares.
+  const RoutePlan& plan = model_.plans[static_cast<std::size_t>(plan_index)];
+  const Hop& here = plan.hops[static_cast<std::size_t>(h)];
+  const Hop& next = plan.hops[static_cast<std::size_t>(h + 1)];
+  Step step;
+  if (!next.no_path.empty()) {
+    step.fail[static_cast<std::size_t>(Outcome::Unreachable)] = 1;
+    return step;
+  }
+  if (!next.blocked.empty()) {
+    step.blocked = true;
+    step.fail[static_cast<std::size_t>(Outcome::SecurityGroupBlocked)] = 1;
+    return step;
+  }
+  const int ci = next.component;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  const ComponentControl& control = platform_.control(ci);
+  const Node& from = model_.nodes[static_cast<std::size_t>(from_node)];
+  std::vector<std::pair<Place, double>> to;
+  if (c.role == Role::Service) {
+    const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
+    const bool balanced = caller.role == Role::Balancer;
+    const int zone = from.zone;
+    // Mid blue/green, the listener's weights pick a task set first.
+    std::vector<std::pair<int, double>> sets{{-1, 1.0}};
+    if (balanced && control.rollout.two_sets()) {
+      const double green = std::clamp(control.rollout.green_share, 0.0, 1.0);
+      sets = {{control.rollout.to, green}, {control.rollout.from, 1 - green}};
+    }
+    for (const auto& [release, share] : sets) {
+      if (share <= 0) continue;
+      std::vector<int> eligible;
+      bool any_healthy = false;
+      for (std::size_t t = 0; t < control.tasks.size(); ++t) {
+        const Task& task = control.tasks[t];
+        if (!may_send_to(model_, task, balanced, next.cross_zone, zone, release)) continue;
+        eligible.push_back(static_cast<int>(t));
+        any_healthy = any_healthy || task.healthy;
+      }
+      std::vector<int> chosen;
+      for (int t : eligible) {
+        if (!(balanced && any_healthy) || control.tasks[static_cast<std::size_t>(t)].healthy) chosen.push_back(t);
+      }
+      if (chosen.empty()) {
+        step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] += share;
+        continue;
+      }
+      // Round robin (and least outstanding requests over equal tasks) spreads evenly.
+      for (int t : chosen) {
+        to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share / static_cast<double>(chosen.size())});
+      }
+    }
+  } else if (c.role == Role::Database) {
+    if (control.tasks.empty()) {
+      step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] = 1;
+    } else if (control.tasks.front().state != TaskState::Running) {
+      step.fail[static_cast<std::size_t>(Outcome::DependencyDown)] = 1;
+    } else {
+      to.push_back({Place{control.tasks.front().node, 0}, 1.0});
+    }
+  } else if (c.nodes.size() == 1) {
+    to.push_back({Place{c.nodes.front(), -1}, 1.0});
+  } else if (c.role != Role::Balancer) {
+    // Any live placement, evenly; with none live, any.
+    std::vector<int> live;
+    for (int node : c.nodes) {
+      if (!platform_.node_down(node)) live.push_back(node);
+    }
+    const auto& pool = live.empty() ? c.nodes : live;
+    for (int node : pool) to.push_back({Place{node, -1}, 1.0 / static_cast<double>(pool.size())});
+  } else {
+    // DNS: clients spread over the listed nodes; after a change, the share still on the
+    // previous answer falls linearly over the TTL.
+    double previous_share = 0;
+    if (control.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
+      const double age = static_cast<double>(engine_.now().ns - control.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
+      previous_share = std::clamp(1 - age, 0.0, 1.0);
+    }
+    for (const auto& [answer, share] : {std::pair{&control.dns_listed, 1 - previous_share}, std::pair{&control.dns_previous, previous_share}}) {
+      const std::vector<char>* listed = answer;  // clang 14 cannot capture a structured binding
+      const double weight = share;
+      if (weight <= 0) continue;
+      int count = 0;
+      for (char l : *listed) count += l;
+      for (std::size_t i = 0; i < c.nodes.size(); ++i) {
+        if (count == 0) to.push_back({Place{c.nodes[i], -1}, weight / static_cast<double>(c.nodes.size())});
+        else if ((*listed)[i]) to.push_back({Place{c.nodes[i], -1}, weight / count});
+      }
+    }
+  }
+  // The egress path to a regional AWS service.
+  if (!c.service.empty() && from.zone >= 0) {
+    const int path = egress_path(from, c.service);
+    if (path == kNoPath || (path >= 0 && platform_.component_down(path))) {
+      double reach = 0;
+      for (const auto& [place, share] : to) reach += share;
+      step.fail[static_cast<std::size_t>(Outcome::Unreachable)] += reach;
+      to.clear();
+    }
+  }
+  step.to = std::move(to);
+  return step;
+}
+
+const FlowModel::Visit& FlowModel::visit(const Place& place, int plan) {
+  const int ci = model_.nodes[static_cast<std::size_t>(place.node)].component;
+  auto& slots = visits_[static_cast<std::size_t>(ci)];
+  const std::size_t key = place.slot >= 0 ? static_cast<std::size_t>(place.slot) : slots.size() - 1;
+  auto& cached = slots[key];
+  if (cached) return *cached;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  const ComponentControl& control = platform_.control(ci);
+  Visit v;
+  auto fail = [&](Outcome o, double p) {
+    double open = 1;
+    for (std::size_t k = 1; k < kOutcomeCount; ++k) open -= v.fail[k];
+    v.fail[static_cast<std::size_t>(o)] += open * p;
+  };
+  if (platform_.node_down(place.node)) {
+    fail(node_down_outcome(c.role), 1);
+  } else {
+    if (control.error_rate > 0) fail(Outcome::DependencyError, std::min(1.0, control.error_rate));
+    switch (c.role) {
+      case Role::Service:
+      case Role::Database: {
+        const Task& task = control.tasks[static_cast<std::size_t>(place.slot)];
+        if (task.state != TaskState::Running) {
+          fail(c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown, 1);
+          break;
+        }
+        const auto& queues = queues_[static_cast<std::size_t>(ci)];
+        if (static_cast<std::size_t>(place.slot) < queues.size() && queues[static_cast<std::size_t>(place.slot)]) {
+          v.wait = queues[static_cast<std::size_t>(place.slot)].get();
+          // Saturated: the task serves its slots' worth and its queue turns the rest away.
+          if (!v.wait->stable()) {
+            v.served_share = 1 / std::max(1.0, v.wait->utilisation());
+            fail(Outcome::QueueFull, 1 - v.served_share);
+          }
+        }
+        if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->error_rate > 0) {
+          fail(Outcome::ReleaseError, release->error_rate);
+        }
+        break;
+      }
+      case Role::Function: {
+        const double rate = rate_per_ns_ * function_share_[static_cast<std::size_t>(ci)];
+        const double busy = rate * (c.service_time.mean() + c.behaviour.cold_start.mean() * 0.0);
+        const int environments = c.account_pool ? model_.lambda_unreserved_concurrency : c.concurrency;
+        const double throttled = erlang_b(std::max(0, environments), busy);
+        fail(Outcome::Throttled, throttled);
+        // Provisioned environments serve while fewer than them are busy (the M/G/inf count).
+        if (c.provisioned_concurrency > 0) {
+          double term = std::exp(-busy), below = 0;
+          for (int k = 0; k < c.provisioned_concurrency; ++k) {
+            below += term;
+            term *= busy / (k + 1);
+          }
+          v.provisioned = std::min(1.0, below);
+        }
+        // An on-demand environment is warm if a request came within the reclaim period.
+        const double reclaim = static_cast<double>(c.behaviour.idle_reclaim.ns);
+        v.cold_start = (1 - v.provisioned) * (reclaim > 0 ? std::exp(-rate * reclaim / std::max(1.0, busy)) : 1.0);
+        if (c.behaviour.timeout.ns > 0) fail(Outcome::Timeout, c.service_time.share_above(static_cast<double>(c.behaviour.timeout.ns)));
+        break;
+      }
+      case Role::Table: {
+        const auto [reads, writes] = table_units_per_request(c.behaviour);
+        const double rate = rate_per_ns_ * 1e9 * function_share_[static_cast<std::size_t>(ci)];
+        double throttled = 0;
+        if (reads > 0 && rate * reads > c.read_units_per_second) throttled = std::max(throttled, 1 - c.read_units_per_second / (rate * reads));
+        if (writes > 0 && rate * writes > c.write_units_per_second) throttled = std::max(throttled, 1 - c.write_units_per_second / (rate * writes));
+        fail(Outcome::Throttled, throttled);
+        break;
+      }
+      case Role::Edge: v.cache_hit = c.behaviour.cache_hit_ratio; break;
+      default: break;
+    }
+  }
+  (void)plan;
+  cached = v;
+  return *cached;
+}
+
+void FlowModel::meter_per_request(RouteFlow& flow, int id, double amount) const {
+  if (id < 0 || amount == 0) return;
+  for (auto& [m, a] : flow.meters) {
+    if (m == id) {
+      a += amount;
+      return;
+    }
+  }
+  flow.meters.emplace_back(id, amount);
+}
+
+double FlowModel::propagate(int plan_index, int h, const Place& at, double weight, bool first_pass, RouteFlow& flow) {
+  // `weight` of the route's requests is at hop h, at `at`; returns the share of the route's
+  // requests that comes back successful through here. Failures add to flow.outcome. The first
+  // pass only records where the traffic arrives (queues are not known yet): every arrival
+  // goes on, and only the structural failures (no target, no path) stop it.
+  const RoutePlan& plan = model_.plans[static_cast<std::size_t>(plan_index)];
+  const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
+  const int ci = hop.component;
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  const ComponentMeters& ids = recorder_.meters(ci);
+  const double req = std::min(plan.request_size.mean(), kMaxSampledBytes), resp = std::min(plan.response_size.mean(), kMaxSampledBytes);
+  double ok = weight;
+  double answered_here = 0;  // CloudFront hits: answered without going on
+  if (h > 0 && first_pass) {
+    if (at.slot >= 0) slot_share_[static_cast<std::size_t>(ci)][static_cast<std::size_t>(at.slot)] += weight;
+    function_share_[static_cast<std::size_t>(ci)] += weight;
+  } else if (h > 0) {
+    if (c.role == Role::Store && plan.write) meter_per_request(flow, ids.put_requests, weight);
+    else if (c.role != Role::Function) meter_per_request(flow, ids.requests, weight);
+    if (ids.metered_requests >= 0) {
+      const double increment = static_cast<double>(c.behaviour.metering_increment.count);
+      meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
+    }
+    if (c.role == Role::Service) services_[static_cast<std::size_t>(ci)].reached += weight;
+    const Visit& v = visit(at, plan_index);
+    double failed = 0;
+    for (std::size_t o = 1; o < kOutcomeCount; ++o) {
+      if (v.fail[o] <= 0) continue;
+      flow.outcome[o] += weight * v.fail[o];
+      failed += v.fail[o];
+    }
+    ok = weight * std::max(0.0, 1 - failed);
+    switch (c.role) {
+      case Role::Balancer:
+        meter_per_request(flow, ids.bytes, weight * (req + resp));
+        meter_per_request(flow, ids.new_connections, weight / workload_.connections.requests_per_connection);
+        meter_per_request(flow, ids.connection_seconds,
+                          weight / workload_.connections.requests_per_connection * workload_.connections.duration.to_seconds());
+        meter_per_request(flow, ids.rule_evaluations, weight * c.rules_evaluated);
+        break;
+      case Role::Function: {
+        const double ran = weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]);
+        meter_per_request(flow, ids.requests, ran);
+        const double cold = ran * v.cold_start;
+        meter_per_request(flow, ids.cold_starts, cold);
+        meter_per_request(flow, ids.init_seconds, cold * c.behaviour.cold_start.mean() / 1e9);
+        // Billed from the start of INIT, rounded up to the millisecond (half a one on average).
+        double run_ms = c.service_time.mean() / 1e6;
+        if (c.behaviour.timeout.ns > 0) run_ms = std::min(run_ms, static_cast<double>(c.behaviour.timeout.ns) / 1e6);
+        const double on_demand = ran * (1 - v.provisioned);
+        meter_per_request(flow, ids.gb_seconds, (on_demand * (run_ms + 0.5) + cold * c.behaviour.cold_start.mean() / 1e6) / 1000 * c.memory_gb);
+        meter_per_request(flow, ids.provisioned_duration, ran * v.provisioned * (run_ms + 0.5) / 1000 * c.memory_gb);
+        break;
+      }
+      case Role::Table: {
+        const auto [reads, writes] = table_units_per_request(c.behaviour);
+        meter_per_request(flow, ids.read_units, ok * reads);
+        meter_per_request(flow, ids.write_units, ok * writes);
+        break;
+      }
+      case Role::Edge:
+        meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
+        answered_here = ok * v.cache_hit;
+        ok -= answered_here;
+        break;
+      default: break;
+    }
+    if ((c.role == Role::Service || c.role == Role::Database || c.role == Role::Function) && c.log_group >= 0 &&
+        c.behaviour.log_bytes_per_request.count > 0) {
+      const int path = egress_path(model_.nodes[static_cast<std::size_t>(at.node)], "logs");
+      if (path != kNoPath && !(path >= 0 && platform_.component_down(path))) {
+        const auto bytes = static_cast<double>(c.behaviour.log_bytes_per_request.count);
+        if (path >= 0) meter_per_request(flow, recorder_.meters(path).bytes, ok * bytes);
+        meter_per_request(flow, recorder_.meters(c.log_group).log_bytes, ok * bytes);
+      }
+    }
+  }
+  double back = answered_here;
+  if (ok > 0 && !hop.fanout.empty()) {
+    // KrakenD: every backend at once; the request succeeds when they all do.
+    double all_ok = 1;
+    for (int sub : hop.fanout) {
+      RouteFlow child;
+      const double child_ok = propagate(sub, 0, at, 1.0, first_pass, child);
+      all_ok *= child_ok;
+      for (const auto& [id, amount] : child.meters) meter_per_request(flow, id, ok * amount);
+    }
+    flow.outcome[static_cast<std::size_t>(Outcome::BackendError)] += ok * (1 - all_ok);
+    back += ok * all_ok;
+  } else if (ok > 0 && static_cast<std::size_t>(h) + 1 < plan.hops.size()) {
+    const Step& st = step(plan_index, h, at.node);
+    for (std::size_t o = 1; o < kOutcomeCount; ++o) flow.outcome[o] += ok * st.fail[o];
+    const int next_ci = plan.hops[static_cast<std::size_t>(h + 1)].component;
+    const ComponentModel& next = model_.components[static_cast<std::size_t>(next_ci)];
+    if (next.role == Role::Service && !first_pass) {
+      double sent = 0;
+      for (const auto& [place, share] : st.to) sent += share;
+      services_[static_cast<std::size_t>(next_ci)].requests += ok * (sent + st.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)]);
+    }
+    const Node& from = model_.nodes[static_cast<std::size_t>(at.node)];
+    for (const auto& [place, share] : st.to) {
+      const double w = ok * share;
+      if (w <= 0) continue;
+      const Node& to = model_.nodes[static_cast<std::size_t>(place.node)];
+      if (!first_pass) {
+        // The walk's meter_cross_zone, forward and back, and the egress paths' bytes.
+        if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
+          const bool balancer_end = model_.components[static_cast<std::size_t>(to.component)].role == Role::Balancer;
+          meter_per_request(flow, recorder_.meters(balancer_end ? to.component : from.component).cross_zone, w * req);
+          const bool back_to_balancer = model_.components[static_cast<std::size_t>(from.component)].role == Role::Balancer;
+          meter_per_request(flow, recorder_.meters(back_to_balancer ? from.component : to.component).cross_zone, w * resp);
+        }
+        if (!next.service.empty() && from.zone >= 0) {
+          const int path = egress_path(from, next.service);
+          if (path >= 0) meter_per_request(flow, recorder_.meters(path).bytes, w * (req + resp));
+        }
+        if (from.zone == kInternet) meter_per_request(flow, recorder_.meters(to.component).data_out, w * resp);
+      }
+      const double returned = propagate(plan_index, h + 1, place, w, first_pass, flow);
+      if (next.role == Role::Service && !first_pass) services_[static_cast<std::size_t>(next_ci)].errors += w - returned;
+      back += returned;
+    }
+  } else {
+    back += ok;
+  }
+  return back;
+}
+
+// ---------------------------------------------------------------- latency samples
+
+namespace {
+
+struct Sampled {
+  std::int64_t ns = 0;
+  bool failed = false;     ///< a failure the outcome shares already count: draw again
+  bool timed_out = false;  ///< a caller's timeout ran out: a success that becomes a 504
+};
+
+}  // namespace
+
+std::optional<std::int64_t> FlowModel::sample_request(int plan) {
+  const RoutePlan& p = model_.plans[static_cast<std::size_t>(plan)];
+  const int first = model_.components[static_cast<std::size_t>(p.hops[0].component)].nodes.front();
+  for (int attempt = 0; attempt < kSampleAttempts; ++attempt) {
+    const auto s = sample_from(plan, 0, Place{first, -1}, 0);
+    if (!s) continue;  // failed on the way: the outcome shares count it
+    if (*s < 0) return std::nullopt;  // timed out
+    return *s;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const Place& at, int depth) {
+  // Time from the request reaching hop h to its answer leaving hop h; nothing when it fails
+  // (drawn from the same shares as the outcomes), -1 when a caller's timeout runs out.
+  RandomStream& rng = latency_rng_;
+  const RoutePlan& plan = model_.plans[static_cast<std::size_t>(plan_index)];
+  const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
+  const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
+  std::int64_t t = 0;
+  if (h > 0) {
+    const Visit& v = visit(at, plan_index);
+    double u = rng.uniform();
+    for (std::size_t o = 1; o < kOutcomeCount; ++o) {
+      u -= v.fail[o];
+      if (u < 0) return std::nullopt;
+    }
+    switch (c.role) {
+      case Role::Service:
+      case Role::Database: {
+        if (v.wait != nullptr) {
+          if (v.wait->stable()) {
+            t += static_cast<std::int64_t>(v.wait->sample_ns(rng));
+          } else {
+            // Saturated: the queue stays full, so a request waits for the queue ahead of it.
+            t += static_cast<std::int64_t>(c.behaviour.queue_length * c.service_time.mean() / std::max(1, c.concurrency));
+          }
+        }
+        t += draw_ns(c.service_time, rng);
+        const Task& task = platform_.task(hop.component, at.slot);
+        if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->added_latency) {
+          t += draw_ns(*release->added_latency, rng);
+        }
+        break;
+      }
+      case Role::Gateway:
+        t += draw_ns(c.service_time, rng);
+        if (c.authorizer) t += draw_ns(c.behaviour.authorizer_time, rng);
+        break;
+      case Role::Function: {
+        if (rng.uniform() >= v.provisioned && rng.uniform() < v.cold_start / std::max(1e-300, 1 - v.provisioned)) {
+          t += draw_ns(c.behaviour.cold_start, rng);
+        }
+        std::int64_t run = draw_ns(c.service_time, rng);
+        if (c.behaviour.timeout.ns > 0) run = std::min(run, c.behaviour.timeout.ns);
+        t += run;
+        break;
+      }
+      case Role::Edge:
+        t += draw_ns(c.service_time, rng);
+        if (rng.uniform() < v.cache_hit) return t;
+        break;
+      default: t += draw_ns(c.service_time, rng); break;
+    }
+  }
+  if (!hop.fanout.empty()) {
+    std::int64_t slowest = 0;
+    for (int sub : hop.fanout) {
+      const auto s = sample_from(sub, 0, at, depth + 1);
+      if (!s) return std::nullopt;
+      if (*s < 0) return -1;
+      slowest = std::max(slowest, *s);
+    }
+    return t + slowest;
+  }
+  if (static_cast<std::size_t>(h) + 1 >= plan.hops.size()) return t;
+  const Step& st = step(plan_index, h, at.node);
+  double u = rng.uniform();
+  for (std::size_t o = 1; o < kOutcomeCount; ++o) {
+    u -= st.fail[o];
+    if (u < 0) return std::nullopt;
+  }
+  if (st.to.empty()) return std::nullopt;
+  const Place* place = &st.to.back().first;
+  for (const auto& [p, share] : st.to) {
+    u -= share;
+    if (u < 0) {
+      place = &p;
+      break;
+    }
+  }
+  const Node& from = model_.nodes[static_cast<std::size_t>(at.node)];
+  const Node& to = model_.nodes[static_cast<std::size_t>(place->node)];
+  const ComponentModel& next = model_.components[static_cast<std::size_t>(to.component)];
+  const Distribution& delay = *delays_[static_cast<std::size_t>(relation(from, to))];
+  std::int64_t wait = draw_ns(delay, rng);
+  for (const Distribution* slow : platform_.control(to.component).slow) wait += draw_ns(*slow, rng);
+  if (!next.service.empty() && from.zone >= 0) {
+    const int path = egress_path(from, next.service);
+    if (path >= 0) wait += 2 * draw_ns(model_.components[static_cast<std::size_t>(path)].service_time, rng);
+  }
+  const auto below = sample_from(plan_index, h + 1, *place, depth);
+  if (!below) return std::nullopt;
+  if (*below < 0) return -1;
+  wait += *below + draw_ns(*delays_[static_cast<std::size_t>(relation(to, from))], rng);
+  if (c.behaviour.timeout.ns > 0 && wait > c.behaviour.timeout.ns) return -1;
+  return t + wait;
+}
+
+}  // namespace archsim::sim::detail

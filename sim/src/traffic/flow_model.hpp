@@ -1,0 +1,139 @@
+// Private to the simulator: the flow model, a traffic model whose cost follows the design's
+// state changes, not its request count.
+//
+// Between two changes of the platform's state (a task lost or started, a health check that
+// flips, a DNS change, a fault, a deployment's traffic shift) and within one minute (the
+// arrival profile's step), the traffic is stationary. The flow model evaluates each such
+// segment once: it propagates each route's traffic as shares over the same placements, target
+// choices, egress paths and failure rules the request walk applies (traffic/routing.hpp),
+// puts each task's arrival rate through its M/G/c queue (sim/queueing.hpp), Lambda's
+// concurrency through Erlang B and DynamoDB's capacity through a fluid bucket, and gets for
+// every route the share of each outcome, the meters per request and each service's load.
+// When the segment ends, the number of requests is drawn from the arrival rate, split by
+// outcome, metered, and a few request-level samples of the path (network delays, service
+// times, queue waits) give the latency distribution. The platform's mechanisms run
+// unchanged: it reads ServiceLoad once a minute, as from the walk. docs/simulation.md
+// ("Flow fidelity") states the model, its accuracy contract and where it departs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "archsim/sim/engine.hpp"
+#include "archsim/sim/histogram.hpp"
+#include "archsim/sim/queueing.hpp"
+#include "archsim/sim/random.hpp"
+#include "platform/platform.hpp"
+#include "recorder.hpp"
+#include "runtime.hpp"
+#include "traffic/traffic_model.hpp"
+
+namespace archsim::sim::detail {
+
+class FlowModel final : public TrafficModel {
+ public:
+  FlowModel(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed, Engine& engine,
+            Recorder& recorder, Platform& platform);
+
+  void start() override;
+  void on_task_added(int) override {}
+  void on_task_lost(int component, int slot, Outcome cause) override;
+  /// A flow has no individual requests to wait for: a draining task stops at once (the walk
+  /// waits at most its in-flight requests' remaining service time, milliseconds).
+  int outstanding(int, int) const override { return 0; }
+  ServiceLoad& service_load(int component) override;
+  void end_minute(MinuteSample* sample, std::int64_t total_slots) override;
+  void after_platform_event() override;
+  void finish() override;
+
+  /// Segments evaluated (state changes and minutes): the flow model's work.
+  std::uint64_t segments() const { return segments_; }
+
+ private:
+  /// One place a request can be at a hop: a node, and for ECS and RDS the task slot.
+  struct Place {
+    int node = 0;
+    int slot = -1;
+  };
+  /// Where a request at `from` goes next on a hop: each place with its probability, and the
+  /// probabilities of failing before reaching any (no target, no path, blocked).
+  struct Step {
+    std::vector<std::pair<Place, double>> to;
+    std::array<double, kOutcomeCount> fail{};
+    bool blocked = false;  ///< security groups drop it: the caller's connect timeout runs out
+  };
+  /// What happens on arrival at a place: the probability of each failure and, for a Lambda
+  /// function, of a cold start.
+  struct Visit {
+    std::array<double, kOutcomeCount> fail{};  ///< Ok: unused
+    double cache_hit = 0;     ///< CloudFront: answered at the edge
+    double cold_start = 0;    ///< Lambda
+    double provisioned = 0;   ///< Lambda: served by a provisioned environment
+    const QueueWait* wait = nullptr;  ///< ECS, RDS: the task's queue
+    double served_share = 1;  ///< of arrivals not failed at the node, the share a saturated queue serves
+  };
+  /// A route's state in the current segment, per request of the route.
+  struct RouteFlow {
+    std::array<double, kOutcomeCount> outcome{};  ///< shares; Ok includes later timeouts (sampled)
+    std::vector<std::pair<int, double>> meters;   ///< (meter id, amount per request)
+  };
+  struct ServiceFlow {
+    double requests = 0, reached = 0, errors = 0;  ///< per request of all routes
+    double busy_slots = 0;                         ///< mean slots serving
+  };
+
+  /// Evaluates the platform's current state: routes, queues, meters, loads.
+  void evaluate();
+  /// Ends the current segment at now: draws and records its requests.
+  void close_segment(std::int64_t end_ns);
+  /// A 64-bit digest of everything routing reads from the platform.
+  std::uint64_t platform_digest() const;
+
+  const Step& step(int plan, int hop, int from_node);
+  Step make_step(int plan, int hop, int from_node);
+  const Visit& visit(const Place& place, int plan);
+  /// Propagates `weight` of plan `plan` from hop `hop` at `at`; returns the share that comes
+  /// back successful. `rates`: when set, accumulates arrival rates per place (first pass).
+  double propagate(int plan, int hop, const Place& at, double weight, bool first_pass, RouteFlow& flow);
+  /// One request-level sample of plan `plan` from hop `hop` at `at`: its latency (ns) from
+  /// leaving hop `hop` until the answer is back there, or nothing if it fails or times out.
+  std::optional<std::int64_t> sample_from(int plan, int hop, const Place& at, int depth);
+  std::optional<std::int64_t> sample_request(int plan);
+
+  void meter_per_request(RouteFlow& flow, int id, double amount) const;
+
+  const RuntimeModel& model_;
+  const WorkloadSpec& workload_;
+  Duration horizon_;
+  Engine& engine_;
+  Recorder& recorder_;
+  SimResult& result_;
+  Platform& platform_;
+  const Distribution* delays_[kRelationNames.size()] = {};
+  RandomStream counts_rng_, latency_rng_;
+
+  // The current segment
+  std::int64_t segment_start_ns_ = 0;
+  std::uint64_t digest_ = 0;
+  double rate_per_ns_ = 0;
+  std::vector<RouteFlow> routes_;            ///< per plan
+  std::vector<ServiceFlow> services_;        ///< per component
+  /// Per component: arrival rate (per request of the workload) at each task slot.
+  std::vector<std::vector<double>> slot_share_;
+  std::vector<std::vector<std::unique_ptr<QueueWait>>> queues_;  ///< per component, per slot
+  std::vector<std::vector<std::optional<Step>>> steps_;  ///< per plan x hop, per node (cache)
+  std::vector<std::vector<std::optional<Visit>>> visits_;  ///< per component, per slot (or node)
+  std::vector<double> function_share_;  ///< per component: arrival share at a Lambda function
+
+  std::vector<ServiceLoad> loads_;
+  std::vector<std::int64_t> busy_at_ns_;
+  std::vector<double> busy_slots_now_;
+  double busy_area_ = 0;
+  LatencyHistogram minute_latency_;
+  std::uint64_t segments_ = 0;
+};
+
+}  // namespace archsim::sim::detail

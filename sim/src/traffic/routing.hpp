@@ -1,0 +1,47 @@
+// Private to the simulator: the routing rules every traffic model applies the same way.
+//
+// Which network relation a hop crosses, which tasks a load balancer node may send to, what a
+// dead node answers and how a node reaches a regional AWS service: the request walk applies
+// them to one request at a time, the flow model to a share of the traffic. Keeping them here
+// keeps the two models from drifting apart.
+#pragma once
+
+#include "archsim/sim/result.hpp"
+#include "platform/platform.hpp"
+#include "runtime.hpp"
+
+namespace archsim::sim::detail {
+
+inline Relation relation(const Node& a, const Node& b) {
+  if (a.zone == kInternet || b.zone == kInternet) {
+    const Node& other = a.zone == kInternet ? b : a;
+    return other.zone == kEdge ? Relation::InternetToEdge : Relation::InternetToRegion;
+  }
+  if (a.zone == kEdge || b.zone == kEdge) return Relation::EdgeToRegion;
+  if (a.zone >= 0 && b.zone >= 0) return a.zone == b.zone ? Relation::SameZone : Relation::CrossZone;
+  return Relation::ZoneToRegional;
+}
+
+/// Whether a caller may send to `task`: registered, of the release the listener picked (-1:
+/// any) and, for a load balancer node without cross-zone balancing, in the node's zone.
+inline bool may_send_to(const RuntimeModel& model, const Task& task, bool balanced, bool cross_zone, int zone, int only_release) {
+  return task.registered && (only_release < 0 || task.release == only_release) &&
+         (!balanced || cross_zone || model.nodes[static_cast<std::size_t>(task.node)].zone == zone);
+}
+
+/// What a request meets at a node that is down, by the role of its component.
+inline Outcome node_down_outcome(Role role) {
+  return role == Role::Balancer   ? Outcome::LoadBalancerDown
+         : role == Role::Service  ? Outcome::TargetDown
+         : role == Role::Database ? Outcome::DependencyDown
+                                  : Outcome::Unreachable;
+}
+
+/// The component carrying calls from `from` to the AWS service `service` (a NAT gateway or
+/// an endpoint), kDirect, or kNoPath.
+inline int egress_path(const Node& from, const std::string& service) {
+  const auto via = from.egress_via.find(service);
+  return via == from.egress_via.end() ? kDirect : via->second;
+}
+
+}  // namespace archsim::sim::detail
