@@ -16,9 +16,9 @@ namespace {
 /// state changes still gets a few.
 constexpr double kSampleEveryNs = 1.5e9;
 constexpr int kMinSamples = 4, kMaxSamples = 48;
-/// A sample that keeps failing is given up after this many draws (its route fails nearly
-/// always, so its latency matters little).
-constexpr int kSampleAttempts = 8;
+/// A sample is of a successful request: a draw that fails on the way is drawn again, and
+/// given up after this many (a route that fails nearly always then gets fewer samples).
+constexpr int kSampleAttempts = 64;
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   // splitmix64-style: any change of any input changes the digest.
@@ -232,10 +232,12 @@ void FlowModel::close_segment(std::int64_t end_ns) {
     int timed_out = 0;
     for (int s = 0; s < samples; ++s) {
       const auto l = sample_request(static_cast<int>(p));
-      if (l) latencies.push_back(*l);
-      else ++timed_out;
+      if (!l) continue;  // gave up: no sample
+      if (*l < 0) ++timed_out;
+      else latencies.push_back(*l);
     }
-    const std::uint64_t timeouts = samples > 0 ? counts_rng_.binomial(ok, static_cast<double>(timed_out) / samples) : 0;
+    const auto drawn = static_cast<int>(latencies.size()) + timed_out;
+    const std::uint64_t timeouts = drawn > 0 ? counts_rng_.binomial(ok, static_cast<double>(timed_out) / drawn) : 0;
     if (timeouts > 0) {
       const auto o = static_cast<std::size_t>(Outcome::Timeout);
       route.outcomes[o] += timeouts;
@@ -644,9 +646,7 @@ std::optional<std::int64_t> FlowModel::sample_request(int plan) {
   const int first = model_.components[static_cast<std::size_t>(p.hops[0].component)].nodes.front();
   for (int attempt = 0; attempt < kSampleAttempts; ++attempt) {
     const auto s = sample_from(plan, 0, Place{first, -1}, 0);
-    if (!s) continue;  // failed on the way: the outcome shares count it
-    if (*s < 0) return std::nullopt;  // timed out
-    return *s;
+    if (s) return s;  // a latency, or -1: timed out
   }
   return std::nullopt;
 }

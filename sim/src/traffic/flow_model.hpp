@@ -101,6 +101,7 @@ class FlowModel final : public TrafficModel {
   /// One request-level sample of plan `plan` from hop `hop` at `at`: its latency (ns) from
   /// leaving hop `hop` until the answer is back there, or nothing if it fails or times out.
   std::optional<std::int64_t> sample_from(int plan, int hop, const Place& at, int depth);
+  /// A successful request's latency (ns), -1 when it times out, nothing when no draw succeeds.
   std::optional<std::int64_t> sample_request(int plan);
 
   void meter_per_request(RouteFlow& flow, int id, double amount) const;
