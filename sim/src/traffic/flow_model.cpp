@@ -51,6 +51,7 @@ FlowModel::FlowModel(const RuntimeModel& model, const WorkloadSpec& workload, Du
     static const Distribution zero = Distribution::constant(0);
     delays_[rel] = it == model_.network.end() ? &zero : &it->second;
   }
+  self_ = engine_.add_handler(*this);
   const std::size_t n = model_.components.size();
   loads_.resize(n);
   busy_at_ns_.assign(n, 0);
@@ -84,6 +85,12 @@ void FlowModel::end_minute(MinuteSample* sample, std::int64_t total_slots) {
 }
 
 void FlowModel::finish() { close_segment(horizon_.ns); }
+
+void FlowModel::on_event(Engine&, const Event&) {
+  tick_at_ns_ = -1;
+  close_segment(engine_.now().ns);
+  evaluate();
+}
 
 ServiceLoad& FlowModel::service_load(int component) {
   const auto c = static_cast<std::size_t>(component);
@@ -134,9 +141,10 @@ void FlowModel::evaluate() {
   function_share_.assign(n, 0.0);
   services_.assign(n, ServiceFlow{});
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t slots = std::max<std::size_t>(platform_.control(static_cast<int>(i)).tasks.size(), model_.components[i].nodes.size());
-    visits_[i].resize(slots + 1);
-    slot_share_[i].assign(slots + 1, 0.0);
+    // A visit is kept per task slot (ECS, RDS) and per placement (every other kind).
+    const std::size_t slots = platform_.control(static_cast<int>(i)).tasks.size();
+    visits_[i].resize(slots + model_.components[i].nodes.size());
+    slot_share_[i].assign(slots, 0.0);
   }
   // First pass: where the traffic goes (arrival shares at each task and function), with no
   // queue yet; then the queues; then the second pass with them.
@@ -157,13 +165,25 @@ void FlowModel::evaluate() {
     }
   }
   visits_.assign(n, {});
-  for (std::size_t i = 0; i < n; ++i) visits_[i].resize(slot_share_[i].size());
+  for (std::size_t i = 0; i < n; ++i) visits_[i].resize(slot_share_[i].size() + model_.components[i].nodes.size());
   for (std::size_t p = 0; p < model_.route_count; ++p) {
     const RoutePlan& plan = model_.plans[p];
     const int first = model_.components[static_cast<std::size_t>(plan.hops[0].component)].nodes.front();
     RouteFlow& flow = routes_[p];
     const double ok = propagate(static_cast<int>(p), 0, Place{first, -1}, 1.0, false, flow);
     flow.outcome[static_cast<std::size_t>(Outcome::Ok)] = ok;
+  }
+  // While a balancer's clients move to a new DNS answer, re-evaluate 16 times over the TTL.
+  for (std::size_t i = 0; i < n; ++i) {
+    const ComponentModel& c = model_.components[i];
+    const std::int64_t changed = platform_.control(static_cast<int>(i)).dns_changed_ns;
+    if (c.role != Role::Balancer || changed < 0 || c.behaviour.dns_ttl.ns <= 0) continue;
+    if (segment_start_ns_ - changed >= c.behaviour.dns_ttl.ns) continue;
+    const std::int64_t at = segment_start_ns_ + std::max<std::int64_t>(1'000'000'000, c.behaviour.dns_ttl.ns / 16);
+    if (at <= horizon_.ns && (tick_at_ns_ < 0 || at < tick_at_ns_)) {
+      tick_at_ns_ = at;
+      engine_.schedule_at(Time{at}, self_, 0);
+    }
   }
   // Busy slots per service: each task serves what it is sent, up to its slots.
   for (std::size_t i = 0; i < n; ++i) {
@@ -414,7 +434,11 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
 const FlowModel::Visit& FlowModel::visit(const Place& place, int plan) {
   const int ci = model_.nodes[static_cast<std::size_t>(place.node)].component;
   auto& slots = visits_[static_cast<std::size_t>(ci)];
-  const std::size_t key = place.slot >= 0 ? static_cast<std::size_t>(place.slot) : slots.size() - 1;
+  const ComponentModel& placed = model_.components[static_cast<std::size_t>(ci)];
+  const std::size_t tasks = slot_share_[static_cast<std::size_t>(ci)].size();
+  const std::size_t key = place.slot >= 0 ? static_cast<std::size_t>(place.slot)
+                                          : tasks + static_cast<std::size_t>(std::find(placed.nodes.begin(), placed.nodes.end(), place.node) -
+                                                                             placed.nodes.begin());
   auto& cached = slots[key];
   if (cached) return *cached;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];

@@ -33,7 +33,7 @@
 
 namespace archsim::sim::detail {
 
-class FlowModel final : public TrafficModel {
+class FlowModel final : public TrafficModel, public EventHandler {
  public:
   FlowModel(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, std::uint64_t seed, Engine& engine,
             Recorder& recorder, Platform& platform);
@@ -48,6 +48,9 @@ class FlowModel final : public TrafficModel {
   void end_minute(MinuteSample* sample, std::int64_t total_slots) override;
   void after_platform_event() override;
   void finish() override;
+  /// Its own re-evaluations: while clients move off a changed DNS answer (the share on the
+  /// old answer falls over the TTL), the state changes without a platform event.
+  void on_event(Engine& engine, const Event& event) override;
 
   /// Segments evaluated (state changes and minutes): the flow model's work.
   std::uint64_t segments() const { return segments_; }
@@ -113,6 +116,8 @@ class FlowModel final : public TrafficModel {
   Recorder& recorder_;
   SimResult& result_;
   Platform& platform_;
+  HandlerId self_ = 0;
+  std::int64_t tick_at_ns_ = -1;  ///< the re-evaluation scheduled, or -1
   const Distribution* delays_[kRelationNames.size()] = {};
   RandomStream counts_rng_, latency_rng_;
 
