@@ -26,6 +26,27 @@ TEST_CASE("cli: --help and --version exit 0; usage errors exit 2") {
   CHECK(cli({"validate", "scenarios/adr0005.yaml", "--format", "xml"}).code == 2);
 }
 
+TEST_CASE("cli: --version names the version, the commit built from and each bundled price book's dates") {
+  const auto version = cli({"--version"});
+  REQUIRE(version.code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(version.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 2 + 1 + archsim::pricing::builtin_regions().size());
+  CHECK(lines[0] == std::string("archsim ") + ARCHSIM_VERSION);
+  REQUIRE(lines[1].starts_with("commit: "));
+  const std::string commit = lines[1].substr(8);
+  // A hex commit, optionally marked -dirty, or `unknown` when built without a checkout.
+  CHECK((commit == "unknown" || commit.find_first_not_of("0123456789abcdef") >= 7));
+  CHECK(lines[2] == "price book global: " + archsim::pricing::as_of_range(archsim::pricing::builtin_global_price_book()).text());
+  std::size_t i = 3;
+  for (const auto& region : archsim::pricing::builtin_regions()) {
+    const auto range = archsim::pricing::as_of_range(*archsim::pricing::builtin_price_book(region));
+    CHECK(range.newest.size() == 10);
+    CHECK(lines[i++] == "price book " + region + ": " + range.text());
+  }
+}
+
 TEST_CASE("cli: a missing or broken file exits 2 with a located message on stderr") {
   const auto missing = cli({"validate", "no/such/file.yaml"});
   CHECK(missing.code == 2);
