@@ -445,3 +445,37 @@ TEST_CASE("cli: every shipped scenario stays under the default work limit, over 
     }
   }
 }
+
+TEST_CASE("cli: run's text opens with the alternatives side by side, coloured only when asked (a terminal without NO_COLOR)") {
+  const std::string file = archsim::test::reference_scenario("archsim_cli_table_test", "table",
+                                                                "  p99:\n    title: p99\n    metric: latency.p99\n    max: 10s\n", 3, true);
+  archsim::cli::RunOptions options;
+  options.file = file;
+  std::ostringstream plain_out, plain_err, colour_out, colour_err;
+  archsim::cli::run_run(options, plain_out, plain_err);
+  const std::string plain = plain_out.str();
+  REQUIRE(plain.starts_with("== reference: the alternatives at a glance"));
+  const auto header = plain.find("\nalternative ");
+  REQUIRE(header != std::string::npos);
+  for (const char* column : {"status", "availability", "p99", "cost / month", "budget", "findings", "verdict"}) {
+    CHECK(plain.substr(header, plain.find('\n', header + 1) - header).find(column) != std::string::npos);
+  }
+  CHECK(plain.find("\nother ") != std::string::npos);  // the rejected copy has its row
+  CHECK(plain.find("\x1b[") == std::string::npos);
+  options.colour = true;
+  archsim::cli::run_run(options, colour_out, colour_err);
+  const std::string coloured = colour_out.str();
+  const std::string table = coloured.substr(0, coloured.find("\n\n"));
+  CHECK(table.find("\x1b[3") != std::string::npos);
+  // Only the table is coloured, and uncoloured it is the plain one.
+  CHECK(coloured.substr(table.size()) == plain.substr(plain.find("\n\n")));
+  std::string stripped;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i] == '\x1b') {
+      i = table.find('m', i);
+    } else {
+      stripped += table[i];
+    }
+  }
+  CHECK(stripped == plain.substr(0, plain.find("\n\n")));
+}

@@ -1,6 +1,7 @@
 #include "archsim/cli.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <stdexcept>
 
@@ -19,6 +20,12 @@ namespace {
 
 // Progress lines are for people watching; logs and CI get only the results.
 bool stderr_is_terminal() { return ::isatty(::fileno(stderr)) == 1; }
+
+// Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org).
+bool stdout_wants_colour() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(::fileno(stdout)) == 1 && (no_color == nullptr || *no_color == '\0');
+}
 
 }  // namespace
 
@@ -53,6 +60,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   CLI::App app;
   CliOptions options;
   options.run.progress = stderr_is_terminal();
+  options.run.colour = stdout_wants_colour();
   setup_cli(app, options);
 
   std::vector<const char*> argv{"archsim"};

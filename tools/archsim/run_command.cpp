@@ -221,7 +221,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (format == "markdown") return reports::render_run_markdown(report, ARCHSIM_VERSION);
     if (format == "html") return reports::render_run_html(report, ARCHSIM_VERSION);
     if (format == "junit") return reports::render_run_junit(report, ARCHSIM_VERSION);
-    return reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
+    // The table at a glance first; the decision and failing gates close the detail.
+    return reports::render_run_table_text(report, options.colour && options.output.empty()) + "\n" +
+           reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
   };
   // Nothing is written until the whole run has succeeded: an alternative that could not be
   // simulated is bad input (exit 2), and its outputs would replace good ones with a report of
