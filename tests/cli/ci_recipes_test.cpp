@@ -2,7 +2,6 @@
 // read, and every `archsim` command line in their shell steps is one the CLI accepts: each is
 // parsed by the CLI11 definition `archsim` itself parses with (cli_app.hpp), so a renamed
 // verb, option or choice fails here rather than in a team's pipeline.
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -14,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "archsim/cli_app.hpp"
+#include "fixture.hpp"
 
 namespace {
 
@@ -180,11 +180,9 @@ void check_uses(const std::string& recipe, const Uses& uses) {
 }
 
 std::string source_file(const std::string& path) {
-  std::ifstream in(std::string(ARCHSIM_SOURCE_DIR) + "/" + path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  const std::string text = archsim::testing::read_file(std::string(ARCHSIM_SOURCE_DIR) + "/" + path);
+  REQUIRE_MESSAGE(!text.empty(), "cannot read " << path);
+  return text;
 }
 
 }  // namespace

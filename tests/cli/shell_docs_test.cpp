@@ -4,7 +4,6 @@
 // and behaviour in the shells are checked by tests/install/completions.sh.
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -12,17 +11,16 @@
 
 #include "archsim/cli_app.hpp"
 #include "archsim/shell_docs.hpp"
+#include "fixture.hpp"
 
 namespace {
 
 namespace cli = archsim::cli;
 
 std::string read_generated(const std::string& path) {
-  std::ifstream in(std::string(ARCHSIM_DOCS_DIR) + "/" + path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "the build did not generate " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  const std::string text = archsim::testing::read_file(std::string(ARCHSIM_DOCS_DIR) + "/" + path);
+  REQUIRE_MESSAGE(!text.empty(), "the build did not generate " << path);
+  return text;
 }
 
 /// The text from `start` to the first `end` after it; empty when `start` is missing.
