@@ -19,8 +19,9 @@ if [ "${1:-}" != "--build" ]; then
   packages+=(
     doctest-dev
     # test-only: the JSON Schema conformance test uses a real validator; the CI recipes are
-    # parsed as YAML; the generated completions are checked in each shell
-    python3 python3-jsonschema python3-yaml zsh fish
+    # parsed as YAML and their comment steps run (curl, jq; node for github-script); the
+    # generated completions are checked in each shell
+    python3 python3-jsonschema python3-yaml zsh fish curl jq nodejs
     # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
     clang libclang-rt-14-dev
   )
