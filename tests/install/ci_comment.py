@@ -37,6 +37,17 @@ def check(condition, message):
         problems.append(message)
 
 
+def put_comment(scratch, comment):
+    """Leaves `comment` as out/comment.md, the Markdown a run made; None: no Markdown."""
+    path = os.path.join(scratch, "out", "comment.md")
+    if comment is None:
+        if os.path.exists(path):
+            os.remove(path)
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(comment)
+
+
 # ---------------------------------------------------------------- GitLab
 
 class Notes(http.server.BaseHTTPRequestHandler):
@@ -108,13 +119,7 @@ def gitlab():
                        CI_MERGE_REQUEST_IID="42", gate_status="0")
 
             def push(comment):
-                path = os.path.join(scratch, "out", "comment.md")
-                if comment is None:
-                    if os.path.exists(path):
-                        os.remove(path)
-                else:
-                    with open(path, "w", encoding="utf-8") as f:
-                        f.write(comment)
+                put_comment(scratch, comment)
                 Notes.calls.clear()
                 result = subprocess.run(["bash", "-e", "-c", steps[0]], cwd=scratch, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
@@ -186,13 +191,7 @@ def github():
         state = {"comments": [{"id": 1, "body": "quoting " + MARKER, "user": {"type": "User"}}]}
 
         def push(comment):
-            path = os.path.join(scratch, "out", "comment.md")
-            if comment is None:
-                if os.path.exists(path):
-                    os.remove(path)
-            else:
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(comment)
+            put_comment(scratch, comment)
             with open(os.path.join(scratch, "state.json"), "w", encoding="utf-8") as f:
                 json.dump(state, f)
             result = subprocess.run(["node", "harness.js", "script.js", "state.json"], cwd=scratch, stdout=subprocess.PIPE,
