@@ -2,17 +2,30 @@
 # Installs archsim's build dependencies from Debian 12 packages.
 # A no-op (no apt-get call at all) when every package is already installed,
 # so CI and the README commands can call it unconditionally.
+#
+#   tools/install-deps.sh           everything: build, packaging, tests, fuzzing
+#   tools/install-deps.sh --build   only what building and packaging the binary needs (the
+#                                   Docker build stage, tools/docker/Dockerfile)
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++
   libboost-graph-dev libyaml-cpp-dev libeigen3-dev
-  nlohmann-json3-dev libfmt-dev doctest-dev libcli11-dev
-  # test-only: the JSON Schema conformance test uses a real validator
-  python3 python3-jsonschema python3-yaml
-  # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
-  clang libclang-rt-14-dev
+  nlohmann-json3-dev libfmt-dev libcli11-dev
+  # packaging: `cpack -G DEB` reads the binary's library dependencies with dpkg-shlibdeps and file
+  dpkg-dev file
 )
+if [ "${1:-}" != "--build" ]; then
+  packages+=(
+    doctest-dev
+    # test-only: the JSON Schema conformance test uses a real validator; the CI recipes are
+    # parsed as YAML and their comment steps run (curl, jq; node for github-script); the
+    # generated completions are checked in each shell
+    python3 python3-jsonschema python3-yaml zsh fish curl jq nodejs
+    # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
+    clang libclang-rt-14-dev
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -151,8 +151,7 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     line.unit_price = price->first_price();
     line.source = source_text(*price);
     line.as_of = price->as_of;
-    if (bill.as_of_oldest.empty() || price->as_of < bill.as_of_oldest) bill.as_of_oldest = price->as_of;
-    if (price->as_of > bill.as_of_newest) bill.as_of_newest = price->as_of;
+    bill.prices_as_of.include(price->as_of);
     for (std::size_t i = 0; i < catalogue.offers.size(); ++i) {
       const auto& offer = catalogue.offers[i];
       if (!c.free_tier || remaining[i] <= 0 || line.free_quantity >= line.quantity) continue;
@@ -377,12 +376,6 @@ std::optional<Usage> without_deployments(const model::TopologySpec& topology, co
 }
 
 }  // namespace
-
-std::string Bill::as_of() const {
-  if (as_of_newest.empty()) return "none";
-  if (as_of_oldest == as_of_newest) return as_of_newest;
-  return fmt::format("{} (oldest {})", as_of_newest, as_of_oldest);
-}
 
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage) {
   const PriceBook* book = context.book_for(topology.region);

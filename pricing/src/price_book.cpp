@@ -251,6 +251,23 @@ std::vector<std::string> builtin_regions() {
   return out;
 }
 
+void AsOfRange::include(const std::string& as_of) {
+  if (oldest.empty() || as_of < oldest) oldest = as_of;
+  if (as_of > newest) newest = as_of;
+}
+
+std::string AsOfRange::text() const {
+  if (newest.empty()) return "none";
+  if (oldest == newest) return newest;
+  return fmt::format("{} (oldest {})", newest, oldest);
+}
+
+AsOfRange as_of_range(const PriceBook& book) {
+  AsOfRange range;
+  for (const auto& [key, price] : book.prices) range.include(price.as_of);
+  return range;
+}
+
 // ---------------------------------------------------------------- Free Tier
 
 const FreeTierPlan* FreeTierCatalogue::plan(std::string_view id) const {

@@ -118,7 +118,7 @@ std::string render_claims_text(const std::vector<pricing::ClaimCheck>& claims) {
 nlohmann::json bill_json(const pricing::Bill& bill) {
   nlohmann::json j{{"region", bill.region},
                    {"price_book", bill.price_book},
-                   {"prices_as_of", {{"oldest", bill.as_of_oldest}, {"newest", bill.as_of_newest}}},
+                   {"prices_as_of", {{"oldest", bill.prices_as_of.oldest}, {"newest", bill.prices_as_of.newest}}},
                    {"free_tier_plan", bill.plan},
                    {"scaling", bill.scaling},
                    {"hours_per_month", pricing::kHoursPerMonth},

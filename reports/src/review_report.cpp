@@ -82,20 +82,26 @@ ReviewReport make_review_report(const std::string& file, const model::ScenarioSp
   return report;
 }
 
-namespace {
+void FindingCounts::add(Severity s) {
+  if (s == Severity::Error) ++errors;
+  else if (s == Severity::Warning) ++warnings;
+  else ++notes;
+}
 
-struct Counts {
-  int errors = 0, warnings = 0, notes = 0;
-  void add(Severity s) {
-    if (s == Severity::Error) ++errors;
-    else if (s == Severity::Warning) ++warnings;
-    else ++notes;
+std::string FindingCounts::text() const {
+  return fmt::format("{} error{}, {} warning{}, {} note{}", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", notes,
+                     notes == 1 ? "" : "s");
+}
+
+FindingCounts count_findings(const ReviewReport& report, std::string_view alternative) {
+  FindingCounts counts;
+  for (const auto& f : report.findings) {
+    if (f.alternative == alternative) counts.add(f.severity);
   }
-  std::string text() const {
-    return fmt::format("{} error{}, {} warning{}, {} note{}", errors, errors == 1 ? "" : "s", warnings,
-                       warnings == 1 ? "" : "s", notes, notes == 1 ? "" : "s");
-  }
-};
+  return counts;
+}
+
+namespace {
 
 std::string render_analysis_text(const AlternativeAnalysis& a) {
   std::string out;
@@ -131,9 +137,9 @@ std::string render_review_text(const ReviewReport& report) {
   if (!report.diagnostics.empty()) out += "\n";
   out += fmt::format("== {}: {} ({} alternative{}, region {})\n", report.file, s.name, s.alternatives.size(),
                      s.alternatives.size() == 1 ? "" : "s", s.region);
-  Counts total;
+  FindingCounts total;
   for (const auto& alt : s.alternatives) {
-    Counts counts;
+    FindingCounts counts;
     std::string body;
     for (const auto& f : report.findings) {
       if (f.alternative != alt.id) continue;
@@ -203,7 +209,7 @@ nlohmann::json review_json(const ReviewReport& report, std::string_view version)
   for (const auto& alt : s.alternatives) {
     nlohmann::json a{{"id", alt.id}, {"title", alt.title}, {"status", to_string(alt.status)}};
     a["findings"] = nlohmann::json::array();
-    Counts counts;
+    FindingCounts counts;
     for (const auto& f : report.findings) {
       if (f.alternative != alt.id) continue;
       counts.add(f.severity);

@@ -1,5 +1,6 @@
 #include "archsim/reports/run_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -168,6 +169,94 @@ std::string format_latency(std::int64_t ns) {
   if (v >= 1e6) return fmt::format("{:.3g}ms", v / 1e6);
   if (v >= 1e3) return fmt::format("{:.3g}us", v / 1e3);
   return fmt::format("{}ns", ns);
+}
+
+namespace {
+
+/// How a cell of the table at a glance reads; a terminal shows it in colour.
+enum class Tone { Plain, Pass, Warn, Fail };
+
+struct Cell {
+  std::string text;
+  Tone tone = Tone::Plain;
+};
+
+/// `c` padded to `width`, in its SGR colour (ECMA-48: green, yellow, red) when `colour`.
+std::string cell_text(const Cell& c, std::size_t width, bool colour) {
+  const std::string padded = c.text + std::string(width > c.text.size() ? width - c.text.size() : 0, ' ');
+  if (!colour) return padded;
+  switch (c.tone) {
+    case Tone::Pass: return "\x1b[32m" + padded + "\x1b[0m";
+    case Tone::Warn: return "\x1b[33m" + padded + "\x1b[0m";
+    case Tone::Fail: return "\x1b[31m" + padded + "\x1b[0m";
+    case Tone::Plain: break;
+  }
+  return padded;
+}
+
+Cell mean_cell(const AlternativeRun& alt, std::string_view name) {
+  const auto it = alt.metrics.find(name);
+  return {it == alt.metrics.end() ? std::string("-") : format_metric(*model::find_metric(name), it->second.mean)};
+}
+
+Cell budget_cell(const AlternativeRun& alt) {
+  if (!alt.budget) return {"-"};
+  const auto status = alt.budget->status;
+  const Tone tone = status == pricing::BudgetStatus::Pass   ? Tone::Pass
+                    : status == pricing::BudgetStatus::Over ? Tone::Fail
+                                                            : Tone::Warn;
+  return {std::string(pricing::to_string(status)), tone};
+}
+
+/// `fails 3 gates`, `2 open`, `passes`: the alternative's gates, as the decision reads them.
+Cell verdict_cell(const std::vector<Gate>& gates, const std::string& alternative) {
+  int failing = 0, open = 0;
+  for (const auto& g : gates) {
+    if (g.alternative != alternative) continue;
+    failing += g.verdict == Verdict::Fail ? 1 : 0;
+    open += g.verdict != Verdict::Fail && g.verdict != Verdict::Pass ? 1 : 0;
+  }
+  if (failing > 0) return {fmt::format("fails {} gate{}", failing, failing == 1 ? "" : "s"), Tone::Fail};
+  if (open > 0) return {fmt::format("{} open", open), Tone::Warn};
+  return {"passes", Tone::Pass};
+}
+
+}  // namespace
+
+std::string render_run_table_text(const RunReport& r, bool colour) {
+  const auto gates = run_gates(r);
+  std::vector<std::vector<Cell>> rows{{{"alternative"}, {"status"}, {"availability"}, {"p99"}, {"cost / month"}, {"budget"}, {"findings"}, {"verdict"}}};
+  for (const auto& spec : r.scenario_spec->alternatives) {
+    std::vector<Cell> row{{spec.id}, {std::string(to_string(spec.status))}};
+    const auto alt = std::find_if(r.alternatives.begin(), r.alternatives.end(), [&](const AlternativeRun& a) { return a.id == spec.id; });
+    if (alt == r.alternatives.end() || !alt->result) {
+      row.push_back({"not simulated", Tone::Fail});
+      row.resize(6);
+    } else {
+      row.push_back(mean_cell(*alt, "availability"));
+      row.push_back(mean_cell(*alt, "latency.p99"));
+      row.push_back(mean_cell(*alt, "cost.monthly"));
+      row.push_back(budget_cell(*alt));
+    }
+    const auto counts = count_findings(*r.review, spec.id);
+    row.push_back({fmt::format("{} error{}, {} warning{}", counts.errors, counts.errors == 1 ? "" : "s", counts.warnings, counts.warnings == 1 ? "" : "s"),
+                   counts.errors > 0 ? Tone::Fail : counts.warnings > 0 ? Tone::Warn : Tone::Pass});
+    row.push_back(verdict_cell(gates, spec.id));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].text.size());
+  }
+  std::string out = fmt::format("== {}: the alternatives at a glance (means over {} replication{}; intervals and detail below)\n", r.scenario,
+                                r.workload.replications, r.workload.replications == 1 ? "" : "s");
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      // The last column is not padded: no trailing blanks.
+      out += i + 1 < row.size() ? cell_text(row[i], widths[i], colour) + "  " : cell_text(row[i], 0, colour) + "\n";
+    }
+  }
+  return out;
 }
 
 std::string render_run_text(const RunReport& r) {

@@ -26,6 +26,27 @@ TEST_CASE("cli: --help and --version exit 0; usage errors exit 2") {
   CHECK(cli({"validate", "scenarios/adr0005.yaml", "--format", "xml"}).code == 2);
 }
 
+TEST_CASE("cli: --version names the version, the commit built from and each bundled price book's dates") {
+  const auto version = cli({"--version"});
+  REQUIRE(version.code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(version.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 2 + 1 + archsim::pricing::builtin_regions().size());
+  CHECK(lines[0] == std::string("archsim ") + ARCHSIM_VERSION);
+  REQUIRE(lines[1].starts_with("commit: "));
+  const std::string commit = lines[1].substr(8);
+  // A hex commit, optionally marked -dirty, or `unknown` when built without a checkout.
+  CHECK((commit == "unknown" || commit.find_first_not_of("0123456789abcdef") >= 7));
+  CHECK(lines[2] == "price book global: " + archsim::pricing::as_of_range(archsim::pricing::builtin_global_price_book()).text());
+  std::size_t i = 3;
+  for (const auto& region : archsim::pricing::builtin_regions()) {
+    const auto range = archsim::pricing::as_of_range(*archsim::pricing::builtin_price_book(region));
+    CHECK(range.newest.size() == 10);
+    CHECK(lines[i++] == "price book " + region + ": " + range.text());
+  }
+}
+
 TEST_CASE("cli: a missing or broken file exits 2 with a located message on stderr") {
   const auto missing = cli({"validate", "no/such/file.yaml"});
   CHECK(missing.code == 2);
@@ -423,4 +444,38 @@ TEST_CASE("cli: every shipped scenario stays under the default work limit, over 
       CHECK(estimate < archsim::cli::kDefaultMaxWork / 4);
     }
   }
+}
+
+TEST_CASE("cli: run's text opens with the alternatives side by side, coloured only when asked (a terminal without NO_COLOR)") {
+  const std::string file = archsim::test::reference_scenario("archsim_cli_table_test", "table",
+                                                                "  p99:\n    title: p99\n    metric: latency.p99\n    max: 10s\n", 3, true);
+  archsim::cli::RunOptions options;
+  options.file = file;
+  std::ostringstream plain_out, plain_err, colour_out, colour_err;
+  archsim::cli::run_run(options, plain_out, plain_err);
+  const std::string plain = plain_out.str();
+  REQUIRE(plain.starts_with("== reference: the alternatives at a glance"));
+  const auto header = plain.find("\nalternative ");
+  REQUIRE(header != std::string::npos);
+  for (const char* column : {"status", "availability", "p99", "cost / month", "budget", "findings", "verdict"}) {
+    CHECK(plain.substr(header, plain.find('\n', header + 1) - header).find(column) != std::string::npos);
+  }
+  CHECK(plain.find("\nother ") != std::string::npos);  // the rejected copy has its row
+  CHECK(plain.find("\x1b[") == std::string::npos);
+  options.colour = true;
+  archsim::cli::run_run(options, colour_out, colour_err);
+  const std::string coloured = colour_out.str();
+  const std::string table = coloured.substr(0, coloured.find("\n\n"));
+  CHECK(table.find("\x1b[3") != std::string::npos);
+  // Only the table is coloured, and uncoloured it is the plain one.
+  CHECK(coloured.substr(table.size()) == plain.substr(plain.find("\n\n")));
+  std::string stripped;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i] == '\x1b') {
+      i = table.find('m', i);
+    } else {
+      stripped += table[i];
+    }
+  }
+  CHECK(stripped == plain.substr(0, plain.find("\n\n")));
 }

@@ -571,9 +571,30 @@ TEST_CASE("money does not wrap: a product beyond 64 bits is exact, one beyond ar
 TEST_CASE("every bill says the date of its prices, oldest and newest") {
   const auto bill = pricing::make_bill({flat_charge("lambda.gb_second.x86_64", 1), flat_charge("apigw.http_requests", 1)}, &us_east_1(),
                                        pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
-  CHECK(bill.as_of_newest == us_east_1().find("lambda.gb_second.x86_64")->as_of);
-  CHECK(bill.as_of_oldest == us_east_1().find("apigw.http_requests")->as_of);
-  CHECK(bill.as_of() == bill.as_of_newest + " (oldest " + bill.as_of_oldest + ")");
+  CHECK(bill.prices_as_of.newest == us_east_1().find("lambda.gb_second.x86_64")->as_of);
+  CHECK(bill.prices_as_of.oldest == us_east_1().find("apigw.http_requests")->as_of);
+  CHECK(bill.as_of() == bill.prices_as_of.newest + " (oldest " + bill.prices_as_of.oldest + ")");
+}
+
+TEST_CASE("a price book's dates are its own prices' oldest and newest as_of") {
+  const auto range = pricing::as_of_range(us_east_1());
+  REQUIRE_FALSE(range.newest.empty());
+  for (const auto& [key, price] : us_east_1().prices) {
+    CHECK(range.oldest <= price.as_of);
+    CHECK(price.as_of <= range.newest);
+  }
+  // Both ends are dates some price carries, not bounds from elsewhere.
+  const auto carried = [&](const std::string& date) {
+    return std::any_of(us_east_1().prices.begin(), us_east_1().prices.end(), [&](const auto& p) { return p.second.as_of == date; });
+  };
+  CHECK(carried(range.oldest));
+  CHECK(carried(range.newest));
+  CHECK(pricing::AsOfRange{}.text() == "none");
+  pricing::AsOfRange one;
+  one.include("2026-08-12");
+  CHECK(one.text() == "2026-08-12");
+  one.include("2025-01-31");
+  CHECK(one.text() == "2026-08-12 (oldest 2025-01-31)");
 }
 
 TEST_CASE("usage above the last tier a book sources has no price: flagged as missing, never billed at 0 USD or at the last rate") {

@@ -1,19 +1,18 @@
 #include "archsim/cli.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <stdexcept>
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
-#include "diff_command.hpp"
-#include "graph_command.hpp"
-#include "price_command.hpp"
-#include "rules_command.hpp"
-#include "run_command.hpp"
-#include "validate_command.hpp"
+#include "archsim/pricing/price_book.hpp"
+#include "build_commit.hpp"
+#include "cli_app.hpp"
 
 namespace archsim::cli {
 
@@ -22,25 +21,47 @@ namespace {
 // Progress lines are for people watching; logs and CI get only the results.
 bool stderr_is_terminal() { return ::isatty(::fileno(stderr)) == 1; }
 
+// Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org).
+bool stdout_wants_colour() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(::fileno(stdout)) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  CLI::App app{"archsim: offline architecture simulator and cost/availability analyser for AWS designs"};
-  app.set_version_flag("--version", std::string("archsim ") + ARCHSIM_VERSION);
+std::string version_text() {
+  std::string text = fmt::format("archsim {}\ncommit: {}\n", ARCHSIM_VERSION, build_commit());
+  // The dates say how old the shipped prices are, so a reader knows when to distrust a bill.
+  text += fmt::format("price book global: {}\n", pricing::as_of_range(pricing::builtin_global_price_book()).text());
+  for (const auto& region : pricing::builtin_regions()) {
+    text += fmt::format("price book {}: {}\n", region, pricing::as_of_range(*pricing::builtin_price_book(region)).text());
+  }
+  text.pop_back();  // CLI11 ends the version with its own newline
+  return text;
+}
+
+void setup_cli(CLI::App& app, CliOptions& options) {
+  app.name("archsim");
+  app.description("Offline architecture simulator and cost/availability analyser for AWS designs");
+  app.set_version_flag("--version", version_text, "Print the version, the commit it was built from and the price books' dates");
+  app.footer(
+      "Exit codes: 0 ok; 1 a gate fails (an error finding, a failed criterion, a budget over or, for diff, a gate the change "
+      "breaks); 2 bad input or usage; 3 internal error.");
   app.require_subcommand(1);
-  ValidateOptions validate_options;
-  RunOptions run_options;
-  run_options.progress = stderr_is_terminal();
-  GraphOptions graph_options;
-  RulesOptions rules_options;
-  PriceOptions price_options;
-  DiffOptions diff_options;
-  setup_run(app, run_options);
-  setup_price(app, price_options);
-  setup_validate(app, validate_options);
-  setup_graph(app, graph_options);
-  setup_rules(app, rules_options);
-  setup_diff(app, diff_options);
+  setup_run(app, options.run);
+  setup_price(app, options.price);
+  setup_validate(app, options.validate);
+  setup_graph(app, options.graph);
+  setup_rules(app, options.rules);
+  setup_diff(app, options.diff);
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app;
+  CliOptions options;
+  options.run.progress = stderr_is_terminal();
+  options.run.colour = stdout_wants_colour();
+  setup_cli(app, options);
 
   std::vector<const char*> argv{"archsim"};
   for (const auto& a : args) argv.push_back(a.c_str());
@@ -54,12 +75,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kBadInput;
   }
   try {
-    if (app.got_subcommand("run")) return run_run(run_options, out, err);
-    if (app.got_subcommand("price")) return run_price(price_options, out, err);
-    if (app.got_subcommand("validate")) return run_validate(validate_options, out, err);
-    if (app.got_subcommand("graph")) return run_graph(graph_options, out, err);
-    if (app.got_subcommand("rules")) return run_rules(rules_options, out);
-    if (app.got_subcommand("diff")) return run_diff(diff_options, out, err);
+    if (app.got_subcommand("run")) return run_run(options.run, out, err);
+    if (app.got_subcommand("price")) return run_price(options.price, out, err);
+    if (app.got_subcommand("validate")) return run_validate(options.validate, out, err);
+    if (app.got_subcommand("graph")) return run_graph(options.graph, out, err);
+    if (app.got_subcommand("rules")) return run_rules(options.rules, out);
+    if (app.got_subcommand("diff")) return run_diff(options.diff, out, err);
   } catch (const std::overflow_error& e) {
     // A bill beyond what fixed-point money holds comes from the scenario's figures, not a bug.
     err << "archsim: error: " << e.what() << "; check that component's size and usage in the scenario\n";

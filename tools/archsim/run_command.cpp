@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <numeric>
 #include <thread>
 
 #include <fmt/format.h>
@@ -21,6 +22,7 @@
 #include "archsim/model/text_check.hpp"
 #include "output.hpp"
 #include "price_command.hpp"
+#include "progress_bar.hpp"
 #include "validate_command.hpp"
 
 namespace archsim::cli {
@@ -88,18 +90,26 @@ sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
   return w;
 }
 
-/// Estimates the run's work before starting it (sim::estimate_work: expected requests x
-/// components visited, x replications, summed over the alternatives) and says so on stderr;
-/// false, with the estimate and the flag that raises the limit, when it exceeds `max_work`.
-bool within_work_budget(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, double max_work, std::ostream& err) {
-  double total = 0, requests = 0;
+/// Each alternative's estimated work in request-hops (sim::estimate_work: expected requests x
+/// components visited, x replications), in scenario order; 0 for one the simulator cannot
+/// build, which reports its error when it runs. `requests`: the most any alternative expects.
+std::vector<double> work_per_alternative(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, double& requests) {
+  std::vector<double> work;
+  requests = 0;
   for (const auto& alt : scenario.alternatives) {
-    std::string why;  // an alternative the simulator cannot build reports its error when it runs
-    if (const auto e = sim::estimate_work(alt.topology, workload, sim::builtin_sim_defaults(), why)) {
-      total += e->request_hops() * workload.replications;
-      requests = std::max(requests, e->requests);
-    }
+    std::string why;
+    const auto e = sim::estimate_work(alt.topology, workload, sim::builtin_sim_defaults(), why);
+    work.push_back(e ? e->request_hops() * workload.replications : 0.0);
+    if (e) requests = std::max(requests, e->requests);
   }
+  return work;
+}
+
+/// Says the run's estimated work on stderr before starting it; false, with the estimate and
+/// the flag that raises the limit, when it exceeds `max_work`.
+bool within_work_budget(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, const std::vector<double>& work,
+                        double requests, double max_work, std::ostream& err) {
+  const double total = std::accumulate(work.begin(), work.end(), 0.0);
   const std::string estimate =
       fmt::format("{:.3g} request-hops ({:.3g} requests over {} x {} replication(s), {} alternative(s))", total, requests,
                   model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size());
@@ -156,9 +166,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   // A flow run's work follows the design's state changes, not its requests: the request-hop
   // budget is for request level.
   const bool flow = sim_options.fidelity.value_or(workload->fidelity) == sim::Fidelity::Flow;
-  if (!flow && !within_work_budget(scenario, sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload, options.max_work, err)) {
-    return kBadInput;
-  }
+  const sim::WorkloadSpec run_workload = sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload;
+  double most_requests = 0;
+  const std::vector<double> work = work_per_alternative(scenario, run_workload, most_requests);
+  if (!flow && !within_work_budget(scenario, run_workload, work, most_requests, options.max_work, err)) return kBadInput;
+  std::optional<ProgressBar> progress;
+  if (options.progress) progress.emplace(work, workload->replications, err);
   reports::RunReport report;
   report.file = shown_file;
   report.scenario = scenario.name;
@@ -168,12 +181,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   report.started_at = utc_timestamp(fixed_epoch.value_or(std::chrono::duration_cast<std::chrono::seconds>(wall_start.time_since_epoch()).count()));
   report.claims = scenario_claims(scenario, *pricing_context);
   for (const auto& alt : scenario.alternatives) {
-    if (options.progress) {
-      sim_options.progress = [&err, &alt](const sim::Progress& p) {
-        err << fmt::format("\r{}: replication {}: {} of {} simulated, {} events   ", alt.id, p.replication + 1,
-                           model::format_duration(p.reached), model::format_duration(p.horizon), p.events)
-            << std::flush;
-      };
+    if (progress) {
+      progress->start(alt.id);
+      sim_options.progress = [&progress](const sim::Progress& p) { progress->update(p); };
     }
     const auto declared = declared_usage_or_report(scenario, alt.topology, err);
     if (!declared) return kBadInput;
@@ -182,7 +192,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), sim_options);
     // Measured only when the output may depend on the machine (see source_date_epoch).
     if (!fixed_epoch) run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
-    if (options.progress) err << "\n";
+    if (progress) progress->finish();
     if (outcome.error) {
       run.error = scenario.located(outcome.error->diagnostic);
       err << model::format_diagnostic(*run.error) << " (alternative " << alt.id << ")\n";
@@ -201,8 +211,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         costs.push_back(pricing::bill_for(*pricing_context, alt.topology, one).net().to_double());
       }
       std::string analytic_error;
-      run.analytic = sim::analyse_availability(alt.topology, sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload,
-                                               sim::builtin_sim_defaults(), analytic_error);
+      run.analytic = sim::analyse_availability(alt.topology, run_workload, sim::builtin_sim_defaults(), analytic_error);
       run.metrics = reports::measure(*run.result, costs,
                                      run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
     }
@@ -222,7 +231,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (format == "markdown") return reports::render_run_markdown(report, ARCHSIM_VERSION);
     if (format == "html") return reports::render_run_html(report, ARCHSIM_VERSION);
     if (format == "junit") return reports::render_run_junit(report, ARCHSIM_VERSION);
-    return reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
+    // The table at a glance first; the decision and failing gates close the detail.
+    return reports::render_run_table_text(report, options.colour && options.output.empty()) + "\n" +
+           reports::render_review_text(review_report) + "\n" + reports::render_run_text(report);
   };
   // Nothing is written until the whole run has succeeded: an alternative that could not be
   // simulated is bad input (exit 2), and its outputs would replace good ones with a report of

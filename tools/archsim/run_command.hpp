@@ -32,6 +32,7 @@ struct RunOptions {
   std::string horizon;
   int threads = 0;  ///< 0: one per core
   bool progress = false;  ///< set when stderr is a terminal
+  bool colour = false;    ///< set when stdout is a terminal and NO_COLOR is not
   double max_work = kDefaultMaxWork;  ///< --max-work: request-hops a run may take (docs/limits.md)
   std::string fidelity;  ///< --fidelity: overrides workload.fidelity; empty: the scenario's
 };

@@ -137,8 +137,8 @@ struct Bill {
   std::string region;
   std::string price_book;  ///< file of the price book
   /// The price book's date: the oldest and newest `as_of` of the prices on the bill's lines
-  /// (ISO dates; empty when no line has a price).
-  std::string as_of_oldest, as_of_newest;
+  /// (empty when no line has a price).
+  AsOfRange prices_as_of;
   std::string plan;
   std::string scaling;     ///< how the measured usage became a month
   std::vector<BillLine> lines;
@@ -160,7 +160,7 @@ struct Bill {
 
   Usd net() const { return total - credits_applied; }
   /// The prices' date for a reader: `2026-12-06 (oldest 2026-08-11)`, `2026-08-12`, or `none`.
-  std::string as_of() const;
+  std::string as_of() const { return prices_as_of.text(); }
   /// Totals per service, largest first (ties by name).
   std::vector<std::pair<std::string, Usd>> by_service() const;
 };

@@ -80,6 +80,18 @@ const PriceBook& builtin_global_price_book();
 /// Regions with a shipped book, sorted (`global` is not a Region).
 std::vector<std::string> builtin_regions();
 
+/// When a set of prices was read or published: the oldest and newest `as_of` among them (ISO
+/// dates, so text order is date order); both empty until a price is included.
+struct AsOfRange {
+  std::string oldest, newest;
+
+  void include(const std::string& as_of);
+  /// For a reader: `2026-12-06 (oldest 2026-08-11)`, `2026-08-12`, or `none`.
+  std::string text() const;
+};
+/// The dates of the prices `book` itself holds (not its fallback's).
+AsOfRange as_of_range(const PriceBook& book);
+
 // ---------------------------------------------------------------- Free Tier
 
 /// One allowance: `quantity` units a month, free, of any of `prices` (pooled across them and

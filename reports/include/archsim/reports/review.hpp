@@ -61,6 +61,16 @@ ReviewReport make_review_report(const std::string& file, const model::ScenarioSp
 std::string_view to_string(Verdict verdict);
 std::string_view to_string(model::DecisionStatus status);
 
+/// Findings by severity, as the reports count them.
+struct FindingCounts {
+  int errors = 0, warnings = 0, notes = 0;
+  void add(model::Severity s);
+  /// `2 errors, 1 warning, 0 notes`
+  std::string text() const;
+};
+/// The findings of one alternative.
+FindingCounts count_findings(const ReviewReport& report, std::string_view alternative);
+
 std::string render_review_text(const ReviewReport& report);
 nlohmann::json review_json(const ReviewReport& report, std::string_view version);
 

@@ -61,6 +61,12 @@ struct RunReport {
 /// usage totals, the bill and the budget verdict; then the document's pricing claims.
 std::string render_run_text(const RunReport& report);
 
+/// The run at a glance, which `run`'s text output opens with: the alternatives side by side
+/// (availability, p99, cost per month, budget, findings, and how many of its gates fail),
+/// each figure the mean over the replications (their intervals are in the detail).
+/// `colour`: ANSI colours on the budget, findings and verdict cells, for a terminal.
+std::string render_run_table_text(const RunReport& report, bool colour);
+
 /// The canonical machine-readable result, schema `archsim.run/1`.
 nlohmann::json run_json(const RunReport& report, std::string_view version);
 
