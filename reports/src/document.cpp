@@ -18,9 +18,10 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-/// Markdown for a series shown as a sparkline: wide enough to show a week by the hour's peaks,
-/// narrow enough for a comment's table.
-constexpr std::size_t kSparklineWidth = 84;
+/// Markdown for a series shown as a sparkline: a week by the hour at under three hours a
+/// character, narrow enough that the sparkline's table (name, line, peak) fits a comment
+/// (kCommentWidth).
+constexpr std::size_t kSparklineWidth = 60;
 
 /// Buckets of consecutive values, each kept by its maximum: a spike of errors must not vanish
 /// when a week is drawn in 84 characters.
@@ -296,10 +297,107 @@ std::string sparkline(const std::vector<double>& values) {
 }
 
 std::string render_markdown(const Document& document) {
-  std::string out;
+  std::string out = document.marker.empty() ? std::string() : "<!-- " + document.marker + " -->\n";
   for (const auto& b : document.blocks) md_block(b, out);
   while (out.ends_with("\n\n")) out.pop_back();
   return out;
+}
+
+namespace {
+
+/// Display columns of UTF-8 text: a code point each, two for the verdict emoji, none for the
+/// emoji variation selector (U+FE0F).
+std::size_t display_width(std::string_view s) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    const std::string_view cp = s.substr(i, len);
+    width += cp == "\uFE0F" ? 0 : (cp == "✅" || cp == "❌" || cp == "⚠") ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
+/// A table cell's text as GitHub shows it: emphasis, code fences, `<sub>` and escapes removed.
+std::string shown_text(std::string_view cell) {
+  std::string out;
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    const std::string_view rest = cell.substr(i);
+    if (rest.starts_with("<sub>") || rest.starts_with("</sub>") || rest.starts_with("<br>")) {
+      if (rest.starts_with("<br>")) out += ' ';
+      i += rest.find('>');
+    } else if (rest.starts_with("&lt;") || rest.starts_with("&gt;")) {
+      out += rest[1] == 'l' ? '<' : '>';
+      i += 3;
+    } else if (rest.starts_with("&amp;")) {
+      out += '&';
+      i += 4;
+    } else if (rest.starts_with("**")) {
+      ++i;
+    } else if (cell[i] == '\\' && i + 1 < cell.size()) {
+      out += cell[++i];
+    } else if (cell[i] != '`') {
+      out += cell[i];
+    }
+  }
+  return out;
+}
+
+/// The longest run of `text` a browser cannot break.
+std::size_t longest_unbreakable(std::string_view text) {
+  std::size_t longest = 0, start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const bool end = i == text.size() || text[i] == ' ';
+    const bool after_hyphen = i > start && text[i - 1] == '-' && !end && !(text[i] >= '0' && text[i] <= '9');
+    if (end || after_hyphen) {
+      longest = std::max(longest, display_width(text.substr(start, i - start)));
+      start = end ? i + 1 : i;
+    }
+  }
+  return longest;
+}
+
+}  // namespace
+
+std::size_t widest_table(std::string_view markdown) {
+  std::size_t widest = 0;
+  std::vector<std::size_t> columns;
+  auto close_table = [&] {
+    if (columns.empty()) return;
+    std::size_t width = 1;
+    for (std::size_t w : columns) width += w + 3;
+    widest = std::max(widest, width);
+    columns.clear();
+  };
+  std::size_t pos = 0;
+  int collapsed = 0;  // depth of <details>
+  while (pos < markdown.size()) {
+    const std::size_t eol = std::min(markdown.find('\n', pos), markdown.size());
+    const std::string_view line = markdown.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.starts_with("<details>")) ++collapsed;
+    if (line.starts_with("</details>")) --collapsed;
+    if (!line.starts_with('|') || collapsed > 0) {
+      close_table();
+      continue;
+    }
+    if (line.starts_with("| --")) continue;  // the delimiter row
+    std::size_t column = 0, cell_start = 1;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (line[i] != '|') continue;
+      if (columns.size() <= column) columns.resize(column + 1, 0);
+      columns[column] = std::max(columns[column], longest_unbreakable(shown_text(line.substr(cell_start, i - cell_start))));
+      ++column;
+      cell_start = i + 1;
+    }
+  }
+  close_table();
+  return widest;
 }
 
 std::string render_html(const Document& document) {

@@ -42,12 +42,25 @@ Style verdict_style(Verdict v) {
   return Style::Plain;
 }
 
+/// The metric as a table cell shows it (compact_estimate), `–` when not measured.
 std::string metric_text(const AlternativeRun& alt, std::string_view name) {
   const auto it = alt.metrics.find(name);
   const model::MetricInfo* metric = model::find_metric(name);
   if (it == alt.metrics.end() || metric == nullptr) return "–";
-  return format_estimate(*metric, it->second);
+  return compact_estimate(*metric, it->second);
 }
+
+/// At most `max_bytes` of `text`, cut after a word and marked `…` where it was cut: a gate's
+/// detail lists every finding, and the comment's first lines only need to say which.
+std::string clipped(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  const std::size_t space = text.rfind(' ', max_bytes);
+  return text.substr(0, space == std::string::npos || space == 0 ? max_bytes : space) + " …";
+}
+
+/// Where a failing gate's detail is cut in the comment's first lines; the gates' table at the
+/// end has it whole.
+constexpr std::size_t kGateDetailShown = 160;
 
 std::string alternative_label(const model::AlternativeSpec& alt) { return fmt::format("{} ({})", alt.id, to_string(alt.status)); }
 
@@ -91,6 +104,14 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
     Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{d.chosen, Style::Code}, Span{" ", Style::Plain}};
     t.push_back(Span{d.verdict_text(), d.holds_up() ? Style::Pass : !d.failed.empty() || !d.simulated ? Style::Fail : Style::Warn});
     out.push_back(block(doc::Paragraph{std::move(t)}));
+    // What the design costs and delivers, so the first screen answers without the table.
+    if (const AlternativeRun* alt = run_of(r, d.chosen); alt != nullptr && alt->result) {
+      out.push_back(block(doc::Paragraph{{Span{d.chosen, Style::Code},
+                                          Span{fmt::format(": availability {} · p99 {} · error rate {} · {} a month", metric_text(*alt, "availability"),
+                                                           metric_text(*alt, "latency.p99"), metric_text(*alt, "error_rate"),
+                                                           metric_text(*alt, "cost.monthly")),
+                                               Style::Plain}}}));
+    }
   }
   std::vector<const Gate*> failing;
   for (const auto& g : gates) {
@@ -101,7 +122,7 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
     doc::List list;
     for (const Gate* g : failing) {
       list.items.push_back({Span{g->alternative, Style::Code},
-                            Span{" ", Style::Plain}, Span{g->name, Style::Strong}, Span{": " + g->detail, Style::Plain}});
+                            Span{" ", Style::Plain}, Span{g->name, Style::Strong}, Span{": " + clipped(g->detail, kGateDetailShown), Style::Plain}});
     }
     out.push_back(block(std::move(list)));
   }
@@ -115,23 +136,26 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
 
 void alternatives_section(const RunReport& r, std::vector<Block>& out) {
   out.push_back(block(doc::Heading{3, doc::plain("Alternatives")}));
-  doc::Table t{{"alternative", "status", "availability", "analytic", "p99", "error rate", "cost / month", "budget", "findings"},
-               {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left, Align::Left},
+  // The status sits under the id and the analytic figure under the simulated one, and the
+  // error rate (near 100 % − availability) is left to the per-alternative details: a column
+  // each would push the table past a comment's width (doc::kCommentWidth).
+  doc::Table t{{"alternative", "availability", "p99", "cost / month", "budget", "findings"},
+               {Align::Left, Align::Right, Align::Right, Align::Right, Align::Left, Align::Left},
                {}};
   for (const auto& spec : r.scenario_spec->alternatives) {
     const AlternativeRun* alt = run_of(r, spec.id);
     const auto [errors, warnings] = finding_counts(r.review, spec.id);
     Text findings = errors > 0 ? doc::styled(fmt::format("{} error{}", errors, errors == 1 ? "" : "s"), Style::Fail) : doc::plain("no error");
     if (warnings > 0) findings.push_back(Span{fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s"), Style::Plain});
-    std::vector<Text> row{doc::styled(spec.id, Style::Code), doc::plain(std::string(to_string(spec.status)))};
+    std::vector<Text> row{{Span{spec.id, Style::Code}, Span{" " + std::string(to_string(spec.status)), Style::Muted}}};
     if (alt == nullptr || alt->error || !alt->result) {
       row.push_back(doc::styled(alt != nullptr && alt->error ? "not simulated: " + alt->error->message : std::string("not simulated"), Style::Fail));
-      row.resize(8);
+      row.resize(5);
     } else {
-      row.push_back(doc::plain(metric_text(*alt, "availability")));
-      row.push_back(doc::plain(alt->analytic ? fmt::format("{:.4f}%", 100 * alt->analytic->availability) : std::string("–")));
+      Text availability = doc::plain(metric_text(*alt, "availability"));
+      if (alt->analytic) availability.push_back(Span{fmt::format(" analytic {:.4f}%", 100 * alt->analytic->availability), Style::Muted});
+      row.push_back(std::move(availability));
       row.push_back(doc::plain(metric_text(*alt, "latency.p99")));
-      row.push_back(doc::plain(metric_text(*alt, "error_rate")));
       row.push_back(doc::plain(metric_text(*alt, "cost.monthly")));
       row.push_back(alt->budget ? budget_cell(*alt->budget) : doc::plain("–"));
     }
@@ -152,35 +176,61 @@ void alternatives_section(const RunReport& r, std::vector<Block>& out) {
       Style::Muted)}));
 }
 
+/// The widest open table of `t` as a comment shows it.
+std::size_t comment_width(const doc::Table& t) { return doc::widest_table(doc::render_markdown(doc::Document{"", {block(t)}, ""})); }
+
 void criteria_section(const RunReport& r, std::vector<Block>& out) {
   const auto& spec = *r.scenario_spec;
   if (spec.criteria.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("ADR criteria, measured")}));
-  doc::Table t{{"criterion"}, {Align::Left}, {}};
-  for (const auto& alt : spec.alternatives) {
-    t.header.push_back(alternative_label(alt));
-    t.align.push_back(Align::Left);
-  }
-  for (const auto& c : spec.criteria) {
+  // One column per alternative would outgrow a comment with many alternatives: the columns go
+  // into as many tables as fit doc::kCommentWidth, the first with the criteria in full, the
+  // others by their ids.
+  auto criterion_cell = [&](const model::CriterionSpec& c, bool full) {
+    Text head{Span{c.id, Style::Strong}};
+    if (!full) return head;
     const std::string bound = bound_text(c);
-    Text head{Span{c.id, Style::Strong}, Span{" " + c.heading(), Style::Plain}};
+    head.push_back(Span{" " + c.heading(), Style::Plain});
     if (!bound.empty()) head.push_back(Span{fmt::format(" ({} {})", c.metric, bound), Style::Muted});
     if (!c.rules.empty()) head.push_back(Span{fmt::format(" (rules: {})", fmt::join(c.rules, ", ")), Style::Muted});
-    std::vector<Text> row{std::move(head)};
+    return head;
+  };
+  auto verdict_cell = [&](const model::CriterionSpec& c, const model::AlternativeSpec& alt) {
     const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
-    for (const auto& alt : spec.alternatives) {
-      Text cell;
-      for (const auto& j : r.criteria) {
-        if (j.criterion != c.id || j.alternative != alt.id) continue;
-        cell.push_back(Span{std::string(to_string(j.verdict)), verdict_style(j.verdict)});
-        if (j.measured && metric != nullptr) cell.push_back(Span{" " + format_estimate(*metric, *j.measured), Style::Plain});
-        if (!j.fired.empty()) cell.push_back(Span{fmt::format(" ({})", fmt::join(j.fired, ", ")), Style::Muted});
-      }
-      row.push_back(std::move(cell));
+    Text cell;
+    for (const auto& j : r.criteria) {
+      if (j.criterion != c.id || j.alternative != alt.id) continue;
+      cell.push_back(Span{std::string(to_string(j.verdict)), verdict_style(j.verdict)});
+      if (j.measured && metric != nullptr) cell.push_back(Span{" " + compact_estimate(*metric, *j.measured), Style::Plain});
+      if (!j.fired.empty()) cell.push_back(Span{fmt::format(" ({})", fmt::join(j.fired, ", ")), Style::Muted});
     }
-    t.rows.push_back(std::move(row));
+    return cell;
+  };
+  auto table_of = [&](const std::vector<const model::AlternativeSpec*>& alts, bool full) {
+    doc::Table t{{"criterion"}, {Align::Left}, {}};
+    for (const auto* alt : alts) {
+      t.header.push_back(alternative_label(*alt));
+      t.align.push_back(Align::Left);
+    }
+    for (const auto& c : spec.criteria) {
+      std::vector<Text> row{criterion_cell(c, full)};
+      for (const auto* alt : alts) row.push_back(verdict_cell(c, *alt));
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  };
+  std::vector<const model::AlternativeSpec*> columns;
+  bool first = true;
+  for (const auto& alt : spec.alternatives) {
+    columns.push_back(&alt);
+    if (columns.size() > 1 && comment_width(table_of(columns, first)) > doc::kCommentWidth) {
+      columns.pop_back();
+      out.push_back(block(table_of(columns, first)));
+      first = false;
+      columns = {&alt};
+    }
   }
-  out.push_back(block(std::move(t)));
+  out.push_back(block(table_of(columns, first)));
   out.push_back(block(doc::Paragraph{doc::styled(
       "pass: the whole 95 % interval meets the bound and no rule of the criterion fires; fail: the whole interval misses it, or a rule fires; "
       "inconclusive: the interval straddles the bound (more replications would decide).",
@@ -477,8 +527,17 @@ void gates_section(const std::vector<Gate>& gates, std::vector<Block>& out) {
 
 }  // namespace
 
+std::string comment_marker(std::string_view scenario) {
+  std::string key;
+  for (char c : scenario) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    key += kept ? c : '_';
+  }
+  return "archsim:" + key;
+}
+
 doc::Document run_document(const RunReport& r, std::string_view version, bool with_details) {
-  doc::Document d{"archsim: " + r.scenario, {}};
+  doc::Document d{"archsim: " + r.scenario, {}, comment_marker(r.scenario)};
   if (r.scenario_spec == nullptr) return d;
   const auto gates = run_gates(r);
   decision_section(r, gates, version, d.blocks);
@@ -564,7 +623,7 @@ std::string render_run_markdown(const RunReport& r, std::string_view version, st
     const std::size_t dropped = brief.blocks.size() - 1 - body;
     const std::string what = dropped == 0 ? "the per-alternative details"
                                           : fmt::format("the per-alternative details and the last {} part{} of this comment", dropped, dropped == 1 ? "" : "s");
-    doc::Document d{brief.title, {brief.blocks.begin(), brief.blocks.begin() + static_cast<std::ptrdiff_t>(body)}};
+    doc::Document d{brief.title, {brief.blocks.begin(), brief.blocks.begin() + static_cast<std::ptrdiff_t>(body)}, brief.marker};
     d.blocks.push_back(block(doc::Paragraph{
         {Span{fmt::format("The full report ({} characters) would pass GitHub's comment limit; this comment leaves out {}. They are in the HTML report (",
                           md.size(), what),

@@ -70,9 +70,12 @@ TEST_CASE("golden: diffs of the hour runs, whose JSON the output schema test che
   // Two scenarios: alternatives only in base or only in head, a renamed scenario, new failures.
   check_golden("tests/golden/adr0005/diff-from-free-tier-single-az.json",
                run({"diff", "tests/golden/free-tier-single-az/run-1h.json", "tests/golden/adr0005/run-1h.json", "--format", "json"}, 1));
+  check_golden("tests/golden/adr0005/diff-from-free-tier-single-az.md",
+               run({"diff", "tests/golden/free-tier-single-az/run-1h.json", "tests/golden/adr0005/run-1h.json"}, 1));
   // A run against itself: both sides measured, failures that were already there.
   check_golden("tests/golden/adr0005/diff-to-itself.json",
                run({"diff", "tests/golden/adr0005/run-1h.json", "tests/golden/adr0005/run-1h.json", "--format", "json"}, 0));
+  check_golden("tests/golden/adr0005/diff-to-itself.md", run({"diff", "tests/golden/adr0005/run-1h.json", "tests/golden/adr0005/run-1h.json"}, 0));
 }
 
 TEST_CASE("golden: the HTML page of the ADR-0005 run") {

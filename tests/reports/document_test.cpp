@@ -67,7 +67,28 @@ TEST_CASE("markdown: a chart longer than the sparkline's width keeps each bucket
   const std::string md = render_markdown(one(Block{c}));
   CHECK(md.find("█") != std::string::npos);
   CHECK(md.find("| 50 % |") != std::string::npos);
-  // 84 characters of three bytes each between the backticks.
+  // 60 characters of three bytes each between the backticks.
   const auto open = md.find('`'), close = md.find('`', open + 1);
-  CHECK(close - open - 1 == 84 * 3);
+  CHECK(close - open - 1 == 60 * 3);
+  CHECK(widest_table(md) <= kCommentWidth);
+}
+
+TEST_CASE("markdown: a document's marker is its first line, as an HTML comment GitHub does not show") {
+  Document d{"t", {Block{Paragraph{plain("x")}}}, "archsim:s"};
+  CHECK(render_markdown(d) == "<!-- archsim:s -->\nx\n");
+  CHECK(render_html(d).find("archsim:s") == std::string::npos);
+}
+
+TEST_CASE("comment width: a table is as narrow as its longest unbreakable runs, markup and escapes taking no room") {
+  // Columns of 1 ("a"), 14 ("$39.85 ± $0.23" joined by no-break spaces) and 2 ("✅ ok" breaks; ✅ is two), plus 3 a column and 1.
+  const Table t{{"a", "b", "c"}, {}, {{styled("a", Style::Code), plain("$39.85\u00A0±\u00A0$0.23"), styled("ok", Style::Pass)}}};
+  CHECK(widest_table(render_markdown(one(Block{t}))) == 1 + 1 + 3 + 14 + 3 + 2 + 3);
+  // Spaces and a hyphen before a letter break; a hyphen before a digit (a date) does not.
+  const Table words{{"x"}, {}, {{plain("blue-green-deployment 2026-09-29 x|y")}}};
+  CHECK(widest_table(render_markdown(one(Block{words}))) == 10 + 3 + 1);
+  const Table wide{{"x"}, {}, {{styled(std::string(120, 'w'), Style::Code)}}};
+  CHECK(widest_table(render_markdown(one(Block{wide}))) > kCommentWidth);
+  CHECK(widest_table("no table\n") == 0);
+  // Inside <details> a table is opened on purpose: it may scroll.
+  CHECK(widest_table(render_markdown(one(Block{Details{plain("more"), {Block{wide}}}}))) == 0);
 }

@@ -65,9 +65,9 @@ TEST_CASE("run comment: a limit the brief comment still passes drops its last pa
   CHECK(tight.find("### Alternatives") != std::string::npos);  // the first parts stay
   CHECK(tight.find("leaves out the per-alternative details and the last") != std::string::npos);
   CHECK(tight.find("</sub>`--format html`<sub>") != std::string::npos);  // a code span, not escaped backticks
-  // However small the limit, the heading, the verdict and the exit line remain.
+  // However small the limit, the marker, the heading, the verdict and the exit line remain.
   const std::string least = reports::render_run_markdown(run, "test", 10);
-  CHECK(least.find("## archsim: ") == 0);
+  CHECK(least.find("<!-- archsim:" + run.scenario + " -->\n## archsim: ") == 0);
   CHECK(least.find("exit ") != std::string::npos);
   CHECK(least.find("### Alternatives") == std::string::npos);
 }

@@ -33,6 +33,9 @@ struct RunOptions {
   int threads = 0;  ///< 0: one per core
   bool progress = false;  ///< set when stderr is a terminal
   double max_work = kDefaultMaxWork;  ///< --max-work: request-hops a run may take (docs/limits.md)
+  /// --comment-only-if: `always`, or `failing` (the Markdown comment only when a gate fails the
+  /// run); `changed` needs a base run, so only `archsim diff` takes it.
+  std::string comment_only_if = "always";
 };
 
 void setup_run(CLI::App& app, RunOptions& options);

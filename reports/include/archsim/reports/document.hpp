@@ -84,10 +84,25 @@ struct Block {
 struct Document {
   std::string title;  ///< the HTML page title; Markdown starts with the first block
   std::vector<Block> blocks;
+  /// Markdown's first line as an HTML comment (`<!-- marker -->`), invisible on GitHub, so a CI
+  /// job finds the comment it posted before and edits it; empty: none. Only `-` may repeat
+  /// inside it, never `--` followed by `>` (comment_marker builds a safe one).
+  std::string marker;
 };
 
 /// GitHub-flavoured Markdown, fit for a pull-request comment (tables, `<details>`).
 std::string render_markdown(const Document& document);
+
+/// The widest a comment's table may be drawn, in characters: GitHub's comment column (about
+/// 880 px at 14 px) shows some 100 characters of table text before it scrolls sideways.
+inline constexpr std::size_t kCommentWidth = 100;
+/// How wide the widest open table of `markdown` is at its narrowest, in characters: per column
+/// its longest unbreakable run (text breaks at spaces and after a hyphen not followed by a
+/// digit, as browsers wrap; a figure joined by no-break spaces stays whole; markup and escapes
+/// take no room, ✅ ❌ ⚠️ take two), plus 3 a column for padding and rules. A table within
+/// kCommentWidth fits a comment without sideways scrolling. Tables inside `<details>` are not
+/// counted: a reader opens them on purpose, and a finding's URL may make them scroll.
+std::size_t widest_table(std::string_view markdown);
 /// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched.
 std::string render_html(const Document& document);
 
