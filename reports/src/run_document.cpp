@@ -311,6 +311,41 @@ void cost_section(const RunReport& r, std::vector<Block>& out) {
   if (billed != r.alternatives.end()) out.push_back(block(doc::Paragraph{doc::styled("Usage: " + billed->bill->scaling + ".", Style::Muted)}));
 }
 
+/// The alternatives compared in two charts: the month's cost by service (stacked), and p50,
+/// p90 and p99 latency side by side. Open in the page; collapsed, as tables, in the comment.
+void comparison_section(const RunReport& r, std::vector<Block>& out) {
+  doc::BarChart cost{"cost a month by service", "USD", {}, {}, true};
+  doc::BarChart latency{"latency of successful requests by percentile, all replications", "ms", {}, {{"p50", {}}, {"p90", {}}, {"p99", {}}}, false};
+  std::vector<std::string> services;  // by first appearance: each bill lists its largest first
+  for (const auto& alt : r.alternatives) {
+    if (!alt.bill) continue;
+    for (const auto& [service, usd] : alt.bill->by_service()) {
+      if (usd.rounded_cents() > 0 && std::find(services.begin(), services.end(), service) == services.end()) services.push_back(service);
+    }
+  }
+  for (const auto& service : services) cost.series.push_back({service, {}});
+  for (const auto& alt : r.alternatives) {
+    if (alt.bill) {
+      cost.categories.push_back(alt.id);
+      const auto by_service = alt.bill->by_service();
+      for (auto& series : cost.series) {
+        const auto it = std::find_if(by_service.begin(), by_service.end(), [&](const auto& s) { return s.first == series.name; });
+        series.values.push_back(it == by_service.end() ? 0.0 : it->second.to_double());
+      }
+    }
+    if (alt.result && alt.result->overall.latency.count() > 0) {
+      latency.categories.push_back(alt.id);
+      for (auto& [series, q] : {std::pair{&latency.series[0], 0.5}, {&latency.series[1], 0.9}, {&latency.series[2], 0.99}}) {
+        series->values.push_back(static_cast<double>(alt.result->overall.latency.quantile(q)) / 1e6);
+      }
+    }
+  }
+  doc::Details d{doc::plain("The alternatives compared: cost by service, latency by percentile"), {}, true};
+  if (!cost.categories.empty() && !cost.series.empty()) d.blocks.push_back(block(std::move(cost)));
+  if (!latency.categories.empty()) d.blocks.push_back(block(std::move(latency)));
+  if (!d.blocks.empty()) out.push_back(block(std::move(d)));
+}
+
 void findings_section(const ReviewReport& review, std::vector<Block>& out) {
   if (review.scenario == nullptr || review.findings.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("Review findings")}));
@@ -354,13 +389,42 @@ void claims_section(const RunReport& r, std::vector<Block>& out) {
   if (!t.rows.empty()) out.push_back(block(std::move(t)));
 }
 
+/// The incidents that open and close a fault window, by the simulator's names
+/// (sim/src/faults.cpp): the window ends at the first closing incident whose subject starts
+/// with the opening one's (`db_up` names the instance that took over: `db (db-b)`).
+constexpr std::pair<std::string_view, std::string_view> kFaultWindows[] = {{"zone_down", "zone_up"}, {"db_down", "db_up"}};
+
+/// The first replication's fault windows and deployment starts, in hours from its start.
+std::vector<doc::Marker> timeline_markers(const sim::SimResult& s, double end_hours) {
+  std::vector<doc::Marker> out;
+  const auto hours = [](std::int64_t ns) { return static_cast<double>(ns) / 3.6e12; };
+  for (std::size_t i = 0; i < s.incidents.size(); ++i) {
+    const sim::Incident& in = s.incidents[i];
+    if (in.what == "deployment_start") out.push_back({doc::Marker::Kind::Deployment, hours(in.at_ns), hours(in.at_ns), in.what + " " + in.subject});
+    for (const auto& [open, close] : kFaultWindows) {
+      if (in.what != open) continue;
+      double to = end_hours;
+      for (std::size_t k = i + 1; k < s.incidents.size(); ++k) {
+        if (s.incidents[k].what == close && s.incidents[k].subject.starts_with(in.subject)) {
+          to = hours(s.incidents[k].at_ns);
+          break;
+        }
+      }
+      out.push_back({doc::Marker::Kind::Fault, hours(in.at_ns), to, fmt::format("{} {} ({})", in.what, in.subject, model::format_duration(sim::Duration{static_cast<std::int64_t>((to - hours(in.at_ns)) * 3.6e12)}))});
+    }
+  }
+  return out;
+}
+
 /// The first replication's timeline by the hour: the error share and the slowest minute's p99.
 doc::Chart hourly_chart(const sim::SimResult& s) {
   doc::Chart chart{"first replication, by the hour",
                    "h",
                    1,
                    {{"error rate", {}}, {"p99 (slowest minute of the hour)", {}}, {"ECS task slots busy", {}}},
-                   {"%", "ms", "%"}};
+                   {"%", "ms", "%"},
+                   "time since the start",
+                   {}};
   const std::size_t hours = (s.timeline.size() + 59) / 60;
   for (std::size_t h = 0; h < hours; ++h) {
     // Warm-up minutes were not measured and minutes without a success have no latency: they
@@ -382,13 +446,14 @@ doc::Chart hourly_chart(const sim::SimResult& s) {
     chart.series[1].values.push_back(p99 ? static_cast<double>(*p99) / 1e6 : nan);
     chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - h * 60));
   }
+  chart.markers = timeline_markers(s, static_cast<double>(hours == 0 ? 0 : hours - 1));
   return chart;
 }
 
 /// Latency of successful requests by percentile, from the fastest to p99 (the few slowest,
 /// printed above the chart, would flatten the rest).
 doc::Chart latency_chart(const sim::LatencyHistogram& h) {
-  doc::Chart chart{"latency distribution, all replications", "%", 1, {{"latency by percentile, p0 to p99", {}}}, {"ms"}};
+  doc::Chart chart{"latency distribution, all replications", "%", 1, {{"latency by percentile, p0 to p99", {}}}, {"ms"}, "percentile of successful requests", {}};
   for (int p = 0; p <= 99; ++p) chart.series[0].values.push_back(static_cast<double>(h.quantile(p / 100.0)) / 1e6);
   return chart;
 }
@@ -545,6 +610,7 @@ doc::Document run_document(const RunReport& r, std::string_view version, bool wi
   criteria_section(r, d.blocks);
   elasticity_section(r, d.blocks);
   cost_section(r, d.blocks);
+  comparison_section(r, d.blocks);
   if (r.review != nullptr) findings_section(*r.review, d.blocks);
   claims_section(r, d.blocks);
   if (with_details) {

@@ -61,14 +61,34 @@ struct Series {
   std::string name;
   std::vector<double> values;
 };
+/// Something that happened on a chart's x axis: a window (a fault, from `from` to `to`) or an
+/// instant (`to == from`: a deployment began), in the chart's x units.
+struct Marker {
+  enum class Kind { Fault, Deployment };
+  Kind kind = Kind::Fault;
+  double from = 0, to = 0;
+  std::string label;  ///< `zone_down us-east-1a`
+};
 /// A line chart of series sharing the x axis (`x_step` units of `x_unit` between points).
-/// HTML draws it as inline SVG; Markdown as one sparkline per series.
+/// HTML draws it as inline SVG, one plot per series with its axes' titles, gridlines at round
+/// values and the markers; Markdown as one sparkline per series.
 struct Chart {
   std::string title;
   std::string x_unit;  ///< e.g. `h`
   double x_step = 1;
   std::vector<Series> series;
   std::vector<std::string> y_units;  ///< per series, e.g. `%`, `ms`
+  std::string x_title;               ///< what the x axis measures, e.g. `time since the start`
+  std::vector<Marker> markers;
+};
+/// Bars per category (an alternative), one segment per series (a service, a percentile):
+/// stacked into one bar, or side by side. HTML draws SVG with a legend; Markdown a table.
+struct BarChart {
+  std::string title;
+  std::string y_unit;  ///< e.g. `USD`, `ms`
+  std::vector<std::string> categories;
+  std::vector<Series> series;  ///< values per category; NaN: none
+  bool stacked = false;
 };
 
 struct Block;
@@ -76,9 +96,10 @@ struct Block;
 struct Details {
   Text summary;
   std::vector<Block> blocks;
+  bool open_in_html = false;  ///< the page shows it open (charts); a comment keeps it collapsed
 };
 struct Block {
-  std::variant<Heading, Paragraph, List, Table, Code, Chart, Details> content;
+  std::variant<Heading, Paragraph, List, Table, Code, Chart, BarChart, Details> content;
 };
 
 struct Document {
@@ -103,7 +124,8 @@ inline constexpr std::size_t kCommentWidth = 100;
 /// kCommentWidth fits a comment without sideways scrolling. Tables inside `<details>` are not
 /// counted: a reader opens them on purpose, and a finding's URL may make them scroll.
 std::size_t widest_table(std::string_view markdown);
-/// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched.
+/// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched; fit for a
+/// phone (a viewport, tables that turn into cards on a narrow screen).
 std::string render_html(const Document& document);
 
 /// Text safe inside HTML and XML elements and attribute values: & < > " ' as references.
