@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++
   libboost-graph-dev libyaml-cpp-dev libeigen3-dev
   nlohmann-json3-dev libfmt-dev doctest-dev libcli11-dev
+  # the HTML report's topology drawing: Graphviz's library (runtime: libgvc6)
+  libgraphviz-dev pkg-config
   # test-only: the JSON Schema conformance test uses a real validator
   python3 python3-jsonschema python3-yaml
   # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)

@@ -43,8 +43,6 @@ double series_max(const std::vector<double>& values) {
   return m;
 }
 
-/// Short figures for chart labels: three significant digits, whole numbers from 1,000 up.
-std::string short_figure(double v) { return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v); }
 
 // ---------------------------------------------------------------- Markdown
 
@@ -174,6 +172,7 @@ void md_block(const Block& block, std::string& out) {
                  [&](const Code& c) { out += "```" + c.language + "\n" + c.text + (c.text.ends_with('\n') ? "" : "\n") + "```\n\n"; },
                  [&](const Chart& c) { md_chart(c, out); },
                  [&](const BarChart& c) { md_table(bar_table(c), out); },
+                 [&](const Drawing& d) { md_block(Block{d.source}, out); },
                  [&](const Details& d) {
                    // GitHub renders Markdown inside <details> only after a blank line; the summary is HTML.
                    out += "<details><summary>" + html_inline(d.summary) + "</summary>\n\n";
@@ -374,6 +373,10 @@ void html_block(const Block& block, std::string& out) {
                    }
                    out += "</figure>\n";
                  },
+                 [&](const Drawing& d) {
+                   if (d.svg.empty()) html_block(Block{d.source}, out);
+                   else out += "<div class=\"drawing\">\n" + d.svg + "</div>\n";
+                 },
                  [&](const BarChart& c) { out += "<figure>\n<figcaption>" + escape_markup(c.title) + "</figcaption>\n" + html_bar_svg(c) + "\n</figure>\n"; },
                  [&](const Details& d) {
                    out += std::string(d.open_in_html ? "<details open>" : "<details>") + "\n<summary>" + html_inline(d.summary) + "</summary>\n";
@@ -393,10 +396,13 @@ figure{margin:.5em 0}figcaption,.series{font-weight:600;margin-top:.4em}svg.char
 svg.chart text{font:10px sans-serif;fill:#656d76}svg.chart .axis{stroke:#8c959f}svg.chart .grid{stroke:#eaeef2}svg.chart .line{fill:none;stroke:#0969da;stroke-width:1.2}
 svg.chart text.title{font-size:11px;fill:#1f2328}svg.chart .fault,.key.fault{fill:#cf222e;background:#cf222e;opacity:.15}svg.chart .deploy{stroke:#8250df;stroke-dasharray:3 2}
 .legend{font-size:12px;color:#656d76}.key{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px}.key.deploy{border-left:2px dashed #8250df;width:0}
+.drawing{overflow-x:auto}.drawing svg{max-width:100%;height:auto}
 @media (max-width:640px){table,thead,tbody,tr,th,td{display:block}thead{display:none}tr{border:1px solid #d0d7de;margin:.5em 0}td,td.num{border:none;text-align:left;white-space:normal}
 td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#656d76}})";
 
 }  // namespace
+
+std::string short_figure(double v) { return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v); }
 
 std::string escape_markup(std::string_view raw) {
   // Control characters first: XML 1.0 has no way to write most of them (not even &#1;).

@@ -565,12 +565,38 @@ void details_section(const RunReport& r, std::vector<Block>& out) {
   for (auto& d : details) out.push_back(std::move(d));
 }
 
-/// The chosen option's topology as Mermaid, which GitHub draws in a comment.
+/// What the run measured of each component, for its boxes in the drawing: requests a second
+/// and, for ECS services, the tasks running on average (per replication, after the warm-up,
+/// over all its zones: the simulator meters components, not placements).
+ComponentNotes component_notes(const sim::SimResult& s) {
+  const double seconds = static_cast<double>((s.horizon - s.warmup).ns) / 1e9 * s.replications;
+  ComponentNotes notes;
+  if (seconds <= 0) return notes;
+  for (const auto& m : s.usage) {
+    std::string note;
+    if (m.meter == "requests") note = fmt::format("{} req/s", doc::short_figure(m.total() / seconds));
+    else if (m.meter == "task_seconds") note = fmt::format("{} tasks avg", doc::short_figure(m.total() / seconds));
+    if (note.empty()) continue;
+    // Every zone's box of a component shows it: the figure is the component's, named so.
+    std::string& line = notes[m.component];
+    line += (line.empty() ? m.component + ": " : " · ") + note;
+  }
+  return notes;
+}
+
+/// The chosen option's topology: Mermaid in the comment (GitHub draws it), in the page drawn
+/// by Graphviz with each component's simulated figures.
 void topology_section(const RunReport& r, std::vector<Block>& out) {
   for (const auto& alt : r.scenario_spec->alternatives) {
     if (alt.status != model::DecisionStatus::Chosen) continue;
-    doc::Details d{{Span{"Topology of the chosen option ", Style::Plain}, Span{alt.id, Style::Code}, Span{" (Mermaid)", Style::Plain}}, {}};
-    d.blocks.push_back(block(doc::Code{"mermaid", render_mermaid(alt.topology, model::build_graph(alt.topology))}));
+    const auto graph = model::build_graph(alt.topology);
+    const AlternativeRun* run = run_of(r, alt.id);
+    const ComponentNotes notes = run != nullptr && run->result ? component_notes(*run->result) : ComponentNotes{};
+    std::string error;
+    std::string svg = layout_svg(render_dot(alt.topology, graph, r.scenario + " / " + alt.id, notes), error);
+    doc::Details d{{Span{"Topology of the chosen option ", Style::Plain}, Span{alt.id, Style::Code}}, {}, true};
+    if (!error.empty()) d.blocks.push_back(block(doc::Paragraph{doc::styled("The drawing could not be laid out: " + error + "; its Mermaid source:", Style::Warn)}));
+    d.blocks.push_back(block(doc::Drawing{std::move(svg), doc::Code{"mermaid", render_mermaid(alt.topology, graph)}}));
     out.push_back(block(std::move(d)));
   }
 }

@@ -91,6 +91,13 @@ struct BarChart {
   bool stacked = false;
 };
 
+/// A drawing: trusted inline SVG (made by archsim or Graphviz from escaped text) in the page,
+/// its source in Markdown (Mermaid, which GitHub draws). Without SVG the page shows the source.
+struct Drawing {
+  std::string svg;
+  Code source;
+};
+
 struct Block;
 /// A section the reader opens on demand (`<details>` in both renderers).
 struct Details {
@@ -99,7 +106,7 @@ struct Details {
   bool open_in_html = false;  ///< the page shows it open (charts); a comment keeps it collapsed
 };
 struct Block {
-  std::variant<Heading, Paragraph, List, Table, Code, Chart, BarChart, Details> content;
+  std::variant<Heading, Paragraph, List, Table, Code, Chart, BarChart, Drawing, Details> content;
 };
 
 struct Document {
@@ -130,6 +137,10 @@ std::string render_html(const Document& document);
 
 /// Text safe inside HTML and XML elements and attribute values: & < > " ' as references.
 std::string escape_markup(std::string_view s);
+
+/// Short figures for chart labels and drawings: three significant digits, whole numbers from
+/// 1,000 up (`0.25`, `41.7`, `1250`).
+std::string short_figure(double v);
 
 /// `▁▂▄█`: one character per value, scaled from 0 to the series' maximum (space for NaN).
 std::string sparkline(const std::vector<double>& values);
