@@ -12,6 +12,8 @@ packages=(
   libgraphviz-dev pkg-config
   # test-only: the JSON Schema conformance test uses a real validator
   python3 python3-jsonschema python3-yaml
+  # test-only: the HTML reports in a real browser (tests/browser, about 20 s for the seeds)
+  chromium
   # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
   clang libclang-rt-14-dev
 )
