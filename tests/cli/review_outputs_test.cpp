@@ -156,7 +156,7 @@ TEST_CASE("run: --comment-only-if failing writes the comment only when a gate fa
   CHECK(cli({"run", met, "--comment-only-if", "sometimes"}).code == 2);
 }
 
-TEST_CASE("comment: every seed's comment starts with its scenario's marker and every table fits a comment's width") {
+TEST_CASE("comment: every seed's comment and the diffs start with the scenario's marker, and every open table fits a comment's width") {
   for (const char* seed : kSeeds) {
     CAPTURE(seed);
     std::ifstream in(std::filesystem::path("tests/golden") / seed / "run-1h.md");
@@ -164,6 +164,14 @@ TEST_CASE("comment: every seed's comment starts with its scenario's marker and e
     md << in.rdbuf();
     REQUIRE(!md.str().empty());
     CHECK(md.str().starts_with("<!-- archsim:"));
+    CHECK(reports::doc::widest_table(md.str()) <= reports::doc::kCommentWidth);
+  }
+  for (const char* diff : {"tests/golden/adr0005/diff-from-free-tier-single-az.md", "tests/golden/adr0005/diff-to-itself.md"}) {
+    CAPTURE(diff);
+    std::ifstream in(diff);
+    std::stringstream md;
+    md << in.rdbuf();
+    CHECK(md.str().starts_with("<!-- archsim:adr0005-networking-model -->\n"));
     CHECK(reports::doc::widest_table(md.str()) <= reports::doc::kCommentWidth);
   }
   CHECK(reports::comment_marker("adr0005-networking-model") == "archsim:adr0005-networking-model");
