@@ -10,6 +10,7 @@
 #include "archsim/model/spec.hpp"
 #include "archsim/reports/criteria.hpp"
 #include "archsim/reports/run_report.hpp"
+#include "run_summary.hpp"
 
 namespace archsim::reports {
 
@@ -413,7 +414,7 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
     doc::List list;
     for (const auto& g : gates) {
       list.items.push_back({Span{g.alternative, Style::Code}, Span{" ", Style::Plain},
-                            Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + g.detail, Style::Plain},
+                            Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + clipped(g.detail, kGateDetailShown), Style::Plain},
                             Span{g.note.empty() ? "" : " (" + g.note + ")", Style::Muted}});
     }
     blocks.push_back(block(doc::Paragraph{doc::styled(heading, Style::Strong)}));

@@ -50,17 +50,6 @@ std::string metric_text(const AlternativeRun& alt, std::string_view name) {
   return compact_estimate(*metric, it->second);
 }
 
-/// At most `max_bytes` of `text`, cut after a word and marked `…` where it was cut: a gate's
-/// detail lists every finding, and the comment's first lines only need to say which.
-std::string clipped(const std::string& text, std::size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  const std::size_t space = text.rfind(' ', max_bytes);
-  return text.substr(0, space == std::string::npos || space == 0 ? max_bytes : space) + " …";
-}
-
-/// Where a failing gate's detail is cut in the comment's first lines; the gates' table at the
-/// end has it whole.
-constexpr std::size_t kGateDetailShown = 160;
 
 std::string alternative_label(const model::AlternativeSpec& alt) { return fmt::format("{} ({})", alt.id, to_string(alt.status)); }
 
