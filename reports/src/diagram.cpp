@@ -10,8 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <string_view>
 
 namespace archsim::reports {
 
@@ -195,13 +198,68 @@ std::string render_dot(const TopologySpec& t, const ArchGraph& g, const std::str
 
 namespace {
 
+/// Object ids for cgraph by order of appearance. Its default discipline makes a named object's
+/// id the address of its interned name, and orders subgraphs by id: the clusters' order, and so
+/// the layout, then follows the heap (a report rendered after other work drew the same DOT
+/// differently). Names in the order the DOT gives them draw the same picture every time.
+struct NameIds {
+  std::map<std::string, IDTYPE, std::less<>> ids;
+  std::deque<std::string> names;  // a deque: the c_str() cgraph keeps stays valid
+  IDTYPE next_anonymous = 1;      // odd ids are anonymous, as in cgraph's own discipline
+};
+
+void* ids_open(Agraph_t*, Agdisc_t*) { return new NameIds; }
+long ids_map(void* state, int, char* name, IDTYPE* id, int create) {
+  auto* ids = static_cast<NameIds*>(state);
+  if (name == nullptr) {
+    *id = ids->next_anonymous;
+    ids->next_anonymous += 2;
+    return 1;
+  }
+  if (const auto it = ids->ids.find(std::string_view(name)); it != ids->ids.end()) {
+    *id = it->second;
+    return 1;
+  }
+  if (create == 0) return 0;
+  ids->names.emplace_back(name);
+  *id = 2 * static_cast<IDTYPE>(ids->names.size());
+  ids->ids.emplace(ids->names.back(), *id);
+  return 1;
+}
+long ids_alloc(void*, int, IDTYPE) { return 0; }
+void ids_free(void*, int, IDTYPE) {}
+char* ids_print(void* state, int, IDTYPE id) {
+  auto* ids = static_cast<NameIds*>(state);
+  if (id % 2 != 0 || id == 0 || id / 2 > ids->names.size()) return nullptr;
+  return ids->names[static_cast<std::size_t>(id / 2 - 1)].data();
+}
+void ids_close(void* state) { delete static_cast<NameIds*>(state); }
+void ids_register(void*, int, void*) {}
+
+/// The DOT text as cgraph's input channel.
+struct TextChannel {
+  std::string_view text;
+  std::size_t at = 0;
+};
+int text_read(void* channel, char* buffer, int size) {
+  auto* c = static_cast<TextChannel*>(channel);
+  const std::size_t n = std::min(c->text.size() - c->at, static_cast<std::size_t>(std::max(size, 0)));
+  std::memcpy(buffer, c->text.data() + c->at, n);
+  c->at += n;
+  return static_cast<int>(n);
+}
+
 /// The layout itself, in the child: SVG on success, else the reason, with the exit status.
 int lay_out_in_child(const std::string& dot, int fd) {
   GVC_t* gvc = gvContext();
+  Agiddisc_t id_discipline{ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
+  Agiodisc_t io_discipline{text_read, AgIoDisc.putstr, AgIoDisc.flush};
+  Agdisc_t discipline{&AgMemDisc, &id_discipline, &io_discipline};
+  TextChannel channel{dot};
   std::string svg, why;
   if (gvc == nullptr) {
     why = "Graphviz could not start (gvContext)";
-  } else if (Agraph_t* graph = agmemread(dot.c_str()); graph == nullptr) {
+  } else if (Agraph_t* graph = agread(&channel, &discipline); graph == nullptr) {
     why = "Graphviz could not read the DOT drawing";
   } else if (gvLayout(gvc, graph, "dot") != 0) {
     why = "Graphviz's dot layout failed";

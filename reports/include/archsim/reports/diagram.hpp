@@ -24,7 +24,9 @@ std::string render_dot(const model::TopologySpec& topology, const model::ArchGra
 /// element for an HTML page (no XML prolog); empty, with `error` set, when Graphviz cannot.
 /// Each drawing is laid out in a child process of its own: Graphviz 2.42 keeps state between
 /// layouts in one process, so a second layout of the same DOT came out different (and one with
-/// edge labels double-freed); a fresh process gives the same bytes for the same DOT every time.
+/// edge labels double-freed). The DOT is read with object ids by order of appearance: cgraph's
+/// default ids are heap addresses, which ordered the clusters differently after other work in
+/// the same process. The same DOT gives the same bytes every time.
 std::string layout_svg(const std::string& dot, std::string& error);
 
 }  // namespace archsim::reports
