@@ -12,6 +12,8 @@ packages=(
   cmake ninja-build g++
   libboost-graph-dev libyaml-cpp-dev libeigen3-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
+  # the HTML report's topology drawing: Graphviz's library (runtime: libgvc6)
+  libgraphviz-dev pkg-config
   # packaging: `cpack -G DEB` reads the binary's library dependencies with dpkg-shlibdeps and file
   dpkg-dev file
 )
@@ -22,6 +24,8 @@ if [ "${1:-}" != "--build" ]; then
     # parsed as YAML and their comment steps run (curl, jq; node for github-script); the
     # generated completions are checked in each shell
     python3 python3-jsonschema python3-yaml zsh fish curl jq nodejs
+    # test-only: the HTML reports in a real browser (tests/browser, about 20 s for the seeds)
+    chromium
     # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
     clang libclang-rt-14-dev
   )

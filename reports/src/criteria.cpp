@@ -172,4 +172,10 @@ std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate
   return fmt::format("{} ± {}", format_metric(metric, e.mean), format_metric(metric, e.half_width));
 }
 
+std::string compact_estimate(const model::MetricInfo& metric, const sim::Estimate& e) {
+  const std::string half = format_metric(metric, e.half_width);
+  if (!e.has_interval() || half == format_metric(metric, 0)) return format_metric(metric, e.mean);
+  return fmt::format("{}\u00A0±\u00A0{}", format_metric(metric, e.mean), half);
+}
+
 }  // namespace archsim::reports

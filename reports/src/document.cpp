@@ -18,9 +18,10 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-/// Markdown for a series shown as a sparkline: wide enough to show a week by the hour's peaks,
-/// narrow enough for a comment's table.
-constexpr std::size_t kSparklineWidth = 84;
+/// Markdown for a series shown as a sparkline: a week by the hour at under three hours a
+/// character, narrow enough that the sparkline's table (name, line, peak) fits a comment
+/// (kCommentWidth).
+constexpr std::size_t kSparklineWidth = 60;
 
 /// Buckets of consecutive values, each kept by its maximum: a spike of errors must not vanish
 /// when a week is drawn in 84 characters.
@@ -42,8 +43,6 @@ double series_max(const std::vector<double>& values) {
   return m;
 }
 
-/// Short figures for chart labels: three significant digits, whole numbers from 1,000 up.
-std::string short_figure(double v) { return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v); }
 
 // ---------------------------------------------------------------- Markdown
 
@@ -135,6 +134,32 @@ void md_chart(const Chart& chart, std::string& out) {
   md_table(t, out);
 }
 
+/// A bar chart's figures as a table: a row per category, a column per series (and the total
+/// of a stacked bar).
+Table bar_table(const BarChart& c) {
+  Table t{{c.title}, {Align::Left}, {}};
+  for (const auto& s : c.series) {
+    t.header.push_back(s.name);
+    t.align.push_back(Align::Right);
+  }
+  if (c.stacked) {
+    t.header.push_back("total");
+    t.align.push_back(Align::Right);
+  }
+  for (std::size_t k = 0; k < c.categories.size(); ++k) {
+    std::vector<Text> row{styled(c.categories[k], Style::Code)};
+    double total = 0;
+    for (const auto& s : c.series) {
+      const double v = k < s.values.size() ? s.values[k] : std::nan("");
+      row.push_back(plain(std::isnan(v) ? "–" : short_figure(v) + "\u00A0" + c.y_unit));
+      if (!std::isnan(v)) total += v;
+    }
+    if (c.stacked) row.push_back(plain(short_figure(total) + "\u00A0" + c.y_unit));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 void md_block(const Block& block, std::string& out) {
   std::visit(Overloaded{
                  [&](const Heading& h) { out += std::string(static_cast<std::size_t>(std::clamp(h.level, 1, 6)), '#') + " " + md_inline(h.text, Context::Block) + "\n\n"; },
@@ -146,6 +171,8 @@ void md_block(const Block& block, std::string& out) {
                  [&](const Table& t) { md_table(t, out); },
                  [&](const Code& c) { out += "```" + c.language + "\n" + c.text + (c.text.ends_with('\n') ? "" : "\n") + "```\n\n"; },
                  [&](const Chart& c) { md_chart(c, out); },
+                 [&](const BarChart& c) { md_table(bar_table(c), out); },
+                 [&](const Drawing& d) { md_block(Block{d.source}, out); },
                  [&](const Details& d) {
                    // GitHub renders Markdown inside <details> only after a blank line; the summary is HTML.
                    out += "<details><summary>" + html_inline(d.summary) + "</summary>\n\n";
@@ -175,27 +202,68 @@ std::string html_inline(const Text& text) {
   return out;
 }
 
-/// One series as an SVG line chart: its own y scale from 0 to its peak, a tick a day when the
-/// x unit is hours.
-std::string html_series_svg(const Series& s, const std::string& unit, double x_step, const std::string& x_unit) {
-  constexpr double kWidth = 720, kHeight = 120, kLeft = 56, kBottom = 20, kTop = 8;
-  const double peak = series_max(s.values);
-  const double scale_max = peak > 0 ? peak : 1;
-  const std::size_t n = s.values.size();
-  const double plot_w = kWidth - kLeft - 8, plot_h = kHeight - kBottom - kTop;
-  auto x_of = [&](std::size_t i) { return kLeft + (n <= 1 ? 0.0 : plot_w * static_cast<double>(i) / static_cast<double>(n - 1)); };
-  auto y_of = [&](double v) { return kTop + plot_h * (1 - v / scale_max); };
-  std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kWidth, kHeight, escape_markup(s.name));
-  out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);
-  out += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", kLeft - 4, kTop + 8, escape_markup(short_figure(peak) + " " + unit));
-  out += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">0</text>)", kLeft - 4, kTop + plot_h);
-  const double total_x = x_step * static_cast<double>(n == 0 ? 0 : n - 1);
-  const double tick = x_unit == "h" ? 24 : std::max(1.0, std::pow(10.0, std::floor(std::log10(std::max(total_x, 1.0)))));
-  for (double x = 0; x <= total_x && tick > 0; x += tick) {
-    const double px = kLeft + (total_x > 0 ? plot_w * x / total_x : 0);
-    out += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}{}</text>)", px, kHeight - 4,
-                       x_unit == "h" ? fmt::format("d{}", static_cast<int>(x / 24)) : short_figure(x), x_unit == "h" ? "" : x_unit);
+/// A round step for about `ticks` intervals over [0, span]: 1, 2 or 5 times a power of ten.
+double nice_step(double span, int ticks) {
+  if (!(span > 0)) return 1;
+  const double raw = span / ticks;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (raw <= m * magnitude) return m * magnitude;
   }
+  return 10 * magnitude;
+}
+
+/// An x tick's label: hours as `6h` or, from two days on, days as `d3`.
+std::string x_label(double x, const std::string& x_unit, bool days) {
+  if (x_unit == "h" && days) return fmt::format("d{}", static_cast<int>(std::lround(x / 24)));
+  return short_figure(x) + x_unit;
+}
+
+constexpr double kChartWidth = 720, kLeft = 64, kRight = 12, kTop = 10;
+constexpr const char* kPalette[] = {"#0969da", "#bf8700", "#1a7f37", "#cf222e", "#8250df", "#1b7c83", "#bc4c00", "#57606a"};
+
+/// Horizontal gridlines at round values from 0 up to the scale's top (the first tick at or
+/// above the peak), each labelled; returns the top.
+double y_grid(double peak, double plot_top, double plot_h, double left, double right, const std::string& unit, std::string& out) {
+  const double step = nice_step(peak > 0 ? peak : 1, 4);
+  const double top = std::max(step, std::ceil((peak > 0 ? peak : 1) / step - 1e-9) * step);
+  for (double v = 0; v <= top + step / 2; v += step) {
+    const double y = plot_top + plot_h * (1 - v / top);
+    out += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", left, y, right, y);
+    out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", left - 4, y + 3, escape_markup(short_figure(v) + (unit.empty() ? "" : " " + unit)));
+  }
+  return top;
+}
+
+/// One series as an SVG line chart: y from 0 to a round value above its peak with gridlines,
+/// the x axis in round steps (days for a week), both axes titled with their units, fault
+/// windows shaded and deployments drawn as lines on the time axis.
+std::string html_series_svg(const Series& s, const std::string& unit, const Chart& c) {
+  constexpr double kHeight = 150, kBottom = 34;
+  const double plot_w = kChartWidth - kLeft - kRight, plot_h = kHeight - kBottom - kTop;
+  const std::size_t n = s.values.size();
+  const double total_x = c.x_step * static_cast<double>(n == 0 ? 0 : n - 1);
+  auto px = [&](double x) { return kLeft + (total_x > 0 ? plot_w * std::clamp(x / total_x, 0.0, 1.0) : 0.0); };
+  std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kChartWidth, kHeight, escape_markup(s.name));
+  for (const auto& m : c.markers) {
+    if (m.kind == Marker::Kind::Fault) {
+      const double x1 = px(m.from), x2 = std::max(px(m.to), x1 + 2);
+      out += fmt::format(R"(<rect class="fault" x="{:.1f}" y="{}" width="{:.1f}" height="{}"><title>{}</title></rect>)", x1, kTop, x2 - x1, plot_h, escape_markup(m.label));
+    } else {
+      out += fmt::format(R"(<line class="deploy" x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}"><title>{3}</title></line>)", px(m.from), kTop, kTop + plot_h, escape_markup(m.label));
+    }
+  }
+  const double top = y_grid(series_max(s.values), kTop, plot_h, kLeft, kLeft + plot_w, unit, out);
+  out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);
+  const bool days = c.x_unit == "h" && total_x >= 48;
+  const double tick = days ? 24 * nice_step(total_x / 24, 7) : nice_step(total_x, 6);
+  for (double x = 0; total_x > 0 && x <= total_x + tick / 1000; x += tick) {
+    out += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", px(x), kTop + plot_h + 13, escape_markup(x_label(x, c.x_unit, days)));
+  }
+  out += fmt::format(R"(<text class="title" x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", kLeft + plot_w / 2, kHeight - 3,
+                     escape_markup(c.x_title + (days ? " (days)" : c.x_unit.empty() ? "" : " (" + c.x_unit + ")")));
+  out += fmt::format(R"svg(<text class="title" transform="translate(12 {:.1f}) rotate(-90)" text-anchor="middle">{}</text>)svg", kTop + plot_h / 2,
+                     escape_markup(unit.empty() ? s.name : unit));
   std::string path;
   bool pen_down = false;
   for (std::size_t i = 0; i < n; ++i) {
@@ -203,12 +271,67 @@ std::string html_series_svg(const Series& s, const std::string& unit, double x_s
       pen_down = false;
       continue;
     }
-    path += fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", x_of(i), y_of(s.values[i]));
+    const double y = kTop + plot_h * (1 - s.values[i] / top);
+    path += fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", px(c.x_step * static_cast<double>(i)), y);
     pen_down = true;
   }
   if (!path.empty()) path.pop_back();
   out += fmt::format(R"(<path class="line" d="{}"/></svg>)", path);
   return out;
+}
+
+/// A bar chart as SVG: a bar (or a group of bars) per category, y gridlines at round values, a
+/// legend per series.
+std::string html_bar_svg(const BarChart& c) {
+  constexpr double kBottom = 52;
+  const double legend_rows = std::ceil(static_cast<double>(c.series.size()) / 4);
+  const double height = 190 + 16 * legend_rows;
+  const double plot_w = kChartWidth - kLeft - kRight, plot_h = height - kBottom - kTop - 16 * legend_rows;
+  const std::size_t k_count = std::max<std::size_t>(c.categories.size(), 1);
+  double peak = 0;
+  for (std::size_t k = 0; k < c.categories.size(); ++k) {
+    double stack = 0;
+    for (const auto& s : c.series) {
+      const double v = k < s.values.size() && !std::isnan(s.values[k]) ? s.values[k] : 0;
+      stack = c.stacked ? stack + v : std::max(stack, v);
+    }
+    peak = std::max(peak, stack);
+  }
+  std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kChartWidth, height, escape_markup(c.title));
+  const double top = y_grid(peak, kTop, plot_h, kLeft, kLeft + plot_w, c.y_unit, out);
+  out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);
+  const double slot = plot_w / static_cast<double>(k_count);
+  const double bar_w = slot * 0.7;
+  const std::size_t per_slot = c.stacked ? 1 : std::max<std::size_t>(c.series.size(), 1);
+  for (std::size_t k = 0; k < c.categories.size(); ++k) {
+    const double x0 = kLeft + slot * static_cast<double>(k) + (slot - bar_w) / 2;
+    double base = 0;
+    for (std::size_t i = 0; i < c.series.size(); ++i) {
+      const auto& s = c.series[i];
+      const double v = k < s.values.size() && !std::isnan(s.values[k]) ? s.values[k] : 0;
+      if (v <= 0) continue;
+      const double w = bar_w / static_cast<double>(per_slot);
+      const double x = c.stacked ? x0 : x0 + w * static_cast<double>(i);
+      const double y_low = kTop + plot_h * (1 - (c.stacked ? base : 0) / top);
+      const double y_high = kTop + plot_h * (1 - ((c.stacked ? base : 0) + v) / top);
+      out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{}</title></rect>)", x, y_high, w,
+                         std::max(y_low - y_high, 0.5), kPalette[i % std::size(kPalette)],
+                         escape_markup(fmt::format("{}: {} {} {}", c.categories[k], s.name, short_figure(v), c.y_unit)));
+      if (c.stacked) base += v;
+    }
+    std::string label = c.categories[k];
+    const auto fit = static_cast<std::size_t>(std::max(4.0, slot / 6));
+    if (label.size() > fit) label = label.substr(0, fit - 1) + "…";
+    out += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x0 + bar_w / 2, kTop + plot_h + 13, escape_markup(label));
+  }
+  out += fmt::format(R"svg(<text class="title" transform="translate(12 {:.1f}) rotate(-90)" text-anchor="middle">{}</text>)svg", kTop + plot_h / 2,
+                     escape_markup(c.y_unit));
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const double lx = kLeft + static_cast<double>(i % 4) * plot_w / 4, ly = kTop + plot_h + 30 + 16 * static_cast<double>(i / 4);
+    out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="10" height="10" fill="{}"/><text x="{:.1f}" y="{:.1f}">{}</text>)", lx, ly - 9,
+                       kPalette[i % std::size(kPalette)], lx + 14, ly, escape_markup(c.series[i].name));
+  }
+  return out + "</svg>";
 }
 
 void html_block(const Block& block, std::string& out) {
@@ -230,7 +353,10 @@ void html_block(const Block& block, std::string& out) {
                    out += "</tr></thead>\n<tbody>\n";
                    for (const auto& row : t.rows) {
                      out += "<tr>";
-                     for (std::size_t c = 0; c < t.header.size(); ++c) out += fmt::format("<td{}>{}</td>", cls(c), c < row.size() ? html_inline(row[c]) : "");
+                     // data-label: on a narrow screen each row becomes a card whose cells name their column (kStyle).
+                     for (std::size_t c = 0; c < t.header.size(); ++c) {
+                       out += fmt::format("<td{} data-label=\"{}\">{}</td>", cls(c), escape_markup(t.header[c]), c < row.size() ? html_inline(row[c]) : "");
+                     }
                      out += "</tr>\n";
                    }
                    out += "</tbody>\n</table>\n";
@@ -240,12 +366,20 @@ void html_block(const Block& block, std::string& out) {
                    out += "<figure>\n<figcaption>" + escape_markup(c.title) + "</figcaption>\n";
                    for (std::size_t i = 0; i < c.series.size(); ++i) {
                      out += "<div class=\"series\">" + escape_markup(c.series[i].name) + "</div>\n";
-                     out += html_series_svg(c.series[i], i < c.y_units.size() ? c.y_units[i] : "", c.x_step, c.x_unit) + "\n";
+                     out += html_series_svg(c.series[i], i < c.y_units.size() ? c.y_units[i] : "", c) + "\n";
+                   }
+                   if (!c.markers.empty()) {
+                     out += "<div class=\"legend\"><span class=\"key fault\"></span>fault window <span class=\"key deploy\"></span>deployment started</div>\n";
                    }
                    out += "</figure>\n";
                  },
+                 [&](const Drawing& d) {
+                   if (d.svg.empty()) html_block(Block{d.source}, out);
+                   else out += "<div class=\"drawing\">\n" + d.svg + "</div>\n";
+                 },
+                 [&](const BarChart& c) { out += "<figure>\n<figcaption>" + escape_markup(c.title) + "</figcaption>\n" + html_bar_svg(c) + "\n</figure>\n"; },
                  [&](const Details& d) {
-                   out += "<details>\n<summary>" + html_inline(d.summary) + "</summary>\n";
+                   out += std::string(d.open_in_html ? "<details open>" : "<details>") + "\n<summary>" + html_inline(d.summary) + "</summary>\n";
                    for (const auto& b : d.blocks) html_block(b, out);
                    out += "</details>\n";
                  },
@@ -259,9 +393,16 @@ td.num,th.num{text-align:right;white-space:nowrap}code{font:12px ui-monospace,SF
 pre{background:#f6f8fa;padding:8px;overflow:auto}.pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.warn{color:#9a6700;font-weight:600}
 .muted{color:#656d76;font-size:90%}details{margin:.5em 0;border:1px solid #d0d7de;border-radius:6px;padding:.3em .8em}summary{cursor:pointer;font-weight:600}
 figure{margin:.5em 0}figcaption,.series{font-weight:600;margin-top:.4em}svg.chart{width:100%;max-width:720px;height:auto;display:block}
-svg.chart text{font:10px sans-serif;fill:#656d76}svg.chart .axis{stroke:#d0d7de}svg.chart .line{fill:none;stroke:#0969da;stroke-width:1.2})";
+svg.chart text{font:10px sans-serif;fill:#656d76}svg.chart .axis{stroke:#8c959f}svg.chart .grid{stroke:#eaeef2}svg.chart .line{fill:none;stroke:#0969da;stroke-width:1.2}
+svg.chart text.title{font-size:11px;fill:#1f2328}svg.chart .fault,.key.fault{fill:#cf222e;background:#cf222e;opacity:.15}svg.chart .deploy{stroke:#8250df;stroke-dasharray:3 2}
+.legend{font-size:12px;color:#656d76}.key{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px}.key.deploy{border-left:2px dashed #8250df;width:0}
+.drawing{overflow-x:auto}.drawing svg{max-width:100%;height:auto}
+@media (max-width:640px){table,thead,tbody,tr,th,td{display:block}thead{display:none}tr{border:1px solid #d0d7de;margin:.5em 0}td,td.num{border:none;text-align:left;white-space:normal}
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#656d76}})";
 
 }  // namespace
+
+std::string short_figure(double v) { return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v); }
 
 std::string escape_markup(std::string_view raw) {
   // Control characters first: XML 1.0 has no way to write most of them (not even &#1;).
@@ -296,14 +437,111 @@ std::string sparkline(const std::vector<double>& values) {
 }
 
 std::string render_markdown(const Document& document) {
-  std::string out;
+  std::string out = document.marker.empty() ? std::string() : "<!-- " + document.marker + " -->\n";
   for (const auto& b : document.blocks) md_block(b, out);
   while (out.ends_with("\n\n")) out.pop_back();
   return out;
 }
 
+namespace {
+
+/// Display columns of UTF-8 text: a code point each, two for the verdict emoji, none for the
+/// emoji variation selector (U+FE0F).
+std::size_t display_width(std::string_view s) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    const std::string_view cp = s.substr(i, len);
+    width += cp == "\uFE0F" ? 0 : (cp == "✅" || cp == "❌" || cp == "⚠") ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
+/// A table cell's text as GitHub shows it: emphasis, code fences, `<sub>` and escapes removed.
+std::string shown_text(std::string_view cell) {
+  std::string out;
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    const std::string_view rest = cell.substr(i);
+    if (rest.starts_with("<sub>") || rest.starts_with("</sub>") || rest.starts_with("<br>")) {
+      if (rest.starts_with("<br>")) out += ' ';
+      i += rest.find('>');
+    } else if (rest.starts_with("&lt;") || rest.starts_with("&gt;")) {
+      out += rest[1] == 'l' ? '<' : '>';
+      i += 3;
+    } else if (rest.starts_with("&amp;")) {
+      out += '&';
+      i += 4;
+    } else if (rest.starts_with("**")) {
+      ++i;
+    } else if (cell[i] == '\\' && i + 1 < cell.size()) {
+      out += cell[++i];
+    } else if (cell[i] != '`') {
+      out += cell[i];
+    }
+  }
+  return out;
+}
+
+/// The longest run of `text` a browser cannot break.
+std::size_t longest_unbreakable(std::string_view text) {
+  std::size_t longest = 0, start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const bool end = i == text.size() || text[i] == ' ';
+    const bool after_hyphen = i > start && text[i - 1] == '-' && !end && !(text[i] >= '0' && text[i] <= '9');
+    if (end || after_hyphen) {
+      longest = std::max(longest, display_width(text.substr(start, i - start)));
+      start = end ? i + 1 : i;
+    }
+  }
+  return longest;
+}
+
+}  // namespace
+
+std::size_t widest_table(std::string_view markdown) {
+  std::size_t widest = 0;
+  std::vector<std::size_t> columns;
+  auto close_table = [&] {
+    if (columns.empty()) return;
+    std::size_t width = 1;
+    for (std::size_t w : columns) width += w + 3;
+    widest = std::max(widest, width);
+    columns.clear();
+  };
+  std::size_t pos = 0;
+  int collapsed = 0;  // depth of <details>
+  while (pos < markdown.size()) {
+    const std::size_t eol = std::min(markdown.find('\n', pos), markdown.size());
+    const std::string_view line = markdown.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.starts_with("<details>")) ++collapsed;
+    if (line.starts_with("</details>")) --collapsed;
+    if (!line.starts_with('|') || collapsed > 0) {
+      close_table();
+      continue;
+    }
+    if (line.starts_with("| --")) continue;  // the delimiter row
+    std::size_t column = 0, cell_start = 1;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (line[i] != '|') continue;
+      if (columns.size() <= column) columns.resize(column + 1, 0);
+      columns[column] = std::max(columns[column], longest_unbreakable(shown_text(line.substr(cell_start, i - cell_start))));
+      ++column;
+      cell_start = i + 1;
+    }
+  }
+  close_table();
+  return widest;
+}
+
 std::string render_html(const Document& document) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_markup(document.title) +
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" + escape_markup(document.title) +
                     "</title>\n<style>\n" + kStyle + "\n</style>\n</head>\n<body>\n";
   for (const auto& b : document.blocks) html_block(b, out);
   return out + "</body>\n</html>\n";

@@ -9,11 +9,14 @@
 
 #include "archsim/model/spec.hpp"
 #include "archsim/reports/criteria.hpp"
+#include "archsim/reports/run_report.hpp"
+#include "run_summary.hpp"
 
 namespace archsim::reports {
 
 namespace {
 
+using doc::Align;
 using doc::Block;
 using doc::Span;
 using doc::Style;
@@ -81,6 +84,7 @@ struct AlternativeFacts {
   bool simulated = false;  ///< has a `simulation`: one that could not be simulated has only an `error`
   std::map<std::string, sim::Estimate, std::less<>> metrics;
   std::map<std::string, double, std::less<>> services;
+  std::map<std::string, double, std::less<>> components;  ///< the bill's priced lines, summed by component
 };
 
 struct GateFacts {
@@ -154,6 +158,16 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
           if (const auto* usd = r.member(s, sat, "usd", V::number_float)) f.services[name] = usd->get<double>();
         }
       }
+      // Results from before the diff attributed cost to components may lack the lines.
+      const auto* lines = cost == nullptr || !cost->contains("lines") ? nullptr : r.member(*cost, at + "/cost", "lines", V::array);
+      for (std::size_t k = 0; lines != nullptr && k < lines->size() && r.ok(); ++k) {
+        const auto& l = (*lines)[k];
+        const std::string lat = fmt::format("{}/cost/lines/{}", at, k);
+        const std::string component = r.text(l, lat, "component");
+        const auto* missing = r.member(l, lat, "missing_price", V::boolean);
+        if (missing == nullptr || missing->get<bool>()) continue;  // not in the total
+        if (const auto* usd = r.member(l, lat, "usd", V::number_float)) f.components[component] += usd->get<double>();
+      }
     }
     facts.order.push_back(id);
     facts.alternatives[id] = std::move(f);
@@ -187,23 +201,85 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
 /// +1 when a larger value is better (availability), -1 when smaller is (latency, errors, cost).
 int better_direction(std::string_view metric) { return metric.starts_with("availability") ? 1 : -1; }
 
-std::string estimate_text(std::string_view metric, const std::optional<sim::Estimate>& e) {
-  if (!e) return "–";
+std::string signed_text(double value, const std::string& magnitude) { return (value < 0 ? "−" : "+") + magnitude; }
+
+/// Head − base as an amount in the metric's unit (percentage points for a ratio) and, where
+/// base is not 0, relative to base: `+$32.85 (+43.7%)`, `−0.050 pp (−0.05%)`. Joined by no-break
+/// spaces: a figure in a comment's table does not wrap.
+std::string delta_text(std::string_view metric, double base, double head) {
   const model::MetricInfo* info = model::find_metric(metric);
-  return info == nullptr ? fmt::format("{:g}", e->mean) : format_estimate(*info, *e);
+  const double delta = head - base;
+  const std::string amount =
+      info == nullptr                            ? signed_text(delta, fmt::format("{:g}", std::abs(delta)))
+      : info->unit == model::MetricUnit::Ratio ? signed_text(delta, fmt::format("{:.3f}\u00A0pp", 100 * std::abs(delta)))
+                                                 : signed_text(delta, format_metric(*info, std::abs(delta)));
+  if (base == 0) return amount;
+  const double relative = 100 * delta / std::abs(base);
+  return fmt::format("{}\u00A0({})", amount, signed_text(relative, fmt::format("{:.1f}%", std::abs(relative))));
 }
 
+std::string compact_text(std::string_view metric, const std::optional<sim::Estimate>& e) {
+  if (!e) return "–";
+  const model::MetricInfo* info = model::find_metric(metric);
+  return info == nullptr ? fmt::format("{:g}", e->mean) : compact_estimate(*info, *e);
+}
+
+/// The change of one metric: the amount and percentage, marked better or worse only beyond
+/// the noise (the intervals do not overlap).
 Text change_cell(const MetricChange& c) {
   if (!c.base && !c.head) return doc::plain("–");
-  if (!c.base) return {Span{estimate_text(c.metric, c.head), Style::Plain}, Span{" (new)", Style::Muted}};
-  if (!c.head) return {Span{estimate_text(c.metric, c.base), Style::Plain}, Span{" (no longer measured)", Style::Muted}};
-  const std::string text = estimate_text(c.metric, c.base) + " → " + estimate_text(c.metric, c.head);
-  if (!c.significant()) return {Span{text, Style::Plain}, Span{c.base->mean == c.head->mean ? "" : " (within noise)", Style::Muted}};
+  if (!c.base) return doc::styled("new", Style::Muted);
+  if (!c.head) return doc::styled("no longer measured", Style::Muted);
+  if (c.base->mean == c.head->mean) return doc::styled("none", Style::Muted);
+  const std::string delta = delta_text(c.metric, c.base->mean, c.head->mean);
+  if (!c.significant()) return doc::styled(delta + " within noise", Style::Muted);
   const bool better = (c.head->mean - c.base->mean) * better_direction(c.metric) > 0;
-  return {Span{text, better ? Style::Pass : Style::Fail}};
+  return doc::styled(delta, better ? Style::Pass : Style::Fail);
+}
+
+/// `nat-a +32.85 USD (new)`: a part of the bill and what the change does to it.
+std::string cost_change_text(const CostChange& c) {
+  const std::string amount = signed_text(c.delta_usd(), fmt::format("{:.2f}\u00A0USD", std::abs(c.delta_usd())));
+  return fmt::format("{} {}{}", c.name, amount, !c.in_base ? " (new)" : !c.in_head ? " (gone)" : "");
+}
+
+const MetricChange* find_change(const AlternativeDiff& a, std::string_view metric) {
+  const auto it = std::find_if(a.metrics.begin(), a.metrics.end(), [&](const MetricChange& m) { return m.metric == metric; });
+  return it == a.metrics.end() ? nullptr : &*it;
+}
+
+/// The headline metrics of a design, base → head, in the order a reviewer asks about them.
+constexpr std::string_view kHeadlineMetrics[] = {"cost.monthly", "availability", "latency.p99", "error_rate"};
+/// Component cost changes named in the first lines; the rest are in the tables below.
+constexpr std::size_t kComponentsNamed = 3;
+
+/// The parts of two bills (by service or by component) whose cost moved by a cent or more,
+/// largest move first (ties by name).
+std::vector<CostChange> cost_changes(const std::map<std::string, double, std::less<>>& base, const std::map<std::string, double, std::less<>>& head) {
+  std::map<std::string, CostChange> parts;
+  for (const auto& [name, usd] : base) parts[name] = {name, usd, 0, true, false};
+  for (const auto& [name, usd] : head) {
+    CostChange& c = parts.try_emplace(name, CostChange{name, 0, 0, false, false}).first->second;
+    c.head_usd = usd;
+    c.in_head = true;
+  }
+  std::vector<CostChange> out;
+  for (auto& [name, c] : parts) {
+    if (std::abs(c.delta_usd()) >= 0.005) out.push_back(c);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const CostChange& x, const CostChange& y) { return std::abs(x.delta_usd()) > std::abs(y.delta_usd()); });
+  return out;
 }
 
 }  // namespace
+
+bool RunDiff::changed() const {
+  if (!new_failures.empty() || !mended.empty() || !no_longer_gating.empty() || !criteria.empty()) return true;
+  return std::any_of(alternatives.begin(), alternatives.end(), [](const AlternativeDiff& a) {
+    return a.base_status != a.head_status || a.base_budget != a.head_budget ||
+           std::any_of(a.metrics.begin(), a.metrics.end(), [](const MetricChange& m) { return m.significant() || !m.base != !m.head; });
+  });
+}
 
 bool MetricChange::significant() const {
   if (!base || !head) return false;
@@ -246,24 +322,12 @@ std::optional<RunDiff> diff_runs(const nlohmann::json& base_doc, const std::stri
       }
       if (c.base || c.head) a.metrics.push_back(std::move(c));
     }
-    std::map<std::string, ServiceChange> services;
     // A bill that one side could not compute is not a saving or a cost of the change.
     const bool both_billed = b != base->alternatives.end() && h != head->alternatives.end() && b->second.simulated && h->second.simulated;
     if (both_billed) {
-      for (const auto& [name, usd] : b->second.services) services[name] = {name, usd, 0};
+      a.services = cost_changes(b->second.services, h->second.services);
+      a.components = cost_changes(b->second.components, h->second.components);
     }
-    if (both_billed) {
-      for (const auto& [name, usd] : h->second.services) {
-        services.try_emplace(name, ServiceChange{name, 0, 0});
-        services[name].head_usd = usd;
-      }
-    }
-    for (auto& [name, s] : services) {
-      if (std::abs(s.head_usd - s.base_usd) >= 0.005) a.services.push_back(s);
-    }
-    std::stable_sort(a.services.begin(), a.services.end(), [](const ServiceChange& x, const ServiceChange& y) {
-      return std::abs(x.head_usd - x.base_usd) > std::abs(y.head_usd - y.base_usd);
-    });
     d.alternatives.push_back(std::move(a));
   }
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> verdicts;
@@ -309,9 +373,35 @@ std::optional<RunDiff> diff_runs(const nlohmann::json& base_doc, const std::stri
 }
 
 doc::Document diff_document(const RunDiff& d, std::string_view version) {
-  doc::Document out{"archsim diff: " + d.scenario, {}};
+  doc::Document out{"archsim diff: " + d.scenario, {}, comment_marker(d.scenario)};
   auto& blocks = out.blocks;
   blocks.push_back(block(doc::Heading{2, {Span{"archsim diff: ", Style::Plain}, Span{d.scenario, Style::Code}}}));
+  // The chosen design first: does it still pass, and what the change does to it.
+  for (const auto& a : d.alternatives) {
+    if (a.head_status != "chosen") continue;
+    const bool fails_now = std::any_of(d.new_failures.begin(), d.new_failures.end(), [&](const GateChange& g) { return g.alternative == a.id; }) ||
+                           std::any_of(d.still_failing.begin(), d.still_failing.end(), [&](const GateChange& g) { return g.alternative == a.id; });
+    Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{a.id, Style::Code}, Span{" ", Style::Plain},
+           fails_now ? Span{"fails a gate in head", Style::Fail} : Span{"passes every gate in head", Style::Pass}};
+    std::vector<std::string> moves;
+    for (std::string_view name : kHeadlineMetrics) {
+      const MetricChange* m = find_change(a, name);
+      if (m == nullptr || !m->head) continue;
+      const std::string noise = m->base && m->base->mean != m->head->mean && !m->significant() ? ", within noise" : "";
+      moves.push_back(m->base ? fmt::format("{} {} → {} ({}{})", name, compact_text(name, m->base), compact_text(name, m->head),
+                                            m->base->mean == m->head->mean ? "no change" : delta_text(name, m->base->mean, m->head->mean), noise)
+                              : fmt::format("{} {} (new)", name, compact_text(name, m->head)));
+    }
+    if (!moves.empty()) t.push_back(Span{": " + fmt::format("{}", fmt::join(moves, " · ")), Style::Plain});
+    blocks.push_back(block(doc::Paragraph{std::move(t)}));
+    if (!a.components.empty()) {
+      std::vector<std::string> named;
+      for (std::size_t i = 0; i < a.components.size() && i < kComponentsNamed; ++i) named.push_back(cost_change_text(a.components[i]));
+      const std::size_t more = a.components.size() - named.size();
+      blocks.push_back(block(doc::Paragraph{{Span{"Cost by component: ", Style::Plain}, Span{fmt::format("{}", fmt::join(named, ", ")), Style::Plain},
+                                             Span{more > 0 ? fmt::format(" and {} more below", more) : std::string(), Style::Muted}}}));
+    }
+  }
   const std::string others =
       fmt::format("{} gate{} still failing as on the base, {} mended", d.still_failing.size(), d.still_failing.size() == 1 ? "" : "s", d.mended.size());
   blocks.push_back(block(doc::Paragraph{
@@ -324,7 +414,7 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
     doc::List list;
     for (const auto& g : gates) {
       list.items.push_back({Span{g.alternative, Style::Code}, Span{" ", Style::Plain},
-                            Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + g.detail, Style::Plain},
+                            Span{g.gate, tone}, Span{g.detail.empty() ? "" : ": " + clipped(g.detail, kGateDetailShown), Style::Plain},
                             Span{g.note.empty() ? "" : " (" + g.note + ")", Style::Muted}});
     }
     blocks.push_back(block(doc::Paragraph{doc::styled(heading, Style::Strong)}));
@@ -340,24 +430,42 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
     blocks.push_back(block(std::move(notes)));
   }
   blocks.push_back(block(doc::Heading{3, doc::plain("Alternatives, base → head")}));
-  doc::Table t{{"alternative", "availability", "p99", "error rate", "cost / month", "budget"}, {}, {}};
-  auto metric = [](const AlternativeDiff& a, std::string_view name) -> Text {
-    for (const auto& m : a.metrics) {
-      if (m.metric == name) return change_cell(m);
-    }
-    return doc::plain("–");
-  };
+  // A row per figure, so base, head and the change sit side by side within a comment's width;
+  // the alternatives the change leaves exactly as they were wait in a collapsed table.
+  const doc::Table empty{{"alternative", "figure", "base", "head", "change"}, {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right}, {}};
+  doc::Table t = empty, same = empty;
   for (const auto& a : d.alternatives) {
-    Text id{Span{a.id, Style::Code}};
-    const std::string moved = a.added() ? "new" : a.removed() ? "removed" : a.base_status != a.head_status ? a.base_status + " → " + a.head_status : "";
-    if (!moved.empty()) id.insert(id.end(), {Span{" ", Style::Plain}, Span{moved, Style::Warn}});
-    const std::string budget = a.base_budget == a.head_budget ? a.head_budget : (a.base_budget.empty() ? "–" : a.base_budget) + " → " + (a.head_budget.empty() ? "–" : a.head_budget);
-    t.rows.push_back({std::move(id), metric(a, "availability"), metric(a, "latency.p99"), metric(a, "error_rate"), metric(a, "cost.monthly"),
-                      doc::styled(budget.empty() ? "–" : budget, a.head_budget == "over" && a.base_budget != "over" ? Style::Fail : Style::Plain)});
+    const bool untouched = a.base_status == a.head_status && a.base_budget == a.head_budget &&
+                           std::all_of(a.metrics.begin(), a.metrics.end(), [](const MetricChange& m) { return m.base && m.head && m.base->mean == m.head->mean; });
+    Text id{Span{a.id, Style::Code}, Span{" ", Style::Plain}};
+    const std::string moved = a.added() ? "new" : a.removed() ? "removed" : a.base_status != a.head_status ? a.base_status + " → " + a.head_status : a.head_status;
+    id.push_back(Span{moved, a.base_status != a.head_status ? Style::Warn : Style::Muted});
+    doc::Table& into = untouched ? same : t;
+    bool first = true;
+    auto row = [&](std::string figure, Text base, Text head, Text change) {
+      into.rows.push_back({first ? id : Text{}, doc::plain(std::move(figure)), std::move(base), std::move(head), std::move(change)});
+      first = false;
+    };
+    for (std::string_view name : kHeadlineMetrics) {
+      if (const MetricChange* m = find_change(a, name)) row(std::string(name), doc::plain(compact_text(name, m->base)), doc::plain(compact_text(name, m->head)), change_cell(*m));
+    }
+    if (!a.base_budget.empty() || !a.head_budget.empty()) {
+      const bool worse = a.head_budget == "over" && a.base_budget != "over";
+      row("budget", doc::plain(a.base_budget.empty() ? "–" : a.base_budget), doc::plain(a.head_budget.empty() ? "–" : a.head_budget),
+          a.base_budget == a.head_budget ? doc::styled("none", Style::Muted) : doc::styled("changed", worse ? Style::Fail : Style::Warn));
+    }
+    if (first) row("–", doc::plain("–"), doc::plain("–"), doc::plain("–"));
   }
-  blocks.push_back(block(std::move(t)));
+  if (t.rows.empty()) blocks.push_back(block(doc::Paragraph{doc::plain("The change leaves every figure of every alternative as it was.")}));
+  else blocks.push_back(block(std::move(t)));
+  if (!same.rows.empty()) {
+    const std::size_t n = static_cast<std::size_t>(std::count_if(same.rows.begin(), same.rows.end(), [](const std::vector<Text>& r) { return !r[0].empty(); }));
+    blocks.push_back(block(doc::Details{doc::plain(fmt::format("{} alternative{} the change leaves as {} w{}", n, n == 1 ? "" : "s", n == 1 ? "it" : "they", n == 1 ? "as" : "ere")),
+                                        {block(std::move(same))}}));
+  }
   blocks.push_back(block(doc::Paragraph{doc::styled(
-      "A change is marked better or worse only when the two 95 % intervals do not overlap; otherwise it is within the noise of the replications.",
+      "change: head − base, and relative to base (availability and error rate in percentage points). It is marked better or worse only when the "
+      "two 95 % intervals do not overlap; otherwise it is within the noise of the replications.",
       Style::Muted)}));
   if (!d.criteria.empty()) {
     blocks.push_back(block(doc::Heading{3, doc::plain("Criteria verdicts that changed")}));
@@ -370,21 +478,27 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
     }
     blocks.push_back(block(std::move(c)));
   }
-  doc::Details costs{doc::plain("Monthly cost by service, what changed"), {}};
-  for (const auto& a : d.alternatives) {
-    if (a.services.empty()) continue;
-    // A service's cost moves with the replications as the month's total does: it is a saving or
-    // a cost of the change only when that total moved beyond its noise.
-    const auto total = std::find_if(a.metrics.begin(), a.metrics.end(), [](const MetricChange& m) { return m.metric == "cost.monthly"; });
-    const bool real = total != a.metrics.end() && total->significant();
-    doc::Table s{{"service", "base", "head", "change"}, {doc::Align::Left, doc::Align::Right, doc::Align::Right, doc::Align::Right}, {}};
-    for (const auto& sc : a.services) {
-      const double delta = sc.head_usd - sc.base_usd;
-      s.rows.push_back({doc::plain(sc.service), doc::plain(fmt::format("{:.2f} USD", sc.base_usd)), doc::plain(fmt::format("{:.2f} USD", sc.head_usd)),
-                        doc::styled(fmt::format("{:+.2f} USD", delta), !real ? Style::Muted : delta > 0 ? Style::Fail : Style::Pass)});
+  doc::Details costs{doc::plain("Monthly cost by component and by service, what changed"), {}};
+  auto cost_table = [](const std::vector<CostChange>& parts, const std::string& what, bool real) {
+    doc::Table s{{what, "base", "head", "change"}, {doc::Align::Left, doc::Align::Right, doc::Align::Right, doc::Align::Right}, {}};
+    for (const auto& c : parts) {
+      const double delta = c.delta_usd();
+      const std::string amount = signed_text(delta, fmt::format("{:.2f}\u00A0USD", std::abs(delta)));
+      s.rows.push_back({doc::plain(c.name), doc::plain(c.in_base ? fmt::format("{:.2f}\u00A0USD", c.base_usd) : std::string("–")),
+                        doc::plain(c.in_head ? fmt::format("{:.2f}\u00A0USD", c.head_usd) : std::string("–")),
+                        doc::styled(amount + (!c.in_base ? " (new)" : !c.in_head ? " (gone)" : ""), !real ? Style::Muted : delta > 0 ? Style::Fail : Style::Pass)});
     }
-    costs.blocks.push_back(block(doc::Paragraph{{Span{a.id, Style::Code}}}));
-    costs.blocks.push_back(block(std::move(s)));
+    return s;
+  };
+  for (const auto& a : d.alternatives) {
+    if (a.services.empty() && a.components.empty()) continue;
+    // A part's cost moves with the replications as the month's total does: it is a saving or
+    // a cost of the change only when that total moved beyond its noise.
+    const MetricChange* total = find_change(a, "cost.monthly");
+    const bool real = total != nullptr && total->significant();
+    costs.blocks.push_back(block(doc::Paragraph{{Span{a.id, Style::Code}, Span{real ? "" : " (the month's total moved within its noise)", Style::Muted}}}));
+    if (!a.components.empty()) costs.blocks.push_back(block(cost_table(a.components, "component", real)));
+    if (!a.services.empty()) costs.blocks.push_back(block(cost_table(a.services, "service", real)));
   }
   if (!costs.blocks.empty()) blocks.push_back(block(std::move(costs)));
   blocks.push_back(block(doc::Paragraph{{Span{fmt::format("archsim {} · base ", version), Style::Muted}, Span{d.base_file, Style::Code},
@@ -420,7 +534,11 @@ nlohmann::json diff_json(const RunDiff& d, std::string_view version) {
     alt["metrics"] = nlohmann::json::object();
     for (const auto& m : a.metrics) alt["metrics"][m.metric] = {{"base", estimate(m.base)}, {"head", estimate(m.head)}, {"significant", m.significant()}};
     alt["services"] = nlohmann::json::array();
-    for (const auto& s : a.services) alt["services"].push_back({{"service", s.service}, {"base_usd", s.base_usd}, {"head_usd", s.head_usd}});
+    for (const auto& s : a.services) alt["services"].push_back({{"service", s.name}, {"base_usd", s.base_usd}, {"head_usd", s.head_usd}});
+    alt["components"] = nlohmann::json::array();
+    for (const auto& c : a.components) {
+      alt["components"].push_back({{"component", c.name}, {"base_usd", c.base_usd}, {"head_usd", c.head_usd}, {"in_base", c.in_base}, {"in_head", c.in_head}});
+    }
     j["alternatives"].push_back(std::move(alt));
   }
   j["criteria"] = nlohmann::json::array();

@@ -42,12 +42,14 @@ Style verdict_style(Verdict v) {
   return Style::Plain;
 }
 
+/// The metric as a table cell shows it (compact_estimate), `–` when not measured.
 std::string metric_text(const AlternativeRun& alt, std::string_view name) {
   const auto it = alt.metrics.find(name);
   const model::MetricInfo* metric = model::find_metric(name);
   if (it == alt.metrics.end() || metric == nullptr) return "–";
-  return format_estimate(*metric, it->second);
+  return compact_estimate(*metric, it->second);
 }
+
 
 std::string alternative_label(const model::AlternativeSpec& alt) { return fmt::format("{} ({})", alt.id, to_string(alt.status)); }
 
@@ -91,6 +93,14 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
     Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{d.chosen, Style::Code}, Span{" ", Style::Plain}};
     t.push_back(Span{d.verdict_text(), d.holds_up() ? Style::Pass : !d.failed.empty() || !d.simulated ? Style::Fail : Style::Warn});
     out.push_back(block(doc::Paragraph{std::move(t)}));
+    // What the design costs and delivers, so the first screen answers without the table.
+    if (const AlternativeRun* alt = run_of(r, d.chosen); alt != nullptr && alt->result) {
+      out.push_back(block(doc::Paragraph{{Span{d.chosen, Style::Code},
+                                          Span{fmt::format(": availability {} · p99 {} · error rate {} · {} a month", metric_text(*alt, "availability"),
+                                                           metric_text(*alt, "latency.p99"), metric_text(*alt, "error_rate"),
+                                                           metric_text(*alt, "cost.monthly")),
+                                               Style::Plain}}}));
+    }
   }
   std::vector<const Gate*> failing;
   for (const auto& g : gates) {
@@ -101,7 +111,7 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
     doc::List list;
     for (const Gate* g : failing) {
       list.items.push_back({Span{g->alternative, Style::Code},
-                            Span{" ", Style::Plain}, Span{g->name, Style::Strong}, Span{": " + g->detail, Style::Plain}});
+                            Span{" ", Style::Plain}, Span{g->name, Style::Strong}, Span{": " + clipped(g->detail, kGateDetailShown), Style::Plain}});
     }
     out.push_back(block(std::move(list)));
   }
@@ -115,23 +125,26 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
 
 void alternatives_section(const RunReport& r, std::vector<Block>& out) {
   out.push_back(block(doc::Heading{3, doc::plain("Alternatives")}));
-  doc::Table t{{"alternative", "status", "availability", "analytic", "p99", "error rate", "cost / month", "budget", "findings"},
-               {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left, Align::Left},
+  // The status sits under the id and the analytic figure under the simulated one, and the
+  // error rate (near 100 % − availability) is left to the per-alternative details: a column
+  // each would push the table past a comment's width (doc::kCommentWidth).
+  doc::Table t{{"alternative", "availability", "p99", "cost / month", "budget", "findings"},
+               {Align::Left, Align::Right, Align::Right, Align::Right, Align::Left, Align::Left},
                {}};
   for (const auto& spec : r.scenario_spec->alternatives) {
     const AlternativeRun* alt = run_of(r, spec.id);
     const auto [errors, warnings] = finding_counts(r.review, spec.id);
     Text findings = errors > 0 ? doc::styled(fmt::format("{} error{}", errors, errors == 1 ? "" : "s"), Style::Fail) : doc::plain("no error");
     if (warnings > 0) findings.push_back(Span{fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s"), Style::Plain});
-    std::vector<Text> row{doc::styled(spec.id, Style::Code), doc::plain(std::string(to_string(spec.status)))};
+    std::vector<Text> row{{Span{spec.id, Style::Code}, Span{" " + std::string(to_string(spec.status)), Style::Muted}}};
     if (alt == nullptr || alt->error || !alt->result) {
       row.push_back(doc::styled(alt != nullptr && alt->error ? "not simulated: " + alt->error->message : std::string("not simulated"), Style::Fail));
-      row.resize(8);
+      row.resize(5);
     } else {
-      row.push_back(doc::plain(metric_text(*alt, "availability")));
-      row.push_back(doc::plain(alt->analytic ? fmt::format("{:.4f}%", 100 * alt->analytic->availability) : std::string("–")));
+      Text availability = doc::plain(metric_text(*alt, "availability"));
+      if (alt->analytic) availability.push_back(Span{fmt::format(" analytic {:.4f}%", 100 * alt->analytic->availability), Style::Muted});
+      row.push_back(std::move(availability));
       row.push_back(doc::plain(metric_text(*alt, "latency.p99")));
-      row.push_back(doc::plain(metric_text(*alt, "error_rate")));
       row.push_back(doc::plain(metric_text(*alt, "cost.monthly")));
       row.push_back(alt->budget ? budget_cell(*alt->budget) : doc::plain("–"));
     }
@@ -152,35 +165,61 @@ void alternatives_section(const RunReport& r, std::vector<Block>& out) {
       Style::Muted)}));
 }
 
+/// The widest open table of `t` as a comment shows it.
+std::size_t comment_width(const doc::Table& t) { return doc::widest_table(doc::render_markdown(doc::Document{"", {block(t)}, ""})); }
+
 void criteria_section(const RunReport& r, std::vector<Block>& out) {
   const auto& spec = *r.scenario_spec;
   if (spec.criteria.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("ADR criteria, measured")}));
-  doc::Table t{{"criterion"}, {Align::Left}, {}};
-  for (const auto& alt : spec.alternatives) {
-    t.header.push_back(alternative_label(alt));
-    t.align.push_back(Align::Left);
-  }
-  for (const auto& c : spec.criteria) {
+  // One column per alternative would outgrow a comment with many alternatives: the columns go
+  // into as many tables as fit doc::kCommentWidth, the first with the criteria in full, the
+  // others by their ids.
+  auto criterion_cell = [&](const model::CriterionSpec& c, bool full) {
+    Text head{Span{c.id, Style::Strong}};
+    if (!full) return head;
     const std::string bound = bound_text(c);
-    Text head{Span{c.id, Style::Strong}, Span{" " + c.heading(), Style::Plain}};
+    head.push_back(Span{" " + c.heading(), Style::Plain});
     if (!bound.empty()) head.push_back(Span{fmt::format(" ({} {})", c.metric, bound), Style::Muted});
     if (!c.rules.empty()) head.push_back(Span{fmt::format(" (rules: {})", fmt::join(c.rules, ", ")), Style::Muted});
-    std::vector<Text> row{std::move(head)};
+    return head;
+  };
+  auto verdict_cell = [&](const model::CriterionSpec& c, const model::AlternativeSpec& alt) {
     const model::MetricInfo* metric = c.metric.empty() ? nullptr : model::find_metric(c.metric);
-    for (const auto& alt : spec.alternatives) {
-      Text cell;
-      for (const auto& j : r.criteria) {
-        if (j.criterion != c.id || j.alternative != alt.id) continue;
-        cell.push_back(Span{std::string(to_string(j.verdict)), verdict_style(j.verdict)});
-        if (j.measured && metric != nullptr) cell.push_back(Span{" " + format_estimate(*metric, *j.measured), Style::Plain});
-        if (!j.fired.empty()) cell.push_back(Span{fmt::format(" ({})", fmt::join(j.fired, ", ")), Style::Muted});
-      }
-      row.push_back(std::move(cell));
+    Text cell;
+    for (const auto& j : r.criteria) {
+      if (j.criterion != c.id || j.alternative != alt.id) continue;
+      cell.push_back(Span{std::string(to_string(j.verdict)), verdict_style(j.verdict)});
+      if (j.measured && metric != nullptr) cell.push_back(Span{" " + compact_estimate(*metric, *j.measured), Style::Plain});
+      if (!j.fired.empty()) cell.push_back(Span{fmt::format(" ({})", fmt::join(j.fired, ", ")), Style::Muted});
     }
-    t.rows.push_back(std::move(row));
+    return cell;
+  };
+  auto table_of = [&](const std::vector<const model::AlternativeSpec*>& alts, bool full) {
+    doc::Table t{{"criterion"}, {Align::Left}, {}};
+    for (const auto* alt : alts) {
+      t.header.push_back(alternative_label(*alt));
+      t.align.push_back(Align::Left);
+    }
+    for (const auto& c : spec.criteria) {
+      std::vector<Text> row{criterion_cell(c, full)};
+      for (const auto* alt : alts) row.push_back(verdict_cell(c, *alt));
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  };
+  std::vector<const model::AlternativeSpec*> columns;
+  bool first = true;
+  for (const auto& alt : spec.alternatives) {
+    columns.push_back(&alt);
+    if (columns.size() > 1 && comment_width(table_of(columns, first)) > doc::kCommentWidth) {
+      columns.pop_back();
+      out.push_back(block(table_of(columns, first)));
+      first = false;
+      columns = {&alt};
+    }
   }
-  out.push_back(block(std::move(t)));
+  out.push_back(block(table_of(columns, first)));
   out.push_back(block(doc::Paragraph{doc::styled(
       "pass: the whole 95 % interval meets the bound and no rule of the criterion fires; fail: the whole interval misses it, or a rule fires; "
       "inconclusive: the interval straddles the bound (more replications would decide).",
@@ -261,6 +300,41 @@ void cost_section(const RunReport& r, std::vector<Block>& out) {
   if (billed != r.alternatives.end()) out.push_back(block(doc::Paragraph{doc::styled("Usage: " + billed->bill->scaling + ".", Style::Muted)}));
 }
 
+/// The alternatives compared in two charts: the month's cost by service (stacked), and p50,
+/// p90 and p99 latency side by side. Open in the page; collapsed, as tables, in the comment.
+void comparison_section(const RunReport& r, std::vector<Block>& out) {
+  doc::BarChart cost{"cost a month by service", "USD", {}, {}, true};
+  doc::BarChart latency{"latency of successful requests by percentile, all replications", "ms", {}, {{"p50", {}}, {"p90", {}}, {"p99", {}}}, false};
+  std::vector<std::string> services;  // by first appearance: each bill lists its largest first
+  for (const auto& alt : r.alternatives) {
+    if (!alt.bill) continue;
+    for (const auto& [service, usd] : alt.bill->by_service()) {
+      if (usd.rounded_cents() > 0 && std::find(services.begin(), services.end(), service) == services.end()) services.push_back(service);
+    }
+  }
+  for (const auto& service : services) cost.series.push_back({service, {}});
+  for (const auto& alt : r.alternatives) {
+    if (alt.bill) {
+      cost.categories.push_back(alt.id);
+      const auto by_service = alt.bill->by_service();
+      for (auto& series : cost.series) {
+        const auto it = std::find_if(by_service.begin(), by_service.end(), [&](const auto& s) { return s.first == series.name; });
+        series.values.push_back(it == by_service.end() ? 0.0 : it->second.to_double());
+      }
+    }
+    if (alt.result && alt.result->overall.latency.count() > 0) {
+      latency.categories.push_back(alt.id);
+      for (auto& [series, q] : {std::pair{&latency.series[0], 0.5}, {&latency.series[1], 0.9}, {&latency.series[2], 0.99}}) {
+        series->values.push_back(static_cast<double>(alt.result->overall.latency.quantile(q)) / 1e6);
+      }
+    }
+  }
+  doc::Details d{doc::plain("The alternatives compared: cost by service, latency by percentile"), {}, true};
+  if (!cost.categories.empty() && !cost.series.empty()) d.blocks.push_back(block(std::move(cost)));
+  if (!latency.categories.empty()) d.blocks.push_back(block(std::move(latency)));
+  if (!d.blocks.empty()) out.push_back(block(std::move(d)));
+}
+
 void findings_section(const ReviewReport& review, std::vector<Block>& out) {
   if (review.scenario == nullptr || review.findings.empty()) return;
   out.push_back(block(doc::Heading{3, doc::plain("Review findings")}));
@@ -304,13 +378,42 @@ void claims_section(const RunReport& r, std::vector<Block>& out) {
   if (!t.rows.empty()) out.push_back(block(std::move(t)));
 }
 
+/// The incidents that open and close a fault window, by the simulator's names
+/// (sim/src/faults.cpp): the window ends at the first closing incident whose subject starts
+/// with the opening one's (`db_up` names the instance that took over: `db (db-b)`).
+constexpr std::pair<std::string_view, std::string_view> kFaultWindows[] = {{"zone_down", "zone_up"}, {"db_down", "db_up"}};
+
+/// The first replication's fault windows and deployment starts, in hours from its start.
+std::vector<doc::Marker> timeline_markers(const sim::SimResult& s, double end_hours) {
+  std::vector<doc::Marker> out;
+  const auto hours = [](std::int64_t ns) { return static_cast<double>(ns) / 3.6e12; };
+  for (std::size_t i = 0; i < s.incidents.size(); ++i) {
+    const sim::Incident& in = s.incidents[i];
+    if (in.what == "deployment_start") out.push_back({doc::Marker::Kind::Deployment, hours(in.at_ns), hours(in.at_ns), in.what + " " + in.subject});
+    for (const auto& [open, close] : kFaultWindows) {
+      if (in.what != open) continue;
+      double to = end_hours;
+      for (std::size_t k = i + 1; k < s.incidents.size(); ++k) {
+        if (s.incidents[k].what == close && s.incidents[k].subject.starts_with(in.subject)) {
+          to = hours(s.incidents[k].at_ns);
+          break;
+        }
+      }
+      out.push_back({doc::Marker::Kind::Fault, hours(in.at_ns), to, fmt::format("{} {} ({})", in.what, in.subject, model::format_duration(sim::Duration{static_cast<std::int64_t>((to - hours(in.at_ns)) * 3.6e12)}))});
+    }
+  }
+  return out;
+}
+
 /// The first replication's timeline by the hour: the error share and the slowest minute's p99.
 doc::Chart hourly_chart(const sim::SimResult& s) {
   doc::Chart chart{"first replication, by the hour",
                    "h",
                    1,
                    {{"error rate", {}}, {"p99 (slowest minute of the hour)", {}}, {"ECS task slots busy", {}}},
-                   {"%", "ms", "%"}};
+                   {"%", "ms", "%"},
+                   "time since the start",
+                   {}};
   const std::size_t hours = (s.timeline.size() + 59) / 60;
   for (std::size_t h = 0; h < hours; ++h) {
     // Warm-up minutes were not measured and minutes without a success have no latency: they
@@ -332,13 +435,14 @@ doc::Chart hourly_chart(const sim::SimResult& s) {
     chart.series[1].values.push_back(p99 ? static_cast<double>(*p99) / 1e6 : nan);
     chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - h * 60));
   }
+  chart.markers = timeline_markers(s, static_cast<double>(hours == 0 ? 0 : hours - 1));
   return chart;
 }
 
 /// Latency of successful requests by percentile, from the fastest to p99 (the few slowest,
 /// printed above the chart, would flatten the rest).
 doc::Chart latency_chart(const sim::LatencyHistogram& h) {
-  doc::Chart chart{"latency distribution, all replications", "%", 1, {{"latency by percentile, p0 to p99", {}}}, {"ms"}};
+  doc::Chart chart{"latency distribution, all replications", "%", 1, {{"latency by percentile, p0 to p99", {}}}, {"ms"}, "percentile of successful requests", {}};
   for (int p = 0; p <= 99; ++p) chart.series[0].values.push_back(static_cast<double>(h.quantile(p / 100.0)) / 1e6);
   return chart;
 }
@@ -450,12 +554,38 @@ void details_section(const RunReport& r, std::vector<Block>& out) {
   for (auto& d : details) out.push_back(std::move(d));
 }
 
-/// The chosen option's topology as Mermaid, which GitHub draws in a comment.
+/// What the run measured of each component, for its boxes in the drawing: requests a second
+/// and, for ECS services, the tasks running on average (per replication, after the warm-up,
+/// over all its zones: the simulator meters components, not placements).
+ComponentNotes component_notes(const sim::SimResult& s) {
+  const double seconds = static_cast<double>((s.horizon - s.warmup).ns) / 1e9 * s.replications;
+  ComponentNotes notes;
+  if (seconds <= 0) return notes;
+  for (const auto& m : s.usage) {
+    std::string note;
+    if (m.meter == "requests") note = fmt::format("{} req/s", doc::short_figure(m.total() / seconds));
+    else if (m.meter == "task_seconds") note = fmt::format("{} tasks avg", doc::short_figure(m.total() / seconds));
+    if (note.empty()) continue;
+    // Every zone's box of a component shows it: the figure is the component's, named so.
+    std::string& line = notes[m.component];
+    line += (line.empty() ? m.component + ": " : " · ") + note;
+  }
+  return notes;
+}
+
+/// The chosen option's topology: Mermaid in the comment (GitHub draws it), in the page drawn
+/// by Graphviz with each component's simulated figures.
 void topology_section(const RunReport& r, std::vector<Block>& out) {
   for (const auto& alt : r.scenario_spec->alternatives) {
     if (alt.status != model::DecisionStatus::Chosen) continue;
-    doc::Details d{{Span{"Topology of the chosen option ", Style::Plain}, Span{alt.id, Style::Code}, Span{" (Mermaid)", Style::Plain}}, {}};
-    d.blocks.push_back(block(doc::Code{"mermaid", render_mermaid(alt.topology, model::build_graph(alt.topology))}));
+    const auto graph = model::build_graph(alt.topology);
+    const AlternativeRun* run = run_of(r, alt.id);
+    const ComponentNotes notes = run != nullptr && run->result ? component_notes(*run->result) : ComponentNotes{};
+    std::string error;
+    std::string svg = layout_svg(render_dot(alt.topology, graph, r.scenario + " / " + alt.id, notes), error);
+    doc::Details d{{Span{"Topology of the chosen option ", Style::Plain}, Span{alt.id, Style::Code}}, {}, true};
+    if (!error.empty()) d.blocks.push_back(block(doc::Paragraph{doc::styled("The drawing could not be laid out: " + error + "; its Mermaid source:", Style::Warn)}));
+    d.blocks.push_back(block(doc::Drawing{std::move(svg), doc::Code{"mermaid", render_mermaid(alt.topology, graph)}}));
     out.push_back(block(std::move(d)));
   }
 }
@@ -477,8 +607,17 @@ void gates_section(const std::vector<Gate>& gates, std::vector<Block>& out) {
 
 }  // namespace
 
+std::string comment_marker(std::string_view scenario) {
+  std::string key;
+  for (char c : scenario) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    key += kept ? c : '_';
+  }
+  return "archsim:" + key;
+}
+
 doc::Document run_document(const RunReport& r, std::string_view version, bool with_details) {
-  doc::Document d{"archsim: " + r.scenario, {}};
+  doc::Document d{"archsim: " + r.scenario, {}, comment_marker(r.scenario)};
   if (r.scenario_spec == nullptr) return d;
   const auto gates = run_gates(r);
   decision_section(r, gates, version, d.blocks);
@@ -486,6 +625,7 @@ doc::Document run_document(const RunReport& r, std::string_view version, bool wi
   criteria_section(r, d.blocks);
   elasticity_section(r, d.blocks);
   cost_section(r, d.blocks);
+  comparison_section(r, d.blocks);
   if (r.review != nullptr) findings_section(*r.review, d.blocks);
   claims_section(r, d.blocks);
   if (with_details) {
@@ -564,7 +704,7 @@ std::string render_run_markdown(const RunReport& r, std::string_view version, st
     const std::size_t dropped = brief.blocks.size() - 1 - body;
     const std::string what = dropped == 0 ? "the per-alternative details"
                                           : fmt::format("the per-alternative details and the last {} part{} of this comment", dropped, dropped == 1 ? "" : "s");
-    doc::Document d{brief.title, {brief.blocks.begin(), brief.blocks.begin() + static_cast<std::ptrdiff_t>(body)}};
+    doc::Document d{brief.title, {brief.blocks.begin(), brief.blocks.begin() + static_cast<std::ptrdiff_t>(body)}, brief.marker};
     d.blocks.push_back(block(doc::Paragraph{
         {Span{fmt::format("The full report ({} characters) would pass GitHub's comment limit; this comment leaves out {}. They are in the HTML report (",
                           md.size(), what),

@@ -28,6 +28,12 @@ std::string with_commas(std::uint64_t n) {
   return out;
 }
 
+std::string clipped(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  const std::size_t space = text.rfind(' ', max_bytes);
+  return text.substr(0, space == std::string::npos || space == 0 ? max_bytes : space) + " …";
+}
+
 std::string incident_time(const sim::Incident& i) {
   return model::format_duration(sim::Duration{(i.at_ns + 500'000) / 1'000'000 * 1'000'000});
 }

@@ -18,6 +18,12 @@ std::string describe_arrivals(const sim::ArrivalSpec& a);
 /// 12,345,678
 std::string with_commas(std::uint64_t n);
 
+/// At most `max_bytes` of `text`, cut after a word and marked `…` where it was cut: a gate's
+/// detail lists every finding, and a comment's first lines only need to say which.
+std::string clipped(const std::string& text, std::size_t max_bytes);
+/// Where a gate's detail is cut in a comment's first lines (the gates' tables have it whole).
+inline constexpr std::size_t kGateDetailShown = 160;
+
 /// When an incident happened, to the millisecond.
 std::string incident_time(const sim::Incident& i);
 

@@ -8,6 +8,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "archsim/reports/document.hpp"
+#include "archsim/reports/run_diff.hpp"
 #include "archsim/sim/statistics.hpp"
 #include "cli_fixture.hpp"
 
@@ -73,7 +75,7 @@ TEST_CASE("diff: another seed moves latency within the intervals, which is noise
                         p99["head"]["ci95_high"].get<double>() < p99["base"]["ci95_low"].get<double>();
   CHECK(p99["significant"] == disjoint);
   const auto md = cli({"diff", a, b});
-  if (!disjoint) CHECK(md.out.find("(within noise)") != std::string::npos);
+  if (!disjoint) CHECK(md.out.find(" within noise</sub>") != std::string::npos);
 }
 
 TEST_CASE("diff: input that is not an archsim run is refused with where and what (exit 2)") {
@@ -182,7 +184,82 @@ TEST_CASE("diff: a failure that only starts or stops gating, because the alterna
 TEST_CASE("diff: a service's cost change is marked better or worse only when the month's total moved beyond its noise") {
   const auto base = run_doc("chosen", sim::Estimate{10, 1, 5, 0.95}, nlohmann::json::array());
   const auto noise = diff_docs("cost-noise", base, run_doc("chosen", sim::Estimate{10.5, 1, 5, 0.95}, nlohmann::json::array()), false);
-  CHECK(noise.out.find("| ecs | 10.00 USD | 10.50 USD | <sub>+0.50 USD</sub> |") != std::string::npos);
+  CHECK(noise.out.find("| ecs | 10.00\u00A0USD | 10.50\u00A0USD | <sub>+0.50\u00A0USD</sub> |") != std::string::npos);
+  CHECK(noise.out.find("| cost.monthly | $10.00\u00A0±\u00A0$1.00 | $10.50\u00A0±\u00A0$1.00 | <sub>+$0.50\u00A0(+5.0%) within noise</sub> |") !=
+        std::string::npos);
   const auto real = diff_docs("cost-real", base, run_doc("chosen", sim::Estimate{15, 1, 5, 0.95}, nlohmann::json::array()), false);
-  CHECK(real.out.find("| ecs | 10.00 USD | 15.00 USD | ❌ +5.00 USD |") != std::string::npos);
+  CHECK(real.out.find("| ecs | 10.00\u00A0USD | 15.00\u00A0USD | ❌ +5.00\u00A0USD |") != std::string::npos);
+  CHECK(real.out.find("| cost.monthly | $10.00\u00A0±\u00A0$1.00 | $15.00\u00A0±\u00A0$1.00 | ❌ +$5.00\u00A0(+50.0%) |") != std::string::npos);
+}
+
+namespace {
+
+/// `doc` with its alternative's bill lines: (component, usd) each, and one line without a price.
+nlohmann::json with_lines(nlohmann::json doc, const std::vector<std::pair<std::string, double>>& lines) {
+  auto& cost = doc["alternatives"][0]["cost"];
+  cost["lines"] = nlohmann::json::array();
+  for (const auto& [component, usd] : lines) cost["lines"].push_back({{"component", component}, {"missing_price", false}, {"usd", usd}});
+  cost["lines"].push_back({{"component", "unpriced"}, {"missing_price", true}});
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("diff: a cost change is attributed to the components whose bill lines moved, a new one marked new, first for the chosen option") {
+  const auto base = with_lines(run_doc("chosen", sim::Estimate{40, 0, 1, 0.95}, nlohmann::json::array()), {{"alb", 36}, {"ecs", 2}, {"ecs", 2}});
+  const auto head = with_lines(run_doc("chosen", sim::Estimate{72.85, 0, 1, 0.95}, nlohmann::json::array()), {{"alb", 36}, {"ecs", 4}, {"nat-a", 32.85}});
+  const auto md = diff_docs("components", base, head, false);
+  CHECK(md.code == 0);
+  CHECK(md.out.starts_with("<!-- archsim:s -->\n## archsim diff: `s`\n\n**The chosen option** `a` ✅ passes every gate in head: "
+                           "cost.monthly $40.00 → $72.85 (+$32.85\u00A0(+82.1%))\n\nCost by component: "));
+  CHECK(md.out.find("Cost by component: nat-a +32.85\u00A0USD (new)\n") != std::string::npos);
+  CHECK(md.out.find("| nat-a | – | 32.85\u00A0USD | ❌ +32.85\u00A0USD (new) |") != std::string::npos);
+  CHECK(md.out.find("unpriced") == std::string::npos);
+  const auto j = nlohmann::json::parse(diff_docs("components", base, head).out);
+  REQUIRE(j["alternatives"][0]["components"].size() == 1);  // ecs is 4 USD on both sides
+  CHECK(j["alternatives"][0]["components"][0] == nlohmann::json{{"component", "nat-a"}, {"base_usd", 0.0}, {"head_usd", 32.85}, {"in_base", false}, {"in_head", true}});
+  // The other way round the component is gone and the cost falls.
+  const auto back = diff_docs("components-back", head, base, false);
+  CHECK(back.out.find("Cost by component: nat-a −32.85\u00A0USD (gone)") != std::string::npos);
+  CHECK(reports::doc::widest_table(md.out) <= reports::doc::kCommentWidth);
+}
+
+TEST_CASE("diff: --comment-only-if changed writes the comment only when something counts; failing only when head fails a gate") {
+  const std::string met = run_into("met", kMet), missed = run_into("missed", kMissed);
+  const auto same = cli({"diff", met, met, "--comment-only-if", "changed"});
+  CHECK(same.code == 0);
+  CHECK(same.out.empty());
+  CHECK(same.err.find("archsim diff: no comment written (--comment-only-if changed): no figure moved beyond its noise") != std::string::npos);
+  const auto moved = cli({"diff", met, missed, "--comment-only-if", "changed"});
+  CHECK(moved.code == 1);  // the exit code is the diff's, comment or not
+  CHECK(moved.out.starts_with("<!-- archsim:reference -->\n"));
+  const auto passing = cli({"diff", met, met, "--comment-only-if", "failing"});
+  CHECK(passing.code == 0);
+  CHECK(passing.out.empty());
+  CHECK(passing.err.find("(--comment-only-if failing): no gate fails the run in head") != std::string::npos);
+  // Already failing on the base and still in head: no new failure (exit 0), but head fails, so the comment is written.
+  const auto still = cli({"diff", missed, missed, "--comment-only-if", "failing"});
+  CHECK(still.code == 0);
+  CHECK(still.out.find("1 gate still failing as on the base") != std::string::npos);
+  CHECK(cli({"diff", met, met, "--comment-only-if", "always"}).out.starts_with("<!-- archsim:reference -->\n"));
+  const auto json = cli({"diff", met, met, "--format", "json", "--comment-only-if", "changed"});
+  CHECK(json.code == 2);
+  CHECK(json.err.find("--format json writes no comment") != std::string::npos);
+}
+
+TEST_CASE("diff: changed() counts a metric only beyond the noise, and any verdict or status change") {
+  reports::RunDiff d;
+  reports::AlternativeDiff a{"a", "chosen", "chosen", {}, "", "", {}, {}};
+  a.metrics.push_back({"latency.p99", sim::Estimate{100, 10, 5, 0.95}, sim::Estimate{105, 10, 5, 0.95}});
+  d.alternatives.push_back(a);
+  CHECK_FALSE(d.alternatives[0].metrics[0].significant());
+  CHECK_FALSE(d.changed());
+  d.alternatives[0].metrics[0].head = sim::Estimate{200, 10, 5, 0.95};
+  CHECK(d.changed());
+  d.alternatives[0].metrics[0].head = d.alternatives[0].metrics[0].base;
+  d.alternatives[0].head_status = "rejected";
+  CHECK(d.changed());
+  d.alternatives[0].head_status = "chosen";
+  d.alternatives[0].head_budget = "over";
+  CHECK(d.changed());
 }

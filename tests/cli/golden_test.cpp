@@ -70,9 +70,40 @@ TEST_CASE("golden: diffs of the hour runs, whose JSON the output schema test che
   // Two scenarios: alternatives only in base or only in head, a renamed scenario, new failures.
   check_golden("tests/golden/adr0005/diff-from-free-tier-single-az.json",
                run({"diff", "tests/golden/free-tier-single-az/run-1h.json", "tests/golden/adr0005/run-1h.json", "--format", "json"}, 1));
+  check_golden("tests/golden/adr0005/diff-from-free-tier-single-az.md",
+               run({"diff", "tests/golden/free-tier-single-az/run-1h.json", "tests/golden/adr0005/run-1h.json"}, 1));
   // A run against itself: both sides measured, failures that were already there.
   check_golden("tests/golden/adr0005/diff-to-itself.json",
                run({"diff", "tests/golden/adr0005/run-1h.json", "tests/golden/adr0005/run-1h.json", "--format", "json"}, 0));
+  check_golden("tests/golden/adr0005/diff-to-itself.md", run({"diff", "tests/golden/adr0005/run-1h.json", "tests/golden/adr0005/run-1h.json"}, 0));
+}
+
+TEST_CASE("golden: a pull request that adds a NAT gateway per zone to KrakenD's chosen design, as diff says it") {
+  // The head is the seed with the overrides of its `nat-per-zone` alternative moved onto the
+  // chosen `two-albs-krakend`: what the fix costs, by component, and what it mends.
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_golden_pr_add_nat";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "topologies");
+  std::filesystem::copy_file("scenarios/topologies/krakend-blue-green.yaml", dir / "topologies/krakend-blue-green.yaml");
+  std::string scenario = archsim::testing::read_file("scenarios/krakend-blue-green.yaml");
+  const auto overrides = scenario.find("    overrides:\n", scenario.find("  nat-per-zone:"));
+  const auto overrides_end = scenario.find("\n\n", overrides);
+  REQUIRE(overrides != std::string::npos);
+  const std::string block = scenario.substr(overrides, overrides_end - overrides + 1);
+  const std::string chosen_topology = "    topology: topologies/krakend-blue-green.yaml\n";
+  const auto chosen = scenario.find(chosen_topology, scenario.find("  two-albs-krakend:"));
+  REQUIRE(chosen != std::string::npos);
+  scenario.insert(chosen + chosen_topology.size(), block);
+  std::ofstream(dir / "head.yaml") << scenario;
+  run({"run", "scenarios/krakend-blue-green.yaml", "--horizon", "1h", "--out", (dir / "base").string()}, 1);
+  run({"run", (dir / "head.yaml").string(), "--horizon", "1h", "--out", (dir / "head").string()}, 1);
+  // From the folder, so the comment names the runs `base` and `head` wherever the test runs.
+  const auto source = std::filesystem::current_path();
+  std::filesystem::current_path(dir);
+  const std::string md = run({"diff", "base", "head"}, 0);
+  std::filesystem::current_path(source);
+  check_golden("tests/golden/krakend-blue-green/diff-add-nat.md", md);
+  CHECK(md.find("Cost by component: nat-a +") != std::string::npos);
 }
 
 TEST_CASE("golden: the HTML page of the ADR-0005 run") {

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/model/units.hpp"
+#include "archsim/reports/document.hpp"
+#include "archsim/reports/run_report.hpp"
 #include "archsim/sim/faults.hpp"
 #include "cli_fixture.hpp"
 
@@ -117,6 +119,64 @@ TEST_CASE("run: -o writes the chosen format to a file and nothing to stdout; --o
   const auto unwritable = cli({"run", file, "--format", "markdown", "-o", "/no/such/dir/report.md"});
   CHECK(unwritable.code == 2);
   CHECK(unwritable.err.find("cannot write /no/such/dir/report.md") != std::string::npos);
+}
+
+TEST_CASE("run: --comment-only-if failing writes the comment only when a gate fails; always writes it; changed needs diff") {
+  const std::string met = scenario_file("  up: {title: up, metric: availability, min: 99%}\n");
+  const std::string missed = test::reference_scenario("archsim_review_outputs_test", "missed", "  fast: {title: fast, metric: latency.p99, max: 1ms}\n");
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_review_outputs_test" / "comment";
+  std::filesystem::remove_all(dir);
+  // A passing run under `failing`: no comment on stdout, no report.md (an old one is removed), the rest written, exit 0.
+  REQUIRE(cli({"run", met, "--out", dir.string()}).code == 0);
+  REQUIRE(std::filesystem::exists(dir / "report.md"));
+  const auto quiet = cli({"run", met, "--format", "markdown", "--out", dir.string(), "--comment-only-if", "failing"});
+  CHECK(quiet.code == 0);
+  CHECK(quiet.out.empty());
+  CHECK(quiet.err.find("archsim run: no comment written (--comment-only-if failing): no gate fails the run") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "report.md"));
+  CHECK(std::filesystem::exists(dir / "results.json"));
+  CHECK(std::filesystem::exists(dir / "report.html"));
+  // A failing run under `failing`: the comment, marker first, and the same exit code as without the option.
+  const auto loud = cli({"run", missed, "--format", "markdown", "--comment-only-if", "failing"});
+  CHECK(loud.code == 1);
+  CHECK(loud.out.starts_with("<!-- archsim:reference -->\n## archsim: `reference`"));
+  CHECK(loud.err.find("no comment written") == std::string::npos);
+  // `always`, the default, writes the comment for a passing run.
+  const auto always = cli({"run", met, "--format", "markdown", "--comment-only-if", "always"});
+  CHECK(always.code == 0);
+  CHECK(always.out.starts_with("<!-- archsim:reference -->\n"));
+  // Misuse is refused before anything runs: `changed` has no base here, and the option has no comment to decide in JSON.
+  const auto changed = cli({"run", met, "--format", "markdown", "--comment-only-if", "changed"});
+  CHECK(changed.code == 2);
+  CHECK(changed.err.find("--comment-only-if changed needs a base run to compare with: run archsim diff BASE HEAD") != std::string::npos);
+  CHECK(changed.err.find("estimated work") == std::string::npos);
+  const auto json = cli({"run", met, "--format", "json", "--comment-only-if", "failing"});
+  CHECK(json.code == 2);
+  CHECK(json.err.find("--format json without --out writes none") != std::string::npos);
+  CHECK(cli({"run", met, "--comment-only-if", "sometimes"}).code == 2);
+}
+
+TEST_CASE("comment: every seed's comment and the diffs start with the scenario's marker, and every open table fits a comment's width") {
+  for (const char* seed : kSeeds) {
+    CAPTURE(seed);
+    std::ifstream in(std::filesystem::path("tests/golden") / seed / "run-1h.md");
+    std::stringstream md;
+    md << in.rdbuf();
+    REQUIRE(!md.str().empty());
+    CHECK(md.str().starts_with("<!-- archsim:"));
+    CHECK(reports::doc::widest_table(md.str()) <= reports::doc::kCommentWidth);
+  }
+  for (const char* diff : {"tests/golden/adr0005/diff-from-free-tier-single-az.md", "tests/golden/adr0005/diff-to-itself.md"}) {
+    CAPTURE(diff);
+    std::ifstream in(diff);
+    std::stringstream md;
+    md << in.rdbuf();
+    CHECK(md.str().starts_with("<!-- archsim:adr0005-networking-model -->\n"));
+    CHECK(reports::doc::widest_table(md.str()) <= reports::doc::kCommentWidth);
+  }
+  CHECK(reports::comment_marker("adr0005-networking-model") == "archsim:adr0005-networking-model");
+  // A name may hold anything on one line: the marker stays one valid HTML comment.
+  CHECK(reports::comment_marker("a --> b <!-- ü") == "archsim:a_--__b___--___");
 }
 
 TEST_CASE("run: an alternative that cannot be simulated is a failing gate in every output, as its exit code 2 says") {

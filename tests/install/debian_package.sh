@@ -34,14 +34,27 @@ for f in usr/bin/archsim usr/share/man/man1/archsim.1 usr/share/bash-completion/
 done
 binary="$scratch/root/usr/bin/archsim"
 
-# Every library the binary loads comes from a package its Depends names.
+# Every library the binary loads comes from a package its Depends names, or from one of
+# their own dependencies (libgvc6 brings libltdl7): the closure of Depends over the
+# installed packages' Depends fields.
+closure=$(sed 's/, /\n/g' <<< "$depends" | awk '{ print $1 }')
+frontier=$closure
+while [[ -n "$frontier" ]]; do
+  next=""
+  for pkg in $frontier; do
+    for dep in $(dpkg-query -W -f='${Depends}\n' "$pkg" 2> /dev/null | sed 's/([^)]*)//g; s/|/,/g; s/,/\n/g' | awk '{ print $1 }' | sed 's/:any$//'); do
+      grep -qxF "$dep" <<< "$closure" || { closure+=$'\n'"$dep"; next+=" $dep"; }
+    done
+  done
+  frontier=$next
+done
 while read -r library; do
   owner=""
   for candidate in "$library" "$(readlink -f "$library")" "/usr$library"; do
     owner=$(dpkg -S "$candidate" 2> /dev/null | head -1 | cut -d: -f1) && [[ -n "$owner" ]] && break
   done
   [[ -n "$owner" ]] || fail "no Debian package owns $library"
-  sed 's/, /\n/g' <<< "$depends" | awk '{ print $1 }' | grep -qxF "$owner" || fail "Depends ($depends) lacks $owner, which provides $library"
+  grep -qxF "$owner" <<< "$closure" || fail "Depends ($depends) and their dependencies lack $owner, which provides $library"
 done < <(ldd "$binary" | awk '/=> \// { print $3 }')
 
 version_text=$("$binary" --version) || fail "the packaged archsim --version failed"

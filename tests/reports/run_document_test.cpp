@@ -2,6 +2,8 @@
 // per-alternative details (and says so), while the HTML page keeps everything.
 #include <doctest/doctest.h>
 
+#include "archsim/model/graph.hpp"
+#include "archsim/reports/diagram.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "fixture.hpp"
 
@@ -65,9 +67,9 @@ TEST_CASE("run comment: a limit the brief comment still passes drops its last pa
   CHECK(tight.find("### Alternatives") != std::string::npos);  // the first parts stay
   CHECK(tight.find("leaves out the per-alternative details and the last") != std::string::npos);
   CHECK(tight.find("</sub>`--format html`<sub>") != std::string::npos);  // a code span, not escaped backticks
-  // However small the limit, the heading, the verdict and the exit line remain.
+  // However small the limit, the marker, the heading, the verdict and the exit line remain.
   const std::string least = reports::render_run_markdown(run, "test", 10);
-  CHECK(least.find("## archsim: ") == 0);
+  CHECK(least.find("<!-- archsim:" + run.scenario + " -->\n## archsim: ") == 0);
   CHECK(least.find("exit ") != std::string::npos);
   CHECK(least.find("### Alternatives") == std::string::npos);
 }
@@ -107,4 +109,26 @@ TEST_CASE("timeline: warm-up minutes leave errors and p99 empty, a minute withou
   };
   CHECK(row("error rate").find("` ▁█`") != std::string::npos);
   CHECK(row("p99 (slowest minute of the hour)").find("` █ `") != std::string::npos);
+}
+
+TEST_CASE("topology drawing: Graphviz lays the DOT out as inline SVG, the same bytes every time, however many a process draws") {
+  const auto loaded = testing::load_good();
+  REQUIRE(loaded.ok());
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  const auto graph = model::build_graph(topology);
+  // A quote in a title stays inside its DOT string: it cannot add attributes (such as a URL).
+  const std::string dot = reports::render_dot(topology, graph, "a\" URL=\"javascript:x", {{"alb", "alb: 5 req/s"}});
+  CHECK(dot.starts_with("digraph \"a\\\" URL=\\\"javascript:x\" {"));
+  std::string error;
+  const std::string first = reports::layout_svg(dot, error);
+  CHECK(error.empty());
+  CHECK(first.starts_with("<svg"));
+  CHECK(first.find("cluster") != std::string::npos);  // zones and subnets as clusters
+  CHECK(first.find("alb: 5 req/s") != std::string::npos);
+  CHECK(first.find("href") == std::string::npos);
+  // In one process Graphviz 2.42 laid a second drawing out differently (and double-freed one
+  // with edge labels): each layout runs in a child process, so three come out the same.
+  for (int i = 0; i < 2; ++i) CHECK(reports::layout_svg(dot, error) == first);
+  CHECK(reports::layout_svg("digraph {", error).empty());
+  CHECK(!error.empty());
 }

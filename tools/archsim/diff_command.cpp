@@ -24,6 +24,7 @@ void setup_diff(CLI::App& app, DiffOptions& options) {
   diff->add_option("--format", options.format, "Output format: markdown (a pull-request comment) or json (archsim.diff/1)")
       ->check(CLI::IsMember({"markdown", "json"}));
   diff->add_option("-o,--output", options.output, "Write to this file (atomically) instead of stdout");
+  add_comment_only_if(*diff, options.comment_only_if);
 }
 
 namespace {
@@ -78,6 +79,11 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
 }  // namespace
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.comment_only_if != "always" && options.format != "markdown") {
+    err << "archsim diff: --comment-only-if decides whether the Markdown comment is written; --format " << options.format
+        << " writes no comment (leave out one of the two)\n";
+    return kBadInput;
+  }
   const auto base = read_results(options.base, err);
   const auto head = read_results(options.head, err);
   if (!base || !head) return kBadInput;
@@ -87,10 +93,19 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     err << error << "\n";
     return kBadInput;
   }
+  const int code = diff->fails() ? kFindings : kOk;
+  if (options.comment_only_if == "failing" && !diff->head_fails()) {
+    say_no_comment(err, "diff", options.comment_only_if, "no gate fails the run in head");
+    return code;
+  }
+  if (options.comment_only_if == "changed" && !diff->changed()) {
+    say_no_comment(err, "diff", options.comment_only_if, "no figure moved beyond its noise, and no verdict, status or gate changed");
+    return code;
+  }
   const std::string content = options.format == "json" ? json_text(reports::diff_json(*diff, ARCHSIM_VERSION))
                                                        : reports::doc::render_markdown(reports::diff_document(*diff, ARCHSIM_VERSION));
   if (!emit(content, options.output, out, err)) return kBadInput;
-  return diff->fails() ? kFindings : kOk;
+  return code;
 }
 
 }  // namespace archsim::cli

@@ -62,6 +62,18 @@ const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& e
   return nullptr;
 }
 
+void add_comment_only_if(CLI::App& command, std::string& condition) {
+  command
+      .add_option("--comment-only-if", condition,
+                  "Write the Markdown comment only if: always (default), failing (a gate fails the run), changed (archsim diff: the change "
+                  "moves a figure beyond its noise, a verdict or a gate)")
+      ->check(CLI::IsMember({"always", "failing", "changed"}));
+}
+
+void say_no_comment(std::ostream& err, std::string_view verb, std::string_view condition, std::string_view why) {
+  err << "archsim " << verb << ": no comment written (--comment-only-if " << condition << "): " << why << "\n";
+}
+
 bool emit(const std::string& content, const std::string& output_file, std::ostream& out, std::ostream& err) {
   if (output_file.empty()) {
     out << content;

@@ -43,6 +43,13 @@ void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outsid
 /// (file:line:col) to `err` and returns nullptr, for the verbs that need a usable scenario.
 const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& err);
 
+/// `--comment-only-if always|failing|changed` of the verbs that write a pull-request comment:
+/// when the condition does not hold, the comment is not written at all, so a CI step posts
+/// nothing (docs/review-outputs.md). `always` by default.
+void add_comment_only_if(CLI::App& command, std::string& condition);
+/// Tells `err` that `verb` wrote no comment, the condition that did not hold, and why.
+void say_no_comment(std::ostream& err, std::string_view verb, std::string_view condition, std::string_view why);
+
 /// Writes `content` to `out` when `output_file` is empty, else atomically to that file.
 /// Returns false (after telling `err`) when the file cannot be written.
 bool emit(const std::string& content, const std::string& output_file, std::ostream& out, std::ostream& err);

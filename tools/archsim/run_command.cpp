@@ -52,6 +52,7 @@ void setup_run(CLI::App& app, RunOptions& options) {
                   "Override workload.fidelity: request (every request walked), flow (traffic as flows between state "
                   "changes), auto (docs/simulation.md)")
       ->check(CLI::IsMember({"auto", "request", "flow"}));
+  add_comment_only_if(*run, options.comment_only_if);
 }
 
 namespace {
@@ -127,6 +128,17 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   bool malformed_epoch = false;
   const auto fixed_epoch = source_date_epoch(err, malformed_epoch);
   if (malformed_epoch) return kBadInput;
+  // Refused before the simulation, which may take minutes.
+  if (options.comment_only_if == "changed") {
+    err << "archsim run: --comment-only-if changed needs a base run to compare with: run archsim diff BASE HEAD --comment-only-if "
+           "changed on the two runs' results (docs/review-outputs.md)\n";
+    return kBadInput;
+  }
+  if (options.comment_only_if != "always" && options.format != "markdown" && options.out_dir.empty()) {
+    err << "archsim run: --comment-only-if decides whether the Markdown comment is written; --format " << options.format
+        << " without --out writes none (use --format markdown, or --out DIR for its report.md)\n";
+    return kBadInput;
+  }
   const auto wall_start = std::chrono::system_clock::now();
   const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
@@ -253,10 +265,15 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       return kBadInput;
     }
   }
+  const auto gates = reports::run_gates(report);
+  // Without its comment a run still writes its other outputs; a report.md left from an earlier
+  // run goes with the rest of the old folder, so a CI step cannot post a stale comment.
+  const bool comment = options.comment_only_if == "always" || reports::any_gate_fails(gates);
+  if (!comment) say_no_comment(err, "run", options.comment_only_if, "no gate fails the run");
   if (!options.out_dir.empty()) {
     std::vector<reports::OutputFile> files;
     for (const auto& [format, name] : {std::pair{"json", "results.json"}, {"markdown", "report.md"}, {"html", "report.html"}, {"junit", "junit.xml"}}) {
-      files.push_back({name, render(format)});
+      if (comment || std::string_view(format) != "markdown") files.push_back({name, render(format)});
     }
     // Alternative ids are portable file names (checked at load: model::file_name_id_problem).
     for (const auto& alt : report.alternatives) files.push_back({"timeline-" + alt.id + ".csv", reports::timeline_csv(*alt.result)});
@@ -270,10 +287,10 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       return kBadInput;
     }
   }
-  if (!emit(render(options.format), options.output, out, err)) return kBadInput;
+  if ((comment || options.format != "markdown") && !emit(render(options.format), options.output, out, err)) return kBadInput;
   // The same gates as the summary the outputs end with (an alternative that could not be
   // simulated is a failing `simulation` gate: exit 2).
-  return reports::run_exit_code(reports::run_gates(report));
+  return reports::run_exit_code(gates);
 }
 
 }  // namespace archsim::cli

@@ -35,6 +35,9 @@ struct RunOptions {
   bool colour = false;    ///< set when stdout is a terminal and NO_COLOR is not
   double max_work = kDefaultMaxWork;  ///< --max-work: request-hops a run may take (docs/limits.md)
   std::string fidelity;  ///< --fidelity: overrides workload.fidelity; empty: the scenario's
+  /// --comment-only-if: `always`, or `failing` (the Markdown comment only when a gate fails the
+  /// run); `changed` needs a base run, so only `archsim diff` takes it.
+  std::string comment_only_if = "always";
 };
 
 void setup_run(CLI::App& app, RunOptions& options);

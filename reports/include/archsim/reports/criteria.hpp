@@ -56,5 +56,9 @@ std::string format_metric(const model::MetricInfo& metric, double value);
 /// `312ms ± 8ms` (or the value alone with one replication); `76.3ms ± 0.524ms (histogram
 /// resolution)` when the half-width is the recorder's resolution rather than the replications' spread.
 std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e);
+/// The estimate for a narrow table column: as format_estimate, but a ± that shows as zero at
+/// the metric's precision is left out (`$39.85`, not `$39.85 ± $0.00`), the resolution note
+/// too, and the ± is joined by no-break spaces so the figure never wraps over lines.
+std::string compact_estimate(const model::MetricInfo& metric, const sim::Estimate& e);
 
 }  // namespace archsim::reports

@@ -61,14 +61,41 @@ struct Series {
   std::string name;
   std::vector<double> values;
 };
+/// Something that happened on a chart's x axis: a window (a fault, from `from` to `to`) or an
+/// instant (`to == from`: a deployment began), in the chart's x units.
+struct Marker {
+  enum class Kind { Fault, Deployment };
+  Kind kind = Kind::Fault;
+  double from = 0, to = 0;
+  std::string label;  ///< `zone_down us-east-1a`
+};
 /// A line chart of series sharing the x axis (`x_step` units of `x_unit` between points).
-/// HTML draws it as inline SVG; Markdown as one sparkline per series.
+/// HTML draws it as inline SVG, one plot per series with its axes' titles, gridlines at round
+/// values and the markers; Markdown as one sparkline per series.
 struct Chart {
   std::string title;
   std::string x_unit;  ///< e.g. `h`
   double x_step = 1;
   std::vector<Series> series;
   std::vector<std::string> y_units;  ///< per series, e.g. `%`, `ms`
+  std::string x_title;               ///< what the x axis measures, e.g. `time since the start`
+  std::vector<Marker> markers;
+};
+/// Bars per category (an alternative), one segment per series (a service, a percentile):
+/// stacked into one bar, or side by side. HTML draws SVG with a legend; Markdown a table.
+struct BarChart {
+  std::string title;
+  std::string y_unit;  ///< e.g. `USD`, `ms`
+  std::vector<std::string> categories;
+  std::vector<Series> series;  ///< values per category; NaN: none
+  bool stacked = false;
+};
+
+/// A drawing: trusted inline SVG (made by archsim or Graphviz from escaped text) in the page,
+/// its source in Markdown (Mermaid, which GitHub draws). Without SVG the page shows the source.
+struct Drawing {
+  std::string svg;
+  Code source;
 };
 
 struct Block;
@@ -76,23 +103,44 @@ struct Block;
 struct Details {
   Text summary;
   std::vector<Block> blocks;
+  bool open_in_html = false;  ///< the page shows it open (charts); a comment keeps it collapsed
 };
 struct Block {
-  std::variant<Heading, Paragraph, List, Table, Code, Chart, Details> content;
+  std::variant<Heading, Paragraph, List, Table, Code, Chart, BarChart, Drawing, Details> content;
 };
 
 struct Document {
   std::string title;  ///< the HTML page title; Markdown starts with the first block
   std::vector<Block> blocks;
+  /// Markdown's first line as an HTML comment (`<!-- marker -->`), invisible on GitHub, so a CI
+  /// job finds the comment it posted before and edits it; empty: none. Only `-` may repeat
+  /// inside it, never `--` followed by `>` (comment_marker builds a safe one).
+  std::string marker;
 };
 
 /// GitHub-flavoured Markdown, fit for a pull-request comment (tables, `<details>`).
 std::string render_markdown(const Document& document);
-/// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched.
+
+/// The widest a comment's table may be drawn, in characters: GitHub's comment column (about
+/// 880 px at 14 px) shows some 100 characters of table text before it scrolls sideways.
+inline constexpr std::size_t kCommentWidth = 100;
+/// How wide the widest open table of `markdown` is at its narrowest, in characters: per column
+/// its longest unbreakable run (text breaks at spaces and after a hyphen not followed by a
+/// digit, as browsers wrap; a figure joined by no-break spaces stays whole; markup and escapes
+/// take no room, ✅ ❌ ⚠️ take two), plus 3 a column for padding and rules. A table within
+/// kCommentWidth fits a comment without sideways scrolling. Tables inside `<details>` are not
+/// counted: a reader opens them on purpose, and a finding's URL may make them scroll.
+std::size_t widest_table(std::string_view markdown);
+/// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched; fit for a
+/// phone (a viewport, tables that turn into cards on a narrow screen).
 std::string render_html(const Document& document);
 
 /// Text safe inside HTML and XML elements and attribute values: & < > " ' as references.
 std::string escape_markup(std::string_view s);
+
+/// Short figures for chart labels and drawings: three significant digits, whole numbers from
+/// 1,000 up (`0.25`, `41.7`, `1250`).
+std::string short_figure(double v);
 
 /// `▁▂▄█`: one character per value, scaled from 0 to the series' maximum (space for NaN).
 std::string sparkline(const std::vector<double>& values);

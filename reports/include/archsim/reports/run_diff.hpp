@@ -29,9 +29,12 @@ struct MetricChange {
   bool significant() const;
 };
 
-struct ServiceChange {
-  std::string service;
+/// A part of the monthly bill (a service, or a component of the topology) on both sides.
+struct CostChange {
+  std::string name;
   double base_usd = 0, head_usd = 0;
+  bool in_base = false, in_head = false;  ///< billed on that side; a component only in head is new
+  double delta_usd() const { return head_usd - base_usd; }
 };
 
 struct AlternativeDiff {
@@ -39,7 +42,8 @@ struct AlternativeDiff {
   std::string base_status, head_status;  ///< empty where the alternative is absent
   std::vector<MetricChange> metrics;     ///< in criterion-metric order
   std::string base_budget, head_budget;  ///< `pass`, `alert`, `over` or empty
-  std::vector<ServiceChange> services;   ///< cost by service, largest change first
+  std::vector<CostChange> services;      ///< cost by service that moved, largest change first
+  std::vector<CostChange> components;    ///< cost by component (its bill lines) that moved, largest change first
   bool added() const { return base_status.empty(); }
   bool removed() const { return head_status.empty(); }
 };
@@ -67,6 +71,13 @@ struct RunDiff {
   std::vector<GateChange> still_failing;      ///< fail the run in both
   std::vector<GateChange> no_longer_gating;   ///< failed the run in base, still fail in head but do not gate (a status change)
   bool fails() const { return !new_failures.empty(); }
+  /// Head fails the run on some gate, new or not (`--comment-only-if failing`).
+  bool head_fails() const { return !new_failures.empty() || !still_failing.empty(); }
+  /// The change counts for something (`--comment-only-if changed`): an alternative added,
+  /// removed or re-decided, a budget verdict or a criterion verdict that moved, a gate that
+  /// starts or stops failing or gating, or a measured metric beyond the noise (the intervals
+  /// do not overlap). A cost moved within its noise is not a change.
+  bool changed() const;
 };
 
 /// Compares two `archsim.run/1` documents. Nullopt with `error` set (naming the file and the

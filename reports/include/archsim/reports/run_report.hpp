@@ -77,6 +77,12 @@ nlohmann::json run_json(const RunReport& report, std::string_view version);
 /// (and `review` for the findings).
 doc::Document run_document(const RunReport& report, std::string_view version, bool with_details);
 
+/// The hidden first line of the comments `run` and `diff` write for `scenario` (its `name`):
+/// `archsim:` and the name with every character but letters, digits, `.`, `_` and `-` as `_`
+/// (so it is always a valid HTML comment). Both verbs write the same one for a scenario, so a
+/// CI job keeps one comment per scenario and edits it on every push (docs/review-outputs.md).
+std::string comment_marker(std::string_view scenario);
+
 /// The static review alone (`archsim validate`) as a document: the exit verdict, findings per
 /// alternative, and the criteria the rules decide.
 doc::Document review_document(const ReviewReport& review, std::string_view version);
