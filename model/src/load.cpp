@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/import.hpp"
 #include "archsim/model/input_file.hpp"
 #include "archsim/model/text_check.hpp"
 #include "archsim/model/rules.hpp"
@@ -23,6 +24,40 @@ constexpr double kMaxQuantity = 1e21;
 // AWS Budgets alerts are a percentage of the limit; past 1000 % an alert says nothing a lower one does not.
 constexpr double kMaxThresholdPercent = 1000;
 using decoding::MapReader;
+
+/// `topology: {terraform: plan.json}`: the plan or state imported as a topology whose values
+/// point into the plan; the import's assumptions are notes (they are the import's, not the
+/// scenario's, and `--strict` is about keys the scenario writes).
+std::optional<YamlNode> imported_topology(MapReader& r, const YamlNode& topology, const ScenarioFiles& files, AlternativeSpec& alt,
+                                          const std::string& scenario_name) {
+  DecodeContext& ctx = r.context();
+  const std::string path = r.child("topology");
+  const YamlNode& named = *topology.find("terraform");
+  if (topology.entries.size() != 1 || !named.is_scalar()) {
+    ctx.error(topology, path, "expected `{terraform: FILE}`: the JSON of `terraform show -json` for a plan or state, and nothing else");
+    return std::nullopt;
+  }
+  std::string refused;
+  const auto resolved = resolve_scenario_path(files, named.scalar, refused);
+  if (!resolved) {
+    ctx.error(named, path + ".terraform", fmt::format("terraform file {}", refused));
+    return std::nullopt;
+  }
+  const std::string display = (std::filesystem::path(scenario_name).parent_path() / named.scalar).lexically_normal().string();
+  alt.topology_file = named.scalar;
+  alt.topology_source = display;
+  ctx.sources.record(path, named.loc);
+  ImportedTopology imported = import_terraform_file(*resolved, display);
+  for (auto d : imported.diagnostics.all()) {
+    if (!d.loc.known()) d.loc = named.loc;
+    if (d.severity == Severity::Warning) d.severity = Severity::Note;
+    d.path = d.path.empty() ? path : path + "." + d.path;
+    ctx.diagnostics.add(std::move(d));
+  }
+  alt.resource_addresses = std::move(imported.addresses);
+  if (imported.diagnostics.has_errors()) return std::nullopt;
+  return std::move(imported.topology);
+}
 
 /// The topology node of one alternative: inline, or read from a file, then overridden.
 std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, AlternativeSpec& alt,
@@ -60,6 +95,8 @@ std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, 
       }
       ctx.diagnostics.add(d);
     }
+  } else if (topology->is_map() && topology->find("terraform") != nullptr) {
+    node = imported_topology(r, *topology, files, alt, scenario_name);
   } else if (topology->is_map()) {
     alt.topology_source = scenario_name;
     node = *topology;

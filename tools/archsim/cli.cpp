@@ -10,6 +10,7 @@
 
 #include "diff_command.hpp"
 #include "graph_command.hpp"
+#include "import_command.hpp"
 #include "price_command.hpp"
 #include "rules_command.hpp"
 #include "run_command.hpp"
@@ -35,12 +36,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   RulesOptions rules_options;
   PriceOptions price_options;
   DiffOptions diff_options;
+  ImportOptions import_options;
   setup_run(app, run_options);
   setup_price(app, price_options);
   setup_validate(app, validate_options);
   setup_graph(app, graph_options);
   setup_rules(app, rules_options);
   setup_diff(app, diff_options);
+  setup_import(app, import_options);
 
   std::vector<const char*> argv{"archsim"};
   for (const auto& a : args) argv.push_back(a.c_str());
@@ -60,6 +63,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (app.got_subcommand("graph")) return run_graph(graph_options, out, err);
     if (app.got_subcommand("rules")) return run_rules(rules_options, out);
     if (app.got_subcommand("diff")) return run_diff(diff_options, out, err);
+    if (app.got_subcommand("import")) return run_import(import_options, out, err);
   } catch (const std::overflow_error& e) {
     // A bill beyond what fixed-point money holds comes from the scenario's figures, not a bug.
     err << "archsim: error: " << e.what() << "; check that component's size and usage in the scenario\n";
