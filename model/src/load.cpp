@@ -9,6 +9,7 @@
 #include "archsim/model/text_check.hpp"
 #include "archsim/model/rules.hpp"
 #include "decode_topology.hpp"
+#include "import/import_internal.hpp"
 
 namespace archsim::model {
 
@@ -393,9 +394,50 @@ LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, cons
   return result;
 }
 
+
+/// A Terraform plan or state named where a scenario is expected (`archsim validate plan.json`):
+/// a scenario of one alternative, the plan as imported, in the plan's region.
+LoadResult load_plan_as_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
+  ImportedTopology imported = import_terraform_file(file, file.string());
+  Diagnostics diagnostics;
+  for (auto d : imported.diagnostics.all()) {
+    if (d.severity == Severity::Warning) d.severity = Severity::Note;  // as in a scenario: the import's, not the user's
+    diagnostics.add(std::move(d));
+  }
+  if (!imported.ok()) return LoadResult{std::nullopt, std::move(diagnostics)};
+  YamlNode& topology = *imported.topology;
+  const YamlNode* region = topology.find("region");
+  if (region == nullptr) {
+    diagnostics.error(topology.loc, "region",
+                      "the plan names no region (no constant region in the aws provider's configuration and no subnet zones); "
+                      "name the plan in a scenario's `topology: {terraform: ...}`, which states the region");
+    return LoadResult{std::nullopt, std::move(diagnostics)};
+  }
+  using namespace import_detail;
+  YamlNode root = map_node(topology.loc);
+  put(root, "archsim", plain_node("1", topology.loc));
+  put(root, "name", text_node("terraform-import", topology.loc));
+  put(root, "region", *region);
+  YamlNode alternative = map_node(topology.loc);
+  put(alternative, "title", text_node("As the plan has it", topology.loc));
+  put(alternative, "status", text_node("chosen", topology.loc));
+  put(alternative, "topology", std::move(topology));
+  YamlNode alternatives = map_node(root.loc);
+  put(alternatives, "plan", std::move(alternative));
+  put(root, "alternatives", std::move(alternatives));
+  LoadResult result = load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);
+  if (result.scenario && !result.scenario->alternatives.empty()) {
+    result.scenario->alternatives.front().resource_addresses = std::move(imported.addresses);
+    result.scenario->alternatives.front().topology_source = file.string();
+  }
+  return result;
+}
+
 }  // namespace
 
 LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
+  // A scenario is YAML; JSON named here is the output of `terraform show -json`.
+  if (file.extension() == ".json") return load_plan_as_scenario(file, facts, options);
   Diagnostics diagnostics;
   auto root = read_yaml_file(file, file.string(), diagnostics);
   return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);

@@ -201,3 +201,22 @@ TEST_CASE("import terraform: bad input is a located error and exit 2") {
     CHECK(r.err.find("not a Terraform plan or state") != std::string::npos);
   }
 }
+
+TEST_CASE("validate plan.json: a plan is reviewed directly, its findings naming the resource and its place in the plan") {
+  const auto r = cli({"validate", kAdrPlan, "--format", "json"});
+  REQUIRE_MESSAGE(r.code != 2, r.err);
+  const auto review = nlohmann::json::parse(r.out);
+  REQUIRE(review["alternatives"].size() == 1);
+  bool named = false;
+  for (const auto& f : review["alternatives"][0]["findings"]) {
+    if (f["rule"] != "task-no-egress-path") continue;
+    // ADR-0005's tasks have no way to their image (docs/designs): found from the plan too.
+    CHECK(f["message"].get<std::string>().find("(resource aws_") != std::string::npos);
+    CHECK(f["location"]["file"] == kAdrPlan);
+    CHECK(f["location"]["line"].get<int>() > 1);
+    named = true;
+  }
+  CHECK(named);
+  // The import's assumptions are notes there, so --strict (about the scenario's keys) passes.
+  CHECK(cli({"validate", kAdrPlan, "--strict"}).code == r.code);
+}
