@@ -3,6 +3,7 @@
 // whose values point at the infrastructure code they came from.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ struct TypeMapping {
   /// The resource's attribute name for archsim key `key` (the key itself when unmapped, so a
   /// missing row shows as an unread attribute, not a crash).
   std::string attribute(std::string_view key) const;
+  bool has(std::string_view key) const {
+    return std::any_of(attributes.begin(), attributes.end(), [&](const auto& a) { return a.first == key; });
+  }
   /// The assumption note for `key`, or "".
   std::string assumption(std::string_view key) const;
 };
