@@ -26,29 +26,40 @@ constexpr double kMaxQuantity = 1e21;
 constexpr double kMaxThresholdPercent = 1000;
 using decoding::MapReader;
 
-/// `topology: {terraform: plan.json}`: the plan or state imported as a topology whose values
-/// point into the plan; the import's assumptions are notes (they are the import's, not the
-/// scenario's, and `--strict` is about keys the scenario writes).
+/// `topology: {terraform: plan.json}` or `{cloudformation: template.yaml, parameters: {...}}`:
+/// the infrastructure code imported as a topology whose values point into it; the import's
+/// assumptions are notes (they are the import's, not the scenario's, and `--strict` is about
+/// keys the scenario writes).
 std::optional<YamlNode> imported_topology(MapReader& r, const YamlNode& topology, const ScenarioFiles& files, AlternativeSpec& alt,
                                           const std::string& scenario_name) {
   DecodeContext& ctx = r.context();
   const std::string path = r.child("topology");
-  const YamlNode& named = *topology.find("terraform");
-  if (topology.entries.size() != 1 || !named.is_scalar()) {
-    ctx.error(topology, path, "expected `{terraform: FILE}`: the JSON of `terraform show -json` for a plan or state, and nothing else");
+  const bool terraform = topology.find("terraform") != nullptr;
+  const std::string kind = terraform ? "terraform" : "cloudformation";
+  const YamlNode& named = *topology.find(kind);
+  const YamlNode* given = topology.find("parameters");
+  if (!named.is_scalar() || topology.entries.size() != (given != nullptr ? 2u : 1u) || (terraform && given != nullptr) ||
+      (given != nullptr && !given->is_map())) {
+    ctx.error(topology, path,
+              "expected `{terraform: FILE}` (the JSON of `terraform show -json`) or `{cloudformation: FILE, parameters: {Key: value}}`, and nothing else");
     return std::nullopt;
+  }
+  std::map<std::string, std::string> parameters;
+  for (const auto& e : given != nullptr ? given->entries : std::vector<YamlNode::Entry>{}) {
+    std::string value;
+    if (decoding::decode_value(e.value, path + ".parameters." + e.key, ctx, value)) parameters[e.key] = value;
   }
   std::string refused;
   const auto resolved = resolve_scenario_path(files, named.scalar, refused);
   if (!resolved) {
-    ctx.error(named, path + ".terraform", fmt::format("terraform file {}", refused));
+    ctx.error(named, path + "." + kind, fmt::format("{} file {}", kind, refused));
     return std::nullopt;
   }
   const std::string display = (std::filesystem::path(scenario_name).parent_path() / named.scalar).lexically_normal().string();
   alt.topology_file = named.scalar;
   alt.topology_source = display;
   ctx.sources.record(path, named.loc);
-  ImportedTopology imported = import_terraform_file(*resolved, display);
+  ImportedTopology imported = terraform ? import_terraform_file(*resolved, display) : import_cloudformation_file(*resolved, display, parameters);
   for (auto d : imported.diagnostics.all()) {
     if (!d.loc.known()) d.loc = named.loc;
     if (d.severity == Severity::Warning) d.severity = Severity::Note;
@@ -96,7 +107,7 @@ std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, 
       }
       ctx.diagnostics.add(d);
     }
-  } else if (topology->is_map() && topology->find("terraform") != nullptr) {
+  } else if (topology->is_map() && (topology->find("terraform") != nullptr || topology->find("cloudformation") != nullptr)) {
     node = imported_topology(r, *topology, files, alt, scenario_name);
   } else if (topology->is_map()) {
     alt.topology_source = scenario_name;

@@ -220,3 +220,93 @@ TEST_CASE("validate plan.json: a plan is reviewed directly, its findings naming 
   // The import's assumptions are notes there, so --strict (about the scenario's keys) passes.
   CHECK(cli({"validate", kAdrPlan, "--strict"}).code == r.code);
 }
+
+namespace {
+
+const std::string kCdk = "tests/import/fixtures/cdk/Adr0005Stack.template.json";
+const std::string kTags = "tests/import/fixtures/tags-conditions.yaml";
+
+}  // namespace
+
+TEST_CASE("import cloudformation: a CDK template, its nested stack read from cdk.out, becomes ADR-0005's topology") {
+  const auto r = cli({"import", "cloudformation", kCdk, "--parameter", "AWS::Region=us-east-1"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("zones: [us-east-1a, us-east-1b]") != std::string::npos);
+  // CDK's construct path in the source comment; a nested stack's resources under its id.
+  CHECK(r.out.find("# ApiService [Adr0005Stack/Service/Api/Service] (ServiceNestedStackResource)") != std::string::npos);
+  CHECK(r.out.find("  ServiceNestedStackResource.ApiService:") != std::string::npos);
+  // Parameters passed into the nested stack resolve to the parent's resources.
+  CHECK(r.out.find("subnets: [VpcPrivateSubnet1Subnet536B997A, VpcPrivateSubnet2Subnet3788AAA1]") != std::string::npos);
+  CHECK(r.out.find("security_groups: [TaskSecurityGroup]") != std::string::npos);
+  CHECK(r.out.find("targets: ServiceNestedStackResource.ApiService") != std::string::npos);
+  CHECK(r.out.find("image: {repository: ImagesRepository}") != std::string::npos);
+  CHECK(r.out.find("log_group: ApiLogs") != std::string::npos);
+  CHECK(r.out.find("        - {metric: cpu, target: 70}") != std::string::npos);
+  // A group with no SecurityGroupEgress keeps AWS's allow-all rule beside the rules added to it.
+  CHECK(r.out.find("egress:\n      # AWS's default allow-all egress rule") != std::string::npos);
+  CHECK(r.out.find("- {protocol: tcp, ports: 8000, group: TaskSecurityGroup}") != std::string::npos);
+  CHECK(r.out.find("certificate: ApiCertificate") != std::string::npos);
+  CHECK(r.out.find("#   AWS::CDK::Metadata x1") != std::string::npos);
+  CHECK(r.out.find("#   AWS::CloudFormation::Stack x1: a nested stack") != std::string::npos);
+  CHECK(r.out.find("#   AWS::IAM::Role x1") != std::string::npos);
+  CHECK(cli({"import", "cloudformation", kCdk, "--parameter", "AWS::Region=us-east-1"}).out == r.out);
+
+  SUBCASE("the region is needed for Fn::GetAZs, and said so where it is used") {
+    const auto n = cli({"import", "cloudformation", kCdk});
+    CHECK(n.code == 2);
+    CHECK(std::regex_search(n.err, std::regex(R"(Adr0005Stack\.template\.json:\d+:\d+: error: Fn::GetAZs: the region is known only at deployment; pass --parameter AWS::Region=<region>)")));
+  }
+  SUBCASE("a scenario names the template; validate finds ADR-0005's missing egress and names the resource") {
+    std::filesystem::create_directories(kDir / "cdk");
+    for (const auto& f : std::filesystem::directory_iterator("tests/import/fixtures/cdk")) {
+      std::filesystem::copy_file(f.path(), kDir / "cdk" / f.path().filename(), std::filesystem::copy_options::overwrite_existing);
+    }
+    const std::string scenario = write("cdk/scenario.yaml",
+                                       "archsim: 1\nname: cdk\nregion: us-east-1\nalternatives:\n"
+                                       "  cdk:\n    title: As synthesized\n    status: chosen\n"
+                                       "    topology: {cloudformation: Adr0005Stack.template.json, parameters: {\"AWS::Region\": us-east-1}}\n");
+    const auto v = cli({"validate", scenario, "--format", "json"});
+    REQUIRE_MESSAGE(v.code != 2, v.err);
+    CHECK(v.out.find("task-no-egress-path") != std::string::npos);
+    CHECK(v.out.find("(resource ApiService [Adr0005Stack/Service/Api/Service])") != std::string::npos);
+  }
+}
+
+TEST_CASE("import cloudformation: YAML short forms, conditions, mappings and parameters") {
+  const auto dev = cli({"import", "cloudformation", kTags, "--parameter", "AWS::Region=eu-west-1"});
+  REQUIRE_MESSAGE(dev.code == 0, dev.err);
+  CHECK(dev.out.find("SubnetA: {vpc: Vpc, zone: eu-west-1a, cidr: 10.1.0.0/24, public: false}") != std::string::npos);
+  CHECK(dev.out.find("SubnetB") == std::string::npos);
+  CHECK(dev.out.find("Logs: {type: log_group, retention: 7d}") != std::string::npos);
+  CHECK(dev.out.find("ingress: [{protocol: tcp, ports: 443, cidr: 10.1.0.0/16}]") != std::string::npos);
+  CHECK(dev.out.find("ASSUMPTION: no SecurityGroupEgress: CloudFormation keeps AWS's allow-all egress rule") != std::string::npos);
+  // An unsupported resource is listed, and its properties (an Fn::ImportValue) never read.
+  CHECK(dev.out.find("#   AWS::Lambda::Function x1") != std::string::npos);
+
+  const auto prod = cli({"import", "cloudformation", kTags, "--parameter", "AWS::Region=eu-west-1", "--parameter", "Env=prod"});
+  REQUIRE_MESSAGE(prod.code == 0, prod.err);
+  CHECK(prod.out.find("SubnetB: {vpc: Vpc, zone: eu-west-1b, cidr: 10.1.1.0/24, public: false}") != std::string::npos);
+  CHECK(prod.out.find("Logs: {type: log_group, retention: 90d}") != std::string::npos);
+
+  SUBCASE("what only the deployed stack knows is a located error") {
+    const auto r = cli({"import", "cloudformation",
+                        write("import-value.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !ImportValue shared-cidr\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("import-value.yaml:5:18: error: Fn::ImportValue reads another stack's export") != std::string::npos);
+  }
+  SUBCASE("a parameter with no default and no --parameter") {
+    const auto r = cli({"import", "cloudformation",
+                        write("no-default.yaml", "Parameters:\n  Cidr: {Type: String}\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n"
+                                                 "    Properties: {CidrBlock: !Ref Cidr}\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no-default.yaml:6:29: error: Ref Cidr: parameter Cidr has no Default; pass --parameter Cidr=<value>") != std::string::npos);
+  }
+  SUBCASE("not a template") {
+    const auto r = cli({"import", "cloudformation", write("list.yaml", "- a\n- b\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("list.yaml:1:1: error: not a CloudFormation template") != std::string::npos);
+  }
+  SUBCASE("--parameter is Key=Value") {
+    CHECK(cli({"import", "cloudformation", kTags, "--parameter", "Env"}).code == 2);
+  }
+}

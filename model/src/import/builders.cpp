@@ -336,7 +336,14 @@ void Importer::security_group(const Resource& r) {
   sg_rules(r, attr(r, "ingress"), false, ingress);
   sg_rules(r, attr(r, "egress"), true, egress);
   put(e, "ingress", std::move(ingress));
-  put(e, "egress", std::move(egress));
+  // A template that lists no egress keeps AWS's allow-all rule (archsim's default when the key
+  // is left out); Terraform removes it, so its empty list is written as such.
+  if (const std::string note = r.mapping->assumption("egress_left_out"); !attr(r, "egress").known() && !note.empty()) {
+    b_.assume(path, r.loc, note);
+    default_egress_.insert(r.id);
+  } else {
+    put(e, "egress", std::move(egress));
+  }
 }
 
 void Importer::security_group_rule(const Resource& r, std::string_view fixed) {
@@ -349,7 +356,17 @@ void Importer::security_group_rule(const Resource& r, std::string_view fixed) {
   const std::string direction = fixed.empty() ? attr(r, "direction").text() : std::string(fixed);
   YamlNode& sg = b_.entity("security_groups", g->id, g->loc);
   YamlNode* list = sg.find(direction == "egress" ? "egress" : "ingress");
-  if (list == nullptr) list = &put(sg, direction == "egress" ? "egress" : "ingress", list_node(r.loc));
+  if (list == nullptr) {
+    list = &put(sg, direction == "egress" ? "egress" : "ingress", list_node(r.loc));
+    if (direction == "egress" && default_egress_.contains(g->id)) {
+      // Written out, the list replaces archsim's default: the rule AWS keeps goes first.
+      YamlNode all = map_node(g->loc);
+      put(all, "protocol", text_node("all", g->loc));
+      put(all, "cidr", plain_node("0.0.0.0/0", g->loc));
+      b_.comment(fmt::format("security_groups.{}.egress[0]", g->id), "AWS's default allow-all egress rule, which the group keeps");
+      list->items.push_back(std::move(all));
+    }
+  }
   const std::string protocol = protocol_word(attr(r, "protocol").text());
   YamlNode n = map_node(r.loc);
   put(n, "protocol", text_node(protocol, attr(r, "protocol").loc));

@@ -48,6 +48,40 @@ std::vector<std::pair<std::string, std::string>> string_pairs(MapReader& r, std:
   return out;
 }
 
+/// A format's `skipped` prefixes and `resources` types.
+void read_types(MapReader& r, const std::string& format, std::vector<SkipRule>& skipped_out,
+                std::map<std::string, TypeMapping, std::less<>>& types) {
+  DecodeContext& ctx = r.context();
+  if (const YamlNode* skipped = r.take("skipped")) {
+    decoding::for_each_item(*skipped, format + ".skipped", ctx, [&](std::size_t, const std::string&, MapReader& rs) {
+      SkipRule rule;
+      rs.required("prefix", rule.prefix);
+      rs.required("reason", rule.reason);
+      skipped_out.push_back(std::move(rule));
+    });
+  }
+  if (const YamlNode* resources = r.take_required("resources")) {
+    // Type names are keys, not archsim ids ("AWS::EC2::VPC" has no whitespace, but is no id).
+    if (!resources->is_map()) {
+      ctx.error(*resources, format + ".resources", "expected a map of resource type -> mapping");
+      return;
+    }
+    for (const auto& e : resources->entries) {
+      MapReader rm(e.value, format + ".resources." + e.key, ctx);
+      if (!rm.ok()) continue;
+      TypeMapping t;
+      t.type = e.key;
+      rm.required("entity", t.entity);
+      rm.required("source", t.source);
+      rm.optional("note", t.note);
+      t.attributes = string_pairs(rm, "attributes");
+      t.assumptions = string_pairs(rm, "assumptions");
+      rm.finish();
+      types.emplace(e.key, std::move(t));
+    }
+  }
+}
+
 ImportMappings load_mappings() {
   ImportMappings m;
   Diagnostics diagnostics;
@@ -59,27 +93,13 @@ ImportMappings load_mappings() {
     if (const YamlNode* tf = r.take_required("terraform")) {
       MapReader rt(*tf, "terraform", ctx);
       rt.required("format_majors", m.terraform_format_majors);
-      if (const YamlNode* skipped = rt.take("skipped")) {
-        decoding::for_each_item(*skipped, "terraform.skipped", ctx, [&](std::size_t, const std::string&, MapReader& rs) {
-          SkipRule rule;
-          rs.required("prefix", rule.prefix);
-          rs.required("reason", rule.reason);
-          m.terraform_skipped.push_back(std::move(rule));
-        });
-      }
-      if (const YamlNode* resources = rt.take_required("resources")) {
-        decoding::for_each_named(*resources, "terraform.resources", ctx, [&](const std::string& id, const std::string&, MapReader& rm) {
-          TypeMapping t;
-          t.type = id;
-          rm.required("entity", t.entity);
-          rm.required("source", t.source);
-          rm.optional("note", t.note);
-          t.attributes = string_pairs(rm, "attributes");
-          t.assumptions = string_pairs(rm, "assumptions");
-          m.terraform.emplace(id, std::move(t));
-        });
-      }
+      read_types(rt, "terraform", m.terraform_skipped, m.terraform);
       rt.finish();
+    }
+    if (const YamlNode* cf = r.take_required("cloudformation")) {
+      MapReader rc(*cf, "cloudformation", ctx);
+      read_types(rc, "cloudformation", m.cloudformation_skipped, m.cloudformation);
+      rc.finish();
     }
     r.finish();
   }

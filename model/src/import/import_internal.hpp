@@ -46,6 +46,8 @@ struct ImportMappings {
   std::vector<std::string> terraform_format_majors;
   std::vector<SkipRule> terraform_skipped;
   std::map<std::string, TypeMapping, std::less<>> terraform;
+  std::vector<SkipRule> cloudformation_skipped;
+  std::map<std::string, TypeMapping, std::less<>> cloudformation;
 };
 
 /// The built-in mappings (model/data/import_mappings.yaml), read once.

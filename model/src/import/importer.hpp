@@ -167,6 +167,7 @@ class Importer {
 
   std::map<std::string, std::string> tg_lb_;  ///< target group resource address -> lb id
   std::map<std::string, std::string> tg_targets_;
+  std::set<std::string> default_egress_;  ///< groups that keep AWS's allow-all egress rule
 };
 
 }  // namespace archsim::model::import_detail

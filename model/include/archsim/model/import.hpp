@@ -1,5 +1,6 @@
 // Importing infrastructure code: the JSON that `terraform show -json` prints for a saved plan
-// or for state becomes an archsim topology.
+// or for state, or a CloudFormation template (what `cdk synth` prints), becomes an archsim
+// topology.
 //
 // The importer builds the topology as a located YAML tree whose values point at the JSON they
 // came from (file:line:col), so a scenario can name the plan itself (`topology: {terraform:
@@ -53,6 +54,17 @@ ImportedTopology import_terraform(std::string_view json_text, const std::string&
 
 /// The same for a file (a regular file within the import size cap, docs/limits.md).
 ImportedTopology import_terraform_file(const std::filesystem::path& file, const std::string& display_name);
+
+/// Imports a CloudFormation template (JSON or YAML; `cdk synth` output too). `parameters`
+/// override the template's Parameters (and give AWS::Region); nested stacks are read from
+/// `dir`, where CDK writes them. An intrinsic that only the deployed stack can resolve is a
+/// located error.
+ImportedTopology import_cloudformation(std::string_view text, const std::string& display_name,
+                                       const std::map<std::string, std::string>& parameters, const std::filesystem::path& dir);
+
+/// The same for a file; nested stacks are read from its folder.
+ImportedTopology import_cloudformation_file(const std::filesystem::path& file, const std::string& display_name,
+                                            const std::map<std::string, std::string>& parameters);
 
 /// The topology as a YAML file: stable order, each entity under a comment naming its source,
 /// assumptions as `# ASSUMPTION:` lines, and a header listing what was left out.
