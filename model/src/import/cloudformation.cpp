@@ -472,14 +472,9 @@ ImportedTopology import_cloudformation(std::string_view text, const std::string&
 
 ImportedTopology import_cloudformation_file(const std::filesystem::path& file, const std::string& display_name,
                                             const std::map<std::string, std::string>& parameters) {
-  FileProblem problem;
-  const auto text = read_regular_file(file, limits::kMaxImportFileBytes, problem);
-  if (!text) {
-    ImportedTopology out;
-    out.diagnostics.error(SourceLoc{display_name, 0, 0}, "", "cannot read it: " + problem.message);
-    return out;
-  }
-  return import_cloudformation(*text, display_name, parameters, file.parent_path());
+  return import_detail::import_file(file, display_name, [&](std::string_view text) {
+    return import_cloudformation(text, display_name, parameters, file.parent_path());
+  });
 }
 
 }  // namespace archsim::model

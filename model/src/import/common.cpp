@@ -1,11 +1,12 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "../decode_topology.hpp"
 #include "archsim/model/decode.hpp"
+#include "archsim/model/input_file.hpp"
 #include "archsim/model/input_limits.hpp"
+#include "archsim/model/json_check.hpp"
 #include "import_internal.hpp"
 
 namespace archsim::model::data {
@@ -110,52 +111,6 @@ ImportMappings load_mappings() {
   return m;
 }
 
-/// Accepts any JSON without building it, stopping at the depth cap: nlohmann keeps a stack
-/// entry per level, so a file of '[' would otherwise cost memory in proportion to its size.
-class SyntaxCheck : public nlohmann::json_sax<nlohmann::json> {
- public:
-  std::size_t depth = 0;
-  bool too_deep = false;
-  std::size_t error_byte = 0;
-  std::string error;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return open(); }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return close(); }
-  bool start_array(std::size_t) override { return open(); }
-  bool end_array() override { return close(); }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
-    error_byte = position;
-    const std::string what = e.what();
-    const auto cut = what.find("syntax error");
-    error = cut == std::string::npos ? what : what.substr(cut);
-    return false;
-  }
-
- private:
-  bool open() {
-    if (++depth > limits::kMaxJsonDepth) {
-      too_deep = true;
-      return false;
-    }
-    return true;
-  }
-  bool close() {
-    --depth;
-    return true;
-  }
-};
-
-/// The byte where the parser stopped: nlohmann counts characters read, one past the culprit.
-std::size_t culprit(std::size_t position) { return position > 0 ? position - 1 : 0; }
-
 }  // namespace
 
 const ImportMappings& builtin_import_mappings() {
@@ -171,40 +126,25 @@ YamlLimits import_limits() {
   return l;
 }
 
+ImportedTopology import_file(const std::filesystem::path& file, const std::string& display_name,
+                             const std::function<ImportedTopology(std::string_view)>& import) {
+  FileProblem problem;
+  const auto text = read_regular_file(file, limits::kMaxImportFileBytes, problem);
+  if (!text) {
+    ImportedTopology out;
+    out.diagnostics.error(SourceLoc{display_name, 0, 0}, "", "cannot read it: " + problem.message);
+    return out;
+  }
+  return import(*text);
+}
+
 std::optional<YamlNode> parse_json_tree(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
   if (text.size() > limits::kMaxImportFileBytes) {
     diagnostics.error(SourceLoc{file, 0, 0}, "",
                       fmt::format("is {} bytes, over the {}-byte limit for an imported file", text.size(), limits::kMaxImportFileBytes));
     return std::nullopt;
   }
-  SyntaxCheck check;
-  const bool ok = nlohmann::json::sax_parse(text, &check, nlohmann::json::input_format_t::json, /*strict=*/true);
-  if (check.too_deep) {
-    // The parser has read the opening bracket that went one level too deep.
-    std::size_t at = 0, depth = 0;
-    bool in_string = false, escaped = false;
-    for (; at < text.size(); ++at) {
-      const char c = text[at];
-      if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if ((c == '[' || c == '{') && ++depth > limits::kMaxJsonDepth) {
-        break;
-      } else if ((c == ']' || c == '}') && depth > 0) {
-        --depth;
-      }
-    }
-    diagnostics.error(locate_offset(text, at, file), "",
-                      fmt::format("nesting deeper than {} levels; not infrastructure code archsim imports", limits::kMaxJsonDepth));
-    return std::nullopt;
-  }
-  if (!ok) {
-    diagnostics.error(locate_offset(text, culprit(check.error_byte), file), "", "not valid JSON: " + check.error);
-    return std::nullopt;
-  }
+  if (!check_json(text, file, "infrastructure code archsim imports", diagnostics)) return std::nullopt;
   // JSON is YAML 1.2: the located reader gives every value its line and column, with its caps.
   return parse_yaml(text, file, diagnostics, import_limits());
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <algorithm>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -56,6 +58,11 @@ const ImportMappings& builtin_import_mappings();
 /// Limits of the files an importer reads (docs/limits.md): JSON and YAML alike are read into
 /// the located tree of yaml_tree.hpp, with its node budget and depth cap.
 YamlLimits import_limits();
+
+/// Reads an imported file (a regular file within the import size cap) and hands its text to
+/// `import`; an unreadable file is a diagnostic naming it.
+ImportedTopology import_file(const std::filesystem::path& file, const std::string& display_name,
+                             const std::function<ImportedTopology(std::string_view)>& import);
 
 /// Parses JSON text into a located tree. The text must be JSON (checked first, so YAML-only
 /// syntax is not accepted by accident): a syntax error or nesting beyond the depth cap is a

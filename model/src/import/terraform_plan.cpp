@@ -312,14 +312,7 @@ ImportedTopology import_terraform(std::string_view json_text, const std::string&
 }
 
 ImportedTopology import_terraform_file(const std::filesystem::path& file, const std::string& display_name) {
-  FileProblem problem;
-  const auto text = read_regular_file(file, limits::kMaxImportFileBytes, problem);
-  if (!text) {
-    ImportedTopology out;
-    out.diagnostics.error(SourceLoc{display_name, 0, 0}, "", "cannot read it: " + problem.message);
-    return out;
-  }
-  return import_terraform(*text, display_name);
+  return import_detail::import_file(file, display_name, [&](std::string_view text) { return import_terraform(text, display_name); });
 }
 
 }  // namespace archsim::model
