@@ -310,3 +310,22 @@ TEST_CASE("import cloudformation: YAML short forms, conditions, mappings and par
     CHECK(cli({"import", "cloudformation", kTags, "--parameter", "Env"}).code == 2);
   }
 }
+
+TEST_CASE("import --against: the drift between a scenario's topology and the code") {
+  const auto same = cli({"import", "terraform", kAdrPlan, "--against", "scenarios/adr0005.yaml"});
+  CHECK_MESSAGE(same.code == 0, same.err);
+  CHECK(same.out.find("none: the code matches the scenario's topology") != std::string::npos);
+
+  // The deployed service was scaled to 3 tasks and lost its second private subnet.
+  std::string plan = testing::read_file(kAdrPlan);
+  plan = replace_all(plan, "\"desired_count\": 2", "\"desired_count\": 3");
+  plan = replace_all(plan, "\"references\": [\n              \"aws_subnet.private-a.id\",\n              \"aws_subnet.private-a\",\n"
+                           "              \"aws_subnet.private-b.id\",\n              \"aws_subnet.private-b\"\n            ]",
+                     "\"references\": [\n              \"aws_subnet.private-a.id\",\n              \"aws_subnet.private-a\"\n            ]");
+  const auto drift = cli({"import", "terraform", write("drifted.json", plan), "--against", "scenarios/adr0005.yaml"});
+  CHECK(drift.code == 1);
+  CHECK(drift.out.find("changed: components.api: ecs_service 0.25 vCPU 512MiB x2 (2..6) in private-a, private-b -> "
+                       "ecs_service 0.25 vCPU 512MiB x3 (2..6) in private-a") != std::string::npos);
+  // Without -o only the drift is printed.
+  CHECK(drift.out.find("vpcs:") == std::string::npos);
+}
