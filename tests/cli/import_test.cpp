@@ -281,7 +281,7 @@ TEST_CASE("import cloudformation: YAML short forms, conditions, mappings and par
   CHECK(dev.out.find("ingress: [{protocol: tcp, ports: 443, cidr: 10.1.0.0/16}]") != std::string::npos);
   CHECK(dev.out.find("ASSUMPTION: no SecurityGroupEgress: CloudFormation keeps AWS's allow-all egress rule") != std::string::npos);
   // An unsupported resource is listed, and its properties (an Fn::ImportValue) never read.
-  CHECK(dev.out.find("#   AWS::Lambda::Function x1") != std::string::npos);
+  CHECK(dev.out.find("#   AWS::SNS::Topic x1") != std::string::npos);
 
   const auto prod = cli({"import", "cloudformation", kTags, "--parameter", "AWS::Region=eu-west-1", "--parameter", "Env=prod"});
   REQUIRE_MESSAGE(prod.code == 0, prod.err);
@@ -328,4 +328,24 @@ TEST_CASE("import --against: the drift between a scenario's topology and the cod
                        "ecs_service 0.25 vCPU 512MiB x3 (2..6) in private-a") != std::string::npos);
   // Without -o only the drift is printed.
   CHECK(drift.out.find("vpcs:") == std::string::npos);
+}
+
+TEST_CASE("import terraform: state, its references by known ids, and the components read attribute by attribute") {
+  const auto r = cli({"import", "terraform", "tests/import/fixtures/state-data.json"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("region: eu-west-1") != std::string::npos);
+  // The database's subnets through its subnet group, by the ids state knows.
+  CHECK(r.out.find("  orders:\n    type: rds\n    engine: postgres\n    instance_class: db.t4g.micro\n    multi_az: true\n    storage: 20GB\n"
+                   "    storage_type: gp3\n    publicly_accessible: false\n    subnets: [db-a, db-b]\n    security_groups: [db]\n") != std::string::npos);
+  CHECK(r.out.find("sessions: {type: dynamodb, billing_mode: provisioned, read_capacity: 5, write_capacity: 5, point_in_time_recovery: true}") !=
+        std::string::npos);
+  CHECK(r.out.find("  worker:\n    type: lambda\n    memory: 256MiB\n    architecture: arm64\n    timeout: 30s\n    runtime: python3.12\n"
+                   "    subnets: [db-a]\n    security_groups: [db]\n") != std::string::npos);
+  CHECK(r.out.find("users: {type: cognito_user_pool, tier: essentials}") != std::string::npos);
+  CHECK(r.out.find("#   aws_db_subnet_group x1") != std::string::npos);
+  const std::string scenario = write("state-scenario.yaml", "archsim: 1\nname: state\nregion: eu-west-1\nalternatives:\n"
+                                                            "  s: {title: s, topology: {terraform: state.json}}\n");
+  std::filesystem::copy_file("tests/import/fixtures/state-data.json", kDir / "state.json", std::filesystem::copy_options::overwrite_existing);
+  const auto v = cli({"validate", scenario});
+  CHECK_MESSAGE(v.code != 2, v.err);
 }

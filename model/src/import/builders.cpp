@@ -812,6 +812,49 @@ void Importer::autoscaling_scheduled_action(const Resource& r) {
   put(map, r.id, std::move(n));
 }
 
+/// A component read attribute by attribute as import_mappings.yaml says (`type`, `convert`):
+/// the types whose every key is one attribute, converted.
+void Importer::simple_component(const Resource& r) {
+  const TypeMapping& m = *r.mapping;
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  put(e, "type", text_node(m.component_type, r.loc));
+  for (const auto& [key, attribute] : m.attributes) {
+    (void)attribute;
+    Attr a = attr(r, key);
+    const auto c = m.convert.find(key);
+    const Conversion none;
+    const Conversion& conv = c == m.convert.end() ? none : c->second;
+    if (!conv.refs.empty()) {
+      std::vector<const Resource*> found;
+      if (conv.through.empty()) {
+        found = targets(r, a, conv.refs);
+      } else {
+        for (const Resource* via : targets(r, a, "")) {
+          const auto more = targets(*via, attr(*via, conv.through), conv.refs);
+          found.insert(found.end(), more.begin(), more.end());
+        }
+      }
+      if (!found.empty() || a.known()) put(e, key, ids_node(ids_of(found), a.loc));
+      continue;
+    }
+    if (conv.first) a = a.at(0);
+    if (!a.known() || !a.value->is_scalar()) continue;
+    std::string value = a.text();
+    if (std::find(conv.skip.begin(), conv.skip.end(), value) != conv.skip.end()) continue;
+    if (const auto w = conv.words.find(value); w != conv.words.end()) value = w->second;
+    else if (!conv.words.empty()) {
+      b_.warning(a.loc, path + "." + key, fmt::format("{}: {} '{}' has no archsim equivalent; left out", r.address, attribute, value));
+      continue;
+    }
+    const bool plain = !a.value->quoted || !conv.unit.empty() || value == "true" || value == "false";
+    put(e, key, plain ? plain_node(value + conv.unit, a.loc) : text_node(value, a.loc));
+  }
+  for (const auto& [key, note] : m.assumptions) {
+    if (e.find(key) == nullptr) b_.assume(path, r.loc, note);
+  }
+}
+
 void Importer::build(Resource& r) {
   const std::string& entity = r.mapping->entity;
   if (entity == "vpc") vpc(r);
@@ -840,6 +883,7 @@ void Importer::build(Resource& r) {
   else if (entity == "autoscaling_policy") autoscaling_policy(r);
   else if (entity == "autoscaling_scheduled_action") autoscaling_scheduled_action(r);
   else if (entity == "internet_gateway_attachment") internet_gateway(r);
+  else if (entity == "component") simple_component(r);
   else if (!r.mapping->note.empty()) return;  // read into another entity (the note says which)
   else throw std::logic_error("import_mappings.yaml names entity '" + entity + "', which no builder makes");
 }
@@ -886,7 +930,7 @@ void Importer::claim_ids() {
   static const std::map<std::string, std::string, std::less<>> section_of_entity = {
       {"vpc", "vpcs"}, {"subnet", "subnets"}, {"route_table", "route_tables"}, {"security_group", "security_groups"}};
   // Only what becomes an entity claims an id; a target group's is its load balancer's own.
-  static const std::set<std::string, std::less<>> components = {"nat_gateway", "vpc_endpoint", "load_balancer", "ecs_service", "ecr_repository", "log_group"};
+  static const std::set<std::string, std::less<>> components = {"nat_gateway", "vpc_endpoint", "load_balancer", "ecs_service", "ecr_repository", "log_group", "component"};
   std::map<std::string, std::set<std::string>> taken;
   for (std::size_t i = 0; i < resources_.size(); ++i) {
     Resource& r = resources_[i];
@@ -930,7 +974,7 @@ void Importer::build_all(const std::vector<SkipRule>& skip_rules) {
       "vpc", "vpc_secondary_cidr", "internet_gateway", "internet_gateway_attachment", "subnet", "security_group", "security_group_rule",
       "security_group_ingress", "security_group_egress", "nat_gateway", "vpc_endpoint", "route_table", "route", "route_table_association",
       "main_route_table_association", "ecr_repository", "log_group", "load_balancer", "listener", "listener_rule", "target_group_attachment",
-      "ecs_service", "target_group", "autoscaling_target", "autoscaling_policy", "autoscaling_scheduled_action"};
+      "component", "ecs_service", "target_group", "autoscaling_target", "autoscaling_policy", "autoscaling_scheduled_action"};
   for (const auto& entity : order) {
     for (auto& r : resources_) {
       if (r.mapping != nullptr && r.mapping->entity == entity) build(r);

@@ -77,6 +77,22 @@ void read_types(MapReader& r, const std::string& format, std::vector<SkipRule>& 
       rm.optional("note", t.note);
       t.attributes = string_pairs(rm, "attributes");
       t.assumptions = string_pairs(rm, "assumptions");
+      rm.optional("type", t.component_type);
+      if (const YamlNode* convert = rm.take("convert"); convert != nullptr && convert->is_map()) {
+        for (const auto& c : convert->entries) {
+          MapReader rc(c.value, rm.child("convert") + "." + c.key, ctx);
+          if (!rc.ok()) continue;
+          Conversion conversion;
+          rc.optional("unit", conversion.unit);
+          rc.optional("first", conversion.first);
+          rc.optional("refs", conversion.refs);
+          rc.optional("through", conversion.through);
+          rc.optional("skip", conversion.skip);
+          for (const auto& w : string_pairs(rc, "words")) conversion.words.insert(w);
+          rc.finish();
+          t.convert.emplace(c.key, std::move(conversion));
+        }
+      }
       rm.finish();
       types.emplace(e.key, std::move(t));
     }

@@ -19,6 +19,17 @@
 
 namespace archsim::model::import_detail {
 
+/// How a `component` mapping turns one attribute's value into archsim's (import_mappings.yaml,
+/// `convert`): a unit appended, words translated, the first item of a list, references.
+struct Conversion {
+  std::string unit;                              ///< appended: `MiB`, `s`, `GB`, `d`
+  std::map<std::string, std::string> words;      ///< the code's word -> archsim's
+  std::vector<std::string> skip;                 ///< values that mean "not set" (`-1`)
+  bool first = false;                            ///< the first item of a list
+  std::string refs;                              ///< names resources of this entity: their ids
+  std::string through;                           ///< ... found in this attribute of the resource referred to
+};
+
 /// One resource type: the archsim entity it becomes and the attributes it reads, by the archsim
 /// word they fill.
 struct TypeMapping {
@@ -28,6 +39,8 @@ struct TypeMapping {
   std::string note;    ///< why an absorbed type makes no entity of its own
   std::vector<std::pair<std::string, std::string>> attributes;
   std::vector<std::pair<std::string, std::string>> assumptions;
+  std::string component_type;                 ///< entity `component`: the archsim component type
+  std::map<std::string, Conversion> convert;  ///< entity `component`: by archsim key
 
   /// The resource's attribute name for archsim key `key` (the key itself when unmapped, so a
   /// missing row shows as an unread attribute, not a crash).

@@ -152,6 +152,7 @@ class Importer {
   void ecs_service(const Resource& r);
   void ecr_repository(const Resource& r);
   void log_group(const Resource& r);
+  void simple_component(const Resource& r);
   YamlNode* scaled_service(const Resource& r, const Attr& a, std::string& path);
   void autoscaling_target(const Resource& r);
   void autoscaling_policy(const Resource& r);
