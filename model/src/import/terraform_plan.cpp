@@ -212,7 +212,7 @@ void TerraformImport::resolve_references(const std::string& scope, const YamlNod
       const std::size_t cut = scope.rfind(".module.");
       const std::string parent = scope.starts_with("module.") ? (cut == std::string::npos ? "" : scope.substr(0, cut)) : "";
       if (scope.empty()) continue;  // a root variable: a literal, no resource behind it
-      const std::string call = scope.substr(scope.rfind("module.") + 7);
+      const std::string call = strip_keys(scope.substr(scope.rfind("module.") + 7));
       const auto pm = config_modules_.find(strip_keys(parent));
       const YamlNode* refs2 = child(child(child(child(child(pm == config_modules_.end() ? nullptr : pm->second, "module_calls"), call), "expressions"), parts[1]), "references");
       if (refs2 != nullptr && seen.insert(text).second) resolve_references(parent, *refs2, depth + 1, out, from, at);
