@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/import.hpp"
 #include "archsim/model/input_file.hpp"
 #include "archsim/model/text_check.hpp"
 #include "archsim/model/rules.hpp"
 #include "decode_topology.hpp"
+#include "import/import_internal.hpp"
 
 namespace archsim::model {
 
@@ -23,6 +25,51 @@ constexpr double kMaxQuantity = 1e21;
 // AWS Budgets alerts are a percentage of the limit; past 1000 % an alert says nothing a lower one does not.
 constexpr double kMaxThresholdPercent = 1000;
 using decoding::MapReader;
+
+/// `topology: {terraform: plan.json}` or `{cloudformation: template.yaml, parameters: {...}}`:
+/// the infrastructure code imported as a topology whose values point into it; the import's
+/// assumptions are notes (they are the import's, not the scenario's, and `--strict` is about
+/// keys the scenario writes).
+std::optional<YamlNode> imported_topology(MapReader& r, const YamlNode& topology, const ScenarioFiles& files, AlternativeSpec& alt,
+                                          const std::string& scenario_name) {
+  DecodeContext& ctx = r.context();
+  const std::string path = r.child("topology");
+  const bool terraform = topology.find("terraform") != nullptr;
+  const std::string kind = terraform ? "terraform" : "cloudformation";
+  const YamlNode& named = *topology.find(kind);
+  const YamlNode* given = topology.find("parameters");
+  if (!named.is_scalar() || topology.entries.size() != (given != nullptr ? 2u : 1u) || (terraform && given != nullptr) ||
+      (given != nullptr && !given->is_map())) {
+    ctx.error(topology, path,
+              "expected `{terraform: FILE}` (the JSON of `terraform show -json`) or `{cloudformation: FILE, parameters: {Key: value}}`, and nothing else");
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> parameters;
+  for (const auto& e : given != nullptr ? given->entries : std::vector<YamlNode::Entry>{}) {
+    std::string value;
+    if (decoding::decode_value(e.value, path + ".parameters." + e.key, ctx, value)) parameters[e.key] = value;
+  }
+  std::string refused;
+  const auto resolved = resolve_scenario_path(files, named.scalar, refused);
+  if (!resolved) {
+    ctx.error(named, path + "." + kind, fmt::format("{} file {}", kind, refused));
+    return std::nullopt;
+  }
+  const std::string display = (std::filesystem::path(scenario_name).parent_path() / named.scalar).lexically_normal().string();
+  alt.topology_file = named.scalar;
+  alt.topology_source = display;
+  ctx.sources.record(path, named.loc);
+  ImportedTopology imported = terraform ? import_terraform_file(*resolved, display) : import_cloudformation_file(*resolved, display, parameters);
+  for (auto d : imported.diagnostics.all()) {
+    if (!d.loc.known()) d.loc = named.loc;
+    if (d.severity == Severity::Warning) d.severity = Severity::Note;
+    d.path = d.path.empty() ? path : path + "." + d.path;
+    ctx.diagnostics.add(std::move(d));
+  }
+  alt.resource_addresses = std::move(imported.addresses);
+  if (imported.diagnostics.has_errors()) return std::nullopt;
+  return std::move(imported.topology);
+}
 
 /// The topology node of one alternative: inline, or read from a file, then overridden.
 std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, AlternativeSpec& alt,
@@ -60,6 +107,8 @@ std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, 
       }
       ctx.diagnostics.add(d);
     }
+  } else if (topology->is_map() && (topology->find("terraform") != nullptr || topology->find("cloudformation") != nullptr)) {
+    node = imported_topology(r, *topology, files, alt, scenario_name);
   } else if (topology->is_map()) {
     alt.topology_source = scenario_name;
     node = *topology;
@@ -356,9 +405,50 @@ LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, cons
   return result;
 }
 
+
+/// A Terraform plan or state named where a scenario is expected (`archsim validate plan.json`):
+/// a scenario of one alternative, the plan as imported, in the plan's region.
+LoadResult load_plan_as_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
+  ImportedTopology imported = import_terraform_file(file, file.string());
+  Diagnostics diagnostics;
+  for (auto d : imported.diagnostics.all()) {
+    if (d.severity == Severity::Warning) d.severity = Severity::Note;  // as in a scenario: the import's, not the user's
+    diagnostics.add(std::move(d));
+  }
+  if (!imported.ok()) return LoadResult{std::nullopt, std::move(diagnostics)};
+  YamlNode& topology = *imported.topology;
+  const YamlNode* region = topology.find("region");
+  if (region == nullptr) {
+    diagnostics.error(topology.loc, "region",
+                      "the plan names no region (no constant region in the aws provider's configuration and no subnet zones); "
+                      "name the plan in a scenario's `topology: {terraform: ...}`, which states the region");
+    return LoadResult{std::nullopt, std::move(diagnostics)};
+  }
+  using namespace import_detail;
+  YamlNode root = map_node(topology.loc);
+  put(root, "archsim", plain_node("1", topology.loc));
+  put(root, "name", text_node("terraform-import", topology.loc));
+  put(root, "region", *region);
+  YamlNode alternative = map_node(topology.loc);
+  put(alternative, "title", text_node("As the plan has it", topology.loc));
+  put(alternative, "status", text_node("chosen", topology.loc));
+  put(alternative, "topology", std::move(topology));
+  YamlNode alternatives = map_node(root.loc);
+  put(alternatives, "plan", std::move(alternative));
+  put(root, "alternatives", std::move(alternatives));
+  LoadResult result = load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);
+  if (result.scenario && !result.scenario->alternatives.empty()) {
+    result.scenario->alternatives.front().resource_addresses = std::move(imported.addresses);
+    result.scenario->alternatives.front().topology_source = file.string();
+  }
+  return result;
+}
+
 }  // namespace
 
 LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
+  // A scenario is YAML; JSON named here is the output of `terraform show -json`.
+  if (file.extension() == ".json") return load_plan_as_scenario(file, facts, options);
   Diagnostics diagnostics;
   auto root = read_yaml_file(file, file.string(), diagnostics);
   return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);

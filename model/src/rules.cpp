@@ -234,6 +234,27 @@ void check_claims(const ScenarioSpec& scenario, std::string_view alternative, co
 
 }  // namespace
 
+namespace {
+
+/// A finding about an imported entity names the resource it came from (the innermost entity
+/// whose path holds the finding's), so the fix is made in the code, not in a generated file.
+void name_resource(const AlternativeSpec& alt, Finding& f) {
+  const std::string prefix = alt.path + ".topology.";
+  if (alt.resource_addresses.empty() || !f.path.starts_with(prefix)) return;
+  std::string_view rest = std::string_view(f.path).substr(prefix.size());
+  for (;;) {
+    if (const auto it = alt.resource_addresses.find(std::string(rest)); it != alt.resource_addresses.end()) {
+      f.message += " (resource " + it->second + ")";
+      return;
+    }
+    const auto cut = rest.find_last_of(".[");
+    if (cut == std::string_view::npos) return;
+    rest = rest.substr(0, cut);
+  }
+}
+
+}  // namespace
+
 std::vector<Finding> review_scenario(const ScenarioSpec& scenario, const AwsFacts& facts) {
   std::vector<Finding> all;
   const Rule* claim_rule = find_rule("document-claim-contradicts-aws");
@@ -245,6 +266,7 @@ std::vector<Finding> review_scenario(const ScenarioSpec& scenario, const AwsFact
     for (auto& f : findings) {
       f.alternative = alt.id;
       f.loc = scenario.sources.locate(f.path);
+      name_resource(alt, f);
     }
     // Order within an alternative: by file, then position, then rule: a stable reading order.
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {

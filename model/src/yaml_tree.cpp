@@ -46,6 +46,10 @@ SourceLoc loc_of(const YAML::Mark& mark, const std::string& file) {
 }
 
 
+/// `!Ref`, `!GetAtt`, ...: a local tag. yaml-cpp reports "?" for none and "!" for a quoted
+/// scalar's non-specific tag; neither is one.
+std::string local_tag(const std::string& tag) { return tag.size() > 1 && tag[0] == '!' && tag[1] != '!' ? tag : std::string(); }
+
 /// Thrown by the builder to stop the parser at a limit; the diagnostic is already reported.
 struct StopParsing {};
 
@@ -87,16 +91,19 @@ class TreeBuilder : public YAML::EventHandler {
     node.kind = YamlNode::Kind::Scalar;
     node.scalar = value;
     node.quoted = tag == "!";  // yaml-cpp tags quoted scalars "!": `"80"` is a string
+    node.tag = local_tag(tag);
     add(std::move(node), anchor, 1);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
     open(mark, anchor, YamlNode::Kind::Sequence);
+    stack_.back().node.tag = local_tag(tag);
   }
   void OnSequenceEnd() override { close(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
     open(mark, anchor, YamlNode::Kind::Map);
+    stack_.back().node.tag = local_tag(tag);
   }
   void OnMapEnd() override { close(); }
 

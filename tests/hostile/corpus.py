@@ -135,6 +135,17 @@ MUTATIONS = [
              V, fragment="trace"),
     Mutation("price-book-outside", "confinement", "scenario", r"^pricing:\n", "pricing:\n  price_book: /etc/passwd\n", VP,
              fragment="outside"),
+    # ---- imported topologies (docs/import.md): the importers read what the scenario names
+    Mutation("import-terraform-yaml", "nonsense", "scenario", r"topology: (topologies/[\w.-]+)", r"topology: {terraform: \1}", V,
+             fragment="not valid JSON"),
+    Mutation("import-cloudformation-topology", "nonsense", "scenario", r"topology: (topologies/[\w.-]+)",
+             r"topology: {cloudformation: \1}", V, fragment="not a CloudFormation template"),
+    Mutation("import-terraform-outside", "confinement", "scenario", r"topology: topologies/[\w.-]+", "topology: {terraform: /etc/passwd}",
+             V, fragment="outside"),
+    Mutation("import-terraform-dev-zero", "exhaustion", "scenario", r"topology: topologies/[\w.-]+",
+             "topology: {terraform: /dev/zero}", [["validate", "--allow-outside-paths"]], fragment="not a regular file"),
+    Mutation("import-terraform-parameters", "nonsense", "scenario", r"topology: (topologies/[\w.-]+)",
+             r"topology: {terraform: \1, parameters: {a: b}}", V, fragment="nothing else"),
     # ---- the command line
     Mutation("seed-negative", "nonsense", "scenario", r"\A", "", [["run", "--seed", "-1", *RUN_ARGS]], fragment="-1"),
     Mutation("max-work-nan", "false pass", "scenario", r"\A", "", [["run", "--max-work", "nan", *RUN_ARGS]],

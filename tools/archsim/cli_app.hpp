@@ -11,6 +11,7 @@
 
 #include "diff_command.hpp"
 #include "graph_command.hpp"
+#include "import_command.hpp"
 #include "price_command.hpp"
 #include "rules_command.hpp"
 #include "run_command.hpp"
@@ -26,6 +27,7 @@ struct CliOptions {
   RulesOptions rules;
   PriceOptions price;
   DiffOptions diff;
+  ImportOptions import;
 };
 
 /// Defines `app`: its description, `--version`, the exit codes as its footer, and every verb

@@ -11,6 +11,7 @@
 #include "archsim/cli.hpp"
 #include "archsim/model/input_file.hpp"
 #include "archsim/model/input_limits.hpp"
+#include "archsim/model/json_check.hpp"
 #include "archsim/model/text_check.hpp"
 #include "archsim/reports/run_diff.hpp"
 #include "output.hpp"
@@ -41,39 +42,12 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
     return std::nullopt;
   }
   const std::string& content = *text;
-  // nlohmann reports a byte offset; people read lines and columns.
-  const auto position = [&](std::size_t offset) { return model::format_location(model::locate_offset(content, offset, path)); };
-  // Nesting is checked before parsing: nlohmann keeps a stack entry per level, so 64 MB of '['
-  // would cost gigabytes. A results.json nests about ten levels.
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    const char c = content[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > model::limits::kMaxJsonDepth) {
-        err << fmt::format("{}: error: nesting deeper than {} levels; not a results.json that archsim run writes\n", position(i),
-                           model::limits::kMaxJsonDepth);
-        return std::nullopt;
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  try {
-    return nlohmann::json::parse(content);
-  } catch (const nlohmann::json::parse_error& e) {
-    const std::string what = e.what();
-    const auto cut = what.find("syntax error");
-    err << fmt::format("{}: error: not valid JSON: {}\n", position(e.byte > 0 ? e.byte - 1 : 0),
-                       model::escape_controls(cut == std::string::npos ? what : what.substr(cut)));
+  model::Diagnostics problems;
+  if (!model::check_json(content, path, "a results.json that archsim run writes", problems)) {
+    for (const auto& d : problems.all()) err << model::format_diagnostic(d) << "\n";
     return std::nullopt;
   }
+  return nlohmann::json::parse(content);
 }
 
 }  // namespace

@@ -34,6 +34,15 @@ inline constexpr std::size_t kMaxNameBytes = 200;
 /// portable file name: letters, digits, '-', '_', '.', not starting with '.', this long at most.
 inline constexpr std::size_t kMaxFileNameIdBytes = 64;
 
+/// A file `archsim import` reads (a Terraform plan or state, a CloudFormation template): plans
+/// carry the configuration and every attribute, about ten times the YAML it becomes, so 16
+/// times the YAML cap; still read whole into memory.
+inline constexpr std::size_t kMaxImportFileBytes = std::size_t{16} << 20;  // 16 MiB
+
+/// Values of one imported file: JSON has a node every 20 to 30 bytes, so a full 16 MiB plan has
+/// about 600 thousand; the located tree costs about 200 bytes a node (160 MB at the cap).
+inline constexpr std::size_t kMaxImportNodes = 800'000;
+
 /// did-you-mean compares words with an edit-distance matrix (len x len): longer words or more
 /// candidates get no suggestion.
 inline constexpr std::size_t kMaxSuggestWordBytes = 64;

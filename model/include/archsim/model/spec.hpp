@@ -8,6 +8,7 @@
 // (`_usd`, `_percent`, `vcpu`). docs/scenario-format.md documents every key.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -624,6 +625,9 @@ struct AlternativeSpec {
   std::string topology_file;   ///< empty when the topology is written inline
   std::string topology_source; ///< the file the topology is written in, as messages name it (the scenario's when inline)
   TopologySpec topology;       ///< after overrides
+  /// An imported topology (`topology: {terraform: plan.json}`): the resource address each
+  /// entity came from, by its dotted path below the topology (`components.alb`).
+  std::map<std::string, std::string> resource_addresses;
 };
 
 struct ScenarioSpec {

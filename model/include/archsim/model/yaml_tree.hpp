@@ -26,6 +26,7 @@ struct YamlNode {
   Kind kind = Kind::Null;
   std::string scalar;           ///< text of a scalar (also of `null`-looking plain scalars)
   bool quoted = false;          ///< scalar was written in quotes, so `"80"` is a string
+  std::string tag;              ///< a local tag as written (`!Ref`: CloudFormation's short forms), else empty
   std::vector<YamlNode> items;  ///< sequence elements
   std::vector<Entry> entries;   ///< map entries in file order
   SourceLoc loc;

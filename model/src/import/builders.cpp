@@ -1,0 +1,1017 @@
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "importer.hpp"
+
+namespace archsim::model::import_detail {
+
+namespace {
+
+/// A located tree as JSON (CloudFormation's container definitions are YAML or JSON structure,
+/// Terraform's a JSON string): scalars that look like numbers become numbers.
+nlohmann::json to_json(const YamlNode& n) {
+  if (n.is_map()) {
+    nlohmann::json o = nlohmann::json::object();
+    for (const auto& e : n.entries) o[e.key] = to_json(e.value);
+    return o;
+  }
+  if (n.is_sequence()) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& i : n.items) a.push_back(to_json(i));
+    return a;
+  }
+  if (n.is_scalar() && !n.quoted && !n.scalar.empty() && std::all_of(n.scalar.begin(), n.scalar.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      n.scalar.size() < 10) {
+    return std::stoll(n.scalar);
+  }
+  return n.is_scalar() ? nlohmann::json(n.scalar) : nlohmann::json();
+}
+
+/// A member of a JSON object, its name compared without case (`image` and `Image`).
+const nlohmann::json* field(const nlohmann::json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  for (const auto& [k, v] : object.items()) {
+    if (k.size() == key.size() && std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<const Resource*> Importer::targets(const Resource& from, const Attr& a, std::string_view entity) {
+  std::vector<const Resource*> out;
+  std::vector<const YamlNode*> literals;
+  if (a.known()) {
+    if (a.value->is_scalar()) literals.push_back(a.value);
+    for (const auto& v : a.value->items) {
+      if (v.is_scalar()) literals.push_back(&v);
+    }
+  }
+  std::vector<const YamlNode*> missing;
+  for (const YamlNode* literal : literals) {
+    if (literal->scalar.empty()) continue;  // Terraform writes "" for an unset reference
+    if (const Resource* t = named(literal->scalar, "")) {
+      out.push_back(t);
+      continue;
+    }
+    // Names embedded in a composed value (`{{cfn:Repo}}:latest`, `service/{{cfn:Cluster}}/...`).
+    bool embedded = false;
+    for (std::size_t at = 0; (at = literal->scalar.find("{{", at)) != std::string::npos;) {
+      const std::size_t close = literal->scalar.find("}}", at);
+      if (close == std::string::npos) break;
+      if (const auto it = by_id_.find(literal->scalar.substr(at, close + 2 - at)); it != by_id_.end()) {
+        out.push_back(&resources_[it->second]);
+        embedded = true;
+      }
+      at = close + 2;
+    }
+    if (!embedded) missing.push_back(literal);
+  }
+  if (literals.empty() || !missing.empty()) {
+    std::vector<const Resource*> followed;
+    follow(from, a, followed);
+    if (!followed.empty()) {
+      out = std::move(followed);
+      missing.clear();
+    }
+  }
+  for (const YamlNode* literal : missing) {
+    // An id of something created elsewhere (a certificate, a VPC of another stack) is not an
+    // error by itself: an entity that needs it in the file says so.
+    b_.warning(literal->loc, "", fmt::format("{}: {} '{}' names nothing in the file", from.address, a.name.substr(a.name.rfind('.') + 1), literal->scalar));
+  }
+  // Keep the kind asked for (a reference list also names what an expression merely mentions).
+  std::vector<const Resource*> kept;
+  std::set<const Resource*> seen;
+  for (const Resource* t : out) {
+    if (!entity.empty() && (t->mapping == nullptr || t->mapping->entity != entity)) continue;
+    if (seen.insert(t).second) kept.push_back(t);
+  }
+  return kept;
+}
+
+const Resource* Importer::named(std::string_view value, std::string_view entity) const {
+  const auto it = by_id_.find(std::string(value));
+  if (it == by_id_.end()) return nullptr;
+  const Resource& r = resources_[it->second];
+  if (!entity.empty() && (r.mapping == nullptr || r.mapping->entity != entity)) return nullptr;
+  return &r;
+}
+
+const Resource* Importer::target(const Resource& from, const Attr& a, std::string_view wanted, const std::string& path) {
+  const auto all = targets(from, a, wanted);
+  if (all.size() > 1) {
+    b_.assume(path, a.loc, fmt::format("{} of {} refers to {} resources; the first, {}, is used", a.name.substr(a.name.rfind('.') + 1),
+                                       from.address, all.size(), all.front()->address));
+  }
+  return all.empty() ? nullptr : all.front();
+}
+
+std::vector<std::string> Importer::ids_of(const std::vector<const Resource*>& rs) const {
+  std::vector<std::string> ids;
+  for (const Resource* r : rs) {
+    if (r->data) continue;
+    ids.push_back(r->id);
+  }
+  return ids;
+}
+
+static YamlNode ids_node(const std::vector<std::string>& ids, const SourceLoc& loc) {
+  YamlNode list = list_node(loc);
+  for (const auto& id : ids) list.items.push_back(text_node(id, loc));
+  return list;
+}
+
+YamlNode& Importer::start(std::string_view section, const Resource& r) {
+  YamlNode& e = b_.entity(section, r.id, r.loc);
+  b_.source(entity_path(section, r), r.comment(), r.address);
+  return e;
+}
+
+/// A duration in whole seconds as archsim writes it.
+static std::string seconds(const std::string& s) { return s + "s"; }
+
+void Importer::vpc(const Resource& r) {
+  YamlNode& e = start("vpcs", r);
+  const Attr cidr = attr(r, "cidr");
+  if (cidr.known()) put(e, "cidr", plain_node(cidr.text(), cidr.loc));
+  else b_.error(r.loc, entity_path("vpcs", r), fmt::format("{}: cidr_block is not known; archsim needs the VPC's IPv4 block (IPAM pools are not read)", r.address));
+}
+
+void Importer::vpc_secondary_cidr(const Resource& r) {
+  const Resource* v = target(r, attr(r, "vpc"), "vpc", "vpcs");
+  const Attr cidr = attr(r, "cidr");
+  if (v == nullptr || !cidr.known()) {
+    b_.error(r.loc, "vpcs", fmt::format("{}: needs a known vpc_id and cidr_block", r.address));
+    return;
+  }
+  YamlNode& e = b_.entity("vpcs", v->id, v->loc);
+  YamlNode* list = e.find("secondary_cidrs");
+  if (list == nullptr) list = &put(e, "secondary_cidrs", list_node(cidr.loc));
+  list->items.push_back(plain_node(cidr.text(), cidr.loc));
+  b_.comment("vpcs." + v->id + ".secondary_cidrs", "secondary CIDR " + cidr.text() + ": " + r.comment());
+}
+
+void Importer::internet_gateway(const Resource& r) {
+  if (!r.mapping->has("vpc")) return;  // attached by another resource (AWS::EC2::VPCGatewayAttachment)
+  const Resource* v = target(r, attr(r, "vpc"), "vpc", "vpcs");
+  if (v == nullptr) {
+    b_.warning(r.loc, "vpcs", fmt::format("{}: attached to no VPC in the file; left out", r.address));
+    return;
+  }
+  put(b_.entity("vpcs", v->id, v->loc), "internet_gateway", bool_node(true, r.loc));
+  b_.comment("vpcs." + v->id + ".internet_gateway", "internet gateway: " + r.comment());
+}
+
+void Importer::subnet(const Resource& r) {
+  YamlNode& e = start("subnets", r);
+  const std::string path = entity_path("subnets", r);
+  if (const Resource* v = target(r, attr(r, "vpc"), "vpc", path)) put(e, "vpc", text_node(v->id, attr(r, "vpc").loc));
+  else b_.error(r.loc, path, fmt::format("{}: vpc_id names no aws_vpc in the file", r.address));
+  const Attr zone = attr(r, "zone");
+  if (zone.known()) {
+    put(e, "zone", text_node(zone.text(), zone.loc));
+  } else {
+    b_.error(r.loc, path + ".zone", fmt::format("{}: availability_zone is not known before apply; archsim needs each subnet's zone (set it in the code)", r.address));
+  }
+  const Attr cidr = attr(r, "cidr");
+  if (cidr.known()) put(e, "cidr", plain_node(cidr.text(), cidr.loc));
+  else b_.error(r.loc, path + ".cidr", fmt::format("{}: cidr_block is not known before apply", r.address));
+  const Attr pub = attr(r, "public");
+  put(e, "public", bool_node(pub.text() == "true", pub.known() ? pub.loc : r.loc));
+}
+
+void Importer::route_table(const Resource& r) {
+  YamlNode& e = start("route_tables", r);
+  const std::string path = entity_path("route_tables", r);
+  const Resource* v = target(r, attr(r, "vpc"), "vpc", path);
+  if (v == nullptr) {
+    b_.error(r.loc, path, fmt::format("{}: vpc_id names no aws_vpc in the file", r.address));
+    return;
+  }
+  put(e, "vpc", text_node(v->id, attr(r, "vpc").loc));
+  YamlNode& routes = put(e, "routes", list_node(r.loc));
+  // AWS adds the local route for each of the VPC's blocks; Terraform lists none of them.
+  const YamlNode* vpc_node = b_.find_entity("vpcs", v->id);
+  if (const YamlNode* cidr = child(vpc_node, "cidr")) {
+    YamlNode local = map_node(r.loc);
+    put(local, "destination", plain_node(cidr->scalar, r.loc));
+    put(local, "local", bool_node(true, r.loc));
+    routes.items.push_back(std::move(local));
+    b_.comment(path + ".routes[0]", "ASSUMPTION: " + r.mapping->assumption("local"));
+  }
+  const Attr inline_routes = attr(r, "routes");
+  for (std::size_t i = 0; i < inline_routes.size(); ++i) {
+    YamlNode n = route_node(r, inline_routes.at(i), path);
+    if (n.is_map()) routes.items.push_back(std::move(n));
+  }
+}
+
+YamlNode Importer::route_node(const Resource& r, const Attr& a, const std::string& path) {
+  const Attr dest = a.get(r.mapping->attribute("destination"));
+  YamlNode n = map_node(a.loc);
+  if (!dest.known() || dest.text().empty()) {
+    b_.warning(a.loc, path, fmt::format("{}: a route with no IPv4 destination (IPv6 or a prefix list); left out", r.address));
+    return YamlNode{};
+  }
+  put(n, "destination", plain_node(dest.text(), dest.loc));
+  const Attr igw = a.get(r.mapping->attribute("internet_gateway"));
+  const Attr nat = a.get(r.mapping->attribute("nat_gateway"));
+  const Attr vpce = a.get(r.mapping->attribute("vpc_endpoint"));
+  if (!targets(r, igw, "internet_gateway").empty() || (igw.known() && igw.text().starts_with("igw-"))) {
+    put(n, "internet_gateway", bool_node(true, igw.loc));
+  } else if (const auto ns = targets(r, nat, "nat_gateway"); !ns.empty()) {
+    put(n, "nat_gateway", text_node(ns.front()->id, nat.loc));
+  } else if (const auto es = targets(r, vpce, "vpc_endpoint"); !es.empty()) {
+    put(n, "vpc_endpoint", text_node(es.front()->id, vpce.loc));
+  } else {
+    b_.warning(a.loc, path, fmt::format("{}: the route to {} has a target archsim does not model (peering, transit gateway, ...); left out",
+                                        r.address, dest.text()));
+    return YamlNode{};
+  }
+  return n;
+}
+
+void Importer::route(const Resource& r) {
+  const Attr table = attr(r, "route_table");
+  const Resource* t = target(r, table, "route_table", "route_tables");
+  if (t == nullptr) {
+    b_.error(r.loc, "route_tables", fmt::format("{}: route_table_id names no aws_route_table in the file", r.address));
+    return;
+  }
+  Attr base{r.values, r.unknown, child(r.config, "expressions"), r.loc, r.address};
+  YamlNode n = route_node(r, base, "route_tables." + t->id);
+  YamlNode& e = b_.entity("route_tables", t->id, t->loc);
+  YamlNode* routes = e.find("routes");
+  if (!n.is_map() || routes == nullptr) return;
+  b_.comment(fmt::format("route_tables.{}.routes[{}]", t->id, routes->items.size()), r.comment());
+  routes->items.push_back(std::move(n));
+}
+
+void Importer::route_table_association(const Resource& r) {
+  const Resource* s = target(r, attr(r, "subnet"), "subnet", "subnets");
+  const Resource* t = target(r, attr(r, "route_table"), "route_table", s != nullptr ? "subnets." + s->id + ".route_table" : "subnets");
+  if (s == nullptr || t == nullptr) {
+    // A gateway association (gateway_id) routes traffic entering the VPC: archsim has no such edge.
+    b_.warning(r.loc, "subnets", fmt::format("{}: associates no subnet of the file with a route table; left out", r.address));
+    return;
+  }
+  put(b_.entity("subnets", s->id, s->loc), "route_table", text_node(t->id, attr(r, "route_table").loc));
+}
+
+void Importer::main_route_table_association(const Resource& r) {
+  const Resource* t = target(r, attr(r, "route_table"), "route_table", "route_tables");
+  if (t == nullptr) return;
+  put(b_.entity("route_tables", t->id, t->loc), "main", bool_node(true, r.loc));
+  b_.comment("route_tables." + t->id + ".main", "main table: " + r.comment());
+}
+
+static std::string protocol_word(std::string p) {
+  if (p == "-1" || p == "all") return "all";
+  if (p == "6") return "tcp";
+  if (p == "17") return "udp";
+  if (p == "1") return "icmp";
+  return p;
+}
+
+/// `ports` from from_port/to_port: one port, or a range as a string.
+static void put_ports(YamlNode& rule, const Attr& from, const Attr& to, const std::string& protocol) {
+  if (protocol == "all" || protocol == "icmp" || !from.known()) return;
+  const std::string f = from.text(), t = to.known() ? to.text() : f;
+  if (f == t) put(rule, "ports", plain_node(f, from.loc));
+  else if (f == "0" && t == "65535") return;
+  else put(rule, "ports", text_node(f + "-" + t, from.loc));
+}
+
+void Importer::sg_rules(const Resource& r, const Attr& list, bool egress, YamlNode& out) {
+  const TypeMapping& m = *r.mapping;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Attr rule = list.at(i);
+    const std::string protocol = protocol_word(rule.get(m.attribute("protocol")).text());
+    auto base = [&]() {
+      YamlNode n = map_node(rule.loc);
+      put(n, "protocol", text_node(protocol, rule.get(m.attribute("protocol")).loc));
+      put_ports(n, rule.get(m.attribute("from_port")), rule.get(m.attribute("to_port")), protocol);
+      if (const Attr d = rule.get(m.attribute("description")); d.known() && !d.text().empty()) put(n, "description", text_node(d.text(), d.loc));
+      return n;
+    };
+    // A list of blocks (Terraform's cidr_blocks) or one (CloudFormation's CidrIp).
+    const Attr cidrs = rule.get(m.attribute("cidrs"));
+    std::vector<const YamlNode*> blocks;
+    if (cidrs.known() && cidrs.value->is_sequence()) {
+      for (const auto& c : cidrs.value->items) blocks.push_back(&c);
+    } else if (cidrs.known() && cidrs.value->is_scalar()) {
+      blocks.push_back(cidrs.value);
+    }
+    for (const YamlNode* c : blocks) {
+      YamlNode n = base();
+      put(n, "cidr", plain_node(c->scalar, c->loc));
+      out.items.push_back(std::move(n));
+    }
+    for (const Resource* g : targets(r, rule.get(m.attribute(egress ? "egress_groups" : "groups")), "security_group")) {
+      YamlNode n = base();
+      put(n, "group", text_node(g->id, rule.loc));
+      out.items.push_back(std::move(n));
+    }
+    if (rule.get(m.attribute("self")).text() == "true") {
+      YamlNode n = base();
+      put(n, "group", text_node(r.id, rule.loc));
+      out.items.push_back(std::move(n));
+    }
+  }
+}
+
+void Importer::security_group(const Resource& r) {
+  YamlNode& e = start("security_groups", r);
+  const std::string path = entity_path("security_groups", r);
+  if (const Resource* v = target(r, attr(r, "vpc"), "vpc", path)) put(e, "vpc", text_node(v->id, attr(r, "vpc").loc));
+  else b_.error(r.loc, path, fmt::format("{}: vpc_id names no aws_vpc in the file (a group in the default VPC is not imported)", r.address));
+  YamlNode ingress = list_node(r.loc), egress = list_node(r.loc);
+  sg_rules(r, attr(r, "ingress"), false, ingress);
+  sg_rules(r, attr(r, "egress"), true, egress);
+  put(e, "ingress", std::move(ingress));
+  // A template that lists no egress keeps AWS's allow-all rule (archsim's default when the key
+  // is left out); Terraform removes it, so its empty list is written as such.
+  if (const std::string note = r.mapping->assumption("egress_left_out"); !attr(r, "egress").known() && !note.empty()) {
+    b_.assume(path, r.loc, note);
+    default_egress_.insert(r.id);
+  } else {
+    put(e, "egress", std::move(egress));
+  }
+}
+
+void Importer::security_group_rule(const Resource& r, std::string_view fixed) {
+  const TypeMapping& m = *r.mapping;
+  const Resource* g = target(r, attr(r, "group"), "security_group", "security_groups");
+  if (g == nullptr) {
+    b_.error(r.loc, "security_groups", fmt::format("{}: security_group_id names no aws_security_group in the file", r.address));
+    return;
+  }
+  const std::string direction = fixed.empty() ? attr(r, "direction").text() : std::string(fixed);
+  YamlNode& sg = b_.entity("security_groups", g->id, g->loc);
+  YamlNode* list = sg.find(direction == "egress" ? "egress" : "ingress");
+  if (list == nullptr) {
+    list = &put(sg, direction == "egress" ? "egress" : "ingress", list_node(r.loc));
+    if (direction == "egress" && default_egress_.contains(g->id)) {
+      // Written out, the list replaces archsim's default: the rule AWS keeps goes first.
+      YamlNode all = map_node(g->loc);
+      put(all, "protocol", text_node("all", g->loc));
+      put(all, "cidr", plain_node("0.0.0.0/0", g->loc));
+      b_.comment(fmt::format("security_groups.{}.egress[0]", g->id), "AWS's default allow-all egress rule, which the group keeps");
+      list->items.push_back(std::move(all));
+    }
+  }
+  const std::string protocol = protocol_word(attr(r, "protocol").text());
+  YamlNode n = map_node(r.loc);
+  put(n, "protocol", text_node(protocol, attr(r, "protocol").loc));
+  put_ports(n, attr(r, "from_port"), attr(r, "to_port"), protocol);
+  const Attr description = attr(r, "description");
+  const std::size_t before = list->items.size();
+  const std::string rule_path = fmt::format("security_groups.{}.{}[{}]", g->id, direction == "egress" ? "egress" : "ingress", before);
+  if (const Resource* peer = target(r, attr(r, "peer_group"), "security_group", rule_path)) {
+    put(n, "group", text_node(peer->id, attr(r, "peer_group").loc));
+    list->items.push_back(n);
+  } else if (attr(r, "self").text() == "true") {
+    put(n, "group", text_node(g->id, r.loc));
+    list->items.push_back(n);
+  } else {
+    const Attr cidrs = attr(r, m.entity == "security_group_rule" ? "cidrs" : "cidr");
+    std::vector<const YamlNode*> blocks;
+    if (cidrs.known() && cidrs.value->is_sequence()) {
+      for (const auto& c : cidrs.value->items) blocks.push_back(&c);
+    } else if (cidrs.known()) {
+      blocks.push_back(cidrs.value);
+    }
+    for (const YamlNode* c : blocks) {
+      YamlNode copy = n;
+      put(copy, "cidr", plain_node(c->scalar, c->loc));
+      list->items.push_back(std::move(copy));
+    }
+  }
+  for (std::size_t i = before; i < list->items.size(); ++i) {
+    if (description.known() && !description.text().empty()) put(list->items[i], "description", text_node(description.text(), description.loc));
+  }
+  if (list->items.size() == before) {
+    b_.warning(r.loc, rule_path, fmt::format("{}: a rule with no IPv4 peer archsim models (IPv6, prefix list); left out", r.address));
+  }
+  for (std::size_t i = before; i < list->items.size(); ++i) {
+    b_.comment(fmt::format("security_groups.{}.{}[{}]", g->id, direction == "egress" ? "egress" : "ingress", i), r.comment());
+  }
+}
+
+void Importer::nat_gateway(const Resource& r) {
+  YamlNode& e = start("components", r);
+  put(e, "type", text_node("nat_gateway", r.loc));
+  const std::string path = entity_path("components", r);
+  if (const Resource* s = target(r, attr(r, "subnet"), "subnet", path)) put(e, "subnet", text_node(s->id, attr(r, "subnet").loc));
+  else b_.error(r.loc, path, fmt::format("{}: subnet_id names no aws_subnet in the file", r.address));
+  if (const Attr c = attr(r, "connectivity"); c.known()) put(e, "connectivity", text_node(c.text(), c.loc));
+}
+
+void Importer::vpc_endpoint(const Resource& r) {
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  put(e, "type", text_node("vpc_endpoint", r.loc));
+  const Attr type = attr(r, "endpoint_type");
+  put(e, "endpoint_type", text_node(type.text() == "Gateway" ? "gateway" : "interface", type.known() ? type.loc : r.loc));
+  // com.amazonaws.us-east-1.ecr.api -> ecr.api: archsim names services without the prefix.
+  const Attr service = attr(r, "service");
+  std::string name = service.text();
+  if (name.starts_with("com.amazonaws.")) {
+    name = name.substr(14);
+    if (const auto dot = name.find('.'); dot != std::string::npos) name = name.substr(dot + 1);
+  }
+  put(e, "service", text_node(name, service.loc));
+  if (const Resource* v = target(r, attr(r, "vpc"), "vpc", path)) put(e, "vpc", text_node(v->id, attr(r, "vpc").loc));
+  else b_.error(r.loc, path, fmt::format("{}: vpc_id names no aws_vpc in the file", r.address));
+  if (type.text() == "Gateway") {
+    put(e, "route_tables", ids_node(ids_of(targets(r, attr(r, "route_tables"), "route_table")), attr(r, "route_tables").loc));
+  } else {
+    put(e, "subnets", ids_node(ids_of(targets(r, attr(r, "subnets"), "subnet")), attr(r, "subnets").loc));
+    put(e, "security_groups", ids_node(ids_of(targets(r, attr(r, "security_groups"), "security_group")), attr(r, "security_groups").loc));
+    if (const Attr dns = attr(r, "private_dns"); dns.known()) put(e, "private_dns", bool_node(dns.text() == "true", dns.loc));
+  }
+}
+
+void Importer::load_balancer(const Resource& r) {
+  YamlNode& e = start("components", r);
+  put(e, "type", text_node("load_balancer", r.loc));
+  const Attr type = attr(r, "lb_type");
+  const std::string lb_type = type.known() ? type.text() : "application";
+  if (lb_type != "application" && lb_type != "network") {
+    b_.error(type.loc, entity_path("components", r), fmt::format("{}: a {} load balancer; archsim models application and network ones", r.address, lb_type));
+  }
+  put(e, "lb_type", text_node(lb_type, type.known() ? type.loc : r.loc));
+  // Terraform says `internal`, CloudFormation `Scheme`.
+  const Attr internal = attr(r, r.mapping->has("scheme") ? "scheme" : "internal");
+  const bool is_internal = internal.text() == "true" || internal.text() == "internal";
+  put(e, "scheme", text_node(is_internal ? "internal" : "internet-facing", internal.known() ? internal.loc : r.loc));
+  put(e, "subnets", ids_node(ids_of(targets(r, attr(r, "subnets"), "subnet")), attr(r, "subnets").loc));
+  put(e, "security_groups", ids_node(ids_of(targets(r, attr(r, "security_groups"), "security_group")), attr(r, "security_groups").loc));
+  if (const Attr idle = attr(r, "idle_timeout"); idle.known() && lb_type == "application") put(e, "idle_timeout", plain_node(seconds(idle.text()), idle.loc));
+  put(e, "listeners", list_node(r.loc));
+}
+
+Importer::TargetGroupHome Importer::target_group_home(const Resource& tg) {
+  const auto it = tg_lb_.find(tg.address);
+  if (it == tg_lb_.end()) return {};
+  YamlNode* lb = b_.find_entity("components", it->second);
+  if (lb == nullptr) return {};
+  YamlNode* groups = lb->find("target_groups");
+  if (groups == nullptr) groups = &put(*lb, "target_groups", map_node(tg.loc));
+  YamlNode* node = groups->find(tg.id);
+  if (node == nullptr) node = &put(*groups, tg.id, map_node(tg.loc));
+  return {it->second, node};
+}
+
+void Importer::listener(const Resource& r) {
+  const Resource* lb = target(r, attr(r, "load_balancer"), "load_balancer", "components");
+  if (lb == nullptr || b_.find_entity("components", lb->id) == nullptr) {
+    b_.error(r.loc, "components", fmt::format("{}: load_balancer_arn names no aws_lb in the file", r.address));
+    return;
+  }
+  YamlNode& lbn = *b_.find_entity("components", lb->id);
+  YamlNode& listeners = *lbn.find("listeners");
+  const std::string path = fmt::format("components.{}.listeners[{}]", lb->id, listeners.items.size());
+  YamlNode n = map_node(r.loc);
+  const Attr port = attr(r, "port");
+  if (port.known()) put(n, "port", plain_node(port.text(), port.loc));
+  const Attr protocol = attr(r, "protocol");
+  put(n, "protocol", text_node(protocol.known() ? protocol.text() : "HTTP", protocol.known() ? protocol.loc : r.loc));
+  if (const auto certs = targets(r, attr(r, "certificate"), "certificate"); !certs.empty()) {
+    put(n, "certificate", text_node(certs.front()->id, attr(r, "certificate").loc));
+  } else if (const Attr cert = attr(r, "certificate"); cert.known()) {
+    put(n, "certificate", text_node(cert.text().substr(cert.text().rfind('/') + 1), cert.loc));
+  }
+  const Attr action = attr(r, "default_action").at(0);
+  const std::string type = action.get(r.mapping->attribute("action_type")).text();
+  if (type == "redirect") {
+    const Attr to = action.get(r.mapping->attribute("redirect")).at(0).get(r.mapping->attribute("redirect_protocol"));
+    if (to.text() != "HTTPS") {
+      b_.assume(path, action.loc, fmt::format("{}: a redirect to {} is modelled as archsim's redirect to HTTPS", r.address, to.known() ? to.text() : "the same protocol"));
+    }
+    put(n, "default_action", text_node("redirect_https", action.loc));
+  } else if (type == "fixed-response") {
+    put(n, "default_action", text_node("fixed_response", action.loc));
+  } else {
+    put(n, "default_action", text_node("forward", action.loc));
+    if (const Resource* tg = target(r, action.get(r.mapping->attribute("target_group")), "target_group", path)) {
+      put(n, "target_group", text_node(tg->id, action.loc));
+      tg_lb_.emplace(tg->address, lb->id);
+    } else {
+      b_.error(action.loc, path, fmt::format("{}: the default forward action names no aws_lb_target_group in the file", r.address));
+    }
+  }
+  b_.comment(path, r.comment());
+  listeners.items.push_back(std::move(n));
+}
+
+void Importer::listener_rule(const Resource& r) {
+  const Resource* l = target(r, attr(r, "listener"), "listener", "components");
+  if (l == nullptr) {
+    b_.error(r.loc, "components", fmt::format("{}: listener_arn names no aws_lb_listener in the file", r.address));
+    return;
+  }
+  // The listener's position: listeners are built in file order, each remembered by address.
+  for (auto& lb : b_.section("components").entries) {
+    YamlNode* listeners = lb.value.find("listeners");
+    if (listeners == nullptr) continue;
+    for (std::size_t i = 0; i < listeners->items.size(); ++i) {
+      const auto c = out_.comments.find(fmt::format("components.{}.listeners[{}]", lb.key, i));
+      if (c == out_.comments.end() || c->second.empty() || c->second.front() != l->comment()) continue;
+      YamlNode n = map_node(r.loc);
+      if (const Attr p = attr(r, "priority"); p.known()) put(n, "priority", plain_node(p.text(), p.loc));
+      const Attr conditions = attr(r, "condition");
+      for (std::size_t k = 0; k < conditions.size(); ++k) {
+        const Attr cond = conditions.at(k);
+        for (auto [archsim_key, key] : {std::pair{"path_pattern", "path_pattern"}, std::pair{"host", "host"}}) {
+          const Attr values = cond.get(r.mapping->attribute(key)).at(0).get(r.mapping->attribute("values"));
+          if (values.known() && values.value->is_sequence() && !values.value->items.empty()) {
+            put(n, archsim_key, text_node(values.value->items.front().scalar, values.loc));
+          }
+        }
+      }
+      const Attr action = attr(r, "action").at(0);
+      const std::string path = fmt::format("components.{}.listeners[{}].rules", lb.key, i);
+      if (const Resource* tg = target(r, action.get(r.mapping->attribute("target_group")), "target_group", path)) {
+        put(n, "target_group", text_node(tg->id, action.loc));
+        tg_lb_.emplace(tg->address, lb.key);
+      } else {
+        b_.warning(r.loc, path, fmt::format("{}: a rule that forwards to no target group archsim models (redirect, fixed response); left out", r.address));
+        return;
+      }
+      YamlNode* found = listeners->items[i].find("rules");
+      YamlNode& rules = found != nullptr ? *found : put(listeners->items[i], "rules", list_node(r.loc));
+      b_.comment(fmt::format("{}[{}]", path, rules.items.size()), r.comment());
+      rules.items.push_back(std::move(n));
+      return;
+    }
+  }
+}
+
+void Importer::target_group(const Resource& r) {
+  TargetGroupHome home = target_group_home(r);
+  if (home.node == nullptr) {
+    b_.warning(r.loc, "components", fmt::format("{}: no listener forwards to this target group; left out", r.address));
+    return;
+  }
+  const std::string path = fmt::format("components.{}.target_groups.{}", home.lb_id, r.id);
+  b_.source(path, r.comment(), r.address);
+  YamlNode& e = *home.node;
+  if (const Attr p = attr(r, "protocol"); p.known()) put(e, "protocol", text_node(p.text(), p.loc));
+  if (const Attr p = attr(r, "port"); p.known()) put(e, "port", plain_node(p.text(), p.loc));
+  if (const Attr t = attr(r, "target_type"); t.known()) put(e, "target_type", text_node(t.text(), t.loc));
+  if (const auto t = tg_targets_.find(r.address); t != tg_targets_.end()) put(e, "targets", text_node(t->second, r.loc));
+  const TypeMapping& m = *r.mapping;
+  // Terraform nests the settings in a health_check block; CloudFormation has them on the group.
+  const Attr hc = m.has("health_check") ? attr(r, "health_check").at(0) : Attr{r.values, r.unknown, nullptr, r.loc, r.address};
+  bool any = false;
+  for (const char* key : {"hc_protocol", "hc_path", "hc_interval", "hc_timeout", "hc_healthy", "hc_unhealthy", "hc_matcher"}) {
+    any = any || hc.get(m.attribute(key)).known();
+  }
+  if (!any) {
+    b_.assume(path, r.loc, m.assumption("health_check"));
+  } else {
+    YamlNode h = map_node(hc.loc);
+    if (const Attr a = hc.get(m.attribute("hc_protocol")); a.known()) put(h, "protocol", text_node(a.text(), a.loc));
+    if (const Attr a = hc.get(m.attribute("hc_path")); a.known() && !a.text().empty()) put(h, "path", text_node(a.text(), a.loc));
+    if (const Attr a = hc.get(m.attribute("hc_interval")); a.known()) put(h, "interval", plain_node(seconds(a.text()), a.loc));
+    if (const Attr a = hc.get(m.attribute("hc_timeout")); a.known()) put(h, "timeout", plain_node(seconds(a.text()), a.loc));
+    if (const Attr a = hc.get(m.attribute("hc_healthy")); a.known()) put(h, "healthy_threshold", plain_node(a.text(), a.loc));
+    if (const Attr a = hc.get(m.attribute("hc_unhealthy")); a.known()) put(h, "unhealthy_threshold", plain_node(a.text(), a.loc));
+    if (const Attr a = hc.get(m.attribute("hc_matcher")); a.known() && !a.text().empty()) put(h, "matcher", text_node(a.text(), a.loc));
+    put(e, "health_check", std::move(h));
+  }
+  if (const Attr d = attr(r, "deregistration_delay"); d.known()) put(e, "deregistration_delay", plain_node(seconds(d.text()), d.loc));
+  if (const Attr a = attr(r, "algorithm"); a.known() && a.text() != "round_robin") put(e, "algorithm", text_node(a.text(), a.loc));
+}
+
+void Importer::target_group_attachment(const Resource& r) {
+  const Resource* tg = target(r, attr(r, "target_group"), "target_group", "components");
+  const auto fns = targets(r, attr(r, "target"), "lambda");
+  if (tg == nullptr || fns.empty()) {
+    b_.warning(r.loc, "components", fmt::format("{}: registers a target archsim does not model (an instance or IP address); left out", r.address));
+    return;
+  }
+  tg_targets_.emplace(tg->address, fns.front()->id);
+}
+
+/// The task definition of a service, and what its container definitions say.
+struct TaskFacts {
+  const Resource* task = nullptr;
+  std::optional<std::string> image, log_group_id, repository_id;
+  std::optional<int> port;
+};
+
+void Importer::ecs_service(const Resource& r) {
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  const TypeMapping& m = *r.mapping;
+  put(e, "type", text_node("ecs_service", r.loc));
+  const Resource* task = target(r, attr(r, "task_definition"), "task_definition", path);
+  if (task == nullptr) {
+    b_.error(r.loc, path, fmt::format("{}: task_definition names no aws_ecs_task_definition in the file", r.address));
+  } else {
+    Attr base{task->values, task->unknown, child(task->config, "expressions"), task->loc, task->address};
+    const Attr cpu = base.get(m.attribute("cpu"));
+    if (cpu.known()) {
+      const double units = std::strtod(cpu.text().c_str(), nullptr);
+      put(e, "vcpu", plain_node(fmt::format("{:g}", units / 1024), cpu.loc));
+    } else {
+      b_.assume(path + ".vcpu", task->loc, task->address + " sets no task cpu; archsim's default (0.25 vCPU)");
+    }
+    const Attr mem = base.get(m.attribute("memory"));
+    if (mem.known()) put(e, "memory", plain_node(mem.text() + "MiB", mem.loc));
+    else b_.assume(path + ".memory", task->loc, task->address + " sets no task memory; archsim's default (512MiB)");
+    const Attr arch = base.get(m.attribute("runtime_platform")).at(0).get(m.attribute("architecture"));
+    put(e, "architecture", text_node(arch.text() == "ARM64" ? "arm64" : "x86_64", arch.known() ? arch.loc : task->loc));
+  }
+  const Attr desired = attr(r, "desired_count");
+  if (desired.known()) put(e, "desired_count", plain_node(desired.text(), desired.loc));
+  const Attr net = attr(r, "network").at(0);
+  put(e, "subnets", ids_node(ids_of(targets(r, net.get(m.attribute("subnets")), "subnet")), net.loc));
+  const Attr pub = net.get(m.attribute("assign_public_ip"));
+  put(e, "assign_public_ip", bool_node(pub.text() == "true" || pub.text() == "ENABLED", pub.known() ? pub.loc : net.loc));
+  put(e, "security_groups", ids_node(ids_of(targets(r, net.get(m.attribute("security_groups")), "security_group")), net.loc));
+  // Port, image and log group: the load_balancer block, then the container definitions (a JSON
+  // string when known; the references of its expression when not, as before apply).
+  std::optional<std::string> port;
+  const Attr lbs = attr(r, "load_balancer");
+  for (std::size_t i = 0; i < lbs.size(); ++i) {
+    const Attr lb = lbs.at(i);
+    if (const Attr p = lb.get(m.attribute("container_port")); p.known() && !port) port = p.text();
+    for (const Resource* tg : targets(r, lb.get(m.attribute("target_group")), "target_group")) tg_targets_.emplace(tg->address, r.id);
+  }
+  if (task != nullptr) {
+    Attr base{task->values, task->unknown, child(task->config, "expressions"), task->loc, task->address};
+    const Attr defs = base.get(m.attribute("containers"));
+    if (defs.known()) {
+      // Terraform holds them as a JSON string (camelCase keys), CloudFormation as a list
+      // (PascalCase keys): both read as JSON, keys compared without case.
+      const auto json = defs.value->is_scalar() ? nlohmann::json::parse(defs.text(), nullptr, /*allow_exceptions=*/false) : to_json(*defs.value);
+      if (json.is_array() && !json.empty() && json[0].is_object()) {
+        const auto& c = json[0];
+        const auto* mappings = field(c, "portMappings");
+        const auto* first = mappings != nullptr && mappings->is_array() && !mappings->empty() ? field((*mappings)[0], "containerPort") : nullptr;
+        if (!port && first != nullptr && first->is_number_integer()) port = std::to_string(first->get<long long>());
+        if (!port && first != nullptr && first->is_string()) port = first->get<std::string>();
+        if (const auto* image = field(c, "image"); image != nullptr && image->is_string()) {
+          const std::string text = image->get<std::string>();
+          YamlNode img = map_node(defs.loc);
+          const Resource* repo = nullptr;
+          for (const auto& other : resources_) {
+            if (other.mapping == nullptr || other.mapping->entity != "ecr_repository") continue;
+            for (const auto& n : other.names) {
+              if (!n.empty() && text.starts_with(n)) repo = &other;
+            }
+          }
+          put(img, "repository", text_node(repo != nullptr ? repo->id : text.substr(0, text.rfind(':')), defs.loc));
+          put(e, "image", std::move(img));
+        }
+        const auto* options = field(c, "logConfiguration") != nullptr ? field(*field(c, "logConfiguration"), "options") : nullptr;
+        if (const auto* group = options != nullptr ? field(*options, "awslogs-group") : nullptr; group != nullptr && group->is_string()) {
+          if (const Resource* g = named(group->get<std::string>(), "log_group")) put(e, "log_group", text_node(g->id, defs.loc));
+        }
+      } else {
+        b_.warning(defs.loc, path, fmt::format("{}: container_definitions is not a JSON list of containers; not read", task->address));
+      }
+    } else {
+      for (const Resource* repo : targets(*task, defs, "ecr_repository")) {
+        YamlNode img = map_node(defs.loc);
+        put(img, "repository", text_node(repo->id, defs.loc));
+        put(e, "image", std::move(img));
+        break;
+      }
+      for (const Resource* group : targets(*task, defs, "log_group")) {
+        put(e, "log_group", text_node(group->id, defs.loc));
+        break;
+      }
+    }
+  }
+  if (port) put(e, "container_port", plain_node(*port, r.loc));
+  else b_.assume(path + ".container_port", r.loc, r.address + ": no container port in the code; archsim's default (80)");
+  if (YamlNode* img = e.find("image")) {
+    b_.assume(path + ".image", img->loc, m.assumption("image.size"));
+  }
+  b_.assume(path, r.loc, m.assumption("service_time"));
+  YamlNode deployment = map_node(r.loc);
+  const Attr controller = attr(r, "deployment_controller").at(0).get(m.attribute("controller_type"));
+  put(deployment, "strategy", text_node(controller.text() == "CODE_DEPLOY" ? "blue_green" : "rolling", controller.known() ? controller.loc : r.loc));
+  if (const Attr a = attr(r, "minimum_healthy_percent"); a.known()) put(deployment, "minimum_healthy_percent", plain_node(a.text(), a.loc));
+  if (const Attr a = attr(r, "maximum_percent"); a.known()) put(deployment, "maximum_percent", plain_node(a.text(), a.loc));
+  put(e, "deployment", std::move(deployment));
+  if (const Attr g = attr(r, "health_check_grace"); g.known() && g.text() != "0") put(e, "health_check_grace", plain_node(seconds(g.text()), g.loc));
+}
+
+void Importer::ecr_repository(const Resource& r) {
+  YamlNode& e = start("components", r);
+  put(e, "type", text_node("ecr_repository", r.loc));
+  const Attr scan = attr(r, "scan").at(0).get(r.mapping->attribute("scan_on_push"));
+  if (scan.known()) put(e, "scan_on_push", bool_node(scan.text() == "true", scan.loc));
+}
+
+void Importer::log_group(const Resource& r) {
+  YamlNode& e = start("components", r);
+  put(e, "type", text_node("log_group", r.loc));
+  if (const Attr days = attr(r, "retention"); days.known() && days.text() != "0") put(e, "retention", plain_node(days.text() + "d", days.loc));
+}
+
+/// The ecs_service component an autoscaling resource scales: through its scalable target, or
+/// the service itself (resource_id `service/<cluster>/<service>`).
+YamlNode* Importer::scaled_service(const Resource& r, const Attr& a, std::string& path) {
+  std::vector<const Resource*> services = targets(r, a, "ecs_service");
+  if (services.empty()) {
+    for (const Resource* t : targets(r, a, "autoscaling_target")) {
+      const auto s = targets(*t, attr(*t, "service"), "ecs_service");
+      services.insert(services.end(), s.begin(), s.end());
+    }
+  }
+  if (services.empty()) {
+    b_.warning(r.loc, "components", fmt::format("{}: scales nothing archsim models (not an ECS service of the file); left out", r.address));
+    return nullptr;
+  }
+  path = "components." + services.front()->id;
+  return b_.find_entity("components", services.front()->id);
+}
+
+void Importer::autoscaling_target(const Resource& r) {
+  std::string path;
+  YamlNode* service = scaled_service(r, attr(r, "service"), path);
+  if (service == nullptr) return;
+  for (const char* key : {"min_count", "max_count"}) {
+    if (const Attr a = attr(r, key); a.known()) put(*service, key, plain_node(a.text(), a.loc));
+  }
+  b_.comment(path + ".min_count", "scaling range: " + r.comment());
+}
+
+static YamlNode& autoscaling_list(YamlNode& service, std::string_view key, const SourceLoc& loc, bool map) {
+  YamlNode* a = service.find("autoscaling");
+  if (a == nullptr) a = &put(service, "autoscaling", map_node(loc));
+  YamlNode* list = a->find(key);
+  if (list == nullptr) list = &put(*a, key, map ? map_node(loc) : list_node(loc));
+  return *list;
+}
+
+void Importer::autoscaling_policy(const Resource& r) {
+  std::string path;
+  YamlNode* service = scaled_service(r, attr(r, "scalable_target"), path);
+  if (service == nullptr) return;
+  const TypeMapping& m = *r.mapping;
+  if (attr(r, "policy_type").text() != "TargetTrackingScaling") {
+    b_.warning(r.loc, path, fmt::format("{}: a {} policy is not imported (archsim reads target tracking policies); write it as autoscaling.step_scaling", r.address,
+                                        attr(r, "policy_type").known() ? attr(r, "policy_type").text() : "step scaling"));
+    return;
+  }
+  const Attr config = attr(r, "target_tracking").at(0);
+  const Attr metric = config.get(m.attribute("predefined")).at(0).get(m.attribute("metric_type"));
+  std::string word;
+  if (metric.text() == "ECSServiceAverageCPUUtilization") word = "cpu";
+  else if (metric.text() == "ALBRequestCountPerTarget") word = "alb_requests_per_target";
+  if (word.empty()) {
+    b_.warning(config.loc, path, fmt::format("{}: target tracking on {} is not simulated (archsim scales on CPU and ALB requests per target); left out",
+                                             r.address, metric.known() ? metric.text() : "a custom metric"));
+    return;
+  }
+  YamlNode n = map_node(config.loc);
+  put(n, "metric", text_node(word, metric.loc));
+  const Attr target = config.get(m.attribute("target"));
+  if (!target.known()) {
+    b_.error(config.loc, path, fmt::format("{}: target_value is not known", r.address));
+    return;
+  }
+  put(n, "target", plain_node(target.text(), target.loc));
+  for (const char* key : {"scale_out_cooldown", "scale_in_cooldown"}) {
+    if (const Attr a = config.get(m.attribute(key)); a.known()) put(n, key, plain_node(seconds(a.text()), a.loc));
+  }
+  if (const Attr a = config.get(m.attribute("disable_scale_in")); a.known()) put(n, "disable_scale_in", bool_node(a.text() == "true", a.loc));
+  YamlNode& list = autoscaling_list(*service, "target_tracking", r.loc, false);
+  b_.comment(fmt::format("{}.autoscaling.target_tracking[{}]", path, list.items.size()), r.comment());
+  list.items.push_back(std::move(n));
+}
+
+void Importer::autoscaling_scheduled_action(const Resource& r) {
+  std::string path;
+  YamlNode* service = scaled_service(r, attr(r, "scalable_target"), path);
+  if (service == nullptr) return;
+  YamlNode n = map_node(r.loc);
+  const Attr schedule = attr(r, "schedule");
+  put(n, "schedule", text_node(schedule.text(), schedule.loc));
+  if (const Attr tz = attr(r, "timezone"); tz.known()) put(n, "timezone", text_node(tz.text(), tz.loc));
+  const Attr action = attr(r, "action").at(0);
+  for (const char* key : {"min_capacity", "max_capacity"}) {
+    if (const Attr a = action.get(r.mapping->attribute(key)); a.known()) put(n, key, plain_node(a.text(), a.loc));
+  }
+  YamlNode& map = autoscaling_list(*service, "scheduled", r.loc, true);
+  b_.comment(fmt::format("{}.autoscaling.scheduled.{}", path, r.id), r.comment());
+  put(map, r.id, std::move(n));
+}
+
+/// A component read attribute by attribute as import_mappings.yaml says (`type`, `convert`):
+/// the types whose every key is one attribute, converted.
+void Importer::simple_component(const Resource& r) {
+  const TypeMapping& m = *r.mapping;
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  put(e, "type", text_node(m.component_type, r.loc));
+  for (const auto& [key, attribute] : m.attributes) {
+    (void)attribute;
+    Attr a = attr(r, key);
+    const auto c = m.convert.find(key);
+    const Conversion none;
+    const Conversion& conv = c == m.convert.end() ? none : c->second;
+    if (!conv.refs.empty()) {
+      std::vector<const Resource*> found;
+      if (conv.through.empty()) {
+        found = targets(r, a, conv.refs);
+      } else {
+        for (const Resource* via : targets(r, a, "")) {
+          const auto more = targets(*via, attr(*via, conv.through), conv.refs);
+          found.insert(found.end(), more.begin(), more.end());
+        }
+      }
+      if (!found.empty() || a.known()) put(e, key, ids_node(ids_of(found), a.loc));
+      continue;
+    }
+    if (conv.first) a = a.at(0);
+    if (!a.known() || !a.value->is_scalar()) continue;
+    std::string value = a.text();
+    if (std::find(conv.skip.begin(), conv.skip.end(), value) != conv.skip.end()) continue;
+    if (const auto w = conv.words.find(value); w != conv.words.end()) value = w->second;
+    else if (!conv.words.empty()) {
+      b_.warning(a.loc, path + "." + key, fmt::format("{}: {} '{}' has no archsim equivalent; left out", r.address, attribute, value));
+      continue;
+    }
+    const bool plain = !a.value->quoted || !conv.unit.empty() || value == "true" || value == "false";
+    put(e, key, plain ? plain_node(value + conv.unit, a.loc) : text_node(value, a.loc));
+  }
+  for (const auto& [key, note] : m.assumptions) {
+    if (e.find(key) == nullptr) b_.assume(path, r.loc, note);
+  }
+}
+
+void Importer::build(Resource& r) {
+  const std::string& entity = r.mapping->entity;
+  if (entity == "vpc") vpc(r);
+  else if (entity == "vpc_secondary_cidr") vpc_secondary_cidr(r);
+  else if (entity == "internet_gateway") internet_gateway(r);
+  else if (entity == "subnet") subnet(r);
+  else if (entity == "route_table") route_table(r);
+  else if (entity == "route") route(r);
+  else if (entity == "route_table_association") route_table_association(r);
+  else if (entity == "main_route_table_association") main_route_table_association(r);
+  else if (entity == "security_group") security_group(r);
+  else if (entity == "security_group_rule") security_group_rule(r, "");
+  else if (entity == "security_group_ingress") security_group_rule(r, "ingress");
+  else if (entity == "security_group_egress") security_group_rule(r, "egress");
+  else if (entity == "nat_gateway") nat_gateway(r);
+  else if (entity == "vpc_endpoint") vpc_endpoint(r);
+  else if (entity == "load_balancer") load_balancer(r);
+  else if (entity == "listener") listener(r);
+  else if (entity == "listener_rule") listener_rule(r);
+  else if (entity == "target_group") target_group(r);
+  else if (entity == "target_group_attachment") target_group_attachment(r);
+  else if (entity == "ecs_service") ecs_service(r);
+  else if (entity == "ecr_repository") ecr_repository(r);
+  else if (entity == "log_group") log_group(r);
+  else if (entity == "autoscaling_target") autoscaling_target(r);
+  else if (entity == "autoscaling_policy") autoscaling_policy(r);
+  else if (entity == "autoscaling_scheduled_action") autoscaling_scheduled_action(r);
+  else if (entity == "internet_gateway_attachment") internet_gateway(r);
+  else if (entity == "component") simple_component(r);
+  else if (!r.mapping->note.empty()) return;  // read into another entity (the note says which)
+  else throw std::logic_error("import_mappings.yaml names entity '" + entity + "', which no builder makes");
+}
+
+/// Request routes: the code has none, so one per way in from the internet, followed through
+/// what forwards to what (listener -> target group -> service).
+void Importer::infer_routes() {
+  std::vector<std::pair<std::string, std::vector<std::string>>> routes;
+  for (const auto& c : b_.section("components").entries) {
+    const YamlNode& lb = c.value;
+    if (text_of(lb.find("type")) != "load_balancer" || text_of(lb.find("scheme")) != "internet-facing") continue;
+    std::set<std::string> services;
+    const YamlNode* groups = lb.find("target_groups");
+    const YamlNode* listeners = lb.find("listeners");
+    for (const auto& l : listeners != nullptr ? listeners->items : std::vector<YamlNode>{}) {
+      std::vector<std::string> tgs;
+      if (const YamlNode* t = l.find("target_group")) tgs.push_back(t->scalar);
+      if (const YamlNode* rules = l.find("rules")) {
+        for (const auto& rule : rules->items) tgs.push_back(text_of(rule.find("target_group")));
+      }
+      for (const auto& tg : tgs) {
+        if (const YamlNode* target = child(child(groups, tg), "targets")) services.insert(target->scalar);
+      }
+    }
+    for (const auto& s : services) routes.push_back({s, {"users", c.key, s}});
+  }
+  if (routes.empty()) return;
+  YamlNode& users = b_.entity("components", "users", root_.loc);
+  put(users, "type", text_node("internet_users", root_.loc));
+  b_.assume("components.users", root_.loc, "clients on the internet, the first hop of every route (the code has no such resource)");
+  const double share = 1.0 / static_cast<double>(routes.size());
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const auto& [id, hops] = routes[i];
+    YamlNode& route = b_.entity("routes", id, root_.loc);
+    put(route, "share", plain_node(fmt::format("{:.6g}", i + 1 == routes.size() ? 1.0 - share * static_cast<double>(routes.size() - 1) : share), root_.loc));
+    put(route, "hops", ids_node(hops, root_.loc));
+    b_.assume("routes." + id, root_.loc,
+              fmt::format("a request route from the internet through {} to {}, an equal share of the traffic; the code says nothing of "
+                          "request paths or mix: give them in the scenario's overrides", hops[1], id));
+  }
+}
+
+void Importer::claim_ids() {
+  static const std::map<std::string, std::string, std::less<>> section_of_entity = {
+      {"vpc", "vpcs"}, {"subnet", "subnets"}, {"route_table", "route_tables"}, {"security_group", "security_groups"}};
+  // Only what becomes an entity claims an id; a target group's is its load balancer's own.
+  static const std::set<std::string, std::less<>> components = {"nat_gateway", "vpc_endpoint", "load_balancer", "ecs_service", "ecr_repository", "log_group", "component"};
+  std::map<std::string, std::set<std::string>> taken;
+  for (std::size_t i = 0; i < resources_.size(); ++i) {
+    Resource& r = resources_[i];
+    if (r.mapping != nullptr) {
+      // A log group is named by its name, a repository by its URL (image references).
+      for (const char* key : {"name", "url"}) {
+        if (!r.mapping->has(key)) continue;
+        if (const Attr a = attr(r, key); a.known() && a.value->is_scalar() && !a.text().empty()) r.names.push_back(a.text());
+      }
+    }
+    for (const auto& n : r.names) by_id_.emplace(n, i);
+    if (r.mapping == nullptr) continue;
+    const auto sec = section_of_entity.find(r.mapping->entity);
+    if (sec == section_of_entity.end() && !components.contains(r.mapping->entity)) continue;
+    const std::string section = sec != section_of_entity.end() ? sec->second : "components";
+    if (!taken[section].insert(r.id).second) {
+      r.id = entity_id("", r.id + "-" + r.type, "");
+      taken[section].insert(r.id);
+    }
+  }
+}
+
+Attr Importer::attr(const Resource& r, std::string_view archsim_key) const {
+  const std::string name = r.mapping != nullptr ? r.mapping->attribute(archsim_key) : std::string(archsim_key);
+  Attr base{r.values, r.unknown, child(r.config, "expressions"), r.loc, r.address};
+  return base.get(name);
+}
+
+void Importer::build_all(const std::vector<SkipRule>& skip_rules) {
+  std::set<std::string> zones;
+  for (const auto& r : resources_) {
+    if (r.mapping == nullptr || r.mapping->entity != "subnet") continue;
+    if (const Attr z = attr(r, "zone"); z.known() && z.value->is_scalar()) zones.insert(z.text());
+  }
+  if (region_.empty() && !zones.empty()) {
+    region_ = zones.begin()->substr(0, zones.begin()->size() - 1);
+    region_loc_ = root_.loc;
+  }
+  // Builders run in dependency order: what others refer to is built first.
+  static const std::vector<std::string> order = {
+      "vpc", "vpc_secondary_cidr", "internet_gateway", "internet_gateway_attachment", "subnet", "security_group", "security_group_rule",
+      "security_group_ingress", "security_group_egress", "nat_gateway", "vpc_endpoint", "route_table", "route", "route_table_association",
+      "main_route_table_association", "ecr_repository", "log_group", "load_balancer", "listener", "listener_rule", "target_group_attachment",
+      "component", "ecs_service", "target_group", "autoscaling_target", "autoscaling_policy", "autoscaling_scheduled_action"};
+  for (const auto& entity : order) {
+    for (auto& r : resources_) {
+      if (r.mapping != nullptr && r.mapping->entity == entity) build(r);
+    }
+  }
+  for (auto& r : resources_) {
+    if (r.mapping != nullptr && std::find(order.begin(), order.end(), r.mapping->entity) == order.end()) build(r);
+  }
+  for (const auto& r : resources_) {
+    if (r.mapping != nullptr) {
+      if (!r.mapping->note.empty()) {
+        auto& s = skipped_[r.type];
+        ++s.first;
+        s.second = r.mapping->note;
+      }
+      continue;
+    }
+    if (r.data) continue;  // listed as data sources by the front end
+    const auto rule = std::find_if(skip_rules.begin(), skip_rules.end(), [&](const SkipRule& s) { return r.type.starts_with(s.prefix); });
+    auto& entry = rule != skip_rules.end() ? skipped_[r.type] : unsupported_[r.type];
+    ++entry.first;
+    if (rule != skip_rules.end()) entry.second = rule->reason;
+  }
+  infer_routes();
+  for (const auto& [type, e] : unsupported_) {
+    out_.unsupported.push_back({type, e.first, "no archsim entity models it"});
+    b_.warning(SourceLoc{file_, 0, 0}, "", fmt::format("unsupported resource type {} ({} left out)", type, e.first));
+  }
+  for (const auto& [type, e] : skipped_) out_.skipped.push_back({type, e.first, e.second});
+
+  YamlNode root = map_node(root_.loc);
+  if (!region_.empty()) put(root, "region", text_node(region_, region_loc_));
+  YamlNode zone_list = list_node(root_.loc);
+  for (const auto& z : zones) zone_list.items.push_back(text_node(z, root_.loc));
+  put(root, "zones", std::move(zone_list));
+  put(root, "description", text_node(fmt::format("Imported from {}", file_), root_.loc));
+  b_.finish(std::move(root));
+}
+
+}  // namespace archsim::model::import_detail

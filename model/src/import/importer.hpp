@@ -1,0 +1,174 @@
+// The importers' common core (model/src/import/): resources read from infrastructure code, their
+// attributes followed into nested blocks, and the builders that turn each mapped resource type
+// into archsim's entity. A front end (terraform_plan.cpp, cloudformation.cpp) reads its format
+// into `resources_` and says how a reference is followed; everything after is shared.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "import_internal.hpp"
+
+namespace archsim::model::import_detail {
+
+/// One resource instance of planned_values (or of state's values).
+struct Resource {
+  std::vector<std::string> names;  ///< values by which other resources refer to it (ids, ARNs, logical ids)
+  std::string address;  ///< module.network.aws_subnet.public["a"]
+  std::string module;   ///< module.network, "" at the root
+  std::string type, name;
+  std::string key;  ///< count index or for_each key, "" when neither
+  const YamlNode* node = nullptr;     ///< the resource object
+  const YamlNode* values = nullptr;   ///< its attributes
+  const YamlNode* unknown = nullptr;  ///< resource_changes' after_unknown
+  const YamlNode* config = nullptr;   ///< configuration's resource (expressions)
+  const TypeMapping* mapping = nullptr;
+  std::string id;  ///< the archsim id
+  bool data = false;  ///< a Terraform data source: reads what exists, makes no entity
+  SourceLoc loc;
+
+  std::string local_address() const { return type + "." + name; }
+  /// `aws_lb.public (module.network)`: the source comment.
+  std::string comment() const {
+    const std::string text = module.empty() || !address.starts_with(module + ".") ? address : address.substr(module.size() + 1);
+    return module.empty() ? text : text + " (" + module + ")";
+  }
+};
+
+inline const YamlNode* child(const YamlNode* n, std::string_view key) { return n != nullptr && n->is_map() ? n->find(key) : nullptr; }
+inline const YamlNode* item(const YamlNode* n, std::size_t i) {
+  return n != nullptr && n->is_sequence() && i < n->items.size() ? &n->items[i] : nullptr;
+}
+inline bool is_value(const YamlNode* n) { return n != nullptr && !n->is_null() && !(n->is_scalar() && !n->quoted && n->scalar == "null"); }
+inline std::string text_of(const YamlNode* n) { return n != nullptr && n->is_scalar() ? n->scalar : std::string(); }
+
+/// An attribute of a resource followed into nested blocks: its value, whether Terraform knows
+/// it yet (after_unknown) and its configuration expression (references).
+struct Attr {
+  const YamlNode* value = nullptr;
+  const YamlNode* unknown = nullptr;
+  const YamlNode* expr = nullptr;
+  SourceLoc loc;
+  std::string name;
+
+  /// `key`, or a dotted path (`NetworkConfiguration.AwsvpcConfiguration`) whose lists of one
+  /// block are stepped through, as Terraform writes nested blocks.
+  Attr get(std::string_view key) const {
+    const auto dot = key.find('.');
+    if (dot != std::string_view::npos) return get(key.substr(0, dot)).at(0).get(key.substr(dot + 1));
+    Attr a{child(value, key), child(unknown, key), child(expr, key), loc, name + "." + std::string(key)};
+    if (a.value != nullptr && a.value->loc.known()) a.loc = a.value->loc;
+    return a;
+  }
+  /// Item `i` of a list; a map is its own only item (Terraform wraps a nested block in a list
+  /// of one, CloudFormation does not).
+  Attr at(std::size_t i) const {
+    if (value != nullptr && value->is_map()) return i == 0 ? *this : Attr{nullptr, nullptr, nullptr, loc, name};
+    Attr a{item(value, i), item(unknown, i), item(expr, i), loc, fmt::format("{}[{}]", name, i)};
+    if (a.value != nullptr && a.value->loc.known()) a.loc = a.value->loc;
+    return a;
+  }
+  std::size_t size() const {
+    if (value != nullptr && value->is_map()) return 1;
+    std::size_t n = value != nullptr && value->is_sequence() ? value->items.size() : 0;
+    if (expr != nullptr && expr->is_sequence()) n = std::max(n, expr->items.size());
+    return n;
+  }
+  bool known() const { return is_value(value); }
+  std::string text() const { return text_of(value); }
+  bool is_unknown() const { return unknown != nullptr && unknown->is_scalar() && unknown->scalar == "true"; }
+  /// The literal the configuration gives when the plan's value is unknown.
+  const YamlNode* constant() const { return child(expr, "constant_value"); }
+};
+
+class Importer {
+ public:
+  Importer(const YamlNode& root, const std::string& file, ImportedTopology& out)
+      : root_(root), file_(file), out_(out), b_(out), mappings_(builtin_import_mappings()) {}
+  virtual ~Importer() = default;
+  Importer(const Importer&) = delete;
+  Importer& operator=(const Importer&) = delete;
+
+ protected:
+  /// Follows what the format adds beyond literal names (Terraform's configuration references).
+  virtual void follow(const Resource& from, const Attr& a, std::vector<const Resource*>& out) {
+    (void)from, (void)a, (void)out;
+  }
+
+  /// Gives each resource with a mapping its archsim id, unique within its section, and indexes
+  /// every resource by its names.
+  void claim_ids();
+  /// Runs the builders in dependency order, lists what was left out, infers the request routes
+  /// and stores the topology (`zones`: the subnets' zones).
+  void build_all(const std::vector<SkipRule>& skip_rules);
+
+  Attr attr(const Resource& r, std::string_view archsim_key) const;
+  std::vector<const Resource*> targets(const Resource& from, const Attr& a, std::string_view entity);
+  const Resource* target(const Resource& from, const Attr& a, std::string_view entity, const std::string& path);
+  std::vector<std::string> ids_of(const std::vector<const Resource*>& rs) const;
+  /// The resource one of `names` belongs to (a name, ARN, URL prefix or logical id), or nullptr.
+  const Resource* named(std::string_view value, std::string_view entity) const;
+
+  const YamlNode& root_;
+  std::string file_;
+  ImportedTopology& out_;
+  TopologyBuilder b_;
+  const ImportMappings& mappings_;
+  std::string region_;
+  SourceLoc region_loc_;
+  std::vector<Resource> resources_;
+  std::map<std::string, std::size_t> by_id_;  ///< a resource's names -> its index
+  std::map<std::string, std::pair<std::size_t, std::string>> unsupported_, skipped_;
+
+ private:
+  std::string entity_path(std::string_view section, const Resource& r) const { return std::string(section) + "." + r.id; }
+  YamlNode& start(std::string_view section, const Resource& r);
+  void build(Resource& r);
+  void vpc(const Resource& r);
+  void vpc_secondary_cidr(const Resource& r);
+  void internet_gateway(const Resource& r);
+  void subnet(const Resource& r);
+  void route_table(const Resource& r);
+  void route(const Resource& r);
+  YamlNode route_node(const Resource& r, const Attr& a, const std::string& path);
+  void route_table_association(const Resource& r);
+  void main_route_table_association(const Resource& r);
+  void security_group(const Resource& r);
+  void sg_rules(const Resource& r, const Attr& list, bool egress, YamlNode& out);
+  void security_group_rule(const Resource& r, std::string_view direction_fixed);
+  void nat_gateway(const Resource& r);
+  void vpc_endpoint(const Resource& r);
+  void load_balancer(const Resource& r);
+  void target_group(const Resource& r);
+  void listener(const Resource& r);
+  void listener_rule(const Resource& r);
+  void target_group_attachment(const Resource& r);
+  void ecs_service(const Resource& r);
+  void ecr_repository(const Resource& r);
+  void log_group(const Resource& r);
+  void simple_component(const Resource& r);
+  YamlNode* scaled_service(const Resource& r, const Attr& a, std::string& path);
+  void autoscaling_target(const Resource& r);
+  void autoscaling_policy(const Resource& r);
+  void autoscaling_scheduled_action(const Resource& r);
+  void infer_routes();
+
+  /// The target group a resource refers to, placed under its load balancer by the listeners.
+  struct TargetGroupHome {
+    std::string lb_id;
+    YamlNode* node = nullptr;
+  };
+  TargetGroupHome target_group_home(const Resource& tg);
+
+  std::map<std::string, std::string> tg_lb_;  ///< target group resource address -> lb id
+  std::map<std::string, std::string> tg_targets_;
+  std::set<std::string> default_egress_;  ///< groups that keep AWS's allow-all egress rule
+};
+
+}  // namespace archsim::model::import_detail

@@ -1,0 +1,351 @@
+// `archsim import terraform`: a plan becomes a topology that archsim reviews, prices and runs as
+// it does the hand-written one; bad input is a located error with exit 2, never a crash.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+using test::cli;
+
+const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_import_test";
+const std::string kAdrPlan = "tests/import/fixtures/adr0005-plan.json";
+const std::string kModulesPlan = "tests/import/fixtures/modules-count-foreach-plan.json";
+
+std::string write(const std::string& name, const std::string& text) {
+  std::filesystem::create_directories(kDir);
+  const auto file = kDir / name;
+  std::ofstream(file) << text;
+  return file.string();
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) text.replace(at, from.size(), to);
+  return text;
+}
+
+/// The findings of a review JSON without their locations (which differ: a plan is not the
+/// topology file) nor the resource an imported entity names.
+nlohmann::json findings_and_analyses(const std::string& json_text) {
+  nlohmann::json out = nlohmann::json::array();
+  const auto review = nlohmann::json::parse(json_text);
+  for (const auto& alt : review["alternatives"]) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (auto f : alt["findings"]) {
+      f.erase("location");
+      f["message"] = std::regex_replace(f["message"].get<std::string>(), std::regex(R"( \(resource [^)]*\))"), "");
+      findings.push_back(f);
+    }
+    std::sort(findings.begin(), findings.end(), [](const auto& a, const auto& b) { return a.dump() < b.dump(); });
+    out.push_back({{"id", alt["id"]}, {"findings", findings}, {"analysis", alt["analysis"]}});
+  }
+  return out;
+}
+
+/// scenarios/adr0005.yaml with every alternative's topology taken from the plan instead of the
+/// hand-written file, in kDir (a scenario names files under its own folder only).
+std::string adr_from_plan() {
+  std::filesystem::create_directories(kDir);
+  std::filesystem::copy_file(kAdrPlan, kDir / "adr0005-plan.json", std::filesystem::copy_options::overwrite_existing);
+  std::string text = testing::read_file("scenarios/adr0005.yaml");
+  // The chosen alternative (the first, with no overrides of its own) adds what Terraform cannot
+  // know and the import says it left out: stored image bytes, the image's size, the requests.
+  const std::string hand = "topology: topologies/adr0005-alb-private-tasks.yaml\n";
+  const std::size_t chosen = text.find(hand);
+  REQUIRE(chosen != std::string::npos);
+  text.replace(chosen, hand.size(),
+               "topology: {terraform: adr0005-plan.json}\n"
+               "    overrides:\n"
+               "      components: {images: {storage: 2GB}, api: {image: {repository: images, size: 250MB}}}\n"
+               "      routes: {api: {url_path: /items, method: GET, request_size: 1KB, response_size: 4KB}}\n");
+  text = replace_all(text, "topology: topologies/adr0005-alb-private-tasks.yaml", "topology: {terraform: adr0005-plan.json}");
+  return write("adr0005-from-plan.yaml", text);
+}
+
+/// A bill's line items in one order: a bill lists them in the topology's component order,
+/// which is the file's in a hand-written topology and by id in an imported one.
+void sort_lines(nlohmann::json& j) {
+  if (j.is_object()) {
+    for (auto& [key, value] : j.items()) sort_lines(value);
+  } else if (j.is_array()) {
+    for (auto& v : j) sort_lines(v);
+    if (!j.empty() && j[0].is_object() && j[0].contains("component")) {
+      std::sort(j.begin(), j.end(), [](const auto& a, const auto& b) { return a.dump() < b.dump(); });
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("import terraform: ADR-0005's plan becomes a commented topology, the same on every run") {
+  const auto r = cli({"import", "terraform", kAdrPlan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("# aws_lb.alb\n") != std::string::npos);
+  CHECK(r.out.find("# ASSUMPTION: Terraform does not know an image's size") != std::string::npos);
+  CHECK(r.out.find("#   aws_iam_role x1: IAM") != std::string::npos);
+  CHECK(r.out.find("#   aws_acm_certificate x1") != std::string::npos);
+  // References resolved through the configuration, as ids are unknown before apply.
+  CHECK(r.out.find("subnets: [private-a, private-b]") != std::string::npos);
+  CHECK(r.out.find("- {protocol: tcp, ports: 8000, group: task-sg}") != std::string::npos);
+  CHECK(r.out.find("min_count: 2") != std::string::npos);
+  CHECK(r.err.find("warning: assumed:") != std::string::npos);
+  CHECK(cli({"import", "terraform", kAdrPlan}).out == r.out);
+}
+
+TEST_CASE("import terraform: validate accepts the written topology with no error of the import's making") {
+  const auto r = cli({"import", "terraform", kAdrPlan, "-o", (kDir / "imported.yaml").string()});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const std::string scenario = write("imported-scenario.yaml",
+                                     "archsim: 1\nname: imported\nregion: us-east-1\n"
+                                     "alternatives:\n  plan: {title: From the plan, status: chosen, topology: imported.yaml}\n");
+  const auto v = cli({"validate", scenario, "--strict"});
+  CHECK_MESSAGE(v.code != 2, v.err);
+  CHECK(v.err.find("error") == std::string::npos);
+}
+
+TEST_CASE("import terraform: ADR-0005 from its plan reviews and prices as the hand-written topology") {
+  const std::string from_plan = adr_from_plan();
+  const auto hand = cli({"validate", "scenarios/adr0005.yaml", "--format", "json"});
+  const auto plan = cli({"validate", from_plan, "--format", "json"});
+  REQUIRE_MESSAGE(hand.code != 2, hand.err);
+  REQUIRE_MESSAGE(plan.code != 2, plan.err);
+  CHECK(plan.code == hand.code);
+  CHECK(findings_and_analyses(plan.out).dump(1) == findings_and_analyses(hand.out).dump(1));
+  // Findings about an imported entity name the resource and point into the plan.
+  CHECK(plan.out.find("(resource aws_") != std::string::npos);
+  CHECK(plan.out.find("adr0005-plan.json") != std::string::npos);
+
+  // The chosen alternative's bill (the others leave the stored images and request sizes to the
+  // import's defaults, so their bills differ by exactly those lines).
+  auto bill = [](const std::string& file) {
+    const auto r = cli({"price", file, "--format", "json"});
+    REQUIRE_MESSAGE(r.code != 2, r.err);
+    const auto json = nlohmann::json::parse(r.out);
+    for (const auto& alt : json["alternatives"]) {
+      if (alt["id"] == "alb-private-tasks") {
+        nlohmann::json sorted = alt;
+        sort_lines(sorted);
+        return sorted;
+      }
+    }
+    FAIL("no chosen alternative in the bill");
+    return nlohmann::json();
+  };
+  CHECK(bill(from_plan).dump(1) == bill("scenarios/adr0005.yaml").dump(1));
+}
+
+TEST_CASE("import terraform: modules at any depth, count, for_each and unknown values") {
+  const auto r = cli({"import", "terraform", kModulesPlan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  // for_each keys and count indexes name the instances; module names prefix them.
+  CHECK(r.out.find("network.private-a:") != std::string::npos);
+  CHECK(r.out.find("network.private-b:") != std::string::npos);
+  CHECK(r.out.find("network.nat-0:") != std::string::npos);
+  CHECK(r.out.find("# aws_subnet.private[\"a\"] (module.network)") != std::string::npos);
+  // A reference through a module output and a module input, resolved to the subnets.
+  CHECK(r.out.find("subnets: [network.private-a, network.private-b]") != std::string::npos);
+  // The same count index on both sides of a reference picks the matching instance.
+  CHECK(r.out.find("{destination: 0.0.0.0/0, nat_gateway: network.nat-1}") != std::string::npos);
+  CHECK(r.err.find("unsupported resource type aws_instance (1 left out)") != std::string::npos);
+  CHECK(r.out.find("#   aws_instance x1") != std::string::npos);
+  // A reference that names every instance where one is meant: the first, said in a warning
+  // and an ASSUMPTION comment at the value.
+  CHECK(r.err.find("route_table_id of module.network.aws_route_table_association.private[\"b\"] refers to 2 resources; the first, "
+                   "module.network.aws_route_table.private[0], is used") != std::string::npos);
+  CHECK(r.out.find("    # ASSUMPTION: route_table_id of") != std::string::npos);
+  CHECK(r.out.find("#   data.aws_availability_zones x1") != std::string::npos);
+}
+
+TEST_CASE("import terraform: bad input is a located error and exit 2") {
+  SUBCASE("not a plan or state") {
+    const auto r = cli({"import", "terraform", write("not-a-plan.json", "{\n  \"Resources\": {}\n}\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("not-a-plan.json:1:1: error: not a Terraform plan or state") != std::string::npos);
+  }
+  SUBCASE("an unsupported format_version names the supported ones") {
+    const auto r = cli({"import", "terraform", write("v2.json", "{\n  \"format_version\": \"2.0\",\n  \"values\": {}\n}\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("v2.json:2:21: format_version: error: unsupported format_version '2.0'; archsim reads 0.x, 1.x") != std::string::npos);
+  }
+  SUBCASE("not JSON") {
+    const auto r = cli({"import", "terraform", write("broken.json", "{\n  \"format_version\": \"1.0\",\n  oops\n}\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("broken.json:3:3: error: not valid JSON") != std::string::npos);
+  }
+  SUBCASE("a reference to a resource not in the file") {
+    std::string plan = testing::read_file(kAdrPlan);
+    plan = replace_all(plan, "\"aws_subnet.private-b.id\"", "\"aws_subnet.private-c.id\"");
+    const auto r = cli({"import", "terraform", write("dangling.json", plan)});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("aws_ecs_service.api: refers to aws_subnet.private-c, which is not in the file") != std::string::npos);
+    CHECK(std::regex_search(r.err, std::regex(R"(dangling\.json:\d+:\d+: error: aws_ecs_service)")));
+  }
+  SUBCASE("nesting beyond the cap") {
+    const auto r = cli({"import", "terraform", write("deep.json", std::string(100, '[') + std::string(100, ']'))});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("deep.json:1:65: error: nesting deeper than 64 levels") != std::string::npos);
+  }
+  SUBCASE("a scenario naming a plan that is not one") {
+    write("not-a-plan.json", "{\"x\": 1}");
+    const auto r = cli({"validate", write("bad-plan-scenario.yaml", "archsim: 1\nname: x\nregion: us-east-1\nalternatives:\n"
+                                                                   "  a: {title: a, topology: {terraform: not-a-plan.json}}\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("not a Terraform plan or state") != std::string::npos);
+  }
+}
+
+TEST_CASE("validate plan.json: a plan is reviewed directly, its findings naming the resource and its place in the plan") {
+  const auto r = cli({"validate", kAdrPlan, "--format", "json"});
+  REQUIRE_MESSAGE(r.code != 2, r.err);
+  const auto review = nlohmann::json::parse(r.out);
+  REQUIRE(review["alternatives"].size() == 1);
+  bool named = false;
+  for (const auto& f : review["alternatives"][0]["findings"]) {
+    if (f["rule"] != "task-no-egress-path") continue;
+    // ADR-0005's tasks have no way to their image (docs/designs): found from the plan too.
+    CHECK(f["message"].get<std::string>().find("(resource aws_") != std::string::npos);
+    CHECK(f["location"]["file"] == kAdrPlan);
+    CHECK(f["location"]["line"].get<int>() > 1);
+    named = true;
+  }
+  CHECK(named);
+  // The import's assumptions are notes there, so --strict (about the scenario's keys) passes.
+  CHECK(cli({"validate", kAdrPlan, "--strict"}).code == r.code);
+}
+
+namespace {
+
+const std::string kCdk = "tests/import/fixtures/cdk/Adr0005Stack.template.json";
+const std::string kTags = "tests/import/fixtures/tags-conditions.yaml";
+
+}  // namespace
+
+TEST_CASE("import cloudformation: a CDK template, its nested stack read from cdk.out, becomes ADR-0005's topology") {
+  const auto r = cli({"import", "cloudformation", kCdk, "--parameter", "AWS::Region=us-east-1"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("zones: [us-east-1a, us-east-1b]") != std::string::npos);
+  // CDK's construct path in the source comment; a nested stack's resources under its id.
+  CHECK(r.out.find("# ApiService [Adr0005Stack/Service/Api/Service] (ServiceNestedStackResource)") != std::string::npos);
+  CHECK(r.out.find("  ServiceNestedStackResource.ApiService:") != std::string::npos);
+  // Parameters passed into the nested stack resolve to the parent's resources.
+  CHECK(r.out.find("subnets: [VpcPrivateSubnet1Subnet536B997A, VpcPrivateSubnet2Subnet3788AAA1]") != std::string::npos);
+  CHECK(r.out.find("security_groups: [TaskSecurityGroup]") != std::string::npos);
+  CHECK(r.out.find("targets: ServiceNestedStackResource.ApiService") != std::string::npos);
+  CHECK(r.out.find("image: {repository: ImagesRepository}") != std::string::npos);
+  CHECK(r.out.find("log_group: ApiLogs") != std::string::npos);
+  CHECK(r.out.find("        - {metric: cpu, target: 70}") != std::string::npos);
+  // A group with no SecurityGroupEgress keeps AWS's allow-all rule beside the rules added to it.
+  CHECK(r.out.find("egress:\n      # AWS's default allow-all egress rule") != std::string::npos);
+  CHECK(r.out.find("- {protocol: tcp, ports: 8000, group: TaskSecurityGroup}") != std::string::npos);
+  CHECK(r.out.find("certificate: ApiCertificate") != std::string::npos);
+  CHECK(r.out.find("#   AWS::CDK::Metadata x1") != std::string::npos);
+  CHECK(r.out.find("#   AWS::CloudFormation::Stack x1: a nested stack") != std::string::npos);
+  CHECK(r.out.find("#   AWS::IAM::Role x1") != std::string::npos);
+  CHECK(cli({"import", "cloudformation", kCdk, "--parameter", "AWS::Region=us-east-1"}).out == r.out);
+
+  SUBCASE("the region is needed for Fn::GetAZs, and said so where it is used") {
+    const auto n = cli({"import", "cloudformation", kCdk});
+    CHECK(n.code == 2);
+    CHECK(std::regex_search(n.err, std::regex(R"(Adr0005Stack\.template\.json:\d+:\d+: error: Fn::GetAZs: the region is known only at deployment; pass --parameter AWS::Region=<region>)")));
+  }
+  SUBCASE("a scenario names the template; validate finds ADR-0005's missing egress and names the resource") {
+    std::filesystem::create_directories(kDir / "cdk");
+    for (const auto& f : std::filesystem::directory_iterator("tests/import/fixtures/cdk")) {
+      std::filesystem::copy_file(f.path(), kDir / "cdk" / f.path().filename(), std::filesystem::copy_options::overwrite_existing);
+    }
+    const std::string scenario = write("cdk/scenario.yaml",
+                                       "archsim: 1\nname: cdk\nregion: us-east-1\nalternatives:\n"
+                                       "  cdk:\n    title: As synthesized\n    status: chosen\n"
+                                       "    topology: {cloudformation: Adr0005Stack.template.json, parameters: {\"AWS::Region\": us-east-1}}\n");
+    const auto v = cli({"validate", scenario, "--format", "json"});
+    REQUIRE_MESSAGE(v.code != 2, v.err);
+    CHECK(v.out.find("task-no-egress-path") != std::string::npos);
+    CHECK(v.out.find("(resource ApiService [Adr0005Stack/Service/Api/Service])") != std::string::npos);
+  }
+}
+
+TEST_CASE("import cloudformation: YAML short forms, conditions, mappings and parameters") {
+  const auto dev = cli({"import", "cloudformation", kTags, "--parameter", "AWS::Region=eu-west-1"});
+  REQUIRE_MESSAGE(dev.code == 0, dev.err);
+  CHECK(dev.out.find("SubnetA: {vpc: Vpc, zone: eu-west-1a, cidr: 10.1.0.0/24, public: false}") != std::string::npos);
+  CHECK(dev.out.find("SubnetB") == std::string::npos);
+  CHECK(dev.out.find("Logs: {type: log_group, retention: 7d}") != std::string::npos);
+  CHECK(dev.out.find("ingress: [{protocol: tcp, ports: 443, cidr: 10.1.0.0/16}]") != std::string::npos);
+  CHECK(dev.out.find("ASSUMPTION: no SecurityGroupEgress: CloudFormation keeps AWS's allow-all egress rule") != std::string::npos);
+  // An unsupported resource is listed, and its properties (an Fn::ImportValue) never read.
+  CHECK(dev.out.find("#   AWS::SNS::Topic x1") != std::string::npos);
+
+  const auto prod = cli({"import", "cloudformation", kTags, "--parameter", "AWS::Region=eu-west-1", "--parameter", "Env=prod"});
+  REQUIRE_MESSAGE(prod.code == 0, prod.err);
+  CHECK(prod.out.find("SubnetB: {vpc: Vpc, zone: eu-west-1b, cidr: 10.1.1.0/24, public: false}") != std::string::npos);
+  CHECK(prod.out.find("Logs: {type: log_group, retention: 90d}") != std::string::npos);
+
+  SUBCASE("what only the deployed stack knows is a located error") {
+    const auto r = cli({"import", "cloudformation",
+                        write("import-value.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !ImportValue shared-cidr\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("import-value.yaml:5:18: error: Fn::ImportValue reads another stack's export") != std::string::npos);
+  }
+  SUBCASE("a parameter with no default and no --parameter") {
+    const auto r = cli({"import", "cloudformation",
+                        write("no-default.yaml", "Parameters:\n  Cidr: {Type: String}\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n"
+                                                 "    Properties: {CidrBlock: !Ref Cidr}\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no-default.yaml:6:29: error: Ref Cidr: parameter Cidr has no Default; pass --parameter Cidr=<value>") != std::string::npos);
+  }
+  SUBCASE("not a template") {
+    const auto r = cli({"import", "cloudformation", write("list.yaml", "- a\n- b\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("list.yaml:1:1: error: not a CloudFormation template") != std::string::npos);
+  }
+  SUBCASE("--parameter is Key=Value") {
+    CHECK(cli({"import", "cloudformation", kTags, "--parameter", "Env"}).code == 2);
+  }
+}
+
+TEST_CASE("import --against: the drift between a scenario's topology and the code") {
+  const auto same = cli({"import", "terraform", kAdrPlan, "--against", "scenarios/adr0005.yaml"});
+  CHECK_MESSAGE(same.code == 0, same.err);
+  CHECK(same.out.find("none: the code matches the scenario's topology") != std::string::npos);
+
+  // The deployed service was scaled to 3 tasks and lost its second private subnet.
+  std::string plan = testing::read_file(kAdrPlan);
+  plan = replace_all(plan, "\"desired_count\": 2", "\"desired_count\": 3");
+  plan = replace_all(plan, "\"references\": [\n              \"aws_subnet.private-a.id\",\n              \"aws_subnet.private-a\",\n"
+                           "              \"aws_subnet.private-b.id\",\n              \"aws_subnet.private-b\"\n            ]",
+                     "\"references\": [\n              \"aws_subnet.private-a.id\",\n              \"aws_subnet.private-a\"\n            ]");
+  const auto drift = cli({"import", "terraform", write("drifted.json", plan), "--against", "scenarios/adr0005.yaml"});
+  CHECK(drift.code == 1);
+  CHECK(drift.out.find("changed: components.api: ecs_service 0.25 vCPU 512MiB x2 (2..6) in private-a, private-b -> "
+                       "ecs_service 0.25 vCPU 512MiB x3 (2..6) in private-a") != std::string::npos);
+  // Without -o only the drift is printed.
+  CHECK(drift.out.find("vpcs:") == std::string::npos);
+}
+
+TEST_CASE("import terraform: state, its references by known ids, and the components read attribute by attribute") {
+  const auto r = cli({"import", "terraform", "tests/import/fixtures/state-data.json"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("region: eu-west-1") != std::string::npos);
+  // The database's subnets through its subnet group, by the ids state knows.
+  CHECK(r.out.find("  orders:\n    type: rds\n    engine: postgres\n    instance_class: db.t4g.micro\n    multi_az: true\n    storage: 20GB\n"
+                   "    storage_type: gp3\n    publicly_accessible: false\n    subnets: [db-a, db-b]\n    security_groups: [db]\n") != std::string::npos);
+  CHECK(r.out.find("sessions: {type: dynamodb, billing_mode: provisioned, read_capacity: 5, write_capacity: 5, point_in_time_recovery: true}") !=
+        std::string::npos);
+  CHECK(r.out.find("  worker:\n    type: lambda\n    memory: 256MiB\n    architecture: arm64\n    timeout: 30s\n    runtime: python3.12\n"
+                   "    subnets: [db-a]\n    security_groups: [db]\n") != std::string::npos);
+  CHECK(r.out.find("users: {type: cognito_user_pool, tier: essentials}") != std::string::npos);
+  CHECK(r.out.find("#   aws_db_subnet_group x1") != std::string::npos);
+  const std::string scenario = write("state-scenario.yaml", "archsim: 1\nname: state\nregion: eu-west-1\nalternatives:\n"
+                                                            "  s: {title: s, topology: {terraform: state.json}}\n");
+  std::filesystem::copy_file("tests/import/fixtures/state-data.json", kDir / "state.json", std::filesystem::copy_options::overwrite_existing);
+  const auto v = cli({"validate", scenario});
+  CHECK_MESSAGE(v.code != 2, v.err);
+}
