@@ -455,6 +455,7 @@ doc::Details alternative_details(const AlternativeRun& alt) {
   for (const auto& [name, q] : {std::pair{"p50", 0.5}, {"p90", 0.9}, {"p95", 0.95}, {"p99", 0.99}, {"p99.9", 0.999}}) {
     if (s.overall.latency.count() > 0) latency.push_back(fmt::format("{} {}", name, format_latency(s.overall.latency.quantile(q))));
   }
+  d.blocks.push_back(block(doc::Paragraph{doc::plain("Simulated: " + fidelity_text(s) + ".")}));
   d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format(
       "{} requests and {} errors per replication; latency of successful requests: {}.", with_commas(s.overall.total() / n),
       with_commas(s.overall.errors() / n), latency.empty() ? std::string("none succeeded") : fmt::format("{}", fmt::join(latency, ", "))))}));

@@ -272,6 +272,7 @@ std::string render_run_text(const RunReport& r) {
     }
     const sim::SimResult& s = *alt.result;
     const std::uint64_t total = s.overall.total();
+    out += "   simulated: " + fidelity_text(s) + "\n";
     out += fmt::format("   requests {}  errors {} (per replication)  availability {:.4f}%  (request-based: successful / total, all replications)\n",
                        with_commas(total / static_cast<std::uint64_t>(s.replications)),
                        with_commas(s.overall.errors() / static_cast<std::uint64_t>(s.replications)), 100.0 * s.availability());
@@ -349,7 +350,9 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
       a["error"] = {{"path", alt.error->path}, {"message", alt.error->message}};
     } else {
       const sim::SimResult& s = *alt.result;
-      nlohmann::json sim{{"events", s.events},
+      nlohmann::json sim{{"fidelity", std::string(sim::fidelity_name(s.fidelity))},
+                         {"fidelity_reason", s.fidelity_reason},
+                         {"events", s.events},
                          {"requests", s.overall.total()},
                          {"requests_per_replication", static_cast<double>(s.overall.total()) / s.replications},
                          {"errors_per_replication", static_cast<double>(s.overall.errors()) / s.replications},

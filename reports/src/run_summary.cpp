@@ -19,6 +19,13 @@ std::string describe_arrivals(const sim::ArrivalSpec& a) {
   return text;
 }
 
+std::string fidelity_text(const sim::SimResult& s) {
+  std::string text = s.fidelity == sim::Fidelity::Flow ? "flow (traffic as flows between state changes, docs/simulation.md)"
+                                                        : "request level (every request walked)";
+  if (!s.fidelity_reason.empty()) text += "; " + s.fidelity_reason;
+  return text;
+}
+
 std::string with_commas(std::uint64_t n) {
   std::string digits = std::to_string(n), out;
   for (std::size_t i = 0; i < digits.size(); ++i) {

@@ -18,6 +18,10 @@ std::string describe_arrivals(const sim::ArrivalSpec& a);
 /// 12,345,678
 std::string with_commas(std::uint64_t n);
 
+/// Which traffic model produced an alternative's figures, and why when `auto` chose:
+/// "request level (every request walked)" or "flow (traffic as flows between state changes)".
+std::string fidelity_text(const sim::SimResult& s);
+
 /// At most `max_bytes` of `text`, cut after a word and marked `…` where it was cut: a gate's
 /// detail lists every finding, and a comment's first lines only need to say which.
 std::string clipped(const std::string& text, std::size_t max_bytes);

@@ -31,7 +31,7 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
   // the design's features (docs/simulation.md, "Flow fidelity").
   const Fidelity fidelity = asked == Fidelity::Flow ? Fidelity::Flow : Fidelity::Request;
   const std::string reason =
-      asked == Fidelity::Auto ? "auto: request level, the flow model's accuracy contract is not yet established (docs/simulation.md)" : "";
+      asked == Fidelity::Auto ? "chosen by fidelity auto, which does not pick flow yet (docs/simulation.md)" : "";
   const Duration horizon = options.horizon.value_or(workload.horizon);
   const auto n = static_cast<std::size_t>(workload.replications);
   std::vector<std::optional<SimResult>> results(n);
