@@ -479,3 +479,22 @@ TEST_CASE("cli: run's text opens with the alternatives side by side, coloured on
   }
   CHECK(stripped == plain.substr(0, plain.find("\n\n")));
 }
+
+TEST_CASE("cli: run --fidelity compare prints the accuracy contract check by check, and its exit code follows it") {
+  const auto compared = cli({"run", "scenarios/free-tier-single-az.yaml", "--horizon", "2d", "--fidelity", "compare"});
+  CHECK(compared.code == 0);
+  CHECK(compared.out.find("== single-az-free-tier: flow against request level: the contract holds") != std::string::npos);
+  for (const char* check : {"monthly bill", "availability", "p99 latency", "scale_out (replication 1)", "rollbacks"}) {
+    CAPTURE(check);
+    CHECK(compared.out.find(check) != std::string::npos);
+  }
+  CHECK(compared.out.find("BREAKS") == std::string::npos);
+  CHECK(compared.out.find("the flow model's accuracy contract holds on every alternative") != std::string::npos);
+  // The comparison is text on standard output only.
+  CHECK(cli({"run", "scenarios/free-tier-single-az.yaml", "--horizon", "1h", "--fidelity", "compare", "--format", "json"}).code == 2);
+  CHECK(cli({"run", "scenarios/free-tier-single-az.yaml", "--horizon", "1h", "--fidelity", "sideways"}).code == 2);
+  // flow and request each run and say which produced the figures.
+  const auto flow = cli({"run", "scenarios/free-tier-single-az.yaml", "--horizon", "1h", "--fidelity", "flow", "--format", "json"});
+  CHECK(flow.out.find("\"fidelity\": \"flow\"") != std::string::npos);
+  CHECK(flow.out.find("\"fidelity\": \"request\"") == std::string::npos);
+}

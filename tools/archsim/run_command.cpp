@@ -15,6 +15,7 @@
 
 #include "archsim/cli.hpp"
 #include "archsim/reports/atomic_file.hpp"
+#include "archsim/reports/fidelity_contract.hpp"
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "archsim/sim/expected_load.hpp"
@@ -50,8 +51,9 @@ void setup_run(CLI::App& app, RunOptions& options) {
       ->check(positive_number(kMaxMaxWork));
   run->add_option("--fidelity", options.fidelity,
                   "Override workload.fidelity: request (every request walked), flow (traffic as flows between state "
-                  "changes), auto (docs/simulation.md)")
-      ->check(CLI::IsMember({"auto", "request", "flow"}));
+                  "changes), auto; or compare: run both and print flow against request level, check by check of the "
+                  "accuracy contract (exit 1 when one breaks; docs/simulation.md)")
+      ->check(CLI::IsMember({"auto", "request", "flow", "compare"}));
   add_comment_only_if(*run, options.comment_only_if);
 }
 
@@ -122,6 +124,44 @@ bool within_work_budget(const model::ScenarioSpec& scenario, const sim::Workload
   return false;
 }
 
+/// `--fidelity compare`: every alternative at request level and as flows, the same seed and
+/// workload, then the accuracy contract's checks (reports/fidelity_contract.hpp) as text.
+/// Exit 0 when the contract holds everywhere, 1 when a check breaks, 2 on bad input.
+int compare_fidelities(const RunOptions& options, const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload,
+                       const pricing::PricingContext& pricing_context, sim::SimOptions sim_options, std::ostream& out,
+                       std::ostream& err) {
+  if (options.format != "text" || !options.output.empty() || !options.out_dir.empty()) {
+    err << "archsim run: --fidelity compare prints its comparison as text on standard output; drop --format, -o and --out\n";
+    return kBadInput;
+  }
+  bool holds = true;
+  std::string text;
+  for (const auto& alt : scenario.alternatives) {
+    const auto declared = declared_usage_or_report(scenario, alt.topology, err);
+    if (!declared) return kBadInput;
+    std::optional<sim::SimResult> results[2];
+    pricing::Bill bills[2];
+    for (const int i : {0, 1}) {
+      sim_options.fidelity = i == 0 ? sim::Fidelity::Request : sim::Fidelity::Flow;
+      auto outcome = sim::simulate(alt.topology, workload, sim::builtin_sim_defaults(), sim_options);
+      if (outcome.error) {
+        err << model::format_diagnostic(scenario.located(outcome.error->diagnostic)) << " (alternative " << alt.id << ")\n";
+        return kBadInput;
+      }
+      results[i] = std::move(outcome.result);
+      pricing::Usage usage = pricing::usage_from_simulation(*results[i]);
+      pricing::add_unmeasured(usage, *declared);
+      bills[i] = pricing::bill_for(pricing_context, alt.topology, usage);
+    }
+    const auto checks = reports::check_flow_contract(*results[0], *results[1], bills[0], bills[1]);
+    holds = holds && std::all_of(checks.begin(), checks.end(), [](const reports::ContractCheck& c) { return c.holds; });
+    text += reports::render_contract_text(alt.id, checks) + "\n";
+  }
+  out << text << (holds ? "the flow model's accuracy contract holds on every alternative\n"
+                        : "the flow model's accuracy contract breaks: check these alternatives with --fidelity request\n");
+  return holds ? kOk : kFindings;
+}
+
 }  // namespace
 
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
@@ -172,6 +212,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     }
     sim_options.horizon = *h;
   }
+  if (options.fidelity == "compare") return compare_fidelities(options, scenario, *workload, *pricing_context, sim_options, out, err);
   if (!options.fidelity.empty()) {
     sim_options.fidelity = options.fidelity == "flow" ? sim::Fidelity::Flow : options.fidelity == "request" ? sim::Fidelity::Request : sim::Fidelity::Auto;
   }
