@@ -44,13 +44,9 @@ FlowModel::FlowModel(const RuntimeModel& model, const WorkloadSpec& workload, Du
       recorder_(recorder),
       result_(recorder.result()),
       platform_(platform),
+      delays_(model),
       counts_rng_(derive_seed(seed, "flow:counts")),
       latency_rng_(derive_seed(seed, "flow:latency")) {
-  for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
-    const auto it = model_.network.find(std::string(kRelationNames[rel]));
-    static const Distribution zero = Distribution::constant(0);
-    delays_[rel] = it == model_.network.end() ? &zero : &it->second;
-  }
   self_ = engine_.add_handler(*this);
   const std::size_t n = model_.components.size();
   loads_.resize(n);
@@ -757,7 +753,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
   const Node& from = model_.nodes[static_cast<std::size_t>(at.node)];
   const Node& to = model_.nodes[static_cast<std::size_t>(place->node)];
   const ComponentModel& next = model_.components[static_cast<std::size_t>(to.component)];
-  const Distribution& delay = *delays_[static_cast<std::size_t>(relation(from, to))];
+  const Distribution& delay = delays_.between(from, to);
   std::int64_t wait = draw_ns(delay, rng);
   for (const Distribution* slow : platform_.control(to.component).slow) wait += draw_ns(*slow, rng);
   if (!next.service.empty() && from.zone >= 0) {
@@ -767,7 +763,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
   const auto below = sample_from(plan_index, h + 1, *place, depth);
   if (!below) return std::nullopt;
   if (*below < 0) return -1;
-  wait += *below + draw_ns(*delays_[static_cast<std::size_t>(relation(to, from))], rng);
+  wait += *below + draw_ns(delays_.between(to, from), rng);
   if (c.behaviour.timeout.ns > 0 && wait > c.behaviour.timeout.ns) return -1;
   return t + wait;
 }

@@ -29,6 +29,7 @@
 #include "platform/platform.hpp"
 #include "recorder.hpp"
 #include "runtime.hpp"
+#include "traffic/routing.hpp"
 #include "traffic/traffic_model.hpp"
 
 namespace archsim::sim::detail {
@@ -118,7 +119,7 @@ class FlowModel final : public TrafficModel, public EventHandler {
   Platform& platform_;
   HandlerId self_ = 0;
   std::int64_t tick_at_ns_ = -1;  ///< the re-evaluation scheduled, or -1
-  const Distribution* delays_[kRelationNames.size()] = {};
+  NetworkDelays delays_;
   RandomStream counts_rng_, latency_rng_;
 
   // The current segment

@@ -26,15 +26,11 @@ RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload
       recorder_(recorder),
       result_(recorder.result()),
       platform_(platform),
+      delays_(model),
       arrivals_rng_(derive_seed(seed, "arrivals")),
       mix_rng_(derive_seed(seed, "mix")) {
   max_in_flight_ = workload.max_in_flight.value_or(in_flight_for_memory(WorkloadLimits{}.in_flight_memory));
   self_ = engine_.add_handler(*this);
-  for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
-    const auto it = model_.network.find(std::string(kRelationNames[rel]));
-    static const Distribution zero = Distribution::constant(0);
-    delays_[rel] = it == model_.network.end() ? &zero : &it->second;
-  }
   for (const auto& plan : model_.plans) size_rng_.emplace_back(derive_seed(seed, "route:" + plan.id));
   state_.resize(model_.components.size());
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
@@ -208,7 +204,7 @@ void RequestWalk::meter_cross_zone(const Node& from, const Node& to, double byte
 }
 
 Duration RequestWalk::network_delay(const Node& from, const Node& to, ComponentLoad& into) {
-  return Duration{draw_ns(*delays_[static_cast<std::size_t>(relation(from, to))], into.network)};
+  return Duration{draw_ns(delays_.between(from, to), into.network)};
 }
 
 Outcome RequestWalk::pick_target(Request& r, int next, int from_node) {

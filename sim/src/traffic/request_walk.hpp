@@ -19,6 +19,7 @@
 #include "platform/platform.hpp"
 #include "recorder.hpp"
 #include "runtime.hpp"
+#include "traffic/routing.hpp"
 #include "traffic/traffic_model.hpp"
 
 namespace archsim::sim::detail {
@@ -136,7 +137,7 @@ class RequestWalk final : public TrafficModel, public EventHandler {
   SimResult& result_;
   Platform& platform_;
   HandlerId self_ = 0;
-  const Distribution* delays_[kRelationNames.size()] = {};  ///< by Relation
+  NetworkDelays delays_;
   RandomStream arrivals_rng_, mix_rng_;
   std::vector<RandomStream> size_rng_;  ///< per route plan
   std::vector<ComponentLoad> state_;

@@ -6,6 +6,9 @@
 // keeps the two models from drifting apart.
 #pragma once
 
+#include <array>
+#include <string>
+
 #include "archsim/sim/result.hpp"
 #include "platform/platform.hpp"
 #include "runtime.hpp"
@@ -21,6 +24,23 @@ inline Relation relation(const Node& a, const Node& b) {
   if (a.zone >= 0 && b.zone >= 0) return a.zone == b.zone ? Relation::SameZone : Relation::CrossZone;
   return Relation::ZoneToRegional;
 }
+
+/// The one-way delay of each network relation: the workload's `network` over the defaults,
+/// 0 for a relation neither names.
+class NetworkDelays {
+ public:
+  explicit NetworkDelays(const RuntimeModel& model) {
+    static const Distribution zero = Distribution::constant(0);
+    for (std::size_t rel = 0; rel < kRelationNames.size(); ++rel) {
+      const auto it = model.network.find(std::string(kRelationNames[rel]));
+      by_relation_[rel] = it == model.network.end() ? &zero : &it->second;
+    }
+  }
+  const Distribution& between(const Node& from, const Node& to) const { return *by_relation_[static_cast<std::size_t>(relation(from, to))]; }
+
+ private:
+  std::array<const Distribution*, kRelationNames.size()> by_relation_{};
+};
 
 /// Whether a caller may send to `task`: registered, of the release the listener picked (-1:
 /// any) and, for a load balancer node without cross-zone balancing, in the node's zone.
