@@ -498,3 +498,16 @@ TEST_CASE("cli: run --fidelity compare prints the accuracy contract check by che
   CHECK(flow.out.find("\"fidelity\": \"flow\"") != std::string::npos);
   CHECK(flow.out.find("\"fidelity\": \"request\"") == std::string::npos);
 }
+
+TEST_CASE("cli: a flow run's work is estimated from its segments and held to --max-work, so a huge flow run is refused, not run") {
+  // A year of flow costs about 2e6 minutes' worth of segments per alternative and replication:
+  // far below the default limit for the seed, far above a lowered one.
+  const auto refused = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "flow", "--horizon", "365d", "--max-work", "1e6"});
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("at flow fidelity") != std::string::npos);
+  CHECK(refused.err.find("exceeds the limit of 1e+06 request-hops") != std::string::npos);
+  // The comparison runs the walk too, so its request-level work is what the limit checks.
+  const auto compare = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "compare", "--horizon", "30d", "--max-work", "1e6"});
+  CHECK(compare.code == 2);
+  CHECK(compare.err.find("at flow fidelity") == std::string::npos);
+}

@@ -96,14 +96,29 @@ sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
 /// Each alternative's estimated work in request-hops (sim::estimate_work: expected requests x
 /// components visited, x replications), in scenario order; 0 for one the simulator cannot
 /// build, which reports its error when it runs. `requests`: the most any alternative expects.
-std::vector<double> work_per_alternative(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, double& requests) {
+/// At flow fidelity the work follows the segments, not the requests: a segment's latency
+/// samples and propagation cost about as much as this many requests, and a minute holds a few
+/// segments (its own, the state changes, DNS re-evaluations). docs/limits.md states both.
+constexpr double kFlowRequestsPerSegment = 60;
+constexpr double kFlowSegmentsPerMinute = 4;
+
+std::vector<double> work_per_alternative(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, bool flow,
+                                         double& requests) {
   std::vector<double> work;
   requests = 0;
+  const double minutes = static_cast<double>(workload.horizon.ns) / 60e9;
   for (const auto& alt : scenario.alternatives) {
     std::string why;
     const auto e = sim::estimate_work(alt.topology, workload, sim::builtin_sim_defaults(), why);
-    work.push_back(e ? e->request_hops() * workload.replications : 0.0);
     if (e) requests = std::max(requests, e->requests);
+    if (!e) {
+      work.push_back(0.0);
+    } else if (flow) {
+      const double hops = e->requests > 0 ? e->request_hops() / e->requests : 1.0;
+      work.push_back(hops * minutes * kFlowSegmentsPerMinute * kFlowRequestsPerSegment * workload.replications);
+    } else {
+      work.push_back(e->request_hops() * workload.replications);
+    }
   }
   return work;
 }
@@ -111,11 +126,15 @@ std::vector<double> work_per_alternative(const model::ScenarioSpec& scenario, co
 /// Says the run's estimated work on stderr before starting it; false, with the estimate and
 /// the flag that raises the limit, when it exceeds `max_work`.
 bool within_work_budget(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, const std::vector<double>& work,
-                        double requests, double max_work, std::ostream& err) {
+                        double requests, bool flow, double max_work, std::ostream& err) {
   const double total = std::accumulate(work.begin(), work.end(), 0.0);
   const std::string estimate =
-      fmt::format("{:.3g} request-hops ({:.3g} requests over {} x {} replication(s), {} alternative(s))", total, requests,
-                  model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size());
+      flow ? fmt::format("{:.3g} request-hops ({} x {} replication(s), {} alternative(s) at flow fidelity: about {:g} segments a "
+                         "minute, each costing about {:g} request-hops)",
+                         total, model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size(),
+                         kFlowSegmentsPerMinute, kFlowRequestsPerSegment)
+           : fmt::format("{:.3g} request-hops ({:.3g} requests over {} x {} replication(s), {} alternative(s))", total, requests,
+                         model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size());
   err << "archsim run: estimated work " << estimate << "\n";
   if (total <= max_work) return true;
   err << fmt::format("archsim run: the estimated work, {}, exceeds the limit of {:g} request-hops; shorten the horizon, lower "
@@ -212,17 +231,18 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     }
     sim_options.horizon = *h;
   }
-  if (options.fidelity == "compare") return compare_fidelities(options, scenario, *workload, *pricing_context, sim_options, out, err);
-  if (!options.fidelity.empty()) {
+  // `compare` runs both: the request level's work dominates, and is what the budget checks.
+  const bool compare = options.fidelity == "compare";
+  if (!options.fidelity.empty() && !compare) {
     sim_options.fidelity = options.fidelity == "flow" ? sim::Fidelity::Flow : options.fidelity == "request" ? sim::Fidelity::Request : sim::Fidelity::Auto;
   }
-  // A flow run's work follows the design's state changes, not its requests: the request-hop
-  // budget is for request level.
-  const bool flow = sim_options.fidelity.value_or(workload->fidelity) == sim::Fidelity::Flow;
+  // A flow run's work follows the design's state changes, not its requests (work_per_alternative).
+  const bool flow = !compare && sim_options.fidelity.value_or(workload->fidelity) == sim::Fidelity::Flow;
   const sim::WorkloadSpec run_workload = sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload;
   double most_requests = 0;
-  const std::vector<double> work = work_per_alternative(scenario, run_workload, most_requests);
-  if (!flow && !within_work_budget(scenario, run_workload, work, most_requests, options.max_work, err)) return kBadInput;
+  const std::vector<double> work = work_per_alternative(scenario, run_workload, flow, most_requests);
+  if (!within_work_budget(scenario, run_workload, work, most_requests, flow, options.max_work, err)) return kBadInput;
+  if (compare) return compare_fidelities(options, scenario, *workload, *pricing_context, sim_options, out, err);
   std::optional<ProgressBar> progress;
   if (options.progress) progress.emplace(work, workload->replications, err);
   reports::RunReport report;
