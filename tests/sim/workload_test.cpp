@@ -396,3 +396,18 @@ TEST_CASE("S3 meters a write as put_requests and a read as requests, as S3 bills
   CHECK(archsim::test::meter_total(read_only, "assets", "put_requests") == 0);
   CHECK(archsim::test::meter_total(read_only, "assets", "requests") > 0);
 }
+
+TEST_CASE("flow fidelity replays a trace's own counts, minute by minute") {
+  const auto w = test::workload("horizon: 1h\narrivals: {trace: {file: data/trace.csv}}\n" + test::zero_network_yaml() +
+                                "components:\n  alb: {service_time: 0s}\n  app: {service_time: 10ms, concurrency: 1000}\n");
+  sim::SimOptions request_options, flow_options;
+  flow_options.fidelity = sim::Fidelity::Flow;
+  const auto request = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, request_options);
+  const auto flow = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, flow_options);
+  REQUIRE(!request.error);
+  REQUIRE(!flow.error);
+  CHECK(flow.result->fidelity == sim::Fidelity::Flow);
+  CHECK(flow.result->overall.total() == 200);
+  for (std::size_t m = 0; m < 60; ++m) CHECK(flow.result->timeline[m].arrivals == request.result->timeline[m].arrivals);
+  CHECK(flow.result->overall.latency.max() == 10'000'000);
+}

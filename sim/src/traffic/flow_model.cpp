@@ -122,8 +122,10 @@ void FlowModel::evaluate() {
   digest_ = platform_digest();
   const ArrivalSpec& a = workload_.arrivals;
   if (a.trace) {
-    // A trace replays its own times; between two segment ends its rate is what it holds there.
-    rate_per_ns_ = 0;
+    // A trace's rate here is what it holds over the next minute (its records are sorted).
+    std::size_t n = 0;
+    for (std::size_t r = trace_next_; r < a.trace->records.size() && a.trace->records[r].time_ns < segment_start_ns_ + kMinuteNs; ++r) ++n;
+    rate_per_ns_ = static_cast<double>(n) / static_cast<double>(kMinuteNs);
   } else {
     rate_per_ns_ = a.rate_at(Duration{segment_start_ns_}) / 1e9;
   }
@@ -206,14 +208,24 @@ void FlowModel::close_segment(std::int64_t end_ns) {
   // The share of the segment after the warm-up: its requests are measured.
   const double measured = end_ns <= warm ? 0.0 : start >= warm ? 1.0 : static_cast<double>(end_ns - warm) / dt;
   MinuteSample& minute = recorder_.minute_at(start);
+  // A trace's own records in the segment, per route: one pass of a cursor over the sorted records.
+  std::vector<std::uint64_t> traced(a.trace ? model_.route_count : 0, 0);
+  std::uint64_t traced_total = 0;
+  if (a.trace) {
+    const auto& records = a.trace->records;
+    while (trace_next_ < records.size() && records[trace_next_].time_ns < end_ns) {
+      if (records[trace_next_].time_ns >= start && model_.trace_plans[trace_next_] < traced.size()) {
+        ++traced[model_.trace_plans[trace_next_]];
+        ++traced_total;
+      }
+      ++trace_next_;
+    }
+  }
   for (std::size_t p = 0; p < model_.route_count; ++p) {
     const RoutePlan& plan = model_.plans[p];
     std::uint64_t arrivals = 0;
     if (a.trace) {
-      for (std::size_t r = 0; r < a.trace->records.size(); ++r) {
-        const std::int64_t t = a.trace->records[r].time_ns;
-        if (t >= start && t < end_ns && model_.trace_plans[r] == p) ++arrivals;
-      }
+      arrivals = traced[p];
     } else {
       arrivals = counts_rng_.poisson(a.expected_arrivals(Duration{start}, Duration{end_ns}) * plan.share);
     }
@@ -274,7 +286,7 @@ void FlowModel::close_segment(std::int64_t end_ns) {
     }
   }
   // Each service's metrics over the segment.
-  const double requests = a.trace ? 0.0 : a.expected_arrivals(Duration{start}, Duration{end_ns});
+  const double requests = a.trace ? static_cast<double>(traced_total) : a.expected_arrivals(Duration{start}, Duration{end_ns});
   for (std::size_t i = 0; i < model_.components.size(); ++i) {
     const ServiceFlow& f = services_[i];
     if (f.requests <= 0 && f.reached <= 0) continue;

@@ -124,6 +124,7 @@ class FlowModel final : public TrafficModel, public EventHandler {
 
   // The current segment
   std::int64_t segment_start_ns_ = 0;
+  std::size_t trace_next_ = 0;  ///< the first trace record not yet counted
   std::uint64_t digest_ = 0;
   double rate_per_ns_ = 0;
   std::vector<RouteFlow> routes_;            ///< per plan
