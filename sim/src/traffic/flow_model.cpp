@@ -136,7 +136,7 @@ void FlowModel::evaluate() {
   slot_share_.assign(n, {});
   queues_.clear();
   queues_.resize(n);
-  function_share_.assign(n, 0.0);
+  arrival_share_.assign(n, 0.0);
   services_.assign(n, ServiceFlow{});
   for (std::size_t i = 0; i < n; ++i) {
     // A visit is kept per task slot (ECS, RDS) and per placement (every other kind).
@@ -439,7 +439,7 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
   return step;
 }
 
-const FlowModel::Visit& FlowModel::visit(const Place& place, int plan) {
+const FlowModel::Visit& FlowModel::visit(const Place& place) {
   const int ci = model_.nodes[static_cast<std::size_t>(place.node)].component;
   auto& slots = visits_[static_cast<std::size_t>(ci)];
   const ComponentModel& placed = model_.components[static_cast<std::size_t>(ci)];
@@ -484,8 +484,8 @@ const FlowModel::Visit& FlowModel::visit(const Place& place, int plan) {
         break;
       }
       case Role::Function: {
-        const double rate = rate_per_ns_ * function_share_[static_cast<std::size_t>(ci)];
-        const double busy = rate * (c.service_time.mean() + c.behaviour.cold_start.mean() * 0.0);
+        const double rate = rate_per_ns_ * arrival_share_[static_cast<std::size_t>(ci)];
+        const double busy = rate * c.service_time.mean();
         const int environments = c.account_pool ? model_.lambda_unreserved_concurrency : c.concurrency;
         const double throttled = erlang_b(std::max(0, environments), busy);
         fail(Outcome::Throttled, throttled);
@@ -506,7 +506,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place, int plan) {
       }
       case Role::Table: {
         const auto [reads, writes] = table_units_per_request(c.behaviour);
-        const double rate = rate_per_ns_ * 1e9 * function_share_[static_cast<std::size_t>(ci)];
+        const double rate = rate_per_ns_ * 1e9 * arrival_share_[static_cast<std::size_t>(ci)];
         double throttled = 0;
         if (reads > 0 && rate * reads > c.read_units_per_second) throttled = std::max(throttled, 1 - c.read_units_per_second / (rate * reads));
         if (writes > 0 && rate * writes > c.write_units_per_second) throttled = std::max(throttled, 1 - c.write_units_per_second / (rate * writes));
@@ -517,7 +517,6 @@ const FlowModel::Visit& FlowModel::visit(const Place& place, int plan) {
       default: break;
     }
   }
-  (void)plan;
   cached = v;
   return *cached;
 }
@@ -548,7 +547,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
   double answered_here = 0;  // CloudFront hits: answered without going on
   if (h > 0 && first_pass) {
     if (at.slot >= 0) slot_share_[static_cast<std::size_t>(ci)][static_cast<std::size_t>(at.slot)] += weight;
-    function_share_[static_cast<std::size_t>(ci)] += weight;
+    arrival_share_[static_cast<std::size_t>(ci)] += weight;
   } else if (h > 0) {
     if (c.role == Role::Store && plan.write) meter_per_request(flow, ids.put_requests, weight);
     else if (c.role != Role::Function) meter_per_request(flow, ids.requests, weight);
@@ -557,7 +556,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
     }
     if (c.role == Role::Service) services_[static_cast<std::size_t>(ci)].reached += weight;
-    const Visit& v = visit(at, plan_index);
+    const Visit& v = visit(at);
     double failed = 0;
     for (std::size_t o = 1; o < kOutcomeCount; ++o) {
       if (v.fail[o] <= 0) continue;
@@ -677,13 +676,13 @@ std::optional<std::int64_t> FlowModel::sample_request(int plan) {
   const RoutePlan& p = model_.plans[static_cast<std::size_t>(plan)];
   const int first = model_.components[static_cast<std::size_t>(p.hops[0].component)].nodes.front();
   for (int attempt = 0; attempt < kSampleAttempts; ++attempt) {
-    const auto s = sample_from(plan, 0, Place{first, -1}, 0);
+    const auto s = sample_from(plan, 0, Place{first, -1});
     if (s) return s;  // a latency, or -1: timed out
   }
   return std::nullopt;
 }
 
-std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const Place& at, int depth) {
+std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const Place& at) {
   // Time from the request reaching hop h to its answer leaving hop h; nothing when it fails
   // (drawn from the same shares as the outcomes), -1 when a caller's timeout runs out.
   RandomStream& rng = latency_rng_;
@@ -692,7 +691,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
   const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
   std::int64_t t = 0;
   if (h > 0) {
-    const Visit& v = visit(at, plan_index);
+    const Visit& v = visit(at);
     double u = rng.uniform();
     for (std::size_t o = 1; o < kOutcomeCount; ++o) {
       u -= v.fail[o];
@@ -739,7 +738,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
   if (!hop.fanout.empty()) {
     std::int64_t slowest = 0;
     for (int sub : hop.fanout) {
-      const auto s = sample_from(sub, 0, at, depth + 1);
+      const auto s = sample_from(sub, 0, at);
       if (!s) return std::nullopt;
       if (*s < 0) return -1;
       slowest = std::max(slowest, *s);
@@ -772,7 +771,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
     const int path = egress_path(from, next.service);
     if (path >= 0) wait += 2 * draw_ns(model_.components[static_cast<std::size_t>(path)].service_time, rng);
   }
-  const auto below = sample_from(plan_index, h + 1, *place, depth);
+  const auto below = sample_from(plan_index, h + 1, *place);
   if (!below) return std::nullopt;
   if (*below < 0) return -1;
   wait += *below + draw_ns(delays_.between(to, from), rng);

@@ -86,7 +86,6 @@ class FlowModel final : public TrafficModel, public EventHandler {
   };
   struct ServiceFlow {
     double requests = 0, reached = 0, errors = 0;  ///< per request of all routes
-    double busy_slots = 0;                         ///< mean slots serving
   };
 
   /// Evaluates the platform's current state: routes, queues, meters, loads.
@@ -98,13 +97,14 @@ class FlowModel final : public TrafficModel, public EventHandler {
 
   const Step& step(int plan, int hop, int from_node);
   Step make_step(int plan, int hop, int from_node);
-  const Visit& visit(const Place& place, int plan);
+  const Visit& visit(const Place& place);
   /// Propagates `weight` of plan `plan` from hop `hop` at `at`; returns the share that comes
-  /// back successful. `rates`: when set, accumulates arrival rates per place (first pass).
+  /// back successful. `first_pass`: only record each place's share of the arrivals.
   double propagate(int plan, int hop, const Place& at, double weight, bool first_pass, RouteFlow& flow);
-  /// One request-level sample of plan `plan` from hop `hop` at `at`: its latency (ns) from
-  /// leaving hop `hop` until the answer is back there, or nothing if it fails or times out.
-  std::optional<std::int64_t> sample_from(int plan, int hop, const Place& at, int depth);
+  /// One request-level sample of plan `plan` from hop `hop` at `at`: the time (ns) from the
+  /// request reaching hop `hop` to its answer leaving it, -1 when a caller's timeout runs out,
+  /// nothing when it fails on the way (the outcome shares count that).
+  std::optional<std::int64_t> sample_from(int plan, int hop, const Place& at);
   /// A successful request's latency (ns), -1 when it times out, nothing when no draw succeeds.
   std::optional<std::int64_t> sample_request(int plan);
 
@@ -134,7 +134,7 @@ class FlowModel final : public TrafficModel, public EventHandler {
   std::vector<std::vector<std::unique_ptr<QueueWait>>> queues_;  ///< per component, per slot
   std::vector<std::vector<std::optional<Step>>> steps_;  ///< per plan x hop, per node (cache)
   std::vector<std::vector<std::optional<Visit>>> visits_;  ///< per component, per slot (or node)
-  std::vector<double> function_share_;  ///< per component: arrival share at a Lambda function
+  std::vector<double> arrival_share_;  ///< per component: its share of the arrivals (Lambda concurrency, DynamoDB capacity)
 
   std::vector<ServiceLoad> loads_;
   std::vector<std::int64_t> busy_at_ns_;
