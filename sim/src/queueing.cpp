@@ -7,8 +7,13 @@ namespace archsim::sim {
 
 double erlang_b(int servers, double load) {
   // The recursion B(k) = a B(k-1) / (k + a B(k-1)) stays within [0, 1]: no factorials.
+  // Past the load, B only falls: once it is below any printable share it stays there, and
+  // a 1,000-environment Lambda pool at a fraction of one busy need not run to the end.
   double b = 1.0;
-  for (int k = 1; k <= servers; ++k) b = load * b / (k + load * b);
+  for (int k = 1; k <= servers; ++k) {
+    b = load * b / (k + load * b);
+    if (b < 1e-300 && k > load) return 0.0;
+  }
   return b;
 }
 
