@@ -63,6 +63,18 @@ std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::
       rl.finish();
     }
   }
+  if (const YamlNode* rules = r.take_required("fidelity_auto")) {
+    MapReader ra(*rules, "fidelity_auto", ctx);
+    if (ra.ok()) {
+      check_sources(*rules, "fidelity_auto", ctx);
+      ra.required("exact_request_hops", d.fidelity_auto.exact_request_hops);
+      ra.required("max_utilisation", d.fidelity_auto.max_utilisation);
+      ra.required("max_service_cv2", d.fidelity_auto.max_service_cv2);
+      ra.required("busy_utilisation", d.fidelity_auto.busy_utilisation);
+      ra.take("sources");
+      ra.finish();
+    }
+  }
   if (const YamlNode* deployments = r.take_required("deployments")) {
     MapReader rd(*deployments, "deployments", ctx);
     if (rd.ok()) {

@@ -1,5 +1,7 @@
 #include "archsim/sim/simulate.hpp"
 
+#include "archsim/sim/fidelity.hpp"
+
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -26,13 +28,20 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
     return outcome;
   }
   const std::uint64_t seed = options.seed.value_or(workload.seed);
-  const Fidelity asked = options.fidelity.value_or(workload.fidelity);
-  // `auto` picks request level until the flow model's accuracy contract is established for
-  // the design's features (docs/simulation.md, "Flow fidelity").
-  const Fidelity fidelity = asked == Fidelity::Flow ? Fidelity::Flow : Fidelity::Request;
-  const std::string reason =
-      asked == Fidelity::Auto ? "chosen by fidelity auto, which does not pick flow yet (docs/simulation.md)" : "";
   const Duration horizon = options.horizon.value_or(workload.horizon);
+  std::optional<WorkloadSpec> at_horizon;  // a copy only when the horizon is overridden
+  if (horizon.ns != workload.horizon.ns) {
+    at_horizon = workload;
+    at_horizon->horizon = horizon;
+  }
+  std::string why;
+  const auto choice = choose_fidelity(topology, at_horizon ? *at_horizon : workload, defaults, options.fidelity,
+                                      workload.replications, why);
+  if (!choice) {
+    outcome.error = SimError{model::Diagnostic{model::Severity::Error, {}, workload.path, why}};
+    return outcome;
+  }
+  const Fidelity fidelity = choice->fidelity;
   const auto n = static_cast<std::size_t>(workload.replications);
   std::vector<std::optional<SimResult>> results(n);
   std::vector<std::optional<model::Diagnostic>> errors(n);
@@ -87,7 +96,7 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
   }
   SimResult merged;
   for (auto& r : results) merged.merge(*r);  // in replication order: the same bytes on any thread count
-  merged.fidelity_reason = reason;
+  merged.fidelity_reason = choice->reason;
   outcome.result = std::move(merged);
   return outcome;
 }

@@ -407,6 +407,16 @@ TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond -
     CHECK(run.err.find("archsim run: estimated work ") != std::string::npos);
     CHECK(run.err.find("exceeds the limit of 1e+10 request-hops") != std::string::npos);
     CHECK(run.err.find("raise the limit with --max-work N") != std::string::npos);
+    // auto says why it walks a run this big instead of running it as flows, and the way out.
+    if (std::string(name) == "busy.yaml") {
+      CHECK(run.err.find("archsim run: fidelity auto walks every request of a: chosen by fidelity auto: app is near saturation") !=
+            std::string::npos);
+      CHECK(run.err.find("--fidelity flow runs it as flows outside the accuracy contract") != std::string::npos);
+    } else {
+      // At 1/s walking costs less than flows: no flows, and no hint to run them.
+      CHECK(run.err.find("as flows") == std::string::npos);
+      CHECK(run.err.find("fidelity auto walks") == std::string::npos);
+    }
   }
   // A small run says what it estimated and goes ahead; --max-work below it refuses it.
   const auto small = scenario("small.yaml", "  horizon: 10m\n  arrivals: {rate: 2/s}\n");
@@ -504,10 +514,10 @@ TEST_CASE("cli: a flow run's work is estimated from its segments and held to --m
   // far below the default limit for the seed, far above a lowered one.
   const auto refused = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "flow", "--horizon", "365d", "--max-work", "1e6"});
   CHECK(refused.code == 2);
-  CHECK(refused.err.find("at flow fidelity") != std::string::npos);
+  CHECK(refused.err.find("as flows, about 4 segments a minute") != std::string::npos);
   CHECK(refused.err.find("exceeds the limit of 1e+06 request-hops") != std::string::npos);
   // The comparison runs the walk too, so its request-level work is what the limit checks.
   const auto compare = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "compare", "--horizon", "30d", "--max-work", "1e6"});
   CHECK(compare.code == 2);
-  CHECK(compare.err.find("at flow fidelity") == std::string::npos);
+  CHECK(compare.err.find("as flows") == std::string::npos);
 }

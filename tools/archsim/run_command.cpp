@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "archsim/cli.hpp"
 #include "archsim/reports/atomic_file.hpp"
@@ -19,6 +20,7 @@
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "archsim/sim/expected_load.hpp"
+#include "archsim/sim/fidelity.hpp"
 #include "archsim/sim/simulate.hpp"
 #include "archsim/model/text_check.hpp"
 #include "output.hpp"
@@ -93,53 +95,65 @@ sim::WorkloadSpec with_horizon(sim::WorkloadSpec w, sim::Duration horizon) {
   return w;
 }
 
-/// Each alternative's estimated work in request-hops (sim::estimate_work: expected requests x
-/// components visited, x replications), in scenario order; 0 for one the simulator cannot
-/// build, which reports its error when it runs. `requests`: the most any alternative expects.
-/// At flow fidelity the work follows the segments, not the requests: a segment's latency
-/// samples and propagation cost about as much as this many requests, and a minute holds a few
-/// segments (its own, the state changes, DNS re-evaluations). docs/limits.md states both.
-constexpr double kFlowRequestsPerSegment = 60;
-constexpr double kFlowSegmentsPerMinute = 4;
+/// Each alternative's estimated work in request-hops at the fidelity it will run at
+/// (sim::choose_fidelity: expected requests x components visited x replications when walked,
+/// the segments' cost as flows), in scenario order; 0 for one the simulator cannot build,
+/// which reports its error when it runs. `compare` runs both fidelities and counts both.
+/// `requests`: the most any alternative expects; `flows`: the alternatives run as flows.
+struct RunWork {
+  std::vector<double> per_alternative;
+  double requests = 0;
+  std::vector<std::string> flows;
+  std::string request_reason;  ///< why auto walks an alternative the budget refuses, or empty
+};
 
-std::vector<double> work_per_alternative(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, bool flow,
-                                         double& requests) {
-  std::vector<double> work;
-  requests = 0;
-  const double minutes = static_cast<double>(workload.horizon.ns) / 60e9;
+RunWork work_per_alternative(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload,
+                             std::optional<sim::Fidelity> asked, bool compare) {
+  RunWork work;
   for (const auto& alt : scenario.alternatives) {
     std::string why;
     const auto e = sim::estimate_work(alt.topology, workload, sim::builtin_sim_defaults(), why);
-    if (e) requests = std::max(requests, e->requests);
-    if (!e) {
-      work.push_back(0.0);
-    } else if (flow) {
-      const double hops = e->requests > 0 ? e->request_hops() / e->requests : 1.0;
-      work.push_back(hops * minutes * kFlowSegmentsPerMinute * kFlowRequestsPerSegment * workload.replications);
-    } else {
-      work.push_back(e->request_hops() * workload.replications);
+    if (e) work.requests = std::max(work.requests, e->requests);
+    const auto choice = sim::choose_fidelity(alt.topology, workload, sim::builtin_sim_defaults(),
+                                             compare ? std::optional(sim::Fidelity::Request) : asked, workload.replications, why);
+    if (!choice || !e) {
+      work.per_alternative.push_back(0.0);
+      continue;
     }
+    double hops = choice->request_hops;
+    if (compare) hops += e->flow_request_hops(workload.horizon) * workload.replications;
+    if (!compare && choice->fidelity == sim::Fidelity::Flow) work.flows.push_back(alt.id);
+    if (!compare && choice->contract_breaks && work.request_reason.empty()) {
+      work.request_reason = alt.id + ": " + choice->reason;
+    }
+    work.per_alternative.push_back(hops);
   }
   return work;
 }
 
 /// Says the run's estimated work on stderr before starting it; false, with the estimate and
 /// the flag that raises the limit, when it exceeds `max_work`.
-bool within_work_budget(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, const std::vector<double>& work,
-                        double requests, bool flow, double max_work, std::ostream& err) {
-  const double total = std::accumulate(work.begin(), work.end(), 0.0);
-  const std::string estimate =
-      flow ? fmt::format("{:.3g} request-hops ({} x {} replication(s), {} alternative(s) at flow fidelity: about {:g} segments a "
-                         "minute, each costing about {:g} request-hops)",
-                         total, model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size(),
-                         kFlowSegmentsPerMinute, kFlowRequestsPerSegment)
-           : fmt::format("{:.3g} request-hops ({:.3g} requests over {} x {} replication(s), {} alternative(s))", total, requests,
-                         model::format_duration(workload.horizon), workload.replications, scenario.alternatives.size());
+bool within_work_budget(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, const RunWork& work,
+                        double max_work, std::ostream& err) {
+  const double total = std::accumulate(work.per_alternative.begin(), work.per_alternative.end(), 0.0);
+  std::string estimate = fmt::format("{:.3g} request-hops ({:.3g} requests over {} x {} replication(s), {} alternative(s)", total,
+                                     work.requests, model::format_duration(workload.horizon), workload.replications,
+                                     scenario.alternatives.size());
+  if (!work.flows.empty()) {
+    estimate += fmt::format("; as flows, about {:g} segments a minute each costing about {:g} request-hops: {}",
+                            sim::WorkEstimate::kFlowSegmentsPerMinute, sim::WorkEstimate::kFlowRequestsPerSegment,
+                            fmt::join(work.flows, ", "));
+  }
+  estimate += ")";
   err << "archsim run: estimated work " << estimate << "\n";
   if (total <= max_work) return true;
   err << fmt::format("archsim run: the estimated work, {}, exceeds the limit of {:g} request-hops; shorten the horizon, lower "
                      "the rate or the replications, or raise the limit with --max-work N (docs/limits.md)\n",
                      estimate, max_work);
+  if (!work.request_reason.empty()) {
+    err << "archsim run: fidelity auto walks every request of " << work.request_reason
+        << "; --fidelity flow runs it as flows outside the accuracy contract (docs/simulation.md)\n";
+  }
   return false;
 }
 
@@ -237,14 +251,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     sim_options.fidelity = options.fidelity == "flow" ? sim::Fidelity::Flow : options.fidelity == "request" ? sim::Fidelity::Request : sim::Fidelity::Auto;
   }
   // A flow run's work follows the design's state changes, not its requests (work_per_alternative).
-  const bool flow = !compare && sim_options.fidelity.value_or(workload->fidelity) == sim::Fidelity::Flow;
   const sim::WorkloadSpec run_workload = sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload;
-  double most_requests = 0;
-  const std::vector<double> work = work_per_alternative(scenario, run_workload, flow, most_requests);
-  if (!within_work_budget(scenario, run_workload, work, most_requests, flow, options.max_work, err)) return kBadInput;
+  const RunWork work = work_per_alternative(scenario, run_workload, sim_options.fidelity, compare);
+  if (!within_work_budget(scenario, run_workload, work, options.max_work, err)) return kBadInput;
   if (compare) return compare_fidelities(options, scenario, *workload, *pricing_context, sim_options, out, err);
   std::optional<ProgressBar> progress;
-  if (options.progress) progress.emplace(work, workload->replications, err);
+  if (options.progress) progress.emplace(work.per_alternative, workload->replications, err);
   reports::RunReport report;
   report.file = shown_file;
   report.scenario = scenario.name;

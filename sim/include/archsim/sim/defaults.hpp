@@ -75,6 +75,14 @@ struct LambdaRuntime {
   model::Bytes memory{256ll << 20};
 };
 
+/// Where `fidelity: auto` walks requests instead of running flows (sim/data/behaviour.yaml).
+struct FidelityAutoRules {
+  double exact_request_hops = 2e7;  ///< a run this small is walked: exact and quick
+  double max_utilisation = 0.85;    ///< a queue or table busier than this at the peak is near saturation
+  double max_service_cv2 = 4;       ///< heavy-tailed service times ...
+  double busy_utilisation = 0.5;    ///< ... matter at a queue busier than this
+};
+
 struct SimDefaults {
   std::map<std::string, Distribution> network;         ///< one-way delay by relation
   std::map<std::string, BehaviourSpec> kinds;           ///< by kind key (see kind_key)
@@ -84,6 +92,7 @@ struct SimDefaults {
   int lambda_account_concurrency = 1000;                ///< per region, shared by functions without reserved concurrency
   int lambda_unreserved_minimum = 100;                  ///< what reservations must leave to the others
   DeploymentDefaults deployments;
+  FidelityAutoRules fidelity_auto;
   std::map<std::string, LambdaRuntime> lambda_runtimes;  ///< by the runtime's prefix: `python`, `nodejs`, `java`
 };
 

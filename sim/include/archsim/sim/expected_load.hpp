@@ -85,6 +85,17 @@ struct WorkEstimate {
   double requests = 0;
   double hops_per_request = 0;
   double request_hops() const { return requests * hops_per_request; }
+
+  /// At flow fidelity the work follows the segments, not the requests: a segment's latency
+  /// samples and propagation cost about as much as kFlowRequestsPerSegment requests, and a
+  /// minute holds a few segments (its own, the state changes, DNS re-evaluations).
+  /// docs/limits.md states both.
+  static constexpr double kFlowRequestsPerSegment = 60;
+  static constexpr double kFlowSegmentsPerMinute = 4;
+  double flow_request_hops(Duration horizon) const {
+    const double hops = requests > 0 ? hops_per_request : 1.0;
+    return hops * (static_cast<double>(horizon.ns) / 60e9) * kFlowSegmentsPerMinute * kFlowRequestsPerSegment;
+  }
 };
 
 /// nullopt (with `error`) when the simulator could not run the workload on the topology.

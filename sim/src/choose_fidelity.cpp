@@ -1,0 +1,147 @@
+// `fidelity: auto`: which traffic engine runs an alternative, and why, from the expected load
+// at the peak rate (docs/simulation.md, "Choosing the fidelity").
+#include "archsim/sim/fidelity.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "archsim/sim/expected_load.hpp"
+#include "archsim/sim/queueing.hpp"
+
+#include "runtime.hpp"
+
+namespace archsim::sim {
+
+namespace {
+
+/// The highest arrival rate (per second) of the run: the profile's and bursts' maximum, or a
+/// trace's busiest minute.
+double peak_rate(const WorkloadSpec& w) {
+  if (!w.arrivals.trace) return w.arrivals.max_rate();
+  std::map<std::int64_t, double> per_minute;
+  double most = 0;
+  for (const auto& r : w.arrivals.trace->records) {
+    if (r.time_ns > w.horizon.ns) break;
+    most = std::max(most, per_minute[r.time_ns / 60'000'000'000] += 1);
+  }
+  return most / 60;
+}
+
+/// What breaks the flow model's contract in one alternative, or empty; `busiest` says the
+/// busiest queue when nothing does.
+struct ContractCheck {
+  std::string breaks;
+  std::string busiest;
+};
+
+ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& load, double peak_per_second,
+                             const FidelityAutoRules& rules) {
+  // The share of all arrivals that reaches each component (route shares, cache hits, fan-out).
+  std::map<std::string, double> reach;
+  for (const auto& route : load.routes) {
+    for (const auto& v : route.visits) reach[v.component] += route.share * v.reach;
+  }
+  ContractCheck out;
+  double busiest = -1, worst_cv2 = 0;
+  std::string worst_cv2_at;
+  const std::string peak = fmt::format("{:.4g}/s", peak_per_second);
+  for (const auto& c : m.components) {
+    const auto r = reach.find(c.id);
+    if (r == reach.end() || r->second <= 0) continue;
+    const double rate = peak_per_second * r->second;
+    if (c.role == detail::Role::Table) {
+      const auto [reads, writes] = table_units_per_request(c.behaviour);
+      for (const auto& [units, capacity, what] : {std::tuple{reads, c.read_units_per_second, "read"},
+                                                  std::tuple{writes, c.write_units_per_second, "write"}}) {
+        if (units <= 0 || capacity <= 0) continue;
+        const double used = rate * units / capacity;
+        if (used > rules.max_utilisation && out.breaks.empty()) {
+          out.breaks = fmt::format("{} uses {:.2f} of its {} capacity at the {} peak (above {:.2f} DynamoDB's burst allowance, "
+                                   "which flows do not model, decides what is throttled)",
+                                   c.id, used, what, peak, rules.max_utilisation);
+        }
+      }
+      continue;
+    }
+    if (c.role != detail::Role::Service && c.role != detail::Role::Database) continue;
+    const int tasks = c.role == detail::Role::Service ? std::max({c.desired_count, c.max_count, 1}) : 1;
+    const double slots = static_cast<double>(tasks) * std::max(1, c.concurrency);
+    const double mean_ns = c.service_time.mean();
+    const double busy = rate * mean_ns / 1e9 / slots;
+    const double cv2 = mean_ns > 0 ? second_moment(c.service_time) / (mean_ns * mean_ns) - 1 : 0;
+    if (busy > busiest) {
+      busiest = busy;
+      out.busiest = fmt::format("the busiest queue, {}, is {:.2f} busy at the {} peak", c.id, busy, peak);
+    }
+    if (busy >= rules.busy_utilisation && cv2 > worst_cv2) {
+      worst_cv2 = cv2;
+      worst_cv2_at = c.id;
+    }
+    if (!out.breaks.empty()) continue;
+    if (busy > rules.max_utilisation) {
+      out.breaks = fmt::format("{} is near saturation: {:.2f} of its {:g} slots busy at the {} peak, with its most tasks (flows "
+                               "are held to their contract up to {:.2f})",
+                               c.id, busy, slots, peak, rules.max_utilisation);
+    } else if (busy >= rules.busy_utilisation && cv2 > rules.max_service_cv2) {
+      out.breaks = fmt::format("{}'s service times are heavy-tailed (squared coefficient of variation {:.2g}, above {:g}) at a "
+                               "queue {:.2f} busy at the {} peak",
+                               c.id, cv2, rules.max_service_cv2, busy, peak);
+    }
+  }
+  if (out.busiest.empty()) out.busiest = "no queue on the routes";
+  if (!worst_cv2_at.empty()) out.busiest += fmt::format("; its busy queues' service times are light-tailed (largest squared "
+                                                        "coefficient of variation {:.2g}, at {})", worst_cv2, worst_cv2_at);
+  return out;
+}
+
+}  // namespace
+
+std::optional<FidelityChoice> choose_fidelity(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                              const SimDefaults& defaults, std::optional<Fidelity> asked,
+                                              int replications, std::string& error) {
+  const auto work = estimate_work(topology, workload, defaults, error);
+  if (!work) return std::nullopt;
+  const double n = std::max(1, replications);
+  const double walked = work->request_hops() * n, flows = work->flow_request_hops(workload.horizon) * n;
+  const Fidelity wanted = asked.value_or(workload.fidelity);
+  if (wanted == Fidelity::Request) return FidelityChoice{Fidelity::Request, "", walked};
+  if (wanted == Fidelity::Flow) return FidelityChoice{Fidelity::Flow, "", flows};
+  const FidelityAutoRules& rules = defaults.fidelity_auto;
+  if (walked <= rules.exact_request_hops) {
+    return FidelityChoice{Fidelity::Request,
+                          fmt::format("chosen by fidelity auto: the run is small ({:.3g} request-hops; up to {:.3g} are walked "
+                                      "exactly)",
+                                      walked, rules.exact_request_hops),
+                          walked};
+  }
+  if (walked <= flows) {
+    return FidelityChoice{Fidelity::Request,
+                          fmt::format("chosen by fidelity auto: walking every request ({:.3g} request-hops) costs no more than "
+                                      "flows (about {:.3g})",
+                                      walked, flows),
+                          walked};
+  }
+  model::Diagnostic diagnostic;
+  const auto runtime = detail::build_runtime(topology, workload, defaults, diagnostic);
+  const auto load = expected_load(topology, workload, defaults, error);
+  if (!runtime || !load) {
+    if (error.empty()) error = diagnostic.message;
+    return std::nullopt;
+  }
+  const ContractCheck check = check_contract(*runtime, *load, peak_rate(workload), rules);
+  if (!check.breaks.empty()) {
+    return FidelityChoice{Fidelity::Request,
+                          fmt::format("chosen by fidelity auto: {}, so every request is walked ({:.3g} request-hops)", check.breaks,
+                                      walked),
+                          walked, true};
+  }
+  return FidelityChoice{Fidelity::Flow,
+                        fmt::format("chosen by fidelity auto: walking every request would take {:.3g} request-hops, flows about "
+                                    "{:.3g}, and the accuracy contract's conditions hold: {}",
+                                    walked, flows, check.busiest),
+                        flows};
+}
+
+}  // namespace archsim::sim
