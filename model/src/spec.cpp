@@ -128,14 +128,7 @@ const MetricInfo* find_metric(std::string_view name) {
 }
 
 std::optional<double> parse_metric_bound(const MetricInfo& metric, std::string_view text, std::string& why) {
-  auto number = [](std::string_view t) -> std::optional<double> {
-    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-    double v = 0;
-    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (ec != std::errc{} || p != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-  };
+  const auto number = parse_finite_number;
   switch (metric.unit) {
     case MetricUnit::Milliseconds: {
       if (const auto v = number(text)) return *v;

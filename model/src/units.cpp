@@ -85,6 +85,15 @@ std::optional<Duration> parse_duration(std::string_view text) {
   return Duration{*count};
 }
 
+std::optional<double> parse_finite_number(std::string_view t) {
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  double v = 0;
+  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || p != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
 std::optional<double> parse_duration_seconds(std::string_view text) {
   const auto ns = parse_quantity(text, kDurationUnits, /*chained=*/true);
   if (!ns || !std::isfinite(*ns)) return std::nullopt;

@@ -8,6 +8,33 @@
 
 namespace archsim::reports {
 
+sim::PrecisionCheck check_precision(const MetricValues& measured, const std::vector<sim::PrecisionGoal>& goals) {
+  sim::PrecisionCheck check{true, {}};
+  for (const auto& goal : goals) {
+    std::string part;
+    const auto m = measured.find(goal.metric);
+    const model::MetricInfo* info = model::find_metric(goal.metric);
+    const bool ratio = info != nullptr && info->unit == model::MetricUnit::Ratio;
+    if (m == measured.end()) {
+      part = goal.metric + " not measured";
+    } else if (!m->second.has_interval()) {
+      check.enough = false;
+      part = goal.metric + " has no interval yet";
+    } else {
+      const double limit = goal.relative ? goal.value * std::abs(m->second.mean) : goal.value;
+      const bool narrow = m->second.half_width <= limit;
+      check.enough = check.enough && narrow;
+      const std::string width = goal.relative && m->second.mean != 0
+                                    ? fmt::format("{:.3g} %", 100 * m->second.half_width / std::abs(m->second.mean))
+                                : ratio ? fmt::format("{:.3g} pp", 100 * m->second.half_width)
+                                        : fmt::format("{:.3g}", m->second.half_width);
+      part = fmt::format("{} ± {} ({} {})", goal.metric, width, narrow ? "within" : "wider than", goal.text);
+    }
+    check.detail += (check.detail.empty() ? "" : ", ") + part;
+  }
+  return check;
+}
+
 MetricValues measure(const sim::SimResult& result, const std::vector<double>& monthly_cost_by_replication,
                      std::optional<double> analytic_availability) {
   std::vector<double> p50, p95, p99, availability, time_availability, error_rate;

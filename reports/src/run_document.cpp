@@ -117,9 +117,9 @@ void decision_section(const RunReport& r, const std::vector<Gate>& gates, std::s
   }
   const auto& w = r.workload;
   out.push_back(block(doc::Paragraph{{Span{r.file, Style::Code},
-                                      Span{fmt::format(" · {} (warm-up {}) × {} replication{} · seed {} · {} · archsim {}",
-                                                       model::format_duration(r.horizon), model::format_duration(w.warmup), w.replications,
-                                                       w.replications == 1 ? "" : "s", r.seed, describe_arrivals(w.arrivals), version),
+                                      Span{fmt::format(" · {} (warm-up {}) × {} · seed {} · {} · archsim {}",
+                                                       model::format_duration(r.horizon), model::format_duration(w.warmup),
+                                                       replications_text(w), r.seed, describe_arrivals(w.arrivals), version),
                                            Style::Muted}}}));
 }
 

@@ -248,8 +248,8 @@ std::string render_run_table_text(const RunReport& r, bool colour) {
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].text.size());
   }
-  std::string out = fmt::format("== {}: the alternatives at a glance (means over {} replication{}; intervals and detail below)\n", r.scenario,
-                                r.workload.replications, r.workload.replications == 1 ? "" : "s");
+  std::string out = fmt::format("== {}: the alternatives at a glance (means over {}; intervals and detail below)\n", r.scenario,
+                                replications_text(r.workload));
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       // The last column is not padded: no trailing blanks.
@@ -261,9 +261,9 @@ std::string render_run_table_text(const RunReport& r, bool colour) {
 
 std::string render_run_text(const RunReport& r) {
   const auto& w = r.workload;
-  std::string out = fmt::format("== simulation: {} over {} (warm-up {}), seed {}, {} replication{}\n   {}\n",
+  std::string out = fmt::format("== simulation: {} over {} (warm-up {}), seed {}, {}\n   {}\n",
                                 r.scenario, model::format_duration(r.horizon), model::format_duration(w.warmup), r.seed,
-                                w.replications, w.replications == 1 ? "" : "s", describe_arrivals(w.arrivals));
+                                replications_text(w), describe_arrivals(w.arrivals));
   for (const auto& alt : r.alternatives) {
     out += fmt::format("\n== {} [{}]: {}\n", alt.id, to_string(alt.status), alt.title);
     if (alt.error) {
@@ -343,6 +343,11 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
                        {"seed", r.seed},
                        {"replications", r.workload.replications},
                        {"arrivals", describe_arrivals(r.workload.arrivals)}}}};
+  if (const auto& p = r.workload.precision) {
+    nlohmann::json until = nlohmann::json::object();
+    for (const auto& g : p->until) until[g.metric] = g.text;
+    doc["workload"]["replications_until"] = {{"min", p->min}, {"max", r.workload.replications}, {"until", until}};
+  }
   doc["alternatives"] = nlohmann::json::array();
   for (const auto& alt : r.alternatives) {
     nlohmann::json a{{"id", alt.id}, {"title", alt.title}, {"status", to_string(alt.status)}};
@@ -352,6 +357,8 @@ nlohmann::json run_json(const RunReport& r, std::string_view version) {
       const sim::SimResult& s = *alt.result;
       nlohmann::json sim{{"fidelity", std::string(sim::fidelity_name(s.fidelity))},
                          {"fidelity_reason", s.fidelity_reason},
+                         {"replications", s.replications},
+                         {"replications_reason", s.replications_reason},
                          {"events", s.events},
                          {"requests", s.overall.total()},
                          {"requests_per_replication", static_cast<double>(s.overall.total()) / s.replications},

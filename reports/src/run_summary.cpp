@@ -23,7 +23,15 @@ std::string fidelity_text(const sim::SimResult& s) {
   std::string text = s.fidelity == sim::Fidelity::Flow ? "flow (traffic as flows between state changes, docs/simulation.md)"
                                                         : "request level (every request walked)";
   if (!s.fidelity_reason.empty()) text += "; " + s.fidelity_reason;
+  if (!s.replications_reason.empty()) text += "; " + s.replications_reason;
   return text;
+}
+
+std::string replications_text(const sim::WorkloadSpec& w) {
+  if (!w.precision) return fmt::format("{} replication{}", w.replications, w.replications == 1 ? "" : "s");
+  std::string goals;
+  for (const auto& g : w.precision->until) goals += fmt::format("{}{} ± {}", goals.empty() ? "" : ", ", g.metric, g.text);
+  return fmt::format("{} to {} replications until {}", w.precision->min, w.replications, goals);
 }
 
 std::string with_commas(std::uint64_t n) {

@@ -21,6 +21,8 @@ std::string with_commas(std::uint64_t n);
 /// Which traffic model produced an alternative's figures, and why when `auto` chose:
 /// "request level (every request walked)" or "flow (traffic as flows between state changes)".
 std::string fidelity_text(const sim::SimResult& s);
+/// "4 replications", or "4 to 50 replications until availability ± 0.005pp, latency.p99 ± 2%".
+std::string replications_text(const sim::WorkloadSpec& w);
 
 /// At most `max_bytes` of `text`, cut after a word and marked `…` where it was cut: a gate's
 /// detail lists every finding, and a comment's first lines only need to say which.

@@ -35,6 +35,77 @@ bool decode_count(MapReader& r, std::string_view key, std::uint64_t& out, std::u
   return true;
 }
 
+constexpr std::uint64_t kMaxReplications = 1000;
+
+/// `replications: {until: {metric: target, ...}, min, max}` (docs/simulation.md, "Replications
+/// until a precision"): `2%` is relative to the mean, `0.005pp` is percentage points of a
+/// ratio metric, anything else an absolute half-width in the metric's unit (`5ms`, `1 USD`).
+void decode_replication_target(const YamlNode& node, DecodeContext& ctx, WorkloadSpec& w) {
+  MapReader r(node, "workload.replications", ctx);
+  if (!r.ok()) return;
+  ReplicationTarget target;
+  std::uint64_t min = 4, max = 50;
+  decode_count(r, "min", min, kMaxReplications);
+  decode_count(r, "max", max, kMaxReplications);
+  if (const YamlNode* m = node.find("max"); m != nullptr && max < min) {
+    ctx.error(*m, "workload.replications.max", fmt::format("expected at least `min` ({}), found {}", min, max));
+  }
+  const YamlNode* until = r.take_required("until");
+  if (until != nullptr) {
+    MapReader ru(*until, "workload.replications.until", ctx);
+    if (ru.ok()) {
+      for (const auto& entry : until->entries) {
+        const std::string path = "workload.replications.until." + entry.key;
+        const model::MetricInfo* metric = model::find_metric(entry.key);
+        if (metric == nullptr) {
+          std::string names;
+          for (const auto& m : model::criterion_metrics()) names += (names.empty() ? "" : ", ") + std::string(m.name);
+          ctx.error(entry.value, path, fmt::format("expected a criterion metric ({}), found '{}'", names, entry.key));
+          ru.take(entry.key);
+          continue;
+        }
+        std::string text;
+        ru.take(entry.key);
+        if (!model::decoding::decode_value(entry.value, path, ctx, text)) continue;
+        PrecisionGoal goal{std::string(metric->name), 0, false, text};
+        std::string number = text, why;
+        std::optional<double> value;
+        const auto ends_with = [&](std::string_view suffix) { return number.size() > suffix.size() && number.ends_with(suffix); };
+        if (ends_with("pp")) {
+          number.resize(number.size() - 2);
+          if (metric->unit == model::MetricUnit::Ratio) {
+            value = model::parse_finite_number(number);
+            if (value) *value /= 100;
+          } else {
+            why = fmt::format("percentage points (pp) are for ratio metrics such as availability; {} is not one", metric->name);
+          }
+        } else if (ends_with("%")) {
+          number.resize(number.size() - 1);
+          value = model::parse_finite_number(number);
+          if (value) *value /= 100;
+          goal.relative = true;
+        } else {
+          value = model::parse_metric_bound(*metric, text, why);
+        }
+        if (!value || !(*value > 0) || !std::isfinite(*value)) {
+          ctx.error(entry.value, path,
+                    fmt::format("expected a half-width above 0: relative to the mean (`2%`), in percentage points of a ratio "
+                                "(`0.005pp`), or in the metric's unit (`5ms`, `1 USD`), found '{}'{}",
+                                text, why.empty() ? "" : ": " + why));
+          continue;
+        }
+        goal.value = *value;
+        target.until.push_back(std::move(goal));
+      }
+      if (until->entries.empty()) ctx.error(*until, "workload.replications.until", "expected at least one metric and its precision");
+    }
+  }
+  r.finish();
+  target.min = static_cast<int>(min);
+  w.replications = static_cast<int>(std::max(min, max));
+  w.precision = std::move(target);
+}
+
 bool decode_rate(const YamlNode& node, const std::string& path, DecodeContext& ctx, double& out) {
   std::string text;
   if (!model::decoding::decode_value(node, path, ctx, text)) return false;
@@ -158,8 +229,12 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
                                     {{"auto", Fidelity::Auto}, {"request", Fidelity::Request}, {"flow", Fidelity::Flow}});
   }
   std::uint64_t replications = 1;
-  decode_count(r, "replications", replications, 1000);
-  w.replications = static_cast<int>(replications);
+  if (const YamlNode* n = root.find("replications"); n != nullptr && n->is_map()) {
+    decode_replication_target(*r.take("replications"), ctx, w);
+  } else {
+    decode_count(r, "replications", replications, kMaxReplications);
+    w.replications = static_cast<int>(replications);
+  }
   if (const YamlNode* l = r.take("limits")) {
     MapReader rl(*l, r.child("limits"), ctx);
     if (rl.ok()) {

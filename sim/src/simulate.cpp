@@ -1,11 +1,12 @@
 #include "archsim/sim/simulate.hpp"
 
-#include "archsim/sim/fidelity.hpp"
-
 #include <exception>
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "archsim/sim/fidelity.hpp"
 #include "runtime.hpp"
 #include "replication.hpp"
 
@@ -65,20 +66,23 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
       crashes[i] = std::current_exception();
     }
   };
+  // Replications [begin, end) on the pool.
   const auto threads = static_cast<std::size_t>(std::max(1, options.threads));
-  if (threads == 1 || n == 1) {
-    for (std::size_t i = 0; i < n; ++i) run_one(i);
-  } else {
+  auto run_range = [&](std::size_t begin, std::size_t end) {
+    if (threads == 1 || end - begin == 1) {
+      for (std::size_t i = begin; i < end; ++i) run_one(i);
+      return;
+    }
     std::vector<std::thread> pool;
-    std::size_t next = 0;
+    std::size_t next = begin;
     std::mutex next_mutex;
-    for (std::size_t t = 0; t < std::min(threads, n); ++t) {
+    for (std::size_t t = 0; t < std::min(threads, end - begin); ++t) {
       pool.emplace_back([&] {
         for (;;) {
           std::size_t i;
           {
             const std::lock_guard lock(next_mutex);
-            if (next >= n) return;
+            if (next >= end) return;
             i = next++;
           }
           run_one(i);
@@ -86,16 +90,36 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
       });
     }
     for (auto& t : pool) t.join();
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (crashes[i]) std::rethrow_exception(crashes[i]);
-    if (errors[i]) {
-      outcome.error = SimError{*errors[i]};
-      return outcome;
-    }
-  }
+  };
+  // The batches are fixed by the workload alone (min, then kBatch at a time), and each is
+  // judged on the replications before it in order: the count reached is the seed's, never
+  // the thread count's.
+  const bool until = workload.precision.has_value() && options.precision;
   SimResult merged;
-  for (auto& r : results) merged.merge(*r);  // in replication order: the same bytes on any thread count
+  std::string stopped;
+  for (std::size_t done = 0; done < n;) {
+    const std::size_t batch = until ? static_cast<std::size_t>(done == 0 ? workload.precision->min : ReplicationTarget::kBatch) : n;
+    const std::size_t end = std::min(n, done + batch);
+    run_range(done, end);
+    for (std::size_t i = done; i < end; ++i) {
+      if (crashes[i]) std::rethrow_exception(crashes[i]);
+      if (errors[i]) {
+        outcome.error = SimError{*errors[i]};
+        return outcome;
+      }
+      merged.merge(*results[i]);  // in replication order: the same bytes on any thread count
+      results[i].reset();
+    }
+    done = end;
+    if (!until) continue;
+    const PrecisionCheck check = options.precision(merged);
+    if (check.enough) {
+      stopped = fmt::format("stopped after {} replications, every interval narrow enough: {}", done, check.detail);
+      break;
+    }
+    if (done >= n) stopped = fmt::format("reached the most replications, {}, with intervals still too wide: {}", n, check.detail);
+  }
+  merged.replications_reason = stopped;
   merged.fidelity_reason = choice->reason;
   outcome.result = std::move(merged);
   return outcome;

@@ -211,3 +211,52 @@ TEST_CASE("cli: a workload too small to send a request leaves every traffic crit
   }
   CHECK(judged > 0);
 }
+
+TEST_CASE("precision: replications stop when every listed interval is within its target, relative or absolute") {
+  reports::MetricValues m;
+  m["availability"] = sim::Estimate{0.999, 0.00004, 8, 0.95};  // ± 0.004 pp
+  m["latency.p99"] = sim::Estimate{200, 3, 8, 0.95};          // ± 1.5 %
+  m["cost.monthly"] = sim::Estimate{40, 0.4, 8, 0.95};         // ± 1 %
+  const auto goal = [](std::string metric, double value, bool relative, std::string text) {
+    return sim::PrecisionGoal{std::move(metric), value, relative, std::move(text)};
+  };
+  const auto narrow = reports::check_precision(m, {goal("availability", 0.00005, false, "0.005pp"), goal("latency.p99", 0.02, true, "2%")});
+  CHECK(narrow.enough);
+  CHECK(narrow.detail == "availability ± 0.004 pp (within 0.005pp), latency.p99 ± 1.5 % (within 2%)");
+  const auto wide = reports::check_precision(m, {goal("availability", 0.00005, false, "0.005pp"), goal("cost.monthly", 0.005, true, "0.5%")});
+  CHECK_FALSE(wide.enough);
+  CHECK(wide.detail.find("cost.monthly ± 1 % (wider than 0.5%)") != std::string::npos);
+  // One replication has no interval: never enough. A metric the run cannot measure does not
+  // hold it back.
+  reports::MetricValues one{{"availability", sim::Estimate{1, 0, 1, 0.95}}};
+  CHECK_FALSE(reports::check_precision(one, {goal("availability", 0.01, false, "1pp")}).enough);
+  reports::MetricValues none{{"availability", sim::Estimate{0, 0, 4, 0.95}}};
+  const auto unmeasured = reports::check_precision(none, {goal("availability", 0.01, false, "1pp"), goal("latency.p99", 0.02, true, "2%")});
+  CHECK(unmeasured.enough);
+  CHECK(unmeasured.detail.find("latency.p99 not measured") != std::string::npos);
+}
+
+TEST_CASE("precision: archsim run stops each alternative at its own count, says why, and is byte-identical on any thread count") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim-precision";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::ofstream(dir / "s.yaml") << "archsim: 1\nname: precision\nregion: us-east-1\nworkload:\n  horizon: 20m\n  seed: 2\n"
+                                   "  replications: {until: {availability: 0.5pp, latency.p50: 10%}, min: 2, max: 10}\n"
+                                   "  arrivals: {rate: 5/s}\n"
+                                   "alternatives:\n  a:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n";
+  const auto one = test::cli({"run", (dir / "s.yaml").string(), "--format", "json", "--threads", "1"});
+  const auto two = test::cli({"run", (dir / "s.yaml").string(), "--format", "json", "--threads", "2"});
+  REQUIRE_MESSAGE(one.code <= 1, one.err);
+  CHECK(one.out == two.out);
+  const auto j = nlohmann::json::parse(one.out);
+  CHECK(j["workload"]["replications"] == 10);
+  CHECK(j["workload"]["replications_until"]["min"] == 2);
+  CHECK(j["workload"]["replications_until"]["until"]["latency.p50"] == "10%");
+  const auto& sim = j["alternatives"][0]["simulation"];
+  CHECK(sim["replications"].get<int>() >= 2);
+  CHECK(sim["replications"].get<int>() <= 10);
+  CHECK(sim["replications_reason"].get<std::string>().find("latency.p50 ±") != std::string::npos);
+  const auto text = test::cli({"run", (dir / "s.yaml").string()});
+  CHECK(text.out.find("2 to 10 replications until availability ± 0.5pp, latency.p50 ± 10%") != std::string::npos);
+}

@@ -157,6 +157,32 @@ bool within_work_budget(const model::ScenarioSpec& scenario, const sim::Workload
   return false;
 }
 
+/// One bill per replication: what gives the monthly cost its confidence interval.
+std::vector<double> monthly_costs(const pricing::PricingContext& pricing_context, const model::TopologySpec& topology,
+                                  const sim::SimResult& result, const pricing::Usage& declared) {
+  std::vector<double> costs;
+  for (std::size_t i = 0; i < result.per_replication.size(); ++i) {
+    pricing::Usage one = pricing::usage_from_replication(result, i);
+    pricing::add_unmeasured(one, declared);
+    costs.push_back(pricing::bill_for(pricing_context, topology, one).net().to_double());
+  }
+  return costs;
+}
+
+/// `replications: {until: ...}`: the simulator asks after each batch whether the intervals are
+/// narrow enough, on the same metrics the criteria are judged on (the cost from the bills).
+/// Unset for a fixed count of replications.
+std::function<sim::PrecisionCheck(const sim::SimResult&)> precision_judge(const sim::WorkloadSpec& workload,
+                                                                          const pricing::PricingContext& pricing_context,
+                                                                          const model::TopologySpec& topology,
+                                                                          const pricing::Usage& declared) {
+  if (!workload.precision) return {};
+  return [&workload, &pricing_context, &topology, &declared](const sim::SimResult& so_far) {
+    return reports::check_precision(reports::measure(so_far, monthly_costs(pricing_context, topology, so_far, declared), std::nullopt),
+                                    workload.precision->until);
+  };
+}
+
 /// `--fidelity compare`: every alternative at request level and as flows, the same seed and
 /// workload, then the accuracy contract's checks (reports/fidelity_contract.hpp) as text.
 /// Exit 0 when the contract holds everywhere, 1 when a check breaks, 2 on bad input.
@@ -176,6 +202,7 @@ int compare_fidelities(const RunOptions& options, const model::ScenarioSpec& sce
     pricing::Bill bills[2];
     for (const int i : {0, 1}) {
       sim_options.fidelity = i == 0 ? sim::Fidelity::Request : sim::Fidelity::Flow;
+      sim_options.precision = precision_judge(workload, pricing_context, alt.topology, *declared);
       auto outcome = sim::simulate(alt.topology, workload, sim::builtin_sim_defaults(), sim_options);
       if (outcome.error) {
         err << model::format_diagnostic(scenario.located(outcome.error->diagnostic)) << " (alternative " << alt.id << ")\n";
@@ -274,6 +301,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (!declared) return kBadInput;
     reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
     const auto sim_start = std::chrono::steady_clock::now();
+    sim_options.precision = precision_judge(*workload, *pricing_context, alt.topology, *declared);
     auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), sim_options);
     // Measured only when the output may depend on the machine (see source_date_epoch).
     if (!fixed_epoch) run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
@@ -288,16 +316,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       pricing::add_unmeasured(usage, *declared);
       run.bill = pricing::bill_for(*pricing_context, alt.topology, usage);
       run.budget = budget_for(scenario, *run.bill);
-      // One bill per replication gives the monthly cost its confidence interval.
-      std::vector<double> costs;
-      for (std::size_t i = 0; i < run.result->per_replication.size(); ++i) {
-        pricing::Usage one = pricing::usage_from_replication(*run.result, i);
-        pricing::add_unmeasured(one, *declared);
-        costs.push_back(pricing::bill_for(*pricing_context, alt.topology, one).net().to_double());
-      }
       std::string analytic_error;
       run.analytic = sim::analyse_availability(alt.topology, run_workload, sim::builtin_sim_defaults(), analytic_error);
-      run.metrics = reports::measure(*run.result, costs,
+      run.metrics = reports::measure(*run.result, monthly_costs(*pricing_context, alt.topology, *run.result, *declared),
                                      run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
     }
     report.alternatives.push_back(std::move(run));

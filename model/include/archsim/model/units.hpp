@@ -44,6 +44,10 @@ constexpr Duration operator""_d(unsigned long long n) { return Duration::days(st
 /// a negative value or a value past about 292 years.
 std::optional<Duration> parse_duration(std::string_view text);
 
+/// A finite decimal number with nothing around it but spaces (`2`, ` 0.5 `, `1e-3`); nullopt
+/// for anything else.
+std::optional<double> parse_finite_number(std::string_view text);
+
 /// A duration in seconds, as a double: the syntax of parse_duration without its 292-year range,
 /// for quantities that add many durations up (a month of connection-seconds is billions).
 std::optional<double> parse_duration_seconds(std::string_view text);

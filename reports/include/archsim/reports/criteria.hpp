@@ -16,6 +16,7 @@
 #include "archsim/model/spec.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/sim/result.hpp"
+#include "archsim/sim/simulate.hpp"
 #include "archsim/sim/statistics.hpp"
 
 namespace archsim::reports {
@@ -28,6 +29,13 @@ using MetricValues = std::map<std::string, sim::Estimate, std::less<>>;
 /// rate from its replications, `cost.monthly` from one bill per replication.
 MetricValues measure(const sim::SimResult& result, const std::vector<double>& monthly_cost_by_replication,
                      std::optional<double> analytic_availability);
+
+/// Whether `measured`'s 95 % intervals meet `replications: {until: ...}`'s goals: each
+/// half-width at most its target (absolute, or relative to the mean). A metric with no interval
+/// yet (fewer than 2 replications) is too wide; one the run cannot measure (no successful
+/// request, so no latency) does not hold the run back, since more replications would not
+/// measure it either, and is named as unmeasured.
+sim::PrecisionCheck check_precision(const MetricValues& measured, const std::vector<sim::PrecisionGoal>& goals);
 
 struct CriterionJudgement {
   std::string criterion;

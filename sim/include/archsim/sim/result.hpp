@@ -149,6 +149,9 @@ struct SimResult {
   /// The traffic model that produced it (never Auto) and, when `auto` chose, why.
   Fidelity fidelity = Fidelity::Request;
   std::string fidelity_reason;
+  /// With `replications: {until: ...}`: why the run stopped at `replications` (every interval
+  /// narrow enough, or `max` reached with the ones still too wide); empty for a fixed count.
+  std::string replications_reason;
 
   double availability() const;  ///< successful / total requests
   double time_availability() const;  ///< share of available minutes, over all replications

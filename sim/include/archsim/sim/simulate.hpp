@@ -27,12 +27,22 @@ struct Progress {
   int replication = 0;
 };
 
+/// Whether the replications so far are enough for `replications: {until: ...}`, and in words
+/// which intervals are narrow enough or still too wide.
+struct PrecisionCheck {
+  bool enough = false;
+  std::string detail;
+};
+
 struct SimOptions {
   std::optional<std::uint64_t> seed;      ///< overrides workload.seed
   std::optional<Duration> horizon;        ///< overrides workload.horizon
   int threads = 1;                        ///< replications run on this many threads
   std::optional<Fidelity> fidelity;       ///< overrides workload.fidelity
   std::function<void(const Progress&)> progress;  ///< called about once per simulated hour
+  /// With workload.precision: judges the merged replications after each batch (it needs the
+  /// bills, which the simulator does not make). Unset: every replication up to `max` runs.
+  std::function<PrecisionCheck(const SimResult&)> precision;
 };
 
 /// Why a simulation could not run or finish: a workload that does not fit the topology, or
@@ -52,7 +62,9 @@ struct SimOutcome {
 std::optional<model::Diagnostic> check_runnable(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                                 const SimDefaults& defaults);
 
-/// Simulates every replication of `workload` on `topology` and merges them in order.
+/// Simulates the replications of `workload` on `topology` and merges them in order: all of
+/// them, or with workload.precision a first batch of `min` and then batches of
+/// ReplicationTarget::kBatch until options.precision says enough or `max` have run.
 SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& workload, const SimDefaults& defaults,
                     const SimOptions& options = {});
 

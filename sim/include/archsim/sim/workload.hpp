@@ -144,13 +144,33 @@ struct NetworkSpec {
   std::map<std::string, Distribution> delays;  ///< by relation name
 };
 
+/// One precision target of `replications: {until: ...}`: the 95 % interval of `metric` (a
+/// criterion metric) is narrow enough when its half-width is at most `value`, in the metric's
+/// unit, or at most `value` x |mean| when `relative`.
+struct PrecisionGoal {
+  std::string metric;  ///< `availability`, `latency.p99`, `cost.monthly`, ... (model::criterion_metrics)
+  double value = 0;
+  bool relative = false;
+  std::string text;  ///< as written (`0.005pp`, `2%`), for reports
+};
+
+/// BigHouse-style replications: a first batch of `min`, then batches of kBatch until every
+/// goal's interval is narrow enough or WorkloadSpec::replications (the `max`) have run. The
+/// batches are fixed, so the count reached depends on the seed only, never on the threads.
+struct ReplicationTarget {
+  static constexpr int kBatch = 4;
+  std::vector<PrecisionGoal> until;
+  int min = 4;
+};
+
 struct WorkloadSpec {
   std::string path = "workload";
   Fidelity fidelity = Fidelity::Auto;
   Duration horizon = Duration::days(1);
   Duration warmup{};
   std::uint64_t seed = 1;
-  int replications = 1;
+  int replications = 1;  ///< with `precision`, the most that may run (`max`)
+  std::optional<ReplicationTarget> precision;
   /// Work units a replication may spend: events delivered plus arrival candidates drawn and
   /// thinned away (a profile of mostly-zero hours draws many); stops a run that would take hours.
   std::uint64_t max_events = 4'000'000'000;
