@@ -148,6 +148,7 @@ std::optional<WorkEstimate> estimate_work(const model::TopologySpec& topology, c
   }
   // Each route's entry and every component it visits (KrakenD's backends included).
   for (const auto& r : load->routes) e.hops_per_request += r.share * static_cast<double>(1 + r.visits.size());
+  e.routes = static_cast<int>(std::max<std::size_t>(1, load->routes.size()));
   return e;
 }
 

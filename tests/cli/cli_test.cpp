@@ -413,8 +413,8 @@ TEST_CASE("cli: run estimates its work up front, prints it, and refuses beyond -
             std::string::npos);
       CHECK(run.err.find("--fidelity flow runs it as flows outside the accuracy contract") != std::string::npos);
     } else {
-      // At 1/s walking costs less than flows: no flows, and no hint to run them.
-      CHECK(run.err.find("as flows") == std::string::npos);
+      // A long, quiet run goes as flows (cheaper than the walk's 1.4e11), and is still too big.
+      CHECK(run.err.find("as flows, each route's latency samples and about 2 segments a minute: a)") != std::string::npos);
       CHECK(run.err.find("fidelity auto walks") == std::string::npos);
     }
   }
@@ -514,7 +514,7 @@ TEST_CASE("cli: a flow run's work is estimated from its segments and held to --m
   // far below the default limit for the seed, far above a lowered one.
   const auto refused = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "flow", "--horizon", "365d", "--max-work", "1e6"});
   CHECK(refused.code == 2);
-  CHECK(refused.err.find("as flows, about 4 segments a minute") != std::string::npos);
+  CHECK(refused.err.find("as flows, each route's latency samples and about 2 segments a minute") != std::string::npos);
   CHECK(refused.err.find("exceeds the limit of 1e+06 request-hops") != std::string::npos);
   // The comparison runs the walk too, so its request-level work is what the limit checks.
   const auto compare = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "compare", "--horizon", "30d", "--max-work", "1e6"});

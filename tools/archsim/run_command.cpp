@@ -140,9 +140,8 @@ bool within_work_budget(const model::ScenarioSpec& scenario, const sim::Workload
                                      work.requests, model::format_duration(workload.horizon), workload.replications,
                                      scenario.alternatives.size());
   if (!work.flows.empty()) {
-    estimate += fmt::format("; as flows, about {:g} segments a minute each costing about {:g} request-hops: {}",
-                            sim::WorkEstimate::kFlowSegmentsPerMinute, sim::WorkEstimate::kFlowRequestsPerSegment,
-                            fmt::join(work.flows, ", "));
+    estimate += fmt::format("; as flows, each route's latency samples and about {:g} segments a minute: {}",
+                            sim::FlowSampling::kSegmentsPerMinute, fmt::join(work.flows, ", "));
   }
   estimate += ")";
   err << "archsim run: estimated work " << estimate << "\n";

@@ -10,15 +10,6 @@ namespace archsim::sim::detail {
 
 namespace {
 
-/// Latency samples per route and segment: one per kSampleEvery of the segment, at least
-/// kMinSamples and at most kMaxSamples. A day gives a route about 60,000 samples, which puts
-/// the standard error of its p99 near 1 % (docs/simulation.md); a short segment between two
-/// state changes still gets a few. Past kRouteSamples in the horizon the interval widens so a
-/// route gets about that many: a month then costs what about a week did, and its p99's
-/// standard error stays under 0.5 %.
-constexpr double kSampleEveryNs = 1.5e9;
-constexpr double kRouteSamples = 400'000;
-constexpr int kMinSamples = 4, kMaxSamples = 48;
 /// A sample is of a successful request: a draw that fails on the way is drawn again, and
 /// given up after this many (a route that fails nearly always then gets fewer samples).
 constexpr int kSampleAttempts = 64;
@@ -257,8 +248,9 @@ void FlowModel::close_segment(std::int64_t end_ns) {
     if (ok == 0) continue;
     // Latency, and the timeouts the samples find: a few request-level samples of the path,
     // each standing for its share of the successful requests.
-    const double every_ns = std::max(kSampleEveryNs, static_cast<double>(horizon_.ns) / kRouteSamples);
-    const int wanted = std::clamp(static_cast<int>(dt / every_ns), kMinSamples, kMaxSamples);
+    // Latency samples by FlowSampling (expected_load.hpp), which the work estimate counts by.
+    const int wanted = std::clamp(static_cast<int>(dt / FlowSampling::sample_interval_ns(horizon_)), FlowSampling::kMinSamples,
+                                  FlowSampling::kMaxSamples);
     const int samples = static_cast<int>(std::min<std::uint64_t>(ok, static_cast<std::uint64_t>(wanted)));
     std::vector<std::int64_t> latencies;
     int timed_out = 0;

@@ -5,6 +5,7 @@
 // scenario does not declare from it (pricing/src/usage_from_workload.cpp); a run never reads it.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -77,6 +78,25 @@ struct ExpectedLoad {
 std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                           const SimDefaults& defaults, std::string& error);
 
+/// How the flow model samples latency: per route and segment one request-level sample per
+/// kSampleEveryNs of the segment, at least kMinSamples and at most kMaxSamples; past
+/// kRouteSamples in the horizon the interval widens so a route gets about that many whatever
+/// the horizon. A day gives a route about 60,000 samples, which puts the standard error of its
+/// p99 near 1 % (docs/simulation.md). traffic/flow_model.cpp samples by these, and the work
+/// estimate counts by them, so the two cannot drift apart.
+struct FlowSampling {
+  static constexpr double kSampleEveryNs = 1.5e9;
+  static constexpr double kRouteSamples = 400'000;
+  static constexpr int kMinSamples = 4, kMaxSamples = 48;
+  /// A segment starts every minute (the arrival profile's step), at platform state changes
+  /// and at DNS re-evaluations: about this many a minute in the seeds.
+  static constexpr double kSegmentsPerMinute = 2;
+
+  static double sample_interval_ns(Duration horizon) {
+    return std::max(kSampleEveryNs, static_cast<double>(horizon.ns) / kRouteSamples);
+  }
+};
+
 /// The work one replication of `workload` on `topology` takes, estimated before running it:
 /// the expected requests over the whole horizon (warm-up included; a trace's records within
 /// it) and the components each visits on average (route shares, KrakenD fan-out). `archsim run`
@@ -84,17 +104,19 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
 struct WorkEstimate {
   double requests = 0;
   double hops_per_request = 0;
+  int routes = 1;
   double request_hops() const { return requests * hops_per_request; }
 
-  /// At flow fidelity the work follows the segments, not the requests: a segment's latency
-  /// samples and propagation cost about as much as kFlowRequestsPerSegment requests, and a
-  /// minute holds a few segments (its own, the state changes, DNS re-evaluations).
-  /// docs/limits.md states both.
-  static constexpr double kFlowRequestsPerSegment = 60;
-  static constexpr double kFlowSegmentsPerMinute = 4;
+  /// At flow fidelity the work follows the segments, not the requests: each route's latency
+  /// samples are walks of the path (FlowSampling), and each segment's propagation costs about
+  /// one walk per route. docs/limits.md states it; bench/month_bench measures it.
   double flow_request_hops(Duration horizon) const {
     const double hops = requests > 0 ? hops_per_request : 1.0;
-    return hops * (static_cast<double>(horizon.ns) / 60e9) * kFlowSegmentsPerMinute * kFlowRequestsPerSegment;
+    const double minutes = static_cast<double>(horizon.ns) / 60e9;
+    const double segments = minutes * FlowSampling::kSegmentsPerMinute;
+    const double samples = std::max(std::min(static_cast<double>(horizon.ns) / FlowSampling::kSampleEveryNs, FlowSampling::kRouteSamples),
+                                    segments * FlowSampling::kMinSamples);
+    return hops * routes * (samples + segments);
   }
 };
 
