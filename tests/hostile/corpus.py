@@ -105,8 +105,8 @@ MUTATIONS = [
     # ---- work beyond the budget is refused before it starts
     Mutation("work-1e5-per-s-30d", "exhaustion", "scenario", r"^(    rate: )\S+", r"\g<1>100000/s",
              [["run", "--horizon", "30d", "--threads", "1"]], fragment="--max-work"),
-    Mutation("work-400d-1000-replications", "exhaustion", "scenario", r"^(  horizon: )\S+", r"\g<1>400d\n  replications: 1000",
-             [["run", "--threads", "1"]], fragment="--max-work", seeds=["free-tier-single-az"]),
+    Mutation("work-400d-1000-replications", "exhaustion", "scenario", r"^(  replications: )\d+", r"\g<1>1000",
+             [["run", "--horizon", "400d", "--threads", "1"]], fragment="--max-work", seeds=["free-tier-single-az"]),
     Mutation("work-past-a-lowered-limit", "exhaustion", "scenario", r"^(    rate: )\S+", r"\g<1>100000/s",
              [["run", "--horizon", "30d", "--threads", "1", "--max-work", "1e3"]], fragment="--max-work"),
     # ---- encoding

@@ -46,6 +46,36 @@ FlowModel::FlowModel(const RuntimeModel& model, const WorkloadSpec& workload, Du
   loads_.resize(n);
   busy_at_ns_.assign(n, 0);
   busy_slots_now_.assign(n, 0.0);
+  mean_sizes();
+}
+
+void FlowModel::mean_sizes() {
+  // A trace's records carry their own sizes (ALB logs always, CSV where given); the walk bills
+  // each record's, so the flows meter each route by the mean of its records' sizes: the same
+  // bytes over the run, spread by the segments' counts. A record without a size counts at the
+  // route's distribution mean, as the walk draws it.
+  const std::size_t plans = model_.plans.size();
+  request_bytes_.resize(plans);
+  response_bytes_.resize(plans);
+  for (std::size_t p = 0; p < plans; ++p) {
+    request_bytes_[p] = std::min(model_.plans[p].request_size.mean(), kMaxSampledBytes);
+    response_bytes_[p] = std::min(model_.plans[p].response_size.mean(), kMaxSampledBytes);
+  }
+  if (!workload_.arrivals.trace) return;
+  std::vector<double> request_sum(plans, 0.0), response_sum(plans, 0.0), records(plans, 0.0);
+  const auto& trace = workload_.arrivals.trace->records;
+  for (std::size_t i = 0; i < trace.size() && i < model_.trace_plans.size(); ++i) {
+    if (trace[i].time_ns > horizon_.ns) break;
+    const std::size_t p = model_.trace_plans[i];
+    records[p] += 1;
+    request_sum[p] += trace[i].request_bytes >= 0 ? static_cast<double>(trace[i].request_bytes) : request_bytes_[p];
+    response_sum[p] += trace[i].response_bytes >= 0 ? static_cast<double>(trace[i].response_bytes) : response_bytes_[p];
+  }
+  for (std::size_t p = 0; p < plans; ++p) {
+    if (records[p] == 0) continue;
+    request_bytes_[p] = std::min(request_sum[p] / records[p], kMaxSampledBytes);
+    response_bytes_[p] = std::min(response_sum[p] / records[p], kMaxSampledBytes);
+  }
 }
 
 void FlowModel::start() {
@@ -538,7 +568,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
   const int ci = hop.component;
   const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
   const ComponentMeters& ids = recorder_.meters(ci);
-  const double req = std::min(plan.request_size.mean(), kMaxSampledBytes), resp = std::min(plan.response_size.mean(), kMaxSampledBytes);
+  const double req = request_bytes_[static_cast<std::size_t>(plan_index)], resp = response_bytes_[static_cast<std::size_t>(plan_index)];
   double ok = weight;
   double answered_here = 0;  // CloudFront hits: answered without going on
   if (h > 0 && first_pass) {

@@ -109,6 +109,8 @@ class FlowModel final : public TrafficModel, public EventHandler {
   std::optional<std::int64_t> sample_request(int plan);
 
   void meter_per_request(RouteFlow& flow, int id, double amount) const;
+  /// Fills request_bytes_ and response_bytes_.
+  void mean_sizes();
 
   const RuntimeModel& model_;
   const WorkloadSpec& workload_;
@@ -135,6 +137,9 @@ class FlowModel final : public TrafficModel, public EventHandler {
   std::vector<std::vector<std::optional<Step>>> steps_;  ///< per plan x hop, per node (cache)
   std::vector<std::vector<std::optional<Visit>>> visits_;  ///< per component, per slot (or node)
   std::vector<double> arrival_share_;  ///< per component: its share of the arrivals (Lambda concurrency, DynamoDB capacity)
+  /// Per plan: the mean request and response bytes a flow meters by: the size distributions'
+  /// means, or a trace's own sizes averaged over its records on the route (mean_sizes()).
+  std::vector<double> request_bytes_, response_bytes_;
 
   std::vector<ServiceLoad> loads_;
   std::vector<std::int64_t> busy_at_ns_;
