@@ -195,7 +195,7 @@ void check_uses(const std::string& recipe, const Uses& uses) {
 
 /// `node`'s entries (a map of names to scalars) added to `variables`.
 void add_variables(const YAML::Node& node, Variables& variables) {
-  if (!node.IsMap()) return;
+  if (!node || !node.IsMap()) return;
   for (const auto& entry : node) variables[entry.first.as<std::string>()] = entry.second.as<std::string>("");
 }
 
