@@ -132,3 +132,32 @@ TEST_CASE("topology drawing: Graphviz lays the DOT out as inline SVG, the same b
   CHECK(reports::layout_svg("digraph {", error).empty());
   CHECK(!error.empty());
 }
+
+TEST_CASE("topology drawing: each box shows the component's measured traffic, how busy it was and the errors on its routes") {
+  const auto loaded = testing::load_good();
+  REQUIRE(loaded.ok());
+  auto run = fabricated_run(*loaded.scenario);
+  sim::SimResult& s = *run.alternatives.front().result;
+  // An hour, one replication: the load balancer and the service each served 36,000 requests
+  // (10 a second), the service ran 7,200 task-seconds (2 tasks), a quarter of its slots busy
+  // (fabricated_run's timeline), and the one route, users > alb > app > db, failed 10 of 1,000.
+  s.horizon = model::Duration::seconds(3600);
+  s.usage = {{"alb", "requests", "count", {36000}}, {"app", "requests", "count", {36000}}, {"app", "task_seconds", "s", {7200}}};
+  sim::RouteStats route;
+  route.route = "main";
+  route.outcomes = s.overall.outcomes;
+  s.routes = {route};
+  const std::string html = reports::render_run_html(run, "test");
+  const auto drawing = html.find("<svg width=");
+  REQUIRE(drawing != std::string::npos);
+  const std::string svg = html.substr(drawing, html.find("</svg>", drawing) - drawing);
+  CHECK(svg.find(">alb: 10 req/s · 1% errors on its routes<") != std::string::npos);
+  CHECK(svg.find(">app: 10 req/s · 2 tasks avg<") != std::string::npos);
+  CHECK(svg.find(">25% of task slots busy · 1% errors on its routes<") != std::string::npos);
+  CHECK(svg.find(">db: 1% errors on its routes<") != std::string::npos);
+  // A route without errors says so; a component no route reaches gets no error figure.
+  s.routes.front().outcomes[static_cast<std::size_t>(sim::Outcome::NoHealthyTarget)] = 0;
+  const std::string clean = reports::render_run_html(run, "test");
+  CHECK(clean.find(">alb: 10 req/s · no errors on its routes<") != std::string::npos);
+  CHECK(clean.find("repo: ") == std::string::npos);
+}
