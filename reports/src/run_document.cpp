@@ -409,24 +409,31 @@ std::vector<doc::Marker> timeline_markers(const sim::SimResult& s, double end_ho
   return out;
 }
 
-/// The first replication's timeline by the hour: the error share and the slowest minute's p99.
-doc::Chart hourly_chart(const sim::SimResult& s) {
-  doc::Chart chart{"first replication, by the hour",
-                   "h",
+/// Runs up to this long are charted by the minute: by the hour, an hour's run would be one
+/// point, a chart with no line.
+constexpr std::size_t kMinutesChartedByMinute = 6 * 60;
+
+/// The first replication's timeline, by the hour (by the minute for a short run): the error
+/// share, the slowest minute's p99 and the ECS task slots busy.
+doc::Chart timeline_chart(const sim::SimResult& s) {
+  const bool by_minute = s.timeline.size() <= kMinutesChartedByMinute;
+  const std::size_t minutes_per_point = by_minute ? 1 : 60;
+  doc::Chart chart{by_minute ? "first replication, by the minute" : "first replication, by the hour",
+                   by_minute ? "min" : "h",
                    1,
-                   {{"error rate", {}}, {"p99 (slowest minute of the hour)", {}}, {"ECS task slots busy", {}}},
+                   {{"error rate", {}}, {by_minute ? "p99" : "p99 (slowest minute of the hour)", {}}, {"ECS task slots busy", {}}},
                    {"%", "ms", "%"},
                    "time since the start",
                    {}};
-  const std::size_t hours = (s.timeline.size() + 59) / 60;
-  for (std::size_t h = 0; h < hours; ++h) {
+  const std::size_t points = (s.timeline.size() + minutes_per_point - 1) / minutes_per_point;
+  for (std::size_t point = 0; point < points; ++point) {
     // Warm-up minutes were not measured and minutes without a success have no latency: they
     // leave gaps (as in timeline_csv), not zeros.
     std::uint64_t arrivals = 0, errors = 0;
     std::optional<std::int64_t> p99;
     double busy = 0;
-    const std::size_t end = std::min(s.timeline.size(), (h + 1) * 60);
-    for (std::size_t m = h * 60; m < end; ++m) {
+    const std::size_t end = std::min(s.timeline.size(), (point + 1) * minutes_per_point);
+    for (std::size_t m = point * minutes_per_point; m < end; ++m) {
       const sim::MinuteSample& minute = s.timeline[m];
       busy += minute.busy_capacity;
       if (minute.warmup) continue;
@@ -435,11 +442,17 @@ doc::Chart hourly_chart(const sim::SimResult& s) {
       if (minute.p99_ns) p99 = std::max(p99.value_or(0), *minute.p99_ns);
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    chart.series[0].values.push_back(arrivals > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(arrivals) : nan);
+    // An error counts in the minute its request ends, an arrival in the minute it arrives: a
+    // minute of a total outage can end a few more requests than arrived in it, never over 100%.
+    chart.series[0].values.push_back(arrivals > 0 ? std::min(100.0, 100.0 * static_cast<double>(errors) / static_cast<double>(arrivals)) : nan);
     chart.series[1].values.push_back(p99 ? static_cast<double>(*p99) / 1e6 : nan);
-    chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - h * 60));
+    chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - point * minutes_per_point));
   }
-  chart.markers = timeline_markers(s, static_cast<double>(hours == 0 ? 0 : hours - 1));
+  const double last_hour = static_cast<double>(points == 0 ? 0 : points - 1) / (by_minute ? 60.0 : 1.0);
+  chart.markers = timeline_markers(s, last_hour);
+  if (by_minute) {
+    for (auto& marker : chart.markers) marker.from *= 60, marker.to *= 60;
+  }
   return chart;
 }
 
@@ -477,7 +490,7 @@ doc::Details alternative_details(const AlternativeRun& alt) {
     d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Capacity at the end of the run: {}.", fmt::join(ends, "; ")))}));
   }
   if (!s.timeline.empty()) {
-    auto chart = hourly_chart(s);
+    auto chart = timeline_chart(s);
     // A series without a single value (no request succeeded: no latency; no ECS task: no
     // slot) draws nothing.
     for (std::size_t i = chart.series.size(); i-- > 0;) {

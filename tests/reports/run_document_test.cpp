@@ -100,15 +100,31 @@ TEST_CASE("timeline: warm-up minutes leave errors and p99 empty, a minute withou
   auto run = fabricated_run(*loaded.scenario);
   run.horizon = model::Duration::hours(3);
   run.alternatives.front().result->timeline = s.timeline;
-  const std::string md = reports::render_run_markdown(run, "test");
-  // One character an hour: a gap where nothing was measured, not a bar at 0.
+  std::string md = reports::render_run_markdown(run, "test");
   const auto row = [&](const std::string& series) {
     const auto at = md.find("| " + series + " | `");  // the chart's row, not a table's header
     REQUIRE(at != std::string::npos);
     return md.substr(at, md.find('\n', at) - at);
   };
-  CHECK(row("error rate").find("` ▁█`") != std::string::npos);
-  CHECK(row("p99 (slowest minute of the hour)").find("` █ `") != std::string::npos);
+  const auto repeat = [](const std::string& c, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += c;
+    return out;
+  };
+  // Three hours are charted by the minute, 60 characters of 3 minutes each: a gap where
+  // nothing was measured, not a bar at 0.
+  CHECK(md.find("first replication, by the minute") != std::string::npos);
+  CHECK(row("error rate").find("`" + repeat(" ", 20) + repeat("▁", 20) + repeat("█", 20) + "`") != std::string::npos);
+  CHECK(row("p99").find("`" + repeat(" ", 20) + repeat("█", 20) + repeat(" ", 20) + "`") != std::string::npos);
+  // Past six hours, by the hour: one character an hour.
+  auto& timeline = run.alternatives.front().result->timeline;
+  timeline.insert(timeline.end(), s.timeline.begin() + 60, s.timeline.end());
+  timeline.insert(timeline.end(), s.timeline.begin() + 60, s.timeline.end());
+  run.horizon = model::Duration::hours(7);
+  md = reports::render_run_markdown(run, "test");
+  CHECK(md.find("first replication, by the hour") != std::string::npos);
+  CHECK(row("error rate").find("` ▁█▁█▁█`") != std::string::npos);
+  CHECK(row("p99 (slowest minute of the hour)").find("` █ █ █ `") != std::string::npos);
 }
 
 TEST_CASE("topology drawing: Graphviz lays the DOT out as inline SVG, the same bytes every time, however many a process draws") {
