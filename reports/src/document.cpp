@@ -401,6 +401,8 @@ void html_block(const Block& block, std::string& out) {
              block.content);
 }
 
+// On a narrow screen a table's rows become cards, and the topology drawing keeps its own size
+// in a box that scrolls sideways: shrunk to a phone's width its labels would be unreadable.
 constexpr const char* kStyle = R"(body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}th{background:#f6f8fa;text-align:left}
 td.num,th.num{text-align:right;white-space:nowrap}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:1px 4px;border-radius:4px}
@@ -412,7 +414,7 @@ svg.chart text.title{font-size:11px;fill:#1f2328}svg.chart .fault,.key.fault{fil
 .legend{font-size:12px;color:#656d76}.key{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px}.key.deploy{border-left:2px dashed #8250df;width:0}
 .drawing{overflow-x:auto}.drawing svg{max-width:100%;height:auto}
 @media (max-width:640px){table,thead,tbody,tr,th,td{display:block}thead{display:none}tr{border:1px solid #d0d7de;margin:.5em 0}td,td.num{border:none;text-align:left;white-space:normal}
-td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#656d76}})";
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#656d76}.drawing svg{max-width:none}})";
 
 }  // namespace
 
