@@ -1,8 +1,11 @@
 // The review document of a run: the PR comment keeps under GitHub's limit by leaving out the
 // per-alternative details (and says so), while the HTML page keeps everything.
+#include <filesystem>
+
 #include <doctest/doctest.h>
 
 #include "archsim/model/graph.hpp"
+#include "archsim/model/load.hpp"
 #include "archsim/reports/diagram.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "fixture.hpp"
@@ -176,4 +179,39 @@ TEST_CASE("topology drawing: each box shows the component's measured traffic, ho
   const std::string clean = reports::render_run_html(run, "test");
   CHECK(clean.find(">alb: 10 req/s · no errors on its routes<") != std::string::npos);
   CHECK(clean.find("repo: ") == std::string::npos);
+}
+
+TEST_CASE("topology drawing: a Lambda function's box shows its mean concurrency against its reserved concurrency") {
+  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
+  REQUIRE(loaded.ok());
+  model::ScenarioSpec& scenario = *loaded.scenario;
+  // The drawing is of the chosen option: make it ADR-0005's API Gateway -> Lambda design, its
+  // function (512 MiB) limited to 10 concurrent executions.
+  model::LambdaSpec* fn = nullptr;
+  for (auto& alt : scenario.alternatives) {
+    alt.status = alt.id == "api-gateway-lambda" ? model::DecisionStatus::Chosen : model::DecisionStatus::Rejected;
+    for (auto& lambda : alt.topology.lambdas) {
+      if (alt.id == "api-gateway-lambda" && lambda.id == "fn") fn = &lambda;
+    }
+  }
+  REQUIRE(fn != nullptr);
+  fn->reserved_concurrency = 10;
+  reports::RunReport r;
+  r.file = "scenarios/adr0005.yaml";
+  r.scenario = scenario.name;
+  r.horizon = model::Duration::seconds(3600);
+  r.scenario_spec = &scenario;
+  sim::SimResult s;
+  s.replications = 2;
+  s.horizon = model::Duration::seconds(3600);
+  // Two replications of an hour, 3,600 GB-s in all: 0.5 GB-s a second, 1 execution on average
+  // at 0.5 GB each.
+  s.usage = {{"fn", "requests", "count", {7200}}, {"fn", "gb_seconds", "GB-s", {3600}}};
+  reports::AlternativeRun alt;
+  alt.id = "api-gateway-lambda";
+  alt.status = model::DecisionStatus::Chosen;
+  alt.result = std::move(s);
+  r.alternatives.push_back(std::move(alt));
+  const std::string html = reports::render_run_html(r, "test");
+  CHECK(html.find(">fn: 1 req/s · concurrency 1 of 10 reserved (10%)<") != std::string::npos);
 }
