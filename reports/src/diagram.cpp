@@ -198,7 +198,10 @@ std::string render_dot(const TopologySpec& t, const ArchGraph& g, const std::str
         }
         return std::string();
       }};
-  return fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n", dot_text(title)) +
+  // One face for boxes, clusters and edge labels (Graphviz sets clusters in Times by default).
+  return fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  graph [fontname=\"Helvetica\"];\n  node [shape=box, fontname=\"Helvetica\"];\n"
+                     "  edge [fontname=\"Helvetica\"];\n",
+                     dot_text(title)) +
          draw(t, g, dot) + "}\n";
 }
 
