@@ -192,17 +192,25 @@ std::string format_metric(const model::MetricInfo& metric, double value) {
   return fmt::format("{}", value);
 }
 
-std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e) {
-  if (!e.has_interval()) return format_metric(metric, e.mean);
-  // The replications agree more closely than the recorder can tell: say which bound it is.
-  if (e.at_resolution()) return fmt::format("{} ± {} (histogram resolution)", format_metric(metric, e.mean), format_metric(metric, e.half_width));
-  return fmt::format("{} ± {}", format_metric(metric, e.mean), format_metric(metric, e.half_width));
-}
+namespace {
 
-std::string compact_estimate(const model::MetricInfo& metric, const sim::Estimate& e) {
+/// `mean ± half-width` with `plus_minus` between them, or the mean alone: without an interval,
+/// or when the ± shows as zero at the metric's precision (`$39.85`, not `$39.85 ± $0.00`).
+std::string estimate_text(const model::MetricInfo& metric, const sim::Estimate& e, std::string_view plus_minus) {
   const std::string half = format_metric(metric, e.half_width);
   if (!e.has_interval() || half == format_metric(metric, 0)) return format_metric(metric, e.mean);
-  return fmt::format("{}\u00A0±\u00A0{}", format_metric(metric, e.mean), half);
+  return fmt::format("{}{}{}", format_metric(metric, e.mean), plus_minus, half);
 }
+
+}  // namespace
+
+std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e) {
+  std::string text = estimate_text(metric, e, " ± ");
+  // The replications agree more closely than the recorder can tell: say which bound it is.
+  if (e.has_interval() && e.at_resolution() && text != format_metric(metric, e.mean)) text += " (histogram resolution)";
+  return text;
+}
+
+std::string compact_estimate(const model::MetricInfo& metric, const sim::Estimate& e) { return estimate_text(metric, e, "\u00A0±\u00A0"); }
 
 }  // namespace archsim::reports

@@ -176,7 +176,13 @@ std::string render_dot(const TopologySpec& t, const ArchGraph& g, const std::str
       [&notes](Vertex v, const Placement& p) {
         std::string label = dot_text(p.label);
         if (p.kind == VertexKind::Component) label += "\\n" + dot_text(std::string(model::type_keyword(p.type)));
-        if (const auto it = notes.find(p.component); it != notes.end() && p.kind == VertexKind::Component) label += "\\n" + dot_text(it->second);
+        if (const auto it = notes.find(p.component); it != notes.end() && p.kind == VertexKind::Component) {
+          for (std::size_t start = 0; start <= it->second.size();) {  // a line of the label per line of the note
+            const std::size_t end = std::min(it->second.find('\n', start), it->second.size());
+            label += "\\n" + dot_text(it->second.substr(start, end - start));
+            start = end + 1;
+          }
+        }
         return fmt::format("v{} [label=\"{}\"];\n", v, label);
       },
       [](const std::string& id, const std::string& group_title) {
@@ -192,7 +198,10 @@ std::string render_dot(const TopologySpec& t, const ArchGraph& g, const std::str
         }
         return std::string();
       }};
-  return fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n", dot_text(title)) +
+  // One face for boxes, clusters and edge labels (Graphviz sets clusters in Times by default).
+  return fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  graph [fontname=\"Helvetica\"];\n  node [shape=box, fontname=\"Helvetica\"];\n"
+                     "  edge [fontname=\"Helvetica\"];\n",
+                     dot_text(title)) +
          draw(t, g, dot) + "}\n";
 }
 

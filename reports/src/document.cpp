@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include <fmt/format.h>
 
@@ -285,9 +286,20 @@ std::string html_series_svg(const Series& s, const std::string& unit, const Char
 std::string html_bar_svg(const BarChart& c) {
   constexpr double kBottom = 52;
   const double legend_rows = std::ceil(static_cast<double>(c.series.size()) / 4);
-  const double height = 190 + 16 * legend_rows;
-  const double plot_w = kChartWidth - kLeft - kRight, plot_h = height - kBottom - kTop - 16 * legend_rows;
+  const double plot_w = kChartWidth - kLeft - kRight;
   const std::size_t k_count = std::max<std::size_t>(c.categories.size(), 1);
+  const double slot = plot_w / static_cast<double>(k_count);
+  // Category labels sit level under their bars when each fits its slot; else every one is
+  // turned and drawn whole, ending under its bar: cut short, `alb-private-tasks` and
+  // `alb-private-tasks-nat` would read the same. kCharWidth: an average character of the
+  // charts' 10 px sans-serif.
+  constexpr double kCharWidth = 5.6, kTurnDegrees = 45;
+  std::size_t longest = 0;
+  for (const auto& label : c.categories) longest = std::max(longest, label.size());
+  const bool turned = static_cast<double>(longest) * kCharWidth > slot * 0.95;
+  const double label_h = turned ? static_cast<double>(longest) * kCharWidth * std::sin(kTurnDegrees * std::numbers::pi / 180) : 0;
+  const double height = 190 + 16 * legend_rows + label_h;
+  const double plot_h = height - kBottom - kTop - 16 * legend_rows - label_h;
   double peak = 0;
   for (std::size_t k = 0; k < c.categories.size(); ++k) {
     double stack = 0;
@@ -300,7 +312,6 @@ std::string html_bar_svg(const BarChart& c) {
   std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kChartWidth, height, escape_markup(c.title));
   const double top = y_grid(peak, kTop, plot_h, kLeft, kLeft + plot_w, c.y_unit, out);
   out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);
-  const double slot = plot_w / static_cast<double>(k_count);
   const double bar_w = slot * 0.7;
   const std::size_t per_slot = c.stacked ? 1 : std::max<std::size_t>(c.series.size(), 1);
   for (std::size_t k = 0; k < c.categories.size(); ++k) {
@@ -319,15 +330,18 @@ std::string html_bar_svg(const BarChart& c) {
                          escape_markup(fmt::format("{}: {} {} {}", c.categories[k], s.name, short_figure(v), c.y_unit)));
       if (c.stacked) base += v;
     }
-    std::string label = c.categories[k];
-    const auto fit = static_cast<std::size_t>(std::max(4.0, slot / 6));
-    if (label.size() > fit) label = label.substr(0, fit - 1) + "…";
-    out += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x0 + bar_w / 2, kTop + plot_h + 13, escape_markup(label));
+    const double label_x = x0 + bar_w / 2, label_y = kTop + plot_h + 13;
+    if (turned) {
+      out += fmt::format(R"svg(<text x="{0:.1f}" y="{1:.1f}" text-anchor="end" transform="rotate(-{2} {0:.1f} {1:.1f})">{3}</text>)svg", label_x + 3, label_y - 4,
+                         kTurnDegrees, escape_markup(c.categories[k]));
+    } else {
+      out += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", label_x, label_y, escape_markup(c.categories[k]));
+    }
   }
   out += fmt::format(R"svg(<text class="title" transform="translate(12 {:.1f}) rotate(-90)" text-anchor="middle">{}</text>)svg", kTop + plot_h / 2,
                      escape_markup(c.y_unit));
   for (std::size_t i = 0; i < c.series.size(); ++i) {
-    const double lx = kLeft + static_cast<double>(i % 4) * plot_w / 4, ly = kTop + plot_h + 30 + 16 * static_cast<double>(i / 4);
+    const double lx = kLeft + static_cast<double>(i % 4) * plot_w / 4, ly = kTop + plot_h + label_h + 30 + 16 * static_cast<double>(i / 4);
     out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="10" height="10" fill="{}"/><text x="{:.1f}" y="{:.1f}">{}</text>)", lx, ly - 9,
                        kPalette[i % std::size(kPalette)], lx + 14, ly, escape_markup(c.series[i].name));
   }
@@ -387,6 +401,8 @@ void html_block(const Block& block, std::string& out) {
              block.content);
 }
 
+// On a narrow screen a table's rows become cards, and the topology drawing keeps its own size
+// in a box that scrolls sideways: shrunk to a phone's width its labels would be unreadable.
 constexpr const char* kStyle = R"(body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}th{background:#f6f8fa;text-align:left}
 td.num,th.num{text-align:right;white-space:nowrap}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:1px 4px;border-radius:4px}
@@ -398,7 +414,7 @@ svg.chart text.title{font-size:11px;fill:#1f2328}svg.chart .fault,.key.fault{fil
 .legend{font-size:12px;color:#656d76}.key{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px}.key.deploy{border-left:2px dashed #8250df;width:0}
 .drawing{overflow-x:auto}.drawing svg{max-width:100%;height:auto}
 @media (max-width:640px){table,thead,tbody,tr,th,td{display:block}thead{display:none}tr{border:1px solid #d0d7de;margin:.5em 0}td,td.num{border:none;text-align:left;white-space:normal}
-td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#656d76}})";
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#656d76}.drawing svg{max-width:none}})";
 
 }  // namespace
 

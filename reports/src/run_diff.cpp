@@ -383,16 +383,21 @@ doc::Document diff_document(const RunDiff& d, std::string_view version) {
                            std::any_of(d.still_failing.begin(), d.still_failing.end(), [&](const GateChange& g) { return g.alternative == a.id; });
     Text t{Span{"The chosen option", Style::Strong}, Span{" ", Style::Plain}, Span{a.id, Style::Code}, Span{" ", Style::Plain},
            fails_now ? Span{"fails a gate in head", Style::Fail} : Span{"passes every gate in head", Style::Pass}};
-    std::vector<std::string> moves;
+    // `cost.monthly` $24.39 → $25.32, +$0.93 (+3.8%) · `availability` 99.95% → 99.95%, no change: the
+    // metric named as criteria name it, one level of parentheses.
+    std::string separator = ": ";
     for (std::string_view name : kHeadlineMetrics) {
       const MetricChange* m = find_change(a, name);
       if (m == nullptr || !m->head) continue;
-      const std::string noise = m->base && m->base->mean != m->head->mean && !m->significant() ? ", within noise" : "";
-      moves.push_back(m->base ? fmt::format("{} {} → {} ({}{})", name, compact_text(name, m->base), compact_text(name, m->head),
-                                            m->base->mean == m->head->mean ? "no change" : delta_text(name, m->base->mean, m->head->mean), noise)
-                              : fmt::format("{} {} (new)", name, compact_text(name, m->head)));
+      const std::string noise = m->base && m->base->mean != m->head->mean && !m->significant() ? " within noise" : "";
+      t.push_back(Span{separator, Style::Plain});
+      t.push_back(Span{std::string(name), Style::Code});
+      t.push_back(Span{m->base ? fmt::format(" {} → {}, {}{}", compact_text(name, m->base), compact_text(name, m->head),
+                                             m->base->mean == m->head->mean ? "no change" : delta_text(name, m->base->mean, m->head->mean), noise)
+                               : fmt::format(" {} (new)", compact_text(name, m->head)),
+                       Style::Plain});
+      separator = " · ";
     }
-    if (!moves.empty()) t.push_back(Span{": " + fmt::format("{}", fmt::join(moves, " · ")), Style::Plain});
     blocks.push_back(block(doc::Paragraph{std::move(t)}));
     if (!a.components.empty()) {
       std::vector<std::string> named;

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,6 +17,8 @@
 #include "archsim/reports/document.hpp"
 #include "archsim/reports/gates.hpp"
 #include "archsim/reports/run_report.hpp"
+#include "archsim/sim/expected_load.hpp"
+#include "archsim/sim/meters.hpp"
 #include "run_summary.hpp"
 
 namespace archsim::reports {
@@ -405,24 +409,31 @@ std::vector<doc::Marker> timeline_markers(const sim::SimResult& s, double end_ho
   return out;
 }
 
-/// The first replication's timeline by the hour: the error share and the slowest minute's p99.
-doc::Chart hourly_chart(const sim::SimResult& s) {
-  doc::Chart chart{"first replication, by the hour",
-                   "h",
+/// Runs up to this long are charted by the minute: by the hour, an hour's run would be one
+/// point, a chart with no line.
+constexpr std::size_t kMinutesChartedByMinute = 6 * 60;
+
+/// The first replication's timeline, by the hour (by the minute for a short run): the error
+/// share, the slowest minute's p99 and the ECS task slots busy.
+doc::Chart timeline_chart(const sim::SimResult& s) {
+  const bool by_minute = s.timeline.size() <= kMinutesChartedByMinute;
+  const std::size_t minutes_per_point = by_minute ? 1 : 60;
+  doc::Chart chart{by_minute ? "first replication, by the minute" : "first replication, by the hour",
+                   by_minute ? "min" : "h",
                    1,
-                   {{"error rate", {}}, {"p99 (slowest minute of the hour)", {}}, {"ECS task slots busy", {}}},
+                   {{"error rate", {}}, {by_minute ? "p99" : "p99 (slowest minute of the hour)", {}}, {"ECS task slots busy", {}}},
                    {"%", "ms", "%"},
                    "time since the start",
                    {}};
-  const std::size_t hours = (s.timeline.size() + 59) / 60;
-  for (std::size_t h = 0; h < hours; ++h) {
+  const std::size_t points = (s.timeline.size() + minutes_per_point - 1) / minutes_per_point;
+  for (std::size_t point = 0; point < points; ++point) {
     // Warm-up minutes were not measured and minutes without a success have no latency: they
     // leave gaps (as in timeline_csv), not zeros.
     std::uint64_t arrivals = 0, errors = 0;
     std::optional<std::int64_t> p99;
     double busy = 0;
-    const std::size_t end = std::min(s.timeline.size(), (h + 1) * 60);
-    for (std::size_t m = h * 60; m < end; ++m) {
+    const std::size_t end = std::min(s.timeline.size(), (point + 1) * minutes_per_point);
+    for (std::size_t m = point * minutes_per_point; m < end; ++m) {
       const sim::MinuteSample& minute = s.timeline[m];
       busy += minute.busy_capacity;
       if (minute.warmup) continue;
@@ -431,11 +442,17 @@ doc::Chart hourly_chart(const sim::SimResult& s) {
       if (minute.p99_ns) p99 = std::max(p99.value_or(0), *minute.p99_ns);
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    chart.series[0].values.push_back(arrivals > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(arrivals) : nan);
+    // An error counts in the minute its request ends, an arrival in the minute it arrives: a
+    // minute of a total outage can end a few more requests than arrived in it, never over 100%.
+    chart.series[0].values.push_back(arrivals > 0 ? std::min(100.0, 100.0 * static_cast<double>(errors) / static_cast<double>(arrivals)) : nan);
     chart.series[1].values.push_back(p99 ? static_cast<double>(*p99) / 1e6 : nan);
-    chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - h * 60));
+    chart.series[2].values.push_back(100.0 * busy / static_cast<double>(end - point * minutes_per_point));
   }
-  chart.markers = timeline_markers(s, static_cast<double>(hours == 0 ? 0 : hours - 1));
+  const double last_hour = static_cast<double>(points == 0 ? 0 : points - 1) / (by_minute ? 60.0 : 1.0);
+  chart.markers = timeline_markers(s, last_hour);
+  if (by_minute) {
+    for (auto& marker : chart.markers) marker.from *= 60, marker.to *= 60;
+  }
   return chart;
 }
 
@@ -473,7 +490,7 @@ doc::Details alternative_details(const AlternativeRun& alt) {
     d.blocks.push_back(block(doc::Paragraph{doc::plain(fmt::format("Capacity at the end of the run: {}.", fmt::join(ends, "; ")))}));
   }
   if (!s.timeline.empty()) {
-    auto chart = hourly_chart(s);
+    auto chart = timeline_chart(s);
     // A series without a single value (no request succeeded: no latency; no ECS task: no
     // slot) draws nothing.
     for (std::size_t i = chart.series.size(); i-- > 0;) {
@@ -555,21 +572,87 @@ void details_section(const RunReport& r, std::vector<Block>& out) {
   for (auto& d : details) out.push_back(std::move(d));
 }
 
-/// What the run measured of each component, for its boxes in the drawing: requests a second
-/// and, for ECS services, the tasks running on average (per replication, after the warm-up,
-/// over all its zones: the simulator meters components, not placements).
-ComponentNotes component_notes(const sim::SimResult& s) {
+/// What the run measured of each component, for its boxes in the drawing (per replication,
+/// after the warm-up, over all its zones: the simulator meters components, not placements):
+/// - its traffic, requests a second;
+/// - how busy it was, where the run's figures say: an ECS service's tasks running on average
+///   and, when it is the alternative's only ECS service, the share of its task slots in use
+///   (the timeline's busy capacity, which covers every ECS service together, of the first
+///   replication); a Lambda function's mean concurrency (duration GB-seconds over its memory),
+///   against its reserved concurrency; a provisioned DynamoDB table's units against its capacity;
+/// - errors: the simulator counts outcomes by route, not by component, so a box shows the
+///   share of failed requests on the routes that reach it (sim::expected_load's visits).
+ComponentNotes component_notes(const RunReport& r, const model::TopologySpec& topology, const sim::SimResult& s) {
   const double seconds = static_cast<double>((s.horizon - s.warmup).ns) / 1e9 * s.replications;
   ComponentNotes notes;
   if (seconds <= 0) return notes;
-  for (const auto& m : s.usage) {
-    std::string note;
-    if (m.meter == "requests") note = fmt::format("{} req/s", doc::short_figure(m.total() / seconds));
-    else if (m.meter == "task_seconds") note = fmt::format("{} tasks avg", doc::short_figure(m.total() / seconds));
-    if (note.empty()) continue;
-    // Every zone's box of a component shows it: the figure is the component's, named so.
-    std::string& line = notes[m.component];
-    line += (line.empty() ? m.component + ": " : " · ") + note;
+  std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> meters;  // component, meter: total
+  for (const auto& m : s.usage) meters[m.component][m.meter] += m.total();
+  const auto rate = [&](const std::string& component, sim::Meter meter) {
+    const auto c = meters.find(component);
+    if (c == meters.end()) return 0.0;
+    const auto m = c->second.find(sim::meter_name(meter));
+    return m == c->second.end() ? 0.0 : m->second / seconds;
+  };
+  std::map<std::string, std::vector<std::string>, std::less<>> lines;
+  for (const auto& [component, by_meter] : meters) {
+    if (const double rps = rate(component, sim::Meter::Requests); rps > 0) lines[component].push_back(fmt::format("{} req/s", doc::short_figure(rps)));
+  }
+  for (const auto& service : topology.ecs_services) {
+    auto& figures = lines[service.id];
+    figures.push_back(fmt::format("{} tasks avg", doc::short_figure(rate(service.id, sim::Meter::TaskSeconds))));
+    if (topology.ecs_services.size() != 1) continue;
+    double busy = 0;
+    int minutes = 0;
+    for (const auto& minute : s.timeline) {
+      if (!minute.warmup) busy += minute.busy_capacity, ++minutes;
+    }
+    if (minutes > 0) figures.push_back(fmt::format("{:.0f}% of task slots busy", 100 * busy / minutes));
+  }
+  for (const auto& lambda : topology.lambdas) {
+    const double memory_gb = static_cast<double>(lambda.memory.count) / static_cast<double>(1ll << 30);
+    const double concurrency = (rate(lambda.id, sim::Meter::GbSeconds) + rate(lambda.id, sim::Meter::ProvisionedDurationGbSeconds)) / memory_gb;
+    lines[lambda.id].push_back(lambda.reserved_concurrency && *lambda.reserved_concurrency > 0
+                                   ? fmt::format("concurrency {} of {} reserved ({:.0f}%)", doc::short_figure(concurrency),
+                                                 *lambda.reserved_concurrency, 100 * concurrency / *lambda.reserved_concurrency)
+                                   : fmt::format("concurrency {} avg", doc::short_figure(concurrency)));
+  }
+  for (const auto& table : topology.dynamodb_tables) {
+    if (table.billing_mode != "provisioned") continue;
+    for (const auto& [meter, capacity, unit] : {std::tuple{sim::Meter::ReadUnits, table.read_capacity, "RCU"}, {sim::Meter::WriteUnits, table.write_capacity, "WCU"}}) {
+      if (capacity > 0) {
+        const double used = rate(table.id, meter);
+        lines[table.id].push_back(fmt::format("{} of {} {} ({:.0f}%)", doc::short_figure(used), capacity, unit, 100 * used / capacity));
+      }
+    }
+  }
+  std::string why_not;
+  if (const auto load = sim::expected_load(topology, r.workload, sim::builtin_sim_defaults(), why_not)) {
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>> on_routes;  // component: errors, requests
+    for (const auto& route : s.routes) {
+      const auto expected = std::find_if(load->routes.begin(), load->routes.end(), [&](const sim::ExpectedRoute& e) { return e.id == route.route; });
+      if (expected == load->routes.end()) continue;
+      std::set<std::string, std::less<>> reached;
+      for (const auto& visit : expected->visits) {
+        if (visit.reach > 0) reached.insert(visit.component);
+      }
+      for (const auto& component : reached) {
+        on_routes[component].first += route.errors();
+        on_routes[component].second += route.total();
+      }
+    }
+    for (const auto& [component, counts] : on_routes) {
+      if (counts.second == 0) continue;
+      lines[component].push_back(counts.first == 0 ? std::string("no errors on its routes")
+                                                   : fmt::format("{}% errors on its routes", doc::short_figure(100.0 * static_cast<double>(counts.first) /
+                                                                                                         static_cast<double>(counts.second))));
+    }
+  }
+  // Every zone's box of a component shows them: the figures are the component's, named so.
+  for (auto& [component, figures] : lines) {
+    if (figures.empty()) continue;
+    notes[component] = fmt::format("{}: {}", component, figures.front());
+    for (std::size_t i = 1; i < figures.size(); ++i) notes[component] += (i % 2 == 0 ? "\n" : " · ") + figures[i];
   }
   return notes;
 }
@@ -581,7 +664,7 @@ void topology_section(const RunReport& r, std::vector<Block>& out) {
     if (alt.status != model::DecisionStatus::Chosen) continue;
     const auto graph = model::build_graph(alt.topology);
     const AlternativeRun* run = run_of(r, alt.id);
-    const ComponentNotes notes = run != nullptr && run->result ? component_notes(*run->result) : ComponentNotes{};
+    const ComponentNotes notes = run != nullptr && run->result ? component_notes(r, alt.topology, *run->result) : ComponentNotes{};
     std::string error;
     std::string svg = layout_svg(render_dot(alt.topology, graph, r.scenario + " / " + alt.id, notes), error);
     doc::Details d{{Span{"Topology of the chosen option ", Style::Plain}, Span{alt.id, Style::Code}}, {}, true};

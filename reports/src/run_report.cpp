@@ -208,7 +208,7 @@ Cell budget_cell(const AlternativeRun& alt) {
   return {std::string(pricing::to_string(status)), tone};
 }
 
-/// `fails 3 gates`, `2 open`, `passes`: the alternative's gates, as the decision reads them.
+/// `fails 3 gates`, `2 undecided`, `passes`: the alternative's gates, as the decision reads them.
 Cell verdict_cell(const std::vector<Gate>& gates, const std::string& alternative) {
   int failing = 0, open = 0;
   for (const auto& g : gates) {
@@ -217,7 +217,7 @@ Cell verdict_cell(const std::vector<Gate>& gates, const std::string& alternative
     open += g.verdict != Verdict::Fail && g.verdict != Verdict::Pass ? 1 : 0;
   }
   if (failing > 0) return {fmt::format("fails {} gate{}", failing, failing == 1 ? "" : "s"), Tone::Fail};
-  if (open > 0) return {fmt::format("{} open", open), Tone::Warn};
+  if (open > 0) return {fmt::format("{} undecided", open), Tone::Warn};
   return {"passes", Tone::Pass};
 }
 

@@ -5,7 +5,8 @@ For every seed: `archsim run --horizon 1h --format html` writes the page; a copy
 itself has no script) gets a small script that records uncaught errors and console errors, and,
 once the page has loaded, the rendered size of every chart and drawing (each `<svg>`). Chromium
 loads the copy with --dump-dom; the test fails when the page logged an error, has no chart, or
-draws any SVG with a zero width or height. A screenshot of each page is kept next to it in the
+draws any SVG with a zero width or height; and when the topology drawing's boxes lack the run's
+figures (traffic, errors on their routes). A screenshot of each page is kept next to it in the
 output folder (a CI artefact).
 
 Exits 77 (CTest's SKIP_RETURN_CODE) when no Chromium is installed.
@@ -112,6 +113,12 @@ def main():
             html = f.read()
         if "<script" in html:
             failures.append(f"{seed}: the report carries a script; it must be a static page")
+        # The chosen option's topology, drawn by Graphviz, carries the run's figures in its boxes.
+        drawing = re.search(r'<svg width="[0-9.]+pt".*?</svg>', html, re.S)
+        if drawing is None:
+            failures.append(f"{seed}: no Graphviz drawing of the topology")
+        elif not re.search(r"req/s|tasks avg", drawing.group(0)) or "errors on its routes<" not in drawing.group(0):
+            failures.append(f"{seed}: the topology's boxes lack the run's traffic or route errors")
         seen = probe_page(browser, html, os.path.join(out_dir, seed + ".probe.html"))
         if seen is None:
             failures.append(f"{seed}: the page did not finish loading in Chromium")

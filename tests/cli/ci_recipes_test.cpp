@@ -19,10 +19,13 @@ namespace {
 
 namespace cli = archsim::cli;
 
-/// Shell words of `text` with quotes removed, expansions ($X, ${X}, ${{ expr }}) replaced by
-/// `x`, and the operators that end a command (`;`, newline, `&&`, `||`, `|`, `&`, parentheses,
+/// A recipe's own variables (GitHub `env:`, GitLab `variables:`), by name.
+using Variables = std::map<std::string, std::string>;
+
+/// Shell words of `text` with quotes removed, expansions of the recipe's `variables` ($X, ${X})
+/// replaced by their values and every other expansion ($X, ${X}, ${{ expr }}) by `x`, and the operators that end a command (`;`, newline, `&&`, `||`, `|`, `&`, parentheses,
 /// `$(`) as words of their own; a redirection is `>` followed by its target, or `>&`.
-std::vector<std::string> shell_words(const std::string& text) {
+std::vector<std::string> shell_words(const std::string& text, const Variables& variables) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -32,14 +35,20 @@ std::vector<std::string> shell_words(const std::string& text) {
     in_word = false;
   };
   const auto expansion = [&](std::size_t& i) {  // at '$'
+    std::string name;
     if (text.compare(i, 3, "${{") == 0) {
       i = text.find("}}", i) + 1;
     } else if (text.compare(i, 2, "${") == 0) {
-      i = text.find('}', i);
+      const auto close = text.find('}', i);
+      name = text.substr(i + 2, close - i - 2);
+      i = close;
     } else {
+      const auto start = i + 1;
       while (i + 1 < text.size() && (std::isalnum(static_cast<unsigned char>(text[i + 1])) != 0 || text[i + 1] == '_' || text[i + 1] == '?')) ++i;
+      name = text.substr(start, i + 1 - start);
     }
-    word += 'x';
+    const auto known = variables.find(name);
+    word += known != variables.end() ? known->second : "x";
     in_word = true;
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -101,11 +110,11 @@ std::vector<std::string> shell_words(const std::string& text) {
 }
 
 /// The arguments of every command in `text` that runs `archsim`.
-std::vector<std::vector<std::string>> archsim_commands(const std::string& text) {
+std::vector<std::vector<std::string>> archsim_commands(const std::string& text, const Variables& variables = {}) {
   static const std::set<std::string> separators = {";", "&&", "||", "|", "&", "(", ")"};
   static const std::set<std::string> keywords = {"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time"};
   std::vector<std::vector<std::string>> commands;
-  const auto words = shell_words(text);
+  const auto words = shell_words(text, variables);
   bool command_position = true;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (separators.count(words[i]) != 0) {
@@ -156,16 +165,18 @@ std::string joined(const std::vector<std::string>& args) {
 struct Uses {
   std::multiset<std::string> verbs;  ///< `run`, `diff`, ..., `--version`
   std::set<std::string> formats;     ///< `<verb> <format>`
+  std::multiset<std::string> diff_comment_conditions;  ///< --comment-only-if of each `diff`
 };
 
-void check_shell(const std::string& where, const std::string& script, Uses& uses) {
-  for (const auto& args : archsim_commands(script)) {
+void check_shell(const std::string& where, const std::string& script, const Variables& variables, Uses& uses) {
+  for (const auto& args : archsim_commands(script, variables)) {
     INFO(where, ": ", joined(args));
     CHECK(parse_problem(args) == "");
     REQUIRE_FALSE(args.empty());
     uses.verbs.insert(args.front());
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {
       if (args[i] == "--format") uses.formats.insert(args.front() + " " + args[i + 1]);
+      if (args[i] == "--comment-only-if" && args.front() == "diff") uses.diff_comment_conditions.insert(args[i + 1]);
     }
   }
 }
@@ -177,6 +188,15 @@ void check_uses(const std::string& recipe, const Uses& uses) {
   CHECK(uses.verbs.count("--version") == 1);
   CHECK(uses.formats.count("diff markdown") == 1);
   CHECK(uses.formats.count("validate sarif") == 1);
+  // The comment is written only when its condition holds (docs/ci.md), a value the recipe sets
+  // and the CLI accepts (parse_problem above read the variable's value).
+  CHECK(uses.diff_comment_conditions.size() == 1);
+}
+
+/// `node`'s entries (a map of names to scalars) added to `variables`.
+void add_variables(const YAML::Node& node, Variables& variables) {
+  if (!node || !node.IsMap()) return;
+  for (const auto& entry : node) variables[entry.first.as<std::string>()] = entry.second.as<std::string>("");
 }
 
 std::string source_file(const std::string& path) {
@@ -200,6 +220,11 @@ TEST_CASE("ci recipes: the shell reading finds archsim commands and their argume
   CHECK(parse_problem({"run", "x", "--format", "xml"}) != "");
   CHECK(parse_problem({"diff", "a", "b", "--comment-everywhere"}) != "");
   CHECK(parse_problem({"simulate", "x"}) != "");
+  // A recipe's own variable reads as its value, so a value the CLI refuses fails.
+  const auto diff = archsim_commands("archsim diff a b --comment-only-if \"$WHEN\" --out \"${OUT}/x\"", {{"WHEN", "changed"}, {"OUT", "o"}});
+  REQUIRE(diff.size() == 1);
+  CHECK(diff[0] == std::vector<std::string>{"diff", "a", "b", "--comment-only-if", "changed", "--out", "o/x"});
+  CHECK(parse_problem(archsim_commands("archsim diff a b --comment-only-if $WHEN", {{"WHEN", "sometimes"}})[0]) != "");
 }
 
 TEST_CASE("ci recipes: the GitHub Actions workflow runs on pull requests, comments once, uploads SARIF and JUnit, with real archsim commands") {
@@ -211,6 +236,8 @@ TEST_CASE("ci recipes: the GitHub Actions workflow runs on pull requests, commen
   REQUIRE(workflow["jobs"].IsMap());
   REQUIRE(workflow["jobs"].size() >= 1);
   Uses uses;
+  Variables workflow_variables;
+  add_variables(workflow["env"], workflow_variables);
   std::multiset<std::string> actions;
   std::map<std::string, std::string> step_scripts;  // id -> run
   for (const auto& job : workflow["jobs"]) {
@@ -218,8 +245,12 @@ TEST_CASE("ci recipes: the GitHub Actions workflow runs on pull requests, commen
     INFO(path, ": job ", job_name);
     CHECK(job.second["runs-on"].IsScalar());
     REQUIRE(job.second["steps"].IsSequence());
+    Variables job_variables = workflow_variables;
+    add_variables(job.second["env"], job_variables);
     for (const auto& step : job.second["steps"]) {
       REQUIRE(step.IsMap());
+      Variables variables = job_variables;
+      add_variables(step["env"], variables);
       CHECK((step["run"] ? 1 : 0) + (step["uses"] ? 1 : 0) == 1);
       if (step["uses"]) {
         const auto action = step["uses"].as<std::string>();
@@ -228,7 +259,7 @@ TEST_CASE("ci recipes: the GitHub Actions workflow runs on pull requests, commen
       }
       if (step["run"]) {
         const auto script = step["run"].as<std::string>();
-        check_shell(path + ": " + step["name"].as<std::string>(""), script, uses);
+        check_shell(path + ": " + step["name"].as<std::string>(""), script, variables, uses);
         if (step["id"]) step_scripts[step["id"].as<std::string>()] = script;
       }
     }
@@ -270,6 +301,9 @@ TEST_CASE("ci recipes: the GitLab CI job runs on merge requests, updates its not
     INFO(path, ": job ", name);
     const YAML::Node& job = entry.second;
     ++jobs;
+    Variables variables;
+    add_variables(pipeline["variables"], variables);
+    add_variables(job["variables"], variables);
     REQUIRE(job["stage"]);
     CHECK(stages.count(job["stage"].as<std::string>()) == 1);
     REQUIRE(job["script"].IsSequence());
@@ -277,7 +311,7 @@ TEST_CASE("ci recipes: the GitLab CI job runs on merge requests, updates its not
     for (const auto& rule : job["rules"]) merge_requests |= rule["if"].as<std::string>("").find("merge_request_event") != std::string::npos;
     CHECK(merge_requests);
     for (const char* part : {"before_script", "script"}) {
-      for (const auto& line : job[part]) check_shell(path + ": " + part, line.as<std::string>(), uses);
+      for (const auto& line : job[part]) check_shell(path + ": " + part, line.as<std::string>(), variables, uses);
     }
     CHECK(job["artifacts"]["reports"]["junit"].as<std::string>("").ends_with("junit.xml"));
   }

@@ -53,6 +53,12 @@ TEST_CASE("criteria: a latency interval is never narrower than the histogram's r
   CHECK(wide.half_width == doctest::Approx(sim::student_t_quantile(0.975, 2) * 5 / std::sqrt(3.0)));
   CHECK_FALSE(wide.at_resolution());
   CHECK(reports::format_estimate(*model::find_metric("latency.p50"), wide).find("resolution") == std::string::npos);
+  // Replications that agree to the metric's precision print the value alone, not `50m ± 0s`.
+  const auto* recovery = model::find_metric("recovery.time_to_desired");
+  REQUIRE(recovery != nullptr);
+  CHECK(reports::format_estimate(*recovery, sim::Estimate{50.0 / 60, 0, 4}) == "50m");
+  CHECK(reports::format_estimate(*model::find_metric("cost.monthly"), sim::Estimate{25.52, 0.001, 4}) == "$25.52");
+  CHECK(reports::format_estimate(*model::find_metric("cost.monthly"), sim::Estimate{25.52, 0.18, 4}) == "$25.52 ± $0.18");
   // Availability is counted exactly: no resolution.
   CHECK(flat.at("availability").resolution == 0);
   // Whatever the samples, the half-width stays at or above the resolution given.

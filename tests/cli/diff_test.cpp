@@ -211,7 +211,7 @@ TEST_CASE("diff: a cost change is attributed to the components whose bill lines 
   const auto md = diff_docs("components", base, head, false);
   CHECK(md.code == 0);
   CHECK(md.out.starts_with("<!-- archsim:s -->\n## archsim diff: `s`\n\n**The chosen option** `a` ✅ passes every gate in head: "
-                           "cost.monthly $40.00 → $72.85 (+$32.85\u00A0(+82.1%))\n\nCost by component: "));
+                           "`cost.monthly` $40.00 → $72.85, +$32.85\u00A0(+82.1%)\n\nCost by component: "));
   CHECK(md.out.find("Cost by component: nat-a +32.85\u00A0USD (new)\n") != std::string::npos);
   CHECK(md.out.find("| nat-a | – | 32.85\u00A0USD | ❌ +32.85\u00A0USD (new) |") != std::string::npos);
   CHECK(md.out.find("unpriced") == std::string::npos);

@@ -101,6 +101,7 @@ TEST_CASE("import terraform: ADR-0005's plan becomes a commented topology, the s
 }
 
 TEST_CASE("import terraform: validate accepts the written topology with no error of the import's making") {
+  std::filesystem::create_directories(kDir);  // -o writes into a folder that must exist; the first write() may come later
   const auto r = cli({"import", "terraform", kAdrPlan, "-o", (kDir / "imported.yaml").string()});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const std::string scenario = write("imported-scenario.yaml",

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """tests/install/ci_comment.py: the CI recipes' comment steps keep one comment per scenario.
 
-Runs the comment step of each recipe under ci/ as the CI service would, twice, against a
-stand-in for its API, and checks that the first push adds a comment holding archsim's hidden
-marker and the second edits that same comment instead of adding one; that a comment by a person
-quoting the marker is left alone (GitHub: only the bot's own comments are edited; GitLab: no
-system note); that a
-Markdown without a marker gets one from the scenario's path; and that no Markdown (archsim told
-not to comment) posts nothing.
+Runs the comment step of each recipe under ci/ as the CI service would, with the recipe's own
+variables, against a stand-in for its API, push after push, and checks that:
+- the first push adds a comment opening with archsim's hidden marker, and the next edits that
+  same comment instead of adding one;
+- only this job's comment on this scenario is ever edited: never a person's or another bot's
+  comment that quotes (or even opens with) the marker, a GitLab system note, or the job's own
+  comment on another scenario; and the GitLab notes are read page after page;
+- a push for which archsim wrote no Markdown (--comment-only-if) posts nothing, but turns the
+  earlier comment into a note that its comparison is out of date (the marker then comes from the
+  head's report.md);
+- a Markdown without a marker gets one from the scenario's path.
 
-- GitLab: the `script` entry that posts the note, run by bash with curl and jq against a local
-  HTTP server answering the merge-request notes API.
+- GitLab: the `script` entry that posts the note, run by bash (-e, pipefail, as the runner does)
+  with curl and jq against a local HTTP server answering the user and merge-request notes API.
 - GitHub: the actions/github-script step's script, run by node with stand-ins for the `github`
   client and `context` that github-script provides.
 
@@ -25,10 +29,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 
 import yaml
 
 MARKER = "<!-- archsim:adr0005-networking-model -->"
+OTHER = "<!-- archsim:other-scenario -->"
+PATH_MARKER = "<!-- archsim:scenarios/adr0005.yaml -->"
 problems = []
 
 
@@ -37,31 +44,48 @@ def check(condition, message):
         problems.append(message)
 
 
-def put_comment(scratch, comment):
-    """Leaves `comment` as out/comment.md, the Markdown a run made; None: no Markdown."""
-    path = os.path.join(scratch, "out", "comment.md")
-    if comment is None:
+def put_file(scratch, name, text):
+    """Leaves out/<name> holding `text`, as a run left it; None: the run wrote no such file."""
+    path = os.path.join(scratch, "out", *name.split("/"))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if text is None:
         if os.path.exists(path):
             os.remove(path)
     else:
         with open(path, "w", encoding="utf-8") as f:
-            f.write(comment)
+            f.write(text)
+
+
+def push(scratch, comment, report):
+    """One push's outputs: out/comment.md (archsim diff's Markdown) and out/head/report.md."""
+    put_file(scratch, "comment.md", comment)
+    put_file(scratch, "head/report.md", report)
+
+
+def stale_note(body, marker, condition):
+    return body.startswith(marker + "\n") and "earlier push" in body and f"--comment-only-if {condition}" in body
 
 
 # ---------------------------------------------------------------- GitLab
 
+BOT = 9  # the user the token belongs to
+PAGE = 2  # notes per page, whatever per_page asks, so that the recipe must page
+
+
 class Notes(http.server.BaseHTTPRequestHandler):
-    notes = []  # dicts: id, body, system
+    notes = []  # dicts: id, body, system, author {id}
     calls = []
 
     def log_message(self, *args):
         pass
 
-    def reply(self, status, data):
+    def reply(self, status, data, headers=()):
         body = json.dumps(data).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -73,15 +97,22 @@ class Notes(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         Notes.calls.append(("GET", self.path))
-        if self.authorised():
-            self.reply(200, sorted(Notes.notes, key=lambda n: -n["id"]))
+        if not self.authorised():
+            return
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/api/v4/user":
+            return self.reply(200, {"id": BOT, "username": "project_7_bot"})
+        page = int(urllib.parse.parse_qs(url.query).get("page", ["1"])[0])
+        ordered = sorted(Notes.notes, key=lambda n: -n["id"])
+        more = page * PAGE < len(ordered)
+        self.reply(200, ordered[(page - 1) * PAGE:page * PAGE], [("X-Next-Page", str(page + 1) if more else "")])
 
     def do_POST(self):
         Notes.calls.append(("POST", self.path))
         if not self.authorised():
             return
         data = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        note = {"id": 100 + len(Notes.notes), "body": data["body"], "system": False}
+        note = {"id": 100 + len(Notes.notes), "body": data["body"], "system": False, "author": {"id": BOT}}
         Notes.notes.append(note)
         self.reply(201, note)
 
@@ -96,6 +127,11 @@ class Notes(http.server.BaseHTTPRequestHandler):
                 note["body"] = data["body"]
                 return self.reply(200, note)
         self.reply(404, {"message": "404 Not found"})
+
+
+def writes():
+    """The POSTs and PUTs of the last push, as (method, note id or None)."""
+    return [(m, None if m == "POST" else int(path.rsplit("/", 1)[1])) for m, path in Notes.calls if m != "GET"]
 
 
 def gitlab():
@@ -114,40 +150,52 @@ def gitlab():
     try:
         with tempfile.TemporaryDirectory() as scratch:
             os.mkdir(os.path.join(scratch, "out"))
-            env = dict(os.environ, ARCHSIM_SCENARIO="scenarios/adr0005.yaml", ARCHSIM_GITLAB_TOKEN="token",
-                       CI_API_V4_URL=f"http://127.0.0.1:{server.server_port}/api/v4", CI_PROJECT_ID="7",
-                       CI_MERGE_REQUEST_IID="42", gate_status="0")
+            env = dict(os.environ, **{k: str(v) for k, v in job.get("variables", {}).items()})
+            env.update(ARCHSIM_GITLAB_TOKEN="token", CI_API_V4_URL=f"http://127.0.0.1:{server.server_port}/api/v4",
+                       CI_PROJECT_ID="7", CI_MERGE_REQUEST_IID="42", CI_COMMIT_SHORT_SHA="abc123", gate_status="0")
+            condition = env.get("ARCHSIM_COMMENT_ONLY_IF")
+            check(condition in ("changed", "failing", "always"), f"GitLab: the job's ARCHSIM_COMMENT_ONLY_IF is {condition!r}")
 
-            def push(comment):
-                put_comment(scratch, comment)
+            def run(comment, report=f"{MARKER}\n# archsim: report\n"):
+                push(scratch, comment, report)
                 Notes.calls.clear()
-                result = subprocess.run(["bash", "-e", "-c", steps[0]], cwd=scratch, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-                return result
+                return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", steps[0]], cwd=scratch, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True)
 
-            # A system note that happens to hold the marker is GitLab's, never the recipe's.
-            Notes.notes[:] = [{"id": 1, "body": "unrelated", "system": False},
-                              {"id": 2, "body": "changed the description " + MARKER, "system": True}]
-            first = push(f"{MARKER}\n## archsim: first push\n")
+            # Notes that must never be edited, spread over pages: a system note and a person's
+            # note opening with the marker, the bot's note on another scenario, a bot note that
+            # only quotes the marker.
+            others = [{"id": 1, "body": "unrelated", "system": False, "author": {"id": 5}},
+                      {"id": 2, "body": MARKER + " changed the description", "system": True, "author": {"id": BOT}},
+                      {"id": 3, "body": MARKER + "\ncopied from the bot's note", "system": False, "author": {"id": 5}},
+                      {"id": 4, "body": OTHER + "\n## archsim: the other scenario\n", "system": False, "author": {"id": BOT}},
+                      {"id": 5, "body": "see " + MARKER, "system": False, "author": {"id": BOT}}]
+            Notes.notes[:] = [dict(n) for n in others]
+            untouched = lambda: all(n == o for n, o in zip(Notes.notes, others))
+            first = run(f"{MARKER}\n## archsim: first push\n")
             check(first.returncode == 0, f"GitLab: the first push failed: {first.stdout}")
-            check([c[0] for c in Notes.calls] == ["GET", "POST"], f"GitLab: the first push made {Notes.calls}, expected GET then POST")
-            ours = [n for n in Notes.notes if n["body"].startswith(MARKER)]
-            check(len(ours) == 1 and ours[0]["body"] == f"{MARKER}\n## archsim: first push\n",
-                  f"GitLab: after the first push the notes are {Notes.notes}")
-            check(all("/merge_requests/42/notes" in c[1] and "/projects/7/" in c[1] for c in Notes.calls),
+            check(writes() == [("POST", None)], f"GitLab: the first push made {Notes.calls}, expected reads then one POST")
+            check(sum(1 for c in Notes.calls if "/notes" in c[1] and c[0] == "GET") == 3, f"GitLab: not every page of notes was read: {Notes.calls}")
+            check(Notes.notes[-1]["body"] == f"{MARKER}\n## archsim: first push\n" and untouched(), f"GitLab: after the first push the notes are {Notes.notes}")
+            check(all("/projects/7/merge_requests/42/notes" in c[1] or c[1] == "/api/v4/user" for c in Notes.calls),
                   f"GitLab: calls outside the merge request's notes: {Notes.calls}")
-            second = push(f"{MARKER}\n## archsim: second push\n")
+            ours = Notes.notes[-1]["id"]
+            second = run(f"{MARKER}\n## archsim: second push\n")
             check(second.returncode == 0, f"GitLab: the second push failed: {second.stdout}")
-            check([c[0] for c in Notes.calls] == ["GET", "PUT"], f"GitLab: the second push made {Notes.calls}, expected GET then PUT")
-            ours = [n for n in Notes.notes if MARKER in n["body"] and not n["system"]]
-            check(len(ours) == 1 and ours[0]["body"].endswith("second push\n"), f"GitLab: after the second push the notes are {Notes.notes}")
-            # Without a marker in the Markdown, the scenario's path makes one.
-            unmarked = push("## archsim: no marker\n")
-            check(unmarked.returncode == 0 and [c[0] for c in Notes.calls] == ["GET", "POST"]
-                  and Notes.notes[-1]["body"].startswith("<!-- archsim:scenarios/adr0005.yaml -->\n"),
+            check(writes() == [("PUT", ours)], f"GitLab: the second push made {Notes.calls}, expected a PUT on note {ours}")
+            check(Notes.notes[-1]["body"].endswith("second push\n") and untouched(), f"GitLab: after the second push the notes are {Notes.notes}")
+            # archsim wrote no Markdown: the earlier comparison is marked out of date, found by
+            # the marker of the head's report.md.
+            quiet = run(None)
+            check(quiet.returncode == 0 and writes() == [("PUT", ours)] and stale_note(Notes.notes[-1]["body"], MARKER, condition) and untouched(),
+                  f"GitLab: no Markdown after a comparison: {Notes.calls} {Notes.notes[-1]} {quiet.stdout}")
+            # No Markdown and no earlier note of this scenario: nothing is posted.
+            silent = run(None, "<!-- archsim:never-commented -->\n# archsim\n")
+            check(silent.returncode == 0 and writes() == [], f"GitLab: no Markdown and no earlier note still wrote {Notes.calls}: {silent.stdout}")
+            # Without a marker anywhere, the scenario's path makes one.
+            unmarked = run("## archsim: no marker\n", None)
+            check(unmarked.returncode == 0 and writes() == [("POST", None)] and Notes.notes[-1]["body"].startswith(PATH_MARKER + "\n"),
                   f"GitLab: a Markdown without a marker: {Notes.calls} {Notes.notes[-1]} {unmarked.stdout}")
-            silent = push(None)
-            check(silent.returncode == 0 and Notes.calls == [], f"GitLab: no Markdown still called {Notes.calls}: {silent.stdout}")
     finally:
         server.shutdown()
     return True
@@ -162,10 +210,10 @@ const calls = [];
 const rest = { issues: {
   listComments: async (p) => { calls.push(['list', p]); return { data: state.comments }; },
   updateComment: async (p) => { calls.push(['update', p]); state.comments.find((c) => c.id === p.comment_id).body = p.body; },
-  createComment: async (p) => { calls.push(['create', p]); state.comments.push({ id: 500 + state.comments.length, body: p.body, user: { type: 'Bot' } }); },
+  createComment: async (p) => { calls.push(['create', p]); state.comments.push({ id: 500 + state.comments.length, body: p.body, user: { type: 'Bot', login: 'github-actions[bot]' } }); },
 } };
 const github = { rest, paginate: async (method, params) => (await method(params)).data };
-const context = { repo: { owner: 'o', repo: 'r' }, issue: { number: 42 } };
+const context = { repo: { owner: 'o', repo: 'r' }, issue: { number: 42 }, payload: { pull_request: { head: { sha: 'abc123def4567890' } } } };
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
 new AsyncFunction('github', 'context', 'require', 'process', script)(github, context, require, process)
   .then(() => console.log(JSON.stringify({ calls, comments: state.comments })))
@@ -178,43 +226,56 @@ def github():
         print("ci_comment: GitHub skipped: node is not installed")
         return False
     with open("ci/github/archsim.yml", encoding="utf-8") as f:
-        steps = [s for job in yaml.safe_load(f)["jobs"].values() for s in job["steps"]]
-    scripts = [s["with"]["script"] for s in steps if s.get("uses", "").startswith("actions/github-script@")]
+        workflow = yaml.safe_load(f)
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    scripts = [s for s in steps if s.get("uses", "").startswith("actions/github-script@")]
     check(len(scripts) == 1, f"GitHub: expected one github-script step, found {len(scripts)}")
     if not scripts:
         return True
+    env = dict(os.environ, **{k: str(v) for k, v in workflow.get("env", {}).items()})
+    env.update({k: str(v) for k, v in scripts[0].get("env", {}).items()})
+    condition = env.get("ARCHSIM_COMMENT_ONLY_IF")
+    check(condition in ("changed", "failing", "always"), f"GitHub: the workflow's ARCHSIM_COMMENT_ONLY_IF is {condition!r}")
     with tempfile.TemporaryDirectory() as scratch:
-        for name, text in (("harness.js", GITHUB_HARNESS), ("script.js", scripts[0])):
+        for name, text in (("harness.js", GITHUB_HARNESS), ("script.js", scripts[0]["with"]["script"])):
             with open(os.path.join(scratch, name), "w", encoding="utf-8") as f:
                 f.write(text)
         os.mkdir(os.path.join(scratch, "out"))
-        state = {"comments": [{"id": 1, "body": "quoting " + MARKER, "user": {"type": "User"}}]}
+        others = [{"id": 1, "body": "quoting " + MARKER, "user": {"type": "User", "login": "alice"}},
+                  {"id": 2, "body": MARKER + "\ncopied by a person", "user": {"type": "User", "login": "alice"}},
+                  {"id": 3, "body": MARKER + "\nanother bot's", "user": {"type": "Bot", "login": "renovate[bot]"}},
+                  {"id": 4, "body": OTHER + "\n## archsim: the other scenario\n", "user": {"type": "Bot", "login": "github-actions[bot]"}},
+                  {"id": 5, "body": "see " + MARKER, "user": {"type": "Bot", "login": "github-actions[bot]"}}]
+        state = {"comments": [dict(c) for c in others]}
 
-        def push(comment):
-            put_comment(scratch, comment)
+        def run(comment, report=f"{MARKER}\n# archsim: report\n"):
+            push(scratch, comment, report)
             with open(os.path.join(scratch, "state.json"), "w", encoding="utf-8") as f:
                 json.dump(state, f)
             result = subprocess.run(["node", "harness.js", "script.js", "state.json"], cwd=scratch, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, env=dict(os.environ, ARCHSIM_SCENARIO="scenarios/adr0005.yaml"))
+                                    stderr=subprocess.STDOUT, text=True, env=env)
             if result.returncode != 0:
                 problems.append(f"GitHub: the script failed: {result.stdout}")
                 return []
             out = json.loads(result.stdout.strip().splitlines()[-1])
             state["comments"] = out["comments"]
-            return [c[0] for c in out["calls"]]
+            return [(c[0], c[1].get("comment_id")) for c in out["calls"] if c[0] != "list"]
 
-        calls = push(f"{MARKER}\n## archsim: first push\n")
-        check(calls == ["list", "create"], f"GitHub: the first push made {calls}, expected list then create")
-        calls = push(f"{MARKER}\n## archsim: second push\n")
-        check(calls == ["list", "update"], f"GitHub: the second push made {calls}, expected list then update")
-        ours = [c for c in state["comments"] if c["user"]["type"] == "Bot"]
-        check(len(ours) == 1 and ours[0]["body"].endswith("second push\n"), f"GitHub: the comments are {state['comments']}")
-        check(state["comments"][0]["body"] == "quoting " + MARKER, "GitHub: a person's comment quoting the marker was edited")
-        calls = push("## archsim: no marker\n")
-        check(calls == ["list", "create"] and state["comments"][-1]["body"].startswith("<!-- archsim:scenarios/adr0005.yaml -->\n"),
+        untouched = lambda: all(c == o for c, o in zip(state["comments"], others))
+        calls = run(f"{MARKER}\n## archsim: first push\n")
+        check(calls == [("create", None)] and untouched(), f"GitHub: the first push made {calls}, expected one create: {state['comments']}")
+        ours = state["comments"][-1]["id"]
+        calls = run(f"{MARKER}\n## archsim: second push\n")
+        check(calls == [("update", ours)], f"GitHub: the second push made {calls}, expected an update of comment {ours}")
+        check(state["comments"][-1]["body"].endswith("second push\n") and untouched(), f"GitHub: the comments are {state['comments']}")
+        calls = run(None)
+        check(calls == [("update", ours)] and stale_note(state["comments"][-1]["body"], MARKER, condition) and untouched(),
+              f"GitHub: no Markdown after a comparison: {calls} {state['comments'][-1]}")
+        calls = run(None, "<!-- archsim:never-commented -->\n# archsim\n")
+        check(calls == [], f"GitHub: no Markdown and no earlier comment still made {calls}")
+        calls = run("## archsim: no marker\n", None)
+        check(calls == [("create", None)] and state["comments"][-1]["body"].startswith(PATH_MARKER + "\n"),
               f"GitHub: a Markdown without a marker: {calls} {state['comments'][-1]}")
-        calls = push(None)
-        check(calls == [], f"GitHub: no Markdown still called {calls}")
     return True
 
 

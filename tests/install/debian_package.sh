@@ -19,16 +19,50 @@ debs=("$scratch"/out/*.deb)
 [[ ${#debs[@]} -eq 1 ]] || fail "expected one .deb, found ${#debs[@]}: $(ls "$scratch/out")"
 deb=${debs[0]}
 
+# The control fields Debian policy (5.3, 5.6) requires of a binary package, with the checks
+# lintian makes of them.
 field() { dpkg-deb -f "$deb" "$1"; }
+dpkg-deb -I "$deb" > /dev/null || fail "dpkg-deb -I cannot read the package"
+for name in Package Version Architecture Maintainer Description Section Priority Installed-Size Depends; do
+  [[ -n "$(field "$name")" ]] || fail "the control file has no $name field"
+done
 [[ "$(field Package)" == archsim ]] || fail "Package: $(field Package)"
 [[ "$(field Version)" == "$version" ]] || fail "Version: $(field Version), expected $version"
+dpkg --validate-version "$(field Version)" 2> /dev/null || fail "Version $(field Version) is not a Debian version"
 [[ "$(field Architecture)" == "$(dpkg --print-architecture)" ]] || fail "Architecture: $(field Architecture)"
-[[ -n "$(field Maintainer)" && -n "$(field Description)" ]] || fail "no Maintainer or Description"
+# The Maintainer is the one value the build sets (cmake/Packaging.cmake), "Name <address>",
+# not a placeholder on localhost (lintian: maintainer-address-malformed, -is-on-localhost).
+maintainer=$(sed -n 's/^ARCHSIM_PACKAGE_MAINTAINER:STRING=//p' "$build/CMakeCache.txt")
+[[ -n "$maintainer" && "$(field Maintainer)" == "$maintainer" ]] || fail "Maintainer: '$(field Maintainer)', expected ARCHSIM_PACKAGE_MAINTAINER '$maintainer'"
+maintainer_shape='^[^<>@]*[^<>@ ] <[^<>@ ]+@([^<>@ .]+\.)+[^<>@ .]+>$'
+[[ "$maintainer" =~ $maintainer_shape ]] || fail "Maintainer '$maintainer' is not 'Name <address>'"
+on_localhost='@(.*\.)?(localhost|localdomain)>$'
+[[ ! "$maintainer" =~ $on_localhost ]] || fail "Maintainer '$maintainer' is on localhost"
+# Description: a synopsis under 80 characters that is not a sentence (no leading article, no
+# final full stop), then an extended description (lintian: description-too-long,
+# description-synopsis-starts-with-article, synopsis-is-a-sentence, extended-description-is-empty).
+description=$(field Description)
+synopsis=${description%%$'\n'*}
+extended=${description#"$synopsis"$'\n'}
+(( ${#synopsis} < 80 )) || fail "the Description's synopsis has ${#synopsis} characters, fewer than 80 make a synopsis: $synopsis"
+sentence='^(A|An|The) '
+[[ ! "$synopsis" =~ $sentence && "$synopsis" != *. ]] || fail "the Description's synopsis reads as a sentence: $synopsis"
+[[ "$(wc -w <<< "$extended")" -ge 10 ]] || fail "the extended Description is empty or a few words: $extended"
+while IFS= read -r line; do
+  (( ${#line} <= 80 )) || fail "a line of the extended Description is over 80 characters: $line"
+  [[ "$line" =~ ^\ [[:alnum:]] ]] || fail "a line of the extended Description is not text (a CMake list's ';'?): $line"
+done <<< "$extended"
+[[ "$(field Section)" =~ ^(utils|devel|admin|science|net)$ ]] || fail "Section: $(field Section)"
+[[ "$(field Priority)" == optional ]] || fail "Priority: $(field Priority), expected optional (Debian policy 2.5)"
+[[ "$(field Installed-Size)" =~ ^[0-9]+$ ]] || fail "Installed-Size: $(field Installed-Size)"
 depends=$(field Depends)
-dpkg-deb -I "$deb" > /dev/null || fail "dpkg-deb -I cannot read the package"
+# Every file belongs to root (lintian: wrong-file-owner-uid-or-gid), and carries an md5sum.
+owners=$(dpkg-deb -c "$deb" | awk '{ print $2 }' | sort -u)
+[[ "$owners" == root/root ]] || fail "files not owned by root/root: $owners"
+dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -x './md5sums' > /dev/null || fail "the package has no md5sums"
 
 dpkg-deb -x "$deb" "$scratch/root"
-for f in usr/bin/archsim usr/share/man/man1/archsim.1 usr/share/bash-completion/completions/archsim \
+for f in usr/bin/archsim usr/share/man/man1/archsim.1.gz usr/share/bash-completion/completions/archsim \
          usr/share/zsh/vendor-completions/_archsim usr/share/fish/vendor_completions.d/archsim.fish; do
   [[ -f "$scratch/root/$f" ]] || fail "the package lacks $f"
 done
@@ -56,6 +90,13 @@ while read -r library; do
   [[ -n "$owner" ]] || fail "no Debian package owns $library"
   grep -qxF "$owner" <<< "$closure" || fail "Depends ($depends) and their dependencies lack $owner, which provides $library"
 done < <(ldd "$binary" | awk '/=> \// { print $3 }')
+
+# lintian, where it is installed: no error or warning but the two a licence would mend. The
+# repository states no licence yet, so there is no debian/copyright (or changelog) to ship.
+if command -v lintian > /dev/null; then
+  tags=$(lintian --tag-display-limit 0 "$deb" 2> /dev/null | grep -E '^[EW]: ' | grep -vE ': (no-copyright-file|no-changelog)( |$)' || true)
+  [[ -z "$tags" ]] || fail "lintian: $tags"
+fi
 
 version_text=$("$binary" --version) || fail "the packaged archsim --version failed"
 [[ "$version_text" == "$("$build/tools/archsim" --version)" ]] || fail "the packaged --version differs from the built one"

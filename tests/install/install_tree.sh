@@ -16,16 +16,17 @@ DESTDIR="$stage" cmake --install "$build" --prefix /usr > "$scratch/install.log"
 expected="usr/bin/archsim
 usr/share/bash-completion/completions/archsim
 usr/share/fish/vendor_completions.d/archsim.fish
-usr/share/man/man1/archsim.1
+usr/share/man/man1/archsim.1.gz
 usr/share/zsh/vendor-completions/_archsim"
 installed=$(cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 [[ "$installed" == "$expected" ]] || fail "installed files differ from what archsim ships:
 $installed
 expected:
 $expected"
-for f in usr/share/man/man1/archsim.1 usr/share/bash-completion/completions/archsim; do
-  cmp -s "$stage/$f" "$build/tools/generated/${f#usr/}" || fail "$f is not the generated file"
-done
+cmp -s <(gzip -dc "$stage/usr/share/man/man1/archsim.1.gz") "$build/tools/generated/share/man/man1/archsim.1" ||
+  fail "usr/share/man/man1/archsim.1.gz is not the generated man page, compressed"
+cmp -s "$stage/usr/share/bash-completion/completions/archsim" "$build/tools/generated/share/bash-completion/completions/archsim" ||
+  fail "usr/share/bash-completion/completions/archsim is not the generated file"
 
 binary="$stage/usr/bin/archsim"
 version=$("$binary" --version) || fail "installed archsim --version failed"

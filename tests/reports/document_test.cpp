@@ -81,6 +81,18 @@ TEST_CASE("bar chart: stacked by series in the page with a legend; a table of th
   const std::string md = render_markdown(one(Block{b}));
   CHECK(md.find("| `a` | 10\u00A0USD | 5\u00A0USD | 15\u00A0USD |") != std::string::npos);
   CHECK(md.find("| `b` | 20\u00A0USD | – | 20\u00A0USD |") != std::string::npos);
+  CHECK(html.find(">a</text>") != std::string::npos);  // short labels: level under their bars
+  CHECK(html.find("rotate(-45") == std::string::npos);
+}
+
+TEST_CASE("bar chart: labels too long for their bars are turned and drawn whole, so alternatives sharing a prefix stay apart") {
+  const std::vector<std::string> names{"alb-private-tasks", "alb-private-tasks-nat", "alb-private-tasks-endpoints", "api-gateway-lambda",
+                                       "public-ecs-tasks", "nlb", "cloudfront-alb-ecs"};
+  const BarChart b{"cost", "USD", names, {Series{"ECS", {1, 2, 3, 4, 5, 6, 7}}}, true};
+  const std::string html = render_html(one(Block{b}));
+  for (const auto& name : names) CHECK(html.find(">" + name + "</text>") != std::string::npos);
+  CHECK(html.find("…") == std::string::npos);
+  CHECK(html.find("text-anchor=\"end\" transform=\"rotate(-45 ") != std::string::npos);
 }
 
 TEST_CASE("html: a viewport for phones, and table cells that name their column when a narrow screen turns rows into cards") {

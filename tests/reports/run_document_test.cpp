@@ -1,8 +1,11 @@
 // The review document of a run: the PR comment keeps under GitHub's limit by leaving out the
 // per-alternative details (and says so), while the HTML page keeps everything.
+#include <filesystem>
+
 #include <doctest/doctest.h>
 
 #include "archsim/model/graph.hpp"
+#include "archsim/model/load.hpp"
 #include "archsim/reports/diagram.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "fixture.hpp"
@@ -100,15 +103,31 @@ TEST_CASE("timeline: warm-up minutes leave errors and p99 empty, a minute withou
   auto run = fabricated_run(*loaded.scenario);
   run.horizon = model::Duration::hours(3);
   run.alternatives.front().result->timeline = s.timeline;
-  const std::string md = reports::render_run_markdown(run, "test");
-  // One character an hour: a gap where nothing was measured, not a bar at 0.
+  std::string md = reports::render_run_markdown(run, "test");
   const auto row = [&](const std::string& series) {
     const auto at = md.find("| " + series + " | `");  // the chart's row, not a table's header
     REQUIRE(at != std::string::npos);
     return md.substr(at, md.find('\n', at) - at);
   };
-  CHECK(row("error rate").find("` ▁█`") != std::string::npos);
-  CHECK(row("p99 (slowest minute of the hour)").find("` █ `") != std::string::npos);
+  const auto repeat = [](const std::string& c, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += c;
+    return out;
+  };
+  // Three hours are charted by the minute, 60 characters of 3 minutes each: a gap where
+  // nothing was measured, not a bar at 0.
+  CHECK(md.find("first replication, by the minute") != std::string::npos);
+  CHECK(row("error rate").find("`" + repeat(" ", 20) + repeat("▁", 20) + repeat("█", 20) + "`") != std::string::npos);
+  CHECK(row("p99").find("`" + repeat(" ", 20) + repeat("█", 20) + repeat(" ", 20) + "`") != std::string::npos);
+  // Past six hours, by the hour: one character an hour.
+  auto& timeline = run.alternatives.front().result->timeline;
+  timeline.insert(timeline.end(), s.timeline.begin() + 60, s.timeline.end());
+  timeline.insert(timeline.end(), s.timeline.begin() + 60, s.timeline.end());
+  run.horizon = model::Duration::hours(7);
+  md = reports::render_run_markdown(run, "test");
+  CHECK(md.find("first replication, by the hour") != std::string::npos);
+  CHECK(row("error rate").find("` ▁█▁█▁█`") != std::string::npos);
+  CHECK(row("p99 (slowest minute of the hour)").find("` █ █ █ `") != std::string::npos);
 }
 
 TEST_CASE("topology drawing: Graphviz lays the DOT out as inline SVG, the same bytes every time, however many a process draws") {
@@ -131,4 +150,68 @@ TEST_CASE("topology drawing: Graphviz lays the DOT out as inline SVG, the same b
   for (int i = 0; i < 2; ++i) CHECK(reports::layout_svg(dot, error) == first);
   CHECK(reports::layout_svg("digraph {", error).empty());
   CHECK(!error.empty());
+}
+
+TEST_CASE("topology drawing: each box shows the component's measured traffic, how busy it was and the errors on its routes") {
+  const auto loaded = testing::load_good();
+  REQUIRE(loaded.ok());
+  auto run = fabricated_run(*loaded.scenario);
+  sim::SimResult& s = *run.alternatives.front().result;
+  // An hour, one replication: the load balancer and the service each served 36,000 requests
+  // (10 a second), the service ran 7,200 task-seconds (2 tasks), a quarter of its slots busy
+  // (fabricated_run's timeline), and the one route, users > alb > app > db, failed 10 of 1,000.
+  s.horizon = model::Duration::seconds(3600);
+  s.usage = {{"alb", "requests", "count", {36000}}, {"app", "requests", "count", {36000}}, {"app", "task_seconds", "s", {7200}}};
+  sim::RouteStats route;
+  route.route = "main";
+  route.outcomes = s.overall.outcomes;
+  s.routes = {route};
+  const std::string html = reports::render_run_html(run, "test");
+  const auto drawing = html.find("<svg width=");
+  REQUIRE(drawing != std::string::npos);
+  const std::string svg = html.substr(drawing, html.find("</svg>", drawing) - drawing);
+  CHECK(svg.find(">alb: 10 req/s · 1% errors on its routes<") != std::string::npos);
+  CHECK(svg.find(">app: 10 req/s · 2 tasks avg<") != std::string::npos);
+  CHECK(svg.find(">25% of task slots busy · 1% errors on its routes<") != std::string::npos);
+  CHECK(svg.find(">db: 1% errors on its routes<") != std::string::npos);
+  // A route without errors says so; a component no route reaches gets no error figure.
+  s.routes.front().outcomes[static_cast<std::size_t>(sim::Outcome::NoHealthyTarget)] = 0;
+  const std::string clean = reports::render_run_html(run, "test");
+  CHECK(clean.find(">alb: 10 req/s · no errors on its routes<") != std::string::npos);
+  CHECK(clean.find("repo: ") == std::string::npos);
+}
+
+TEST_CASE("topology drawing: a Lambda function's box shows its mean concurrency against its reserved concurrency") {
+  auto loaded = model::load_scenario(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios/adr0005.yaml", testing::facts());
+  REQUIRE(loaded.ok());
+  model::ScenarioSpec& scenario = *loaded.scenario;
+  // The drawing is of the chosen option: make it ADR-0005's API Gateway -> Lambda design, its
+  // function (512 MiB) limited to 10 concurrent executions.
+  model::LambdaSpec* fn = nullptr;
+  for (auto& alt : scenario.alternatives) {
+    alt.status = alt.id == "api-gateway-lambda" ? model::DecisionStatus::Chosen : model::DecisionStatus::Rejected;
+    for (auto& lambda : alt.topology.lambdas) {
+      if (alt.id == "api-gateway-lambda" && lambda.id == "fn") fn = &lambda;
+    }
+  }
+  REQUIRE(fn != nullptr);
+  fn->reserved_concurrency = 10;
+  reports::RunReport r;
+  r.file = "scenarios/adr0005.yaml";
+  r.scenario = scenario.name;
+  r.horizon = model::Duration::seconds(3600);
+  r.scenario_spec = &scenario;
+  sim::SimResult s;
+  s.replications = 2;
+  s.horizon = model::Duration::seconds(3600);
+  // Two replications of an hour, 3,600 GB-s in all: 0.5 GB-s a second, 1 execution on average
+  // at 0.5 GB each.
+  s.usage = {{"fn", "requests", "count", {7200}}, {"fn", "gb_seconds", "GB-s", {3600}}};
+  reports::AlternativeRun alt;
+  alt.id = "api-gateway-lambda";
+  alt.status = model::DecisionStatus::Chosen;
+  alt.result = std::move(s);
+  r.alternatives.push_back(std::move(alt));
+  const std::string html = reports::render_run_html(r, "test");
+  CHECK(html.find(">fn: 1 req/s · concurrency 1 of 10 reserved (10%)<") != std::string::npos);
 }

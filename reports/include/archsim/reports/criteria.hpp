@@ -61,12 +61,12 @@ Verdict judge_bound(const sim::Estimate& value, std::optional<double> min, std::
 
 /// `312ms`, `99.95%`, `$45.23`: a metric value in its unit.
 std::string format_metric(const model::MetricInfo& metric, double value);
-/// `312ms ± 8ms` (or the value alone with one replication); `76.3ms ± 0.524ms (histogram
-/// resolution)` when the half-width is the recorder's resolution rather than the replications' spread.
+/// `312ms ± 8ms`, or the value alone with one replication or when the ± shows as zero at the
+/// metric's precision (`50m`, not `50m ± 0s`); `76.3ms ± 0.524ms (histogram resolution)` when
+/// the half-width is the recorder's resolution rather than the replications' spread.
 std::string format_estimate(const model::MetricInfo& metric, const sim::Estimate& e);
-/// The estimate for a narrow table column: as format_estimate, but a ± that shows as zero at
-/// the metric's precision is left out (`$39.85`, not `$39.85 ± $0.00`), the resolution note
-/// too, and the ± is joined by no-break spaces so the figure never wraps over lines.
+/// The estimate for a narrow table column: as format_estimate, without the resolution note,
+/// and the ± joined by no-break spaces so the figure never wraps over lines.
 std::string compact_estimate(const model::MetricInfo& metric, const sim::Estimate& e);
 
 }  // namespace archsim::reports

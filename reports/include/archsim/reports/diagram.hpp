@@ -13,7 +13,8 @@
 
 namespace archsim::reports {
 
-/// Per component id, lines added under its name in a drawing (a run's simulated figures).
+/// Per component id, lines (separated by '\n') added under its name in a drawing (a run's
+/// simulated figures).
 using ComponentNotes = std::map<std::string, std::string, std::less<>>;
 
 std::string render_mermaid(const model::TopologySpec& topology, const model::ArchGraph& graph);
