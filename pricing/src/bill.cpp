@@ -5,9 +5,11 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "archsim/model/input_file.hpp"
 
@@ -37,7 +39,14 @@ std::string add_months(const YearMonth& ym, int months) {
   return fmt::format("{:04}-{:02}", i / 12, i % 12 + 1);
 }
 
-std::string source_text(const Price& price) { return fmt::format("{} ({}, {})", price.source_url, price.source, price.as_of); }
+std::string source_text(const Price& price) {
+  // An imported price names the Price List product and rate it came from, so a line can be
+  // traced to one row of AWS's offer file.
+  std::string provenance = fmt::format("{}, {}", price.source, price.as_of);
+  if (!price.sku.empty()) provenance += ", SKU " + price.sku;
+  if (!price.tiers.empty() && !price.tiers.front().rate_code.empty()) provenance += ", rate code " + price.tiers.front().rate_code;
+  return fmt::format("{} ({})", price.source_url, provenance);
+}
 
 }  // namespace
 
@@ -141,6 +150,9 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
       line.missing_price = true;
       line.service = c.price_key.substr(0, c.price_key.find('.'));
       line.description = "no price for '" + c.price_key + "' in " + (book ? book->file : std::string("any price book"));
+      if (book) {
+        if (const auto why = book->missing.find(c.price_key); why != book->missing.end()) line.description += ": " + why->second;
+      }
       bill.missing_prices.push_back(c.price_key);
       bill.lines.push_back(std::move(line));
       continue;
@@ -292,10 +304,56 @@ BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill, cons
 
 const PriceBook* PricingContext::book_for(std::string_view region) const {
   if (scenario_book) return scenario_book->region == region ? &*scenario_book : nullptr;
+  if (const auto it = folder_books.find(region); it != folder_books.end()) return &it->second;
   return builtin_price_book(region);
 }
 
-std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics) {
+namespace {
+
+/// `--price-book DIR`: each Region's `<region>.yaml` there, when it has one; a book whose
+/// `region` is another Region is refused rather than used for the wrong prices.
+void read_folder_books(const model::ScenarioSpec& scenario, const std::string& dir, PricingContext& ctx, model::Diagnostics& diagnostics) {
+  std::set<std::string> regions{scenario.region};
+  for (const auto& alt : scenario.alternatives) regions.insert(alt.topology.region);
+  for (const auto& region : regions) {
+    const auto file = std::filesystem::path(dir) / (region + ".yaml");
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) continue;
+    auto book = read_price_book(file.string(), diagnostics);
+    if (!book) continue;
+    if (book->region != region) {
+      diagnostics.error(model::SourceLoc{file.string(), 0, 0}, "region", fmt::format("the book of {} is named {}", book->region, file.filename().string()));
+      continue;
+    }
+    book->fallback = &builtin_global_price_book();
+    ctx.folder_books.emplace(region, std::move(*book));
+  }
+}
+
+/// Every Region the scenario bills in has a book, or the run stops here, at the Region's key,
+/// saying where one comes from.
+void check_books(const model::ScenarioSpec& scenario, const PricingContext& ctx, model::Diagnostics& diagnostics) {
+  if (ctx.scenario_book) return;  // its Region is checked where the bill says so
+  std::set<std::string> have;
+  for (const auto& r : builtin_regions()) have.insert(r);
+  for (const auto& [r, _] : ctx.folder_books) have.insert(r);
+  std::set<std::string> reported;
+  for (const auto& alt : scenario.alternatives) {
+    const std::string& region = alt.topology.region;
+    if (ctx.book_for(region) != nullptr || !reported.insert(region).second) continue;
+    const std::string path = alt.topology.path + ".region";
+    const bool scenarios = region == scenario.region;
+    diagnostics.error(scenario.sources.locate(scenarios ? "region" : path), scenarios ? "region" : path,
+                      fmt::format("archsim has no price book for {} (it has {}); write one from AWS's Price List with `archsim prices import "
+                                  "FILE... -o DIR` and give it with --price-book DIR or pricing.price_book (docs/pricing.md, \"Refreshing prices\")",
+                                  region, fmt::join(have, ", ")));
+  }
+}
+
+}  // namespace
+
+std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
+                                              const std::string& price_book_dir) {
   PricingContext ctx;
   ctx.catalogue = &builtin_free_tier();
   const auto errors_before = diagnostics.error_count();
@@ -320,6 +378,8 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
       diagnostics.error(scenario.sources.locate("pricing.price_book"), "pricing.price_book", fmt::format("price book {}", refused));
     }
   }
+  if (!price_book_dir.empty()) read_folder_books(scenario, price_book_dir, ctx, diagnostics);
+  if (diagnostics.error_count() == errors_before) check_books(scenario, ctx, diagnostics);
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);
   return ctx;

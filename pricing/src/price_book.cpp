@@ -8,6 +8,7 @@
 
 #include "archsim/model/decode.hpp"
 #include "archsim/model/yaml_tree.hpp"
+#include "book_fields.hpp"
 
 namespace archsim::pricing {
 
@@ -19,7 +20,7 @@ using model::YamlNode;
 using model::decoding::DecodeContext;
 using model::decoding::MapReader;
 
-namespace {
+namespace detail {
 
 bool is_iso_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -68,6 +69,12 @@ void check_source(MapReader& r, const std::map<std::string, Source>& sources, co
                     "unknown source '" + source + "'; declare it under `sources`" + model::did_you_mean(source, known));
 }
 
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
+
 /// Where a value comes from: `source` (a key of the file's sources), `as_of`, an optional `note`.
 void read_provenance(MapReader& r, const std::map<std::string, Source>& sources, std::string& source, std::string& as_of,
                      std::string& note, bool required) {
@@ -90,6 +97,7 @@ void read_tiers(MapReader& r, Price& price) {
   }
   if (flat) {
     Tier t;
+    r.optional("rate_code", t.rate_code);
     if (decode_usd(*flat, r.child("price"), r.context(), t.price)) price.tiers.push_back(t);
     return;
   }
@@ -118,6 +126,7 @@ void read_tiers(MapReader& r, Price& price) {
       r.context().error(rt.node(), path, "with `beyond_last_tier: missing` the last tier needs `up_to`: where its source stops");
     }
     if (const YamlNode* p = rt.take_required("price")) decode_usd(*p, rt.child("price"), r.context(), t.price);
+    rt.optional("rate_code", t.rate_code);
     price.tiers.push_back(t);
   });
 }
@@ -180,8 +189,15 @@ std::optional<PriceBook> decode_price_book(const std::optional<YamlNode>& root, 
       rp.required("unit", price.unit);
       read_tiers(rp, price);
       read_provenance(rp, book.sources, price.source, price.as_of, price.note, true);
+      rp.optional("sku", price.sku);
       if (const auto src = book.sources.find(price.source); src != book.sources.end()) price.source_url = src->second.url;
       book.prices[key] = std::move(price);
+    });
+  }
+  if (const YamlNode* m = r.take("missing")) {
+    model::decoding::for_each_named(*m, "missing", ctx, [&](const std::string& key, const std::string& path, MapReader& rm) {
+      rm.required("reason", book.missing[key]);
+      if (book.prices.count(key)) ctx.error(rm.node(), path, "'" + key + "' is both priced and missing; keep one");
     });
   }
   r.finish();
@@ -207,7 +223,7 @@ struct BuiltinBooks {
   FreeTierCatalogue free_tier;
 };
 
-constexpr std::string_view kRegionFiles[] = {"us-east-1.yaml", "us-east-2.yaml", "eu-central-1.yaml"};
+constexpr std::string_view kRegionFiles[] = {"us-east-1.yaml", "us-east-2.yaml", "eu-central-1.yaml", "eu-west-1.yaml"};
 
 void load_builtins(BuiltinBooks& b) {
   model::Diagnostics diags;

@@ -382,7 +382,7 @@ TEST_CASE("the price books and the Free Tier catalogue load, and every offer nam
       }
     }
   }
-  CHECK(pricing::builtin_regions() == std::vector<std::string>{"eu-central-1", "us-east-1", "us-east-2"});
+  CHECK(pricing::builtin_regions() == std::vector<std::string>{"eu-central-1", "eu-west-1", "us-east-1", "us-east-2"});
 }
 
 TEST_CASE("a price book with errors is rejected with file:line:col") {

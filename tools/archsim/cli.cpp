@@ -55,6 +55,7 @@ void setup_cli(CLI::App& app, CliOptions& options) {
   setup_rules(app, options.rules);
   setup_diff(app, options.diff);
   setup_import(app, options.import);
+  setup_prices(app, options.prices);
 }
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -83,6 +84,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (app.got_subcommand("rules")) return run_rules(options.rules, out);
     if (app.got_subcommand("diff")) return run_diff(options.diff, out, err);
     if (app.got_subcommand("import")) return run_import(options.import, out, err);
+    if (app.got_subcommand("prices")) return run_prices(options.prices, out, err);
   } catch (const std::overflow_error& e) {
     // A bill beyond what fixed-point money holds comes from the scenario's figures, not a bug.
     err << "archsim: error: " << e.what() << "; check that component's size and usage in the scenario\n";

@@ -13,6 +13,7 @@
 #include "graph_command.hpp"
 #include "import_command.hpp"
 #include "price_command.hpp"
+#include "prices_command.hpp"
 #include "rules_command.hpp"
 #include "run_command.hpp"
 #include "validate_command.hpp"
@@ -28,6 +29,7 @@ struct CliOptions {
   PriceOptions price;
   DiffOptions diff;
   ImportOptions import;
+  PricesOptions prices;
 };
 
 /// Defines `app`: its description, `--version`, the exit codes as its footer, and every verb

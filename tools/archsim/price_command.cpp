@@ -16,6 +16,12 @@ void setup_price(CLI::App& app, PriceOptions& options) {
   price->add_flag("--strict", options.strict, "Treat unknown keys as errors");
   price->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   price->add_option("-o,--output", options.output, "Write to this file (atomically) instead of stdout");
+  add_price_book_option(*price, options.price_book_dir);
+}
+
+void add_price_book_option(CLI::App& command, std::string& dir) {
+  command.add_option("--price-book", dir,
+                     "A folder of price books (<region>.yaml, as `archsim prices import -o DIR` writes them) used instead of the shipped ones");
 }
 
 namespace {
@@ -26,9 +32,10 @@ void print(const model::Diagnostics& diagnostics, std::ostream& err) {
 
 }  // namespace
 
-std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::ScenarioSpec& scenario, std::ostream& err) {
+std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::ScenarioSpec& scenario, std::ostream& err,
+                                                               const std::string& price_book_dir) {
   model::Diagnostics diagnostics;
-  auto context = pricing::prepare_pricing(scenario, diagnostics);
+  auto context = pricing::prepare_pricing(scenario, diagnostics, price_book_dir);
   if (!context) print(diagnostics, err);
   return context;
 }
@@ -80,7 +87,7 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
   const model::ScenarioSpec& scenario = *usable;
-  const auto context = prepare_scenario_pricing(scenario, err);
+  const auto context = prepare_scenario_pricing(scenario, err, options.price_book_dir);
   if (!context) return kBadInput;
   std::optional<sim::WorkloadSpec> workload;
   if (!decode_workload_or_report(scenario, workload, err)) return kBadInput;

@@ -22,13 +22,19 @@ struct PriceOptions {
   bool strict = false;
   std::string format = "text";
   std::string output;
+  std::string price_book_dir;  ///< --price-book
 };
+
+/// `--price-book DIR` of the verbs that bill: a folder of `<region>.yaml` books (`archsim prices
+/// import -o DIR`) used instead of the shipped ones for the Regions it has.
+void add_price_book_option(CLI::App& command, std::string& dir);
 
 void setup_price(CLI::App& app, PriceOptions& options);
 int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err);
 
 /// The scenario's pricing context, or nullopt after printing its errors (file:line:col).
-std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::ScenarioSpec& scenario, std::ostream& err);
+std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::ScenarioSpec& scenario, std::ostream& err,
+                                                               const std::string& price_book_dir = {});
 
 /// One alternative's declared usage, or nullopt after printing its errors.
 std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,

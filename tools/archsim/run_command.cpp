@@ -34,6 +34,7 @@ void setup_run(CLI::App& app, RunOptions& options) {
   auto* run = app.add_subcommand("run", "Review a scenario, then simulate every alternative under its workload");
   add_scenario_input(*run, options.file, options.allow_outside_paths);
   run->add_flag("--strict", options.strict, "Treat unknown keys as errors");
+  add_price_book_option(*run, options.price_book_dir);
   run->add_option("--format", options.format,
                   "Output format: text, json (archsim.run/1), markdown (a pull-request comment), html (a standalone page), junit (the gates "
                   "as JUnit XML)")
@@ -251,7 +252,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
     return kBadInput;
   }
-  const auto pricing_context = prepare_scenario_pricing(scenario, err);
+  const auto pricing_context = prepare_scenario_pricing(scenario, err, options.price_book_dir);
   if (!pricing_context) return kBadInput;
   sim::SimOptions sim_options;
   sim_options.seed = options.seed;

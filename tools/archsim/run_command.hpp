@@ -28,6 +28,7 @@ struct RunOptions {
   std::string format = "text";
   std::string output;  ///< -o: the --format output goes to this file instead of stdout
   std::string out_dir;
+  std::string price_book_dir;  ///< --price-book
   std::optional<std::uint64_t> seed;
   std::string horizon;
   int threads = 0;  ///< 0: one per core

@@ -8,6 +8,7 @@
 // check from the month-to-date cost of each day, evaluated as AWS Budgets does.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -239,12 +240,19 @@ struct PricingContext {
   std::optional<PriceBook> scenario_book;  ///< `pricing.price_book`, when given
   const FreeTierCatalogue* catalogue = nullptr;
   PlanContext plan;
+  /// Books of `--price-book DIR` (`<region>.yaml`, as `archsim prices import -o DIR` writes
+  /// them) for the scenario's Regions, by Region.
+  std::map<std::string, PriceBook, std::less<>> folder_books;
 
-  /// The scenario's own book, else the shipped one for `region` (nullptr when none).
+  /// The scenario's own book, else the folder's book for `region`, else the shipped one
+  /// (nullptr when none).
   const PriceBook* book_for(std::string_view region) const;
 };
-/// Empty on an error (an unreadable or invalid price book), reported with file:line:col.
-std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics);
+/// Empty on an error (an unreadable or invalid price book, a Region no book prices), reported
+/// with file:line:col. `price_book_dir` (`--price-book`), when not empty, is a folder of books
+/// that take the place of the shipped ones for the Regions they cover.
+std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
+                                              const std::string& price_book_dir = {});
 
 /// The bill of one alternative, month to date included.
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage);

@@ -31,6 +31,7 @@ struct Source {
 struct Tier {
   double up_to = std::numeric_limits<double>::infinity();
   Usd price;
+  std::string rate_code;  ///< the Price List rate code it was imported from (`SKU.JRTCKXETXF.6YS6EN2CT7`), else empty
 };
 
 struct Price {
@@ -43,6 +44,7 @@ struct Price {
   std::string source_url;   ///< that source's address
   std::string as_of;        ///< ISO date
   std::string note;
+  std::string sku;  ///< the Price List product it was imported from (`archsim prices import`), else empty
   model::SourceLoc loc;
 
   Usd first_price() const { return tiers.empty() ? Usd{} : tiers.front().price; }
@@ -54,6 +56,9 @@ struct PriceBook {
   std::string currency = "USD";
   std::map<std::string, Source> sources;
   std::map<std::string, Price> prices;
+  /// Keys the book's source lacks, with why (`archsim prices import` writes one for each key the
+  /// offer files do not price in this Region): a bill still shows them as missing lines.
+  std::map<std::string, std::string> missing;
   const PriceBook* fallback = nullptr;  ///< global services (global.yaml), for keys this book lacks
 
   const Price* find(std::string_view key) const;

@@ -1,0 +1,108 @@
+// `archsim prices import`: offer files become price books on disk that a scenario prices with,
+// without rebuilding archsim; bad input is a located error with exit 2 and nothing written.
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "archsim/pricing/price_book.hpp"
+#include "cli_fixture.hpp"
+#include "fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+using test::cli;
+
+const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_prices_test";
+
+std::vector<std::string> us_east_1_files() {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator("tests/pricing/offers/us-east-1")) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("prices import: the us-east-1 offer files become one book in the folder, which a scenario then prices with") {
+  std::filesystem::remove_all(kDir);
+  std::vector<std::string> args{"prices", "import"};
+  for (const auto& f : us_east_1_files()) args.push_back(f);
+  args.insert(args.end(), {"-o", (kDir / "books").string()});
+  const auto r = cli(args);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("archsim prices import: us-east-1: 55 prices, 0 missing\n") != std::string::npos);
+  const auto written = kDir / "books" / "us-east-1.yaml";
+  REQUIRE(std::filesystem::exists(written));
+  model::Diagnostics d;
+  const auto book = pricing::read_price_book(written.string(), d);
+  REQUIRE(book);
+  CHECK(book->prices.at("elb.alb_lcu_hour").first_price() == pricing::Usd::cents(0) + *pricing::parse_usd("0.008"));
+  // The same run again replaces the file, byte for byte the same.
+  const std::string first = testing::read_file(written);
+  CHECK(cli(args).code == 0);
+  CHECK(testing::read_file(written) == first);
+}
+
+TEST_CASE("prices import: a single Region's book goes to stdout; several need -o") {
+  const auto r = cli({"prices", "import", "tests/pricing/offers/us-east-1/AmazonECR.json"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("region: us-east-1\n") != std::string::npos);
+  CHECK(r.out.find("  ecr.storage_gb_month:\n") != std::string::npos);
+  CHECK(r.err.find("archsim prices import: us-east-1: 3 prices, 52 missing: apigw.http_requests, ") != std::string::npos);
+}
+
+TEST_CASE("prices import: bad input is a located error, exit 2, and nothing written") {
+  std::filesystem::remove_all(kDir);
+  SUBCASE("not JSON") {
+    const auto r = cli({"prices", "import", "scenarios/adr0005.yaml", "-o", (kDir / "out").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("scenarios/adr0005.yaml:1:1: error: not valid JSON") != std::string::npos);
+  }
+  SUBCASE("a file that is not there") {
+    const auto r = cli({"prices", "import", "tests/pricing/offers/none.json", "-o", (kDir / "out").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("tests/pricing/offers/none.json: error: cannot read it") != std::string::npos);
+  }
+  SUBCASE("an unknown Region") {
+    const auto r = cli({"prices", "import", "tests/pricing/offers/us-east-1/AmazonECR.json", "--region", "mars-1", "-o", (kDir / "out").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no Price List mapping for Region 'mars-1'") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(kDir / "out"));
+}
+
+TEST_CASE("price --price-book DIR: the imported book bills ADR-0005 as the shipped one does, and names its SKUs") {
+  std::filesystem::remove_all(kDir);
+  std::vector<std::string> args{"prices", "import"};
+  for (const auto& f : us_east_1_files()) args.push_back(f);
+  args.insert(args.end(), {"-o", (kDir / "books").string()});
+  REQUIRE(cli(args).code == 0);
+  const auto shipped = cli({"price", "scenarios/adr0005.yaml", "--format", "json"});
+  const auto refreshed = cli({"price", "scenarios/adr0005.yaml", "--format", "json", "--price-book", (kDir / "books").string()});
+  REQUIRE(shipped.code == refreshed.code);
+  const auto a = nlohmann::json::parse(shipped.out);
+  const auto b = nlohmann::json::parse(refreshed.out);
+  REQUIRE(a["alternatives"].size() == b["alternatives"].size());
+  for (std::size_t i = 0; i < a["alternatives"].size(); ++i) {
+    CHECK(a["alternatives"][i]["cost"]["total_usd"] == b["alternatives"][i]["cost"]["total_usd"]);
+    CHECK(b["alternatives"][i]["cost"]["missing_prices"].empty());
+    CHECK(b["alternatives"][i]["cost"]["price_book"] == (kDir / "books" / "us-east-1.yaml").string());
+  }
+  CHECK(refreshed.out.find("SKU EXCERPT-USE1-ALB-HOUR, rate code EXCERPT-USE1-ALB-HOUR.JRTCKXETXF.6YS6EN2CT7") != std::string::npos);
+}
+
+TEST_CASE("price: a Region without a book is a located error naming the books there are and the import command") {
+  std::filesystem::create_directories(kDir);
+  std::ofstream(kDir / "seoul.yaml") << "archsim: 1\nname: seoul\nregion: ap-northeast-2\nalternatives:\n  a:\n    title: a\n"
+                                         "    topology:\n      zones: [ap-northeast-2a]\n      components:\n        bucket: {type: s3_bucket}\n";
+  const auto r = cli({"price", (kDir / "seoul.yaml").string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("seoul.yaml:3:9: region: error: archsim has no price book for ap-northeast-2 (it has eu-central-1, eu-west-1, us-east-1, us-east-2); "
+                   "write one from AWS's Price List with `archsim prices import FILE... -o DIR`") != std::string::npos);
+}
