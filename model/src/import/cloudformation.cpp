@@ -456,7 +456,7 @@ void CloudFormationImport::run() {
     }
   }
   claim_ids();
-  build_all(mappings_.cloudformation_skipped);
+  build_all(mappings_.cloudformation_left_out);
 }
 
 }  // namespace
