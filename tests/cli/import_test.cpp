@@ -550,3 +550,41 @@ TEST_CASE("round trip: the CloudFront + RDS seed from its Terraform plan reviews
   CHECK(r.out.find("    secrets: [db-secret]\n") != std::string::npos);
   CHECK(r.out.find("    primary_zone: eu-central-1d\n") != std::string::npos);
 }
+
+TEST_CASE("validate template: a CloudFormation template, YAML or JSON, is reviewed directly as a plan is") {
+  const auto yaml = cli({"validate", kApiCdnTemplate, "--parameter", "AWS::Region=eu-west-1", "--format", "json"});
+  REQUIRE_MESSAGE(yaml.code != 2, yaml.err);
+  const auto review = nlohmann::json::parse(yaml.out);
+  REQUIRE(review["alternatives"].size() == 1);
+  CHECK(review["alternatives"][0]["id"] == "template");
+  bool named = false;
+  for (const auto& f : review["alternatives"][0]["findings"]) {
+    if (f["rule"] != "task-no-egress-path") continue;
+    // A template in YAML has lines: the finding points at the service's place in it.
+    CHECK(f["message"].get<std::string>().find("(resource Web)") != std::string::npos);
+    CHECK(f["location"]["file"] == kApiCdnTemplate);
+    CHECK(f["location"]["line"].get<int>() > 200);
+    named = true;
+  }
+  CHECK(named);
+  // CDK's JSON, its nested stack read from beside it.
+  const auto json = cli({"validate", kCdk, "--parameter", "AWS::Region=us-east-1", "--format", "json"});
+  REQUIRE_MESSAGE(json.code != 2, json.err);
+  CHECK(json.out.find("task-no-egress-path") != std::string::npos);
+  CHECK(json.out.find("(resource ApiService [Adr0005Stack/Service/Api/Service])") != std::string::npos);
+
+  SUBCASE("the region is needed where the template asks for zones") {
+    const auto r = cli({"validate", kCdk});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("pass --parameter AWS::Region=<region>") != std::string::npos);
+  }
+  SUBCASE("--parameter is for a template only") {
+    const auto s = cli({"validate", "scenarios/adr0005.yaml", "--parameter", "Env=prod"});
+    CHECK(s.code == 2);
+    CHECK(s.err.find("--parameter is for a CloudFormation template named directly") != std::string::npos);
+    const auto p = cli({"validate", kAdrPlan, "--parameter", "Env=prod"});
+    CHECK(p.code == 2);
+    CHECK(p.err.find("--parameter is for CloudFormation templates; a Terraform plan has its variables' values") != std::string::npos);
+    CHECK(cli({"validate", kApiCdnTemplate, "--parameter", "AWS::Region"}).code == 2);
+  }
+}
