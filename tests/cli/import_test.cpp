@@ -588,3 +588,40 @@ TEST_CASE("validate template: a CloudFormation template, YAML or JSON, is review
     CHECK(cli({"validate", kApiCdnTemplate, "--parameter", "AWS::Region"}).code == 2);
   }
 }
+
+TEST_CASE("import cloudformation: a nested stack's TemplateURL is followed to the file of that name beside the template") {
+  std::filesystem::create_directories(kDir / "url");
+  write("url/network.yaml",
+        "Parameters:\n  Cidr: {Type: String}\n"
+        "Resources:\n"
+        "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: !Ref Cidr}}\n"
+        "  SubnetA:\n    Type: AWS::EC2::Subnet\n    Properties: {VpcId: !Ref Vpc, AvailabilityZone: eu-west-1a, CidrBlock: 10.9.0.0/24}\n"
+        "Outputs:\n  SubnetId: {Value: !Ref SubnetA}\n  VpcId: {Value: !Ref Vpc}\n");
+  const std::string parent = write("url/parent.yaml",
+                                   "Resources:\n"
+                                   "  Network:\n    Type: AWS::CloudFormation::Stack\n"
+                                   "    Properties:\n"
+                                   "      TemplateURL: !Sub \"https://${AWS::AccountId}-templates.s3.amazonaws.com/network.yaml\"\n"
+                                   "      Parameters: {Cidr: 10.9.0.0/16}\n"
+                                   "  Logs: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 14}}\n"
+                                   "  Db:\n    Type: AWS::RDS::DBInstance\n"
+                                   "    Properties: {Engine: postgres, DBInstanceClass: db.t4g.micro, DBSubnetGroupName: !Ref Subnets}\n"
+                                   "  Subnets:\n    Type: AWS::RDS::DBSubnetGroup\n"
+                                   "    Properties: {DBSubnetGroupDescription: db, SubnetIds: [!GetAtt Network.Outputs.SubnetId]}\n");
+  const auto r = cli({"import", "cloudformation", parent});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("  Network.Vpc: {cidr: 10.9.0.0/16}\n") != std::string::npos);
+  CHECK(r.out.find("subnets: [Network.SubnetA]") != std::string::npos);
+  CHECK(r.out.find("#   AWS::CloudFormation::Stack x1: a nested stack: its template is imported with it") != std::string::npos);
+
+  SUBCASE("no such file beside it: the nested stack is left out, and said so") {
+    std::string text = testing::read_file(parent);
+    text = replace_all(text, "network.yaml", "other.yaml");
+    text = replace_all(text, "DBSubnetGroupName: !Ref Subnets", "DBSubnetGroupName: shared");
+    text = replace_all(text, "SubnetIds: [!GetAtt Network.Outputs.SubnetId]", "SubnetIds: [subnet-1]");
+    const auto missing = cli({"import", "cloudformation", write("url/missing.yaml", text)});
+    CHECK(missing.err.find("nested stack Network: neither aws:asset:path metadata nor its TemplateURL's file name names a template next to this one") !=
+          std::string::npos);
+    CHECK(missing.out.find("#   AWS::CloudFormation::Stack (template not found locally) x1") != std::string::npos);
+  }
+}
