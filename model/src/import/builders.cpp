@@ -1051,13 +1051,16 @@ void Importer::api_gateway(const Resource& r) {
   put(e, "endpoint", text_node(w == words.end() ? "edge" : w->second, type.known() ? type.loc : r.loc));
 }
 
-void Importer::api_integration(const Resource& r) {
+std::pair<const Resource*, YamlNode*> Importer::api_of(const Resource& r, std::string_view does) {
   const Resource* api = target(r, attr(r, "api"), "api_gateway", "components");
   YamlNode* e = api != nullptr ? component_of(*api) : nullptr;
-  if (e == nullptr) {
-    b_.warning(r.loc, "components", fmt::format("{}: integrates no API of the file; left out", r.address));
-    return;
-  }
+  if (e == nullptr) b_.warning(r.loc, "components", fmt::format("{}: {} no API of the file; left out", r.address, does));
+  return {api, e};
+}
+
+void Importer::api_integration(const Resource& r) {
+  const auto [api, e] = api_of(r, "integrates");
+  if (e == nullptr) return;
   const std::string path = "components." + api->id;
   if (attr(r, "integration_type").text() == "MOCK") return;  // answered by API Gateway itself: no backend
   // The backend: a private integration names a listener (HTTP API) or the load balancer (REST
@@ -1118,12 +1121,8 @@ void Importer::api_integration(const Resource& r) {
 }
 
 void Importer::api_authorizer(const Resource& r) {
-  const Resource* api = target(r, attr(r, "api"), "api_gateway", "components");
-  YamlNode* e = api != nullptr ? component_of(*api) : nullptr;
-  if (e == nullptr) {
-    b_.warning(r.loc, "components", fmt::format("{}: authorizes no API of the file; left out", r.address));
-    return;
-  }
+  const auto [api, e] = api_of(r, "authorizes");
+  if (e == nullptr) return;
   const std::string path = fmt::format("components.{}.authorizer", api->id);
   const Attr type = attr(r, "authorizer_type");
   std::string word, pool_key;

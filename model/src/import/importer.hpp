@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -159,6 +160,9 @@ class Importer {
   void aurora_cluster(const Resource& r);
   void lambda_concurrency(const Resource& r);
   void api_gateway(const Resource& r);
+  /// The API an integration or authorizer (`does`: "integrates") belongs to, and its component;
+  /// {.., nullptr} with a warning when it is not an API the import made.
+  std::pair<const Resource*, YamlNode*> api_of(const Resource& r, std::string_view does);
   void api_integration(const Resource& r);
   void api_authorizer(const Resource& r);
   void cloudfront(const Resource& r);
