@@ -625,3 +625,50 @@ TEST_CASE("import cloudformation: a nested stack's TemplateURL is followed to th
     CHECK(missing.out.find("#   AWS::CloudFormation::Stack (template not found locally) x1") != std::string::npos);
   }
 }
+
+TEST_CASE("round trip: the Free Tier seed from its Terraform plan reviews and prices as the hand-written one") {
+  // What Terraform cannot know: stored bytes, the image's size, Parameter Store (its parameters
+  // are not modelled one by one, so the import skips them) and the request route.
+  const std::string others = "images: {storage: 500MB}, params: {type: parameter_store, tier: standard, parameters: 10}";
+  const std::string known = "table: {storage: 1GB}, " + others;
+  const std::string app = "app: {image: {size: 300MB}, secrets: [params]";
+  const std::string route = "url_path: /api/items, method: GET, request_size: 1KB, response_size: 4KB";
+  const std::string routes = "      routes: {app: null, main: {share: 1.0, hops: [users, alb, app, table], " + route + "}}\n";
+  const std::string second_subnet =
+      "      zones: [us-east-1a, us-east-1b]\n"
+      "      subnets: {public-b: {vpc: main, zone: us-east-1b, cidr: 10.0.2.0/24, public: true, route_table: public}}\n";
+  const std::string plan = "tests/import/fixtures/free-tier-single-az-plan.json";
+  check_round_trip(
+      "scenarios/free-tier-single-az.yaml",
+      seed_from_code(
+          "free-tier-single-az", plan, "{terraform: free-tier-single-az-plan.json}",
+          {"      components: {" + known + ", " + app + "}}\n" + routes,
+           "      components: {" + others + ", " + app + "}, table: {storage: 1GB, billing_mode: provisioned, read_capacity: 25, write_capacity: 25}}\n" +
+               routes,
+           "      components: {" + known + ", " + app + ", assign_public_ip: false}}\n" + routes,
+           second_subnet + "      components: {" + known + ", " + app + "}, alb: {subnets: [public, public-b]}}\n" + routes,
+           second_subnet +
+               "      security_groups: {rds-sg: {vpc: main, ingress: [{protocol: tcp, ports: 5432, group: ecs-sg}]}}\n"
+               "      components:\n"
+               "        images: {storage: 500MB}\n"
+               "        params: {type: parameter_store, tier: standard, parameters: 10}\n"
+               "        alb: {subnets: [public, public-b]}\n"
+               "        " + app + ", subnets: [public, public-b], desired_count: 2, min_count: 2, max_count: 4, autoscaling: {scheduled: null}}\n"
+               "        table: null\n"
+               "        db: {type: rds, engine: postgres, instance_class: db.t4g.micro, multi_az: true, subnets: [public, public-b], "
+               "security_groups: [rds-sg], storage: 20GB, publicly_accessible: false}\n"
+               "      routes: {app: null, main: {share: 1.0, hops: [users, alb, app, db], " + route + "}}\n",
+           "      security_groups: {alb-sg: null, ecs-sg: null}\n"
+               "      components:\n"
+               "        table: {storage: 1GB}\n"
+               "        params: {type: parameter_store, tier: standard, parameters: 10}\n"
+               "        alb: null\n        app: null\n        images: null\n"
+               "        apigw: {type: api_gateway, api_type: http, endpoint: regional, integration: fn}\n"
+               "        fn: {type: lambda, memory: 512MiB, architecture: x86_64, timeout: 10s}\n"
+               "      routes: {app: null, main: {share: 1.0, hops: [users, apigw, fn, table], " + route + "}}\n"}));
+  // The scheduled actions and the target tracking policy of the plan are the service's autoscaling.
+  const auto r = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("        off-hours: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n") != std::string::npos);
+  CHECK(r.out.find("#   aws_ssm_parameter x1: SSM parameters: not modelled per parameter\n") != std::string::npos);
+}
