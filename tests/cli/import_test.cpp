@@ -516,6 +516,8 @@ TEST_CASE("import cloudformation: API Gateway, CloudFront, Aurora, provisioned c
     t = replace_all(t, "Properties: {Name: thumbs, ProtocolType: HTTP}", "Properties: {Name: thumbs, ProtocolType: WEBSOCKET}");
     t = replace_all(t, "AdjustmentType: ChangeInCapacity", "AdjustmentType: PercentChangeInCapacity");
     t = replace_all(t, "- {Id: assets, DomainName: !GetAtt Assets.RegionalDomainName,", "- {Id: assets, DomainName: assets.example.org,");
+    t = replace_all(t, "  OrdersReader:\n    Type: AWS::RDS::DBInstance\n    Properties: {DBClusterIdentifier: !Ref Orders,",
+                    "  OrdersReader:\n    Type: AWS::RDS::DBInstance\n    Properties: {DBClusterIdentifier: other-cluster,");
     const auto w = cli({"import", "cloudformation", write("left-out.yaml", t), "--parameter", "AWS::Region=eu-west-1"});
     REQUIRE_MESSAGE(w.code == 0, w.err);
     CHECK(w.err.find("ThumbsApi: a WEBSOCKET API is not modelled (archsim models HTTP and REST APIs); left out") != std::string::npos);
@@ -524,6 +526,8 @@ TEST_CASE("import cloudformation: API Gateway, CloudFront, Aurora, provisioned c
     CHECK(w.out.find("step_scaling") == std::string::npos);
     CHECK(w.err.find("Cdn: origin assets is not a resource of the file; left out, with its behaviours") != std::string::npos);
     CHECK(w.err.find("Cdn: the behaviour for /static/* goes to origin assets, which is left out") != std::string::npos);
+    CHECK(w.err.find("OrdersReader: an instance of a cluster that is not in the file; left out") != std::string::npos);
+    CHECK(w.out.find("    # instances: OrdersWriter\n    instance_class: db.r6g.large\n") != std::string::npos);
   }
 }
 

@@ -967,7 +967,12 @@ std::vector<const Resource*> Importer::components_of_type(const Resource& from, 
 
 void Importer::rds_instance(const Resource& r) {
   // An instance of an Aurora cluster is read into its cluster (aurora_cluster).
-  if (attr(r, "cluster").known()) return;
+  if (const Attr cluster = attr(r, "cluster"); cluster.known()) {
+    if (targets(r, cluster, "aurora_cluster").empty()) {
+      b_.warning(cluster.loc, "components", fmt::format("{}: an instance of a cluster that is not in the file; left out", r.address));
+    }
+    return;
+  }
   simple_component(r);
 }
 
