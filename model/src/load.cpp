@@ -406,11 +406,23 @@ LoadResult load_from(std::optional<YamlNode> root, Diagnostics diagnostics, cons
 }
 
 
-/// A Terraform plan or state named where a scenario is expected (`archsim validate plan.json`):
-/// a scenario of one alternative, the plan as imported, in the plan's region.
-LoadResult load_plan_as_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
-  ImportedTopology imported = import_terraform_file(file, file.string());
+/// What infrastructure code a file named where a scenario is expected is: a CloudFormation
+/// template is a map with `Resources` (and no `archsim` key, nor Terraform's `format_version`).
+bool is_cloudformation_template(const YamlNode& root) {
+  const YamlNode* resources = root.is_map() ? root.find("Resources") : nullptr;
+  return resources != nullptr && resources->is_map() && root.find("archsim") == nullptr && root.find("format_version") == nullptr;
+}
+
+/// Infrastructure code named where a scenario is expected (`archsim validate plan.json`, `archsim
+/// validate template.yaml`): a scenario of one alternative, the code as imported, in its region.
+LoadResult load_code_as_scenario(const std::filesystem::path& file, bool cloudformation, const AwsFacts& facts, const LoadOptions& options) {
   Diagnostics diagnostics;
+  if (!cloudformation && !options.template_parameters.empty()) {
+    diagnostics.error(SourceLoc{file.string(), 1, 1}, "", "--parameter is for CloudFormation templates; a Terraform plan has its variables' values");
+    return LoadResult{std::nullopt, std::move(diagnostics)};
+  }
+  ImportedTopology imported =
+      cloudformation ? import_cloudformation_file(file, file.string(), options.template_parameters) : import_terraform_file(file, file.string());
   for (auto d : imported.diagnostics.all()) {
     if (d.severity == Severity::Warning) d.severity = Severity::Note;  // as in a scenario: the import's, not the user's
     diagnostics.add(std::move(d));
@@ -420,21 +432,22 @@ LoadResult load_plan_as_scenario(const std::filesystem::path& file, const AwsFac
   const YamlNode* region = topology.find("region");
   if (region == nullptr) {
     diagnostics.error(topology.loc, "region",
-                      "the plan names no region (no constant region in the aws provider's configuration and no subnet zones); "
-                      "name the plan in a scenario's `topology: {terraform: ...}`, which states the region");
+                      cloudformation ? "the template names no region (no subnet zones); pass --parameter AWS::Region=<region>"
+                                     : "the plan names no region (no constant region in the aws provider's configuration and no subnet zones); "
+                                       "name the plan in a scenario's `topology: {terraform: ...}`, which states the region");
     return LoadResult{std::nullopt, std::move(diagnostics)};
   }
   using namespace import_detail;
   YamlNode root = map_node(topology.loc);
   put(root, "archsim", plain_node("1", topology.loc));
-  put(root, "name", text_node("terraform-import", topology.loc));
+  put(root, "name", text_node(cloudformation ? "cloudformation-import" : "terraform-import", topology.loc));
   put(root, "region", *region);
   YamlNode alternative = map_node(topology.loc);
-  put(alternative, "title", text_node("As the plan has it", topology.loc));
+  put(alternative, "title", text_node(cloudformation ? "As the template has it" : "As the plan has it", topology.loc));
   put(alternative, "status", text_node("chosen", topology.loc));
   put(alternative, "topology", std::move(topology));
   YamlNode alternatives = map_node(root.loc);
-  put(alternatives, "plan", std::move(alternative));
+  put(alternatives, cloudformation ? "template" : "plan", std::move(alternative));
   put(root, "alternatives", std::move(alternatives));
   LoadResult result = load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);
   if (result.scenario && !result.scenario->alternatives.empty()) {
@@ -447,10 +460,26 @@ LoadResult load_plan_as_scenario(const std::filesystem::path& file, const AwsFac
 }  // namespace
 
 LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
-  // A scenario is YAML; JSON named here is the output of `terraform show -json`.
-  if (file.extension() == ".json") return load_plan_as_scenario(file, facts, options);
+  // A scenario is YAML; JSON named here is the output of `terraform show -json` or a
+  // CloudFormation template (what `cdk synth` writes), and YAML with `Resources` a template.
+  if (file.extension() == ".json") {
+    bool cloudformation = false;
+    import_detail::import_file(file, file.string(), [&](std::string_view text) {
+      Diagnostics ignored;  // the importer reads the file again and reports what is wrong with it
+      const auto root = import_detail::parse_json_tree(text, file.string(), ignored);
+      cloudformation = root && is_cloudformation_template(*root);
+      return ImportedTopology{};
+    });
+    return load_code_as_scenario(file, cloudformation, facts, options);
+  }
   Diagnostics diagnostics;
   auto root = read_yaml_file(file, file.string(), diagnostics);
+  if (root && is_cloudformation_template(*root)) return load_code_as_scenario(file, true, facts, options);
+  if (!options.template_parameters.empty()) {
+    diagnostics.error(root ? root->loc : SourceLoc{file.string(), 1, 1}, "",
+                      "--parameter is for a CloudFormation template named directly; a scenario gives them in `topology: {cloudformation: FILE, "
+                      "parameters: {...}}`");
+  }
   return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);
 }
 

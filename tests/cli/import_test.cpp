@@ -1,8 +1,11 @@
 // `archsim import terraform`: a plan becomes a topology that archsim reviews, prices and runs as
 // it does the hand-written one; bad input is a located error with exit 2, never a crash.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -349,4 +352,393 @@ TEST_CASE("import terraform: state, its references by known ids, and the compone
   std::filesystem::copy_file("tests/import/fixtures/state-data.json", kDir / "state.json", std::filesystem::copy_options::overwrite_existing);
   const auto v = cli({"validate", scenario});
   CHECK_MESSAGE(v.code != 2, v.err);
+}
+
+namespace {
+
+const std::string kApiCdnPlan = "tests/import/fixtures/api-cdn-aurora-plan.json";
+const std::string kApiCdnTemplate = "tests/import/fixtures/api-cdn-aurora.yaml";
+
+/// scenarios/<seed>.yaml with every alternative's topology taken from `fixture` instead of the
+/// hand-written file, in kDir. `source` is the topology's value (`{terraform: plan.json}`), and
+/// `fills` the overrides each alternative (in file order; one for all) has, as YAML lines at the
+/// overrides' indentation: what the code cannot know (image sizes, stored bytes, request routes)
+/// merged with the alternative's own overrides, which they replace.
+std::string seed_from_code(const std::string& seed, const std::string& fixture, const std::string& source, const std::vector<std::string>& fills) {
+  std::filesystem::create_directories(kDir);
+  std::filesystem::copy_file(fixture, kDir / std::filesystem::path(fixture).filename(), std::filesystem::copy_options::overwrite_existing);
+  const std::string text = testing::read_file("scenarios/" + seed + ".yaml");
+  const std::string hand = "topology: topologies/" + seed + ".yaml\n";
+  const std::string own = "    overrides:\n";
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t at = 0;; ++n) {
+    const std::size_t found = text.find(hand, at);
+    if (found == std::string::npos) {
+      out += text.substr(at);
+      break;
+    }
+    REQUIRE((fills.size() == 1 || n < fills.size()));
+    out += text.substr(at, found - at) + "topology: " + source + "\n" + own + fills[fills.size() == 1 ? 0 : n];
+    at = found + hand.size();
+    if (text.compare(at, own.size(), own) == 0) {
+      // The alternative's own overrides: the lines indented deeper than `overrides:`, and the
+      // comments and blank lines among them.
+      at += own.size();
+      while (at < text.size() && (text.compare(at, 6, "      ") == 0 || text[at] == '\n')) at = text.find('\n', at) + 1;
+    }
+  }
+  REQUIRE((fills.size() == 1 || n == fills.size()));
+  return write(seed + "-from-code.yaml", out);
+}
+
+/// Lists of names in one order: an analysis lists components in the topology's order, which is
+/// the file's in a hand-written topology and by id in an imported one.
+void sort_names(nlohmann::json& j) {
+  if (j.is_object()) {
+    for (auto& [key, value] : j.items()) sort_names(value);
+  } else if (j.is_array()) {
+    for (auto& v : j) sort_names(v);
+    if (std::all_of(j.begin(), j.end(), [](const auto& v) { return v.is_string(); })) std::sort(j.begin(), j.end());
+  }
+}
+
+/// Every alternative of the scenario from the code has the hand-written one's findings, route and
+/// zone analyses and bill.
+void check_round_trip(const std::string& hand_scenario, const std::string& code_scenario) {
+  const auto hand = cli({"validate", hand_scenario, "--format", "json"});
+  const auto code = cli({"validate", code_scenario, "--format", "json"});
+  REQUIRE_MESSAGE(hand.code != 2, hand.err);
+  REQUIRE_MESSAGE(code.code != 2, code.err);
+  CHECK(code.code == hand.code);
+  auto hand_review = findings_and_analyses(hand.out), code_review = findings_and_analyses(code.out);
+  sort_names(hand_review);
+  sort_names(code_review);
+  CHECK(code_review.dump(1) == hand_review.dump(1));
+  auto bills = [](const std::string& file) {
+    const auto r = cli({"price", file, "--format", "json"});
+    REQUIRE_MESSAGE(r.code != 2, r.err);
+    auto json = nlohmann::json::parse(r.out)["alternatives"];
+    sort_lines(json);
+    // An undeclared meter's reason names the first component that sends through it, in the
+    // topology's order; the component and meter it is about are compared.
+    for (auto& alt : json) {
+      for (auto& u : alt["cost"]["undeclared_usage"]) u.erase("why");
+    }
+    return json;
+  };
+  const auto hand_bills = bills(hand_scenario), code_bills = bills(code_scenario);
+  REQUIRE(hand_bills.size() == code_bills.size());
+  for (std::size_t i = 0; i < hand_bills.size(); ++i) {
+    INFO("alternative " << hand_bills[i]["id"]);
+    CHECK(code_bills[i].dump(1) == hand_bills[i].dump(1));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("import terraform: API Gateway, CloudFront, Aurora, provisioned concurrency, step scaling and CodeDeploy") {
+  const auto r = cli({"import", "terraform", kApiCdnPlan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  // A REST API: its integration's URI names the NLB, its VPC link is in the NLB's subnets, its
+  // authorizer names the Cognito pool by ARN.
+  CHECK(r.out.find("  orders-api:\n    type: api_gateway\n    api_type: rest\n    endpoint: regional\n") != std::string::npos);
+  CHECK(r.out.find("    integration: nlb\n    integration_timeout: 10000ms\n") != std::string::npos);
+  CHECK(r.out.find("    vpc_link: {subnets: [private-a, private-b]}\n") != std::string::npos);
+  CHECK(r.out.find("    authorizer: {type: cognito, user_pool: users}\n") != std::string::npos);
+  // The pool is named users, so the internet's clients take another id.
+  CHECK(r.out.find("  internet-users: {type: internet_users}\n") != std::string::npos);
+  CHECK(r.out.find("  users: {type: cognito_user_pool}\n") != std::string::npos);
+  // CloudFront: an S3 origin behind OAC (its id unknown before apply), the ALB over HTTPS.
+  CHECK(r.out.find("      assets: {component: assets, access_control: oac}\n      web: {component: web, protocol: https-only}\n") != std::string::npos);
+  CHECK(r.out.find("      - {path_pattern: \"/static/*\", origin: assets, viewer_protocol: redirect-to-https}\n"
+                   "      - {path_pattern: \"*\", origin: web, viewer_protocol: https-only}\n") != std::string::npos);
+  // Aurora: two instances make a Multi-AZ cluster of their class.
+  CHECK(r.out.find("    engine: aurora-postgresql\n    subnets: [private-a, private-b]\n    security_groups: [db]\n"
+                   "    # instances: aws_rds_cluster_instance.orders-1, aws_rds_cluster_instance.orders-2\n    instance_class: db.r6g.large\n") !=
+        std::string::npos);
+  CHECK(r.out.find("    multi_az: true\n") != std::string::npos);
+  CHECK(r.out.find("    provisioned_concurrency: 5\n") != std::string::npos);
+  // CodeDeploy: both target groups under the production listener's load balancer.
+  CHECK(r.out.find("      codedeploy:\n        config: CodeDeployDefault.ECSCanary10Percent5Minutes\n        load_balancer: web\n"
+                   "        target_groups: [blue, green]\n        termination_wait: 15m\n        auto_rollback: true\n") != std::string::npos);
+  CHECK(r.out.find("      green:\n        protocol: HTTP\n        port: 8080\n        target_type: ip\n        targets: web-aws_ecs_service\n") !=
+        std::string::npos);
+  // Step scaling, its alarm found by the alarm's actions.
+  CHECK(r.out.find("        - metric: cpu\n          comparison: above\n          threshold: 60\n          datapoints: 2\n          cooldown: 120s\n"
+                   "          steps: [{lower: 0, upper: 20, change: 1}, {lower: 20, change: 3}]\n") != std::string::npos);
+  // Routes from every way in: the distribution (to the bucket, and through the ALB to the
+  // service, which is no way in of its own), the API.
+  CHECK(r.out.find("web-aws_ecs_service: {share: 0.333333, hops: [internet-users, cdn, web, web-aws_ecs_service]}") != std::string::npos);
+  CHECK(r.out.find("nlb: {share: 0.333333, hops: [internet-users, orders-api, nlb]}") != std::string::npos);
+  // Left out with the reason; records and alarms are read into their entities.
+  CHECK(r.out.find("#   aws_sqs_queue x1: SQS queues have no archsim entity\n") != std::string::npos);
+  CHECK(r.err.find("unsupported resource type aws_sqs_queue (1 left out): SQS queues have no archsim entity") != std::string::npos);
+  CHECK(r.out.find("#   aws_route53_record x1: a record of its hosted zone") != std::string::npos);
+  CHECK(r.out.find("#   aws_cloudwatch_metric_alarm x1: read into the step-scaling policy") != std::string::npos);
+  // Reviewed straight from the plan: the findings are the design's (its tasks have no way to
+  // their public image; its ALB can be reached past CloudFront), none of the import's making.
+  const auto v = cli({"validate", kApiCdnPlan, "--format", "json"});
+  REQUIRE_MESSAGE(v.code != 2, v.err);
+  const auto review = nlohmann::json::parse(v.out);
+  std::string rules;
+  for (const auto& f : review["alternatives"][0]["findings"]) rules += f["rule"].get<std::string>() + " ";
+  CHECK(rules == "cloudfront-origin-bypass task-no-egress-path ");
+}
+
+TEST_CASE("import cloudformation: API Gateway, CloudFront, Aurora, provisioned concurrency, step scaling and CodeDeploy") {
+  const auto r = cli({"import", "cloudformation", kApiCdnTemplate, "--parameter", "AWS::Region=eu-west-1"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  // An HTTP API integrating a function through its alias, a JWT issuer naming the pool.
+  CHECK(r.out.find("  ThumbsApi:\n    type: api_gateway\n    api_type: http\n    endpoint: regional\n    # integration: ThumbsIntegration\n"
+                   "    integration: Thumbs\n    integration_timeout: 15000ms\n") != std::string::npos);
+  CHECK(r.out.find("    authorizer: {type: jwt, user_pool: Users}\n") != std::string::npos);
+  // A REST API: the integration is a block of its method (the MOCK one adds nothing).
+  CHECK(r.out.find("    # integration: OrdersGet\n    integration: Nlb\n    # OrdersLink\n    vpc_link: {subnets: [PrivateA, PrivateB]}\n") !=
+        std::string::npos);
+  CHECK(r.out.find("    authorizer: {type: cognito, user_pool: Users}\n") != std::string::npos);
+  CHECK(r.out.find("      assets: {component: Assets, access_control: oac}\n      web: {component: Alb, protocol: https-only}\n") != std::string::npos);
+  CHECK(r.out.find("    price_class: PriceClass_200\n") != std::string::npos);
+  // A DBInstance with DBClusterIdentifier is read into its cluster, not made a database of its own.
+  CHECK(r.out.find("    # instances: OrdersWriter, OrdersReader\n    instance_class: db.r6g.large\n") != std::string::npos);
+  CHECK(r.out.find("  OrdersWriter:") == std::string::npos);
+  CHECK(r.out.find("    provisioned_concurrency: 10\n") != std::string::npos);
+  CHECK(r.out.find("        config: CodeDeployDefault.ECSLinear10PercentEvery1Minutes\n        load_balancer: Alb\n"
+                   "        target_groups: [Blue, Green]\n        termination_wait: 10m\n") != std::string::npos);
+  CHECK(r.out.find("          steps: [{lower: 0, upper: 20, change: 1}, {lower: 20, change: 3}]\n") != std::string::npos);
+  CHECK(r.out.find("  Internal: {type: route53_zone, private_zone: true}\n") != std::string::npos);
+  CHECK(r.out.find("  Thumbs: {share: 0.25, hops: [users, ThumbsApi, Thumbs]}\n") != std::string::npos);
+  CHECK(r.out.find("#   AWS::SQS::Queue x1: SQS queues have no archsim entity\n") != std::string::npos);
+  CHECK(r.out.find("#   AWS::Route53::RecordSet x1") != std::string::npos);
+  CHECK(cli({"import", "cloudformation", kApiCdnTemplate, "--parameter", "AWS::Region=eu-west-1"}).out == r.out);
+
+  SUBCASE("what the import cannot model is said, never dropped in silence") {
+    std::string t = testing::read_file(kApiCdnTemplate);
+    t = replace_all(t, "Properties: {Name: thumbs, ProtocolType: HTTP}", "Properties: {Name: thumbs, ProtocolType: WEBSOCKET}");
+    t = replace_all(t, "AdjustmentType: ChangeInCapacity", "AdjustmentType: PercentChangeInCapacity");
+    t = replace_all(t, "- {Id: assets, DomainName: !GetAtt Assets.RegionalDomainName,", "- {Id: assets, DomainName: assets.example.org,");
+    t = replace_all(t, "  OrdersReader:\n    Type: AWS::RDS::DBInstance\n    Properties: {DBClusterIdentifier: !Ref Orders,",
+                    "  OrdersReader:\n    Type: AWS::RDS::DBInstance\n    Properties: {DBClusterIdentifier: other-cluster,");
+    const auto w = cli({"import", "cloudformation", write("left-out.yaml", t), "--parameter", "AWS::Region=eu-west-1"});
+    REQUIRE_MESSAGE(w.code == 0, w.err);
+    CHECK(w.err.find("ThumbsApi: a WEBSOCKET API is not modelled (archsim models HTTP and REST APIs); left out") != std::string::npos);
+    CHECK(w.out.find("#   AWS::ApiGatewayV2::Api (WEBSOCKET) x1: archsim models HTTP and REST APIs\n") != std::string::npos);
+    CHECK(w.err.find("WebCpuHigh: a PercentChangeInCapacity step policy is not simulated") != std::string::npos);
+    CHECK(w.out.find("step_scaling") == std::string::npos);
+    CHECK(w.err.find("Cdn: origin assets is not a resource of the file; left out, with its behaviours") != std::string::npos);
+    CHECK(w.err.find("Cdn: the behaviour for /static/* goes to origin assets, which is left out") != std::string::npos);
+    CHECK(w.err.find("OrdersReader: an instance of a cluster that is not in the file; left out") != std::string::npos);
+    CHECK(w.out.find("    # instances: OrdersWriter\n    instance_class: db.r6g.large\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("round trip: the secondary-CIDR VPC Link seed from its Terraform plan reviews and prices as the hand-written one") {
+  const std::string fill =
+      "      components: {images: {storage: 1GB}, app: {image: {size: 300MB}}}\n"
+      "      subnets: {enterprise-a: {other_workloads: App Server}, enterprise-b: {other_workloads: App Server}}\n"
+      "      routes: {app: null, api: {share: 1.0, hops: [users, apigw, alb, app], url_path: /api/items, method: GET, request_size: 2KB, "
+      "response_size: 4KB}}\n";
+  const std::string plan = "tests/import/fixtures/secondary-cidr-vpc-link-plan.json";
+  check_round_trip("scenarios/secondary-cidr-vpc-link.yaml",
+                   seed_from_code("secondary-cidr-vpc-link", plan, "{terraform: secondary-cidr-vpc-link-plan.json}",
+                                  {fill, fill + "      security_groups: {ecs-sg: {ingress: [{protocol: tcp, ports: 8080, group: alb-sg}]}}\n"}));
+  // The API, its VPC link and JWT authorizer come from their own resources.
+  const auto r = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("    integration: alb\n    # aws_apigatewayv2_vpc_link.link\n    vpc_link: {subnets: [ecs-a, ecs-b], security_groups: [vpclink-sg]}\n") !=
+        std::string::npos);
+  CHECK(r.out.find("    authorizer: {type: jwt, user_pool: cognito}\n") != std::string::npos);
+  // Every block of the VPC has its local route.
+  CHECK(r.out.find("      - {destination: 10.0.0.0/16, local: true}\n"
+                   "      # ASSUMPTION: the VPC's local route, which AWS adds to every table and Terraform does not list\n"
+                   "      - {destination: 172.10.0.0/16, local: true}\n") != std::string::npos);
+}
+
+TEST_CASE("round trip: the CloudFront + RDS seed from its Terraform plan reviews and prices as the hand-written one") {
+  const std::string components = "assets: {storage: 1GB}, images: {storage: 2GB}, app: {image: {size: 400MB}}";
+  const std::string routes =
+      "      routes: {assets: null, app: null,\n"
+      "               static: {share: 0.6, hops: [users, cdn, assets], url_path: /static/app.css, method: GET, request_size: 1KB, response_size: 30KB},\n"
+      "               dynamic: {share: 0.4, hops: [users, cdn, alb, app, db], url_path: /notes, method: GET, request_size: 1KB, response_size: 8KB}}\n";
+  const std::string plan = "tests/import/fixtures/cloudfront-rds-plan.json";
+  check_round_trip("scenarios/cloudfront-rds.yaml",
+                   seed_from_code("cloudfront-rds", plan, "{terraform: cloudfront-rds-plan.json}",
+                                  {"      components: {" + components + "}\n" + routes,
+                                   "      zones: [eu-central-1a, eu-central-1b, eu-central-1c]\n"
+                                   "      subnets: {private-db-d: {zone: eu-central-1a}, private-db-e: {zone: eu-central-1b}}\n"
+                                   "      components: {" + components + ", db: {primary_zone: eu-central-1a}}\n" + routes}));
+  const auto r = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  // The distribution's origins come from its origin blocks' domain names; the task's secret from
+  // its container definitions' references; the primary's zone from availability_zone.
+  CHECK(r.out.find("      assets: {component: assets, access_control: oac}\n      alb: {component: alb, protocol: http-only}\n") != std::string::npos);
+  CHECK(r.out.find("    secrets: [db-secret]\n") != std::string::npos);
+  CHECK(r.out.find("    primary_zone: eu-central-1d\n") != std::string::npos);
+}
+
+TEST_CASE("validate template: a CloudFormation template, YAML or JSON, is reviewed directly as a plan is") {
+  const auto yaml = cli({"validate", kApiCdnTemplate, "--parameter", "AWS::Region=eu-west-1", "--format", "json"});
+  REQUIRE_MESSAGE(yaml.code != 2, yaml.err);
+  const auto review = nlohmann::json::parse(yaml.out);
+  REQUIRE(review["alternatives"].size() == 1);
+  CHECK(review["alternatives"][0]["id"] == "template");
+  bool named = false;
+  for (const auto& f : review["alternatives"][0]["findings"]) {
+    if (f["rule"] != "task-no-egress-path") continue;
+    // A template in YAML has lines: the finding points at the service's place in it.
+    CHECK(f["message"].get<std::string>().find("(resource Web)") != std::string::npos);
+    CHECK(f["location"]["file"] == kApiCdnTemplate);
+    CHECK(f["location"]["line"].get<int>() > 200);
+    named = true;
+  }
+  CHECK(named);
+  // CDK's JSON, its nested stack read from beside it.
+  const auto json = cli({"validate", kCdk, "--parameter", "AWS::Region=us-east-1", "--format", "json"});
+  REQUIRE_MESSAGE(json.code != 2, json.err);
+  CHECK(json.out.find("task-no-egress-path") != std::string::npos);
+  CHECK(json.out.find("(resource ApiService [Adr0005Stack/Service/Api/Service])") != std::string::npos);
+
+  SUBCASE("the region is needed where the template asks for zones") {
+    const auto r = cli({"validate", kCdk});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("pass --parameter AWS::Region=<region>") != std::string::npos);
+  }
+  SUBCASE("--parameter is for a template only") {
+    const auto s = cli({"validate", "scenarios/adr0005.yaml", "--parameter", "Env=prod"});
+    CHECK(s.code == 2);
+    CHECK(s.err.find("--parameter is for a CloudFormation template named directly") != std::string::npos);
+    const auto p = cli({"validate", kAdrPlan, "--parameter", "Env=prod"});
+    CHECK(p.code == 2);
+    CHECK(p.err.find("--parameter is for CloudFormation templates; a Terraform plan has its variables' values") != std::string::npos);
+    CHECK(cli({"validate", kApiCdnTemplate, "--parameter", "AWS::Region"}).code == 2);
+  }
+}
+
+TEST_CASE("import cloudformation: a nested stack's TemplateURL is followed to the file of that name beside the template") {
+  std::filesystem::create_directories(kDir / "url");
+  write("url/network.yaml",
+        "Parameters:\n  Cidr: {Type: String}\n"
+        "Resources:\n"
+        "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: !Ref Cidr}}\n"
+        "  SubnetA:\n    Type: AWS::EC2::Subnet\n    Properties: {VpcId: !Ref Vpc, AvailabilityZone: eu-west-1a, CidrBlock: 10.9.0.0/24}\n"
+        "Outputs:\n  SubnetId: {Value: !Ref SubnetA}\n  VpcId: {Value: !Ref Vpc}\n");
+  const std::string parent = write("url/parent.yaml",
+                                   "Resources:\n"
+                                   "  Network:\n    Type: AWS::CloudFormation::Stack\n"
+                                   "    Properties:\n"
+                                   "      TemplateURL: !Sub \"https://${AWS::AccountId}-templates.s3.amazonaws.com/network.yaml\"\n"
+                                   "      Parameters: {Cidr: 10.9.0.0/16}\n"
+                                   "  Logs: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 14}}\n"
+                                   "  Db:\n    Type: AWS::RDS::DBInstance\n"
+                                   "    Properties: {Engine: postgres, DBInstanceClass: db.t4g.micro, DBSubnetGroupName: !Ref Subnets}\n"
+                                   "  Subnets:\n    Type: AWS::RDS::DBSubnetGroup\n"
+                                   "    Properties: {DBSubnetGroupDescription: db, SubnetIds: [!GetAtt Network.Outputs.SubnetId]}\n");
+  const auto r = cli({"import", "cloudformation", parent});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("  Network.Vpc: {cidr: 10.9.0.0/16}\n") != std::string::npos);
+  CHECK(r.out.find("subnets: [Network.SubnetA]") != std::string::npos);
+  CHECK(r.out.find("#   AWS::CloudFormation::Stack x1: a nested stack: its template is imported with it") != std::string::npos);
+
+  SUBCASE("no such file beside it: the nested stack is left out, and said so") {
+    std::string text = testing::read_file(parent);
+    text = replace_all(text, "network.yaml", "other.yaml");
+    text = replace_all(text, "DBSubnetGroupName: !Ref Subnets", "DBSubnetGroupName: shared");
+    text = replace_all(text, "SubnetIds: [!GetAtt Network.Outputs.SubnetId]", "SubnetIds: [subnet-1]");
+    const auto missing = cli({"import", "cloudformation", write("url/missing.yaml", text)});
+    CHECK(missing.err.find("nested stack Network: neither aws:asset:path metadata nor its TemplateURL's file name names a template next to this one") !=
+          std::string::npos);
+    CHECK(missing.out.find("#   AWS::CloudFormation::Stack (template not found locally) x1") != std::string::npos);
+  }
+}
+
+TEST_CASE("round trip: the Free Tier seed from its Terraform plan reviews and prices as the hand-written one") {
+  // What Terraform cannot know: stored bytes, the image's size, Parameter Store (its parameters
+  // are not modelled one by one, so the import skips them) and the request route.
+  const std::string others = "images: {storage: 500MB}, params: {type: parameter_store, tier: standard, parameters: 10}";
+  const std::string known = "table: {storage: 1GB}, " + others;
+  const std::string app = "app: {image: {size: 300MB}, secrets: [params]";
+  const std::string route = "url_path: /api/items, method: GET, request_size: 1KB, response_size: 4KB";
+  const std::string routes = "      routes: {app: null, main: {share: 1.0, hops: [users, alb, app, table], " + route + "}}\n";
+  const std::string second_subnet =
+      "      zones: [us-east-1a, us-east-1b]\n"
+      "      subnets: {public-b: {vpc: main, zone: us-east-1b, cidr: 10.0.2.0/24, public: true, route_table: public}}\n";
+  const std::string plan = "tests/import/fixtures/free-tier-single-az-plan.json";
+  check_round_trip(
+      "scenarios/free-tier-single-az.yaml",
+      seed_from_code(
+          "free-tier-single-az", plan, "{terraform: free-tier-single-az-plan.json}",
+          {"      components: {" + known + ", " + app + "}}\n" + routes,
+           "      components: {" + others + ", " + app + "}, table: {storage: 1GB, billing_mode: provisioned, read_capacity: 25, write_capacity: 25}}\n" +
+               routes,
+           "      components: {" + known + ", " + app + ", assign_public_ip: false}}\n" + routes,
+           second_subnet + "      components: {" + known + ", " + app + "}, alb: {subnets: [public, public-b]}}\n" + routes,
+           second_subnet +
+               "      security_groups: {rds-sg: {vpc: main, ingress: [{protocol: tcp, ports: 5432, group: ecs-sg}]}}\n"
+               "      components:\n"
+               "        images: {storage: 500MB}\n"
+               "        params: {type: parameter_store, tier: standard, parameters: 10}\n"
+               "        alb: {subnets: [public, public-b]}\n"
+               "        " + app + ", subnets: [public, public-b], desired_count: 2, min_count: 2, max_count: 4, autoscaling: {scheduled: null}}\n"
+               "        table: null\n"
+               "        db: {type: rds, engine: postgres, instance_class: db.t4g.micro, multi_az: true, subnets: [public, public-b], "
+               "security_groups: [rds-sg], storage: 20GB, publicly_accessible: false}\n"
+               "      routes: {app: null, main: {share: 1.0, hops: [users, alb, app, db], " + route + "}}\n",
+           "      security_groups: {alb-sg: null, ecs-sg: null}\n"
+               "      components:\n"
+               "        table: {storage: 1GB}\n"
+               "        params: {type: parameter_store, tier: standard, parameters: 10}\n"
+               "        alb: null\n        app: null\n        images: null\n"
+               "        apigw: {type: api_gateway, api_type: http, endpoint: regional, integration: fn}\n"
+               "        fn: {type: lambda, memory: 512MiB, architecture: x86_64, timeout: 10s}\n"
+               "      routes: {app: null, main: {share: 1.0, hops: [users, apigw, fn, table], " + route + "}}\n"}));
+  // The scheduled actions and the target tracking policy of the plan are the service's autoscaling.
+  const auto r = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("        off-hours: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n") != std::string::npos);
+  CHECK(r.out.find("#   aws_ssm_parameter x1: SSM parameters: not modelled per parameter\n") != std::string::npos);
+}
+
+TEST_CASE("round trip: the KrakenD blue/green seed from its Terraform plan reviews and prices as the hand-written one") {
+  // What Terraform cannot know: that the gateway service runs KrakenD (its endpoints), image
+  // sizes and stored bytes, the secrets' count, the deployments' alarms, the backends' service
+  // discovery port, and the request routes (from the scenario's `internet` users).
+  const std::string alarm = "deployment: {alarm: {error_rate: 0.01, datapoints: 3}}";
+  const std::string backend = "{container_port: 8000, service_discovery: true, image: {size: 400MB}}";
+  const std::string components =
+      "      components:\n"
+      "        users: null\n"
+      "        internet: {type: internet_users}\n"
+      "        app-secrets: {secrets: 4}\n"
+      "        frontend-images: {storage: 2GB}\n        auth-images: {storage: 2GB}\n        users-images: {storage: 2GB}\n"
+      "        billing-images: {storage: 2GB}\n"
+      "        krakend: {type: krakend, image: {repository: docker.io/devopsfaith/krakend, size: 80MB}, " + alarm + ",\n"
+      "                  endpoints: [{url_pattern: \"/auth/*\", method: POST, backends: [auth]}, {url_pattern: \"/users/*\", method: GET, backends: [users-svc]},\n"
+      "                              {url_pattern: \"/billing/*\", method: GET, backends: [billing]}]}\n"
+      "        frontend: {image: {size: 400MB}, " + alarm + "}\n"
+      "        auth: " + backend + "\n        users-svc: " + backend + "\n        billing: " + backend + "\n";
+  const std::string routes =
+      "      routes:\n"
+      "        krakend: null\n        frontend: null\n"
+      "        web: {share: 0.5, hops: [internet, frontend-alb, frontend], url_path: /, method: GET, request_size: 1KB, response_size: 60KB}\n"
+      "        auth: {share: 0.1, hops: [internet, backend-alb, krakend, auth], url_path: /auth/login, method: POST, request_size: 1KB, response_size: 2KB}\n"
+      "        users: {share: 0.25, hops: [internet, backend-alb, krakend, users-svc], url_path: /users/me, method: GET, request_size: 1KB, "
+      "response_size: 4KB}\n"
+      "        billing: {share: 0.15, hops: [internet, backend-alb, krakend, billing], url_path: /billing/invoices, method: GET, request_size: 1KB, "
+      "response_size: 8KB}\n";
+  const std::string nat =
+      "      route_tables:\n"
+      "        private-a: {vpc: main, routes: [{destination: 10.0.0.0/16, local: true}, {destination: 0.0.0.0/0, nat_gateway: nat-a}]}\n"
+      "        private-b: {vpc: main, routes: [{destination: 10.0.0.0/16, local: true}, {destination: 0.0.0.0/0, nat_gateway: nat-b}]}\n"
+      "      subnets: {private-a: {route_table: private-a}, private-b: {route_table: private-b}}\n";
+  const std::string plan = "tests/import/fixtures/krakend-blue-green-plan.json";
+  check_round_trip("scenarios/krakend-blue-green.yaml",
+                   seed_from_code("krakend-blue-green", plan, "{terraform: krakend-blue-green-plan.json}",
+                                  {components + routes,
+                                   nat + components + "        nat-a: {type: nat_gateway, subnet: public-a}\n        nat-b: {type: nat_gateway, subnet: public-b}\n" +
+                                       routes}));
+  // Each CodeDeploy group puts its green target group beside the blue one the listener names.
+  const auto r = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("        load_balancer: backend-alb\n        target_groups: [krakend-blue, krakend-green]\n") != std::string::npos);
+  CHECK(r.out.find("      krakend-green:\n        protocol: HTTP\n        port: 8000\n        target_type: ip\n        targets: krakend\n") != std::string::npos);
 }

@@ -146,6 +146,29 @@ MUTATIONS = [
              "topology: {terraform: /dev/zero}", [["validate", "--allow-outside-paths"]], fragment="not a regular file"),
     Mutation("import-terraform-parameters", "nonsense", "scenario", r"topology: (topologies/[\w.-]+)",
              r"topology: {terraform: \1, parameters: {a: b}}", V, fragment="nothing else"),
+    # ---- a CloudFormation template named where a scenario is expected (`archsim validate template.yaml`)
+    Mutation("template-direct-no-region", "nonsense", "scenario", r"\A[\s\S]*",
+             "Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+             "  Subnet:\n    Type: AWS::EC2::Subnet\n"
+             "    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, AvailabilityZone: !Select [0, !GetAZs '']}\n",
+             V, fragment="pass --parameter AWS::Region=<region>", seeds=["adr0005"]),
+    Mutation("template-direct-import-value", "nonsense", "scenario", r"\A[\s\S]*",
+             "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: !ImportValue shared-cidr}\n",
+             [["validate", "--parameter", "AWS::Region=us-east-1"]], fragment="Fn::ImportValue", seeds=["adr0005"]),
+    Mutation("template-direct-dangling-ref", "nonsense", "scenario", r"\A[\s\S]*",
+             "Resources:\n  Subnet:\n    Type: AWS::EC2::Subnet\n    Properties: {VpcId: !Ref NoSuchVpc, CidrBlock: 10.0.0.0/24}\n",
+             V, fragment="no parameter or resource of that name", seeds=["adr0005"]),
+    Mutation("template-direct-condition-cycle", "nonsense", "scenario", r"\A[\s\S]*",
+             '{"Conditions": {"A": {"Condition": "A"}},\n "Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Condition": "A",'
+             ' "Properties": {"CidrBlock": "10.0.0.0/16"}}}}\n',
+             V, fragment="refers to itself", seeds=["adr0005"]),
+    Mutation("template-direct-deep", "exhaustion", "scenario", r"\A[\s\S]*",
+             "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: " + "[" * 200 + "]" * 200 + "\n",
+             V, fragment="nesting", seeds=["adr0005"]),
+    Mutation("template-direct-bad-parameter", "nonsense", "scenario", r"\A", "", [["validate", "--parameter", "Env"]],
+             fragment="expects Key=Value", seeds=["adr0005"]),
+    Mutation("template-parameter-on-scenario", "nonsense", "scenario", r"\A", "", [["validate", "--parameter", "Env=prod"]],
+             fragment="--parameter is for a CloudFormation template", seeds=["adr0005"]),
     # ---- the command line
     Mutation("seed-negative", "nonsense", "scenario", r"\A", "", [["run", "--seed", "-1", *RUN_ARGS]], fragment="-1"),
     Mutation("max-work-nan", "false pass", "scenario", r"\A", "", [["run", "--max-work", "nan", *RUN_ARGS]],

@@ -119,14 +119,7 @@ std::optional<std::string> topology_drift(const std::string& scenario_file, cons
 int run_import(const ImportOptions& options, std::ostream& out, std::ostream& err) {
   const std::string shown = model::escape_controls(options.file);
   std::map<std::string, std::string> parameters;
-  for (const auto& p : options.parameters) {
-    const auto eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      err << "archsim import: error: --parameter expects Key=Value, found '" << model::escape_controls(p) << "'\n";
-      return kBadInput;
-    }
-    parameters[p.substr(0, eq)] = p.substr(eq + 1);
-  }
+  if (!template_parameters(options.parameters, "import", parameters, err)) return kBadInput;
   if (options.kind == "terraform" && !parameters.empty()) {
     err << "archsim import: error: --parameter is for CloudFormation templates; a Terraform plan has its variables' values\n";
     return kBadInput;

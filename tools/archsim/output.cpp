@@ -49,6 +49,18 @@ CLI::Validator positive_number(double max) {
       fmt::format("NUMBER:0<x<={:g}", max));
 }
 
+bool template_parameters(const std::vector<std::string>& given, std::string_view verb, std::map<std::string, std::string>& out, std::ostream& err) {
+  for (const auto& p : given) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      err << "archsim " << verb << ": error: --parameter expects Key=Value, found '" << model::escape_controls(p) << "'\n";
+      return false;
+    }
+    out[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return true;
+}
+
 void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outside_paths) {
   command.add_option("file", file, "Scenario YAML file")->required();
   command.add_flag("--allow-outside-paths", allow_outside_paths,

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -38,6 +41,9 @@ CLI::Validator positive_number(double max);
 
 /// The `file` argument and `--allow-outside-paths` flag of every verb that reads a scenario.
 void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outside_paths);
+/// `--parameter Key=Value` values of a CloudFormation template as a map; a value that is not
+/// Key=Value is an error said on `err` as `archsim <verb>: error: ...` (false).
+bool template_parameters(const std::vector<std::string>& given, std::string_view verb, std::map<std::string, std::string>& out, std::ostream& err);
 
 /// The loaded scenario when it decoded without errors; otherwise prints every diagnostic
 /// (file:line:col) to `err` and returns nullptr, for the verbs that need a usable scenario.

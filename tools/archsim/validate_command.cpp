@@ -20,6 +20,8 @@ void add_review_options(CLI::App& command, ValidateOptions& options) {
   command.add_option("--format", options.format, "Output format (markdown: a pull-request comment)")
       ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
   command.add_option("-o,--output", options.output, "Write the result to this file (atomically) instead of stdout");
+  command.add_option("--parameter", options.parameters,
+                     "A CloudFormation template named as the file: a parameter's value, Key=Value (repeatable; AWS::Region=<region> gives the region)");
 }
 
 void setup_validate(CLI::App& app, ValidateOptions& options) {
@@ -71,7 +73,9 @@ model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
 }  // namespace
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
-  const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
+  model::LoadOptions load_options{options.strict, options.allow_outside_paths, {}};
+  if (!template_parameters(options.parameters, "validate", load_options.template_parameters, err)) return kBadInput;
+  const Loaded loaded = load(options.file, load_options);
   // The file name as given may come from a glob over a pull request's files: shown escaped.
   const auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {

@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -18,6 +19,7 @@ struct ValidateOptions {
   bool strict = false;
   std::string format = "text";
   std::string output;
+  std::vector<std::string> parameters;  ///< --parameter Key=Value, for a CloudFormation template named directly
 };
 
 void setup_validate(CLI::App& app, ValidateOptions& options);

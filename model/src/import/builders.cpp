@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -197,14 +198,20 @@ void Importer::route_table(const Resource& r) {
   }
   put(e, "vpc", text_node(v->id, attr(r, "vpc").loc));
   YamlNode& routes = put(e, "routes", list_node(r.loc));
-  // AWS adds the local route for each of the VPC's blocks; Terraform lists none of them.
+  // AWS adds the local route for each of the VPC's blocks, secondary ones too; Terraform lists
+  // none of them.
   const YamlNode* vpc_node = b_.find_entity("vpcs", v->id);
-  if (const YamlNode* cidr = child(vpc_node, "cidr")) {
+  std::vector<const YamlNode*> blocks;
+  if (const YamlNode* cidr = child(vpc_node, "cidr")) blocks.push_back(cidr);
+  if (const YamlNode* secondary = child(vpc_node, "secondary_cidrs")) {
+    for (const auto& c : secondary->items) blocks.push_back(&c);
+  }
+  for (const YamlNode* cidr : blocks) {
     YamlNode local = map_node(r.loc);
     put(local, "destination", plain_node(cidr->scalar, r.loc));
     put(local, "local", bool_node(true, r.loc));
+    b_.comment(fmt::format("{}.routes[{}]", path, routes.items.size()), "ASSUMPTION: " + r.mapping->assumption("local"));
     routes.items.push_back(std::move(local));
-    b_.comment(path + ".routes[0]", "ASSUMPTION: " + r.mapping->assumption("local"));
   }
   const Attr inline_routes = attr(r, "routes");
   for (std::size_t i = 0; i < inline_routes.size(); ++i) {
@@ -594,7 +601,7 @@ void Importer::target_group(const Resource& r) {
 
 void Importer::target_group_attachment(const Resource& r) {
   const Resource* tg = target(r, attr(r, "target_group"), "target_group", "components");
-  const auto fns = targets(r, attr(r, "target"), "lambda");
+  const auto fns = components_of_type(r, attr(r, "target"), "lambda");
   if (tg == nullptr || fns.empty()) {
     b_.warning(r.loc, "components", fmt::format("{}: registers a target archsim does not model (an instance or IP address); left out", r.address));
     return;
@@ -678,6 +685,20 @@ void Importer::ecs_service(const Resource& r) {
         if (const auto* group = options != nullptr ? field(*options, "awslogs-group") : nullptr; group != nullptr && group->is_string()) {
           if (const Resource* g = named(group->get<std::string>(), "log_group")) put(e, "log_group", text_node(g->id, defs.loc));
         }
+        // Secrets read at task start: valueFrom is a secret's ARN (a JSON key after it, for
+        // Secrets Manager) or a parameter's.
+        std::vector<std::string> secrets;
+        const auto* list = field(c, "secrets");
+        for (const auto& s : list != nullptr && list->is_array() ? *list : nlohmann::json::array()) {
+          const auto* from = field(s, "valueFrom");
+          if (from == nullptr || !from->is_string()) continue;
+          for (const auto& other : resources_) {
+            if (other.mapping == nullptr || other.mapping->component_type != "secrets_manager") continue;
+            const bool names = std::any_of(other.names.begin(), other.names.end(), [&](const std::string& n) { return !n.empty() && from->get<std::string>().starts_with(n); });
+            if (names && std::find(secrets.begin(), secrets.end(), other.id) == secrets.end()) secrets.push_back(other.id);
+          }
+        }
+        if (!secrets.empty()) put(e, "secrets", ids_node(secrets, defs.loc));
       } else {
         b_.warning(defs.loc, path, fmt::format("{}: container_definitions is not a JSON list of containers; not read", task->address));
       }
@@ -692,6 +713,7 @@ void Importer::ecs_service(const Resource& r) {
         put(e, "log_group", text_node(group->id, defs.loc));
         break;
       }
+      if (const auto secrets = components_of_type(*task, defs, "secrets_manager"); !secrets.empty()) put(e, "secrets", ids_node(ids_of(secrets), defs.loc));
     }
   }
   if (port) put(e, "container_port", plain_node(*port, r.loc));
@@ -763,9 +785,15 @@ void Importer::autoscaling_policy(const Resource& r) {
   YamlNode* service = scaled_service(r, attr(r, "scalable_target"), path);
   if (service == nullptr) return;
   const TypeMapping& m = *r.mapping;
-  if (attr(r, "policy_type").text() != "TargetTrackingScaling") {
-    b_.warning(r.loc, path, fmt::format("{}: a {} policy is not imported (archsim reads target tracking policies); write it as autoscaling.step_scaling", r.address,
-                                        attr(r, "policy_type").known() ? attr(r, "policy_type").text() : "step scaling"));
+  // Terraform's policy_type defaults to StepScaling; CloudFormation requires it.
+  const Attr policy_type = attr(r, "policy_type");
+  const std::string type = policy_type.known() ? policy_type.text() : "StepScaling";
+  if (type == "StepScaling") {
+    step_scaling(r, *service, path);
+    return;
+  }
+  if (type != "TargetTrackingScaling") {
+    b_.warning(r.loc, path, fmt::format("{}: a {} policy is not simulated (archsim reads target tracking and step scaling policies); left out", r.address, type));
     return;
   }
   const Attr config = attr(r, "target_tracking").at(0);
@@ -795,6 +823,76 @@ void Importer::autoscaling_policy(const Resource& r) {
   list.items.push_back(std::move(n));
 }
 
+void Importer::step_scaling(const Resource& r, YamlNode& service, const std::string& path) {
+  const TypeMapping& m = *r.mapping;
+  const Attr config = attr(r, "step_scaling").at(0);
+  if (const Attr adjustment = config.get(m.attribute("adjustment_type")); adjustment.known() && adjustment.text() != "ChangeInCapacity") {
+    b_.warning(adjustment.loc, path, fmt::format("{}: a {} step policy is not simulated (archsim changes the task count by a number of tasks, "
+                                                 "ChangeInCapacity); left out", r.address, adjustment.text()));
+    return;
+  }
+  // The alarm is a resource of its own whose actions name the policy: each alarm is read once.
+  if (!alarms_read_) {
+    alarms_read_ = true;
+    for (const auto& other : resources_) {
+      if (other.mapping == nullptr || other.mapping->entity != "scaling_alarm") continue;
+      for (const Resource* policy : targets(other, attr(other, "actions"), "autoscaling_policy")) alarm_of_.emplace(policy, &other);
+    }
+  }
+  const auto found = alarm_of_.find(&r);
+  if (found == alarm_of_.end()) {
+    b_.warning(r.loc, path, fmt::format("{}: no CloudWatch alarm of the file triggers this step policy; left out", r.address));
+    return;
+  }
+  const Resource& alarm = *found->second;
+  const Attr metric = attr(alarm, "metric"), ns = attr(alarm, "namespace");
+  std::string word;
+  if (ns.text() == "AWS/ECS" && metric.text() == "CPUUtilization") word = "cpu";
+  else if (ns.text() == "AWS/ApplicationELB" && metric.text() == "RequestCountPerTarget") word = "alb_requests_per_target";
+  if (word.empty()) {
+    b_.warning(metric.loc, path, fmt::format("{}: its alarm {} watches {} {}; archsim's step scaling reads ECS CPU and ALB requests per target; left out",
+                                             r.address, alarm.address, ns.text(), metric.known() ? metric.text() : "a metric math expression"));
+    return;
+  }
+  const Attr comparison = attr(alarm, "comparison");
+  const std::string side = comparison.text().starts_with("GreaterThan") ? "above" : comparison.text().starts_with("LessThan") ? "below" : "";
+  const Attr threshold = attr(alarm, "threshold");
+  if (side.empty() || !threshold.known()) {
+    b_.warning(comparison.loc, path, fmt::format("{}: its alarm {} has no fixed threshold archsim reads (anomaly detection bands are not simulated); left out",
+                                                 r.address, alarm.address));
+    return;
+  }
+  YamlNode n = map_node(config.loc);
+  put(n, "metric", text_node(word, metric.loc));
+  put(n, "comparison", text_node(side, comparison.loc));
+  put(n, "threshold", plain_node(threshold.text(), threshold.loc));
+  // DatapointsToAlarm defaults to EvaluationPeriods (an "N out of N" alarm).
+  const Attr datapoints = attr(alarm, "datapoints").known() ? attr(alarm, "datapoints") : attr(alarm, "periods");
+  if (datapoints.known()) put(n, "datapoints", plain_node(datapoints.text(), datapoints.loc));
+  if (const Attr cooldown = config.get(m.attribute("cooldown")); cooldown.known()) put(n, "cooldown", plain_node(seconds(cooldown.text()), cooldown.loc));
+  YamlNode steps = list_node(config.loc);
+  const Attr list = config.get(m.attribute("steps"));
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Attr step = list.at(i);
+    const Attr change = step.get(m.attribute("change"));
+    if (!change.known()) continue;
+    YamlNode s = map_node(step.loc);
+    for (const char* key : {"lower", "upper"}) {
+      if (const Attr bound = step.get(m.attribute(key)); bound.known() && !bound.text().empty()) put(s, key, plain_node(bound.text(), bound.loc));
+    }
+    put(s, "change", plain_node(change.text(), change.loc));
+    steps.items.push_back(std::move(s));
+  }
+  put(n, "steps", std::move(steps));
+  YamlNode& policies = autoscaling_list(service, "step_scaling", r.loc, false);
+  const std::string at = fmt::format("{}.autoscaling.step_scaling[{}]", path, policies.items.size());
+  b_.comment(at, r.comment() + ", triggered by " + alarm.comment());
+  if (const Attr period = attr(alarm, "period"); period.known() && period.text() != "60") {
+    b_.assume(at, period.loc, fmt::format("{}: the alarm's period is {} s; archsim's alarms read one-minute datapoints", alarm.address, period.text()));
+  }
+  policies.items.push_back(std::move(n));
+}
+
 void Importer::autoscaling_scheduled_action(const Resource& r) {
   std::string path;
   YamlNode* service = scaled_service(r, attr(r, "scalable_target"), path);
@@ -814,7 +912,7 @@ void Importer::autoscaling_scheduled_action(const Resource& r) {
 
 /// A component read attribute by attribute as import_mappings.yaml says (`type`, `convert`):
 /// the types whose every key is one attribute, converted.
-void Importer::simple_component(const Resource& r) {
+void Importer::simple_component(const Resource& r, bool assume) {
   const TypeMapping& m = *r.mapping;
   YamlNode& e = start("components", r);
   const std::string path = entity_path("components", r);
@@ -838,6 +936,10 @@ void Importer::simple_component(const Resource& r) {
       if (!found.empty() || a.known()) put(e, key, ids_node(ids_of(found), a.loc));
       continue;
     }
+    if (conv.present) {
+      if (a.known() && (a.value->is_map() || (a.value->is_sequence() && !a.value->items.empty()))) put(e, key, bool_node(true, a.loc));
+      continue;
+    }
     if (conv.first) a = a.at(0);
     if (!a.known() || !a.value->is_scalar()) continue;
     std::string value = a.text();
@@ -851,7 +953,340 @@ void Importer::simple_component(const Resource& r) {
     put(e, key, plain ? plain_node(value + conv.unit, a.loc) : text_node(value, a.loc));
   }
   for (const auto& [key, note] : m.assumptions) {
-    if (e.find(key) == nullptr) b_.assume(path, r.loc, note);
+    if (assume && e.find(key) == nullptr) b_.assume(path, r.loc, note);
+  }
+}
+
+std::vector<const Resource*> Importer::components_of_type(const Resource& from, const Attr& a, std::string_view type) {
+  std::vector<const Resource*> out;
+  for (const Resource* t : targets(from, a, "")) {
+    if (t->mapping != nullptr && t->mapping->component_type == type) out.push_back(t);
+  }
+  return out;
+}
+
+void Importer::rds_instance(const Resource& r) {
+  // An instance of an Aurora cluster is read into its cluster (aurora_cluster).
+  if (const Attr cluster = attr(r, "cluster"); cluster.known()) {
+    if (targets(r, cluster, "aurora_cluster").empty()) {
+      b_.warning(cluster.loc, "components", fmt::format("{}: an instance of a cluster that is not in the file; left out", r.address));
+    }
+    return;
+  }
+  simple_component(r);
+}
+
+void Importer::aurora_cluster(const Resource& r) {
+  simple_component(r, false);
+  YamlNode& e = *component_of(r);
+  const std::string path = entity_path("components", r);
+  std::vector<const Resource*> members;
+  for (const auto& other : resources_) {
+    if (other.mapping == nullptr || (other.mapping->entity != "aurora_instance" && other.mapping->entity != "rds_instance")) continue;
+    const Attr cluster = attr(other, "cluster");
+    if (!cluster.known() && cluster.expr == nullptr) continue;
+    for (const Resource* c : targets(other, cluster, "aurora_cluster")) {
+      if (c == &r) members.push_back(&other);
+    }
+  }
+  if (members.empty()) {
+    b_.assume(path, r.loc, r.mapping->assumption("instance_class"));
+    return;
+  }
+  const Resource& first = *members.front();
+  if (const Attr cls = attr(first, "instance_class"); cls.known()) put(e, "instance_class", text_node(cls.text(), cls.loc));
+  put(e, "multi_az", bool_node(members.size() > 1, first.loc));
+  std::vector<std::string> names;
+  for (const Resource* m : members) names.push_back(m->comment());
+  b_.comment(path + ".instance_class", fmt::format("instances: {}", fmt::join(names, ", ")));
+  b_.assume(path + ".multi_az", first.loc, r.mapping->assumption("multi_az"));
+}
+
+static bool is_count(const std::string& s) {
+  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void Importer::lambda_concurrency(const Resource& r) {
+  const Attr count = attr(r, "count");
+  if (!count.known()) return;  // an alias or version without provisioned concurrency
+  const auto functions = components_of_type(r, attr(r, "function"), "lambda");
+  YamlNode* fn = functions.empty() ? nullptr : component_of(*functions.front());
+  if (fn == nullptr) {
+    b_.warning(r.loc, "components", fmt::format("{}: provisioned concurrency of a function that is not in the file; left out", r.address));
+    return;
+  }
+  const std::string path = fmt::format("components.{}.provisioned_concurrency", functions.front()->id);
+  if (!is_count(count.text())) {
+    b_.error(count.loc, path, fmt::format("{}: provisioned concurrency '{}' is not a whole number", r.address, count.text()));
+    return;
+  }
+  long long total = std::stoll(count.text());
+  if (const YamlNode* before = fn->find("provisioned_concurrency")) {
+    total += std::stoll(before->scalar);
+    b_.assume(path, count.loc, fmt::format("{}: more than one alias or version of the function keeps provisioned concurrency; archsim models one pool "
+                                           "per function, their sum", r.address));
+  }
+  put(*fn, "provisioned_concurrency", plain_node(std::to_string(total), count.loc));
+  b_.comment(path, "provisioned concurrency: " + r.comment());
+}
+
+void Importer::api_gateway(const Resource& r) {
+  // HTTP APIs (API Gateway v2) name their protocol; REST APIs have none.
+  const bool http = r.mapping->has("protocol");
+  const Attr protocol = attr(r, "protocol");
+  if (http && protocol.known() && protocol.text() != "HTTP") {
+    b_.warning(protocol.loc, "components", fmt::format("{}: a {} API is not modelled (archsim models HTTP and REST APIs); left out", r.address, protocol.text()));
+    auto& u = unsupported_[r.type + " (" + protocol.text() + ")"];
+    ++u.first;
+    u.second = "archsim models HTTP and REST APIs";
+    return;
+  }
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  put(e, "type", text_node("api_gateway", r.loc));
+  put(e, "api_type", text_node(http ? "http" : "rest", protocol.known() ? protocol.loc : r.loc));
+  if (http) {
+    put(e, "endpoint", text_node("regional", r.loc));  // an HTTP API has regional endpoints only
+    return;
+  }
+  const Attr type = attr(r, "endpoint").at(0);
+  static const std::map<std::string, std::string> words = {{"REGIONAL", "regional"}, {"EDGE", "edge"}, {"PRIVATE", "private"}};
+  const auto w = words.find(type.text());
+  if (w == words.end()) b_.assume(path + ".endpoint", r.loc, r.mapping->assumption("endpoint"));
+  put(e, "endpoint", text_node(w == words.end() ? "edge" : w->second, type.known() ? type.loc : r.loc));
+}
+
+std::pair<const Resource*, YamlNode*> Importer::api_of(const Resource& r, std::string_view does) {
+  const Resource* api = target(r, attr(r, "api"), "api_gateway", "components");
+  YamlNode* e = api != nullptr ? component_of(*api) : nullptr;
+  if (e == nullptr) b_.warning(r.loc, "components", fmt::format("{}: {} no API of the file; left out", r.address, does));
+  return {api, e};
+}
+
+void Importer::api_integration(const Resource& r) {
+  const auto [api, e] = api_of(r, "integrates");
+  if (e == nullptr) return;
+  const std::string path = "components." + api->id;
+  if (attr(r, "integration_type").text() == "MOCK") return;  // answered by API Gateway itself: no backend
+  // The backend: a private integration names a listener (HTTP API) or the load balancer (REST
+  // API's URI), a Lambda integration the function.
+  const Attr uri = attr(r, "uri");
+  const Resource* backend = nullptr;
+  for (const Resource* t : targets(r, uri, "")) {
+    if (t->mapping != nullptr && t->mapping->entity == "listener") t = target(*t, attr(*t, "load_balancer"), "load_balancer", path);
+    if (t != nullptr && t->mapping != nullptr && t->mapping->entity == "lambda_concurrency") {  // a function's alias or version
+      const auto functions = components_of_type(*t, attr(*t, "function"), "lambda");
+      t = functions.empty() ? nullptr : functions.front();
+    }
+    if (t != nullptr && component_of(*t) != nullptr) {
+      backend = t;
+      break;
+    }
+  }
+  if (backend == nullptr) {
+    b_.warning(uri.loc, path, fmt::format("{}: integrates with nothing archsim models in the file (an endpoint elsewhere, an AWS service); left out", r.address));
+    return;
+  }
+  if (const YamlNode* before = e->find("integration")) {
+    if (before->scalar != backend->id) {
+      b_.assume(path + ".integration", uri.loc, fmt::format("{} integrates with {} too; archsim models one integration per API, the first", r.address, backend->id));
+    }
+    return;
+  }
+  put(*e, "integration", text_node(backend->id, uri.loc));
+  b_.comment(path + ".integration", "integration: " + r.comment());
+  if (const Attr t = attr(r, "timeout"); t.known() && is_count(t.text()) && t.text() != "0") put(*e, "integration_timeout", plain_node(t.text() + "ms", t.loc));
+  if (attr(r, "connection_type").text() != "VPC_LINK") return;
+  const Resource* link = target(r, attr(r, "connection"), "vpc_link", path + ".vpc_link");
+  if (link == nullptr) {
+    b_.warning(r.loc, path, fmt::format("{}: connects through a VPC link that is not in the file; vpc_link left out", r.address));
+    return;
+  }
+  YamlNode node = map_node(link->loc);
+  if (link->mapping->has("targets")) {
+    // A REST API's link reaches a network load balancer: it is in that balancer's subnets.
+    for (const Resource* lb : targets(*link, attr(*link, "targets"), "load_balancer")) {
+      const YamlNode* lbn = component_of(*lb);
+      if (const YamlNode* subnets = lbn != nullptr ? lbn->find("subnets") : nullptr) {
+        put(node, "subnets", *subnets);
+        break;
+      }
+    }
+  } else {
+    const Attr subnets = attr(*link, "subnets"), groups = attr(*link, "security_groups");
+    put(node, "subnets", ids_node(ids_of(targets(*link, subnets, "subnet")), subnets.loc));
+    put(node, "security_groups", ids_node(ids_of(targets(*link, groups, "security_group")), groups.loc));
+  }
+  if (node.find("subnets") == nullptr) {
+    b_.warning(link->loc, path, fmt::format("{}: the VPC link's subnets are not in the file; vpc_link left out", link->address));
+    return;
+  }
+  put(*e, "vpc_link", std::move(node));
+  b_.source(path + ".vpc_link", link->comment(), link->address);
+}
+
+void Importer::api_authorizer(const Resource& r) {
+  const auto [api, e] = api_of(r, "authorizes");
+  if (e == nullptr) return;
+  const std::string path = fmt::format("components.{}.authorizer", api->id);
+  const Attr type = attr(r, "authorizer_type");
+  std::string word, pool_key;
+  if (type.text() == "JWT") word = "jwt", pool_key = "issuer";
+  else if (type.text() == "COGNITO_USER_POOLS") word = "cognito", pool_key = "providers";
+  else if (type.text() == "REQUEST" || type.text() == "TOKEN") word = "lambda";
+  if (word.empty()) {
+    b_.warning(type.loc, path, fmt::format("{}: an authorizer of type '{}' is not modelled; left out", r.address, type.text()));
+    return;
+  }
+  if (e->find("authorizer") != nullptr) {
+    b_.assume(path, r.loc, fmt::format("{} is another authorizer of the API; archsim models one per API, the first", r.address));
+    return;
+  }
+  YamlNode n = map_node(r.loc);
+  put(n, "type", text_node(word, type.loc));
+  if (!pool_key.empty()) {
+    const Attr pool = attr(r, pool_key);
+    if (const auto pools = components_of_type(r, pool, "cognito_user_pool"); !pools.empty()) {
+      put(n, "user_pool", text_node(pools.front()->id, pool.loc));
+    } else if (word == "cognito") {
+      b_.warning(pool.loc, path, fmt::format("{}: names no Cognito user pool of the file; user_pool left out", r.address));
+    }
+  }
+  put(*e, "authorizer", std::move(n));
+  b_.comment(path, r.comment());
+  b_.assume(path, r.loc, r.mapping->assumption("routes"));
+}
+
+void Importer::cloudfront(const Resource& r) {
+  const TypeMapping& m = *r.mapping;
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  put(e, "type", text_node("cloudfront", r.loc));
+  YamlNode origins = map_node(r.loc);
+  std::map<std::string, std::string> key_of;  // the code's origin id -> archsim's key
+  const Attr list = attr(r, "origins");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Attr o = list.at(i);
+    const Attr id = o.get(m.attribute("origin_id"));
+    // Terraform orders a set of blocks by hash in the plan, as written in the configuration:
+    // the expressions are those of the configuration block with the same origin_id.
+    if (o.expr != nullptr && list.expr != nullptr && list.expr->is_sequence()) {
+      for (const auto& block : list.expr->items) {
+        if (text_of(child(child(&block, m.attribute("origin_id")), "constant_value")) == id.text()) o.expr = &block;
+      }
+    }
+    const Attr domain = o.get(m.attribute("domain"));
+    const Resource* origin = nullptr;
+    for (const Resource* t : targets(r, domain, "")) {
+      if (component_of(*t) != nullptr) {
+        origin = t;
+        break;
+      }
+    }
+    if (!id.known() || origin == nullptr) {
+      b_.warning(o.loc, path + ".origins", fmt::format("{}: origin {} is not a resource of the file; left out, with its behaviours", r.address,
+                                                       id.known() ? id.text() : std::to_string(i)));
+      continue;
+    }
+    YamlNode n = map_node(o.loc);
+    put(n, "component", text_node(origin->id, domain.loc));
+    if (const Attr policy = o.get(m.attribute("custom")).at(0).get(m.attribute("origin_protocol")); policy.known()) {
+      put(n, "protocol", text_node(policy.text(), policy.loc));
+    }
+    if (text_of(component_of(*origin)->find("type")) == "s3_bucket") {
+      // Set, or known only after apply (an id Terraform does not know yet), names an access control.
+      auto set = [](const Attr& a) { return (a.known() && !a.text().empty()) || a.is_unknown(); };
+      const Attr oac = o.get(m.attribute("oac"));
+      const Attr oai = o.get(m.attribute("s3_config")).at(0).get(m.attribute("oai"));
+      const std::string access = set(oac) ? "oac" : set(oai) ? "oai" : "none";
+      put(n, "access_control", text_node(access, access == "oac" ? oac.loc : access == "oai" ? oai.loc : o.loc));
+    }
+    const std::string key = entity_id("", id.text(), "");
+    key_of[id.text()] = key;
+    put(origins, key, std::move(n));
+  }
+  YamlNode behaviors = list_node(r.loc);
+  auto behavior = [&](const Attr& b, const std::string& pattern, const SourceLoc& at) {
+    const Attr to = b.get(m.attribute("target_origin"));
+    const auto k = key_of.find(to.text());
+    if (k == key_of.end()) {
+      b_.warning(b.loc, path + ".behaviors", fmt::format("{}: the behaviour for {} goes to origin {}, which is left out", r.address, pattern, to.text()));
+      return;
+    }
+    YamlNode n = map_node(b.loc);
+    put(n, "path_pattern", text_node(pattern, at));
+    put(n, "origin", text_node(k->second, to.loc));
+    if (const Attr viewer = b.get(m.attribute("viewer_protocol")); viewer.known()) put(n, "viewer_protocol", text_node(viewer.text(), viewer.loc));
+    behaviors.items.push_back(std::move(n));
+  };
+  const Attr ordered = attr(r, "behaviors");
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    const Attr b = ordered.at(i);
+    const Attr pattern = b.get(m.attribute("path_pattern"));
+    behavior(b, pattern.text(), pattern.loc);
+  }
+  const Attr fallback = attr(r, "default_behavior").at(0);
+  behavior(fallback, "*", fallback.loc);
+  if (origins.entries.empty()) {
+    b_.error(r.loc, path, fmt::format("{}: no origin of the distribution is a resource of the file; archsim needs its origins", r.address));
+  }
+  put(e, "origins", std::move(origins));
+  put(e, "behaviors", std::move(behaviors));
+  if (const Attr price = attr(r, "price_class"); price.known()) put(e, "price_class", text_node(price.text(), price.loc));
+}
+
+void Importer::codedeploy_group(const Resource& r) {
+  const TypeMapping& m = *r.mapping;
+  std::vector<const Resource*> services;
+  const Attr ecs = attr(r, "ecs_service");
+  for (std::size_t i = 0; i < ecs.size(); ++i) {
+    const auto found = targets(r, ecs.at(i).get(m.attribute("service_name")), "ecs_service");
+    services.insert(services.end(), found.begin(), found.end());
+  }
+  YamlNode* service = services.empty() ? nullptr : component_of(*services.front());
+  if (service == nullptr) {
+    b_.warning(r.loc, "components", fmt::format("{}: deploys no ECS service of the file (EC2 and Lambda deployments are not modelled); left out", r.address));
+    return;
+  }
+  const std::string path = fmt::format("components.{}.deployment", services.front()->id);
+  const Attr pair = attr(r, "pair").at(0);
+  const Attr listeners = pair.get(m.attribute("prod_route")).at(0).get(m.attribute("listeners"));
+  const Resource* lb = nullptr;
+  for (const Resource* l : targets(r, listeners, "listener")) {
+    if ((lb = target(*l, attr(*l, "load_balancer"), "load_balancer", path)) != nullptr) break;
+  }
+  std::vector<std::string> groups;
+  std::vector<const Resource*> group_resources;
+  const Attr tgs = pair.get(m.attribute("target_groups"));
+  for (std::size_t i = 0; i < tgs.size(); ++i) {
+    for (const Resource* tg : targets(r, tgs.at(i).get(m.attribute("target_group_name")), "target_group")) {
+      groups.push_back(tg->id);
+      group_resources.push_back(tg);
+    }
+  }
+  if (lb == nullptr || groups.size() != 2) {
+    b_.warning(pair.loc, path, fmt::format("{}: blue/green needs a production listener and two target groups of the file; left out", r.address));
+    return;
+  }
+  YamlNode* deployment = service->find("deployment");
+  if (deployment == nullptr) deployment = &put(*service, "deployment", map_node(r.loc));
+  put(*deployment, "strategy", text_node("blue_green", r.loc));
+  YamlNode cd = map_node(r.loc);
+  if (const Attr config = attr(r, "config"); config.known()) put(cd, "config", text_node(config.text(), config.loc));
+  put(cd, "load_balancer", text_node(lb->id, listeners.loc));
+  put(cd, "target_groups", ids_node(groups, tgs.loc));
+  if (const Attr wait = attr(r, "termination").at(0).get(m.attribute("termination_wait")); wait.known() && is_count(wait.text())) {
+    put(cd, "termination_wait", plain_node(wait.text() + "m", wait.loc));
+  }
+  if (const Attr rollback = attr(r, "auto_rollback"); rollback.known()) put(cd, "auto_rollback", bool_node(rollback.text() == "true", rollback.loc));
+  put(*deployment, "codedeploy", std::move(cd));
+  b_.comment(path + ".codedeploy", r.comment());
+  if (pair.get(m.attribute("test_route")).size() > 0) b_.assume(path + ".codedeploy", r.loc, m.assumption("test_traffic_wait"));
+  // Both groups belong to the production listener's load balancer and serve the service (the
+  // green one has no listener until a deployment shifts traffic to it).
+  for (const Resource* tg : group_resources) {
+    tg_lb_.emplace(tg->address, lb->id);
+    tg_targets_.emplace(tg->address, services.front()->id);
   }
 }
 
@@ -884,20 +1319,27 @@ void Importer::build(Resource& r) {
   else if (entity == "autoscaling_scheduled_action") autoscaling_scheduled_action(r);
   else if (entity == "internet_gateway_attachment") internet_gateway(r);
   else if (entity == "component") simple_component(r);
+  else if (entity == "rds_instance") rds_instance(r);
+  else if (entity == "aurora_cluster") aurora_cluster(r);
+  else if (entity == "lambda_concurrency") lambda_concurrency(r);
+  else if (entity == "api_gateway") api_gateway(r);
+  else if (entity == "api_integration") api_integration(r);
+  else if (entity == "api_authorizer") api_authorizer(r);
+  else if (entity == "cloudfront") cloudfront(r);
+  else if (entity == "codedeploy_group") codedeploy_group(r);
   else if (!r.mapping->note.empty()) return;  // read into another entity (the note says which)
   else throw std::logic_error("import_mappings.yaml names entity '" + entity + "', which no builder makes");
 }
 
-/// Request routes: the code has none, so one per way in from the internet, followed through
-/// what forwards to what (listener -> target group -> service).
-void Importer::infer_routes() {
-  std::vector<std::pair<std::string, std::vector<std::string>>> routes;
-  for (const auto& c : b_.section("components").entries) {
-    const YamlNode& lb = c.value;
-    if (text_of(lb.find("type")) != "load_balancer" || text_of(lb.find("scheme")) != "internet-facing") continue;
+/// Where a request goes on from a component: a load balancer to the services of its listeners'
+/// target groups, a distribution to its origins, an API to its integration.
+static std::vector<std::string> next_hops(const YamlNode& c) {
+  std::vector<std::string> out;
+  const std::string type = text_of(c.find("type"));
+  if (type == "load_balancer") {
     std::set<std::string> services;
-    const YamlNode* groups = lb.find("target_groups");
-    const YamlNode* listeners = lb.find("listeners");
+    const YamlNode* groups = c.find("target_groups");
+    const YamlNode* listeners = c.find("listeners");
     for (const auto& l : listeners != nullptr ? listeners->items : std::vector<YamlNode>{}) {
       std::vector<std::string> tgs;
       if (const YamlNode* t = l.find("target_group")) tgs.push_back(t->scalar);
@@ -908,12 +1350,70 @@ void Importer::infer_routes() {
         if (const YamlNode* target = child(child(groups, tg), "targets")) services.insert(target->scalar);
       }
     }
-    for (const auto& s : services) routes.push_back({s, {"users", c.key, s}});
+    out.assign(services.begin(), services.end());
+  } else if (type == "cloudfront") {
+    for (const auto& o : c.find("origins") != nullptr ? c.find("origins")->entries : std::vector<YamlNode::Entry>{}) {
+      const std::string id = text_of(o.value.find("component"));
+      if (!id.empty() && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+    }
+  } else if (type == "api_gateway") {
+    if (const YamlNode* integration = c.find("integration")) out.push_back(integration->scalar);
+  }
+  return out;
+}
+
+/// Request routes: the code has none, so one per way in from the internet (an internet-facing
+/// load balancer, a distribution, a public API, unless another way in reaches it), followed
+/// through what forwards to what to each end.
+void Importer::infer_routes() {
+  const YamlNode& components = b_.section("components");
+  auto component = [&](const std::string& id) -> const YamlNode* {
+    for (const auto& c : components.entries) {
+      if (c.key == id) return &c.value;
+    }
+    return nullptr;
+  };
+  std::vector<std::string> entries;
+  std::set<std::string> reached;
+  for (const auto& c : components.entries) {
+    const std::string type = text_of(c.value.find("type"));
+    if ((type == "load_balancer" && text_of(c.value.find("scheme")) == "internet-facing") || type == "cloudfront" ||
+        (type == "api_gateway" && text_of(c.value.find("endpoint")) != "private")) {
+      entries.push_back(c.key);
+    }
+    for (const auto& n : next_hops(c.value)) reached.insert(n);
+  }
+  constexpr std::size_t kMaxHops = 8;  // a forwarding loop in the code ends here
+  std::vector<std::pair<std::string, std::vector<std::string>>> routes;
+  std::set<std::string> ids;
+  std::function<void(std::vector<std::string>&)> walk = [&](std::vector<std::string>& hops) {
+    const YamlNode* c = component(hops.back());
+    bool extended = false;
+    for (const auto& n : c != nullptr ? next_hops(*c) : std::vector<std::string>{}) {
+      if (std::find(hops.begin(), hops.end(), n) != hops.end() || hops.size() >= kMaxHops) continue;
+      hops.push_back(n);
+      walk(hops);
+      hops.pop_back();
+      extended = true;
+    }
+    if (extended || hops.size() < 3) return;
+    std::string id = hops.back();
+    if (!ids.insert(id).second) ids.insert(id = hops[1] + "-" + hops.back());
+    routes.push_back({id, hops});
+  };
+  for (const auto& entry : entries) {
+    if (reached.contains(entry)) continue;
+    std::vector<std::string> hops = {"users", entry};
+    walk(hops);
   }
   if (routes.empty()) return;
-  YamlNode& users = b_.entity("components", "users", root_.loc);
+  // The clients' id is `users` unless a resource of the code has it (a Cognito pool named users).
+  std::string users_id = "users";
+  while (b_.has_entity("components", users_id)) users_id = "internet-" + users_id;
+  for (auto& route : routes) route.second.front() = users_id;
+  YamlNode& users = b_.entity("components", users_id, root_.loc);
   put(users, "type", text_node("internet_users", root_.loc));
-  b_.assume("components.users", root_.loc, "clients on the internet, the first hop of every route (the code has no such resource)");
+  b_.assume("components." + users_id, root_.loc, "clients on the internet, the first hop of every route (the code has no such resource)");
   const double share = 1.0 / static_cast<double>(routes.size());
   for (std::size_t i = 0; i < routes.size(); ++i) {
     const auto& [id, hops] = routes[i];
@@ -922,7 +1422,7 @@ void Importer::infer_routes() {
     put(route, "hops", ids_node(hops, root_.loc));
     b_.assume("routes." + id, root_.loc,
               fmt::format("a request route from the internet through {} to {}, an equal share of the traffic; the code says nothing of "
-                          "request paths or mix: give them in the scenario's overrides", hops[1], id));
+                          "request paths or mix: give them in the scenario's overrides", hops[1], hops.back()));
   }
 }
 
@@ -930,7 +1430,9 @@ void Importer::claim_ids() {
   static const std::map<std::string, std::string, std::less<>> section_of_entity = {
       {"vpc", "vpcs"}, {"subnet", "subnets"}, {"route_table", "route_tables"}, {"security_group", "security_groups"}};
   // Only what becomes an entity claims an id; a target group's is its load balancer's own.
-  static const std::set<std::string, std::less<>> components = {"nat_gateway", "vpc_endpoint", "load_balancer", "ecs_service", "ecr_repository", "log_group", "component"};
+  static const std::set<std::string, std::less<>> components = {"nat_gateway",  "vpc_endpoint", "load_balancer",  "ecs_service",
+                                                                "ecr_repository", "log_group", "component",      "rds_instance",
+                                                                "aurora_cluster", "api_gateway", "cloudfront"};
   std::map<std::string, std::set<std::string>> taken;
   for (std::size_t i = 0; i < resources_.size(); ++i) {
     Resource& r = resources_[i];
@@ -959,7 +1461,7 @@ Attr Importer::attr(const Resource& r, std::string_view archsim_key) const {
   return base.get(name);
 }
 
-void Importer::build_all(const std::vector<SkipRule>& skip_rules) {
+void Importer::build_all(const LeftOutRules& left_out) {
   std::set<std::string> zones;
   for (const auto& r : resources_) {
     if (r.mapping == nullptr || r.mapping->entity != "subnet") continue;
@@ -974,7 +1476,8 @@ void Importer::build_all(const std::vector<SkipRule>& skip_rules) {
       "vpc", "vpc_secondary_cidr", "internet_gateway", "internet_gateway_attachment", "subnet", "security_group", "security_group_rule",
       "security_group_ingress", "security_group_egress", "nat_gateway", "vpc_endpoint", "route_table", "route", "route_table_association",
       "main_route_table_association", "ecr_repository", "log_group", "load_balancer", "listener", "listener_rule", "target_group_attachment",
-      "component", "ecs_service", "target_group", "autoscaling_target", "autoscaling_policy", "autoscaling_scheduled_action"};
+      "component", "rds_instance", "aurora_cluster", "lambda_concurrency", "api_gateway", "api_integration", "api_authorizer", "cloudfront",
+      "ecs_service", "codedeploy_group", "target_group", "autoscaling_target", "autoscaling_policy", "autoscaling_scheduled_action"};
   for (const auto& entity : order) {
     for (auto& r : resources_) {
       if (r.mapping != nullptr && r.mapping->entity == entity) build(r);
@@ -993,15 +1496,21 @@ void Importer::build_all(const std::vector<SkipRule>& skip_rules) {
       continue;
     }
     if (r.data) continue;  // listed as data sources by the front end
-    const auto rule = std::find_if(skip_rules.begin(), skip_rules.end(), [&](const SkipRule& s) { return r.type.starts_with(s.prefix); });
-    auto& entry = rule != skip_rules.end() ? skipped_[r.type] : unsupported_[r.type];
+    auto rule_for = [&](const std::vector<SkipRule>& rules) {
+      return std::find_if(rules.begin(), rules.end(), [&](const SkipRule& s) { return r.type.starts_with(s.prefix); });
+    };
+    const auto skip = rule_for(left_out.skipped);
+    const auto unsupported = rule_for(left_out.unsupported);
+    auto& entry = skip != left_out.skipped.end() ? skipped_[r.type] : unsupported_[r.type];
     ++entry.first;
-    if (rule != skip_rules.end()) entry.second = rule->reason;
+    if (skip != left_out.skipped.end()) entry.second = skip->reason;
+    else if (unsupported != left_out.unsupported.end()) entry.second = unsupported->reason;
   }
   infer_routes();
   for (const auto& [type, e] : unsupported_) {
-    out_.unsupported.push_back({type, e.first, "no archsim entity models it"});
-    b_.warning(SourceLoc{file_, 0, 0}, "", fmt::format("unsupported resource type {} ({} left out)", type, e.first));
+    const std::string reason = e.second.empty() ? "no archsim entity models it" : e.second;
+    out_.unsupported.push_back({type, e.first, reason});
+    b_.warning(SourceLoc{file_, 0, 0}, "", fmt::format("unsupported resource type {} ({} left out): {}", type, e.first, reason));
   }
   for (const auto& [type, e] : skipped_) out_.skipped.push_back({type, e.first, e.second});
 

@@ -12,9 +12,12 @@
 // Nested stacks (AWS::CloudFormation::Stack): CDK writes each nested template next to the parent
 // (cdk.out) and names it in the resource's `aws:asset:path` metadata; that file is imported too,
 // its parameters taken from the Stack's Parameters (in the parent's scope) and the parent's
-// `Fn::GetAtt [Nested, Outputs.X]` from the nested template's Outputs. A nested stack whose
-// template is not there (a TemplateURL only) is listed as unsupported, with a warning.
+// `Fn::GetAtt [Nested, Outputs.X]` from the nested template's Outputs. Without that metadata, the
+// file its TemplateURL ends with is read when it lies next to the parent (a template before
+// `aws cloudformation package`, or a synthesized assembly copied with its nested templates). A
+// nested stack whose template is not there is listed as unsupported, with a warning.
 #include <deque>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -89,6 +92,9 @@ class CloudFormationImport : public Importer {
   std::optional<std::string> text(const YamlNode& n, Stack& s, int depth);
   bool condition(const std::string& name, const YamlNode& at, Stack& s, int depth);
   bool condition_value(const YamlNode& n, Stack& s, int depth);
+  /// The file name a nested stack's TemplateURL ends with (the last text of a Fn::Join or
+  /// Fn::Sub too, unresolved: the name does not depend on the region or account), or nullopt.
+  static std::optional<YamlNode> template_url_file(const YamlNode& stack_resource);
   std::string name_of(const Stack& s, const std::string& logical) const { return "{{cfn:" + s.path + "/" + logical + "}}"; }
   YamlNode fail(const YamlNode& at, const std::string& message) {
     b_.error(at.loc, "", message);
@@ -104,6 +110,21 @@ class CloudFormationImport : public Importer {
   std::deque<YamlNode> owned_;        ///< nested templates and resolved properties
   std::vector<std::pair<Stack*, std::size_t>> pending_;  ///< resources whose properties are resolved after collection
 };
+
+std::optional<YamlNode> CloudFormationImport::template_url_file(const YamlNode& stack_resource) {
+  const YamlNode* url = child(child(&stack_resource, "Properties"), "TemplateURL");
+  const YamlNode* last = nullptr;
+  std::function<void(const YamlNode&)> visit = [&](const YamlNode& n) {
+    if (n.is_scalar() && !n.scalar.empty()) last = &n;
+    for (const auto& i : n.items) visit(i);
+    for (const auto& e : n.entries) visit(e.value);
+  };
+  if (url != nullptr) visit(*url);
+  if (last == nullptr) return std::nullopt;
+  const std::string name = last->scalar.substr(last->scalar.rfind('/') + 1);
+  if (name.empty() || name == "." || name == ".." || name.find('$') != std::string::npos) return std::nullopt;
+  return text_node(name, last->loc);
+}
 
 bool CloudFormationImport::check_template(const YamlNode& root, const std::string& file) {
   if (!root.is_map() || root.find("Resources") == nullptr || !root.find("Resources")->is_map()) {
@@ -144,12 +165,26 @@ void CloudFormationImport::collect(Stack& stack, int depth) {
     if (const YamlNode* cdk = child(metadata, "aws:cdk:path"); cdk != nullptr && cdk->is_scalar()) r.address += " [" + cdk->scalar + "]";
     if (type == "AWS::CloudFormation::Stack") {
       const YamlNode* asset = child(metadata, "aws:asset:path");
+      // Without CDK's metadata: the file its TemplateURL names, when a file of that name lies next
+      // to this template (`aws cloudformation package` uploads what lay beside it; archsim
+      // fetches nothing).
+      std::optional<YamlNode> url_file;
+      if (asset == nullptr || !asset->is_scalar()) {
+        url_file = template_url_file(node);
+        asset = url_file ? &*url_file : nullptr;
+      }
       std::string refused;
-      const auto file = asset != nullptr && asset->is_scalar() ? resolve_scenario_path(ScenarioFiles{dir_}, asset->scalar, refused) : std::nullopt;
+      auto file = asset != nullptr && asset->is_scalar() ? resolve_scenario_path(ScenarioFiles{dir_}, asset->scalar, refused) : std::nullopt;
+      if (url_file && (!file || !std::filesystem::is_regular_file(*file))) {
+        // A name guessed from a URL: no such file here is the usual case (the template is on S3).
+        asset = nullptr;
+        file.reset();
+      }
       if (!file || depth >= kMaxNestedStacks) {
         b_.warning(node.loc, "", fmt::format("nested stack {}: {}; its resources are left out", e.key,
                                              depth >= kMaxNestedStacks ? fmt::format("nested more than {} deep", kMaxNestedStacks)
-                                             : asset == nullptr ? std::string("no aws:asset:path metadata names its template next to this one")
+                                             : asset == nullptr ? std::string("neither aws:asset:path metadata nor its TemplateURL's file name names "
+                                                                              "a template next to this one")
                                                                 : "its template " + refused));
         auto& u = unsupported_[type + " (template not found locally)"];
         ++u.first;
@@ -175,7 +210,7 @@ void CloudFormationImport::collect(Stack& stack, int depth) {
       stack.nested[e.key] = &child_stack;
       auto& s = skipped_[type];
       ++s.first;
-      s.second = "a nested stack: its template is imported with it (aws:asset:path)";
+      s.second = "a nested stack: its template is imported with it (aws:asset:path, or its TemplateURL's file beside it)";
       collect(child_stack, depth + 1);
       continue;
     }
@@ -456,7 +491,7 @@ void CloudFormationImport::run() {
     }
   }
   claim_ids();
-  build_all(mappings_.cloudformation_skipped);
+  build_all(mappings_.cloudformation_left_out);
 }
 
 }  // namespace

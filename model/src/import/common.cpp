@@ -50,16 +50,17 @@ std::vector<std::pair<std::string, std::string>> string_pairs(MapReader& r, std:
 }
 
 /// A format's `skipped` prefixes and `resources` types.
-void read_types(MapReader& r, const std::string& format, std::vector<SkipRule>& skipped_out,
-                std::map<std::string, TypeMapping, std::less<>>& types) {
+void read_types(MapReader& r, const std::string& format, LeftOutRules& left_out, std::map<std::string, TypeMapping, std::less<>>& types) {
   DecodeContext& ctx = r.context();
-  if (const YamlNode* skipped = r.take("skipped")) {
-    decoding::for_each_item(*skipped, format + ".skipped", ctx, [&](std::size_t, const std::string&, MapReader& rs) {
-      SkipRule rule;
-      rs.required("prefix", rule.prefix);
-      rs.required("reason", rule.reason);
-      skipped_out.push_back(std::move(rule));
-    });
+  for (auto [key, rules] : {std::pair{"skipped", &left_out.skipped}, std::pair{"unsupported", &left_out.unsupported}}) {
+    if (const YamlNode* list = r.take(key)) {
+      decoding::for_each_item(*list, format + "." + key, ctx, [&, rules = rules](std::size_t, const std::string&, MapReader& rs) {
+        SkipRule rule;
+        rs.required("prefix", rule.prefix);
+        rs.required("reason", rule.reason);
+        rules->push_back(std::move(rule));
+      });
+    }
   }
   if (const YamlNode* resources = r.take_required("resources")) {
     // Type names are keys, not archsim ids ("AWS::EC2::VPC" has no whitespace, but is no id).
@@ -85,6 +86,7 @@ void read_types(MapReader& r, const std::string& format, std::vector<SkipRule>& 
           Conversion conversion;
           rc.optional("unit", conversion.unit);
           rc.optional("first", conversion.first);
+          rc.optional("present", conversion.present);
           rc.optional("refs", conversion.refs);
           rc.optional("through", conversion.through);
           rc.optional("skip", conversion.skip);
@@ -110,12 +112,12 @@ ImportMappings load_mappings() {
     if (const YamlNode* tf = r.take_required("terraform")) {
       MapReader rt(*tf, "terraform", ctx);
       rt.required("format_majors", m.terraform_format_majors);
-      read_types(rt, "terraform", m.terraform_skipped, m.terraform);
+      read_types(rt, "terraform", m.terraform_left_out, m.terraform);
       rt.finish();
     }
     if (const YamlNode* cf = r.take_required("cloudformation")) {
       MapReader rc(*cf, "cloudformation", ctx);
-      read_types(rc, "cloudformation", m.cloudformation_skipped, m.cloudformation);
+      read_types(rc, "cloudformation", m.cloudformation_left_out, m.cloudformation);
       rc.finish();
     }
     r.finish();

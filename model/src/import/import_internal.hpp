@@ -26,6 +26,7 @@ struct Conversion {
   std::map<std::string, std::string> words;      ///< the code's word -> archsim's
   std::vector<std::string> skip;                 ///< values that mean "not set" (`-1`)
   bool first = false;                            ///< the first item of a list
+  bool present = false;                          ///< true when the attribute holds anything (a block, a list)
   std::string refs;                              ///< names resources of this entity: their ids
   std::string through;                           ///< ... found in this attribute of the resource referred to
 };
@@ -57,11 +58,18 @@ struct SkipRule {
   std::string reason;
 };
 
+/// What a format leaves out: on purpose (`skipped`), or because archsim has no entity for it
+/// (`unsupported`, with the reason the list shows).
+struct LeftOutRules {
+  std::vector<SkipRule> skipped;
+  std::vector<SkipRule> unsupported;
+};
+
 struct ImportMappings {
   std::vector<std::string> terraform_format_majors;
-  std::vector<SkipRule> terraform_skipped;
+  LeftOutRules terraform_left_out;
   std::map<std::string, TypeMapping, std::less<>> terraform;
-  std::vector<SkipRule> cloudformation_skipped;
+  LeftOutRules cloudformation_left_out;
   std::map<std::string, TypeMapping, std::less<>> cloudformation;
 };
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -106,7 +107,7 @@ class Importer {
   void claim_ids();
   /// Runs the builders in dependency order, lists what was left out, infers the request routes
   /// and stores the topology (`zones`: the subnets' zones).
-  void build_all(const std::vector<SkipRule>& skip_rules);
+  void build_all(const LeftOutRules& left_out);
 
   Attr attr(const Resource& r, std::string_view archsim_key) const;
   std::vector<const Resource*> targets(const Resource& from, const Attr& a, std::string_view entity);
@@ -152,7 +153,27 @@ class Importer {
   void ecs_service(const Resource& r);
   void ecr_repository(const Resource& r);
   void log_group(const Resource& r);
-  void simple_component(const Resource& r);
+  /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills
+  /// more keys itself says its own).
+  void simple_component(const Resource& r, bool assume = true);
+  void rds_instance(const Resource& r);
+  void aurora_cluster(const Resource& r);
+  void lambda_concurrency(const Resource& r);
+  void api_gateway(const Resource& r);
+  /// The API an integration or authorizer (`does`: "integrates") belongs to, and its component;
+  /// {.., nullptr} with a warning when it is not an API the import made.
+  std::pair<const Resource*, YamlNode*> api_of(const Resource& r, std::string_view does);
+  void api_integration(const Resource& r);
+  void api_authorizer(const Resource& r);
+  void cloudfront(const Resource& r);
+  void codedeploy_group(const Resource& r);
+  /// A step-scaling policy (`autoscaling.step_scaling`), its alarm read from the CloudWatch alarm
+  /// whose actions name it.
+  void step_scaling(const Resource& r, YamlNode& service, const std::string& path);
+  /// Components of archsim type `type` among what `a` names (lambda, cognito_user_pool, ...).
+  std::vector<const Resource*> components_of_type(const Resource& from, const Attr& a, std::string_view type);
+  /// The built component a resource became, or nullptr (not a component, or left out).
+  YamlNode* component_of(const Resource& r) { return b_.find_entity("components", r.id); }
   YamlNode* scaled_service(const Resource& r, const Attr& a, std::string& path);
   void autoscaling_target(const Resource& r);
   void autoscaling_policy(const Resource& r);
@@ -169,6 +190,8 @@ class Importer {
   std::map<std::string, std::string> tg_lb_;  ///< target group resource address -> lb id
   std::map<std::string, std::string> tg_targets_;
   std::set<std::string> default_egress_;  ///< groups that keep AWS's allow-all egress rule
+  bool alarms_read_ = false;
+  std::map<const Resource*, const Resource*> alarm_of_;  ///< step-scaling policy -> the alarm whose actions name it
 };
 
 }  // namespace archsim::model::import_detail

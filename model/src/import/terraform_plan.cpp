@@ -298,7 +298,7 @@ void TerraformImport::run() {
     region_ = region->scalar;
     region_loc_ = region->loc;
   }
-  build_all(mappings_.terraform_skipped);
+  build_all(mappings_.terraform_left_out);
 }
 
 }  // namespace

@@ -166,8 +166,8 @@ std::string write_topology_yaml(const ImportedTopology& imported, std::string_vi
   w.out += "# Each entity's comment names the resource it came from; `# ASSUMPTION:` marks what the code\n"
            "# does not say and the import had to assume.\n";
   if (!imported.unsupported.empty()) {
-    w.out += "#\n# Unsupported (no archsim entity models them; left out):\n";
-    for (const auto& u : imported.unsupported) w.out += fmt::format("#   {} x{}\n", comment_text(u.type), u.count);
+    w.out += "#\n# Unsupported (left out):\n";
+    for (const auto& u : imported.unsupported) w.out += fmt::format("#   {} x{}: {}\n", comment_text(u.type), u.count, comment_text(u.reason));
   }
   if (!imported.skipped.empty()) {
     w.out += "#\n# Skipped (no bearing on a simulation):\n";

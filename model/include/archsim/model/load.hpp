@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,9 @@ struct LoadOptions {
   /// tree. Off by default: a scenario from an untrusted pull request must not read the CI
   /// runner's files (docs/scenario-format.md, "Files a scenario names").
   bool allow_outside_paths = false;
+  /// Parameter values (and AWS::Region) for a CloudFormation template named where a scenario
+  /// is expected (`archsim validate template.yaml --parameter Key=Value`).
+  std::map<std::string, std::string> template_parameters;
 };
 
 struct LoadResult {
