@@ -1,6 +1,7 @@
 #include "price_command.hpp"
 
 #include "archsim/cli.hpp"
+#include "archsim/pipeline/run_scenario.hpp"
 #include "archsim/reports/bill_report.hpp"
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/reports/gates.hpp"
@@ -62,26 +63,6 @@ bool decode_workload_or_report(const model::ScenarioSpec& scenario, std::optiona
 
 }  // namespace
 
-std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill) {
-  if (!scenario.budget) return std::nullopt;
-  return pricing::check_budget(*scenario.budget, bill, pricing::forecast_basis(*scenario.budget, scenario.pricing));
-}
-
-std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context,
-                                                const sim::WorkloadSpec* workload) {
-  std::optional<std::vector<pricing::Charge>> chosen;
-  for (const auto& alt : scenario.alternatives) {
-    if (alt.status != model::DecisionStatus::Chosen) continue;
-    model::Diagnostics ignored;  // the caller reports usage errors when it bills each alternative
-    if (const auto usage = workload != nullptr ? pricing::usage_for_pricing(scenario, alt.topology, workload, ignored)
-                                               : pricing::declared_usage(scenario, alt.topology, ignored)) {
-      chosen = pricing::charges(alt.topology, *usage);
-    }
-  }
-  return pricing::check_claims(scenario, context.book_for(scenario.region), *context.catalogue, context.plan,
-                               chosen ? &*chosen : nullptr);
-}
-
 int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err) {
   const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
@@ -92,14 +73,14 @@ int run_price(const PriceOptions& options, std::ostream& out, std::ostream& err)
   std::optional<sim::WorkloadSpec> workload;
   if (!decode_workload_or_report(scenario, workload, err)) return kBadInput;
   const sim::WorkloadSpec* traffic = workload ? &*workload : nullptr;
-  reports::PriceReport report{model::escape_controls(options.file), scenario.name, {}, scenario_claims(scenario, *context, traffic)};
+  reports::PriceReport report{model::escape_controls(options.file), scenario.name, {}, pipeline::scenario_claims(scenario, *context, traffic)};
   bool over_budget = false;
   for (const auto& alt : scenario.alternatives) {
     auto usage = declared_usage_or_report(scenario, alt.topology, err);
     if (!usage) return kBadInput;
     pricing::add_usage_from_workload(*usage, alt.topology, traffic, scenario.usage.has_value());
     reports::PricedAlternative priced{alt.id, alt.title, alt.status, pricing::bill_for(*context, alt.topology, *usage), std::nullopt};
-    priced.budget = budget_for(scenario, priced.bill);
+    priced.budget = pipeline::budget_for(scenario, priced.bill);
     over_budget = over_budget || (priced.budget && reports::budget_gate(alt.id, alt.status, *priced.budget).fails_run());
     report.alternatives.push_back(std::move(priced));
   }

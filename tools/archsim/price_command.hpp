@@ -40,12 +40,5 @@ std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::Sce
 std::optional<pricing::Usage> declared_usage_or_report(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
                                                        std::ostream& err);
 
-/// The budget verdict when the scenario sets a budget.
-std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill);
-
-/// The document's pricing claims, checked against the book of the scenario's region. With a
-/// workload (`archsim price`), the chosen design's usage includes what is derived from it.
-std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context,
-                                                const sim::WorkloadSpec* workload = nullptr);
 
 }  // namespace archsim::cli

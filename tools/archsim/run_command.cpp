@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "archsim/cli.hpp"
+#include "archsim/pipeline/run_scenario.hpp"
 #include "archsim/reports/atomic_file.hpp"
 #include "archsim/reports/fidelity_contract.hpp"
 #include "archsim/reports/gates.hpp"
@@ -157,38 +158,12 @@ bool within_work_budget(const model::ScenarioSpec& scenario, const sim::Workload
   return false;
 }
 
-/// One bill per replication: what gives the monthly cost its confidence interval.
-std::vector<double> monthly_costs(const pricing::PricingContext& pricing_context, const model::TopologySpec& topology,
-                                  const sim::SimResult& result, const pricing::Usage& declared) {
-  std::vector<double> costs;
-  for (std::size_t i = 0; i < result.per_replication.size(); ++i) {
-    pricing::Usage one = pricing::usage_from_replication(result, i);
-    pricing::add_unmeasured(one, declared);
-    costs.push_back(pricing::bill_for(pricing_context, topology, one).net().to_double());
-  }
-  return costs;
-}
-
-/// `replications: {until: ...}`: the simulator asks after each batch whether the intervals are
-/// narrow enough, on the same metrics the criteria are judged on (the cost from the bills).
-/// Unset for a fixed count of replications.
-std::function<sim::PrecisionCheck(const sim::SimResult&)> precision_judge(const sim::WorkloadSpec& workload,
-                                                                          const pricing::PricingContext& pricing_context,
-                                                                          const model::TopologySpec& topology,
-                                                                          const pricing::Usage& declared) {
-  if (!workload.precision) return {};
-  return [&workload, &pricing_context, &topology, &declared](const sim::SimResult& so_far) {
-    return reports::check_precision(reports::measure(so_far, monthly_costs(pricing_context, topology, so_far, declared), std::nullopt),
-                                    workload.precision->until);
-  };
-}
-
 /// `--fidelity compare`: every alternative at request level and as flows, the same seed and
 /// workload, then the accuracy contract's checks (reports/fidelity_contract.hpp) as text.
 /// Exit 0 when the contract holds everywhere, 1 when a check breaks, 2 on bad input.
-int compare_fidelities(const RunOptions& options, const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload,
-                       const pricing::PricingContext& pricing_context, sim::SimOptions sim_options, std::ostream& out,
-                       std::ostream& err) {
+int compare_fidelities(const RunOptions& options, const model::ScenarioSpec& scenario, const reports::ReviewReport& review,
+                       const sim::WorkloadSpec& workload, const pricing::PricingContext& pricing_context, sim::SimOptions sim_options,
+                       std::ostream& out, std::ostream& err) {
   if (options.format != "text" || !options.output.empty() || !options.out_dir.empty()) {
     err << "archsim run: --fidelity compare prints its comparison as text on standard output; drop --format, -o and --out\n";
     return kBadInput;
@@ -202,16 +177,14 @@ int compare_fidelities(const RunOptions& options, const model::ScenarioSpec& sce
     pricing::Bill bills[2];
     for (const int i : {0, 1}) {
       sim_options.fidelity = i == 0 ? sim::Fidelity::Request : sim::Fidelity::Flow;
-      sim_options.precision = precision_judge(workload, pricing_context, alt.topology, *declared);
-      auto outcome = sim::simulate(alt.topology, workload, sim::builtin_sim_defaults(), sim_options);
-      if (outcome.error) {
-        err << model::format_diagnostic(scenario.located(outcome.error->diagnostic)) << " (alternative " << alt.id << ")\n";
+      const pipeline::RunRequest request{scenario, review, workload, pricing_context, sim_options, {}, {}, false};
+      auto run = pipeline::run_alternative(request, alt, *declared);
+      if (run.error) {
+        err << model::format_diagnostic(*run.error) << " (alternative " << alt.id << ")\n";
         return kBadInput;
       }
-      results[i] = std::move(outcome.result);
-      pricing::Usage usage = pricing::usage_from_simulation(*results[i]);
-      pricing::add_unmeasured(usage, *declared);
-      bills[i] = pricing::bill_for(pricing_context, alt.topology, usage);
+      results[i] = std::move(run.result);
+      bills[i] = std::move(*run.bill);
     }
     const auto checks = reports::check_flow_contract(*results[0], *results[1], bills[0], bills[1]);
     holds = holds && std::all_of(checks.begin(), checks.end(), [](const reports::ContractCheck& c) { return c.holds; });
@@ -281,56 +254,26 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const sim::WorkloadSpec run_workload = sim_options.horizon ? with_horizon(*workload, *sim_options.horizon) : *workload;
   const RunWork work = work_per_alternative(scenario, run_workload, sim_options.fidelity, compare);
   if (!within_work_budget(scenario, run_workload, work, options.max_work, err)) return kBadInput;
-  if (compare) return compare_fidelities(options, scenario, *workload, *pricing_context, sim_options, out, err);
+  if (compare) return compare_fidelities(options, scenario, review_report, *workload, *pricing_context, sim_options, out, err);
   std::optional<ProgressBar> progress;
   if (options.progress) progress.emplace(work.per_alternative, workload->replications, err);
-  reports::RunReport report;
-  report.file = shown_file;
-  report.scenario = scenario.name;
-  report.seed = sim_options.seed.value_or(workload->seed);
-  report.horizon = sim_options.horizon.value_or(workload->horizon);
-  report.workload = *workload;
-  report.started_at = utc_timestamp(fixed_epoch.value_or(std::chrono::duration_cast<std::chrono::seconds>(wall_start.time_since_epoch()).count()));
-  report.claims = scenario_claims(scenario, *pricing_context);
-  for (const auto& alt : scenario.alternatives) {
-    if (progress) {
-      progress->start(alt.id);
-      sim_options.progress = [&progress](const sim::Progress& p) { progress->update(p); };
-    }
-    const auto declared = declared_usage_or_report(scenario, alt.topology, err);
-    if (!declared) return kBadInput;
-    reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-    const auto sim_start = std::chrono::steady_clock::now();
-    sim_options.precision = precision_judge(*workload, *pricing_context, alt.topology, *declared);
-    auto outcome = sim::simulate(alt.topology, *workload, sim::builtin_sim_defaults(), sim_options);
-    // Measured only when the output may depend on the machine (see source_date_epoch).
-    if (!fixed_epoch) run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
+  if (progress) sim_options.progress = [&progress](const sim::Progress& p) { progress->update(p); };
+  pipeline::RunRequest request{scenario, review_report, *workload, *pricing_context, sim_options, {}, {},
+                               // Measured only when the output may depend on the machine (see source_date_epoch).
+                               !fixed_epoch.has_value()};
+  request.on_alternative = [&progress](const model::AlternativeSpec& alt) {
+    if (progress) progress->start(alt.id);
+  };
+  request.after_alternative = [&progress, &err](const reports::AlternativeRun& run) {
     if (progress) progress->finish();
-    if (outcome.error) {
-      run.error = scenario.located(outcome.error->diagnostic);
-      err << model::format_diagnostic(*run.error) << " (alternative " << alt.id << ")\n";
-    } else {
-      run.result = std::move(outcome.result);
-      // What the simulation measured, plus what only the scenario can say (storage, users).
-      pricing::Usage usage = pricing::usage_from_simulation(*run.result);
-      pricing::add_unmeasured(usage, *declared);
-      run.bill = pricing::bill_for(*pricing_context, alt.topology, usage);
-      run.budget = budget_for(scenario, *run.bill);
-      std::string analytic_error;
-      run.analytic = sim::analyse_availability(alt.topology, run_workload, sim::builtin_sim_defaults(), analytic_error);
-      run.metrics = reports::measure(*run.result, monthly_costs(*pricing_context, alt.topology, *run.result, *declared),
-                                     run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
-    }
-    report.alternatives.push_back(std::move(run));
-  }
-  std::map<std::string, reports::MetricValues> measured;
-  std::map<std::string, const sim::SimResult*> results;
-  for (const auto& alt : report.alternatives) {
-    if (alt.result) measured[alt.id] = alt.metrics, results[alt.id] = &*alt.result;
-  }
-  report.scenario_spec = &scenario;
-  report.review = &review_report;
-  report.criteria = reports::judge_criteria(scenario, review_report.criteria, measured, results);
+    if (run.error) err << model::format_diagnostic(*run.error) << " (alternative " << run.id << ")\n";
+  };
+  pipeline::RunResult ran = pipeline::run_scenario(request);
+  for (const auto& d : ran.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  if (!ran.usage_ok) return kBadInput;
+  reports::RunReport& report = ran.report;
+  report.file = shown_file;
+  report.started_at = utc_timestamp(fixed_epoch.value_or(std::chrono::duration_cast<std::chrono::seconds>(wall_start.time_since_epoch()).count()));
   const nlohmann::json json = reports::run_json(report, ARCHSIM_VERSION);
   const auto render = [&](const std::string& format) -> std::string {
     if (format == "json") return json_text(json);

@@ -1,0 +1,116 @@
+#include "archsim/pipeline/run_scenario.hpp"
+
+#include <chrono>
+
+#include "archsim/pricing/usage_from_workload.hpp"
+#include "archsim/reports/criteria.hpp"
+#include "archsim/sim/analytic.hpp"
+
+namespace archsim::pipeline {
+
+namespace {
+
+/// One bill per replication: what gives the monthly cost its confidence interval.
+std::vector<double> monthly_costs(const pricing::PricingContext& pricing_context, const model::TopologySpec& topology,
+                                  const sim::SimResult& result, const pricing::Usage& declared) {
+  std::vector<double> costs;
+  for (std::size_t i = 0; i < result.per_replication.size(); ++i) {
+    pricing::Usage one = pricing::usage_from_replication(result, i);
+    pricing::add_unmeasured(one, declared);
+    costs.push_back(pricing::bill_for(pricing_context, topology, one).net().to_double());
+  }
+  return costs;
+}
+
+}  // namespace
+
+std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill) {
+  if (!scenario.budget) return std::nullopt;
+  return pricing::check_budget(*scenario.budget, bill, pricing::forecast_basis(*scenario.budget, scenario.pricing));
+}
+
+std::vector<pricing::ClaimCheck> scenario_claims(const model::ScenarioSpec& scenario, const pricing::PricingContext& context,
+                                                const sim::WorkloadSpec* workload) {
+  std::optional<std::vector<pricing::Charge>> chosen;
+  for (const auto& alt : scenario.alternatives) {
+    if (alt.status != model::DecisionStatus::Chosen) continue;
+    model::Diagnostics ignored;  // the caller reports usage errors when it bills each alternative
+    if (const auto usage = workload != nullptr ? pricing::usage_for_pricing(scenario, alt.topology, workload, ignored)
+                                               : pricing::declared_usage(scenario, alt.topology, ignored)) {
+      chosen = pricing::charges(alt.topology, *usage);
+    }
+  }
+  return pricing::check_claims(scenario, context.book_for(scenario.region), *context.catalogue, context.plan,
+                               chosen ? &*chosen : nullptr);
+}
+
+reports::AlternativeRun run_alternative(const RunRequest& request, const model::AlternativeSpec& alt,
+                                        const pricing::Usage& declared) {
+  reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  sim::SimOptions options = request.options;
+  // `replications: {until: ...}`: the simulator asks after each batch whether the intervals
+  // are narrow enough, on the same metrics the criteria are judged on (the cost from the bills).
+  if (request.workload.precision) {
+    options.precision = [&request, &alt, &declared](const sim::SimResult& so_far) {
+      return reports::check_precision(
+          reports::measure(so_far, monthly_costs(request.pricing, alt.topology, so_far, declared), std::nullopt),
+          request.workload.precision->until);
+    };
+  }
+  const auto sim_start = std::chrono::steady_clock::now();
+  auto outcome = sim::simulate(alt.topology, request.workload, sim::builtin_sim_defaults(), options);
+  if (request.measure_wall_time) run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
+  if (outcome.error) {
+    run.error = request.scenario.located(outcome.error->diagnostic);
+    return run;
+  }
+  run.result = std::move(outcome.result);
+  // What the simulation measured, plus what only the scenario can say (storage, users).
+  pricing::Usage usage = pricing::usage_from_simulation(*run.result);
+  pricing::add_unmeasured(usage, declared);
+  run.bill = pricing::bill_for(request.pricing, alt.topology, usage);
+  run.budget = budget_for(request.scenario, *run.bill);
+  sim::WorkloadSpec at_horizon;  // the analytic model reads the horizon the run simulated
+  const sim::WorkloadSpec* analysed = &request.workload;
+  if (options.horizon && options.horizon->ns != request.workload.horizon.ns) {
+    at_horizon = request.workload;
+    at_horizon.horizon = *options.horizon;
+    analysed = &at_horizon;
+  }
+  std::string analytic_error;
+  run.analytic = sim::analyse_availability(alt.topology, *analysed, sim::builtin_sim_defaults(), analytic_error);
+  run.metrics = reports::measure(*run.result, monthly_costs(request.pricing, alt.topology, *run.result, declared),
+                                 run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
+  return run;
+}
+
+RunResult run_scenario(const RunRequest& request) {
+  RunResult out;
+  reports::RunReport& report = out.report;
+  report.scenario = request.scenario.name;
+  report.seed = request.options.seed.value_or(request.workload.seed);
+  report.horizon = request.options.horizon.value_or(request.workload.horizon);
+  report.workload = request.workload;
+  report.claims = scenario_claims(request.scenario, request.pricing);
+  for (const auto& alt : request.scenario.alternatives) {
+    if (request.on_alternative) request.on_alternative(alt);
+    const auto declared = pricing::declared_usage(request.scenario, alt.topology, out.diagnostics);
+    if (!declared) {
+      out.usage_ok = false;
+      return out;
+    }
+    report.alternatives.push_back(run_alternative(request, alt, *declared));
+    if (request.after_alternative) request.after_alternative(report.alternatives.back());
+  }
+  std::map<std::string, reports::MetricValues> measured;
+  std::map<std::string, const sim::SimResult*> results;
+  for (const auto& alt : report.alternatives) {
+    if (alt.result) measured[alt.id] = alt.metrics, results[alt.id] = &*alt.result;
+  }
+  report.scenario_spec = &request.scenario;
+  report.review = &request.review;
+  report.criteria = reports::judge_criteria(request.scenario, request.review.criteria, measured, results);
+  return out;
+}
+
+}  // namespace archsim::pipeline
