@@ -336,3 +336,27 @@ TEST_CASE("blue/green keeps each task set at the desired count through a crash a
     CHECK(r.deployments.completed == 1);
   }
 }
+
+TEST_CASE("a saturated service's queue wait reaches the response-time alarm as flows as it does request by request") {
+  // Two tasks of one 100 ms slot and a 50-request queue at 25/s: 1.25 busy, the queues stay
+  // full, a request waits about 5 s. A blue/green deployment with a 500 ms response-time alarm
+  // is rolled back at both fidelities (as flows the wait is the saturated queue's, averaged
+  // over the task slots by their share of the traffic).
+  const std::string workload = "horizon: 2h\nseed: 11\narrivals: {rate: 25/s}\n" + test::zero_network_yaml() +
+                               "components:\n  app: {launch_time: {constant: 20s}, service_time: {constant: 100ms}, concurrency: 1, "
+                               "queue_length: 50}\n  alb: {service_time: 0s}\n"
+                               "deployments:\n  same: {service: app, at: 1h}\n";
+  for (const auto fidelity : {sim::Fidelity::Request, sim::Fidelity::Flow}) {
+    CAPTURE(sim::fidelity_name(fidelity));
+    sim::SimOptions options;
+    options.fidelity = fidelity;
+    const auto r = test::simulate_good(blue_green("CodeDeployDefault.ECSAllAtOnce", "      alarm: {response_time: 500ms, datapoints: 2}\n"),
+                                       test::workload(workload), options);
+    REQUIRE(!r.error);
+    std::string incidents;
+    for (const auto& i : r.result->incidents) incidents += std::to_string(i.at_ns / 1'000'000'000) + " " + i.what + " " + i.subject + "\n";
+    CAPTURE(incidents);
+    CHECK(r.result->deployments.rolled_back == 1);
+    CHECK(has_incident(*r.result, "rollback", "average response time"));
+  }
+}

@@ -14,6 +14,11 @@ namespace {
 /// given up after this many (a route that fails nearly always then gets fewer samples).
 constexpr int kSampleAttempts = 64;
 
+/// A saturated task's queue stays full: a request waits for the queue ahead of it.
+double saturated_wait_ns(const ComponentModel& c) {
+  return c.behaviour.queue_length * c.service_time.mean() / std::max(1, c.concurrency);
+}
+
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   // splitmix64-style: any change of any input changes the digest.
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -322,8 +327,16 @@ void FlowModel::close_segment(std::int64_t end_ns) {
     load.reached += reached;
     load.errors += static_cast<std::uint64_t>(std::llround(f.errors * requests));
     load.responses += reached;
-    const QueueWait* q = !queues_[i].empty() && queues_[i][0] ? queues_[i][0].get() : nullptr;
-    const double response = model_.components[i].service_time.mean() + (q != nullptr && q->stable() ? q->mean_wait_ns() : 0.0);
+    // The wait averaged over the task slots by the share of the arrivals each gets: a task
+    // that takes more of the traffic (a zone's survivor) weighs more.
+    double waited = 0, weight = 0;
+    for (std::size_t s = 0; s < queues_[i].size(); ++s) {
+      if (!queues_[i][s]) continue;
+      const double share = slot_share_[i][s];
+      waited += share * (queues_[i][s]->stable() ? queues_[i][s]->mean_wait_ns() : saturated_wait_ns(model_.components[i]));
+      weight += share;
+    }
+    const double response = model_.components[i].service_time.mean() + (weight > 0 ? waited / weight : 0.0);
     load.response_ns += static_cast<std::int64_t>(static_cast<double>(reached) * response);
   }
 }
@@ -731,7 +744,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
             t += static_cast<std::int64_t>(v.wait->sample_ns(rng));
           } else {
             // Saturated: the queue stays full, so a request waits for the queue ahead of it.
-            t += static_cast<std::int64_t>(c.behaviour.queue_length * c.service_time.mean() / std::max(1, c.concurrency));
+            t += static_cast<std::int64_t>(saturated_wait_ns(c));
           }
         }
         t += draw_ns(c.service_time, rng);

@@ -524,7 +524,12 @@ void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel&
     ++s.busy;
   }
   r.held |= static_cast<std::uint8_t>(1u << hop);
-  r.began_ns[hop] = engine_.now().ns;
+  // A task's TargetResponseTime runs from the request leaving the load balancer to the
+  // response ("the time elapsed after the request leaves the load balancer until a response
+  // from the target is received", ALB CloudWatch metrics, docs.aws.amazon.com/elasticloadbalancing/
+  // latest/application/load-balancer-cloudwatch-metrics.html): the wait for a free slot inside
+  // the task counts, so a service keeps the arrival time it was given in arrive_at_hop.
+  if (c.role != Role::Service) r.began_ns[hop] = engine_.now().ns;
   log_request(c, r.node[hop]);
   std::int64_t work = draw_ns(c.service_time, s.rng);
   if (const ReleaseSpec* release = platform_.release(platform_.task(ci, r.slot[hop]).release); release != nullptr && release->added_latency) {
