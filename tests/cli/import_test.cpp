@@ -168,6 +168,47 @@ TEST_CASE("import terraform: modules at any depth, count, for_each and unknown v
   CHECK(r.out.find("#   data.aws_availability_zones x1") != std::string::npos);
 }
 
+TEST_CASE("import terraform: a subnet's vpc_id through its secondary CIDR's association names the association's VPC") {
+  // The usual way to make a secondary-CIDR subnet wait for its association.
+  const std::string plan = write("assoc-plan.json", R"({"format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main", "values": {"cidr_block": "10.0.0.0/16"}},
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "mode": "managed", "type": "aws_vpc_ipv4_cidr_block_association", "name": "pods",
+     "values": {"cidr_block": "100.64.0.0/16"}},
+    {"address": "aws_subnet.pods", "mode": "managed", "type": "aws_subnet", "name": "pods",
+     "values": {"availability_zone": "eu-west-1a", "cidr_block": "100.64.0.0/20"}}]}},
+  "resource_changes": [
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "change": {"after_unknown": {"vpc_id": true}}},
+    {"address": "aws_subnet.pods", "change": {"after_unknown": {"vpc_id": true}}}],
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "type": "aws_vpc", "name": "main", "expressions": {"cidr_block": {"constant_value": "10.0.0.0/16"}}},
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "type": "aws_vpc_ipv4_cidr_block_association", "name": "pods",
+     "expressions": {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}},
+    {"address": "aws_subnet.pods", "type": "aws_subnet", "name": "pods",
+     "expressions": {"vpc_id": {"references": ["aws_vpc_ipv4_cidr_block_association.pods.vpc_id", "aws_vpc_ipv4_cidr_block_association.pods"]}}}]}}}
+)");
+  const auto p = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(p.code == 0, p.err);
+  CHECK(p.out.find("secondary_cidrs: [100.64.0.0/16]") != std::string::npos);
+  CHECK(p.out.find("  pods: {vpc: main, zone: eu-west-1a, cidr: 100.64.0.0/20") != std::string::npos);
+  // State knows the ids: the association's vpc_id, which the subnet copies, is the VPC's.
+  const std::string state = R"({"format_version": "1.0", "values": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main", "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "mode": "managed", "type": "aws_vpc_ipv4_cidr_block_association", "name": "pods",
+     "values": {"id": "vpc-cidr-assoc-1", "vpc_id": "vpc-1", "cidr_block": "100.64.0.0/16"}},
+    {"address": "aws_subnet.pods", "mode": "managed", "type": "aws_subnet", "name": "pods",
+     "values": {"id": "subnet-1", "vpc_id": "VPC", "availability_zone": "eu-west-1a", "cidr_block": "100.64.0.0/20"}}]}}}
+)";
+  const auto s = cli({"import", "terraform", write("assoc-state.json", replace_all(state, "\"VPC\"", "\"vpc-1\""))});
+  REQUIRE_MESSAGE(s.code == 0, s.err);
+  CHECK(s.out.find("  pods: {vpc: main, zone: eu-west-1a, cidr: 100.64.0.0/20") != std::string::npos);
+  CHECK(s.out.find("secondary_cidrs: [100.64.0.0/16]") != std::string::npos);
+  // A subnet whose vpc_id is its own id (no plan can say so): an error, not an endless walk.
+  const auto c = cli({"import", "terraform", write("assoc-cycle.json", replace_all(state, "\"VPC\"", "\"subnet-1\""))});
+  CHECK(c.code == 2);
+  CHECK(c.err.find("aws_subnet.pods: vpc_id names no aws_vpc in the file") != std::string::npos);
+}
+
 TEST_CASE("import terraform: bad input is a located error and exit 2") {
   SUBCASE("not a plan or state") {
     const auto r = cli({"import", "terraform", write("not-a-plan.json", "{\n  \"Resources\": {}\n}\n")});

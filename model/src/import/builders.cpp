@@ -94,6 +94,20 @@ std::vector<const Resource*> Importer::targets(const Resource& from, const Attr&
     if (!entity.empty() && (t->mapping == nullptr || t->mapping->entity != entity)) continue;
     if (seen.insert(t).second) kept.push_back(t);
   }
+  // Nothing of the kind, but something that has one (`vpc_id =
+  // aws_vpc_ipv4_cidr_block_association.x.vpc_id`, the usual way to make a secondary-CIDR subnet
+  // wait for its association): its own attribute of that kind names it. Bounded: state's literal
+  // ids can make a cycle no plan can.
+  if (kept.empty() && !entity.empty() && pass_through_depth_ < 4) {
+    ++pass_through_depth_;
+    for (const Resource* t : out) {
+      if (t->mapping == nullptr || t->mapping->entity == entity || !t->mapping->has(entity)) continue;
+      for (const Resource* v : targets(*t, attr(*t, entity), entity)) {
+        if (seen.insert(v).second) kept.push_back(v);
+      }
+    }
+    --pass_through_depth_;
+  }
   return kept;
 }
 

@@ -190,6 +190,7 @@ class Importer {
   std::map<std::string, std::string> tg_lb_;  ///< target group resource address -> lb id
   std::map<std::string, std::string> tg_targets_;
   std::set<std::string> default_egress_;  ///< groups that keep AWS's allow-all egress rule
+  int pass_through_depth_ = 0;  ///< targets() followed through resources that have the kind asked for
   bool alarms_read_ = false;
   std::map<const Resource*, const Resource*> alarm_of_;  ///< step-scaling policy -> the alarm whose actions name it
 };
