@@ -739,6 +739,61 @@ TEST_CASE("round trip: the Free Tier seed from its Terraform plan reviews and pr
   CHECK(r.out.find("#   aws_ssm_parameter x1: SSM parameters: not modelled per parameter\n") != std::string::npos);
 }
 
+TEST_CASE("import: a CodeDeploy group's enabled alarms are the service's rollback alarm") {
+  SUBCASE("terraform: a response-time alarm of the file is read; one of another stack is assumed") {
+    auto plan = nlohmann::json::parse(testing::read_file("tests/import/fixtures/krakend-blue-green-plan.json"));
+    auto& planned = plan["planned_values"]["root_module"]["resources"];
+    auto& config = plan["configuration"]["root_module"]["resources"];
+    planned.push_back({{"address", "aws_cloudwatch_metric_alarm.krakend-latency"}, {"mode", "managed"}, {"type", "aws_cloudwatch_metric_alarm"},
+                       {"name", "krakend-latency"},
+                       {"values", {{"alarm_name", "krakend-latency"}, {"namespace", "AWS/ApplicationELB"}, {"metric_name", "TargetResponseTime"},
+                                   {"comparison_operator", "GreaterThanThreshold"}, {"threshold", 0.8}, {"evaluation_periods", 5},
+                                   {"datapoints_to_alarm", 2}, {"period", 60}}}});
+    for (auto& r : planned) {
+      if (r["address"] == "aws_codedeploy_deployment_group.krakend") {
+        r["values"]["alarm_configuration"] = {{{"alarms", {"krakend-latency"}}, {"enabled", true}}};
+      } else if (r["address"] == "aws_codedeploy_deployment_group.frontend") {
+        r["values"]["alarm_configuration"] = {{{"alarms", {"frontend-5xx"}}, {"enabled", true}}};
+      }
+    }
+    for (auto& r : config) {
+      if (r["address"] == "aws_codedeploy_deployment_group.krakend") {
+        r["expressions"]["alarm_configuration"] = {
+            {{"alarms", {{"references", {"aws_cloudwatch_metric_alarm.krakend-latency.alarm_name", "aws_cloudwatch_metric_alarm.krakend-latency"}}}},
+             {"enabled", {{"constant_value", true}}}}};
+      }
+    }
+    const auto r = cli({"import", "terraform", write("alarm-plan.json", plan.dump(1))});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("alarm: {response_time: 800ms, datapoints: 2}") != std::string::npos);
+    // The frontend's alarm is named only: the seeds' error share, said as an assumption.
+    CHECK(r.out.find("alarm: {error_rate: 0.01, datapoints: 3}") != std::string::npos);
+    CHECK(r.out.find("# ASSUMPTION: aws_codedeploy_deployment_group.frontend (an alarm not in the file): the rollback alarm's metric") !=
+          std::string::npos);
+    CHECK(r.err.find("alarms 'frontend-5xx' names nothing in the file") != std::string::npos);
+    // Disabled, the alarms are not the deployment's.
+    const auto off = cli({"import", "terraform", write("alarm-off-plan.json", replace_all(plan.dump(1), "\"enabled\": true", "\"enabled\": false"))});
+    REQUIRE_MESSAGE(off.code == 0, off.err);
+    CHECK(off.out.find("alarm: {") == std::string::npos);
+  }
+  SUBCASE("cloudformation: AlarmConfiguration names the alarm by Ref") {
+    std::string t = testing::read_file("tests/import/fixtures/api-cdn-aurora.yaml");
+    const std::string rollback = "      AutoRollbackConfiguration: {Enabled: true, Events: [DEPLOYMENT_FAILURE]}\n";
+    REQUIRE(t.find(rollback) != std::string::npos);
+    t = replace_all(t, rollback, rollback + "      AlarmConfiguration: {Enabled: true, Alarms: [{Name: !Ref WebLatency}]}\n");
+    const std::string scaling = "  WebScaling:\n";
+    REQUIRE(t.find(scaling) != std::string::npos);
+    t = replace_all(t, scaling,
+                    "  WebLatency:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Namespace: AWS/ApplicationELB\n"
+                    "      MetricName: TargetResponseTime\n      ComparisonOperator: GreaterThanThreshold\n      Threshold: 0.5\n"
+                    "      EvaluationPeriods: 4\n      Period: 60\n      Statistic: Average\n" + scaling);
+    const auto r = cli({"import", "cloudformation", write("alarm-template.yaml", t), "--parameter", "AWS::Region=eu-west-1"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("alarm: {response_time: 500ms, datapoints: 4}") != std::string::npos);
+    CHECK(r.err.find("the rollback alarm's metric or threshold") == std::string::npos);
+  }
+}
+
 TEST_CASE("round trip: the KrakenD blue/green seed from its Terraform plan reviews and prices as the hand-written one") {
   // What Terraform cannot know: that the gateway service runs KrakenD (its endpoints), image
   // sizes and stored bytes, the secrets' count, the deployments' alarms, the backends' service

@@ -167,6 +167,8 @@ class Importer {
   void api_authorizer(const Resource& r);
   void cloudfront(const Resource& r);
   void codedeploy_group(const Resource& r);
+  /// The alarms a deployment group stops on, as the service's rollback alarm (`deployment.alarm`).
+  void rollback_alarm(const Resource& r, YamlNode& deployment, const std::string& path);
   /// A step-scaling policy (`autoscaling.step_scaling`), its alarm read from the CloudWatch alarm
   /// whose actions name it.
   void step_scaling(const Resource& r, YamlNode& service, const std::string& path);
