@@ -168,6 +168,47 @@ TEST_CASE("import terraform: modules at any depth, count, for_each and unknown v
   CHECK(r.out.find("#   data.aws_availability_zones x1") != std::string::npos);
 }
 
+TEST_CASE("import terraform: a subnet's vpc_id through its secondary CIDR's association names the association's VPC") {
+  // The usual way to make a secondary-CIDR subnet wait for its association.
+  const std::string plan = write("assoc-plan.json", R"({"format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main", "values": {"cidr_block": "10.0.0.0/16"}},
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "mode": "managed", "type": "aws_vpc_ipv4_cidr_block_association", "name": "pods",
+     "values": {"cidr_block": "100.64.0.0/16"}},
+    {"address": "aws_subnet.pods", "mode": "managed", "type": "aws_subnet", "name": "pods",
+     "values": {"availability_zone": "eu-west-1a", "cidr_block": "100.64.0.0/20"}}]}},
+  "resource_changes": [
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "change": {"after_unknown": {"vpc_id": true}}},
+    {"address": "aws_subnet.pods", "change": {"after_unknown": {"vpc_id": true}}}],
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "type": "aws_vpc", "name": "main", "expressions": {"cidr_block": {"constant_value": "10.0.0.0/16"}}},
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "type": "aws_vpc_ipv4_cidr_block_association", "name": "pods",
+     "expressions": {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}},
+    {"address": "aws_subnet.pods", "type": "aws_subnet", "name": "pods",
+     "expressions": {"vpc_id": {"references": ["aws_vpc_ipv4_cidr_block_association.pods.vpc_id", "aws_vpc_ipv4_cidr_block_association.pods"]}}}]}}}
+)");
+  const auto p = cli({"import", "terraform", plan});
+  REQUIRE_MESSAGE(p.code == 0, p.err);
+  CHECK(p.out.find("secondary_cidrs: [100.64.0.0/16]") != std::string::npos);
+  CHECK(p.out.find("  pods: {vpc: main, zone: eu-west-1a, cidr: 100.64.0.0/20") != std::string::npos);
+  // State knows the ids: the association's vpc_id, which the subnet copies, is the VPC's.
+  const std::string state = R"({"format_version": "1.0", "values": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main", "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+    {"address": "aws_vpc_ipv4_cidr_block_association.pods", "mode": "managed", "type": "aws_vpc_ipv4_cidr_block_association", "name": "pods",
+     "values": {"id": "vpc-cidr-assoc-1", "vpc_id": "vpc-1", "cidr_block": "100.64.0.0/16"}},
+    {"address": "aws_subnet.pods", "mode": "managed", "type": "aws_subnet", "name": "pods",
+     "values": {"id": "subnet-1", "vpc_id": "VPC", "availability_zone": "eu-west-1a", "cidr_block": "100.64.0.0/20"}}]}}}
+)";
+  const auto s = cli({"import", "terraform", write("assoc-state.json", replace_all(state, "\"VPC\"", "\"vpc-1\""))});
+  REQUIRE_MESSAGE(s.code == 0, s.err);
+  CHECK(s.out.find("  pods: {vpc: main, zone: eu-west-1a, cidr: 100.64.0.0/20") != std::string::npos);
+  CHECK(s.out.find("secondary_cidrs: [100.64.0.0/16]") != std::string::npos);
+  // A subnet whose vpc_id is its own id (no plan can say so): an error, not an endless walk.
+  const auto c = cli({"import", "terraform", write("assoc-cycle.json", replace_all(state, "\"VPC\"", "\"subnet-1\""))});
+  CHECK(c.code == 2);
+  CHECK(c.err.find("aws_subnet.pods: vpc_id names no aws_vpc in the file") != std::string::npos);
+}
+
 TEST_CASE("import terraform: bad input is a located error and exit 2") {
   SUBCASE("not a plan or state") {
     const auto r = cli({"import", "terraform", write("not-a-plan.json", "{\n  \"Resources\": {}\n}\n")});
@@ -696,6 +737,61 @@ TEST_CASE("round trip: the Free Tier seed from its Terraform plan reviews and pr
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(r.out.find("        off-hours: {schedule: \"cron(0 20 ? * * *)\", min_capacity: 0, max_capacity: 0}\n") != std::string::npos);
   CHECK(r.out.find("#   aws_ssm_parameter x1: SSM parameters: not modelled per parameter\n") != std::string::npos);
+}
+
+TEST_CASE("import: a CodeDeploy group's enabled alarms are the service's rollback alarm") {
+  SUBCASE("terraform: a response-time alarm of the file is read; one of another stack is assumed") {
+    auto plan = nlohmann::json::parse(testing::read_file("tests/import/fixtures/krakend-blue-green-plan.json"));
+    auto& planned = plan["planned_values"]["root_module"]["resources"];
+    auto& config = plan["configuration"]["root_module"]["resources"];
+    planned.push_back({{"address", "aws_cloudwatch_metric_alarm.krakend-latency"}, {"mode", "managed"}, {"type", "aws_cloudwatch_metric_alarm"},
+                       {"name", "krakend-latency"},
+                       {"values", {{"alarm_name", "krakend-latency"}, {"namespace", "AWS/ApplicationELB"}, {"metric_name", "TargetResponseTime"},
+                                   {"comparison_operator", "GreaterThanThreshold"}, {"threshold", 0.8}, {"evaluation_periods", 5},
+                                   {"datapoints_to_alarm", 2}, {"period", 60}}}});
+    for (auto& r : planned) {
+      if (r["address"] == "aws_codedeploy_deployment_group.krakend") {
+        r["values"]["alarm_configuration"] = {{{"alarms", {"krakend-latency"}}, {"enabled", true}}};
+      } else if (r["address"] == "aws_codedeploy_deployment_group.frontend") {
+        r["values"]["alarm_configuration"] = {{{"alarms", {"frontend-5xx"}}, {"enabled", true}}};
+      }
+    }
+    for (auto& r : config) {
+      if (r["address"] == "aws_codedeploy_deployment_group.krakend") {
+        r["expressions"]["alarm_configuration"] = {
+            {{"alarms", {{"references", {"aws_cloudwatch_metric_alarm.krakend-latency.alarm_name", "aws_cloudwatch_metric_alarm.krakend-latency"}}}},
+             {"enabled", {{"constant_value", true}}}}};
+      }
+    }
+    const auto r = cli({"import", "terraform", write("alarm-plan.json", plan.dump(1))});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("alarm: {response_time: 800ms, datapoints: 2}") != std::string::npos);
+    // The frontend's alarm is named only: the seeds' error share, said as an assumption.
+    CHECK(r.out.find("alarm: {error_rate: 0.01, datapoints: 3}") != std::string::npos);
+    CHECK(r.out.find("# ASSUMPTION: aws_codedeploy_deployment_group.frontend (an alarm not in the file): the rollback alarm's metric") !=
+          std::string::npos);
+    CHECK(r.err.find("alarms 'frontend-5xx' names nothing in the file") != std::string::npos);
+    // Disabled, the alarms are not the deployment's.
+    const auto off = cli({"import", "terraform", write("alarm-off-plan.json", replace_all(plan.dump(1), "\"enabled\": true", "\"enabled\": false"))});
+    REQUIRE_MESSAGE(off.code == 0, off.err);
+    CHECK(off.out.find("alarm: {") == std::string::npos);
+  }
+  SUBCASE("cloudformation: AlarmConfiguration names the alarm by Ref") {
+    std::string t = testing::read_file("tests/import/fixtures/api-cdn-aurora.yaml");
+    const std::string rollback = "      AutoRollbackConfiguration: {Enabled: true, Events: [DEPLOYMENT_FAILURE]}\n";
+    REQUIRE(t.find(rollback) != std::string::npos);
+    t = replace_all(t, rollback, rollback + "      AlarmConfiguration: {Enabled: true, Alarms: [{Name: !Ref WebLatency}]}\n");
+    const std::string scaling = "  WebScaling:\n";
+    REQUIRE(t.find(scaling) != std::string::npos);
+    t = replace_all(t, scaling,
+                    "  WebLatency:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Namespace: AWS/ApplicationELB\n"
+                    "      MetricName: TargetResponseTime\n      ComparisonOperator: GreaterThanThreshold\n      Threshold: 0.5\n"
+                    "      EvaluationPeriods: 4\n      Period: 60\n      Statistic: Average\n" + scaling);
+    const auto r = cli({"import", "cloudformation", write("alarm-template.yaml", t), "--parameter", "AWS::Region=eu-west-1"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("alarm: {response_time: 500ms, datapoints: 4}") != std::string::npos);
+    CHECK(r.err.find("the rollback alarm's metric or threshold") == std::string::npos);
+  }
 }
 
 TEST_CASE("round trip: the KrakenD blue/green seed from its Terraform plan reviews and prices as the hand-written one") {

@@ -94,6 +94,20 @@ std::vector<const Resource*> Importer::targets(const Resource& from, const Attr&
     if (!entity.empty() && (t->mapping == nullptr || t->mapping->entity != entity)) continue;
     if (seen.insert(t).second) kept.push_back(t);
   }
+  // Nothing of the kind, but something that has one (`vpc_id =
+  // aws_vpc_ipv4_cidr_block_association.x.vpc_id`, the usual way to make a secondary-CIDR subnet
+  // wait for its association): its own attribute of that kind names it. Bounded: state's literal
+  // ids can make a cycle no plan can.
+  if (kept.empty() && !entity.empty() && pass_through_depth_ < 4) {
+    ++pass_through_depth_;
+    for (const Resource* t : out) {
+      if (t->mapping == nullptr || t->mapping->entity == entity || !t->mapping->has(entity)) continue;
+      for (const Resource* v : targets(*t, attr(*t, entity), entity)) {
+        if (seen.insert(v).second) kept.push_back(v);
+      }
+    }
+    --pass_through_depth_;
+  }
   return kept;
 }
 
@@ -1281,6 +1295,7 @@ void Importer::codedeploy_group(const Resource& r) {
   if (const Attr rollback = attr(r, "auto_rollback"); rollback.known()) put(cd, "auto_rollback", bool_node(rollback.text() == "true", rollback.loc));
   put(*deployment, "codedeploy", std::move(cd));
   b_.comment(path + ".codedeploy", r.comment());
+  rollback_alarm(r, *deployment, path);
   if (pair.get(m.attribute("test_route")).size() > 0) b_.assume(path + ".codedeploy", r.loc, m.assumption("test_traffic_wait"));
   // Both groups belong to the production listener's load balancer and serve the service (the
   // green one has no listener until a deployment shifts traffic to it).
@@ -1288,6 +1303,51 @@ void Importer::codedeploy_group(const Resource& r) {
     tg_lb_.emplace(tg->address, lb->id);
     tg_targets_.emplace(tg->address, services.front()->id);
   }
+}
+
+void Importer::rollback_alarm(const Resource& r, YamlNode& deployment, const std::string& path) {
+  const TypeMapping& m = *r.mapping;
+  const Attr config = attr(r, "alarm_config").at(0);
+  const Attr enabled = config.get(m.attribute("alarms_enabled"));
+  const Attr names = config.get(m.attribute("alarms"));
+  if (enabled.text() != "true" || names.size() == 0 || deployment.find("alarm") != nullptr) return;
+  // Terraform lists the alarms' names, CloudFormation blocks that hold one each.
+  std::vector<const Resource*> alarms;
+  if (!m.has("alarm_name")) alarms = targets(r, names, "scaling_alarm");
+  for (std::size_t i = 0; m.has("alarm_name") && i < names.size(); ++i) {
+    const auto found = targets(r, names.at(i).get(m.attribute("alarm_name")), "scaling_alarm");
+    alarms.insert(alarms.end(), found.begin(), found.end());
+  }
+  const std::string at = path + ".alarm";
+  YamlNode alarm = map_node(config.loc);
+  Attr datapoints;  // the first alarm's that says; DatapointsToAlarm defaults to EvaluationPeriods
+  std::vector<std::string> unread;
+  for (const Resource* a : alarms) {
+    const Attr metric = attr(*a, "metric"), ns = attr(*a, "namespace"), threshold = attr(*a, "threshold");
+    const Attr dp = attr(*a, "datapoints").known() ? attr(*a, "datapoints") : attr(*a, "periods");
+    if (!datapoints.known() && dp.known()) datapoints = dp;
+    // The ALB's TargetResponseTime is an average in seconds: archsim's response_time alarm.
+    if (ns.text() == "AWS/ApplicationELB" && metric.text() == "TargetResponseTime" && attr(*a, "comparison").text().starts_with("GreaterThan") &&
+        threshold.known() && alarm.find("response_time") == nullptr) {
+      char* end = nullptr;
+      const double s = std::strtod(threshold.text().c_str(), &end);
+      if (end != nullptr && *end == '\0' && s > 0) {
+        put(alarm, "response_time", plain_node(fmt::format("{}ms", static_cast<long long>(s * 1000 + 0.5)), threshold.loc));
+        b_.comment(at, "rollback alarm: " + a->comment());
+        continue;
+      }
+    }
+    unread.push_back(a->address);
+  }
+  // An alarm named but not in the file (another stack's) is assumed, as one archsim cannot read.
+  if (alarm.find("response_time") == nullptr || !unread.empty() || alarms.size() < names.size()) {
+    put(alarm, "error_rate", plain_node(m.default_value("alarm_error_rate"), config.loc));
+    b_.assume(at, config.loc, fmt::format("{} ({}): {}", r.address, unread.empty() ? "an alarm not in the file" : fmt::format("{}", fmt::join(unread, ", ")),
+                                          m.assumption("alarm")));
+  }
+  if (datapoints.known()) put(alarm, "datapoints", plain_node(datapoints.text(), datapoints.loc));
+  else put(alarm, "datapoints", plain_node(m.default_value("alarm_datapoints"), config.loc));
+  put(deployment, "alarm", std::move(alarm));
 }
 
 void Importer::build(Resource& r) {

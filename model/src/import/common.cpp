@@ -25,12 +25,20 @@ std::string TypeMapping::attribute(std::string_view key) const {
   return std::string(key);
 }
 
-std::string TypeMapping::assumption(std::string_view key) const {
-  for (const auto& [k, v] : assumptions) {
+namespace {
+
+std::string value_of(const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view key) {
+  for (const auto& [k, v] : pairs) {
     if (k == key) return v;
   }
   return {};
 }
+
+}  // namespace
+
+std::string TypeMapping::assumption(std::string_view key) const { return value_of(assumptions, key); }
+
+std::string TypeMapping::default_value(std::string_view key) const { return value_of(defaults, key); }
 
 namespace {
 
@@ -78,6 +86,7 @@ void read_types(MapReader& r, const std::string& format, LeftOutRules& left_out,
       rm.optional("note", t.note);
       t.attributes = string_pairs(rm, "attributes");
       t.assumptions = string_pairs(rm, "assumptions");
+      t.defaults = string_pairs(rm, "defaults");
       rm.optional("type", t.component_type);
       if (const YamlNode* convert = rm.take("convert"); convert != nullptr && convert->is_map()) {
         for (const auto& c : convert->entries) {

@@ -40,6 +40,7 @@ struct TypeMapping {
   std::string note;    ///< why an absorbed type makes no entity of its own
   std::vector<std::pair<std::string, std::string>> attributes;
   std::vector<std::pair<std::string, std::string>> assumptions;
+  std::vector<std::pair<std::string, std::string>> defaults;  ///< the values an assumption writes, by name
   std::string component_type;                 ///< entity `component`: the archsim component type
   std::map<std::string, Conversion> convert;  ///< entity `component`: by archsim key
 
@@ -51,6 +52,8 @@ struct TypeMapping {
   }
   /// The assumption note for `key`, or "".
   std::string assumption(std::string_view key) const;
+  /// The value an assumption writes for `key`, or "".
+  std::string default_value(std::string_view key) const;
 };
 
 struct SkipRule {

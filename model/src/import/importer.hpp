@@ -167,6 +167,8 @@ class Importer {
   void api_authorizer(const Resource& r);
   void cloudfront(const Resource& r);
   void codedeploy_group(const Resource& r);
+  /// The alarms a deployment group stops on, as the service's rollback alarm (`deployment.alarm`).
+  void rollback_alarm(const Resource& r, YamlNode& deployment, const std::string& path);
   /// A step-scaling policy (`autoscaling.step_scaling`), its alarm read from the CloudWatch alarm
   /// whose actions name it.
   void step_scaling(const Resource& r, YamlNode& service, const std::string& path);
@@ -190,6 +192,7 @@ class Importer {
   std::map<std::string, std::string> tg_lb_;  ///< target group resource address -> lb id
   std::map<std::string, std::string> tg_targets_;
   std::set<std::string> default_egress_;  ///< groups that keep AWS's allow-all egress rule
+  int pass_through_depth_ = 0;  ///< targets() followed through resources that have the kind asked for
   bool alarms_read_ = false;
   std::map<const Resource*, const Resource*> alarm_of_;  ///< step-scaling policy -> the alarm whose actions name it
 };
