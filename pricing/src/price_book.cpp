@@ -223,7 +223,7 @@ struct BuiltinBooks {
   FreeTierCatalogue free_tier;
 };
 
-constexpr std::string_view kRegionFiles[] = {"us-east-1.yaml", "us-east-2.yaml", "eu-central-1.yaml", "eu-west-1.yaml"};
+constexpr std::string_view kRegionFiles[] = {"us-east-1.yaml", "us-east-2.yaml", "eu-central-1.yaml", "eu-west-1.yaml", "us-west-2.yaml"};
 
 void load_builtins(BuiltinBooks& b) {
   model::Diagnostics diags;

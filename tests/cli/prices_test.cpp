@@ -103,6 +103,6 @@ TEST_CASE("price: a Region without a book is a located error naming the books th
                                          "    topology:\n      zones: [ap-northeast-2a]\n      components:\n        bucket: {type: s3_bucket}\n";
   const auto r = cli({"price", (kDir / "seoul.yaml").string()});
   CHECK(r.code == 2);
-  CHECK(r.err.find("seoul.yaml:3:9: region: error: archsim has no price book for ap-northeast-2 (it has eu-central-1, eu-west-1, us-east-1, us-east-2); "
+  CHECK(r.err.find("seoul.yaml:3:9: region: error: archsim has no price book for ap-northeast-2 (it has eu-central-1, eu-west-1, us-east-1, us-east-2, us-west-2); "
                    "write one from AWS's Price List with `archsim prices import FILE... -o DIR`") != std::string::npos);
 }
