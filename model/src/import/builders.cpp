@@ -1329,8 +1329,10 @@ void Importer::rollback_alarm(const Resource& r, YamlNode& deployment, const std
     // The ALB's TargetResponseTime is an average in seconds: archsim's response_time alarm.
     if (ns.text() == "AWS/ApplicationELB" && metric.text() == "TargetResponseTime" && attr(*a, "comparison").text().starts_with("GreaterThan") &&
         threshold.known() && alarm.find("response_time") == nullptr) {
+      // The text outlives the parse: strtod's end pointer points into it.
+      const std::string seconds = threshold.text();
       char* end = nullptr;
-      const double s = std::strtod(threshold.text().c_str(), &end);
+      const double s = std::strtod(seconds.c_str(), &end);
       if (end != nullptr && *end == '\0' && s > 0) {
         put(alarm, "response_time", plain_node(fmt::format("{}ms", static_cast<long long>(s * 1000 + 0.5)), threshold.loc));
         b_.comment(at, "rollback alarm: " + a->comment());
