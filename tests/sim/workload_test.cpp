@@ -397,33 +397,36 @@ TEST_CASE("S3 meters a write as put_requests and a read as requests, as S3 bills
   CHECK(archsim::test::meter_total(read_only, "assets", "requests") > 0);
 }
 
-TEST_CASE("flow fidelity replays a trace's own counts, minute by minute") {
+namespace {
+
+/// data/trace.csv replayed through an instantaneous ALB to one app, walked and as flows.
+std::pair<sim::SimResult, sim::SimResult> trace_walked_and_as_flows() {
   const auto w = test::workload("horizon: 1h\narrivals: {trace: {file: data/trace.csv}}\n" + test::zero_network_yaml() +
                                 "components:\n  alb: {service_time: 0s}\n  app: {service_time: 10ms, concurrency: 1000}\n");
   sim::SimOptions request_options, flow_options;
   flow_options.fidelity = sim::Fidelity::Flow;
-  const auto request = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, request_options);
-  const auto flow = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, flow_options);
+  auto request = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, request_options);
+  auto flow = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, flow_options);
   REQUIRE(!request.error);
   REQUIRE(!flow.error);
-  CHECK(flow.result->fidelity == sim::Fidelity::Flow);
-  CHECK(flow.result->overall.total() == 200);
-  for (std::size_t m = 0; m < 60; ++m) CHECK(flow.result->timeline[m].arrivals == request.result->timeline[m].arrivals);
-  CHECK(flow.result->overall.latency.max() == 10'000'000);
+  return {std::move(*request.result), std::move(*flow.result)};
+}
+
+}  // namespace
+
+TEST_CASE("flow fidelity replays a trace's own counts, minute by minute") {
+  const auto [request, flow] = trace_walked_and_as_flows();
+  CHECK(flow.fidelity == sim::Fidelity::Flow);
+  CHECK(flow.overall.total() == 200);
+  for (std::size_t m = 0; m < 60; ++m) CHECK(flow.timeline[m].arrivals == request.timeline[m].arrivals);
+  CHECK(flow.overall.latency.max() == 10'000'000);
 }
 
 TEST_CASE("flow fidelity meters a trace's own sizes, as the walk does, not the route's size distribution") {
   // data/trace.csv gives every record its sizes; the route's default sizes differ from them.
-  const auto w = test::workload("horizon: 1h\narrivals: {trace: {file: data/trace.csv}}\n" + test::zero_network_yaml() +
-                                "components:\n  alb: {service_time: 0s}\n  app: {service_time: 10ms, concurrency: 1000}\n");
-  sim::SimOptions request_options, flow_options;
-  flow_options.fidelity = sim::Fidelity::Flow;
-  const auto request = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, request_options);
-  const auto flow = test::simulate_good("routes: {main: {hops: [users, alb, app]}}", w, flow_options);
-  REQUIRE(!request.error);
-  REQUIRE(!flow.error);
+  const auto [request, flow] = trace_walked_and_as_flows();
   int compared = 0;
-  for (const auto& m : request.result->usage) {
+  for (const auto& m : request.usage) {
     if (m.meter.find("bytes") == std::string::npos && m.meter != "data_out") continue;
     CAPTURE(m.component);
     CAPTURE(m.meter);
@@ -431,7 +434,7 @@ TEST_CASE("flow fidelity meters a trace's own sizes, as the walk does, not the r
     if (walked <= 0) continue;
     // Which zone a request crosses is drawn, so cross-zone bytes agree only in distribution.
     const double within = m.meter == "cross_zone_bytes" ? 0.1 : 1e-9;
-    CHECK(test::meter_total(*flow.result, m.component, m.meter) == doctest::Approx(walked).epsilon(within).scale(0));
+    CHECK(test::meter_total(flow, m.component, m.meter) == doctest::Approx(walked).epsilon(within).scale(0));
     ++compared;
   }
   CHECK(compared > 0);
