@@ -118,9 +118,16 @@ std::optional<YamlNode> topology_node(MapReader& r, const ScenarioFiles& files, 
     return std::nullopt;
   }
   if (node && overrides != nullptr) {
+    // A map is one JSON Merge Patch; a list is several, applied in order (what design-space
+    // search writes for a variant: the alternative's own overrides, then each dimension's).
+    // Composing patches into one map would not be the same: a later patch's null deletes a
+    // key the earlier one wrote, but merged into one map it would delete the topology's too.
     ctx.sources.record(r.child("overrides"), overrides->loc);
-    if (!overrides->is_map()) {
-      ctx.error(*overrides, r.child("overrides"), "expected a map of overrides (applied as a JSON Merge Patch)");
+    const bool list = overrides->is_sequence() && std::ranges::all_of(overrides->items, [](const YamlNode& p) { return p.is_map(); });
+    if (!overrides->is_map() && !list) {
+      ctx.error(*overrides, r.child("overrides"), "expected a map of overrides (applied as a JSON Merge Patch), or a list of such maps applied in order");
+    } else if (list) {
+      for (const auto& patch : overrides->items) merge_patch(*node, patch);
     } else {
       merge_patch(*node, *overrides);
     }
@@ -289,6 +296,11 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
     // Decoded by pricing, against each alternative's components.
     s.usage = *u;
     ctx.sources.record("usage", u->loc);
+  }
+  if (const YamlNode* e = r.take("explore")) {
+    // Decoded by design-space search (tools/explore), which needs the alternatives first.
+    s.explore = *e;
+    ctx.sources.record("explore", e->loc);
   }
   if (const YamlNode* c = r.take("criteria")) {
     decoding::for_each_named(*c, "criteria", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {
@@ -481,6 +493,11 @@ LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& fact
                       "parameters: {...}}`");
   }
   return load_from(std::move(root), std::move(diagnostics), file.string(), file.parent_path(), facts, options);
+}
+
+LoadResult load_scenario_tree(YamlNode root, const std::string& display_name, const std::filesystem::path& base_dir,
+                              const AwsFacts& facts, const LoadOptions& options) {
+  return load_from(std::move(root), {}, display_name, base_dir, facts, options);
 }
 
 LoadResult load_scenario_text(std::string_view text, const std::string& display_name,

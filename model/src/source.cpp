@@ -76,6 +76,19 @@ SourceLoc SourceIndex::find(std::string_view path) const {
   return it == locations_.end() ? SourceLoc{} : it->second;
 }
 
+std::vector<std::string> SourceIndex::children(std::string_view path) const {
+  const std::string prefix = path.empty() ? std::string() : std::string(path) + ".";
+  std::vector<std::string> keys;
+  for (auto it = locations_.lower_bound(prefix); it != locations_.end() && it->first.starts_with(prefix); ++it) {
+    const std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    std::string key(rest.substr(0, rest.find('.')));
+    if (!key.empty() && (keys.empty() || keys.back() != key)) keys.push_back(std::move(key));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 SourceLoc SourceIndex::locate(std::string_view path) const {
   std::string p(path);
   while (true) {

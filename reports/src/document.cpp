@@ -161,6 +161,18 @@ Table bar_table(const BarChart& c) {
   return t;
 }
 
+/// A scatter chart's labelled points as a table: what the chart shows beside each marked point.
+Table scatter_table(const ScatterChart& c) {
+  const auto axis = [](const std::string& title, const std::string& unit) { return unit.empty() ? title : title + " (" + unit + ")"; };
+  Table t{{c.title, "group", axis(c.x_title, c.x_unit), axis(c.y_title, c.y_unit)}, {Align::Left, Align::Left, Align::Right, Align::Right}, {}};
+  const auto figure = [](double v, double hw) { return hw > 0 ? fmt::format("{:.4g}\u00A0±\u00A0{:.2g}", v, hw) : fmt::format("{:.4g}", v); };
+  for (const auto& g : c.groups) {
+    if (!g.labelled) continue;
+    for (const auto& p : g.points) t.rows.push_back({styled(p.label, Style::Code), plain(g.name), plain(figure(p.x, p.x_half_width)), plain(figure(p.y, p.y_half_width))});
+  }
+  return t;
+}
+
 void md_block(const Block& block, std::string& out) {
   std::visit(Overloaded{
                  [&](const Heading& h) { out += std::string(static_cast<std::size_t>(std::clamp(h.level, 1, 6)), '#') + " " + md_inline(h.text, Context::Block) + "\n\n"; },
@@ -173,6 +185,7 @@ void md_block(const Block& block, std::string& out) {
                  [&](const Code& c) { out += "```" + c.language + "\n" + c.text + (c.text.ends_with('\n') ? "" : "\n") + "```\n\n"; },
                  [&](const Chart& c) { md_chart(c, out); },
                  [&](const BarChart& c) { md_table(bar_table(c), out); },
+                 [&](const ScatterChart& c) { md_table(scatter_table(c), out); },
                  [&](const Drawing& d) { md_block(Block{d.source}, out); },
                  [&](const Details& d) {
                    // GitHub renders Markdown inside <details> only after a blank line; the summary is HTML.
@@ -279,6 +292,76 @@ std::string html_series_svg(const Series& s, const std::string& unit, const Char
   if (!path.empty()) path.pop_back();
   out += fmt::format(R"(<path class="line" d="{}"/></svg>)", path);
   return out;
+}
+
+/// Gridlines and labels at round values over [low, high] of one axis; returns the axis's
+/// rounded ends. `vertical`: lines across x (labels under the plot), else across y.
+std::pair<double, double> linear_grid(double low, double high, double from, double length, double across_from, double across_to,
+                                      bool vertical, const std::string& unit, std::string& out) {
+  if (!(high > low)) {
+    const double pad = std::max(std::abs(low) * 0.01, 1e-9);
+    low -= pad, high += pad;
+  }
+  const double step = nice_step(high - low, 4);
+  const double first = std::floor(low / step + 1e-9) * step, last = std::ceil(high / step - 1e-9) * step;
+  for (double v = first; v <= last + step / 2; v += step) {
+    const double at = vertical ? from + length * (v - first) / (last - first) : from + length * (1 - (v - first) / (last - first));
+    const std::string label = escape_markup(short_figure(std::abs(v) < step * 1e-9 ? 0 : v) + (unit.empty() ? "" : " " + unit));
+    if (vertical) {
+      out += fmt::format(R"(<line class="grid" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}"/>)", at, across_from, across_to);
+      out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", at, across_to + 13, label);
+    } else {
+      out += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", across_from, at, across_to, at);
+      out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", across_from - 4, at + 3, label);
+    }
+  }
+  return {first, last};
+}
+
+/// A scatter chart as SVG: both axes over the points' range (not from zero: availabilities
+/// sit between 99 % and 100 %), each point a circle with its intervals as whiskers, a legend.
+std::string html_scatter_svg(const ScatterChart& c) {
+  constexpr double kBottom = 44, kHeight = 300;
+  const double legend_rows = std::ceil(static_cast<double>(c.groups.size()) / 3);
+  const double height = kHeight + 16 * legend_rows;
+  const double plot_w = kChartWidth - kLeft - kRight - 40, plot_h = kHeight - kTop - kBottom;
+  double x_low = INFINITY, x_high = -INFINITY, y_low = INFINITY, y_high = -INFINITY;
+  for (const auto& g : c.groups) {
+    for (const auto& p : g.points) {
+      if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+      x_low = std::min(x_low, p.x - p.x_half_width), x_high = std::max(x_high, p.x + p.x_half_width);
+      y_low = std::min(y_low, p.y - p.y_half_width), y_high = std::max(y_high, p.y + p.y_half_width);
+    }
+  }
+  if (!std::isfinite(x_low)) x_low = 0, x_high = 1, y_low = 0, y_high = 1;
+  std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kChartWidth, height, escape_markup(c.title));
+  const auto [xa, xb] = linear_grid(x_low, x_high, kLeft, plot_w, kTop, kTop + plot_h, true, c.x_unit, out);
+  const auto [ya, yb] = linear_grid(y_low, y_high, kTop, plot_h, kLeft, kLeft + plot_w, false, c.y_unit, out);
+  const auto px = [&, xa = xa, xb = xb](double x) { return kLeft + plot_w * (x - xa) / (xb - xa); };
+  const auto py = [&, ya = ya, yb = yb](double y) { return kTop + plot_h * (1 - (y - ya) / (yb - ya)); };
+  out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);
+  for (std::size_t g = 0; g < c.groups.size(); ++g) {
+    const char* colour = kPalette[g % std::size(kPalette)];
+    for (const auto& p : c.groups[g].points) {
+      if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+      const double x = px(p.x), y = py(p.y);
+      if (p.x_half_width > 0) out += fmt::format(R"(<line stroke="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", colour, px(p.x - p.x_half_width), y, px(p.x + p.x_half_width), y);
+      if (p.y_half_width > 0) out += fmt::format(R"(<line stroke="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", colour, x, py(p.y - p.y_half_width), x, py(p.y + p.y_half_width));
+      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}"><title>{}</title></circle>)", x, y, c.groups[g].labelled ? 4 : 2.5, colour,
+                         escape_markup(fmt::format("{}: {} {} {}, {} {} {}", p.label, c.x_title, short_figure(p.x), c.x_unit, c.y_title, short_figure(p.y), c.y_unit)));
+      if (c.groups[g].labelled) out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}">{}</text>)", x + 6, y - 5, escape_markup(p.label));
+    }
+  }
+  out += fmt::format(R"svg(<text class="title" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)svg", kLeft + plot_w / 2, kTop + plot_h + 30,
+                     escape_markup(c.x_title + (c.x_unit.empty() ? "" : " (" + c.x_unit + ")")));
+  out += fmt::format(R"svg(<text class="title" transform="translate(12 {:.1f}) rotate(-90)" text-anchor="middle">{}</text>)svg", kTop + plot_h / 2,
+                     escape_markup(c.y_title + (c.y_unit.empty() ? "" : " (" + c.y_unit + ")")));
+  for (std::size_t g = 0; g < c.groups.size(); ++g) {
+    const double lx = kLeft + static_cast<double>(g % 3) * plot_w / 3, ly = kHeight + 4 + 16 * static_cast<double>(g / 3);
+    out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"/><text x="{:.1f}" y="{:.1f}">{}</text>)", lx + 4, ly - 4,
+                       kPalette[g % std::size(kPalette)], lx + 12, ly, escape_markup(c.groups[g].name));
+  }
+  return out + "</svg>";
 }
 
 /// A bar chart as SVG: a bar (or a group of bars) per category, y gridlines at round values, a
@@ -392,6 +475,7 @@ void html_block(const Block& block, std::string& out) {
                    else out += "<div class=\"drawing\">\n" + d.svg + "</div>\n";
                  },
                  [&](const BarChart& c) { out += "<figure>\n<figcaption>" + escape_markup(c.title) + "</figcaption>\n" + html_bar_svg(c) + "\n</figure>\n"; },
+                 [&](const ScatterChart& c) { out += "<figure>\n<figcaption>" + escape_markup(c.title) + "</figcaption>\n" + html_scatter_svg(c) + "\n</figure>\n"; },
                  [&](const Details& d) {
                    out += std::string(d.open_in_html ? "<details open>" : "<details>") + "\n<summary>" + html_inline(d.summary) + "</summary>\n";
                    for (const auto& b : d.blocks) html_block(b, out);

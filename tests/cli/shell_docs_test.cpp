@@ -68,7 +68,7 @@ TEST_CASE("shell docs: the description read from CLI11 has every verb, and optio
   const auto g = generated();
   std::vector<std::string> verbs;
   for (const auto& c : g.doc.commands) verbs.push_back(c.name);
-  CHECK(verbs == std::vector<std::string>{"run", "price", "validate", "graph", "rules", "diff", "import", "prices"});
+  CHECK(verbs == std::vector<std::string>{"run", "price", "validate", "graph", "rules", "diff", "import", "prices", "explore"});
   const auto& run = g.doc.commands.front();
   const auto format = std::find_if(run.options.begin(), run.options.end(), [](const cli::OptionDoc& o) { return o.long_names == std::vector<std::string>{"--format"}; });
   REQUIRE(format != run.options.end());

@@ -56,6 +56,7 @@ void setup_cli(CLI::App& app, CliOptions& options) {
   setup_diff(app, options.diff);
   setup_import(app, options.import);
   setup_prices(app, options.prices);
+  setup_explore(app, options.explore);
 }
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -63,6 +64,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   CliOptions options;
   options.run.progress = stderr_is_terminal();
   options.run.colour = stdout_wants_colour();
+  options.explore.progress = options.run.progress;
   setup_cli(app, options);
 
   std::vector<const char*> argv{"archsim"};
@@ -85,6 +87,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (app.got_subcommand("diff")) return run_diff(options.diff, out, err);
     if (app.got_subcommand("import")) return run_import(options.import, out, err);
     if (app.got_subcommand("prices")) return run_prices(options.prices, out, err);
+    if (app.got_subcommand("explore")) return run_explore(options.explore, out, err);
   } catch (const std::overflow_error& e) {
     // A bill beyond what fixed-point money holds comes from the scenario's figures, not a bug.
     err << "archsim: error: " << e.what() << "; check that component's size and usage in the scenario\n";

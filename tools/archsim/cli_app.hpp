@@ -14,6 +14,7 @@
 #include "import_command.hpp"
 #include "price_command.hpp"
 #include "prices_command.hpp"
+#include "explore_command.hpp"
 #include "rules_command.hpp"
 #include "run_command.hpp"
 #include "validate_command.hpp"
@@ -30,6 +31,7 @@ struct CliOptions {
   DiffOptions diff;
   ImportOptions import;
   PricesOptions prices;
+  ExploreOptions explore;
 };
 
 /// Defines `app`: its description, `--version`, the exit codes as its footer, and every verb

@@ -17,6 +17,24 @@ Loaded load(const std::string& file, const model::LoadOptions& options) {
   return loaded;
 }
 
+bool horizon_option(const std::string& text, const sim::WorkloadSpec& workload, std::string_view verb, std::optional<model::Duration>& horizon,
+                    std::ostream& err) {
+  if (text.empty()) return true;
+  const auto h = model::parse_duration(text);
+  if (!h || h->ns <= 0 || *h > sim::WorkloadLimits{}.max_horizon) {
+    err << "archsim " << verb << ": --horizon: expected a duration above 0 and at most " << model::format_duration(sim::WorkloadLimits{}.max_horizon)
+        << " such as 1h or 7d, found '" << model::escape_controls(text) << "'\n";
+    return false;
+  }
+  if (*h <= workload.warmup) {
+    err << "archsim " << verb << ": --horizon " << text << " leaves nothing after the warm-up (" << model::format_duration(workload.warmup)
+        << ", workload.warmup)\n";
+    return false;
+  }
+  horizon = *h;
+  return true;
+}
+
 std::string json_text(const nlohmann::json& document) {
   return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -15,6 +15,7 @@
 
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/load.hpp"
+#include "archsim/sim/workload.hpp"
 
 namespace archsim::cli {
 
@@ -44,6 +45,12 @@ void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outsid
 /// `--parameter Key=Value` values of a CloudFormation template as a map; a value that is not
 /// Key=Value is an error said on `err` as `archsim <verb>: error: ...` (false).
 bool template_parameters(const std::vector<std::string>& given, std::string_view verb, std::map<std::string, std::string>& out, std::ostream& err);
+
+/// `--horizon` of the verbs that simulate: a duration above the workload's warm-up and at most
+/// the simulator's longest horizon, set in `horizon` (left unset when `text` is empty). False
+/// (after saying why as `archsim <verb>: --horizon: ...`) when it is not one.
+bool horizon_option(const std::string& text, const sim::WorkloadSpec& workload, std::string_view verb, std::optional<model::Duration>& horizon,
+                    std::ostream& err);
 
 /// The loaded scenario when it decoded without errors; otherwise prints every diagnostic
 /// (file:line:col) to `err` and returns nullptr, for the verbs that need a usable scenario.

@@ -231,20 +231,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   sim_options.seed = options.seed;
   // Replications run in parallel on every core by default; the output does not depend on it.
   sim_options.threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (!options.horizon.empty()) {
-    const auto h = model::parse_duration(options.horizon);
-    if (!h || h->ns <= 0 || *h > sim::WorkloadLimits{}.max_horizon) {
-      err << "archsim run: --horizon: expected a duration above 0 and at most "
-          << model::format_duration(sim::WorkloadLimits{}.max_horizon) << " such as 1h or 7d, found '" << model::escape_controls(options.horizon) << "'\n";
-      return kBadInput;
-    }
-    if (*h <= workload->warmup) {
-      err << "archsim run: --horizon " << options.horizon << " leaves nothing after the warm-up ("
-          << model::format_duration(workload->warmup) << ", workload.warmup)\n";
-      return kBadInput;
-    }
-    sim_options.horizon = *h;
-  }
+  if (!horizon_option(options.horizon, *workload, "run", sim_options.horizon, err)) return kBadInput;
   // `compare` runs both: the request level's work dominates, and is what the budget checks.
   const bool compare = options.fidelity == "compare";
   if (!options.fidelity.empty() && !compare) {

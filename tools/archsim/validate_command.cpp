@@ -1,5 +1,7 @@
 #include "validate_command.hpp"
 
+#include "archsim/pipeline/run_scenario.hpp"
+
 #include "archsim/cli.hpp"
 #include "archsim/model/rules.hpp"
 #include "archsim/pricing/bill.hpp"
@@ -30,22 +32,7 @@ void setup_validate(CLI::App& app, ValidateOptions& options) {
 }
 
 reports::ReviewReport review(const Loaded& loaded, const std::string& file) {
-  const model::ScenarioSpec* scenario = loaded.result.scenario ? &*loaded.result.scenario : nullptr;
-  std::vector<model::Finding> findings;
-  // Rules run only on a scenario that decoded cleanly: on a broken one they would mostly
-  // repeat the load errors in other words.
-  if (loaded.result.ok()) {
-    findings = model::review_scenario(*scenario, loaded.facts);
-    // The review knows no prices; findings about idle resources get their monthly cost here,
-    // once, so every format shows it. A broken price book leaves them unpriced: validate
-    // reports it (check_run_inputs) and run refuses the scenario.
-    model::Diagnostics ignored;
-    if (const auto pricing_context = pricing::prepare_pricing(*scenario, ignored)) {
-      pricing::state_idle_costs(findings, *scenario, *pricing_context);
-    }
-  }
-  return reports::make_review_report(file, loaded.result.ok() ? scenario : nullptr, loaded.result.diagnostics.all(),
-                                     std::move(findings), loaded.facts);
+  return pipeline::review_scenario(loaded.result, loaded.facts, file);
 }
 
 namespace {

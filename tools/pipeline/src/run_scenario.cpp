@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "archsim/model/rules.hpp"
+#include "archsim/pricing/idle_cost.hpp"
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/reports/criteria.hpp"
 #include "archsim/sim/analytic.hpp"
@@ -23,6 +25,22 @@ std::vector<double> monthly_costs(const pricing::PricingContext& pricing_context
 }
 
 }  // namespace
+
+reports::ReviewReport review_scenario(const model::LoadResult& loaded, const model::AwsFacts& facts, const std::string& file) {
+  const model::ScenarioSpec* scenario = loaded.scenario ? &*loaded.scenario : nullptr;
+  std::vector<model::Finding> findings;
+  if (loaded.ok()) {
+    findings = model::review_scenario(*scenario, facts);
+    // The review knows no prices; findings about idle resources get their monthly cost here,
+    // once, so every format shows it. A broken price book leaves them unpriced: validate
+    // reports it and run refuses the scenario.
+    model::Diagnostics ignored;
+    if (const auto pricing_context = pricing::prepare_pricing(*scenario, ignored)) {
+      pricing::state_idle_costs(findings, *scenario, *pricing_context);
+    }
+  }
+  return reports::make_review_report(file, loaded.ok() ? scenario : nullptr, loaded.diagnostics.all(), std::move(findings), facts);
+}
 
 std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill) {
   if (!scenario.budget) return std::nullopt;

@@ -14,6 +14,7 @@
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
+#include "archsim/model/yaml_tree.hpp"
 
 namespace archsim::model {
 
@@ -44,5 +45,11 @@ LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& fact
 LoadResult load_scenario_text(std::string_view text, const std::string& display_name,
                               const std::filesystem::path& base_dir, const AwsFacts& facts,
                               const LoadOptions& options = {});
+
+/// Loads a scenario already parsed (read_yaml_file), as if read from `display_name`: how
+/// design-space search loads the variants it derives from a scenario's tree. Values keep the
+/// locations of the nodes they came from, so a problem in a variant points at what made it.
+LoadResult load_scenario_tree(YamlNode root, const std::string& display_name, const std::filesystem::path& base_dir,
+                              const AwsFacts& facts, const LoadOptions& options = {});
 
 }  // namespace archsim::model

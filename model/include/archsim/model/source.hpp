@@ -74,6 +74,9 @@ class SourceIndex {
   /// check can tell a written value from a default.
   SourceLoc find(std::string_view path) const;
   std::size_t size() const { return locations_.size(); }
+  /// The keys read one level below `path` (`components` -> api, alb, ...), sorted: what a
+  /// path that names nothing could have meant.
+  std::vector<std::string> children(std::string_view path) const;
 
  private:
   std::map<std::string, SourceLoc, std::less<>> locations_;

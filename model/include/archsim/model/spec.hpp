@@ -581,6 +581,9 @@ struct MetricInfo {
   std::string_view name;     ///< `latency.p99`, `availability`, `cost.monthly`, ...
   MetricUnit unit;
   std::string_view meaning;  ///< one line, for reports and errors
+  /// Which way is better when alternatives are compared on it (design-space search's
+  /// objectives): availabilities up, latencies, errors, costs and hours down.
+  bool higher_is_better = false;
 };
 
 std::span<const MetricInfo> criterion_metrics();
@@ -643,6 +646,7 @@ struct ScenarioSpec {
   std::optional<BudgetSpec> budget;
   std::optional<YamlNode> workload;  ///< decoded by the simulator
   std::optional<YamlNode> usage;     ///< declared monthly usage, decoded by pricing
+  std::optional<YamlNode> explore;   ///< the design-space search (`archsim explore`), decoded by tools/explore
   std::vector<CriterionSpec> criteria;
   std::vector<AlternativeSpec> alternatives;
   std::vector<DocumentClaimSpec> claims;  ///< the document's statements about AWS, checked by the review

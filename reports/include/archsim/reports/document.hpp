@@ -91,6 +91,25 @@ struct BarChart {
   bool stacked = false;
 };
 
+/// Points on two measured axes, in groups (the front, the other variants, the document's own
+/// alternatives), each point with its interval on both axes. HTML draws SVG with a legend and
+/// the labelled groups' names beside their points; Markdown a table of the labelled points.
+struct ScatterPoint {
+  double x = 0, y = 0;
+  double x_half_width = 0, y_half_width = 0;  ///< 95 % intervals, 0: none
+  std::string label;
+};
+struct ScatterGroup {
+  std::string name;
+  std::vector<ScatterPoint> points;
+  bool labelled = false;  ///< names its points on the chart and in Markdown's table
+};
+struct ScatterChart {
+  std::string title;
+  std::string x_title, x_unit, y_title, y_unit;
+  std::vector<ScatterGroup> groups;
+};
+
 /// A drawing: trusted inline SVG (made by archsim or Graphviz from escaped text) in the page,
 /// its source in Markdown (Mermaid, which GitHub draws). Without SVG the page shows the source.
 struct Drawing {
@@ -106,7 +125,7 @@ struct Details {
   bool open_in_html = false;  ///< the page shows it open (charts); a comment keeps it collapsed
 };
 struct Block {
-  std::variant<Heading, Paragraph, List, Table, Code, Chart, BarChart, Drawing, Details> content;
+  std::variant<Heading, Paragraph, List, Table, Code, Chart, BarChart, ScatterChart, Drawing, Details> content;
 };
 
 struct Document {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "archsim/model/aws_facts.hpp"
+#include "archsim/model/load.hpp"
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/pricing/bill.hpp"
@@ -46,6 +48,11 @@ struct RunResult {
   /// False when a usage block is bad input: the run stopped there.
   bool usage_ok = true;
 };
+
+/// The static review a run begins with: the rules run on a scenario that loaded cleanly (on a
+/// broken one they would mostly repeat the load errors in other words), and findings about idle
+/// resources priced from the scenario's book. `file` is the name the report shows.
+reports::ReviewReport review_scenario(const model::LoadResult& loaded, const model::AwsFacts& facts, const std::string& file);
 
 /// Simulates, prices and judges every alternative of `request.scenario` in order. An
 /// alternative the simulator refuses carries its error in AlternativeRun::error, and the others

@@ -1,0 +1,303 @@
+#include "archsim/reports/explore_report.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "archsim/model/spec.hpp"
+#include "archsim/reports/document.hpp"
+#include "archsim/reports/run_report.hpp"
+
+namespace archsim::reports {
+
+std::string_view to_string(Feasibility f) {
+  switch (f) {
+    case Feasibility::Meets: return "meets";
+    case Feasibility::Undecided: return "undecided";
+    case Feasibility::Fails: return "fails";
+    case Feasibility::Rejected: return "rejected";
+  }
+  return "undecided";
+}
+
+std::string_view to_string(FrontStatus s) {
+  switch (s) {
+    case FrontStatus::Front: return "front";
+    case FrontStatus::Tied: return "tied";
+    case FrontStatus::Dominated: return "dominated";
+    case FrontStatus::ScreenedOut: return "screened out";
+    case FrontStatus::Infeasible: return "infeasible";
+  }
+  return "screened out";
+}
+
+namespace {
+
+const sim::Estimate* metric_of(const ExploreVariant& v, const std::string& metric) {
+  const auto* e = v.latest();
+  if (e == nullptr) return nullptr;
+  const auto it = e->metrics.find(metric);
+  return it == e->metrics.end() ? nullptr : &it->second;
+}
+
+std::string figure(const std::string& metric, const ExploreVariant& v) {
+  const model::MetricInfo* info = model::find_metric(metric);
+  const sim::Estimate* e = metric_of(v, metric);
+  return info != nullptr && e != nullptr ? compact_estimate(*info, *e) : "—";
+}
+
+nlohmann::json variant_json(const ExploreReport& r, const ExploreVariant& v, bool is_variant) {
+  nlohmann::json j{{"id", v.id}, {"feasibility", to_string(v.feasibility)}};
+  if (is_variant) {
+    j["index"] = v.index;
+    nlohmann::json choices = nlohmann::json::object();
+    for (std::size_t d = 0; d < v.choices.size() && d < r.dimensions.size(); ++d) choices[r.dimensions[d].name] = v.choices[d];
+    j["choices"] = choices;
+    j["front"] = to_string(v.front);
+    if (!v.tied_with.empty()) j["tied_with"] = v.tied_with;
+  }
+  if (!v.findings.empty()) j["findings"] = v.findings;
+  nlohmann::json evaluations = nlohmann::json::array();
+  for (const auto& e : v.evaluations) {
+    nlohmann::json one{{"stage", e.stage}};
+    if (!e.error.empty()) {
+      one["error"] = e.error;
+    } else {
+      one["fidelity"] = e.fidelity;
+      one["replications"] = e.replications;
+      nlohmann::json metrics = nlohmann::json::object();
+      for (const auto& [name, m] : e.metrics) metrics[name] = {{"mean", m.mean}, {"half_width", m.half_width}, {"n", m.n}};
+      one["metrics"] = metrics;
+      nlohmann::json constraints = nlohmann::json::object();
+      for (const auto& [id, verdict] : e.constraints) constraints[id] = to_string(verdict);
+      one["constraints"] = constraints;
+    }
+    evaluations.push_back(std::move(one));
+  }
+  j["evaluations"] = evaluations;
+  if (!v.alternative_yaml.empty()) j["alternative_yaml"] = v.alternative_yaml;
+  return j;
+}
+
+std::vector<const ExploreVariant*> on_front(const ExploreReport& r) {
+  std::vector<const ExploreVariant*> out;
+  for (const auto& v : r.variants) {
+    if (v.front == FrontStatus::Front || v.front == FrontStatus::Tied) out.push_back(&v);
+  }
+  return out;
+}
+
+std::string better_word(const ExploreObjective& o) { return o.higher_is_better ? "higher" : "lower"; }
+
+std::string best_sentence(const ExploreReport& r) {
+  const std::string by = fmt::format("{} {}", r.pick.higher_is_better ? "highest" : "lowest", r.pick.metric);
+  if (!r.best) {
+    return fmt::format("No confirmed variant meets every constraint ({}); none is best by {}.", fmt::join(r.constraints, ", "), by);
+  }
+  const ExploreVariant& v = r.variants[*r.best];
+  return fmt::format("Best variant meeting every constraint ({}), by {}: {} at {}.", fmt::join(r.constraints, ", "), by, v.id,
+                     figure(r.pick.metric, v));
+}
+
+/// The variant's options in the dimensions' order; the table's header names the dimensions.
+std::string choices_text(const ExploreVariant& v) { return fmt::format("{}", fmt::join(v.choices, " · ")); }
+
+std::string dimensions_text(const ExploreReport& r) {
+  std::vector<std::string> names;
+  for (const auto& d : r.dimensions) names.push_back(d.name);
+  return fmt::format("{}", fmt::join(names, " · "));
+}
+
+std::size_t count(const ExploreReport& r, FrontStatus s) {
+  return static_cast<std::size_t>(std::count_if(r.variants.begin(), r.variants.end(), [s](const auto& v) { return v.front == s; }));
+}
+
+std::string summary_line(const ExploreReport& r) {
+  std::size_t rejected = 0;
+  for (const auto& v : r.variants) rejected += v.feasibility == Feasibility::Rejected ? 1 : 0;
+  return fmt::format("{} variants of {} ({} search); {} rejected by the review, {} failing a constraint; {} on the front, {} tied, {} dominated, "
+                     "{} screened out; {} evaluations; seed {}, {} simulated.",
+                     r.space_size, r.base, r.method, rejected, count(r, FrontStatus::Infeasible) - rejected, count(r, FrontStatus::Front),
+                     count(r, FrontStatus::Tied), count(r, FrontStatus::Dominated), count(r, FrontStatus::ScreenedOut), r.evaluations, r.seed,
+                     r.horizon);
+}
+
+doc::Style feasibility_style(Feasibility f) {
+  return f == Feasibility::Meets ? doc::Style::Pass : f == Feasibility::Undecided ? doc::Style::Warn : doc::Style::Fail;
+}
+
+doc::Table front_table(const ExploreReport& r) {
+  doc::Table t{{"variant", dimensions_text(r)}, {doc::Align::Left, doc::Align::Left}, {}};
+  for (const auto& o : r.objectives) {
+    t.header.push_back(fmt::format("{} ({})", o.metric, o.higher_is_better ? "max" : "min"));
+    t.align.push_back(doc::Align::Right);
+  }
+  t.header.insert(t.header.end(), {"constraints", "on the front"});
+  for (const ExploreVariant* v : on_front(r)) {
+    std::vector<doc::Text> row{doc::styled(v->id, doc::Style::Code), doc::plain(choices_text(*v))};
+    for (const auto& o : r.objectives) row.push_back(doc::plain(figure(o.metric, *v)));
+    row.push_back(doc::styled(std::string(to_string(v->feasibility)), feasibility_style(v->feasibility)));
+    row.push_back(doc::plain(v->front == FrontStatus::Tied ? "tied with " + v->tied_with : "yes"));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+doc::Table alternatives_table(const ExploreReport& r) {
+  doc::Table t{{"document's alternative"}, {doc::Align::Left}, {}};
+  for (const auto& o : r.objectives) {
+    t.header.push_back(o.metric);
+    t.align.push_back(doc::Align::Right);
+  }
+  t.header.push_back("constraints");
+  for (const auto& a : r.alternatives) {
+    std::vector<doc::Text> row{doc::styled(a.id, doc::Style::Code)};
+    for (const auto& o : r.objectives) row.push_back(doc::plain(figure(o.metric, a)));
+    row.push_back(doc::styled(std::string(to_string(a.feasibility)), feasibility_style(a.feasibility)));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+/// Cost (x) against one other objective (y): the front labelled, the other confirmed variants,
+/// the screened ones, and the document's alternatives on the same axes.
+std::optional<doc::ScatterChart> scatter(const ExploreReport& r, const std::string& y_metric) {
+  const model::MetricInfo* yi = model::find_metric(y_metric);
+  if (yi == nullptr) return std::nullopt;
+  const bool percent = yi->unit == model::MetricUnit::Ratio;
+  const double y_scale = percent ? 100 : 1;
+  const std::string y_unit = percent ? "%" : yi->unit == model::MetricUnit::Milliseconds ? "ms" : yi->unit == model::MetricUnit::Hours ? "h" : "USD";
+  doc::ScatterChart c{fmt::format("cost.monthly against {}", y_metric), "cost.monthly", "USD", y_metric, y_unit, {}};
+  const auto point = [&](const ExploreVariant& v) -> std::optional<doc::ScatterPoint> {
+    const sim::Estimate* x = metric_of(v, "cost.monthly");
+    const sim::Estimate* y = metric_of(v, y_metric);
+    if (x == nullptr || y == nullptr) return std::nullopt;
+    return doc::ScatterPoint{x->mean, y->mean * y_scale, x->has_interval() ? x->half_width : 0, y->has_interval() ? y->half_width * y_scale : 0, v.id};
+  };
+  doc::ScatterGroup front{"on the front (or tied)", {}, true}, others{"confirmed, off the front", {}, false},
+      screened{"screened out", {}, false}, alternatives{"the document's alternatives", {}, true};
+  for (const auto& v : r.variants) {
+    const auto p = point(v);
+    if (!p || v.feasibility == Feasibility::Rejected) continue;
+    if (v.front == FrontStatus::Front || v.front == FrontStatus::Tied) front.points.push_back(*p);
+    else if (v.front == FrontStatus::Dominated) others.points.push_back(*p);
+    else if (v.front == FrontStatus::ScreenedOut) screened.points.push_back(*p);
+  }
+  for (const auto& a : r.alternatives) {
+    if (const auto p = point(a)) alternatives.points.push_back(*p);
+  }
+  for (auto* g : {&front, &others, &screened, &alternatives}) {
+    if (!g->points.empty()) c.groups.push_back(std::move(*g));
+  }
+  return c;
+}
+
+doc::Document explore_document(const ExploreReport& r, const std::string& version) {
+  doc::Document d;
+  d.title = fmt::format("archsim explore: {}", r.scenario);
+  d.marker = comment_marker(r.scenario + ".explore");
+  d.blocks.push_back({doc::Heading{1, doc::plain(fmt::format("Design-space search: {}", r.scenario))}});
+  d.blocks.push_back({doc::Paragraph{doc::plain(summary_line(r))}});
+  d.blocks.push_back({doc::Paragraph{r.best ? doc::styled(best_sentence(r), doc::Style::Pass) : doc::styled(best_sentence(r), doc::Style::Fail)}});
+  if (r.best) {
+    d.blocks.push_back({doc::Paragraph{doc::plain("Paste it under `alternatives:` to keep it:")}});
+    d.blocks.push_back({doc::Code{"yaml", r.variants[*r.best].alternative_yaml}});
+  }
+  d.blocks.push_back({doc::Heading{2, doc::plain("Pareto front")}});
+  d.blocks.push_back({front_table(r)});
+  for (const auto& o : r.objectives) {
+    if (o.metric == "cost.monthly") continue;
+    if (auto chart = scatter(r, o.metric)) d.blocks.push_back({doc::Details{doc::plain(chart->title), {{*chart}}, true}});
+  }
+  if (!r.alternatives.empty()) {
+    d.blocks.push_back({doc::Heading{2, doc::plain("The document's alternatives, on the same terms")}});
+    d.blocks.push_back({alternatives_table(r)});
+  }
+  std::vector<doc::Block> pastes;
+  for (const ExploreVariant* v : on_front(r)) pastes.push_back({doc::Code{"yaml", v->alternative_yaml}});
+  if (!pastes.empty()) d.blocks.push_back({doc::Details{doc::plain("Every front variant as an alternative to paste"), pastes, false}});
+  d.blocks.push_back({doc::Paragraph{doc::styled(fmt::format("archsim {}; docs/explore.md explains the method.", version), doc::Style::Muted)}});
+  return d;
+}
+
+}  // namespace
+
+nlohmann::json explore_json(const ExploreReport& r, const std::string& version) {
+  nlohmann::json j{{"schema", "archsim.explore/1"}, {"archsim_version", version}, {"file", r.file},   {"scenario", r.scenario},
+                   {"base", r.base},                {"seed", r.seed},               {"horizon", r.horizon}, {"method", r.method}};
+  nlohmann::json dims = nlohmann::json::array();
+  for (const auto& d : r.dimensions) dims.push_back({{"name", d.name}, {"options", d.options}});
+  j["space"] = {{"size", r.space_size}, {"dimensions", dims}};
+  nlohmann::json objectives = nlohmann::json::array();
+  for (const auto& o : r.objectives) objectives.push_back({{"metric", o.metric}, {"better", better_word(o)}});
+  j["objectives"] = objectives;
+  j["constraints"] = r.constraints;
+  j["evaluations"] = r.evaluations;
+  nlohmann::json best{{"metric", r.pick.metric}, {"better", better_word(r.pick)}, {"variant", nullptr}};
+  if (r.best) best["variant"] = r.variants[*r.best].id;
+  j["best"] = best;
+  nlohmann::json front = nlohmann::json::array();
+  for (const ExploreVariant* v : on_front(r)) front.push_back(v->id);
+  j["front"] = front;
+  nlohmann::json variants = nlohmann::json::array();
+  for (const auto& v : r.variants) variants.push_back(variant_json(r, v, true));
+  j["variants"] = variants;
+  nlohmann::json alternatives = nlohmann::json::array();
+  for (const auto& a : r.alternatives) alternatives.push_back(variant_json(r, a, false));
+  j["alternatives"] = alternatives;
+  return j;
+}
+
+std::string render_explore_text(const ExploreReport& r) {
+  std::string out = fmt::format("archsim explore: {} ({})\n{}\n\n", r.scenario, r.file, summary_line(r));
+  const auto table = [&](const doc::Table& t) {
+    std::vector<std::size_t> widths(t.header.size(), 0);
+    const auto text = [](const doc::Text& cell) {
+      std::string s;
+      for (const auto& span : cell) s += span.text;
+      return s;
+    };
+    const auto width = [](const std::string& s) {
+      std::size_t n = 0;
+      for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+      return n;
+    };
+    for (std::size_t c = 0; c < t.header.size(); ++c) widths[c] = width(t.header[c]);
+    for (const auto& row : t.rows) {
+      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(text(row[c])));
+    }
+    const auto line = [&](const std::vector<std::string>& cells) {
+      std::string l;
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        const std::string pad(widths[c] - width(cells[c]), ' ');
+        l += (c ? "  " : "") + (c < t.align.size() && t.align[c] == doc::Align::Right ? pad + cells[c] : cells[c] + pad);
+      }
+      while (!l.empty() && l.back() == ' ') l.pop_back();
+      return l + "\n";
+    };
+    out += line(t.header);
+    for (const auto& row : t.rows) {
+      std::vector<std::string> cells;
+      for (const auto& cell : row) cells.push_back(text(cell));
+      out += line(cells);
+    }
+  };
+  out += "Pareto front (confirmed variants no other beats beyond its interval):\n";
+  table(front_table(r));
+  if (!r.alternatives.empty()) {
+    out += "\nThe document's alternatives, on the same terms:\n";
+    table(alternatives_table(r));
+  }
+  out += "\n" + best_sentence(r) + "\n";
+  if (r.best) out += "\n" + r.variants[*r.best].alternative_yaml;
+  return out;
+}
+
+std::string render_explore_markdown(const ExploreReport& r, const std::string& version) {
+  return doc::render_markdown(explore_document(r, version));
+}
+
+std::string render_explore_html(const ExploreReport& r, const std::string& version) { return doc::render_html(explore_document(r, version)); }
+
+}  // namespace archsim::reports

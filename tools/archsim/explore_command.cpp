@@ -1,0 +1,121 @@
+#include "explore_command.hpp"
+
+#include <chrono>
+#include <limits>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "archsim/cli.hpp"
+#include "archsim/explore/explore.hpp"
+#include "archsim/model/text_check.hpp"
+#include "archsim/reports/atomic_file.hpp"
+#include "archsim/reports/explore_report.hpp"
+#include "archsim/sim/workload.hpp"
+#include "output.hpp"
+#include "price_command.hpp"
+
+namespace archsim::cli {
+
+void setup_explore(CLI::App& app, ExploreOptions& options) {
+  auto* c = app.add_subcommand("explore", "Search the scenario's explore: space for the Pareto front and the best variant meeting every criterion");
+  add_scenario_input(*c, options.file, options.allow_outside_paths);
+  c->add_flag("--strict", options.strict, "Treat unknown keys as errors");
+  add_price_book_option(*c, options.price_book_dir);
+  c->add_option("--format", options.format, "Output format: text, json (archsim.explore/1), markdown (a pull-request comment), html")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
+  c->add_option("-o,--output", options.output, "Write the output to this file (atomically) instead of stdout");
+  c->add_option("--out", options.out_dir, "Also write explore.json, explore.md and explore.html to this folder");
+  c->add_option("--seed", options.seed, "Override workload.seed (a whole number from 0 to 2^64 - 1)")
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
+  c->add_option("--horizon", options.horizon, "Override workload.horizon for every evaluation (e.g. 7d)");
+  c->add_option("--threads", options.threads, "Evaluate this many variants at once (default: every core; output is identical)")
+      ->check(whole_number(256) & CLI::Range(1, 256));
+  c->add_option("--max-variants", options.max_variants,
+                "Evaluate up to this many variants exhaustively (overrides explore.search.max_variants; docs/explore.md)")
+      ->check(whole_number(1'000'000'000) & CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}));
+}
+
+int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& err) {
+  const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
+  const model::ScenarioSpec* usable = usable_scenario(loaded, err);
+  if (usable == nullptr) return kBadInput;
+  const auto print = [&err](const model::Diagnostics& d) {
+    for (const auto& one : d.all()) err << model::format_diagnostic(one) << "\n";
+  };
+  model::Diagnostics diagnostics;
+  auto tree = model::read_yaml_file(options.file, options.file, diagnostics);
+  const auto workload = sim::decode_workload(*usable, diagnostics);
+  if (!tree || !workload) {
+    print(diagnostics);
+    return kBadInput;
+  }
+  auto pricing = prepare_scenario_pricing(*usable, err, options.price_book_dir);
+  if (!pricing) return kBadInput;
+  const model::LoadOptions load_options{options.strict, options.allow_outside_paths, {}};
+  auto spec = explore::decode_explore(*usable, *tree, loaded.facts, load_options, diagnostics);
+  if (!spec) {
+    print(diagnostics);
+    return kBadInput;
+  }
+  if (options.max_variants) spec->max_variants = *options.max_variants;
+  // With `replications: {until: ...}` the workload's count is its most; confirmation runs that.
+  if (!spec->confirmation_replications_written) spec->confirmation.replications = workload->replications;
+  explore::ExploreInputs inputs{loaded.facts, load_options, options.file, std::move(*tree), *usable, *workload, std::move(*pricing),
+                                std::move(*spec), {}, options.seed};
+  if (!horizon_option(options.horizon, *workload, "explore", inputs.horizon, err)) return kBadInput;
+  const std::uint64_t size = inputs.spec.space_size();
+  if (size > inputs.spec.max_variants) {
+    err << model::format_diagnostic(usable->located(model::Diagnostic{
+               model::Severity::Error, usable->sources.locate("explore.dimensions"), "explore.dimensions",
+               fmt::format("the space has {} variants, more than the {} an exhaustive search may evaluate; raise it with --max-variants {} "
+                           "(or explore.search.max_variants), or narrow the dimensions",
+                           size == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 1.8e19") : std::to_string(size),
+                           inputs.spec.max_variants, size)}))
+        << "\n";
+    return kBadInput;
+  }
+  const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto runner = explore::make_thread_runner([&inputs](const std::string& task) { return explore::evaluate_task(inputs, task); }, threads);
+  const auto start = std::chrono::steady_clock::now();
+  reports::ExploreReport report;
+  try {
+    report = explore::run_explore(inputs, *runner, [&](const explore::ExploreProgress& p) {
+      if (!options.progress && p.done != p.total) return;
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (p.done == p.total) {
+        err << fmt::format("archsim explore: {} done: {} evaluations, {} on the front so far ({:.0f} s)\n", p.stage, p.total, p.front, elapsed);
+      } else if (p.done > 0) {
+        const double eta = elapsed / static_cast<double>(p.done) * static_cast<double>(p.total - p.done);
+        err << fmt::format("\rarchsim explore: {} {}/{} evaluated, ETA {:.0f} s   ", p.stage, p.done, p.total, eta) << std::flush;
+      }
+    });
+  } catch (const std::runtime_error& e) {
+    err << e.what() << "\n";
+    return kBadInput;
+  }
+  const auto render = [&](const std::string& format) -> std::string {
+    if (format == "json") return json_text(reports::explore_json(report, ARCHSIM_VERSION));
+    if (format == "markdown") return reports::render_explore_markdown(report, ARCHSIM_VERSION);
+    if (format == "html") return reports::render_explore_html(report, ARCHSIM_VERSION);
+    return reports::render_explore_text(report);
+  };
+  if (!options.output.empty()) {
+    if (const std::string problem = reports::file_target_problem(options.output); !problem.empty()) {
+      err << "archsim: cannot write " << options.output << ": " << problem << "\n";
+      return kBadInput;
+    }
+  }
+  if (!options.out_dir.empty()) {
+    std::vector<reports::OutputFile> files{{"explore.json", render("json")}, {"explore.md", render("markdown")}, {"explore.html", render("html")}};
+    const auto ours = [](std::string_view name) { return name == "explore.json" || name == "explore.md" || name == "explore.html"; };
+    if (const std::string problem = reports::replace_directory_atomically(options.out_dir, files, ours); !problem.empty()) {
+      err << "archsim explore: cannot write --out " << options.out_dir << ": " << problem << "\n";
+      return kBadInput;
+    }
+  }
+  if (!emit(render(options.format), options.output, out, err)) return kBadInput;
+  return report.best ? kOk : kFindings;
+}
+
+}  // namespace archsim::cli
