@@ -114,11 +114,14 @@ std::size_t count(const ExploreReport& r, FrontStatus s) {
 }
 
 std::string summary_line(const ExploreReport& r) {
-  std::size_t rejected = 0;
-  for (const auto& v : r.variants) rejected += v.feasibility == Feasibility::Rejected ? 1 : 0;
+  std::size_t rejected = 0, failing = 0;
+  for (const auto& v : r.variants) {
+    rejected += v.feasibility == Feasibility::Rejected ? 1 : 0;
+    failing += v.feasibility == Feasibility::Fails ? 1 : 0;
+  }
   return fmt::format("{} variants of {} ({} search); {} rejected by the review, {} failing a constraint; {} on the front, {} tied, {} dominated, "
                      "{} screened out; {} evaluations; seed {}, {} simulated.",
-                     r.space_size, r.base, r.method, rejected, count(r, FrontStatus::Infeasible) - rejected, count(r, FrontStatus::Front),
+                     r.space_size, r.base, r.method, rejected, failing, count(r, FrontStatus::Front),
                      count(r, FrontStatus::Tied), count(r, FrontStatus::Dominated), count(r, FrontStatus::ScreenedOut), r.evaluations, r.seed,
                      r.horizon);
 }
@@ -205,6 +208,9 @@ doc::Document explore_document(const ExploreReport& r, const std::string& versio
     d.blocks.push_back({doc::Code{"yaml", r.variants[*r.best].alternative_yaml}});
   }
   d.blocks.push_back({doc::Heading{2, doc::plain("Pareto front")}});
+  if (r.front_of_failing) {
+    d.blocks.push_back({doc::Paragraph{doc::styled("No variant can meet every constraint: the front below is of variants that fail one, to show the trade-off and how close they come.", doc::Style::Warn)}});
+  }
   d.blocks.push_back({front_table(r)});
   for (const auto& o : r.objectives) {
     if (o.metric == "cost.monthly") continue;
@@ -240,6 +246,7 @@ nlohmann::json explore_json(const ExploreReport& r, const std::string& version) 
   nlohmann::json front = nlohmann::json::array();
   for (const ExploreVariant* v : on_front(r)) front.push_back(v->id);
   j["front"] = front;
+  j["front_of_failing"] = r.front_of_failing;
   nlohmann::json variants = nlohmann::json::array();
   for (const auto& v : r.variants) variants.push_back(variant_json(r, v, true));
   j["variants"] = variants;
@@ -283,7 +290,8 @@ std::string render_explore_text(const ExploreReport& r) {
       out += line(cells);
     }
   };
-  out += "Pareto front (confirmed variants no other beats beyond its interval):\n";
+  out += r.front_of_failing ? "Pareto front of variants that FAIL a constraint (none can meet them all):\n"
+                            : "Pareto front (confirmed variants no other beats beyond its interval):\n";
   table(front_table(r));
   if (!r.alternatives.empty()) {
     out += "\nThe document's alternatives, on the same terms:\n";

@@ -107,17 +107,31 @@ bool dominates_beyond_noise(const ExploreVariant& p, const ExploreVariant& q, co
 
 bool in_play(const ExploreVariant& v) { return v.feasibility == Feasibility::Meets || v.feasibility == Feasibility::Undecided; }
 
-/// Places every variant in play: dominated beyond noise by one that meets every constraint,
+/// Which variants the front is drawn over: those that meet the constraints or may (undecided);
+/// when none can, those that fail them, so the reader still sees the trade-off and how far the
+/// best come from the bounds (ExploreReport::front_of_failing).
+struct Eligibility {
+  bool failing = false;
+  bool operator()(const ExploreVariant& v) const {
+    if (in_play(v)) return true;
+    return failing && v.feasibility == Feasibility::Fails && v.latest() != nullptr && v.latest()->error.empty();
+  }
+  /// Whose dominance rules another out: a variant that meets every constraint (or, on a front
+  /// of failing variants, any of them).
+  bool rules_out(const ExploreVariant& v) const { return v.feasibility == Feasibility::Meets || (failing && (*this)(v)); }
+};
+
+/// Places every eligible variant: dominated beyond noise by one that meets every constraint,
 /// tied with one that mean-dominates it, or on the front. Returns how many are on the front.
-std::size_t place_on_front(std::vector<ExploreVariant*> variants, const std::vector<reports::ExploreObjective>& objectives) {
+std::size_t place_on_front(std::vector<ExploreVariant*> variants, const std::vector<reports::ExploreObjective>& objectives, Eligibility eligible) {
   std::size_t front = 0;
   for (ExploreVariant* q : variants) {
-    if (!in_play(*q)) continue;
+    if (!eligible(*q)) continue;
     q->front = FrontStatus::Front;
     q->tied_with.clear();
     for (const ExploreVariant* p : variants) {
-      if (p == q || !in_play(*p)) continue;
-      if (p->feasibility == Feasibility::Meets && dominates_beyond_noise(*p, *q, objectives)) {
+      if (p == q || !eligible(*p)) continue;
+      if (eligible.rules_out(*p) && dominates_beyond_noise(*p, *q, objectives)) {
         q->front = FrontStatus::Dominated;
         q->tied_with.clear();
         break;
@@ -181,16 +195,17 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
   }
   std::vector<ExploreVariant*> all;
   for (auto& v : report.variants) all.push_back(&v);
-  const std::size_t screened_front = place_on_front(all, spec.objectives);
+  const Eligibility eligible{std::ranges::none_of(report.variants, in_play)};
+  const std::size_t screened_front = place_on_front(all, spec.objectives, eligible);
   if (progress) progress({spec.screening.name, screened.size(), screened.size(), screened_front});
 
   // Confirmation: what the screening could not rule out, most promising first (fewest variants
   // mean-dominating it, then its index), and the scenario's own alternatives for comparison.
   std::vector<std::pair<std::size_t, std::uint64_t>> order;
   for (const auto& v : report.variants) {
-    if (!in_play(v) || v.front == FrontStatus::Dominated) continue;
+    if (!eligible(v) || v.front == FrontStatus::Dominated) continue;
     std::size_t dominated_by = 0;
-    for (const auto& p : report.variants) dominated_by += in_play(p) && mean_dominates(p, v, spec.objectives) ? 1 : 0;
+    for (const auto& p : report.variants) dominated_by += eligible(p) && mean_dominates(p, v, spec.objectives) ? 1 : 0;
     order.emplace_back(dominated_by, v.index);
   }
   std::sort(order.begin(), order.end());
@@ -209,9 +224,16 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
   }
   // Variants left at screening keep their screening figures; only the confirmed are placed.
   for (auto& v : report.variants) {
-    if (in_play(v) && std::ranges::find(finalists, &v) == finalists.end()) v.front = FrontStatus::ScreenedOut;
+    if (eligible(v) && std::ranges::find(finalists, &v) == finalists.end()) v.front = FrontStatus::ScreenedOut;
   }
-  const std::size_t front = place_on_front(finalists, spec.objectives);
+  // Confirmation may decide an undecided variant either way; the front is drawn again over what
+  // is eligible now.
+  const Eligibility confirmed_eligible{std::ranges::none_of(finalists, [](const ExploreVariant* v) { return in_play(*v); })};
+  for (ExploreVariant* v : finalists) {
+    if (!confirmed_eligible(*v) && v->feasibility != Feasibility::Rejected) v->front = FrontStatus::Infeasible;
+  }
+  const std::size_t front = place_on_front(finalists, spec.objectives, confirmed_eligible);
+  report.front_of_failing = confirmed_eligible.failing;
   for (std::size_t k = 0; k < inputs.scenario.alternatives.size(); ++k) {
     ExploreVariant alt;
     alt.id = inputs.scenario.alternatives[k].id;

@@ -93,6 +93,9 @@ struct ExploreReport {
   std::vector<ExploreVariant> variants;      ///< every variant evaluated (or rejected), by index
   std::vector<ExploreVariant> alternatives;  ///< the scenario's own alternatives, confirmed, for comparison
   std::optional<std::size_t> best;           ///< into `variants`
+  /// No confirmed variant can meet the constraints: the front is drawn over those that fail
+  /// them, to show the trade-off and how close the best come.
+  bool front_of_failing = false;
 };
 
 /// The JSON document `archsim.explore/1`.
