@@ -1,0 +1,160 @@
+// `archsim explore`: the design-space search on ADR-0005's seed with a small space, its outputs
+// and its determinism, and every kind of bad `explore:` block as a located error with exit 2.
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+using test::cli;
+
+const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_explore_test";
+
+/// ADR-0005's seed in a folder of its own, its explore block replaced by `explore`.
+std::string adr0005_with(const std::string& explore, const std::string& name = "adr0005.yaml") {
+  std::filesystem::create_directories(kDir / "topologies");
+  std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", kDir / "topologies/adr0005-alb-private-tasks.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::string text = testing::read_file("scenarios/adr0005.yaml");
+  text = text.substr(0, text.find("\nexplore:\n")) + "\n" + explore;
+  std::ofstream(kDir / name, std::ios::binary) << text;
+  return (kDir / name).string();
+}
+
+const std::string kSmall = R"(explore:
+  base: alb-private-tasks
+  dimensions:
+    egress:
+      options:
+        none: null
+        nat-per-zone: alb-private-tasks-nat
+        endpoints: alb-private-tasks-endpoints
+    components.api.architecture: [x86_64, arm64]
+  constraints: {criteria: all, budget: false}
+  screening: {replications: 2}
+  confirmation: {replications: 3}
+)";
+
+}  // namespace
+
+TEST_CASE("explore: ADR-0005's small space gives a front, the cheapest variant meeting every criterion, and the same bytes on any thread count") {
+  const std::string file = adr0005_with(kSmall);
+  const auto one = cli({"explore", file, "--horizon", "3d", "--format", "json", "--threads", "1"});
+  INFO(one.err);
+  REQUIRE(one.code == 0);
+  const auto two = cli({"explore", file, "--horizon", "3d", "--format", "json", "--threads", "2"});
+  CHECK(two.code == 0);
+  CHECK(one.out == two.out);
+  const auto j = nlohmann::json::parse(one.out);
+  CHECK(j["schema"] == "archsim.explore/1");
+  CHECK(j["space"]["size"] == 6);
+  CHECK(j["method"] == "exhaustive");
+  // The egress `none` is the ADR as written: tasks without a path to ECR, rejected by the review.
+  for (const auto& v : j["variants"]) {
+    if (v["choices"]["egress"] == "none") {
+      CHECK(v["feasibility"] == "rejected");
+      CHECK(v["findings"][0].get<std::string>().find("task-no-egress-path") != std::string::npos);
+    }
+  }
+  // The best is the cheapest confirmed variant that meets every criterion.
+  const std::string best = j["best"]["variant"];
+  double best_cost = 0, cheapest = 1e18;
+  for (const auto& v : j["variants"]) {
+    const auto& last = v["evaluations"].back();
+    if (v["feasibility"] != "meets" || last["stage"] != "confirmation") continue;
+    const double cost = last["metrics"]["cost.monthly"]["mean"];
+    cheapest = std::min(cheapest, cost);
+    if (v["id"] == best) best_cost = cost;
+  }
+  CHECK(best_cost == cheapest);
+  CHECK(std::find(j["front"].begin(), j["front"].end(), best) != j["front"].end());
+  // The document's alternatives are judged on the same terms, for the charts.
+  CHECK(j["alternatives"].size() == 7);
+
+  SUBCASE("the best variant's alternative, pasted under alternatives:, loads and runs as the search measured it") {
+    std::string pasted;
+    for (const auto& v : j["variants"]) {
+      if (v["id"] == best) pasted = v["alternative_yaml"];
+    }
+    REQUIRE(!pasted.empty());
+    std::string text = testing::read_file(file);
+    std::string indented;
+    for (std::size_t at = 0; at < pasted.size();) {
+      const auto end = pasted.find('\n', at);
+      indented += "  " + pasted.substr(at, end - at + 1);
+      at = end + 1;
+    }
+    text.replace(text.find("\nalternatives:\n") + 15, 0, indented);
+    std::ofstream(kDir / "pasted.yaml", std::ios::binary) << text;
+    const auto validated = cli({"validate", (kDir / "pasted.yaml").string(), "--format", "json"});
+    INFO(validated.err);
+    CHECK(validated.err.find("error") == std::string::npos);
+    const auto ran = cli({"run", (kDir / "pasted.yaml").string(), "--horizon", "3d", "--format", "json"});
+    INFO(ran.err);
+    const auto run = nlohmann::json::parse(ran.out);
+    bool found = false;
+    for (const auto& c : run["criteria"]) {
+      if (c["alternative"] != best || c["criterion"] != "cost") continue;
+      found = true;
+      // The same variant, seed and horizon; the run's 10 replications against confirmation's 3.
+      const double measured = c["measured"]["mean"];
+      CHECK(measured == doctest::Approx(best_cost).epsilon(0.01).scale(0));
+    }
+    CHECK(found);
+  }
+
+  SUBCASE("Markdown and HTML carry the front and the best variant; --out writes the three files") {
+    const auto md = cli({"explore", file, "--horizon", "3d", "--format", "markdown", "--out", (kDir / "out").string()});
+    CHECK(md.code == 0);
+    CHECK(md.out.find("## Pareto front") != std::string::npos);
+    CHECK(md.out.find(best) != std::string::npos);
+    const std::string html = testing::read_file(kDir / "out" / "explore.html");
+    CHECK(html.find("<svg class=\"chart\"") != std::string::npos);
+    CHECK(html.find("cost.monthly against availability") != std::string::npos);
+    CHECK(nlohmann::json::parse(testing::read_file(kDir / "out" / "explore.json")) == j);
+  }
+}
+
+TEST_CASE("explore: a bad explore block is a located error, exit 2") {
+  const auto refused = [](const std::string& block, const std::string& expected, std::vector<std::string> extra = {}) {
+    const std::string file = adr0005_with(block, "bad.yaml");
+    std::vector<std::string> args{"explore", file, "--horizon", "3d"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = cli(args);
+    INFO(block);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(expected) != std::string::npos);
+    CHECK(r.err.find("bad.yaml:") != std::string::npos);
+  };
+  const std::string head = "explore:\n  base: alb-private-tasks\n  dimensions:\n";
+  // A path that names nothing in the base's topology, with a did-you-mean.
+  refused(head + "    components.apu.desired_count: [1, 2]\n", "'components.apu.desired_count' names nothing in alternative alb-private-tasks's topology (did you mean 'api'?)");
+  // A leaf the loader does not know: an ignored key would vary nothing.
+  refused(head + "    components.api.desird_count: [1, 2]\n", "unknown key 'desird_count' (did you mean 'desired_count'?)");
+  // An option that makes the topology invalid to load.
+  refused(head + "    components.api.desired_count: [1, -3]\n", "(explore dimension components.api.desired_count, option -3)");
+  // An objective no run produces.
+  refused(head + "    components.api.desired_count: [1, 2]\n  objectives: [cost.monthly, latency.p98]\n",
+          "no run produces a metric 'latency.p98' (did you mean 'latency.p95'?)");
+  // An empty space.
+  refused(head + "    components.api.desired_count: []\n", "expected a list of values");
+  refused("explore:\n  base: alb-private-tasks\n  dimensions: {}\n", "expected a map of dimensions, at least one");
+  // An unknown base.
+  refused("explore:\n  base: alb-privat-tasks\n  dimensions:\n    components.api.desired_count: [1]\n", "did you mean 'alb-private-tasks'?");
+  // A space larger than the budget: its size and the flag that allows it.
+  refused(head + "    components.api.desired_count: {range: [1, 6]}\n", "the space has 6 variants, more than the 5 an exhaustive search may evaluate; raise it with --max-variants 6",
+          {"--max-variants", "5"});
+  // A scenario without the block.
+  const auto none = cli({"explore", "scenarios/cloudfront-rds.yaml"});
+  CHECK(none.code == 2);
+  CHECK(none.err.find("the scenario has no `explore:` block") != std::string::npos);
+}
