@@ -204,7 +204,7 @@ doc::Document explore_document(const ExploreReport& r, const std::string& versio
   d.blocks.push_back({doc::Paragraph{doc::plain(summary_line(r))}});
   d.blocks.push_back({doc::Paragraph{r.best ? doc::styled(best_sentence(r), doc::Style::Pass) : doc::styled(best_sentence(r), doc::Style::Fail)}});
   if (r.best) {
-    d.blocks.push_back({doc::Paragraph{doc::plain("Paste it under `alternatives:` to keep it:")}});
+    d.blocks.push_back({doc::Paragraph{{{"Paste it under ", doc::Style::Plain}, {"alternatives:", doc::Style::Code}, {" to keep it:", doc::Style::Plain}}}});
     d.blocks.push_back({doc::Code{"yaml", r.variants[*r.best].alternative_yaml}});
   }
   d.blocks.push_back({doc::Heading{2, doc::plain("Pareto front")}});

@@ -136,8 +136,12 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
     CHECK(r.err.find("bad.yaml:") != std::string::npos);
   };
   const std::string head = "explore:\n  base: alb-private-tasks\n  dimensions:\n";
-  // A path that names nothing in the base's topology, with a did-you-mean.
+  // A path that names nothing in the base's topology, with a did-you-mean; validate says so too.
   refused(head + "    components.apu.desired_count: [1, 2]\n", "'components.apu.desired_count' names nothing in alternative alb-private-tasks's topology (did you mean 'api'?)");
+  const auto validated = cli({"validate", (kDir / "bad.yaml").string()});
+  CHECK(validated.code == 2);
+  CHECK(validated.err.find("bad.yaml:") != std::string::npos);
+  CHECK(validated.err.find("names nothing in alternative alb-private-tasks's topology (did you mean 'api'?)") != std::string::npos);
   // A leaf the loader does not know: an ignored key would vary nothing.
   refused(head + "    components.api.desird_count: [1, 2]\n", "unknown key 'desird_count' (did you mean 'desired_count'?)");
   // An option that makes the topology invalid to load.

@@ -106,6 +106,12 @@ TEST_CASE("golden: a pull request that adds a NAT gateway per zone to KrakenD's 
   CHECK(md.find("Cost by component: nat-a +") != std::string::npos);
 }
 
+TEST_CASE("golden: the design-space search of ADR-0005 over three days, whose JSON the output schema test checks") {
+  // Three days reach the zone outage (day 3, 10:00) that two of the criteria are judged on.
+  check_golden("tests/golden/adr0005/explore-3d.json", run({"explore", "scenarios/adr0005.yaml", "--horizon", "3d", "--format", "json"}, 0));
+  check_golden("tests/golden/adr0005/explore-3d.md", run({"explore", "scenarios/adr0005.yaml", "--horizon", "3d", "--format", "markdown"}, 0));
+}
+
 TEST_CASE("golden: the HTML page of the ADR-0005 run") {
   check_golden("tests/golden/adr0005/run-1h.html", run({"run", "scenarios/adr0005.yaml", "--horizon", "1h", "--format", "html"}, 1));
 }

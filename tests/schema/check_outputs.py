@@ -6,7 +6,7 @@ Usage: check_outputs.py SCHEMA_DIR FILE.json...
 Which schema a file answers to follows its name, as the golden files are named:
 validate*.json -> review.schema.json (archsim.review/1), run*.json -> run.schema.json
 (archsim.run/1), price*.json -> price.schema.json (archsim.price/1), diff*.json ->
-diff.schema.json (archsim.diff/1). Every schema is first checked against the draft 2020-12
+diff.schema.json (archsim.diff/1), explore*.json -> explore.schema.json (archsim.explore/1). Every schema is first checked against the draft 2020-12
 meta-schema, and must be used by at least one file.
 
 So that the check can fail, each schema must also reject mutations of the first file that
@@ -25,7 +25,7 @@ import sys
 
 import jsonschema
 
-KINDS = (("validate", "review"), ("run", "run"), ("price", "price"), ("diff", "diff"))
+KINDS = (("validate", "review"), ("run", "run"), ("price", "price"), ("diff", "diff"), ("explore", "explore"))
 
 
 def kind_of(path):

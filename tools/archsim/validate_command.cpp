@@ -1,5 +1,6 @@
 #include "validate_command.hpp"
 
+#include "archsim/explore/explore.hpp"
 #include "archsim/pipeline/run_scenario.hpp"
 
 #include "archsim/cli.hpp"
@@ -66,7 +67,13 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   // The file name as given may come from a glob over a pull request's files: shown escaped.
   const auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {
-    const auto inputs = check_run_inputs(*loaded.result.scenario);
+    auto inputs = check_run_inputs(*loaded.result.scenario);
+    // The explore block too: a file validate passes is one `explore` accepts.
+    if (loaded.result.scenario->explore) {
+      if (auto tree = model::read_yaml_file(options.file, options.file, inputs)) {
+        explore::decode_explore(*loaded.result.scenario, *tree, loaded.facts, load_options, inputs);
+      }
+    }
     for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
     if (inputs.error_count() > 0) return kBadInput;
   }
