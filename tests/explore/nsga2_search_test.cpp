@@ -136,6 +136,13 @@ TEST_CASE("a dimension with one choice stays at 0; a space of one point is one e
   for (const auto& x : result.evaluated) CHECK((x[0] == 0 && x[2] == 0 && x[1] < 50 && x[3] < 50));
   CHECK(result.batches == 6);
 
+  // A space smaller than the population: repeats from the start, each point evaluated once.
+  Recorder tiny;
+  const auto small = nsga2_search({2, 3}, 2, tiny.function(), Nsga2Options{8, 5, 3});
+  CHECK(small.evaluated.size() <= 6);
+  CHECK(std::set<Vector>(small.evaluated.begin(), small.evaluated.end()).size() == small.evaluated.size());
+  for (const auto& x : small.evaluated) CHECK((x[0] < 2 && x[1] < 3));
+
   Recorder single;
   const auto one = nsga2_search({1, 1}, 2, single.function(), Nsga2Options{});
   CHECK(one.evaluated == std::vector<Vector>{{0, 0}});

@@ -142,6 +142,8 @@ Nsga2Result nsga2_search(const std::vector<std::int64_t>& sizes, std::size_t obj
   pagmo::nsga2 algorithm{static_cast<unsigned>(options.generations), 0.95, 10.0,
                          1.0 / static_cast<double>(search->free_dimensions.size()), 50.0, seed};
   algorithm.set_bfe(batch);
+  // The final population is not the answer: the caller's front comes from every evaluation,
+  // which the shared state has kept as they happened.
   algorithm.evolve(population);
   return std::move(search->result);
 }
