@@ -14,6 +14,8 @@ packages=(
   nlohmann-json3-dev libfmt-dev libcli11-dev
   # the HTML report's topology drawing: Graphviz's library (runtime: libgvc6)
   libgraphviz-dev pkg-config
+  # design-space search's multi-objective optimiser (NSGA-II; runtime: libpagmo8)
+  libpagmo-dev
   # packaging: `cpack -G DEB` reads the binary's library dependencies with dpkg-shlibdeps and file
   dpkg-dev file
 )
@@ -28,6 +30,8 @@ if [ "${1:-}" != "--build" ]; then
     chromium
     # fuzzing: libFuzzer comes with clang (tests/fuzz, docs/fuzzing.md)
     clang libclang-rt-14-dev
+    # the `mpi` preset (ARCHSIM_MPI): design-space search over MPI ranks, and mpirun for its tests
+    libboost-mpi-dev openmpi-bin
   )
 fi
 
