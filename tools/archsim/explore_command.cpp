@@ -17,6 +17,12 @@
 
 namespace archsim::cli {
 
+namespace {
+explore::MpiSession* g_mpi_session = nullptr;
+}  // namespace
+
+void use_mpi_session(explore::MpiSession* session) { g_mpi_session = session; }
+
 void setup_explore(CLI::App& app, ExploreOptions& options) {
   auto* c = app.add_subcommand("explore", "Search the scenario's explore: space for the Pareto front and the best variant meeting every criterion");
   add_scenario_input(*c, options.file, options.allow_outside_paths);
@@ -36,7 +42,12 @@ void setup_explore(CLI::App& app, ExploreOptions& options) {
       ->check(whole_number(1'000'000'000) & CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}));
 }
 
-int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& err) {
+int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& given_err) {
+  // Under mpirun every rank reads the same inputs; only rank 0 speaks and writes.
+  const bool over_mpi = g_mpi_session != nullptr && g_mpi_session->size() > 1;
+  const bool worker = over_mpi && g_mpi_session->rank() > 0;
+  std::ostream silent(nullptr);
+  std::ostream& err = worker ? silent : given_err;
   const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
@@ -64,19 +75,32 @@ int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& 
   explore::ExploreInputs inputs{loaded.facts, load_options, options.file, std::move(*tree), *usable, *workload, std::move(*pricing),
                                 std::move(*spec), {}, options.seed};
   if (!horizon_option(options.horizon, *workload, "explore", inputs.horizon, err)) return kBadInput;
-  const std::uint64_t size = inputs.spec.space_size();
-  if (size > inputs.spec.max_variants) {
-    err << model::format_diagnostic(usable->located(model::Diagnostic{
-               model::Severity::Error, usable->sources.locate("explore.dimensions"), "explore.dimensions",
-               fmt::format("the space has {} variants, more than the {} an exhaustive search may evaluate; raise it with --max-variants {} "
-                           "(or explore.search.max_variants), or narrow the dimensions",
-                           size == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 1.8e19") : std::to_string(size),
-                           inputs.spec.max_variants, size)}))
+  // The budget bounds what the search may simulate: the whole space when exhaustive, NSGA-II's
+  // population x (generations + 1) when it breeds.
+  const std::uint64_t size = inputs.spec.space_size(), budget = explore::evaluation_budget(inputs.spec);
+  if (budget > inputs.spec.max_variants) {
+    const std::string shown = size == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 1.8e19") : std::to_string(size);
+    const std::string message =
+        explore::uses_nsga2(inputs.spec)
+            ? fmt::format("NSGA-II would evaluate up to {} variants (population {} x {} generations + 1) of a space of {}, more than the {} allowed; "
+                          "raise it with --max-variants {} (or explore.search.max_variants), or lower explore.search.population or generations",
+                          budget, inputs.spec.population, inputs.spec.generations, shown, inputs.spec.max_variants, budget)
+            : fmt::format("the space has {} variants, more than the {} an exhaustive search may evaluate; raise it with --max-variants {} "
+                          "(or explore.search.max_variants), use explore.search.method: nsga2, or narrow the dimensions",
+                          shown, inputs.spec.max_variants, shown);
+    err << model::format_diagnostic(usable->located(
+               model::Diagnostic{model::Severity::Error, usable->sources.locate("explore.dimensions"), "explore.dimensions", message}))
         << "\n";
     return kBadInput;
   }
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto runner = explore::make_thread_runner([&inputs](const std::string& task) { return explore::evaluate_task(inputs, task); }, threads);
+  const explore::EvaluateFn evaluate = [&inputs](const std::string& task) { return explore::evaluate_task(inputs, task); };
+  if (worker) {
+    explore::serve_tasks(evaluate, *g_mpi_session);
+    return kOk;
+  }
+  std::unique_ptr<explore::BatchRunner> runner =
+      over_mpi ? std::unique_ptr<explore::BatchRunner>(explore::make_mpi_runner(evaluate, *g_mpi_session)) : explore::make_thread_runner(evaluate, threads);
   const auto start = std::chrono::steady_clock::now();
   reports::ExploreReport report;
   try {

@@ -11,6 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "archsim/explore/mpi_runner.hpp"
+
 namespace archsim::cli {
 
 struct ExploreOptions {
@@ -27,6 +29,10 @@ struct ExploreOptions {
   std::optional<std::uint64_t> max_variants;  ///< overrides explore.search.max_variants
   bool progress = false;  ///< set when stderr is a terminal
 };
+
+/// The process's MPI session (main() creates it before anything reads argv); without one, or
+/// with one rank, explore evaluates on threads.
+void use_mpi_session(explore::MpiSession* session);
 
 void setup_explore(CLI::App& app, ExploreOptions& options);
 int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& err);

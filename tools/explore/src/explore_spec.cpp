@@ -200,6 +200,15 @@ std::uint64_t ExploreSpec::space_size() const {
   return size;
 }
 
+bool uses_nsga2(const ExploreSpec& spec) {
+  return spec.method == SearchMethod::Nsga2 || (spec.method == SearchMethod::Auto && spec.space_size() > spec.max_variants);
+}
+
+std::uint64_t evaluation_budget(const ExploreSpec& spec) {
+  if (!uses_nsga2(spec)) return spec.space_size();
+  return std::min<std::uint64_t>(spec.space_size(), static_cast<std::uint64_t>(spec.population) * (spec.generations + 1));
+}
+
 std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, const YamlNode& tree, const model::AwsFacts& facts,
                                           const model::LoadOptions& options, model::Diagnostics& diagnostics) {
   if (!scenario.explore) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archsim/explore/explore.hpp"
+#include "archsim/explore/nsga2_search.hpp"
 #include "archsim/model/text_check.hpp"
 #include "variants.hpp"
 
@@ -146,6 +147,47 @@ std::size_t place_on_front(std::vector<ExploreVariant*> variants, const std::vec
   return front;
 }
 
+/// NSGA-II breeds decision vectors (an option index per dimension) a generation at a time;
+/// each generation is one screening batch. The objectives it minimises are the screening means,
+/// oriented; a variant rejected or failing a constraint is +infinity on every objective, so the
+/// search moves towards the feasible region. Returns every variant screened, by index.
+template <class Screen>
+std::vector<ExploreVariant> search_with_nsga2(const ExploreInputs& inputs, const Screen& screen) {
+  const ExploreSpec& spec = inputs.spec;
+  std::vector<std::int64_t> sizes;
+  for (const auto& d : spec.dimensions) sizes.push_back(static_cast<std::int64_t>(d.options.size()));
+  std::vector<ExploreVariant> screened;
+  const auto objectives = [&](const std::vector<std::vector<std::int64_t>>& vectors) {
+    std::vector<std::uint64_t> indices;
+    for (const auto& x : vectors) {
+      std::uint64_t index = 0;
+      for (std::size_t d = 0; d < x.size(); ++d) index = index * static_cast<std::uint64_t>(sizes[d]) + static_cast<std::uint64_t>(x[d]);
+      indices.push_back(index);
+    }
+    auto generation = screen(indices);
+    std::vector<std::vector<double>> out;
+    for (const auto& v : generation) {
+      std::vector<double> f;
+      for (const auto& o : spec.objectives) {
+        f.push_back(in_play(v) ? oriented(v, o).mean : std::numeric_limits<double>::infinity());
+      }
+      out.push_back(std::move(f));
+    }
+    for (auto& v : generation) screened.push_back(std::move(v));
+    return out;
+  };
+  // pagmo's NSGA-II needs two objectives at least: a single objective is given twice.
+  const std::size_t count = std::max<std::size_t>(spec.objectives.size(), 2);
+  const auto padded = [&](const std::vector<std::vector<std::int64_t>>& vectors) {
+    auto f = objectives(vectors);
+    for (auto& one : f) one.resize(count, one.empty() ? 0 : one.front());
+    return f;
+  };
+  nsga2_search(sizes, count, padded, Nsga2Options{spec.population, spec.generations, inputs.seed.value_or(inputs.workload.seed)});
+  std::sort(screened.begin(), screened.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  return screened;
+}
+
 std::string task_for(std::uint64_t index, const Stage& stage) {
   return nlohmann::json{{"variant", index}, {"stage", stage.name}}.dump();
 }
@@ -171,48 +213,58 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
   report.constraints = spec.criteria;
   if (spec.budget) report.constraints.push_back("budget");
   report.pick = spec.pick;
-  report.method = "exhaustive";
+  report.method = uses_nsga2(spec) ? "nsga2" : "exhaustive";
   const Stage& confirmation = spec.confirmation;
 
-  // Screening: every variant, cheaply.
-  std::vector<std::string> tasks;
-  for (std::uint64_t i = 0; i < report.space_size; ++i) tasks.push_back(task_for(i, spec.screening));
   const auto batch = [&](const std::string& stage, const std::vector<std::string>& batch_tasks) {
     return runner.run(batch_tasks, [&](std::size_t done, std::size_t total) {
       if (progress && done < total) progress({stage, done, total, 0});
     });
   };
-  const auto screened = batch(spec.screening.name, tasks);
-  report.variants.resize(screened.size());
-  for (std::uint64_t i = 0; i < screened.size(); ++i) {
-    ExploreVariant& v = report.variants[i];
-    v.index = i;
-    v.id = fmt::format("{}-v{}", spec.base, i);
-    const auto choices = choices_at(spec, i);
-    for (std::size_t d = 0; d < choices.size(); ++d) v.choices.push_back(spec.dimensions[d].options[choices[d]].label);
-    read_result(screened[i], spec.screening, v);
-    if (v.feasibility != Feasibility::Rejected) ++report.evaluations;
+  // Screening: every variant of the space, or those NSGA-II breeds; kept in index order.
+  const auto screen = [&](const std::vector<std::uint64_t>& indices) {
+    std::vector<std::string> tasks;
+    for (const auto i : indices) tasks.push_back(task_for(i, spec.screening));
+    const auto results = batch(spec.screening.name, tasks);
+    std::vector<ExploreVariant> screened(indices.size());
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+      ExploreVariant& v = screened[k];
+      v.index = indices[k];
+      v.id = fmt::format("{}-v{}", spec.base, v.index);
+      const auto choices = choices_at(spec, v.index);
+      for (std::size_t d = 0; d < choices.size(); ++d) v.choices.push_back(spec.dimensions[d].options[choices[d]].label);
+      read_result(results[k], spec.screening, v);
+      if (v.feasibility != Feasibility::Rejected) ++report.evaluations;
+    }
+    return screened;
+  };
+  if (report.method == "exhaustive") {
+    std::vector<std::uint64_t> every(report.space_size);
+    for (std::uint64_t i = 0; i < report.space_size; ++i) every[i] = i;
+    report.variants = screen(every);
+  } else {
+    report.variants = search_with_nsga2(inputs, screen);
   }
   std::vector<ExploreVariant*> all;
   for (auto& v : report.variants) all.push_back(&v);
   const Eligibility eligible{std::ranges::none_of(report.variants, in_play)};
   const std::size_t screened_front = place_on_front(all, spec.objectives, eligible);
-  if (progress) progress({spec.screening.name, screened.size(), screened.size(), screened_front});
+  if (progress) progress({spec.screening.name, report.variants.size(), report.variants.size(), screened_front});
 
   // Confirmation: what the screening could not rule out, most promising first (fewest variants
   // mean-dominating it, then its index), and the scenario's own alternatives for comparison.
-  std::vector<std::pair<std::size_t, std::uint64_t>> order;
+  std::vector<std::pair<std::size_t, std::uint64_t>> order;  // (mean-dominated by, position)
   for (const auto& v : report.variants) {
     if (!eligible(v) || v.front == FrontStatus::Dominated) continue;
     std::size_t dominated_by = 0;
     for (const auto& p : report.variants) dominated_by += eligible(p) && mean_dominates(p, v, spec.objectives) ? 1 : 0;
-    order.emplace_back(dominated_by, v.index);
+    order.emplace_back(dominated_by, static_cast<std::uint64_t>(&v - report.variants.data()));
   }
   std::sort(order.begin(), order.end());
   if (order.size() > spec.max_confirmed) order.resize(spec.max_confirmed);
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-  tasks.clear();
-  for (const auto& [rank, index] : order) tasks.push_back(task_for(index, confirmation));
+  std::vector<std::string> tasks;
+  for (const auto& [rank, position] : order) tasks.push_back(task_for(report.variants[position].index, confirmation));
   for (const auto& alt : inputs.scenario.alternatives) tasks.push_back(nlohmann::json{{"alternative", alt.id}, {"stage", confirmation.name}}.dump());
   const auto confirmed = batch(confirmation.name, tasks);
   std::vector<ExploreVariant*> finalists;
@@ -244,10 +296,11 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
   // The best variant meeting every constraint on the pick metric; the lower index on a tie.
   for (const ExploreVariant* v : finalists) {
     if (v->feasibility != Feasibility::Meets) continue;
-    if (!report.best || oriented(*v, spec.pick).mean < oriented(report.variants[*report.best], spec.pick).mean) report.best = v->index;
+    const auto position = static_cast<std::size_t>(v - report.variants.data());
+    if (!report.best || oriented(*v, spec.pick).mean < oriented(report.variants[*report.best], spec.pick).mean) report.best = position;
   }
   for (auto& v : report.variants) {
-    if (v.front == FrontStatus::Front || v.front == FrontStatus::Tied || (report.best && v.index == *report.best)) {
+    if (v.front == FrontStatus::Front || v.front == FrontStatus::Tied || (report.best && &v == &report.variants[*report.best])) {
       v.alternative_yaml = variant_alternative_yaml(inputs, v.index);
     }
   }

@@ -69,6 +69,14 @@ struct ExploreSpec {
   std::uint64_t space_size() const;  ///< saturates at UINT64_MAX
 };
 
+/// Whether the search breeds variants with NSGA-II: asked for, or `auto` on a space larger
+/// than the exhaustive budget (max_variants).
+bool uses_nsga2(const ExploreSpec& spec);
+
+/// The variants a search may simulate at most: the space (exhaustive) or NSGA-II's population
+/// times its generations plus one; what `max_variants` (`--max-variants`) bounds.
+std::uint64_t evaluation_budget(const ExploreSpec& spec);
+
 /// Everything a search reads, loaded once per process (every MPI rank loads the same).
 struct ExploreInputs {
   model::AwsFacts facts;
