@@ -51,30 +51,18 @@ int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& 
   const Loaded loaded = load(options.file, {options.strict, options.allow_outside_paths});
   const model::ScenarioSpec* usable = usable_scenario(loaded, err);
   if (usable == nullptr) return kBadInput;
-  const auto print = [&err](const model::Diagnostics& d) {
-    for (const auto& one : d.all()) err << model::format_diagnostic(one) << "\n";
-  };
-  model::Diagnostics diagnostics;
-  auto tree = model::read_yaml_file(options.file, options.file, diagnostics);
-  const auto workload = sim::decode_workload(*usable, diagnostics);
-  if (!tree || !workload) {
-    print(diagnostics);
-    return kBadInput;
-  }
   auto pricing = prepare_scenario_pricing(*usable, err, options.price_book_dir);
   if (!pricing) return kBadInput;
-  const model::LoadOptions load_options{options.strict, options.allow_outside_paths, {}};
-  auto spec = explore::decode_explore(*usable, *tree, loaded.facts, load_options, diagnostics);
-  if (!spec) {
-    print(diagnostics);
+  model::Diagnostics diagnostics;
+  auto made = explore::make_explore_inputs(*usable, loaded.facts, {options.strict, options.allow_outside_paths, {}}, std::move(*pricing), diagnostics);
+  if (!made) {
+    for (const auto& one : diagnostics.all()) err << model::format_diagnostic(one) << "\n";
     return kBadInput;
   }
-  if (options.max_variants) spec->max_variants = *options.max_variants;
-  // With `replications: {until: ...}` the workload's count is its most; confirmation runs that.
-  if (!spec->confirmation_replications_written) spec->confirmation.replications = workload->replications;
-  explore::ExploreInputs inputs{loaded.facts, load_options, options.file, std::move(*tree), *usable, *workload, std::move(*pricing),
-                                std::move(*spec), {}, options.seed};
-  if (!horizon_option(options.horizon, *workload, "explore", inputs.horizon, err)) return kBadInput;
+  explore::ExploreInputs& inputs = *made;
+  inputs.seed = options.seed;
+  if (options.max_variants) inputs.spec.max_variants = *options.max_variants;
+  if (!horizon_option(options.horizon, inputs.workload, "explore", inputs.horizon, err)) return kBadInput;
   // The budget bounds what the search may simulate: the whole space when exhaustive, NSGA-II's
   // population x (generations + 1) when it breeds.
   const std::uint64_t size = inputs.spec.space_size(), budget = explore::evaluation_budget(inputs.spec);

@@ -9,6 +9,7 @@
 #include "archsim/explore/explore.hpp"
 #include "archsim/model/decode.hpp"
 #include "archsim/model/units.hpp"
+#include "archsim/sim/simulate.hpp"
 #include "variants.hpp"
 
 namespace archsim::explore {
@@ -406,6 +407,19 @@ std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, c
   }
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   return spec;
+}
+
+std::optional<ExploreInputs> make_explore_inputs(const model::ScenarioSpec& scenario, const model::AwsFacts& facts,
+                                                 const model::LoadOptions& options, pricing::PricingContext pricing,
+                                                 model::Diagnostics& diagnostics) {
+  auto tree = model::read_yaml_file(scenario.file, scenario.file, diagnostics);
+  const auto workload = sim::decode_workload(scenario, diagnostics);
+  if (!tree || !workload) return std::nullopt;
+  auto spec = decode_explore(scenario, *tree, facts, options, diagnostics);
+  if (!spec) return std::nullopt;
+  // With `replications: {until: ...}` the workload's count is its most; confirmation runs that.
+  if (!spec->confirmation_replications_written) spec->confirmation.replications = workload->replications;
+  return ExploreInputs{facts, options, scenario.file, std::move(*tree), scenario, *workload, std::move(pricing), std::move(*spec), {}, {}};
 }
 
 }  // namespace archsim::explore

@@ -98,6 +98,13 @@ std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, c
                                           const model::AwsFacts& facts, const model::LoadOptions& options,
                                           model::Diagnostics& diagnostics);
 
+/// A search's inputs from a loaded scenario and its pricing: the file's tree read again (the
+/// variants are built from it), the workload and the explore block decoded, confirmation's
+/// replications defaulting to the workload's. Diagnostics explain a nullopt.
+std::optional<ExploreInputs> make_explore_inputs(const model::ScenarioSpec& scenario, const model::AwsFacts& facts,
+                                                 const model::LoadOptions& options, pricing::PricingContext pricing,
+                                                 model::Diagnostics& diagnostics);
+
 /// The option of each dimension at `index` (mixed radix, the first dimension varying slowest).
 std::vector<std::size_t> choices_at(const ExploreSpec& spec, std::uint64_t index);
 
