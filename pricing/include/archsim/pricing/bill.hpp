@@ -5,7 +5,9 @@
 // the bill) → charges, one per priced quantity, by the cost model of each component type
 // (docs/pricing.md gives every formula) → a bill: Free Tier allowances applied in line order,
 // tiered prices split by `split_tiers`, missing prices reported, credits applied → a budget
-// check from the month-to-date cost of each day, evaluated as AWS Budgets does.
+// check from the month-to-date cost of each day, evaluated as AWS Budgets does. A design bought
+// with purchase options (Fargate Spot, a Compute Savings Plan) is billed that way, the same
+// month at on-demand prices beside it.
 #pragma once
 
 #include <map>
