@@ -24,6 +24,8 @@ constexpr double kMaxUsd = 1e12;
 constexpr double kMaxQuantity = 1e21;
 // AWS Budgets alerts are a percentage of the limit; past 1000 % an alert says nothing a lower one does not.
 constexpr double kMaxThresholdPercent = 1000;
+// A price book ten years old has no bearing on today's bill; a larger bound only hides typos.
+constexpr int kMaxBookAgeDays = 3650;
 using decoding::MapReader;
 
 /// `topology: {terraform: plan.json}` or `{cloudformation: template.yaml, parameters: {...}}`:
@@ -208,6 +210,45 @@ void read_name(MapReader& r, std::string_view key, std::string& out, bool requir
   }
 }
 
+/// `fargate` and `savings_plan`, the purchase options a scenario's `pricing` and an
+/// alternative's `pricing` share.
+void read_purchase_options(MapReader& r, PurchaseOptionsSpec& out) {
+  std::string fargate = "on_demand";
+  if (r.choice("fargate", fargate, {"on_demand", "spot"})) out.path = r.path();
+  out.fargate_spot = fargate == "spot";
+  if (const YamlNode* sp = r.take("savings_plan")) {
+    MapReader rs(*sp, r.child("savings_plan"), r.context());
+    SavingsPlanSpec plan;
+    // Only Compute Savings Plans cover Fargate and Lambda; EC2 Instance plans cover neither.
+    rs.choice("type", plan.type, {"compute"});
+    // Term and payment pick the rate, so neither has a default.
+    const auto required_choice = [&](std::string_view key, std::string& value, std::initializer_list<std::string_view> words) {
+      if (rs.node().find(key) == nullptr) {
+        rs.take_required(key);
+      } else {
+        rs.choice(key, value, words);
+      }
+    };
+    required_choice("term", plan.term, {"1yr", "3yr"});
+    required_choice("payment", plan.payment, {"no_upfront", "partial_upfront", "all_upfront"});
+    rs.finish();
+    out.savings_plan = plan;
+    out.path = r.path();
+  }
+}
+
+/// An alternative's `pricing:`: only purchase options, which replace the scenario's.
+std::optional<PurchaseOptionsSpec> alternative_purchase_options(MapReader& ra) {
+  const YamlNode* p = ra.take("pricing");
+  if (p == nullptr) return std::nullopt;
+  MapReader rp(*p, ra.child("pricing"), ra.context());
+  PurchaseOptionsSpec options;
+  read_purchase_options(rp, options);
+  options.path = ra.child("pricing");
+  rp.finish();
+  return options;
+}
+
 void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeContext& ctx,
                      const AwsFacts& facts, ScenarioSpec& s) {
   MapReader r(root, "", ctx);
@@ -241,6 +282,22 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
     rp.optional("billing_month", s.pricing.billing_month);
     rp.optional_in("credits_usd", s.pricing.credits_usd, 0.0, kMaxUsd, "credits in USD");
     rp.optional("price_book", s.pricing.price_book);
+    read_purchase_options(rp, s.pricing.purchase);
+    if (const YamlNode* age = rp.take("max_book_age")) {
+      // Days, written with their unit so that a bare number is not read as some other unit.
+      std::string text;
+      if (decoding::decode_value(*age, "pricing.max_book_age", ctx, text)) {
+        int days = 0;
+        const bool digits = text.size() >= 2 && text.size() <= 6 && text.back() == 'd' &&
+                            std::all_of(text.begin(), text.end() - 1, [](char c) { return c >= '0' && c <= '9'; });
+        if (digits) days = std::stoi(text.substr(0, text.size() - 1));
+        if (!digits || days < 1 || days > kMaxBookAgeDays) {
+          ctx.error(*age, "pricing.max_book_age", fmt::format("expected an age in days from 1d to {}d, such as 365d, found '{}'", kMaxBookAgeDays, text));
+        } else {
+          s.pricing.max_book_age_days = days;
+        }
+      }
+    }
     if (const YamlNode* claims = rp.take("claims")) {
       decoding::for_each_item(*claims, "pricing.claims", ctx, [&](std::size_t, const std::string& path, MapReader& rc) {
         PricingClaimSpec claim{.path = path};
@@ -376,6 +433,7 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
                   {"deferred", DecisionStatus::Deferred},
                   {"considered", DecisionStatus::Considered}});
       ra.optional("rationale", alt.rationale);
+      alt.pricing = alternative_purchase_options(ra);
       if (auto node = topology_node(ra, files, alt, s.file)) {
         const std::string topo_path = path + ".topology";
         detail::decode_topology(*node, topo_path, ctx, alt.topology);

@@ -2,7 +2,10 @@
 #include "archsim/pricing/bill.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -350,7 +353,52 @@ void check_books(const model::ScenarioSpec& scenario, const PricingContext& ctx,
   }
 }
 
+/// Days from ISO date `from` to `to` (both checked by the book's loader).
+long days_between(const std::string& from, const std::string& to) {
+  const auto day = [](const std::string& iso) {
+    using namespace std::chrono;
+    return sys_days{year{std::stoi(iso.substr(0, 4))} / month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))} /
+                    static_cast<unsigned>(std::stoi(iso.substr(8, 2)))};
+  };
+  return (day(to) - day(from)).count();
+}
+
 }  // namespace
+
+std::string pricing_today() {
+  // SOURCE_DATE_EPOCH pins "today" for reproducible builds and tests, as it does for compilers.
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(epoch, &end, 10);
+    if (end != nullptr && *end == '\0' && seconds >= 0) now = static_cast<std::time_t>(seconds);
+  }
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+}
+
+std::vector<std::string> book_age_warnings(const PricingContext& context, const model::ScenarioSpec& scenario, const std::string& today) {
+  std::vector<std::string> out;
+  if (!context.max_book_age_days) return out;
+  std::set<std::string> seen;
+  for (const auto& alt : scenario.alternatives) {
+    const PriceBook* book = context.book_for(alt.topology.region);
+    if (book == nullptr) continue;
+    AsOfRange range = as_of_range(*book);
+    // A Savings Plan rate the alternative is billed at dates its lines as much as a price does.
+    if (const auto& plan = context.purchase_for(alt.topology).savings_plan) {
+      for (const SavingsPlanRate* rate : book->savings_plan_rates(plan->type, plan->term, plan->payment)) range.include(rate->as_of);
+    }
+    if (range.oldest.empty() || !seen.insert(book->file + range.oldest).second) continue;
+    const long age = days_between(range.oldest, today);
+    if (age <= *context.max_book_age_days) continue;
+    out.push_back(fmt::format("price book {} ({}): its oldest price is from {}, {} days before {}, beyond pricing.max_book_age {}d; "
+                              "refresh it (docs/pricing.md, \"Refreshing prices\")",
+                              book->file, book->region, range.oldest, age, today, *context.max_book_age_days));
+  }
+  return out;
+}
 
 std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
                                               const std::string& price_book_dir) {
@@ -382,7 +430,62 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   if (diagnostics.error_count() == errors_before) check_books(scenario, ctx, diagnostics);
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);
+  ctx.purchase = scenario.pricing.purchase;
+  for (const auto& alt : scenario.alternatives) ctx.purchase_by_topology[alt.topology.path] = alt.pricing.value_or(scenario.pricing.purchase);
+  ctx.max_book_age_days = scenario.pricing.max_book_age_days;
   return ctx;
+}
+
+PurchasedPricing apply_purchase_options(const model::PurchaseOptionsSpec& options, const std::vector<Charge>& charges, const PriceBook& book) {
+  PurchasedPricing out{charges, book, {}, {}, {}};
+  std::vector<std::string> parts;
+  if (options.fargate_spot) {
+    parts.push_back("Fargate Spot");
+    // Spot prices vCPU and memory; ephemeral storage stays at its one rate.
+    for (Charge& c : out.charges) {
+      if (c.price_key.starts_with("fargate.vcpu_hour.") || c.price_key.starts_with("fargate.gb_hour.")) {
+        c.price_key = "fargate_spot." + c.price_key.substr(std::string_view("fargate.").size());
+      }
+    }
+    out.notes.push_back("Fargate Spot: ECS task vCPU and memory at the book's fargate_spot prices (AWS sets them from spare capacity; "
+                        "they move, so the book's date matters); tasks can be stopped with two minutes' notice");
+  }
+  if (options.savings_plan) {
+    const auto& plan = *options.savings_plan;
+    parts.push_back(fmt::format("{} Savings Plan, {}, {}", plan.type == "compute" ? "Compute" : plan.type, plan.term, plan.payment));
+    const auto rates = book.savings_plan_rates(plan.type, plan.term, plan.payment);
+    if (rates.empty()) {
+      // Never the on-demand price passed off as the plan's: the plan is reported as unpriced.
+      out.missing.push_back(fmt::format("savings_plan.{}.{}.{}", plan.type, plan.term, plan.payment));
+      out.notes.push_back(fmt::format("{} has no {} Savings Plan rates for {}, {}: its lines are at on-demand prices", book.file, plan.type,
+                                      plan.term, plan.payment));
+    }
+    for (const SavingsPlanRate* rate : rates) {
+      for (const auto& key : rate->prices) {
+        const auto it = out.book.prices.find(key);
+        if (it == out.book.prices.end()) continue;
+        Price& price = it->second;
+        for (Tier& t : price.tiers) {
+          // Rounded half up to the book's tenth decimal, once per rate.
+          t.price = Usd::from_units((t.price.units * (100 - rate->discount_percent) + 50) / 100);
+          t.rate_code.clear();
+        }
+        price.description += fmt::format(", at the Savings Plan rate ({} % off on-demand)", rate->discount_percent);
+        price.source = rate->source;
+        price.source_url = rate->source_url;
+        price.as_of = rate->as_of;
+        price.sku.clear();
+      }
+    }
+    if (!rates.empty()) {
+      out.notes.push_back(fmt::format("{} Savings Plan, {}, {}: the hourly commitment is taken to cover every hour's eligible usage "
+                                      "(none of it unused, none above it at on-demand prices){}",
+                                      plan.type == "compute" ? "Compute" : plan.type, plan.term, plan.payment,
+                                      plan.payment == "no_upfront" ? "" : "; the upfront payment is spread over the term"));
+    }
+  }
+  for (const auto& p : parts) out.description += (out.description.empty() ? "" : "; ") + p;
+  return out;
 }
 
 namespace {
@@ -437,14 +540,45 @@ std::optional<Usage> without_deployments(const model::TopologySpec& topology, co
 
 }  // namespace
 
+const model::PurchaseOptionsSpec& PricingContext::purchase_for(const model::TopologySpec& topology) const {
+  const auto it = purchase_by_topology.find(topology.path);
+  return it == purchase_by_topology.end() ? purchase : it->second;
+}
+
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage) {
   const PriceBook* book = context.book_for(topology.region);
-  Bill bill = make_bill(charges(topology, usage), book, *context.catalogue, context.plan);
+  const model::PurchaseOptionsSpec& options = context.purchase_for(topology);
+  const bool purchased = !options.on_demand() && book != nullptr;
+  // Every figure of the bill (always on, deployments) is priced the way the design buys its
+  // capacity; on-demand is priced beside it.
+  const auto price = [&](const std::vector<Charge>& on_demand_charges) {
+    if (!purchased) return make_bill(on_demand_charges, book, *context.catalogue, context.plan);
+    const PurchasedPricing p = apply_purchase_options(options, on_demand_charges, *book);
+    Bill b = make_bill(p.charges, &p.book, *context.catalogue, context.plan);
+    b.purchase = p.description;
+    b.notes.insert(b.notes.end(), p.notes.begin(), p.notes.end());
+    b.missing_prices.insert(b.missing_prices.end(), p.missing.begin(), p.missing.end());
+    std::sort(b.missing_prices.begin(), b.missing_prices.end());
+    b.missing_prices.erase(std::unique(b.missing_prices.begin(), b.missing_prices.end()), b.missing_prices.end());
+    return b;
+  };
+  const std::vector<Charge> month = charges(topology, usage);
+  Bill bill = price(month);
+  if (purchased) {
+    const Bill on_demand = make_bill(month, book, *context.catalogue, context.plan);
+    bill.on_demand = on_demand.total;
+    // One line per charge in both bills, in the same order.
+    for (std::size_t i = 0; i < bill.lines.size() && i < on_demand.lines.size(); ++i) {
+      BillLine& line = bill.lines[i];
+      const BillLine& od = on_demand.lines[i];
+      if (line.price_key != od.price_key || line.cost != od.cost || line.missing_price != od.missing_price) line.on_demand_cost = od.cost;
+    }
+  }
   if (const auto steady = always_on_usage(topology, usage)) {
-    bill.always_on = make_bill(charges(topology, *steady), book, *context.catalogue, context.plan).total;
+    bill.always_on = price(charges(topology, *steady)).total;
   }
   if (const auto without = without_deployments(topology, usage)) {
-    bill.deployments = bill.total - make_bill(charges(topology, *without), book, *context.catalogue, context.plan).total;
+    bill.deployments = bill.total - price(charges(topology, *without)).total;
   }
   bill.region = topology.region;
   bill.derived = usage.derived;

@@ -139,6 +139,14 @@ const Price* PriceBook::find(std::string_view key) const {
   return fallback ? fallback->find(key) : nullptr;
 }
 
+std::vector<const SavingsPlanRate*> PriceBook::savings_plan_rates(std::string_view type, std::string_view term, std::string_view payment) const {
+  std::vector<const SavingsPlanRate*> out;
+  for (const auto& rate : savings_plans) {
+    if (rate.type == type && rate.term == term && rate.payment == payment) out.push_back(&rate);
+  }
+  return out;
+}
+
 std::vector<TierUse> split_tiers(const std::vector<Tier>& tiers, double already_used, double quantity) {
   std::vector<TierUse> uses;
   double from = std::max(0.0, already_used);
@@ -198,6 +206,45 @@ std::optional<PriceBook> decode_price_book(const std::optional<YamlNode>& root, 
     model::decoding::for_each_named(*m, "missing", ctx, [&](const std::string& key, const std::string& path, MapReader& rm) {
       rm.required("reason", book.missing[key]);
       if (book.prices.count(key)) ctx.error(rm.node(), path, "'" + key + "' is both priced and missing; keep one");
+    });
+  }
+  if (const YamlNode* sp = r.take("savings_plans")) {
+    model::decoding::for_each_item(*sp, "savings_plans", ctx, [&](std::size_t, const std::string& path, MapReader& rs) {
+      SavingsPlanRate rate;
+      rate.loc = rs.node().loc;
+      rs.required("type", rate.type);
+      if (!rate.type.empty() && rate.type != "compute") ctx.error(*rs.node().find("type"), rs.child("type"), "expected 'compute', found '" + rate.type + "'");
+      rs.required("term", rate.term);
+      if (!rate.term.empty() && rate.term != "1yr" && rate.term != "3yr") {
+        ctx.error(*rs.node().find("term"), rs.child("term"), "expected '1yr' or '3yr', found '" + rate.term + "'");
+      }
+      rs.required("payment", rate.payment);
+      if (!rate.payment.empty() && rate.payment != "no_upfront" && rate.payment != "partial_upfront" && rate.payment != "all_upfront") {
+        ctx.error(*rs.node().find("payment"), rs.child("payment"),
+                  "expected 'no_upfront', 'partial_upfront' or 'all_upfront', found '" + rate.payment + "'");
+      }
+      if (rs.required("discount_percent", rate.discount_percent) && (rate.discount_percent < 1 || rate.discount_percent > 99)) {
+        ctx.error(*rs.node().find("discount_percent"), rs.child("discount_percent"),
+                  fmt::format("expected a whole discount from 1 to 99 (% off on-demand), found {}", rate.discount_percent));
+      }
+      if (rs.required("prices", rate.prices)) {
+        for (const auto& key : rate.prices) {
+          if (!book.prices.count(key)) {
+            ctx.error(*rs.node().find("prices"), rs.child("prices"), "'" + key + "' is not a price of this book: a rate needs the on-demand price it discounts");
+          }
+        }
+      }
+      read_provenance(rs, book.sources, rate.source, rate.as_of, rate.note, true);
+      if (const auto src = book.sources.find(rate.source); src != book.sources.end()) rate.source_url = src->second.url;
+      for (const auto& other : book.savings_plans) {
+        if (other.type != rate.type || other.term != rate.term || other.payment != rate.payment) continue;
+        for (const auto& key : rate.prices) {
+          if (std::find(other.prices.begin(), other.prices.end(), key) != other.prices.end()) {
+            ctx.error(rs.node(), path, fmt::format("'{}' has two {} {} {} rates; keep one", key, rate.type, rate.term, rate.payment));
+          }
+        }
+      }
+      book.savings_plans.push_back(std::move(rate));
     });
   }
   r.finish();

@@ -45,6 +45,12 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
   std::string out = fmt::format("   cost: {} USD a month ({}, {}, prices as of {}; Free Tier plan: {})\n", pricing::format_cents(bill.total),
                                 bill.region, bill.price_book, bill.as_of(), bill.plan);
   out += "     usage: " + bill.scaling + "\n";
+  if (bill.on_demand) {
+    const pricing::Usd difference = *bill.on_demand - bill.total;
+    out += fmt::format("     bought as: {}; on-demand {} USD a month, so it {} {} USD\n", bill.purchase, pricing::format_cents(*bill.on_demand),
+                       difference >= pricing::Usd{} ? "saves" : "costs",
+                       pricing::format_cents(difference >= pricing::Usd{} ? difference : pricing::Usd{} - difference));
+  }
   out += fmt::format("     Free Tier saved {} USD", pricing::format_cents(bill.free_tier_savings));
   if (bill.credits_applied > pricing::Usd{}) {
     out += fmt::format("; credits {} USD, to pay {} USD", pricing::format_cents(bill.credits_applied), pricing::format_cents(bill.net()));
@@ -64,8 +70,9 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
       free = fmt::format("  (Free Tier {} {}: {})", quantity_text(l.free_quantity), l.unit, offers);
     }
     const std::string price = l.tiers.size() > 1 ? "tiered" : pricing::format_price(l.unit_price);
-    out += fmt::format("     {:<16} {:<36} {:>12} {:<14} x {:<12} = {:>9}{}\n", l.component, l.price_key, quantity_text(l.quantity),
-                       l.unit, price, pricing::format_cents(l.cost), free);
+    const std::string on_demand = l.on_demand_cost ? fmt::format("  (on-demand {})", pricing::format_cents(*l.on_demand_cost)) : "";
+    out += fmt::format("     {:<16} {:<36} {:>12} {:<14} x {:<12} = {:>9}{}{}\n", l.component, l.price_key, quantity_text(l.quantity),
+                       l.unit, price, pricing::format_cents(l.cost), free, on_demand);
   }
   if (!bill.derived.empty()) out += "     usage the scenario does not declare, derived:\n";
   for (const auto& d : bill.derived) {
@@ -130,6 +137,7 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
                    {"notes", bill.notes}};
   if (bill.always_on) j["always_on_usd"] = dollars(*bill.always_on);
   if (bill.deployments) j["deployments_usd"] = dollars(*bill.deployments);
+  if (bill.on_demand) j["purchase"] = {{"options", bill.purchase}, {"on_demand_usd", dollars(*bill.on_demand)}};
   j["by_service"] = nlohmann::json::array();
   for (const auto& [service, cost] : bill.by_service()) j["by_service"].push_back({{"service", service}, {"usd", dollars(cost)}});
   j["lines"] = nlohmann::json::array();
@@ -143,6 +151,7 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
       line["free_tier_saving_usd"] = dollars(l.free_tier_saving);
       line["usd"] = dollars(l.cost);
       line["source"] = l.source;
+      if (l.on_demand_cost) line["on_demand_usd"] = dollars(*l.on_demand_cost);
       line["tiers"] = nlohmann::json::array();
       for (const auto& t : l.tiers) {
         // Above a bounded last tier there is no price: null, never 0.

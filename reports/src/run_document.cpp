@@ -290,7 +290,9 @@ void cost_section(const RunReport& r, std::vector<Block>& out) {
     for (std::size_t i = 0; i < services.size() && top.size() < 3; ++i) {
       if (services[i].second.rounded_cents() > 0) top.push_back(fmt::format("{} {}", services[i].first, pricing::format_cents(services[i].second)));
     }
-    t.rows.push_back({doc::styled(alt.id, Style::Code), doc::plain(pricing::format_cents(alt.bill->net()) + " USD"),
+    std::string month = pricing::format_cents(alt.bill->net()) + " USD";
+    if (alt.bill->on_demand) month += fmt::format(" ({}; on-demand {} USD)", alt.bill->purchase, pricing::format_cents(*alt.bill->on_demand));
+    t.rows.push_back({doc::styled(alt.id, Style::Code), doc::plain(month),
                       doc::plain(fmt::format("{}", fmt::join(top, "; "))), doc::plain(pricing::format_cents(alt.bill->free_tier_savings) + " USD"),
                       alt.bill->missing_prices.empty() ? doc::plain("none")
                                                        : doc::styled(fmt::format("{}", fmt::join(alt.bill->missing_prices, ", ")), Style::Warn),

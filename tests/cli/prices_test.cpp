@@ -106,3 +106,30 @@ TEST_CASE("price: a Region without a book is a located error naming the books th
   CHECK(r.err.find("seoul.yaml:3:9: region: error: archsim has no price book for ap-northeast-2 (it has eu-central-1, eu-west-1, us-east-1, us-east-2, us-west-2); "
                    "write one from AWS's Price List with `archsim prices import FILE... -o DIR`") != std::string::npos);
 }
+
+TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by SOURCE_DATE_EPOCH, and the output stays the same") {
+  const auto dir = kDir / "aged";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::put_reference_topology(dir.string());
+  std::ofstream(dir / "aged.yaml") << "archsim: 1\nname: aged\nregion: us-east-1\npricing: {max_book_age: 400d, fargate: spot}\n"
+                                      "alternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  const auto price = [&](const char* epoch, const std::string& out) {
+    test::ScopedEnv date("SOURCE_DATE_EPOCH", std::string(epoch));
+    return cli({"price", (dir / "aged.yaml").string(), "-o", (dir / out).string()});
+  };
+  // us-east-1's oldest price is from 2026-03-18: 400 days later is 2027-04-22.
+  const auto within = price("1808352000", "within.txt");  // 2027-04-22
+  const auto beyond = price("1808438400", "beyond.txt");  // 2027-04-23
+  CHECK(within.err.find("max_book_age") == std::string::npos);
+  CHECK(beyond.err.find("aged.yaml:4:") != std::string::npos);
+  CHECK(beyond.err.find(": pricing.max_book_age: warning: price book pricing/data/us-east-1.yaml (us-east-1): its oldest "
+                        "price is from 2026-03-18, 401 days before 2027-04-23") != std::string::npos);
+  CHECK(within.code == beyond.code);
+  const std::string text = testing::read_file(dir / "beyond.txt");
+  CHECK(text == testing::read_file(dir / "within.txt"));
+  CHECK(text.find("max_book_age") == std::string::npos);
+  // Spot is priced beside on-demand; us-east-1's book has no Spot price, so those lines are missing.
+  CHECK(text.find("bought as: Fargate Spot; on-demand ") != std::string::npos);
+  CHECK(text.find("fargate_spot.vcpu_hour.x86_64") != std::string::npos);
+}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -957,9 +958,7 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
   // could not is listed here, so a gap closed or opened shows as a failure, not a silent
   // change: every other line of every alternative must carry a price from that book.
   const std::map<std::string, std::set<std::string>> unsourced = {
-      {"eu-west-1", {"apigw.http_requests", "elb.nlb_hour", "elb.nlb_nlcu_hour", "lambda.gb_second.x86_64", "lambda.requests",
-                     "logs.ingestion_gb", "logs.storage_gb_month", "vpc.interface_endpoint_hour",
-                     "vpc.interface_endpoint_processed_gb"}},
+      {"eu-west-1", {"elb.nlb_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
       {"us-west-2", {"ecr.storage_gb_month", "elb.alb_lcu_hour", "elb.nlb_hour", "elb.nlb_nlcu_hour"}},
       {"us-east-2", {"ecr.storage_gb_month", "elb.alb_lcu_hour", "elb.nlb_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour",
                      "vpc.interface_endpoint_processed_gb"}},
@@ -1003,5 +1002,190 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
     };
     CHECK(listed(missing) == listed(gaps));
     std::filesystem::remove_all(dir);
+  }
+}
+
+namespace {
+
+/// The reference service (2 tasks of 0.25 vCPU / 0.5 GB, x86) running all month: 365 vCPU-hours
+/// and 730 GB-hours, billed in `region` under `options`.
+pricing::Bill reference_month(const std::string& region, const model::PurchaseOptionsSpec& options) {
+  model::TopologySpec topology = good_topology("");
+  topology.region = region;
+  pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
+  context.purchase = options;
+  return pricing::bill_for(context, topology, hourly_usage({{"app", "task_seconds", 2 * 3600.0}}));
+}
+
+model::PurchaseOptionsSpec savings_plan(std::string term, std::string payment) {
+  model::PurchaseOptionsSpec options{.path = "pricing"};
+  options.savings_plan = model::SavingsPlanSpec{"compute", std::move(term), std::move(payment)};
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("Fargate Spot in eu-west-1: 365 vCPU-h x 0.01334053 + 730 GB-h x 0.00146489, on-demand 0.04048 and 0.004445 beside") {
+  const auto bill = reference_month("eu-west-1", model::PurchaseOptionsSpec{.path = "pricing", .fargate_spot = true});
+  CHECK(bill.purchase == "Fargate Spot");
+  const auto& vcpu = line(bill, "fargate_spot.vcpu_hour.x86_64", "app");
+  const auto& gb = line(bill, "fargate_spot.gb_hour.x86_64", "app");
+  CHECK(vcpu.quantity == doctest::Approx(365));
+  CHECK(gb.quantity == doctest::Approx(730));
+  // 365 x 0.01334053 = 4.86929345; 730 x 0.00146489 = 1.0693697.
+  CHECK(vcpu.cost == pricing::multiply(365, *pricing::parse_usd("0.01334053")));
+  CHECK(gb.cost == pricing::multiply(730, *pricing::parse_usd("0.00146489")));
+  CHECK(vcpu.cost.rounded_cents() == 487);
+  CHECK(gb.cost.rounded_cents() == 107);
+  // On-demand beside each Spot line: 365 x 0.04048 = 14.7752; 730 x 0.004445 = 3.24485.
+  REQUIRE(vcpu.on_demand_cost.has_value());
+  REQUIRE(gb.on_demand_cost.has_value());
+  CHECK(*vcpu.on_demand_cost == pricing::multiply(365, *pricing::parse_usd("0.04048")));
+  CHECK(*gb.on_demand_cost == pricing::multiply(730, *pricing::parse_usd("0.004445")));
+  // Every other line is the same either way, so the totals differ by the Fargate lines alone.
+  REQUIRE(bill.on_demand.has_value());
+  CHECK(*bill.on_demand - bill.total == (*vcpu.on_demand_cost + *gb.on_demand_cost) - (vcpu.cost + gb.cost));
+  for (const auto& l : bill.lines) {
+    if (!l.price_key.starts_with("fargate_spot.")) CHECK_MESSAGE(!l.on_demand_cost.has_value(), l.price_key);
+  }
+  // A Region whose book has no Spot price bills Spot task time as missing, never at on-demand.
+  const auto east = reference_month("us-east-1", model::PurchaseOptionsSpec{.path = "pricing", .fargate_spot = true});
+  CHECK(line(east, "fargate_spot.vcpu_hour.x86_64", "app").missing_price);
+  CHECK(std::count(east.missing_prices.begin(), east.missing_prices.end(), "fargate_spot.vcpu_hour.x86_64") == 1);
+  // On-demand, nothing is beside.
+  const auto plain = reference_month("eu-west-1", model::PurchaseOptionsSpec{});
+  CHECK(plain.purchase.empty());
+  CHECK_FALSE(plain.on_demand.has_value());
+}
+
+TEST_CASE("Compute Savings Plan in us-east-1: Fargate 3yr all upfront 52 % off (0.0194304, 0.0021336), 1yr no upfront 20 % off") {
+  {
+    const auto bill = reference_month("us-east-1", savings_plan("3yr", "all_upfront"));
+    CHECK(bill.purchase == "Compute Savings Plan, 3yr, all_upfront");
+    const auto& vcpu = line(bill, "fargate.vcpu_hour.x86_64", "app");
+    const auto& gb = line(bill, "fargate.gb_hour.x86_64", "app");
+    // 0.04048 x 0.48 = 0.0194304; 0.004445 x 0.48 = 0.0021336.
+    CHECK(vcpu.unit_price == *pricing::parse_usd("0.0194304"));
+    CHECK(gb.unit_price == *pricing::parse_usd("0.0021336"));
+    // 365 x 0.0194304 = 7.092096; 730 x 0.0021336 = 1.557528.
+    CHECK(vcpu.cost == *pricing::parse_usd("7.092096"));
+    CHECK(gb.cost == *pricing::parse_usd("1.557528"));
+    CHECK(*vcpu.on_demand_cost == *pricing::parse_usd("14.7752"));
+    CHECK(*gb.on_demand_cost == *pricing::parse_usd("3.24485"));
+    CHECK(vcpu.as_of == "2020-06-28");
+    CHECK(bill.prices_as_of.oldest == "2020-06-28");
+    CHECK(*bill.on_demand - bill.total == *pricing::parse_usd("14.7752") + *pricing::parse_usd("3.24485") -
+                                              *pricing::parse_usd("7.092096") - *pricing::parse_usd("1.557528"));
+    // Ephemeral storage and everything else a plan does not cover stays at on-demand.
+    for (const auto& l : bill.lines) {
+      if (!l.price_key.starts_with("fargate.vcpu_hour") && !l.price_key.starts_with("fargate.gb_hour")) CHECK(!l.on_demand_cost.has_value());
+    }
+  }
+  {
+    const auto bill = reference_month("us-east-1", savings_plan("1yr", "no_upfront"));
+    // 0.04048 x 0.80 = 0.032384; 365 x 0.032384 = 11.82016.
+    CHECK(line(bill, "fargate.vcpu_hour.x86_64", "app").unit_price == *pricing::parse_usd("0.032384"));
+    CHECK(line(bill, "fargate.vcpu_hour.x86_64", "app").cost == *pricing::parse_usd("11.82016"));
+  }
+  {
+    // A book without the plan's rates says so as a missing price, its lines at on-demand.
+    const auto bill = reference_month("eu-west-1", savings_plan("1yr", "no_upfront"));
+    CHECK(std::count(bill.missing_prices.begin(), bill.missing_prices.end(), "savings_plan.compute.1yr.no_upfront") == 1);
+    CHECK(*bill.on_demand == bill.total);
+  }
+}
+
+TEST_CASE("Compute Savings Plan on Lambda duration, tier by tier: 12 % off 0.0000166667 is 0.0000146667 (rounded at the tenth decimal)") {
+  pricing::PriceBook book = us_east_1();
+  const auto p = pricing::apply_purchase_options(savings_plan("1yr", "no_upfront"), {flat_charge("lambda.gb_second.x86_64", 1e7)}, book);
+  const auto& tiers = p.book.prices.at("lambda.gb_second.x86_64").tiers;
+  REQUIRE(tiers.size() == 3);
+  // 0.0000166667 x 0.88 = 0.000014666696; 0.000015 x 0.88 = 0.0000132; 0.0000133334 x 0.88 = 0.000011733392.
+  CHECK(tiers[0].price == *pricing::parse_usd("0.0000146667"));
+  CHECK(tiers[1].price == *pricing::parse_usd("0.0000132"));
+  CHECK(tiers[2].price == *pricing::parse_usd("0.0000117334"));
+  CHECK(tiers[0].up_to == 6e9);
+  // Requests are not covered.
+  CHECK(p.book.prices.at("lambda.requests").first_price() == *pricing::parse_usd("0.20"));
+}
+
+TEST_CASE("purchase options decode at the scenario and under an alternative, which replaces the scenario's; bad ones are located") {
+  const std::string base =
+      "archsim: 1\nname: fixture\nregion: us-east-1\n"
+      "pricing: {fargate: spot, max_book_age: 365d}\n"
+      "alternatives:\n"
+      "  spot: {title: a, topology: good_topology.yaml}\n"
+      "  plan: {title: b, topology: good_topology.yaml, pricing: {savings_plan: {term: 3yr, payment: partial_upfront}}}\n";
+  const auto loaded = testing::load_text(base);
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  const auto& s = *loaded.scenario;
+  CHECK(s.pricing.purchase.fargate_spot);
+  CHECK(s.pricing.max_book_age_days == 365);
+  CHECK_FALSE(s.alternatives[0].pricing.has_value());
+  REQUIRE(s.alternatives[1].pricing.has_value());
+  CHECK_FALSE(s.alternatives[1].pricing->fargate_spot);
+  CHECK(s.alternatives[1].pricing->savings_plan->term == "3yr");
+  model::Diagnostics diagnostics;
+  const auto context = pricing::prepare_pricing(s, diagnostics);
+  REQUIRE(context);
+  CHECK(context->purchase_for(s.alternatives[0].topology).fargate_spot);
+  CHECK(context->purchase_for(s.alternatives[1].topology).savings_plan->payment == "partial_upfront");
+  CHECK_FALSE(context->purchase_for(s.alternatives[1].topology).fargate_spot);
+
+  const auto bad = [](const std::string& pricing_text) {
+    return testing::diagnostics_text(testing::load_text("archsim: 1\nname: fixture\nregion: us-east-1\npricing: " + pricing_text +
+                                                        "\nalternatives:\n  a: {title: a, topology: good_topology.yaml}\n"));
+  };
+  CHECK(bad("{fargate: cheap}").find("test.yaml:4:20: pricing.fargate") != std::string::npos);
+  CHECK(bad("{savings_plan: {term: 2yr, payment: no_upfront}}").find("pricing.savings_plan.term") != std::string::npos);
+  CHECK(bad("{savings_plan: {term: 1yr}}").find("pricing.savings_plan: error: missing required key 'payment'") != std::string::npos);
+  CHECK(bad("{savings_plan: {type: ec2_instance, term: 1yr, payment: no_upfront}}").find("pricing.savings_plan.type") != std::string::npos);
+  CHECK(bad("{max_book_age: 365}").find("pricing.max_book_age: error: expected an age in days") != std::string::npos);
+  CHECK(bad("{max_book_age: 0d}").find("pricing.max_book_age") != std::string::npos);
+}
+
+TEST_CASE("book age: a book whose oldest price is older than pricing.max_book_age gets one warning, dated from the given today") {
+  const auto load = [](const std::string& pricing_text) {
+    auto loaded = testing::load_text("archsim: 1\nname: fixture\nregion: us-east-1\npricing: " + pricing_text +
+                                     "\nalternatives:\n  a: {title: a, topology: good_topology.yaml}\n  b: {title: b, topology: good_topology.yaml}\n");
+    REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+    return loaded;
+  };
+  const auto loaded = load("{max_book_age: 400d}");
+  model::Diagnostics diagnostics;
+  const auto context = pricing::prepare_pricing(*loaded.scenario, diagnostics);
+  REQUIRE(context);
+  // us-east-1's oldest price was published 2026-03-18 (RDS): 400 days later is 2027-04-22.
+  CHECK(pricing::as_of_range(us_east_1()).oldest == "2026-03-18");
+  CHECK(pricing::book_age_warnings(*context, *loaded.scenario, "2027-04-22").empty());
+  const auto warnings = pricing::book_age_warnings(*context, *loaded.scenario, "2027-04-23");
+  // Two alternatives, one book: one warning.
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "price book pricing/data/us-east-1.yaml (us-east-1): its oldest price is from 2026-03-18, 401 days before 2027-04-23, "
+                       "beyond pricing.max_book_age 400d; refresh it (docs/pricing.md, \"Refreshing prices\")");
+  // A Savings Plan rate the bill uses dates it too: us-east-1's are from 2020-06-28.
+  const auto planned = load("{max_book_age: 400d, savings_plan: {term: 1yr, payment: no_upfront}}");
+  const auto planned_context = pricing::prepare_pricing(*planned.scenario, diagnostics);
+  REQUIRE(planned_context);
+  const auto old = pricing::book_age_warnings(*planned_context, *planned.scenario, "2026-12-07");
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].find("its oldest price is from 2020-06-28, 2353 days before 2026-12-07") != std::string::npos);
+  // Without the option, no check.
+  pricing::PricingContext unset = *context;
+  unset.max_book_age_days.reset();
+  CHECK(pricing::book_age_warnings(unset, *loaded.scenario, "2099-01-01").empty());
+}
+
+TEST_CASE("today for the book-age check is SOURCE_DATE_EPOCH when set") {
+  const char* before = std::getenv("SOURCE_DATE_EPOCH");
+  const std::string saved = before ? before : "";
+  setenv("SOURCE_DATE_EPOCH", "1796083200", 1);  // 2026-12-01T00:00:00Z
+  CHECK(pricing::pricing_today() == "2026-12-01");
+  setenv("SOURCE_DATE_EPOCH", "86399", 1);
+  CHECK(pricing::pricing_today() == "1970-01-01");
+  if (before) {
+    setenv("SOURCE_DATE_EPOCH", saved.c_str(), 1);
+  } else {
+    unsetenv("SOURCE_DATE_EPOCH");
   }
 }

@@ -37,7 +37,13 @@ std::optional<pricing::PricingContext> prepare_scenario_pricing(const model::Sce
                                                                const std::string& price_book_dir) {
   model::Diagnostics diagnostics;
   auto context = pricing::prepare_pricing(scenario, diagnostics, price_book_dir);
-  if (!context) print(diagnostics, err);
+  if (!context) {
+    print(diagnostics, err);
+    return context;
+  }
+  for (const auto& warning : pricing::book_age_warnings(*context, scenario, pricing::pricing_today())) {
+    err << model::format_diagnostic(model::Diagnostic{model::Severity::Warning, scenario.sources.locate("pricing.max_book_age"), "pricing.max_book_age", warning}) << "\n";
+  }
   return context;
 }
 

@@ -539,13 +539,35 @@ struct DocumentClaimSpec {
   std::string alternative;                 ///< the alternative it concerns (default: the chosen one, else the first)
 };
 
+/// A Compute Savings Plan a design is billed under (`savings_plan: {type, term, payment}`): its
+/// rates come from the Region's price book (`savings_plans`), by term and payment option.
+struct SavingsPlanSpec {
+  std::string type = "compute";
+  std::string term;     ///< `1yr` or `3yr`
+  std::string payment;  ///< `no_upfront`, `partial_upfront` or `all_upfront`
+};
+
+/// How a design buys its capacity (`pricing: {fargate: spot, savings_plan: {...}}`), for every
+/// alternative or under one (`alternatives.X.pricing`, which takes the place of the scenario's).
+/// The bill prices the design this way and shows on-demand beside it.
+struct PurchaseOptionsSpec {
+  std::string path;           ///< where it is written; empty when neither level sets one
+  bool fargate_spot = false;  ///< ECS services on Fargate Spot capacity
+  std::optional<SavingsPlanSpec> savings_plan;
+
+  bool on_demand() const { return !fargate_spot && !savings_plan; }
+};
+
 struct PricingOptionsSpec {
   std::string path;
+  PurchaseOptionsSpec purchase;  ///< `fargate`, `savings_plan`: the default of every alternative
   FreeTierPlan free_tier = FreeTierPlan::None;
   std::string account_created;  ///< ISO date; decides legacy vs credits when both could apply
   std::string billing_month;    ///< `2026-12`; empty: a month within the account's first year
   std::optional<double> credits_usd;  ///< credits plan: credits left (default: the plan's sign-up credits)
   std::string price_book;       ///< empty: the region's book under pricing/data/
+  /// `max_book_age: 365d`: a bill whose oldest price is older than this many days gets a warning.
+  std::optional<int> max_book_age_days;
   std::vector<PricingClaimSpec> claims;
 };
 
@@ -631,6 +653,7 @@ struct AlternativeSpec {
   /// An imported topology (`topology: {terraform: plan.json}`): the resource address each
   /// entity came from, by its dotted path below the topology (`components.alb`).
   std::map<std::string, std::string> resource_addresses;
+  std::optional<PurchaseOptionsSpec> pricing;  ///< `pricing:` under the alternative: replaces the scenario's purchase options
 };
 
 struct ScenarioSpec {

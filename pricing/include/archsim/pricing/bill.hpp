@@ -5,7 +5,9 @@
 // the bill) → charges, one per priced quantity, by the cost model of each component type
 // (docs/pricing.md gives every formula) → a bill: Free Tier allowances applied in line order,
 // tiered prices split by `split_tiers`, missing prices reported, credits applied → a budget
-// check from the month-to-date cost of each day, evaluated as AWS Budgets does.
+// check from the month-to-date cost of each day, evaluated as AWS Budgets does. A design bought
+// with purchase options (Fargate Spot, a Compute Savings Plan) is billed that way, the same
+// month at on-demand prices beside it.
 #pragma once
 
 #include <map>
@@ -132,6 +134,9 @@ struct BillLine {
   Usd cost;
   Usd free_tier_saving;
   bool missing_price = false;  ///< the book has no such price: the line is not in the total
+  /// Under purchase options (Bill::purchase): the line's cost at on-demand prices, when it
+  /// differs (a Fargate Spot or Savings Plan line); unset on a line the options leave alone.
+  std::optional<Usd> on_demand_cost;
 };
 
 struct Bill {
@@ -158,6 +163,11 @@ struct Bill {
   /// Set by bill_for when deployments ran: the part of `total` their extra task time costs
   /// (the usage meter `deployment_task_seconds`).
   std::optional<Usd> deployments;
+  /// The purchase options the bill is priced under (`Fargate Spot`, `Compute Savings Plan, 1yr,
+  /// no_upfront`), empty for on-demand; then `on_demand` is the same month at on-demand prices,
+  /// so that a decision can weigh them.
+  std::string purchase;
+  std::optional<Usd> on_demand;
 
   Usd net() const { return total - credits_applied; }
   /// The prices' date for a reader: `2026-12-06 (oldest 2026-08-11)`, `2026-08-12`, or `none`.
@@ -243,16 +253,43 @@ struct PricingContext {
   /// Books of `--price-book DIR` (`<region>.yaml`, as `archsim prices import -o DIR` writes
   /// them) for the scenario's Regions, by Region.
   std::map<std::string, PriceBook, std::less<>> folder_books;
+  /// Purchase options by the path of the topology they bill (`alternatives.X.topology`): the
+  /// alternative's `pricing`, else the scenario's. A topology not listed gets `purchase`.
+  std::map<std::string, model::PurchaseOptionsSpec, std::less<>> purchase_by_topology;
+  model::PurchaseOptionsSpec purchase;
+  /// `pricing.max_book_age`, in days.
+  std::optional<int> max_book_age_days;
 
   /// The scenario's own book, else the folder's book for `region`, else the shipped one
   /// (nullptr when none).
   const PriceBook* book_for(std::string_view region) const;
+  const model::PurchaseOptionsSpec& purchase_for(const model::TopologySpec& topology) const;
 };
 /// Empty on an error (an unreadable or invalid price book, a Region no book prices), reported
 /// with file:line:col. `price_book_dir` (`--price-book`), when not empty, is a folder of books
 /// that take the place of the shipped ones for the Regions they cover.
 std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
                                               const std::string& price_book_dir = {});
+
+/// Today as an ISO date, in UTC: SOURCE_DATE_EPOCH when set (reproducible runs), else the clock.
+std::string pricing_today();
+/// For `pricing.max_book_age`: one warning per book an alternative bills from whose oldest price
+/// (or Savings Plan rate it uses) is older than that on `today`. For stderr, never for a report,
+/// so that outputs stay the same from one day to the next.
+std::vector<std::string> book_age_warnings(const PricingContext& context, const model::ScenarioSpec& scenario, const std::string& today);
+
+/// `charges` and `book` as the purchase options price them: with Fargate Spot, Fargate task
+/// time is charged at the book's `fargate_spot.*` prices; with a Savings Plan, the prices the
+/// book's matching `savings_plans` rates cover are discounted (every tier). `notes` says what
+/// was applied and what the book lacks.
+struct PurchasedPricing {
+  std::vector<Charge> charges;
+  PriceBook book;
+  std::string description;  ///< for the bill: `Fargate Spot; Compute Savings Plan, 1yr, no_upfront`
+  std::vector<std::string> notes;
+  std::vector<std::string> missing;  ///< plans the book has no rate for (`savings_plan.compute.1yr.no_upfront`)
+};
+PurchasedPricing apply_purchase_options(const model::PurchaseOptionsSpec& options, const std::vector<Charge>& charges, const PriceBook& book);
 
 /// The bill of one alternative, month to date included.
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage);

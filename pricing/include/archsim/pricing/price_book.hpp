@@ -50,6 +50,19 @@ struct Price {
   Usd first_price() const { return tiers.empty() ? Usd{} : tiers.front().price; }
 };
 
+/// A Savings Plan's rate for some of a Region's prices: `discount_percent` off each of their
+/// on-demand tiers, for one plan type, term and payment option. An upfront payment is spread
+/// over the term, so the rate is the plan's effective hourly rate.
+struct SavingsPlanRate {
+  std::string type;     ///< `compute`
+  std::string term;     ///< `1yr`, `3yr`
+  std::string payment;  ///< `no_upfront`, `partial_upfront`, `all_upfront`
+  int discount_percent = 0;
+  std::vector<std::string> prices;  ///< the price keys it covers
+  std::string source, source_url, as_of, note;
+  model::SourceLoc loc;
+};
+
 struct PriceBook {
   std::string file;    ///< where it was read from (`pricing/data/us-east-1.yaml` for built-ins)
   std::string region;
@@ -60,8 +73,11 @@ struct PriceBook {
   /// offer files do not price in this Region): a bill still shows them as missing lines.
   std::map<std::string, std::string> missing;
   const PriceBook* fallback = nullptr;  ///< global services (global.yaml), for keys this book lacks
+  std::vector<SavingsPlanRate> savings_plans;  ///< `savings_plans`: the Region's Savings Plan rates
 
   const Price* find(std::string_view key) const;
+  /// The rates of one plan (type, term, payment) in this book; empty when it has none.
+  std::vector<const SavingsPlanRate*> savings_plan_rates(std::string_view type, std::string_view term, std::string_view payment) const;
 };
 
 /// The tier helper every tiered price goes through: the cost of `quantity` units when
