@@ -297,13 +297,14 @@ std::string html_series_svg(const Series& s, const std::string& unit, const Char
 /// Gridlines and labels at round values over [low, high] of one axis; returns the axis's
 /// rounded ends. `vertical`: lines across x (labels under the plot), else across y.
 std::pair<double, double> linear_grid(double low, double high, double from, double length, double across_from, double across_to,
-                                      bool vertical, const std::string& unit, std::string& out) {
+                                      bool vertical, const std::string& unit, std::optional<double> cap, std::string& out) {
   if (!(high > low)) {
     const double pad = std::max(std::abs(low) * 0.01, 1e-9);
-    low -= pad, high += pad;
+    low -= pad, high += cap && high >= *cap ? 0 : pad;
   }
   const double step = nice_step(high - low, 4);
-  const double first = std::floor(low / step + 1e-9) * step, last = std::ceil(high / step - 1e-9) * step;
+  const double first = std::floor(low / step + 1e-9) * step;
+  const double last = cap ? std::min(*cap, std::ceil(high / step - 1e-9) * step) : std::ceil(high / step - 1e-9) * step;
   for (double v = first; v <= last + step / 2; v += step) {
     const double at = vertical ? from + length * (v - first) / (last - first) : from + length * (1 - (v - first) / (last - first));
     const std::string label = escape_markup(short_figure(std::abs(v) < step * 1e-9 ? 0 : v) + (unit.empty() ? "" : " " + unit));
@@ -335,8 +336,8 @@ std::string html_scatter_svg(const ScatterChart& c) {
   }
   if (!std::isfinite(x_low)) x_low = 0, x_high = 1, y_low = 0, y_high = 1;
   std::string out = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kChartWidth, height, escape_markup(c.title));
-  const auto [xa, xb] = linear_grid(x_low, x_high, kLeft, plot_w, kTop, kTop + plot_h, true, c.x_unit, out);
-  const auto [ya, yb] = linear_grid(y_low, y_high, kTop, plot_h, kLeft, kLeft + plot_w, false, c.y_unit, out);
+  const auto [xa, xb] = linear_grid(x_low, x_high, kLeft, plot_w, kTop, kTop + plot_h, true, c.x_unit, std::nullopt, out);
+  const auto [ya, yb] = linear_grid(y_low, y_high, kTop, plot_h, kLeft, kLeft + plot_w, false, c.y_unit, c.y_max, out);
   const auto px = [&, xa = xa, xb = xb](double x) { return kLeft + plot_w * (x - xa) / (xb - xa); };
   const auto py = [&, ya = ya, yb = yb](double y) { return kTop + plot_h * (1 - (y - ya) / (yb - ya)); };
   out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", kLeft, kTop + plot_h, kLeft + plot_w);

@@ -171,26 +171,30 @@ std::optional<doc::ScatterChart> scatter(const ExploreReport& r, const std::stri
   const bool percent = yi->unit == model::MetricUnit::Ratio;
   const double y_scale = percent ? 100 : 1;
   const std::string y_unit = percent ? "%" : yi->unit == model::MetricUnit::Milliseconds ? "ms" : yi->unit == model::MetricUnit::Hours ? "h" : "USD";
-  doc::ScatterChart c{fmt::format("cost.monthly against {}", y_metric), "cost.monthly", "USD", y_metric, y_unit, {}};
+  doc::ScatterChart c{fmt::format("cost.monthly against {}", y_metric), "cost.monthly", "USD", y_metric, y_unit, {},
+                      percent ? std::optional<double>(100) : std::nullopt};
   const auto point = [&](const ExploreVariant& v) -> std::optional<doc::ScatterPoint> {
     const sim::Estimate* x = metric_of(v, "cost.monthly");
     const sim::Estimate* y = metric_of(v, y_metric);
     if (x == nullptr || y == nullptr) return std::nullopt;
     return doc::ScatterPoint{x->mean, y->mean * y_scale, x->has_interval() ? x->half_width : 0, y->has_interval() ? y->half_width * y_scale : 0, v.id};
   };
-  doc::ScatterGroup front{"on the front (or tied)", {}, true}, others{"confirmed, off the front", {}, false},
+  // Only the front and the document's alternatives are named on the chart: tied variants sit
+  // beside the front variant they are tied with, and their names would cover it.
+  doc::ScatterGroup front{"on the front", {}, true}, tied{"tied with the front", {}, false}, others{"confirmed, dominated", {}, false},
       screened{"screened out", {}, false}, alternatives{"the document's alternatives", {}, true};
   for (const auto& v : r.variants) {
     const auto p = point(v);
     if (!p || v.feasibility == Feasibility::Rejected) continue;
-    if (v.front == FrontStatus::Front || v.front == FrontStatus::Tied) front.points.push_back(*p);
+    if (v.front == FrontStatus::Front) front.points.push_back(*p);
+    else if (v.front == FrontStatus::Tied) tied.points.push_back(*p);
     else if (v.front == FrontStatus::Dominated) others.points.push_back(*p);
     else if (v.front == FrontStatus::ScreenedOut) screened.points.push_back(*p);
   }
   for (const auto& a : r.alternatives) {
     if (const auto p = point(a)) alternatives.points.push_back(*p);
   }
-  for (auto* g : {&front, &others, &screened, &alternatives}) {
+  for (auto* g : {&front, &tied, &others, &screened, &alternatives}) {
     if (!g->points.empty()) c.groups.push_back(std::move(*g));
   }
   return c;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Each seed scenario's HTML report, opened in headless Chromium as a reviewer would open it.
 
-For every seed: `archsim run --horizon 1h --format html` writes the page; a copy of it (the page
+For every seed: `archsim run --horizon 1h --format html` writes the page (and for ADR-0005 `archsim explore --horizon 1d` its search page); a copy of it (the page
 itself has no script) gets a small script that records uncaught errors and console errors, and,
 once the page has loaded, the rendered size of every chart and drawing (each `<svg>`). Chromium
 loads the copy with --dump-dom; the test fails when the page logged an error, has no chart, or
@@ -134,6 +134,28 @@ def main():
         browse(browser, ["--window-size=1200,3000", "--screenshot=" + os.path.abspath(shot), "file://" + os.path.abspath(page)])
         if not os.path.exists(shot) or os.path.getsize(shot) == 0:
             failures.append(f"{seed}: no screenshot written")
+    # The design-space search's page (docs/explore.md): its two scatter charts drawn with a size.
+    for scenario in [s for s in scenarios if os.path.basename(s) == "adr0005.yaml"]:
+        page = os.path.join(out_dir, "adr0005-explore.html")
+        run = subprocess.run([archsim, "explore", scenario, "--horizon", "1d", "--format", "html", "-o", page],
+                             capture_output=True, text=True, timeout=900)
+        if run.returncode not in (0, 1) or not os.path.exists(page):
+            failures.append(f"explore: archsim explore exited {run.returncode}: {run.stderr.strip()[-500:]}")
+            continue
+        with open(page, encoding="utf-8") as f:
+            seen = probe_page(browser, f.read(), os.path.join(out_dir, "adr0005-explore.probe.html"))
+        if seen is None:
+            failures.append("explore: the page did not finish loading in Chromium")
+            continue
+        errors, svgs = seen
+        failures += [f"explore: {error}" for error in errors]
+        charts = [s for s in svgs if s["cls"] == "chart"]
+        if len(charts) < 2:
+            failures.append(f"explore: {len(charts)} charts, expected cost against availability and against p99")
+        failures += [f"explore: svg #{s['index']} ({s['cls']} {s['label']}) has a zero size: {s}" for s in zero_sized(svgs)]
+        print(f"explore: {len(svgs)} svg ({len(charts)} charts), {len(errors)} errors")
+        browse(browser, ["--window-size=1200,3000", "--screenshot=" + os.path.abspath(os.path.join(out_dir, "adr0005-explore.png")),
+                         "file://" + os.path.abspath(page)])
     print(f"report_in_chromium: {len(scenarios)} pages in {time.monotonic() - started:.1f} s; screenshots in {out_dir}")
     for failure in failures:
         print("FAIL " + failure)

@@ -125,24 +125,27 @@ struct Eligibility {
 /// Places every eligible variant: dominated beyond noise by one that meets every constraint,
 /// tied with one that mean-dominates it, or on the front. Returns how many are on the front.
 std::size_t place_on_front(std::vector<ExploreVariant*> variants, const std::vector<reports::ExploreObjective>& objectives, Eligibility eligible) {
+  std::erase_if(variants, [&](const ExploreVariant* v) { return !eligible(*v); });
+  for (ExploreVariant* q : variants) {
+    q->tied_with.clear();
+    const bool dominated = std::ranges::any_of(variants, [&](const ExploreVariant* p) {
+      return p != q && eligible.rules_out(*p) && dominates_beyond_noise(*p, *q, objectives);
+    });
+    const bool beaten = std::ranges::any_of(variants, [&](const ExploreVariant* p) { return p != q && mean_dominates(*p, *q, objectives); });
+    q->front = dominated ? FrontStatus::Dominated : beaten ? FrontStatus::Tied : FrontStatus::Front;
+  }
+  // A tied variant names a front variant whose means beat it: one exists, since mean-dominance
+  // is transitive and the chain above it ends on the front.
   std::size_t front = 0;
   for (ExploreVariant* q : variants) {
-    if (!eligible(*q)) continue;
-    q->front = FrontStatus::Front;
-    q->tied_with.clear();
+    front += q->front == FrontStatus::Front ? 1 : 0;
+    if (q->front != FrontStatus::Tied) continue;
     for (const ExploreVariant* p : variants) {
-      if (p == q || !eligible(*p)) continue;
-      if (eligible.rules_out(*p) && dominates_beyond_noise(*p, *q, objectives)) {
-        q->front = FrontStatus::Dominated;
-        q->tied_with.clear();
+      if (p->front == FrontStatus::Front && mean_dominates(*p, *q, objectives)) {
+        q->tied_with = p->id;
         break;
       }
-      if (q->front == FrontStatus::Front && mean_dominates(*p, *q, objectives)) {
-        q->front = FrontStatus::Tied;
-        q->tied_with = p->id;
-      }
     }
-    front += q->front == FrontStatus::Front ? 1 : 0;
   }
   return front;
 }

@@ -8,6 +8,7 @@
 // decides how a pass or a fail shows (an emoji in Markdown, a coloured class in HTML).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -108,6 +109,7 @@ struct ScatterChart {
   std::string title;
   std::string x_title, x_unit, y_title, y_unit;
   std::vector<ScatterGroup> groups;
+  std::optional<double> y_max;  ///< the axis never goes past it (a percentage: 100)
 };
 
 /// A drawing: trusted inline SVG (made by archsim or Graphviz from escaped text) in the page,
