@@ -50,12 +50,12 @@ std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
 /// Each zone's share of a component's placements a call leaves from or arrives at: a load
 /// balancer's nodes (clients spread over them), an ECS service's tasks, a database's primary.
 std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::ComponentModel& c) {
-  std::vector<int> nodes = c.role == detail::Role::Balancer ? c.nodes : c.task_nodes;
+  std::vector<detail::NodeId> nodes = c.role == detail::Role::Balancer ? c.nodes : c.task_nodes;
   if (c.role == detail::Role::Database && !nodes.empty()) nodes.resize(1);
   std::map<int, double> out;
   if (c.role != detail::Role::Balancer && c.role != detail::Role::Service && c.role != detail::Role::Database) return out;
-  for (int n : nodes) {
-    const int z = m.nodes[static_cast<std::size_t>(n)].zone;
+  for (const detail::NodeId n : nodes) {
+    const int z = m.nodes[n].zone;
     if (z >= 0) out[z] += 1.0 / static_cast<double>(nodes.size());
   }
   return out;
@@ -66,8 +66,8 @@ std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::C
 /// meters each direction (RequestWalk::meter_cross_zone: on a load balancer end, else on the
 /// sender).
 void crossing(const detail::RuntimeModel& m, const detail::Hop& from, const detail::Hop& into, ExpectedVisit& v) {
-  const auto& a = m.components[static_cast<std::size_t>(from.component)];
-  const auto& b = m.components[static_cast<std::size_t>(into.component)];
+  const auto& a = m.components[from.component];
+  const auto& b = m.components[into.component];
   if (a.role == detail::Role::Balancer && !from.cross_zone) return;
   const auto pa = zone_shares(m, a), pb = zone_shares(m, b);
   if (pa.empty() || pb.empty()) return;
@@ -96,11 +96,11 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
   for (const auto& c : m->components) {
     ExpectedComponent e{c.id, c.type, c.behaviour, c.service_time.mean() / 1e9, c.memory_gb, c.rules_evaluated,
                         c.provisioned_concurrency, {}, {}};
-    if (c.log_group >= 0) e.log_group = m->components[static_cast<std::size_t>(c.log_group)].id;
-    for (int n : c.nodes) {
-      for (const auto& [service, via] : m->nodes[static_cast<std::size_t>(n)].egress_via) {
-        if (via < 0) continue;
-        const std::string& id = m->components[static_cast<std::size_t>(via)].id;
+    if (c.log_group) e.log_group = m->components[*c.log_group].id;
+    for (const detail::NodeId n : c.nodes) {
+      for (const auto& [service, path] : m->nodes[n].egress_via) {
+        if (!path.via) continue;
+        const std::string& id = m->components[*path.via].id;
         if (std::find(e.egress_via.begin(), e.egress_via.end(), id) == e.egress_via.end()) e.egress_via.push_back(id);
       }
     }
@@ -111,9 +111,8 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
   const auto visits_of = [&](const detail::RoutePlan& plan, double reach, auto&& self) -> std::vector<ExpectedVisit> {
     std::vector<ExpectedVisit> out;
     for (std::size_t h = 1; h < plan.hops.size(); ++h) {
-      const auto& c = m->components[static_cast<std::size_t>(plan.hops[h].component)];
-      out.push_back({c.id, reach, h == 1 && plan.hops[0].component >= 0 &&
-                                      m->components[static_cast<std::size_t>(plan.hops[0].component)].role == detail::Role::Users,
+      const auto& c = m->components[plan.hops[h].component];
+      out.push_back({c.id, reach, h == 1 && m->components[plan.hops[0].component].role == detail::Role::Users,
                      0, 0, {}, {}});
       crossing(*m, plan.hops[h - 1], plan.hops[h], out.back());
       for (int f : plan.hops[h].fanout) {
