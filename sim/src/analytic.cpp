@@ -13,7 +13,10 @@
 
 namespace archsim::sim {
 
+using detail::ComponentId;
 using detail::ComponentModel;
+using detail::IndexedVector;
+using detail::NodeId;
 using detail::Role;
 using detail::RuntimeModel;
 
@@ -94,8 +97,8 @@ struct Context {
   const RuntimeModel& m;
   Window window;
   std::vector<bool> up;  ///< zone states being evaluated
-  std::vector<double> at_zero;  ///< per component: traffic-weighted share of time a schedule holds it at zero
-  std::vector<int> scheduled_peak;  ///< per ECS service: the most tasks its scheduled actions ask for (0: none)
+  IndexedVector<ComponentId, double> at_zero;  ///< traffic-weighted share of time a schedule holds it at zero
+  IndexedVector<ComponentId, int> scheduled_peak;  ///< ECS services: the most tasks its scheduled actions ask for (0: none)
   std::vector<char> active;  ///< per fault of the model: a scheduled fault active in the stretch of the timeline evaluated
 };
 
@@ -112,7 +115,7 @@ struct ScheduledCapacity {
 
 ScheduledCapacity scheduled_capacity(const RuntimeModel& m, const ComponentModel& c, const WorkloadSpec& w) {
   bool can_return = false;
-  for (int node : c.nodes) can_return = can_return || m.nodes[static_cast<std::size_t>(node)].start_blocker.empty();
+  for (NodeId node : c.nodes) can_return = can_return || m.nodes[node].start_blocker.empty();
   bool gone = false;
   if (c.scheduled_actions.empty()) return {};
   model::ScheduleReplay replay({c.min_count, c.max_count, c.desired_count}, c.scheduled_actions, c.schedules,
@@ -141,28 +144,28 @@ ScheduledCapacity scheduled_capacity(const RuntimeModel& m, const ComponentModel
   return {total > 0 ? zero / total : 0, peak};
 }
 
-int zone_of(const RuntimeModel& m, int node) { return m.nodes[static_cast<std::size_t>(node)].zone; }
+int zone_of(const RuntimeModel& m, NodeId node) { return m.nodes[node].zone; }
 
-bool node_up(const Context& ctx, int node) {
+bool node_up(const Context& ctx, NodeId node) {
   const int z = zone_of(ctx.m, node);
   return z < 0 || ctx.up[static_cast<std::size_t>(z)];
 }
 
 /// A component on a route, given which zones are up; `model` describes the composition.
-double component_availability(const Context& ctx, int ci, std::string& model) {
+double component_availability(const Context& ctx, ComponentId ci, std::string& model) {
   const RuntimeModel& m = ctx.m;
-  const ComponentModel& c = m.components[static_cast<std::size_t>(ci)];
+  const ComponentModel& c = m.components[ci];
   double a = 1;
   // Errors a dependency returns while a dependency_errors fault is active.
   for (const auto& f : m.faults) {
-    if (f.target != ci || f.spec->effect != FaultEffect::DependencyErrors) continue;
+    if (f.component != ci || f.spec->effect != FaultEffect::DependencyErrors) continue;
     const double on = scheduled(*f.spec) ? ctx.active[static_cast<std::size_t>(&f - m.faults.data())] : duty(*f.spec, ctx.window);
     a *= 1 - f.spec->error_rate * on;
   }
   switch (c.role) {
     case Role::Balancer: {
       bool any = false;
-      for (int node : c.nodes) any = any || node_up(ctx, node);
+      for (NodeId node : c.nodes) any = any || node_up(ctx, node);
       model = fmt::format("parallel: 1 of {} zone nodes", c.nodes.size());
       return any ? a : 0;
     }
@@ -171,29 +174,29 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
       // can start none anywhere, only the tasks running in live zones at the start remain.
       bool can_start = false;
       int initial_live = 0;
-      for (int node : c.nodes) {
-        can_start = can_start || (node_up(ctx, node) && m.nodes[static_cast<std::size_t>(node)].start_blocker.empty());
+      for (NodeId node : c.nodes) {
+        can_start = can_start || (node_up(ctx, node) && m.nodes[node].start_blocker.empty());
       }
       // A task placed where it cannot start never ran, unless the scenario assumes it did
       // (initial_state: running), as the simulation starts it.
-      for (int node : c.task_nodes) {
+      for (NodeId node : c.task_nodes) {
         initial_live += node_up(ctx, node) && detail::runs_at_start(m, c, node) ? 1 : 0;
       }
       // A service a schedule brings up from zero runs its scheduled count while up; the time
       // at zero is `zero` below.
-      const int desired = c.desired_count > 0 ? c.desired_count : ctx.scheduled_peak[static_cast<std::size_t>(ci)];
+      const int desired = c.desired_count > 0 ? c.desired_count : ctx.scheduled_peak[ci];
       const int n = can_start ? desired : initial_live;
       // A crashing task is out until ECS replaces it; the load balancer keeps sending it its
       // share of requests until ECS sees it stop.
       double task = 1, dead_share = 0;
       for (const auto& f : m.faults) {
-        if (f.target != ci || f.spec->effect != FaultEffect::TaskCrash || !f.spec->when.stochastic()) continue;
+        if (f.component != ci || f.spec->effect != FaultEffect::TaskCrash || !f.spec->when.stochastic()) continue;
         const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
         const double out = static_cast<double>(c.behaviour.stop_detection.ns + c.image_pull.ns) / 1e9 + c.behaviour.launch_time.mean() / 1e9;
         task *= two_state(ttf, out);
         dead_share += (static_cast<double>(c.behaviour.stop_detection.ns) / 1e9) / (ttf + out);
       }
-      const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[static_cast<std::size_t>(ci)];
+      const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[ci];
       model = fmt::format("1-of-{} tasks{}{}", n, can_start ? "" : " (no replacement: tasks cannot start)",
                           zero > 0 ? fmt::format(", at zero {:.2f}% of the traffic by schedule", 100 * zero) : "");
       return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share)) * (1 - zero);
@@ -201,17 +204,17 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
     case Role::Database: {
       double failure = 0, repair = 0;
       for (const auto& f : m.faults) {
-        if (f.target != ci || f.spec->effect != FaultEffect::DatabasePrimaryLoss || !f.spec->when.stochastic()) continue;
+        if (f.component != ci || f.spec->effect != FaultEffect::DatabasePrimaryLoss || !f.spec->when.stochastic()) continue;
         failure += 1 / f.spec->when.time_to_failure->mean() * 1e9;
         repair = 1 / f.spec->when.time_to_repair->mean() * 1e9;
       }
       const bool primary_up = node_up(ctx, c.task_nodes.front());
-      const bool standby_up = c.standby_node >= 0 && node_up(ctx, c.standby_node);
+      const bool standby_up = c.standby_node && node_up(ctx, *c.standby_node);
       // A scheduled primary loss takes a database with one instance down for its duration; a
       // Multi-AZ one fails over instead (a transient, subtracted per route).
       if (!(primary_up && standby_up)) {
         for (const auto& f : m.faults) {
-          if (f.target == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) &&
+          if (f.component == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) &&
               ctx.active[static_cast<std::size_t>(&f - m.faults.data())] != 0) {
             a = 0;
           }
@@ -222,12 +225,12 @@ double component_availability(const Context& ctx, int ci, std::string& model) {
         model = "Markov: Multi-AZ RDS (5 states)";
         return failure > 0 ? a * multi_az_database_availability(failure, repair, c.behaviour.failover_time.mean() / 1e9) : a;
       }
-      model = c.standby_node >= 0 ? "two-state: one instance left" : "two-state: Single-AZ instance";
+      model = c.standby_node ? "two-state: one instance left" : "two-state: Single-AZ instance";
       return failure > 0 ? a * two_state(1 / failure, 1 / repair) : a;
     }
     default:
       model = "series";
-      for (int node : c.nodes) {
+      for (NodeId node : c.nodes) {
         if (!node_up(ctx, node) && c.nodes.size() == 1) return 0;
       }
       return a;
@@ -264,23 +267,24 @@ struct Pulse {
 };
 
 /// The transients one outage of `zone` puts on one route (see the header), hop by hop.
-void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const std::vector<int>& primary_zone, std::vector<int>& seen,
+void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const IndexedVector<ComponentId, int>& primary_zone,
+                      std::vector<ComponentId>& seen,
                       std::vector<Pulse>& out, double reach = 1) {
   const auto& hops = m.plans[plan].hops;
   auto tasks_in_zone = [&](const ComponentModel& c) {
     int n = 0;
-    for (int node : c.task_nodes) n += zone_of(m, node) == zone ? 1 : 0;
+    for (NodeId node : c.task_nodes) n += zone_of(m, node) == zone ? 1 : 0;
     return c.task_nodes.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(c.task_nodes.size());
   };
   for (std::size_t h = 0; h < hops.size(); ++h) {
-    const ComponentModel& c = m.components[static_cast<std::size_t>(hops[h].component)];
+    const ComponentModel& c = m.components[hops[h].component];
     if (std::find(seen.begin(), seen.end(), hops[h].component) != seen.end()) continue;
     seen.push_back(hops[h].component);
     // Requests CloudFront answers from its cache go no further.
     if (c.role == Role::Edge) reach *= 1 - c.behaviour.cache_hit_ratio;
     const std::size_t first = out.size();
     int in_zone = 0;
-    for (int node : c.nodes) in_zone += zone_of(m, node) == zone ? 1 : 0;
+    for (NodeId node : c.nodes) in_zone += zone_of(m, node) == zone ? 1 : 0;
     if (c.role == Role::Balancer && in_zone > 0) {
       // Clients spread over the nodes DNS lists; the failed zone's node is dropped after the
       // detection delay, then cached answers expire evenly over the TTL.
@@ -288,7 +292,7 @@ void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const s
       out.push_back({static_cast<double>(in_zone) / static_cast<double>(c.nodes.size()), detect,
                      detect + static_cast<double>(c.behaviour.dns_ttl.ns) / 1e9});
       if (h + 1 < hops.size() && hops[h].cross_zone) {
-        const ComponentModel& target = m.components[static_cast<std::size_t>(hops[h + 1].component)];
+        const ComponentModel& target = m.components[hops[h + 1].component];
         if (target.role == Role::Service && target.health_checked) {
           // Expected detection: timeout + (threshold - 1) intervals + half an interval of phase.
           const double lag = (static_cast<double>(target.check_timeout.ns) +
@@ -297,15 +301,15 @@ void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const s
         }
       }
     }
-    if (c.role == Role::Service && h > 0 && m.components[static_cast<std::size_t>(hops[h - 1].component)].role != Role::Balancer) {
+    if (c.role == Role::Service && h > 0 && m.components[hops[h - 1].component].role != Role::Balancer) {
       const double lag = static_cast<double>(c.behaviour.lost_task_detection.ns) / 1e9;
       out.push_back({tasks_in_zone(c), lag, lag});
     }
     // A Multi-AZ database fails over when its primary's zone fails and its standby's did not
     // (the primary may have moved in an earlier outage: primary_zones).
-    const int primary = primary_zone[static_cast<std::size_t>(hops[h].component)];
-    const bool multi_az = c.role == Role::Database && c.standby_node >= 0;
-    const int standby = !multi_az ? -1 : primary == zone_of(m, c.task_nodes.front()) ? zone_of(m, c.standby_node) : zone_of(m, c.task_nodes.front());
+    const int primary = primary_zone[hops[h].component];
+    const bool multi_az = c.role == Role::Database && c.standby_node.has_value();
+    const int standby = !multi_az ? -1 : primary == zone_of(m, c.task_nodes.front()) ? zone_of(m, *c.standby_node) : zone_of(m, c.task_nodes.front());
     if (multi_az && primary == zone && standby != zone) {
       const double failover = c.behaviour.failover_time.mean() / 1e9;
       out.push_back({1.0, failover, failover});
@@ -317,8 +321,8 @@ void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const s
 
 /// Request-seconds lost on one route to one outage of `zone`: the pulses in series (a
 /// request fails if any hop fails it), integrated over time.
-double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone, const std::vector<int>& primary_zone) {
-  std::vector<int> seen;
+double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone, const IndexedVector<ComponentId, int>& primary_zone) {
+  std::vector<ComponentId> seen;
   std::vector<Pulse> pulses;
   transient_pulses(m, plan, zone, primary_zone, seen, pulses);
   double end = 0;
@@ -337,12 +341,12 @@ double transient_seconds(const RuntimeModel& m, std::size_t plan, int zone, cons
 /// begins (by fault), following the failovers of the outages before it: an outage of the
 /// primary's zone moves the primary to the standby's zone when that zone is up. Components
 /// other than databases keep -1; random outages see the initial primary.
-std::vector<std::vector<int>> primary_zones(const RuntimeModel& m) {
-  std::vector<int> primary(m.components.size(), -1);
-  for (std::size_t c = 0; c < m.components.size(); ++c) {
+std::vector<IndexedVector<ComponentId, int>> primary_zones(const RuntimeModel& m) {
+  IndexedVector<ComponentId, int> primary(m.components.size(), -1);
+  for (const ComponentId c : m.components.ids()) {
     if (m.components[c].role == Role::Database) primary[c] = zone_of(m, m.components[c].task_nodes.front());
   }
-  std::vector<std::vector<int>> at_fault(m.faults.size(), primary);
+  std::vector<IndexedVector<ComponentId, int>> at_fault(m.faults.size(), primary);
   std::vector<std::size_t> order;
   for (std::size_t f = 0; f < m.faults.size(); ++f) {
     if (scheduled(*m.faults[f].spec) && m.faults[f].spec->effect == FaultEffect::ZoneOutage) order.push_back(f);
@@ -351,16 +355,16 @@ std::vector<std::vector<int>> primary_zones(const RuntimeModel& m) {
   for (std::size_t i = 0; i < order.size(); ++i) {
     const auto& f = m.faults[order[i]];
     at_fault[order[i]] = primary;
-    for (std::size_t c = 0; c < m.components.size(); ++c) {
+    for (const ComponentId c : m.components.ids()) {
       const ComponentModel& db = m.components[c];
-      if (db.role != Role::Database || db.standby_node < 0 || primary[c] != f.target) continue;
-      const int a = zone_of(m, db.task_nodes.front()), b = zone_of(m, db.standby_node);
+      if (db.role != Role::Database || !db.standby_node || primary[c] != f.zone) continue;
+      const int a = zone_of(m, db.task_nodes.front()), b = zone_of(m, *db.standby_node);
       const int other = primary[c] == a ? b : a;
       // The standby's zone must be up when the primary's fails (no overlapping outage of it).
       bool other_down = false;
       for (std::size_t j = 0; j < order.size(); ++j) {
         const auto& g = *m.faults[order[j]].spec;
-        other_down = other_down || (m.faults[order[j]].target == other && g.when.at->ns <= f.spec->when.at->ns &&
+        other_down = other_down || (m.faults[order[j]].zone == other && g.when.at->ns <= f.spec->when.at->ns &&
                                     f.spec->when.at->ns < g.when.at->ns + g.when.duration.ns);
       }
       if (!other_down) primary[c] = other;
@@ -370,7 +374,7 @@ std::vector<std::vector<int>> primary_zones(const RuntimeModel& m) {
 }
 
 /// Every component a plan passes through, KrakenD fan-outs included (all backends needed).
-void plan_components(const RuntimeModel& m, std::size_t plan, std::vector<int>& out) {
+void plan_components(const RuntimeModel& m, std::size_t plan, std::vector<ComponentId>& out) {
   for (const auto& hop : m.plans[plan].hops) {
     if (std::find(out.begin(), out.end(), hop.component) == out.end()) out.push_back(hop.component);
     for (int sub : hop.fanout) plan_components(m, static_cast<std::size_t>(sub), out);
@@ -423,11 +427,11 @@ std::vector<Stretch> timeline_stretches(const RuntimeModel& m, const WorkloadSpe
 /// of the zones' random outages (`zone`: each zone's probability of being up), and with
 /// `down_zone` (when set) down as well. In series from the last hop back: what CloudFront
 /// answers from its cache needs nothing behind it.
-double route_availability(Context& ctx, const std::vector<int>& parts, const std::vector<double>& zone, std::optional<int> down_zone) {
+double route_availability(Context& ctx, const std::vector<ComponentId>& parts, const std::vector<double>& zone, std::optional<int> down_zone) {
   const RuntimeModel& m = ctx.m;
   std::vector<bool> scheduled_down(zone.size(), false);
   for (std::size_t f = 0; f < m.faults.size(); ++f) {
-    if (ctx.active[f] != 0 && m.faults[f].spec->effect == FaultEffect::ZoneOutage) scheduled_down[static_cast<std::size_t>(m.faults[f].target)] = true;
+    if (ctx.active[f] != 0 && m.faults[f].spec->effect == FaultEffect::ZoneOutage) scheduled_down[static_cast<std::size_t>(m.faults[f].zone)] = true;
   }
   if (down_zone && *down_zone >= 0) scheduled_down[static_cast<std::size_t>(*down_zone)] = true;
   const std::size_t zones = std::min<std::size_t>(zone.size(), 12);
@@ -443,7 +447,7 @@ double route_availability(Context& ctx, const std::vector<int>& parts, const std
     double a = 1;
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
       std::string model;
-      const ComponentModel& c = m.components[static_cast<std::size_t>(*it)];
+      const ComponentModel& c = m.components[*it];
       const double hit = c.role == Role::Edge ? c.behaviour.cache_hit_ratio : 0;
       a = component_availability(ctx, *it, model) * (hit + (1 - hit) * a);
     }
@@ -468,7 +472,7 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
   // happen at their times, so they are evaluated on the timeline (timeline_stretches).
   std::vector<double> zone(m.zones.size(), 1.0);
   for (const auto& f : m.faults) {
-    if (f.spec->effect == FaultEffect::ZoneOutage && !scheduled(*f.spec)) zone[static_cast<std::size_t>(f.target)] *= 1 - duty(*f.spec, window);
+    if (f.spec->effect == FaultEffect::ZoneOutage && !scheduled(*f.spec)) zone[static_cast<std::size_t>(f.zone)] *= 1 - duty(*f.spec, window);
   }
   const auto stretches = timeline_stretches(m, workload, window);
   const auto primaries = primary_zones(m);
@@ -478,7 +482,7 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     double scheduled_down = 0;
     for (const auto& st : stretches) {
       for (std::size_t f = 0; f < m.faults.size(); ++f) {
-        if (st.active[f] != 0 && m.faults[f].spec->effect == FaultEffect::ZoneOutage && m.faults[f].target == static_cast<int>(z)) {
+        if (st.active[f] != 0 && m.faults[f].spec->effect == FaultEffect::ZoneOutage && m.faults[f].zone == static_cast<int>(z)) {
           scheduled_down += st.time_share;
           break;
         }
@@ -495,15 +499,15 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
   }
   for (std::size_t p = 0; p < m.route_count; ++p) {
     RouteAvailability route{m.plans[p].id, m.plans[p].share, 0, {}};
-    std::vector<int> parts;
+    std::vector<ComponentId> parts;
     plan_components(m, p, parts);
     // With every zone up and no scheduled fault active, for the per-component table.
     std::fill(ctx.up.begin(), ctx.up.end(), true);
     std::fill(ctx.active.begin(), ctx.active.end(), 0);
-    for (int ci : parts) {
+    for (const ComponentId ci : parts) {
       std::string model;
       const double a = component_availability(ctx, ci, model);
-      route.parts.push_back({m.components[static_cast<std::size_t>(ci)].id, model, a});
+      route.parts.push_back({m.components[ci].id, model, a});
     }
     // A hop whose security groups drop the flow into it, or that nothing connects to the one
     // before, fails every request on the route.
@@ -528,9 +532,9 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     for (std::size_t fi = 0; fi < m.faults.size(); ++fi) {
       const auto& f = m.faults[fi];
       const bool zone_outage = f.spec->effect == FaultEffect::ZoneOutage;
-      const ComponentModel& target = m.components[static_cast<std::size_t>(std::max(0, f.target))];
-      const bool failover = f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) && target.standby_node >= 0 &&
-                            std::find(parts.begin(), parts.end(), f.target) != parts.end();
+      const ComponentModel& target = m.components[f.component.value_or(ComponentId{})];
+      const bool failover = f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) && target.standby_node &&
+                            std::find(parts.begin(), parts.end(), *f.component) != parts.end();
       if (!zone_outage && !failover) continue;
       const double events = outage_events_per_second(*f.spec, workload);
       if (events <= 0) continue;
@@ -542,9 +546,9 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
           if (st.from.ns <= f.spec->when.at->ns && f.spec->when.at->ns < st.to.ns) ctx.active = st.active;
         }
       }
-      const int down_zone = zone_outage ? f.target : -1;
+      const int down_zone = zone_outage ? f.zone : -1;
       const double after = zone_outage ? route_availability(ctx, parts, zone, down_zone) : route_availability(ctx, parts, zone, {});
-      const double seconds = zone_outage ? transient_seconds(m, p, f.target, primaries[fi]) : target.behaviour.failover_time.mean() / 1e9;
+      const double seconds = zone_outage ? transient_seconds(m, p, f.zone, primaries[fi]) : target.behaviour.failover_time.mean() / 1e9;
       route.transient_loss += events * seconds * after;
     }
     route.availability = std::max(0.0, route.steady_state - route.transient_loss);
@@ -563,7 +567,7 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
     nat = nat || f.spec->effect == FaultEffect::NatGatewayLoss;
   }
   for (const auto& c : m.components) {
-    for (int node : c.nodes) blocked = blocked || (c.role == Role::Service && !m.nodes[static_cast<std::size_t>(node)].start_blocker.empty());
+    for (NodeId node : c.nodes) blocked = blocked || (c.role == Role::Service && !m.nodes[node].start_blocker.empty());
   }
   if (zone_faults) {
     out.notes.push_back("zone outages: steady state minus first-order transients (detection, DNS TTL, database failover); "

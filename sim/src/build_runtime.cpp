@@ -95,7 +95,7 @@ const model::AwsFacts& aws_facts() {
 /// What an ECS task placed at `v` needs to start (image pull, secrets, log delivery) and
 /// whether the graph gives it a way: privately through VPC endpoints, or over the internet
 /// (through a NAT gateway, whose loss then stops launches there).
-void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std::string, int, std::less<>>& index, Node& node) {
+void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std::string, ComponentId, std::less<>>& index, Node& node) {
   const model::AwsFacts& facts = aws_facts();
   const model::Egress egress = model::egress_of(g, v);
   for (const auto& need : model::needs_of(g, v)) {
@@ -116,29 +116,29 @@ void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std:
 
 /// The faults that apply to this alternative: zone outages of its zones, component faults
 /// on components it has (of a kind the effect can hit).
-void resolve_faults(const WorkloadSpec& w, const std::map<std::string, int, std::less<>>& index, RuntimeModel& m) {
+void resolve_faults(const WorkloadSpec& w, const std::map<std::string, ComponentId, std::less<>>& index, RuntimeModel& m) {
   for (const auto& f : w.faults) {
-    RuntimeModel::Fault fault{&f, -1};
+    RuntimeModel::Fault fault{&f, -1, std::nullopt};
     if (f.effect == FaultEffect::ZoneOutage) {
       const auto it = std::find(m.zones.begin(), m.zones.end(), f.target.zone);
-      if (it != m.zones.end()) fault.target = static_cast<int>(it - m.zones.begin());
+      if (it != m.zones.end()) fault.zone = static_cast<int>(it - m.zones.begin());
     } else if (const auto it = index.find(f.target.component); it != index.end()) {
-      const ComponentModel& c = m.components[static_cast<std::size_t>(it->second)];
+      const ComponentModel& c = m.components[it->second];
       const bool fits = (f.effect == FaultEffect::TaskCrash && c.role == Role::Service) ||
                         (f.effect == FaultEffect::NatGatewayLoss && c.type == ComponentType::NatGateway) ||
                         (f.effect == FaultEffect::DatabasePrimaryLoss && c.role == Role::Database) ||
                         f.effect == FaultEffect::DependencySlow || f.effect == FaultEffect::DependencyErrors;
-      if (fits) fault.target = it->second;
+      if (fits) fault.component = it->second;
     }
-    if (fault.target >= 0) m.faults.push_back(fault);
+    if (fault.zone >= 0 || fault.component) m.faults.push_back(fault);
   }
 }
 
 /// How each ECS service deploys (topology) and which of the workload's deployments apply.
 bool resolve_deployments(const model::TopologySpec& t, const WorkloadSpec& w, const SimDefaults& defaults,
-                         const std::map<std::string, int, std::less<>>& index, RuntimeModel& m, model::Diagnostic& error) {
+                         const std::map<std::string, ComponentId, std::less<>>& index, RuntimeModel& m, model::Diagnostic& error) {
   for (const auto& s : t.ecs_services) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index.at(s.id))];
+    ComponentModel& c = m.components[index.at(s.id)];
     const model::DeploymentSpec& d = s.deployment;
     c.minimum_healthy_percent = d.minimum_healthy_percent;
     c.maximum_percent = d.maximum_percent;
@@ -187,9 +187,9 @@ bool resolve_deployments(const model::TopologySpec& t, const WorkloadSpec& w, co
   for (const auto& spec : w.deployments) {
     const auto it = index.find(spec.service);
     if (it == index.end()) continue;  // another alternative's service
-    if (m.components[static_cast<std::size_t>(it->second)].role != Role::Service) {
+    if (m.components[it->second].role != Role::Service) {
       error = error_at(spec.path + ".service", fmt::format("{} is a {}; deployments ship releases of ECS services and KrakenD", spec.service,
-                                                           model::type_keyword(m.components[static_cast<std::size_t>(it->second)].type)));
+                                                           model::type_keyword(m.components[it->second].type)));
       return false;
     }
     RuntimeModel::Deployment d{&spec, it->second, std::nullopt};
@@ -214,9 +214,9 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   m.minute_error_threshold = w.minute_error_threshold.value_or(defaults.minute_error_threshold);
   for (const auto& [relation, dist] : w.network.delays) m.network[relation] = dist;
   const model::ArchGraph g = model::build_graph(t);
-  std::map<std::string, int, std::less<>> index;
+  std::map<std::string, ComponentId, std::less<>> index;
   for (const auto& id : t.component_order) {
-    index[id] = static_cast<int>(m.components.size());
+    index[id] = m.components.next_id();
     ComponentModel c;
     c.id = id;
     c.type = t.component(id)->type;
@@ -236,7 +236,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     return static_cast<int>(m.zones.size() - 1);
   };
   for (auto& c : m.components) {
-    const int ci = index[c.id];
+    const ComponentId ci = index[c.id];
     for (model::Vertex v : g.of(c.id)) {
       const model::Placement& p = g.graph[v];
       Node node;
@@ -247,15 +247,15 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
       else if (!p.zone.empty()) node.zone = zone_index(p.zone);
       if (node.zone >= 0) {
         const model::Egress egress = model::egress_of(g, v);
-        int nat = kDirect;
+        Egress nat = kDirect;
         for (model::Vertex hop : egress.internet_vertices) {
           if (g.graph[hop].kind == model::VertexKind::Component && g.graph[hop].type == ComponentType::NatGateway) {
-            nat = index[g.graph[hop].component];
+            nat = Egress{true, index[g.graph[hop].component]};
           }
         }
         for (const char* service : {"dynamodb", "s3", "logs"}) {
           if (const auto e = egress.endpoints.find(service); e != egress.endpoints.end()) {
-            node.egress_via[service] = index[g.graph[e->second].component];
+            node.egress_via[service] = Egress{true, index[g.graph[e->second].component]};
           } else {
             node.egress_via[service] = egress.internet ? nat : kNoPath;
           }
@@ -264,9 +264,9 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
       if (c.role == Role::Service) start_needs(g, v, index, node);
       // A Multi-AZ standby serves no requests until a failover, so it is no entry point.
       if (p.standby) {
-        c.standby_node = static_cast<int>(m.nodes.size());
+        c.standby_node = m.nodes.next_id();
       } else {
-        c.nodes.push_back(static_cast<int>(m.nodes.size()));
+        c.nodes.push_back(m.nodes.next_id());
       }
       m.nodes.push_back(std::move(node));
     }
@@ -275,12 +275,12 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
       Node node;
       node.component = ci;
       node.label = c.id;
-      c.nodes.push_back(static_cast<int>(m.nodes.size()));
+      c.nodes.push_back(m.nodes.next_id());
       m.nodes.push_back(std::move(node));
     }
   }
   for (const auto& s : t.ecs_services) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index[s.id])];
+    ComponentModel& c = m.components[index[s.id]];
     c.vcpu = s.vcpu;
     c.memory_gb = static_cast<double>(s.memory.count) / (1024.0 * 1024.0 * 1024.0);
     if (c.behaviour.reference_vcpu > 0) c.service_time = c.behaviour.service_time.scaled(c.behaviour.reference_vcpu / s.vcpu);
@@ -304,7 +304,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     c.health_check_grace = s.health_check_grace.value_or(Duration{});
   }
   for (const auto& f : t.lambdas) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index[f.id])];
+    ComponentModel& c = m.components[index[f.id]];
     c.memory_gb = static_cast<double>(f.memory.count) / (1024.0 * 1024.0 * 1024.0);
     if (f.reserved_concurrency) c.concurrency = *f.reserved_concurrency;
     c.account_pool = !f.reserved_concurrency;
@@ -343,29 +343,29 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     }
   }
   for (const auto& db : t.databases) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index[db.id])];
+    ComponentModel& c = m.components[index[db.id]];
     c.task_nodes.push_back(c.nodes.front());
   }
   for (const auto& table : t.dynamodb_tables) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index[table.id])];
+    ComponentModel& c = m.components[index[table.id]];
     const bool provisioned = table.billing_mode == "provisioned";
     c.read_units_per_second = provisioned ? table.read_capacity : defaults.dynamodb_on_demand_units_per_second;
     c.write_units_per_second = provisioned ? table.write_capacity : defaults.dynamodb_on_demand_units_per_second;
   }
   for (const auto& api : t.api_gateways) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index[api.id])];
+    ComponentModel& c = m.components[index[api.id]];
     c.authorizer = api.authorizer.type != "none";
     if (api.integration_timeout) c.behaviour.timeout = std::min(c.behaviour.timeout, *api.integration_timeout);
   }
   for (const auto& lb : t.load_balancers) {
-    ComponentModel& c = m.components[static_cast<std::size_t>(index[lb.id])];
+    ComponentModel& c = m.components[index[lb.id]];
     c.cross_zone = lb.cross_zone_enabled();
     // The first target group registering a service checks its tasks' health for every
     // load balancer in front of it.
     for (const auto& tg : lb.target_groups) {
       const auto it = index.find(tg.targets);
       if (it == index.end()) continue;
-      ComponentModel& target = m.components[static_cast<std::size_t>(it->second)];
+      ComponentModel& target = m.components[it->second];
       if (target.role != Role::Service) continue;
       c.balanced_services.push_back(it->second);
       if (target.health_checked) continue;
@@ -397,7 +397,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     for (const auto& tg : lb.target_groups) {
       const auto it = index.find(tg.targets);
       if (it == index.end()) continue;
-      ComponentModel& target = m.components[static_cast<std::size_t>(it->second)];
+      ComponentModel& target = m.components[it->second];
       if (target.role == Role::Service && target.checks_blocked.empty()) target.checks_blocked = blocked_reason(lb.id, tg.targets);
     }
   }
@@ -440,7 +440,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
                                     "application call between them)", r.id, gap);
         }
       }
-      const ComponentModel& c = m.components[static_cast<std::size_t>(hop.component)];
+      const ComponentModel& c = m.components[hop.component];
       if (c.role == Role::Balancer && h + 1 < r.hops.size()) {
         const auto* lb = t.load_balancer(c.id);
         hop.cross_zone = lb->cross_zone_enabled();

@@ -10,6 +10,7 @@
 #include "archsim/sim/expected_load.hpp"
 #include "archsim/sim/queueing.hpp"
 
+#include "from_runtime.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim {
@@ -101,47 +102,55 @@ ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& 
 std::optional<FidelityChoice> choose_fidelity(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                               const SimDefaults& defaults, std::optional<Fidelity> asked,
                                               int replications, std::string& error) {
-  const auto work = estimate_work(topology, workload, defaults, error);
-  if (!work) return std::nullopt;
+  model::Diagnostic diagnostic;
+  const auto runtime = detail::build_runtime(topology, workload, defaults, diagnostic);
+  if (!runtime) {
+    error = diagnostic.message;
+    return std::nullopt;
+  }
+  return detail::choose_fidelity(*runtime, workload, defaults, asked, replications);
+}
+
+}  // namespace archsim::sim
+
+namespace archsim::sim::detail {
+
+FidelityChoice choose_fidelity(const RuntimeModel& runtime, const WorkloadSpec& workload, const SimDefaults& defaults,
+                               std::optional<Fidelity> asked, int replications) {
+  const ExpectedLoad load = expected_load(runtime, workload);
+  const WorkEstimate work = estimate_work(load, workload);
   const double n = std::max(1, replications);
-  const double walked = work->request_hops() * n, flows = work->flow_request_hops(workload.horizon) * n;
+  const double walked = work.request_hops() * n, flows = work.flow_request_hops(workload.horizon) * n;
   const Fidelity wanted = asked.value_or(workload.fidelity);
-  if (wanted == Fidelity::Request) return FidelityChoice{Fidelity::Request, "", walked};
-  if (wanted == Fidelity::Flow) return FidelityChoice{Fidelity::Flow, "", flows};
+  if (wanted == Fidelity::Request) return FidelityChoice{Fidelity::Request, "", walked, false, work};
+  if (wanted == Fidelity::Flow) return FidelityChoice{Fidelity::Flow, "", flows, false, work};
   const FidelityAutoRules& rules = defaults.fidelity_auto;
   if (walked <= rules.exact_request_hops) {
     return FidelityChoice{Fidelity::Request,
                           fmt::format("chosen by fidelity auto: the run is small ({:.3g} request-hops; up to {:.3g} are walked "
                                       "exactly)",
                                       walked, rules.exact_request_hops),
-                          walked};
+                          walked, false, work};
   }
   if (walked <= flows) {
     return FidelityChoice{Fidelity::Request,
                           fmt::format("chosen by fidelity auto: walking every request ({:.3g} request-hops) costs no more than "
                                       "flows (about {:.3g})",
                                       walked, flows),
-                          walked};
+                          walked, false, work};
   }
-  model::Diagnostic diagnostic;
-  const auto runtime = detail::build_runtime(topology, workload, defaults, diagnostic);
-  const auto load = expected_load(topology, workload, defaults, error);
-  if (!runtime || !load) {
-    if (error.empty()) error = diagnostic.message;
-    return std::nullopt;
-  }
-  const ContractCheck check = check_contract(*runtime, *load, peak_rate(workload), rules);
+  const ContractCheck check = check_contract(runtime, load, peak_rate(workload), rules);
   if (!check.breaks.empty()) {
     return FidelityChoice{Fidelity::Request,
                           fmt::format("chosen by fidelity auto: {}, so every request is walked ({:.3g} request-hops)", check.breaks,
                                       walked),
-                          walked, true};
+                          walked, true, work};
   }
   return FidelityChoice{Fidelity::Flow,
                         fmt::format("chosen by fidelity auto: walking every request would take {:.3g} request-hops, flows about "
                                     "{:.3g}, and the accuracy contract's conditions hold: {}",
                                     walked, flows, check.busiest),
-                        flows};
+                        flows, false, work};
 }
 
-}  // namespace archsim::sim
+}  // namespace archsim::sim::detail

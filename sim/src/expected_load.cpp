@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "from_runtime.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim {
@@ -50,12 +51,12 @@ std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
 /// Each zone's share of a component's placements a call leaves from or arrives at: a load
 /// balancer's nodes (clients spread over them), an ECS service's tasks, a database's primary.
 std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::ComponentModel& c) {
-  std::vector<int> nodes = c.role == detail::Role::Balancer ? c.nodes : c.task_nodes;
+  std::vector<detail::NodeId> nodes = c.role == detail::Role::Balancer ? c.nodes : c.task_nodes;
   if (c.role == detail::Role::Database && !nodes.empty()) nodes.resize(1);
   std::map<int, double> out;
   if (c.role != detail::Role::Balancer && c.role != detail::Role::Service && c.role != detail::Role::Database) return out;
-  for (int n : nodes) {
-    const int z = m.nodes[static_cast<std::size_t>(n)].zone;
+  for (const detail::NodeId n : nodes) {
+    const int z = m.nodes[n].zone;
     if (z >= 0) out[z] += 1.0 / static_cast<double>(nodes.size());
   }
   return out;
@@ -66,8 +67,8 @@ std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::C
 /// meters each direction (RequestWalk::meter_cross_zone: on a load balancer end, else on the
 /// sender).
 void crossing(const detail::RuntimeModel& m, const detail::Hop& from, const detail::Hop& into, ExpectedVisit& v) {
-  const auto& a = m.components[static_cast<std::size_t>(from.component)];
-  const auto& b = m.components[static_cast<std::size_t>(into.component)];
+  const auto& a = m.components[from.component];
+  const auto& b = m.components[into.component];
   if (a.role == detail::Role::Balancer && !from.cross_zone) return;
   const auto pa = zone_shares(m, a), pb = zone_shares(m, b);
   if (pa.empty() || pb.empty()) return;
@@ -83,24 +84,52 @@ void crossing(const detail::RuntimeModel& m, const detail::Hop& from, const deta
 std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                           const SimDefaults& defaults, std::string& error) {
   model::Diagnostic problem;
-  const auto m = detail::build_runtime(topology, workload, defaults, problem);
-  if (!m) {
+  const auto runtime = detail::build_runtime(topology, workload, defaults, problem);
+  if (!runtime) {
     error = problem.message;
     return std::nullopt;
   }
+  return detail::expected_load(*runtime, workload);
+}
+
+std::optional<WorkEstimate> estimate_work(const model::TopologySpec& topology, const WorkloadSpec& workload,
+                                          const SimDefaults& defaults, std::string& error) {
+  const auto load = expected_load(topology, workload, defaults, error);
+  if (!load) return std::nullopt;
+  return estimate_work(*load, workload);
+}
+
+WorkEstimate estimate_work(const ExpectedLoad& load, const WorkloadSpec& workload) {
+  WorkEstimate e;
+  if (workload.arrivals.trace) {
+    for (const auto& r : workload.arrivals.trace->records) e.requests += r.time_ns <= workload.horizon.ns ? 1 : 0;
+  } else {
+    e.requests = workload.arrivals.expected_arrivals(Duration{}, workload.horizon);
+  }
+  // Each route's entry and every component it visits (KrakenD's backends included).
+  for (const auto& r : load.routes) e.hops_per_request += r.share * static_cast<double>(1 + r.visits.size());
+  e.routes = static_cast<int>(std::max<std::size_t>(1, load.routes.size()));
+  return e;
+}
+
+}  // namespace archsim::sim
+
+namespace archsim::sim::detail {
+
+ExpectedLoad expected_load(const RuntimeModel& m, const WorkloadSpec& workload) {
   ExpectedLoad load;
   load.hours = static_cast<double>(workload.horizon.ns - workload.warmup.ns) / 3.6e12;
   load.arrivals_per_hour = hourly_arrivals(workload, load.arrivals_basis);
   load.requests_per_connection = workload.connections.requests_per_connection;
   load.connection_seconds = workload.connections.duration.to_seconds();
-  for (const auto& c : m->components) {
+  for (const auto& c : m.components) {
     ExpectedComponent e{c.id, c.type, c.behaviour, c.service_time.mean() / 1e9, c.memory_gb, c.rules_evaluated,
                         c.provisioned_concurrency, {}, {}};
-    if (c.log_group >= 0) e.log_group = m->components[static_cast<std::size_t>(c.log_group)].id;
-    for (int n : c.nodes) {
-      for (const auto& [service, via] : m->nodes[static_cast<std::size_t>(n)].egress_via) {
-        if (via < 0) continue;
-        const std::string& id = m->components[static_cast<std::size_t>(via)].id;
+    if (c.log_group) e.log_group = m.components[*c.log_group].id;
+    for (const detail::NodeId n : c.nodes) {
+      for (const auto& [service, path] : m.nodes[n].egress_via) {
+        if (!path.via) continue;
+        const std::string& id = m.components[*path.via].id;
         if (std::find(e.egress_via.begin(), e.egress_via.end(), id) == e.egress_via.end()) e.egress_via.push_back(id);
       }
     }
@@ -111,13 +140,12 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
   const auto visits_of = [&](const detail::RoutePlan& plan, double reach, auto&& self) -> std::vector<ExpectedVisit> {
     std::vector<ExpectedVisit> out;
     for (std::size_t h = 1; h < plan.hops.size(); ++h) {
-      const auto& c = m->components[static_cast<std::size_t>(plan.hops[h].component)];
-      out.push_back({c.id, reach, h == 1 && plan.hops[0].component >= 0 &&
-                                      m->components[static_cast<std::size_t>(plan.hops[0].component)].role == detail::Role::Users,
+      const auto& c = m.components[plan.hops[h].component];
+      out.push_back({c.id, reach, h == 1 && m.components[plan.hops[0].component].role == detail::Role::Users,
                      0, 0, {}, {}});
-      crossing(*m, plan.hops[h - 1], plan.hops[h], out.back());
+      crossing(m, plan.hops[h - 1], plan.hops[h], out.back());
       for (int f : plan.hops[h].fanout) {
-        for (auto& v : self(m->plans[static_cast<std::size_t>(f)], reach, self)) out.push_back(std::move(v));
+        for (auto& v : self(m.plans[static_cast<std::size_t>(f)], reach, self)) out.push_back(std::move(v));
       }
       if (c.role == detail::Role::Edge) reach *= 1 - c.behaviour.cache_hit_ratio;
     }
@@ -128,28 +156,12 @@ std::optional<ExpectedLoad> expected_load(const model::TopologySpec& topology, c
     }
     return out;
   };
-  for (std::size_t i = 0; i < m->route_count; ++i) {
-    const auto& plan = m->plans[i];
+  for (std::size_t i = 0; i < m.route_count; ++i) {
+    const auto& plan = m.plans[i];
     load.routes.push_back({plan.id, plan.share, plan.request_size.mean(), plan.response_size.mean(), plan.write,
                            visits_of(plan, 1.0, visits_of)});
   }
   return load;
 }
 
-std::optional<WorkEstimate> estimate_work(const model::TopologySpec& topology, const WorkloadSpec& workload,
-                                          const SimDefaults& defaults, std::string& error) {
-  const auto load = expected_load(topology, workload, defaults, error);
-  if (!load) return std::nullopt;
-  WorkEstimate e;
-  if (workload.arrivals.trace) {
-    for (const auto& r : workload.arrivals.trace->records) e.requests += r.time_ns <= workload.horizon.ns ? 1 : 0;
-  } else {
-    e.requests = workload.arrivals.expected_arrivals(Duration{}, workload.horizon);
-  }
-  // Each route's entry and every component it visits (KrakenD's backends included).
-  for (const auto& r : load->routes) e.hops_per_request += r.share * static_cast<double>(1 + r.visits.size());
-  e.routes = static_cast<int>(std::max<std::size_t>(1, load->routes.size()));
-  return e;
-}
-
-}  // namespace archsim::sim
+}  // namespace archsim::sim::detail

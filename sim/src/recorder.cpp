@@ -21,13 +21,12 @@ Recorder::Recorder(const RuntimeModel& model, const WorkloadSpec& workload, Dura
 }
 
 void Recorder::register_meters() {
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentMeters& m = meters_[i];
-    const int ci = static_cast<int>(i);
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    ComponentMeters& m = meters_[ci];
     if (c.role != Role::Users && c.role != Role::Passive) m.requests = add_meter(ci, Meter::Requests);
     bool zoned = false;
-    for (int n : c.nodes) zoned = zoned || model_.nodes[static_cast<std::size_t>(n)].zone >= 0;
+    for (NodeId n : c.nodes) zoned = zoned || model_.nodes[n].zone >= 0;
     if (zoned) m.cross_zone = add_meter(ci, Meter::CrossZoneBytes);
     switch (c.role) {
       case Role::Balancer:
@@ -96,15 +95,15 @@ void Recorder::register_meters() {
     }
   }
   for (const auto& d : model_.deployments) {
-    ComponentMeters& m = meters_[static_cast<std::size_t>(d.service)];
+    ComponentMeters& m = meters_[d.service];
     if (m.deployment_seconds < 0) m.deployment_seconds = add_meter(d.service, Meter::DeploymentTaskSeconds);
   }
 }
 
-int Recorder::add_meter(int component, Meter meter) {
+int Recorder::add_meter(ComponentId component, Meter meter) {
   const Duration measured{horizon_.ns - workload_.warmup.ns};
   UsageMeter m;
-  m.component = model_.components[static_cast<std::size_t>(component)].id;
+  m.component = model_.components[component].id;
   m.meter = std::string(meter_name(meter));
   m.unit = std::string(meter_info(meter).unit);
   m.hourly.assign(static_cast<std::size_t>((measured.ns + kHourNs - 1) / kHourNs), 0.0);

@@ -35,7 +35,7 @@ class Recorder {
  public:
   Recorder(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, const Engine& engine);
 
-  const ComponentMeters& meters(int component) const { return meters_[static_cast<std::size_t>(component)]; }
+  const ComponentMeters& meters(ComponentId component) const { return meters_[component]; }
   /// Adds to a meter in the hour containing `at_ns` (default: now); nothing during the warm-up.
   void meter(int id, double amount, std::int64_t at_ns = -1);
   void incident(std::string_view what, std::string subject);
@@ -47,13 +47,13 @@ class Recorder {
  private:
   /// The meters of every component (what its kind is billed for), then of every deployment.
   void register_meters();
-  int add_meter(int component, Meter meter);
+  int add_meter(ComponentId component, Meter meter);
 
   const RuntimeModel& model_;
   const WorkloadSpec& workload_;
   Duration horizon_;
   const Engine& engine_;
-  std::vector<ComponentMeters> meters_;
+  IndexedVector<ComponentId, ComponentMeters> meters_;
   SimResult result_;
 };
 

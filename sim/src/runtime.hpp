@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,33 +16,43 @@
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
 #include "archsim/sim/workload.hpp"
+#include "index.hpp"
 
 namespace archsim::sim::detail {
 
 enum class Role { Users, Edge, Gateway, Balancer, Service, Function, Database, Table, Store, Passive };
 
+using ComponentId = Index<struct ComponentTag>;  ///< into RuntimeModel::components
+using NodeId = Index<struct NodeTag>;            ///< into RuntimeModel::nodes
+
 inline constexpr int kInternet = -1;  ///< zone of the users
 inline constexpr int kRegional = -2;  ///< zone of regional services (S3, DynamoDB, API Gateway)
 inline constexpr int kEdge = -3;      ///< zone of CloudFront
 
+/// How calls from a node to a regional AWS service travel: straight out (a public IP, a
+/// regional caller), through the component carrying the bytes (a VPC endpoint or a NAT
+/// gateway), or not at all.
+struct Egress {
+  bool reachable = true;
+  std::optional<ComponentId> via;  ///< unset: direct, or no path when not reachable
+};
+inline const Egress kDirect{true, std::nullopt};
+inline const Egress kNoPath{false, std::nullopt};
+
 /// A placement a request can be at.
 struct Node {
-  int component = 0;
+  ComponentId component;
   int zone = kRegional;  ///< index into RuntimeModel::zones, or one of the constants above
   std::string label;
-  /// How calls from this node to a regional AWS service travel: by service (`dynamodb`,
-  /// `s3`, `logs`), the component carrying the bytes (a VPC endpoint or a NAT gateway), or
-  /// -1 for a direct path (public IP, regional caller), or -2 for no path at all.
-  std::map<std::string, int, std::less<>> egress_via;
+  /// How calls from this node to a regional AWS service travel, by service (`dynamodb`,
+  /// `s3`, `logs`).
+  std::map<std::string, Egress, std::less<>> egress_via;
   /// ECS placements: why a task here cannot start (an image it cannot pull, a secret it
   /// cannot read: the static graph decides), or empty; and the NAT gateway its start needs
-  /// go through (-1: none, the needs are met by VPC endpoints or a public IP).
+  /// go through (unset: none, the needs are met by VPC endpoints or a public IP).
   std::string start_blocker;
-  int start_via_nat = -1;
+  std::optional<ComponentId> start_via_nat;
 };
-
-inline constexpr int kDirect = -1;
-inline constexpr int kNoPath = -2;
 
 struct ComponentModel {
   std::string id;
@@ -51,8 +62,8 @@ struct ComponentModel {
   std::string service;  ///< the AWS service name its callers need a path to (`dynamodb`, `s3`), or empty
   Behaviour behaviour;
   Distribution service_time;  ///< behaviour.service_time scaled by task size
-  std::vector<int> nodes;
-  std::vector<int> task_nodes;  ///< ECS: the node of each task; RDS: one entry, the primary
+  std::vector<NodeId> nodes;
+  std::vector<NodeId> task_nodes;  ///< ECS: the node of each task; RDS: one entry, the primary
   int concurrency = 1;          ///< per task (ECS, RDS), per function (Lambda)
   bool account_pool = false;    ///< Lambda without reserved concurrency: draws on the account's unreserved pool
   int provisioned_concurrency = 0;  ///< Lambda: environments initialised ahead, never reclaimed, used first
@@ -60,7 +71,7 @@ struct ComponentModel {
   double memory_gb = 0;
   int rules_evaluated = 0;  ///< ALB: listener rules evaluated per request
   bool authorizer = false;  ///< API Gateway with an authorizer
-  int log_group = -1;       ///< component receiving this one's logs
+  std::optional<ComponentId> log_group;  ///< component receiving this one's logs
   double read_units_per_second = 0, write_units_per_second = 0;  ///< DynamoDB capacity
   // Faults and recovery (docs/faults.md)
   int desired_count = 0;           ///< ECS: tasks the service scheduler keeps running
@@ -71,8 +82,8 @@ struct ComponentModel {
   Duration check_interval{}, check_timeout{};
   int healthy_threshold = 0, unhealthy_threshold = 0;
   Duration deregistration_delay{};
-  int standby_node = -1;           ///< RDS Multi-AZ: the standby's placement
-  std::vector<int> balanced_services;  ///< load balancers: the ECS services in their target groups
+  std::optional<NodeId> standby_node;  ///< RDS Multi-AZ: the standby's placement
+  std::vector<ComponentId> balanced_services;  ///< load balancers: the ECS services in their target groups
   // ECS Service Auto Scaling
   int min_count = 0, max_count = 0;
   std::vector<model::TargetTrackingSpec> target_tracking;
@@ -92,7 +103,7 @@ struct ComponentModel {
 };
 
 struct Hop {
-  int component = 0;
+  ComponentId component;
   std::vector<int> fanout;         ///< KrakenD: sub-plans, one per backend, called in parallel
   bool cross_zone = true;          ///< load balancer hops: the target group's setting
   bool least_outstanding = false;  ///< load balancer hops: the target group's algorithm
@@ -117,24 +128,25 @@ struct RoutePlan {
 
 struct RuntimeModel {
   std::vector<std::string> zones;
-  std::vector<Node> nodes;
-  std::vector<ComponentModel> components;
+  IndexedVector<NodeId, Node> nodes;
+  IndexedVector<ComponentId, ComponentModel> components;
   std::vector<RoutePlan> plans;  ///< the topology's routes first, then sub-plans
   std::size_t route_count = 0;
   std::map<std::string, Distribution> network;
   double dynamodb_burst_seconds = 300;
   std::vector<std::uint32_t> trace_plans;  ///< the route plan of each trace record (trace replay only)
-  /// The workload's faults that apply to this alternative, with their target resolved:
-  /// `target` is a zone index for zone outages, a component index otherwise.
+  /// The workload's faults that apply to this alternative, with their target resolved: a
+  /// zone for zone outages, a component otherwise.
   struct Fault {
     const FaultSpec* spec = nullptr;
-    int target = 0;
+    int zone = -1;                     ///< zone outages: index into zones
+    std::optional<ComponentId> component;  ///< every other effect
   };
   std::vector<Fault> faults;
   /// The workload's deployments of services this alternative has.
   struct Deployment {
     const DeploymentEventSpec* spec = nullptr;
-    int service = 0;
+    ComponentId service;
     std::optional<model::CronSchedule> schedule;  ///< unset: once, at spec->at
   };
   std::vector<Deployment> deployments;
@@ -150,8 +162,8 @@ inline std::int64_t draw_ns(const Distribution& d, RandomStream& rng) {
 /// Whether an ECS task placed at `node` is running when the run starts: its subnet can start
 /// it, or the scenario assumes it was deployed before that changed (initial_state: running).
 /// The simulation and the analytic model both start from this.
-inline bool runs_at_start(const RuntimeModel& m, const ComponentModel& c, int node) {
-  return m.nodes[static_cast<std::size_t>(node)].start_blocker.empty() || !c.behaviour.assumed_running_because.empty();
+inline bool runs_at_start(const RuntimeModel& m, const ComponentModel& c, NodeId node) {
+  return m.nodes[node].start_blocker.empty() || !c.behaviour.assumed_running_because.empty();
 }
 
 inline constexpr std::size_t kMaxHops = 8;

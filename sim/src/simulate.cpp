@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "archsim/sim/fidelity.hpp"
+#include "from_runtime.hpp"
 #include "runtime.hpp"
 #include "replication.hpp"
 
@@ -35,14 +35,11 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
     at_horizon = workload;
     at_horizon->horizon = horizon;
   }
-  std::string why;
-  const auto choice = choose_fidelity(topology, at_horizon ? *at_horizon : workload, defaults, options.fidelity,
-                                      workload.replications, why);
-  if (!choice) {
-    outcome.error = SimError{model::Diagnostic{model::Severity::Error, {}, workload.path, why}};
-    return outcome;
-  }
-  const Fidelity fidelity = choice->fidelity;
+  // The model does not depend on the horizon: the one built above serves the choice too.
+  const FidelityChoice choice = options.fidelity_choice ? *options.fidelity_choice
+                                                        : detail::choose_fidelity(*runtime, at_horizon ? *at_horizon : workload, defaults,
+                                                                                  options.fidelity, workload.replications);
+  const Fidelity fidelity = choice.fidelity;
   const auto n = static_cast<std::size_t>(workload.replications);
   std::vector<std::optional<SimResult>> results(n);
   std::vector<std::optional<model::Diagnostic>> errors(n);
@@ -120,7 +117,7 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
     if (done >= n) stopped = fmt::format("reached the most replications, {}, with intervals still too wide: {}", n, check.detail);
   }
   merged.replications_reason = stopped;
-  merged.fidelity_reason = choice->reason;
+  merged.fidelity_reason = choice.reason;
   outcome.result = std::move(merged);
   return outcome;
 }

@@ -6,6 +6,7 @@
 
 #include "archsim/model/load.hpp"
 #include "archsim/sim/fidelity.hpp"
+#include "archsim/sim/simulate.hpp"
 
 #include "fixture.hpp"
 #include "sim_fixture.hpp"
@@ -107,6 +108,36 @@ TEST_CASE("fidelity set by the user is kept, with no reason of auto's") {
   const auto flows = auto_choice(kApp, "horizon: 1h\narrivals: {rate: 5/s}\nfidelity: flow\n");
   CHECK(flows.fidelity == sim::Fidelity::Flow);
   CHECK(flows.reason.empty());
+}
+
+TEST_CASE("fidelity choice carries the work it was made from, and simulate runs at a choice it is given") {
+  const auto loaded = testing::load_good(kApp);
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  const auto w = test::workload("horizon: 10m\nreplications: 2\narrivals: {rate: 5/s}\n");
+  std::string error;
+  const auto choice = sim::choose_fidelity(topology, w, sim::builtin_sim_defaults(), std::nullopt, w.replications, error);
+  REQUIRE_MESSAGE(choice.has_value(), error);
+  const auto work = sim::estimate_work(topology, w, sim::builtin_sim_defaults(), error);
+  REQUIRE_MESSAGE(work.has_value(), error);
+  CHECK(choice->work.requests == doctest::Approx(work->requests));
+  CHECK(choice->work.hops_per_request == doctest::Approx(work->hops_per_request));
+  CHECK(choice->request_hops == doctest::Approx(work->request_hops() * 2));
+  // Unasked, simulate chooses as choose_fidelity does: this small run is walked.
+  sim::SimOptions options;
+  const auto chosen = sim::simulate(topology, w, sim::builtin_sim_defaults(), options);
+  REQUIRE(chosen.result.has_value());
+  CHECK(chosen.result->fidelity == sim::Fidelity::Request);
+  CHECK(chosen.result->fidelity_reason == choice->reason);
+  // Given a choice, it runs at that one without choosing again.
+  sim::FidelityChoice given = *choice;
+  given.fidelity = sim::Fidelity::Flow;
+  given.reason = "chosen by the caller";
+  options.fidelity_choice = given;
+  const auto as_given = sim::simulate(topology, w, sim::builtin_sim_defaults(), options);
+  REQUIRE(as_given.result.has_value());
+  CHECK(as_given.result->fidelity == sim::Fidelity::Flow);
+  CHECK(as_given.result->fidelity_reason == "chosen by the caller");
 }
 
 }  // namespace archsim

@@ -18,34 +18,34 @@ void Platform::schedule_firing(const model::CronSchedule& cron, bool from_start,
 }
 
 void Platform::schedule_scaling() {
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
     if (c.role != Role::Service) continue;
-    ComponentControl& s = state_[i];
+    ComponentControl& s = state_[ci];
     s.desired = c.desired_count;
     s.min_capacity = c.min_count;
     s.max_capacity = c.max_count;
     s.running = static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [](const Task& t) { return t.state == TaskState::Running; }));
-    account_capacity(static_cast<int>(i));
+    account_capacity(ci);
     s.datapoints.assign(c.target_tracking.size() + c.step_scaling.size(), {});
     if (c.scheduled_actions.empty()) continue;
     for (std::size_t a = 0; a < c.schedules.size(); ++a) {
-      schedule_firing(c.schedules[a], true, kScheduledAction, (static_cast<std::uint64_t>(i) << 32) | a);
+      schedule_firing(c.schedules[a], true, kScheduledAction, (static_cast<std::uint64_t>(ci.value()) << 32) | a);
     }
     // The run starts in the state the most recent action left.
     if (const auto latest = model::last_fired_before_start(c.schedules, workload_.arrivals.start_weekday)) {
-      scheduled_action(static_cast<int>(i), *latest, false);
+      scheduled_action(ci, *latest, false);
     }
   }
 }
 
 /// A scheduled action fires: the capacity range becomes its min and max, and the desired
 /// count moves into it (Application Auto Scaling's documented behaviour).
-void Platform::scheduled_action(int component, std::size_t action, bool reschedule) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::scheduled_action(ComponentId component, std::size_t action, bool reschedule) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   const auto& spec = c.scheduled_actions[action];
-  if (reschedule) schedule_firing(c.schedules[action], false, kScheduledAction, (static_cast<std::uint64_t>(component) << 32) | action);
+  if (reschedule) schedule_firing(c.schedules[action], false, kScheduledAction, (static_cast<std::uint64_t>(component.value()) << 32) | action);
   const model::ScalableCapacity moved = model::apply_scheduled_action({s.min_capacity, s.max_capacity, s.desired}, spec);
   s.min_capacity = moved.min;
   s.max_capacity = moved.max;
@@ -54,11 +54,11 @@ void Platform::scheduled_action(int component, std::size_t action, bool reschedu
   if (desired != s.desired) scale_to(component, desired, fmt::format("scheduled action {}", spec.id));
 }
 
-void Platform::account_service(int component) {
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::account_service(ComponentId component) {
+  ComponentControl& s = state_[component];
   const std::int64_t now = engine_.now().ns;
   const double dt = static_cast<double>(now - s.service_at_ns);
-  s.capacity_area += static_cast<double>(s.running) * model_.components[static_cast<std::size_t>(component)].concurrency * dt;
+  s.capacity_area += static_cast<double>(s.running) * model_.components[component].concurrency * dt;
   if (s.running == 0) s.zero_area += dt;
   s.service_at_ns = now;
 }
@@ -71,9 +71,9 @@ void Platform::account_service(int component) {
 /// alike, the service scales on the proposal that gives the largest capacity: out when any is
 /// ready, in only when every target-tracking policy with scale-in enabled is ready too
 /// (Application Auto Scaling user guide, "Multiple scaling policies").
-void Platform::track_targets(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::track_targets(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   account_service(component);
   ServiceLoad& seen = traffic_->service_load(component);
   const double busy = seen.busy_slot_ns, capacity = s.capacity_area;
@@ -191,9 +191,9 @@ void Platform::track_targets(int component) {
 /// Moves the service to `desired` tasks (in each task set, mid blue/green): the scheduler
 /// launches the missing ones, or deregisters and drains the surplus, from the zones with the
 /// most tasks first.
-void Platform::scale_to(int component, int desired, const std::string& why) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::scale_to(ComponentId component, int desired, const std::string& why) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   incident(desired > s.desired ? "scale_out" : "scale_in", fmt::format("{}: {} -> {} ({})", c.id, s.desired, desired, why));
   account_billed(s);  // a deployment's surplus is counted against the desired count it had
   if (s.desired == 0 && desired > 0 && s.running == 0) s.from_zero_ns = engine_.now().ns;
@@ -214,10 +214,7 @@ void Platform::scale_to(int component, int desired, const std::string& why) {
         if (!member(t)) continue;
         int in_zone = 0;
         for (const Task& other : s.tasks) {
-          in_zone += (member(other) && model_.nodes[static_cast<std::size_t>(other.node)].zone ==
-                                           model_.nodes[static_cast<std::size_t>(t.node)].zone)
-                         ? 1
-                         : 0;
+          in_zone += (member(other) && model_.nodes[other.node].zone == model_.nodes[t.node].zone) ? 1 : 0;
         }
         const int score = (t.state == TaskState::Pending ? 1000 : 0) + in_zone;
         if (score > victim_zone_count) victim = static_cast<int>(slot), victim_zone_count = score;

@@ -22,23 +22,23 @@ void Platform::schedule_deployments() {
   }
 }
 
-std::vector<int> Platform::task_sets(int component) const {
-  const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+std::vector<int> Platform::task_sets(ComponentId component) const {
+  const Rollout& rollout = state_[component].rollout;
   if (rollout.two_sets()) return {rollout.from, rollout.to};
   return {-1};
 }
 
-void Platform::schedule_rollout_timer(int component, Duration in, std::uint32_t kind) {
-  const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
-  engine_.schedule_in(in, self_, kind, (static_cast<std::uint64_t>(component) << 32) | rollout.generation);
+void Platform::schedule_rollout_timer(ComponentId component, Duration in, std::uint32_t kind) {
+  const Rollout& rollout = state_[component].rollout;
+  engine_.schedule_in(in, self_, kind, (static_cast<std::uint64_t>(component.value()) << 32) | rollout.generation);
 }
 
 void Platform::start_deployment(std::size_t d) {
   const auto& deployment = model_.deployments[d];
   if (deployment.schedule) schedule_firing(*deployment.schedule, false, kDeploymentStart, d);
-  const int component = deployment.service;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+  const ComponentId component = deployment.service;
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Rollout& rollout = s.rollout;
   const std::string what = fmt::format("{}: {}", c.id, deployment.spec->id);
   if (engine_.now().ns >= workload_.warmup.ns) deployment_exercised_[d] = 1;
@@ -86,8 +86,8 @@ void Platform::start_deployment(std::size_t d) {
 
 /// Moves a deployment on after any change to the service's tasks. Nested calls (stopping a
 /// task reconciles, which can land here again) are folded into the outer one.
-void Platform::advance_deployment(int component) {
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::advance_deployment(ComponentId component) {
+  ComponentControl& s = state_[component];
   if (s.rollout.phase == Rollout::Phase::None) return;
   if (s.advancing) {
     s.advance_again = true;
@@ -106,9 +106,9 @@ void Platform::advance_deployment(int component) {
 /// `maximum_percent` of the desired count (rounded down), and stop old ones while the healthy
 /// tasks stay at or above `minimum_healthy_percent` of it (rounded up); old tasks that are not
 /// healthy go first.
-void Platform::advance_rolling(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::advance_rolling(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Rollout& rollout = s.rollout;
   for (;;) {
     const int desired = s.desired;
@@ -153,9 +153,9 @@ void Platform::advance_rolling(int component) {
 
 /// CodeDeploy, before the shift: once every replacement task runs and passes its health
 /// checks, test traffic (when there is a test listener) and then production traffic move.
-void Platform::advance_blue_green(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::advance_blue_green(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Rollout& rollout = s.rollout;
   int green = 0, ready = 0;
   for (const Task& t : s.tasks) {
@@ -176,9 +176,9 @@ void Platform::advance_blue_green(int component) {
 
 /// The listener's weights move to the step's share of traffic on the replacement tasks; after
 /// the last step, the original tasks wait out the termination wait.
-void Platform::shift_traffic(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+void Platform::shift_traffic(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  Rollout& rollout = state_[component].rollout;
   const auto& steps = c.shift_steps;
   rollout.phase = Rollout::Phase::Shifting;
   rollout.green_share = steps[rollout.step].second;
@@ -191,11 +191,11 @@ void Platform::shift_traffic(int component) {
   schedule_rollout_timer(component, c.termination_wait, kDeploymentStep);
 }
 
-void Platform::end_rolling(int component) {
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::end_rolling(ComponentId component) {
+  ComponentControl& s = state_[component];
   Rollout& rollout = s.rollout;
   incident(rollout.rolling_back ? "rollback_complete" : "deployment_complete",
-           fmt::format("{}: {}", model_.components[static_cast<std::size_t>(component)].id, rollout.id));
+           fmt::format("{}: {}", model_.components[component].id, rollout.id));
   if (!rollout.rolling_back) ++result_.deployments.completed;
   account_billed(s);
   rollout.phase = Rollout::Phase::None;
@@ -203,8 +203,8 @@ void Platform::end_rolling(int component) {
   rebalance(component);  // held back while the deployment moved tasks
 }
 
-void Platform::deployment_step(int component) {
-  Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+void Platform::deployment_step(ComponentId component) {
+  Rollout& rollout = state_[component].rollout;
   switch (rollout.phase) {
     case Rollout::Phase::Testing:
       rollout.step = 0;
@@ -220,17 +220,17 @@ void Platform::deployment_step(int component) {
   }
 }
 
-void Platform::deployment_timed_out(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  const Rollout& rollout = state_[static_cast<std::size_t>(component)].rollout;
+void Platform::deployment_timed_out(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  const Rollout& rollout = state_[component].rollout;
   if (rollout.phase != Rollout::Phase::Provisioning) return;  // ready in time: testing and shifting have no such limit
   roll_back(component, fmt::format("the replacement tasks were not all healthy within {}", model::format_duration(c.ready_timeout)));
 }
 
 /// The termination wait is over: the original task set deregisters, drains and stops.
-void Platform::finish_blue_green(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::finish_blue_green(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Rollout& rollout = s.rollout;
   incident("deployment_complete", fmt::format("{}: {}", c.id, rollout.id));
   ++result_.deployments.completed;
@@ -247,9 +247,9 @@ void Platform::finish_blue_green(int component) {
 /// Stops a deployment and returns to the release before it. Blue/green: production traffic
 /// goes back to the original tasks at once and the replacement set is removed. Rolling: a
 /// rolling update back to the previous release.
-void Platform::roll_back(int component, const std::string& why) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::roll_back(ComponentId component, const std::string& why) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Rollout& rollout = s.rollout;
   if (rollout.phase == Rollout::Phase::None || rollout.rolling_back) return;
   incident("rollback", fmt::format("{}: {}: {}", c.id, rollout.id, why));
@@ -271,8 +271,8 @@ void Platform::roll_back(int component, const std::string& why) {
   rebalance(component);
 }
 
-void Platform::stop_release(int component, int release) {
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::stop_release(ComponentId component, int release) {
+  ComponentControl& s = state_[component];
   for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {  // stopping may launch: re-read the size
     const Task& t = s.tasks[slot];
     if (t.release != release || t.state == TaskState::Stopped || t.draining) continue;
@@ -284,9 +284,9 @@ void Platform::stop_release(int component, int release) {
 /// The rollback alarms, once a minute: a breaching minute has more than the error rate of the
 /// requests reaching the service failed there, or an average response time above the bound;
 /// minutes without requests breach neither (CloudWatch's missing data, not breaching).
-void Platform::evaluate_alarm(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::evaluate_alarm(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   ServiceLoad& load = traffic_->service_load(component);
   const auto requests = static_cast<double>(load.reached), errors = static_cast<double>(load.errors);
   const auto responses = static_cast<double>(load.responses);

@@ -50,10 +50,9 @@ void Platform::schedule_faults() {
       arm_fault_clock(f);
     }
   }
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentControl& s = state_[i];
-    const int ci = static_cast<int>(i);
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    ComponentControl& s = state_[ci];
     if (c.role == Role::Service) {
       for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
         if (s.tasks[slot].state != TaskState::Running) continue;  // never started
@@ -73,29 +72,29 @@ void Platform::schedule_faults() {
 /// time-to-repair draw (fault_starts schedules the end), and so on.
 void Platform::arm_fault_clock(std::size_t f) {
   const FaultSpec& spec = *model_.faults[f].spec;
-  ComponentControl& rng_owner = state_[spec.effect == FaultEffect::ZoneOutage ? 0 : static_cast<std::size_t>(model_.faults[f].target)];
+  ComponentControl& rng_owner = spec.effect == FaultEffect::ZoneOutage ? state_.front() : state_[*model_.faults[f].component];
   const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, rng_owner.faults);
   if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kFaultStart, fault_payload(f, fault_generation_[f]));
 }
 
-void Platform::arm_crash_clocks(int component, int slot) {
+void Platform::arm_crash_clocks(ComponentId component, int slot) {
   for (std::size_t f = 0; f < model_.faults.size(); ++f) {
     const FaultSpec& spec = *model_.faults[f].spec;
-    if (spec.effect != FaultEffect::TaskCrash || !spec.when.stochastic() || model_.faults[f].target != component) continue;
-    const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[static_cast<std::size_t>(component)].faults);
+    if (spec.effect != FaultEffect::TaskCrash || !spec.when.stochastic() || model_.faults[f].component != component) continue;
+    const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[component].faults);
     if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kTaskCrash, task_payload(component, slot));
   }
 }
 
 /// A database's primary fails after a time-to-failure draw counted while it is serving: the
 /// clock is re-armed each time the database comes back up (the model of docs/faults.md).
-void Platform::arm_database_clocks(int component) {
-  const Task& serving = state_[static_cast<std::size_t>(component)].tasks.front();
+void Platform::arm_database_clocks(ComponentId component) {
+  const Task& serving = state_[component].tasks.front();
   if (serving.state != TaskState::Running) return;
   for (std::size_t f = 0; f < model_.faults.size(); ++f) {
     const FaultSpec& spec = *model_.faults[f].spec;
-    if (spec.effect != FaultEffect::DatabasePrimaryLoss || !spec.when.stochastic() || model_.faults[f].target != component) continue;
-    const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[static_cast<std::size_t>(component)].faults);
+    if (spec.effect != FaultEffect::DatabasePrimaryLoss || !spec.when.stochastic() || model_.faults[f].component != component) continue;
+    const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[component].faults);
     if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kFaultStart, fault_payload(f, serving.generation));
   }
 }
@@ -104,10 +103,11 @@ void Platform::arm_database_clocks(int component) {
 
 void Platform::fault_starts(std::size_t f) {
   const FaultSpec& spec = *model_.faults[f].spec;
-  const int target = model_.faults[f].target;
-  ComponentControl* s = spec.effect == FaultEffect::ZoneOutage ? nullptr : &state_[static_cast<std::size_t>(target)];
-  const std::string subject = spec.effect == FaultEffect::ZoneOutage ? model_.zones[static_cast<std::size_t>(target)]
-                                                                      : model_.components[static_cast<std::size_t>(target)].id;
+  const int zone = model_.faults[f].zone;
+  const ComponentId target = model_.faults[f].component.value_or(ComponentId{});
+  ComponentControl* s = spec.effect == FaultEffect::ZoneOutage ? nullptr : &state_[target];
+  const std::string subject = spec.effect == FaultEffect::ZoneOutage ? model_.zones[static_cast<std::size_t>(zone)]
+                                                                      : model_.components[target].id;
   incident(fmt::format("fault_start:{}", spec.id), subject);
   // How long it lasts: the scheduled duration, or a time-to-repair draw.
   std::int64_t lasts = spec.when.duration.ns;
@@ -118,13 +118,13 @@ void Platform::fault_starts(std::size_t f) {
   // Active at some time after the warm-up: a criterion judged on this fault is exercised.
   if (engine_.now().ns + lasts > workload_.warmup.ns || engine_.now().ns >= workload_.warmup.ns) fault_exercised_[f] = 1;
   switch (spec.effect) {
-    case FaultEffect::ZoneOutage: zone_changed(target, true); break;
+    case FaultEffect::ZoneOutage: zone_changed(zone, true); break;
     case FaultEffect::NatGatewayLoss: ++s->down_faults; break;
     case FaultEffect::DependencyErrors: s->error_rate += spec.error_rate; break;
     case FaultEffect::DependencySlow: s->slow.push_back(&spec.added_latency); break;
     case FaultEffect::TaskCrash: {
       int left = spec.target.tasks;
-      const auto& c = model_.components[static_cast<std::size_t>(target)];
+      const auto& c = model_.components[target];
       for (std::size_t slot = 0; slot < s->tasks.size() && left > 0; ++slot) {
         if (s->tasks[slot].state != TaskState::Running) continue;
         lose_task(target, static_cast<int>(slot), Outcome::TargetDown);
@@ -141,7 +141,7 @@ void Platform::fault_starts(std::size_t f) {
       const int instance = s->db_failing_over ? 1 - s->db_primary : s->db_primary;
       ++s->db_broken[instance];
       engine_.schedule_in(Duration{lasts}, self_, kDbRepaired,
-                          (static_cast<std::uint64_t>(target) << 32) | static_cast<std::uint64_t>(instance));
+                          (static_cast<std::uint64_t>(target.value()) << 32) | static_cast<std::uint64_t>(instance));
       database_changed(target);
       if (spec.when.stochastic()) return;  // the next failure is armed when the database is up again
       return;
@@ -153,18 +153,19 @@ void Platform::fault_starts(std::size_t f) {
 
 void Platform::fault_ends(std::size_t f) {
   const FaultSpec& spec = *model_.faults[f].spec;
-  const int target = model_.faults[f].target;
-  ComponentControl* s = spec.effect == FaultEffect::ZoneOutage ? nullptr : &state_[static_cast<std::size_t>(target)];
+  const int zone = model_.faults[f].zone;
+  const ComponentId target = model_.faults[f].component.value_or(ComponentId{});
+  ComponentControl* s = spec.effect == FaultEffect::ZoneOutage ? nullptr : &state_[target];
   incident(fmt::format("fault_end:{}", spec.id), spec.effect == FaultEffect::ZoneOutage
-                                                      ? model_.zones[static_cast<std::size_t>(target)]
-                                                      : model_.components[static_cast<std::size_t>(target)].id);
+                                                      ? model_.zones[static_cast<std::size_t>(zone)]
+                                                      : model_.components[target].id);
   switch (spec.effect) {
-    case FaultEffect::ZoneOutage: zone_changed(target, false); break;
+    case FaultEffect::ZoneOutage: zone_changed(zone, false); break;
     case FaultEffect::NatGatewayLoss:
       --s->down_faults;
       // Launches that waited for the NAT path can go ahead, and the zones even out again.
-      for (std::size_t i = 0; i < model_.components.size(); ++i) {
-        if (model_.components[i].role == Role::Service) rebalance(static_cast<int>(i));
+      for (const ComponentId ci : model_.components.ids()) {
+        if (model_.components[ci].role == Role::Service) rebalance(ci);
       }
       break;
     case FaultEffect::DependencyErrors: s->error_rate = std::max(0.0, s->error_rate - spec.error_rate); break;
@@ -182,15 +183,15 @@ void Platform::fault_ends(std::size_t f) {
   }
 }
 
-bool Platform::node_down(int node) const {
-  const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+bool Platform::node_down(NodeId node) const {
+  const Node& n = model_.nodes[node];
   if (n.zone >= 0 && zone_down_[static_cast<std::size_t>(n.zone)] > 0) return true;
-  return state_[static_cast<std::size_t>(n.component)].down_faults > 0;
+  return state_[n.component].down_faults > 0;
 }
 
-bool Platform::component_down(int component) const {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  if (state_[static_cast<std::size_t>(component)].down_faults > 0) return true;
+bool Platform::component_down(ComponentId component) const {
+  const ComponentModel& c = model_.components[component];
+  if (state_[component].down_faults > 0) return true;
   // A NAT gateway lives in one zone; an endpoint's callers use their own zone's interface.
   return c.type == model::ComponentType::NatGateway && node_down(c.nodes.front());
 }
@@ -201,16 +202,15 @@ void Platform::zone_changed(int zone, bool down) {
   zone_down_[z] += down ? 1 : -1;
   if (was_down == (zone_down_[z] > 0)) return;
   incident(down ? "zone_down" : "zone_up", model_.zones[z]);
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentControl& s = state_[i];
-    const int ci = static_cast<int>(i);
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    ComponentControl& s = state_[ci];
     switch (c.role) {
       case Role::Service:
         if (down) {
           for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
             Task& t = s.tasks[slot];
-            if (model_.nodes[static_cast<std::size_t>(t.node)].zone != zone) continue;
+            if (model_.nodes[t.node].zone != zone) continue;
             if (t.state != TaskState::Running && t.state != TaskState::Pending) continue;
             const bool pending = t.state == TaskState::Pending;
             lose_task(ci, static_cast<int>(slot), Outcome::TargetDown);
@@ -225,16 +225,16 @@ void Platform::zone_changed(int zone, bool down) {
         }
         break;
       case Role::Balancer:
-        for (int node : c.nodes) {
-          if (model_.nodes[static_cast<std::size_t>(node)].zone != zone) continue;
-          if (down) engine_.schedule_in(c.behaviour.node_failure_detection, self_, kDnsRemove, static_cast<std::uint64_t>(node));
+        for (NodeId node : c.nodes) {
+          if (model_.nodes[node].zone != zone) continue;
+          if (down) engine_.schedule_in(c.behaviour.node_failure_detection, self_, kDnsRemove, static_cast<std::uint64_t>(node.value()));
         }
         if (!down) {
           // With ECS targets, the zone's node returns once the zone counts as healthy again;
           // with other targets (Lambda, an ALB), when the zone does.
           if (c.balanced_services.empty()) {
-            for (int node : c.nodes) {
-              if (model_.nodes[static_cast<std::size_t>(node)].zone == zone) set_dns(ci, node, true);
+            for (NodeId node : c.nodes) {
+              if (model_.nodes[node].zone == zone) set_dns(ci, node, true);
             }
           }
           refresh_dns(ci);
@@ -259,22 +259,22 @@ void Platform::start_services() {
       }
     }
   }
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
     if (c.role != Role::Service) continue;
-    const ComponentControl& s = state_[i];
+    const ComponentControl& s = state_[ci];
     bool missing = false;
     for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
       const Task& t = s.tasks[slot];
       // Never started: stopped in its first incarnation where its subnet cannot start it (a
       // task a scheduled action already stopped at t = 0 has moved on).
-      if (t.state != TaskState::Stopped || t.incarnation != 0 || model_.nodes[static_cast<std::size_t>(t.node)].start_blocker.empty()) continue;
+      if (t.state != TaskState::Stopped || t.incarnation != 0 || model_.nodes[t.node].start_blocker.empty()) continue;
       missing = true;
-      incident("task_never_started", fmt::format("{}: {}", task_label(static_cast<int>(i), static_cast<int>(slot), true),
-                                                 model_.nodes[static_cast<std::size_t>(t.node)].start_blocker));
+      incident("task_never_started", fmt::format("{}: {}", task_label(ci, static_cast<int>(slot), true),
+                                                 model_.nodes[t.node].start_blocker));
     }
     // The scheduler places what it can elsewhere, or reports the launch blocked and retries.
-    if (missing) reconcile(static_cast<int>(i));
+    if (missing) reconcile(ci);
   }
 }
 
@@ -283,27 +283,27 @@ void Platform::start_services() {
 /// ELB keeps a live zone's node in DNS only while the zone is healthy: at least one healthy
 /// target in the zone, or, with cross-zone load balancing, in any zone (re:Post,
 /// elb-dns-cross-zone-balance-configuration). Nodes of failed zones leave by kDnsRemove.
-void Platform::refresh_dns(int balancer) {
-  const ComponentModel& lb = model_.components[static_cast<std::size_t>(balancer)];
+void Platform::refresh_dns(ComponentId balancer) {
+  const ComponentModel& lb = model_.components[balancer];
   if (lb.balanced_services.empty()) return;
   auto healthy_in = [&](int zone) {
-    for (int service : lb.balanced_services) {
-      for (const Task& t : state_[static_cast<std::size_t>(service)].tasks) {
-        if (t.registered && t.healthy && (lb.cross_zone || model_.nodes[static_cast<std::size_t>(t.node)].zone == zone)) return true;
+    for (ComponentId service : lb.balanced_services) {
+      for (const Task& t : state_[service].tasks) {
+        if (t.registered && t.healthy && (lb.cross_zone || model_.nodes[t.node].zone == zone)) return true;
       }
     }
     return false;
   };
-  for (int node : lb.nodes) {
-    const int zone = model_.nodes[static_cast<std::size_t>(node)].zone;
+  for (NodeId node : lb.nodes) {
+    const int zone = model_.nodes[node].zone;
     if (zone < 0 || node_down(node)) continue;
     set_dns(balancer, node, healthy_in(zone));
   }
 }
 
-void Platform::set_dns(int component, int node, bool listed) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::set_dns(ComponentId component, NodeId node, bool listed) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   const auto it = std::find(c.nodes.begin(), c.nodes.end(), node);
   if (it == c.nodes.end()) return;
   const auto i = static_cast<std::size_t>(it - c.nodes.begin());
@@ -311,7 +311,7 @@ void Platform::set_dns(int component, int node, bool listed) {
   s.dns_previous = s.dns_listed;
   s.dns_listed[i] = listed ? 1 : 0;
   s.dns_changed_ns = engine_.now().ns;
-  incident(listed ? "dns_node_added" : "dns_node_removed", model_.nodes[static_cast<std::size_t>(node)].label);
+  incident(listed ? "dns_node_added" : "dns_node_removed", model_.nodes[node].label);
 }
 
 // ---------------------------------------------------------------- RDS
@@ -319,21 +319,21 @@ void Platform::set_dns(int component, int node, bool listed) {
 /// Which instance serves after any change: the primary if it is whole and its zone is up;
 /// otherwise a Multi-AZ database fails over to a whole standby in a live zone (down for the
 /// failover time), and a database with neither is down until an instance comes back.
-void Platform::database_changed(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::database_changed(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   if (s.db_failing_over) return;  // kDbFailoverDone decides
   auto usable = [&](int instance) {
-    return s.db_node[instance] >= 0 && s.db_broken[instance] == 0 && !node_down(s.db_node[instance]);
+    return s.db_node[instance] && s.db_broken[instance] == 0 && !node_down(*s.db_node[instance]);
   };
   Task& serving = s.tasks.front();
   const bool up = serving.state == TaskState::Running;
   if (usable(s.db_primary)) {
     if (!up) {
       serving.state = TaskState::Running;
-      serving.node = s.db_node[s.db_primary];
+      serving.node = *s.db_node[s.db_primary];
       ++serving.generation;
-      incident("db_up", fmt::format("{} ({})", c.id, model_.nodes[static_cast<std::size_t>(serving.node)].label));
+      incident("db_up", fmt::format("{} ({})", c.id, model_.nodes[serving.node].label));
       arm_database_clocks(component);
     }
     return;
@@ -347,7 +347,7 @@ void Platform::database_changed(int component) {
     s.db_failing_over = true;
     incident("db_failover_start", c.id);
     engine_.schedule_in(Duration{draw_ns(c.behaviour.failover_time, s.faults)}, self_, kDbFailoverDone,
-                        static_cast<std::uint64_t>(component));
+                        static_cast<std::uint64_t>(component.value()));
   }
 }
 

@@ -15,13 +15,12 @@ Platform::Platform(const RuntimeModel& model, const WorkloadSpec& workload, Dura
       seed_(seed) {
   self_ = engine_.add_handler(*this);
   state_.resize(model_.components.size());
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentControl& s = state_[i];
-    const int ci = static_cast<int>(i);
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    ComponentControl& s = state_[ci];
     s.ids = recorder_.meters(ci);
     s.faults = RandomStream(derive_seed(seed, "faults:" + c.id));
-    for (int node : c.task_nodes) {
+    for (NodeId node : c.task_nodes) {
       Task task;
       task.node = node;
       task.billed_since_ns = 0;
@@ -42,7 +41,7 @@ Platform::Platform(const RuntimeModel& model, const WorkloadSpec& workload, Dura
         if (t.state != TaskState::Running) continue;
         total_slots_ += c.concurrency;
         ++s.billed;
-        assumed += model_.nodes[static_cast<std::size_t>(t.node)].start_blocker.empty() ? 0 : 1;
+        assumed += model_.nodes[t.node].start_blocker.empty() ? 0 : 1;
       }
       if (assumed > 0) {
         result_.assumptions.push_back(fmt::format("{}: {} task{} assumed running from the start though {} subnets cannot start {} "
@@ -84,12 +83,13 @@ void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
   }
   // Task timers carry (task_refs_ index, incarnation); other kinds read the payload their own way.
   const auto ref = static_cast<std::size_t>(payload >> 32);
-  const auto component = ref < task_refs_.size() ? task_refs_[ref].first : -1;
-  const auto slot = ref < task_refs_.size() ? task_refs_[ref].second : -1;
+  const bool task_timer = ref < task_refs_.size();
+  const ComponentId component = task_timer ? task_refs_[ref].first : ComponentId{};
+  const auto slot = task_timer ? task_refs_[ref].second : -1;
   const auto generation = static_cast<std::uint32_t>(payload & 0xffffffffu);
   auto current = [&] {
-    if (component < 0) return false;
-    const auto& tasks = state_[static_cast<std::size_t>(component)].tasks;
+    if (!task_timer) return false;
+    const auto& tasks = state_[component].tasks;
     return static_cast<std::size_t>(slot) < tasks.size() && tasks[static_cast<std::size_t>(slot)].incarnation == generation;
   };
   const auto fault = static_cast<std::size_t>(payload >> 32);
@@ -98,7 +98,7 @@ void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
       const FaultSpec& spec = *model_.faults[fault].spec;
       if (spec.effect == FaultEffect::DatabasePrimaryLoss && spec.when.stochastic()) {
         // A stale clock (the database went down and came back since it was armed) is ignored.
-        const Task& serving = state_[static_cast<std::size_t>(model_.faults[fault].target)].tasks.front();
+        const Task& serving = state_[*model_.faults[fault].component].tasks.front();
         if (serving.generation != generation || serving.state != TaskState::Running) return;
       } else if (spec.when.stochastic() && generation != static_cast<std::uint32_t>(fault_generation_[fault])) {
         return;
@@ -109,18 +109,18 @@ void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
     case kFaultEnd: fault_ends(fault); return;
     case kTaskCrash: {
       if (!current()) return;
-      Task& task = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+      Task& task = state_[component].tasks[static_cast<std::size_t>(slot)];
       if (task.state != TaskState::Running) return;
       lose_task(component, slot, Outcome::TargetDown);
       incident("task_crash", task_label(component, slot, false));
       if (engine_.now().ns >= workload_.warmup.ns) {
         for (std::size_t f = 0; f < model_.faults.size(); ++f) {
           const auto& crash = model_.faults[f];
-          if (crash.spec->effect == FaultEffect::TaskCrash && crash.spec->when.stochastic() && crash.target == component) fault_exercised_[f] = 1;
+          if (crash.spec->effect == FaultEffect::TaskCrash && crash.spec->when.stochastic() && crash.component == component) fault_exercised_[f] = 1;
         }
       }
       // The agent reports the stopped container; ECS deregisters the task and replaces it.
-      engine_.schedule_in(model_.components[static_cast<std::size_t>(component)].behaviour.stop_detection, self_, kTaskStopSeen,
+      engine_.schedule_in(model_.components[component].behaviour.stop_detection, self_, kTaskStopSeen,
                           task_payload(component, slot));
       return;
     }
@@ -134,41 +134,44 @@ void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
     case kTaskStarted:
       if (current()) task_started(component, slot);
       return;
-    case kScheduledAction: scheduled_action(static_cast<int>(payload >> 32), payload & 0xffffffffu, true); return;
-    case kReconcile:
-      state_[static_cast<std::size_t>(payload)].retry_pending = false;
-      reconcile(static_cast<int>(payload));
-      advance_deployment(static_cast<int>(payload));
+    case kScheduledAction: scheduled_action(ComponentId{payload >> 32}, payload & 0xffffffffu, true); return;
+    case kReconcile: {
+      const ComponentId service{payload};
+      state_[service].retry_pending = false;
+      reconcile(service);
+      advance_deployment(service);
       return;
+    }
     case kDeploymentStart: start_deployment(static_cast<std::size_t>(payload)); return;
     case kDeploymentStep:
     case kDeploymentTimeout: {
-      const auto service = static_cast<int>(payload >> 32);
-      if (state_[static_cast<std::size_t>(service)].rollout.generation != static_cast<std::uint32_t>(payload)) return;  // stale
+      const ComponentId service{payload >> 32};
+      if (state_[service].rollout.generation != static_cast<std::uint32_t>(payload)) return;  // stale
       if (kind == kDeploymentStep) deployment_step(service);
       else deployment_timed_out(service);
       return;
     }
     case kDnsRemove: {
-      const int node = static_cast<int>(payload);
-      if (node_down(node)) set_dns(model_.nodes[static_cast<std::size_t>(node)].component, node, false);
+      const NodeId node{payload};
+      if (node_down(node)) set_dns(model_.nodes[node].component, node, false);
       return;
     }
     case kDrainDone:
       if (current()) finish_drain(component, slot);
       return;
     case kDbFailoverDone: {
-      ComponentControl& s = state_[static_cast<std::size_t>(payload)];
+      const ComponentId db{payload};
+      ComponentControl& s = state_[db];
       s.db_failing_over = false;
       s.db_primary = 1 - s.db_primary;
-      database_changed(static_cast<int>(payload));
+      database_changed(db);
       return;
     }
     case kDbRepaired: {
-      const auto db = static_cast<std::size_t>(payload >> 32);
+      const ComponentId db{payload >> 32};
       --state_[db].db_broken[payload & 1];
       incident("db_instance_repaired", model_.components[db].id);
-      database_changed(static_cast<int>(db));
+      database_changed(db);
       return;
     }
     default: return;
@@ -182,12 +185,12 @@ void Platform::on_minute() {
   ++minute_;
   // Running capacity is billed by time, so it is metered by the minute (the one just ended).
   const std::int64_t last_ns = engine_.now().ns - 1;
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentControl& s = state_[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    ComponentControl& s = state_[ci];
     if (c.role == Role::Service) {
-      track_targets(static_cast<int>(i));
-      evaluate_alarm(static_cast<int>(i));
+      track_targets(ci);
+      evaluate_alarm(ci);
       account_billed(s);
       const double task_seconds = s.billed_area / 1e9;
       s.billed_area = 0;
@@ -209,15 +212,15 @@ void Platform::on_minute() {
 }
 
 void Platform::finish(ReplicationMetrics& m) {
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    if (model_.components[i].role != Role::Service) continue;
-    account_capacity(static_cast<int>(i), horizon_.ns);
-    ComponentControl& s = state_[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    if (model_.components[ci].role != Role::Service) continue;
+    account_capacity(ci, horizon_.ns);
+    ComponentControl& s = state_[ci];
     // A stretch below the desired count still open at the end lasts (at least) to the horizon.
     if (s.below_since_ns >= 0) s.longest_below_ns = std::max(s.longest_below_ns, horizon_.ns - std::max(s.below_since_ns, workload_.warmup.ns));
     m.seconds_below_desired += s.below_ns / 1e9;
     m.longest_below_desired_seconds = std::max(m.longest_below_desired_seconds, static_cast<double>(s.longest_below_ns) / 1e9);
-    m.capacity_at_end.push_back({model_.components[i].id, s.in_service, s.desired});
+    m.capacity_at_end.push_back({model_.components[ci].id, s.in_service, s.desired});
   }
   // One replication counts once per id, however many targets or schedules the id has here.
   std::map<std::string, int> exercised;

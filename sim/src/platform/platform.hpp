@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ enum class TaskState : std::uint8_t { Pending, Running, Lost, Stopped };
 
 /// A task's lifecycle; the requests on it are the traffic model's (on_task_lost).
 struct Task {
-  int node = 0;
+  NodeId node;
   TaskState state = TaskState::Running;
   bool registered = true;  ///< takes new requests (in its target group, not draining)
   bool healthy = true;     ///< as the load balancer's health checks see it
@@ -118,7 +119,7 @@ struct ComponentControl {
   int billed = 0;
   std::int64_t billed_at_ns = 0;
   // RDS: the instances (primary and, Multi-AZ, standby), which is primary, which are whole
-  int db_node[2] = {-1, -1};
+  std::optional<NodeId> db_node[2];
   int db_broken[2] = {0, 0};  ///< active failures of each instance (whole when 0)
   int db_primary = 0;
   bool db_failing_over = false;
@@ -140,18 +141,18 @@ class Platform final : public EventHandler {
   void finish(ReplicationMetrics& metrics);
 
   // What a traffic model reads.
-  const ComponentControl& control(int component) const { return state_[static_cast<std::size_t>(component)]; }
-  const Task& task(int component, int slot) const { return control(component).tasks[static_cast<std::size_t>(slot)]; }
-  bool node_down(int node) const;
-  bool component_down(int component) const;
+  const ComponentControl& control(ComponentId component) const { return state_[component]; }
+  const Task& task(ComponentId component, int slot) const { return control(component).tasks[static_cast<std::size_t>(slot)]; }
+  bool node_down(NodeId node) const;
+  bool component_down(ComponentId component) const;
   /// A release's fault (added latency, error rate), or nullptr for a good release.
   const ReleaseSpec* release(std::uint16_t release) const { return releases_[release]; }
   /// The component's fault stream: per-request fault effects draw from it too, so that the
   /// faults a component meets are one reproducible sequence.
-  RandomStream& fault_stream(int component) { return state_[static_cast<std::size_t>(component)].faults; }
+  RandomStream& fault_stream(ComponentId component) { return state_[component].faults; }
   // What a traffic model tells it.
   /// A draining task's last in-flight request ended.
-  void finish_drain(int component, int slot);
+  void finish_drain(ComponentId component, int slot);
 
  private:
   enum Kind : std::uint32_t {
@@ -174,69 +175,69 @@ class Platform final : public EventHandler {
   void fault_starts(std::size_t fault);
   void fault_ends(std::size_t fault);
   void arm_fault_clock(std::size_t fault);
-  void arm_crash_clocks(int component, int slot);
-  void arm_database_clocks(int component);
+  void arm_crash_clocks(ComponentId component, int slot);
+  void arm_database_clocks(ComponentId component);
   void zone_changed(int zone, bool down);
-  void database_changed(int component);
-  void set_dns(int component, int node, bool listed);
-  void refresh_dns(int balancer);
+  void database_changed(ComponentId component);
+  void set_dns(ComponentId component, NodeId node, bool listed);
+  void refresh_dns(ComponentId balancer);
 
   // Tasks, health checks, the scheduler, billing (tasks.cpp)
-  void lose_task(int component, int slot, Outcome cause);
-  void health_check(int component, int slot, bool timed_out);
-  void ecs_stops(int component, int slot);
-  void reconcile(int component);
+  void lose_task(ComponentId component, int slot, Outcome cause);
+  void health_check(ComponentId component, int slot, bool timed_out);
+  void ecs_stops(ComponentId component, int slot);
+  void reconcile(ComponentId component);
   /// Keeps one task set (tasks of `release`, or all tasks when -1) at `desired`.
-  void reconcile_set(int component, int release, int desired);
+  void reconcile_set(ComponentId component, int release, int desired);
   /// Starts a task of `release` in the emptiest live zone that can start it; false (and a
   /// retry scheduled) when no zone can.
-  bool launch_somewhere(int component, int release);
-  void rebalance(int component);
-  void launch(int component, int node, int retires, std::uint16_t release);
-  void task_started(int component, int slot);
-  void stop_billing(int component, Task& task);
+  bool launch_somewhere(ComponentId component, int release);
+  void rebalance(ComponentId component);
+  void launch(ComponentId component, NodeId node, int retires, std::uint16_t release);
+  void task_started(ComponentId component, int slot);
+  void stop_billing(ComponentId component, Task& task);
   void account_billed(ComponentControl& s);
-  void retire(int component, Task& replacement);
-  void drain(int component, int slot);
-  void health_changed(int service);
+  void retire(ComponentId component, Task& replacement);
+  void drain(ComponentId component, int slot);
+  void health_changed(ComponentId service);
   /// Integrates the time the service spent below its desired count since the last change,
   /// then recounts; called after every change of a task's state, health or the desired count.
-  void account_capacity(int component, std::int64_t at_ns = -1);
+  void account_capacity(ComponentId component, std::int64_t at_ns = -1);
   /// Once a minute: each service's task time by the minute, each database's and provisioned
   /// function's time, with the scaling policies and rollback alarms read first.
   void on_minute();
   /// `api/2`, or with its zone `api/2 (us-east-1b)`, for incidents.
-  std::string task_label(int component, int slot, bool with_zone) const;
-  std::uint64_t task_payload(int component, int slot) const;
-  std::uint32_t add_task_ref(int component, std::size_t slot);
+  std::string task_label(ComponentId component, int slot, bool with_zone) const;
+  std::uint64_t task_payload(ComponentId component, int slot) const;
+  std::uint32_t add_task_ref(ComponentId component, std::size_t slot);
 
   // Service Auto Scaling (autoscaling.cpp)
   /// Schedules `kind` at the cron schedule's next firing after now (or from the run's start).
   void schedule_firing(const model::CronSchedule& cron, bool from_start, std::uint32_t kind, std::uint64_t payload);
   void schedule_scaling();
-  void scheduled_action(int component, std::size_t action, bool reschedule);
-  void track_targets(int component);
-  void scale_to(int component, int desired, const std::string& why);
+  void scheduled_action(ComponentId component, std::size_t action, bool reschedule);
+  void track_targets(ComponentId component);
+  void scale_to(ComponentId component, int desired, const std::string& why);
   /// Integrates the service's running capacity (and time at zero) up to now.
-  void account_service(int component);
+  void account_service(ComponentId component);
 
   // Deployments (deployments.cpp)
   void schedule_deployments();
   void start_deployment(std::size_t deployment);
-  void advance_deployment(int component);
-  void advance_rolling(int component);
-  void advance_blue_green(int component);
-  void deployment_step(int component);
-  void deployment_timed_out(int component);
-  void end_rolling(int component);
-  void shift_traffic(int component);
-  void finish_blue_green(int component);
-  void roll_back(int component, const std::string& why);
-  void stop_release(int component, int release);
-  void evaluate_alarm(int component);
-  void schedule_rollout_timer(int component, Duration in, std::uint32_t kind);
+  void advance_deployment(ComponentId component);
+  void advance_rolling(ComponentId component);
+  void advance_blue_green(ComponentId component);
+  void deployment_step(ComponentId component);
+  void deployment_timed_out(ComponentId component);
+  void end_rolling(ComponentId component);
+  void shift_traffic(ComponentId component);
+  void finish_blue_green(ComponentId component);
+  void roll_back(ComponentId component, const std::string& why);
+  void stop_release(ComponentId component, int release);
+  void evaluate_alarm(ComponentId component);
+  void schedule_rollout_timer(ComponentId component, Duration in, std::uint32_t kind);
   /// The task sets a service keeps at its desired count: all its tasks (-1), or blue and green.
-  std::vector<int> task_sets(int component) const;
+  std::vector<int> task_sets(ComponentId component) const;
 
   void meter(int id, double amount, std::int64_t at_ns = -1) { recorder_.meter(id, amount, at_ns); }
   void incident(std::string_view what, std::string subject) { recorder_.incident(what, std::move(subject)); }
@@ -250,11 +251,11 @@ class Platform final : public EventHandler {
   TrafficModel* traffic_ = nullptr;
   HandlerId self_ = 0;
   std::uint64_t seed_ = 0;  ///< this replication's: per-fault streams (a distributed start) derive from it
-  std::vector<ComponentControl> state_;
+  IndexedVector<ComponentId, ComponentControl> state_;
   /// Every task slot of every service, (component, slot), in creation order: a task's timer
   /// events carry the index here (32 bits) and its incarnation (32 bits), so the payload has
   /// room for any slot a service can have, not 16 bits of it.
-  std::vector<std::pair<int, int>> task_refs_;
+  std::vector<std::pair<ComponentId, int>> task_refs_;
   std::vector<int> zone_down_;  ///< active outages per zone
   std::vector<std::int64_t> fault_generation_;  ///< per fault: cancels stale clock events
   std::vector<const ReleaseSpec*> releases_{nullptr};  ///< per release; nullptr: a good one (release 0 is the initial)

@@ -9,29 +9,29 @@
 
 namespace archsim::sim::detail {
 
-std::uint32_t Platform::add_task_ref(int component, std::size_t slot) {
+std::uint32_t Platform::add_task_ref(ComponentId component, std::size_t slot) {
   task_refs_.emplace_back(component, static_cast<int>(slot));
   return static_cast<std::uint32_t>(task_refs_.size() - 1);
 }
 
-std::uint64_t Platform::task_payload(int component, int slot) const {
-  const Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+std::uint64_t Platform::task_payload(ComponentId component, int slot) const {
+  const Task& t = state_[component].tasks[static_cast<std::size_t>(slot)];
   return (static_cast<std::uint64_t>(t.ref) << 32) | t.incarnation;
 }
 
-std::string Platform::task_label(int component, int slot, bool with_zone) const {
-  const std::string& id = model_.components[static_cast<std::size_t>(component)].id;
+std::string Platform::task_label(ComponentId component, int slot, bool with_zone) const {
+  const std::string& id = model_.components[component].id;
   if (!with_zone) return fmt::format("{}/{}", id, slot);
-  const Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
-  const int zone = model_.nodes[static_cast<std::size_t>(t.node)].zone;
+  const Task& t = state_[component].tasks[static_cast<std::size_t>(slot)];
+  const int zone = model_.nodes[t.node].zone;
   return fmt::format("{}/{} ({})", id, slot, zone >= 0 ? model_.zones[static_cast<std::size_t>(zone)] : "regional");
 }
 
 // ---------------------------------------------------------------- tasks
 
-void Platform::lose_task(int component, int slot, Outcome cause) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::lose_task(ComponentId component, int slot, Outcome cause) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Task& t = s.tasks[static_cast<std::size_t>(slot)];
   const bool was_running = t.state == TaskState::Running;
   // Requests it was serving or holding in its queue get a broken connection: bumping the
@@ -50,9 +50,9 @@ void Platform::lose_task(int component, int slot, Outcome cause) {
   traffic_->on_task_lost(component, slot, cause);
 }
 
-void Platform::health_check(int component, int slot, bool timed_out) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+void Platform::health_check(ComponentId component, int slot, bool timed_out) {
+  const ComponentModel& c = model_.components[component];
+  Task& t = state_[component].tasks[static_cast<std::size_t>(slot)];
   if (!t.registered && !t.draining) return;  // no longer in the target group: checks stop
   if (!timed_out) {
     engine_.schedule_in(c.check_interval, self_, kHealthCheck, task_payload(component, slot));
@@ -91,8 +91,8 @@ void Platform::health_check(int component, int slot, bool timed_out) {
   }
 }
 
-void Platform::ecs_stops(int component, int slot) {
-  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+void Platform::ecs_stops(ComponentId component, int slot) {
+  Task& t = state_[component].tasks[static_cast<std::size_t>(slot)];
   if (t.state == TaskState::Stopped) return;
   if (t.state != TaskState::Lost) lose_task(component, slot, Outcome::TargetDown);
   t.state = TaskState::Stopped;
@@ -108,59 +108,60 @@ void Platform::ecs_stops(int component, int slot) {
 
 /// The service scheduler: as many tasks as desired in each task set, counting those it
 /// believes run (lost ones until it learns of them), each placed in the live zone with the fewest.
-void Platform::reconcile(int component) {
-  for (int set : task_sets(component)) reconcile_set(component, set, state_[static_cast<std::size_t>(component)].desired);
+void Platform::reconcile(ComponentId component) {
+  for (int set : task_sets(component)) reconcile_set(component, set, state_[component].desired);
 }
 
-void Platform::reconcile_set(int component, int release, int desired) {
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::reconcile_set(ComponentId component, int release, int desired) {
+  ComponentControl& s = state_[component];
   const auto launches = static_cast<std::uint16_t>(release < 0 ? s.release : release);
   for (int counted = s.counted_tasks(release); counted < desired; ++counted) {
     if (!launch_somewhere(component, launches)) return;
   }
 }
 
-bool Platform::launch_somewhere(int component, int release) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+bool Platform::launch_somewhere(ComponentId component, int release) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   std::string blocker;
-  int best = -1, best_count = 0;
-  for (int node : c.nodes) {
-    const Node& n = model_.nodes[static_cast<std::size_t>(node)];
+  std::optional<NodeId> best;
+  int best_count = 0;
+  for (NodeId node : c.nodes) {
+    const Node& n = model_.nodes[node];
     if (node_down(node)) continue;
     if (!n.start_blocker.empty()) {
       blocker = n.start_blocker;
       continue;
     }
-    if (n.start_via_nat >= 0 && component_down(n.start_via_nat)) {
-      blocker = fmt::format("cannot pull its image: NAT gateway {} is down", model_.components[static_cast<std::size_t>(n.start_via_nat)].id);
+    if (n.start_via_nat && component_down(*n.start_via_nat)) {
+      blocker = fmt::format("cannot pull its image: NAT gateway {} is down", model_.components[*n.start_via_nat].id);
       continue;
     }
     int in_zone = 0;
     for (const Task& t : s.tasks) {
-      in_zone += (t.state != TaskState::Stopped && model_.nodes[static_cast<std::size_t>(t.node)].zone == n.zone) ? 1 : 0;
+      in_zone += (t.state != TaskState::Stopped && model_.nodes[t.node].zone == n.zone) ? 1 : 0;
     }
-    if (best < 0 || in_zone < best_count) best = node, best_count = in_zone;
+    if (!best || in_zone < best_count) best = node, best_count = in_zone;
   }
-  if (best < 0) {
+  if (!best) {
     if (!s.launch_blocked) incident("launch_blocked", fmt::format("{}: {}", c.id, blocker.empty() ? "no live zone" : blocker));
     s.launch_blocked = true;
     if (!s.retry_pending) {
       s.retry_pending = true;
-      engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component));
+      engine_.schedule_in(c.behaviour.launch_retry, self_, kReconcile, static_cast<std::uint64_t>(component.value()));
     }
     return false;
   }
   s.launch_blocked = false;
-  launch(component, best, -1, static_cast<std::uint16_t>(release));
+  launch(component, *best, -1, static_cast<std::uint16_t>(release));
   return true;
 }
 
 /// AZ rebalancing (on by default for new services since 2025): when a zone returns, start
 /// tasks in the emptiest zone and stop one in the fullest once the new one is healthy.
-void Platform::rebalance(int component) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::rebalance(ComponentId component) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   reconcile(component);
   // A deployment is moving tasks already; evening out the zones waits for the next change.
   if (s.rollout.phase != Rollout::Phase::None) return;
@@ -176,37 +177,38 @@ void Platform::rebalance(int component) {
     return true;
   };
   for (int round = 0; round < s.desired; ++round) {
-    int low = -1, high = -1, low_count = 0, high_count = 0;
-    for (int node : c.nodes) {
-      const Node& n = model_.nodes[static_cast<std::size_t>(node)];
-      if (node_down(node) || !n.start_blocker.empty() || (n.start_via_nat >= 0 && component_down(n.start_via_nat))) continue;
+    std::optional<NodeId> low, high;
+    int low_count = 0, high_count = 0;
+    for (NodeId node : c.nodes) {
+      const Node& n = model_.nodes[node];
+      if (node_down(node) || !n.start_blocker.empty() || (n.start_via_nat && component_down(*n.start_via_nat))) continue;
       int in_zone = 0;
       for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
-        in_zone += (staying(slot) && model_.nodes[static_cast<std::size_t>(s.tasks[slot].node)].zone == n.zone) ? 1 : 0;
+        in_zone += (staying(slot) && model_.nodes[s.tasks[slot].node].zone == n.zone) ? 1 : 0;
       }
-      if (low < 0 || in_zone < low_count) low = node, low_count = in_zone;
-      if (high < 0 || in_zone > high_count) high = node, high_count = in_zone;
+      if (!low || in_zone < low_count) low = node, low_count = in_zone;
+      if (!high || in_zone > high_count) high = node, high_count = in_zone;
     }
-    if (low < 0 || high_count - low_count <= 1) return;
-    const int high_zone = model_.nodes[static_cast<std::size_t>(high)].zone;
+    if (!low || high_count - low_count <= 1) return;
+    const int high_zone = model_.nodes[*high].zone;
     int retiring = -1;
     for (std::size_t slot = 0; slot < s.tasks.size() && retiring < 0; ++slot) {
       const Task& t = s.tasks[slot];
       if (t.state == TaskState::Running && t.registered && staying(slot) &&
-          model_.nodes[static_cast<std::size_t>(t.node)].zone == high_zone) {
+          model_.nodes[t.node].zone == high_zone) {
         retiring = static_cast<int>(slot);
       }
     }
     if (retiring < 0) return;
     incident("rebalance", fmt::format("{}: {} -> {}", c.id, model_.zones[static_cast<std::size_t>(high_zone)],
-                                      model_.zones[static_cast<std::size_t>(model_.nodes[static_cast<std::size_t>(low)].zone)]));
-    launch(component, low, retiring, s.release);
+                                      model_.zones[static_cast<std::size_t>(model_.nodes[*low].zone)]));
+    launch(component, *low, retiring, s.release);
   }
 }
 
-void Platform::launch(int component, int node, int retires, std::uint16_t release) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::launch(ComponentId component, NodeId node, int retires, std::uint16_t release) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   std::size_t slot = s.tasks.size();
   for (std::size_t i = 0; i < s.tasks.size(); ++i) {
     if (s.tasks[i].state == TaskState::Stopped) {
@@ -241,13 +243,13 @@ void Platform::launch(int component, int node, int retires, std::uint16_t releas
   engine_.schedule_in(delay, self_, kTaskStarted, task_payload(component, static_cast<int>(slot)));
 }
 
-void Platform::task_started(int component, int slot) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::task_started(ComponentId component, int slot) {
+  const ComponentModel& c = model_.components[component];
+  ComponentControl& s = state_[component];
   Task& t = s.tasks[static_cast<std::size_t>(slot)];
   if (t.state != TaskState::Pending) return;
-  const Node& n = model_.nodes[static_cast<std::size_t>(t.node)];
-  if (node_down(t.node) || (n.start_via_nat >= 0 && component_down(n.start_via_nat))) {
+  const Node& n = model_.nodes[t.node];
+  if (node_down(t.node) || (n.start_via_nat && component_down(*n.start_via_nat))) {
     // Its zone or its image path failed during the launch: the task stops before running.
     lose_task(component, slot, Outcome::TargetDown);
     ecs_stops(component, slot);
@@ -282,21 +284,21 @@ void Platform::task_started(int component, int slot) {
 
 /// A rebalancing task is in service: the task it replaces (if that slot still holds it)
 /// is deregistered and drains.
-void Platform::retire(int component, Task& replacement) {
+void Platform::retire(ComponentId component, Task& replacement) {
   if (replacement.retires < 0) return;
   const int old = replacement.retires;
   const std::uint32_t incarnation = replacement.retires_incarnation;
   replacement.retires = -1;
-  const Task& retiring = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(old)];
+  const Task& retiring = state_[component].tasks[static_cast<std::size_t>(old)];
   if (retiring.incarnation != incarnation || retiring.state != TaskState::Running || !retiring.registered) return;
   drain(component, old);
 }
 
 /// ECS stops a running task on purpose: deregistered at once (no new requests), it stops
 /// when its last in-flight request ends or after the deregistration delay.
-void Platform::drain(int component, int slot) {
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(component)];
-  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+void Platform::drain(ComponentId component, int slot) {
+  const ComponentModel& c = model_.components[component];
+  Task& t = state_[component].tasks[static_cast<std::size_t>(slot)];
   t.registered = false;
   t.draining = true;
   incident("task_draining", task_label(component, slot, false));
@@ -305,8 +307,8 @@ void Platform::drain(int component, int slot) {
   else engine_.schedule_in(c.deregistration_delay, self_, kDrainDone, task_payload(component, slot));
 }
 
-void Platform::finish_drain(int component, int slot) {
-  Task& t = state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)];
+void Platform::finish_drain(ComponentId component, int slot) {
+  Task& t = state_[component].tasks[static_cast<std::size_t>(slot)];
   if (!t.draining) return;
   t.draining = false;
   ecs_stops(component, slot);
@@ -321,9 +323,9 @@ void Platform::account_billed(ComponentControl& s) {
   s.billed_at_ns = now;
 }
 
-void Platform::stop_billing(int component, Task& task) {
+void Platform::stop_billing(ComponentId component, Task& task) {
   if (task.billed_since_ns < 0) return;
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+  ComponentControl& s = state_[component];
   account_billed(s);
   --s.billed;
   // Fargate's one-minute minimum: a task that ran shorter is billed the minute.
@@ -332,8 +334,8 @@ void Platform::stop_billing(int component, Task& task) {
   task.billed_since_ns = -1;
 }
 
-void Platform::account_capacity(int component, std::int64_t at_ns) {
-  ComponentControl& s = state_[static_cast<std::size_t>(component)];
+void Platform::account_capacity(ComponentId component, std::int64_t at_ns) {
+  ComponentControl& s = state_[component];
   const std::int64_t now = at_ns < 0 ? engine_.now().ns : at_ns;
   const std::int64_t warm = workload_.warmup.ns;
   if (s.in_service < s.counted_desired) s.below_ns += static_cast<double>(std::max<std::int64_t>(0, now - std::max(s.capacity_at_ns, warm)));
@@ -350,11 +352,11 @@ void Platform::account_capacity(int component, std::int64_t at_ns) {
   }
 }
 
-void Platform::health_changed(int service) {
+void Platform::health_changed(ComponentId service) {
   account_capacity(service);
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const auto& targets = model_.components[i].balanced_services;
-    if (std::find(targets.begin(), targets.end(), service) != targets.end()) refresh_dns(static_cast<int>(i));
+  for (const ComponentId ci : model_.components.ids()) {
+    const auto& targets = model_.components[ci].balanced_services;
+    if (std::find(targets.begin(), targets.end(), service) != targets.end()) refresh_dns(ci);
   }
 }
 

@@ -117,21 +117,20 @@ void FlowModel::on_event(Engine&, const Event&) {
   evaluate();
 }
 
-ServiceLoad& FlowModel::service_load(int component) {
-  const auto c = static_cast<std::size_t>(component);
+ServiceLoad& FlowModel::service_load(ComponentId component) {
   const std::int64_t now = engine_.now().ns;
-  loads_[c].busy_slot_ns += busy_slots_now_[c] * static_cast<double>(now - busy_at_ns_[c]);
-  busy_at_ns_[c] = now;
-  return loads_[c];
+  loads_[component].busy_slot_ns += busy_slots_now_[component] * static_cast<double>(now - busy_at_ns_[component]);
+  busy_at_ns_[component] = now;
+  return loads_[component];
 }
 
 std::uint64_t FlowModel::platform_digest() const {
   std::uint64_t h = 0;
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentControl& s = platform_.control(static_cast<int>(i));
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentControl& s = platform_.control(ci);
     for (const Task& t : s.tasks) {
       h = mix(h, static_cast<std::uint64_t>(t.state) | (t.registered ? 8u : 0u) | (t.healthy ? 16u : 0u) | (t.draining ? 32u : 0u) |
-                     (static_cast<std::uint64_t>(t.release) << 8) | (static_cast<std::uint64_t>(t.node) << 24));
+                     (static_cast<std::uint64_t>(t.release) << 8) | (static_cast<std::uint64_t>(t.node.value()) << 24));
       h = mix(h, t.generation);
     }
     for (char l : s.dns_listed) h = mix(h, static_cast<std::uint64_t>(l));
@@ -141,7 +140,7 @@ std::uint64_t FlowModel::platform_digest() const {
     h = mix(h, s.slow.size());
     h = mix(h, bits_of(s.rollout.green_share) ^ static_cast<std::uint64_t>(s.rollout.phase));
   }
-  for (std::size_t n = 0; n < model_.nodes.size(); ++n) h = mix(h, platform_.node_down(static_cast<int>(n)) ? 1 : 0);
+  for (const NodeId n : model_.nodes.ids()) h = mix(h, platform_.node_down(n) ? 1 : 0);
   return h;
 }
 
@@ -167,11 +166,11 @@ void FlowModel::evaluate() {
   queues_.resize(n);
   arrival_share_.assign(n, 0.0);
   services_.assign(n, ServiceFlow{});
-  for (std::size_t i = 0; i < n; ++i) {
+  for (const ComponentId ci : model_.components.ids()) {
     // A visit is kept per task slot (ECS, RDS) and per placement (every other kind).
-    const std::size_t slots = platform_.control(static_cast<int>(i)).tasks.size();
-    visits_[i].resize(slots + model_.components[i].nodes.size());
-    slot_share_[i].assign(slots, 0.0);
+    const std::size_t slots = platform_.control(ci).tasks.size();
+    visits_[ci].resize(slots + model_.components[ci].nodes.size());
+    slot_share_[ci].assign(slots, 0.0);
   }
   // First pass: where the traffic goes (arrival shares at each task and function), with no
   // queue yet; then the queues; then the second pass with them.
@@ -179,31 +178,31 @@ void FlowModel::evaluate() {
   for (std::size_t p = 0; p < model_.route_count; ++p) {
     RouteFlow scratch;
     const RoutePlan& plan = model_.plans[p];
-    const int first = model_.components[static_cast<std::size_t>(plan.hops[0].component)].nodes.front();
+    const NodeId first = model_.components[plan.hops[0].component].nodes.front();
     propagate(static_cast<int>(p), 0, Place{first, -1}, plan.share, true, scratch);
   }
   const double rate = rate_per_ns_;
-  for (std::size_t i = 0; i < n; ++i) {
-    const ComponentModel& c = model_.components[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
     if (c.role != Role::Service && c.role != Role::Database) continue;
-    queues_[i].resize(slot_share_[i].size());
-    for (std::size_t slot = 0; slot < slot_share_[i].size(); ++slot) {
-      queues_[i][slot] = std::make_unique<QueueWait>(rate * slot_share_[i][slot], c.service_time, c.concurrency);
+    queues_[ci].resize(slot_share_[ci].size());
+    for (std::size_t slot = 0; slot < slot_share_[ci].size(); ++slot) {
+      queues_[ci][slot] = std::make_unique<QueueWait>(rate * slot_share_[ci][slot], c.service_time, c.concurrency);
     }
   }
   visits_.assign(n, {});
-  for (std::size_t i = 0; i < n; ++i) visits_[i].resize(slot_share_[i].size() + model_.components[i].nodes.size());
+  for (const ComponentId ci : model_.components.ids()) visits_[ci].resize(slot_share_[ci].size() + model_.components[ci].nodes.size());
   for (std::size_t p = 0; p < model_.route_count; ++p) {
     const RoutePlan& plan = model_.plans[p];
-    const int first = model_.components[static_cast<std::size_t>(plan.hops[0].component)].nodes.front();
+    const NodeId first = model_.components[plan.hops[0].component].nodes.front();
     RouteFlow& flow = routes_[p];
     const double ok = propagate(static_cast<int>(p), 0, Place{first, -1}, 1.0, false, flow);
     flow.outcome[static_cast<std::size_t>(Outcome::Ok)] = ok;
   }
   // While a balancer's clients move to a new DNS answer, re-evaluate 16 times over the TTL.
-  for (std::size_t i = 0; i < n; ++i) {
-    const ComponentModel& c = model_.components[i];
-    const std::int64_t changed = platform_.control(static_cast<int>(i)).dns_changed_ns;
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    const std::int64_t changed = platform_.control(ci).dns_changed_ns;
     if (c.role != Role::Balancer || changed < 0 || c.behaviour.dns_ttl.ns <= 0) continue;
     if (segment_start_ns_ - changed >= c.behaviour.dns_ttl.ns) continue;
     const std::int64_t at = segment_start_ns_ + std::max<std::int64_t>(1'000'000'000, c.behaviour.dns_ttl.ns / 16);
@@ -213,16 +212,16 @@ void FlowModel::evaluate() {
     }
   }
   // Busy slots per service: each task serves what it is sent, up to its slots.
-  for (std::size_t i = 0; i < n; ++i) {
-    const ComponentModel& c = model_.components[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
     if (c.role != Role::Service) continue;
-    service_load(static_cast<int>(i));  // bring the busy time up to now at the old level
+    service_load(ci);  // bring the busy time up to now at the old level
     double busy = 0;
-    for (std::size_t slot = 0; slot < queues_[i].size(); ++slot) {
-      if (!queues_[i][slot]) continue;
-      busy += std::min(1.0, queues_[i][slot]->utilisation()) * c.concurrency;
+    for (std::size_t slot = 0; slot < queues_[ci].size(); ++slot) {
+      if (!queues_[ci][slot]) continue;
+      busy += std::min(1.0, queues_[ci][slot]->utilisation()) * c.concurrency;
     }
-    busy_slots_now_[i] = busy;
+    busy_slots_now_[ci] = busy;
   }
 }
 
@@ -231,7 +230,7 @@ void FlowModel::close_segment(std::int64_t end_ns) {
   if (end_ns <= start) return;
   segment_start_ns_ = end_ns;
   const double dt = static_cast<double>(end_ns - start);
-  for (std::size_t i = 0; i < model_.components.size(); ++i) busy_area_ += busy_slots_now_[i] * dt;
+  for (const ComponentId ci : model_.components.ids()) busy_area_ += busy_slots_now_[ci] * dt;
   const ArrivalSpec& a = workload_.arrivals;
   const std::int64_t warm = workload_.warmup.ns;
   // The share of the segment after the warm-up: its requests are measured.
@@ -318,10 +317,10 @@ void FlowModel::close_segment(std::int64_t end_ns) {
   }
   // Each service's metrics over the segment.
   const double requests = a.trace ? static_cast<double>(traced_total) : a.expected_arrivals(Duration{start}, Duration{end_ns});
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ServiceFlow& f = services_[i];
+  for (const ComponentId ci : model_.components.ids()) {
+    const ServiceFlow& f = services_[ci];
     if (f.requests <= 0 && f.reached <= 0) continue;
-    ServiceLoad& load = loads_[i];
+    ServiceLoad& load = loads_[ci];
     load.requests += static_cast<std::uint64_t>(std::llround(f.requests * requests));
     const auto reached = static_cast<std::uint64_t>(std::llround(f.reached * requests));
     load.reached += reached;
@@ -330,25 +329,28 @@ void FlowModel::close_segment(std::int64_t end_ns) {
     // The wait averaged over the task slots by the share of the arrivals each gets: a task
     // that takes more of the traffic (a zone's survivor) weighs more.
     double waited = 0, weight = 0;
-    for (std::size_t s = 0; s < queues_[i].size(); ++s) {
-      if (!queues_[i][s]) continue;
-      const double share = slot_share_[i][s];
-      waited += share * (queues_[i][s]->stable() ? queues_[i][s]->mean_wait_ns() : saturated_wait_ns(model_.components[i]));
+    for (std::size_t s = 0; s < queues_[ci].size(); ++s) {
+      if (!queues_[ci][s]) continue;
+      const double share = slot_share_[ci][s];
+      waited += share * (queues_[ci][s]->stable() ? queues_[ci][s]->mean_wait_ns() : saturated_wait_ns(model_.components[ci]));
       weight += share;
     }
-    const double response = model_.components[i].service_time.mean() + (weight > 0 ? waited / weight : 0.0);
+    const double response = model_.components[ci].service_time.mean() + (weight > 0 ? waited / weight : 0.0);
     load.response_ns += static_cast<std::int64_t>(static_cast<double>(reached) * response);
   }
 }
 
-void FlowModel::on_task_lost(int component, int slot, Outcome cause) {
+void FlowModel::on_task_lost(ComponentId component, int slot, Outcome cause) {
   // The requests on the task when it died (Little: arrival rate x time in the task) fail.
-  const auto c = static_cast<std::size_t>(component);
-  if (c >= queues_.size() || static_cast<std::size_t>(slot) >= queues_[c].size() || !queues_[c][static_cast<std::size_t>(slot)]) return;
-  const QueueWait& q = *queues_[c][static_cast<std::size_t>(slot)];
-  const double rate = rate_per_ns_ * slot_share_[c][static_cast<std::size_t>(slot)];
-  const double in_task = q.stable() ? rate * (model_.components[c].service_time.mean() + q.mean_wait_ns())
-                                    : static_cast<double>(model_.components[c].concurrency + model_.components[c].behaviour.queue_length);
+  if (component.position() >= queues_.size()) return;
+  const auto& queues = queues_[component];
+  const auto at = static_cast<std::size_t>(slot);
+  if (at >= queues.size() || !queues[at]) return;
+  const QueueWait& q = *queues[at];
+  const double rate = rate_per_ns_ * slot_share_[component][at];
+  const ComponentModel& service = model_.components[component];
+  const double in_task = q.stable() ? rate * (service.service_time.mean() + q.mean_wait_ns())
+                                    : static_cast<double>(service.concurrency + service.behaviour.queue_length);
   const std::uint64_t lost = counts_rng_.poisson(in_task);
   if (lost == 0 || engine_.now().ns < workload_.warmup.ns) return;
   // Attributed to the first route that reaches the service.
@@ -360,20 +362,20 @@ void FlowModel::on_task_lost(int component, int slot, Outcome cause) {
     result_.routes[static_cast<std::size_t>(model_.plans[p].stats)].outcomes[o] += lost;
     result_.overall.outcomes[o] += lost;
     recorder_.minute_at(engine_.now().ns).errors += lost;
-    loads_[c].errors += lost;
+    loads_[component].errors += lost;
     break;
   }
 }
 
 // ---------------------------------------------------------------- one segment's state
 
-const FlowModel::Step& FlowModel::step(int plan, int hop, int from_node) {
-  auto& cached = steps_[static_cast<std::size_t>(plan)][static_cast<std::size_t>(hop) * model_.nodes.size() + static_cast<std::size_t>(from_node)];
+const FlowModel::Step& FlowModel::step(int plan, int hop, NodeId from_node) {
+  auto& cached = steps_[static_cast<std::size_t>(plan)][static_cast<std::size_t>(hop) * model_.nodes.size() + from_node.position()];
   if (!cached) cached = make_step(plan, hop, from_node);
   return *cached;
 }
 
-FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
+FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
   // The walk's forward and pick_target, as shares.
   const RoutePlan& plan = model_.plans[static_cast<std::size_t>(plan_index)];
   const Hop& here = plan.hops[static_cast<std::size_t>(h)];
@@ -388,13 +390,13 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
     step.fail[static_cast<std::size_t>(Outcome::SecurityGroupBlocked)] = 1;
     return step;
   }
-  const int ci = next.component;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  const ComponentId ci = next.component;
+  const ComponentModel& c = model_.components[ci];
   const ComponentControl& control = platform_.control(ci);
-  const Node& from = model_.nodes[static_cast<std::size_t>(from_node)];
+  const Node& from = model_.nodes[from_node];
   std::vector<std::pair<Place, double>> to;
   if (c.role == Role::Service) {
-    const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
+    const ComponentModel& caller = model_.components[here.component];
     const bool balanced = caller.role == Role::Balancer;
     const int zone = from.zone;
     // Mid blue/green, the listener's weights pick a task set first.
@@ -438,12 +440,12 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
     to.push_back({Place{c.nodes.front(), -1}, 1.0});
   } else if (c.role != Role::Balancer) {
     // Any live placement, evenly; with none live, any.
-    std::vector<int> live;
-    for (int node : c.nodes) {
+    std::vector<NodeId> live;
+    for (NodeId node : c.nodes) {
       if (!platform_.node_down(node)) live.push_back(node);
     }
     const auto& pool = live.empty() ? c.nodes : live;
-    for (int node : pool) to.push_back({Place{node, -1}, 1.0 / static_cast<double>(pool.size())});
+    for (NodeId node : pool) to.push_back({Place{node, -1}, 1.0 / static_cast<double>(pool.size())});
   } else {
     // DNS: clients spread over the listed nodes; after a change, the share still on the
     // previous answer falls linearly over the TTL.
@@ -466,8 +468,7 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
   }
   // The egress path to a regional AWS service.
   if (!c.service.empty() && from.zone >= 0) {
-    const int path = egress_path(from, c.service);
-    if (path == kNoPath || (path >= 0 && platform_.component_down(path))) {
+    if (!egress_open(egress_path(from, c.service), platform_)) {
       double reach = 0;
       for (const auto& [place, share] : to) reach += share;
       step.fail[static_cast<std::size_t>(Outcome::Unreachable)] += reach;
@@ -479,16 +480,16 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, int from_node) {
 }
 
 const FlowModel::Visit& FlowModel::visit(const Place& place) {
-  const int ci = model_.nodes[static_cast<std::size_t>(place.node)].component;
-  auto& slots = visits_[static_cast<std::size_t>(ci)];
-  const ComponentModel& placed = model_.components[static_cast<std::size_t>(ci)];
-  const std::size_t tasks = slot_share_[static_cast<std::size_t>(ci)].size();
+  const ComponentId ci = model_.nodes[place.node].component;
+  auto& slots = visits_[ci];
+  const ComponentModel& placed = model_.components[ci];
+  const std::size_t tasks = slot_share_[ci].size();
   const std::size_t key = place.slot >= 0 ? static_cast<std::size_t>(place.slot)
                                           : tasks + static_cast<std::size_t>(std::find(placed.nodes.begin(), placed.nodes.end(), place.node) -
                                                                              placed.nodes.begin());
   auto& cached = slots[key];
   if (cached) return *cached;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  const ComponentModel& c = model_.components[ci];
   const ComponentControl& control = platform_.control(ci);
   Visit v;
   auto fail = [&](Outcome o, double p) {
@@ -508,7 +509,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
           fail(c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown, 1);
           break;
         }
-        const auto& queues = queues_[static_cast<std::size_t>(ci)];
+        const auto& queues = queues_[ci];
         if (static_cast<std::size_t>(place.slot) < queues.size() && queues[static_cast<std::size_t>(place.slot)]) {
           v.wait = queues[static_cast<std::size_t>(place.slot)].get();
           // Saturated: the task serves its slots' worth and its queue turns the rest away.
@@ -523,7 +524,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
         break;
       }
       case Role::Function: {
-        const double rate = rate_per_ns_ * arrival_share_[static_cast<std::size_t>(ci)];
+        const double rate = rate_per_ns_ * arrival_share_[ci];
         const double busy = rate * c.service_time.mean();
         const int environments = c.account_pool ? model_.lambda_unreserved_concurrency : c.concurrency;
         const double throttled = erlang_b(std::max(0, environments), busy);
@@ -545,7 +546,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
       }
       case Role::Table: {
         const auto [reads, writes] = table_units_per_request(c.behaviour);
-        const double rate = rate_per_ns_ * 1e9 * arrival_share_[static_cast<std::size_t>(ci)];
+        const double rate = rate_per_ns_ * 1e9 * arrival_share_[ci];
         double throttled = 0;
         if (reads > 0 && rate * reads > c.read_units_per_second) throttled = std::max(throttled, 1 - c.read_units_per_second / (rate * reads));
         if (writes > 0 && rate * writes > c.write_units_per_second) throttled = std::max(throttled, 1 - c.write_units_per_second / (rate * writes));
@@ -578,15 +579,15 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
   // goes on, and only the structural failures (no target, no path) stop it.
   const RoutePlan& plan = model_.plans[static_cast<std::size_t>(plan_index)];
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
-  const int ci = hop.component;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
+  const ComponentId ci = hop.component;
+  const ComponentModel& c = model_.components[ci];
   const ComponentMeters& ids = recorder_.meters(ci);
   const double req = request_bytes_[static_cast<std::size_t>(plan_index)], resp = response_bytes_[static_cast<std::size_t>(plan_index)];
   double ok = weight;
   double answered_here = 0;  // CloudFront hits: answered without going on
   if (h > 0 && first_pass) {
-    if (at.slot >= 0) slot_share_[static_cast<std::size_t>(ci)][static_cast<std::size_t>(at.slot)] += weight;
-    arrival_share_[static_cast<std::size_t>(ci)] += weight;
+    if (at.slot >= 0) slot_share_[ci][static_cast<std::size_t>(at.slot)] += weight;
+    arrival_share_[ci] += weight;
   } else if (h > 0) {
     if (c.role == Role::Store && plan.write) meter_per_request(flow, ids.put_requests, weight);
     else if (c.role != Role::Function) meter_per_request(flow, ids.requests, weight);
@@ -594,7 +595,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       const double increment = static_cast<double>(c.behaviour.metering_increment.count);
       meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
     }
-    if (c.role == Role::Service) services_[static_cast<std::size_t>(ci)].reached += weight;
+    if (c.role == Role::Service) services_[ci].reached += weight;
     const Visit& v = visit(at);
     double failed = 0;
     for (std::size_t o = 1; o < kOutcomeCount; ++o) {
@@ -638,13 +639,13 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
         break;
       default: break;
     }
-    if ((c.role == Role::Service || c.role == Role::Database || c.role == Role::Function) && c.log_group >= 0 &&
+    if ((c.role == Role::Service || c.role == Role::Database || c.role == Role::Function) && c.log_group &&
         c.behaviour.log_bytes_per_request.count > 0) {
-      const int path = egress_path(model_.nodes[static_cast<std::size_t>(at.node)], "logs");
-      if (path != kNoPath && !(path >= 0 && platform_.component_down(path))) {
+      const Egress path = egress_path(model_.nodes[at.node], "logs");
+      if (egress_open(path, platform_)) {
         const auto bytes = static_cast<double>(c.behaviour.log_bytes_per_request.count);
-        if (path >= 0) meter_per_request(flow, recorder_.meters(path).bytes, ok * bytes);
-        meter_per_request(flow, recorder_.meters(c.log_group).log_bytes, ok * bytes);
+        if (path.via) meter_per_request(flow, recorder_.meters(*path.via).bytes, ok * bytes);
+        meter_per_request(flow, recorder_.meters(*c.log_group).log_bytes, ok * bytes);
       }
     }
   }
@@ -663,34 +664,34 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
   } else if (ok > 0 && static_cast<std::size_t>(h) + 1 < plan.hops.size()) {
     const Step& st = step(plan_index, h, at.node);
     for (std::size_t o = 1; o < kOutcomeCount; ++o) flow.outcome[o] += ok * st.fail[o];
-    const int next_ci = plan.hops[static_cast<std::size_t>(h + 1)].component;
-    const ComponentModel& next = model_.components[static_cast<std::size_t>(next_ci)];
+    const ComponentId next_ci = plan.hops[static_cast<std::size_t>(h + 1)].component;
+    const ComponentModel& next = model_.components[next_ci];
     if (next.role == Role::Service && !first_pass) {
       double sent = 0;
       for (const auto& [place, share] : st.to) sent += share;
-      services_[static_cast<std::size_t>(next_ci)].requests += ok * (sent + st.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)]);
+      services_[next_ci].requests += ok * (sent + st.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)]);
     }
-    const Node& from = model_.nodes[static_cast<std::size_t>(at.node)];
+    const Node& from = model_.nodes[at.node];
     for (const auto& [place, share] : st.to) {
       const double w = ok * share;
       if (w <= 0) continue;
-      const Node& to = model_.nodes[static_cast<std::size_t>(place.node)];
+      const Node& to = model_.nodes[place.node];
       if (!first_pass) {
         // The walk's meter_cross_zone, forward and back, and the egress paths' bytes.
         if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
-          const bool balancer_end = model_.components[static_cast<std::size_t>(to.component)].role == Role::Balancer;
+          const bool balancer_end = model_.components[to.component].role == Role::Balancer;
           meter_per_request(flow, recorder_.meters(balancer_end ? to.component : from.component).cross_zone, w * req);
-          const bool back_to_balancer = model_.components[static_cast<std::size_t>(from.component)].role == Role::Balancer;
+          const bool back_to_balancer = model_.components[from.component].role == Role::Balancer;
           meter_per_request(flow, recorder_.meters(back_to_balancer ? from.component : to.component).cross_zone, w * resp);
         }
         if (!next.service.empty() && from.zone >= 0) {
-          const int path = egress_path(from, next.service);
-          if (path >= 0) meter_per_request(flow, recorder_.meters(path).bytes, w * (req + resp));
+          const Egress path = egress_path(from, next.service);
+          if (path.via) meter_per_request(flow, recorder_.meters(*path.via).bytes, w * (req + resp));
         }
         if (from.zone == kInternet) meter_per_request(flow, recorder_.meters(to.component).data_out, w * resp);
       }
       const double returned = propagate(plan_index, h + 1, place, w, first_pass, flow);
-      if (next.role == Role::Service && !first_pass) services_[static_cast<std::size_t>(next_ci)].errors += w - returned;
+      if (next.role == Role::Service && !first_pass) services_[next_ci].errors += w - returned;
       back += returned;
     }
   } else {
@@ -713,7 +714,7 @@ struct Sampled {
 
 std::optional<std::int64_t> FlowModel::sample_request(int plan) {
   const RoutePlan& p = model_.plans[static_cast<std::size_t>(plan)];
-  const int first = model_.components[static_cast<std::size_t>(p.hops[0].component)].nodes.front();
+  const NodeId first = model_.components[p.hops[0].component].nodes.front();
   for (int attempt = 0; attempt < kSampleAttempts; ++attempt) {
     const auto s = sample_from(plan, 0, Place{first, -1});
     if (s) return s;  // a latency, or -1: timed out
@@ -727,7 +728,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
   RandomStream& rng = latency_rng_;
   const RoutePlan& plan = model_.plans[static_cast<std::size_t>(plan_index)];
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
+  const ComponentModel& c = model_.components[hop.component];
   std::int64_t t = 0;
   if (h > 0) {
     const Visit& v = visit(at);
@@ -800,15 +801,15 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
       break;
     }
   }
-  const Node& from = model_.nodes[static_cast<std::size_t>(at.node)];
-  const Node& to = model_.nodes[static_cast<std::size_t>(place->node)];
-  const ComponentModel& next = model_.components[static_cast<std::size_t>(to.component)];
+  const Node& from = model_.nodes[at.node];
+  const Node& to = model_.nodes[place->node];
+  const ComponentModel& next = model_.components[to.component];
   const Distribution& delay = delays_.between(from, to);
   std::int64_t wait = draw_ns(delay, rng);
   for (const Distribution* slow : platform_.control(to.component).slow) wait += draw_ns(*slow, rng);
   if (!next.service.empty() && from.zone >= 0) {
-    const int path = egress_path(from, next.service);
-    if (path >= 0) wait += 2 * draw_ns(model_.components[static_cast<std::size_t>(path)].service_time, rng);
+    const Egress path = egress_path(from, next.service);
+    if (path.via) wait += 2 * draw_ns(model_.components[*path.via].service_time, rng);
   }
   const auto below = sample_from(plan_index, h + 1, *place);
   if (!below) return std::nullopt;

@@ -40,12 +40,12 @@ class FlowModel final : public TrafficModel, public EventHandler {
             Recorder& recorder, Platform& platform);
 
   void start() override;
-  void on_task_added(int) override {}
-  void on_task_lost(int component, int slot, Outcome cause) override;
+  void on_task_added(ComponentId) override {}
+  void on_task_lost(ComponentId component, int slot, Outcome cause) override;
   /// A flow has no individual requests to wait for: a draining task stops at once (the walk
   /// waits at most its in-flight requests' remaining service time, milliseconds).
-  int outstanding(int, int) const override { return 0; }
-  ServiceLoad& service_load(int component) override;
+  int outstanding(ComponentId, int) const override { return 0; }
+  ServiceLoad& service_load(ComponentId component) override;
   void end_minute(MinuteSample* sample, std::int64_t total_slots) override;
   void after_platform_event() override;
   void finish() override;
@@ -59,7 +59,7 @@ class FlowModel final : public TrafficModel, public EventHandler {
  private:
   /// One place a request can be at a hop: a node, and for ECS and RDS the task slot.
   struct Place {
-    int node = 0;
+    NodeId node;
     int slot = -1;
   };
   /// Where a request at `from` goes next on a hop: each place with its probability, and the
@@ -95,8 +95,8 @@ class FlowModel final : public TrafficModel, public EventHandler {
   /// A 64-bit digest of everything routing reads from the platform.
   std::uint64_t platform_digest() const;
 
-  const Step& step(int plan, int hop, int from_node);
-  Step make_step(int plan, int hop, int from_node);
+  const Step& step(int plan, int hop, NodeId from_node);
+  Step make_step(int plan, int hop, NodeId from_node);
   const Visit& visit(const Place& place);
   /// Propagates `weight` of plan `plan` from hop `hop` at `at`; returns the share that comes
   /// back successful. `first_pass`: only record each place's share of the arrivals.
@@ -130,20 +130,20 @@ class FlowModel final : public TrafficModel, public EventHandler {
   std::uint64_t digest_ = 0;
   double rate_per_ns_ = 0;
   std::vector<RouteFlow> routes_;            ///< per plan
-  std::vector<ServiceFlow> services_;        ///< per component
+  IndexedVector<ComponentId, ServiceFlow> services_;
   /// Per component: arrival rate (per request of the workload) at each task slot.
-  std::vector<std::vector<double>> slot_share_;
-  std::vector<std::vector<std::unique_ptr<QueueWait>>> queues_;  ///< per component, per slot
+  IndexedVector<ComponentId, std::vector<double>> slot_share_;
+  IndexedVector<ComponentId, std::vector<std::unique_ptr<QueueWait>>> queues_;  ///< per slot
   std::vector<std::vector<std::optional<Step>>> steps_;  ///< per plan x hop, per node (cache)
-  std::vector<std::vector<std::optional<Visit>>> visits_;  ///< per component, per slot (or node)
-  std::vector<double> arrival_share_;  ///< per component: its share of the arrivals (Lambda concurrency, DynamoDB capacity)
+  IndexedVector<ComponentId, std::vector<std::optional<Visit>>> visits_;  ///< per slot (or node)
+  IndexedVector<ComponentId, double> arrival_share_;  ///< its share of the arrivals (Lambda concurrency, DynamoDB capacity)
   /// Per plan: the mean request and response bytes a flow meters by: the size distributions'
   /// means, or a trace's own sizes averaged over its records on the route (mean_sizes()).
   std::vector<double> request_bytes_, response_bytes_;
 
-  std::vector<ServiceLoad> loads_;
-  std::vector<std::int64_t> busy_at_ns_;
-  std::vector<double> busy_slots_now_;
+  IndexedVector<ComponentId, ServiceLoad> loads_;
+  IndexedVector<ComponentId, std::int64_t> busy_at_ns_;
+  IndexedVector<ComponentId, double> busy_slots_now_;
   double busy_area_ = 0;
   LatencyHistogram minute_latency_;
   std::uint64_t segments_ = 0;

@@ -33,13 +33,13 @@ RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload
   self_ = engine_.add_handler(*this);
   for (const auto& plan : model_.plans) size_rng_.emplace_back(derive_seed(seed, "route:" + plan.id));
   state_.resize(model_.components.size());
-  for (std::size_t i = 0; i < model_.components.size(); ++i) {
-    const ComponentModel& c = model_.components[i];
-    ComponentLoad& s = state_[i];
-    s.ids = recorder_.meters(static_cast<int>(i));
+  for (const ComponentId ci : model_.components.ids()) {
+    const ComponentModel& c = model_.components[ci];
+    ComponentLoad& s = state_[ci];
+    s.ids = recorder_.meters(ci);
     s.rng = RandomStream(derive_seed(seed, "component:" + c.id));
     s.network = RandomStream(derive_seed(seed, "network:" + c.id));
-    s.tasks.resize(platform_.control(static_cast<int>(i)).tasks.size());
+    s.tasks.resize(platform_.control(ci).tasks.size());
     s.round_robin.assign(c.nodes.size() + 1, 0);
     if (c.role == Role::Table) {
       s.read_tokens = c.read_units_per_second * model_.dynamodb_burst_seconds;
@@ -50,12 +50,12 @@ RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload
 
 void RequestWalk::start() { schedule_next_arrival(); }
 
-void RequestWalk::on_task_added(int component) { state_[static_cast<std::size_t>(component)].tasks.emplace_back(); }
+void RequestWalk::on_task_added(ComponentId component) { state_[component].tasks.emplace_back(); }
 
-void RequestWalk::on_task_lost(int component, int slot, Outcome cause) {
-  ComponentLoad& s = state_[static_cast<std::size_t>(component)];
+void RequestWalk::on_task_lost(ComponentId component, int slot, Outcome cause) {
+  ComponentLoad& s = state_[component];
   TaskLoad& t = s.tasks[static_cast<std::size_t>(slot)];
-  if (model_.components[static_cast<std::size_t>(component)].role == Role::Service) {
+  if (model_.components[component].role == Role::Service) {
     account_busy();
     flush_busy(component);
     busy_slots_ -= t.busy;
@@ -70,17 +70,17 @@ void RequestWalk::on_task_lost(int component, int slot, Outcome cause) {
   for (std::uint32_t id : queued) fail(id, cause);
 }
 
-int RequestWalk::outstanding(int component, int slot) const {
-  return state_[static_cast<std::size_t>(component)].tasks[static_cast<std::size_t>(slot)].outstanding;
+int RequestWalk::outstanding(ComponentId component, int slot) const {
+  return state_[component].tasks[static_cast<std::size_t>(slot)].outstanding;
 }
 
-ServiceLoad& RequestWalk::service_load(int component) {
+ServiceLoad& RequestWalk::service_load(ComponentId component) {
   flush_busy(component);
-  return state_[static_cast<std::size_t>(component)].load;
+  return state_[component].load;
 }
 
-void RequestWalk::flush_busy(int component) {
-  ComponentLoad& s = state_[static_cast<std::size_t>(component)];
+void RequestWalk::flush_busy(ComponentId component) {
+  ComponentLoad& s = state_[component];
   const std::int64_t now = engine_.now().ns;
   s.load.busy_slot_ns += static_cast<double>(s.busy) * static_cast<double>(now - s.busy_at_ns);
   s.busy_at_ns = now;
@@ -183,7 +183,7 @@ void RequestWalk::admit(Time at, std::uint32_t plan, std::int64_t request_bytes,
   RandomStream& rng = size_rng_[plan];
   r.request_bytes = request_bytes >= 0 ? request_bytes : p.request_size.sample_whole(rng, kMaxSampledBytes);
   r.response_bytes = response_bytes >= 0 ? response_bytes : p.response_size.sample_whole(rng, kMaxSampledBytes);
-  const ComponentModel& first = model_.components[static_cast<std::size_t>(p.hops[0].component)];
+  const ComponentModel& first = model_.components[p.hops[0].component];
   r.node[0] = first.nodes.front();
   r.hop = 0;
   auto& minute = result_.timeline[std::min(static_cast<std::size_t>(at.ns / kMinuteNs), result_.timeline.size() - 1)];
@@ -198,28 +198,28 @@ void RequestWalk::meter_cross_zone(const Node& from, const Node& to, double byte
   // AWS bills a crossing with a load balancer at one end by the load balancer's type (free
   // for Application and Classic, EC2 data transfer for Network: docs/pricing.md), so such a
   // crossing, both directions, is metered on the load balancer; any other on the sender.
-  const bool to_balancer = model_.components[static_cast<std::size_t>(to.component)].role == Role::Balancer;
-  const int on = to_balancer ? to.component : from.component;
-  meter(state_[static_cast<std::size_t>(on)].ids.cross_zone, bytes);
+  const bool to_balancer = model_.components[to.component].role == Role::Balancer;
+  const ComponentId on = to_balancer ? to.component : from.component;
+  meter(state_[on].ids.cross_zone, bytes);
 }
 
 Duration RequestWalk::network_delay(const Node& from, const Node& to, ComponentLoad& into) {
   return Duration{draw_ns(delays_.between(from, to), into.network)};
 }
 
-Outcome RequestWalk::pick_target(Request& r, int next, int from_node) {
+Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
   const RoutePlan& plan = model_.plans[r.plan];
   const Hop& here = plan.hops[static_cast<std::size_t>(r.hop)];
-  const int ci = plan.hops[static_cast<std::size_t>(next)].component;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
-  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
+  const ComponentId ci = plan.hops[static_cast<std::size_t>(next)].component;
+  const ComponentModel& c = model_.components[ci];
+  ComponentLoad& s = state_[ci];
   const ComponentControl& control = platform_.control(ci);
   r.slot[next] = -1;
   if (c.role == Role::Service) {
     ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
-    const ComponentModel& caller = model_.components[static_cast<std::size_t>(here.component)];
+    const ComponentModel& caller = model_.components[here.component];
     const bool balanced = caller.role == Role::Balancer;
-    const int zone = model_.nodes[static_cast<std::size_t>(from_node)].zone;
+    const int zone = model_.nodes[from_node].zone;
     // Mid blue/green, the listener's weights pick a target group (task set) first.
     int only_release = -1;
     if (balanced && control.rollout.two_sets()) {
@@ -234,7 +234,7 @@ Outcome RequestWalk::pick_target(Request& r, int next, int from_node) {
     bool any_healthy = false;
     for (const Task& t : control.tasks) any_healthy = any_healthy || (eligible(t) && t.healthy);
     const bool need_healthy = balanced && any_healthy;
-    ComponentLoad& picker = balanced ? state_[static_cast<std::size_t>(here.component)] : s;
+    ComponentLoad& picker = balanced ? state_[here.component] : s;
     const ComponentModel& picker_model = balanced ? caller : c;
     std::size_t cursor_slot = 0;
     if (balanced) {
@@ -270,20 +270,20 @@ Outcome RequestWalk::pick_target(Request& r, int next, int from_node) {
     r.generation[next] = task.generation;
     return Outcome::Ok;
   }
-  const int node = pick_node(c, s, control);
-  if (node < 0) return Outcome::NoHealthyTarget;
-  r.node[next] = node;
+  const std::optional<NodeId> node = pick_node(c, s, control);
+  if (!node) return Outcome::NoHealthyTarget;
+  r.node[next] = *node;
   return Outcome::Ok;
 }
 
-int RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
-  if (c.nodes.empty()) return -1;
+std::optional<NodeId> RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
+  if (c.nodes.empty()) return std::nullopt;
   if (c.nodes.size() == 1) return c.nodes.front();
   if (c.role != Role::Balancer) {
     // Zonal placements of other components (VPC-attached functions, endpoints): any live one.
     const std::size_t start = s.rng.below(c.nodes.size());
     for (std::size_t k = 0; k < c.nodes.size(); ++k) {
-      const int node = c.nodes[(start + k) % c.nodes.size()];
+      const NodeId node = c.nodes[(start + k) % c.nodes.size()];
       if (!platform_.node_down(node)) return node;
     }
     return c.nodes[start];
@@ -339,7 +339,7 @@ void RequestWalk::forward(std::uint32_t id) {
   if (!plan.hops[static_cast<std::size_t>(next)].blocked.empty()) {
     // The security groups drop the connection attempt: the caller gives up after its connect
     // timeout (an ALB answers 504 after 10 s) and the next hop never sees the request.
-    const ComponentModel& caller = model_.components[static_cast<std::size_t>(hop.component)];
+    const ComponentModel& caller = model_.components[hop.component];
     engine_.schedule_in(caller.behaviour.connect_timeout, self_, kConnectTimedOut, id);
     return;
   }
@@ -347,23 +347,22 @@ void RequestWalk::forward(std::uint32_t id) {
     fail(id, picked);
     return;
   }
-  const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
-  const Node& to = model_.nodes[static_cast<std::size_t>(r.node[next])];
-  const ComponentModel& target = model_.components[static_cast<std::size_t>(to.component)];
-  ComponentLoad& into = state_[static_cast<std::size_t>(to.component)];
+  const Node& from = model_.nodes[r.node[h]];
+  const Node& to = model_.nodes[r.node[next]];
+  const ComponentModel& target = model_.components[to.component];
+  ComponentLoad& into = state_[to.component];
   Duration delay = network_delay(from, to, into);
   for (const Distribution* slow : platform_.control(to.component).slow) delay = delay + Duration{draw_ns(*slow, platform_.fault_stream(to.component))};
   meter_cross_zone(from, to, static_cast<double>(r.request_bytes));
   if (!target.service.empty() && from.zone >= 0) {
-    const int path = egress_path(from, target.service);
-    if (path == kNoPath || (path >= 0 && platform_.component_down(path))) {
+    const Egress path = egress_path(from, target.service);
+    if (!egress_open(path, platform_)) {
       fail(id, Outcome::Unreachable);
       return;
     }
-    if (path >= 0) {
-      meter(state_[static_cast<std::size_t>(path)].ids.bytes, static_cast<double>(r.request_bytes));
-      delay = delay + Duration{draw_ns(model_.components[static_cast<std::size_t>(path)].service_time,
-                                         state_[static_cast<std::size_t>(path)].rng)};
+    if (path.via) {
+      meter(state_[*path.via].ids.bytes, static_cast<double>(r.request_bytes));
+      delay = delay + Duration{draw_ns(model_.components[*path.via].service_time, state_[*path.via].rng)};
     }
   }
   r.hop = static_cast<std::int8_t>(next);
@@ -373,9 +372,9 @@ void RequestWalk::forward(std::uint32_t id) {
 void RequestWalk::arrive_at_hop(std::uint32_t id) {
   Request& r = requests_[id];
   const int h = r.hop;
-  const int ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
-  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
+  const ComponentModel& c = model_.components[ci];
+  ComponentLoad& s = state_[ci];
   // Lambda bills the invocations it runs (a function error included), not those it throttles;
   // S3 bills a write apart from a read.
   if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.ids.put_requests, 1);
@@ -514,8 +513,8 @@ bool RequestWalk::take_capacity(ComponentLoad& s, const ComponentModel& c, doubl
 
 void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel& c) {
   Request& r = requests_[id];
-  const int ci = model_.nodes[static_cast<std::size_t>(r.node[hop])].component;
-  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
+  const ComponentId ci = model_.nodes[r.node[hop]].component;
+  ComponentLoad& s = state_[ci];
   ++s.tasks[static_cast<std::size_t>(r.slot[hop])].busy;
   if (c.role == Role::Service) {
     account_busy();
@@ -538,14 +537,13 @@ void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel&
   engine_.schedule_in(Duration{work}, self_, kWorkDone, id);
 }
 
-void RequestWalk::log_request(const ComponentModel& c, int node) {
-  if (c.log_group < 0 || c.behaviour.log_bytes_per_request.count <= 0) return;
+void RequestWalk::log_request(const ComponentModel& c, NodeId node) {
+  if (!c.log_group || c.behaviour.log_bytes_per_request.count <= 0) return;
   const auto bytes = static_cast<double>(c.behaviour.log_bytes_per_request.count);
-  const Node& n = model_.nodes[static_cast<std::size_t>(node)];
-  const int path = egress_path(n, "logs");
-  if (path == kNoPath || (path >= 0 && platform_.component_down(path))) return;  // the awslogs driver cannot deliver
-  if (path >= 0) meter(state_[static_cast<std::size_t>(path)].ids.bytes, bytes);
-  meter(state_[static_cast<std::size_t>(c.log_group)].ids.log_bytes, bytes);
+  const Egress path = egress_path(model_.nodes[node], "logs");
+  if (!egress_open(path, platform_)) return;  // the awslogs driver cannot deliver
+  if (path.via) meter(state_[*path.via].ids.bytes, bytes);
+  meter(state_[*c.log_group].ids.log_bytes, bytes);
 }
 
 void RequestWalk::work_done(std::uint32_t id) {
@@ -553,8 +551,8 @@ void RequestWalk::work_done(std::uint32_t id) {
   const RoutePlan& plan = model_.plans[r.plan];
   const int h = r.hop;
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(hop.component)];
-  ComponentLoad& s = state_[static_cast<std::size_t>(hop.component)];
+  const ComponentModel& c = model_.components[hop.component];
+  ComponentLoad& s = state_[hop.component];
   if ((c.role == Role::Service || c.role == Role::Database) && r.slot[h] >= 0 &&
       platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
     // The task (or database instance) died while serving it: the connection breaks.
@@ -589,9 +587,9 @@ void RequestWalk::fail(std::uint32_t id, Outcome cause) {
 
 void RequestWalk::release(Request& r, int hop) {
   const auto bit = static_cast<std::uint8_t>(1u << hop);
-  const int ci = model_.nodes[static_cast<std::size_t>(r.node[hop])].component;
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(ci)];
-  ComponentLoad& s = state_[static_cast<std::size_t>(ci)];
+  const ComponentId ci = model_.nodes[r.node[hop]].component;
+  const ComponentModel& c = model_.components[ci];
+  ComponentLoad& s = state_[ci];
   const bool tasked = (c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0;
   if (tasked && platform_.task(ci, r.slot[hop]).generation != r.generation[hop]) {
     // The task it was on died while it waited downstream: the answer has nowhere to go back
@@ -645,7 +643,7 @@ void RequestWalk::respond(std::uint32_t id) {
   // A service answers a request that failed at it or below it with a 5xx: a target error, what
   // its rollback alarm counts.
   if ((r.reached & (1u << h)) != 0) {
-    ServiceLoad& service = state_[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)].load;
+    ServiceLoad& service = state_[model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component].load;
     if (r.outcome != Outcome::Ok) ++service.errors;
     // TargetResponseTime: from the request reaching the target to its response leaving it.
     ++service.responses;
@@ -656,19 +654,17 @@ void RequestWalk::respond(std::uint32_t id) {
     return;
   }
   const int prev = h - 1;
-  const Node& from = model_.nodes[static_cast<std::size_t>(r.node[h])];
-  const Node& to = model_.nodes[static_cast<std::size_t>(r.node[prev])];
-  ComponentLoad& s = state_[static_cast<std::size_t>(from.component)];
-  Duration delay = network_delay(from, to, state_[static_cast<std::size_t>(to.component)]);
+  const Node& from = model_.nodes[r.node[h]];
+  const Node& to = model_.nodes[r.node[prev]];
+  ComponentLoad& s = state_[from.component];
+  Duration delay = network_delay(from, to, state_[to.component]);
   meter_cross_zone(from, to, static_cast<double>(r.response_bytes));
   if (to.zone == kInternet) meter(s.ids.data_out, static_cast<double>(r.response_bytes));
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(from.component)];
+  const ComponentModel& c = model_.components[from.component];
   if (!c.service.empty() && to.zone >= 0) {
-    const auto via = to.egress_via.find(c.service);
-    if (via != to.egress_via.end() && via->second >= 0) {
-      meter(state_[static_cast<std::size_t>(via->second)].ids.bytes, static_cast<double>(r.response_bytes));
-      delay = delay + Duration{draw_ns(model_.components[static_cast<std::size_t>(via->second)].service_time,
-                                         state_[static_cast<std::size_t>(via->second)].rng)};
+    if (const Egress path = egress_path(to, c.service); path.via) {
+      meter(state_[*path.via].ids.bytes, static_cast<double>(r.response_bytes));
+      delay = delay + Duration{draw_ns(model_.components[*path.via].service_time, state_[*path.via].rng)};
     }
   }
   r.hop = static_cast<std::int8_t>(prev);
@@ -691,7 +687,7 @@ void RequestWalk::reach_back(std::uint32_t id) {
     complete(id);
     return;
   }
-  const ComponentModel& c = model_.components[static_cast<std::size_t>(model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component)];
+  const ComponentModel& c = model_.components[model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component];
   // A load balancer node that died while the request was downstream cannot pass the answer on.
   if (c.role == Role::Balancer && r.outcome == Outcome::Ok && platform_.node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
   // Timeouts are settled when the late answer arrives: the client saw the 504 when the

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "archsim/sim/engine.hpp"
@@ -34,10 +35,10 @@ class RequestWalk final : public TrafficModel, public EventHandler {
 
   // TrafficModel
   void start() override;
-  void on_task_added(int component) override;
-  void on_task_lost(int component, int slot, Outcome cause) override;
-  int outstanding(int component, int slot) const override;
-  ServiceLoad& service_load(int component) override;
+  void on_task_added(ComponentId component) override;
+  void on_task_lost(ComponentId component, int slot, Outcome cause) override;
+  int outstanding(ComponentId component, int slot) const override;
+  ServiceLoad& service_load(ComponentId component) override;
   void end_minute(MinuteSample* sample, std::int64_t total_slots) override;
 
   void on_event(Engine& engine, const Event& event) override;
@@ -67,7 +68,7 @@ class RequestWalk final : public TrafficModel, public EventHandler {
     std::int64_t start_ns = 0;
     std::int64_t saved_ns = 0;  ///< time a timeout spared the client (it saw the 504 earlier)
     std::int64_t request_bytes = 0, response_bytes = 0;
-    std::int32_t node[kMaxHops]{};
+    NodeId node[kMaxHops]{};
     std::int32_t slot[kMaxHops]{};  ///< task index (ECS, RDS) or environment (Lambda) at each hop
     std::uint32_t generation[kMaxHops]{};  ///< of the task at each hop: a lost task's requests are not its successor's
     std::int64_t sent_ns[kMaxHops]{};   ///< when hop h passed the request on (timeouts run from here)
@@ -108,18 +109,18 @@ class RequestWalk final : public TrafficModel, public EventHandler {
   void fail(std::uint32_t id, Outcome cause);
   void complete(std::uint32_t id);
   void start_service(std::uint32_t id, int hop, const ComponentModel& c);
-  Outcome pick_target(Request& r, int next_hop, int from_node);
+  Outcome pick_target(Request& r, int next_hop, NodeId from_node);
   /// A node of `c` (for a load balancer, one in the DNS answer its control state gives).
-  int pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns);
+  std::optional<NodeId> pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns);
   void release(Request& r, int hop);
   Duration network_delay(const Node& from, const Node& to, ComponentLoad& into);
-  void log_request(const ComponentModel& c, int node);
+  void log_request(const ComponentModel& c, NodeId node);
   bool take_capacity(ComponentLoad& s, const ComponentModel& c, double read_units, double write_units);
   /// Meters `bytes` that cross from `from`'s zone into `to`'s (nothing when the zones match or
   /// either end has none): on the load balancer when one end is one, else on the sender.
   void meter_cross_zone(const Node& from, const Node& to, double bytes);
   void account_busy();
-  void flush_busy(int component);
+  void flush_busy(ComponentId component);
 
   void schedule_next_arrival();
   void admit(Time at, std::uint32_t plan, std::int64_t request_bytes, std::int64_t response_bytes);
@@ -140,7 +141,7 @@ class RequestWalk final : public TrafficModel, public EventHandler {
   NetworkDelays delays_;
   RandomStream arrivals_rng_, mix_rng_;
   std::vector<RandomStream> size_rng_;  ///< per route plan
-  std::vector<ComponentLoad> state_;
+  IndexedVector<ComponentId, ComponentLoad> state_;
   std::vector<Request> requests_;
   std::vector<std::uint32_t> free_;
   std::size_t in_flight_ = 0;

@@ -46,7 +46,7 @@ class NetworkDelays {
 /// any) and, for a load balancer node without cross-zone balancing, in the node's zone.
 inline bool may_send_to(const RuntimeModel& model, const Task& task, bool balanced, bool cross_zone, int zone, int only_release) {
   return task.registered && (only_release < 0 || task.release == only_release) &&
-         (!balanced || cross_zone || model.nodes[static_cast<std::size_t>(task.node)].zone == zone);
+         (!balanced || cross_zone || model.nodes[task.node].zone == zone);
 }
 
 /// What a request meets at a node that is down, by the role of its component.
@@ -57,11 +57,16 @@ inline Outcome node_down_outcome(Role role) {
                                   : Outcome::Unreachable;
 }
 
-/// The component carrying calls from `from` to the AWS service `service` (a NAT gateway or
-/// an endpoint), kDirect, or kNoPath.
-inline int egress_path(const Node& from, const std::string& service) {
+/// How calls from `from` reach the AWS service `service`: through a NAT gateway or an
+/// endpoint, kDirect, or kNoPath.
+inline Egress egress_path(const Node& from, const std::string& service) {
   const auto via = from.egress_via.find(service);
   return via == from.egress_via.end() ? kDirect : via->second;
+}
+
+/// Whether calls along `path` get through now: there is one, and what carries it is up.
+inline bool egress_open(const Egress& path, const Platform& platform) {
+  return path.reachable && !(path.via && platform.component_down(*path.via));
 }
 
 }  // namespace archsim::sim::detail

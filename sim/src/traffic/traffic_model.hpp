@@ -38,15 +38,15 @@ class TrafficModel {
   /// Schedules the first arrivals; called once at t = 0, before the platform starts.
   virtual void start() = 0;
   /// The service has a new task slot at the end of its task list.
-  virtual void on_task_added(int component) = 0;
+  virtual void on_task_added(ComponentId component) = 0;
   /// The task (or database instance) died: requests it was serving or holding in its queue
   /// fail with `cause`, and its load is dropped.
-  virtual void on_task_lost(int component, int slot, Outcome cause) = 0;
+  virtual void on_task_lost(ComponentId component, int slot, Outcome cause) = 0;
   /// Requests routed to the task and not yet answered (a draining task stops at 0).
-  virtual int outstanding(int component, int slot) const = 0;
+  virtual int outstanding(ComponentId component, int slot) const = 0;
   /// The service's metrics so far this minute, brought up to now; the platform zeroes what
   /// it has read.
-  virtual ServiceLoad& service_load(int component) = 0;
+  virtual ServiceLoad& service_load(ComponentId component) = 0;
   /// The minute ends: its traffic figures go into `sample` (`total_slots`: task slots running).
   virtual void end_minute(MinuteSample* sample, std::int64_t total_slots) = 0;
   /// The platform handled one of its events (its state may have changed).

@@ -123,5 +123,7 @@ struct WorkEstimate {
 /// nullopt (with `error`) when the simulator could not run the workload on the topology.
 std::optional<WorkEstimate> estimate_work(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                           const SimDefaults& defaults, std::string& error);
+/// The same estimate from an expected load already made for `workload`.
+WorkEstimate estimate_work(const ExpectedLoad& load, const WorkloadSpec& workload);
 
 }  // namespace archsim::sim

@@ -15,6 +15,7 @@
 
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
+#include "archsim/sim/expected_load.hpp"
 #include "archsim/sim/workload.hpp"
 
 namespace archsim::sim {
@@ -24,11 +25,14 @@ struct FidelityChoice {
   std::string reason;                     ///< why, in a sentence a report prints; empty when the user set it
   double request_hops = 0;                ///< estimated work of all replications at that fidelity
   bool contract_breaks = false;           ///< auto walks it because flows would leave their accuracy contract
+  WorkEstimate work;                      ///< one replication's, which request_hops multiplies
 };
 
 /// The fidelity `workload` runs at on `topology`: `asked` (or workload.fidelity) when it is
 /// Request or Flow, else auto's choice. nullopt (with `error`) when the simulator could not
-/// run the workload there. `replications`: how many will run at most.
+/// run the workload there. `replications`: how many will run at most. The runtime model is
+/// built once for the estimate and the checks; simulate() reuses a choice passed in
+/// SimOptions::fidelity_choice instead of choosing again.
 std::optional<FidelityChoice> choose_fidelity(const model::TopologySpec& topology, const WorkloadSpec& workload,
                                               const SimDefaults& defaults, std::optional<Fidelity> asked,
                                               int replications, std::string& error);

@@ -15,6 +15,7 @@
 #include "archsim/model/source.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
+#include "archsim/sim/fidelity.hpp"
 #include "archsim/sim/result.hpp"
 #include "archsim/sim/workload.hpp"
 
@@ -39,6 +40,10 @@ struct SimOptions {
   std::optional<Duration> horizon;        ///< overrides workload.horizon
   int threads = 1;                        ///< replications run on this many threads
   std::optional<Fidelity> fidelity;       ///< overrides workload.fidelity
+  /// What choose_fidelity answered for this topology and workload, with the fidelity, horizon
+  /// and replications above (`run` asks before simulating, to estimate the work): simulate
+  /// runs at it instead of choosing again. Unset: simulate chooses.
+  std::optional<FidelityChoice> fidelity_choice;
   std::function<void(const Progress&)> progress;  ///< called about once per simulated hour
   /// With workload.precision: judges the merged replications after each batch (it needs the
   /// bills, which the simulator does not make). Unset: every replication up to `max` runs.
