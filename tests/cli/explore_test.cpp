@@ -67,8 +67,10 @@ TEST_CASE("explore: ADR-0005's small space gives a front, the cheapest variant m
   const std::string best = j["best"]["variant"];
   double best_cost = 0, cheapest = 1e18;
   for (const auto& v : j["variants"]) {
+    // A rejected variant has no evaluation at all.
+    if (v["feasibility"] != "meets" || v["evaluations"].empty()) continue;
     const auto& last = v["evaluations"].back();
-    if (v["feasibility"] != "meets" || last["stage"] != "confirmation") continue;
+    if (last["stage"] != "confirmation") continue;
     const double cost = last["metrics"]["cost.monthly"]["mean"];
     cheapest = std::min(cheapest, cost);
     if (v["id"] == best) best_cost = cost;
