@@ -1,4 +1,4 @@
-// libFuzzer target: a scenario file, read as `validate`, `run` and `price` read it. The input
+// libFuzzer target: a scenario file, read as `validate`, `run`, `price` and `explore` read it. The input
 // is the scenario's text; everything a scenario names (topology files, traces, price books)
 // resolves in an empty folder, so only the text itself is under test. Each stage runs only on
 // what the one before accepted, as the CLI does.
@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "archsim/explore/explore.hpp"
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/load.hpp"
 #include "archsim/model/rules.hpp"
@@ -25,6 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& alt : scenario.alternatives) {
     archsim::model::Diagnostics usage_diagnostics;
     (void)archsim::pricing::declared_usage(scenario, alt.topology, usage_diagnostics);
+  }
+  // The explore block, decoded against the same text's tree: its paths, values and options
+  // (each option alone is loaded as a variant).
+  if (scenario.explore) {
+    archsim::model::Diagnostics explore_diagnostics;
+    if (const auto tree = archsim::model::parse_yaml(text, "fuzz.yaml", explore_diagnostics)) {
+      (void)archsim::explore::decode_explore(scenario, *tree, facts, {}, explore_diagnostics);
+    }
   }
   return 0;
 }
