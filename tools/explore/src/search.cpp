@@ -293,7 +293,7 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
     ExploreVariant alt;
     alt.id = inputs.scenario.alternatives[k].id;
     read_result(confirmed[order.size() + k], confirmation, alt);
-    ++report.evaluations;
+    if (alt.feasibility != Feasibility::Rejected) ++report.evaluations;
     report.alternatives.push_back(std::move(alt));
   }
   // The best variant meeting every constraint on the pick metric; the lower index on a tie.
