@@ -146,9 +146,8 @@ int main(int argc, char** argv) {
   const auto lookup = [&](const std::vector<std::vector<std::int64_t>>& xs) {
     std::vector<std::vector<double>> out;
     for (const auto& x : xs) {
-      std::uint64_t index = 0;
-      for (std::size_t d = 0; d < x.size(); ++d) index = index * static_cast<std::uint64_t>(sizes[d]) + static_cast<std::uint64_t>(x[d]);
-      const auto& v = report.variants[index];
+      // An exhaustive screening holds every variant at its index.
+      const auto& v = report.variants[explore::index_of(inputs->spec, x)];
       std::vector<double> f;
       for (const auto& o : inputs->spec.objectives) {
         const sim::Estimate* e = nullptr;
@@ -169,9 +168,8 @@ int main(int argc, char** argv) {
     std::size_t needed = 0;
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < result.evaluated.size() && needed == 0; ++i) {
-      std::uint64_t index = 0;
-      for (std::size_t d = 0; d < sizes.size(); ++d) index = index * static_cast<std::uint64_t>(sizes[d]) + static_cast<std::uint64_t>(result.evaluated[i][d]);
-      if (meets(report.variants[index])) best = std::min(best, cost(report.variants[index]));
+      const auto& v = report.variants[explore::index_of(inputs->spec, result.evaluated[i])];
+      if (meets(v)) best = std::min(best, cost(v));
       if (best <= optimum * 1.01) needed = i + 1;
     }
     if (needed > 0) {

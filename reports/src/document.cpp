@@ -236,17 +236,35 @@ std::string x_label(double x, const std::string& x_unit, bool days) {
 constexpr double kChartWidth = 720, kLeft = 64, kRight = 12, kTop = 10;
 constexpr const char* kPalette[] = {"#0969da", "#bf8700", "#1a7f37", "#cf222e", "#8250df", "#1b7c83", "#bc4c00", "#57606a"};
 
-/// Horizontal gridlines at round values from 0 up to the scale's top (the first tick at or
-/// above the peak), each labelled; returns the top.
-double y_grid(double peak, double plot_top, double plot_h, double left, double right, const std::string& unit, std::string& out) {
-  const double step = nice_step(peak > 0 ? peak : 1, 4);
-  const double top = std::max(step, std::ceil((peak > 0 ? peak : 1) / step - 1e-9) * step);
-  for (double v = 0; v <= top + step / 2; v += step) {
-    const double y = plot_top + plot_h * (1 - v / top);
-    out += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", left, y, right, y);
-    out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", left - 4, y + 3, escape_markup(short_figure(v) + (unit.empty() ? "" : " " + unit)));
+/// Gridlines and labels at round values over [low, high] of one axis; returns the axis's
+/// rounded ends. `vertical`: lines across x (labels under the plot), else across y.
+std::pair<double, double> linear_grid(double low, double high, double from, double length, double across_from, double across_to,
+                                      bool vertical, const std::string& unit, std::optional<double> cap, std::string& out) {
+  if (!(high > low)) {
+    const double pad = std::max(std::abs(low) * 0.01, 1e-9);
+    low -= pad, high += cap && high >= *cap ? 0 : pad;
   }
-  return top;
+  const double step = nice_step(high - low, 4);
+  const double first = std::floor(low / step + 1e-9) * step;
+  const double last = cap ? std::min(*cap, std::ceil(high / step - 1e-9) * step) : std::ceil(high / step - 1e-9) * step;
+  for (double v = first; v <= last + step / 2; v += step) {
+    const double at = vertical ? from + length * (v - first) / (last - first) : from + length * (1 - (v - first) / (last - first));
+    const std::string label = escape_markup(short_figure(std::abs(v) < step * 1e-9 ? 0 : v) + (unit.empty() ? "" : " " + unit));
+    if (vertical) {
+      out += fmt::format(R"(<line class="grid" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}"/>)", at, across_from, across_to);
+      out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", at, across_to + 13, label);
+    } else {
+      out += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", across_from, at, across_to, at);
+      out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", across_from - 4, at + 3, label);
+    }
+  }
+  return {first, last};
+}
+
+/// Gridlines from 0 to a round value at or above `peak`, whose top it returns: the line and
+/// bar charts' y axis.
+double y_grid(double peak, double plot_top, double plot_h, double left, double right, const std::string& unit, std::string& out) {
+  return linear_grid(0, peak > 0 ? peak : 1, plot_top, plot_h, left, right, false, unit, std::nullopt, out).second;
 }
 
 /// One series as an SVG line chart: y from 0 to a round value above its peak with gridlines,
@@ -292,31 +310,6 @@ std::string html_series_svg(const Series& s, const std::string& unit, const Char
   if (!path.empty()) path.pop_back();
   out += fmt::format(R"(<path class="line" d="{}"/></svg>)", path);
   return out;
-}
-
-/// Gridlines and labels at round values over [low, high] of one axis; returns the axis's
-/// rounded ends. `vertical`: lines across x (labels under the plot), else across y.
-std::pair<double, double> linear_grid(double low, double high, double from, double length, double across_from, double across_to,
-                                      bool vertical, const std::string& unit, std::optional<double> cap, std::string& out) {
-  if (!(high > low)) {
-    const double pad = std::max(std::abs(low) * 0.01, 1e-9);
-    low -= pad, high += cap && high >= *cap ? 0 : pad;
-  }
-  const double step = nice_step(high - low, 4);
-  const double first = std::floor(low / step + 1e-9) * step;
-  const double last = cap ? std::min(*cap, std::ceil(high / step - 1e-9) * step) : std::ceil(high / step - 1e-9) * step;
-  for (double v = first; v <= last + step / 2; v += step) {
-    const double at = vertical ? from + length * (v - first) / (last - first) : from + length * (1 - (v - first) / (last - first));
-    const std::string label = escape_markup(short_figure(std::abs(v) < step * 1e-9 ? 0 : v) + (unit.empty() ? "" : " " + unit));
-    if (vertical) {
-      out += fmt::format(R"(<line class="grid" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}"/>)", at, across_from, across_to);
-      out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", at, across_to + 13, label);
-    } else {
-      out += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", across_from, at, across_to, at);
-      out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", across_from - 4, at + 3, label);
-    }
-  }
-  return {first, last};
 }
 
 /// A scatter chart as SVG: both axes over the points' range (not from zero: availabilities
@@ -600,6 +593,35 @@ std::size_t longest_unbreakable(std::string_view text) {
 }
 
 }  // namespace
+
+std::string render_text_table(const Table& t) {
+  const auto text = [](const Text& cell) {
+    std::string s;
+    for (const auto& span : cell) s += span.text;
+    return s;
+  };
+  std::vector<std::vector<std::string>> lines{t.header};
+  for (const auto& row : t.rows) {
+    std::vector<std::string> cells;
+    for (const auto& cell : row) cells.push_back(text(cell));
+    lines.push_back(std::move(cells));
+  }
+  std::vector<std::size_t> widths(t.header.size(), 0);
+  for (const auto& cells : lines) {
+    for (std::size_t c = 0; c < cells.size() && c < widths.size(); ++c) widths[c] = std::max(widths[c], display_width(cells[c]));
+  }
+  std::string out;
+  for (const auto& cells : lines) {
+    std::string line;
+    for (std::size_t c = 0; c < cells.size() && c < widths.size(); ++c) {
+      const std::string pad(widths[c] - display_width(cells[c]), ' ');
+      line += (c ? "  " : "") + (c < t.align.size() && t.align[c] == Align::Right ? pad + cells[c] : cells[c] + pad);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
 
 std::size_t widest_table(std::string_view markdown) {
   std::size_t widest = 0;

@@ -34,16 +34,9 @@ std::string_view to_string(FrontStatus s) {
 
 namespace {
 
-const sim::Estimate* metric_of(const ExploreVariant& v, const std::string& metric) {
-  const auto* e = v.latest();
-  if (e == nullptr) return nullptr;
-  const auto it = e->metrics.find(metric);
-  return it == e->metrics.end() ? nullptr : &it->second;
-}
-
 std::string figure(const std::string& metric, const ExploreVariant& v) {
   const model::MetricInfo* info = model::find_metric(metric);
-  const sim::Estimate* e = metric_of(v, metric);
+  const sim::Estimate* e = v.metric(metric);
   return info != nullptr && e != nullptr ? compact_estimate(*info, *e) : "—";
 }
 
@@ -174,8 +167,8 @@ std::optional<doc::ScatterChart> scatter(const ExploreReport& r, const std::stri
   doc::ScatterChart c{fmt::format("cost.monthly against {}", y_metric), "cost.monthly", "USD", y_metric, y_unit, {},
                       percent ? std::optional<double>(100) : std::nullopt};
   const auto point = [&](const ExploreVariant& v) -> std::optional<doc::ScatterPoint> {
-    const sim::Estimate* x = metric_of(v, "cost.monthly");
-    const sim::Estimate* y = metric_of(v, y_metric);
+    const sim::Estimate* x = v.metric("cost.monthly");
+    const sim::Estimate* y = v.metric(y_metric);
     if (x == nullptr || y == nullptr) return std::nullopt;
     return doc::ScatterPoint{x->mean, y->mean * y_scale, x->has_interval() ? x->half_width : 0, y->has_interval() ? y->half_width * y_scale : 0, v.id};
   };
@@ -262,44 +255,12 @@ nlohmann::json explore_json(const ExploreReport& r, const std::string& version) 
 
 std::string render_explore_text(const ExploreReport& r) {
   std::string out = fmt::format("archsim explore: {} ({})\n{}\n\n", r.scenario, r.file, summary_line(r));
-  const auto table = [&](const doc::Table& t) {
-    std::vector<std::size_t> widths(t.header.size(), 0);
-    const auto text = [](const doc::Text& cell) {
-      std::string s;
-      for (const auto& span : cell) s += span.text;
-      return s;
-    };
-    const auto width = [](const std::string& s) {
-      std::size_t n = 0;
-      for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
-      return n;
-    };
-    for (std::size_t c = 0; c < t.header.size(); ++c) widths[c] = width(t.header[c]);
-    for (const auto& row : t.rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(text(row[c])));
-    }
-    const auto line = [&](const std::vector<std::string>& cells) {
-      std::string l;
-      for (std::size_t c = 0; c < cells.size(); ++c) {
-        const std::string pad(widths[c] - width(cells[c]), ' ');
-        l += (c ? "  " : "") + (c < t.align.size() && t.align[c] == doc::Align::Right ? pad + cells[c] : cells[c] + pad);
-      }
-      while (!l.empty() && l.back() == ' ') l.pop_back();
-      return l + "\n";
-    };
-    out += line(t.header);
-    for (const auto& row : t.rows) {
-      std::vector<std::string> cells;
-      for (const auto& cell : row) cells.push_back(text(cell));
-      out += line(cells);
-    }
-  };
   out += r.front_of_failing ? "Pareto front of variants that FAIL a constraint (none can meet them all):\n"
                             : "Pareto front (confirmed variants no other beats beyond its interval):\n";
-  table(front_table(r));
+  out += doc::render_text_table(front_table(r));
   if (!r.alternatives.empty()) {
     out += "\nThe document's alternatives, on the same terms:\n";
-    table(alternatives_table(r));
+    out += doc::render_text_table(alternatives_table(r));
   }
   out += "\n" + best_sentence(r) + "\n";
   if (r.best) out += "\n" + r.variants[*r.best].alternative_yaml;

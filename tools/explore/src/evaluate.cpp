@@ -34,7 +34,7 @@ std::string evaluate_task(const ExploreInputs& inputs, const std::string& task_t
     tree = inputs.tree;
   } else {
     const auto index = task.at("variant").get<std::uint64_t>();
-    id = fmt::format("{}-v{}", inputs.spec.base, index);
+    id = variant_id(inputs.spec, index);
     tree = variant_tree(inputs, index);
   }
   const auto loaded = model::load_scenario_tree(std::move(tree), inputs.scenario.file, inputs.scenario.base_dir, inputs.facts,

@@ -77,13 +77,12 @@ struct Oriented {
   double mean, low, high;
 };
 Oriented oriented(const ExploreVariant& v, const reports::ExploreObjective& o) {
-  const auto* e = v.latest();
-  const auto it = e != nullptr ? e->metrics.find(o.metric) : decltype(e->metrics.end()){};
-  if (e == nullptr || it == e->metrics.end() || !std::isfinite(it->second.mean)) {
+  const sim::Estimate* measured = v.metric(o.metric);
+  if (measured == nullptr || !std::isfinite(measured->mean)) {
     const double inf = std::numeric_limits<double>::infinity();
     return {inf, inf, inf};
   }
-  const sim::Estimate& x = it->second;
+  const sim::Estimate& x = *measured;
   const double hw = x.has_interval() ? x.half_width : 0;
   return o.higher_is_better ? Oriented{-x.mean, -x.mean - hw, -x.mean + hw} : Oriented{x.mean, x.mean - hw, x.mean + hw};
 }
@@ -162,11 +161,7 @@ std::vector<ExploreVariant> search_with_nsga2(const ExploreInputs& inputs, const
   std::vector<ExploreVariant> screened;
   const auto objectives = [&](const std::vector<std::vector<std::int64_t>>& vectors) {
     std::vector<std::uint64_t> indices;
-    for (const auto& x : vectors) {
-      std::uint64_t index = 0;
-      for (std::size_t d = 0; d < x.size(); ++d) index = index * static_cast<std::uint64_t>(sizes[d]) + static_cast<std::uint64_t>(x[d]);
-      indices.push_back(index);
-    }
+    for (const auto& x : vectors) indices.push_back(index_of(spec, x));
     auto generation = screen(indices);
     std::vector<std::vector<double>> out;
     for (const auto& v : generation) {
@@ -233,7 +228,7 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
     for (std::size_t k = 0; k < indices.size(); ++k) {
       ExploreVariant& v = screened[k];
       v.index = indices[k];
-      v.id = fmt::format("{}-v{}", spec.base, v.index);
+      v.id = variant_id(spec, v.index);
       const auto choices = choices_at(spec, v.index);
       for (std::size_t d = 0; d < choices.size(); ++d) v.choices.push_back(spec.dimensions[d].options[choices[d]].label);
       read_result(results[k], spec.screening, v);

@@ -141,9 +141,9 @@ std::vector<std::size_t> choices_at(const ExploreSpec& spec, std::uint64_t index
   return choices;
 }
 
-namespace {
+std::string variant_id(const ExploreSpec& spec, std::uint64_t index) { return fmt::format("{}-v{}", spec.base, index); }
 
-std::string variant_id(const ExploreInputs& inputs, std::uint64_t index) { return fmt::format("{}-v{}", inputs.spec.base, index); }
+namespace {
 
 std::vector<const YamlNode*> patches_at(const ExploreInputs& inputs, std::uint64_t index) {
   std::vector<const YamlNode*> patches;
@@ -155,7 +155,7 @@ std::vector<const YamlNode*> patches_at(const ExploreInputs& inputs, std::uint64
 }  // namespace
 
 YamlNode variant_tree(const ExploreInputs& inputs, std::uint64_t index) {
-  return variant_tree_with(inputs.tree, inputs.spec.base, variant_id(inputs, index), patches_at(inputs, index));
+  return variant_tree_with(inputs.tree, inputs.spec.base, variant_id(inputs.spec, index), patches_at(inputs, index));
 }
 
 std::string variant_alternative_yaml(const ExploreInputs& inputs, std::uint64_t index) {
@@ -173,7 +173,7 @@ std::string variant_alternative_yaml(const ExploreInputs& inputs, std::uint64_t 
   }
   YamlNode wrapper;
   wrapper.kind = YamlNode::Kind::Map;
-  wrapper.entries.push_back({variant_id(inputs, index), {}, std::move(alt)});
+  wrapper.entries.push_back({variant_id(inputs.spec, index), {}, std::move(alt)});
   return to_yaml(wrapper, 0);
 }
 

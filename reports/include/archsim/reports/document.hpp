@@ -152,6 +152,10 @@ inline constexpr std::size_t kCommentWidth = 100;
 /// kCommentWidth fits a comment without sideways scrolling. Tables inside `<details>` are not
 /// counted: a reader opens them on purpose, and a finding's URL may make them scroll.
 std::size_t widest_table(std::string_view markdown);
+/// A table as plain text for a terminal: the spans' text without their styles, columns two
+/// spaces apart and aligned as the table says (display columns, not bytes), no trailing blanks.
+std::string render_text_table(const Table& table);
+
 /// One self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched; fit for a
 /// phone (a viewport, tables that turn into cards on a narrow screen).
 std::string render_html(const Document& document);

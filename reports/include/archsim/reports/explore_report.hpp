@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +76,14 @@ struct ExploreVariant {
   std::string tied_with;  ///< Tied: the front variant it cannot be told from
 
   const ExploreEvaluation* latest() const { return evaluations.empty() ? nullptr : &evaluations.back(); }
+  /// `metric` as the latest evaluation measured it, or nullptr (never simulated, or nothing to
+  /// measure: no successful request has no latency).
+  const sim::Estimate* metric(std::string_view name) const {
+    const ExploreEvaluation* e = latest();
+    if (e == nullptr) return nullptr;
+    const auto it = e->metrics.find(name);
+    return it == e->metrics.end() ? nullptr : &it->second;
+  }
 };
 
 struct ExploreReport {

@@ -108,6 +108,20 @@ std::optional<ExploreInputs> make_explore_inputs(const model::ScenarioSpec& scen
 /// The option of each dimension at `index` (mixed radix, the first dimension varying slowest).
 std::vector<std::size_t> choices_at(const ExploreSpec& spec, std::uint64_t index);
 
+/// The inverse of choices_at: the index of the variant with option `choices[d]` of each
+/// dimension d (NSGA-II's decision vectors are such choices).
+template <class Choices>
+std::uint64_t index_of(const ExploreSpec& spec, const Choices& choices) {
+  std::uint64_t index = 0;
+  for (std::size_t d = 0; d < spec.dimensions.size(); ++d) {
+    index = index * spec.dimensions[d].options.size() + static_cast<std::uint64_t>(choices[d]);
+  }
+  return index;
+}
+
+/// The variant at `index` as an alternative id: `<base>-v<index>`.
+std::string variant_id(const ExploreSpec& spec, std::uint64_t index);
+
 /// The variant at `index` as a scenario tree of one alternative, `<base>-v<index>`.
 model::YamlNode variant_tree(const ExploreInputs& inputs, std::uint64_t index);
 
