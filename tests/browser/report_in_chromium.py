@@ -82,6 +82,46 @@ def zero_sized(svgs):
     return [s for s in svgs if s["width"] <= 0 or s["height"] <= 0 or s["bbox_width"] <= 0 or s["bbox_height"] <= 0]
 
 
+def check_drawing(name, html, failures):
+    """A run page: the chosen option's topology, drawn by Graphviz, carries the run's figures."""
+    drawing = re.search(r'<svg width="[0-9.]+pt".*?</svg>', html, re.S)
+    if drawing is None:
+        failures.append(f"{name}: no Graphviz drawing of the topology")
+    elif not re.search(r"req/s|tasks avg", drawing.group(0)) or "errors on its routes<" not in drawing.group(0):
+        failures.append(f"{name}: the topology's boxes lack the run's traffic or route errors")
+
+
+def check_page(browser, archsim, command, name, out_dir, min_charts, failures, extra=None, timeout=600):
+    """`archsim COMMAND --format html` writes NAME.html; Chromium loads it and must see no error,
+    at least MIN_CHARTS charts and no chart or drawing of zero size; a screenshot is kept."""
+    page = os.path.join(out_dir, name + ".html")
+    run = subprocess.run([archsim] + command + ["--format", "html", "-o", page], capture_output=True, text=True, timeout=timeout)
+    if run.returncode not in (0, 1) or not os.path.exists(page):
+        failures.append(f"{name}: archsim {command[0]} exited {run.returncode}: {run.stderr.strip()[-500:]}")
+        return
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    if "<script" in html:
+        failures.append(f"{name}: the report carries a script; it must be a static page")
+    if extra is not None:
+        extra(name, html, failures)
+    seen = probe_page(browser, html, os.path.join(out_dir, name + ".probe.html"))
+    if seen is None:
+        failures.append(f"{name}: the page did not finish loading in Chromium")
+        return
+    errors, svgs = seen
+    failures += [f"{name}: {error}" for error in errors]
+    charts = [s for s in svgs if s["cls"] == "chart"]
+    if len(charts) < min_charts:
+        failures.append(f"{name}: {len(charts)} chart(s) in the page, expected at least {min_charts}")
+    failures += [f"{name}: svg #{s['index']} ({s['cls']} {s['label']}) has a zero size: {s}" for s in zero_sized(svgs)]
+    print(f"{name}: {len(svgs)} svg ({len(charts)} charts), {len(errors)} errors")
+    shot = os.path.join(out_dir, name + ".png")
+    browse(browser, ["--window-size=1200,3000", "--screenshot=" + os.path.abspath(shot), "file://" + os.path.abspath(page)])
+    if not os.path.exists(shot) or os.path.getsize(shot) == 0:
+        failures.append(f"{name}: no screenshot written")
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__, file=sys.stderr)
@@ -103,59 +143,10 @@ def main():
     started = time.monotonic()
     for scenario in scenarios:
         seed = os.path.splitext(os.path.basename(scenario))[0]
-        page = os.path.join(out_dir, seed + ".html")
-        run = subprocess.run([archsim, "run", scenario, "--horizon", "1h", "--format", "html", "-o", page],
-                             capture_output=True, text=True, timeout=600)
-        if run.returncode not in (0, 1) or not os.path.exists(page):
-            failures.append(f"{seed}: archsim run exited {run.returncode}: {run.stderr.strip()[-500:]}")
-            continue
-        with open(page, encoding="utf-8") as f:
-            html = f.read()
-        if "<script" in html:
-            failures.append(f"{seed}: the report carries a script; it must be a static page")
-        # The chosen option's topology, drawn by Graphviz, carries the run's figures in its boxes.
-        drawing = re.search(r'<svg width="[0-9.]+pt".*?</svg>', html, re.S)
-        if drawing is None:
-            failures.append(f"{seed}: no Graphviz drawing of the topology")
-        elif not re.search(r"req/s|tasks avg", drawing.group(0)) or "errors on its routes<" not in drawing.group(0):
-            failures.append(f"{seed}: the topology's boxes lack the run's traffic or route errors")
-        seen = probe_page(browser, html, os.path.join(out_dir, seed + ".probe.html"))
-        if seen is None:
-            failures.append(f"{seed}: the page did not finish loading in Chromium")
-            continue
-        errors, svgs = seen
-        failures += [f"{seed}: {error}" for error in errors]
-        charts = [s for s in svgs if s["cls"] == "chart"]
-        if not charts:
-            failures.append(f"{seed}: no chart in the page")
-        failures += [f"{seed}: svg #{s['index']} ({s['cls']} {s['label']}) has a zero size: {s}" for s in zero_sized(svgs)]
-        print(f"{seed}: {len(svgs)} svg ({len(charts)} charts), {len(errors)} errors")
-        shot = os.path.join(out_dir, seed + ".png")
-        browse(browser, ["--window-size=1200,3000", "--screenshot=" + os.path.abspath(shot), "file://" + os.path.abspath(page)])
-        if not os.path.exists(shot) or os.path.getsize(shot) == 0:
-            failures.append(f"{seed}: no screenshot written")
-    # The design-space search's page (docs/explore.md): its two scatter charts drawn with a size.
-    for scenario in [s for s in scenarios if os.path.basename(s) == "adr0005.yaml"]:
-        page = os.path.join(out_dir, "adr0005-explore.html")
-        run = subprocess.run([archsim, "explore", scenario, "--horizon", "1d", "--format", "html", "-o", page],
-                             capture_output=True, text=True, timeout=900)
-        if run.returncode not in (0, 1) or not os.path.exists(page):
-            failures.append(f"explore: archsim explore exited {run.returncode}: {run.stderr.strip()[-500:]}")
-            continue
-        with open(page, encoding="utf-8") as f:
-            seen = probe_page(browser, f.read(), os.path.join(out_dir, "adr0005-explore.probe.html"))
-        if seen is None:
-            failures.append("explore: the page did not finish loading in Chromium")
-            continue
-        errors, svgs = seen
-        failures += [f"explore: {error}" for error in errors]
-        charts = [s for s in svgs if s["cls"] == "chart"]
-        if len(charts) < 2:
-            failures.append(f"explore: {len(charts)} charts, expected cost against availability and against p99")
-        failures += [f"explore: svg #{s['index']} ({s['cls']} {s['label']}) has a zero size: {s}" for s in zero_sized(svgs)]
-        print(f"explore: {len(svgs)} svg ({len(charts)} charts), {len(errors)} errors")
-        browse(browser, ["--window-size=1200,3000", "--screenshot=" + os.path.abspath(os.path.join(out_dir, "adr0005-explore.png")),
-                         "file://" + os.path.abspath(page)])
+        check_page(browser, archsim, ["run", scenario, "--horizon", "1h"], seed, out_dir, 1, failures, check_drawing)
+        # The design-space search's page (docs/explore.md): cost against availability and against p99.
+        if seed == "adr0005":
+            check_page(browser, archsim, ["explore", scenario, "--horizon", "1d"], "adr0005-explore", out_dir, 2, failures, timeout=900)
     print(f"report_in_chromium: {len(scenarios)} pages in {time.monotonic() - started:.1f} s; screenshots in {out_dir}")
     for failure in failures:
         print("FAIL " + failure)
