@@ -151,6 +151,9 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   // An objective no run produces.
   refused(head + "    components.api.desired_count: [1, 2]\n  objectives: [cost.monthly, latency.p98]\n",
           "no run produces a metric 'latency.p98' (did you mean 'latency.p95'?)");
+  // A best variant judged two ways at once.
+  refused(head + "    components.api.desired_count: [1, 2]\n  best: {min: cost.monthly, max: availability}\n",
+          "expected `{min: METRIC}` or `{max: METRIC}`, one of the two");
   // An empty space.
   refused(head + "    components.api.desired_count: []\n", "expected a list of values");
   refused("explore:\n  base: alb-private-tasks\n  dimensions: {}\n", "expected a map of dimensions, at least one");

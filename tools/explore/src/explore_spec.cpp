@@ -326,12 +326,14 @@ std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, c
   if (objectives.empty() && objectives_node != nullptr) ctx.error(*objectives_node, "explore.objectives", "expected at least one objective");
   if (const YamlNode* best = r.take("best")) {
     MapReader rb(*best, "explore.best", ctx);
-    std::string name;
-    const bool min = rb.optional("min", name);
-    const bool max = !min && rb.optional("max", name);
+    std::string lowest, highest;
+    const bool min = rb.optional("min", lowest);
+    const bool max = rb.optional("max", highest);
     rb.finish();
-    if (min == max && rb.ok()) ctx.error(*best, "explore.best", "expected `{min: METRIC}` or `{max: METRIC}`");
-    if (min || max) {
+    // Both written is as wrong as neither: the best variant is judged one way.
+    if (min == max && rb.ok()) ctx.error(*best, "explore.best", "expected `{min: METRIC}` or `{max: METRIC}`, one of the two");
+    const std::string& name = min ? lowest : highest;
+    if (min != max) {
       if (auto o = metric(name, best->find(min ? "min" : "max"), min ? "explore.best.min" : "explore.best.max")) {
         spec.pick = {o->metric, max};
       }
