@@ -49,6 +49,7 @@ class TimedRunner final : public explore::BatchRunner {
     return results;
   }
   std::string describe() const override { return inner_.describe(); }
+  std::size_t evaluators() const override { return inner_.evaluators(); }
   std::vector<std::pair<std::size_t, double>> batches;
 
  private:

@@ -40,6 +40,11 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
                                                         : detail::choose_fidelity(*runtime, at_horizon ? *at_horizon : workload, defaults,
                                                                                   options.fidelity, workload.replications);
   const Fidelity fidelity = choice.fidelity;
+  if (options.first_replication < 0 || (options.first_replication > 0 && workload.precision)) {
+    outcome.error = SimError{model::Diagnostic{model::Severity::Error, {}, "workload.replications", "a slice of replications (first_replication) needs a fixed count, not replications: {until: ...}"}};
+    return outcome;
+  }
+  const auto first = static_cast<std::size_t>(options.first_replication);
   const auto n = static_cast<std::size_t>(workload.replications);
   std::vector<std::optional<SimResult>> results(n);
   std::vector<std::optional<model::Diagnostic>> errors(n);
@@ -49,7 +54,8 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
     try {
       // Each replication's streams derive from its own seed, so the thread that runs it
       // and the order replications finish in cannot change a single number.
-      detail::Replication replication(*runtime, workload, horizon, derive_seed(seed, "replication", i), fidelity);
+      const std::size_t number = first + i;  // in the whole run, of which this may be a slice
+      detail::Replication replication(*runtime, workload, horizon, derive_seed(seed, "replication", number), fidelity);
       std::function<void(const Progress&)> progress;
       if (options.progress) {
         progress = [&](const Progress& p) {
@@ -57,7 +63,7 @@ SimOutcome simulate(const model::TopologySpec& topology, const WorkloadSpec& wor
           options.progress(p);
         };
       }
-      errors[i] = replication.run(progress, static_cast<int>(i));
+      errors[i] = replication.run(progress, static_cast<int>(number));
       if (!errors[i]) results[i] = replication.take_result();
     } catch (...) {
       crashes[i] = std::current_exception();

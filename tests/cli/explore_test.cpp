@@ -6,6 +6,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "archsim/explore/explore.hpp"
+#include "archsim/model/load.hpp"
+#include "archsim/pricing/bill.hpp"
+#include "archsim/reports/explore_report.hpp"
 #include "cli_fixture.hpp"
 #include "fixture.hpp"
 
@@ -121,6 +125,88 @@ TEST_CASE("explore: ADR-0005's small space gives a front, the cheapest variant m
     CHECK(html.find("<svg class=\"chart\"") != std::string::npos);
     CHECK(html.find("cost.monthly against availability") != std::string::npos);
     CHECK(nlohmann::json::parse(testing::read_file(kDir / "out" / "explore.json")) == j);
+  }
+}
+
+namespace {
+
+/// The search's inputs as `archsim explore FILE --horizon HORIZON` reads them.
+explore::ExploreInputs inputs_for(const std::string& file, const std::string& horizon) {
+  auto loaded = model::load_scenario(file, testing::facts());
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  model::Diagnostics diagnostics;
+  auto pricing = pricing::prepare_pricing(*loaded.scenario, diagnostics);
+  REQUIRE(pricing);
+  auto inputs = explore::make_explore_inputs(*loaded.scenario, testing::facts(), {}, std::move(*pricing), diagnostics);
+  REQUIRE(inputs);
+  inputs->horizon = model::parse_duration(horizon);
+  return std::move(*inputs);
+}
+
+/// A runner that claims many evaluators, as a large MPI job would: the search then cuts each
+/// evaluation into slices of replications. It records the tasks it was given.
+class ManyEvaluators final : public explore::BatchRunner {
+ public:
+  explicit ManyEvaluators(explore::EvaluateFn evaluate) : threads_(explore::make_thread_runner(std::move(evaluate), 2)) {}
+  std::vector<std::string> run(const std::vector<std::string>& tasks, const explore::ProgressFn& progress) override {
+    sent.insert(sent.end(), tasks.begin(), tasks.end());
+    return threads_->run(tasks, progress);
+  }
+  std::string describe() const override { return "64 evaluators"; }
+  std::size_t evaluators() const override { return 64; }
+  std::vector<std::string> sent;
+
+ private:
+  std::unique_ptr<explore::BatchRunner> threads_;
+};
+
+}  // namespace
+
+TEST_CASE("explore: evaluations cut into slices of replications give the same bytes as evaluations in one piece") {
+  CHECK(explore::slices_per_evaluation(16, 2, 10) == 1);
+  CHECK(explore::slices_per_evaluation(16, 9, 10) == 2);
+  CHECK(explore::slices_per_evaluation(4, 64, 3) == 3);
+  CHECK(explore::slices_per_evaluation(4, 64, 1) == 1);
+
+  SUBCASE("one task, by hand: a variant, a rejected variant, one of the document's alternatives; on both seeds") {
+    for (const auto& [file, tasks] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {adr0005_with(kSmall), {R"({"variant":3,"stage":"confirmation"})", R"({"variant":0,"stage":"confirmation"})",
+                                     R"({"alternative":"alb-private-tasks-nat","stage":"confirmation"})"}},
+             {"scenarios/free-tier-single-az.yaml", {R"({"variant":5,"stage":"screening"})", R"({"alternative":"serverless","stage":"screening"})"}}}) {
+      const auto inputs = inputs_for(file, "1d");
+      for (const auto& task : tasks) {
+        CAPTURE(file);
+        CAPTURE(task);
+        const std::string whole = explore::evaluate_task(inputs, task);
+        auto slice = [&](int first, int count) {
+          auto j = nlohmann::json::parse(task);
+          j["replications"] = {first, count};
+          return explore::evaluate_task(inputs, j.dump());
+        };
+        const int n = nlohmann::json::parse(task)["stage"] == "screening" ? inputs.spec.screening.replications : inputs.spec.confirmation.replications;
+        REQUIRE(n >= 2);
+        // One replication per slice, and two uneven slices.
+        std::vector<std::string> singles;
+        for (int k = 0; k < n; ++k) singles.push_back(slice(k, 1));
+        CHECK(explore::merge_slices(inputs, task, singles) == whole);
+        CHECK(explore::merge_slices(inputs, task, {slice(0, 1), slice(1, n - 1)}) == whole);
+      }
+    }
+  }
+
+  SUBCASE("a whole search on a runner with 64 evaluators") {
+    const auto inputs = inputs_for(adr0005_with(kSmall), "1d");
+    const explore::EvaluateFn evaluate = [&inputs](const std::string& task) { return explore::evaluate_task(inputs, task); };
+    auto threads = explore::make_thread_runner(evaluate, 2);
+    ManyEvaluators many(evaluate);
+    const auto plain = reports::explore_json(explore::run_explore(inputs, *threads), "test");
+    const auto sliced = reports::explore_json(explore::run_explore(inputs, many), "test");
+    CHECK(plain.dump(2) == sliced.dump(2));
+    // It was cut: every batch here has fewer evaluations than twice 64, so every task is a
+    // slice, and screening's 2 replications went out as 2 slices of one.
+    REQUIRE(!many.sent.empty());
+    for (const auto& task : many.sent) CHECK(nlohmann::json::parse(task).contains("replications"));
+    CHECK(nlohmann::json::parse(many.sent[1])["replications"] == nlohmann::json::array({1, 1}));
   }
 }
 

@@ -145,6 +145,7 @@ class Mpi final : public MpiRunner {
     return size == 1 ? "MPI: 1 rank, evaluating on it" : fmt::format("MPI: {} ranks, {} evaluating", size, size - 1);
   }
 
+  std::size_t evaluators() const override { return static_cast<std::size_t>(std::max(1, session_.world.size() - 1)); }
   BatchTiming last_batch() const override { return last_; }
   BatchTiming all_batches() const override { return all_; }
   void finish() override { session_.stop_workers(); }

@@ -192,6 +192,12 @@ std::string task_for(std::uint64_t index, const Stage& stage) {
 
 }  // namespace
 
+std::size_t slices_per_evaluation(std::size_t tasks, std::size_t evaluators, int replications) {
+  if (tasks == 0 || replications <= 1) return 1;
+  const std::size_t wanted = (2 * evaluators + tasks - 1) / tasks;
+  return std::clamp<std::size_t>(wanted, 1, static_cast<std::size_t>(replications));
+}
+
 reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& runner,
                                    const std::function<void(const ExploreProgress&)>& progress) {
   const ExploreSpec& spec = inputs.spec;
@@ -214,16 +220,41 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
   report.method = uses_nsga2(spec) ? "nsga2" : "exhaustive";
   const Stage& confirmation = spec.confirmation;
 
-  const auto batch = [&](const std::string& stage, const std::vector<std::string>& batch_tasks) {
-    return runner.run(batch_tasks, [&](std::size_t done, std::size_t total) {
-      if (progress && done < total) progress({stage, done, total, 0});
+  // A batch with fewer evaluations than the runner has evaluators (a confirmation over many
+  // ranks) is cut into slices of replications, merged back in order on this process; the
+  // results are the same bytes either way (evaluate.cpp), so the cut may follow the runner.
+  const auto batch = [&](const Stage& stage, const std::vector<std::string>& batch_tasks) {
+    const std::size_t slices = slices_per_evaluation(batch_tasks.size(), runner.evaluators(), stage.replications);
+    std::vector<std::string> sent;
+    if (slices == 1) {
+      sent = batch_tasks;
+    } else {
+      for (const auto& task : batch_tasks) {
+        for (std::size_t k = 0; k < slices; ++k) {
+          // Replications [first, first + count), as even as the count allows.
+          const auto share = [&](std::size_t j) { return static_cast<int>(j * static_cast<std::size_t>(stage.replications) / slices); };
+          auto sliced = nlohmann::json::parse(task);
+          sliced["replications"] = {share(k), share(k + 1) - share(k)};
+          sent.push_back(sliced.dump());
+        }
+      }
+    }
+    auto results = runner.run(sent, [&](std::size_t done, std::size_t total) {
+      if (progress && done < total) progress({stage.name, done, total, 0});
     });
+    if (slices == 1) return results;
+    std::vector<std::string> merged;
+    for (std::size_t t = 0; t < batch_tasks.size(); ++t) {
+      const auto begin = results.begin() + static_cast<std::ptrdiff_t>(t * slices);
+      merged.push_back(merge_slices(inputs, batch_tasks[t], {begin, begin + static_cast<std::ptrdiff_t>(slices)}));
+    }
+    return merged;
   };
   // Screening: every variant of the space, or those NSGA-II breeds; kept in index order.
   const auto screen = [&](const std::vector<std::uint64_t>& indices) {
     std::vector<std::string> tasks;
     for (const auto i : indices) tasks.push_back(task_for(i, spec.screening));
-    const auto results = batch(spec.screening.name, tasks);
+    const auto results = batch(spec.screening, tasks);
     std::vector<ExploreVariant> screened(indices.size());
     for (std::size_t k = 0; k < indices.size(); ++k) {
       ExploreVariant& v = screened[k];
@@ -264,7 +295,7 @@ reports::ExploreReport run_explore(const ExploreInputs& inputs, BatchRunner& run
   std::vector<std::string> tasks;
   for (const auto& [rank, position] : order) tasks.push_back(task_for(report.variants[position].index, confirmation));
   for (const auto& alt : inputs.scenario.alternatives) tasks.push_back(nlohmann::json{{"alternative", alt.id}, {"stage", confirmation.name}}.dump());
-  const auto confirmed = batch(confirmation.name, tasks);
+  const auto confirmed = batch(confirmation, tasks);
   std::vector<ExploreVariant*> finalists;
   for (std::size_t k = 0; k < order.size(); ++k) {
     ExploreVariant& v = report.variants[order[k].second];

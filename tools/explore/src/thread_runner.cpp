@@ -50,6 +50,7 @@ class ThreadRunner final : public BatchRunner {
   }
 
   std::string describe() const override { return threads_ == 1 ? "1 thread" : fmt::format("{} threads", threads_); }
+  std::size_t evaluators() const override { return static_cast<std::size_t>(threads_); }
 
  private:
   EvaluateFn evaluate_;

@@ -82,7 +82,13 @@ reports::AlternativeRun run_alternative(const RunRequest& request, const model::
     run.error = request.scenario.located(outcome.error->diagnostic);
     return run;
   }
-  run.result = std::move(outcome.result);
+  assess_alternative(request, alt, declared, std::move(*outcome.result), run);
+  return run;
+}
+
+void assess_alternative(const RunRequest& request, const model::AlternativeSpec& alt, const pricing::Usage& declared,
+                        sim::SimResult result, reports::AlternativeRun& run) {
+  run.result = std::move(result);
   // What the simulation measured, plus what only the scenario can say (storage, users).
   pricing::Usage usage = pricing::usage_from_simulation(*run.result);
   pricing::add_unmeasured(usage, declared);
@@ -90,16 +96,15 @@ reports::AlternativeRun run_alternative(const RunRequest& request, const model::
   run.budget = budget_for(request.scenario, *run.bill);
   sim::WorkloadSpec at_horizon;  // the analytic model reads the horizon the run simulated
   const sim::WorkloadSpec* analysed = &request.workload;
-  if (options.horizon && options.horizon->ns != request.workload.horizon.ns) {
+  if (request.options.horizon && request.options.horizon->ns != request.workload.horizon.ns) {
     at_horizon = request.workload;
-    at_horizon.horizon = *options.horizon;
+    at_horizon.horizon = *request.options.horizon;
     analysed = &at_horizon;
   }
   std::string analytic_error;
   run.analytic = sim::analyse_availability(alt.topology, *analysed, sim::builtin_sim_defaults(), analytic_error);
   run.metrics = reports::measure(*run.result, monthly_costs(request.pricing, alt.topology, *run.result, declared),
                                  run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
-  return run;
 }
 
 RunResult run_scenario(const RunRequest& request) {

@@ -39,6 +39,13 @@ struct SimOptions {
   std::optional<std::uint64_t> seed;      ///< overrides workload.seed
   std::optional<Duration> horizon;        ///< overrides workload.horizon
   int threads = 1;                        ///< replications run on this many threads
+  /// The run is a slice of a larger one: its replications are numbered from here, so that
+  /// replication k has the same seed and the same figures whichever slice runs it, and the
+  /// slices' per-replication results merge into the whole run's (design-space search spreads
+  /// one evaluation's replications over processes this way). A fixed count only: with
+  /// workload.precision the batches are judged on the replications before them, which a
+  /// slice does not have.
+  int first_replication = 0;
   std::optional<Fidelity> fidelity;       ///< overrides workload.fidelity
   /// What choose_fidelity answered for this topology and workload, with the fidelity, horizon
   /// and replications above (`run` asks before simulating, to estimate the work): simulate

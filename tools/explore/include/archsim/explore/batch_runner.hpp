@@ -30,6 +30,9 @@ class BatchRunner {
   virtual std::vector<std::string> run(const std::vector<std::string>& tasks, const ProgressFn& progress = {}) = 0;
   /// How the batches run, for the report: "2 threads", "MPI: 4 ranks, 3 evaluating".
   virtual std::string describe() const = 0;
+  /// How many tasks can run at once (threads, or evaluating ranks): the search cuts an
+  /// evaluation's replications into slices when there are fewer evaluations than that.
+  virtual std::size_t evaluators() const = 0;
 };
 
 /// Evaluations on `threads` threads of this process (at least 1).

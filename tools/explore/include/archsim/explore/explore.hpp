@@ -128,8 +128,19 @@ model::YamlNode variant_tree(const ExploreInputs& inputs, std::uint64_t index);
 /// The variant's alternative as YAML to paste under `alternatives:`.
 std::string variant_alternative_yaml(const ExploreInputs& inputs, std::uint64_t index);
 
-/// One evaluation task's result: a JSON text (see evaluate.cpp), pure in the task's text.
+/// One evaluation task's result: a JSON text (see evaluate.cpp), pure in the task's text. A
+/// task naming a slice of the stage's replications (`"replications": [first, count]`) is only
+/// simulated; merge_slices judges its slices together.
 std::string evaluate_task(const ExploreInputs& inputs, const std::string& task);
+
+/// The result evaluate_task gives `task` (without a slice), from the results of its slices of
+/// replications, in replication order: the same bytes however the replications were sliced.
+std::string merge_slices(const ExploreInputs& inputs, const std::string& task, const std::vector<std::string>& slice_results);
+
+/// How many slices each of `tasks` evaluations of `replications` is cut into so that
+/// `evaluators` processes all have work: 1 while there are at least twice as many evaluations
+/// as evaluators, never more than the replications.
+std::size_t slices_per_evaluation(std::size_t tasks, std::size_t evaluators, int replications);
 
 struct ExploreProgress {
   std::string stage;

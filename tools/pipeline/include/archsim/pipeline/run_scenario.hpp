@@ -65,6 +65,12 @@ RunResult run_scenario(const RunRequest& request);
 reports::AlternativeRun run_alternative(const RunRequest& request, const model::AlternativeSpec& alternative,
                                         const pricing::Usage& declared);
 
+/// What run_alternative does after simulating: `result` (however it was simulated: in one
+/// call, or as slices of replications merged in order) billed, its budget checked, its
+/// availability analysed and its criterion metrics measured, into `run`.
+void assess_alternative(const RunRequest& request, const model::AlternativeSpec& alternative, const pricing::Usage& declared,
+                        sim::SimResult result, reports::AlternativeRun& run);
+
 /// The budget verdict when the scenario sets a budget.
 std::optional<pricing::BudgetCheck> budget_for(const model::ScenarioSpec& scenario, const pricing::Bill& bill);
 
