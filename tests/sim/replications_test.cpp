@@ -98,3 +98,38 @@ TEST_CASE("replications until a precision: batches of min then 4, judged in orde
 }
 
 }  // namespace archsim
+
+namespace archsim {
+
+TEST_CASE("a slice of replications (first_replication) gives each replication the figures it has in the whole run") {
+  const auto whole_workload = test::workload("horizon: 2h\nseed: 9\nreplications: 3\narrivals: {rate: 2/s}\n");
+  const auto whole = test::simulate_good("", whole_workload);
+  REQUIRE(whole.result);
+  sim::WorkloadSpec two = whole_workload;
+  two.replications = 2;
+  sim::SimOptions from_one;
+  from_one.first_replication = 1;
+  const auto tail = test::simulate_good("", two, from_one);
+  REQUIRE(tail.result);
+  REQUIRE(tail.result->per_replication.size() == 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& a = whole.result->per_replication[k + 1];
+    const auto& b = tail.result->per_replication[k];
+    CHECK(a.outcomes == b.outcomes);
+    CHECK(a.p99_ns == b.p99_ns);
+    CHECK(a.availability == b.availability);
+    REQUIRE(a.usage.size() == b.usage.size());
+    for (std::size_t m = 0; m < a.usage.size(); ++m) CHECK(a.usage[m].hourly == b.usage[m].hourly);
+  }
+  // Not the first replication's figures: the slice really starts at 1.
+  CHECK(whole.result->per_replication[0].outcomes != tail.result->per_replication[0].outcomes);
+
+  SUBCASE("only with a fixed count") {
+    auto until = test::workload("horizon: 2h\narrivals: {rate: 2/s}\nreplications: {until: {availability: 1pp}, min: 4, max: 8}\n");
+    const auto refused = test::simulate_good("", until, from_one);
+    REQUIRE(refused.error);
+    CHECK(refused.error->diagnostic.message.find("needs a fixed count") != std::string::npos);
+  }
+}
+
+}  // namespace archsim
