@@ -430,10 +430,14 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   if (diagnostics.error_count() == errors_before) check_books(scenario, ctx, diagnostics);
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);
-  ctx.purchase = scenario.pricing.purchase;
-  for (const auto& alt : scenario.alternatives) ctx.purchase_by_topology[alt.topology.path] = alt.pricing.value_or(scenario.pricing.purchase);
+  set_purchase_options(ctx, scenario);
   ctx.max_book_age_days = scenario.pricing.max_book_age_days;
   return ctx;
+}
+
+void set_purchase_options(PricingContext& context, const model::ScenarioSpec& scenario) {
+  context.purchase = scenario.pricing.purchase;
+  for (const auto& alt : scenario.alternatives) context.purchase_by_topology[alt.topology.path] = alt.pricing.value_or(scenario.pricing.purchase);
 }
 
 PurchasedPricing apply_purchase_options(const model::PurchaseOptionsSpec& options, const std::vector<Charge>& charges, const PriceBook& book) {

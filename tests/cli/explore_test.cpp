@@ -210,6 +210,46 @@ TEST_CASE("explore: evaluations cut into slices of replications give the same by
   }
 }
 
+TEST_CASE("explore: purchase options are a dimension: Fargate Spot and a Compute Savings Plan priced per variant") {
+  const std::string file = adr0005_with(R"(explore:
+  base: alb-private-tasks-endpoints
+  dimensions:
+    pricing.fargate: [on_demand, spot]
+    pricing.savings_plan: [null, {type: compute, term: 3yr, payment: all_upfront}]
+  constraints: {criteria: all, budget: false}
+  screening: {replications: 2}
+  confirmation: {replications: 2}
+)");
+  const auto ran = cli({"explore", file, "--horizon", "1d", "--format", "json"});
+  INFO(ran.err);
+  REQUIRE(ran.code != 2);
+  const auto j = nlohmann::json::parse(ran.out);
+  std::map<std::string, double> cost;
+  std::map<std::string, std::string> yaml;
+  for (const auto& v : j["variants"]) {
+    REQUIRE(!v["evaluations"].empty());
+    const std::string key = v["choices"]["pricing.fargate"].get<std::string>() + " / " + v["choices"]["pricing.savings_plan"].get<std::string>();
+    cost[key] = v["evaluations"][0]["metrics"]["cost.monthly"]["mean"];
+    if (v.contains("alternative_yaml")) yaml[key] = v["alternative_yaml"];
+  }
+  const std::string plan = "{type: compute, term: 3yr, payment: all_upfront}";
+  REQUIRE(cost.size() == 4);
+  // The same design and the same simulation: only the prices differ. Spot and the plan each
+  // lower the on-demand bill; a Savings Plan does not cover Spot, so with Spot it changes nothing.
+  CHECK(cost["spot / null"] < cost["on_demand / null"]);
+  CHECK(cost["on_demand / " + plan] < cost["on_demand / null"]);
+  CHECK(cost["spot / " + plan] == cost["spot / null"]);
+  // The variant to paste carries its purchase options under the alternative.
+  for (const auto& [key, text] : yaml) {
+    CAPTURE(key);
+    const auto at = text.find("\n  pricing:");
+    REQUIRE(at != std::string::npos);
+    CHECK(text.find("fargate: " + key.substr(0, key.find(' ')), at) != std::string::npos);
+    CHECK((text.find("savings_plan", at) != std::string::npos) == (key.find("compute") != std::string::npos));
+  }
+  CHECK(!yaml.empty());
+}
+
 TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   const auto refused = [](const std::string& block, const std::string& expected, std::vector<std::string> extra = {}) {
     const std::string file = adr0005_with(block, "bad.yaml");
@@ -234,6 +274,9 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   refused(head + "    components.api.desird_count: [1, 2]\n", "unknown key 'desird_count' (did you mean 'desired_count'?)");
   // An option that makes the topology invalid to load.
   refused(head + "    components.api.desired_count: [1, -3]\n", "(explore dimension components.api.desired_count, option -3)");
+  // A purchase option the loader does not know, or a value it does not take.
+  refused(head + "    pricing.fargat: [spot]\n", "unknown key 'fargat' (did you mean 'fargate'?) (explore dimension pricing.fargat, option spot)");
+  refused(head + "    pricing.fargate: [on_demand, spto]\n", "expected one of on_demand, spot, found 'spto' (did you mean 'spot'?)");
   // An objective no run produces.
   refused(head + "    components.api.desired_count: [1, 2]\n  objectives: [cost.monthly, latency.p98]\n",
           "no run produces a metric 'latency.p98' (did you mean 'latency.p95'?)");

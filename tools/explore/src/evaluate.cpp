@@ -41,6 +41,9 @@ struct Prepared {
   const model::AlternativeSpec* alternative = nullptr;
   reports::ReviewReport review;
   std::optional<pricing::Usage> declared;
+  /// The search's pricing, with the variant's own purchase options when it has some (a
+  /// `pricing.` dimension); else unset, and the search's applies as it is.
+  std::optional<pricing::PricingContext> pricing;
   sim::WorkloadSpec workload;  ///< at the stage's replications
   sim::SimOptions options;
   json early;
@@ -77,6 +80,10 @@ std::unique_ptr<Prepared> prepare(const ExploreInputs& inputs, const json& task)
     for (const auto& d : usage_diagnostics.all()) p->early["load_error"].push_back(model::format_diagnostic(d));
     return p;
   }
+  if (p->alternative->pricing) {
+    p->pricing = inputs.pricing;
+    pricing::set_purchase_options(*p->pricing, *p->loaded.scenario);
+  }
   p->workload = inputs.workload;
   // A stage runs a fixed count: screening is cheap on purpose, confirmation the workload's own.
   p->workload.precision.reset();
@@ -89,7 +96,7 @@ std::unique_ptr<Prepared> prepare(const ExploreInputs& inputs, const json& task)
 }
 
 pipeline::RunRequest request_for(const ExploreInputs& inputs, const Prepared& p) {
-  return pipeline::RunRequest{*p.loaded.scenario, p.review, p.workload, inputs.pricing, p.options, {}, {}, false};
+  return pipeline::RunRequest{*p.loaded.scenario, p.review, p.workload, p.pricing ? *p.pricing : inputs.pricing, p.options, {}, {}, false};
 }
 
 /// The result of a simulated evaluation: its metrics and its verdict on each constraint.

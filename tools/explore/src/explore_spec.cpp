@@ -91,9 +91,11 @@ void split_path(std::string_view key, std::vector<std::string>& segments, std::v
 
 std::string label_of(const YamlNode& value) {
   if (value.is_scalar()) return value.scalar;
+  if (value.is_null()) return "null";
   std::string out;
   for (const auto& item : value.items) out += (out.empty() ? "" : ", ") + label_of(item);
-  return value.is_sequence() ? "[" + out + "]" : "{...}";
+  for (const auto& e : value.entries) out += (out.empty() ? "" : ", ") + e.key + ": " + label_of(e.value);
+  return value.is_sequence() ? "[" + out + "]" : "{" + out + "}";
 }
 
 std::string format_number(double v) {
@@ -174,7 +176,7 @@ bool check_path_exists(const model::ScenarioSpec& scenario, const model::Alterna
 /// dimension vary nothing.
 void check_option_loads(const model::ScenarioSpec& scenario, const YamlNode& tree, const std::string& base, const model::AwsFacts& facts,
                         const model::LoadOptions& options, const Dimension& dimension, std::size_t option, DecodeContext& ctx) {
-  const YamlNode variant = variant_tree_with(tree, base, base + "-option", {&dimension.options[option].patch});
+  const YamlNode variant = variant_tree_with(tree, base, base + "-option", {&dimension.options[option]});
   const auto loaded = model::load_scenario_tree(variant, scenario.file, scenario.base_dir, facts, options);
   std::set<std::pair<int, int>> written;
   collect_locations(dimension.options[option].patch, written);
@@ -285,13 +287,17 @@ std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, c
                                               entry.key));
             continue;
           }
-          if (base != nullptr && !check_path_exists(scenario, *base, segments, entry, d.path, ctx)) continue;
+          // `pricing.fargate`, `pricing.savings_plan`: the alternative's purchase options, whose
+          // keys the loader checks when each option is loaded alone (check_option_loads).
+          const bool purchase = segments.front() == "pricing";
+          if (purchase) segments.erase(segments.begin());
+          if (!purchase && base != nullptr && !check_path_exists(scenario, *base, segments, entry, d.path, ctx)) continue;
           std::vector<std::vector<YamlNode>> values;
           if (!decode_values(value, d.path, leaves.size(), ctx, values)) continue;
           for (const auto& v : values) {
             std::string label;
             for (const auto& one : v) label += (label.empty() ? "" : ", ") + label_of(one);
-            d.options.push_back({label, patch_at(segments, leaves, v, entry.key_loc)});
+            d.options.push_back({label, patch_at(segments, leaves, v, entry.key_loc), purchase});
           }
         }
         spec.dimensions.push_back(std::move(d));

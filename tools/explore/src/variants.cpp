@@ -1,5 +1,7 @@
 #include "variants.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "archsim/explore/explore.hpp"
@@ -14,8 +16,27 @@ const YamlNode* alternative_overrides(const YamlNode& tree, std::string_view id)
   return alt != nullptr && alt->is_map() ? alt->find("overrides") : nullptr;
 }
 
+namespace {
+
+/// The purchase options a variant starts from: the base alternative's `pricing:`, else the
+/// scenario's `fargate` and `savings_plan` (its other keys are the scenario's alone).
+YamlNode starting_purchase_options(const YamlNode& tree, const YamlNode& alt) {
+  if (const YamlNode* own = alt.find("pricing")) return *own;
+  YamlNode out;
+  out.kind = YamlNode::Kind::Map;
+  out.loc = alt.loc;
+  if (const YamlNode* scenario = tree.find("pricing"); scenario != nullptr && scenario->is_map()) {
+    for (const auto& e : scenario->entries) {
+      if (e.key == "fargate" || e.key == "savings_plan") out.entries.push_back(e);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 YamlNode variant_tree_with(const YamlNode& tree, const std::string& base, const std::string& variant_id,
-                           const std::vector<const YamlNode*>& patches) {
+                           const std::vector<const DimensionOption*>& options) {
   YamlNode out;
   out.kind = tree.kind;
   out.loc = tree.loc;
@@ -32,6 +53,16 @@ YamlNode variant_tree_with(const YamlNode& tree, const std::string& base, const 
     YamlNode list;
     list.kind = YamlNode::Kind::Sequence;
     list.loc = alt.loc;
+    std::vector<const YamlNode*> patches;
+    std::optional<YamlNode> purchase;
+    for (const DimensionOption* o : options) {
+      if (!o->purchase) {
+        patches.push_back(&o->patch);
+        continue;
+      }
+      if (!purchase) purchase = starting_purchase_options(tree, alt);
+      model::merge_patch(*purchase, o->patch);
+    }
     bool had_overrides = false;
     for (auto& e : alt.entries) {
       if (e.key != "overrides") continue;
@@ -42,9 +73,13 @@ YamlNode variant_tree_with(const YamlNode& tree, const std::string& base, const 
       for (const YamlNode* p : patches) list.items.push_back(*p);
       e.value = list;
     }
-    if (!had_overrides) {
+    if (!had_overrides && !patches.empty()) {
       for (const YamlNode* p : patches) list.items.push_back(*p);
       alt.entries.push_back({"overrides", alt.loc, list});
+    }
+    if (purchase) {
+      if (YamlNode* own = alt.find("pricing")) *own = std::move(*purchase);
+      else alt.entries.push_back({"pricing", alt.loc, std::move(*purchase)});
     }
     alternatives.entries.push_back({variant_id, entry.key_loc, std::move(alt)});
     out.entries.push_back({entry.key, entry.key_loc, std::move(alternatives)});
@@ -145,17 +180,17 @@ std::string variant_id(const ExploreSpec& spec, std::uint64_t index) { return fm
 
 namespace {
 
-std::vector<const YamlNode*> patches_at(const ExploreInputs& inputs, std::uint64_t index) {
-  std::vector<const YamlNode*> patches;
+std::vector<const DimensionOption*> options_at(const ExploreInputs& inputs, std::uint64_t index) {
+  std::vector<const DimensionOption*> options;
   const auto choices = choices_at(inputs.spec, index);
-  for (std::size_t i = 0; i < choices.size(); ++i) patches.push_back(&inputs.spec.dimensions[i].options[choices[i]].patch);
-  return patches;
+  for (std::size_t i = 0; i < choices.size(); ++i) options.push_back(&inputs.spec.dimensions[i].options[choices[i]]);
+  return options;
 }
 
 }  // namespace
 
 YamlNode variant_tree(const ExploreInputs& inputs, std::uint64_t index) {
-  return variant_tree_with(inputs.tree, inputs.spec.base, variant_id(inputs.spec, index), patches_at(inputs, index));
+  return variant_tree_with(inputs.tree, inputs.spec.base, variant_id(inputs.spec, index), options_at(inputs, index));
 }
 
 std::string variant_alternative_yaml(const ExploreInputs& inputs, std::uint64_t index) {

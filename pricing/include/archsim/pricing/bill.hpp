@@ -271,6 +271,10 @@ struct PricingContext {
 std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
                                               const std::string& price_book_dir = {});
 
+/// Sets `context`'s purchase options for every alternative of `scenario`: its `pricing`, else
+/// the scenario's (prepare_pricing does it; design-space search again for each variant).
+void set_purchase_options(PricingContext& context, const model::ScenarioSpec& scenario);
+
 /// Today as an ISO date, in UTC: SOURCE_DATE_EPOCH when set (reproducible runs), else the clock.
 std::string pricing_today();
 /// For `pricing.max_book_age`: one warning per book an alternative bills from whose oldest price

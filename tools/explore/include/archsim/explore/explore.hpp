@@ -29,10 +29,13 @@
 
 namespace archsim::explore {
 
-/// One option of a dimension: its label and the merge patch it applies to the base topology.
+/// One option of a dimension: its label and the merge patch it applies to the base topology,
+/// or, for a `pricing.` path (`pricing.fargate: [on_demand, spot]`), to the alternative's
+/// purchase options (`pricing:` under the alternative, which replaces the scenario's).
 struct DimensionOption {
   std::string label;
   model::YamlNode patch;
+  bool purchase = false;  ///< patches the alternative's `pricing:`, not its topology
 };
 
 struct Dimension {
