@@ -107,6 +107,9 @@ struct RunWork {
   double requests = 0;
   std::vector<std::string> flows;
   std::string request_reason;  ///< why auto walks an alternative the budget refuses, or empty
+  /// What choose_fidelity answered, by alternative id: the run simulates at it rather than
+  /// asking again (not for `compare`, which runs both).
+  std::map<std::string, sim::FidelityChoice, std::less<>> choices;
 };
 
 RunWork work_per_alternative(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload,
@@ -114,16 +117,17 @@ RunWork work_per_alternative(const model::ScenarioSpec& scenario, const sim::Wor
   RunWork work;
   for (const auto& alt : scenario.alternatives) {
     std::string why;
-    const auto e = sim::estimate_work(alt.topology, workload, sim::builtin_sim_defaults(), why);
-    if (e) work.requests = std::max(work.requests, e->requests);
     const auto choice = sim::choose_fidelity(alt.topology, workload, sim::builtin_sim_defaults(),
                                              compare ? std::optional(sim::Fidelity::Request) : asked, workload.replications, why);
-    if (!choice || !e) {
+    if (!choice) {
       work.per_alternative.push_back(0.0);
       continue;
     }
+    const sim::WorkEstimate& e = choice->work;
+    work.requests = std::max(work.requests, e.requests);
     double hops = choice->request_hops;
-    if (compare) hops += e->flow_request_hops(workload.horizon) * workload.replications;
+    if (compare) hops += e.flow_request_hops(workload.horizon) * workload.replications;
+    if (!compare) work.choices.emplace(alt.id, *choice);
     if (!compare && choice->fidelity == sim::Fidelity::Flow) work.flows.push_back(alt.id);
     if (!compare && choice->contract_breaks && work.request_reason.empty()) {
       work.request_reason = alt.id + ": " + choice->reason;
@@ -248,6 +252,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   pipeline::RunRequest request{scenario, review_report, *workload, *pricing_context, sim_options, {}, {},
                                // Measured only when the output may depend on the machine (see source_date_epoch).
                                !fixed_epoch.has_value()};
+  request.fidelity_choices = work.choices;
   request.on_alternative = [&progress](const model::AlternativeSpec& alt) {
     if (progress) progress->start(alt.id);
   };

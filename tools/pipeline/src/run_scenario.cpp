@@ -66,6 +66,7 @@ reports::AlternativeRun run_alternative(const RunRequest& request, const model::
                                         const pricing::Usage& declared) {
   reports::AlternativeRun run{alt.id, alt.title, alt.status, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   sim::SimOptions options = request.options;
+  if (const auto chosen = request.fidelity_choices.find(alt.id); chosen != request.fidelity_choices.end()) options.fidelity_choice = chosen->second;
   // `replications: {until: ...}`: the simulator asks after each batch whether the intervals
   // are narrow enough, on the same metrics the criteria are judged on (the cost from the bills).
   if (request.workload.precision) {

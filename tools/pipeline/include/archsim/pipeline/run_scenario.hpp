@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "archsim/pricing/bill.hpp"
 #include "archsim/reports/review.hpp"
 #include "archsim/reports/run_report.hpp"
+#include "archsim/sim/fidelity.hpp"
 #include "archsim/sim/simulate.hpp"
 
 namespace archsim::pipeline {
@@ -38,6 +40,10 @@ struct RunRequest {
   /// Record each simulation's wall time (JUnit prints it); false where outputs must not depend
   /// on the machine (SOURCE_DATE_EPOCH).
   bool measure_wall_time = true;
+  /// What sim::choose_fidelity answered for an alternative, by id, when the caller asked
+  /// before the run (`run` does, to estimate the work): it is simulated at that choice rather
+  /// than choosing again. An alternative not listed is chosen for by the simulator.
+  std::map<std::string, sim::FidelityChoice, std::less<>> fidelity_choices;
 };
 
 struct RunResult {
