@@ -958,11 +958,10 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
   // could not is listed here, so a gap closed or opened shows as a failure, not a silent
   // change: every other line of every alternative must carry a price from that book.
   const std::map<std::string, std::set<std::string>> unsourced = {
-      {"eu-west-1", {"elb.nlb_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
-      {"us-west-2", {"ecr.storage_gb_month", "elb.alb_lcu_hour", "elb.nlb_hour", "elb.nlb_nlcu_hour"}},
-      {"us-east-2", {"ecr.storage_gb_month", "elb.alb_lcu_hour", "elb.nlb_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour",
-                     "vpc.interface_endpoint_processed_gb"}},
-      {"eu-central-1", {"apigw.http_requests", "data_transfer.internet_out_gb", "elb.nlb_hour", "elb.nlb_nlcu_hour"}},
+      {"eu-west-1", {}},
+      {"us-west-2", {"elb.alb_lcu_hour", "elb.nlb_nlcu_hour"}},
+      {"us-east-2", {"elb.alb_lcu_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
+      {"eu-central-1", {"apigw.http_requests", "data_transfer.internet_out_gb", "elb.nlb_nlcu_hour"}},
   };
   const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
   for (const auto& [region, gaps] : unsourced) {
