@@ -112,7 +112,7 @@ TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by 
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   test::put_reference_topology(dir.string());
-  std::ofstream(dir / "aged.yaml") << "archsim: 1\nname: aged\nregion: us-east-1\npricing: {max_book_age: 400d, fargate: spot}\n"
+  std::ofstream(dir / "aged.yaml") << "archsim: 1\nname: aged\nregion: us-east-1\npricing: {max_book_age: 400d}\n"
                                       "alternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
   const auto price = [&](const char* epoch, const std::string& out) {
     test::ScopedEnv date("SOURCE_DATE_EPOCH", std::string(epoch));
@@ -129,7 +129,18 @@ TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by 
   const std::string text = testing::read_file(dir / "beyond.txt");
   CHECK(text == testing::read_file(dir / "within.txt"));
   CHECK(text.find("max_book_age") == std::string::npos);
-  // Spot is priced beside on-demand; us-east-1's book has no Spot price, so those lines are missing.
-  CHECK(text.find("bought as: Fargate Spot; on-demand ") != std::string::npos);
-  CHECK(text.find("fargate_spot.vcpu_hour.x86_64") != std::string::npos);
+}
+
+TEST_CASE("price: Fargate Spot in a Region whose book has no Spot prices is a located error naming the books that have them") {
+  const auto dir = kDir / "spot";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::put_reference_topology(dir.string());
+  std::ofstream(dir / "spot.yaml") << "archsim: 1\nname: spot\nregion: us-east-1\npricing: {fargate: spot}\n"
+                                      "alternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  const auto r = cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("spot.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no Fargate Spot prices "
+                   "(fargate_spot.*) for us-east-1 (books with them: eu-west-1)") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "out.txt"));
 }
