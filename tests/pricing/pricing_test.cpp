@@ -255,6 +255,19 @@ TEST_CASE("RDS Multi-AZ bills instance hours at the Multi-AZ rate and storage tw
   CHECK(line(bill, "data_transfer.inter_az_gb").cost == Usd::cents(2));  // 1 GB out + 1 GB in at 0.01
 }
 
+TEST_CASE("RDS gp2 storage, Multi-AZ: 20 GB x 2 = 40 GB-months at 0.115 in us-east-1 (4.60 USD) and 0.127 in eu-west-1 (5.08 USD)") {
+  const auto topology = good_topology("components: {db: {storage_type: gp2}}");
+  const auto charges = pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}}));
+  for (const auto& [region, cents] : std::vector<std::pair<std::string, std::int64_t>>{{"us-east-1", 460}, {"eu-west-1", 508}}) {
+    CAPTURE(region);
+    const auto bill = pricing::make_bill(charges, pricing::builtin_price_book(region), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+    const auto& storage = line(bill, "rds.gp2_storage_gb_month");
+    CHECK(storage.quantity == doctest::Approx(40));
+    CHECK(storage.cost == Usd::cents(cents));
+    CHECK(std::count(bill.missing_prices.begin(), bill.missing_prices.end(), "rds.gp2_storage_gb_month") == 0);
+  }
+}
+
 TEST_CASE("a price the book lacks is a missing line, never 0 USD") {
   const auto topology = good_topology("components: {db: {instance_class: db.r6g.large}}");
   const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
