@@ -25,6 +25,18 @@ std::vector<std::string> us_east_1_files() {
   return files;
 }
 
+/// A folder `kDir/<name>` holding the reference topology and `<name>.yaml`, a us-east-1 scenario
+/// with that one alternative and `pricing: <pricing>` (on line 4).
+std::filesystem::path reference_scenario(const std::string& name, const std::string& pricing) {
+  const auto dir = kDir / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::put_reference_topology(dir.string());
+  std::ofstream(dir / (name + ".yaml")) << "archsim: 1\nname: " << name << "\nregion: us-east-1\npricing: " << pricing
+                                        << "\nalternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  return dir;
+}
+
 }  // namespace
 
 TEST_CASE("prices import: the us-east-1 offer files become one book in the folder, which a scenario then prices with") {
@@ -108,12 +120,7 @@ TEST_CASE("price: a Region without a book is a located error naming the books th
 }
 
 TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by SOURCE_DATE_EPOCH, and the output stays the same") {
-  const auto dir = kDir / "aged";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  test::put_reference_topology(dir.string());
-  std::ofstream(dir / "aged.yaml") << "archsim: 1\nname: aged\nregion: us-east-1\npricing: {max_book_age: 400d}\n"
-                                      "alternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  const auto dir = reference_scenario("aged", "{max_book_age: 400d}");
   const auto price = [&](const char* epoch, const std::string& out) {
     test::ScopedEnv date("SOURCE_DATE_EPOCH", std::string(epoch));
     return cli({"price", (dir / "aged.yaml").string(), "-o", (dir / out).string()});
@@ -132,12 +139,7 @@ TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by 
 }
 
 TEST_CASE("price: Fargate Spot in a Region whose book has no Spot prices is a located error naming the books that have them") {
-  const auto dir = kDir / "spot";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  test::put_reference_topology(dir.string());
-  std::ofstream(dir / "spot.yaml") << "archsim: 1\nname: spot\nregion: us-east-1\npricing: {fargate: spot}\n"
-                                      "alternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  const auto dir = reference_scenario("spot", "{fargate: spot}");
   const auto r = cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()});
   CHECK(r.code == 2);
   CHECK(r.err.find("spot.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no Fargate Spot prices "
