@@ -353,6 +353,52 @@ void check_books(const model::ScenarioSpec& scenario, const PricingContext& ctx,
   }
 }
 
+/// A purchase option the alternative's book cannot price is refused where it is written, naming
+/// the books that can: a bill of missing Spot lines or of on-demand lines under a plan's name
+/// would answer a question nobody asked.
+void check_purchase_books(const model::ScenarioSpec& scenario, const PricingContext& ctx, model::Diagnostics& diagnostics) {
+  std::vector<const PriceBook*> books;
+  if (ctx.scenario_book) {
+    books.push_back(&*ctx.scenario_book);
+  } else {
+    std::set<std::string> regions;
+    for (const auto& r : builtin_regions()) regions.insert(r);
+    for (const auto& [r, _] : ctx.folder_books) regions.insert(r);
+    for (const auto& r : regions) books.push_back(ctx.book_for(r));
+  }
+  const auto regions_with = [&](const auto& has) {
+    std::vector<std::string> out;
+    for (const PriceBook* b : books) {
+      if (b != nullptr && has(*b)) out.push_back(b->region);
+    }
+    return out.empty() ? std::string("none") : fmt::format("{}", fmt::join(out, ", "));
+  };
+  const auto has_spot = [](const PriceBook& b) {
+    return std::any_of(b.prices.begin(), b.prices.end(), [](const auto& p) { return p.first.starts_with("fargate_spot."); });
+  };
+  std::set<std::string> reported;
+  const auto refuse = [&](const std::string& path, const PriceBook& book, const std::string& what, const std::string& have) {
+    if (!reported.insert(path + " " + book.region).second) return;
+    diagnostics.error(scenario.sources.locate(path), path,
+                      fmt::format("price book {} has no {} for {} (books with them: {}); bill this alternative on demand, or give "
+                                  "a book with them (pricing.price_book or --price-book DIR; docs/pricing.md, \"Purchase options\")",
+                                  book.file, what, book.region, have));
+  };
+  for (const auto& alt : scenario.alternatives) {
+    const PriceBook* book = ctx.book_for(alt.topology.region);
+    if (book == nullptr) continue;  // check_books has said so
+    const model::PurchaseOptionsSpec& options = alt.pricing ? *alt.pricing : scenario.pricing.purchase;
+    if (options.fargate_spot && !has_spot(*book)) {
+      refuse(options.path + ".fargate", *book, "Fargate Spot prices (fargate_spot.*)", regions_with(has_spot));
+    }
+    if (const auto& plan = options.savings_plan; plan && book->savings_plan_rates(plan->type, plan->term, plan->payment).empty()) {
+      const auto has_plan = [&](const PriceBook& b) { return !b.savings_plan_rates(plan->type, plan->term, plan->payment).empty(); };
+      refuse(options.path + ".savings_plan", *book,
+             fmt::format("{} Savings Plan rates for {}, {}", plan->type, plan->term, plan->payment), regions_with(has_plan));
+    }
+  }
+}
+
 /// Days from ISO date `from` to `to` (both checked by the book's loader).
 long days_between(const std::string& from, const std::string& to) {
   const auto day = [](const std::string& iso) {
@@ -428,6 +474,7 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   }
   if (!price_book_dir.empty()) read_folder_books(scenario, price_book_dir, ctx, diagnostics);
   if (diagnostics.error_count() == errors_before) check_books(scenario, ctx, diagnostics);
+  if (diagnostics.error_count() == errors_before) check_purchase_books(scenario, ctx, diagnostics);
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   ctx.plan = resolve_plan(scenario.pricing, *ctx.catalogue);
   set_purchase_options(ctx, scenario);

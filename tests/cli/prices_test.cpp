@@ -25,6 +25,18 @@ std::vector<std::string> us_east_1_files() {
   return files;
 }
 
+/// A folder `kDir/<name>` holding the reference topology and `<name>.yaml`, a us-east-1 scenario
+/// with that one alternative and `pricing: <pricing>` (on line 4).
+std::filesystem::path reference_scenario(const std::string& name, const std::string& pricing) {
+  const auto dir = kDir / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::put_reference_topology(dir.string());
+  std::ofstream(dir / (name + ".yaml")) << "archsim: 1\nname: " << name << "\nregion: us-east-1\npricing: " << pricing
+                                        << "\nalternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  return dir;
+}
+
 }  // namespace
 
 TEST_CASE("prices import: the us-east-1 offer files become one book in the folder, which a scenario then prices with") {
@@ -36,7 +48,7 @@ TEST_CASE("prices import: the us-east-1 offer files become one book in the folde
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(r.out.empty());
-  CHECK(r.err.find("archsim prices import: us-east-1: 55 prices, 0 missing\n") != std::string::npos);
+  CHECK(r.err.find("archsim prices import: us-east-1: 56 prices, 0 missing\n") != std::string::npos);
   const auto written = kDir / "books" / "us-east-1.yaml";
   REQUIRE(std::filesystem::exists(written));
   model::Diagnostics d;
@@ -54,7 +66,7 @@ TEST_CASE("prices import: a single Region's book goes to stdout; several need -o
   CHECK(r.code == 0);
   CHECK(r.out.find("region: us-east-1\n") != std::string::npos);
   CHECK(r.out.find("  ecr.storage_gb_month:\n") != std::string::npos);
-  CHECK(r.err.find("archsim prices import: us-east-1: 3 prices, 52 missing: apigw.http_requests, ") != std::string::npos);
+  CHECK(r.err.find("archsim prices import: us-east-1: 3 prices, 53 missing: apigw.http_requests, ") != std::string::npos);
 }
 
 TEST_CASE("prices import: bad input is a located error, exit 2, and nothing written") {
@@ -108,12 +120,7 @@ TEST_CASE("price: a Region without a book is a located error naming the books th
 }
 
 TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by SOURCE_DATE_EPOCH, and the output stays the same") {
-  const auto dir = kDir / "aged";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  test::put_reference_topology(dir.string());
-  std::ofstream(dir / "aged.yaml") << "archsim: 1\nname: aged\nregion: us-east-1\npricing: {max_book_age: 400d, fargate: spot}\n"
-                                      "alternatives:\n  good: {title: reference, status: chosen, topology: good_topology.yaml}\n";
+  const auto dir = reference_scenario("aged", "{max_book_age: 400d}");
   const auto price = [&](const char* epoch, const std::string& out) {
     test::ScopedEnv date("SOURCE_DATE_EPOCH", std::string(epoch));
     return cli({"price", (dir / "aged.yaml").string(), "-o", (dir / out).string()});
@@ -129,7 +136,13 @@ TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by 
   const std::string text = testing::read_file(dir / "beyond.txt");
   CHECK(text == testing::read_file(dir / "within.txt"));
   CHECK(text.find("max_book_age") == std::string::npos);
-  // Spot is priced beside on-demand; us-east-1's book has no Spot price, so those lines are missing.
-  CHECK(text.find("bought as: Fargate Spot; on-demand ") != std::string::npos);
-  CHECK(text.find("fargate_spot.vcpu_hour.x86_64") != std::string::npos);
+}
+
+TEST_CASE("price: Fargate Spot in a Region whose book has no Spot prices is a located error naming the books that have them") {
+  const auto dir = reference_scenario("spot", "{fargate: spot}");
+  const auto r = cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("spot.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no Fargate Spot prices "
+                   "(fargate_spot.*) for us-east-1 (books with them: eu-west-1)") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "out.txt"));
 }

@@ -28,6 +28,13 @@ using pricing::Usd;
 
 namespace {
 
+/// Every diagnostic, one per line, as the CLI prints them.
+std::string diagnostics_text(const model::Diagnostics& d) {
+  std::string all;
+  for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
+  return all;
+}
+
 const pricing::PriceBook& us_east_1() {
   const auto* book = pricing::builtin_price_book("us-east-1");
   REQUIRE(book != nullptr);
@@ -248,6 +255,19 @@ TEST_CASE("RDS Multi-AZ bills instance hours at the Multi-AZ rate and storage tw
   CHECK(line(bill, "data_transfer.inter_az_gb").cost == Usd::cents(2));  // 1 GB out + 1 GB in at 0.01
 }
 
+TEST_CASE("RDS gp2 storage, Multi-AZ: 20 GB x 2 = 40 GB-months at 0.115 in us-east-1 (4.60 USD) and 0.127 in eu-west-1 (5.08 USD)") {
+  const auto topology = good_topology("components: {db: {storage_type: gp2}}");
+  const auto charges = pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}}));
+  for (const auto& [region, cents] : std::vector<std::pair<std::string, std::int64_t>>{{"us-east-1", 460}, {"eu-west-1", 508}}) {
+    CAPTURE(region);
+    const auto bill = pricing::make_bill(charges, pricing::builtin_price_book(region), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+    const auto& storage = line(bill, "rds.gp2_storage_gb_month");
+    CHECK(storage.quantity == doctest::Approx(40));
+    CHECK(storage.cost == Usd::cents(cents));
+    CHECK(std::count(bill.missing_prices.begin(), bill.missing_prices.end(), "rds.gp2_storage_gb_month") == 0);
+  }
+}
+
 TEST_CASE("a price the book lacks is a missing line, never 0 USD") {
   const auto topology = good_topology("components: {db: {instance_class: db.r6g.large}}");
   const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
@@ -410,8 +430,7 @@ prices:
 )",
                                               "book.yaml", d);
   CHECK_FALSE(book);
-  std::string all;
-  for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
+  const std::string all = diagnostics_text(d);
   CHECK(all.find("book.yaml:9:12") != std::string::npos);   // price
   CHECK(all.find("tier bounds must increase") != std::string::npos);
   CHECK(all.find("unknown source 'Q'") != std::string::npos);
@@ -625,8 +644,7 @@ prices:
 )",
                                              "book.yaml", d);
   CHECK_FALSE(bad);
-  std::string all;
-  for (const auto& x : d.all()) all += model::format_diagnostic(x) + "\n";
+  const std::string all = diagnostics_text(d);
   CHECK(all.find("book.yaml:5:63: prices.a.b.tiers[0].up_to: error: the last tier is open-ended") != std::string::npos);
   CHECK(all.find("the last tier needs `up_to`") != std::string::npos);
 }
@@ -958,11 +976,10 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
   // could not is listed here, so a gap closed or opened shows as a failure, not a silent
   // change: every other line of every alternative must carry a price from that book.
   const std::map<std::string, std::set<std::string>> unsourced = {
-      {"eu-west-1", {"elb.nlb_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
-      {"us-west-2", {"ecr.storage_gb_month", "elb.alb_lcu_hour", "elb.nlb_hour", "elb.nlb_nlcu_hour"}},
-      {"us-east-2", {"ecr.storage_gb_month", "elb.alb_lcu_hour", "elb.nlb_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour",
-                     "vpc.interface_endpoint_processed_gb"}},
-      {"eu-central-1", {"apigw.http_requests", "data_transfer.internet_out_gb", "elb.nlb_hour", "elb.nlb_nlcu_hour"}},
+      {"eu-west-1", {}},
+      {"us-west-2", {"elb.alb_lcu_hour", "elb.nlb_nlcu_hour"}},
+      {"us-east-2", {"elb.alb_lcu_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
+      {"eu-central-1", {"apigw.http_requests", "data_transfer.internet_out_gb", "elb.nlb_nlcu_hour"}},
   };
   const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
   for (const auto& [region, gaps] : unsourced) {
@@ -1125,12 +1142,29 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
   REQUIRE(s.alternatives[1].pricing.has_value());
   CHECK_FALSE(s.alternatives[1].pricing->fargate_spot);
   CHECK(s.alternatives[1].pricing->savings_plan->term == "3yr");
+  {
+    // us-east-1's book has no Spot prices: the scenario's `fargate: spot` is refused where it is
+    // written, naming the Region that has them; the alternative with its own plan is not.
+    model::Diagnostics diagnostics;
+    CHECK_FALSE(pricing::prepare_pricing(s, diagnostics));
+    CHECK(diagnostics.error_count() == 1);
+    CHECK(diagnostics_text(diagnostics).find("test.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no "
+                                                      "Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-west-1)") !=
+          std::string::npos);
+  }
+  const auto plans = testing::load_text(
+      "archsim: 1\nname: fixture\nregion: us-east-1\n"
+      "pricing: {savings_plan: {term: 1yr, payment: all_upfront}}\n"
+      "alternatives:\n"
+      "  inherits: {title: a, topology: good_topology.yaml}\n"
+      "  plan: {title: b, topology: good_topology.yaml, pricing: {savings_plan: {term: 3yr, payment: partial_upfront}}}\n");
+  REQUIRE_MESSAGE(plans.ok(), testing::diagnostics_text(plans));
   model::Diagnostics diagnostics;
-  const auto context = pricing::prepare_pricing(s, diagnostics);
-  REQUIRE(context);
-  CHECK(context->purchase_for(s.alternatives[0].topology).fargate_spot);
-  CHECK(context->purchase_for(s.alternatives[1].topology).savings_plan->payment == "partial_upfront");
-  CHECK_FALSE(context->purchase_for(s.alternatives[1].topology).fargate_spot);
+  const auto context = pricing::prepare_pricing(*plans.scenario, diagnostics);
+  REQUIRE_MESSAGE(context, diagnostics_text(diagnostics));
+  CHECK(context->purchase_for(plans.scenario->alternatives[0].topology).savings_plan->payment == "all_upfront");
+  CHECK(context->purchase_for(plans.scenario->alternatives[1].topology).savings_plan->payment == "partial_upfront");
+  CHECK_FALSE(context->purchase_for(plans.scenario->alternatives[1].topology).fargate_spot);
 
   const auto bad = [](const std::string& pricing_text) {
     return testing::diagnostics_text(testing::load_text("archsim: 1\nname: fixture\nregion: us-east-1\npricing: " + pricing_text +
@@ -1142,6 +1176,44 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
   CHECK(bad("{savings_plan: {type: ec2_instance, term: 1yr, payment: no_upfront}}").find("pricing.savings_plan.type") != std::string::npos);
   CHECK(bad("{max_book_age: 365}").find("pricing.max_book_age: error: expected an age in days") != std::string::npos);
   CHECK(bad("{max_book_age: 0d}").find("pricing.max_book_age") != std::string::npos);
+}
+
+TEST_CASE("purchase options a Region's book cannot price: ADR-0005 in eu-west-1 with a Savings Plan is refused at pricing.savings_plan, naming us-east-1") {
+  const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "archsim-purchase-books-test";
+  const auto load = [&](const std::string& option) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "topologies");
+    for (const char* file : {"adr0005.yaml", "topologies/adr0005-alb-private-tasks.yaml"}) {
+      std::string text = testing::read_file(source / file);
+      for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at + 9)) text.replace(at, 9, "eu-west-1");
+      if (std::string(file) == "adr0005.yaml") {
+        const auto at = text.find("\npricing:\n");
+        REQUIRE(at != std::string::npos);
+        text.insert(at + 10, "  " + option + "\n");
+      }
+      std::ofstream(dir / file, std::ios::binary) << text;
+    }
+    auto loaded = model::load_scenario(dir / "adr0005.yaml", testing::facts());
+    REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+    return loaded;
+  };
+  {
+    const auto loaded = load("savings_plan: {term: 1yr, payment: no_upfront}");
+    model::Diagnostics diagnostics;
+    CHECK_FALSE(pricing::prepare_pricing(*loaded.scenario, diagnostics));
+    const std::string text = diagnostics_text(diagnostics);
+    CHECK(diagnostics.error_count() == 1);  // once, though every alternative inherits it
+    CHECK(text.find("adr0005.yaml:16:") != std::string::npos);
+    CHECK(text.find("pricing.savings_plan: error: price book pricing/data/eu-west-1.yaml has no compute Savings Plan rates for 1yr, "
+                    "no_upfront for eu-west-1 (books with them: us-east-1)") != std::string::npos);
+  }
+  {
+    const auto loaded = load("fargate: spot");
+    model::Diagnostics diagnostics;
+    CHECK(pricing::prepare_pricing(*loaded.scenario, diagnostics));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("book age: a book whose oldest price is older than pricing.max_book_age gets one warning, dated from the given today") {
