@@ -353,6 +353,18 @@ void check_books(const model::ScenarioSpec& scenario, const PricingContext& ctx,
   }
 }
 
+/// Days from ISO date `from` to `to` (both checked by the book's loader).
+long days_between(const std::string& from, const std::string& to) {
+  const auto day = [](const std::string& iso) {
+    using namespace std::chrono;
+    return sys_days{year{std::stoi(iso.substr(0, 4))} / month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))} /
+                    static_cast<unsigned>(std::stoi(iso.substr(8, 2)))};
+  };
+  return (day(to) - day(from)).count();
+}
+
+}  // namespace
+
 /// A purchase option the alternative's book cannot price is refused where it is written, naming
 /// the books that can: a bill of missing Spot lines or of on-demand lines under a plan's name
 /// would answer a question nobody asked.
@@ -398,18 +410,6 @@ void check_purchase_books(const model::ScenarioSpec& scenario, const PricingCont
     }
   }
 }
-
-/// Days from ISO date `from` to `to` (both checked by the book's loader).
-long days_between(const std::string& from, const std::string& to) {
-  const auto day = [](const std::string& iso) {
-    using namespace std::chrono;
-    return sys_days{year{std::stoi(iso.substr(0, 4))} / month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))} /
-                    static_cast<unsigned>(std::stoi(iso.substr(8, 2)))};
-  };
-  return (day(to) - day(from)).count();
-}
-
-}  // namespace
 
 std::string pricing_today() {
   // SOURCE_DATE_EPOCH pins "today" for reproducible builds and tests, as it does for compilers.

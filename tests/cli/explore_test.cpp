@@ -210,44 +210,80 @@ TEST_CASE("explore: evaluations cut into slices of replications give the same by
   }
 }
 
-TEST_CASE("explore: purchase options are a dimension: Fargate Spot and a Compute Savings Plan priced per variant") {
-  const std::string file = adr0005_with(R"(explore:
-  base: alb-private-tasks-endpoints
-  dimensions:
-    pricing.fargate: [on_demand, spot]
-    pricing.savings_plan: [null, {type: compute, term: 3yr, payment: all_upfront}]
-  constraints: {criteria: all, budget: false}
-  screening: {replications: 2}
-  confirmation: {replications: 2}
-)");
+namespace {
+
+/// Each variant's screening cost and, where the report has it, its alternative to paste, by
+/// its choices (`<dimension>=<label>` joined with "; ").
+struct PurchaseRun {
+  std::map<std::string, double> cost;
+  std::map<std::string, std::string> yaml;
+};
+PurchaseRun run_purchase_space(const std::string& file) {
   const auto ran = cli({"explore", file, "--horizon", "1d", "--format", "json"});
   INFO(ran.err);
   REQUIRE(ran.code != 2);
-  const auto j = nlohmann::json::parse(ran.out);
-  std::map<std::string, double> cost;
-  std::map<std::string, std::string> yaml;
-  for (const auto& v : j["variants"]) {
+  PurchaseRun out;
+  const auto report = nlohmann::json::parse(ran.out);  // kept: a range-for would not extend a temporary's life
+  for (const auto& v : report["variants"]) {
     REQUIRE(!v["evaluations"].empty());
-    const std::string key = v["choices"]["pricing.fargate"].get<std::string>() + " / " + v["choices"]["pricing.savings_plan"].get<std::string>();
-    cost[key] = v["evaluations"][0]["metrics"]["cost.monthly"]["mean"];
-    if (v.contains("alternative_yaml")) yaml[key] = v["alternative_yaml"];
+    std::string key;
+    for (const auto& [name, label] : v["choices"].items()) key += (key.empty() ? "" : "; ") + name + "=" + label.get<std::string>();
+    out.cost[key] = v["evaluations"][0]["metrics"]["cost.monthly"]["mean"];
+    if (v.contains("alternative_yaml")) out.yaml[key] = v["alternative_yaml"];
   }
-  const std::string plan = "{type: compute, term: 3yr, payment: all_upfront}";
-  REQUIRE(cost.size() == 4);
-  // The same design and the same simulation: only the prices differ. Spot and the plan each
-  // lower the on-demand bill; a Savings Plan does not cover Spot, so with Spot it changes nothing.
-  CHECK(cost["spot / null"] < cost["on_demand / null"]);
-  CHECK(cost["on_demand / " + plan] < cost["on_demand / null"]);
-  CHECK(cost["spot / " + plan] == cost["spot / null"]);
-  // The variant to paste carries its purchase options under the alternative.
-  for (const auto& [key, text] : yaml) {
-    CAPTURE(key);
-    const auto at = text.find("\n  pricing:");
+  return out;
+}
+
+const std::string kPurchaseHead = R"(explore:
+  base: alb-private-tasks-endpoints
+  constraints: {criteria: all, budget: false}
+  screening: {replications: 2}
+  confirmation: {replications: 2}
+  dimensions:
+)";
+
+}  // namespace
+
+TEST_CASE("explore: purchase options are a dimension, each variant billed under its own") {
+  SUBCASE("a Compute Savings Plan in us-east-1: the same simulation, a lower bill") {
+    const auto run = run_purchase_space(adr0005_with(kPurchaseHead + "    pricing.savings_plan: [null, {type: compute, term: 3yr, payment: all_upfront}]\n"));
+    const std::string none = "pricing.savings_plan=null", plan = "pricing.savings_plan={type: compute, term: 3yr, payment: all_upfront}";
+    REQUIRE(run.cost.size() == 2);
+    CHECK(run.cost.at(plan) < run.cost.at(none));
+    // The variant to paste carries its purchase options under the alternative.
+    REQUIRE(run.yaml.contains(plan));
+    const auto at = run.yaml.at(plan).find("\n  pricing:");
     REQUIRE(at != std::string::npos);
-    CHECK(text.find("fargate: " + key.substr(0, key.find(' ')), at) != std::string::npos);
-    CHECK((text.find("savings_plan", at) != std::string::npos) == (key.find("compute") != std::string::npos));
+    CHECK(run.yaml.at(plan).find("savings_plan", at) != std::string::npos);
   }
-  CHECK(!yaml.empty());
+
+  SUBCASE("Fargate Spot in eu-west-1, whose book prices it") {
+    const std::string file = adr0005_with(kPurchaseHead + "    pricing.fargate: [on_demand, spot]\n", "spot.yaml");
+    for (const auto& path : {file, (kDir / "topologies/adr0005-alb-private-tasks.yaml").string()}) {
+      std::string text = testing::read_file(path);
+      for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at)) text.replace(at, 9, "eu-west-1");
+      std::ofstream(path, std::ios::binary) << text;
+    }
+    const auto run = run_purchase_space(file);
+    REQUIRE(run.cost.size() == 2);
+    CHECK(run.cost.at("pricing.fargate=spot") < run.cost.at("pricing.fargate=on_demand"));
+    // Put the seed's topology back for the other tests.
+    std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", kDir / "topologies/adr0005-alb-private-tasks.yaml",
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+
+  SUBCASE("Fargate Spot in us-east-1, whose book does not: a located error at the option, not a bill of missing lines") {
+    const std::string file = adr0005_with(kPurchaseHead + "    pricing.fargate: [on_demand, spot]\n", "spot-east.yaml");
+    const auto r = cli({"explore", file, "--horizon", "1d"});
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("spot-east.yaml:") != std::string::npos);
+    CHECK(r.err.find("has no Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-west-1)") != std::string::npos);
+    CHECK(r.err.find("(explore dimension pricing.fargate, option spot)") != std::string::npos);
+    const auto v = cli({"validate", file});
+    CHECK(v.code == 2);
+    CHECK(v.err.find("(explore dimension pricing.fargate, option spot)") != std::string::npos);
+  }
 }
 
 TEST_CASE("explore: a bad explore block is a located error, exit 2") {

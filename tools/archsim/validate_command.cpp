@@ -71,7 +71,9 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
     // The explore block too: a file validate passes is one `explore` accepts.
     if (loaded.result.scenario->explore) {
       if (auto tree = model::read_yaml_file(options.file, options.file, inputs)) {
-        explore::decode_explore(*loaded.result.scenario, *tree, loaded.facts, load_options, inputs);
+        model::Diagnostics reported;  // check_run_inputs has said what is wrong with the books
+        const auto pricing = pricing::prepare_pricing(*loaded.result.scenario, reported);
+        explore::decode_explore(*loaded.result.scenario, *tree, loaded.facts, load_options, pricing ? &*pricing : nullptr, inputs);
       }
     }
     for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";

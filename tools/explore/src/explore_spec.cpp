@@ -175,12 +175,17 @@ bool check_path_exists(const model::ScenarioSpec& scenario, const model::Alterna
 /// unknown key, with its did-you-mean) count as errors: an ignored key would make the
 /// dimension vary nothing.
 void check_option_loads(const model::ScenarioSpec& scenario, const YamlNode& tree, const std::string& base, const model::AwsFacts& facts,
-                        const model::LoadOptions& options, const Dimension& dimension, std::size_t option, DecodeContext& ctx) {
+                        const model::LoadOptions& options, const pricing::PricingContext* pricing, const Dimension& dimension,
+                        std::size_t option, DecodeContext& ctx) {
   const YamlNode variant = variant_tree_with(tree, base, base + "-option", {&dimension.options[option]});
   const auto loaded = model::load_scenario_tree(variant, scenario.file, scenario.base_dir, facts, options);
   std::set<std::pair<int, int>> written;
   collect_locations(dimension.options[option].patch, written);
-  for (const auto& d : loaded.diagnostics.all()) {
+  model::Diagnostics found = loaded.diagnostics;
+  // A purchase option the Region's book cannot price would bill as missing lines: cheaper than
+  // it is, the one thing a search for the cheapest must not believe.
+  if (dimension.options[option].purchase && pricing != nullptr && loaded.ok()) pricing::check_purchase_books(*loaded.scenario, *pricing, found);
+  for (const auto& d : found.all()) {
     const bool ours = written.contains({d.loc.line, d.loc.column}) && d.loc.file == scenario.file;
     if (d.severity == model::Severity::Error || (ours && d.severity == model::Severity::Warning)) {
       model::Diagnostic e = d;
@@ -213,7 +218,8 @@ std::uint64_t evaluation_budget(const ExploreSpec& spec) {
 }
 
 std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, const YamlNode& tree, const model::AwsFacts& facts,
-                                          const model::LoadOptions& options, model::Diagnostics& diagnostics) {
+                                          const model::LoadOptions& options, const pricing::PricingContext* pricing,
+                                          model::Diagnostics& diagnostics) {
   if (!scenario.explore) {
     diagnostics.error(model::SourceLoc{scenario.file, 1, 1}, "explore",
                       "the scenario has no `explore:` block: name a base alternative and the dimensions to vary (docs/explore.md)");
@@ -411,7 +417,7 @@ std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, c
   }
   // Each option alone must load: a broken option is the scenario's error, not an infeasible variant.
   for (const auto& d : spec.dimensions) {
-    for (std::size_t i = 0; i < d.options.size(); ++i) check_option_loads(scenario, tree, spec.base, facts, options, d, i, ctx);
+    for (std::size_t i = 0; i < d.options.size(); ++i) check_option_loads(scenario, tree, spec.base, facts, options, pricing, d, i, ctx);
   }
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   return spec;
@@ -423,7 +429,7 @@ std::optional<ExploreInputs> make_explore_inputs(const model::ScenarioSpec& scen
   auto tree = model::read_yaml_file(scenario.file, scenario.file, diagnostics);
   const auto workload = sim::decode_workload(scenario, diagnostics);
   if (!tree || !workload) return std::nullopt;
-  auto spec = decode_explore(scenario, *tree, facts, options, diagnostics);
+  auto spec = decode_explore(scenario, *tree, facts, options, &pricing, diagnostics);
   if (!spec) return std::nullopt;
   // With `replications: {until: ...}` the workload's count is its most; confirmation runs that.
   if (!spec->confirmation_replications_written) spec->confirmation.replications = workload->replications;

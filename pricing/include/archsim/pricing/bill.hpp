@@ -271,6 +271,11 @@ struct PricingContext {
 std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenario, model::Diagnostics& diagnostics,
                                               const std::string& price_book_dir = {});
 
+/// Refuses, where it is written, a purchase option (Fargate Spot, a Savings Plan) that an
+/// alternative's book cannot price, naming the books that can (prepare_pricing does it;
+/// design-space search for each option of a `pricing.` dimension).
+void check_purchase_books(const model::ScenarioSpec& scenario, const PricingContext& context, model::Diagnostics& diagnostics);
+
 /// Sets `context`'s purchase options for every alternative of `scenario`: its `pricing`, else
 /// the scenario's (prepare_pricing does it; design-space search again for each variant).
 void set_purchase_options(PricingContext& context, const model::ScenarioSpec& scenario);

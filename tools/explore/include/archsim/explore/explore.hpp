@@ -96,10 +96,11 @@ struct ExploreInputs {
 
 /// Decodes `explore:` against the loaded scenario and its tree. Errors are located: a path that
 /// names nothing in the base alternative (with a did-you-mean), an option that makes the
-/// topology invalid to load, an objective no run produces, an empty space. Nullopt on error.
+/// topology invalid to load, an objective no run produces, an empty space; with `pricing`, a
+/// purchase option (`pricing.fargate: spot`) the Region's book cannot price. Nullopt on error.
 std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, const model::YamlNode& tree,
                                           const model::AwsFacts& facts, const model::LoadOptions& options,
-                                          model::Diagnostics& diagnostics);
+                                          const pricing::PricingContext* pricing, model::Diagnostics& diagnostics);
 
 /// A search's inputs from a loaded scenario and its pricing: the file's tree read again (the
 /// variants are built from it), the workload and the explore block decoded, confirmation's
