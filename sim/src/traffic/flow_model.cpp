@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "archsim/sim/expected_load.hpp"
+#include "components/kinds.hpp"
 #include "traffic/routing.hpp"
 
 namespace archsim::sim::detail {
@@ -184,7 +185,7 @@ void FlowModel::evaluate() {
   const double rate = rate_per_ns_;
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
-    if (c.role != Role::Service && c.role != Role::Database) continue;
+    if (!kind(c.role).holds_task_slots) continue;
     queues_[ci].resize(slot_share_[ci].size());
     for (std::size_t slot = 0; slot < slot_share_[ci].size(); ++slot) {
       queues_[ci][slot] = std::make_unique<QueueWait>(rate * slot_share_[ci][slot], c.service_time, c.concurrency);
@@ -203,7 +204,7 @@ void FlowModel::evaluate() {
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
     const std::int64_t changed = platform_.control(ci).dns_changed_ns;
-    if (c.role != Role::Balancer || changed < 0 || c.behaviour.dns_ttl.ns <= 0) continue;
+    if (!kind(c.role).nodes_in_dns || changed < 0 || c.behaviour.dns_ttl.ns <= 0) continue;
     if (segment_start_ns_ - changed >= c.behaviour.dns_ttl.ns) continue;
     const std::int64_t at = segment_start_ns_ + std::max<std::int64_t>(1'000'000'000, c.behaviour.dns_ttl.ns / 16);
     if (at <= horizon_.ns && (tick_at_ns_ < 0 || at < tick_at_ns_)) {
@@ -214,7 +215,7 @@ void FlowModel::evaluate() {
   // Busy slots per service: each task serves what it is sent, up to its slots.
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
-    if (c.role != Role::Service) continue;
+    if (!kind(c.role).feeds_service_load) continue;
     service_load(ci);  // bring the busy time up to now at the old level
     double busy = 0;
     for (std::size_t slot = 0; slot < queues_[ci].size(); ++slot) {
@@ -397,7 +398,7 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
   std::vector<std::pair<Place, double>> to;
   if (c.role == Role::Service) {
     const ComponentModel& caller = model_.components[here.component];
-    const bool balanced = caller.role == Role::Balancer;
+    const bool balanced = kind(caller.role).checks_targets;
     const int zone = from.zone;
     // Mid blue/green, the listener's weights pick a task set first.
     std::vector<std::pair<int, double>> sets{{-1, 1.0}};
@@ -438,7 +439,7 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
     }
   } else if (c.nodes.size() == 1) {
     to.push_back({Place{c.nodes.front(), -1}, 1.0});
-  } else if (c.role != Role::Balancer) {
+  } else if (!kind(c.role).nodes_in_dns) {
     // Any live placement, evenly; with none live, any.
     std::vector<NodeId> live;
     for (NodeId node : c.nodes) {
@@ -498,7 +499,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
     v.fail[static_cast<std::size_t>(o)] += open * p;
   };
   if (platform_.node_down(place.node)) {
-    fail(node_down_outcome(c.role), 1);
+    fail(kind(c.role).node_down, 1);
   } else {
     if (control.error_rate > 0) fail(Outcome::DependencyError, std::min(1.0, control.error_rate));
     switch (c.role) {
@@ -506,7 +507,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
       case Role::Database: {
         const Task& task = control.tasks[static_cast<std::size_t>(place.slot)];
         if (task.state != TaskState::Running) {
-          fail(c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown, 1);
+          fail(kind(c.role).task_gone, 1);
           break;
         }
         const auto& queues = queues_[ci];
@@ -595,7 +596,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       const double increment = static_cast<double>(c.behaviour.metering_increment.count);
       meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
     }
-    if (c.role == Role::Service) services_[ci].reached += weight;
+    if (kind(c.role).feeds_service_load) services_[ci].reached += weight;
     const Visit& v = visit(at);
     double failed = 0;
     for (std::size_t o = 1; o < kOutcomeCount; ++o) {
@@ -639,7 +640,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
         break;
       default: break;
     }
-    if ((c.role == Role::Service || c.role == Role::Database || c.role == Role::Function) && c.log_group &&
+    if (kind(c.role).logs_requests && c.log_group &&
         c.behaviour.log_bytes_per_request.count > 0) {
       const Egress path = egress_path(model_.nodes[at.node], "logs");
       if (egress_open(path, platform_)) {
@@ -666,7 +667,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
     for (std::size_t o = 1; o < kOutcomeCount; ++o) flow.outcome[o] += ok * st.fail[o];
     const ComponentId next_ci = plan.hops[static_cast<std::size_t>(h + 1)].component;
     const ComponentModel& next = model_.components[next_ci];
-    if (next.role == Role::Service && !first_pass) {
+    if (kind(next.role).feeds_service_load && !first_pass) {
       double sent = 0;
       for (const auto& [place, share] : st.to) sent += share;
       services_[next_ci].requests += ok * (sent + st.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)]);
@@ -679,9 +680,9 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       if (!first_pass) {
         // The walk's meter_cross_zone, forward and back, and the egress paths' bytes.
         if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
-          const bool balancer_end = model_.components[to.component].role == Role::Balancer;
+          const bool balancer_end = kind(model_.components[to.component].role).bills_crossings;
           meter_per_request(flow, recorder_.meters(balancer_end ? to.component : from.component).cross_zone, w * req);
-          const bool back_to_balancer = model_.components[from.component].role == Role::Balancer;
+          const bool back_to_balancer = kind(model_.components[from.component].role).bills_crossings;
           meter_per_request(flow, recorder_.meters(back_to_balancer ? from.component : to.component).cross_zone, w * resp);
         }
         if (!next.service.empty() && from.zone >= 0) {
@@ -691,7 +692,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
         if (from.zone == kInternet) meter_per_request(flow, recorder_.meters(to.component).data_out, w * resp);
       }
       const double returned = propagate(plan_index, h + 1, place, w, first_pass, flow);
-      if (next.role == Role::Service && !first_pass) services_[next_ci].errors += w - returned;
+      if (kind(next.role).feeds_service_load && !first_pass) services_[next_ci].errors += w - returned;
       back += returned;
     }
   } else {

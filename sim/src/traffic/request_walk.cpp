@@ -2,6 +2,8 @@
 
 #include "traffic/routing.hpp"
 
+#include "components/kinds.hpp"
+
 #include "archsim/sim/expected_load.hpp"
 
 #include <algorithm>
@@ -55,7 +57,7 @@ void RequestWalk::on_task_added(ComponentId component) { state_[component].tasks
 void RequestWalk::on_task_lost(ComponentId component, int slot, Outcome cause) {
   ComponentLoad& s = state_[component];
   TaskLoad& t = s.tasks[static_cast<std::size_t>(slot)];
-  if (model_.components[component].role == Role::Service) {
+  if (kind(model_.components[component].role).feeds_service_load) {
     account_busy();
     flush_busy(component);
     busy_slots_ -= t.busy;
@@ -198,7 +200,7 @@ void RequestWalk::meter_cross_zone(const Node& from, const Node& to, double byte
   // AWS bills a crossing with a load balancer at one end by the load balancer's type (free
   // for Application and Classic, EC2 data transfer for Network: docs/pricing.md), so such a
   // crossing, both directions, is metered on the load balancer; any other on the sender.
-  const bool to_balancer = model_.components[to.component].role == Role::Balancer;
+  const bool to_balancer = kind(model_.components[to.component].role).bills_crossings;
   const ComponentId on = to_balancer ? to.component : from.component;
   meter(state_[on].ids.cross_zone, bytes);
 }
@@ -218,7 +220,7 @@ Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
   if (c.role == Role::Service) {
     ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
     const ComponentModel& caller = model_.components[here.component];
-    const bool balanced = caller.role == Role::Balancer;
+    const bool balanced = kind(caller.role).checks_targets;
     const int zone = model_.nodes[from_node].zone;
     // Mid blue/green, the listener's weights pick a target group (task set) first.
     int only_release = -1;
@@ -279,7 +281,7 @@ Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
 std::optional<NodeId> RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
   if (c.nodes.empty()) return std::nullopt;
   if (c.nodes.size() == 1) return c.nodes.front();
-  if (c.role != Role::Balancer) {
+  if (!kind(c.role).nodes_in_dns) {
     // Zonal placements of other components (VPC-attached functions, endpoints): any live one.
     const std::size_t start = s.rng.below(c.nodes.size());
     for (std::size_t k = 0; k < c.nodes.size(); ++k) {
@@ -383,13 +385,13 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
     const std::int64_t increment = c.behaviour.metering_increment.count;
     meter(s.ids.metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
   }
-  if (c.role == Role::Service) {
+  if (kind(c.role).feeds_service_load) {
     ++s.load.reached;
     r.reached |= static_cast<std::uint8_t>(1u << h);
   }
   r.began_ns[h] = engine_.now().ns;
   if (platform_.node_down(r.node[h])) {
-    fail(id, node_down_outcome(c.role));
+    fail(id, kind(c.role).node_down);
     return;
   }
   if (const double error_rate = platform_.control(ci).error_rate; error_rate > 0 && platform_.fault_stream(ci).uniform() < error_rate) {
@@ -422,7 +424,7 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
       const Task& task = platform_.task(ci, r.slot[h]);
       if (task.generation != r.generation[h] || task.state != TaskState::Running) {
         // It died while the request was on its way: refused (502), or the database is down.
-        fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
+        fail(id, kind(c.role).task_gone);
         return;
       }
       TaskLoad& load = s.tasks[static_cast<std::size_t>(r.slot[h])];
@@ -516,7 +518,7 @@ void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel&
   const ComponentId ci = model_.nodes[r.node[hop]].component;
   ComponentLoad& s = state_[ci];
   ++s.tasks[static_cast<std::size_t>(r.slot[hop])].busy;
-  if (c.role == Role::Service) {
+  if (kind(c.role).feeds_service_load) {
     account_busy();
     flush_busy(ci);
     ++busy_slots_;
@@ -528,7 +530,7 @@ void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel&
   // from the target is received", ALB CloudWatch metrics, docs.aws.amazon.com/elasticloadbalancing/
   // latest/application/load-balancer-cloudwatch-metrics.html): the wait for a free slot inside
   // the task counts, so a service keeps the arrival time it was given in arrive_at_hop.
-  if (c.role != Role::Service) r.began_ns[hop] = engine_.now().ns;
+  if (!kind(c.role).feeds_service_load) r.began_ns[hop] = engine_.now().ns;
   log_request(c, r.node[hop]);
   std::int64_t work = draw_ns(c.service_time, s.rng);
   if (const ReleaseSpec* release = platform_.release(platform_.task(ci, r.slot[hop]).release); release != nullptr && release->added_latency) {
@@ -553,10 +555,10 @@ void RequestWalk::work_done(std::uint32_t id) {
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
   const ComponentModel& c = model_.components[hop.component];
   ComponentLoad& s = state_[hop.component];
-  if ((c.role == Role::Service || c.role == Role::Database) && r.slot[h] >= 0 &&
+  if (kind(c.role).holds_task_slots && r.slot[h] >= 0 &&
       platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
     // The task (or database instance) died while serving it: the connection breaks.
-    fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
+    fail(id, kind(c.role).task_gone);
     return;
   }
   if (c.role == Role::Service && r.slot[h] >= 0) {
@@ -590,12 +592,12 @@ void RequestWalk::release(Request& r, int hop) {
   const ComponentId ci = model_.nodes[r.node[hop]].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
-  const bool tasked = (c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0;
+  const bool tasked = kind(c.role).holds_task_slots && r.slot[hop] >= 0;
   if (tasked && platform_.task(ci, r.slot[hop]).generation != r.generation[hop]) {
     // The task it was on died while it waited downstream: the answer has nowhere to go back
     // to (its counters were reset when it died).
     r.held = static_cast<std::uint8_t>(r.held & ~bit);
-    if (r.outcome == Outcome::Ok) r.outcome = c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown;
+    if (r.outcome == Outcome::Ok) r.outcome = kind(c.role).task_gone;
     return;
   }
   if (tasked) {
@@ -621,7 +623,7 @@ void RequestWalk::release(Request& r, int hop) {
   }
   TaskLoad& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
   --task.busy;
-  if (c.role == Role::Service) {
+  if (kind(c.role).feeds_service_load) {
     account_busy();
     flush_busy(ci);
     --busy_slots_;
@@ -689,7 +691,7 @@ void RequestWalk::reach_back(std::uint32_t id) {
   }
   const ComponentModel& c = model_.components[model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component];
   // A load balancer node that died while the request was downstream cannot pass the answer on.
-  if (c.role == Role::Balancer && r.outcome == Outcome::Ok && platform_.node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
+  if (kind(c.role).relays_answers && r.outcome == Outcome::Ok && platform_.node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
   // Timeouts are settled when the late answer arrives: the client saw the 504 when the
   // timeout fired, so the time past it is taken off the latency it observes.
   const std::int64_t timeout = c.behaviour.timeout.ns;

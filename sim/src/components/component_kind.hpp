@@ -1,0 +1,43 @@
+// Private to the simulator: what a component kind is unless its own type says otherwise.
+//
+// Each kind of component (task_service.hpp, load_balancer.hpp, ...) is a struct of static
+// members: the facts both traffic engines branch on (constexpr) and the kind's own steps.
+// Where the request walk and the flow model do the same thing they call the same member;
+// where they legitimately differ the kind has one member per engine, named by it
+// (`admit_request` for the walk, `admit_flow` for the flow model). A kind that leaves a member
+// out gets the default here: a component that takes its service time and nothing else.
+// kinds.hpp turns a Role into its kind with one switch, so a request pays a jump, not a
+// virtual call.
+#pragma once
+
+#include <cstdint>
+
+#include "archsim/sim/random.hpp"
+#include "archsim/sim/result.hpp"
+#include "runtime.hpp"
+
+namespace archsim::sim::detail {
+
+struct ComponentKind {
+  /// Requests take a concurrency slot of a task the platform runs (an ECS task, the RDS
+  /// primary), and fail when that task dies under them.
+  static constexpr bool kHoldsTaskSlots = false;
+  /// What a request meets at a node of this component that is down.
+  static constexpr Outcome kNodeDown = Outcome::Unreachable;
+  /// What a request meets when the task it was sent to (kHoldsTaskSlots) died meanwhile.
+  static constexpr Outcome kTaskGone = Outcome::Unreachable;
+  /// Its CloudWatch metrics (ServiceLoad: requests, target errors, response time, CPU) feed
+  /// autoscaling and rollback alarms.
+  static constexpr bool kFeedsServiceLoad = false;
+  /// It ships a log line per request it serves to its log group.
+  static constexpr bool kLogsRequests = false;
+  /// Load balancer facts: clients find its nodes through DNS; a zone crossing with it at one
+  /// end is billed on it; its calls to a service go to registered targets only, healthy ones
+  /// first; and a node of it that died cannot pass an answer back.
+  static constexpr bool kNodesInDns = false;
+  static constexpr bool kBillsCrossings = false;
+  static constexpr bool kChecksTargets = false;
+  static constexpr bool kRelaysAnswers = false;
+};
+
+}  // namespace archsim::sim::detail
