@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "components/kinds.hpp"
+
 namespace archsim::sim::detail {
 
 Recorder::Recorder(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, const Engine& engine)
@@ -28,14 +30,9 @@ void Recorder::register_meters() {
     bool zoned = false;
     for (NodeId n : c.nodes) zoned = zoned || model_.nodes[n].zone >= 0;
     if (zoned) m.cross_zone = add_meter(ci, Meter::CrossZoneBytes);
+    const auto add = [&](Meter meter) { return add_meter(ci, meter); };
     switch (c.role) {
-      case Role::Balancer:
-        m.bytes = add_meter(ci, Meter::ProcessedBytes);
-        m.new_connections = add_meter(ci, Meter::NewConnections);
-        m.connection_seconds = add_meter(ci, Meter::ConnectionSeconds);
-        if (c.kind == "load_balancer.application") m.rule_evaluations = add_meter(ci, Meter::RuleEvaluations);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
+      case Role::Balancer: LoadBalancer::add_meters(model_, ci, m, add); break;
       case Role::Service:
         m.task_seconds = add_meter(ci, Meter::TaskSeconds);
         m.vcpu_seconds = add_meter(ci, Meter::VcpuSeconds);

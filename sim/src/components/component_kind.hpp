@@ -14,6 +14,8 @@
 
 #include "archsim/sim/random.hpp"
 #include "archsim/sim/result.hpp"
+#include "platform/platform.hpp"
+#include "recorder.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim::detail {
@@ -38,6 +40,34 @@ struct ComponentKind {
   static constexpr bool kBillsCrossings = false;
   static constexpr bool kChecksTargets = false;
   static constexpr bool kRelaysAnswers = false;
+
+  /// The meters the kind is billed for besides `requests` and `cross_zone`, registered with
+  /// `add(Meter)` in the order results.json lists them (Recorder::register_meters).
+  template <class Add>
+  static void add_meters(const RuntimeModel&, ComponentId, ComponentMeters&, Add&&) {}
+
+  /// Request walk: which of its several placements a request goes to. Zonal placements
+  /// (VPC-attached functions, interface endpoints): any live one; with none live, any.
+  static NodeId pick_node_request(const ComponentModel& c, const ComponentControl&, const Platform& platform, std::int64_t,
+                                  RandomStream& rng) {
+    const std::size_t start = rng.below(c.nodes.size());
+    for (std::size_t k = 0; k < c.nodes.size(); ++k) {
+      const NodeId node = c.nodes[(start + k) % c.nodes.size()];
+      if (!platform.node_down(node)) return node;
+    }
+    return c.nodes[start];
+  }
+  /// Flow model: the share of the requests at each of its several placements, by
+  /// `share(node, fraction)`: what pick_node_request does, as shares.
+  template <class Share>
+  static void node_shares_flow(const ComponentModel& c, const ComponentControl&, const Platform& platform, std::int64_t, Share&& share) {
+    std::size_t live = 0;
+    for (NodeId node : c.nodes) live += platform.node_down(node) ? 0 : 1;
+    for (NodeId node : c.nodes) {
+      if (live == 0) share(node, 1.0 / static_cast<double>(c.nodes.size()));
+      else if (!platform.node_down(node)) share(node, 1.0 / static_cast<double>(live));
+    }
+  }
 };
 
 }  // namespace archsim::sim::detail

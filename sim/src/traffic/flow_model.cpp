@@ -439,33 +439,11 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
     }
   } else if (c.nodes.size() == 1) {
     to.push_back({Place{c.nodes.front(), -1}, 1.0});
-  } else if (!kind(c.role).nodes_in_dns) {
-    // Any live placement, evenly; with none live, any.
-    std::vector<NodeId> live;
-    for (NodeId node : c.nodes) {
-      if (!platform_.node_down(node)) live.push_back(node);
-    }
-    const auto& pool = live.empty() ? c.nodes : live;
-    for (NodeId node : pool) to.push_back({Place{node, -1}, 1.0 / static_cast<double>(pool.size())});
   } else {
-    // DNS: clients spread over the listed nodes; after a change, the share still on the
-    // previous answer falls linearly over the TTL.
-    double previous_share = 0;
-    if (control.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
-      const double age = static_cast<double>(engine_.now().ns - control.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
-      previous_share = std::clamp(1 - age, 0.0, 1.0);
-    }
-    for (const auto& [answer, share] : {std::pair{&control.dns_listed, 1 - previous_share}, std::pair{&control.dns_previous, previous_share}}) {
-      const std::vector<char>* listed = answer;  // clang 14 cannot capture a structured binding
-      const double weight = share;
-      if (weight <= 0) continue;
-      int count = 0;
-      for (char l : *listed) count += l;
-      for (std::size_t i = 0; i < c.nodes.size(); ++i) {
-        if (count == 0) to.push_back({Place{c.nodes[i], -1}, weight / static_cast<double>(c.nodes.size())});
-        else if ((*listed)[i]) to.push_back({Place{c.nodes[i], -1}, weight / count});
-      }
-    }
+    visit_kind(c.role, [&](auto k) {
+      decltype(k)::node_shares_flow(c, control, platform_, engine_.now().ns,
+                                    [&](NodeId node, double share) { to.push_back({Place{node, -1}, share}); });
+    });
   }
   // The egress path to a regional AWS service.
   if (!c.service.empty() && from.zone >= 0) {
@@ -607,11 +585,8 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
     ok = weight * std::max(0.0, 1 - failed);
     switch (c.role) {
       case Role::Balancer:
-        meter_per_request(flow, ids.bytes, weight * (req + resp));
-        meter_per_request(flow, ids.new_connections, weight / workload_.connections.requests_per_connection);
-        meter_per_request(flow, ids.connection_seconds,
-                          weight / workload_.connections.requests_per_connection * workload_.connections.duration.to_seconds());
-        meter_per_request(flow, ids.rule_evaluations, weight * c.rules_evaluated);
+        LoadBalancer::meter_flow(c, ids, workload_.connections, req + resp, weight,
+                                 [&](int id, double amount) { meter_per_request(flow, id, amount); });
         break;
       case Role::Function: {
         const double ran = weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]);

@@ -281,31 +281,7 @@ Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
 std::optional<NodeId> RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
   if (c.nodes.empty()) return std::nullopt;
   if (c.nodes.size() == 1) return c.nodes.front();
-  if (!kind(c.role).nodes_in_dns) {
-    // Zonal placements of other components (VPC-attached functions, endpoints): any live one.
-    const std::size_t start = s.rng.below(c.nodes.size());
-    for (std::size_t k = 0; k < c.nodes.size(); ++k) {
-      const NodeId node = c.nodes[(start + k) % c.nodes.size()];
-      if (!platform_.node_down(node)) return node;
-    }
-    return c.nodes[start];
-  }
-  // DNS answers with the address of every listed node and clients spread over them evenly.
-  // After a change, clients still use the previous answer until their cached copy expires:
-  // caches expire uniformly over the TTL, so the share on the old answer falls linearly.
-  const std::vector<char>* answer = &dns.dns_listed;
-  if (dns.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
-    const double age = static_cast<double>(engine_.now().ns - dns.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
-    if (age < 1 && s.rng.uniform() >= age) answer = &dns.dns_previous;
-  }
-  int listed = 0;
-  for (char l : *answer) listed += l;
-  if (listed == 0) return c.nodes[s.rng.below(c.nodes.size())];
-  auto k = static_cast<int>(s.rng.below(static_cast<std::size_t>(listed)));
-  for (std::size_t i = 0; i < answer->size(); ++i) {
-    if ((*answer)[i] && k-- == 0) return c.nodes[i];
-  }
-  return c.nodes.front();
+  return visit_kind(c.role, [&](auto k) { return decltype(k)::pick_node_request(c, dns, platform_, engine_.now().ns, s.rng); });
 }
 
 void RequestWalk::forward(std::uint32_t id) {
@@ -401,15 +377,8 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
   }
   switch (c.role) {
     case Role::Balancer: {
-      meter(s.ids.bytes, static_cast<double>(r.request_bytes + r.response_bytes));
-      s.connection_carry += 1.0 / workload_.connections.requests_per_connection;
-      if (s.connection_carry >= 1.0) {
-        const double whole = std::floor(s.connection_carry);
-        s.connection_carry -= whole;
-        meter(s.ids.new_connections, whole);
-        meter(s.ids.connection_seconds, whole * workload_.connections.duration.to_seconds());
-      }
-      meter(s.ids.rule_evaluations, c.rules_evaluated);
+      LoadBalancer::meter_request(c, s.ids, workload_.connections, static_cast<double>(r.request_bytes + r.response_bytes),
+                                  s.connection_carry, [&](int meter_id, double amount) { meter(meter_id, amount); });
       engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
       return;
     }
