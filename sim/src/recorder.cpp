@@ -66,11 +66,7 @@ void Recorder::register_meters() {
         m.cache_hits = add_meter(ci, Meter::CacheHits);
         m.data_out = add_meter(ci, Meter::InternetOutBytes);
         break;
-      case Role::Gateway:
-        // HTTP APIs count a request once per started size increment (behaviour.yaml).
-        if (c.behaviour.metering_increment.count > 0) m.metered_requests = add_meter(ci, Meter::MeteredRequests);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
+      case Role::Gateway: Gateway::add_meters(model_, ci, m, add); break;
       case Role::Store: {
         m.data_out = add_meter(ci, Meter::InternetOutBytes);
         // S3 bills writes at another rate than reads (`requests` are the GETs); the meter

@@ -46,6 +46,9 @@ struct ComponentKind {
   template <class Add>
   static void add_meters(const RuntimeModel&, ComponentId, ComponentMeters&, Add&&) {}
 
+  /// The time it works on a request, both engines: a draw of its service time.
+  static std::int64_t draw_work_ns(const ComponentModel& c, RandomStream& rng) { return draw_ns(c.service_time, rng); }
+
   /// Request walk: which of its several placements a request goes to. Zonal placements
   /// (VPC-attached functions, interface endpoints): any live one; with none live, any.
   static NodeId pick_node_request(const ComponentModel& c, const ComponentControl&, const Platform& platform, std::int64_t,

@@ -731,10 +731,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
         }
         break;
       }
-      case Role::Gateway:
-        t += draw_ns(c.service_time, rng);
-        if (c.authorizer) t += draw_ns(c.behaviour.authorizer_time, rng);
-        break;
+      case Role::Gateway: t += Gateway::draw_work_ns(c, rng); break;
       case Role::Function: {
         if (rng.uniform() >= v.provisioned && rng.uniform() < v.cold_start / std::max(1e-300, 1 - v.provisioned)) {
           t += draw_ns(c.behaviour.cold_start, rng);

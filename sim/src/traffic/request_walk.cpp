@@ -382,12 +382,7 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
       engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
       return;
     }
-    case Role::Gateway: {
-      std::int64_t t = draw_ns(c.service_time, s.rng);
-      if (c.authorizer) t += draw_ns(c.behaviour.authorizer_time, s.rng);
-      engine_.schedule_in(Duration{t}, self_, kWorkDone, id);
-      return;
-    }
+    case Role::Gateway: engine_.schedule_in(Duration{Gateway::draw_work_ns(c, s.rng)}, self_, kWorkDone, id); return;
     case Role::Service:
     case Role::Database: {
       const Task& task = platform_.task(ci, r.slot[h]);
