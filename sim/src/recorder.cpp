@@ -46,17 +46,7 @@ void Recorder::register_meters() {
           m.from_zero_seconds = add_meter(ci, Meter::SecondsToFirstTask);
         }
         break;
-      case Role::Function:
-        m.gb_seconds = add_meter(ci, Meter::GbSeconds);
-        m.cold_starts = add_meter(ci, Meter::ColdStarts);
-        m.init_seconds = add_meter(ci, Meter::InitSeconds);
-        if (c.provisioned_concurrency > 0) {
-          // Provisioned concurrency is billed for the environments kept ready (GB-s of memory
-          // configured, whether used or not) and, at its own rate, for the invocations they serve.
-          m.provisioned_seconds = add_meter(ci, Meter::ProvisionedGbSeconds);
-          m.provisioned_duration = add_meter(ci, Meter::ProvisionedDurationGbSeconds);
-        }
-        break;
+      case Role::Function: FunctionPool::add_meters(model_, ci, m, add); break;
       case Role::Table:
         m.read_units = add_meter(ci, Meter::ReadUnits);
         m.write_units = add_meter(ci, Meter::WriteUnits);

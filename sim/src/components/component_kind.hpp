@@ -46,6 +46,11 @@ struct ComponentKind {
   template <class Add>
   static void add_meters(const RuntimeModel&, ComponentId, ComponentMeters&, Add&&) {}
 
+  /// The meter a request's arrival counts on (-1: none), and the one a request counts on when
+  /// it failed after the component ran it (-1: none; Lambda bills a function error).
+  static int arrival_meter(const ComponentMeters& ids, const RoutePlan&) { return ids.requests; }
+  static int ran_meter(const ComponentMeters&) { return -1; }
+
   /// The time it works on a request, both engines: a draw of its service time.
   static std::int64_t draw_work_ns(const ComponentModel& c, RandomStream& rng) { return draw_ns(c.service_time, rng); }
 

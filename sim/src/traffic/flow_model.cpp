@@ -503,24 +503,11 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
         break;
       }
       case Role::Function: {
-        const double rate = rate_per_ns_ * arrival_share_[ci];
-        const double busy = rate * c.service_time.mean();
-        const int environments = c.account_pool ? model_.lambda_unreserved_concurrency : c.concurrency;
-        const double throttled = erlang_b(std::max(0, environments), busy);
-        fail(Outcome::Throttled, throttled);
-        // Provisioned environments serve while fewer than them are busy (the M/G/inf count).
-        if (c.provisioned_concurrency > 0) {
-          double term = std::exp(-busy), below = 0;
-          for (int k = 0; k < c.provisioned_concurrency; ++k) {
-            below += term;
-            term *= busy / (k + 1);
-          }
-          v.provisioned = std::min(1.0, below);
-        }
-        // An on-demand environment is warm if a request came within the reclaim period.
-        const double reclaim = static_cast<double>(c.behaviour.idle_reclaim.ns);
-        v.cold_start = (1 - v.provisioned) * (reclaim > 0 ? std::exp(-rate * reclaim / std::max(1.0, busy)) : 1.0);
-        if (c.behaviour.timeout.ns > 0) fail(Outcome::Timeout, c.service_time.share_above(static_cast<double>(c.behaviour.timeout.ns)));
+        const FunctionPool::FlowAdmission a = FunctionPool::admit_flow(c, rate_per_ns_ * arrival_share_[ci], model_.lambda_unreserved_concurrency);
+        fail(Outcome::Throttled, a.throttled);
+        v.provisioned = a.provisioned;
+        v.cold_start = a.cold_start;
+        if (c.behaviour.timeout.ns > 0) fail(Outcome::Timeout, a.timed_out);
         break;
       }
       case Role::Table: {
@@ -569,7 +556,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
     arrival_share_[ci] += weight;
   } else if (h > 0) {
     if (c.role == Role::Store && plan.write) meter_per_request(flow, ids.put_requests, weight);
-    else if (c.role != Role::Function) meter_per_request(flow, ids.requests, weight);
+    else meter_per_request(flow, visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(ids, plan); }), weight);
     if (ids.metered_requests >= 0) {
       const double increment = static_cast<double>(c.behaviour.metering_increment.count);
       meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
@@ -588,20 +575,10 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
         LoadBalancer::meter_flow(c, ids, workload_.connections, req + resp, weight,
                                  [&](int id, double amount) { meter_per_request(flow, id, amount); });
         break;
-      case Role::Function: {
-        const double ran = weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]);
-        meter_per_request(flow, ids.requests, ran);
-        const double cold = ran * v.cold_start;
-        meter_per_request(flow, ids.cold_starts, cold);
-        meter_per_request(flow, ids.init_seconds, cold * c.behaviour.cold_start.mean() / 1e9);
-        // Billed from the start of INIT, rounded up to the millisecond (half a one on average).
-        double run_ms = c.service_time.mean() / 1e6;
-        if (c.behaviour.timeout.ns > 0) run_ms = std::min(run_ms, static_cast<double>(c.behaviour.timeout.ns) / 1e6);
-        const double on_demand = ran * (1 - v.provisioned);
-        meter_per_request(flow, ids.gb_seconds, (on_demand * (run_ms + 0.5) + cold * c.behaviour.cold_start.mean() / 1e6) / 1000 * c.memory_gb);
-        meter_per_request(flow, ids.provisioned_duration, ran * v.provisioned * (run_ms + 0.5) / 1000 * c.memory_gb);
+      case Role::Function:
+        FunctionPool::meter_flow(c, ids, weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]), v.cold_start, v.provisioned,
+                                 [&](int id, double amount) { meter_per_request(flow, id, amount); });
         break;
-      }
       case Role::Table: {
         const auto [reads, writes] = table_units_per_request(c.behaviour);
         meter_per_request(flow, ids.read_units, ok * reads);
@@ -732,15 +709,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
         break;
       }
       case Role::Gateway: t += Gateway::draw_work_ns(c, rng); break;
-      case Role::Function: {
-        if (rng.uniform() >= v.provisioned && rng.uniform() < v.cold_start / std::max(1e-300, 1 - v.provisioned)) {
-          t += draw_ns(c.behaviour.cold_start, rng);
-        }
-        std::int64_t run = draw_ns(c.service_time, rng);
-        if (c.behaviour.timeout.ns > 0) run = std::min(run, c.behaviour.timeout.ns);
-        t += run;
-        break;
-      }
+      case Role::Function: t += FunctionPool::sample_flow_ns(c, v.provisioned, v.cold_start, rng); break;
       case Role::Edge:
         t += draw_ns(c.service_time, rng);
         if (rng.uniform() < v.cache_hit) return t;

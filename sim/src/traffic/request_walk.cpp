@@ -353,10 +353,9 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
   const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
-  // Lambda bills the invocations it runs (a function error included), not those it throttles;
   // S3 bills a write apart from a read.
   if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.ids.put_requests, 1);
-  else if (c.role != Role::Function) meter(s.ids.requests, 1);
+  else meter(visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(s.ids, model_.plans[r.plan]); }), 1);
   if (s.ids.metered_requests >= 0) {
     const std::int64_t increment = c.behaviour.metering_increment.count;
     meter(s.ids.metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
@@ -371,7 +370,7 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
     return;
   }
   if (const double error_rate = platform_.control(ci).error_rate; error_rate > 0 && platform_.fault_stream(ci).uniform() < error_rate) {
-    if (c.role == Role::Function) meter(s.ids.requests, 1);
+    meter(visit_kind(c.role, [&](auto k) { return decltype(k)::ran_meter(s.ids); }), 1);
     fail(id, Outcome::DependencyError);
     return;
   }
@@ -402,48 +401,20 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
       return;
     }
     case Role::Function: {
-      // Environments idle longer than the reclaim period are gone; the rest are reused
-      // most recently used first.
-      const std::int64_t reclaim = c.behaviour.idle_reclaim.ns;
-      while (!s.idle_since.empty() && reclaim > 0 && engine_.now().ns - s.idle_since.front() > reclaim) {
-        s.idle_since.erase(s.idle_since.begin());
-      }
-      // Provisioned environments are initialised ahead and kept: they take requests first, and
-      // only the concurrency beyond them starts on-demand environments (lambda-concurrency.html).
-      const bool provisioned = s.provisioned_busy < c.provisioned_concurrency;
-      // A free provisioned environment always serves. Beyond them, reserved concurrency is the
-      // function's own (provisioned environments included); the others share the account's rest.
-      const bool from_pool = c.account_pool && !provisioned;
-      if (!provisioned && (from_pool ? lambda_pool_in_use_ >= model_.lambda_unreserved_concurrency : s.in_use >= c.concurrency)) {
+      const FunctionPool::Admission a =
+          FunctionPool::admit_request(c, s.ids, s.environments, lambda_pool_in_use_, model_.lambda_unreserved_concurrency,
+                                      engine_.now().ns, s.rng, [&](int meter_id, double amount) { meter(meter_id, amount); });
+      if (a.throttled) {
         fail(id, Outcome::Throttled);
         return;
       }
-      meter(s.ids.requests, 1);
-      ++s.in_use;
-      if (from_pool) ++lambda_pool_in_use_;
       r.held |= static_cast<std::uint8_t>(1u << h);
-      std::int64_t init = 0;
-      if (provisioned) {
-        ++s.provisioned_busy;
-        r.provisioned |= static_cast<std::uint8_t>(1u << h);
-      } else if (s.idle_since.empty()) {
-        init = draw_ns(c.behaviour.cold_start, s.rng);
-        meter(s.ids.cold_starts, 1);
-        meter(s.ids.init_seconds, static_cast<double>(init) / 1e9);
-      } else {
-        s.idle_since.pop_back();
-      }
-      // Billed from the start of INIT: since 1 August 2025 Lambda bills the INIT phase of
-      // on-demand invocations for every runtime and package type (AWS Compute Blog, "AWS
-      // Lambda standardizes billing for INIT Phase", 2025-04-29).
-      r.began_ns[h] = engine_.now().ns;
-      std::int64_t run = draw_ns(c.service_time, s.rng);
-      if (c.behaviour.timeout.ns > 0 && run > c.behaviour.timeout.ns) {
-        run = c.behaviour.timeout.ns;
-        r.outcome = Outcome::Timeout;
-      }
+      if (a.provisioned) r.provisioned |= static_cast<std::uint8_t>(1u << h);
+      r.began_ns[h] = engine_.now().ns;  // billed from the start of INIT (release_request)
+      const FunctionPool::Run run = FunctionPool::draw_run(c, s.rng);
+      if (run.timed_out) r.outcome = Outcome::Timeout;
       log_request(c, r.node[h]);
-      engine_.schedule_in(Duration{init + run}, self_, kWorkDone, id);
+      engine_.schedule_in(Duration{a.init_ns + run.ns}, self_, kWorkDone, id);
       return;
     }
     case Role::Table: {
@@ -571,18 +542,9 @@ void RequestWalk::release(Request& r, int hop) {
   if ((r.held & bit) == 0) return;
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
   if (c.role == Role::Function) {
-    --s.in_use;
-    if (c.account_pool && (r.provisioned & bit) == 0) --lambda_pool_in_use_;
-    // Billed duration rounds up to the millisecond.
-    const double ms = std::ceil(static_cast<double>(engine_.now().ns - r.began_ns[hop]) / 1e6);
-    if ((r.provisioned & bit) != 0) {
-      r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
-      --s.provisioned_busy;
-      meter(s.ids.provisioned_duration, ms / 1000.0 * c.memory_gb);
-    } else {
-      s.idle_since.push_back(engine_.now().ns);
-      meter(s.ids.gb_seconds, ms / 1000.0 * c.memory_gb);
-    }
+    FunctionPool::release_request(c, s.ids, s.environments, lambda_pool_in_use_, (r.provisioned & bit) != 0, r.began_ns[hop],
+                                  engine_.now().ns, [&](int meter_id, double amount) { meter(meter_id, amount); });
+    r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
     return;
   }
   TaskLoad& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];

@@ -17,6 +17,7 @@
 #include "archsim/sim/engine.hpp"
 #include "archsim/sim/histogram.hpp"
 #include "archsim/sim/random.hpp"
+#include "components/kinds.hpp"
 #include "platform/platform.hpp"
 #include "recorder.hpp"
 #include "runtime.hpp"
@@ -90,9 +91,7 @@ class RequestWalk final : public TrafficModel, public EventHandler {
     RandomStream network; ///< delays of hops into this component
     std::vector<TaskLoad> tasks;             ///< parallel to the platform's tasks
     std::vector<std::uint32_t> round_robin;  ///< per zone-node cursor (load balancers)
-    int in_use = 0;                          ///< Lambda: busy environments, provisioned ones included
-    int provisioned_busy = 0;                ///< Lambda: busy provisioned environments
-    std::vector<std::int64_t> idle_since;    ///< Lambda: idle environments, most recently used last
+    FunctionPool::Environments environments;  ///< Lambda
     double read_tokens = 0, write_tokens = 0;  ///< DynamoDB capacity buckets
     std::int64_t tokens_at_ns = 0;
     double connection_carry = 0;  ///< load balancers: fractional new connections
