@@ -47,10 +47,7 @@ void Recorder::register_meters() {
         }
         break;
       case Role::Function: FunctionPool::add_meters(model_, ci, m, add); break;
-      case Role::Table:
-        m.read_units = add_meter(ci, Meter::ReadUnits);
-        m.write_units = add_meter(ci, Meter::WriteUnits);
-        break;
+      case Role::Table: TokenBucketTable::add_meters(model_, ci, m, add); break;
       case Role::Database: m.instance_seconds = add_meter(ci, Meter::InstanceSeconds); break;
       case Role::Edge:
         m.cache_hits = add_meter(ci, Meter::CacheHits);

@@ -510,15 +510,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
         if (c.behaviour.timeout.ns > 0) fail(Outcome::Timeout, a.timed_out);
         break;
       }
-      case Role::Table: {
-        const auto [reads, writes] = table_units_per_request(c.behaviour);
-        const double rate = rate_per_ns_ * 1e9 * arrival_share_[ci];
-        double throttled = 0;
-        if (reads > 0 && rate * reads > c.read_units_per_second) throttled = std::max(throttled, 1 - c.read_units_per_second / (rate * reads));
-        if (writes > 0 && rate * writes > c.write_units_per_second) throttled = std::max(throttled, 1 - c.write_units_per_second / (rate * writes));
-        fail(Outcome::Throttled, throttled);
-        break;
-      }
+      case Role::Table: fail(Outcome::Throttled, TokenBucketTable::throttled_flow(c, rate_per_ns_ * 1e9 * arrival_share_[ci])); break;
       case Role::Edge: v.cache_hit = c.behaviour.cache_hit_ratio; break;
       default: break;
     }
@@ -579,12 +571,9 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
         FunctionPool::meter_flow(c, ids, weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]), v.cold_start, v.provisioned,
                                  [&](int id, double amount) { meter_per_request(flow, id, amount); });
         break;
-      case Role::Table: {
-        const auto [reads, writes] = table_units_per_request(c.behaviour);
-        meter_per_request(flow, ids.read_units, ok * reads);
-        meter_per_request(flow, ids.write_units, ok * writes);
+      case Role::Table:
+        TokenBucketTable::meter_served(c, ids, ok, [&](int id, double amount) { meter_per_request(flow, id, amount); });
         break;
-      }
       case Role::Edge:
         meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
         answered_here = ok * v.cache_hit;

@@ -43,10 +43,7 @@ RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload
     s.network = RandomStream(derive_seed(seed, "network:" + c.id));
     s.tasks.resize(platform_.control(ci).tasks.size());
     s.round_robin.assign(c.nodes.size() + 1, 0);
-    if (c.role == Role::Table) {
-      s.read_tokens = c.read_units_per_second * model_.dynamodb_burst_seconds;
-      s.write_tokens = c.write_units_per_second * model_.dynamodb_burst_seconds;
-    }
+    s.buckets = TokenBucketTable::full_buckets(c, model_.dynamodb_burst_seconds);
   }
 }
 
@@ -418,13 +415,11 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
       return;
     }
     case Role::Table: {
-      const auto [reads, writes] = table_units_per_request(c.behaviour);
-      if (!take_capacity(s, c, reads, writes)) {
+      if (!TokenBucketTable::admit_request(c, s.buckets, model_.dynamodb_burst_seconds, engine_.now().ns)) {
         fail(id, Outcome::Throttled);
         return;
       }
-      meter(s.ids.read_units, reads);
-      meter(s.ids.write_units, writes);
+      TokenBucketTable::meter_served(c, s.ids, 1, [&](int meter_id, double amount) { meter(meter_id, amount); });
       engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
       return;
     }
@@ -433,19 +428,6 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
     case Role::Passive:
     case Role::Users: engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id); return;
   }
-}
-
-bool RequestWalk::take_capacity(ComponentLoad& s, const ComponentModel& c, double reads, double writes) {
-  // Token buckets refilled at the table's capacity per second, holding at most the burst
-  // allowance; a request that finds too few tokens is throttled.
-  const double elapsed = static_cast<double>(engine_.now().ns - s.tokens_at_ns) / 1e9;
-  s.tokens_at_ns = engine_.now().ns;
-  s.read_tokens = std::min(s.read_tokens + elapsed * c.read_units_per_second, c.read_units_per_second * model_.dynamodb_burst_seconds);
-  s.write_tokens = std::min(s.write_tokens + elapsed * c.write_units_per_second, c.write_units_per_second * model_.dynamodb_burst_seconds);
-  if (s.read_tokens < reads || s.write_tokens < writes) return false;
-  s.read_tokens -= reads;
-  s.write_tokens -= writes;
-  return true;
 }
 
 void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel& c) {

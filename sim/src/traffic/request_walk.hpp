@@ -92,8 +92,7 @@ class RequestWalk final : public TrafficModel, public EventHandler {
     std::vector<TaskLoad> tasks;             ///< parallel to the platform's tasks
     std::vector<std::uint32_t> round_robin;  ///< per zone-node cursor (load balancers)
     FunctionPool::Environments environments;  ///< Lambda
-    double read_tokens = 0, write_tokens = 0;  ///< DynamoDB capacity buckets
-    std::int64_t tokens_at_ns = 0;
+    TokenBucketTable::Buckets buckets;        ///< DynamoDB capacity
     double connection_carry = 0;  ///< load balancers: fractional new connections
     int busy = 0;                 ///< ECS: slots serving
     std::int64_t busy_at_ns = 0;  ///< ECS: when `load.busy_slot_ns` was last brought up to date
@@ -114,7 +113,6 @@ class RequestWalk final : public TrafficModel, public EventHandler {
   void release(Request& r, int hop);
   Duration network_delay(const Node& from, const Node& to, ComponentLoad& into);
   void log_request(const ComponentModel& c, NodeId node);
-  bool take_capacity(ComponentLoad& s, const ComponentModel& c, double read_units, double write_units);
   /// Meters `bytes` that cross from `from`'s zone into `to`'s (nothing when the zones match or
   /// either end has none): on the load balancer when one end is one, else on the sender.
   void meter_cross_zone(const Node& from, const Node& to, double bytes);
