@@ -48,7 +48,7 @@ void Recorder::register_meters() {
         break;
       case Role::Function: FunctionPool::add_meters(model_, ci, m, add); break;
       case Role::Table: TokenBucketTable::add_meters(model_, ci, m, add); break;
-      case Role::Database: m.instance_seconds = add_meter(ci, Meter::InstanceSeconds); break;
+      case Role::Database: Database::add_meters(model_, ci, m, add); break;
       case Role::Edge:
         m.cache_hits = add_meter(ci, Meter::CacheHits);
         m.data_out = add_meter(ci, Meter::InternetOutBytes);

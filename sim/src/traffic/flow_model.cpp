@@ -430,12 +430,10 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
       }
     }
   } else if (c.role == Role::Database) {
-    if (control.tasks.empty()) {
-      step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] = 1;
-    } else if (control.tasks.front().state != TaskState::Running) {
-      step.fail[static_cast<std::size_t>(Outcome::DependencyDown)] = 1;
+    if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) {
+      step.fail[static_cast<std::size_t>(reached)] = 1;
     } else {
-      to.push_back({Place{control.tasks.front().node, 0}, 1.0});
+      to.push_back({Place{control.tasks[Database::kPrimarySlot].node, Database::kPrimarySlot}, 1.0});
     }
   } else if (c.nodes.size() == 1) {
     to.push_back({Place{c.nodes.front(), -1}, 1.0});

@@ -261,11 +261,10 @@ Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
     return Outcome::Ok;
   }
   if (c.role == Role::Database) {
-    if (control.tasks.empty()) return Outcome::NoHealthyTarget;
-    const Task& task = control.tasks.front();
-    if (task.state != TaskState::Running) return Outcome::DependencyDown;
+    if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) return reached;
+    const Task& task = control.tasks[Database::kPrimarySlot];
     r.node[next] = task.node;
-    r.slot[next] = 0;
+    r.slot[next] = Database::kPrimarySlot;
     r.generation[next] = task.generation;
     return Outcome::Ok;
   }
