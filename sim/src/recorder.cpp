@@ -33,19 +33,7 @@ void Recorder::register_meters() {
     const auto add = [&](Meter meter) { return add_meter(ci, meter); };
     switch (c.role) {
       case Role::Balancer: LoadBalancer::add_meters(model_, ci, m, add); break;
-      case Role::Service:
-        m.task_seconds = add_meter(ci, Meter::TaskSeconds);
-        m.vcpu_seconds = add_meter(ci, Meter::VcpuSeconds);
-        m.gb_seconds = add_meter(ci, Meter::GbSeconds);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        m.top_up = add_meter(ci, Meter::MinimumTopUpSeconds);
-        if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
-          // Scaling that can reach zero: the time at zero, and how long each return from it took.
-          m.zero_seconds = add_meter(ci, Meter::SecondsAtZero);
-          m.from_zero = add_meter(ci, Meter::ScaleOutsFromZero);
-          m.from_zero_seconds = add_meter(ci, Meter::SecondsToFirstTask);
-        }
-        break;
+      case Role::Service: TaskService::add_meters(model_, ci, m, add); break;
       case Role::Function: FunctionPool::add_meters(model_, ci, m, add); break;
       case Role::Table: TokenBucketTable::add_meters(model_, ci, m, add); break;
       case Role::Database: Database::add_meters(model_, ci, m, add); break;

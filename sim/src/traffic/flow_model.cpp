@@ -399,36 +399,10 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
   if (c.role == Role::Service) {
     const ComponentModel& caller = model_.components[here.component];
     const bool balanced = kind(caller.role).checks_targets;
-    const int zone = from.zone;
-    // Mid blue/green, the listener's weights pick a task set first.
-    std::vector<std::pair<int, double>> sets{{-1, 1.0}};
-    if (balanced && control.rollout.two_sets()) {
-      const double green = std::clamp(control.rollout.green_share, 0.0, 1.0);
-      sets = {{control.rollout.to, green}, {control.rollout.from, 1 - green}};
-    }
-    for (const auto& [release, share] : sets) {
-      if (share <= 0) continue;
-      std::vector<int> eligible;
-      bool any_healthy = false;
-      for (std::size_t t = 0; t < control.tasks.size(); ++t) {
-        const Task& task = control.tasks[t];
-        if (!may_send_to(model_, task, balanced, next.cross_zone, zone, release)) continue;
-        eligible.push_back(static_cast<int>(t));
-        any_healthy = any_healthy || task.healthy;
-      }
-      std::vector<int> chosen;
-      for (int t : eligible) {
-        if (!(balanced && any_healthy) || control.tasks[static_cast<std::size_t>(t)].healthy) chosen.push_back(t);
-      }
-      if (chosen.empty()) {
-        step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] += share;
-        continue;
-      }
-      // Round robin (and least outstanding requests over equal tasks) spreads evenly.
-      for (int t : chosen) {
-        to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share / static_cast<double>(chosen.size())});
-      }
-    }
+    step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] +=
+        TaskService::task_shares_flow(model_, control, balanced, next.cross_zone, from.zone, [&](int t, double share) {
+          to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share});
+        });
   } else if (c.role == Role::Database) {
     if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) {
       step.fail[static_cast<std::size_t>(reached)] = 1;

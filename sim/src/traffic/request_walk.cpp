@@ -219,20 +219,8 @@ Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
     const ComponentModel& caller = model_.components[here.component];
     const bool balanced = kind(caller.role).checks_targets;
     const int zone = model_.nodes[from_node].zone;
-    // Mid blue/green, the listener's weights pick a target group (task set) first.
-    int only_release = -1;
-    if (balanced && control.rollout.two_sets()) {
-      const double green = control.rollout.green_share;
-      only_release = green >= 1 || (green > 0 && s.rng.uniform() < green) ? control.rollout.to : control.rollout.from;
-    }
-    // A load balancer node without cross-zone balancing sends only to targets in its zone.
-    auto eligible = [&](const Task& t) { return may_send_to(model_, t, balanced, here.cross_zone, zone, only_release); };
-    // Load balancers send to healthy targets; when none is healthy they fail open and send
-    // to every registered target (ELB documents both). Callers without a load balancer
-    // (service discovery, public task IPs) know no health.
-    bool any_healthy = false;
-    for (const Task& t : control.tasks) any_healthy = any_healthy || (eligible(t) && t.healthy);
-    const bool need_healthy = balanced && any_healthy;
+    const int only_release = TaskService::listener_release_request(control, balanced, s.rng);
+    // The round-robin cursor is the load balancer node's, or the service's own without one.
     ComponentLoad& picker = balanced ? state_[here.component] : s;
     const ComponentModel& picker_model = balanced ? caller : c;
     std::size_t cursor_slot = 0;
@@ -241,18 +229,9 @@ Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
       cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
     }
     std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
-    const std::size_t n = control.tasks.size();
-    int chosen = -1;
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = (cursor + k) % n;
-      if (!eligible(control.tasks[i]) || (need_healthy && !control.tasks[i].healthy)) continue;
-      if (chosen < 0 || (here.least_outstanding && s.tasks[i].outstanding < s.tasks[static_cast<std::size_t>(chosen)].outstanding)) {
-        chosen = static_cast<int>(i);
-        if (!here.least_outstanding) break;
-      }
-    }
-    if (chosen < 0) return Outcome::NoHealthyTarget;  // nothing registered: the 503 ELB documents
-    cursor = static_cast<std::uint32_t>((static_cast<std::size_t>(chosen) + 1) % n);
+    const int chosen = TaskService::pick_task_request(model_, control, balanced, here.cross_zone, here.least_outstanding, zone, only_release,
+                                                      cursor, [&](std::size_t i) { return s.tasks[i].outstanding; });
+    if (chosen < 0) return Outcome::NoHealthyTarget;
     const Task& task = control.tasks[static_cast<std::size_t>(chosen)];
     ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
     r.node[next] = task.node;
@@ -471,14 +450,14 @@ void RequestWalk::work_done(std::uint32_t id) {
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
   const ComponentModel& c = model_.components[hop.component];
   ComponentLoad& s = state_[hop.component];
-  if (kind(c.role).holds_task_slots && r.slot[h] >= 0 &&
-      platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
-    // The task (or database instance) died while serving it: the connection breaks.
-    fail(id, kind(c.role).task_gone);
-    return;
-  }
-  if (c.role == Role::Service && r.slot[h] >= 0) {
-    // A bad release answers a share of its requests with a 5xx once it has worked on them.
+  if (kind(c.role).holds_task_slots && r.slot[h] >= 0) {
+    if (platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
+      // The task (or database instance) died while serving it: the connection breaks.
+      fail(id, kind(c.role).task_gone);
+      return;
+    }
+    // A bad release (only ECS services deploy them) answers a share of its requests with a
+    // 5xx once it has worked on them.
     const ReleaseSpec* release = platform_.release(platform_.task(hop.component, r.slot[h]).release);
     if (release != nullptr && release->error_rate > 0 && platform_.fault_stream(hop.component).uniform() < release->error_rate) {
       fail(id, Outcome::ReleaseError);
