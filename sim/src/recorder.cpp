@@ -26,41 +26,12 @@ void Recorder::register_meters() {
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
     ComponentMeters& m = meters_[ci];
-    if (c.role != Role::Users && c.role != Role::Passive) m.requests = add_meter(ci, Meter::Requests);
+    if (kind(c.role).counts_requests) m.requests = add_meter(ci, Meter::Requests);
     bool zoned = false;
     for (NodeId n : c.nodes) zoned = zoned || model_.nodes[n].zone >= 0;
     if (zoned) m.cross_zone = add_meter(ci, Meter::CrossZoneBytes);
     const auto add = [&](Meter meter) { return add_meter(ci, meter); };
-    switch (c.role) {
-      case Role::Balancer: LoadBalancer::add_meters(model_, ci, m, add); break;
-      case Role::Service: TaskService::add_meters(model_, ci, m, add); break;
-      case Role::Function: FunctionPool::add_meters(model_, ci, m, add); break;
-      case Role::Table: TokenBucketTable::add_meters(model_, ci, m, add); break;
-      case Role::Database: Database::add_meters(model_, ci, m, add); break;
-      case Role::Edge:
-        m.cache_hits = add_meter(ci, Meter::CacheHits);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Gateway: Gateway::add_meters(model_, ci, m, add); break;
-      case Role::Store: {
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        // S3 bills writes at another rate than reads (`requests` are the GETs); the meter
-        // exists only where a route writes, so a read-only bucket's bill is unchanged.
-        bool written = false;
-        for (const auto& plan : model_.plans) {
-          for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
-        }
-        if (written) m.put_requests = add_meter(ci, Meter::PutRequests);
-        break;
-      }
-      case Role::Users: break;
-      case Role::Passive:
-        if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
-          m.bytes = add_meter(ci, Meter::ProcessedBytes);
-        }
-        if (c.type == model::ComponentType::LogGroup) m.log_bytes = add_meter(ci, Meter::IngestedBytes);
-        break;
-    }
+    visit_kind(c.role, [&](auto k) { decltype(k)::add_meters(model_, ci, m, add); });
   }
   for (const auto& d : model_.deployments) {
     ComponentMeters& m = meters_[d.service];

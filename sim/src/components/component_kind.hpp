@@ -31,6 +31,10 @@ struct ComponentKind {
   /// Its CloudWatch metrics (ServiceLoad: requests, target errors, response time, CPU) feed
   /// autoscaling and rollback alarms.
   static constexpr bool kFeedsServiceLoad = false;
+  /// It bills every request that reaches it (`requests`, or the meter arrival_meter names).
+  static constexpr bool kCountsRequests = true;
+  /// It answers a share of its requests itself (cache_hit_ratio) without going on.
+  static constexpr bool kAnswersFromCache = false;
   /// It ships a log line per request it serves to its log group.
   static constexpr bool kLogsRequests = false;
   /// Load balancer facts: clients find its nodes through DNS; a zone crossing with it at one
@@ -45,6 +49,8 @@ struct ComponentKind {
   /// `add(Meter)` in the order results.json lists them (Recorder::register_meters).
   template <class Add>
   static void add_meters(const RuntimeModel&, ComponentId, ComponentMeters&, Add&&) {}
+
+  static double cache_hit_ratio(const ComponentModel&) { return 0; }
 
   /// The meter a request's arrival counts on (-1: none), and the one a request counts on when
   /// it failed after the component ran it (-1: none; Lambda bills a function error).

@@ -38,6 +38,8 @@ constexpr decltype(auto) visit_kind(Role role, F&& f) {
 /// A kind's constexpr facts (component_kind.hpp says what each means).
 struct KindFacts {
   bool holds_task_slots = false;
+  bool counts_requests = true;
+  bool answers_from_cache = false;
   Outcome node_down = Outcome::Unreachable;
   Outcome task_gone = Outcome::Unreachable;
   bool feeds_service_load = false;
@@ -49,8 +51,9 @@ struct KindFacts {
 };
 
 template <class K>
-inline constexpr KindFacts kFactsOf{K::kHoldsTaskSlots, K::kNodeDown,    K::kTaskGone,       K::kFeedsServiceLoad, K::kLogsRequests,
-                                    K::kNodesInDns,     K::kBillsCrossings, K::kChecksTargets, K::kRelaysAnswers};
+inline constexpr KindFacts kFactsOf{K::kHoldsTaskSlots, K::kCountsRequests, K::kAnswersFromCache, K::kNodeDown,
+                                    K::kTaskGone,       K::kFeedsServiceLoad, K::kLogsRequests,  K::kNodesInDns,
+                                    K::kBillsCrossings, K::kChecksTargets,    K::kRelaysAnswers};
 
 inline const KindFacts& kind(Role role) {
   return visit_kind(role, [](auto k) -> const KindFacts& { return kFactsOf<decltype(k)>; });

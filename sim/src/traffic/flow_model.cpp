@@ -452,6 +452,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
     fail(kind(c.role).node_down, 1);
   } else {
     if (control.error_rate > 0) fail(Outcome::DependencyError, std::min(1.0, control.error_rate));
+    v.cache_hit = visit_kind(c.role, [&](auto k) { return decltype(k)::cache_hit_ratio(c); });
     switch (c.role) {
       case Role::Service:
       case Role::Database: {
@@ -483,7 +484,6 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
         break;
       }
       case Role::Table: fail(Outcome::Throttled, TokenBucketTable::throttled_flow(c, rate_per_ns_ * 1e9 * arrival_share_[ci])); break;
-      case Role::Edge: v.cache_hit = c.behaviour.cache_hit_ratio; break;
       default: break;
     }
   }
@@ -519,8 +519,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
     if (at.slot >= 0) slot_share_[ci][static_cast<std::size_t>(at.slot)] += weight;
     arrival_share_[ci] += weight;
   } else if (h > 0) {
-    if (c.role == Role::Store && plan.write) meter_per_request(flow, ids.put_requests, weight);
-    else meter_per_request(flow, visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(ids, plan); }), weight);
+    meter_per_request(flow, visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(ids, plan); }), weight);
     if (ids.metered_requests >= 0) {
       const double increment = static_cast<double>(c.behaviour.metering_increment.count);
       meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
@@ -546,12 +545,12 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       case Role::Table:
         TokenBucketTable::meter_served(c, ids, ok, [&](int id, double amount) { meter_per_request(flow, id, amount); });
         break;
-      case Role::Edge:
-        meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
-        answered_here = ok * v.cache_hit;
-        ok -= answered_here;
-        break;
       default: break;
+    }
+    if (kind(c.role).answers_from_cache) {
+      meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
+      answered_here = ok * v.cache_hit;
+      ok -= answered_here;
     }
     if (kind(c.role).logs_requests && c.log_group &&
         c.behaviour.log_bytes_per_request.count > 0) {
@@ -671,12 +670,9 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
       }
       case Role::Gateway: t += Gateway::draw_work_ns(c, rng); break;
       case Role::Function: t += FunctionPool::sample_flow_ns(c, v.provisioned, v.cold_start, rng); break;
-      case Role::Edge:
-        t += draw_ns(c.service_time, rng);
-        if (rng.uniform() < v.cache_hit) return t;
-        break;
       default: t += draw_ns(c.service_time, rng); break;
     }
+    if (kind(c.role).answers_from_cache && rng.uniform() < v.cache_hit) return t;
   }
   if (!hop.fanout.empty()) {
     std::int64_t slowest = 0;

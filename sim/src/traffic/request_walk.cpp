@@ -328,9 +328,7 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
   const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
-  // S3 bills a write apart from a read.
-  if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.ids.put_requests, 1);
-  else meter(visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(s.ids, model_.plans[r.plan]); }), 1);
+  meter(visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(s.ids, model_.plans[r.plan]); }), 1);
   if (s.ids.metered_requests >= 0) {
     const std::int64_t increment = c.behaviour.metering_increment.count;
     meter(s.ids.metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
@@ -464,7 +462,7 @@ void RequestWalk::work_done(std::uint32_t id) {
       return;
     }
   }
-  if (c.role == Role::Edge && s.rng.uniform() < c.behaviour.cache_hit_ratio) {
+  if (kind(c.role).answers_from_cache && s.rng.uniform() < visit_kind(c.role, [&](auto k) { return decltype(k)::cache_hit_ratio(c); })) {
     meter(s.ids.cache_hits, 1);
     respond(id);
     return;
