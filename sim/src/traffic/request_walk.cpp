@@ -207,56 +207,63 @@ Duration RequestWalk::network_delay(const Node& from, const Node& to, ComponentL
 }
 
 Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
+  r.slot[next] = -1;
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(next)].component;
+  return visit_kind(model_.components[ci].role, [&](auto k) { return target_in(k, r, next, from_node); });
+}
+
+Outcome RequestWalk::target_in(TaskService, Request& r, int next, NodeId from_node) {
   const RoutePlan& plan = model_.plans[r.plan];
   const Hop& here = plan.hops[static_cast<std::size_t>(r.hop)];
   const ComponentId ci = plan.hops[static_cast<std::size_t>(next)].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
   const ComponentControl& control = platform_.control(ci);
-  r.slot[next] = -1;
-  if (c.role == Role::Service) {
-    ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
-    const ComponentModel& caller = model_.components[here.component];
-    const bool balanced = kind(caller.role).checks_targets;
-    const int zone = model_.nodes[from_node].zone;
-    const int only_release = TaskService::listener_release_request(control, balanced, s.rng);
-    // The round-robin cursor is the load balancer node's, or the service's own without one.
-    ComponentLoad& picker = balanced ? state_[here.component] : s;
-    const ComponentModel& picker_model = balanced ? caller : c;
-    std::size_t cursor_slot = 0;
-    if (balanced) {
-      const auto it = std::find(picker_model.nodes.begin(), picker_model.nodes.end(), from_node);
-      cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
-    }
-    std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
-    const int chosen = TaskService::pick_task_request(model_, control, balanced, here.cross_zone, here.least_outstanding, zone, only_release,
-                                                      cursor, [&](std::size_t i) { return s.tasks[i].outstanding; });
-    if (chosen < 0) return Outcome::NoHealthyTarget;
-    const Task& task = control.tasks[static_cast<std::size_t>(chosen)];
-    ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
-    r.node[next] = task.node;
-    r.slot[next] = chosen;
-    r.generation[next] = task.generation;
-    return Outcome::Ok;
+  ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
+  const ComponentModel& caller = model_.components[here.component];
+  const bool balanced = kind(caller.role).checks_targets;
+  const int zone = model_.nodes[from_node].zone;
+  const int only_release = TaskService::listener_release_request(control, balanced, s.rng);
+  // The round-robin cursor is the load balancer node's, or the service's own without one.
+  ComponentLoad& picker = balanced ? state_[here.component] : s;
+  const ComponentModel& picker_model = balanced ? caller : c;
+  std::size_t cursor_slot = 0;
+  if (balanced) {
+    const auto it = std::find(picker_model.nodes.begin(), picker_model.nodes.end(), from_node);
+    cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
   }
-  if (c.role == Role::Database) {
-    if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) return reached;
-    const Task& task = control.tasks[Database::kPrimarySlot];
-    r.node[next] = task.node;
-    r.slot[next] = Database::kPrimarySlot;
-    r.generation[next] = task.generation;
-    return Outcome::Ok;
-  }
-  const std::optional<NodeId> node = pick_node(c, s, control);
-  if (!node) return Outcome::NoHealthyTarget;
-  r.node[next] = *node;
+  std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
+  const int chosen = TaskService::pick_task_request(model_, control, balanced, here.cross_zone, here.least_outstanding, zone, only_release,
+                                                    cursor, [&](std::size_t i) { return s.tasks[i].outstanding; });
+  if (chosen < 0) return Outcome::NoHealthyTarget;
+  const Task& task = control.tasks[static_cast<std::size_t>(chosen)];
+  ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
+  r.node[next] = task.node;
+  r.slot[next] = chosen;
+  r.generation[next] = task.generation;
   return Outcome::Ok;
 }
 
-std::optional<NodeId> RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
-  if (c.nodes.empty()) return std::nullopt;
-  if (c.nodes.size() == 1) return c.nodes.front();
-  return visit_kind(c.role, [&](auto k) { return decltype(k)::pick_node_request(c, dns, platform_, engine_.now().ns, s.rng); });
+Outcome RequestWalk::target_in(Database, Request& r, int next, NodeId) {
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(next)].component;
+  const ComponentControl& control = platform_.control(ci);
+  if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) return reached;
+  const Task& task = control.tasks[Database::kPrimarySlot];
+  r.node[next] = task.node;
+  r.slot[next] = Database::kPrimarySlot;
+  r.generation[next] = task.generation;
+  return Outcome::Ok;
+}
+
+template <class K>
+Outcome RequestWalk::target_in(K, Request& r, int next, NodeId) {
+  // A component with several placements: the kind says which one (DNS for a load balancer).
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(next)].component;
+  const ComponentModel& c = model_.components[ci];
+  if (c.nodes.empty()) return Outcome::NoHealthyTarget;
+  r.node[next] = c.nodes.size() == 1 ? c.nodes.front()
+                                     : K::pick_node_request(c, platform_.control(ci), platform_, engine_.now().ns, state_[ci].rng);
+  return Outcome::Ok;
 }
 
 void RequestWalk::forward(std::uint32_t id) {
@@ -347,63 +354,66 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
     fail(id, Outcome::DependencyError);
     return;
   }
-  switch (c.role) {
-    case Role::Balancer: {
-      LoadBalancer::meter_request(c, s.ids, workload_.connections, static_cast<double>(r.request_bytes + r.response_bytes),
-                                  s.connection_carry, [&](int meter_id, double amount) { meter(meter_id, amount); });
-      engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Gateway: engine_.schedule_in(Duration{Gateway::draw_work_ns(c, s.rng)}, self_, kWorkDone, id); return;
-    case Role::Service:
-    case Role::Database: {
-      const Task& task = platform_.task(ci, r.slot[h]);
-      if (task.generation != r.generation[h] || task.state != TaskState::Running) {
-        // It died while the request was on its way: refused (502), or the database is down.
-        fail(id, kind(c.role).task_gone);
-        return;
-      }
-      TaskLoad& load = s.tasks[static_cast<std::size_t>(r.slot[h])];
-      if (load.busy < c.concurrency) {
-        start_service(id, h, c);
-      } else if (static_cast<int>(load.queue.size()) < c.behaviour.queue_length) {
-        load.queue.push_back(id);
-      } else {
-        fail(id, Outcome::QueueFull);
-      }
-      return;
-    }
-    case Role::Function: {
-      const FunctionPool::Admission a =
-          FunctionPool::admit_request(c, s.ids, s.environments, lambda_pool_in_use_, model_.lambda_unreserved_concurrency,
-                                      engine_.now().ns, s.rng, [&](int meter_id, double amount) { meter(meter_id, amount); });
-      if (a.throttled) {
-        fail(id, Outcome::Throttled);
-        return;
-      }
-      r.held |= static_cast<std::uint8_t>(1u << h);
-      if (a.provisioned) r.provisioned |= static_cast<std::uint8_t>(1u << h);
-      r.began_ns[h] = engine_.now().ns;  // billed from the start of INIT (release_request)
-      const FunctionPool::Run run = FunctionPool::draw_run(c, s.rng);
-      if (run.timed_out) r.outcome = Outcome::Timeout;
-      log_request(c, r.node[h]);
-      engine_.schedule_in(Duration{a.init_ns + run.ns}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Table: {
-      if (!TokenBucketTable::admit_request(c, s.buckets, model_.dynamodb_burst_seconds, engine_.now().ns)) {
-        fail(id, Outcome::Throttled);
-        return;
-      }
-      TokenBucketTable::meter_served(c, s.ids, 1, [&](int meter_id, double amount) { meter(meter_id, amount); });
-      engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Edge:
-    case Role::Store:
-    case Role::Passive:
-    case Role::Users: engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id); return;
+  visit_kind(c.role, [&](auto k) { admit_at_hop(k, id, h, ci, c, s); });
+}
+
+template <class K>
+void RequestWalk::admit_at_hop(K, std::uint32_t id, int, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  engine_.schedule_in(Duration{K::draw_work_ns(c, s.rng)}, self_, kWorkDone, id);
+}
+
+void RequestWalk::admit_at_hop(LoadBalancer, std::uint32_t id, int, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  const Request& r = requests_[id];
+  LoadBalancer::meter_request(c, s.ids, workload_.connections, static_cast<double>(r.request_bytes + r.response_bytes),
+                              s.connection_carry, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+}
+
+template <class K>
+  requires K::kHoldsTaskSlots
+void RequestWalk::admit_at_hop(K, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s) {
+  const Request& r = requests_[id];
+  const Task& task = platform_.task(ci, r.slot[h]);
+  if (task.generation != r.generation[h] || task.state != TaskState::Running) {
+    // It died while the request was on its way: refused (502), or the database is down.
+    fail(id, K::kTaskGone);
+    return;
   }
+  TaskLoad& load = s.tasks[static_cast<std::size_t>(r.slot[h])];
+  if (load.busy < c.concurrency) {
+    start_service(id, h, c);
+  } else if (static_cast<int>(load.queue.size()) < c.behaviour.queue_length) {
+    load.queue.push_back(id);
+  } else {
+    fail(id, Outcome::QueueFull);
+  }
+}
+
+void RequestWalk::admit_at_hop(FunctionPool, std::uint32_t id, int h, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  Request& r = requests_[id];
+  const FunctionPool::Admission a =
+      FunctionPool::admit_request(c, s.ids, s.environments, lambda_pool_in_use_, model_.lambda_unreserved_concurrency,
+                                  engine_.now().ns, s.rng, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  if (a.throttled) {
+    fail(id, Outcome::Throttled);
+    return;
+  }
+  r.held |= static_cast<std::uint8_t>(1u << h);
+  if (a.provisioned) r.provisioned |= static_cast<std::uint8_t>(1u << h);
+  r.began_ns[h] = engine_.now().ns;  // billed from the start of INIT (release_request)
+  const FunctionPool::Run run = FunctionPool::draw_run(c, s.rng);
+  if (run.timed_out) r.outcome = Outcome::Timeout;
+  log_request(c, r.node[h]);
+  engine_.schedule_in(Duration{a.init_ns + run.ns}, self_, kWorkDone, id);
+}
+
+void RequestWalk::admit_at_hop(TokenBucketTable, std::uint32_t id, int, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  if (!TokenBucketTable::admit_request(c, s.buckets, model_.dynamodb_burst_seconds, engine_.now().ns)) {
+    fail(id, Outcome::Throttled);
+    return;
+  }
+  TokenBucketTable::meter_served(c, s.ids, 1, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
 }
 
 void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel& c) {
@@ -499,15 +509,25 @@ void RequestWalk::release(Request& r, int hop) {
   }
   if ((r.held & bit) == 0) return;
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
-  if (c.role == Role::Function) {
-    FunctionPool::release_request(c, s.ids, s.environments, lambda_pool_in_use_, (r.provisioned & bit) != 0, r.began_ns[hop],
-                                  engine_.now().ns, [&](int meter_id, double amount) { meter(meter_id, amount); });
-    r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
-    return;
-  }
+  visit_kind(c.role, [&](auto k) { release_held(k, r, hop, ci, c, s); });
+}
+
+void RequestWalk::release_held(FunctionPool, Request& r, int hop, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  const auto bit = static_cast<std::uint8_t>(1u << hop);
+  FunctionPool::release_request(c, s.ids, s.environments, lambda_pool_in_use_, (r.provisioned & bit) != 0, r.began_ns[hop],
+                                engine_.now().ns, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
+}
+
+template <class K>
+void RequestWalk::release_held(K, Request&, int, ComponentId, const ComponentModel&, ComponentLoad&) {}  // nothing else holds
+
+template <class K>
+  requires K::kHoldsTaskSlots
+void RequestWalk::release_held(K, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s) {
   TaskLoad& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
   --task.busy;
-  if (kind(c.role).feeds_service_load) {
+  if constexpr (K::kFeedsServiceLoad) {
     account_busy();
     flush_busy(ci);
     --busy_slots_;

@@ -108,9 +108,29 @@ class RequestWalk final : public TrafficModel, public EventHandler {
   void complete(std::uint32_t id);
   void start_service(std::uint32_t id, int hop, const ComponentModel& c);
   Outcome pick_target(Request& r, int next_hop, NodeId from_node);
-  /// A node of `c` (for a load balancer, one in the DNS answer its control state gives).
-  std::optional<NodeId> pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns);
   void release(Request& r, int hop);
+  // Per component kind, overloads on its type (components/kinds.hpp's visit_kind picks one;
+  // kinds without a step of their own take the template): where a request goes on the next
+  // hop, what it meets arriving there, and what it gives back when its answer leaves a slot
+  // it held (a task's, a Lambda environment).
+  Outcome target_in(TaskService, Request& r, int next, NodeId from_node);
+  Outcome target_in(Database, Request& r, int next, NodeId from_node);
+  template <class K>
+  Outcome target_in(K, Request& r, int next, NodeId from_node);
+  template <class K>
+  void admit_at_hop(K, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  template <class K>
+    requires K::kHoldsTaskSlots
+  void admit_at_hop(K, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void admit_at_hop(LoadBalancer, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void admit_at_hop(FunctionPool, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void admit_at_hop(TokenBucketTable, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  template <class K>
+  void release_held(K, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  template <class K>
+    requires K::kHoldsTaskSlots
+  void release_held(K, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void release_held(FunctionPool, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
   Duration network_delay(const Node& from, const Node& to, ComponentLoad& into);
   void log_request(const ComponentModel& c, NodeId node);
   /// Meters `bytes` that cross from `from`'s zone into `to`'s (nothing when the zones match or
