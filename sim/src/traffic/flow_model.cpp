@@ -393,30 +393,9 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
   }
   const ComponentId ci = next.component;
   const ComponentModel& c = model_.components[ci];
-  const ComponentControl& control = platform_.control(ci);
   const Node& from = model_.nodes[from_node];
   std::vector<std::pair<Place, double>> to;
-  if (c.role == Role::Service) {
-    const ComponentModel& caller = model_.components[here.component];
-    const bool balanced = kind(caller.role).checks_targets;
-    step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] +=
-        TaskService::task_shares_flow(model_, control, balanced, next.cross_zone, from.zone, [&](int t, double share) {
-          to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share});
-        });
-  } else if (c.role == Role::Database) {
-    if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) {
-      step.fail[static_cast<std::size_t>(reached)] = 1;
-    } else {
-      to.push_back({Place{control.tasks[Database::kPrimarySlot].node, Database::kPrimarySlot}, 1.0});
-    }
-  } else if (c.nodes.size() == 1) {
-    to.push_back({Place{c.nodes.front(), -1}, 1.0});
-  } else {
-    visit_kind(c.role, [&](auto k) {
-      decltype(k)::node_shares_flow(c, control, platform_, engine_.now().ns,
-                                    [&](NodeId node, double share) { to.push_back({Place{node, -1}, share}); });
-    });
-  }
+  visit_kind(c.role, [&](auto k) { targets_in(k, step, to, here, next, from); });
   // The egress path to a regional AWS service.
   if (!c.service.empty() && from.zone >= 0) {
     if (!egress_open(egress_path(from, c.service), platform_)) {
@@ -443,53 +422,84 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
   const ComponentModel& c = model_.components[ci];
   const ComponentControl& control = platform_.control(ci);
   Visit v;
-  auto fail = [&](Outcome o, double p) {
-    double open = 1;
-    for (std::size_t k = 1; k < kOutcomeCount; ++k) open -= v.fail[k];
-    v.fail[static_cast<std::size_t>(o)] += open * p;
-  };
   if (platform_.node_down(place.node)) {
-    fail(kind(c.role).node_down, 1);
+    v.add_failure(kind(c.role).node_down, 1);
   } else {
-    if (control.error_rate > 0) fail(Outcome::DependencyError, std::min(1.0, control.error_rate));
+    if (control.error_rate > 0) v.add_failure(Outcome::DependencyError, std::min(1.0, control.error_rate));
     v.cache_hit = visit_kind(c.role, [&](auto k) { return decltype(k)::cache_hit_ratio(c); });
-    switch (c.role) {
-      case Role::Service:
-      case Role::Database: {
-        const Task& task = control.tasks[static_cast<std::size_t>(place.slot)];
-        if (task.state != TaskState::Running) {
-          fail(kind(c.role).task_gone, 1);
-          break;
-        }
-        const auto& queues = queues_[ci];
-        if (static_cast<std::size_t>(place.slot) < queues.size() && queues[static_cast<std::size_t>(place.slot)]) {
-          v.wait = queues[static_cast<std::size_t>(place.slot)].get();
-          // Saturated: the task serves its slots' worth and its queue turns the rest away.
-          if (!v.wait->stable()) {
-            v.served_share = 1 / std::max(1.0, v.wait->utilisation());
-            fail(Outcome::QueueFull, 1 - v.served_share);
-          }
-        }
-        if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->error_rate > 0) {
-          fail(Outcome::ReleaseError, release->error_rate);
-        }
-        break;
-      }
-      case Role::Function: {
-        const FunctionPool::FlowAdmission a = FunctionPool::admit_flow(c, rate_per_ns_ * arrival_share_[ci], model_.lambda_unreserved_concurrency);
-        fail(Outcome::Throttled, a.throttled);
-        v.provisioned = a.provisioned;
-        v.cold_start = a.cold_start;
-        if (c.behaviour.timeout.ns > 0) fail(Outcome::Timeout, a.timed_out);
-        break;
-      }
-      case Role::Table: fail(Outcome::Throttled, TokenBucketTable::throttled_flow(c, rate_per_ns_ * 1e9 * arrival_share_[ci])); break;
-      default: break;
-    }
+    visit_kind(c.role, [&](auto k) { admit_at(k, v, place, ci); });
   }
   cached = v;
   return *cached;
 }
+
+void FlowModel::targets_in(TaskService, Step& step, std::vector<std::pair<Place, double>>& to, const Hop& here, const Hop& next,
+                           const Node& from) {
+  const ComponentControl& control = platform_.control(next.component);
+  const bool balanced = kind(model_.components[here.component].role).checks_targets;
+  step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] +=
+      TaskService::task_shares_flow(model_, control, balanced, next.cross_zone, from.zone, [&](int t, double share) {
+        to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share});
+      });
+}
+
+void FlowModel::targets_in(Database, Step& step, std::vector<std::pair<Place, double>>& to, const Hop&, const Hop& next, const Node&) {
+  const ComponentControl& control = platform_.control(next.component);
+  if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) {
+    step.fail[static_cast<std::size_t>(reached)] = 1;
+  } else {
+    to.push_back({Place{control.tasks[Database::kPrimarySlot].node, Database::kPrimarySlot}, 1.0});
+  }
+}
+
+template <class K>
+void FlowModel::targets_in(K, Step&, std::vector<std::pair<Place, double>>& to, const Hop&, const Hop& next, const Node&) {
+  const ComponentModel& c = model_.components[next.component];
+  if (c.nodes.size() == 1) {
+    to.push_back({Place{c.nodes.front(), -1}, 1.0});
+    return;
+  }
+  K::node_shares_flow(c, platform_.control(next.component), platform_, engine_.now().ns,
+                      [&](NodeId node, double share) { to.push_back({Place{node, -1}, share}); });
+}
+
+template <class K>
+  requires K::kHoldsTaskSlots
+void FlowModel::admit_at(K, Visit& v, const Place& place, ComponentId ci) {
+  const Task& task = platform_.control(ci).tasks[static_cast<std::size_t>(place.slot)];
+  if (task.state != TaskState::Running) {
+    v.add_failure(K::kTaskGone, 1);
+    return;
+  }
+  const auto& queues = queues_[ci];
+  if (static_cast<std::size_t>(place.slot) < queues.size() && queues[static_cast<std::size_t>(place.slot)]) {
+    v.wait = queues[static_cast<std::size_t>(place.slot)].get();
+    // Saturated: the task serves its slots' worth and its queue turns the rest away.
+    if (!v.wait->stable()) {
+      v.served_share = 1 / std::max(1.0, v.wait->utilisation());
+      v.add_failure(Outcome::QueueFull, 1 - v.served_share);
+    }
+  }
+  if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->error_rate > 0) {
+    v.add_failure(Outcome::ReleaseError, release->error_rate);
+  }
+}
+
+void FlowModel::admit_at(FunctionPool, Visit& v, const Place&, ComponentId ci) {
+  const ComponentModel& c = model_.components[ci];
+  const FunctionPool::FlowAdmission a = FunctionPool::admit_flow(c, rate_per_ns_ * arrival_share_[ci], model_.lambda_unreserved_concurrency);
+  v.add_failure(Outcome::Throttled, a.throttled);
+  v.provisioned = a.provisioned;
+  v.cold_start = a.cold_start;
+  if (c.behaviour.timeout.ns > 0) v.add_failure(Outcome::Timeout, a.timed_out);
+}
+
+void FlowModel::admit_at(TokenBucketTable, Visit& v, const Place&, ComponentId ci) {
+  v.add_failure(Outcome::Throttled, TokenBucketTable::throttled_flow(model_.components[ci], rate_per_ns_ * 1e9 * arrival_share_[ci]));
+}
+
+template <class K>
+void FlowModel::admit_at(K, Visit&, const Place&, ComponentId) {}
 
 void FlowModel::meter_per_request(RouteFlow& flow, int id, double amount) const {
   if (id < 0 || amount == 0) return;
@@ -533,20 +543,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       failed += v.fail[o];
     }
     ok = weight * std::max(0.0, 1 - failed);
-    switch (c.role) {
-      case Role::Balancer:
-        LoadBalancer::meter_flow(c, ids, workload_.connections, req + resp, weight,
-                                 [&](int id, double amount) { meter_per_request(flow, id, amount); });
-        break;
-      case Role::Function:
-        FunctionPool::meter_flow(c, ids, weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]), v.cold_start, v.provisioned,
-                                 [&](int id, double amount) { meter_per_request(flow, id, amount); });
-        break;
-      case Role::Table:
-        TokenBucketTable::meter_served(c, ids, ok, [&](int id, double amount) { meter_per_request(flow, id, amount); });
-        break;
-      default: break;
-    }
+    visit_kind(c.role, [&](auto k) { meter_at(k, flow, c, ids, v, weight, ok, req + resp); });
     if (kind(c.role).answers_from_cache) {
       meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
       answered_here = ok * v.cache_hit;
@@ -625,6 +622,55 @@ struct Sampled {
 
 }  // namespace
 
+template <class K>
+void FlowModel::meter_at(K, RouteFlow&, const ComponentModel&, const ComponentMeters&, const Visit&, double, double, double) {}
+
+void FlowModel::meter_at(LoadBalancer, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit&, double weight,
+                         double, double bytes) {
+  LoadBalancer::meter_flow(c, ids, workload_.connections, bytes, weight, [&](int id, double amount) { meter_per_request(flow, id, amount); });
+}
+
+void FlowModel::meter_at(FunctionPool, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit& v, double weight,
+                         double, double) {
+  FunctionPool::meter_flow(c, ids, weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]), v.cold_start, v.provisioned,
+                           [&](int id, double amount) { meter_per_request(flow, id, amount); });
+}
+
+void FlowModel::meter_at(TokenBucketTable, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit&, double,
+                         double ok, double) {
+  TokenBucketTable::meter_served(c, ids, ok, [&](int id, double amount) { meter_per_request(flow, id, amount); });
+}
+
+template <class K>
+std::int64_t FlowModel::sample_work(K, const Visit&, ComponentId ci, int, RandomStream& rng) {
+  return K::draw_work_ns(model_.components[ci], rng);
+}
+
+template <class K>
+  requires K::kHoldsTaskSlots
+std::int64_t FlowModel::sample_work(K, const Visit& v, ComponentId ci, int slot, RandomStream& rng) {
+  const ComponentModel& c = model_.components[ci];
+  std::int64_t t = 0;
+  if (v.wait != nullptr) {
+    if (v.wait->stable()) {
+      t += static_cast<std::int64_t>(v.wait->sample_ns(rng));
+    } else {
+      // Saturated: the queue stays full, so a request waits for the queue ahead of it.
+      t += static_cast<std::int64_t>(saturated_wait_ns(c));
+    }
+  }
+  t += draw_ns(c.service_time, rng);
+  const Task& task = platform_.task(ci, slot);
+  if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->added_latency) {
+    t += draw_ns(*release->added_latency, rng);
+  }
+  return t;
+}
+
+std::int64_t FlowModel::sample_work(FunctionPool, const Visit& v, ComponentId ci, int, RandomStream& rng) {
+  return FunctionPool::sample_flow_ns(model_.components[ci], v.provisioned, v.cold_start, rng);
+}
+
 std::optional<std::int64_t> FlowModel::sample_request(int plan) {
   const RoutePlan& p = model_.plans[static_cast<std::size_t>(plan)];
   const NodeId first = model_.components[p.hops[0].component].nodes.front();
@@ -650,28 +696,7 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
       u -= v.fail[o];
       if (u < 0) return std::nullopt;
     }
-    switch (c.role) {
-      case Role::Service:
-      case Role::Database: {
-        if (v.wait != nullptr) {
-          if (v.wait->stable()) {
-            t += static_cast<std::int64_t>(v.wait->sample_ns(rng));
-          } else {
-            // Saturated: the queue stays full, so a request waits for the queue ahead of it.
-            t += static_cast<std::int64_t>(saturated_wait_ns(c));
-          }
-        }
-        t += draw_ns(c.service_time, rng);
-        const Task& task = platform_.task(hop.component, at.slot);
-        if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->added_latency) {
-          t += draw_ns(*release->added_latency, rng);
-        }
-        break;
-      }
-      case Role::Gateway: t += Gateway::draw_work_ns(c, rng); break;
-      case Role::Function: t += FunctionPool::sample_flow_ns(c, v.provisioned, v.cold_start, rng); break;
-      default: t += draw_ns(c.service_time, rng); break;
-    }
+    t += visit_kind(c.role, [&](auto k) { return sample_work(k, v, hop.component, at.slot, rng); });
     if (kind(c.role).answers_from_cache && rng.uniform() < v.cache_hit) return t;
   }
   if (!hop.fanout.empty()) {
