@@ -59,4 +59,9 @@ inline const KindFacts& kind(Role role) {
   return visit_kind(role, [](auto k) -> const KindFacts& { return kFactsOf<decltype(k)>; });
 }
 
+/// The share of its requests a component answers itself (CloudFront's cache), 0 for most.
+inline double cache_hit_ratio(const ComponentModel& c) {
+  return visit_kind(c.role, [&](auto k) { return decltype(k)::cache_hit_ratio(c); });
+}
+
 }  // namespace archsim::sim::detail

@@ -426,7 +426,7 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
     v.add_failure(kind(c.role).node_down, 1);
   } else {
     if (control.error_rate > 0) v.add_failure(Outcome::DependencyError, std::min(1.0, control.error_rate));
-    v.cache_hit = visit_kind(c.role, [&](auto k) { return decltype(k)::cache_hit_ratio(c); });
+    v.cache_hit = cache_hit_ratio(c);
     visit_kind(c.role, [&](auto k) { admit_at(k, v, place, ci); });
   }
   cached = v;

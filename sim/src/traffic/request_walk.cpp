@@ -472,7 +472,7 @@ void RequestWalk::work_done(std::uint32_t id) {
       return;
     }
   }
-  if (kind(c.role).answers_from_cache && s.rng.uniform() < visit_kind(c.role, [&](auto k) { return decltype(k)::cache_hit_ratio(c); })) {
+  if (kind(c.role).answers_from_cache && s.rng.uniform() < cache_hit_ratio(c)) {
     meter(s.ids.cache_hits, 1);
     respond(id);
     return;
