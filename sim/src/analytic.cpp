@@ -9,6 +9,7 @@
 
 #include "archsim/model/scheduled_capacity.hpp"
 
+#include "components/kinds.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim {
@@ -17,8 +18,14 @@ using detail::ComponentId;
 using detail::ComponentModel;
 using detail::IndexedVector;
 using detail::NodeId;
+using detail::cache_hit_ratio;
+using detail::Database;
+using detail::kind;
+using detail::LoadBalancer;
 using detail::Role;
 using detail::RuntimeModel;
+using detail::TaskService;
+using detail::visit_kind;
 
 std::vector<double> ctmc_steady_state(const std::vector<std::vector<double>>& rates) {
   const auto n = static_cast<Eigen::Index>(rates.size());
@@ -151,6 +158,92 @@ bool node_up(const Context& ctx, NodeId node) {
   return z < 0 || ctx.up[static_cast<std::size_t>(z)];
 }
 
+// The composition per component kind (the analytic model's own, beside the traffic engines'
+// steps in components/): a load balancer's zone nodes in parallel, an ECS service's tasks
+// 1-of-n, an RDS database's Markov chain, every other kind in series with its one node.
+template <class K>
+double kind_availability(K, const Context& ctx, ComponentId ci, double a, std::string& model) {
+  const ComponentModel& c = ctx.m.components[ci];
+  model = "series";
+  for (NodeId node : c.nodes) {
+    if (!node_up(ctx, node) && c.nodes.size() == 1) return 0;
+  }
+  return a;
+}
+
+double kind_availability(LoadBalancer, const Context& ctx, ComponentId ci, double a, std::string& model) {
+  const ComponentModel& c = ctx.m.components[ci];
+  bool any = false;
+  for (NodeId node : c.nodes) any = any || node_up(ctx, node);
+  model = fmt::format("parallel: 1 of {} zone nodes", c.nodes.size());
+  return any ? a : 0;
+}
+
+double kind_availability(TaskService, const Context& ctx, ComponentId ci, double a, std::string& model) {
+  const RuntimeModel& m = ctx.m;
+  const ComponentModel& c = m.components[ci];
+  // The scheduler keeps the desired count in the live zones it can start tasks in; if it
+  // can start none anywhere, only the tasks running in live zones at the start remain.
+  bool can_start = false;
+  int initial_live = 0;
+  for (NodeId node : c.nodes) {
+    can_start = can_start || (node_up(ctx, node) && m.nodes[node].start_blocker.empty());
+  }
+  // A task placed where it cannot start never ran, unless the scenario assumes it did
+  // (initial_state: running), as the simulation starts it.
+  for (NodeId node : c.task_nodes) {
+    initial_live += node_up(ctx, node) && detail::runs_at_start(m, c, node) ? 1 : 0;
+  }
+  // A service a schedule brings up from zero runs its scheduled count while up; the time
+  // at zero is `zero` below.
+  const int desired = c.desired_count > 0 ? c.desired_count : ctx.scheduled_peak[ci];
+  const int n = can_start ? desired : initial_live;
+  // A crashing task is out until ECS replaces it; the load balancer keeps sending it its
+  // share of requests until ECS sees it stop.
+  double task = 1, dead_share = 0;
+  for (const auto& f : m.faults) {
+    if (f.component != ci || f.spec->effect != FaultEffect::TaskCrash || !f.spec->when.stochastic()) continue;
+    const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
+    const double out = static_cast<double>(c.behaviour.stop_detection.ns + c.image_pull.ns) / 1e9 + c.behaviour.launch_time.mean() / 1e9;
+    task *= two_state(ttf, out);
+    dead_share += (static_cast<double>(c.behaviour.stop_detection.ns) / 1e9) / (ttf + out);
+  }
+  const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[ci];
+  model = fmt::format("1-of-{} tasks{}{}", n, can_start ? "" : " (no replacement: tasks cannot start)",
+                      zero > 0 ? fmt::format(", at zero {:.2f}% of the traffic by schedule", 100 * zero) : "");
+  return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share)) * (1 - zero);
+}
+
+double kind_availability(Database, const Context& ctx, ComponentId ci, double a, std::string& model) {
+  const RuntimeModel& m = ctx.m;
+  const ComponentModel& c = m.components[ci];
+  double failure = 0, repair = 0;
+  for (const auto& f : m.faults) {
+    if (f.component != ci || f.spec->effect != FaultEffect::DatabasePrimaryLoss || !f.spec->when.stochastic()) continue;
+    failure += 1 / f.spec->when.time_to_failure->mean() * 1e9;
+    repair = 1 / f.spec->when.time_to_repair->mean() * 1e9;
+  }
+  const bool primary_up = node_up(ctx, c.task_nodes.front());
+  const bool standby_up = c.standby_node && node_up(ctx, *c.standby_node);
+  // A scheduled primary loss takes a database with one instance down for its duration; a
+  // Multi-AZ one fails over instead (a transient, subtracted per route).
+  if (!(primary_up && standby_up)) {
+    for (const auto& f : m.faults) {
+      if (f.component == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) &&
+          ctx.active[static_cast<std::size_t>(&f - m.faults.data())] != 0) {
+        a = 0;
+      }
+    }
+  }
+  if (!primary_up && !standby_up) return 0;
+  if (primary_up && standby_up) {
+    model = "Markov: Multi-AZ RDS (5 states)";
+    return failure > 0 ? a * multi_az_database_availability(failure, repair, c.behaviour.failover_time.mean() / 1e9) : a;
+  }
+  model = c.standby_node ? "two-state: one instance left" : "two-state: Single-AZ instance";
+  return failure > 0 ? a * two_state(1 / failure, 1 / repair) : a;
+}
+
 /// A component on a route, given which zones are up; `model` describes the composition.
 double component_availability(const Context& ctx, ComponentId ci, std::string& model) {
   const RuntimeModel& m = ctx.m;
@@ -162,79 +255,7 @@ double component_availability(const Context& ctx, ComponentId ci, std::string& m
     const double on = scheduled(*f.spec) ? ctx.active[static_cast<std::size_t>(&f - m.faults.data())] : duty(*f.spec, ctx.window);
     a *= 1 - f.spec->error_rate * on;
   }
-  switch (c.role) {
-    case Role::Balancer: {
-      bool any = false;
-      for (NodeId node : c.nodes) any = any || node_up(ctx, node);
-      model = fmt::format("parallel: 1 of {} zone nodes", c.nodes.size());
-      return any ? a : 0;
-    }
-    case Role::Service: {
-      // The scheduler keeps the desired count in the live zones it can start tasks in; if it
-      // can start none anywhere, only the tasks running in live zones at the start remain.
-      bool can_start = false;
-      int initial_live = 0;
-      for (NodeId node : c.nodes) {
-        can_start = can_start || (node_up(ctx, node) && m.nodes[node].start_blocker.empty());
-      }
-      // A task placed where it cannot start never ran, unless the scenario assumes it did
-      // (initial_state: running), as the simulation starts it.
-      for (NodeId node : c.task_nodes) {
-        initial_live += node_up(ctx, node) && detail::runs_at_start(m, c, node) ? 1 : 0;
-      }
-      // A service a schedule brings up from zero runs its scheduled count while up; the time
-      // at zero is `zero` below.
-      const int desired = c.desired_count > 0 ? c.desired_count : ctx.scheduled_peak[ci];
-      const int n = can_start ? desired : initial_live;
-      // A crashing task is out until ECS replaces it; the load balancer keeps sending it its
-      // share of requests until ECS sees it stop.
-      double task = 1, dead_share = 0;
-      for (const auto& f : m.faults) {
-        if (f.component != ci || f.spec->effect != FaultEffect::TaskCrash || !f.spec->when.stochastic()) continue;
-        const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
-        const double out = static_cast<double>(c.behaviour.stop_detection.ns + c.image_pull.ns) / 1e9 + c.behaviour.launch_time.mean() / 1e9;
-        task *= two_state(ttf, out);
-        dead_share += (static_cast<double>(c.behaviour.stop_detection.ns) / 1e9) / (ttf + out);
-      }
-      const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[ci];
-      model = fmt::format("1-of-{} tasks{}{}", n, can_start ? "" : " (no replacement: tasks cannot start)",
-                          zero > 0 ? fmt::format(", at zero {:.2f}% of the traffic by schedule", 100 * zero) : "");
-      return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share)) * (1 - zero);
-    }
-    case Role::Database: {
-      double failure = 0, repair = 0;
-      for (const auto& f : m.faults) {
-        if (f.component != ci || f.spec->effect != FaultEffect::DatabasePrimaryLoss || !f.spec->when.stochastic()) continue;
-        failure += 1 / f.spec->when.time_to_failure->mean() * 1e9;
-        repair = 1 / f.spec->when.time_to_repair->mean() * 1e9;
-      }
-      const bool primary_up = node_up(ctx, c.task_nodes.front());
-      const bool standby_up = c.standby_node && node_up(ctx, *c.standby_node);
-      // A scheduled primary loss takes a database with one instance down for its duration; a
-      // Multi-AZ one fails over instead (a transient, subtracted per route).
-      if (!(primary_up && standby_up)) {
-        for (const auto& f : m.faults) {
-          if (f.component == ci && f.spec->effect == FaultEffect::DatabasePrimaryLoss && scheduled(*f.spec) &&
-              ctx.active[static_cast<std::size_t>(&f - m.faults.data())] != 0) {
-            a = 0;
-          }
-        }
-      }
-      if (!primary_up && !standby_up) return 0;
-      if (primary_up && standby_up) {
-        model = "Markov: Multi-AZ RDS (5 states)";
-        return failure > 0 ? a * multi_az_database_availability(failure, repair, c.behaviour.failover_time.mean() / 1e9) : a;
-      }
-      model = c.standby_node ? "two-state: one instance left" : "two-state: Single-AZ instance";
-      return failure > 0 ? a * two_state(1 / failure, 1 / repair) : a;
-    }
-    default:
-      model = "series";
-      for (NodeId node : c.nodes) {
-        if (!node_up(ctx, node) && c.nodes.size() == 1) return 0;
-      }
-      return a;
-  }
+  return visit_kind(c.role, [&](auto k) { return kind_availability(k, ctx, ci, a, model); });
 }
 
 /// Outage events per second of a zone-outage fault, weighted by the traffic at the time:
@@ -281,11 +302,11 @@ void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const I
     if (std::find(seen.begin(), seen.end(), hops[h].component) != seen.end()) continue;
     seen.push_back(hops[h].component);
     // Requests CloudFront answers from its cache go no further.
-    if (c.role == Role::Edge) reach *= 1 - c.behaviour.cache_hit_ratio;
+    reach *= 1 - cache_hit_ratio(c);
     const std::size_t first = out.size();
     int in_zone = 0;
     for (NodeId node : c.nodes) in_zone += zone_of(m, node) == zone ? 1 : 0;
-    if (c.role == Role::Balancer && in_zone > 0) {
+    if (kind(c.role).nodes_in_dns && in_zone > 0) {
       // Clients spread over the nodes DNS lists; the failed zone's node is dropped after the
       // detection delay, then cached answers expire evenly over the TTL.
       const double detect = static_cast<double>(c.behaviour.node_failure_detection.ns) / 1e9;
@@ -301,7 +322,7 @@ void transient_pulses(const RuntimeModel& m, std::size_t plan, int zone, const I
         }
       }
     }
-    if (c.role == Role::Service && h > 0 && m.components[hops[h - 1].component].role != Role::Balancer) {
+    if (c.role == Role::Service && h > 0 && !kind(m.components[hops[h - 1].component].role).checks_targets) {
       const double lag = static_cast<double>(c.behaviour.lost_task_detection.ns) / 1e9;
       out.push_back({tasks_in_zone(c), lag, lag});
     }
@@ -448,7 +469,7 @@ double route_availability(Context& ctx, const std::vector<ComponentId>& parts, c
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
       std::string model;
       const ComponentModel& c = m.components[*it];
-      const double hit = c.role == Role::Edge ? c.behaviour.cache_hit_ratio : 0;
+      const double hit = cache_hit_ratio(c);
       a = component_availability(ctx, *it, model) * (hit + (1 - hit) * a);
     }
     total += weight * a;

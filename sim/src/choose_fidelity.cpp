@@ -11,6 +11,7 @@
 #include "archsim/sim/queueing.hpp"
 
 #include "from_runtime.hpp"
+#include "components/kinds.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim {
@@ -66,7 +67,7 @@ ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& 
       }
       continue;
     }
-    if (c.role != detail::Role::Service && c.role != detail::Role::Database) continue;
+    if (!detail::kind(c.role).holds_task_slots) continue;
     const int tasks = c.role == detail::Role::Service ? std::max({c.desired_count, c.max_count, 1}) : 1;
     const double slots = static_cast<double>(tasks) * std::max(1, c.concurrency);
     const double mean_ns = c.service_time.mean();

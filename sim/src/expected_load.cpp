@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "from_runtime.hpp"
+#include "components/kinds.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim {
@@ -51,10 +52,11 @@ std::vector<double> hourly_arrivals(const WorkloadSpec& w, std::string& basis) {
 /// Each zone's share of a component's placements a call leaves from or arrives at: a load
 /// balancer's nodes (clients spread over them), an ECS service's tasks, a database's primary.
 std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::ComponentModel& c) {
-  std::vector<detail::NodeId> nodes = c.role == detail::Role::Balancer ? c.nodes : c.task_nodes;
-  if (c.role == detail::Role::Database && !nodes.empty()) nodes.resize(1);
+  const detail::KindFacts& k = detail::kind(c.role);
   std::map<int, double> out;
-  if (c.role != detail::Role::Balancer && c.role != detail::Role::Service && c.role != detail::Role::Database) return out;
+  if (!k.nodes_in_dns && !k.holds_task_slots) return out;
+  // task_nodes: an ECS service's tasks, a database's primary alone.
+  const std::vector<detail::NodeId>& nodes = k.nodes_in_dns ? c.nodes : c.task_nodes;
   for (const detail::NodeId n : nodes) {
     const int z = m.nodes[n].zone;
     if (z >= 0) out[z] += 1.0 / static_cast<double>(nodes.size());
@@ -69,14 +71,14 @@ std::map<int, double> zone_shares(const detail::RuntimeModel& m, const detail::C
 void crossing(const detail::RuntimeModel& m, const detail::Hop& from, const detail::Hop& into, ExpectedVisit& v) {
   const auto& a = m.components[from.component];
   const auto& b = m.components[into.component];
-  if (a.role == detail::Role::Balancer && !from.cross_zone) return;
+  if (detail::kind(a.role).checks_targets && !from.cross_zone) return;
   const auto pa = zone_shares(m, a), pb = zone_shares(m, b);
   if (pa.empty() || pb.empty()) return;
   double same = 0;
   for (const auto& [z, share] : pa) same += pb.contains(z) ? share * pb.at(z) : 0.0;
   v.cross_zone = std::max(0.0, 1 - same);
-  v.request_crossing_on = b.role == detail::Role::Balancer ? b.id : a.id;
-  v.response_crossing_on = a.role == detail::Role::Balancer ? a.id : b.id;
+  v.request_crossing_on = detail::kind(b.role).bills_crossings ? b.id : a.id;
+  v.response_crossing_on = detail::kind(a.role).bills_crossings ? a.id : b.id;
 }
 
 }  // namespace
@@ -147,7 +149,7 @@ ExpectedLoad expected_load(const RuntimeModel& m, const WorkloadSpec& workload) 
       for (int f : plan.hops[h].fanout) {
         for (auto& v : self(m.plans[static_cast<std::size_t>(f)], reach, self)) out.push_back(std::move(v));
       }
-      if (c.role == detail::Role::Edge) reach *= 1 - c.behaviour.cache_hit_ratio;
+      reach *= 1 - detail::cache_hit_ratio(c);
     }
     double after = 0;
     for (auto it = out.rbegin(); it != out.rend(); ++it) {

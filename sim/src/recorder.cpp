@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "components/kinds.hpp"
+
 namespace archsim::sim::detail {
 
 Recorder::Recorder(const RuntimeModel& model, const WorkloadSpec& workload, Duration horizon, const Engine& engine)
@@ -24,75 +26,12 @@ void Recorder::register_meters() {
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
     ComponentMeters& m = meters_[ci];
-    if (c.role != Role::Users && c.role != Role::Passive) m.requests = add_meter(ci, Meter::Requests);
+    if (kind(c.role).counts_requests) m.requests = add_meter(ci, Meter::Requests);
     bool zoned = false;
     for (NodeId n : c.nodes) zoned = zoned || model_.nodes[n].zone >= 0;
     if (zoned) m.cross_zone = add_meter(ci, Meter::CrossZoneBytes);
-    switch (c.role) {
-      case Role::Balancer:
-        m.bytes = add_meter(ci, Meter::ProcessedBytes);
-        m.new_connections = add_meter(ci, Meter::NewConnections);
-        m.connection_seconds = add_meter(ci, Meter::ConnectionSeconds);
-        if (c.kind == "load_balancer.application") m.rule_evaluations = add_meter(ci, Meter::RuleEvaluations);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Service:
-        m.task_seconds = add_meter(ci, Meter::TaskSeconds);
-        m.vcpu_seconds = add_meter(ci, Meter::VcpuSeconds);
-        m.gb_seconds = add_meter(ci, Meter::GbSeconds);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        m.top_up = add_meter(ci, Meter::MinimumTopUpSeconds);
-        if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
-          // Scaling that can reach zero: the time at zero, and how long each return from it took.
-          m.zero_seconds = add_meter(ci, Meter::SecondsAtZero);
-          m.from_zero = add_meter(ci, Meter::ScaleOutsFromZero);
-          m.from_zero_seconds = add_meter(ci, Meter::SecondsToFirstTask);
-        }
-        break;
-      case Role::Function:
-        m.gb_seconds = add_meter(ci, Meter::GbSeconds);
-        m.cold_starts = add_meter(ci, Meter::ColdStarts);
-        m.init_seconds = add_meter(ci, Meter::InitSeconds);
-        if (c.provisioned_concurrency > 0) {
-          // Provisioned concurrency is billed for the environments kept ready (GB-s of memory
-          // configured, whether used or not) and, at its own rate, for the invocations they serve.
-          m.provisioned_seconds = add_meter(ci, Meter::ProvisionedGbSeconds);
-          m.provisioned_duration = add_meter(ci, Meter::ProvisionedDurationGbSeconds);
-        }
-        break;
-      case Role::Table:
-        m.read_units = add_meter(ci, Meter::ReadUnits);
-        m.write_units = add_meter(ci, Meter::WriteUnits);
-        break;
-      case Role::Database: m.instance_seconds = add_meter(ci, Meter::InstanceSeconds); break;
-      case Role::Edge:
-        m.cache_hits = add_meter(ci, Meter::CacheHits);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Gateway:
-        // HTTP APIs count a request once per started size increment (behaviour.yaml).
-        if (c.behaviour.metering_increment.count > 0) m.metered_requests = add_meter(ci, Meter::MeteredRequests);
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        break;
-      case Role::Store: {
-        m.data_out = add_meter(ci, Meter::InternetOutBytes);
-        // S3 bills writes at another rate than reads (`requests` are the GETs); the meter
-        // exists only where a route writes, so a read-only bucket's bill is unchanged.
-        bool written = false;
-        for (const auto& plan : model_.plans) {
-          for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
-        }
-        if (written) m.put_requests = add_meter(ci, Meter::PutRequests);
-        break;
-      }
-      case Role::Users: break;
-      case Role::Passive:
-        if (c.type == model::ComponentType::NatGateway || c.type == model::ComponentType::VpcEndpoint) {
-          m.bytes = add_meter(ci, Meter::ProcessedBytes);
-        }
-        if (c.type == model::ComponentType::LogGroup) m.log_bytes = add_meter(ci, Meter::IngestedBytes);
-        break;
-    }
+    const auto add = [&](Meter meter) { return add_meter(ci, meter); };
+    visit_kind(c.role, [&](auto k) { decltype(k)::add_meters(model_, ci, m, add); });
   }
   for (const auto& d : model_.deployments) {
     ComponentMeters& m = meters_[d.service];

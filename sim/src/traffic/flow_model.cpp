@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "archsim/sim/expected_load.hpp"
+#include "components/kinds.hpp"
 #include "traffic/routing.hpp"
 
 namespace archsim::sim::detail {
@@ -184,7 +185,7 @@ void FlowModel::evaluate() {
   const double rate = rate_per_ns_;
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
-    if (c.role != Role::Service && c.role != Role::Database) continue;
+    if (!kind(c.role).holds_task_slots) continue;
     queues_[ci].resize(slot_share_[ci].size());
     for (std::size_t slot = 0; slot < slot_share_[ci].size(); ++slot) {
       queues_[ci][slot] = std::make_unique<QueueWait>(rate * slot_share_[ci][slot], c.service_time, c.concurrency);
@@ -203,7 +204,7 @@ void FlowModel::evaluate() {
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
     const std::int64_t changed = platform_.control(ci).dns_changed_ns;
-    if (c.role != Role::Balancer || changed < 0 || c.behaviour.dns_ttl.ns <= 0) continue;
+    if (!kind(c.role).nodes_in_dns || changed < 0 || c.behaviour.dns_ttl.ns <= 0) continue;
     if (segment_start_ns_ - changed >= c.behaviour.dns_ttl.ns) continue;
     const std::int64_t at = segment_start_ns_ + std::max<std::int64_t>(1'000'000'000, c.behaviour.dns_ttl.ns / 16);
     if (at <= horizon_.ns && (tick_at_ns_ < 0 || at < tick_at_ns_)) {
@@ -214,7 +215,7 @@ void FlowModel::evaluate() {
   // Busy slots per service: each task serves what it is sent, up to its slots.
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
-    if (c.role != Role::Service) continue;
+    if (!kind(c.role).feeds_service_load) continue;
     service_load(ci);  // bring the busy time up to now at the old level
     double busy = 0;
     for (std::size_t slot = 0; slot < queues_[ci].size(); ++slot) {
@@ -392,80 +393,9 @@ FlowModel::Step FlowModel::make_step(int plan_index, int h, NodeId from_node) {
   }
   const ComponentId ci = next.component;
   const ComponentModel& c = model_.components[ci];
-  const ComponentControl& control = platform_.control(ci);
   const Node& from = model_.nodes[from_node];
   std::vector<std::pair<Place, double>> to;
-  if (c.role == Role::Service) {
-    const ComponentModel& caller = model_.components[here.component];
-    const bool balanced = caller.role == Role::Balancer;
-    const int zone = from.zone;
-    // Mid blue/green, the listener's weights pick a task set first.
-    std::vector<std::pair<int, double>> sets{{-1, 1.0}};
-    if (balanced && control.rollout.two_sets()) {
-      const double green = std::clamp(control.rollout.green_share, 0.0, 1.0);
-      sets = {{control.rollout.to, green}, {control.rollout.from, 1 - green}};
-    }
-    for (const auto& [release, share] : sets) {
-      if (share <= 0) continue;
-      std::vector<int> eligible;
-      bool any_healthy = false;
-      for (std::size_t t = 0; t < control.tasks.size(); ++t) {
-        const Task& task = control.tasks[t];
-        if (!may_send_to(model_, task, balanced, next.cross_zone, zone, release)) continue;
-        eligible.push_back(static_cast<int>(t));
-        any_healthy = any_healthy || task.healthy;
-      }
-      std::vector<int> chosen;
-      for (int t : eligible) {
-        if (!(balanced && any_healthy) || control.tasks[static_cast<std::size_t>(t)].healthy) chosen.push_back(t);
-      }
-      if (chosen.empty()) {
-        step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] += share;
-        continue;
-      }
-      // Round robin (and least outstanding requests over equal tasks) spreads evenly.
-      for (int t : chosen) {
-        to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share / static_cast<double>(chosen.size())});
-      }
-    }
-  } else if (c.role == Role::Database) {
-    if (control.tasks.empty()) {
-      step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] = 1;
-    } else if (control.tasks.front().state != TaskState::Running) {
-      step.fail[static_cast<std::size_t>(Outcome::DependencyDown)] = 1;
-    } else {
-      to.push_back({Place{control.tasks.front().node, 0}, 1.0});
-    }
-  } else if (c.nodes.size() == 1) {
-    to.push_back({Place{c.nodes.front(), -1}, 1.0});
-  } else if (c.role != Role::Balancer) {
-    // Any live placement, evenly; with none live, any.
-    std::vector<NodeId> live;
-    for (NodeId node : c.nodes) {
-      if (!platform_.node_down(node)) live.push_back(node);
-    }
-    const auto& pool = live.empty() ? c.nodes : live;
-    for (NodeId node : pool) to.push_back({Place{node, -1}, 1.0 / static_cast<double>(pool.size())});
-  } else {
-    // DNS: clients spread over the listed nodes; after a change, the share still on the
-    // previous answer falls linearly over the TTL.
-    double previous_share = 0;
-    if (control.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
-      const double age = static_cast<double>(engine_.now().ns - control.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
-      previous_share = std::clamp(1 - age, 0.0, 1.0);
-    }
-    for (const auto& [answer, share] : {std::pair{&control.dns_listed, 1 - previous_share}, std::pair{&control.dns_previous, previous_share}}) {
-      const std::vector<char>* listed = answer;  // clang 14 cannot capture a structured binding
-      const double weight = share;
-      if (weight <= 0) continue;
-      int count = 0;
-      for (char l : *listed) count += l;
-      for (std::size_t i = 0; i < c.nodes.size(); ++i) {
-        if (count == 0) to.push_back({Place{c.nodes[i], -1}, weight / static_cast<double>(c.nodes.size())});
-        else if ((*listed)[i]) to.push_back({Place{c.nodes[i], -1}, weight / count});
-      }
-    }
-  }
+  visit_kind(c.role, [&](auto k) { targets_in(k, step, to, here, next, from); });
   // The egress path to a regional AWS service.
   if (!c.service.empty() && from.zone >= 0) {
     if (!egress_open(egress_path(from, c.service), platform_)) {
@@ -492,74 +422,84 @@ const FlowModel::Visit& FlowModel::visit(const Place& place) {
   const ComponentModel& c = model_.components[ci];
   const ComponentControl& control = platform_.control(ci);
   Visit v;
-  auto fail = [&](Outcome o, double p) {
-    double open = 1;
-    for (std::size_t k = 1; k < kOutcomeCount; ++k) open -= v.fail[k];
-    v.fail[static_cast<std::size_t>(o)] += open * p;
-  };
   if (platform_.node_down(place.node)) {
-    fail(node_down_outcome(c.role), 1);
+    v.add_failure(kind(c.role).node_down, 1);
   } else {
-    if (control.error_rate > 0) fail(Outcome::DependencyError, std::min(1.0, control.error_rate));
-    switch (c.role) {
-      case Role::Service:
-      case Role::Database: {
-        const Task& task = control.tasks[static_cast<std::size_t>(place.slot)];
-        if (task.state != TaskState::Running) {
-          fail(c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown, 1);
-          break;
-        }
-        const auto& queues = queues_[ci];
-        if (static_cast<std::size_t>(place.slot) < queues.size() && queues[static_cast<std::size_t>(place.slot)]) {
-          v.wait = queues[static_cast<std::size_t>(place.slot)].get();
-          // Saturated: the task serves its slots' worth and its queue turns the rest away.
-          if (!v.wait->stable()) {
-            v.served_share = 1 / std::max(1.0, v.wait->utilisation());
-            fail(Outcome::QueueFull, 1 - v.served_share);
-          }
-        }
-        if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->error_rate > 0) {
-          fail(Outcome::ReleaseError, release->error_rate);
-        }
-        break;
-      }
-      case Role::Function: {
-        const double rate = rate_per_ns_ * arrival_share_[ci];
-        const double busy = rate * c.service_time.mean();
-        const int environments = c.account_pool ? model_.lambda_unreserved_concurrency : c.concurrency;
-        const double throttled = erlang_b(std::max(0, environments), busy);
-        fail(Outcome::Throttled, throttled);
-        // Provisioned environments serve while fewer than them are busy (the M/G/inf count).
-        if (c.provisioned_concurrency > 0) {
-          double term = std::exp(-busy), below = 0;
-          for (int k = 0; k < c.provisioned_concurrency; ++k) {
-            below += term;
-            term *= busy / (k + 1);
-          }
-          v.provisioned = std::min(1.0, below);
-        }
-        // An on-demand environment is warm if a request came within the reclaim period.
-        const double reclaim = static_cast<double>(c.behaviour.idle_reclaim.ns);
-        v.cold_start = (1 - v.provisioned) * (reclaim > 0 ? std::exp(-rate * reclaim / std::max(1.0, busy)) : 1.0);
-        if (c.behaviour.timeout.ns > 0) fail(Outcome::Timeout, c.service_time.share_above(static_cast<double>(c.behaviour.timeout.ns)));
-        break;
-      }
-      case Role::Table: {
-        const auto [reads, writes] = table_units_per_request(c.behaviour);
-        const double rate = rate_per_ns_ * 1e9 * arrival_share_[ci];
-        double throttled = 0;
-        if (reads > 0 && rate * reads > c.read_units_per_second) throttled = std::max(throttled, 1 - c.read_units_per_second / (rate * reads));
-        if (writes > 0 && rate * writes > c.write_units_per_second) throttled = std::max(throttled, 1 - c.write_units_per_second / (rate * writes));
-        fail(Outcome::Throttled, throttled);
-        break;
-      }
-      case Role::Edge: v.cache_hit = c.behaviour.cache_hit_ratio; break;
-      default: break;
-    }
+    if (control.error_rate > 0) v.add_failure(Outcome::DependencyError, std::min(1.0, control.error_rate));
+    v.cache_hit = cache_hit_ratio(c);
+    visit_kind(c.role, [&](auto k) { admit_at(k, v, place, ci); });
   }
   cached = v;
   return *cached;
 }
+
+void FlowModel::targets_in(TaskService, Step& step, std::vector<std::pair<Place, double>>& to, const Hop& here, const Hop& next,
+                           const Node& from) {
+  const ComponentControl& control = platform_.control(next.component);
+  const bool balanced = kind(model_.components[here.component].role).checks_targets;
+  step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] +=
+      TaskService::task_shares_flow(model_, control, balanced, next.cross_zone, from.zone, [&](int t, double share) {
+        to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share});
+      });
+}
+
+void FlowModel::targets_in(Database, Step& step, std::vector<std::pair<Place, double>>& to, const Hop&, const Hop& next, const Node&) {
+  const ComponentControl& control = platform_.control(next.component);
+  if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) {
+    step.fail[static_cast<std::size_t>(reached)] = 1;
+  } else {
+    to.push_back({Place{control.tasks[Database::kPrimarySlot].node, Database::kPrimarySlot}, 1.0});
+  }
+}
+
+template <class K>
+void FlowModel::targets_in(K, Step&, std::vector<std::pair<Place, double>>& to, const Hop&, const Hop& next, const Node&) {
+  const ComponentModel& c = model_.components[next.component];
+  if (c.nodes.size() == 1) {
+    to.push_back({Place{c.nodes.front(), -1}, 1.0});
+    return;
+  }
+  K::node_shares_flow(c, platform_.control(next.component), platform_, engine_.now().ns,
+                      [&](NodeId node, double share) { to.push_back({Place{node, -1}, share}); });
+}
+
+template <class K>
+  requires K::kHoldsTaskSlots
+void FlowModel::admit_at(K, Visit& v, const Place& place, ComponentId ci) {
+  const Task& task = platform_.control(ci).tasks[static_cast<std::size_t>(place.slot)];
+  if (task.state != TaskState::Running) {
+    v.add_failure(K::kTaskGone, 1);
+    return;
+  }
+  const auto& queues = queues_[ci];
+  if (static_cast<std::size_t>(place.slot) < queues.size() && queues[static_cast<std::size_t>(place.slot)]) {
+    v.wait = queues[static_cast<std::size_t>(place.slot)].get();
+    // Saturated: the task serves its slots' worth and its queue turns the rest away.
+    if (!v.wait->stable()) {
+      v.served_share = 1 / std::max(1.0, v.wait->utilisation());
+      v.add_failure(Outcome::QueueFull, 1 - v.served_share);
+    }
+  }
+  if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->error_rate > 0) {
+    v.add_failure(Outcome::ReleaseError, release->error_rate);
+  }
+}
+
+void FlowModel::admit_at(FunctionPool, Visit& v, const Place&, ComponentId ci) {
+  const ComponentModel& c = model_.components[ci];
+  const FunctionPool::FlowAdmission a = FunctionPool::admit_flow(c, rate_per_ns_ * arrival_share_[ci], model_.lambda_unreserved_concurrency);
+  v.add_failure(Outcome::Throttled, a.throttled);
+  v.provisioned = a.provisioned;
+  v.cold_start = a.cold_start;
+  if (c.behaviour.timeout.ns > 0) v.add_failure(Outcome::Timeout, a.timed_out);
+}
+
+void FlowModel::admit_at(TokenBucketTable, Visit& v, const Place&, ComponentId ci) {
+  v.add_failure(Outcome::Throttled, TokenBucketTable::throttled_flow(model_.components[ci], rate_per_ns_ * 1e9 * arrival_share_[ci]));
+}
+
+template <class K>
+void FlowModel::admit_at(K, Visit&, const Place&, ComponentId) {}
 
 void FlowModel::meter_per_request(RouteFlow& flow, int id, double amount) const {
   if (id < 0 || amount == 0) return;
@@ -589,13 +529,12 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
     if (at.slot >= 0) slot_share_[ci][static_cast<std::size_t>(at.slot)] += weight;
     arrival_share_[ci] += weight;
   } else if (h > 0) {
-    if (c.role == Role::Store && plan.write) meter_per_request(flow, ids.put_requests, weight);
-    else if (c.role != Role::Function) meter_per_request(flow, ids.requests, weight);
+    meter_per_request(flow, visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(ids, plan); }), weight);
     if (ids.metered_requests >= 0) {
       const double increment = static_cast<double>(c.behaviour.metering_increment.count);
       meter_per_request(flow, ids.metered_requests, weight * std::max(1.0, std::ceil(req / increment)));
     }
-    if (c.role == Role::Service) services_[ci].reached += weight;
+    if (kind(c.role).feeds_service_load) services_[ci].reached += weight;
     const Visit& v = visit(at);
     double failed = 0;
     for (std::size_t o = 1; o < kOutcomeCount; ++o) {
@@ -604,42 +543,13 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       failed += v.fail[o];
     }
     ok = weight * std::max(0.0, 1 - failed);
-    switch (c.role) {
-      case Role::Balancer:
-        meter_per_request(flow, ids.bytes, weight * (req + resp));
-        meter_per_request(flow, ids.new_connections, weight / workload_.connections.requests_per_connection);
-        meter_per_request(flow, ids.connection_seconds,
-                          weight / workload_.connections.requests_per_connection * workload_.connections.duration.to_seconds());
-        meter_per_request(flow, ids.rule_evaluations, weight * c.rules_evaluated);
-        break;
-      case Role::Function: {
-        const double ran = weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]);
-        meter_per_request(flow, ids.requests, ran);
-        const double cold = ran * v.cold_start;
-        meter_per_request(flow, ids.cold_starts, cold);
-        meter_per_request(flow, ids.init_seconds, cold * c.behaviour.cold_start.mean() / 1e9);
-        // Billed from the start of INIT, rounded up to the millisecond (half a one on average).
-        double run_ms = c.service_time.mean() / 1e6;
-        if (c.behaviour.timeout.ns > 0) run_ms = std::min(run_ms, static_cast<double>(c.behaviour.timeout.ns) / 1e6);
-        const double on_demand = ran * (1 - v.provisioned);
-        meter_per_request(flow, ids.gb_seconds, (on_demand * (run_ms + 0.5) + cold * c.behaviour.cold_start.mean() / 1e6) / 1000 * c.memory_gb);
-        meter_per_request(flow, ids.provisioned_duration, ran * v.provisioned * (run_ms + 0.5) / 1000 * c.memory_gb);
-        break;
-      }
-      case Role::Table: {
-        const auto [reads, writes] = table_units_per_request(c.behaviour);
-        meter_per_request(flow, ids.read_units, ok * reads);
-        meter_per_request(flow, ids.write_units, ok * writes);
-        break;
-      }
-      case Role::Edge:
-        meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
-        answered_here = ok * v.cache_hit;
-        ok -= answered_here;
-        break;
-      default: break;
+    visit_kind(c.role, [&](auto k) { meter_at(k, flow, c, ids, v, weight, ok, req + resp); });
+    if (kind(c.role).answers_from_cache) {
+      meter_per_request(flow, ids.cache_hits, ok * v.cache_hit);
+      answered_here = ok * v.cache_hit;
+      ok -= answered_here;
     }
-    if ((c.role == Role::Service || c.role == Role::Database || c.role == Role::Function) && c.log_group &&
+    if (kind(c.role).logs_requests && c.log_group &&
         c.behaviour.log_bytes_per_request.count > 0) {
       const Egress path = egress_path(model_.nodes[at.node], "logs");
       if (egress_open(path, platform_)) {
@@ -666,7 +576,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
     for (std::size_t o = 1; o < kOutcomeCount; ++o) flow.outcome[o] += ok * st.fail[o];
     const ComponentId next_ci = plan.hops[static_cast<std::size_t>(h + 1)].component;
     const ComponentModel& next = model_.components[next_ci];
-    if (next.role == Role::Service && !first_pass) {
+    if (kind(next.role).feeds_service_load && !first_pass) {
       double sent = 0;
       for (const auto& [place, share] : st.to) sent += share;
       services_[next_ci].requests += ok * (sent + st.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)]);
@@ -679,9 +589,9 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
       if (!first_pass) {
         // The walk's meter_cross_zone, forward and back, and the egress paths' bytes.
         if (from.zone >= 0 && to.zone >= 0 && from.zone != to.zone) {
-          const bool balancer_end = model_.components[to.component].role == Role::Balancer;
+          const bool balancer_end = kind(model_.components[to.component].role).bills_crossings;
           meter_per_request(flow, recorder_.meters(balancer_end ? to.component : from.component).cross_zone, w * req);
-          const bool back_to_balancer = model_.components[from.component].role == Role::Balancer;
+          const bool back_to_balancer = kind(model_.components[from.component].role).bills_crossings;
           meter_per_request(flow, recorder_.meters(back_to_balancer ? from.component : to.component).cross_zone, w * resp);
         }
         if (!next.service.empty() && from.zone >= 0) {
@@ -691,7 +601,7 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
         if (from.zone == kInternet) meter_per_request(flow, recorder_.meters(to.component).data_out, w * resp);
       }
       const double returned = propagate(plan_index, h + 1, place, w, first_pass, flow);
-      if (next.role == Role::Service && !first_pass) services_[next_ci].errors += w - returned;
+      if (kind(next.role).feeds_service_load && !first_pass) services_[next_ci].errors += w - returned;
       back += returned;
     }
   } else {
@@ -711,6 +621,55 @@ struct Sampled {
 };
 
 }  // namespace
+
+template <class K>
+void FlowModel::meter_at(K, RouteFlow&, const ComponentModel&, const ComponentMeters&, const Visit&, double, double, double) {}
+
+void FlowModel::meter_at(LoadBalancer, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit&, double weight,
+                         double, double bytes) {
+  LoadBalancer::meter_flow(c, ids, workload_.connections, bytes, weight, [&](int id, double amount) { meter_per_request(flow, id, amount); });
+}
+
+void FlowModel::meter_at(FunctionPool, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit& v, double weight,
+                         double, double) {
+  FunctionPool::meter_flow(c, ids, weight * (1 - v.fail[static_cast<std::size_t>(Outcome::Throttled)]), v.cold_start, v.provisioned,
+                           [&](int id, double amount) { meter_per_request(flow, id, amount); });
+}
+
+void FlowModel::meter_at(TokenBucketTable, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit&, double,
+                         double ok, double) {
+  TokenBucketTable::meter_served(c, ids, ok, [&](int id, double amount) { meter_per_request(flow, id, amount); });
+}
+
+template <class K>
+std::int64_t FlowModel::sample_work(K, const Visit&, ComponentId ci, int, RandomStream& rng) {
+  return K::draw_work_ns(model_.components[ci], rng);
+}
+
+template <class K>
+  requires K::kHoldsTaskSlots
+std::int64_t FlowModel::sample_work(K, const Visit& v, ComponentId ci, int slot, RandomStream& rng) {
+  const ComponentModel& c = model_.components[ci];
+  std::int64_t t = 0;
+  if (v.wait != nullptr) {
+    if (v.wait->stable()) {
+      t += static_cast<std::int64_t>(v.wait->sample_ns(rng));
+    } else {
+      // Saturated: the queue stays full, so a request waits for the queue ahead of it.
+      t += static_cast<std::int64_t>(saturated_wait_ns(c));
+    }
+  }
+  t += draw_ns(c.service_time, rng);
+  const Task& task = platform_.task(ci, slot);
+  if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->added_latency) {
+    t += draw_ns(*release->added_latency, rng);
+  }
+  return t;
+}
+
+std::int64_t FlowModel::sample_work(FunctionPool, const Visit& v, ComponentId ci, int, RandomStream& rng) {
+  return FunctionPool::sample_flow_ns(model_.components[ci], v.provisioned, v.cold_start, rng);
+}
 
 std::optional<std::int64_t> FlowModel::sample_request(int plan) {
   const RoutePlan& p = model_.plans[static_cast<std::size_t>(plan)];
@@ -737,43 +696,8 @@ std::optional<std::int64_t> FlowModel::sample_from(int plan_index, int h, const 
       u -= v.fail[o];
       if (u < 0) return std::nullopt;
     }
-    switch (c.role) {
-      case Role::Service:
-      case Role::Database: {
-        if (v.wait != nullptr) {
-          if (v.wait->stable()) {
-            t += static_cast<std::int64_t>(v.wait->sample_ns(rng));
-          } else {
-            // Saturated: the queue stays full, so a request waits for the queue ahead of it.
-            t += static_cast<std::int64_t>(saturated_wait_ns(c));
-          }
-        }
-        t += draw_ns(c.service_time, rng);
-        const Task& task = platform_.task(hop.component, at.slot);
-        if (const ReleaseSpec* release = platform_.release(task.release); release != nullptr && release->added_latency) {
-          t += draw_ns(*release->added_latency, rng);
-        }
-        break;
-      }
-      case Role::Gateway:
-        t += draw_ns(c.service_time, rng);
-        if (c.authorizer) t += draw_ns(c.behaviour.authorizer_time, rng);
-        break;
-      case Role::Function: {
-        if (rng.uniform() >= v.provisioned && rng.uniform() < v.cold_start / std::max(1e-300, 1 - v.provisioned)) {
-          t += draw_ns(c.behaviour.cold_start, rng);
-        }
-        std::int64_t run = draw_ns(c.service_time, rng);
-        if (c.behaviour.timeout.ns > 0) run = std::min(run, c.behaviour.timeout.ns);
-        t += run;
-        break;
-      }
-      case Role::Edge:
-        t += draw_ns(c.service_time, rng);
-        if (rng.uniform() < v.cache_hit) return t;
-        break;
-      default: t += draw_ns(c.service_time, rng); break;
-    }
+    t += visit_kind(c.role, [&](auto k) { return sample_work(k, v, hop.component, at.slot, rng); });
+    if (kind(c.role).answers_from_cache && rng.uniform() < v.cache_hit) return t;
   }
   if (!hop.fanout.empty()) {
     std::int64_t slowest = 0;

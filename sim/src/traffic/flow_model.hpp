@@ -26,6 +26,7 @@
 #include "archsim/sim/histogram.hpp"
 #include "archsim/sim/queueing.hpp"
 #include "archsim/sim/random.hpp"
+#include "components/kinds.hpp"
 #include "platform/platform.hpp"
 #include "recorder.hpp"
 #include "runtime.hpp"
@@ -78,6 +79,12 @@ class FlowModel final : public TrafficModel, public EventHandler {
     double provisioned = 0;   ///< Lambda: served by a provisioned environment
     const QueueWait* wait = nullptr;  ///< ECS, RDS: the task's queue
     double served_share = 1;  ///< of arrivals not failed at the node, the share a saturated queue serves
+    /// `share` of the requests still open fail with `o`.
+    void add_failure(Outcome o, double share) {
+      double open = 1;
+      for (std::size_t k = 1; k < kOutcomeCount; ++k) open -= fail[k];
+      fail[static_cast<std::size_t>(o)] += open * share;
+    }
   };
   /// A route's state in the current segment, per request of the route.
   struct RouteFlow {
@@ -109,6 +116,38 @@ class FlowModel final : public TrafficModel, public EventHandler {
   std::optional<std::int64_t> sample_request(int plan);
 
   void meter_per_request(RouteFlow& flow, int id, double amount) const;
+
+  // Per component kind, overloads on its type (components/kinds.hpp's visit_kind picks one;
+  // kinds without a step of their own take the template): the places a hop's traffic goes
+  // to, what it meets arriving there, the meters it runs per request, and one request-level
+  // sample of the time it spends there.
+  void targets_in(TaskService, Step& step, std::vector<std::pair<Place, double>>& to, const Hop& here, const Hop& next, const Node& from);
+  void targets_in(Database, Step& step, std::vector<std::pair<Place, double>>& to, const Hop& here, const Hop& next, const Node& from);
+  template <class K>
+  void targets_in(K, Step& step, std::vector<std::pair<Place, double>>& to, const Hop& here, const Hop& next, const Node& from);
+  template <class K>
+  void admit_at(K, Visit& v, const Place& place, ComponentId ci);
+  template <class K>
+    requires K::kHoldsTaskSlots
+  void admit_at(K, Visit& v, const Place& place, ComponentId ci);
+  void admit_at(FunctionPool, Visit& v, const Place& place, ComponentId ci);
+  void admit_at(TokenBucketTable, Visit& v, const Place& place, ComponentId ci);
+  /// `weight` of the route's requests arrived, `ok` of them were served; `bytes` per request
+  /// in and out.
+  template <class K>
+  void meter_at(K, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit& v, double weight, double ok, double bytes);
+  void meter_at(LoadBalancer, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit& v, double weight, double ok,
+                double bytes);
+  void meter_at(FunctionPool, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit& v, double weight, double ok,
+                double bytes);
+  void meter_at(TokenBucketTable, RouteFlow& flow, const ComponentModel& c, const ComponentMeters& ids, const Visit& v, double weight,
+                double ok, double bytes);
+  template <class K>
+  std::int64_t sample_work(K, const Visit& v, ComponentId ci, int slot, RandomStream& rng);
+  template <class K>
+    requires K::kHoldsTaskSlots
+  std::int64_t sample_work(K, const Visit& v, ComponentId ci, int slot, RandomStream& rng);
+  std::int64_t sample_work(FunctionPool, const Visit& v, ComponentId ci, int slot, RandomStream& rng);
   /// Fills request_bytes_ and response_bytes_.
   void mean_sizes();
 

@@ -2,6 +2,8 @@
 
 #include "traffic/routing.hpp"
 
+#include "components/kinds.hpp"
+
 #include "archsim/sim/expected_load.hpp"
 
 #include <algorithm>
@@ -41,10 +43,7 @@ RequestWalk::RequestWalk(const RuntimeModel& model, const WorkloadSpec& workload
     s.network = RandomStream(derive_seed(seed, "network:" + c.id));
     s.tasks.resize(platform_.control(ci).tasks.size());
     s.round_robin.assign(c.nodes.size() + 1, 0);
-    if (c.role == Role::Table) {
-      s.read_tokens = c.read_units_per_second * model_.dynamodb_burst_seconds;
-      s.write_tokens = c.write_units_per_second * model_.dynamodb_burst_seconds;
-    }
+    s.buckets = TokenBucketTable::full_buckets(c, model_.dynamodb_burst_seconds);
   }
 }
 
@@ -55,7 +54,7 @@ void RequestWalk::on_task_added(ComponentId component) { state_[component].tasks
 void RequestWalk::on_task_lost(ComponentId component, int slot, Outcome cause) {
   ComponentLoad& s = state_[component];
   TaskLoad& t = s.tasks[static_cast<std::size_t>(slot)];
-  if (model_.components[component].role == Role::Service) {
+  if (kind(model_.components[component].role).feeds_service_load) {
     account_busy();
     flush_busy(component);
     busy_slots_ -= t.busy;
@@ -198,7 +197,7 @@ void RequestWalk::meter_cross_zone(const Node& from, const Node& to, double byte
   // AWS bills a crossing with a load balancer at one end by the load balancer's type (free
   // for Application and Classic, EC2 data transfer for Network: docs/pricing.md), so such a
   // crossing, both directions, is metered on the load balancer; any other on the sender.
-  const bool to_balancer = model_.components[to.component].role == Role::Balancer;
+  const bool to_balancer = kind(model_.components[to.component].role).bills_crossings;
   const ComponentId on = to_balancer ? to.component : from.component;
   meter(state_[on].ids.cross_zone, bytes);
 }
@@ -208,102 +207,63 @@ Duration RequestWalk::network_delay(const Node& from, const Node& to, ComponentL
 }
 
 Outcome RequestWalk::pick_target(Request& r, int next, NodeId from_node) {
+  r.slot[next] = -1;
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(next)].component;
+  return visit_kind(model_.components[ci].role, [&](auto k) { return target_in(k, r, next, from_node); });
+}
+
+Outcome RequestWalk::target_in(TaskService, Request& r, int next, NodeId from_node) {
   const RoutePlan& plan = model_.plans[r.plan];
   const Hop& here = plan.hops[static_cast<std::size_t>(r.hop)];
   const ComponentId ci = plan.hops[static_cast<std::size_t>(next)].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
   const ComponentControl& control = platform_.control(ci);
-  r.slot[next] = -1;
-  if (c.role == Role::Service) {
-    ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
-    const ComponentModel& caller = model_.components[here.component];
-    const bool balanced = caller.role == Role::Balancer;
-    const int zone = model_.nodes[from_node].zone;
-    // Mid blue/green, the listener's weights pick a target group (task set) first.
-    int only_release = -1;
-    if (balanced && control.rollout.two_sets()) {
-      const double green = control.rollout.green_share;
-      only_release = green >= 1 || (green > 0 && s.rng.uniform() < green) ? control.rollout.to : control.rollout.from;
-    }
-    // A load balancer node without cross-zone balancing sends only to targets in its zone.
-    auto eligible = [&](const Task& t) { return may_send_to(model_, t, balanced, here.cross_zone, zone, only_release); };
-    // Load balancers send to healthy targets; when none is healthy they fail open and send
-    // to every registered target (ELB documents both). Callers without a load balancer
-    // (service discovery, public task IPs) know no health.
-    bool any_healthy = false;
-    for (const Task& t : control.tasks) any_healthy = any_healthy || (eligible(t) && t.healthy);
-    const bool need_healthy = balanced && any_healthy;
-    ComponentLoad& picker = balanced ? state_[here.component] : s;
-    const ComponentModel& picker_model = balanced ? caller : c;
-    std::size_t cursor_slot = 0;
-    if (balanced) {
-      const auto it = std::find(picker_model.nodes.begin(), picker_model.nodes.end(), from_node);
-      cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
-    }
-    std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
-    const std::size_t n = control.tasks.size();
-    int chosen = -1;
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = (cursor + k) % n;
-      if (!eligible(control.tasks[i]) || (need_healthy && !control.tasks[i].healthy)) continue;
-      if (chosen < 0 || (here.least_outstanding && s.tasks[i].outstanding < s.tasks[static_cast<std::size_t>(chosen)].outstanding)) {
-        chosen = static_cast<int>(i);
-        if (!here.least_outstanding) break;
-      }
-    }
-    if (chosen < 0) return Outcome::NoHealthyTarget;  // nothing registered: the 503 ELB documents
-    cursor = static_cast<std::uint32_t>((static_cast<std::size_t>(chosen) + 1) % n);
-    const Task& task = control.tasks[static_cast<std::size_t>(chosen)];
-    ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
-    r.node[next] = task.node;
-    r.slot[next] = chosen;
-    r.generation[next] = task.generation;
-    return Outcome::Ok;
+  ++s.load.requests;  // sent to the service, target or not (ALB RequestCountPerTarget)
+  const ComponentModel& caller = model_.components[here.component];
+  const bool balanced = kind(caller.role).checks_targets;
+  const int zone = model_.nodes[from_node].zone;
+  const int only_release = TaskService::listener_release_request(control, balanced, s.rng);
+  // The round-robin cursor is the load balancer node's, or the service's own without one.
+  ComponentLoad& picker = balanced ? state_[here.component] : s;
+  const ComponentModel& picker_model = balanced ? caller : c;
+  std::size_t cursor_slot = 0;
+  if (balanced) {
+    const auto it = std::find(picker_model.nodes.begin(), picker_model.nodes.end(), from_node);
+    cursor_slot = static_cast<std::size_t>(it - picker_model.nodes.begin());
   }
-  if (c.role == Role::Database) {
-    if (control.tasks.empty()) return Outcome::NoHealthyTarget;
-    const Task& task = control.tasks.front();
-    if (task.state != TaskState::Running) return Outcome::DependencyDown;
-    r.node[next] = task.node;
-    r.slot[next] = 0;
-    r.generation[next] = task.generation;
-    return Outcome::Ok;
-  }
-  const std::optional<NodeId> node = pick_node(c, s, control);
-  if (!node) return Outcome::NoHealthyTarget;
-  r.node[next] = *node;
+  std::uint32_t& cursor = picker.round_robin[std::min(cursor_slot, picker.round_robin.size() - 1)];
+  const int chosen = TaskService::pick_task_request(model_, control, balanced, here.cross_zone, here.least_outstanding, zone, only_release,
+                                                    cursor, [&](std::size_t i) { return s.tasks[i].outstanding; });
+  if (chosen < 0) return Outcome::NoHealthyTarget;
+  const Task& task = control.tasks[static_cast<std::size_t>(chosen)];
+  ++s.tasks[static_cast<std::size_t>(chosen)].outstanding;
+  r.node[next] = task.node;
+  r.slot[next] = chosen;
+  r.generation[next] = task.generation;
   return Outcome::Ok;
 }
 
-std::optional<NodeId> RequestWalk::pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns) {
-  if (c.nodes.empty()) return std::nullopt;
-  if (c.nodes.size() == 1) return c.nodes.front();
-  if (c.role != Role::Balancer) {
-    // Zonal placements of other components (VPC-attached functions, endpoints): any live one.
-    const std::size_t start = s.rng.below(c.nodes.size());
-    for (std::size_t k = 0; k < c.nodes.size(); ++k) {
-      const NodeId node = c.nodes[(start + k) % c.nodes.size()];
-      if (!platform_.node_down(node)) return node;
-    }
-    return c.nodes[start];
-  }
-  // DNS answers with the address of every listed node and clients spread over them evenly.
-  // After a change, clients still use the previous answer until their cached copy expires:
-  // caches expire uniformly over the TTL, so the share on the old answer falls linearly.
-  const std::vector<char>* answer = &dns.dns_listed;
-  if (dns.dns_changed_ns >= 0 && c.behaviour.dns_ttl.ns > 0) {
-    const double age = static_cast<double>(engine_.now().ns - dns.dns_changed_ns) / static_cast<double>(c.behaviour.dns_ttl.ns);
-    if (age < 1 && s.rng.uniform() >= age) answer = &dns.dns_previous;
-  }
-  int listed = 0;
-  for (char l : *answer) listed += l;
-  if (listed == 0) return c.nodes[s.rng.below(c.nodes.size())];
-  auto k = static_cast<int>(s.rng.below(static_cast<std::size_t>(listed)));
-  for (std::size_t i = 0; i < answer->size(); ++i) {
-    if ((*answer)[i] && k-- == 0) return c.nodes[i];
-  }
-  return c.nodes.front();
+Outcome RequestWalk::target_in(Database, Request& r, int next, NodeId) {
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(next)].component;
+  const ComponentControl& control = platform_.control(ci);
+  if (const Outcome reached = Database::reach_primary(control); reached != Outcome::Ok) return reached;
+  const Task& task = control.tasks[Database::kPrimarySlot];
+  r.node[next] = task.node;
+  r.slot[next] = Database::kPrimarySlot;
+  r.generation[next] = task.generation;
+  return Outcome::Ok;
+}
+
+template <class K>
+Outcome RequestWalk::target_in(K, Request& r, int next, NodeId) {
+  // A component with several placements: the kind says which one (DNS for a load balancer).
+  const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(next)].component;
+  const ComponentModel& c = model_.components[ci];
+  if (c.nodes.empty()) return Outcome::NoHealthyTarget;
+  r.node[next] = c.nodes.size() == 1 ? c.nodes.front()
+                                     : K::pick_node_request(c, platform_.control(ci), platform_, engine_.now().ns, state_[ci].rng);
+  return Outcome::Ok;
 }
 
 void RequestWalk::forward(std::uint32_t id) {
@@ -375,140 +335,85 @@ void RequestWalk::arrive_at_hop(std::uint32_t id) {
   const ComponentId ci = model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
-  // Lambda bills the invocations it runs (a function error included), not those it throttles;
-  // S3 bills a write apart from a read.
-  if (c.role == Role::Store && model_.plans[r.plan].write) meter(s.ids.put_requests, 1);
-  else if (c.role != Role::Function) meter(s.ids.requests, 1);
+  meter(visit_kind(c.role, [&](auto k) { return decltype(k)::arrival_meter(s.ids, model_.plans[r.plan]); }), 1);
   if (s.ids.metered_requests >= 0) {
     const std::int64_t increment = c.behaviour.metering_increment.count;
     meter(s.ids.metered_requests, static_cast<double>(std::max<std::int64_t>(1, (r.request_bytes + increment - 1) / increment)));
   }
-  if (c.role == Role::Service) {
+  if (kind(c.role).feeds_service_load) {
     ++s.load.reached;
     r.reached |= static_cast<std::uint8_t>(1u << h);
   }
   r.began_ns[h] = engine_.now().ns;
   if (platform_.node_down(r.node[h])) {
-    fail(id, node_down_outcome(c.role));
+    fail(id, kind(c.role).node_down);
     return;
   }
   if (const double error_rate = platform_.control(ci).error_rate; error_rate > 0 && platform_.fault_stream(ci).uniform() < error_rate) {
-    if (c.role == Role::Function) meter(s.ids.requests, 1);
+    meter(visit_kind(c.role, [&](auto k) { return decltype(k)::ran_meter(s.ids); }), 1);
     fail(id, Outcome::DependencyError);
     return;
   }
-  switch (c.role) {
-    case Role::Balancer: {
-      meter(s.ids.bytes, static_cast<double>(r.request_bytes + r.response_bytes));
-      s.connection_carry += 1.0 / workload_.connections.requests_per_connection;
-      if (s.connection_carry >= 1.0) {
-        const double whole = std::floor(s.connection_carry);
-        s.connection_carry -= whole;
-        meter(s.ids.new_connections, whole);
-        meter(s.ids.connection_seconds, whole * workload_.connections.duration.to_seconds());
-      }
-      meter(s.ids.rule_evaluations, c.rules_evaluated);
-      engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Gateway: {
-      std::int64_t t = draw_ns(c.service_time, s.rng);
-      if (c.authorizer) t += draw_ns(c.behaviour.authorizer_time, s.rng);
-      engine_.schedule_in(Duration{t}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Service:
-    case Role::Database: {
-      const Task& task = platform_.task(ci, r.slot[h]);
-      if (task.generation != r.generation[h] || task.state != TaskState::Running) {
-        // It died while the request was on its way: refused (502), or the database is down.
-        fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
-        return;
-      }
-      TaskLoad& load = s.tasks[static_cast<std::size_t>(r.slot[h])];
-      if (load.busy < c.concurrency) {
-        start_service(id, h, c);
-      } else if (static_cast<int>(load.queue.size()) < c.behaviour.queue_length) {
-        load.queue.push_back(id);
-      } else {
-        fail(id, Outcome::QueueFull);
-      }
-      return;
-    }
-    case Role::Function: {
-      // Environments idle longer than the reclaim period are gone; the rest are reused
-      // most recently used first.
-      const std::int64_t reclaim = c.behaviour.idle_reclaim.ns;
-      while (!s.idle_since.empty() && reclaim > 0 && engine_.now().ns - s.idle_since.front() > reclaim) {
-        s.idle_since.erase(s.idle_since.begin());
-      }
-      // Provisioned environments are initialised ahead and kept: they take requests first, and
-      // only the concurrency beyond them starts on-demand environments (lambda-concurrency.html).
-      const bool provisioned = s.provisioned_busy < c.provisioned_concurrency;
-      // A free provisioned environment always serves. Beyond them, reserved concurrency is the
-      // function's own (provisioned environments included); the others share the account's rest.
-      const bool from_pool = c.account_pool && !provisioned;
-      if (!provisioned && (from_pool ? lambda_pool_in_use_ >= model_.lambda_unreserved_concurrency : s.in_use >= c.concurrency)) {
-        fail(id, Outcome::Throttled);
-        return;
-      }
-      meter(s.ids.requests, 1);
-      ++s.in_use;
-      if (from_pool) ++lambda_pool_in_use_;
-      r.held |= static_cast<std::uint8_t>(1u << h);
-      std::int64_t init = 0;
-      if (provisioned) {
-        ++s.provisioned_busy;
-        r.provisioned |= static_cast<std::uint8_t>(1u << h);
-      } else if (s.idle_since.empty()) {
-        init = draw_ns(c.behaviour.cold_start, s.rng);
-        meter(s.ids.cold_starts, 1);
-        meter(s.ids.init_seconds, static_cast<double>(init) / 1e9);
-      } else {
-        s.idle_since.pop_back();
-      }
-      // Billed from the start of INIT: since 1 August 2025 Lambda bills the INIT phase of
-      // on-demand invocations for every runtime and package type (AWS Compute Blog, "AWS
-      // Lambda standardizes billing for INIT Phase", 2025-04-29).
-      r.began_ns[h] = engine_.now().ns;
-      std::int64_t run = draw_ns(c.service_time, s.rng);
-      if (c.behaviour.timeout.ns > 0 && run > c.behaviour.timeout.ns) {
-        run = c.behaviour.timeout.ns;
-        r.outcome = Outcome::Timeout;
-      }
-      log_request(c, r.node[h]);
-      engine_.schedule_in(Duration{init + run}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Table: {
-      const auto [reads, writes] = table_units_per_request(c.behaviour);
-      if (!take_capacity(s, c, reads, writes)) {
-        fail(id, Outcome::Throttled);
-        return;
-      }
-      meter(s.ids.read_units, reads);
-      meter(s.ids.write_units, writes);
-      engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
-      return;
-    }
-    case Role::Edge:
-    case Role::Store:
-    case Role::Passive:
-    case Role::Users: engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id); return;
+  visit_kind(c.role, [&](auto k) { admit_at_hop(k, id, h, ci, c, s); });
+}
+
+template <class K>
+void RequestWalk::admit_at_hop(K, std::uint32_t id, int, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  engine_.schedule_in(Duration{K::draw_work_ns(c, s.rng)}, self_, kWorkDone, id);
+}
+
+void RequestWalk::admit_at_hop(LoadBalancer, std::uint32_t id, int, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  const Request& r = requests_[id];
+  LoadBalancer::meter_request(c, s.ids, workload_.connections, static_cast<double>(r.request_bytes + r.response_bytes),
+                              s.connection_carry, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
+}
+
+template <class K>
+  requires K::kHoldsTaskSlots
+void RequestWalk::admit_at_hop(K, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s) {
+  const Request& r = requests_[id];
+  const Task& task = platform_.task(ci, r.slot[h]);
+  if (task.generation != r.generation[h] || task.state != TaskState::Running) {
+    // It died while the request was on its way: refused (502), or the database is down.
+    fail(id, K::kTaskGone);
+    return;
+  }
+  TaskLoad& load = s.tasks[static_cast<std::size_t>(r.slot[h])];
+  if (load.busy < c.concurrency) {
+    start_service(id, h, c);
+  } else if (static_cast<int>(load.queue.size()) < c.behaviour.queue_length) {
+    load.queue.push_back(id);
+  } else {
+    fail(id, Outcome::QueueFull);
   }
 }
 
-bool RequestWalk::take_capacity(ComponentLoad& s, const ComponentModel& c, double reads, double writes) {
-  // Token buckets refilled at the table's capacity per second, holding at most the burst
-  // allowance; a request that finds too few tokens is throttled.
-  const double elapsed = static_cast<double>(engine_.now().ns - s.tokens_at_ns) / 1e9;
-  s.tokens_at_ns = engine_.now().ns;
-  s.read_tokens = std::min(s.read_tokens + elapsed * c.read_units_per_second, c.read_units_per_second * model_.dynamodb_burst_seconds);
-  s.write_tokens = std::min(s.write_tokens + elapsed * c.write_units_per_second, c.write_units_per_second * model_.dynamodb_burst_seconds);
-  if (s.read_tokens < reads || s.write_tokens < writes) return false;
-  s.read_tokens -= reads;
-  s.write_tokens -= writes;
-  return true;
+void RequestWalk::admit_at_hop(FunctionPool, std::uint32_t id, int h, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  Request& r = requests_[id];
+  const FunctionPool::Admission a =
+      FunctionPool::admit_request(c, s.ids, s.environments, lambda_pool_in_use_, model_.lambda_unreserved_concurrency,
+                                  engine_.now().ns, s.rng, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  if (a.throttled) {
+    fail(id, Outcome::Throttled);
+    return;
+  }
+  r.held |= static_cast<std::uint8_t>(1u << h);
+  if (a.provisioned) r.provisioned |= static_cast<std::uint8_t>(1u << h);
+  r.began_ns[h] = engine_.now().ns;  // billed from the start of INIT (release_request)
+  const FunctionPool::Run run = FunctionPool::draw_run(c, s.rng);
+  if (run.timed_out) r.outcome = Outcome::Timeout;
+  log_request(c, r.node[h]);
+  engine_.schedule_in(Duration{a.init_ns + run.ns}, self_, kWorkDone, id);
+}
+
+void RequestWalk::admit_at_hop(TokenBucketTable, std::uint32_t id, int, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  if (!TokenBucketTable::admit_request(c, s.buckets, model_.dynamodb_burst_seconds, engine_.now().ns)) {
+    fail(id, Outcome::Throttled);
+    return;
+  }
+  TokenBucketTable::meter_served(c, s.ids, 1, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  engine_.schedule_in(Duration{draw_ns(c.service_time, s.rng)}, self_, kWorkDone, id);
 }
 
 void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel& c) {
@@ -516,7 +421,7 @@ void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel&
   const ComponentId ci = model_.nodes[r.node[hop]].component;
   ComponentLoad& s = state_[ci];
   ++s.tasks[static_cast<std::size_t>(r.slot[hop])].busy;
-  if (c.role == Role::Service) {
+  if (kind(c.role).feeds_service_load) {
     account_busy();
     flush_busy(ci);
     ++busy_slots_;
@@ -528,7 +433,7 @@ void RequestWalk::start_service(std::uint32_t id, int hop, const ComponentModel&
   // from the target is received", ALB CloudWatch metrics, docs.aws.amazon.com/elasticloadbalancing/
   // latest/application/load-balancer-cloudwatch-metrics.html): the wait for a free slot inside
   // the task counts, so a service keeps the arrival time it was given in arrive_at_hop.
-  if (c.role != Role::Service) r.began_ns[hop] = engine_.now().ns;
+  if (!kind(c.role).feeds_service_load) r.began_ns[hop] = engine_.now().ns;
   log_request(c, r.node[hop]);
   std::int64_t work = draw_ns(c.service_time, s.rng);
   if (const ReleaseSpec* release = platform_.release(platform_.task(ci, r.slot[hop]).release); release != nullptr && release->added_latency) {
@@ -553,21 +458,21 @@ void RequestWalk::work_done(std::uint32_t id) {
   const Hop& hop = plan.hops[static_cast<std::size_t>(h)];
   const ComponentModel& c = model_.components[hop.component];
   ComponentLoad& s = state_[hop.component];
-  if ((c.role == Role::Service || c.role == Role::Database) && r.slot[h] >= 0 &&
-      platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
-    // The task (or database instance) died while serving it: the connection breaks.
-    fail(id, c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown);
-    return;
-  }
-  if (c.role == Role::Service && r.slot[h] >= 0) {
-    // A bad release answers a share of its requests with a 5xx once it has worked on them.
+  if (kind(c.role).holds_task_slots && r.slot[h] >= 0) {
+    if (platform_.task(hop.component, r.slot[h]).generation != r.generation[h]) {
+      // The task (or database instance) died while serving it: the connection breaks.
+      fail(id, kind(c.role).task_gone);
+      return;
+    }
+    // A bad release (only ECS services deploy them) answers a share of its requests with a
+    // 5xx once it has worked on them.
     const ReleaseSpec* release = platform_.release(platform_.task(hop.component, r.slot[h]).release);
     if (release != nullptr && release->error_rate > 0 && platform_.fault_stream(hop.component).uniform() < release->error_rate) {
       fail(id, Outcome::ReleaseError);
       return;
     }
   }
-  if (c.role == Role::Edge && s.rng.uniform() < c.behaviour.cache_hit_ratio) {
+  if (kind(c.role).answers_from_cache && s.rng.uniform() < cache_hit_ratio(c)) {
     meter(s.ids.cache_hits, 1);
     respond(id);
     return;
@@ -590,12 +495,12 @@ void RequestWalk::release(Request& r, int hop) {
   const ComponentId ci = model_.nodes[r.node[hop]].component;
   const ComponentModel& c = model_.components[ci];
   ComponentLoad& s = state_[ci];
-  const bool tasked = (c.role == Role::Service || c.role == Role::Database) && r.slot[hop] >= 0;
+  const bool tasked = kind(c.role).holds_task_slots && r.slot[hop] >= 0;
   if (tasked && platform_.task(ci, r.slot[hop]).generation != r.generation[hop]) {
     // The task it was on died while it waited downstream: the answer has nowhere to go back
     // to (its counters were reset when it died).
     r.held = static_cast<std::uint8_t>(r.held & ~bit);
-    if (r.outcome == Outcome::Ok) r.outcome = c.role == Role::Service ? Outcome::TargetDown : Outcome::DependencyDown;
+    if (r.outcome == Outcome::Ok) r.outcome = kind(c.role).task_gone;
     return;
   }
   if (tasked) {
@@ -604,24 +509,25 @@ void RequestWalk::release(Request& r, int hop) {
   }
   if ((r.held & bit) == 0) return;
   r.held = static_cast<std::uint8_t>(r.held & ~bit);
-  if (c.role == Role::Function) {
-    --s.in_use;
-    if (c.account_pool && (r.provisioned & bit) == 0) --lambda_pool_in_use_;
-    // Billed duration rounds up to the millisecond.
-    const double ms = std::ceil(static_cast<double>(engine_.now().ns - r.began_ns[hop]) / 1e6);
-    if ((r.provisioned & bit) != 0) {
-      r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
-      --s.provisioned_busy;
-      meter(s.ids.provisioned_duration, ms / 1000.0 * c.memory_gb);
-    } else {
-      s.idle_since.push_back(engine_.now().ns);
-      meter(s.ids.gb_seconds, ms / 1000.0 * c.memory_gb);
-    }
-    return;
-  }
+  visit_kind(c.role, [&](auto k) { release_held(k, r, hop, ci, c, s); });
+}
+
+void RequestWalk::release_held(FunctionPool, Request& r, int hop, ComponentId, const ComponentModel& c, ComponentLoad& s) {
+  const auto bit = static_cast<std::uint8_t>(1u << hop);
+  FunctionPool::release_request(c, s.ids, s.environments, lambda_pool_in_use_, (r.provisioned & bit) != 0, r.began_ns[hop],
+                                engine_.now().ns, [&](int meter_id, double amount) { meter(meter_id, amount); });
+  r.provisioned = static_cast<std::uint8_t>(r.provisioned & ~bit);
+}
+
+template <class K>
+void RequestWalk::release_held(K, Request&, int, ComponentId, const ComponentModel&, ComponentLoad&) {}  // nothing else holds
+
+template <class K>
+  requires K::kHoldsTaskSlots
+void RequestWalk::release_held(K, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s) {
   TaskLoad& task = s.tasks[static_cast<std::size_t>(r.slot[hop])];
   --task.busy;
-  if (c.role == Role::Service) {
+  if constexpr (K::kFeedsServiceLoad) {
     account_busy();
     flush_busy(ci);
     --busy_slots_;
@@ -689,7 +595,7 @@ void RequestWalk::reach_back(std::uint32_t id) {
   }
   const ComponentModel& c = model_.components[model_.plans[r.plan].hops[static_cast<std::size_t>(h)].component];
   // A load balancer node that died while the request was downstream cannot pass the answer on.
-  if (c.role == Role::Balancer && r.outcome == Outcome::Ok && platform_.node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
+  if (kind(c.role).relays_answers && r.outcome == Outcome::Ok && platform_.node_down(r.node[h])) r.outcome = Outcome::LoadBalancerDown;
   // Timeouts are settled when the late answer arrives: the client saw the 504 when the
   // timeout fired, so the time past it is taken off the latency it observes.
   const std::int64_t timeout = c.behaviour.timeout.ns;

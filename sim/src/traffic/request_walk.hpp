@@ -17,6 +17,7 @@
 #include "archsim/sim/engine.hpp"
 #include "archsim/sim/histogram.hpp"
 #include "archsim/sim/random.hpp"
+#include "components/kinds.hpp"
 #include "platform/platform.hpp"
 #include "recorder.hpp"
 #include "runtime.hpp"
@@ -90,11 +91,8 @@ class RequestWalk final : public TrafficModel, public EventHandler {
     RandomStream network; ///< delays of hops into this component
     std::vector<TaskLoad> tasks;             ///< parallel to the platform's tasks
     std::vector<std::uint32_t> round_robin;  ///< per zone-node cursor (load balancers)
-    int in_use = 0;                          ///< Lambda: busy environments, provisioned ones included
-    int provisioned_busy = 0;                ///< Lambda: busy provisioned environments
-    std::vector<std::int64_t> idle_since;    ///< Lambda: idle environments, most recently used last
-    double read_tokens = 0, write_tokens = 0;  ///< DynamoDB capacity buckets
-    std::int64_t tokens_at_ns = 0;
+    FunctionPool::Environments environments;  ///< Lambda
+    TokenBucketTable::Buckets buckets;        ///< DynamoDB capacity
     double connection_carry = 0;  ///< load balancers: fractional new connections
     int busy = 0;                 ///< ECS: slots serving
     std::int64_t busy_at_ns = 0;  ///< ECS: when `load.busy_slot_ns` was last brought up to date
@@ -110,12 +108,31 @@ class RequestWalk final : public TrafficModel, public EventHandler {
   void complete(std::uint32_t id);
   void start_service(std::uint32_t id, int hop, const ComponentModel& c);
   Outcome pick_target(Request& r, int next_hop, NodeId from_node);
-  /// A node of `c` (for a load balancer, one in the DNS answer its control state gives).
-  std::optional<NodeId> pick_node(const ComponentModel& c, ComponentLoad& s, const ComponentControl& dns);
   void release(Request& r, int hop);
+  // Per component kind, overloads on its type (components/kinds.hpp's visit_kind picks one;
+  // kinds without a step of their own take the template): where a request goes on the next
+  // hop, what it meets arriving there, and what it gives back when its answer leaves a slot
+  // it held (a task's, a Lambda environment).
+  Outcome target_in(TaskService, Request& r, int next, NodeId from_node);
+  Outcome target_in(Database, Request& r, int next, NodeId from_node);
+  template <class K>
+  Outcome target_in(K, Request& r, int next, NodeId from_node);
+  template <class K>
+  void admit_at_hop(K, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  template <class K>
+    requires K::kHoldsTaskSlots
+  void admit_at_hop(K, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void admit_at_hop(LoadBalancer, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void admit_at_hop(FunctionPool, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void admit_at_hop(TokenBucketTable, std::uint32_t id, int h, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  template <class K>
+  void release_held(K, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  template <class K>
+    requires K::kHoldsTaskSlots
+  void release_held(K, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
+  void release_held(FunctionPool, Request& r, int hop, ComponentId ci, const ComponentModel& c, ComponentLoad& s);
   Duration network_delay(const Node& from, const Node& to, ComponentLoad& into);
   void log_request(const ComponentModel& c, NodeId node);
-  bool take_capacity(ComponentLoad& s, const ComponentModel& c, double read_units, double write_units);
   /// Meters `bytes` that cross from `from`'s zone into `to`'s (nothing when the zones match or
   /// either end has none): on the load balancer when one end is one, else on the sender.
   void meter_cross_zone(const Node& from, const Node& to, double bytes);

@@ -1,9 +1,9 @@
 // Private to the simulator: the routing rules every traffic model applies the same way.
 //
-// Which network relation a hop crosses, which tasks a load balancer node may send to, what a
-// dead node answers and how a node reaches a regional AWS service: the request walk applies
-// them to one request at a time, the flow model to a share of the traffic. Keeping them here
-// keeps the two models from drifting apart.
+// Which network relation a hop crosses, which tasks a load balancer node may send to and how
+// a node reaches a regional AWS service: the request walk applies them to one request at a
+// time, the flow model to a share of the traffic. Keeping them here keeps the two models from
+// drifting apart; what depends on a component's kind lives with the kind (components/).
 #pragma once
 
 #include <array>
@@ -47,14 +47,6 @@ class NetworkDelays {
 inline bool may_send_to(const RuntimeModel& model, const Task& task, bool balanced, bool cross_zone, int zone, int only_release) {
   return task.registered && (only_release < 0 || task.release == only_release) &&
          (!balanced || cross_zone || model.nodes[task.node].zone == zone);
-}
-
-/// What a request meets at a node that is down, by the role of its component.
-inline Outcome node_down_outcome(Role role) {
-  return role == Role::Balancer   ? Outcome::LoadBalancerDown
-         : role == Role::Service  ? Outcome::TargetDown
-         : role == Role::Database ? Outcome::DependencyDown
-                                  : Outcome::Unreachable;
 }
 
 /// How calls from `from` reach the AWS service `service`: through a NAT gateway or an
