@@ -439,3 +439,31 @@ TEST_CASE("flow fidelity meters a trace's own sizes, as the walk does, not the r
   }
   CHECK(compared > 0);
 }
+
+TEST_CASE("flow fidelity keeps a target group's cross-zone setting, as the walk does") {
+  // Two tasks in two zones behind the ALB: with cross-zone load balancing off on the target
+  // group, each ALB node sends only to its own zone's task, so no byte crosses a zone between
+  // them; on, about half of them do. Both engines read the setting from the ALB's hop.
+  for (const bool cross_zone : {false, true}) {
+    CAPTURE(cross_zone);
+    const std::string overrides = std::string("components:\n  alb:\n    target_groups:\n      app: {cross_zone: ") +
+                                  (cross_zone ? "true" : "false") + "}\nroutes: {main: {hops: [users, alb, app]}}";
+    const auto w = test::workload("horizon: 1h\nseed: 3\narrivals: {rate: 20/s}\n");
+    sim::SimOptions request_options, flow_options;
+    request_options.fidelity = sim::Fidelity::Request;
+    flow_options.fidelity = sim::Fidelity::Flow;
+    const auto walked = test::simulate_good(overrides, w, request_options);
+    const auto flows = test::simulate_good(overrides, w, flow_options);
+    REQUIRE(!walked.error);
+    REQUIRE(!flows.error);
+    const double walked_bytes = test::meter_total(*walked.result, "alb", "cross_zone_bytes");
+    const double flow_bytes = test::meter_total(*flows.result, "alb", "cross_zone_bytes");
+    if (cross_zone) {
+      CHECK(walked_bytes > 0);
+      CHECK(flow_bytes == doctest::Approx(walked_bytes).epsilon(0.1).scale(0));
+    } else {
+      CHECK(walked_bytes == 0);
+      CHECK(flow_bytes == 0);
+    }
+  }
+}

@@ -438,7 +438,7 @@ void FlowModel::targets_in(TaskService, Step& step, std::vector<std::pair<Place,
   const ComponentControl& control = platform_.control(next.component);
   const bool balanced = kind(model_.components[here.component].role).checks_targets;
   step.fail[static_cast<std::size_t>(Outcome::NoHealthyTarget)] +=
-      TaskService::task_shares_flow(model_, control, balanced, next.cross_zone, from.zone, [&](int t, double share) {
+      TaskService::task_shares_flow(model_, control, balanced, here.cross_zone, from.zone, [&](int t, double share) {
         to.push_back({Place{control.tasks[static_cast<std::size_t>(t)].node, t}, share});
       });
 }
