@@ -192,7 +192,9 @@ int main(int argc, char** argv) {
               seconds / static_cast<double>(std::max<std::size_t>(simulated, 1)));
   // CPU time holds up when other work shares the machine, where wall time does not.
   const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-  std::printf("this process: %.1f s of CPU, %.3f s per simulated evaluation\n", cpu, cpu / static_cast<double>(std::max<std::size_t>(simulated, 1)));
+  // The clock ran over the confirmation too: divided by every evaluation the search ran.
+  std::printf("this process: %.1f s of CPU, %.3f s per evaluation (%zu, confirmation included)\n", cpu,
+              cpu / static_cast<double>(std::max<std::size_t>(report.evaluations, 1)), report.evaluations);
   if (mpi_runner) {
     const auto timing = mpi_runner->all_batches();
     std::printf("MPI: %d ranks (%d evaluating); evaluation time %.1f s summed; coordination overhead %.4f s per evaluation\n", mpi.size(),
