@@ -28,11 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)archsim::pricing::declared_usage(scenario, alt.topology, usage_diagnostics);
   }
   // The explore block, decoded against the same text's tree: its paths, values and options
-  // (each option alone is loaded as a variant).
+  // (each option alone is loaded as a variant, and a purchase option checked against the books).
   if (scenario.explore) {
     archsim::model::Diagnostics explore_diagnostics;
+    const auto pricing = archsim::pricing::prepare_pricing(scenario, explore_diagnostics);
     if (const auto tree = archsim::model::parse_yaml(text, "fuzz.yaml", explore_diagnostics)) {
-      (void)archsim::explore::decode_explore(scenario, *tree, facts, {}, explore_diagnostics);
+      (void)archsim::explore::decode_explore(scenario, *tree, facts, {}, pricing ? &*pricing : nullptr, explore_diagnostics);
     }
   }
   return 0;
