@@ -40,8 +40,9 @@ namespace {
 
 /// What `run` and `price` read beyond the review: the workload, the price book and Free Tier
 /// plan, and each alternative's declared usage. Validate reads them too, so a file it passes
-/// is one they accept.
-model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
+/// is one they accept. `pricing_context`: the scenario's pricing when its books are usable, for the
+/// explore block's purchase options.
+model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario, std::optional<pricing::PricingContext>& pricing_context) {
   model::Diagnostics diagnostics;
   if (scenario.workload) {
     if (const auto workload = sim::decode_workload(scenario, diagnostics)) {
@@ -53,7 +54,7 @@ model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario) {
       }
     }
   }
-  pricing::prepare_pricing(scenario, diagnostics);
+  pricing_context = pricing::prepare_pricing(scenario, diagnostics);
   for (const auto& alt : scenario.alternatives) pricing::declared_usage(scenario, alt.topology, diagnostics);
   return diagnostics;
 }
@@ -67,13 +68,12 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   // The file name as given may come from a glob over a pull request's files: shown escaped.
   const auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {
-    auto inputs = check_run_inputs(*loaded.result.scenario);
+    std::optional<pricing::PricingContext> pricing_context;
+    auto inputs = check_run_inputs(*loaded.result.scenario, pricing_context);
     // The explore block too: a file validate passes is one `explore` accepts.
     if (loaded.result.scenario->explore) {
       if (auto tree = model::read_yaml_file(options.file, options.file, inputs)) {
-        model::Diagnostics reported;  // check_run_inputs has said what is wrong with the books
-        const auto pricing = pricing::prepare_pricing(*loaded.result.scenario, reported);
-        explore::decode_explore(*loaded.result.scenario, *tree, loaded.facts, load_options, pricing ? &*pricing : nullptr, inputs);
+        explore::decode_explore(*loaded.result.scenario, *tree, loaded.facts, load_options, pricing_context ? &*pricing_context : nullptr, inputs);
       }
     }
     for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
