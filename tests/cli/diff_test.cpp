@@ -19,12 +19,14 @@ namespace {
 
 using test::cli;
 
-const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_diff_test";
+/// The test's folder under the process's own temporary folder, which the test main sets
+/// (TMPDIR) after static initialisation: a namespace-scope constant would share /tmp.
+std::filesystem::path test_dir() { return std::filesystem::temp_directory_path() / "archsim_diff_test"; }
 
-/// Runs the reference design under `criteria` with `seed`, results in kDir/<name>/.
+/// Runs the reference design under `criteria` with `seed`, results in test_dir()/<name>/.
 std::string run_into(const std::string& name, const std::string& criteria, int seed = 3) {
   const std::string file = test::reference_scenario("archsim_diff_test", name, criteria, seed);
-  const auto out = kDir / name;
+  const auto out = test_dir() / name;
   std::filesystem::remove_all(out);
   const auto r = cli({"run", file, "--out", out.string()});
   REQUIRE_MESSAGE(r.code <= 1, r.err);
@@ -79,23 +81,23 @@ TEST_CASE("diff: another seed moves latency within the intervals, which is noise
 }
 
 TEST_CASE("diff: input that is not an archsim run is refused with where and what (exit 2)") {
-  std::filesystem::create_directories(kDir);
-  const auto broken = kDir / "broken.json";
+  std::filesystem::create_directories(test_dir());
+  const auto broken = test_dir() / "broken.json";
   std::ofstream(broken) << "{\n  \"schema\": \"archsim.run/1\",\n  oops\n}\n";
   const auto bad = cli({"diff", broken.string(), broken.string()});
   CHECK(bad.code == 2);
   CHECK(bad.err.find(broken.string() + ":3:3: error: not valid JSON") != std::string::npos);
-  const auto other = kDir / "other.json";
+  const auto other = test_dir() / "other.json";
   std::ofstream(other) << "{\"schema\": \"archsim.review/1\"}\n";
   const auto wrong = cli({"diff", other.string(), other.string()});
   CHECK(wrong.code == 2);
   CHECK(wrong.err.find("other.json: /schema: expected archsim.run/1") != std::string::npos);
-  const auto incomplete = kDir / "incomplete.json";
+  const auto incomplete = test_dir() / "incomplete.json";
   std::ofstream(incomplete) << "{\"schema\": \"archsim.run/1\", \"scenario\": \"x\", \"workload\": {}, \"alternatives\": [{\"id\": 1}]}\n";
   const auto partial = cli({"diff", incomplete.string(), incomplete.string()});
   CHECK(partial.code == 2);
   CHECK(partial.err.find("incomplete.json: /alternatives/0/id: expected a string") != std::string::npos);
-  const auto missing = cli({"diff", (kDir / "none").string(), (kDir / "none").string()});
+  const auto missing = cli({"diff", (test_dir() / "none").string(), (test_dir() / "none").string()});
   CHECK(missing.code == 2);
   CHECK(missing.err.find("cannot read it") != std::string::npos);
 }
@@ -124,8 +126,8 @@ nlohmann::json gate(const std::string& kind, const std::string& name, const std:
 }
 
 test::CliRun diff_docs(const std::string& name, const nlohmann::json& base, const nlohmann::json& head, bool json = true) {
-  std::filesystem::create_directories(kDir);
-  const auto b = kDir / (name + "-base.json"), h = kDir / (name + "-head.json");
+  std::filesystem::create_directories(test_dir());
+  const auto b = test_dir() / (name + "-base.json"), h = test_dir() / (name + "-head.json");
   std::ofstream(b) << base.dump();
   std::ofstream(h) << head.dump();
   std::vector<std::string> args{"diff", b.string(), h.string()};

@@ -19,17 +19,19 @@ namespace {
 
 using test::cli;
 
-const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_explore_test";
+/// The test's folder under the process's own temporary folder, which the test main sets
+/// (TMPDIR) after static initialisation: a namespace-scope constant would share /tmp.
+std::filesystem::path test_dir() { return std::filesystem::temp_directory_path() / "archsim_explore_test"; }
 
 /// ADR-0005's seed in a folder of its own, its explore block replaced by `explore`.
 std::string adr0005_with(const std::string& explore, const std::string& name = "adr0005.yaml") {
-  std::filesystem::create_directories(kDir / "topologies");
-  std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", kDir / "topologies/adr0005-alb-private-tasks.yaml",
+  std::filesystem::create_directories(test_dir() / "topologies");
+  std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", test_dir() / "topologies/adr0005-alb-private-tasks.yaml",
                              std::filesystem::copy_options::overwrite_existing);
   std::string text = testing::read_file("scenarios/adr0005.yaml");
   text = text.substr(0, text.find("\nexplore:\n")) + "\n" + explore;
-  std::ofstream(kDir / name, std::ios::binary) << text;
-  return (kDir / name).string();
+  std::ofstream(test_dir() / name, std::ios::binary) << text;
+  return (test_dir() / name).string();
 }
 
 const std::string kSmall = R"(explore:
@@ -98,11 +100,11 @@ TEST_CASE("explore: ADR-0005's small space gives a front, the cheapest variant m
       at = end + 1;
     }
     text.replace(text.find("\nalternatives:\n") + 15, 0, indented);
-    std::ofstream(kDir / "pasted.yaml", std::ios::binary) << text;
-    const auto validated = cli({"validate", (kDir / "pasted.yaml").string(), "--format", "json"});
+    std::ofstream(test_dir() / "pasted.yaml", std::ios::binary) << text;
+    const auto validated = cli({"validate", (test_dir() / "pasted.yaml").string(), "--format", "json"});
     INFO(validated.err);
     CHECK(validated.err.find("error") == std::string::npos);
-    const auto ran = cli({"run", (kDir / "pasted.yaml").string(), "--horizon", "3d", "--format", "json"});
+    const auto ran = cli({"run", (test_dir() / "pasted.yaml").string(), "--horizon", "3d", "--format", "json"});
     INFO(ran.err);
     const auto run = nlohmann::json::parse(ran.out);
     bool found = false;
@@ -117,14 +119,14 @@ TEST_CASE("explore: ADR-0005's small space gives a front, the cheapest variant m
   }
 
   SUBCASE("Markdown and HTML carry the front and the best variant; --out writes the three files") {
-    const auto md = cli({"explore", file, "--horizon", "3d", "--format", "markdown", "--out", (kDir / "out").string()});
+    const auto md = cli({"explore", file, "--horizon", "3d", "--format", "markdown", "--out", (test_dir() / "out").string()});
     CHECK(md.code == 0);
     CHECK(md.out.find("## Pareto front") != std::string::npos);
     CHECK(md.out.find(best) != std::string::npos);
-    const std::string html = testing::read_file(kDir / "out" / "explore.html");
+    const std::string html = testing::read_file(test_dir() / "out" / "explore.html");
     CHECK(html.find("<svg class=\"chart\"") != std::string::npos);
     CHECK(html.find("cost.monthly against availability") != std::string::npos);
-    CHECK(nlohmann::json::parse(testing::read_file(kDir / "out" / "explore.json")) == j);
+    CHECK(nlohmann::json::parse(testing::read_file(test_dir() / "out" / "explore.json")) == j);
   }
 }
 
@@ -259,7 +261,7 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
 
   SUBCASE("Fargate Spot in eu-west-1, whose book prices it") {
     const std::string file = adr0005_with(kPurchaseHead + "    pricing.fargate: [on_demand, spot]\n", "spot.yaml");
-    for (const auto& path : {file, (kDir / "topologies/adr0005-alb-private-tasks.yaml").string()}) {
+    for (const auto& path : {file, (test_dir() / "topologies/adr0005-alb-private-tasks.yaml").string()}) {
       std::string text = testing::read_file(path);
       for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at)) text.replace(at, 9, "eu-west-1");
       std::ofstream(path, std::ios::binary) << text;
@@ -268,7 +270,7 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
     REQUIRE(run.cost.size() == 2);
     CHECK(run.cost.at("pricing.fargate=spot") < run.cost.at("pricing.fargate=on_demand"));
     // Put the seed's topology back for the other tests.
-    std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", kDir / "topologies/adr0005-alb-private-tasks.yaml",
+    std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", test_dir() / "topologies/adr0005-alb-private-tasks.yaml",
                                std::filesystem::copy_options::overwrite_existing);
   }
 
@@ -302,7 +304,7 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   const std::string head = "explore:\n  base: alb-private-tasks\n  dimensions:\n";
   // A path that names nothing in the base's topology, with a did-you-mean; validate says so too.
   refused(head + "    components.apu.desired_count: [1, 2]\n", "'components.apu.desired_count' names nothing in alternative alb-private-tasks's topology (did you mean 'api'?)");
-  const auto validated = cli({"validate", (kDir / "bad.yaml").string()});
+  const auto validated = cli({"validate", (test_dir() / "bad.yaml").string()});
   CHECK(validated.code == 2);
   CHECK(validated.err.find("bad.yaml:") != std::string::npos);
   CHECK(validated.err.find("names nothing in alternative alb-private-tasks's topology (did you mean 'api'?)") != std::string::npos);

@@ -19,13 +19,15 @@ namespace {
 
 using test::cli;
 
-const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_import_test";
+/// The test's folder under the process's own temporary folder, which the test main sets
+/// (TMPDIR) after static initialisation: a namespace-scope constant would share /tmp.
+std::filesystem::path test_dir() { return std::filesystem::temp_directory_path() / "archsim_import_test"; }
 const std::string kAdrPlan = "tests/import/fixtures/adr0005-plan.json";
 const std::string kModulesPlan = "tests/import/fixtures/modules-count-foreach-plan.json";
 
 std::string write(const std::string& name, const std::string& text) {
-  std::filesystem::create_directories(kDir);
-  const auto file = kDir / name;
+  std::filesystem::create_directories(test_dir());
+  const auto file = test_dir() / name;
   std::ofstream(file) << text;
   return file.string();
 }
@@ -54,10 +56,10 @@ nlohmann::json findings_and_analyses(const std::string& json_text) {
 }
 
 /// scenarios/adr0005.yaml with every alternative's topology taken from the plan instead of the
-/// hand-written file, in kDir (a scenario names files under its own folder only).
+/// hand-written file, in test_dir() (a scenario names files under its own folder only).
 std::string adr_from_plan() {
-  std::filesystem::create_directories(kDir);
-  std::filesystem::copy_file(kAdrPlan, kDir / "adr0005-plan.json", std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::create_directories(test_dir());
+  std::filesystem::copy_file(kAdrPlan, test_dir() / "adr0005-plan.json", std::filesystem::copy_options::overwrite_existing);
   std::string text = testing::read_file("scenarios/adr0005.yaml");
   // The chosen alternative (the first, with no overrides of its own) adds what Terraform cannot
   // know and the import says it left out: stored image bytes, the image's size, the requests.
@@ -104,8 +106,8 @@ TEST_CASE("import terraform: ADR-0005's plan becomes a commented topology, the s
 }
 
 TEST_CASE("import terraform: validate accepts the written topology with no error of the import's making") {
-  std::filesystem::create_directories(kDir);  // -o writes into a folder that must exist; the first write() may come later
-  const auto r = cli({"import", "terraform", kAdrPlan, "-o", (kDir / "imported.yaml").string()});
+  std::filesystem::create_directories(test_dir());  // -o writes into a folder that must exist; the first write() may come later
+  const auto r = cli({"import", "terraform", kAdrPlan, "-o", (test_dir() / "imported.yaml").string()});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const std::string scenario = write("imported-scenario.yaml",
                                      "archsim: 1\nname: imported\nregion: us-east-1\n"
@@ -302,9 +304,9 @@ TEST_CASE("import cloudformation: a CDK template, its nested stack read from cdk
     CHECK(std::regex_search(n.err, std::regex(R"(Adr0005Stack\.template\.json:\d+:\d+: error: Fn::GetAZs: the region is known only at deployment; pass --parameter AWS::Region=<region>)")));
   }
   SUBCASE("a scenario names the template; validate finds ADR-0005's missing egress and names the resource") {
-    std::filesystem::create_directories(kDir / "cdk");
+    std::filesystem::create_directories(test_dir() / "cdk");
     for (const auto& f : std::filesystem::directory_iterator("tests/import/fixtures/cdk")) {
-      std::filesystem::copy_file(f.path(), kDir / "cdk" / f.path().filename(), std::filesystem::copy_options::overwrite_existing);
+      std::filesystem::copy_file(f.path(), test_dir() / "cdk" / f.path().filename(), std::filesystem::copy_options::overwrite_existing);
     }
     const std::string scenario = write("cdk/scenario.yaml",
                                        "archsim: 1\nname: cdk\nregion: us-east-1\nalternatives:\n"
@@ -390,7 +392,7 @@ TEST_CASE("import terraform: state, its references by known ids, and the compone
   CHECK(r.out.find("#   aws_db_subnet_group x1") != std::string::npos);
   const std::string scenario = write("state-scenario.yaml", "archsim: 1\nname: state\nregion: eu-west-1\nalternatives:\n"
                                                             "  s: {title: s, topology: {terraform: state.json}}\n");
-  std::filesystem::copy_file("tests/import/fixtures/state-data.json", kDir / "state.json", std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file("tests/import/fixtures/state-data.json", test_dir() / "state.json", std::filesystem::copy_options::overwrite_existing);
   const auto v = cli({"validate", scenario});
   CHECK_MESSAGE(v.code != 2, v.err);
 }
@@ -401,13 +403,13 @@ const std::string kApiCdnPlan = "tests/import/fixtures/api-cdn-aurora-plan.json"
 const std::string kApiCdnTemplate = "tests/import/fixtures/api-cdn-aurora.yaml";
 
 /// scenarios/<seed>.yaml with every alternative's topology taken from `fixture` instead of the
-/// hand-written file, in kDir. `source` is the topology's value (`{terraform: plan.json}`), and
+/// hand-written file, in test_dir(). `source` is the topology's value (`{terraform: plan.json}`), and
 /// `fills` the overrides each alternative (in file order; one for all) has, as YAML lines at the
 /// overrides' indentation: what the code cannot know (image sizes, stored bytes, request routes)
 /// merged with the alternative's own overrides, which they replace.
 std::string seed_from_code(const std::string& seed, const std::string& fixture, const std::string& source, const std::vector<std::string>& fills) {
-  std::filesystem::create_directories(kDir);
-  std::filesystem::copy_file(fixture, kDir / std::filesystem::path(fixture).filename(), std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::create_directories(test_dir());
+  std::filesystem::copy_file(fixture, test_dir() / std::filesystem::path(fixture).filename(), std::filesystem::copy_options::overwrite_existing);
   const std::string text = testing::read_file("scenarios/" + seed + ".yaml");
   const std::string hand = "topology: topologies/" + seed + ".yaml\n";
   const std::string own = "    overrides:\n";
@@ -656,7 +658,7 @@ TEST_CASE("validate template: a CloudFormation template, YAML or JSON, is review
 }
 
 TEST_CASE("import cloudformation: a nested stack's TemplateURL is followed to the file of that name beside the template") {
-  std::filesystem::create_directories(kDir / "url");
+  std::filesystem::create_directories(test_dir() / "url");
   write("url/network.yaml",
         "Parameters:\n  Cidr: {Type: String}\n"
         "Resources:\n"

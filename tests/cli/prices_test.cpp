@@ -16,7 +16,9 @@ namespace {
 
 using test::cli;
 
-const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "archsim_prices_test";
+/// The test's folder under the process's own temporary folder, which the test main sets
+/// (TMPDIR) after static initialisation: a namespace-scope constant would share /tmp.
+std::filesystem::path test_dir() { return std::filesystem::temp_directory_path() / "archsim_prices_test"; }
 
 std::vector<std::string> us_east_1_files() {
   std::vector<std::string> files;
@@ -25,10 +27,10 @@ std::vector<std::string> us_east_1_files() {
   return files;
 }
 
-/// A folder `kDir/<name>` holding the reference topology and `<name>.yaml`, a us-east-1 scenario
+/// A folder `test_dir()/<name>` holding the reference topology and `<name>.yaml`, a us-east-1 scenario
 /// with that one alternative and `pricing: <pricing>` (on line 4).
 std::filesystem::path reference_scenario(const std::string& name, const std::string& pricing) {
-  const auto dir = kDir / name;
+  const auto dir = test_dir() / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   test::put_reference_topology(dir.string());
@@ -40,16 +42,16 @@ std::filesystem::path reference_scenario(const std::string& name, const std::str
 }  // namespace
 
 TEST_CASE("prices import: the us-east-1 offer files become one book in the folder, which a scenario then prices with") {
-  std::filesystem::remove_all(kDir);
+  std::filesystem::remove_all(test_dir());
   std::vector<std::string> args{"prices", "import"};
   for (const auto& f : us_east_1_files()) args.push_back(f);
-  args.insert(args.end(), {"-o", (kDir / "books").string()});
+  args.insert(args.end(), {"-o", (test_dir() / "books").string()});
   const auto r = cli(args);
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(r.out.empty());
   CHECK(r.err.find("archsim prices import: us-east-1: 56 prices, 0 missing\n") != std::string::npos);
-  const auto written = kDir / "books" / "us-east-1.yaml";
+  const auto written = test_dir() / "books" / "us-east-1.yaml";
   REQUIRE(std::filesystem::exists(written));
   model::Diagnostics d;
   const auto book = pricing::read_price_book(written.string(), d);
@@ -70,33 +72,33 @@ TEST_CASE("prices import: a single Region's book goes to stdout; several need -o
 }
 
 TEST_CASE("prices import: bad input is a located error, exit 2, and nothing written") {
-  std::filesystem::remove_all(kDir);
+  std::filesystem::remove_all(test_dir());
   SUBCASE("not JSON") {
-    const auto r = cli({"prices", "import", "scenarios/adr0005.yaml", "-o", (kDir / "out").string()});
+    const auto r = cli({"prices", "import", "scenarios/adr0005.yaml", "-o", (test_dir() / "out").string()});
     CHECK(r.code == 2);
     CHECK(r.err.find("scenarios/adr0005.yaml:1:1: error: not valid JSON") != std::string::npos);
   }
   SUBCASE("a file that is not there") {
-    const auto r = cli({"prices", "import", "tests/pricing/offers/none.json", "-o", (kDir / "out").string()});
+    const auto r = cli({"prices", "import", "tests/pricing/offers/none.json", "-o", (test_dir() / "out").string()});
     CHECK(r.code == 2);
     CHECK(r.err.find("tests/pricing/offers/none.json: error: cannot read it") != std::string::npos);
   }
   SUBCASE("an unknown Region") {
-    const auto r = cli({"prices", "import", "tests/pricing/offers/us-east-1/AmazonECR.json", "--region", "mars-1", "-o", (kDir / "out").string()});
+    const auto r = cli({"prices", "import", "tests/pricing/offers/us-east-1/AmazonECR.json", "--region", "mars-1", "-o", (test_dir() / "out").string()});
     CHECK(r.code == 2);
     CHECK(r.err.find("no Price List mapping for Region 'mars-1'") != std::string::npos);
   }
-  CHECK_FALSE(std::filesystem::exists(kDir / "out"));
+  CHECK_FALSE(std::filesystem::exists(test_dir() / "out"));
 }
 
 TEST_CASE("price --price-book DIR: the imported book bills ADR-0005 as the shipped one does, and names its SKUs") {
-  std::filesystem::remove_all(kDir);
+  std::filesystem::remove_all(test_dir());
   std::vector<std::string> args{"prices", "import"};
   for (const auto& f : us_east_1_files()) args.push_back(f);
-  args.insert(args.end(), {"-o", (kDir / "books").string()});
+  args.insert(args.end(), {"-o", (test_dir() / "books").string()});
   REQUIRE(cli(args).code == 0);
   const auto shipped = cli({"price", "scenarios/adr0005.yaml", "--format", "json"});
-  const auto refreshed = cli({"price", "scenarios/adr0005.yaml", "--format", "json", "--price-book", (kDir / "books").string()});
+  const auto refreshed = cli({"price", "scenarios/adr0005.yaml", "--format", "json", "--price-book", (test_dir() / "books").string()});
   REQUIRE(shipped.code == refreshed.code);
   const auto a = nlohmann::json::parse(shipped.out);
   const auto b = nlohmann::json::parse(refreshed.out);
@@ -104,16 +106,16 @@ TEST_CASE("price --price-book DIR: the imported book bills ADR-0005 as the shipp
   for (std::size_t i = 0; i < a["alternatives"].size(); ++i) {
     CHECK(a["alternatives"][i]["cost"]["total_usd"] == b["alternatives"][i]["cost"]["total_usd"]);
     CHECK(b["alternatives"][i]["cost"]["missing_prices"].empty());
-    CHECK(b["alternatives"][i]["cost"]["price_book"] == (kDir / "books" / "us-east-1.yaml").string());
+    CHECK(b["alternatives"][i]["cost"]["price_book"] == (test_dir() / "books" / "us-east-1.yaml").string());
   }
   CHECK(refreshed.out.find("SKU EXCERPT-USE1-ALB-HOUR, rate code EXCERPT-USE1-ALB-HOUR.JRTCKXETXF.6YS6EN2CT7") != std::string::npos);
 }
 
 TEST_CASE("price: a Region without a book is a located error naming the books there are and the import command") {
-  std::filesystem::create_directories(kDir);
-  std::ofstream(kDir / "seoul.yaml") << "archsim: 1\nname: seoul\nregion: ap-northeast-2\nalternatives:\n  a:\n    title: a\n"
+  std::filesystem::create_directories(test_dir());
+  std::ofstream(test_dir() / "seoul.yaml") << "archsim: 1\nname: seoul\nregion: ap-northeast-2\nalternatives:\n  a:\n    title: a\n"
                                          "    topology:\n      zones: [ap-northeast-2a]\n      components:\n        bucket: {type: s3_bucket}\n";
-  const auto r = cli({"price", (kDir / "seoul.yaml").string()});
+  const auto r = cli({"price", (test_dir() / "seoul.yaml").string()});
   CHECK(r.code == 2);
   CHECK(r.err.find("seoul.yaml:3:9: region: error: archsim has no price book for ap-northeast-2 (it has eu-central-1, eu-west-1, us-east-1, us-east-2, us-west-2); "
                    "write one from AWS's Price List with `archsim prices import FILE... -o DIR`") != std::string::npos);
