@@ -446,6 +446,7 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
         detail::check_references(alt.topology, ctx);
         detail::check_limits(alt.topology, facts, ctx);
         apply_health_check_defaults(alt.topology, facts, ctx);
+        alt.topology.fargate_spot = (alt.pricing ? *alt.pricing : s.pricing.purchase).fargate_spot;
       }
       s.alternatives.push_back(std::move(alt));
     }, /*names_files=*/true);  // `run --out` writes timeline-<id>.csv

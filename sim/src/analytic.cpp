@@ -208,6 +208,20 @@ double kind_availability(TaskService, const Context& ctx, ComponentId ci, double
     task *= two_state(ttf, out);
     dead_share += (static_cast<double>(c.behaviour.stop_detection.ns) / 1e9) / (ttf + out);
   }
+  // A Spot task serves until its stop timeout after the notice; its replacement, launched at
+  // the notice when the maximum percent leaves room (else at the stop), serves once running,
+  // as a crash's does (with no healthy target left, the load balancer sends requests to the
+  // targets it has). The requests in flight at the kill fail.
+  for (const auto& f : m.faults) {
+    if (f.component != ci || f.spec->effect != FaultEffect::SpotInterruption || !f.spec->when.stochastic()) continue;
+    const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
+    const double ready = static_cast<double>(c.image_pull.ns) / 1e9 + c.behaviour.launch_time.mean() / 1e9;
+    const double grace = static_cast<double>(c.behaviour.stop_timeout.ns) / 1e9;
+    const bool surge = n + 1 <= n * c.maximum_percent / 100;
+    const double out = surge ? std::max(0.0, ready - grace) : ready;
+    task *= two_state(ttf, out);
+    dead_share += (c.service_time.mean() / 1e9) / (ttf + out);
+  }
   const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[ci];
   model = fmt::format("1-of-{} tasks{}{}", n, can_start ? "" : " (no replacement: tasks cannot start)",
                       zero > 0 ? fmt::format(", at zero {:.2f}% of the traffic by schedule", 100 * zero) : "");

@@ -28,6 +28,7 @@ std::string_view fault_effect_name(FaultEffect effect) {
     case FaultEffect::DatabasePrimaryLoss: return "database_primary_loss";
     case FaultEffect::DependencySlow: return "dependency_slow";
     case FaultEffect::DependencyErrors: return "dependency_errors";
+    case FaultEffect::SpotInterruption: return "spot_interruption";
   }
   return "?";
 }
@@ -105,7 +106,7 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
     const YamlNode* fis = r.take("fis_scenario");
     if ((effect == nullptr) == (fis == nullptr)) {
       ctx.error(r.node(), fpath, "a fault needs exactly one of `effect` (zone_outage, task_crash, nat_gateway_loss, "
-                                 "database_primary_loss, dependency_slow, dependency_errors) or `fis_scenario`");
+                                 "database_primary_loss, dependency_slow, dependency_errors, spot_interruption) or `fis_scenario`");
       r.finish();
       return;
     }
@@ -116,7 +117,8 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
                                        {"nat_gateway_loss", FaultEffect::NatGatewayLoss},
                                        {"database_primary_loss", FaultEffect::DatabasePrimaryLoss},
                                        {"dependency_slow", FaultEffect::DependencySlow},
-                                       {"dependency_errors", FaultEffect::DependencyErrors}});
+                                       {"dependency_errors", FaultEffect::DependencyErrors},
+                                       {"spot_interruption", FaultEffect::SpotInterruption}});
     } else if (model::decoding::decode_value(*fis, r.child("fis_scenario"), ctx, f.fis_scenario)) {
       const FisScenario* found = nullptr;
       std::vector<std::string> keys;
@@ -144,8 +146,10 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
     } else {
       required_component(r, "component", ctx, known, f.target.component);
     }
-    if (r.optional("tasks", f.target.tasks) && (f.effect != FaultEffect::TaskCrash || f.target.tasks < 1)) {
-      ctx.error(*r.node().find("tasks"), r.child("tasks"), "`tasks` (at least 1) applies to task_crash faults only");
+    // A task crash and a Spot interruption both hit tasks one by one: they share the task rules.
+    const bool per_task = f.effect == FaultEffect::TaskCrash || f.effect == FaultEffect::SpotInterruption;
+    if (r.optional("tasks", f.target.tasks) && (!per_task || f.target.tasks < 1)) {
+      ctx.error(*r.node().find("tasks"), r.child("tasks"), "`tasks` (at least 1) applies to task_crash and spot_interruption faults only");
     }
 
     // What it does.
@@ -175,25 +179,27 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
       Distribution d;
       if (decode_distribution(*n, r.child("time_to_repair"), ctx, Quantity::Duration, d)) f.when.time_to_repair = d;
     }
-    const bool crash = f.effect == FaultEffect::TaskCrash;
+    const bool crash = per_task;
+    const std::string_view noun = f.effect == FaultEffect::SpotInterruption ? "Spot interruption" : "task crash";
+    const std::string what = fmt::format("a {}", noun);
     if (has_at == f.when.stochastic()) {
       ctx.error(r.node(), fpath, "a fault needs either `at` (with `duration`) or `time_to_failure` (with `time_to_repair`)");
     } else if (has_at) {
       if (!has_duration && !f.fis_scenario.empty()) f.when.duration = kFisDefaultDuration;
       if (crash && has_duration) {
-        ctx.error(*r.node().find("duration"), r.child("duration"), "a task crash is instantaneous; ECS replaces the task");
+        ctx.error(*r.node().find("duration"), r.child("duration"), fmt::format("{} is instantaneous; ECS replaces the task", what));
       } else if (!crash && f.when.duration.ns <= 0) {
         ctx.error(r.node(), fpath, "a scheduled fault needs a `duration` above 0");
       }
     } else {
       if (crash && f.when.time_to_repair) {
         ctx.error(*r.node().find("time_to_repair"), r.child("time_to_repair"),
-                  "a crashed task is not repaired but replaced by ECS; remove time_to_repair");
+                  fmt::format("{} is not repaired: ECS replaces the task; remove time_to_repair", what));
       } else if (!crash && !f.when.time_to_repair) {
         ctx.error(r.node(), fpath, "a stochastic fault needs `time_to_repair` beside `time_to_failure`");
       }
       if (crash && r.node().find("tasks") != nullptr) {
-        ctx.error(*r.node().find("tasks"), r.child("tasks"), "a stochastic task crash hits each task on its own clock; remove `tasks`");
+        ctx.error(*r.node().find("tasks"), r.child("tasks"), fmt::format("a stochastic {} hits each task on its own clock; remove `tasks`", noun));
       }
     }
     r.finish();

@@ -404,6 +404,11 @@ void decode_behaviour(MapReader& r, DecodeContext& ctx, BehaviourSpec& b) {
   r.optional("image_size", b.image_size);
   r.optional("stop_detection", b.stop_detection);
   r.optional("lost_task_detection", b.lost_task_detection);
+  // ECS caps a container's stopTimeout at 120 s on Fargate, the length of a Spot notice.
+  if (r.optional("stop_timeout", b.stop_timeout) && (b.stop_timeout->ns <= 0 || b.stop_timeout->ns > Duration::seconds(120).ns)) {
+    ctx.error(*r.node().find("stop_timeout"), r.child("stop_timeout"),
+              model::decoding::range_message("a stop timeout", "1s", "120s", model::format_duration(*b.stop_timeout)));
+  }
   r.optional("launch_retry", b.launch_retry);
   dist("failover_time", Quantity::Duration, b.failover_time);
   r.optional("dns_ttl", b.dns_ttl);

@@ -177,6 +177,7 @@ Behaviour resolve_behaviour(const SimDefaults& defaults, const std::string& kind
     if (s.image_size) b.image_size = *s.image_size;
     if (s.stop_detection) b.stop_detection = *s.stop_detection;
     if (s.lost_task_detection) b.lost_task_detection = *s.lost_task_detection;
+    if (s.stop_timeout) b.stop_timeout = *s.stop_timeout;
     if (s.launch_retry) b.launch_retry = *s.launch_retry;
     if (s.failover_time) b.failover_time = *s.failover_time;
     if (s.dns_ttl) b.dns_ttl = *s.dns_ttl;

@@ -78,6 +78,7 @@ struct ComponentModel {
   Duration image_pull{};           ///< ECS: image size x pull time per GB
   Duration health_check_grace{};   ///< ECS: load balancer health ignored this long after a start
   bool health_checked = false;     ///< ECS: a load balancer target group checks its tasks
+  bool fargate_spot = false;       ///< ECS: its tasks run on Fargate Spot (spot_interruption faults hit them)
   std::string checks_blocked;      ///< ECS: why the checking load balancer's probes are dropped, or empty
   Duration check_interval{}, check_timeout{};
   int healthy_threshold = 0, unhealthy_threshold = 0;

@@ -40,6 +40,7 @@ void Platform::schedule_faults() {
   for (std::size_t f = 0; f < model_.faults.size(); ++f) {
     const FaultSpec& spec = *model_.faults[f].spec;
     if (spec.effect == FaultEffect::TaskCrash && spec.when.stochastic()) continue;  // per-task clocks below
+    if (spec.effect == FaultEffect::SpotInterruption && spec.when.stochastic()) continue;  // likewise
     if (spec.effect == FaultEffect::DatabasePrimaryLoss && spec.when.stochastic()) continue;  // while the database is up
     if (spec.when.at) {
       // A distributed start is drawn from the fault's own stream, named by its id: the same
@@ -56,7 +57,7 @@ void Platform::schedule_faults() {
     if (c.role == Role::Service) {
       for (std::size_t slot = 0; slot < s.tasks.size(); ++slot) {
         if (s.tasks[slot].state != TaskState::Running) continue;  // never started
-        arm_crash_clocks(ci, static_cast<int>(slot));
+        arm_task_clocks(ci, static_cast<int>(slot));
         // Health checks of the tasks running at the start begin at a random phase.
         if (c.health_checked) {
           engine_.schedule_in(Duration{static_cast<std::int64_t>(s.faults.uniform() * static_cast<double>(c.check_interval.ns))},
@@ -77,12 +78,24 @@ void Platform::arm_fault_clock(std::size_t f) {
   if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kFaultStart, fault_payload(f, fault_generation_[f]));
 }
 
-void Platform::arm_crash_clocks(ComponentId component, int slot) {
+void Platform::arm_task_clocks(ComponentId component, int slot) {
   for (std::size_t f = 0; f < model_.faults.size(); ++f) {
     const FaultSpec& spec = *model_.faults[f].spec;
-    if (spec.effect != FaultEffect::TaskCrash || !spec.when.stochastic() || model_.faults[f].component != component) continue;
+    if (!spec.when.stochastic() || model_.faults[f].component != component) continue;
+    std::uint32_t kind = 0;
+    if (spec.effect == FaultEffect::TaskCrash) kind = kTaskCrash;
+    else if (spec.effect == FaultEffect::SpotInterruption) kind = kSpotNotice;
+    else continue;
     const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[component].faults);
-    if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kTaskCrash, task_payload(component, slot));
+    if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kind, task_payload(component, slot));
+  }
+}
+
+void Platform::task_fault_exercised(ComponentId component, FaultEffect effect) {
+  if (engine_.now().ns < workload_.warmup.ns) return;
+  for (std::size_t f = 0; f < model_.faults.size(); ++f) {
+    const auto& fault = model_.faults[f];
+    if (fault.spec->effect == effect && fault.spec->when.stochastic() && fault.component == component) fault_exercised_[f] = 1;
   }
 }
 
@@ -134,6 +147,16 @@ void Platform::fault_starts(std::size_t f) {
       }
       return;  // instantaneous: ECS replaces, nothing ends
     }
+    case FaultEffect::SpotInterruption: {
+      int left = spec.target.tasks;
+      for (std::size_t slot = 0; slot < s->tasks.size() && left > 0; ++slot) {
+        const Task& t = s->tasks[slot];
+        if (t.state != TaskState::Running || t.spot_noticed) continue;
+        spot_notice(target, static_cast<int>(slot));
+        --left;
+      }
+      return;  // instantaneous, as a crash
+    }
     case FaultEffect::DatabasePrimaryLoss: {
       // The failed instance is repaired (or replaced) after the fault's duration; Multi-AZ
       // fails over to the standby meanwhile if it has a whole one.
@@ -175,6 +198,7 @@ void Platform::fault_ends(std::size_t f) {
       break;
     }
     case FaultEffect::TaskCrash:
+    case FaultEffect::SpotInterruption:
     case FaultEffect::DatabasePrimaryLoss: break;
   }
   if (spec.when.stochastic()) {

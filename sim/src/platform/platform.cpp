@@ -64,6 +64,7 @@ Platform::Platform(const RuntimeModel& model, const WorkloadSpec& workload, Dura
 }
 
 void Platform::start() {
+  state_spot_assumptions();
   schedule_scaling();
   schedule_faults();
   schedule_deployments();
@@ -113,12 +114,7 @@ void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
       if (task.state != TaskState::Running) return;
       lose_task(component, slot, Outcome::TargetDown);
       incident("task_crash", task_label(component, slot, false));
-      if (engine_.now().ns >= workload_.warmup.ns) {
-        for (std::size_t f = 0; f < model_.faults.size(); ++f) {
-          const auto& crash = model_.faults[f];
-          if (crash.spec->effect == FaultEffect::TaskCrash && crash.spec->when.stochastic() && crash.component == component) fault_exercised_[f] = 1;
-        }
-      }
+      task_fault_exercised(component, FaultEffect::TaskCrash);
       // The agent reports the stopped container; ECS deregisters the task and replaces it.
       engine_.schedule_in(model_.components[component].behaviour.stop_detection, self_, kTaskStopSeen,
                           task_payload(component, slot));
@@ -158,6 +154,16 @@ void Platform::handle(std::uint32_t kind, std::uint64_t payload) {
     }
     case kDrainDone:
       if (current()) finish_drain(component, slot);
+      return;
+    case kSpotNotice:
+      if (current()) spot_notice(component, slot);
+      return;
+    case kSpotStop:
+      // The stop timeout ran out: the container is killed and ECS deregisters the stopped task.
+      if (current()) {
+        incident("spot_task_stopped", task_label(component, slot, false));
+        ecs_stops(component, slot);
+      }
       return;
     case kDbFailoverDone: {
       const ComponentId db{payload};

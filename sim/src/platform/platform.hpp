@@ -36,6 +36,8 @@ struct Task {
   bool registered = true;  ///< takes new requests (in its target group, not draining)
   bool healthy = true;     ///< as the load balancer's health checks see it
   bool draining = false;   ///< deregistered, finishing its in-flight requests before it stops
+  bool spot_noticed = false;  ///< has its Fargate Spot termination notice: it stops at its stop timeout
+  bool superseded = false;    ///< ECS launched its replacement at the notice: no longer counted as desired
   bool checked = false;    ///< has had a health check since it registered
   std::uint8_t passes = 0, fails = 0;  ///< consecutive health-check results
   std::uint32_t generation = 0;        ///< bumped when the task dies: its in-flight requests fail
@@ -100,9 +102,9 @@ struct ComponentControl {
   std::int64_t longest_below_ns = 0; ///< the longest stretch below it after the warm-up
 
   /// Tasks the service scheduler counts towards the desired count: launching, running, or
-  /// lost without its knowing, and not being drained.
+  /// lost without its knowing, and not being drained or replaced after a Spot notice.
   static bool counted(const Task& t, int of_release) {
-    return t.state != TaskState::Stopped && !t.draining && (of_release < 0 || t.release == of_release);
+    return t.state != TaskState::Stopped && !t.draining && !t.superseded && (of_release < 0 || t.release == of_release);
   }
   int counted_tasks(int of_release = -1) const {
     int n = 0;
@@ -160,6 +162,8 @@ class Platform final : public EventHandler {
     // Faults and recovery (faults.cpp, tasks.cpp)
     kFaultStart, kFaultEnd, kTaskCrash, kHealthCheck, kHealthCheckTimedOut, kTaskStopSeen, kTaskStarted,
     kReconcile, kDnsRemove, kDrainDone, kDbFailoverDone, kDbRepaired,
+    // Fargate Spot interruptions (spot_interruptions.cpp)
+    kSpotNotice, kSpotStop,
     // Service Auto Scaling (autoscaling.cpp)
     kScheduledAction,
     // Deployments (deployments.cpp)
@@ -175,8 +179,17 @@ class Platform final : public EventHandler {
   void fault_starts(std::size_t fault);
   void fault_ends(std::size_t fault);
   void arm_fault_clock(std::size_t fault);
-  void arm_crash_clocks(ComponentId component, int slot);
+  /// Per task, the faults that strike tasks one at a time on their own clocks: crashes, and
+  /// on Fargate Spot, interruption notices.
+  void arm_task_clocks(ComponentId component, int slot);
+  /// A stochastic per-task fault struck `component` after the warm-up: its `effect` faults there are exercised.
+  void task_fault_exercised(ComponentId component, FaultEffect effect);
   void arm_database_clocks(ComponentId component);
+  /// AWS reclaims a Spot task: two-minute notice, SIGTERM, a replacement if the service's
+  /// maximum percent allows one, and the stop at the task's stop timeout.
+  void spot_notice(ComponentId component, int slot);
+  /// Spot services the workload gives no interruption rate: what their figures assume.
+  void state_spot_assumptions();
   void zone_changed(int zone, bool down);
   void database_changed(ComponentId component);
   void set_dns(ComponentId component, NodeId node, bool listed);

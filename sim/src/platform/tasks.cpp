@@ -168,7 +168,7 @@ void Platform::rebalance(ComponentId component) {
   // A task stays if it is not stopping and no new task is on its way to replace it.
   auto staying = [&](std::size_t slot) {
     const Task& t = s.tasks[slot];
-    if (t.state == TaskState::Stopped || t.draining) return false;
+    if (t.state == TaskState::Stopped || t.draining || t.spot_noticed) return false;
     for (const Task& other : s.tasks) {
       if (other.retires == static_cast<int>(slot) && other.retires_incarnation == t.incarnation && other.state != TaskState::Stopped) {
         return false;
@@ -270,7 +270,7 @@ void Platform::task_started(ComponentId component, int slot) {
   }
   ++s.running;
   incident("task_running", task_label(component, slot, true));
-  arm_crash_clocks(component, slot);
+  arm_task_clocks(component, slot);
   if (c.health_checked) {
     // The target group starts checking a newly registered target; the first check falls
     // somewhere in the first interval.

@@ -494,6 +494,12 @@ struct TopologySpec {
   std::vector<std::string> component_order;  ///< component ids in file order
   std::vector<RequestRouteSpec> routes;
 
+  /// The alternative runs its ECS tasks on Fargate Spot capacity (its `pricing.fargate`, else
+  /// the scenario's): the loader copies it here because it changes what the design does, not
+  /// only what it costs. Spot tasks can be interrupted (the workload's spot_interruption
+  /// faults), and Fargate Spot runs X86_64 Linux tasks only (rule fargate-spot-arm64).
+  bool fargate_spot = false;
+
   // Look-ups by id; nullptr when absent.
   const VpcSpec* vpc(std::string_view id) const;
   const SubnetSpec* subnet(std::string_view id) const;

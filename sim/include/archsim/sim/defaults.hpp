@@ -39,6 +39,7 @@ struct Behaviour {
   model::Bytes image_size{0};
   Duration stop_detection{};
   Duration lost_task_detection{};
+  Duration stop_timeout{};  ///< ECS: from SIGTERM (a Spot notice) to the kill; the task serves until then
   Duration launch_retry = Duration::seconds(60);
   Distribution failover_time;
   Duration dns_ttl{};

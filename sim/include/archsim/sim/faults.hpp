@@ -31,6 +31,9 @@ enum class FaultEffect {
   DatabasePrimaryLoss,  ///< the RDS primary fails: Multi-AZ fails over, Single-AZ is down until repaired
   DependencySlow,       ///< a component answers later than usual
   DependencyErrors,     ///< a component answers a share of its requests with errors
+  /// AWS reclaims Fargate Spot capacity: a task of a service bought on Spot gets its two-minute
+  /// notice and stops at its stop timeout; ECS launches a replacement at the notice
+  SpotInterruption,
 };
 
 std::string_view fault_effect_name(FaultEffect effect);
@@ -60,7 +63,7 @@ struct FaultTiming {
 struct FaultTarget {
   std::string zone;       ///< zone outages
   std::string component;  ///< everything else
-  int tasks = 1;          ///< scheduled task crashes: how many of the service's running tasks
+  int tasks = 1;          ///< scheduled task crashes and Spot interruptions: how many of the service's running tasks
 };
 
 struct FaultSpec {

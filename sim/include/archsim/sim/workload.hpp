@@ -108,6 +108,7 @@ struct BehaviourSpec {
   std::optional<model::Bytes> image_size;         ///< ECS: when the topology gives none
   std::optional<Duration> stop_detection;         ///< ECS: a crashed task is seen as stopped after this
   std::optional<Duration> lost_task_detection;    ///< ECS: a task in a failed zone, with no load balancer health check
+  std::optional<Duration> stop_timeout;           ///< ECS: a stopping task's container is killed after this (stopTimeout, at most 120 s)
   std::optional<Duration> launch_retry;           ///< ECS: wait before retrying a launch that could not be placed
   std::optional<Distribution> failover_time;      ///< RDS Multi-AZ
   std::optional<Duration> dns_ttl;                ///< load balancers: TTL of the DNS record of their nodes

@@ -1,0 +1,142 @@
+// Fargate Spot interruptions against arithmetic: the notice, the replacement ECS launches at
+// it when the maximum percent allows, the kill at the stop timeout, and the availability the
+// analytic model expects. The topology is the rule tests' reference design (an ALB in two
+// zones, two ECS tasks behind it, image 200 MB: a 12 s pull), bought on Fargate Spot.
+#include <string>
+
+#include <fmt/format.h>
+
+#include <doctest/doctest.h>
+
+#include "archsim/sim/analytic.hpp"
+#include "archsim/sim/statistics.hpp"
+#include "fixture.hpp"
+#include "sim_fixture.hpp"
+
+using namespace archsim;
+
+namespace {
+
+/// The reference design (with `overrides`), its capacity bought on Spot or on demand.
+model::TopologySpec topology(const std::string& overrides, bool spot) {
+  const auto loaded = testing::load_good(overrides);
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  model::TopologySpec t = loaded.scenario->alternatives.front().topology;
+  t.fargate_spot = spot;
+  return t;
+}
+
+sim::SimResult run(const std::string& overrides, bool spot, const std::string& workload_yaml, int threads = 1) {
+  auto outcome = sim::simulate(topology(overrides, spot), test::workload(workload_yaml), sim::builtin_sim_defaults(),
+                               sim::SimOptions{.threads = threads});
+  REQUIRE_MESSAGE(!outcome.error, outcome.error->diagnostic.message);
+  return *outcome.result;
+}
+
+/// One notice at 1 h to one running task; launches take exactly 20 s after the 12 s pull.
+const std::string kOneNotice =
+    "horizon: 2h\nseed: 1\nreplications: 3\narrivals: {rate: 5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n"
+    "faults:\n  reclaim:\n    effect: spot_interruption\n    component: app\n    at: 1h\n    tasks: 1\n";
+
+}  // namespace
+
+TEST_CASE("a Spot notice: the replacement launches at once, the task serves until its stop timeout, then stops") {
+  const auto r = run("", true, kOneNotice);
+  CHECK(test::first_incident(r, "spot_interruption_notice", "app/") == doctest::Approx(3600));
+  CHECK(test::first_incident(r, "task_launch", "app/", 3600) == doctest::Approx(3600));  // maximum 200 %: room for one more
+  CHECK(test::first_incident(r, "task_running", "app/", 3600) == doctest::Approx(3600 + 12 + 20));
+  // ECS's default stopTimeout, 30 s: the container is killed and the task deregistered then.
+  CHECK(test::first_incident(r, "spot_task_stopped", "app/") == doctest::Approx(3630));
+  CHECK(test::first_incident(r, "task_stopped", "app/") == doctest::Approx(3630));
+  CHECK(r.exercised.at("reclaim") == 3);
+  CHECK(r.assumptions.empty());
+  for (const auto& rep : r.per_replication) {
+    // Out of service from the kill (3,630 s) to the replacement's first passing check, which
+    // falls within one 30 s interval of its start (3,632 s): 2 s to 32 s.
+    CHECK(rep.longest_below_desired_seconds >= 2 - 1e-6);
+    CHECK(rep.longest_below_desired_seconds <= 32 + 1e-6);
+    REQUIRE(rep.capacity_at_end.size() == 1);
+    CHECK(rep.capacity_at_end.front().in_service == 2);
+  }
+  // Only the requests in flight at the kill fail: a few at 5 requests a second.
+  CHECK(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::TargetDown)] <= 3 * 3);
+
+  SUBCASE("a stop timeout of 60 s keeps the task serving until its replacement runs") {
+    std::string w = kOneNotice;
+    w.replace(w.find("{constant: 20s}}"), 16, "{constant: 20s}, stop_timeout: 60s}");
+    const auto longer = run("", true, w);
+    CHECK(test::first_incident(longer, "spot_task_stopped", "app/") == doctest::Approx(3660));
+  }
+}
+
+TEST_CASE("a Spot notice with maximum_percent 100: no room for a replacement until the task has stopped") {
+  const auto r = run("components: {app: {deployment: {maximum_percent: 100}}}\n", true, kOneNotice);
+  CHECK(test::first_incident(r, "spot_task_stopped", "app/") == doctest::Approx(3630));
+  CHECK(test::first_incident(r, "task_launch", "app/", 3600) == doctest::Approx(3630));
+  CHECK(test::first_incident(r, "task_running", "app/", 3600) == doctest::Approx(3630 + 12 + 20));
+  for (const auto& rep : r.per_replication) {
+    CHECK(rep.longest_below_desired_seconds >= 32 - 1e-6);
+    CHECK(rep.longest_below_desired_seconds <= 62 + 1e-6);
+  }
+}
+
+TEST_CASE("Spot interruptions hit only alternatives on Spot, and a Spot alternative without a rate says what it assumed") {
+  const auto on_demand = run("", false, kOneNotice);
+  CHECK_FALSE(test::first_incident(on_demand, "spot_interruption_notice").has_value());
+  CHECK(on_demand.exercised.count("reclaim") == 0);  // the fault does not apply: never "exercised"
+  CHECK(on_demand.assumptions.empty());
+
+  const auto unrated = run("", true, "horizon: 1h\nseed: 1\narrivals: {rate: 1/s}\n");
+  REQUIRE(unrated.assumptions.size() == 1);
+  CHECK(unrated.assumptions.front().find("app: runs on Fargate Spot") == 0);
+  CHECK(unrated.assumptions.front().find("AWS publishes no interruption rate") != std::string::npos);
+}
+
+TEST_CASE("stochastic Spot interruptions: the simulated availability brackets the analytic model's") {
+  // One task (so every gap is an outage), a notice every hour on average, launches of exactly
+  // 20 s, a stop timeout of 10 s: the replacement runs 12 + 20 s after the notice (and, the
+  // only target, takes requests before its first health check), the task is killed at 10 s,
+  // so each notice costs 12 + 20 - 10 = 22 s: availability 3600 / 3622.
+  const std::string overrides = "components: {app: {desired_count: 1}}\n";
+  const std::string w =
+      "horizon: 10d\nseed: 11\nreplications: 6\narrivals: {rate: 0.5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}, stop_timeout: 10s}\n"
+      "faults:\n  reclaim:\n    effect: spot_interruption\n    component: app\n    time_to_failure: {exponential: {mean: 1h}}\n";
+  const auto r = run(overrides, true, w, 2);
+  std::vector<double> samples;
+  for (const auto& rep : r.per_replication) samples.push_back(rep.availability);
+  const auto simulated = sim::estimate(samples);
+  std::string error;
+  const auto analytic = sim::analyse_availability(topology(overrides, true), test::workload(w), sim::builtin_sim_defaults(), error);
+  REQUIRE_MESSAGE(analytic.has_value(), error);
+  CAPTURE(simulated.mean);
+  CAPTURE(simulated.half_width);
+  CHECK(analytic->availability == doctest::Approx(3600.0 / 3622).epsilon(2e-5).scale(0));
+  CHECK(simulated.half_width < 0.002);
+  CHECK(simulated.low() <= analytic->availability);
+  CHECK(analytic->availability <= simulated.high());
+  // On demand, the same workload loses nothing to Spot.
+  const auto steady = sim::analyse_availability(topology(overrides, false), test::workload(w), sim::builtin_sim_defaults(), error);
+  REQUIRE(steady.has_value());
+  CHECK(steady->availability > analytic->availability);
+}
+
+TEST_CASE("spot_interruption entries: located errors for what a Spot notice cannot have") {
+  auto errors = [](const std::string& yaml) {
+    model::Diagnostics d;
+    sim::decode_workload_text(yaml, "w.yaml", ".", d);
+    std::string all;
+    for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
+    return all;
+  };
+  const std::string head = "arrivals: {rate: 1/s}\nfaults:\n";
+  CHECK(errors(head + "  x: {effect: spot_interruption, component: app, at: 1h, duration: 1m}\n").find("a Spot interruption is instantaneous") !=
+        std::string::npos);
+  CHECK(errors(head + "  x: {effect: spot_interruption, component: app, time_to_failure: {exponential: {mean: 1d}}, "
+                      "time_to_repair: {exponential: {mean: 1h}}}\n")
+            .find("remove time_to_repair") != std::string::npos);
+  CHECK(errors(head + "  x: {effect: spot_interruption, component: app, time_to_failure: {exponential: {mean: 1d}}, tasks: 2}\n")
+            .find("a stochastic Spot interruption hits each task on its own clock") != std::string::npos);
+  CHECK(errors(head + "  x: {effect: dependency_slow, component: app, at: 1h, duration: 1m, added_latency: {constant: 1s}, tasks: 2}\n")
+            .find("applies to task_crash and spot_interruption faults only") != std::string::npos);
+  CHECK(errors("arrivals: {rate: 1/s}\ncomponents:\n  app: {stop_timeout: 121s}\n").find("w.yaml:3:23") != std::string::npos);
+}
