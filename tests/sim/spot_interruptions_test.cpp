@@ -69,6 +69,20 @@ TEST_CASE("a Spot notice: the replacement launches at once, the task serves unti
   }
 }
 
+TEST_CASE("the replacement of a Spot task goes to the zone the task leaves") {
+  // At 1 h the task in us-east-1a is reclaimed and replaced there; at 2 h the one in
+  // us-east-1b is: counting the leaving task, both zones would hold one task and the tie
+  // would put the replacement in us-east-1a, leaving the service in one zone.
+  const auto r = run("", true, kOneNotice + "  again:\n    effect: spot_interruption\n    component: app\n    at: 2h\n    tasks: 1\n");
+  CHECK(test::has_incident(r, "spot_interruption_notice", "(us-east-1b)"));
+  const auto second = test::first_incident(r, "task_launch", "app/", 7200);
+  REQUIRE(second.has_value());
+  CHECK(*second == doctest::Approx(7200));
+  bool in_b = false;
+  for (const auto& i : r.incidents) in_b = in_b || (i.what == "task_launch" && i.at_ns == 7200 * 1000000000ll && i.subject.find("(us-east-1b)") != std::string::npos);
+  CHECK(in_b);
+}
+
 TEST_CASE("a Spot notice with maximum_percent 100: no room for a replacement until the task has stopped") {
   const auto r = run("components: {app: {deployment: {maximum_percent: 100}}}\n", true, kOneNotice);
   CHECK(test::first_incident(r, "spot_task_stopped", "app/") == doctest::Approx(3630));

@@ -137,9 +137,10 @@ bool Platform::launch_somewhere(ComponentId component, int release) {
       blocker = fmt::format("cannot pull its image: NAT gateway {} is down", model_.components[*n.start_via_nat].id);
       continue;
     }
+    // A task with a Spot notice is leaving: its replacement belongs in the zone it vacates.
     int in_zone = 0;
     for (const Task& t : s.tasks) {
-      in_zone += (t.state != TaskState::Stopped && model_.nodes[t.node].zone == n.zone) ? 1 : 0;
+      in_zone += (t.state != TaskState::Stopped && !t.spot_noticed && model_.nodes[t.node].zone == n.zone) ? 1 : 0;
     }
     if (!best || in_zone < best_count) best = node, best_count = in_zone;
   }
