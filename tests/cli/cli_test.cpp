@@ -11,6 +11,7 @@
 #include "archsim/pricing/price_book.hpp"
 #include "archsim/pricing/bill.hpp"
 #include "cli_fixture.hpp"
+#include "fixture.hpp"
 
 
 using archsim::test::cli;
@@ -520,4 +521,40 @@ TEST_CASE("cli: a flow run's work is estimated from its segments and held to --m
   const auto compare = cli({"run", "scenarios/free-tier-single-az.yaml", "--fidelity", "compare", "--horizon", "30d", "--max-work", "1e6"});
   CHECK(compare.code == 2);
   CHECK(compare.err.find("as flows") == std::string::npos);
+}
+
+TEST_CASE("cli: run on Fargate Spot states the missing interruption rate, and with one shows the notices") {
+  // ADR-0005 moved to eu-west-1, whose book prices Spot, bought on Spot.
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_spot_run";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "topologies");
+  const auto moved = [](std::string text) {
+    for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at)) text.replace(at, 9, "eu-west-1");
+    return text;
+  };
+  std::ofstream(dir / "topologies/adr0005-alb-private-tasks.yaml", std::ios::binary)
+      << moved(archsim::testing::read_file("scenarios/topologies/adr0005-alb-private-tasks.yaml"));
+  std::string text = moved(archsim::testing::read_file("scenarios/adr0005.yaml"));
+  text.replace(text.find("  free_tier: always_free\n"), 25, "  free_tier: always_free\n  fargate: spot\n");
+  std::ofstream(dir / "unrated.yaml", std::ios::binary) << text;
+  const auto unrated = cli({"run", (dir / "unrated.yaml").string(), "--horizon", "1d", "--format", "json"});
+  INFO(unrated.err);
+  REQUIRE(unrated.code != 2);
+  const auto json = nlohmann::json::parse(unrated.out);
+  int stated = 0;
+  for (const auto& alt : json["alternatives"]) {
+    if (!alt["simulation"].contains("assumptions")) continue;
+    for (const auto& a : alt["simulation"]["assumptions"]) stated += a.get<std::string>().starts_with("api: runs on Fargate Spot") ? 1 : 0;
+  }
+  CHECK(stated >= 4);  // every alternative with the ECS service, Lambda's excepted
+
+  text.replace(text.find("  faults:\n"), 10,
+               "  faults:\n    api-spot:\n      effect: spot_interruption\n      component: api\n"
+               "      time_to_failure: {exponential: {mean: 4h}}\n");
+  std::ofstream(dir / "rated.yaml", std::ios::binary) << text;
+  const auto rated = cli({"run", (dir / "rated.yaml").string(), "--horizon", "1d"});
+  INFO(rated.err);
+  REQUIRE(rated.code != 2);
+  CHECK(rated.out.find("runs on Fargate Spot") == std::string::npos);
+  CHECK(rated.out.find("spot_interruption_notice") != std::string::npos);
 }
