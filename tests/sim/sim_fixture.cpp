@@ -16,6 +16,14 @@ sim::WorkloadSpec workload(const std::string& workload_yaml) {
   return *w;
 }
 
+std::string workload_errors(const std::string& workload_yaml) {
+  model::Diagnostics d;
+  sim::decode_workload_text(workload_yaml, "w.yaml", ARCHSIM_SOURCE_DIR "/tests/sim", d);
+  std::string all;
+  for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
+  return all;
+}
+
 sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& w, const sim::SimOptions& options,
                               const sim::SimDefaults& defaults) {
   const auto loaded = testing::load_good(overrides);

@@ -14,6 +14,9 @@ namespace archsim::test {
 /// Decodes `workload_yaml` (fails the test on a diagnostic).
 sim::WorkloadSpec workload(const std::string& workload_yaml);
 
+/// The diagnostics of decoding `workload_yaml` as the file `w.yaml`, one formatted line each.
+std::string workload_errors(const std::string& workload_yaml);
+
 /// Simulates the reference topology (tests/support/good_topology.yaml) with `overrides`.
 sim::SimOutcome simulate_good(const std::string& overrides, const sim::WorkloadSpec& workload,
                               const sim::SimOptions& options = {}, const sim::SimDefaults& defaults = sim::builtin_sim_defaults());

@@ -135,13 +135,7 @@ TEST_CASE("stochastic Spot interruptions: the simulated availability brackets th
 }
 
 TEST_CASE("spot_interruption entries: located errors for what a Spot notice cannot have") {
-  auto errors = [](const std::string& yaml) {
-    model::Diagnostics d;
-    sim::decode_workload_text(yaml, "w.yaml", ".", d);
-    std::string all;
-    for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
-    return all;
-  };
+  const auto errors = test::workload_errors;
   const std::string head = "arrivals: {rate: 1/s}\nfaults:\n";
   CHECK(errors(head + "  x: {effect: spot_interruption, component: app, at: 1h, duration: 1m}\n").find("a Spot interruption is instantaneous") !=
         std::string::npos);

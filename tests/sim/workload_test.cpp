@@ -197,13 +197,7 @@ TEST_CASE("usage meters: task time by the minute, bytes through the NAT gateway 
 }
 
 TEST_CASE("faults: bad entries are located errors naming what was expected") {
-  auto errors = [](const std::string& yaml) {
-    model::Diagnostics d;
-    sim::decode_workload_text(yaml, "w.yaml", ".", d);
-    std::string all;
-    for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
-    return all;
-  };
+  const auto errors = test::workload_errors;
   const std::string head = "arrivals: {rate: 1/s}\nfaults:\n";
   CHECK(errors(head + "  x: {effect: meltdown, zone: a, at: 1h, duration: 1m}\n").find("w.yaml:3:15: workload.faults.x.effect: error") !=
         std::string::npos);
@@ -259,15 +253,7 @@ TEST_CASE("timeline: warm-up minutes and minutes without a successful request ha
 }
 
 // Issue 19: inputs that used to hang, crash or wrap.
-namespace {
-std::string workload_errors(const std::string& yaml) {
-  model::Diagnostics d;
-  sim::decode_workload_text(yaml, "w.yaml", ARCHSIM_SOURCE_DIR "/tests/sim", d);
-  std::string all;
-  for (const auto& diag : d.all()) all += model::format_diagnostic(diag) + "\n";
-  return all;
-}
-}  // namespace
+using test::workload_errors;
 
 TEST_CASE("a peak arrival rate beyond the cap is a located error, whatever multiplies it up") {
   const std::string cap = "expected a peak rate (rate x the largest profile multiplier x every burst multiplier) of at most 1e+06/s";
