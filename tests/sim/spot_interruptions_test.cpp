@@ -61,6 +61,15 @@ TEST_CASE("a Spot notice: the replacement launches at once, the task serves unti
   // Only the requests in flight at the kill fail: a few at 5 requests a second.
   CHECK(r.overall.outcomes[static_cast<std::size_t>(sim::Outcome::TargetDown)] <= 3 * 3);
 
+  SUBCASE("the flow model runs the same platform: the same notice, launch and stop") {
+    const auto flow = run("", true, kOneNotice + "fidelity: flow\n");
+    CHECK(flow.fidelity == sim::Fidelity::Flow);
+    CHECK(test::first_incident(flow, "spot_interruption_notice", "app/") == doctest::Approx(3600));
+    CHECK(test::first_incident(flow, "task_running", "app/", 3600) == doctest::Approx(3600 + 12 + 20));
+    CHECK(test::first_incident(flow, "spot_task_stopped", "app/") == doctest::Approx(3630));
+    CHECK(flow.exercised.at("reclaim") == 3);
+  }
+
   SUBCASE("a stop timeout of 60 s keeps the task serving until its replacement runs") {
     std::string w = kOneNotice;
     w.replace(w.find("{constant: 20s}}"), 16, "{constant: 20s}, stop_timeout: 60s}");
