@@ -1149,7 +1149,7 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
     CHECK_FALSE(pricing::prepare_pricing(s, diagnostics));
     CHECK(diagnostics.error_count() == 1);
     CHECK(diagnostics_text(diagnostics).find("test.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no "
-                                                      "Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-west-1)") !=
+                                                      "Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-central-1, eu-west-1, us-east-2, us-west-2)") !=
           std::string::npos);
   }
   const auto plans = testing::load_text(
