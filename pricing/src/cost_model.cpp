@@ -242,6 +242,11 @@ class CostModel {
     const double copies = d.multi_az ? 2.0 : 1.0;
     add(d.id, "rds." + d.storage_type + "_storage_gb_month", prorated(d.storage.to_gb() * copies),
         fmt::format("{:.0f} GB{}", d.storage.to_gb(), d.multi_az ? " x 2 (primary and standby)" : ""));
+    // io1 and io2 bill the IOPS provisioned, month-prorated like storage, and the standby's too.
+    if (d.iops) {
+      add(d.id, "rds." + d.storage_type + "_iops_month", prorated(*d.iops * copies),
+          fmt::format("{} IOPS{}", *d.iops, d.multi_az ? " x 2 (primary and standby)" : ""));
+    }
     add(d.id, "rds.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
         "backups beyond the free allocation");
   }

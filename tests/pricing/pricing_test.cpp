@@ -1261,3 +1261,35 @@ TEST_CASE("today for the book-age check is SOURCE_DATE_EPOCH when set") {
     unsetenv("SOURCE_DATE_EPOCH");
   }
 }
+
+// ---------------------------------------------------------------- RDS provisioned IOPS (io1, io2)
+
+TEST_CASE("RDS io1 Multi-AZ, 100 GB and 3,000 IOPS: storage 200 GB-months x 0.125 = 25.00 USD, IOPS 6,000 IOPS-months x 0.10 = 600.00 USD") {
+  const auto topology = good_topology("components: {db: {storage_type: io1, storage: 100GB, iops: 3000}}");
+  const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::Legacy12Month));
+  const auto& storage = line(bill, "rds.io1_storage_gb_month");
+  CHECK(storage.quantity == doctest::Approx(200));
+  CHECK(storage.free_quantity == 0);  // the 12-month 20 GB is General Purpose storage only
+  CHECK(storage.cost == Usd::dollars(25));
+  const auto& iops = line(bill, "rds.io1_iops_month");
+  CHECK(iops.quantity == doctest::Approx(6000));
+  CHECK(iops.detail == "3000 IOPS x 2 (primary and standby)");
+  CHECK(iops.cost == Usd::dollars(600));
+  CHECK(bill.missing_prices.empty());
+}
+
+TEST_CASE("RDS io2 IOPS: the first 32,000 IOPS-months at 0.10, the rest a missing price (the source stops at AWS's first tier)") {
+  const auto within = good_topology("components: {db: {multi_az: false, storage_type: io2, storage: 100GB, iops: 20000}}");
+  const auto a = pricing::make_bill(pricing::charges(within, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                    pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(a, "rds.io2_iops_month").cost == Usd::dollars(2000));        // 20,000 x 0.10
+  CHECK(line(a, "rds.io2_storage_gb_month").cost == *pricing::parse_usd("12.5"));  // 100 x 0.125
+  CHECK(a.missing_prices.empty());
+  // Multi-AZ doubles to 40,000 IOPS-months: 32,000 priced (3,200 USD), 8,000 missing, never billed at 0.10.
+  const auto above = good_topology("components: {db: {storage_type: io2, storage: 100GB, iops: 20000}}");
+  const auto b = pricing::make_bill(pricing::charges(above, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                    pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(b, "rds.io2_iops_month").cost == Usd::dollars(3200));
+  CHECK(std::count(b.missing_prices.begin(), b.missing_prices.end(), "rds.io2_iops_month") == 1);
+}

@@ -374,6 +374,9 @@ struct RdsSpec {
   std::vector<std::string> security_groups;
   Bytes storage{20ll * 1000 * 1000 * 1000};
   std::string storage_type = "gp3";
+  /// Provisioned IOPS: required for io1 and io2, which bill them by the IOPS-month; refused for
+  /// the other storage types, whose IOPS come with the storage.
+  std::optional<int> iops;
   bool publicly_accessible = false;
   std::string primary_zone;  ///< empty: the zone of the first subnet
 };
