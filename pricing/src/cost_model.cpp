@@ -1,6 +1,7 @@
 // The cost model: which priced quantities each component type produces from its usage meters
 // and its configuration. docs/pricing.md states every formula; this file is their only home.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
@@ -229,9 +230,21 @@ class CostModel {
 
   void s3(const model::S3BucketSpec& b) {
     const double gb = stored_gb(b.id, b.storage);
-    add(b.id, "s3.standard_storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
-    add(b.id, "s3.get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
-    add(b.id, "s3.put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
+    // S3 Standard keeps the keys it always had; each other class prices under its own,
+    // `s3.<class>_...` with the class as S3's API names it, in lower case.
+    const bool standard = b.storage_class == "STANDARD";
+    std::string cls = standard ? "" : b.storage_class + "_";
+    std::transform(cls.begin(), cls.end(), cls.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    add(b.id, "s3." + (standard ? std::string("standard_") : cls) + "storage_gb_month", prorated(gb),
+        fmt::format("{:.3g} GB stored{}", gb, standard ? "" : " in " + b.storage_class));
+    add(b.id, "s3." + cls + "get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
+    add(b.id, "s3." + cls + "put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
+    if (standard) return;
+    // Infrequent-access classes charge per GB read back. The simulator meters the bytes a
+    // bucket sends to the internet; bytes read by callers inside AWS (CloudFront origin
+    // fetches, tasks) are not metered, so their retrieval is not in this line (docs/pricing.md).
+    add(b.id, "s3." + cls + "retrieval_gb", map(meter(b.id, Meter::InternetOutBytes), [](double v) { return v / kGb; }),
+        "GB returned to the internet; reads by AWS callers are not metered");
   }
 
   void rds(const model::RdsSpec& d) {

@@ -244,3 +244,11 @@ TEST_CASE("load: RDS provisioned IOPS are required for io1 and io2, refused else
   const auto io2 = load_good("components: {db: {storage_type: io2, storage: 100GB, iops: 6000}}");
   CHECK_MESSAGE(io2.ok(), diagnostics_text(io2));
 }
+
+TEST_CASE("load: an S3 bucket's storage class is one archsim prices, where it is written") {
+  const auto glacier = load_good("components: {assets: {type: s3_bucket, storage_class: GLACIER}}");
+  CHECK_FALSE(glacier.ok());
+  CHECK(has(glacier, "components.assets.storage_class: error: expected one of STANDARD, STANDARD_IA, ONEZONE_IA, GLACIER_IR, found 'GLACIER'"));
+  const auto ia = load_good("components: {assets: {type: s3_bucket, storage_class: STANDARD_IA}}");
+  CHECK_MESSAGE(ia.ok(), diagnostics_text(ia));
+}

@@ -1293,3 +1293,34 @@ TEST_CASE("RDS io2 IOPS: the first 32,000 IOPS-months at 0.10, the rest a missin
   CHECK(line(b, "rds.io2_iops_month").cost == Usd::dollars(3200));
   CHECK(std::count(b.missing_prices.begin(), b.missing_prices.end(), "rds.io2_iops_month") == 1);
 }
+
+// ---------------------------------------------------------------- S3 storage classes
+
+TEST_CASE("S3 storage classes bill storage, requests and retrieval at the class's rates, outside the S3 Standard Free Tier") {
+  // A month of 730 hours: 1,000 GB stored, 730,000 GETs, 73,000 PUTs, 73 GB returned to the internet.
+  const auto usage = hourly_usage({{"assets", "requests", 1000}, {"assets", "put_requests", 100}, {"assets", "internet_out_bytes", 1e8}});
+  struct Expected {
+    std::string storage_class, key;
+    const char *storage, *gets, *puts, *retrieval;
+  };
+  for (const auto& e : std::vector<Expected>{{"GLACIER_IR", "glacier_ir", "4.00", "7.30", "1.46", "2.19"},
+                                             {"STANDARD_IA", "standard_ia", "12.50", "0.73", "0.73", "0.73"},
+                                             {"ONEZONE_IA", "onezone_ia", "10.00", "0.73", "0.73", "0.73"}}) {
+    CAPTURE(e.storage_class);
+    const auto topology = good_topology("components: {assets: {type: s3_bucket, storage: 1000GB, storage_class: " + e.storage_class + "}}");
+    const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                         plan(model::FreeTierPlan::Legacy12Month));
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_storage_gb_month", "assets").cost) == e.storage);   // 1,000 GB-months
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_get_requests", "assets").cost) == e.gets);          // 73 x 10K
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_put_requests", "assets").cost) == e.puts);          // 73 x 1K
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_retrieval_gb", "assets").cost) == e.retrieval);     // 73 GB
+    CHECK(line(bill, "s3." + e.key + "_storage_gb_month", "assets").free_quantity == 0);  // the 5 GB is S3 Standard's
+    CHECK(std::none_of(bill.lines.begin(), bill.lines.end(), [](const auto& l) { return l.price_key.starts_with("s3.standard_storage"); }));
+    CHECK(bill.missing_prices.empty());
+  }
+  // S3 Standard keeps its keys and has no retrieval fee.
+  const auto standard = good_topology("components: {assets: {type: s3_bucket, storage: 1000GB}}");
+  const auto charges = pricing::charges(standard, usage);
+  CHECK(std::any_of(charges.begin(), charges.end(), [](const auto& c) { return c.price_key == "s3.standard_storage_gb_month"; }));
+  CHECK(std::none_of(charges.begin(), charges.end(), [](const auto& c) { return c.price_key.find("retrieval") != std::string::npos; }));
+}

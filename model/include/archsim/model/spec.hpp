@@ -137,6 +137,9 @@ struct S3BucketSpec {
   std::string id, path;
   bool block_public_access = true;
   std::optional<Bytes> storage;
+  /// The objects' storage class, as S3's API names it: STANDARD, STANDARD_IA, ONEZONE_IA,
+  /// GLACIER_IR. Each has its own storage, request and retrieval prices.
+  std::string storage_class = "STANDARD";
 };
 
 enum class ApiType { Http, Rest };
