@@ -1324,3 +1324,21 @@ TEST_CASE("S3 storage classes bill storage, requests and retrieval at the class'
   CHECK(std::any_of(charges.begin(), charges.end(), [](const auto& c) { return c.price_key == "s3.standard_storage_gb_month"; }));
   CHECK(std::none_of(charges.begin(), charges.end(), [](const auto& c) { return c.price_key.find("retrieval") != std::string::npos; }));
 }
+
+// ---------------------------------------------------------------- RDS instance classes
+
+TEST_CASE("RDS MySQL and PostgreSQL instance classes: a month at the book's rate; a deployment without a source stays missing") {
+  const auto usage = hourly_usage({{"db", "instance_seconds", 3600}});
+  const auto bill_of = [&](const std::string& overrides) {
+    return pricing::make_bill(pricing::charges(good_topology(overrides), usage), &us_east_1(), pricing::builtin_free_tier(),
+                              plan(model::FreeTierPlan::None));
+  };
+  // 730 h x 0.034 = 24.82; 730 h x 0.318 = 232.14; 730 h x 0.215 = 156.95
+  CHECK(pricing::format_cents(line(bill_of("components: {db: {engine: mysql, instance_class: db.t3.small, multi_az: false}}"),
+                                   "rds.mysql.db.t3.small.single_az").cost) == "24.82");
+  CHECK(pricing::format_cents(line(bill_of("components: {db: {instance_class: db.m6g.large}}"), "rds.postgres.db.m6g.large.multi_az").cost) ==
+        "232.14");
+  CHECK(pricing::format_cents(line(bill_of("components: {db: {engine: mysql, instance_class: db.r6g.large, multi_az: false}}"),
+                                   "rds.mysql.db.r6g.large.single_az").cost) == "156.95");
+  CHECK(line(bill_of("components: {db: {engine: mysql, instance_class: db.t3.small}}"), "rds.mysql.db.t3.small.multi_az").missing_price);
+}
