@@ -292,7 +292,8 @@ void decode_quotas(const YamlNode& root, DecodeContext& ctx, Quotas& q) {
     rr.required("io2_max_iops_per_gib", q.rds_io2_max_iops_per_gib);
     rr.finish();
   }
-  for (auto [section, key, out] : {std::tuple{"secrets_manager", "secrets", &q.secrets}, std::tuple{"parameter_store", "parameters", &q.parameters}}) {
+  for (auto [section, key, out] : {std::tuple{"secrets_manager", "secrets", &q.secrets}, std::tuple{"parameter_store", "parameters", &q.parameters},
+                                   std::tuple{"ec2", "elastic_ips_per_region", &q.elastic_ips}}) {
     if (const YamlNode* n = r.take_required(section)) {
       MapReader rs(*n, section, ctx);
       rs.required(key, *out);

@@ -108,6 +108,7 @@ class LimitChecker {
                                             per_gib, d.storage_type, most, d.storage.to_gb(), *d.iops));
       }
     }
+    range(t_.path + ".elastic_ips", t_.elastic_ips, 0, q_.elastic_ips, "a number of Elastic IP addresses (EC2 quota 'Elastic IP addresses per Region')");
     // A route is walked from its entry to a component that answers: the entry alone has
     // nowhere to send a request (the simulator would pick a target past the route's end).
     for (const auto& r : t_.routes) {

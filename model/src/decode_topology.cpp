@@ -639,6 +639,7 @@ void decode_topology(const YamlNode& node, const std::string& path, DecodeContex
   r.optional("region", t.region);
   r.required("zones", t.zones);
   r.optional("description", t.description);
+  r.optional("elastic_ips", t.elastic_ips);
   auto named = [&](std::string_view key, auto&& decode_one, bool required) {
     const YamlNode* n = required ? r.take_required(key) : r.take(key);
     if (n == nullptr) return;

@@ -342,6 +342,8 @@ class CostModel {
   }
 
   void account() {
+    add("account", "vpc.public_ipv4_hour", constant(static_cast<double>(t_.elastic_ips)),
+        fmt::format("{} Elastic IP address(es) no modelled component holds", t_.elastic_ips));
     add("account", "cloudwatch.alarm_metric_month", meter("account", Meter::AlarmMetrics), "alarm metrics");
     add("account", "cloudwatch.custom_metric_month", meter("account", Meter::CustomMetrics), "custom metrics");
     add("account", "cloudwatch.dashboard_month", meter("account", Meter::Dashboards), "dashboards");

@@ -252,3 +252,11 @@ TEST_CASE("load: an S3 bucket's storage class is one archsim prices, where it is
   const auto ia = load_good("components: {assets: {type: s3_bucket, storage_class: STANDARD_IA}}");
   CHECK_MESSAGE(ia.ok(), diagnostics_text(ia));
 }
+
+TEST_CASE("load: elastic_ips stays within the EC2 quota, where it is written") {
+  const auto many = load_good("elastic_ips: 9");
+  CHECK_FALSE(many.ok());
+  CHECK(has(many, "elastic_ips: error: expected a number of Elastic IP addresses (EC2 quota 'Elastic IP addresses per Region') from 0 to 5, found 9"));
+  const auto two = load_good("elastic_ips: 2");
+  CHECK_MESSAGE(two.ok(), diagnostics_text(two));
+}

@@ -1342,3 +1342,27 @@ TEST_CASE("RDS MySQL and PostgreSQL instance classes: a month at the book's rate
                                    "rds.mysql.db.r6g.large.single_az").cost) == "156.95");
   CHECK(line(bill_of("components: {db: {engine: mysql, instance_class: db.t3.small}}"), "rds.mysql.db.t3.small.multi_az").missing_price);
 }
+
+// ---------------------------------------------------------------- Lambda Arm provisioned concurrency, Elastic IPs
+
+TEST_CASE("Lambda Arm provisioned concurrency: 1 GB kept ready all month and 730,000 GB-s served, at the Arm rates") {
+  const auto topology = good_topology("components: {fn: {type: lambda, architecture: arm64, memory: 1024MiB, provisioned_concurrency: 1}}");
+  const auto usage = hourly_usage({{"fn", "provisioned_gb_seconds", 3600}, {"fn", "provisioned_duration_gb_seconds", 1000}});
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::AlwaysFree));
+  // 2,628,000 GB-s x 0.0000033334 = 8.7601752; 730,000 GB-s x 0.0000077778 = 5.677794
+  CHECK(line(bill, "lambda.provisioned_concurrency_gb_second.arm64").cost == *pricing::parse_usd("8.7601752"));
+  CHECK(line(bill, "lambda.provisioned_duration_gb_second.arm64").cost == *pricing::parse_usd("5.677794"));
+  CHECK(line(bill, "lambda.provisioned_concurrency_gb_second.arm64").free_quantity == 0);
+  CHECK(bill.missing_prices.empty());
+}
+
+TEST_CASE("Elastic IP addresses no component holds bill at the public IPv4 rate: 2 x 730 h x 0.005 = 7.30 USD") {
+  const auto topology = good_topology("elastic_ips: 2");
+  const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({})), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  const auto& eip = line(bill, "vpc.public_ipv4_hour", "account");
+  CHECK(eip.quantity == doctest::Approx(1460));
+  CHECK(eip.cost == *pricing::parse_usd("7.30"));
+  CHECK(eip.detail == "2 Elastic IP address(es) no modelled component holds");
+}

@@ -473,6 +473,10 @@ struct TopologySpec {
   std::string region;
   std::vector<std::string> zones;
   std::string description;
+  /// Elastic IP addresses allocated in the Region that no modelled component holds: idle, or
+  /// associated with something outside the design. AWS bills every public IPv4 address by the
+  /// hour, in use or not; those of NAT gateways and load balancers come with those components.
+  int elastic_ips = 0;
 
   std::vector<VpcSpec> vpcs;
   std::vector<SubnetSpec> subnets;
