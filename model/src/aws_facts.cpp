@@ -285,7 +285,15 @@ void decode_quotas(const YamlNode& root, DecodeContext& ctx, Quotas& q) {
     rk.required("backends_per_endpoint", q.krakend_backends_per_endpoint);
     rk.finish();
   }
-  for (auto [section, key, out] : {std::tuple{"secrets_manager", "secrets", &q.secrets}, std::tuple{"parameter_store", "parameters", &q.parameters}}) {
+  if (const YamlNode* n = r.take_required("rds")) {
+    MapReader rr(*n, "rds", ctx);
+    decode_range(rr, "provisioned_iops", q.rds_provisioned_iops, false);
+    rr.required("io1_max_iops_per_gib", q.rds_io1_max_iops_per_gib);
+    rr.required("io2_max_iops_per_gib", q.rds_io2_max_iops_per_gib);
+    rr.finish();
+  }
+  for (auto [section, key, out] : {std::tuple{"secrets_manager", "secrets", &q.secrets}, std::tuple{"parameter_store", "parameters", &q.parameters},
+                                   std::tuple{"ec2", "elastic_ips_per_region", &q.elastic_ips}}) {
     if (const YamlNode* n = r.take_required(section)) {
       MapReader rs(*n, section, ctx);
       rs.required(key, *out);

@@ -95,6 +95,20 @@ class LimitChecker {
         }
       }
     }
+    for (const auto& d : t_.databases) {
+      if (!d.iops || (d.storage_type != "io1" && d.storage_type != "io2")) continue;
+      range(d.path + ".iops", *d.iops, q_.rds_provisioned_iops.min, q_.rds_provisioned_iops.max, "provisioned IOPS (RDS io1 and io2)");
+      const int per_gib = d.storage_type == "io1" ? q_.rds_io1_max_iops_per_gib : q_.rds_io2_max_iops_per_gib;
+      // archsim reads RDS allocated storage as GB, as the bill does (AWS sizes it in GiB), so the
+      // ratio is taken per GB: never stricter than AWS's for a size written either way.
+      const double most = std::floor(per_gib * d.storage.to_gb());
+      if (*d.iops > most) {
+        error(d.path + ".iops", fmt::format("expected at most {} IOPS per GB of storage for {} ({:g} IOPS for {:g} GB), found {}; "
+                                            "raise `storage` or lower `iops`",
+                                            per_gib, d.storage_type, most, d.storage.to_gb(), *d.iops));
+      }
+    }
+    range(t_.path + ".elastic_ips", t_.elastic_ips, 0, q_.elastic_ips, "a number of Elastic IP addresses (EC2 quota 'Elastic IP addresses per Region')");
     // A route is walked from its entry to a component that answers: the entry alone has
     // nowhere to send a request (the simulator would pick a target past the route's end).
     for (const auto& r : t_.routes) {

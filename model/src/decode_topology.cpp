@@ -374,6 +374,31 @@ void decode_ecs_service(const std::string& id, const std::string& path, MapReade
   t.ecs_services.push_back(std::move(s));
 }
 
+/// io1 and io2 bill the IOPS they are created with (CreateDBInstance `Iops`), so a database on
+/// them states its IOPS; gp2's come with its size and gp3's baseline with the storage, and
+/// Aurora's storage belongs to the cluster, so `iops` there would bill what AWS does not.
+void decode_provisioned_iops(MapReader& r, RdsSpec& d) {
+  const bool provisioned = d.storage_type == "io1" || d.storage_type == "io2";
+  const bool aurora = d.engine.starts_with("aurora-");
+  if (!r.optional("iops", d.iops)) {
+    if (provisioned && !aurora) {
+      const YamlNode* at = r.node().find("storage_type");
+      r.context().error(at != nullptr ? *at : r.node(), r.child("storage_type"),
+                        fmt::format("storage_type {} needs `iops`: the provisioned IOPS it is created with and billed for "
+                                    "(1,000 to 256,000)",
+                                    d.storage_type));
+    }
+    return;
+  }
+  const YamlNode& at = *r.node().find("iops");
+  if (aurora) {
+    r.context().error(at, r.child("iops"), fmt::format("engine {} keeps its storage in the Aurora cluster: a database has no provisioned IOPS", d.engine));
+  } else if (!provisioned) {
+    r.context().error(at, r.child("iops"),
+                      fmt::format("storage_type {} has no provisioned IOPS to bill; `iops` takes io1 or io2 storage", d.storage_type));
+  }
+}
+
 void decode_component(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
   ComponentType type{};
   std::string description;
@@ -441,6 +466,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       S3BucketSpec b{.id = id, .path = path};
       r.optional("block_public_access", b.block_public_access);
       r.optional("storage", b.storage);
+      r.choice("storage_class", b.storage_class, {"STANDARD", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR"});
       t.s3_buckets.push_back(std::move(b));
       break;
     }
@@ -514,6 +540,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       r.optional("security_groups", d.security_groups);
       r.optional("storage", d.storage);
       r.choice("storage_type", d.storage_type, {"gp2", "gp3", "io1", "io2"});
+      decode_provisioned_iops(r, d);
       r.optional("publicly_accessible", d.publicly_accessible);
       r.optional("primary_zone", d.primary_zone);
       t.databases.push_back(std::move(d));
@@ -612,6 +639,7 @@ void decode_topology(const YamlNode& node, const std::string& path, DecodeContex
   r.optional("region", t.region);
   r.required("zones", t.zones);
   r.optional("description", t.description);
+  r.optional("elastic_ips", t.elastic_ips);
   auto named = [&](std::string_view key, auto&& decode_one, bool required) {
     const YamlNode* n = required ? r.take_required(key) : r.take(key);
     if (n == nullptr) return;

@@ -1,6 +1,7 @@
 // The cost model: which priced quantities each component type produces from its usage meters
 // and its configuration. docs/pricing.md states every formula; this file is their only home.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
@@ -229,9 +230,21 @@ class CostModel {
 
   void s3(const model::S3BucketSpec& b) {
     const double gb = stored_gb(b.id, b.storage);
-    add(b.id, "s3.standard_storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
-    add(b.id, "s3.get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
-    add(b.id, "s3.put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
+    // S3 Standard keeps the keys it always had; each other class prices under its own,
+    // `s3.<class>_...` with the class as S3's API names it, in lower case.
+    const bool standard = b.storage_class == "STANDARD";
+    std::string cls = standard ? "" : b.storage_class + "_";
+    std::transform(cls.begin(), cls.end(), cls.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    add(b.id, "s3." + (standard ? std::string("standard_") : cls) + "storage_gb_month", prorated(gb),
+        fmt::format("{:.3g} GB stored{}", gb, standard ? "" : " in " + b.storage_class));
+    add(b.id, "s3." + cls + "get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
+    add(b.id, "s3." + cls + "put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
+    if (standard) return;
+    // Infrequent-access classes charge per GB read back. The simulator meters the bytes a
+    // bucket sends to the internet; bytes read by callers inside AWS (CloudFront origin
+    // fetches, tasks) are not metered, so their retrieval is not in this line (docs/pricing.md).
+    add(b.id, "s3." + cls + "retrieval_gb", map(meter(b.id, Meter::InternetOutBytes), [](double v) { return v / kGb; }),
+        "GB returned to the internet; reads by AWS callers are not metered");
   }
 
   void rds(const model::RdsSpec& d) {
@@ -242,6 +255,11 @@ class CostModel {
     const double copies = d.multi_az ? 2.0 : 1.0;
     add(d.id, "rds." + d.storage_type + "_storage_gb_month", prorated(d.storage.to_gb() * copies),
         fmt::format("{:.0f} GB{}", d.storage.to_gb(), d.multi_az ? " x 2 (primary and standby)" : ""));
+    // io1 and io2 bill the IOPS provisioned, month-prorated like storage, and the standby's too.
+    if (d.iops) {
+      add(d.id, "rds." + d.storage_type + "_iops_month", prorated(*d.iops * copies),
+          fmt::format("{} IOPS{}", *d.iops, d.multi_az ? " x 2 (primary and standby)" : ""));
+    }
     add(d.id, "rds.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
         "backups beyond the free allocation");
   }
@@ -324,6 +342,8 @@ class CostModel {
   }
 
   void account() {
+    add("account", "vpc.public_ipv4_hour", constant(static_cast<double>(t_.elastic_ips)),
+        fmt::format("{} Elastic IP address(es) no modelled component holds", t_.elastic_ips));
     add("account", "cloudwatch.alarm_metric_month", meter("account", Meter::AlarmMetrics), "alarm metrics");
     add("account", "cloudwatch.custom_metric_month", meter("account", Meter::CustomMetrics), "custom metrics");
     add("account", "cloudwatch.dashboard_month", meter("account", Meter::Dashboards), "dashboards");

@@ -227,3 +227,36 @@ TEST_CASE("load: a criterion the document does not state says who added it, in o
   const auto two_lines = load_text(head + "    added_by: \"the reviewer\\nand more\"\n" + tail);
   CHECK(has(two_lines, "criteria.https.added_by: error: a name or title is one line"));
 }
+
+TEST_CASE("load: RDS provisioned IOPS are required for io1 and io2, refused elsewhere, and held to AWS's range and IOPS per GB") {
+  const auto missing = load_good("components: {db: {storage_type: io1}}");
+  CHECK_FALSE(missing.ok());
+  CHECK(has(missing, "components.db.storage_type: error: storage_type io1 needs `iops`"));
+  const auto gp2 = load_good("components: {db: {storage_type: gp2, iops: 3000}}");
+  CHECK(has(gp2, "components.db.iops: error: storage_type gp2 has no provisioned IOPS to bill; `iops` takes io1 or io2 storage"));
+  const auto aurora = load_good("components: {db: {engine: aurora-postgresql, storage_type: io1, iops: 3000}}");
+  CHECK(has(aurora, "components.db.iops: error: engine aurora-postgresql keeps its storage in the Aurora cluster"));
+  const auto low = load_good("components: {db: {storage_type: io1, storage: 100GB, iops: 500}}");
+  CHECK(has(low, "components.db.iops: error:"));
+  CHECK(has(low, "provisioned IOPS (RDS io1 and io2)"));
+  const auto ratio = load_good("components: {db: {storage_type: io1, storage: 100GB, iops: 6000}}");
+  CHECK(has(ratio, "components.db.iops: error: expected at most 50 IOPS per GB of storage for io1 (5000 IOPS for 100 GB), found 6000"));
+  const auto io2 = load_good("components: {db: {storage_type: io2, storage: 100GB, iops: 6000}}");
+  CHECK_MESSAGE(io2.ok(), diagnostics_text(io2));
+}
+
+TEST_CASE("load: an S3 bucket's storage class is one archsim prices, where it is written") {
+  const auto glacier = load_good("components: {assets: {type: s3_bucket, storage_class: GLACIER}}");
+  CHECK_FALSE(glacier.ok());
+  CHECK(has(glacier, "components.assets.storage_class: error: expected one of STANDARD, STANDARD_IA, ONEZONE_IA, GLACIER_IR, found 'GLACIER'"));
+  const auto ia = load_good("components: {assets: {type: s3_bucket, storage_class: STANDARD_IA}}");
+  CHECK_MESSAGE(ia.ok(), diagnostics_text(ia));
+}
+
+TEST_CASE("load: elastic_ips stays within the EC2 quota, where it is written") {
+  const auto many = load_good("elastic_ips: 9");
+  CHECK_FALSE(many.ok());
+  CHECK(has(many, "elastic_ips: error: expected a number of Elastic IP addresses (EC2 quota 'Elastic IP addresses per Region') from 0 to 5, found 9"));
+  const auto two = load_good("elastic_ips: 2");
+  CHECK_MESSAGE(two.ok(), diagnostics_text(two));
+}

@@ -145,7 +145,7 @@ TEST_CASE("price list: a key the Region's files lack is `missing` in the book, w
   INFO(errors(imported.diagnostics));
   REQUIRE(imported.ok());
   const auto& result = imported.books.front();
-  CHECK(std::count_if(result.missing.begin(), result.missing.end(), [](const auto& k) { return k.starts_with("rds."); }) == 12);
+  CHECK(std::count_if(result.missing.begin(), result.missing.end(), [](const auto& k) { return k.starts_with("rds."); }) == 35);
   const pricing::PriceBook book = parse(result);
   CHECK(book.missing.at("rds.gp3_storage_gb_month") == "no AmazonRDS offer file among those imported covers us-east-1");
   CHECK(book.missing.at("elb.alb_trust_store_hour") ==

@@ -1261,3 +1261,108 @@ TEST_CASE("today for the book-age check is SOURCE_DATE_EPOCH when set") {
     unsetenv("SOURCE_DATE_EPOCH");
   }
 }
+
+// ---------------------------------------------------------------- RDS provisioned IOPS (io1, io2)
+
+TEST_CASE("RDS io1 Multi-AZ, 100 GB and 3,000 IOPS: storage 200 GB-months x 0.125 = 25.00 USD, IOPS 6,000 IOPS-months x 0.10 = 600.00 USD") {
+  const auto topology = good_topology("components: {db: {storage_type: io1, storage: 100GB, iops: 3000}}");
+  const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::Legacy12Month));
+  const auto& storage = line(bill, "rds.io1_storage_gb_month");
+  CHECK(storage.quantity == doctest::Approx(200));
+  CHECK(storage.free_quantity == 0);  // the 12-month 20 GB is General Purpose storage only
+  CHECK(storage.cost == Usd::dollars(25));
+  const auto& iops = line(bill, "rds.io1_iops_month");
+  CHECK(iops.quantity == doctest::Approx(6000));
+  CHECK(iops.detail == "3000 IOPS x 2 (primary and standby)");
+  CHECK(iops.cost == Usd::dollars(600));
+  CHECK(bill.missing_prices.empty());
+}
+
+TEST_CASE("RDS io2 IOPS: the first 32,000 IOPS-months at 0.10, the rest a missing price (the source stops at AWS's first tier)") {
+  const auto within = good_topology("components: {db: {multi_az: false, storage_type: io2, storage: 100GB, iops: 20000}}");
+  const auto a = pricing::make_bill(pricing::charges(within, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                    pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(a, "rds.io2_iops_month").cost == Usd::dollars(2000));        // 20,000 x 0.10
+  CHECK(line(a, "rds.io2_storage_gb_month").cost == *pricing::parse_usd("12.5"));  // 100 x 0.125
+  CHECK(a.missing_prices.empty());
+  // Multi-AZ doubles to 40,000 IOPS-months: 32,000 priced (3,200 USD), 8,000 missing, never billed at 0.10.
+  const auto above = good_topology("components: {db: {storage_type: io2, storage: 100GB, iops: 20000}}");
+  const auto b = pricing::make_bill(pricing::charges(above, hourly_usage({{"db", "instance_seconds", 3600}})), &us_east_1(),
+                                    pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(b, "rds.io2_iops_month").cost == Usd::dollars(3200));
+  CHECK(std::count(b.missing_prices.begin(), b.missing_prices.end(), "rds.io2_iops_month") == 1);
+}
+
+// ---------------------------------------------------------------- S3 storage classes
+
+TEST_CASE("S3 storage classes bill storage, requests and retrieval at the class's rates, outside the S3 Standard Free Tier") {
+  // A month of 730 hours: 1,000 GB stored, 730,000 GETs, 73,000 PUTs, 73 GB returned to the internet.
+  const auto usage = hourly_usage({{"assets", "requests", 1000}, {"assets", "put_requests", 100}, {"assets", "internet_out_bytes", 1e8}});
+  struct Expected {
+    std::string storage_class, key;
+    const char *storage, *gets, *puts, *retrieval;
+  };
+  for (const auto& e : std::vector<Expected>{{"GLACIER_IR", "glacier_ir", "4.00", "7.30", "1.46", "2.19"},
+                                             {"STANDARD_IA", "standard_ia", "12.50", "0.73", "0.73", "0.73"},
+                                             {"ONEZONE_IA", "onezone_ia", "10.00", "0.73", "0.73", "0.73"}}) {
+    CAPTURE(e.storage_class);
+    const auto topology = good_topology("components: {assets: {type: s3_bucket, storage: 1000GB, storage_class: " + e.storage_class + "}}");
+    const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                         plan(model::FreeTierPlan::Legacy12Month));
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_storage_gb_month", "assets").cost) == e.storage);   // 1,000 GB-months
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_get_requests", "assets").cost) == e.gets);          // 73 x 10K
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_put_requests", "assets").cost) == e.puts);          // 73 x 1K
+    CHECK(pricing::format_cents(line(bill, "s3." + e.key + "_retrieval_gb", "assets").cost) == e.retrieval);     // 73 GB
+    CHECK(line(bill, "s3." + e.key + "_storage_gb_month", "assets").free_quantity == 0);  // the 5 GB is S3 Standard's
+    CHECK(std::none_of(bill.lines.begin(), bill.lines.end(), [](const auto& l) { return l.price_key.starts_with("s3.standard_storage"); }));
+    CHECK(bill.missing_prices.empty());
+  }
+  // S3 Standard keeps its keys and has no retrieval fee.
+  const auto standard = good_topology("components: {assets: {type: s3_bucket, storage: 1000GB}}");
+  const auto charges = pricing::charges(standard, usage);
+  CHECK(std::any_of(charges.begin(), charges.end(), [](const auto& c) { return c.price_key == "s3.standard_storage_gb_month"; }));
+  CHECK(std::none_of(charges.begin(), charges.end(), [](const auto& c) { return c.price_key.find("retrieval") != std::string::npos; }));
+}
+
+// ---------------------------------------------------------------- RDS instance classes
+
+TEST_CASE("RDS MySQL and PostgreSQL instance classes: a month at the book's rate; a deployment without a source stays missing") {
+  const auto usage = hourly_usage({{"db", "instance_seconds", 3600}});
+  const auto bill_of = [&](const std::string& overrides) {
+    return pricing::make_bill(pricing::charges(good_topology(overrides), usage), &us_east_1(), pricing::builtin_free_tier(),
+                              plan(model::FreeTierPlan::None));
+  };
+  // 730 h x 0.034 = 24.82; 730 h x 0.318 = 232.14; 730 h x 0.215 = 156.95
+  CHECK(pricing::format_cents(line(bill_of("components: {db: {engine: mysql, instance_class: db.t3.small, multi_az: false}}"),
+                                   "rds.mysql.db.t3.small.single_az").cost) == "24.82");
+  CHECK(pricing::format_cents(line(bill_of("components: {db: {instance_class: db.m6g.large}}"), "rds.postgres.db.m6g.large.multi_az").cost) ==
+        "232.14");
+  CHECK(pricing::format_cents(line(bill_of("components: {db: {engine: mysql, instance_class: db.r6g.large, multi_az: false}}"),
+                                   "rds.mysql.db.r6g.large.single_az").cost) == "156.95");
+  CHECK(line(bill_of("components: {db: {engine: mysql, instance_class: db.t3.small}}"), "rds.mysql.db.t3.small.multi_az").missing_price);
+}
+
+// ---------------------------------------------------------------- Lambda Arm provisioned concurrency, Elastic IPs
+
+TEST_CASE("Lambda Arm provisioned concurrency: 1 GB kept ready all month and 730,000 GB-s served, at the Arm rates") {
+  const auto topology = good_topology("components: {fn: {type: lambda, architecture: arm64, memory: 1024MiB, provisioned_concurrency: 1}}");
+  const auto usage = hourly_usage({{"fn", "provisioned_gb_seconds", 3600}, {"fn", "provisioned_duration_gb_seconds", 1000}});
+  const auto bill = pricing::make_bill(pricing::charges(topology, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::AlwaysFree));
+  // 2,628,000 GB-s x 0.0000033334 = 8.7601752; 730,000 GB-s x 0.0000077778 = 5.677794
+  CHECK(line(bill, "lambda.provisioned_concurrency_gb_second.arm64").cost == *pricing::parse_usd("8.7601752"));
+  CHECK(line(bill, "lambda.provisioned_duration_gb_second.arm64").cost == *pricing::parse_usd("5.677794"));
+  CHECK(line(bill, "lambda.provisioned_concurrency_gb_second.arm64").free_quantity == 0);
+  CHECK(bill.missing_prices.empty());
+}
+
+TEST_CASE("Elastic IP addresses no component holds bill at the public IPv4 rate: 2 x 730 h x 0.005 = 7.30 USD") {
+  const auto topology = good_topology("elastic_ips: 2");
+  const auto bill = pricing::make_bill(pricing::charges(topology, hourly_usage({})), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None));
+  const auto& eip = line(bill, "vpc.public_ipv4_hour", "account");
+  CHECK(eip.quantity == doctest::Approx(1460));
+  CHECK(eip.cost == *pricing::parse_usd("7.30"));
+  CHECK(eip.detail == "2 Elastic IP address(es) no modelled component holds");
+}

@@ -80,6 +80,9 @@ struct Quotas {
   IntRange dynamodb_capacity_units;
   int krakend_backends_per_endpoint = 0;
   int secrets = 0, parameters = 0;
+  IntRange rds_provisioned_iops;
+  int rds_io1_max_iops_per_gib = 0, rds_io2_max_iops_per_gib = 0;
+  int elastic_ips = 0;
 };
 
 struct AwsFacts {

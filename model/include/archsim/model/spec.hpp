@@ -137,6 +137,9 @@ struct S3BucketSpec {
   std::string id, path;
   bool block_public_access = true;
   std::optional<Bytes> storage;
+  /// The objects' storage class, as S3's API names it: STANDARD, STANDARD_IA, ONEZONE_IA,
+  /// GLACIER_IR. Each has its own storage, request and retrieval prices.
+  std::string storage_class = "STANDARD";
 };
 
 enum class ApiType { Http, Rest };
@@ -374,6 +377,9 @@ struct RdsSpec {
   std::vector<std::string> security_groups;
   Bytes storage{20ll * 1000 * 1000 * 1000};
   std::string storage_type = "gp3";
+  /// Provisioned IOPS: required for io1 and io2, which bill them by the IOPS-month; refused for
+  /// the other storage types, whose IOPS come with the storage.
+  std::optional<int> iops;
   bool publicly_accessible = false;
   std::string primary_zone;  ///< empty: the zone of the first subnet
 };
@@ -467,6 +473,10 @@ struct TopologySpec {
   std::string region;
   std::vector<std::string> zones;
   std::string description;
+  /// Elastic IP addresses allocated in the Region that no modelled component holds: idle, or
+  /// associated with something outside the design. AWS bills every public IPv4 address by the
+  /// hour, in use or not; those of NAT gateways and load balancers come with those components.
+  int elastic_ips = 0;
 
   std::vector<VpcSpec> vpcs;
   std::vector<SubnetSpec> subnets;
