@@ -104,20 +104,39 @@ class LimitChecker {
         error(r.path + ".hops", "expected the entry (an internet_users component) followed by at least one component that serves the request");
       }
     }
-    check_shares();
+    std::vector<std::pair<std::string, double>> routes;
+    for (const auto& r : t_.routes) routes.emplace_back(r.id, r.share);
+    check_shares(t_.path + ".routes", "route", routes, "; a route without `share` counts 1");
+    for (const auto& cf : t_.cloudfronts) check_viewers(cf);
   }
 
-  /// The route shares are the mix of requests: they must add up to one (a sum of 1.5 was read
-  /// as 1 in silence before). Written to three decimals in practice, so within 0.001.
-  void check_shares() {
-    if (t_.routes.empty()) return;
+  /// Shares are a mix (of requests over routes, of viewers over edge groups): they must add up
+  /// to one (a sum of 1.5 was read as 1 in silence before). Written to three decimals in
+  /// practice, so within 0.001.
+  void check_shares(const std::string& path, std::string_view what, const std::vector<std::pair<std::string, double>>& shares,
+                    std::string_view hint = {}) {
+    if (shares.empty()) return;
     double sum = 0;
-    for (const auto& r : t_.routes) sum += r.share;
+    for (const auto& [id, share] : shares) sum += share;
     if (std::abs(sum - 1.0) <= kRouteShareTolerance) return;
     std::vector<std::string> parts;
-    for (const auto& r : t_.routes) parts.push_back(fmt::format("{} {:g}", r.id, r.share));
-    error(t_.path + ".routes", fmt::format("expected route shares that add up to 1 (within {:g}), found {:g} ({}); a route without `share` counts 1",
-                                            kRouteShareTolerance, sum, fmt::join(parts, " + ")));
+    for (const auto& [id, share] : shares) parts.push_back(fmt::format("{} {:g}", id, share));
+    error(path, fmt::format("expected {} shares that add up to 1 (within {:g}), found {:g} ({}){}", what, kRouteShareTolerance, sum,
+                            fmt::join(parts, " + "), hint));
+  }
+
+  /// A distribution's `viewers` name CloudFront's edge region groups (aws_network.yaml).
+  void check_viewers(const CloudFrontSpec& cf) {
+    std::vector<std::string> known;
+    for (const auto& g : f_.cloudfront.region_groups) known.push_back(g.id);
+    std::vector<std::pair<std::string, double>> shares;
+    for (const auto& v : cf.viewers) {
+      shares.emplace_back(v.group, v.share);
+      if (f_.cloudfront.group(v.group) != nullptr) continue;
+      error(cf.path + ".viewers." + v.group, fmt::format("unknown CloudFront edge region group '{}'{}; known groups: {}", v.group,
+                                                         did_you_mean(v.group, known), fmt::join(known, ", ")));
+    }
+    check_shares(cf.path + ".viewers", "viewer", shares);
   }
 
  private:

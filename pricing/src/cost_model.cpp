@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/aws_facts.hpp"
 #include "archsim/pricing/bill.hpp"
 
 namespace archsim::pricing {
@@ -30,6 +31,13 @@ Series map(const Series& s, const std::function<double(double)>& f) {
 Series prorated(double per_month) { return constant(per_month / kHoursPerMonth); }
 
 std::string arch_suffix(model::CpuArchitecture a) { return a == model::CpuArchitecture::Arm64 ? "arm64" : "x86_64"; }
+
+/// CloudFront's edge region groups and price classes: data (model/data/aws_network.yaml),
+/// parsed once per process however many bills are priced.
+const model::CloudFrontEdges& cloudfront_edges() {
+  static const model::AwsFacts facts = model::builtin_aws_facts();
+  return facts.cloudfront;
+}
 
 std::set<std::string> zones_of(const model::TopologySpec& t, const std::vector<std::string>& subnets) {
   std::set<std::string> zones;
@@ -219,12 +227,41 @@ class CostModel {
   }
 
   void cloudfront(const model::CloudFrontSpec& cf) {
-    add(cf.id, "cloudfront.data_out_gb", map(meter(cf.id, Meter::InternetOutBytes), [](double b) { return b / kGb; }));
+    // Each edge region group has its own prices and its own volume tiers (the book's keys per
+    // group). A viewer in a group the price class leaves out is billed at the class's least
+    // expensive group (aws_network.yaml gives AWS's wording).
+    const model::CloudFrontEdges& edges = cloudfront_edges();
+    const bool stated = !cf.viewers.empty();
+    const std::vector<model::ViewerShareSpec> viewers = stated ? cf.viewers : std::vector<model::ViewerShareSpec>{{edges.unstated_viewers, 1.0}};
+    const std::string assumption =
+        stated ? std::string()
+               : fmt::format("{}: viewers not stated (`viewers:` on the distribution); all billed at CloudFront's {} rates", cf.id,
+                             edges.group(edges.unstated_viewers) ? edges.group(edges.unstated_viewers)->name : edges.unstated_viewers);
+    const Series bytes = meter(cf.id, Meter::InternetOutBytes);
+    const Series requests = meter(cf.id, Meter::Requests);
     const bool http_only = !cf.behaviors.empty() && std::all_of(cf.behaviors.begin(), cf.behaviors.end(), [](const auto& b) {
       return b.viewer_protocol == "allow-all";
     });
-    add(cf.id, http_only ? "cloudfront.http_requests" : "cloudfront.https_requests",
-        map(meter(cf.id, Meter::Requests), [](double n) { return n / 1e4; }));
+    for (const auto& group : edges.region_groups) {
+      double share = 0;
+      std::vector<std::string> parts;
+      for (const auto& v : viewers) {
+        const std::string billed = edges.billed_group(cf.price_class, v.group);
+        if (billed != group.id) continue;
+        share += v.share;
+        if (stated) {
+          parts.push_back(v.group == billed ? fmt::format("{:g} % of viewers", v.share * 100)
+                                            : fmt::format("{:g} % of viewers in {} (outside {}: billed here)", v.share * 100, v.group, cf.price_class));
+        }
+      }
+      if (share <= 0) continue;
+      const std::string detail = stated ? group.id + ": " + fmt::format("{}", fmt::join(parts, ", ")) : std::string();
+      const std::size_t first = out_.size();
+      add(cf.id, "cloudfront.data_out_gb" + group.price_key_suffix, map(bytes, [&](double b) { return b * share / kGb; }), detail);
+      add(cf.id, (http_only ? "cloudfront.http_requests" : "cloudfront.https_requests") + group.price_key_suffix,
+          map(requests, [&](double n) { return n * share / 1e4; }), detail);
+      for (std::size_t i = first; i < out_.size(); ++i) out_[i].assumption = assumption;
+    }
   }
 
   void s3(const model::S3BucketSpec& b) {

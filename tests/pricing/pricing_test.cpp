@@ -1261,3 +1261,83 @@ TEST_CASE("today for the book-age check is SOURCE_DATE_EPOCH when set") {
     unsetenv("SOURCE_DATE_EPOCH");
   }
 }
+
+namespace {
+
+/// One CloudFront distribution alone, `viewers` as given, serving `gb` GB and `requests` HTTPS
+/// requests in the month.
+pricing::Bill cloudfront_bill(const std::string& price_class, const std::vector<model::ViewerShareSpec>& viewers, double gb, double requests) {
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::CloudFrontSpec cf{.id = "cdn", .path = "components.cdn"};
+  cf.price_class = price_class;
+  cf.viewers = viewers;
+  t.cloudfronts.push_back(cf);
+  t.component_order.push_back("cdn");
+  const auto usage = hourly_usage({{"cdn", "internet_out_bytes", gb * 1e9 / pricing::kHoursPerMonth},
+                                   {"cdn", "requests", requests / pricing::kHoursPerMonth}});
+  return pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+}
+
+}  // namespace
+
+TEST_CASE("CloudFront bills each edge region group at its rates; a group the price class leaves out at the class's least expensive") {
+  // aws.amazon.com/cloudfront/pricing: first 10 TB 0.085 in North America and Europe, 0.110 in
+  // South America; HTTPS per 10,000: 0.0100, 0.0120, 0.0220. 1,000 GB and 10 M requests, half
+  // in North America, 30 % in Europe, 20 % in South America.
+  const std::vector<model::ViewerShareSpec> viewers{{"north_america", 0.5}, {"europe", 0.3}, {"south_america", 0.2}};
+  const auto all = cloudfront_bill("PriceClass_All", viewers, 1000, 10e6);
+  CHECK(line(all, "cloudfront.data_out_gb").cost == Usd::cents(4250));                // 500 GB x 0.085
+  CHECK(line(all, "cloudfront.https_requests").cost == Usd::cents(500));              // 500 x 0.0100
+  CHECK(line(all, "cloudfront.data_out_gb.europe").cost == Usd::cents(2550));         // 300 GB x 0.085
+  CHECK(line(all, "cloudfront.https_requests.europe").cost == Usd::cents(360));       // 300 x 0.0120
+  CHECK(line(all, "cloudfront.data_out_gb.south_america").cost == Usd::cents(2200));  // 200 GB x 0.110
+  CHECK(line(all, "cloudfront.https_requests.south_america").cost == Usd::cents(440));  // 200 x 0.0220
+  CHECK(pricing::format_cents(all.total) == "103.00");
+  CHECK(all.assumptions.empty());
+  CHECK(all.missing_prices.empty());
+  // Price Class 100 serves North America and Europe: South America's 20 % is billed as North
+  // America's (PriceClass.html: "the rate for the least-expensive region in your selected price class").
+  const auto pc100 = cloudfront_bill("PriceClass_100", viewers, 1000, 10e6);
+  CHECK(line(pc100, "cloudfront.data_out_gb").quantity == doctest::Approx(700));
+  CHECK(line(pc100, "cloudfront.data_out_gb").cost == Usd::cents(5950));  // 700 GB x 0.085
+  CHECK(line(pc100, "cloudfront.https_requests").cost == Usd::cents(700));  // 700 x 0.0100
+  CHECK(line(pc100, "cloudfront.data_out_gb").detail.find("south_america (outside PriceClass_100") != std::string::npos);
+  CHECK(std::none_of(pc100.lines.begin(), pc100.lines.end(), [](const auto& l) { return l.price_key.ends_with(".south_america"); }));
+  CHECK(pricing::format_cents(pc100.total) == "95.60");  // 59.50 + 7.00 + 25.50 + 3.60
+  // Price Class 200 leaves out Australia and New Zealand, keeps Japan and India.
+  const auto pc200 = cloudfront_bill("PriceClass_200", {{"japan", 0.5}, {"australia_new_zealand", 0.5}}, 100, 0);
+  CHECK(line(pc200, "cloudfront.data_out_gb.japan").cost == Usd::cents(570));  // 50 GB x 0.114
+  CHECK(line(pc200, "cloudfront.data_out_gb").cost == Usd::cents(425));        // 50 GB x 0.085
+}
+
+TEST_CASE("CloudFront volume tiers count per edge region group: 2 x 10,240 GB all at the first tier, 1,740.80 USD, not 1,689.60") {
+  const auto bill = cloudfront_bill("PriceClass_All", {{"north_america", 0.5}, {"europe", 0.5}}, 20480, 0);
+  CHECK(line(bill, "cloudfront.data_out_gb").cost == Usd::cents(87040));         // 10,240 x 0.085
+  CHECK(line(bill, "cloudfront.data_out_gb.europe").cost == Usd::cents(87040));  // its own first tier
+  CHECK(pricing::format_cents(bill.total) == "1740.80");
+  // India's tiers: 20,000 GB = 10,240 x 0.109 + 9,760 x 0.085 = 1,116.16 + 829.60.
+  const auto india = cloudfront_bill("PriceClass_All", {{"india", 1.0}}, 20000, 0);
+  CHECK(pricing::format_cents(india.total) == "1945.76");
+}
+
+TEST_CASE("CloudFront without `viewers`: North American rates, as before, and the bill states the assumption") {
+  const auto bill = cloudfront_bill("PriceClass_All", {}, 1000, 10e6);
+  CHECK(line(bill, "cloudfront.data_out_gb").cost == Usd::cents(8500));
+  CHECK(line(bill, "cloudfront.https_requests").cost == Usd::cents(1000));
+  CHECK(line(bill, "cloudfront.data_out_gb").detail.empty());
+  REQUIRE(bill.assumptions.size() == 1);
+  CHECK(bill.assumptions.front() ==
+        "cdn: viewers not stated (`viewers:` on the distribution); all billed at CloudFront's United States, Mexico and Canada rates");
+  // Every group's keys are priced in the global book, and the Free Tier covers them all.
+  for (const auto& g : model::builtin_aws_facts().cloudfront.region_groups) {
+    for (const std::string key : {"cloudfront.data_out_gb", "cloudfront.https_requests", "cloudfront.http_requests"}) {
+      CAPTURE(key + g.price_key_suffix);
+      CHECK(us_east_1().find(key + g.price_key_suffix) != nullptr);
+      const auto& offers = pricing::builtin_free_tier().offers;
+      CHECK(std::any_of(offers.begin(), offers.end(), [&](const auto& o) {
+        return std::find(o.prices.begin(), o.prices.end(), key + g.price_key_suffix) != o.prices.end();
+      }));
+    }
+  }
+}

@@ -126,11 +126,21 @@ struct CacheBehaviorSpec {
   std::string viewer_protocol = "redirect-to-https";  ///< allow-all, redirect-to-https, https-only
 };
 
+/// The share of a distribution's viewers in one CloudFront edge region group
+/// (model/data/aws_network.yaml `cloudfront.region_groups`).
+struct ViewerShareSpec {
+  std::string group;  ///< `europe`
+  double share = 0;   ///< of the distribution's bytes and requests, 0 to 1
+};
+
 struct CloudFrontSpec {
   std::string id, path;
   std::vector<CloudFrontOriginSpec> origins;
   std::vector<CacheBehaviorSpec> behaviors;  ///< first match wins; the last is usually `*`
   std::string price_class = "PriceClass_All";
+  /// Where the viewers are, shares summing to 1, in file order; empty when not stated (the
+  /// bill then assumes the facts' `unstated_viewers` group and says so).
+  std::vector<ViewerShareSpec> viewers;
 };
 
 struct S3BucketSpec {
