@@ -4,6 +4,7 @@
 // arithmetic is sized for what AWS allows. Checked after decoding, against the facts, at the
 // location each value was read from (a value left out takes a default that is in range).
 // docs/limits.md lists every cap and the message it gives.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -82,6 +83,7 @@ class LimitChecker {
       range(p.path + ".parameters", p.parameters, 0, q_.parameters, "a number of parameters (Parameter Store quota)");
     }
     for (const auto& d : t_.dynamodb_tables) {
+      check_replicas(d);
       const IntRange& units = q_.dynamodb_capacity_units;
       range(d.path + ".read_capacity", d.read_capacity, units.min, units.max, "provisioned read capacity units (DynamoDB per-table quota)");
       range(d.path + ".write_capacity", d.write_capacity, units.min, units.max, "provisioned write capacity units (DynamoDB per-table quota)");
@@ -133,6 +135,23 @@ class LimitChecker {
     for (const auto& v : cf.viewers) {
       shares.emplace_back(v.group, v.share);
       if (f_.cloudfront.group(v.group) != nullptr) continue;
+  /// A global table's replicas are other Regions archsim knows (aws_network.yaml), each once.
+  void check_replicas(const DynamoDbSpec& d) {
+    std::vector<std::string> known;
+    for (const auto& [region, zones] : f_.region_zones) known.push_back(region);
+    for (std::size_t i = 0; i < d.replicas.size(); ++i) {
+      const std::string& region = d.replicas[i];
+      const std::string path = decoding::index_path(d.path + ".replicas", i);
+      if (f_.region_zones.count(region) == 0) {
+        error(path, fmt::format("unknown Region '{}'{}; known Regions: {}", region, did_you_mean(region, known), fmt::join(known, ", ")));
+      } else if (region == t_.region) {
+        error(path, fmt::format("expected a Region other than the table's own ({}): a replica is a copy in another Region", region));
+      } else if (std::find(d.replicas.begin(), d.replicas.begin() + static_cast<std::ptrdiff_t>(i), region) != d.replicas.begin() + static_cast<std::ptrdiff_t>(i)) {
+        error(path, fmt::format("Region '{}' is listed twice: a global table has one replica per Region", region));
+      }
+    }
+  }
+
       error(cf.path + ".viewers." + v.group, fmt::format("unknown CloudFront edge region group '{}'{}; known groups: {}", v.group,
                                                          did_you_mean(v.group, known), fmt::join(known, ", ")));
     }

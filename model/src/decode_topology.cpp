@@ -548,6 +548,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       r.optional("write_capacity", d.write_capacity);
       r.optional("storage", d.storage);
       r.optional("point_in_time_recovery", d.point_in_time_recovery);
+      r.optional("replicas", d.replicas);
       t.dynamodb_tables.push_back(std::move(d));
       break;
     }

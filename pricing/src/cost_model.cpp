@@ -303,6 +303,36 @@ class CostModel {
     // before wraps around, as in a steady state); never-expiring logs accumulate from the
     // month's start. Archived size is taken as ingested size.
     const std::size_t n = ingested.size();
+    // On-demand backups: the `backup_bytes` the scenario declares, GB held over the month.
+    add(d.id, "dynamodb.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
+        "on-demand backups");
+    replicas(d);
+  }
+
+  /// A global table writes every write again in each replica's Region: replicated write request
+  /// units on demand, replicated write capacity (as much as the table's) provisioned; and the
+  /// replicated items leave the Region as inter-Region transfer (DynamoDB Developer Guide,
+  /// "DynamoDB usage types": "Cross-Region replication ... incur charges for data transfer out").
+  void replicas(const model::DynamoDbSpec& d) {
+    if (d.replicas.empty()) return;
+    const Series writes = meter(d.id, Meter::WriteUnits);
+    for (const auto& region : d.replicas) {
+      const std::size_t first = out_.size();
+      if (d.billing_mode == "provisioned") {
+        add(d.id, "dynamodb.replicated_wcu_hour", constant(d.write_capacity), fmt::format("{} rWCU provisioned in {}", d.write_capacity, region));
+      } else {
+        add(d.id, "dynamodb.replicated_write_request_units", map(writes, [](double n) { return n / 1e6; }), "replicated to " + region);
+      }
+      // A write request unit writes up to 1 KB (1,024 bytes): the replicated bytes are at most
+      // that, taken as that (an upper bound) since no meter measures item sizes.
+      add(d.id, "data_transfer.inter_region_gb." + region, map(writes, [](double n) { return n * 1024 / kGb; }),
+          "replicated writes to " + region + ", 1 KB per write request unit (at most)");
+      const std::string assumption = fmt::format(
+          "{}: replicated writes to {} priced at {}'s rate (AWS bills them at the replica Region's); their bytes taken as 1 KB per "
+          "write request unit (the most one unit writes)",
+          d.id, region, t_.region);
+      for (std::size_t i = first; i < out_.size(); ++i) out_[i].assumption = assumption;
+    }
     Series prefix(n + 1, 0.0);  // prefix[h] = GB ingested in slots [0, h)
     for (std::size_t h = 0; h < n; ++h) prefix[h + 1] = prefix[h] + ingested[h];
     Series stored(n, 0.0);

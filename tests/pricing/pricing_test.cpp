@@ -1341,3 +1341,41 @@ TEST_CASE("CloudFront without `viewers`: North American rates, as before, and th
     }
   }
 }
+
+TEST_CASE("DynamoDB global table: each write again per replica, its bytes as inter-Region transfer; on-demand backups as declared") {
+  // 10 M write request units in the month, two replicas: 10 x 0.625 = 6.25 USD of replicated
+  // writes each; 10 M x 1,024 B = 10.24 GB to each at 0.02 = 0.2048 USD; 50 GB of backups x 0.10 = 5.00.
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::DynamoDbSpec table{.id = "t", .path = "components.t"};
+  table.replicas = {"us-west-2", "eu-west-1"};
+  t.dynamodb_tables.push_back(table);
+  t.component_order.push_back("t");
+  const auto usage = hourly_usage({{"t", "write_units", 10e6 / pricing::kHoursPerMonth}, {"t", "backup_bytes", 50e9 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(bill.missing_prices.empty());
+  const auto replicated = std::count_if(bill.lines.begin(), bill.lines.end(), [](const auto& l) {
+    return l.price_key == "dynamodb.replicated_write_request_units" && l.cost == Usd::cents(625);
+  });
+  CHECK(replicated == 2);
+  CHECK(line(bill, "data_transfer.inter_region_gb.us-west-2").quantity == doctest::Approx(10.24));
+  CHECK(line(bill, "data_transfer.inter_region_gb.us-west-2").cost == *pricing::parse_usd("0.2048"));
+  CHECK(line(bill, "data_transfer.inter_region_gb.eu-west-1").cost == *pricing::parse_usd("0.2048"));
+  CHECK(line(bill, "dynamodb.backup_storage_gb_month").cost == Usd::cents(500));
+  CHECK(line(bill, "dynamodb.write_request_units").cost == Usd::cents(625));
+  CHECK(pricing::format_cents(bill.total) == "24.16");  // 6.25 x 3 + 0.4096 + 5.00 = 24.1596
+  REQUIRE(bill.assumptions.size() == 2);
+  CHECK(bill.assumptions.front().find("t: replicated writes to us-west-2 priced at us-east-1's rate") == 0);
+  // Provisioned: as many rWCU as WCU in the replica, every hour: 20 x 730 x 0.00065 = 9.49;
+  // to US East (Ohio) 1 M units x 1,024 B = 1.024 GB at 0.01.
+  table.billing_mode = "provisioned";
+  table.write_capacity = 20;
+  table.read_capacity = 10;
+  table.replicas = {"us-east-2"};
+  t.dynamodb_tables = {table};
+  const auto provisioned = pricing::make_bill(pricing::charges(t, hourly_usage({{"t", "write_units", 1e6 / pricing::kHoursPerMonth}})), &us_east_1(),
+                                              pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(provisioned, "dynamodb.replicated_wcu_hour").quantity == doctest::Approx(14600));
+  CHECK(pricing::format_cents(line(provisioned, "dynamodb.replicated_wcu_hour").cost) == "9.49");
+  CHECK(line(provisioned, "data_transfer.inter_region_gb.us-east-2").cost == *pricing::parse_usd("0.01024"));
+}

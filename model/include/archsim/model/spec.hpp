@@ -397,6 +397,9 @@ struct DynamoDbSpec {
   bool point_in_time_recovery = false;
 };
 
+  /// A global table's replicas: the other Regions it is written to (Terraform `replica`
+  /// `region_name`), in file order; empty for a single-Region table.
+  std::vector<std::string> replicas;
 struct NatGatewaySpec {
   std::string id, path;
   std::string subnet;
