@@ -100,6 +100,14 @@ class LimitChecker {
     // A route is walked from its entry to a component that answers: the entry alone has
     // nowhere to send a request (the simulator would pick a target past the route's end).
     for (const auto& r : t_.routes) {
+      for (std::size_t i = 0; i < r.hops.size(); ++i) {
+        const auto ref = t_.component(r.hops[i].component);
+        if (!ref || ref->type != ComponentType::ApiGateway || t_.api_gateways[ref->index].api_type != ApiType::WebSocket) continue;
+        error(r.hops[i].path.empty() ? r.path + ".hops" : r.hops[i].path,
+              fmt::format("{} is a WebSocket API: archsim simulates request routes, not WebSocket connections; leave it out of routes "
+                          "and declare its messages (`requests`) and `connection_seconds` in `usage`",
+                          r.hops[i].component));
+      }
       if (r.hops.size() == 1) {
         error(r.path + ".hops", fmt::format("expected the entry ({}) followed by at least one component that serves the request", r.hops.front().component));
       } else if (r.hops.empty()) {
@@ -127,14 +135,6 @@ class LimitChecker {
                             fmt::join(parts, " + "), hint));
   }
 
-  /// A distribution's `viewers` name CloudFront's edge region groups (aws_network.yaml).
-  void check_viewers(const CloudFrontSpec& cf) {
-    std::vector<std::string> known;
-    for (const auto& g : f_.cloudfront.region_groups) known.push_back(g.id);
-    std::vector<std::pair<std::string, double>> shares;
-    for (const auto& v : cf.viewers) {
-      shares.emplace_back(v.group, v.share);
-      if (f_.cloudfront.group(v.group) != nullptr) continue;
   /// A global table's replicas are other Regions archsim knows (aws_network.yaml), each once.
   void check_replicas(const DynamoDbSpec& d) {
     std::vector<std::string> known;
@@ -152,6 +152,14 @@ class LimitChecker {
     }
   }
 
+  /// A distribution's `viewers` name CloudFront's edge region groups (aws_network.yaml).
+  void check_viewers(const CloudFrontSpec& cf) {
+    std::vector<std::string> known;
+    for (const auto& g : f_.cloudfront.region_groups) known.push_back(g.id);
+    std::vector<std::pair<std::string, double>> shares;
+    for (const auto& v : cf.viewers) {
+      shares.emplace_back(v.group, v.share);
+      if (f_.cloudfront.group(v.group) != nullptr) continue;
       error(cf.path + ".viewers." + v.group, fmt::format("unknown CloudFront edge region group '{}'{}; known groups: {}", v.group,
                                                          did_you_mean(v.group, known), fmt::join(known, ", ")));
     }

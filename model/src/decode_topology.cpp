@@ -468,7 +468,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
     }
     case ComponentType::ApiGateway: {
       ApiGatewaySpec a{.id = id, .path = path};
-      r.keyword("api_type", a.api_type, {{"http", ApiType::Http}, {"rest", ApiType::Rest}});
+      r.keyword("api_type", a.api_type, {{"http", ApiType::Http}, {"rest", ApiType::Rest}, {"websocket", ApiType::WebSocket}});
       r.choice("endpoint", a.endpoint, {"regional", "edge", "private"});
       a.authorizer.path = r.child("authorizer");
       if (const YamlNode* auth = r.take("authorizer")) {

@@ -201,6 +201,15 @@ class CostModel {
   }
 
   void api(const model::ApiGatewaySpec& a) {
+    if (a.api_type == model::ApiType::WebSocket) {
+      // Messages as AWS counts them (one per started 32 KB) and the time connections stay open,
+      // both declared in `usage` (`requests`, `connection_seconds`): no route walks a WebSocket.
+      add(a.id, "apigw.websocket_messages", map(meter(a.id, Meter::Requests), [](double n) { return n / 1e6; }),
+          "messages, one per started 32 KB");
+      add(a.id, "apigw.websocket_connection_minutes", map(meter(a.id, Meter::ConnectionSeconds), [](double s) { return s / 60 / 1e6; }),
+          "connection minutes");
+      return;
+    }
     // HTTP APIs meter a request once per started 512 KB of it: the simulator counts those as
     // `metered_requests` (sim/data/behaviour.yaml); declared usage gives `requests` as AWS counts them.
     const bool metered = u_.find(a.id, Meter::MeteredRequests) != nullptr;
@@ -294,15 +303,6 @@ class CostModel {
     const double gb = stored_gb(d.id, d.storage);
     add(d.id, "dynamodb.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
     if (d.point_in_time_recovery) add(d.id, "dynamodb.pitr_gb_month", prorated(gb), "continuous backups of the table");
-  }
-
-  void logs(const model::LogGroupSpec& g) {
-    const Series ingested = map(meter(g.id, Meter::IngestedBytes), [](double b) { return b / kGb; });
-    add(g.id, "logs.ingestion_gb", ingested);
-    // Stored volume at each hour: what was ingested within the retention period (the month
-    // before wraps around, as in a steady state); never-expiring logs accumulate from the
-    // month's start. Archived size is taken as ingested size.
-    const std::size_t n = ingested.size();
     // On-demand backups: the `backup_bytes` the scenario declares, GB held over the month.
     add(d.id, "dynamodb.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
         "on-demand backups");
@@ -333,6 +333,15 @@ class CostModel {
           d.id, region, t_.region);
       for (std::size_t i = first; i < out_.size(); ++i) out_[i].assumption = assumption;
     }
+  }
+
+  void logs(const model::LogGroupSpec& g) {
+    const Series ingested = map(meter(g.id, Meter::IngestedBytes), [](double b) { return b / kGb; });
+    add(g.id, "logs.ingestion_gb", ingested);
+    // Stored volume at each hour: what was ingested within the retention period (the month
+    // before wraps around, as in a steady state); never-expiring logs accumulate from the
+    // month's start. Archived size is taken as ingested size.
+    const std::size_t n = ingested.size();
     Series prefix(n + 1, 0.0);  // prefix[h] = GB ingested in slots [0, h)
     for (std::size_t h = 0; h < n; ++h) prefix[h + 1] = prefix[h] + ingested[h];
     Series stored(n, 0.0);

@@ -179,6 +179,8 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
        "t.replicas[0]: error: expected a Region other than the table's own (us-east-1): a replica is a copy in another Region"},
       {"components: {t: {type: dynamodb, replicas: [eu-west-1, eu-west-1]}}",
        "t.replicas[1]: error: Region 'eu-west-1' is listed twice: a global table has one replica per Region"},
+      {"components: {ws: {type: api_gateway, api_type: websocket, integration: app}}\nroutes: {main: {hops: [users, ws, app]}}",
+       "error: ws is a WebSocket API: archsim simulates request routes, not WebSocket connections"},
       {"components: {logs: {retention: 100000d}}",
        "logs.retention: error: expected a duration of at most 3653d (ten years, CloudWatch Logs' longest retention), found '100000d'"},
   };
@@ -196,7 +198,8 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
                            "components: {app: {vcpu: 0.25, memory: 512MiB, desired_count: 0}}",
                            "routes: {main: {share: 0.6, hops: [users, alb, app, db]}, other: {share: 0.4, hops: [users, alb, app]}}",
                            "components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], price_class: PriceClass_100, viewers: {north_america: 0.6, europe: 0.3, india: 0.1}}}",
-                           "components: {t: {type: dynamodb, replicas: [us-west-2, eu-west-1]}}"}) {
+                           "components: {t: {type: dynamodb, replicas: [us-west-2, eu-west-1]}}",
+                           "components: {ws: {type: api_gateway, api_type: websocket, integration: app}}"}) {
     const auto r = load_good(fine);
     INFO(std::string(fine));
     CHECK_MESSAGE(r.ok(), diagnostics_text(r));

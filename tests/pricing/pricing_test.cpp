@@ -1379,3 +1379,28 @@ TEST_CASE("DynamoDB global table: each write again per replica, its bytes as int
   CHECK(pricing::format_cents(line(provisioned, "dynamodb.replicated_wcu_hour").cost) == "9.49");
   CHECK(line(provisioned, "data_transfer.inter_region_gb.us-east-2").cost == *pricing::parse_usd("0.01024"));
 }
+
+TEST_CASE("API Gateway WebSocket: 5 M messages x 1.00 + 2 M connection minutes x 0.25 = 5.50 USD; past the first billion messages, no price") {
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::ApiGatewaySpec ws{.id = "ws", .path = "components.ws"};
+  ws.api_type = model::ApiType::WebSocket;
+  t.api_gateways.push_back(ws);
+  t.component_order.push_back("ws");
+  const auto usage = hourly_usage({{"ws", "requests", 5e6 / pricing::kHoursPerMonth}, {"ws", "connection_seconds", 120e6 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(bill, "apigw.websocket_messages").cost == Usd::cents(500));
+  CHECK(line(bill, "apigw.websocket_connection_minutes").quantity == doctest::Approx(2));
+  CHECK(line(bill, "apigw.websocket_connection_minutes").cost == Usd::cents(50));
+  CHECK(pricing::format_cents(bill.total) == "5.50");
+  CHECK(std::none_of(bill.lines.begin(), bill.lines.end(), [](const auto& l) { return l.price_key.starts_with("apigw.http"); }));
+  // The legacy Free Tier's 1 M messages and 750,000 minutes: 4.00 + 0.3125.
+  const auto free = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::Legacy12Month, "2025-01-01", "2025-03"));
+  CHECK(pricing::format_cents(free.total) == "4.31");
+  // 1.5 B messages: the first billion at 1.00, the rest above the last sourced tier.
+  const auto big = pricing::make_bill(pricing::charges(t, hourly_usage({{"ws", "requests", 1.5e9 / pricing::kHoursPerMonth}})), &us_east_1(),
+                                      pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(big, "apigw.websocket_messages").cost == Usd::cents(100000));
+  CHECK(big.missing_prices == std::vector<std::string>{"apigw.websocket_messages"});
+}

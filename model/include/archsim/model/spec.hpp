@@ -149,7 +149,9 @@ struct S3BucketSpec {
   std::optional<Bytes> storage;
 };
 
-enum class ApiType { Http, Rest };
+/// WebSocket APIs hold connections open and bill messages and connection minutes; the
+/// simulator walks no WebSocket traffic, so their usage is declared (docs/pricing.md).
+enum class ApiType { Http, Rest, WebSocket };
 
 struct ApiAuthorizerSpec {
   std::string path;
@@ -395,11 +397,11 @@ struct DynamoDbSpec {
   int write_capacity = 0;                  ///< provisioned WCU
   std::optional<Bytes> storage;
   bool point_in_time_recovery = false;
-};
-
   /// A global table's replicas: the other Regions it is written to (Terraform `replica`
   /// `region_name`), in file order; empty for a single-Region table.
   std::vector<std::string> replicas;
+};
+
 struct NatGatewaySpec {
   std::string id, path;
   std::string subnet;
