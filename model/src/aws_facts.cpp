@@ -25,6 +25,18 @@ std::string FargateTaskSize::describe() const {
   return fmt::format("{}-{} MiB in {} MiB steps", min_mib, max_mib, step_mib);
 }
 
+const CloudFrontRegionGroup* CloudFrontEdges::group(std::string_view id) const {
+  const auto it = std::find_if(region_groups.begin(), region_groups.end(), [&](const auto& g) { return g.id == id; });
+  return it == region_groups.end() ? nullptr : &*it;
+}
+
+std::string CloudFrontEdges::billed_group(std::string_view price_class, std::string_view group) const {
+  const auto it = price_classes.find(price_class);
+  if (it == price_classes.end()) return std::string(group);
+  const auto& served = it->second.groups;
+  return std::find(served.begin(), served.end(), group) != served.end() ? std::string(group) : it->second.least_expensive;
+}
+
 bool AwsFacts::is_rfc1918(const Ipv4Cidr& cidr) const {
   return std::any_of(rfc1918.begin(), rfc1918.end(), [&](const Ipv4Cidr& r) { return r.contains(cidr); });
 }
@@ -101,6 +113,8 @@ void decode_health_limits(MapReader& parent, std::string_view key, HealthCheckLi
     r.finish();
   }
 }
+
+void decode_cloudfront(const YamlNode& node, DecodeContext& ctx, CloudFrontEdges& cf);
 
 void decode_network(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
   MapReader r(root, "", ctx);
@@ -179,6 +193,7 @@ void decode_network(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
     rl.take("as_of");
     rl.finish();
   }
+  if (const YamlNode* cf = r.take_required("cloudfront")) decode_cloudfront(*cf, ctx, f.cloudfront);
   r.finish();
 }
 
@@ -244,6 +259,37 @@ void decode_policy(const YamlNode& root, DecodeContext& ctx, AwsFacts& f) {
       });
     }
     rh.finish();
+  }
+  r.finish();
+}
+
+void decode_cloudfront(const YamlNode& node, DecodeContext& ctx, CloudFrontEdges& cf) {
+  MapReader r(node, "cloudfront", ctx);
+  if (const YamlNode* groups = r.take_required("region_groups")) {
+    decoding::for_each_named(*groups, "cloudfront.region_groups", ctx, [&](const std::string& id, const std::string&, MapReader& rg) {
+      CloudFrontRegionGroup g{.id = id};
+      rg.required("name", g.name);
+      rg.required("price_key_suffix", g.price_key_suffix);
+      cf.region_groups.push_back(std::move(g));
+    });
+  }
+  r.required("unstated_viewers", cf.unstated_viewers);
+  if (const YamlNode* classes = r.take_required("price_classes")) {
+    decoding::for_each_named(*classes, "cloudfront.price_classes", ctx, [&](const std::string& id, const std::string& path, MapReader& rc) {
+      CloudFrontPriceClass c;
+      rc.required("groups", c.groups);
+      rc.required("least_expensive", c.least_expensive);
+      for (const auto& g : c.groups) {
+        if (cf.group(g) == nullptr) ctx.diagnostics.error(ctx.sources.locate(path + ".groups"), path + ".groups", "unknown region group '" + g + "'");
+      }
+      if (std::find(c.groups.begin(), c.groups.end(), c.least_expensive) == c.groups.end()) {
+        ctx.diagnostics.error(ctx.sources.locate(path + ".least_expensive"), path + ".least_expensive", "expected one of the class's groups");
+      }
+      cf.price_classes.emplace(id, std::move(c));
+    });
+  }
+  if (!cf.unstated_viewers.empty() && cf.group(cf.unstated_viewers) == nullptr) {
+    ctx.diagnostics.error(ctx.sources.locate("cloudfront.unstated_viewers"), "cloudfront.unstated_viewers", "unknown region group");
   }
   r.finish();
 }

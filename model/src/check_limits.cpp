@@ -4,6 +4,7 @@
 // arithmetic is sized for what AWS allows. Checked after decoding, against the facts, at the
 // location each value was read from (a value left out takes a default that is in range).
 // docs/limits.md lists every cap and the message it gives.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -82,6 +83,7 @@ class LimitChecker {
       range(p.path + ".parameters", p.parameters, 0, q_.parameters, "a number of parameters (Parameter Store quota)");
     }
     for (const auto& d : t_.dynamodb_tables) {
+      check_replicas(d);
       const IntRange& units = q_.dynamodb_capacity_units;
       range(d.path + ".read_capacity", d.read_capacity, units.min, units.max, "provisioned read capacity units (DynamoDB per-table quota)");
       range(d.path + ".write_capacity", d.write_capacity, units.min, units.max, "provisioned write capacity units (DynamoDB per-table quota)");
@@ -112,26 +114,70 @@ class LimitChecker {
     // A route is walked from its entry to a component that answers: the entry alone has
     // nowhere to send a request (the simulator would pick a target past the route's end).
     for (const auto& r : t_.routes) {
+      for (std::size_t i = 0; i < r.hops.size(); ++i) {
+        const auto ref = t_.component(r.hops[i].component);
+        if (!ref || ref->type != ComponentType::ApiGateway || t_.api_gateways[ref->index].api_type != ApiType::WebSocket) continue;
+        error(r.hops[i].path.empty() ? r.path + ".hops" : r.hops[i].path,
+              fmt::format("{} is a WebSocket API: archsim simulates request routes, not WebSocket connections; leave it out of routes "
+                          "and declare its messages (`requests`) and `connection_seconds` in `usage`",
+                          r.hops[i].component));
+      }
       if (r.hops.size() == 1) {
         error(r.path + ".hops", fmt::format("expected the entry ({}) followed by at least one component that serves the request", r.hops.front().component));
       } else if (r.hops.empty()) {
         error(r.path + ".hops", "expected the entry (an internet_users component) followed by at least one component that serves the request");
       }
     }
-    check_shares();
+    std::vector<std::pair<std::string, double>> routes;
+    for (const auto& r : t_.routes) routes.emplace_back(r.id, r.share);
+    check_shares(t_.path + ".routes", "route", routes, "; a route without `share` counts 1");
+    for (const auto& cf : t_.cloudfronts) check_viewers(cf);
   }
 
-  /// The route shares are the mix of requests: they must add up to one (a sum of 1.5 was read
-  /// as 1 in silence before). Written to three decimals in practice, so within 0.001.
-  void check_shares() {
-    if (t_.routes.empty()) return;
+  /// Shares are a mix (of requests over routes, of viewers over edge groups): they must add up
+  /// to one (a sum of 1.5 was read as 1 in silence before). Written to three decimals in
+  /// practice, so within 0.001.
+  void check_shares(const std::string& path, std::string_view what, const std::vector<std::pair<std::string, double>>& shares,
+                    std::string_view hint = {}) {
+    if (shares.empty()) return;
     double sum = 0;
-    for (const auto& r : t_.routes) sum += r.share;
+    for (const auto& [id, share] : shares) sum += share;
     if (std::abs(sum - 1.0) <= kRouteShareTolerance) return;
     std::vector<std::string> parts;
-    for (const auto& r : t_.routes) parts.push_back(fmt::format("{} {:g}", r.id, r.share));
-    error(t_.path + ".routes", fmt::format("expected route shares that add up to 1 (within {:g}), found {:g} ({}); a route without `share` counts 1",
-                                            kRouteShareTolerance, sum, fmt::join(parts, " + ")));
+    for (const auto& [id, share] : shares) parts.push_back(fmt::format("{} {:g}", id, share));
+    error(path, fmt::format("expected {} shares that add up to 1 (within {:g}), found {:g} ({}){}", what, kRouteShareTolerance, sum,
+                            fmt::join(parts, " + "), hint));
+  }
+
+  /// A global table's replicas are other Regions archsim knows (aws_network.yaml), each once.
+  void check_replicas(const DynamoDbSpec& d) {
+    std::vector<std::string> known;
+    for (const auto& [region, zones] : f_.region_zones) known.push_back(region);
+    for (std::size_t i = 0; i < d.replicas.size(); ++i) {
+      const std::string& region = d.replicas[i];
+      const std::string path = decoding::index_path(d.path + ".replicas", i);
+      if (f_.region_zones.count(region) == 0) {
+        error(path, fmt::format("unknown Region '{}'{}; known Regions: {}", region, did_you_mean(region, known), fmt::join(known, ", ")));
+      } else if (region == t_.region) {
+        error(path, fmt::format("expected a Region other than the table's own ({}): a replica is a copy in another Region", region));
+      } else if (std::find(d.replicas.begin(), d.replicas.begin() + static_cast<std::ptrdiff_t>(i), region) != d.replicas.begin() + static_cast<std::ptrdiff_t>(i)) {
+        error(path, fmt::format("Region '{}' is listed twice: a global table has one replica per Region", region));
+      }
+    }
+  }
+
+  /// A distribution's `viewers` name CloudFront's edge region groups (aws_network.yaml).
+  void check_viewers(const CloudFrontSpec& cf) {
+    std::vector<std::string> known;
+    for (const auto& g : f_.cloudfront.region_groups) known.push_back(g.id);
+    std::vector<std::pair<std::string, double>> shares;
+    for (const auto& v : cf.viewers) {
+      shares.emplace_back(v.group, v.share);
+      if (f_.cloudfront.group(v.group) != nullptr) continue;
+      error(cf.path + ".viewers." + v.group, fmt::format("unknown CloudFront edge region group '{}'{}; known groups: {}", v.group,
+                                                         did_you_mean(v.group, known), fmt::join(known, ", ")));
+    }
+    check_shares(cf.path + ".viewers", "viewer", shares);
   }
 
  private:

@@ -399,6 +399,27 @@ void decode_provisioned_iops(MapReader& r, RdsSpec& d) {
   }
 }
 
+/// `viewers: {north_america: 0.7, europe: 0.3}`: shares from 0 to 1 (their sum and the group
+/// names are checked with the other limits, check_limits.cpp).
+void decode_viewers(const YamlNode& node, const std::string& path, DecodeContext& ctx, std::vector<ViewerShareSpec>& out) {
+  ctx.sources.record(path, node.loc);
+  if (!node.is_map() || node.entries.empty()) {
+    ctx.error(node, path, "expected a map of edge region groups to viewer shares (`{north_america: 0.7, europe: 0.3}`), found " +
+                              std::string(node.is_map() ? "an empty map" : kind_name(node.kind)));
+    return;
+  }
+  for (const auto& entry : node.entries) {
+    const std::string share_path = decoding::join_path(path, entry.key);
+    ViewerShareSpec v{.group = entry.key};
+    if (!decoding::decode_value(entry.value, share_path, ctx, v.share)) continue;
+    if (!(v.share >= 0 && v.share <= 1)) {
+      ctx.error(entry.value, share_path, decoding::range_message("a share of the viewers", "0", "1", decoding::describe(v.share)));
+      continue;
+    }
+    out.push_back(std::move(v));
+  }
+}
+
 void decode_component(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t) {
   ComponentType type{};
   std::string description;
@@ -459,6 +480,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
                       });
       }
       r.choice("price_class", cf.price_class, {"PriceClass_All", "PriceClass_200", "PriceClass_100"});
+      if (const YamlNode* viewers = r.take("viewers")) decode_viewers(*viewers, r.child("viewers"), r.context(), cf.viewers);
       t.cloudfronts.push_back(std::move(cf));
       break;
     }
@@ -472,7 +494,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
     }
     case ComponentType::ApiGateway: {
       ApiGatewaySpec a{.id = id, .path = path};
-      r.keyword("api_type", a.api_type, {{"http", ApiType::Http}, {"rest", ApiType::Rest}});
+      r.keyword("api_type", a.api_type, {{"http", ApiType::Http}, {"rest", ApiType::Rest}, {"websocket", ApiType::WebSocket}});
       r.choice("endpoint", a.endpoint, {"regional", "edge", "private"});
       a.authorizer.path = r.child("authorizer");
       if (const YamlNode* auth = r.take("authorizer")) {
@@ -553,6 +575,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       r.optional("write_capacity", d.write_capacity);
       r.optional("storage", d.storage);
       r.optional("point_in_time_recovery", d.point_in_time_recovery);
+      r.optional("replicas", d.replicas);
       t.dynamodb_tables.push_back(std::move(d));
       break;
     }

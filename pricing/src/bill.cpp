@@ -143,6 +143,9 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     line.component = c.component;
     line.price_key = c.price_key;
     line.detail = c.detail;
+    if (!c.assumption.empty() && std::find(bill.assumptions.begin(), bill.assumptions.end(), c.assumption) == bill.assumptions.end()) {
+      bill.assumptions.push_back(c.assumption);
+    }
     if (c.upfront) {
       for (double v : c.hourly) line.quantity += until > 0 ? v : 0.0;
     } else {

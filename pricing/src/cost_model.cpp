@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/aws_facts.hpp"
 #include "archsim/pricing/bill.hpp"
 
 namespace archsim::pricing {
@@ -31,6 +32,13 @@ Series map(const Series& s, const std::function<double(double)>& f) {
 Series prorated(double per_month) { return constant(per_month / kHoursPerMonth); }
 
 std::string arch_suffix(model::CpuArchitecture a) { return a == model::CpuArchitecture::Arm64 ? "arm64" : "x86_64"; }
+
+/// CloudFront's edge region groups and price classes: data (model/data/aws_network.yaml),
+/// parsed once per process however many bills are priced.
+const model::CloudFrontEdges& cloudfront_edges() {
+  static const model::AwsFacts facts = model::builtin_aws_facts();
+  return facts.cloudfront;
+}
 
 std::set<std::string> zones_of(const model::TopologySpec& t, const std::vector<std::string>& subnets) {
   std::set<std::string> zones;
@@ -194,6 +202,15 @@ class CostModel {
   }
 
   void api(const model::ApiGatewaySpec& a) {
+    if (a.api_type == model::ApiType::WebSocket) {
+      // Messages as AWS counts them (one per started 32 KB) and the time connections stay open,
+      // both declared in `usage` (`requests`, `connection_seconds`): no route walks a WebSocket.
+      add(a.id, "apigw.websocket_messages", map(meter(a.id, Meter::Requests), [](double n) { return n / 1e6; }),
+          "messages, one per started 32 KB");
+      add(a.id, "apigw.websocket_connection_minutes", map(meter(a.id, Meter::ConnectionSeconds), [](double s) { return s / 60 / 1e6; }),
+          "connection minutes");
+      return;
+    }
     // HTTP APIs meter a request once per started 512 KB of it: the simulator counts those as
     // `metered_requests` (sim/data/behaviour.yaml); declared usage gives `requests` as AWS counts them.
     const bool metered = u_.find(a.id, Meter::MeteredRequests) != nullptr;
@@ -220,12 +237,41 @@ class CostModel {
   }
 
   void cloudfront(const model::CloudFrontSpec& cf) {
-    add(cf.id, "cloudfront.data_out_gb", map(meter(cf.id, Meter::InternetOutBytes), [](double b) { return b / kGb; }));
+    // Each edge region group has its own prices and its own volume tiers (the book's keys per
+    // group). A viewer in a group the price class leaves out is billed at the class's least
+    // expensive group (aws_network.yaml gives AWS's wording).
+    const model::CloudFrontEdges& edges = cloudfront_edges();
+    const bool stated = !cf.viewers.empty();
+    const std::vector<model::ViewerShareSpec> viewers = stated ? cf.viewers : std::vector<model::ViewerShareSpec>{{edges.unstated_viewers, 1.0}};
+    const std::string assumption =
+        stated ? std::string()
+               : fmt::format("{}: viewers not stated (`viewers:` on the distribution); all billed at CloudFront's {} rates", cf.id,
+                             edges.group(edges.unstated_viewers) ? edges.group(edges.unstated_viewers)->name : edges.unstated_viewers);
+    const Series bytes = meter(cf.id, Meter::InternetOutBytes);
+    const Series requests = meter(cf.id, Meter::Requests);
     const bool http_only = !cf.behaviors.empty() && std::all_of(cf.behaviors.begin(), cf.behaviors.end(), [](const auto& b) {
       return b.viewer_protocol == "allow-all";
     });
-    add(cf.id, http_only ? "cloudfront.http_requests" : "cloudfront.https_requests",
-        map(meter(cf.id, Meter::Requests), [](double n) { return n / 1e4; }));
+    for (const auto& group : edges.region_groups) {
+      double share = 0;
+      std::vector<std::string> parts;
+      for (const auto& v : viewers) {
+        const std::string billed = edges.billed_group(cf.price_class, v.group);
+        if (billed != group.id) continue;
+        share += v.share;
+        if (stated) {
+          parts.push_back(v.group == billed ? fmt::format("{:g} % of viewers", v.share * 100)
+                                            : fmt::format("{:g} % of viewers in {} (outside {}: billed here)", v.share * 100, v.group, cf.price_class));
+        }
+      }
+      if (share <= 0) continue;
+      const std::string detail = stated ? group.id + ": " + fmt::format("{}", fmt::join(parts, ", ")) : std::string();
+      const std::size_t first = out_.size();
+      add(cf.id, "cloudfront.data_out_gb" + group.price_key_suffix, map(bytes, [&](double b) { return b * share / kGb; }), detail);
+      add(cf.id, (http_only ? "cloudfront.http_requests" : "cloudfront.https_requests") + group.price_key_suffix,
+          map(requests, [&](double n) { return n * share / 1e4; }), detail);
+      for (std::size_t i = first; i < out_.size(); ++i) out_[i].assumption = assumption;
+    }
   }
 
   void s3(const model::S3BucketSpec& b) {
@@ -275,6 +321,36 @@ class CostModel {
     const double gb = stored_gb(d.id, d.storage);
     add(d.id, "dynamodb.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
     if (d.point_in_time_recovery) add(d.id, "dynamodb.pitr_gb_month", prorated(gb), "continuous backups of the table");
+    // On-demand backups: the `backup_bytes` the scenario declares, GB held over the month.
+    add(d.id, "dynamodb.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
+        "on-demand backups");
+    replicas(d);
+  }
+
+  /// A global table writes every write again in each replica's Region: replicated write request
+  /// units on demand, replicated write capacity (as much as the table's) provisioned; and the
+  /// replicated items leave the Region as inter-Region transfer (DynamoDB Developer Guide,
+  /// "DynamoDB usage types": "Cross-Region replication ... incur charges for data transfer out").
+  void replicas(const model::DynamoDbSpec& d) {
+    if (d.replicas.empty()) return;
+    const Series writes = meter(d.id, Meter::WriteUnits);
+    for (const auto& region : d.replicas) {
+      const std::size_t first = out_.size();
+      if (d.billing_mode == "provisioned") {
+        add(d.id, "dynamodb.replicated_wcu_hour", constant(d.write_capacity), fmt::format("{} rWCU provisioned in {}", d.write_capacity, region));
+      } else {
+        add(d.id, "dynamodb.replicated_write_request_units", map(writes, [](double n) { return n / 1e6; }), "replicated to " + region);
+      }
+      // A write request unit writes up to 1 KB (1,024 bytes): the replicated bytes are at most
+      // that, taken as that (an upper bound) since no meter measures item sizes.
+      add(d.id, "data_transfer.inter_region_gb." + region, map(writes, [](double n) { return n * 1024 / kGb; }),
+          "replicated writes to " + region + ", 1 KB per write request unit (at most)");
+      const std::string assumption = fmt::format(
+          "{}: replicated writes to {} priced at {}'s rate (AWS bills them at the replica Region's); their bytes taken as 1 KB per "
+          "write request unit (the most one unit writes)",
+          d.id, region, t_.region);
+      for (std::size_t i = first; i < out_.size(); ++i) out_[i].assumption = assumption;
+    }
   }
 
   void logs(const model::LogGroupSpec& g) {

@@ -171,11 +171,11 @@ std::vector<Meter> declarable_meters(model::ComponentType type) {
       break;
     case T::EcsService: m = {Meter::Requests, Meter::TaskSeconds, Meter::MinimumTopUpSeconds, Meter::InternetOutBytes}; break;
     case T::Lambda: m = {Meter::Requests, Meter::GbSeconds, Meter::ProvisionedGbSeconds, Meter::ProvisionedDurationGbSeconds}; break;
-    case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes}; break;
+    case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes, Meter::ConnectionSeconds}; break;
     case T::CloudFront: m = {Meter::Requests, Meter::InternetOutBytes}; break;
     case T::S3Bucket: m = {Meter::Requests, Meter::PutRequests, Meter::StoredBytes, Meter::InternetOutBytes}; break;
     case T::Rds: m = {Meter::Requests, Meter::InstanceSeconds, Meter::BackupBytes}; break;
-    case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes}; break;
+    case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes, Meter::BackupBytes}; break;
     case T::NatGateway: m = {Meter::ProcessedBytes}; break;
     case T::VpcEndpoint: m = {Meter::ProcessedBytes}; break;
     case T::LogGroup: m = {Meter::IngestedBytes}; break;

@@ -97,6 +97,7 @@ std::string render_bill_text(const pricing::Bill& bill, const std::optional<pric
                        pricing::format_cents(*bill.deployments));
   }
   for (const auto& n : bill.notes) out += "     note: " + n + "\n";
+  for (const auto& a : bill.assumptions) out += "     assumed: " + a + "\n";
   if (!budget) {
     out += "   budget: none set in the scenario (add `budget:` to check one)\n";
   } else {
@@ -135,6 +136,7 @@ nlohmann::json bill_json(const pricing::Bill& bill) {
                    {"net_usd", dollars(bill.net())},
                    {"missing_prices", bill.missing_prices},
                    {"notes", bill.notes}};
+  if (!bill.assumptions.empty()) j["assumptions"] = bill.assumptions;
   if (bill.always_on) j["always_on_usd"] = dollars(*bill.always_on);
   if (bill.deployments) j["deployments_usd"] = dollars(*bill.deployments);
   if (bill.on_demand) j["purchase"] = {{"options", bill.purchase}, {"on_demand_usd", dollars(*bill.on_demand)}};

@@ -564,8 +564,11 @@ TEST_CASE("import cloudformation: API Gateway, CloudFront, Aurora, provisioned c
                     "  OrdersReader:\n    Type: AWS::RDS::DBInstance\n    Properties: {DBClusterIdentifier: other-cluster,");
     const auto w = cli({"import", "cloudformation", write("left-out.yaml", t), "--parameter", "AWS::Region=eu-west-1"});
     REQUIRE_MESSAGE(w.code == 0, w.err);
-    CHECK(w.err.find("ThumbsApi: a WEBSOCKET API is not modelled (archsim models HTTP and REST APIs); left out") != std::string::npos);
-    CHECK(w.out.find("#   AWS::ApiGatewayV2::Api (WEBSOCKET) x1: archsim models HTTP and REST APIs\n") != std::string::npos);
+    // A WebSocket API is imported as one, billed from usage, and no inferred route goes through it.
+    CHECK(w.out.find("api_type: websocket") != std::string::npos);
+    CHECK(w.err.find("assumed: ThumbsApi: a WebSocket API is billed from `usage`") != std::string::npos);
+    CHECK(w.out.find("hops: [users, ThumbsApi") == std::string::npos);
+    CHECK(w.out.find("(WEBSOCKET)") == std::string::npos);
     CHECK(w.err.find("WebCpuHigh: a PercentChangeInCapacity step policy is not simulated") != std::string::npos);
     CHECK(w.out.find("step_scaling") == std::string::npos);
     CHECK(w.err.find("Cdn: origin assets is not a resource of the file; left out, with its behaviours") != std::string::npos);

@@ -167,6 +167,20 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
       {"routes: {main: {share: 1.0, hops: [users, alb, app, db]}, other: {share: 0.5, hops: [users, alb, app]}}",
        "topology.routes: error: expected route shares that add up to 1 (within 0.001), found 1.5 (main 1 + other 0.5)"},
       {"routes: {main: {share: -0.5, hops: [users, alb, app, db]}}", "routes.main.share: error: share must be within 0..1, found -0.5"},
+      {"components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], viewers: {north_america: 0.7, europe: 0.2}}}",
+       "cdn.viewers: error: expected viewer shares that add up to 1 (within 0.001), found 0.9 (north_america 0.7 + europe 0.2)"},
+      {"components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], viewers: {north_america: 0.5, eurpoe: 0.5}}}",
+       "cdn.viewers.eurpoe: error: unknown CloudFront edge region group 'eurpoe' (did you mean 'europe'?); known groups: north_america, europe,"},
+      {"components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], viewers: {north_america: 1.5}}}", "cdn.viewers.north_america: error: expected a share of the viewers from 0 to 1, found 1.5"},
+      {"components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], viewers: [north_america]}}", "cdn.viewers: error: expected a map of edge region groups to viewer shares"},
+      {"components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], viewers: {north_america: lots}}}", "cdn.viewers.north_america: error: expected a number"},
+      {"components: {t: {type: dynamodb, replicas: [us-west-2, mars-1]}}", "t.replicas[1]: error: unknown Region 'mars-1'"},
+      {"components: {t: {type: dynamodb, replicas: [us-east-1]}}",
+       "t.replicas[0]: error: expected a Region other than the table's own (us-east-1): a replica is a copy in another Region"},
+      {"components: {t: {type: dynamodb, replicas: [eu-west-1, eu-west-1]}}",
+       "t.replicas[1]: error: Region 'eu-west-1' is listed twice: a global table has one replica per Region"},
+      {"components: {ws: {type: api_gateway, api_type: websocket, integration: app}}\nroutes: {main: {hops: [users, ws, app]}}",
+       "error: ws is a WebSocket API: archsim simulates request routes, not WebSocket connections"},
       {"components: {logs: {retention: 100000d}}",
        "logs.retention: error: expected a duration of at most 3653d (ten years, CloudWatch Logs' longest retention), found '100000d'"},
   };
@@ -182,7 +196,10 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
   // Within the ranges, the same keys load.
   for (const char* fine : {"components: {app: {desired_count: 5000, min_count: 0, max_count: 5000, vcpu: 16, memory: 120GiB}}",
                            "components: {app: {vcpu: 0.25, memory: 512MiB, desired_count: 0}}",
-                           "routes: {main: {share: 0.6, hops: [users, alb, app, db]}, other: {share: 0.4, hops: [users, alb, app]}}"}) {
+                           "routes: {main: {share: 0.6, hops: [users, alb, app, db]}, other: {share: 0.4, hops: [users, alb, app]}}",
+                           "components: {cdn: {type: cloudfront, origins: {web: {component: alb}}, behaviors: [{path_pattern: '*', origin: web}], price_class: PriceClass_100, viewers: {north_america: 0.6, europe: 0.3, india: 0.1}}}",
+                           "components: {t: {type: dynamodb, replicas: [us-west-2, eu-west-1]}}",
+                           "components: {ws: {type: api_gateway, api_type: websocket, integration: app}}"}) {
     const auto r = load_good(fine);
     INFO(std::string(fine));
     CHECK_MESSAGE(r.ok(), diagnostics_text(r));

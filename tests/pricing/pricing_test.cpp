@@ -1366,3 +1366,146 @@ TEST_CASE("Elastic IP addresses no component holds bill at the public IPv4 rate:
   CHECK(eip.cost == *pricing::parse_usd("7.30"));
   CHECK(eip.detail == "2 Elastic IP address(es) no modelled component holds");
 }
+
+namespace {
+
+/// One CloudFront distribution alone, `viewers` as given, serving `gb` GB and `requests` HTTPS
+/// requests in the month.
+pricing::Bill cloudfront_bill(const std::string& price_class, const std::vector<model::ViewerShareSpec>& viewers, double gb, double requests) {
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::CloudFrontSpec cf{.id = "cdn", .path = "components.cdn"};
+  cf.price_class = price_class;
+  cf.viewers = viewers;
+  t.cloudfronts.push_back(cf);
+  t.component_order.push_back("cdn");
+  const auto usage = hourly_usage({{"cdn", "internet_out_bytes", gb * 1e9 / pricing::kHoursPerMonth},
+                                   {"cdn", "requests", requests / pricing::kHoursPerMonth}});
+  return pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+}
+
+}  // namespace
+
+TEST_CASE("CloudFront bills each edge region group at its rates; a group the price class leaves out at the class's least expensive") {
+  // aws.amazon.com/cloudfront/pricing: first 10 TB 0.085 in North America and Europe, 0.110 in
+  // South America; HTTPS per 10,000: 0.0100, 0.0120, 0.0220. 1,000 GB and 10 M requests, half
+  // in North America, 30 % in Europe, 20 % in South America.
+  const std::vector<model::ViewerShareSpec> viewers{{"north_america", 0.5}, {"europe", 0.3}, {"south_america", 0.2}};
+  const auto all = cloudfront_bill("PriceClass_All", viewers, 1000, 10e6);
+  CHECK(line(all, "cloudfront.data_out_gb").cost == Usd::cents(4250));                // 500 GB x 0.085
+  CHECK(line(all, "cloudfront.https_requests").cost == Usd::cents(500));              // 500 x 0.0100
+  CHECK(line(all, "cloudfront.data_out_gb.europe").cost == Usd::cents(2550));         // 300 GB x 0.085
+  CHECK(line(all, "cloudfront.https_requests.europe").cost == Usd::cents(360));       // 300 x 0.0120
+  CHECK(line(all, "cloudfront.data_out_gb.south_america").cost == Usd::cents(2200));  // 200 GB x 0.110
+  CHECK(line(all, "cloudfront.https_requests.south_america").cost == Usd::cents(440));  // 200 x 0.0220
+  CHECK(pricing::format_cents(all.total) == "103.00");
+  CHECK(all.assumptions.empty());
+  CHECK(all.missing_prices.empty());
+  // Price Class 100 serves North America and Europe: South America's 20 % is billed as North
+  // America's (PriceClass.html: "the rate for the least-expensive region in your selected price class").
+  const auto pc100 = cloudfront_bill("PriceClass_100", viewers, 1000, 10e6);
+  CHECK(line(pc100, "cloudfront.data_out_gb").quantity == doctest::Approx(700));
+  CHECK(line(pc100, "cloudfront.data_out_gb").cost == Usd::cents(5950));  // 700 GB x 0.085
+  CHECK(line(pc100, "cloudfront.https_requests").cost == Usd::cents(700));  // 700 x 0.0100
+  CHECK(line(pc100, "cloudfront.data_out_gb").detail.find("south_america (outside PriceClass_100") != std::string::npos);
+  CHECK(std::none_of(pc100.lines.begin(), pc100.lines.end(), [](const auto& l) { return l.price_key.ends_with(".south_america"); }));
+  CHECK(pricing::format_cents(pc100.total) == "95.60");  // 59.50 + 7.00 + 25.50 + 3.60
+  // Price Class 200 leaves out Australia and New Zealand, keeps Japan and India.
+  const auto pc200 = cloudfront_bill("PriceClass_200", {{"japan", 0.5}, {"australia_new_zealand", 0.5}}, 100, 0);
+  CHECK(line(pc200, "cloudfront.data_out_gb.japan").cost == Usd::cents(570));  // 50 GB x 0.114
+  CHECK(line(pc200, "cloudfront.data_out_gb").cost == Usd::cents(425));        // 50 GB x 0.085
+}
+
+TEST_CASE("CloudFront volume tiers count per edge region group: 2 x 10,240 GB all at the first tier, 1,740.80 USD, not 1,689.60") {
+  const auto bill = cloudfront_bill("PriceClass_All", {{"north_america", 0.5}, {"europe", 0.5}}, 20480, 0);
+  CHECK(line(bill, "cloudfront.data_out_gb").cost == Usd::cents(87040));         // 10,240 x 0.085
+  CHECK(line(bill, "cloudfront.data_out_gb.europe").cost == Usd::cents(87040));  // its own first tier
+  CHECK(pricing::format_cents(bill.total) == "1740.80");
+  // India's tiers: 20,000 GB = 10,240 x 0.109 + 9,760 x 0.085 = 1,116.16 + 829.60.
+  const auto india = cloudfront_bill("PriceClass_All", {{"india", 1.0}}, 20000, 0);
+  CHECK(pricing::format_cents(india.total) == "1945.76");
+}
+
+TEST_CASE("CloudFront without `viewers`: North American rates, as before, and the bill states the assumption") {
+  const auto bill = cloudfront_bill("PriceClass_All", {}, 1000, 10e6);
+  CHECK(line(bill, "cloudfront.data_out_gb").cost == Usd::cents(8500));
+  CHECK(line(bill, "cloudfront.https_requests").cost == Usd::cents(1000));
+  CHECK(line(bill, "cloudfront.data_out_gb").detail.empty());
+  REQUIRE(bill.assumptions.size() == 1);
+  CHECK(bill.assumptions.front() ==
+        "cdn: viewers not stated (`viewers:` on the distribution); all billed at CloudFront's United States, Mexico and Canada rates");
+  // Every group's keys are priced in the global book, and the Free Tier covers them all.
+  for (const auto& g : model::builtin_aws_facts().cloudfront.region_groups) {
+    for (const std::string key : {"cloudfront.data_out_gb", "cloudfront.https_requests", "cloudfront.http_requests"}) {
+      CAPTURE(key + g.price_key_suffix);
+      CHECK(us_east_1().find(key + g.price_key_suffix) != nullptr);
+      const auto& offers = pricing::builtin_free_tier().offers;
+      CHECK(std::any_of(offers.begin(), offers.end(), [&](const auto& o) {
+        return std::find(o.prices.begin(), o.prices.end(), key + g.price_key_suffix) != o.prices.end();
+      }));
+    }
+  }
+}
+
+TEST_CASE("DynamoDB global table: each write again per replica, its bytes as inter-Region transfer; on-demand backups as declared") {
+  // 10 M write request units in the month, two replicas: 10 x 0.625 = 6.25 USD of replicated
+  // writes each; 10 M x 1,024 B = 10.24 GB to each at 0.02 = 0.2048 USD; 50 GB of backups x 0.10 = 5.00.
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::DynamoDbSpec table{.id = "t", .path = "components.t"};
+  table.replicas = {"us-west-2", "eu-west-1"};
+  t.dynamodb_tables.push_back(table);
+  t.component_order.push_back("t");
+  const auto usage = hourly_usage({{"t", "write_units", 10e6 / pricing::kHoursPerMonth}, {"t", "backup_bytes", 50e9 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(bill.missing_prices.empty());
+  const auto replicated = std::count_if(bill.lines.begin(), bill.lines.end(), [](const auto& l) {
+    return l.price_key == "dynamodb.replicated_write_request_units" && l.cost == Usd::cents(625);
+  });
+  CHECK(replicated == 2);
+  CHECK(line(bill, "data_transfer.inter_region_gb.us-west-2").quantity == doctest::Approx(10.24));
+  CHECK(line(bill, "data_transfer.inter_region_gb.us-west-2").cost == *pricing::parse_usd("0.2048"));
+  CHECK(line(bill, "data_transfer.inter_region_gb.eu-west-1").cost == *pricing::parse_usd("0.2048"));
+  CHECK(line(bill, "dynamodb.backup_storage_gb_month").cost == Usd::cents(500));
+  CHECK(line(bill, "dynamodb.write_request_units").cost == Usd::cents(625));
+  CHECK(pricing::format_cents(bill.total) == "24.16");  // 6.25 x 3 + 0.4096 + 5.00 = 24.1596
+  REQUIRE(bill.assumptions.size() == 2);
+  CHECK(bill.assumptions.front().find("t: replicated writes to us-west-2 priced at us-east-1's rate") == 0);
+  // Provisioned: as many rWCU as WCU in the replica, every hour: 20 x 730 x 0.00065 = 9.49;
+  // to US East (Ohio) 1 M units x 1,024 B = 1.024 GB at 0.01.
+  table.billing_mode = "provisioned";
+  table.write_capacity = 20;
+  table.read_capacity = 10;
+  table.replicas = {"us-east-2"};
+  t.dynamodb_tables = {table};
+  const auto provisioned = pricing::make_bill(pricing::charges(t, hourly_usage({{"t", "write_units", 1e6 / pricing::kHoursPerMonth}})), &us_east_1(),
+                                              pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(provisioned, "dynamodb.replicated_wcu_hour").quantity == doctest::Approx(14600));
+  CHECK(pricing::format_cents(line(provisioned, "dynamodb.replicated_wcu_hour").cost) == "9.49");
+  CHECK(line(provisioned, "data_transfer.inter_region_gb.us-east-2").cost == *pricing::parse_usd("0.01024"));
+}
+
+TEST_CASE("API Gateway WebSocket: 5 M messages x 1.00 + 2 M connection minutes x 0.25 = 5.50 USD; past the first billion messages, no price") {
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::ApiGatewaySpec ws{.id = "ws", .path = "components.ws"};
+  ws.api_type = model::ApiType::WebSocket;
+  t.api_gateways.push_back(ws);
+  t.component_order.push_back("ws");
+  const auto usage = hourly_usage({{"ws", "requests", 5e6 / pricing::kHoursPerMonth}, {"ws", "connection_seconds", 120e6 / pricing::kHoursPerMonth}});
+  const auto bill = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(bill, "apigw.websocket_messages").cost == Usd::cents(500));
+  CHECK(line(bill, "apigw.websocket_connection_minutes").quantity == doctest::Approx(2));
+  CHECK(line(bill, "apigw.websocket_connection_minutes").cost == Usd::cents(50));
+  CHECK(pricing::format_cents(bill.total) == "5.50");
+  CHECK(std::none_of(bill.lines.begin(), bill.lines.end(), [](const auto& l) { return l.price_key.starts_with("apigw.http"); }));
+  // The legacy Free Tier's 1 M messages and 750,000 minutes: 4.00 + 0.3125.
+  const auto free = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::Legacy12Month, "2025-01-01", "2025-03"));
+  CHECK(pricing::format_cents(free.total) == "4.31");
+  // 1.5 B messages: the first billion at 1.00, the rest above the last sourced tier.
+  const auto big = pricing::make_bill(pricing::charges(t, hourly_usage({{"ws", "requests", 1.5e9 / pricing::kHoursPerMonth}})), &us_east_1(),
+                                      pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(big, "apigw.websocket_messages").cost == Usd::cents(100000));
+  CHECK(big.missing_prices == std::vector<std::string>{"apigw.websocket_messages"});
+}

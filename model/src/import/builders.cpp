@@ -1048,7 +1048,8 @@ void Importer::api_gateway(const Resource& r) {
   // HTTP APIs (API Gateway v2) name their protocol; REST APIs have none.
   const bool http = r.mapping->has("protocol");
   const Attr protocol = attr(r, "protocol");
-  if (http && protocol.known() && protocol.text() != "HTTP") {
+  const bool websocket = http && protocol.known() && protocol.text() == "WEBSOCKET";
+  if (http && protocol.known() && protocol.text() != "HTTP" && !websocket) {
     b_.warning(protocol.loc, "components", fmt::format("{}: a {} API is not modelled (archsim models HTTP and REST APIs); left out", r.address, protocol.text()));
     auto& u = unsupported_[r.type + " (" + protocol.text() + ")"];
     ++u.first;
@@ -1058,7 +1059,13 @@ void Importer::api_gateway(const Resource& r) {
   YamlNode& e = start("components", r);
   const std::string path = entity_path("components", r);
   put(e, "type", text_node("api_gateway", r.loc));
-  put(e, "api_type", text_node(http ? "http" : "rest", protocol.known() ? protocol.loc : r.loc));
+  put(e, "api_type", text_node(websocket ? "websocket" : http ? "http" : "rest", protocol.known() ? protocol.loc : r.loc));
+  if (websocket) {
+    // No request route goes through a WebSocket API (infer_routes leaves it out): the bill
+    // takes its messages and connection time from the scenario's usage block.
+    b_.assume(path, protocol.loc, fmt::format("{}: a WebSocket API is billed from `usage` (`requests`: its messages, `connection_seconds`), "
+                                              "which the code does not say; no request route goes through it", r.address));
+  }
   if (http) {
     put(e, "endpoint", text_node("regional", r.loc));  // an HTTP API has regional endpoints only
     return;
@@ -1425,7 +1432,7 @@ static std::vector<std::string> next_hops(const YamlNode& c) {
 }
 
 /// Request routes: the code has none, so one per way in from the internet (an internet-facing
-/// load balancer, a distribution, a public API, unless another way in reaches it), followed
+/// load balancer, a distribution, a public API other than a WebSocket one, unless another way in reaches it), followed
 /// through what forwards to what to each end.
 void Importer::infer_routes() {
   const YamlNode& components = b_.section("components");
@@ -1440,7 +1447,7 @@ void Importer::infer_routes() {
   for (const auto& c : components.entries) {
     const std::string type = text_of(c.value.find("type"));
     if ((type == "load_balancer" && text_of(c.value.find("scheme")) == "internet-facing") || type == "cloudfront" ||
-        (type == "api_gateway" && text_of(c.value.find("endpoint")) != "private")) {
+        (type == "api_gateway" && text_of(c.value.find("endpoint")) != "private" && text_of(c.value.find("api_type")) != "websocket")) {
       entries.push_back(c.key);
     }
     for (const auto& n : next_hops(c.value)) reached.insert(n);

@@ -85,6 +85,31 @@ struct Quotas {
   int elastic_ips = 0;
 };
 
+/// One CloudFront edge region group (a column of the pricing page's tables).
+struct CloudFrontRegionGroup {
+  std::string id;                ///< `europe`: the key of a distribution's `viewers`
+  std::string name;              ///< the pricing page's wording
+  std::string price_key_suffix;  ///< appended to `cloudfront.data_out_gb` and the request keys
+};
+
+/// The groups a price class serves from, and the one its excluded viewers are billed at.
+struct CloudFrontPriceClass {
+  std::vector<std::string> groups;
+  std::string least_expensive;
+};
+
+/// aws_network.yaml `cloudfront`: how viewer geography maps to CloudFront's prices.
+struct CloudFrontEdges {
+  std::vector<CloudFrontRegionGroup> region_groups;  ///< in the pricing page's order
+  std::string unstated_viewers;                      ///< the group assumed when `viewers` is not given
+  std::map<std::string, CloudFrontPriceClass, std::less<>> price_classes;
+
+  const CloudFrontRegionGroup* group(std::string_view id) const;
+  /// The group a viewer in `group` is billed at under `price_class`: its own when the class
+  /// serves it, else the class's least expensive one (PriceClass.html).
+  std::string billed_group(std::string_view price_class, std::string_view group) const;
+};
+
 struct AwsFacts {
   std::map<std::string, std::vector<std::string>> region_zones;
   int vpc_min_prefix = 16, vpc_max_prefix = 28;
@@ -106,6 +131,7 @@ struct AwsFacts {
   SecurityPolicy security;
   std::map<std::string, AwsStatement> statements;  ///< fact id -> what AWS documents
   Quotas quotas;
+  CloudFrontEdges cloudfront;
 
   /// The smallest and largest vCPU and memory of any Fargate task size.
   double fargate_min_vcpu() const;

@@ -126,11 +126,21 @@ struct CacheBehaviorSpec {
   std::string viewer_protocol = "redirect-to-https";  ///< allow-all, redirect-to-https, https-only
 };
 
+/// The share of a distribution's viewers in one CloudFront edge region group
+/// (model/data/aws_network.yaml `cloudfront.region_groups`).
+struct ViewerShareSpec {
+  std::string group;  ///< `europe`
+  double share = 0;   ///< of the distribution's bytes and requests, 0 to 1
+};
+
 struct CloudFrontSpec {
   std::string id, path;
   std::vector<CloudFrontOriginSpec> origins;
   std::vector<CacheBehaviorSpec> behaviors;  ///< first match wins; the last is usually `*`
   std::string price_class = "PriceClass_All";
+  /// Where the viewers are, shares summing to 1, in file order; empty when not stated (the
+  /// bill then assumes the facts' `unstated_viewers` group and says so).
+  std::vector<ViewerShareSpec> viewers;
 };
 
 struct S3BucketSpec {
@@ -142,7 +152,9 @@ struct S3BucketSpec {
   std::string storage_class = "STANDARD";
 };
 
-enum class ApiType { Http, Rest };
+/// WebSocket APIs hold connections open and bill messages and connection minutes; the
+/// simulator walks no WebSocket traffic, so their usage is declared (docs/pricing.md).
+enum class ApiType { Http, Rest, WebSocket };
 
 struct ApiAuthorizerSpec {
   std::string path;
@@ -391,6 +403,9 @@ struct DynamoDbSpec {
   int write_capacity = 0;                  ///< provisioned WCU
   std::optional<Bytes> storage;
   bool point_in_time_recovery = false;
+  /// A global table's replicas: the other Regions it is written to (Terraform `replica`
+  /// `region_name`), in file order; empty for a single-Region table.
+  std::vector<std::string> replicas;
 };
 
 struct NatGatewaySpec {

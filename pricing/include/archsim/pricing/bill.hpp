@@ -95,6 +95,9 @@ struct Charge {
   std::vector<double> hourly;  ///< kHoursPerMonth slots, in the price's unit
   bool upfront = false;        ///< due in full in the month's first hour, not prorated (Route 53 zones)
   bool free_tier = true;       ///< false: no Free Tier offer covers it (a Lambda function with provisioned concurrency)
+  /// What the quantity takes for granted that the scenario did not state (`viewers not stated:
+  /// ...`); the bill lists each once, as an assumption.
+  std::string assumption;
 };
 
 /// The cost model: every charge of every component of `topology` under `usage`.
@@ -153,6 +156,9 @@ struct Bill {
   Usd credits_applied;
   std::vector<std::string> missing_prices;  ///< price keys, sorted, unique
   std::vector<std::string> notes;
+  /// What the charges take for granted that the scenario did not state (Charge::assumption),
+  /// each once, in line order.
+  std::vector<std::string> assumptions;
   std::vector<Usd> month_to_date;  ///< cost (before credits) at the end of each day, kDaysPerMonth values
   std::vector<UsageOrigin> derived;     ///< from Usage: meters derived from the workload
   std::vector<UsageOrigin> undeclared;  ///< from Usage: meters billed as 0 that are not known to be 0
