@@ -211,18 +211,6 @@ void fargate_task_size_invalid(const ReviewInput& in, FindingSink& sink) {
   }
 }
 
-// "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"
-// (Fargate capacity providers, considerations): ECS would not place them.
-void fargate_spot_arm64(const ReviewInput& in, FindingSink& sink) {
-  if (!in.topology.fargate_spot) return;
-  for (const auto& s : in.topology.ecs_services) {
-    if (s.architecture != CpuArchitecture::Arm64) continue;
-    sink.report(s.path + ".architecture", fmt::format("{} runs ARM64 tasks, but this alternative buys its Fargate capacity "
-                                                      "on Spot, which runs X86_64 Linux tasks only: ECS cannot place them",
-                                                      s.id));
-  }
-}
-
 void blue_green_without_load_balancer(const ReviewInput& in, FindingSink& sink) {
   const auto& t = in.topology;
   for (const auto& s : t.ecs_services) {

@@ -10,6 +10,10 @@ std::string CriterionSpec::heading() const {
   return added_by.empty() ? title : title + " (added by " + added_by + ", not in the document)";
 }
 
+std::string_view architecture_keyword(CpuArchitecture architecture) {
+  return architecture == CpuArchitecture::Arm64 ? "arm64" : "x86_64";
+}
+
 std::string_view type_keyword(ComponentType type) {
   switch (type) {
     case ComponentType::InternetUsers: return "internet_users";

@@ -388,8 +388,13 @@ void check_purchase_books(const model::ScenarioSpec& scenario, const PricingCont
     }
     return out.empty() ? std::string("none") : fmt::format("{}", fmt::join(out, ", "));
   };
-  const auto has_spot = [](const PriceBook& b) {
-    return std::any_of(b.prices.begin(), b.prices.end(), [](const auto& p) { return p.first.starts_with("fargate_spot."); });
+  // Spot prices vCPU and memory per architecture: a book has them for an architecture when it
+  // has both (ARM64 runs on Fargate Spot too, on platform version 1.4.0 or later).
+  const auto has_spot_for = [](model::CpuArchitecture arch) {
+    return [arch](const PriceBook& b) {
+      const std::string suffix(model::architecture_keyword(arch));
+      return b.prices.contains("fargate_spot.vcpu_hour." + suffix) && b.prices.contains("fargate_spot.gb_hour." + suffix);
+    };
   };
   std::set<std::string> reported;
   const auto refuse = [&](const std::string& path, const PriceBook& book, const std::string& what, const std::string& have) {
@@ -403,8 +408,18 @@ void check_purchase_books(const model::ScenarioSpec& scenario, const PricingCont
     const PriceBook* book = ctx.book_for(alt.topology.region);
     if (book == nullptr) continue;  // check_books has said so
     const model::PurchaseOptionsSpec& options = alt.pricing ? *alt.pricing : scenario.pricing.purchase;
-    if (options.fargate_spot && !has_spot(*book)) {
-      refuse(options.path + ".fargate", *book, "Fargate Spot prices (fargate_spot.*)", regions_with(has_spot));
+    if (options.fargate_spot) {
+      std::set<model::CpuArchitecture> architectures;
+      for (const auto& s : alt.topology.ecs_services) architectures.insert(s.architecture);
+      for (const auto arch : architectures) {
+        if (has_spot_for(arch)(*book)) continue;
+        // The x86_64 wording stays as it was: that is the case of almost every design.
+        const std::string what = arch == model::CpuArchitecture::X86_64
+                                     ? std::string("Fargate Spot prices (fargate_spot.*)")
+                                     : fmt::format("Fargate Spot prices for {} tasks (fargate_spot.*.{})", model::architecture_keyword(arch),
+                                                   model::architecture_keyword(arch));
+        refuse(options.path + ".fargate", *book, what, regions_with(has_spot_for(arch)));
+      }
     }
     if (const auto& plan = options.savings_plan; plan && book->savings_plan_rates(plan->type, plan->term, plan->payment).empty()) {
       const auto has_plan = [&](const PriceBook& b) { return !b.savings_plan_rates(plan->type, plan->term, plan->payment).empty(); };

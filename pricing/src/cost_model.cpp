@@ -31,7 +31,7 @@ Series map(const Series& s, const std::function<double(double)>& f) {
 /// Monthly quantities accrue evenly over the month's hours (GB-months, secret-months, MAUs).
 Series prorated(double per_month) { return constant(per_month / kHoursPerMonth); }
 
-std::string arch_suffix(model::CpuArchitecture a) { return a == model::CpuArchitecture::Arm64 ? "arm64" : "x86_64"; }
+std::string arch_suffix(model::CpuArchitecture a) { return std::string(model::architecture_keyword(a)); }
 
 /// CloudFront's edge region groups and price classes: data (model/data/aws_network.yaml),
 /// parsed once per process however many bills are priced.

@@ -70,9 +70,8 @@ TEST_CASE("rules: the reference design draws no finding at all") {
   CHECK(findings.empty());
 }
 
-// Rules that no topology change fires (they read the scenario: its claims, its purchase
-// options); each has its own test case below.
-const char* const kScenarioRules[] = {"document-claim-contradicts-aws", "fargate-spot-arm64"};
+// Scenario-level rules, which no topology change fires; each has its own test case below.
+const char* const kScenarioRules[] = {"document-claim-contradicts-aws"};
 
 TEST_CASE("rules: every rule in the catalogue has a firing case here") {
   std::set<std::string> covered;
@@ -278,30 +277,4 @@ TEST_CASE("rules: a claim naming an unknown fact or alternative is a located err
   CHECK(text.find("claims[2].quote: error: expected the document's words, found an empty quote") != std::string::npos);
   CHECK(text.find("claims[2].document_says: error: expected the values the quote asserts, at least one, none empty") !=
         std::string::npos);
-}
-
-TEST_CASE("rules: pricing.fargate reaches the topology, and an ARM64 service on Spot is a review error") {
-  const std::string scenario =
-      "archsim: 1\nname: spot\nregion: us-east-1\npricing: {fargate: spot}\nalternatives:\n"
-      "  spot:\n    title: on Spot\n    topology: good_topology.yaml\n"
-      "  arm:\n    title: ARM64 on Spot\n    topology: good_topology.yaml\n    overrides: {components: {app: {architecture: arm64}}}\n"
-      "  steady:\n    title: on demand\n    pricing: {fargate: on_demand}\n    topology: good_topology.yaml\n"
-      "    overrides: {components: {app: {architecture: arm64}}}\n";
-  const auto loaded = archsim::testing::load_text(scenario);
-  REQUIRE_MESSAGE(loaded.ok(), archsim::testing::diagnostics_text(loaded));
-  const auto& alts = loaded.scenario->alternatives;
-  REQUIRE(alts.size() == 3);
-  CHECK(alts[0].topology.fargate_spot);
-  CHECK(alts[1].topology.fargate_spot);
-  CHECK_FALSE(alts[2].topology.fargate_spot);
-  const auto findings = review(loaded);
-  int arm = 0;
-  for (const auto& f : findings) {
-    if (f.rule != "fargate-spot-arm64") continue;
-    ++arm;
-    CHECK(f.severity == archsim::model::Severity::Error);
-    CHECK(f.path == "alternatives.arm.topology.components.app.architecture");
-    CHECK(f.loc.known());
-  }
-  CHECK(arm == 1);  // not on the on-demand ARM64 alternative, not on the X86_64 one on Spot
 }

@@ -1152,6 +1152,20 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
                                                       "Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-central-1, eu-west-1, us-east-2, us-west-2)") !=
           std::string::npos);
   }
+  {
+    // ARM64 tasks run on Fargate Spot too, at their own prices: us-west-2's book has x86_64 Spot
+    // only, so an ARM64 service there is refused rather than billed with missing lines.
+    const auto arm = testing::load_text(
+        "archsim: 1\nname: fixture\nregion: us-west-2\npricing: {fargate: spot}\nalternatives:\n"
+        "  arm: {title: a, topology: good_topology.yaml, overrides: {region: us-west-2, zones: [us-west-2a, us-west-2b], "
+        "subnets: {public-a: {zone: us-west-2a}, public-b: {zone: us-west-2b}, private-a: {zone: us-west-2a}, private-b: {zone: us-west-2b}}, "
+        "components: {app: {architecture: arm64}, db: {primary_zone: us-west-2a}}}}\n");
+    REQUIRE_MESSAGE(arm.ok(), testing::diagnostics_text(arm));
+    model::Diagnostics diagnostics;
+    CHECK_FALSE(pricing::prepare_pricing(*arm.scenario, diagnostics));
+    CHECK(diagnostics_text(diagnostics).find("has no Fargate Spot prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with "
+                                             "them: none)") != std::string::npos);
+  }
   const auto plans = testing::load_text(
       "archsim: 1\nname: fixture\nregion: us-east-1\n"
       "pricing: {savings_plan: {term: 1yr, payment: all_upfront}}\n"

@@ -157,3 +157,14 @@ TEST_CASE("spot_interruption entries: located errors for what a Spot notice cann
             .find("applies to task_crash and spot_interruption faults only") != std::string::npos);
   CHECK(errors("arrivals: {rate: 1/s}\ncomponents:\n  app: {stop_timeout: 121s}\n").find("w.yaml:3:23") != std::string::npos);
 }
+
+TEST_CASE("pricing.fargate reaches each alternative's topology, the alternative's own replacing the scenario's") {
+  const auto loaded = testing::load_text(
+      "archsim: 1\nname: spot\nregion: us-east-1\npricing: {fargate: spot}\nalternatives:\n"
+      "  spot:\n    title: on Spot\n    topology: good_topology.yaml\n"
+      "  steady:\n    title: on demand\n    pricing: {fargate: on_demand}\n    topology: good_topology.yaml\n");
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  REQUIRE(loaded.scenario->alternatives.size() == 2);
+  CHECK(loaded.scenario->alternatives[0].topology.fargate_spot);
+  CHECK_FALSE(loaded.scenario->alternatives[1].topology.fargate_spot);
+}

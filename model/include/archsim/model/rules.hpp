@@ -114,7 +114,6 @@ void single_zone_service(const ReviewInput&, FindingSink&);
 void cross_zone_hop(const ReviewInput&, FindingSink&);
 void route_hop_not_connected(const ReviewInput&, FindingSink&);
 void fargate_task_size_invalid(const ReviewInput&, FindingSink&);
-void fargate_spot_arm64(const ReviewInput&, FindingSink&);
 void blue_green_without_load_balancer(const ReviewInput&, FindingSink&);
 void unused_resource(const ReviewInput&, FindingSink&);
 }  // namespace rules

@@ -247,6 +247,8 @@ struct LoadBalancerSpec {
 };
 
 enum class CpuArchitecture { X86_64, Arm64 };
+/// As the topology writes it, and as price keys end: `x86_64`, `arm64`.
+std::string_view architecture_keyword(CpuArchitecture architecture);
 
 struct ContainerImageSpec {
   std::string path;
@@ -521,8 +523,7 @@ struct TopologySpec {
 
   /// The alternative runs its ECS tasks on Fargate Spot capacity (its `pricing.fargate`, else
   /// the scenario's): the loader copies it here because it changes what the design does, not
-  /// only what it costs. Spot tasks can be interrupted (the workload's spot_interruption
-  /// faults), and Fargate Spot runs X86_64 Linux tasks only (rule fargate-spot-arm64).
+  /// only what it costs: Spot tasks can be interrupted (the workload's spot_interruption faults).
   bool fargate_spot = false;
 
   // Look-ups by id; nullptr when absent.
