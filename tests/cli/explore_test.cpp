@@ -2,6 +2,7 @@
 // and its determinism, and every kind of bad `explore:` block as a located error with exit 2.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -274,13 +275,25 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
                                std::filesystem::copy_options::overwrite_existing);
   }
 
-  SUBCASE("Fargate Spot in us-east-1, whose book does not: a located error at the option, not a bill of missing lines") {
-    const std::string file = adr0005_with(kPurchaseHead + "    pricing.fargate: [on_demand, spot]\n", "spot-east.yaml");
+  SUBCASE("Fargate Spot with a book that has no Spot prices: a located error at the option, not a bill of missing lines") {
+    // The scenario's own book: us-east-1's without its fargate_spot entries.
+    std::string book, kept;
+    std::istringstream in(testing::read_file("pricing/data/us-east-1.yaml"));
+    bool skipping = false;
+    for (std::string l; std::getline(in, l);) {
+      if (l.starts_with("  ") && l.size() > 2 && l[2] != ' ') skipping = l.starts_with("  fargate_spot.");
+      if (!skipping) kept += l + "\n";
+    }
+    std::ofstream(test_dir() / "no-spot-book.yaml", std::ios::binary) << kept;
+    std::string file = adr0005_with(kPurchaseHead + "    pricing.fargate: [on_demand, spot]\n", "spot-east.yaml");
+    std::string text = testing::read_file(file);
+    text.replace(text.find("  free_tier: always_free\n"), 25, "  free_tier: always_free\n  price_book: no-spot-book.yaml\n");
+    std::ofstream(file, std::ios::binary) << text;
     const auto r = cli({"explore", file, "--horizon", "1d"});
     INFO(r.err);
     CHECK(r.code == 2);
     CHECK(r.err.find("spot-east.yaml:") != std::string::npos);
-    CHECK(r.err.find("has no Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-central-1, eu-west-1, us-east-2, us-west-2)") != std::string::npos);
+    CHECK(r.err.find("has no Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: none)") != std::string::npos);
     CHECK(r.err.find("(explore dimension pricing.fargate, option spot)") != std::string::npos);
     const auto v = cli({"validate", file});
     CHECK(v.code == 2);

@@ -140,11 +140,19 @@ TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by 
   CHECK(text.find("max_book_age") == std::string::npos);
 }
 
-TEST_CASE("price: Fargate Spot in a Region whose book has no Spot prices is a located error naming the books that have them") {
+TEST_CASE("price: Fargate Spot with a book that has no Spot prices is a located error naming the books that have them") {
+  // A book imported from the Price List has no Spot rows (Spot prices come from another feed).
   const auto dir = reference_scenario("spot", "{fargate: spot}");
-  const auto r = cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()});
+  std::vector<std::string> args{"prices", "import"};
+  for (const auto& f : us_east_1_files()) args.push_back(f);
+  args.insert(args.end(), {"-o", (dir / "books").string()});
+  REQUIRE(cli(args).code == 0);
+  const auto r = cli({"price", (dir / "spot.yaml").string(), "--price-book", (dir / "books").string(), "-o", (dir / "out.txt").string()});
   CHECK(r.code == 2);
-  CHECK(r.err.find("spot.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no Fargate Spot prices "
-                   "(fargate_spot.*) for us-east-1 (books with them: eu-central-1, eu-west-1, us-east-2, us-west-2)") != std::string::npos);
+  CHECK(r.err.find("spot.yaml:4:20: pricing.fargate: error: price book ") != std::string::npos);
+  CHECK(r.err.find("has no Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-central-1, eu-west-1, us-east-2, "
+                   "us-west-2)") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "out.txt"));
+  // The bundled us-east-1 book has them.
+  CHECK(cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()}).code != 2);
 }

@@ -1026,9 +1026,11 @@ namespace {
 
 /// The reference service (2 tasks of 0.25 vCPU / 0.5 GB, x86) running all month: 365 vCPU-hours
 /// and 730 GB-hours, billed in `region` under `options`.
-pricing::Bill reference_month(const std::string& region, const model::PurchaseOptionsSpec& options) {
+pricing::Bill reference_month(const std::string& region, const model::PurchaseOptionsSpec& options,
+                              model::CpuArchitecture architecture = model::CpuArchitecture::X86_64) {
   model::TopologySpec topology = good_topology("");
   topology.region = region;
+  for (auto& s : topology.ecs_services) s.architecture = architecture;
   pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
   context.purchase = options;
   return pricing::bill_for(context, topology, hourly_usage({{"app", "task_seconds", 2 * 3600.0}}));
@@ -1065,10 +1067,17 @@ TEST_CASE("Fargate Spot in eu-west-1: 365 vCPU-h x 0.01334053 + 730 GB-h x 0.001
   for (const auto& l : bill.lines) {
     if (!l.price_key.starts_with("fargate_spot.")) CHECK_MESSAGE(!l.on_demand_cost.has_value(), l.price_key);
   }
-  // A Region whose book has no Spot price bills Spot task time as missing, never at on-demand.
+  // A book without the Spot price (us-west-2 has x86_64 Spot only) bills ARM64 Spot task time
+  // as missing, never at on-demand.
+  const auto west = reference_month("us-west-2", model::PurchaseOptionsSpec{.path = "pricing", .fargate_spot = true}, model::CpuArchitecture::Arm64);
+  CHECK(line(west, "fargate_spot.vcpu_hour.arm64", "app").missing_price);
+  CHECK(std::count(west.missing_prices.begin(), west.missing_prices.end(), "fargate_spot.vcpu_hour.arm64") == 1);
+  // us-east-1 prices both architectures (the feed's 2026-09-28 figures): 365 x 0.01288871, 365 x 0.01030969.
   const auto east = reference_month("us-east-1", model::PurchaseOptionsSpec{.path = "pricing", .fargate_spot = true});
-  CHECK(line(east, "fargate_spot.vcpu_hour.x86_64", "app").missing_price);
-  CHECK(std::count(east.missing_prices.begin(), east.missing_prices.end(), "fargate_spot.vcpu_hour.x86_64") == 1);
+  CHECK(line(east, "fargate_spot.vcpu_hour.x86_64", "app").cost == pricing::multiply(365, *pricing::parse_usd("0.01288871")));
+  const auto east_arm = reference_month("us-east-1", model::PurchaseOptionsSpec{.path = "pricing", .fargate_spot = true}, model::CpuArchitecture::Arm64);
+  CHECK(line(east_arm, "fargate_spot.vcpu_hour.arm64", "app").cost == pricing::multiply(365, *pricing::parse_usd("0.01030969")));
+  CHECK(east_arm.missing_prices.empty());
   // On-demand, nothing is beside.
   const auto plain = reference_month("eu-west-1", model::PurchaseOptionsSpec{});
   CHECK(plain.purchase.empty());
@@ -1143,14 +1152,10 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
   CHECK_FALSE(s.alternatives[1].pricing->fargate_spot);
   CHECK(s.alternatives[1].pricing->savings_plan->term == "3yr");
   {
-    // us-east-1's book has no Spot prices: the scenario's `fargate: spot` is refused where it is
-    // written, naming the Region that has them; the alternative with its own plan is not.
+    // us-east-1's book prices Spot: the scenario's `fargate: spot` is accepted.
     model::Diagnostics diagnostics;
-    CHECK_FALSE(pricing::prepare_pricing(s, diagnostics));
-    CHECK(diagnostics.error_count() == 1);
-    CHECK(diagnostics_text(diagnostics).find("test.yaml:4:20: pricing.fargate: error: price book pricing/data/us-east-1.yaml has no "
-                                                      "Fargate Spot prices (fargate_spot.*) for us-east-1 (books with them: eu-central-1, eu-west-1, us-east-2, us-west-2)") !=
-          std::string::npos);
+    CHECK(pricing::prepare_pricing(s, diagnostics));
+    CHECK(diagnostics.error_count() == 0);
   }
   {
     // ARM64 tasks run on Fargate Spot too, at their own prices: us-west-2's book has x86_64 Spot
@@ -1163,8 +1168,8 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
     REQUIRE_MESSAGE(arm.ok(), testing::diagnostics_text(arm));
     model::Diagnostics diagnostics;
     CHECK_FALSE(pricing::prepare_pricing(*arm.scenario, diagnostics));
-    CHECK(diagnostics_text(diagnostics).find("has no Fargate Spot prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with "
-                                             "them: none)") != std::string::npos);
+    CHECK(diagnostics_text(diagnostics).find("test.yaml:4:20: pricing.fargate: error: price book pricing/data/us-west-2.yaml has no Fargate Spot "
+                                             "prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with them: us-east-1)") != std::string::npos);
   }
   const auto plans = testing::load_text(
       "archsim: 1\nname: fixture\nregion: us-east-1\n"
