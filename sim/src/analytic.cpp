@@ -217,7 +217,7 @@ double kind_availability(TaskService, const Context& ctx, ComponentId ci, double
     const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
     const double ready = static_cast<double>(c.image_pull.ns) / 1e9 + c.behaviour.launch_time.mean() / 1e9;
     const double grace = static_cast<double>(c.behaviour.stop_timeout.ns) / 1e9;
-    const bool surge = n + 1 <= n * c.maximum_percent / 100;
+    const bool surge = n + 1 <= c.maximum_tasks(n);
     const double out = surge ? std::max(0.0, ready - grace) : ready;
     task *= two_state(ttf, out);
     dead_share += (c.service_time.mean() / 1e9) / (ttf + out);

@@ -96,6 +96,9 @@ struct ComponentModel {
   bool blue_green = false;             ///< CodeDeploy shifts traffic between two task sets; else rolling updates
   std::string deploy_blocker;          ///< why the service cannot deploy at all, or empty
   int minimum_healthy_percent = 100, maximum_percent = 200;  ///< rolling updates
+  /// The most tasks the scheduler runs at once for `desired` (maximumPercent, rounded down):
+  /// a rolling update's ceiling, and whether a Spot task's replacement can start at its notice.
+  int maximum_tasks(int desired) const { return desired * maximum_percent / 100; }
   /// Blue/green: the share of production traffic on the replacement tasks after each shift,
   /// with the shift's time from the first one.
   std::vector<std::pair<Duration, double>> shift_steps;

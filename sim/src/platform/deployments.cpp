@@ -112,7 +112,7 @@ void Platform::advance_rolling(ComponentId component) {
   Rollout& rollout = s.rollout;
   for (;;) {
     const int desired = s.desired;
-    const int max_total = desired * c.maximum_percent / 100;
+    const int max_total = c.maximum_tasks(desired);
     const int min_healthy = (desired * c.minimum_healthy_percent + 99) / 100;
     int total = 0, current = 0, stale = 0, healthy = 0, victim = -1;
     bool victim_healthy = true;

@@ -26,7 +26,7 @@ void Platform::spot_notice(ComponentId component, int slot) {
   // whether it can launch the replacement now; otherwise it replaces the task once stopped.
   int total = 0;
   for (const Task& other : s.tasks) total += (other.state != TaskState::Stopped && !other.draining) ? 1 : 0;
-  if (total + 1 > s.desired * c.maximum_percent / 100) return;
+  if (total + 1 > c.maximum_tasks(s.desired)) return;
   t.superseded = true;
   reconcile(component);  // may add task slots: `t` is not used after it
 }
