@@ -336,6 +336,21 @@ void decode_quotas(const YamlNode& root, DecodeContext& ctx, Quotas& q) {
     decode_range(rr, "provisioned_iops", q.rds_provisioned_iops, false);
     rr.required("io1_max_iops_per_gib", q.rds_io1_max_iops_per_gib);
     rr.required("io2_max_iops_per_gib", q.rds_io2_max_iops_per_gib);
+    if (const YamlNode* g = rr.take_required("gp3")) {
+      MapReader rg(*g, "rds.gp3", ctx);
+      rg.required("striped_from_gib", q.rds_gp3.striped_from_gib);
+      for (auto [key, out] : {std::pair{"baseline_small", &q.rds_gp3.baseline_small}, std::pair{"baseline_striped", &q.rds_gp3.baseline_striped}}) {
+        if (const YamlNode* b = rg.take_required(key)) {
+          MapReader rb(*b, std::string("rds.gp3.") + key, ctx);
+          rb.required("iops", out->iops);
+          rb.required("throughput_mibps", out->throughput_mibps);
+          rb.finish();
+        }
+      }
+      rg.required("max_iops", q.rds_gp3.max_iops);
+      rg.required("max_throughput_mibps", q.rds_gp3.max_throughput_mibps);
+      rg.finish();
+    }
     rr.finish();
   }
   for (auto [section, key, out] : {std::tuple{"secrets_manager", "secrets", &q.secrets}, std::tuple{"parameter_store", "parameters", &q.parameters},
@@ -385,6 +400,10 @@ AwsFacts builtin_aws_facts() {
     throw std::runtime_error(text);
   }
   return facts;
+}
+
+StoragePerformance gp3_baseline(const RdsGp3Limits& limits, double storage_gib) {
+  return storage_gib >= limits.striped_from_gib ? limits.baseline_striped : limits.baseline_small;
 }
 
 }  // namespace archsim::model

@@ -98,6 +98,7 @@ class LimitChecker {
       }
     }
     for (const auto& d : t_.databases) {
+      if (d.storage_type == "gp3") gp3_performance(d);
       if (!d.iops || (d.storage_type != "io1" && d.storage_type != "io2")) continue;
       range(d.path + ".iops", *d.iops, q_.rds_provisioned_iops.min, q_.rds_provisioned_iops.max, "provisioned IOPS (RDS io1 and io2)");
       const int per_gib = d.storage_type == "io1" ? q_.rds_io1_max_iops_per_gib : q_.rds_io2_max_iops_per_gib;
@@ -147,6 +148,28 @@ class LimitChecker {
     for (const auto& [id, share] : shares) parts.push_back(fmt::format("{} {:g}", id, share));
     error(path, fmt::format("expected {} shares that add up to 1 (within {:g}), found {:g} ({}){}", what, kRouteShareTolerance, sum,
                             fmt::join(parts, " + "), hint));
+  }
+
+  /// gp3's IOPS and throughput: below the striping size only the baseline (what Terraform
+  /// state reports for such a database), from it the baseline up to the maxima.
+  void gp3_performance(const RdsSpec& d) {
+    const auto& g = q_.rds_gp3;
+    // Storage is read as GB, as it is billed (see the io1 ratio below), against AWS's GiB step.
+    const auto base = gp3_baseline(g, d.storage.to_gb());
+    const bool striped = d.storage.to_gb() >= g.striped_from_gib;
+    const auto check = [&](const std::optional<int>& value, const char* key, int baseline, int most, const char* unit) {
+      if (!value) return;
+      const std::string path = d.path + "." + key;
+      if (striped) {
+        range(path, *value, baseline, most, fmt::format("gp3 {} for {:g} GB of storage ({} is the baseline)", unit, d.storage.to_gb(), baseline));
+      } else if (*value != baseline) {
+        error(path, fmt::format("expected {} ({}, gp3's baseline below {} GB of storage), found {}; gp3 provisions more only from {} GB: "
+                                "raise `storage` or drop `{}`",
+                                baseline, unit, g.striped_from_gib, *value, g.striped_from_gib, key));
+      }
+    };
+    check(d.iops, "iops", base.iops, g.max_iops, "IOPS");
+    check(d.storage_throughput_mibps, "storage_throughput", base.throughput_mibps, g.max_throughput_mibps, "MiBps");
   }
 
   /// A global table's replicas are other Regions archsim knows (aws_network.yaml), each once.

@@ -375,28 +375,35 @@ void decode_ecs_service(const std::string& id, const std::string& path, MapReade
 }
 
 /// io1 and io2 bill the IOPS they are created with (CreateDBInstance `Iops`), so a database on
-/// them states its IOPS; gp2's come with its size and gp3's baseline with the storage, and
-/// Aurora's storage belongs to the cluster, so `iops` there would bill what AWS does not.
-void decode_provisioned_iops(MapReader& r, RdsSpec& d) {
+/// them states its IOPS; gp3 may state IOPS and throughput (`StorageThroughput`), billed above
+/// its baseline (their ranges are checked with the other limits, check_limits.cpp); gp2's come
+/// with its size, and Aurora's storage belongs to the cluster, so `iops` there would bill what
+/// AWS does not.
+void decode_storage_performance(MapReader& r, RdsSpec& d) {
   const bool provisioned = d.storage_type == "io1" || d.storage_type == "io2";
+  const bool gp3 = d.storage_type == "gp3";
   const bool aurora = d.engine.starts_with("aurora-");
-  if (!r.optional("iops", d.iops)) {
-    if (provisioned && !aurora) {
-      const YamlNode* at = r.node().find("storage_type");
-      r.context().error(at != nullptr ? *at : r.node(), r.child("storage_type"),
-                        fmt::format("storage_type {} needs `iops`: the provisioned IOPS it is created with and billed for "
-                                    "(1,000 to 256,000)",
-                                    d.storage_type));
+  const auto refuse = [&](const char* key) {
+    const YamlNode& at = *r.node().find(key);
+    if (aurora) {
+      r.context().error(at, r.child(key), fmt::format("engine {} keeps its storage in the Aurora cluster: a database has no `{}`", d.engine, key));
+    } else if (std::string_view(key) == "iops") {
+      r.context().error(at, r.child(key),
+                        fmt::format("storage_type {} has no provisioned IOPS to bill; `iops` takes io1, io2 or gp3 storage", d.storage_type));
+    } else {
+      r.context().error(at, r.child(key), fmt::format("storage_type {} has no provisioned throughput; `{}` takes gp3 storage", d.storage_type, key));
     }
-    return;
+  };
+  if (r.optional("iops", d.iops)) {
+    if (aurora || !(provisioned || gp3)) refuse("iops");
+  } else if (provisioned && !aurora) {
+    const YamlNode* at = r.node().find("storage_type");
+    r.context().error(at != nullptr ? *at : r.node(), r.child("storage_type"),
+                      fmt::format("storage_type {} needs `iops`: the provisioned IOPS it is created with and billed for "
+                                  "(1,000 to 256,000)",
+                                  d.storage_type));
   }
-  const YamlNode& at = *r.node().find("iops");
-  if (aurora) {
-    r.context().error(at, r.child("iops"), fmt::format("engine {} keeps its storage in the Aurora cluster: a database has no provisioned IOPS", d.engine));
-  } else if (!provisioned) {
-    r.context().error(at, r.child("iops"),
-                      fmt::format("storage_type {} has no provisioned IOPS to bill; `iops` takes io1 or io2 storage", d.storage_type));
-  }
+  if (r.optional("storage_throughput", d.storage_throughput_mibps) && (aurora || !gp3)) refuse("storage_throughput");
 }
 
 /// `viewers: {north_america: 0.7, europe: 0.3}`: shares from 0 to 1 (their sum and the group
@@ -562,7 +569,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       r.optional("security_groups", d.security_groups);
       r.optional("storage", d.storage);
       r.choice("storage_type", d.storage_type, {"gp2", "gp3", "io1", "io2"});
-      decode_provisioned_iops(r, d);
+      decode_storage_performance(r, d);
       r.optional("publicly_accessible", d.publicly_accessible);
       r.optional("primary_zone", d.primary_zone);
       t.databases.push_back(std::move(d));
@@ -575,6 +582,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       r.optional("write_capacity", d.write_capacity);
       r.optional("storage", d.storage);
       r.optional("point_in_time_recovery", d.point_in_time_recovery);
+      r.optional("stream_enabled", d.stream_enabled);
       r.optional("replicas", d.replicas);
       t.dynamodb_tables.push_back(std::move(d));
       break;

@@ -33,12 +33,15 @@ Series prorated(double per_month) { return constant(per_month / kHoursPerMonth);
 
 std::string arch_suffix(model::CpuArchitecture a) { return std::string(model::architecture_keyword(a)); }
 
-/// CloudFront's edge region groups and price classes: data (model/data/aws_network.yaml),
-/// parsed once per process however many bills are priced.
-const model::CloudFrontEdges& cloudfront_edges() {
+/// AWS's facts the bill reads (CloudFront's edge region groups and price classes in
+/// model/data/aws_network.yaml, gp3's baselines in quotas.yaml), parsed once per process
+/// however many bills are priced.
+const model::AwsFacts& aws_facts() {
   static const model::AwsFacts facts = model::builtin_aws_facts();
-  return facts.cloudfront;
+  return facts;
 }
+
+const model::CloudFrontEdges& cloudfront_edges() { return aws_facts().cloudfront; }
 
 std::set<std::string> zones_of(const model::TopologySpec& t, const std::vector<std::string>& subnets) {
   std::set<std::string> zones;
@@ -286,11 +289,9 @@ class CostModel {
     add(b.id, "s3." + cls + "get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
     add(b.id, "s3." + cls + "put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
     if (standard) return;
-    // Infrequent-access classes charge per GB read back. The simulator meters the bytes a
-    // bucket sends to the internet; bytes read by callers inside AWS (CloudFront origin
-    // fetches, tasks) are not metered, so their retrieval is not in this line (docs/pricing.md).
-    add(b.id, "s3." + cls + "retrieval_gb", map(meter(b.id, Meter::InternetOutBytes), [](double v) { return v / kGb; }),
-        "GB returned to the internet; reads by AWS callers are not metered");
+    // Infrequent-access classes charge per GB read back, whoever reads it: the internet, a
+    // CloudFront origin fetch, a task (docs/pricing.md).
+    add(b.id, "s3." + cls + "retrieval_gb", map(meter(b.id, Meter::RetrievedBytes), [](double v) { return v / kGb; }), "GB read back by GETs");
   }
 
   void rds(const model::RdsSpec& d) {
@@ -301,10 +302,22 @@ class CostModel {
     const double copies = d.multi_az ? 2.0 : 1.0;
     add(d.id, "rds." + d.storage_type + "_storage_gb_month", prorated(d.storage.to_gb() * copies),
         fmt::format("{:.0f} GB{}", d.storage.to_gb(), d.multi_az ? " x 2 (primary and standby)" : ""));
-    // io1 and io2 bill the IOPS provisioned, month-prorated like storage, and the standby's too.
-    if (d.iops) {
-      add(d.id, "rds." + d.storage_type + "_iops_month", prorated(*d.iops * copies),
-          fmt::format("{} IOPS{}", *d.iops, d.multi_az ? " x 2 (primary and standby)" : ""));
+    const char* both = d.multi_az ? " x 2 (primary and standby)" : "";
+    if (d.storage_type == "gp3") {
+      // gp3 bills what is provisioned above the baseline its size comes with (quotas.yaml),
+      // month-prorated like storage, and the standby's too.
+      const auto base = model::gp3_baseline(aws_facts().quotas.rds_gp3, d.storage.to_gb());
+      if (d.iops && *d.iops > base.iops) {
+        add(d.id, "rds.gp3_iops_month", prorated((*d.iops - base.iops) * copies),
+            fmt::format("{} IOPS above the {} baseline{}", *d.iops - base.iops, base.iops, both));
+      }
+      if (d.storage_throughput_mibps && *d.storage_throughput_mibps > base.throughput_mibps) {
+        add(d.id, "rds.gp3_throughput_mibps_month", prorated((*d.storage_throughput_mibps - base.throughput_mibps) * copies),
+            fmt::format("{} MiBps above the {} baseline{}", *d.storage_throughput_mibps - base.throughput_mibps, base.throughput_mibps, both));
+      }
+    } else if (d.iops) {
+      // io1 and io2 bill every IOPS provisioned.
+      add(d.id, "rds." + d.storage_type + "_iops_month", prorated(*d.iops * copies), fmt::format("{} IOPS{}", *d.iops, both));
     }
     add(d.id, "rds.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
         "backups beyond the free allocation");
@@ -324,6 +337,12 @@ class CostModel {
     // On-demand backups: the `backup_bytes` the scenario declares, GB held over the month.
     add(d.id, "dynamodb.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
         "on-demand backups");
+    // DynamoDB Streams: GetRecords calls by Lambda triggers and global-table replication are
+    // free; other consumers' (the `usage` block's `stream_read_requests`) bill per call.
+    if (d.stream_enabled) {
+      add(d.id, "dynamodb.stream_read_requests", map(meter(d.id, Meter::StreamReadRequests), [](double n) { return n / 1e6; }),
+          "GetRecords calls by consumers other than Lambda triggers (declared)");
+    }
     replicas(d);
   }
 

@@ -173,9 +173,9 @@ std::vector<Meter> declarable_meters(model::ComponentType type) {
     case T::Lambda: m = {Meter::Requests, Meter::GbSeconds, Meter::ProvisionedGbSeconds, Meter::ProvisionedDurationGbSeconds}; break;
     case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes, Meter::ConnectionSeconds}; break;
     case T::CloudFront: m = {Meter::Requests, Meter::InternetOutBytes}; break;
-    case T::S3Bucket: m = {Meter::Requests, Meter::PutRequests, Meter::StoredBytes, Meter::InternetOutBytes}; break;
+    case T::S3Bucket: m = {Meter::Requests, Meter::PutRequests, Meter::StoredBytes, Meter::InternetOutBytes, Meter::RetrievedBytes}; break;
     case T::Rds: m = {Meter::Requests, Meter::InstanceSeconds, Meter::BackupBytes}; break;
-    case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes, Meter::BackupBytes}; break;
+    case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes, Meter::BackupBytes, Meter::StreamReadRequests}; break;
     case T::NatGateway: m = {Meter::ProcessedBytes}; break;
     case T::VpcEndpoint: m = {Meter::ProcessedBytes}; break;
     case T::LogGroup: m = {Meter::IngestedBytes}; break;
@@ -198,6 +198,29 @@ std::vector<std::string> names_of(const std::vector<Meter>& meters) {
   std::vector<std::string> names;
   for (Meter m : meters) names.emplace_back(sim::meter_name(m));
   return names;
+}
+
+/// Why a meter the component's type takes bills nothing with the component's settings in
+/// every alternative, or empty: a quantity declared there would be dropped in silence. (One
+/// alternative without the setting is a comparison, S3 Standard against Standard-IA, say.)
+std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std::string& id, Meter m) {
+  const auto billed_somewhere = [&](auto&& billed) {
+    for (const auto& alt : scenario.alternatives) {
+      const auto ref = alt.topology.component(id);
+      if (ref && billed(alt.topology, *ref)) return true;
+    }
+    return false;
+  };
+  if (m == Meter::StreamReadRequests &&
+      !billed_somewhere([](const model::TopologySpec& t, const model::ComponentRef& r) { return t.dynamodb_tables[r.index].stream_enabled; })) {
+    return "the table has no stream in any alternative: set `stream_enabled: true` on it";
+  }
+  if (m == Meter::RetrievedBytes &&
+      !billed_somewhere([](const model::TopologySpec& t, const model::ComponentRef& r) { return t.s3_buckets[r.index].storage_class != "STANDARD"; })) {
+    return "S3 Standard has no retrieval fee, and the bucket is in it in every alternative; `retrieved_bytes` bills STANDARD_IA, ONEZONE_IA and "
+           "GLACIER_IR buckets";
+  }
+  return "";
 }
 
 }  // namespace
@@ -244,6 +267,10 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
           for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
           diagnostics.error(m.key_loc, mpath, "unknown meter '" + m.key + "' for this component; expected one of " + list +
                                                   model::did_you_mean(m.key, allowed));
+          continue;
+        }
+        if (const std::string why = unbilled_by_settings(scenario, entry.key, *sim::meter_named(m.key)); !why.empty()) {
+          diagnostics.error(m.key_loc, mpath, "'" + m.key + "' bills nothing here: " + why);
           continue;
         }
         double total = 0;

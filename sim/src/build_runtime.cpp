@@ -355,6 +355,9 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     c.read_units_per_second = provisioned ? table.read_capacity : defaults.dynamodb_on_demand_units_per_second;
     c.write_units_per_second = provisioned ? table.write_capacity : defaults.dynamodb_on_demand_units_per_second;
   }
+  for (const auto& bucket : t.s3_buckets) {
+    m.components[index[bucket.id]].bills_retrieval = bucket.storage_class != "STANDARD";
+  }
   for (const auto& api : t.api_gateways) {
     ComponentModel& c = m.components[index[api.id]];
     c.authorizer = api.authorizer.type != "none";

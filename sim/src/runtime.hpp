@@ -73,6 +73,7 @@ struct ComponentModel {
   bool authorizer = false;  ///< API Gateway with an authorizer
   std::optional<ComponentId> log_group;  ///< component receiving this one's logs
   double read_units_per_second = 0, write_units_per_second = 0;  ///< DynamoDB capacity
+  bool bills_retrieval = false;  ///< S3: its storage class charges per GB read back
   // Faults and recovery (docs/faults.md)
   int desired_count = 0;           ///< ECS: tasks the service scheduler keeps running
   Duration image_pull{};           ///< ECS: image size x pull time per GB

@@ -382,15 +382,16 @@ TEST_CASE("import terraform: state, its references by known ids, and the compone
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(r.out.find("region: eu-west-1") != std::string::npos);
   // The database's subnets through its subnet group, by the ids state knows.
+  // gp3's IOPS and throughput are carried: the baseline the state reports is valid and bills nothing.
   CHECK(r.out.find("  orders:\n    type: rds\n    engine: postgres\n    instance_class: db.t4g.micro\n    multi_az: true\n    storage: 20GB\n"
-                   "    # ASSUMPTION: aws_db_instance.orders: its 3000 IOPS are not billed: archsim bills provisioned IOPS of io1 and io2 storage only\n"
-                   "    storage_type: gp3\n    publicly_accessible: false\n    subnets: [db-a, db-b]\n    security_groups: [db]\n") != std::string::npos);
-  // io1's provisioned IOPS are carried (and billed); gp3's baseline, which the state reports too, is not.
+                   "    storage_type: gp3\n    iops: 3000\n    storage_throughput: 125\n    publicly_accessible: false\n    subnets: [db-a, db-b]\n"
+                   "    security_groups: [db]\n") != std::string::npos);
+  // io1's provisioned IOPS are carried (and billed); the throughput state reports for it (0) is not.
   CHECK(r.out.find("  ledger:\n    type: rds\n    engine: postgres\n    instance_class: db.t4g.micro\n    multi_az: false\n    storage: 100GB\n"
+                   "    # ASSUMPTION: aws_db_instance.ledger: `storage_throughput: 0` left out: storage_type io1 takes no storage_throughput to bill\n"
                    "    storage_type: io1\n    iops: 2000\n") != std::string::npos);
-  CHECK(r.out.find("its 3000 IOPS are not billed") != std::string::npos);
-  CHECK(r.out.find("sessions: {type: dynamodb, billing_mode: provisioned, read_capacity: 5, write_capacity: 5, point_in_time_recovery: true}") !=
-        std::string::npos);
+  CHECK(r.out.find("  sessions:\n    type: dynamodb\n    billing_mode: provisioned\n    read_capacity: 5\n    write_capacity: 5\n"
+                   "    point_in_time_recovery: true\n    stream_enabled: true\n") != std::string::npos);
   CHECK(r.out.find("  worker:\n    type: lambda\n    memory: 256MiB\n    architecture: arm64\n    timeout: 30s\n    runtime: python3.12\n"
                    "    subnets: [db-a]\n    security_groups: [db]\n") != std::string::npos);
   CHECK(r.out.find("users: {type: cognito_user_pool, tier: essentials}") != std::string::npos);
@@ -663,6 +664,21 @@ TEST_CASE("validate template: a CloudFormation template, YAML or JSON, is review
     CHECK(p.err.find("--parameter is for CloudFormation templates; a Terraform plan has its variables' values") != std::string::npos);
     CHECK(cli({"validate", kApiCdnTemplate, "--parameter", "AWS::Region"}).code == 2);
   }
+}
+
+TEST_CASE("import cloudformation: a table's StreamSpecification turns its stream on, whatever the view type; an unknown one is left out, located") {
+  const auto r = cli({"import", "cloudformation",
+                      write("stream.yaml", "Resources:\n  Events:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"
+                                           "      StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}\n")});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("Events: {type: dynamodb, billing_mode: on_demand, stream_enabled: true}") != std::string::npos);
+  const auto bad = cli({"import", "cloudformation",
+                        write("bad-stream.yaml", "Resources:\n  Events:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+                                                 "      StreamSpecification: {StreamViewType: ALL}\n")});
+  REQUIRE_MESSAGE(bad.code == 0, bad.err);
+  CHECK(bad.err.find("bad-stream.yaml:5:45: components.Events.stream_enabled: warning: Events: StreamSpecification.StreamViewType 'ALL' "
+                     "has no archsim equivalent; left out") != std::string::npos);
+  CHECK(bad.out.find("stream_enabled") == std::string::npos);
 }
 
 TEST_CASE("import cloudformation: a nested stack's TemplateURL is followed to the file of that name beside the template") {

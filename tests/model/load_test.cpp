@@ -250,7 +250,7 @@ TEST_CASE("load: RDS provisioned IOPS are required for io1 and io2, refused else
   CHECK_FALSE(missing.ok());
   CHECK(has(missing, "components.db.storage_type: error: storage_type io1 needs `iops`"));
   const auto gp2 = load_good("components: {db: {storage_type: gp2, iops: 3000}}");
-  CHECK(has(gp2, "components.db.iops: error: storage_type gp2 has no provisioned IOPS to bill; `iops` takes io1 or io2 storage"));
+  CHECK(has(gp2, "components.db.iops: error: storage_type gp2 has no provisioned IOPS to bill; `iops` takes io1, io2 or gp3 storage"));
   const auto aurora = load_good("components: {db: {engine: aurora-postgresql, storage_type: io1, iops: 3000}}");
   CHECK(has(aurora, "components.db.iops: error: engine aurora-postgresql keeps its storage in the Aurora cluster"));
   const auto low = load_good("components: {db: {storage_type: io1, storage: 100GB, iops: 500}}");
@@ -260,6 +260,27 @@ TEST_CASE("load: RDS provisioned IOPS are required for io1 and io2, refused else
   CHECK(has(ratio, "components.db.iops: error: expected at most 50 IOPS per GB of storage for io1 (5000 IOPS for 100 GB), found 6000"));
   const auto io2 = load_good("components: {db: {storage_type: io2, storage: 100GB, iops: 6000}}");
   CHECK_MESSAGE(io2.ok(), diagnostics_text(io2));
+}
+
+TEST_CASE("load: gp3 IOPS and throughput are its baseline below 400 GB, and from 400 GB the baseline up to 64,000 IOPS and 4,000 MiBps") {
+  // What Terraform state reports for a small gp3 database: the baseline, which is valid.
+  const auto baseline = load_good("components: {db: {storage: 20GB, iops: 3000, storage_throughput: 125}}");
+  CHECK_MESSAGE(baseline.ok(), diagnostics_text(baseline));
+  const auto small = load_good("components: {db: {storage: 100GB, iops: 6000}}");
+  CHECK(has(small, "components.db.iops: error: expected 3000 (IOPS, gp3's baseline below 400 GB of storage), found 6000; "
+                   "gp3 provisions more only from 400 GB: raise `storage` or drop `iops`"));
+  const auto striped = load_good("components: {db: {storage: 400GB, iops: 20000, storage_throughput: 1000}}");
+  CHECK_MESSAGE(striped.ok(), diagnostics_text(striped));
+  const auto below = load_good("components: {db: {storage: 500GB, iops: 3000}}");
+  CHECK(has(below, "components.db.iops: error: expected gp3 IOPS for 500 GB of storage (12000 is the baseline) from 12000 to 64000, found 3000"));
+  const auto fast = load_good("components: {db: {storage: 500GB, storage_throughput: 5000}}");
+  CHECK(has(fast, "components.db.storage_throughput: error: expected gp3 MiBps for 500 GB of storage (500 is the baseline) from 500 to 4000, found 5000"));
+  const auto gp2 = load_good("components: {db: {storage_type: gp2, storage_throughput: 125}}");
+  CHECK(has(gp2, "components.db.storage_throughput: error: storage_type gp2 has no provisioned throughput; `storage_throughput` takes gp3 storage"));
+  const auto io1 = load_good("components: {db: {storage_type: io1, iops: 3000, storage_throughput: 125}}");
+  CHECK(has(io1, "components.db.storage_throughput: error: storage_type io1 has no provisioned throughput"));
+  const auto aurora = load_good("components: {db: {engine: aurora-postgresql, storage_throughput: 125}}");
+  CHECK(has(aurora, "components.db.storage_throughput: error: engine aurora-postgresql keeps its storage in the Aurora cluster: a database has no `storage_throughput`"));
 }
 
 TEST_CASE("load: an S3 bucket's storage class is one archsim prices, where it is written") {

@@ -1313,11 +1313,33 @@ TEST_CASE("RDS io2 IOPS: the first 32,000 IOPS-months at 0.10, the rest a missin
   CHECK(std::count(b.missing_prices.begin(), b.missing_prices.end(), "rds.io2_iops_month") == 1);
 }
 
+TEST_CASE("RDS gp3 bills IOPS and throughput above the baseline its size comes with: 20,000 IOPS on 500 GB Multi-AZ = 16,000 IOPS-months x 0.02 = 320.00 USD") {
+  const auto usage = hourly_usage({{"db", "instance_seconds", 3600}});
+  // Below 400 GB the baseline (what Terraform state reports) bills nothing beyond the storage.
+  const auto small = good_topology("components: {db: {storage: 100GB, iops: 3000, storage_throughput: 125}}");
+  const auto a = pricing::make_bill(pricing::charges(small, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  for (const auto& l : a.lines) CHECK(l.price_key.find("gp3_iops") == std::string::npos);
+  CHECK(a.missing_prices.empty());
+  // From 400 GB the baseline is 12,000 IOPS: 8,000 above it, twice for Multi-AZ.
+  const auto striped = good_topology("components: {db: {storage: 500GB, iops: 20000}}");
+  const auto b = pricing::make_bill(pricing::charges(striped, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  const auto& iops = line(b, "rds.gp3_iops_month");
+  CHECK(iops.quantity == doctest::Approx(16000));
+  CHECK(iops.detail == "8000 IOPS above the 12000 baseline x 2 (primary and standby)");
+  CHECK(iops.cost == Usd::dollars(320));
+  CHECK(b.missing_prices.empty());
+  // Throughput above the 500 MiBps baseline has no sourced rate: a missing line, never 0 USD.
+  const auto fast = good_topology("components: {db: {multi_az: false, storage: 500GB, storage_throughput: 1000}}");
+  const auto c = pricing::make_bill(pricing::charges(fast, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(c, "rds.gp3_throughput_mibps_month").quantity == doctest::Approx(500));
+  CHECK(std::count(c.missing_prices.begin(), c.missing_prices.end(), "rds.gp3_throughput_mibps_month") == 1);
+}
+
 // ---------------------------------------------------------------- S3 storage classes
 
 TEST_CASE("S3 storage classes bill storage, requests and retrieval at the class's rates, outside the S3 Standard Free Tier") {
   // A month of 730 hours: 1,000 GB stored, 730,000 GETs, 73,000 PUTs, 73 GB returned to the internet.
-  const auto usage = hourly_usage({{"assets", "requests", 1000}, {"assets", "put_requests", 100}, {"assets", "internet_out_bytes", 1e8}});
+  const auto usage = hourly_usage({{"assets", "requests", 1000}, {"assets", "put_requests", 100}, {"assets", "retrieved_bytes", 1e8}});
   struct Expected {
     std::string storage_class, key;
     const char *storage, *gets, *puts, *retrieval;
@@ -1464,6 +1486,50 @@ TEST_CASE("CloudFront without `viewers`: North American rates, as before, and th
       }));
     }
   }
+}
+
+namespace {
+
+/// The fixture scenario with a `usage` block and one more component.
+model::LoadResult load_with_usage(const std::string& usage, const std::string& component) {
+  return testing::load_text("archsim: 1\nname: fixture\nregion: us-east-1\nusage:\n  " + usage +
+                            "\nalternatives:\n  good:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n"
+                            "    overrides:\n      components: {" + component + "}\n");
+}
+
+}  // namespace
+
+TEST_CASE("DynamoDB Streams: declared reads by consumers other than Lambda bill past the 2.5 M always-free requests, 0.20 USD per million") {
+  const auto loaded = load_with_usage("events: {stream_read_requests: 12.5M}", "events: {type: dynamodb, stream_enabled: true}");
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  model::Diagnostics diagnostics;
+  const auto usage = pricing::declared_usage(*loaded.scenario, topology, diagnostics);
+  REQUIRE(usage);
+  // 12.5 M requests: 2.5 M free a month on every plan that has the always-free offers, 10 M x 0.20.
+  const auto free = pricing::make_bill(pricing::charges(topology, *usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::AlwaysFree));
+  const auto& reads = line(free, "dynamodb.stream_read_requests");
+  CHECK(reads.quantity == doctest::Approx(12.5));
+  CHECK(reads.free_quantity == doctest::Approx(2.5));
+  CHECK(reads.cost == Usd::dollars(2));
+  const auto none = pricing::make_bill(pricing::charges(topology, *usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(none, "dynamodb.stream_read_requests").cost == *pricing::parse_usd("2.50"));
+  // Declared for a table with no stream, the reads would bill nothing: an error, not a silent 0.
+  const auto off = load_with_usage("events: {stream_read_requests: 12.5M}", "events: {type: dynamodb}");
+  REQUIRE(off.ok());
+  model::Diagnostics refused;
+  CHECK_FALSE(pricing::declared_usage(*off.scenario, off.scenario->alternatives.front().topology, refused));
+  REQUIRE(refused.size() == 1);
+  CHECK(refused.all().front().path == "usage.events.stream_read_requests");
+  CHECK(refused.all().front().message ==
+        "'stream_read_requests' bills nothing here: the table has no stream in any alternative: set `stream_enabled: true` on it");
+  // retrieved_bytes likewise needs a bucket in an infrequent-access class in some alternative.
+  const auto standard = load_with_usage("assets: {retrieved_bytes: 10GB}", "assets: {type: s3_bucket}");
+  REQUIRE(standard.ok());
+  model::Diagnostics s3;
+  CHECK_FALSE(pricing::declared_usage(*standard.scenario, standard.scenario->alternatives.front().topology, s3));
+  REQUIRE(s3.size() == 1);
+  CHECK(s3.all().front().message.find("'retrieved_bytes' bills nothing here: S3 Standard has no retrieval fee") == 0);
 }
 
 TEST_CASE("DynamoDB global table: each write again per replica, its bytes as inter-Region transfer; on-demand backups as declared") {

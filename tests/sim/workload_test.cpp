@@ -383,6 +383,35 @@ TEST_CASE("S3 meters a write as put_requests and a read as requests, as S3 bills
   CHECK(archsim::test::meter_total(read_only, "assets", "requests") > 0);
 }
 
+TEST_CASE("an S3 bucket in an infrequent-access class meters the bytes its GETs read back, from the internet and from tasks alike, in both engines") {
+  // Each GET returns 1 MiB exactly: retrieved_bytes is the GETs that reached the bucket x 1 MiB,
+  // whether the caller is a user or the app; the PUTs' responses are not retrievals.
+  const std::string overrides =
+      "components: {assets: {type: s3_bucket, storage_class: STANDARD_IA}}\n"
+      "routes:\n"
+      "  main: {hops: [users, alb, app, assets], share: 0.4, response_size: 1MiB}\n"
+      "  download: {hops: [users, assets], share: 0.4, response_size: 1MiB}\n"
+      "  upload: {hops: [users, assets], share: 0.2, method: PUT, response_size: 1MiB}\n";
+  const auto w = test::workload("horizon: 1h\nseed: 5\narrivals: {rate: 4/s}\n");
+  for (const auto fidelity : {sim::Fidelity::Request, sim::Fidelity::Flow}) {
+    CAPTURE(static_cast<int>(fidelity));
+    sim::SimOptions options;
+    options.fidelity = fidelity;
+    const auto run = test::simulate_good(overrides, w, options);
+    REQUIRE(!run.error);
+    const double gets = test::meter_total(*run.result, "assets", "requests");
+    // Both GET routes reach the bucket: 0.8 of the hour's 14,400 arrivals, not the 0.4 downloads alone.
+    CHECK(gets > 10000);
+    CHECK(test::meter_total(*run.result, "assets", "retrieved_bytes") == doctest::Approx(gets * 1024 * 1024).epsilon(0.002));
+  }
+  // A Standard bucket has no retrieval fee, so no such meter.
+  const auto standard = test::run_good("components: {assets: {type: s3_bucket}}\nroutes:\n  main: {hops: [users, alb, app, db], share: 0.5}\n"
+                                       "  download: {hops: [users, assets], share: 0.5}\n",
+                                       "horizon: 1h\nseed: 9\narrivals: {rate: 4/s}\n");
+  CHECK(test::meter_total(standard, "assets", "requests") > 0);
+  CHECK(std::none_of(standard.usage.begin(), standard.usage.end(), [](const auto& m) { return m.meter == "retrieved_bytes"; }));
+}
+
 namespace {
 
 /// data/trace.csv replayed through an instantaneous ALB to one app, walked and as flows.

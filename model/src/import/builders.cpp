@@ -988,17 +988,20 @@ void Importer::rds_instance(const Resource& r) {
     return;
   }
   simple_component(r);
-  // `iops` bills io1 and io2 storage. Terraform and CloudFormation report gp3's too (its 3,000
-  // baseline comes with the storage; IOPS bought above it are not modelled): kept only where billed.
+  // `iops` bills io1 and io2 storage, and gp3's above its baseline, as `storage_throughput`
+  // does gp3's. Terraform state reports both for every type (gp2's IOPS come with its size,
+  // its throughput reads 0): kept only where the storage type takes them.
   YamlNode& e = *component_of(r);
   const YamlNode* type = e.find("storage_type");
-  const bool provisioned = type != nullptr && (type->scalar == "io1" || type->scalar == "io2");
-  const auto iops = std::find_if(e.entries.begin(), e.entries.end(), [](const YamlNode::Entry& x) { return x.key == "iops"; });
-  if (iops != e.entries.end() && !provisioned) {
-    b_.assume(entity_path("components", r) + ".storage_type", iops->value.loc,
-              fmt::format("{}: its {} IOPS are not billed: archsim bills provisioned IOPS of io1 and io2 storage only", r.address,
-                          iops->value.scalar));
-    e.entries.erase(iops);
+  const std::string storage_type = type != nullptr ? type->scalar : "gp3";  // the topology's default
+  const bool provisioned = storage_type == "io1" || storage_type == "io2";
+  for (const char* key : {"iops", "storage_throughput"}) {
+    const bool taken = storage_type == "gp3" || (provisioned && std::string_view(key) == "iops");
+    const auto at = std::find_if(e.entries.begin(), e.entries.end(), [&](const YamlNode::Entry& x) { return x.key == key; });
+    if (at == e.entries.end() || taken) continue;
+    b_.assume(entity_path("components", r) + ".storage_type", at->value.loc,
+              fmt::format("{}: `{}: {}` left out: storage_type {} takes no {} to bill", r.address, key, at->value.scalar, storage_type, key));
+    e.entries.erase(at);
   }
 }
 

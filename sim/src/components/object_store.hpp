@@ -20,6 +20,10 @@ struct ObjectStore : ComponentKind {
       for (const auto& hop : plan.hops) written = written || (plan.write && hop.component == ci);
     }
     if (written) m.put_requests = add(Meter::PutRequests);
+    // Infrequent-access classes charge per GB read back, whoever reads it (a CloudFront
+    // origin fetch, a task): the meter exists only for them, so a Standard bucket's bill is
+    // unchanged.
+    if (model.components[ci].bills_retrieval) m.retrieved = add(Meter::RetrievedBytes);
   }
 
   static int arrival_meter(const ComponentMeters& ids, const RoutePlan& plan) { return plan.write ? ids.put_requests : ids.requests; }

@@ -599,6 +599,8 @@ double FlowModel::propagate(int plan_index, int h, const Place& at, double weigh
           if (path.via) meter_per_request(flow, recorder_.meters(*path.via).bytes, w * (req + resp));
         }
         if (from.zone == kInternet) meter_per_request(flow, recorder_.meters(to.component).data_out, w * resp);
+        const int retrieved = recorder_.meters(to.component).retrieved;
+        if (retrieved >= 0 && !model_.plans[plan_index].write) meter_per_request(flow, retrieved, w * resp);
       }
       const double returned = propagate(plan_index, h + 1, place, w, first_pass, flow);
       if (kind(next.role).feeds_service_load && !first_pass) services_[next_ci].errors += w - returned;

@@ -566,6 +566,7 @@ void RequestWalk::respond(std::uint32_t id) {
   Duration delay = network_delay(from, to, state_[to.component]);
   meter_cross_zone(from, to, static_cast<double>(r.response_bytes));
   if (to.zone == kInternet) meter(s.ids.data_out, static_cast<double>(r.response_bytes));
+  if (s.ids.retrieved >= 0 && !model_.plans[r.plan].write) meter(s.ids.retrieved, static_cast<double>(r.response_bytes));
   const ComponentModel& c = model_.components[from.component];
   if (!c.service.empty() && to.zone >= 0) {
     if (const Egress path = egress_path(to, c.service); path.via) {

@@ -71,6 +71,20 @@ struct SecurityPolicy {
   std::string score_of(std::string_view category, Severity severity) const;
 };
 
+/// Storage performance of an RDS database: IOPS and throughput in MiB per second.
+struct StoragePerformance {
+  int iops = 0;
+  int throughput_mibps = 0;
+};
+
+/// RDS gp3 (quotas.yaml `rds.gp3`): a fixed baseline below `striped_from_gib`, a higher one
+/// from there, which IOPS and throughput can be provisioned above, up to the maxima.
+struct RdsGp3Limits {
+  int striped_from_gib = 0;
+  StoragePerformance baseline_small, baseline_striped;
+  int max_iops = 0, max_throughput_mibps = 0;
+};
+
 /// model/data/quotas.yaml: AWS's limits on the values a scenario gives, which the loader
 /// enforces (docs/limits.md). Fargate's vCPU and memory ranges come from `fargate_task_sizes`.
 struct Quotas {
@@ -82,8 +96,12 @@ struct Quotas {
   int secrets = 0, parameters = 0;
   IntRange rds_provisioned_iops;
   int rds_io1_max_iops_per_gib = 0, rds_io2_max_iops_per_gib = 0;
+  RdsGp3Limits rds_gp3;
   int elastic_ips = 0;
 };
+
+/// The IOPS and throughput a gp3 database gets without paying for them, from its size.
+StoragePerformance gp3_baseline(const RdsGp3Limits& limits, double storage_gib);
 
 /// One CloudFront edge region group (a column of the pricing page's tables).
 struct CloudFrontRegionGroup {

@@ -391,9 +391,13 @@ struct RdsSpec {
   std::vector<std::string> security_groups;
   Bytes storage{20ll * 1000 * 1000 * 1000};
   std::string storage_type = "gp3";
-  /// Provisioned IOPS: required for io1 and io2, which bill them by the IOPS-month; refused for
-  /// the other storage types, whose IOPS come with the storage.
+  /// Provisioned IOPS (CreateDBInstance `Iops`): required for io1 and io2, which bill them by
+  /// the IOPS-month; optional for gp3, which bills those above its baseline; refused for gp2,
+  /// whose IOPS come with its size.
   std::optional<int> iops;
+  /// gp3 only (CreateDBInstance `StorageThroughput`), MiB per second; what is above the
+  /// baseline is billed by the MiBps-month.
+  std::optional<int> storage_throughput_mibps;
   bool publicly_accessible = false;
   std::string primary_zone;  ///< empty: the zone of the first subnet
 };
@@ -405,6 +409,9 @@ struct DynamoDbSpec {
   int write_capacity = 0;                  ///< provisioned WCU
   std::optional<Bytes> storage;
   bool point_in_time_recovery = false;
+  /// DynamoDB Streams on (Terraform `stream_enabled`): reads by consumers other than Lambda
+  /// triggers bill per GetRecords call, declared in the `usage` block as `stream_read_requests`.
+  bool stream_enabled = false;
   /// A global table's replicas: the other Regions it is written to (Terraform `replica`
   /// `region_name`), in file order; empty for a single-Region table.
   std::vector<std::string> replicas;

@@ -44,9 +44,11 @@ enum class Meter : std::uint8_t {
   InstanceSeconds,    ///< RDS instance time
   CacheHits,          ///< CloudFront requests answered from cache
   IngestedBytes,      ///< CloudWatch Logs bytes ingested
+  RetrievedBytes,     ///< S3 infrequent-access classes: bytes GETs read back, whoever the caller
   // Declared only: a run cannot measure these; the `usage:` block states them.
   StoredBytes,        ///< S3, DynamoDB, ECR storage
   BackupBytes,        ///< RDS backup storage
+  StreamReadRequests, ///< DynamoDB Streams GetRecords calls by consumers other than Lambda triggers
   ApiRequests,        ///< Secrets Manager API calls
   MonthlyActiveUsers, ///< Cognito
   Queries,            ///< Route 53 queries
