@@ -1169,7 +1169,7 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
     model::Diagnostics diagnostics;
     CHECK_FALSE(pricing::prepare_pricing(*arm.scenario, diagnostics));
     CHECK(diagnostics_text(diagnostics).find("test.yaml:4:20: pricing.fargate: error: price book pricing/data/us-west-2.yaml has no Fargate Spot "
-                                             "prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with them: us-east-1)") != std::string::npos);
+                                             "prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with them: eu-west-1, us-east-1)") != std::string::npos);
   }
   const auto plans = testing::load_text(
       "archsim: 1\nname: fixture\nregion: us-east-1\n"
