@@ -977,9 +977,9 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
   // change: every other line of every alternative must carry a price from that book.
   const std::map<std::string, std::set<std::string>> unsourced = {
       {"eu-west-1", {}},
-      {"us-west-2", {"elb.alb_lcu_hour", "elb.nlb_nlcu_hour"}},
-      {"us-east-2", {"elb.alb_lcu_hour", "elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
-      {"eu-central-1", {"apigw.http_requests", "elb.nlb_nlcu_hour"}},
+      {"us-west-2", {"elb.nlb_nlcu_hour"}},
+      {"us-east-2", {"elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
+      {"eu-central-1", {"elb.nlb_nlcu_hour"}},
   };
   const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
   for (const auto& [region, gaps] : unsourced) {
@@ -1169,7 +1169,7 @@ TEST_CASE("purchase options decode at the scenario and under an alternative, whi
     model::Diagnostics diagnostics;
     CHECK_FALSE(pricing::prepare_pricing(*arm.scenario, diagnostics));
     CHECK(diagnostics_text(diagnostics).find("test.yaml:4:20: pricing.fargate: error: price book pricing/data/us-west-2.yaml has no Fargate Spot "
-                                             "prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with them: us-east-1)") != std::string::npos);
+                                             "prices for arm64 tasks (fargate_spot.*.arm64) for us-west-2 (books with them: eu-west-1, us-east-1)") != std::string::npos);
   }
   const auto plans = testing::load_text(
       "archsim: 1\nname: fixture\nregion: us-east-1\n"
