@@ -98,7 +98,8 @@ class LimitChecker {
       }
     }
     for (const auto& d : t_.databases) {
-      if (d.storage_type == "gp3") gp3_performance(d);
+      // Aurora keeps its storage in the cluster: decode already refused its `iops`.
+      if (d.storage_type == "gp3" && !d.engine.starts_with("aurora-")) gp3_performance(d);
       if (!d.iops || (d.storage_type != "io1" && d.storage_type != "io2")) continue;
       range(d.path + ".iops", *d.iops, q_.rds_provisioned_iops.min, q_.rds_provisioned_iops.max, "provisioned IOPS (RDS io1 and io2)");
       const int per_gib = d.storage_type == "io1" ? q_.rds_io1_max_iops_per_gib : q_.rds_io2_max_iops_per_gib;

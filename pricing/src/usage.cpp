@@ -204,19 +204,22 @@ std::vector<std::string> names_of(const std::vector<Meter>& meters) {
 /// every alternative, or empty: a quantity declared there would be dropped in silence. (One
 /// alternative without the setting is a comparison, S3 Standard against Standard-IA, say.)
 std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std::string& id, Meter m) {
-  const auto billed_somewhere = [&](auto&& billed) {
+  // The id may name a component of another type in another alternative.
+  const auto billed_somewhere = [&](model::ComponentType type, auto&& billed) {
     for (const auto& alt : scenario.alternatives) {
       const auto ref = alt.topology.component(id);
-      if (ref && billed(alt.topology, *ref)) return true;
+      if (ref && ref->type == type && billed(alt.topology, ref->index)) return true;
     }
     return false;
   };
-  if (m == Meter::StreamReadRequests &&
-      !billed_somewhere([](const model::TopologySpec& t, const model::ComponentRef& r) { return t.dynamodb_tables[r.index].stream_enabled; })) {
+  if (m == Meter::StreamReadRequests && !billed_somewhere(model::ComponentType::DynamoDb, [](const model::TopologySpec& t, std::size_t i) {
+        return t.dynamodb_tables[i].stream_enabled;
+      })) {
     return "the table has no stream in any alternative: set `stream_enabled: true` on it";
   }
-  if (m == Meter::RetrievedBytes &&
-      !billed_somewhere([](const model::TopologySpec& t, const model::ComponentRef& r) { return t.s3_buckets[r.index].storage_class != "STANDARD"; })) {
+  if (m == Meter::RetrievedBytes && !billed_somewhere(model::ComponentType::S3Bucket, [](const model::TopologySpec& t, std::size_t i) {
+        return t.s3_buckets[i].storage_class != "STANDARD";
+      })) {
     return "S3 Standard has no retrieval fee, and the bucket is in it in every alternative; `retrieved_bytes` bills STANDARD_IA, ONEZONE_IA and "
            "GLACIER_IR buckets";
   }

@@ -281,6 +281,9 @@ TEST_CASE("load: gp3 IOPS and throughput are its baseline below 400 GB, and from
   CHECK(has(io1, "components.db.storage_throughput: error: storage_type io1 has no provisioned throughput"));
   const auto aurora = load_good("components: {db: {engine: aurora-postgresql, storage_throughput: 125}}");
   CHECK(has(aurora, "components.db.storage_throughput: error: engine aurora-postgresql keeps its storage in the Aurora cluster: a database has no `storage_throughput`"));
+  // Refused once, by the decoder: the gp3 limits do not judge a value Aurora does not take.
+  const auto aurora_iops = load_good("components: {db: {engine: aurora-postgresql, iops: 5000}}");
+  CHECK(aurora_iops.diagnostics.error_count() == 1);
 }
 
 TEST_CASE("load: an S3 bucket's storage class is one archsim prices, where it is written") {
