@@ -1335,6 +1335,23 @@ TEST_CASE("RDS gp3 bills IOPS and throughput above the baseline its size comes w
   CHECK(std::count(c.missing_prices.begin(), c.missing_prices.end(), "rds.gp3_throughput_mibps_month") == 1);
 }
 
+TEST_CASE("RDS gp3 and io1 in eu-west-1: 20,000 IOPS and 1,000 MiBps on 500 GB Single-AZ = 176.00 + 44.00 USD above the baseline; io1 3,000 IOPS on 100 GB = 13.80 + 330.00 USD") {
+  const auto* book = pricing::builtin_price_book("eu-west-1");
+  REQUIRE(book != nullptr);
+  const auto usage = hourly_usage({{"db", "instance_seconds", 3600}});
+  // 8,000 IOPS-months above the 12,000 baseline x 0.022; 500 MiBps-months above 500 x 0.088.
+  const auto gp3 = good_topology("components: {db: {multi_az: false, storage: 500GB, iops: 20000, storage_throughput: 1000}}");
+  const auto a = pricing::make_bill(pricing::charges(gp3, usage), book, pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(a, "rds.gp3_iops_month").cost == Usd::dollars(176));
+  CHECK(line(a, "rds.gp3_throughput_mibps_month").cost == Usd::dollars(44));
+  CHECK(line(a, "rds.gp3_storage_gb_month").cost == *pricing::parse_usd("63.50"));  // 500 x 0.127
+  // io1: 100 GB x 0.138 and 3,000 IOPS x 0.11.
+  const auto io1 = good_topology("components: {db: {multi_az: false, storage_type: io1, storage: 100GB, iops: 3000}}");
+  const auto b = pricing::make_bill(pricing::charges(io1, usage), book, pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(b, "rds.io1_storage_gb_month").cost == *pricing::parse_usd("13.80"));
+  CHECK(line(b, "rds.io1_iops_month").cost == Usd::dollars(330));
+}
+
 // ---------------------------------------------------------------- S3 storage classes
 
 TEST_CASE("S3 storage classes bill storage, requests and retrieval at the class's rates, outside the S3 Standard Free Tier") {
