@@ -127,7 +127,7 @@ PlanContext resolve_plan(const model::PricingOptionsSpec& options, const FreeTie
 }
 
 Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const FreeTierCatalogue& catalogue,
-               const PlanContext& plan, int until_hour) {
+               const PlanContext& plan, int until_hour, const RegionBooks& other_regions) {
   Bill bill;
   bill.plan = plan.plan;
   bill.notes = plan.notes;
@@ -151,13 +151,17 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     } else {
       for (int h = 0; h < until && h < static_cast<int>(c.hourly.size()); ++h) line.quantity += c.hourly[static_cast<std::size_t>(h)];
     }
-    const Price* price = book ? book->find(c.price_key) : nullptr;
+    // A charge of another Region is priced from that Region's book, its tiers counted there.
+    const PriceBook* from = c.region.empty() ? book : (other_regions ? other_regions(c.region) : nullptr);
+    const std::string tier_key = c.region.empty() ? c.price_key : c.region + " " + c.price_key;
+    const Price* price = from ? from->find(c.price_key) : nullptr;
     if (price == nullptr) {
       line.missing_price = true;
       line.service = c.price_key.substr(0, c.price_key.find('.'));
-      line.description = "no price for '" + c.price_key + "' in " + (book ? book->file : std::string("any price book"));
-      if (book) {
-        if (const auto why = book->missing.find(c.price_key); why != book->missing.end()) line.description += ": " + why->second;
+      line.description = "no price for '" + c.price_key + "' in " +
+                         (from ? from->file : c.region.empty() ? std::string("any price book") : "a price book for " + c.region);
+      if (from) {
+        if (const auto why = from->missing.find(c.price_key); why != from->missing.end()) line.description += ": " + why->second;
       }
       bill.missing_prices.push_back(c.price_key);
       bill.lines.push_back(std::move(line));
@@ -181,19 +185,19 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     }
     const double billable = line.quantity - line.free_quantity;
     try {
-      line.tiers = split_tiers(price->tiers, tier_used[c.price_key], billable);
+      line.tiers = split_tiers(price->tiers, tier_used[tier_key], billable);
       line.free_tier_saving = multiply(line.free_quantity, price->first_price());
     } catch (const std::overflow_error& e) {
       throw std::overflow_error(fmt::format("{}: {} of {:.3g} {}: {}", c.component, c.price_key, line.quantity, price->unit, e.what()));
     }
-    tier_used[c.price_key] += billable;
+    tier_used[tier_key] += billable;
     line.cost = total_cost(line.tiers);
     for (const auto& t : line.tiers) {
       if (t.priced) continue;
       // The book's source stops at its last tier: never bill the rest at 0 USD silently.
       bill.missing_prices.push_back(c.price_key);
       bill.notes.push_back(fmt::format("{}: {:.6g} {} of {} lie above the last tier {} sources ({:.6g}); they have no price and are not in the total",
-                                       c.component, t.quantity, price->unit, c.price_key, book->file, price->tiers.back().up_to));
+                                       c.component, t.quantity, price->unit, c.price_key, from->file, price->tiers.back().up_to));
     }
     bill.total += line.cost;
     bill.free_tier_savings += line.free_tier_saving;
@@ -205,7 +209,7 @@ Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const 
     bill.credits_applied = std::min(bill.total, plan.credits);
     for (int day = 1; day <= kDaysPerMonth; ++day) {
       const int hour = std::min(day * 24, kHoursPerMonth);
-      bill.month_to_date.push_back(hour == kHoursPerMonth ? bill.total : make_bill(charges, book, catalogue, plan, hour).total);
+      bill.month_to_date.push_back(hour == kHoursPerMonth ? bill.total : make_bill(charges, book, catalogue, plan, hour, other_regions).total);
     }
   }
   return bill;
@@ -320,7 +324,11 @@ namespace {
 /// `region` is another Region is refused rather than used for the wrong prices.
 void read_folder_books(const model::ScenarioSpec& scenario, const std::string& dir, PricingContext& ctx, model::Diagnostics& diagnostics) {
   std::set<std::string> regions{scenario.region};
-  for (const auto& alt : scenario.alternatives) regions.insert(alt.topology.region);
+  for (const auto& alt : scenario.alternatives) {
+    regions.insert(alt.topology.region);
+    // A global table's replicated writes are priced in its replicas' Regions.
+    for (const auto& table : alt.topology.dynamodb_tables) regions.insert(table.replicas.begin(), table.replicas.end());
+  }
   for (const auto& region : regions) {
     const auto file = std::filesystem::path(dir) / (region + ".yaml");
     std::error_code ec;
@@ -616,14 +624,15 @@ const model::PurchaseOptionsSpec& PricingContext::purchase_for(const model::Topo
 
 Bill bill_for(const PricingContext& context, const model::TopologySpec& topology, const Usage& usage) {
   const PriceBook* book = context.book_for(topology.region);
+  const RegionBooks other_regions = [&context](std::string_view region) { return context.book_for(region); };
   const model::PurchaseOptionsSpec& options = context.purchase_for(topology);
   const bool purchased = !options.on_demand() && book != nullptr;
   // Every figure of the bill (always on, deployments) is priced the way the design buys its
   // capacity; on-demand is priced beside it.
   const auto price = [&](const std::vector<Charge>& on_demand_charges) {
-    if (!purchased) return make_bill(on_demand_charges, book, *context.catalogue, context.plan);
+    if (!purchased) return make_bill(on_demand_charges, book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
     const PurchasedPricing p = apply_purchase_options(options, on_demand_charges, *book);
-    Bill b = make_bill(p.charges, &p.book, *context.catalogue, context.plan);
+    Bill b = make_bill(p.charges, &p.book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
     b.purchase = p.description;
     b.notes.insert(b.notes.end(), p.notes.begin(), p.notes.end());
     b.missing_prices.insert(b.missing_prices.end(), p.missing.begin(), p.missing.end());
@@ -634,7 +643,7 @@ Bill bill_for(const PricingContext& context, const model::TopologySpec& topology
   const std::vector<Charge> month = charges(topology, usage);
   Bill bill = price(month);
   if (purchased) {
-    const Bill on_demand = make_bill(month, book, *context.catalogue, context.plan);
+    const Bill on_demand = make_bill(month, book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
     bill.on_demand = on_demand.total;
     // One line per charge in both bills, in the same order.
     for (std::size_t i = 0; i < bill.lines.size() && i < on_demand.lines.size(); ++i) {

@@ -354,21 +354,26 @@ class CostModel {
     if (d.replicas.empty()) return;
     const Series writes = meter(d.id, Meter::WriteUnits);
     for (const auto& region : d.replicas) {
-      const std::size_t first = out_.size();
+      // The replicated writes are billed in the replica's Region, at its book's rate. (add()
+      // appends nothing for a zero quantity, so what it appended is found by position.)
+      std::size_t first = out_.size();
       if (d.billing_mode == "provisioned") {
-        add(d.id, "dynamodb.replicated_wcu_hour", constant(d.write_capacity), fmt::format("{} rWCU provisioned in {}", d.write_capacity, region));
+        add(d.id, "dynamodb.replicated_wcu_hour", constant(d.write_capacity),
+            fmt::format("{} rWCU provisioned in {}, at its price", d.write_capacity, region));
       } else {
-        add(d.id, "dynamodb.replicated_write_request_units", map(writes, [](double n) { return n / 1e6; }), "replicated to " + region);
+        add(d.id, "dynamodb.replicated_write_request_units", map(writes, [](double n) { return n / 1e6; }),
+            fmt::format("replicated to {}, at its price", region));
       }
+      for (std::size_t i = first; i < out_.size(); ++i) out_[i].region = region;
       // A write request unit writes up to 1 KB (1,024 bytes): the replicated bytes are at most
       // that, taken as that (an upper bound) since no meter measures item sizes.
+      first = out_.size();
       add(d.id, "data_transfer.inter_region_gb." + region, map(writes, [](double n) { return n * 1024 / kGb; }),
           "replicated writes to " + region + ", 1 KB per write request unit (at most)");
-      const std::string assumption = fmt::format(
-          "{}: replicated writes to {} priced at {}'s rate (AWS bills them at the replica Region's); their bytes taken as 1 KB per "
-          "write request unit (the most one unit writes)",
-          d.id, region, t_.region);
-      for (std::size_t i = first; i < out_.size(); ++i) out_[i].assumption = assumption;
+      for (std::size_t i = first; i < out_.size(); ++i) {
+        out_[i].assumption =
+            fmt::format("{}: the bytes replicated to {} taken as 1 KB per write request unit (the most one unit writes)", d.id, region);
+      }
     }
   }
 

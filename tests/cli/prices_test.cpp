@@ -156,3 +156,31 @@ TEST_CASE("price: Fargate Spot with a book that has no Spot prices is a located 
   // The bundled us-east-1 book has them.
   CHECK(cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()}).code != 2);
 }
+
+TEST_CASE("price --price-book DIR: a global table's replicated writes are priced from the folder's book for the replica's Region") {
+  const auto dir = test_dir() / "replica";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "books");
+  // A us-west-2 book with one price, 0.70 per million replicated writes (a test book).
+  std::ofstream(dir / "books" / "us-west-2.yaml")
+      << "archsim_price_book: 1\nregion: us-west-2\ncurrency: USD\nsources:\n  T: {title: a test book, url: https://example.com/}\n"
+         "prices:\n  dynamodb.replicated_write_request_units:\n    service: Amazon DynamoDB\n    description: replicated write request units\n"
+         "    unit: 1M requests\n    price: 0.70\n    source: T\n    as_of: 2026-12-07\n";
+  std::ofstream(dir / "global.yaml") << "archsim: 1\nname: global\nregion: us-east-1\nusage:\n  orders: {write_units: 10M}\n"
+                                        "alternatives:\n  a:\n    title: a\n    status: chosen\n    topology:\n      region: us-east-1\n"
+                                        "      zones: [us-east-1a]\n      components:\n        orders: {type: dynamodb, replicas: [us-west-2]}\n";
+  const auto r = cli({"price", (dir / "global.yaml").string(), "--format", "json", "--price-book", (dir / "books").string()});
+  REQUIRE_MESSAGE(r.code != 2, r.err);
+  const auto json = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& l : json["alternatives"][0]["cost"]["lines"]) {
+    if (l["price"] != "dynamodb.replicated_write_request_units") continue;
+    found = true;
+    CHECK(l["usd"].get<double>() == doctest::Approx(7.0));
+    CHECK(l["detail"] == "replicated to us-west-2, at its price");
+  }
+  CHECK(found);
+  // The shipped us-west-2 book has no such price: a missing line.
+  const auto shipped = cli({"price", (dir / "global.yaml").string(), "--format", "json"});
+  CHECK(shipped.out.find("no price for 'dynamodb.replicated_write_request_units' in pricing/data/us-west-2.yaml") != std::string::npos);
+}

@@ -1549,42 +1549,59 @@ TEST_CASE("DynamoDB Streams: declared reads by consumers other than Lambda bill 
   CHECK(s3.all().front().message.find("'retrieved_bytes' bills nothing here: S3 Standard has no retrieval fee") == 0);
 }
 
-TEST_CASE("DynamoDB global table: each write again per replica, its bytes as inter-Region transfer; on-demand backups as declared") {
-  // 10 M write request units in the month, two replicas: 10 x 0.625 = 6.25 USD of replicated
-  // writes each; 10 M x 1,024 B = 10.24 GB to each at 0.02 = 0.2048 USD; 50 GB of backups x 0.10 = 5.00.
+TEST_CASE("DynamoDB global table: each write again per replica, at the replica Region's price; its bytes as inter-Region transfer; on-demand backups as declared") {
+  // 10 M write request units in the month, two replicas. The replicated writes are priced from
+  // each replica Region's book: here a us-west-2 book at 0.70 per million (a test book: 7.00 USD)
+  // and no book for eu-west-1 (a missing line, never the table Region's price). Their bytes
+  // leave us-east-1: 10 M x 1,024 B = 10.24 GB to each at 0.02 = 0.2048 USD; 50 GB of backups x 0.10 = 5.00.
   model::TopologySpec t;
   t.region = "us-east-1";
   model::DynamoDbSpec table{.id = "t", .path = "components.t"};
   table.replicas = {"us-west-2", "eu-west-1"};
   t.dynamodb_tables.push_back(table);
   t.component_order.push_back("t");
+  pricing::PriceBook west = us_east_1();
+  west.file = "test/us-west-2.yaml";
+  west.region = "us-west-2";
+  west.prices.at("dynamodb.replicated_write_request_units").tiers = {pricing::Tier{.price = *pricing::parse_usd("0.70")}};
+  west.prices.at("dynamodb.replicated_wcu_hour").tiers = {pricing::Tier{.price = *pricing::parse_usd("0.001")}};
+  const pricing::RegionBooks others = [&](std::string_view region) { return region == "us-west-2" ? &west : nullptr; };
   const auto usage = hourly_usage({{"t", "write_units", 10e6 / pricing::kHoursPerMonth}, {"t", "backup_bytes", 50e9 / pricing::kHoursPerMonth}});
-  const auto bill = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
-  CHECK(bill.missing_prices.empty());
-  const auto replicated = std::count_if(bill.lines.begin(), bill.lines.end(), [](const auto& l) {
-    return l.price_key == "dynamodb.replicated_write_request_units" && l.cost == Usd::cents(625);
-  });
-  CHECK(replicated == 2);
+  const auto bill = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None),
+                                       pricing::kHoursPerMonth, others);
+  std::vector<const pricing::BillLine*> replicated;
+  for (const auto& l : bill.lines) {
+    if (l.price_key == "dynamodb.replicated_write_request_units") replicated.push_back(&l);
+  }
+  REQUIRE(replicated.size() == 2);
+  CHECK(replicated[0]->detail == "replicated to us-west-2, at its price");
+  CHECK(replicated[0]->cost == Usd::dollars(7));
+  CHECK(replicated[1]->missing_price);
+  CHECK(replicated[1]->description == "no price for 'dynamodb.replicated_write_request_units' in a price book for eu-west-1");
+  CHECK(bill.missing_prices == std::vector<std::string>{"dynamodb.replicated_write_request_units"});
   CHECK(line(bill, "data_transfer.inter_region_gb.us-west-2").quantity == doctest::Approx(10.24));
   CHECK(line(bill, "data_transfer.inter_region_gb.us-west-2").cost == *pricing::parse_usd("0.2048"));
   CHECK(line(bill, "data_transfer.inter_region_gb.eu-west-1").cost == *pricing::parse_usd("0.2048"));
   CHECK(line(bill, "dynamodb.backup_storage_gb_month").cost == Usd::cents(500));
   CHECK(line(bill, "dynamodb.write_request_units").cost == Usd::cents(625));
-  CHECK(pricing::format_cents(bill.total) == "24.16");  // 6.25 x 3 + 0.4096 + 5.00 = 24.1596
+  CHECK(pricing::format_cents(bill.total) == "18.66");  // 6.25 + 7.00 + 0.4096 + 5.00 = 18.6596
   REQUIRE(bill.assumptions.size() == 2);
-  CHECK(bill.assumptions.front().find("t: replicated writes to us-west-2 priced at us-east-1's rate") == 0);
-  // Provisioned: as many rWCU as WCU in the replica, every hour: 20 x 730 x 0.00065 = 9.49;
-  // to US East (Ohio) 1 M units x 1,024 B = 1.024 GB at 0.01.
+  CHECK(bill.assumptions.front() == "t: the bytes replicated to us-west-2 taken as 1 KB per write request unit (the most one unit writes)");
+  // Without other Regions' books, both replicas' writes are missing lines.
+  const auto alone = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(std::count_if(alone.lines.begin(), alone.lines.end(), [](const auto& l) { return l.missing_price; }) == 2);
+  // Provisioned: as many rWCU as WCU in the replica, every hour: 20 x 730 x 0.001 = 14.60 at the
+  // test book's rate; to US West (Oregon) 1 M units x 1,024 B = 1.024 GB at 0.02.
   table.billing_mode = "provisioned";
   table.write_capacity = 20;
   table.read_capacity = 10;
-  table.replicas = {"us-east-2"};
+  table.replicas = {"us-west-2"};
   t.dynamodb_tables = {table};
   const auto provisioned = pricing::make_bill(pricing::charges(t, hourly_usage({{"t", "write_units", 1e6 / pricing::kHoursPerMonth}})), &us_east_1(),
-                                              pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+                                              pricing::builtin_free_tier(), plan(model::FreeTierPlan::None), pricing::kHoursPerMonth, others);
   CHECK(line(provisioned, "dynamodb.replicated_wcu_hour").quantity == doctest::Approx(14600));
-  CHECK(pricing::format_cents(line(provisioned, "dynamodb.replicated_wcu_hour").cost) == "9.49");
-  CHECK(line(provisioned, "data_transfer.inter_region_gb.us-east-2").cost == *pricing::parse_usd("0.01024"));
+  CHECK(pricing::format_cents(line(provisioned, "dynamodb.replicated_wcu_hour").cost) == "14.60");
+  CHECK(line(provisioned, "data_transfer.inter_region_gb.us-west-2").cost == *pricing::parse_usd("0.02048"));
 }
 
 TEST_CASE("API Gateway WebSocket: 5 M messages x 1.00 + 2 M connection minutes x 0.25 = 5.50 USD; past the first billion messages, no price") {

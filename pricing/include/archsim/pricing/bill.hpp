@@ -10,6 +10,7 @@
 // month at on-demand prices beside it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -98,6 +99,9 @@ struct Charge {
   /// What the quantity takes for granted that the scenario did not state (`viewers not stated:
   /// ...`); the bill lists each once, as an assumption.
   std::string assumption;
+  /// Priced from this Region's book rather than the bill's: a global table's replicated
+  /// writes, which AWS bills in the replica's Region. Empty: the bill's own Region.
+  std::string region;
 };
 
 /// The cost model: every charge of every component of `topology` under `usage`.
@@ -182,10 +186,14 @@ struct Bill {
   std::vector<std::pair<std::string, Usd>> by_service() const;
 };
 
-/// Prices `charges` with `book` (nullptr: every line is missing). `until_hour` < kHoursPerMonth
-/// prices the month to date.
+/// The book for another Region (nullptr when there is none).
+using RegionBooks = std::function<const PriceBook*(std::string_view region)>;
+
+/// Prices `charges` with `book` (nullptr: every line is missing), and a charge of another
+/// Region with `other_regions`' book for it (none given: missing). `until_hour` <
+/// kHoursPerMonth prices the month to date.
 Bill make_bill(const std::vector<Charge>& charges, const PriceBook* book, const FreeTierCatalogue& catalogue,
-               const PlanContext& plan, int until_hour = kHoursPerMonth);
+               const PlanContext& plan, int until_hour = kHoursPerMonth, const RegionBooks& other_regions = {});
 
 // ---------------------------------------------------------------- budget
 
