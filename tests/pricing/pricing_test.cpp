@@ -978,7 +978,7 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
   const std::map<std::string, std::set<std::string>> unsourced = {
       {"eu-west-1", {}},
       {"us-west-2", {"elb.nlb_nlcu_hour"}},
-      {"us-east-2", {"elb.nlb_nlcu_hour", "vpc.interface_endpoint_hour", "vpc.interface_endpoint_processed_gb"}},
+      {"us-east-2", {"elb.nlb_nlcu_hour", "vpc.interface_endpoint_processed_gb"}},
       {"eu-central-1", {"elb.nlb_nlcu_hour"}},
   };
   const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
