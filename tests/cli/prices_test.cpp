@@ -180,7 +180,15 @@ TEST_CASE("price --price-book DIR: a global table's replicated writes are priced
     CHECK(l["detail"] == "replicated to us-west-2, at its price");
   }
   CHECK(found);
-  // The shipped us-west-2 book has no such price: a missing line.
+  // Without the folder, the shipped us-west-2 book's rate: 10 M x 0.625.
   const auto shipped = cli({"price", (dir / "global.yaml").string(), "--format", "json"});
-  CHECK(shipped.out.find("no price for 'dynamodb.replicated_write_request_units' in pricing/data/us-west-2.yaml") != std::string::npos);
+  REQUIRE_MESSAGE(shipped.code != 2, shipped.err);
+  found = false;
+  const auto shipped_json = nlohmann::json::parse(shipped.out);
+  for (const auto& l : shipped_json["alternatives"][0]["cost"]["lines"]) {
+    if (l["price"] != "dynamodb.replicated_write_request_units") continue;
+    found = true;
+    CHECK(l["usd"].get<double>() == doctest::Approx(6.25));
+  }
+  CHECK(found);
 }
