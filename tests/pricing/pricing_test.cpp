@@ -971,6 +971,52 @@ TEST_CASE("meters: one table, every name unique, every name found again") {
   CHECK_FALSE(sim::meter_named("nat_bytes").has_value());
 }
 
+namespace {
+
+/// The keys a seed's bills lack when the seed is moved whole to `region`: its Region line and
+/// every zone (us-east-1a -> <region>a), in the scenario and its topology file, each alternative
+/// billed from that Region's book.
+std::set<std::string> missing_when_moved(const std::string& scenario, const std::string& topology, const std::string& region) {
+  const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("archsim-region-test-" + region + "-" + scenario);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "topologies");
+  for (const std::string& file : {scenario + ".yaml", "topologies/" + topology + ".yaml"}) {
+    std::string text = testing::read_file(source / file);
+    for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at + region.size())) {
+      text.replace(at, 9, region);
+    }
+    std::ofstream(dir / file, std::ios::binary) << text;
+  }
+  auto loaded = model::load_scenario(dir / (scenario + ".yaml"), testing::facts());
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  model::Diagnostics diagnostics;
+  auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
+  REQUIRE(workload);
+  const auto context = pricing::prepare_pricing(*loaded.scenario, diagnostics);
+  REQUIRE(context);
+  std::set<std::string> missing;
+  for (const auto& alt : loaded.scenario->alternatives) {
+    CAPTURE(alt.id);
+    CHECK(alt.topology.region == region);
+    const auto usage = pricing::usage_for_pricing(*loaded.scenario, alt.topology, &*workload, diagnostics);
+    REQUIRE(usage);
+    const auto bill = pricing::bill_for(*context, alt.topology, *usage);
+    CHECK(bill.price_book == "pricing/data/" + region + ".yaml");
+    missing.insert(bill.missing_prices.begin(), bill.missing_prices.end());
+  }
+  std::filesystem::remove_all(dir);
+  return missing;
+}
+
+std::string listed(const std::set<std::string>& keys) {
+  std::string text;
+  for (const auto& key : keys) text += key + " ";
+  return text;
+}
+
+}  // namespace
+
 TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-east-2 and eu-central-1 bill from that Region's book") {
   // Each Region's book prices what could be sourced (docs/pricing.md, "Regions"). What it
   // could not is listed here, so a gap closed or opened shows as a failure, not a silent
@@ -981,44 +1027,9 @@ TEST_CASE("Regions: ADR-0005's alternatives moved to eu-west-1, us-west-2, us-ea
       {"us-east-2", {"elb.nlb_nlcu_hour", "vpc.interface_endpoint_processed_gb"}},
       {"eu-central-1", {"elb.nlb_nlcu_hour"}},
   };
-  const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
   for (const auto& [region, gaps] : unsourced) {
     CAPTURE(region);
-    // The seed moved whole: its Region line and every zone (us-east-1a -> <region>a).
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("archsim-region-test-" + region);
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir / "topologies");
-    for (const char* file : {"adr0005.yaml", "topologies/adr0005-alb-private-tasks.yaml"}) {
-      std::string text = testing::read_file(source / file);
-      for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at + region.size())) {
-        text.replace(at, 9, region);
-      }
-      std::ofstream(dir / file, std::ios::binary) << text;
-    }
-    auto loaded = model::load_scenario(dir / "adr0005.yaml", testing::facts());
-    REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
-    model::Diagnostics diagnostics;
-    auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
-    REQUIRE(workload);
-    const auto context = pricing::prepare_pricing(*loaded.scenario, diagnostics);
-    REQUIRE(context);
-    std::set<std::string> missing;
-    for (const auto& alt : loaded.scenario->alternatives) {
-      CAPTURE(alt.id);
-      CHECK(alt.topology.region == region);
-      const auto usage = pricing::usage_for_pricing(*loaded.scenario, alt.topology, &*workload, diagnostics);
-      REQUIRE(usage);
-      const auto bill = pricing::bill_for(*context, alt.topology, *usage);
-      CHECK(bill.price_book == "pricing/data/" + region + ".yaml");
-      missing.insert(bill.missing_prices.begin(), bill.missing_prices.end());
-    }
-    const auto listed = [](const std::set<std::string>& keys) {
-      std::string text;
-      for (const auto& key : keys) text += key + " ";
-      return text;
-    };
-    CHECK(listed(missing) == listed(gaps));
-    std::filesystem::remove_all(dir);
+    CHECK(listed(missing_when_moved("adr0005", "adr0005-alb-private-tasks", region)) == listed(gaps));
   }
 }
 
@@ -1035,48 +1046,12 @@ TEST_CASE("Regions: the other seeds (Free Tier single-AZ, KrakenD blue/green, se
       {"us-east-2", {{"free-tier-single-az", {"rds.postgres.db.t4g.micro.multi_az"}}}},
       {"eu-central-1", {{"free-tier-single-az", {"rds.postgres.db.t4g.micro.multi_az"}}}},
   };
-  const std::filesystem::path source = std::filesystem::path(ARCHSIM_SOURCE_DIR) / "scenarios";
-  const auto listed = [](const std::set<std::string>& keys) {
-    std::string text;
-    for (const auto& key : keys) text += key + " ";
-    return text;
-  };
   for (const auto& [region, seeds] : unsourced) {
     CAPTURE(region);
     for (const std::string seed : {"free-tier-single-az", "krakend-blue-green", "secondary-cidr-vpc-link"}) {
       CAPTURE(seed);
-      // The seed moved whole: its Region line and every zone (us-east-1a -> <region>a).
-      const std::filesystem::path dir =
-          std::filesystem::temp_directory_path() / ("archsim-region-seed-test-" + region + "-" + seed);
-      std::filesystem::remove_all(dir);
-      std::filesystem::create_directories(dir / "topologies");
-      for (const std::string& file : {seed + ".yaml", "topologies/" + seed + ".yaml"}) {
-        std::string text = testing::read_file(source / file);
-        for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at + region.size())) {
-          text.replace(at, 9, region);
-        }
-        std::ofstream(dir / file, std::ios::binary) << text;
-      }
-      auto loaded = model::load_scenario(dir / (seed + ".yaml"), testing::facts());
-      REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
-      model::Diagnostics diagnostics;
-      auto workload = sim::decode_workload(*loaded.scenario, diagnostics);
-      REQUIRE(workload);
-      const auto context = pricing::prepare_pricing(*loaded.scenario, diagnostics);
-      REQUIRE(context);
-      std::set<std::string> missing;
-      for (const auto& alt : loaded.scenario->alternatives) {
-        CAPTURE(alt.id);
-        CHECK(alt.topology.region == region);
-        const auto usage = pricing::usage_for_pricing(*loaded.scenario, alt.topology, &*workload, diagnostics);
-        REQUIRE(usage);
-        const auto bill = pricing::bill_for(*context, alt.topology, *usage);
-        CHECK(bill.price_book == "pricing/data/" + region + ".yaml");
-        missing.insert(bill.missing_prices.begin(), bill.missing_prices.end());
-      }
       const auto gaps = seeds.find(seed);
-      CHECK(listed(missing) == listed(gaps == seeds.end() ? std::set<std::string>{} : gaps->second));
-      std::filesystem::remove_all(dir);
+      CHECK(listed(missing_when_moved(seed, seed, region)) == listed(gaps == seeds.end() ? std::set<std::string>{} : gaps->second));
     }
   }
 }
