@@ -1347,7 +1347,7 @@ TEST_CASE("RDS io2 IOPS: the first 32,000 IOPS-months at 0.10, the rest a missin
   CHECK(std::count(b.missing_prices.begin(), b.missing_prices.end(), "rds.io2_iops_month") == 1);
 }
 
-TEST_CASE("RDS gp3 bills IOPS and throughput above the baseline its size comes with: 20,000 IOPS on 500 GB Multi-AZ = 16,000 IOPS-months x 0.02 = 320.00 USD") {
+TEST_CASE("RDS gp3 bills IOPS and throughput above the baseline its size comes with: 20,000 IOPS on 500 GB Multi-AZ = 16,000 IOPS-months x 0.02 = 320.00 USD; 1,000 MiBps on 500 GB Single-AZ = 500 MiBps-months x 0.08 = 40.00 USD") {
   const auto usage = hourly_usage({{"db", "instance_seconds", 3600}});
   // Below 400 GB the baseline (what Terraform state reports) bills nothing beyond the storage.
   const auto small = good_topology("components: {db: {storage: 100GB, iops: 3000, storage_throughput: 125}}");
@@ -1362,11 +1362,12 @@ TEST_CASE("RDS gp3 bills IOPS and throughput above the baseline its size comes w
   CHECK(iops.detail == "8000 IOPS above the 12000 baseline x 2 (primary and standby)");
   CHECK(iops.cost == Usd::dollars(320));
   CHECK(b.missing_prices.empty());
-  // Throughput above the 500 MiBps baseline has no sourced rate: a missing line, never 0 USD.
+  // Throughput above the 500 MiBps baseline: 500 MiBps-months x 0.08 (PGCMP-0726, third-party) = 40.00 USD.
   const auto fast = good_topology("components: {db: {multi_az: false, storage: 500GB, storage_throughput: 1000}}");
   const auto c = pricing::make_bill(pricing::charges(fast, usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
   CHECK(line(c, "rds.gp3_throughput_mibps_month").quantity == doctest::Approx(500));
-  CHECK(std::count(c.missing_prices.begin(), c.missing_prices.end(), "rds.gp3_throughput_mibps_month") == 1);
+  CHECK(line(c, "rds.gp3_throughput_mibps_month").cost == Usd::dollars(40));
+  CHECK(c.missing_prices.empty());
 }
 
 TEST_CASE("RDS gp3 and io1 in eu-west-1: 20,000 IOPS and 1,000 MiBps on 500 GB Single-AZ = 176.00 + 44.00 USD above the baseline; io1 3,000 IOPS on 100 GB = 13.80 + 330.00 USD") {
