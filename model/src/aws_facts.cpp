@@ -403,7 +403,7 @@ AwsFacts builtin_aws_facts() {
 }
 
 StoragePerformance gp3_baseline(const RdsGp3Limits& limits, double storage_gib) {
-  return storage_gib >= limits.striped_from_gib ? limits.baseline_striped : limits.baseline_small;
+  return limits.striped(storage_gib) ? limits.baseline_striped : limits.baseline_small;
 }
 
 }  // namespace archsim::model

@@ -157,11 +157,10 @@ class LimitChecker {
     const auto& g = q_.rds_gp3;
     // Storage is read as GB, as it is billed (see the io1 ratio below), against AWS's GiB step.
     const auto base = gp3_baseline(g, d.storage.to_gb());
-    const bool striped = d.storage.to_gb() >= g.striped_from_gib;
     const auto check = [&](const std::optional<int>& value, const char* key, int baseline, int most, const char* unit) {
       if (!value) return;
       const std::string path = d.path + "." + key;
-      if (striped) {
+      if (g.striped(d.storage.to_gb())) {
         range(path, *value, baseline, most, fmt::format("gp3 {} for {:g} GB of storage ({} is the baseline)", unit, d.storage.to_gb(), baseline));
       } else if (*value != baseline) {
         error(path, fmt::format("expected {} ({}, gp3's baseline below {} GB of storage), found {}; gp3 provisions more only from {} GB: "

@@ -83,6 +83,8 @@ struct RdsGp3Limits {
   int striped_from_gib = 0;
   StoragePerformance baseline_small, baseline_striped;
   int max_iops = 0, max_throughput_mibps = 0;
+  /// From this size RDS stripes the storage, and IOPS and throughput can be provisioned.
+  bool striped(double storage_gib) const { return storage_gib >= striped_from_gib; }
 };
 
 /// model/data/quotas.yaml: AWS's limits on the values a scenario gives, which the loader
