@@ -313,6 +313,8 @@ void decode_quotas(const YamlNode& root, DecodeContext& ctx, Quotas& q) {
     MapReader re(*n, "ecs", ctx);
     re.required("tasks_per_service", q.ecs_tasks_per_service);
     decode_range(re, "ephemeral_storage_gib", q.ephemeral_storage_gib, false);
+    decode_range(re, "capacity_provider_base", q.capacity_provider_base, false);
+    decode_range(re, "capacity_provider_weight", q.capacity_provider_weight, false);
     re.finish();
   }
   if (const YamlNode* n = r.take_required("lambda")) {

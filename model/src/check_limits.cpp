@@ -49,6 +49,11 @@ class LimitChecker {
         range(s.path + ".ephemeral_storage", *s.ephemeral_storage, Bytes{std::int64_t{q_.ephemeral_storage_gib.min} << 30},
               Bytes{std::int64_t{q_.ephemeral_storage_gib.max} << 30}, "Fargate ephemeral storage");
       }
+      for (const auto& item : s.capacity_provider_strategy) {
+        range(item.path + ".base", item.base, q_.capacity_provider_base.min, q_.capacity_provider_base.max, "a capacity provider base (tasks)");
+        range(item.path + ".weight", item.weight, q_.capacity_provider_weight.min, q_.capacity_provider_weight.max,
+              "a capacity provider weight");
+      }
       if (const auto& a = s.autoscaling) {
         for (const auto& action : a->scheduled) {
           if (action.min_capacity) range(action.path + ".min_capacity", *action.min_capacity, 0, tasks, per_service);

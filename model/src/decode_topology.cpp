@@ -1,6 +1,7 @@
 // Decodes the `topology` part of a scenario: network, components and request routes.
 // The key names here are the scenario language; docs/scenario-format.md and
 // docs/scenario.schema.json describe the same keys for people and editors.
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -329,6 +330,46 @@ void decode_autoscaling(const YamlNode& node, const std::string& path, DecodeCon
   s.autoscaling = std::move(a);
 }
 
+/// A service's capacity provider strategy, with the rules CreateService holds it to (the ECS
+/// API reference, CapacityProviderStrategyItem): each provider once, at most one base, and a
+/// weight above 0 somewhere when there are several. Base and weight ranges are quotas
+/// (check_limits.cpp).
+void decode_capacity_provider_strategy(const YamlNode& node, const std::string& path, DecodeContext& ctx, EcsServiceSpec& s) {
+  s.capacity_provider_strategy_path = path;
+  for_each_item(node, path, ctx, [&](std::size_t, const std::string& item_path, MapReader& ri) {
+    CapacityProviderStrategyItem item{.path = item_path};
+    if (const YamlNode* p = ri.take_required("capacity_provider")) {
+      if (!decode_keyword(*p, ri.child("capacity_provider"), ctx, item.provider,
+                          {{"FARGATE", CapacityProvider::Fargate}, {"FARGATE_SPOT", CapacityProvider::FargateSpot}})) {
+        return;  // an Auto Scaling group's provider is EC2 capacity, which archsim does not model
+      }
+    }
+    ri.optional("base", item.base);
+    ri.optional("weight", item.weight);
+    for (const auto& other : s.capacity_provider_strategy) {
+      const std::string where = "item " + other.path.substr(other.path.rfind('['));
+      if (other.provider == item.provider) {
+        ctx.error(ri.node(), item_path,
+                  fmt::format("{} is already {} of this strategy: each capacity provider appears once",
+                              item.provider == CapacityProvider::Fargate ? "FARGATE" : "FARGATE_SPOT", where));
+        return;
+      }
+      if (other.base > 0 && item.base > 0) {
+        ctx.error(*ri.node().find("base"), ri.child("base"),
+                  fmt::format("{} already has a base: only one capacity provider in a strategy can have one", where));
+      }
+    }
+    s.capacity_provider_strategy.push_back(item);
+  });
+  if (node.is_sequence() && node.items.empty()) {
+    ctx.error(node, path, "expected at least one capacity provider (FARGATE or FARGATE_SPOT); leave the key out for the alternative's `pricing.fargate`");
+  }
+  const auto& items = s.capacity_provider_strategy;
+  if (items.size() > 1 && std::none_of(items.begin(), items.end(), [](const auto& i) { return i.weight > 0; })) {
+    ctx.error(node, path, "every capacity provider has weight 0: with several, at least one needs a weight above 0, or ECS cannot place a task");
+  }
+}
+
 void decode_ecs_service(const std::string& id, const std::string& path, MapReader& r, TopologySpec& t, bool krakend) {
   EcsServiceSpec s{.id = id, .path = path, .krakend = krakend};
   r.optional("vcpu", s.vcpu);
@@ -358,6 +399,9 @@ void decode_ecs_service(const std::string& id, const std::string& path, MapReade
   s.deployment.path = r.child("deployment");
   if (const YamlNode* d = r.take("deployment")) decode_deployment(*d, r.child("deployment"), r.context(), s.deployment);
   if (const YamlNode* a = r.take("autoscaling")) decode_autoscaling(*a, r.child("autoscaling"), r.context(), s);
+  if (const YamlNode* c = r.take("capacity_provider_strategy")) {
+    decode_capacity_provider_strategy(*c, r.child("capacity_provider_strategy"), r.context(), s);
+  }
   if (krakend) {
     if (const YamlNode* endpoints = r.take_required("endpoints")) {
       for_each_item(*endpoints, r.child("endpoints"), r.context(),

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "archsim/model/capacity_providers.hpp"
 #include "archsim/model/input_file.hpp"
 
 namespace archsim::pricing {
@@ -416,18 +417,17 @@ void check_purchase_books(const model::ScenarioSpec& scenario, const PricingCont
     const PriceBook* book = ctx.book_for(alt.topology.region);
     if (book == nullptr) continue;  // check_books has said so
     const model::PurchaseOptionsSpec& options = alt.pricing ? *alt.pricing : scenario.pricing.purchase;
-    if (options.fargate_spot) {
-      std::set<model::CpuArchitecture> architectures;
-      for (const auto& s : alt.topology.ecs_services) architectures.insert(s.architecture);
-      for (const auto arch : architectures) {
-        if (has_spot_for(arch)(*book)) continue;
-        // The x86_64 wording stays as it was: that is the case of almost every design.
-        const std::string what = arch == model::CpuArchitecture::X86_64
-                                     ? std::string("Fargate Spot prices (fargate_spot.*)")
-                                     : fmt::format("Fargate Spot prices for {} tasks (fargate_spot.*.{})", model::architecture_keyword(arch),
-                                                   model::architecture_keyword(arch));
-        refuse(options.path + ".fargate", *book, what, regions_with(has_spot_for(arch)));
-      }
+    // Each service whose tasks can land on Spot: by its own strategy, or by the alternative's
+    // `pricing.fargate` when it has none (the path the error points at says which).
+    for (const auto& s : alt.topology.ecs_services) {
+      if (!model::places_on_spot(model::effective_strategy(s, alt.topology.fargate_spot)) || has_spot_for(s.architecture)(*book)) continue;
+      // The x86_64 wording stays as it was: that is the case of almost every design.
+      const std::string what = s.architecture == model::CpuArchitecture::X86_64
+                                   ? std::string("Fargate Spot prices (fargate_spot.*)")
+                                   : fmt::format("Fargate Spot prices for {} tasks (fargate_spot.*.{})", model::architecture_keyword(s.architecture),
+                                                 model::architecture_keyword(s.architecture));
+      refuse(s.capacity_provider_strategy.empty() ? options.path + ".fargate" : s.capacity_provider_strategy_path, *book, what,
+             regions_with(has_spot_for(s.architecture)));
     }
     if (const auto& plan = options.savings_plan; plan && book->savings_plan_rates(plan->type, plan->term, plan->payment).empty()) {
       const auto has_plan = [&](const PriceBook& b) { return !b.savings_plan_rates(plan->type, plan->term, plan->payment).empty(); };
@@ -516,14 +516,15 @@ void set_purchase_options(PricingContext& context, const model::ScenarioSpec& sc
 PurchasedPricing apply_purchase_options(const model::PurchaseOptionsSpec& options, const std::vector<Charge>& charges, const PriceBook& book) {
   PurchasedPricing out{charges, book, {}, {}, {}};
   std::vector<std::string> parts;
-  if (options.fargate_spot) {
-    parts.push_back("Fargate Spot");
-    // Spot prices vCPU and memory; ephemeral storage stays at its one rate.
-    for (Charge& c : out.charges) {
-      if (c.price_key.starts_with("fargate.vcpu_hour.") || c.price_key.starts_with("fargate.gb_hour.")) {
-        c.price_key = "fargate_spot." + c.price_key.substr(std::string_view("fargate.").size());
-      }
-    }
+  // The cost model charges the task time that ran on Fargate Spot at its prices already
+  // (`pricing.fargate: spot`, or a service's capacity provider strategy).
+  const auto is_fargate_time = [](const Charge& c, std::string_view prefix) {
+    return c.price_key.starts_with(std::string(prefix) + "vcpu_hour.") || c.price_key.starts_with(std::string(prefix) + "gb_hour.");
+  };
+  const bool any_spot = std::any_of(charges.begin(), charges.end(), [&](const Charge& c) { return is_fargate_time(c, "fargate_spot."); });
+  const bool any_on_demand = std::any_of(charges.begin(), charges.end(), [&](const Charge& c) { return is_fargate_time(c, "fargate."); });
+  if (any_spot) {
+    parts.push_back(any_on_demand ? "Fargate Spot for part of the task time" : "Fargate Spot");
     out.notes.push_back("Fargate Spot: ECS task vCPU and memory at the book's fargate_spot prices (AWS sets them from spare capacity; "
                         "they move, so the book's date matters); tasks can be stopped with two minutes' notice");
   }
@@ -580,13 +581,17 @@ std::optional<Usage> always_on_usage(const model::TopologySpec& topology, const 
     int running = svc.desired_count;
     for (const auto& action : svc.autoscaling->scheduled) running = std::max(running, action.min_capacity.value_or(0));
     const MeterSeries* deployed = usage.find(svc.id, "deployment_task_seconds");
+    // Running tasks split between the providers as the strategy places that many.
+    const auto strategy = model::effective_strategy(svc, topology.fargate_spot);
+    const double spot_share = running > 0 ? static_cast<double>(model::spot_tasks(strategy, running)) / running : 0.0;
     for (auto& m : steady.meters) {
-      if (m.component != svc.id || (m.meter != "task_seconds" && m.meter != "minimum_top_up_seconds")) continue;
+      const bool spot = m.meter == "spot_task_seconds";
+      if (m.component != svc.id || (m.meter != "task_seconds" && m.meter != "minimum_top_up_seconds" && !spot)) continue;
       for (std::size_t h = 0; h < m.hourly.size(); ++h) {
         // The last slot may cover part of an hour.
         const double extra = deployed != nullptr && h < deployed->hourly.size() ? deployed->hourly[h] : 0.0;
-        const double full =
-            m.meter == "task_seconds" ? running * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) + extra : 0.0;
+        double full = m.meter != "minimum_top_up_seconds" ? running * 3600.0 * std::min(1.0, usage.hours - static_cast<double>(h)) + extra : 0.0;
+        if (spot) full *= spot_share;
         changed = changed || std::abs(m.hourly[h] - full) > 1e-6;
         m.hourly[h] = full;
       }
@@ -603,16 +608,37 @@ std::optional<Usage> without_deployments(const model::TopologySpec& topology, co
   for (const auto& svc : topology.ecs_services) {
     const MeterSeries* extra = usage.find(svc.id, "deployment_task_seconds");
     if (extra == nullptr) continue;
+    const MeterSeries* tasks = usage.find(svc.id, "task_seconds");
+    const MeterSeries* top_up = usage.find(svc.id, "minimum_top_up_seconds");
     for (auto& m : without.meters) {
-      if (m.component != svc.id || m.meter != "task_seconds") continue;
+      if (m.component != svc.id || (m.meter != "task_seconds" && m.meter != "spot_task_seconds")) continue;
       for (std::size_t h = 0; h < m.hourly.size() && h < extra->hourly.size(); ++h) {
         deployed = deployed || extra->hourly[h] > 0;
-        m.hourly[h] = std::max(0.0, m.hourly[h] - extra->hourly[h]);
+        double removed = extra->hourly[h];
+        if (m.meter == "spot_task_seconds") {
+          // The deployment's extra tasks ran on Spot in the hour's proportion.
+          const double all = (tasks != nullptr && h < tasks->hourly.size() ? tasks->hourly[h] : 0.0) +
+                             (top_up != nullptr && h < top_up->hourly.size() ? top_up->hourly[h] : 0.0);
+          removed = all > 0 ? removed * m.hourly[h] / all : 0.0;
+        }
+        m.hourly[h] = std::max(0.0, m.hourly[h] - removed);
       }
     }
   }
   if (!deployed) return std::nullopt;
   return without;
+}
+
+/// The charges as if every task ran on FARGATE: what the bill shows as on-demand.
+std::vector<Charge> all_on_demand(std::vector<Charge> charges) {
+  for (Charge& c : charges) {
+    if (c.price_key.starts_with("fargate_spot.")) c.price_key = "fargate." + c.price_key.substr(std::string_view("fargate_spot.").size());
+  }
+  return charges;
+}
+
+bool bills_spot(const std::vector<Charge>& charges) {
+  return std::any_of(charges.begin(), charges.end(), [](const Charge& c) { return c.price_key.starts_with("fargate_spot."); });
 }
 
 }  // namespace
@@ -626,12 +652,13 @@ Bill bill_for(const PricingContext& context, const model::TopologySpec& topology
   const PriceBook* book = context.book_for(topology.region);
   const RegionBooks other_regions = [&context](std::string_view region) { return context.book_for(region); };
   const model::PurchaseOptionsSpec& options = context.purchase_for(topology);
-  const bool purchased = !options.on_demand() && book != nullptr;
+  const std::vector<Charge> month = charges(topology, usage);
+  const bool purchased = (!options.on_demand() || bills_spot(month)) && book != nullptr;
   // Every figure of the bill (always on, deployments) is priced the way the design buys its
   // capacity; on-demand is priced beside it.
-  const auto price = [&](const std::vector<Charge>& on_demand_charges) {
-    if (!purchased) return make_bill(on_demand_charges, book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
-    const PurchasedPricing p = apply_purchase_options(options, on_demand_charges, *book);
+  const auto price = [&](const std::vector<Charge>& as_bought) {
+    if (!purchased) return make_bill(as_bought, book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
+    const PurchasedPricing p = apply_purchase_options(options, as_bought, *book);
     Bill b = make_bill(p.charges, &p.book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
     b.purchase = p.description;
     b.notes.insert(b.notes.end(), p.notes.begin(), p.notes.end());
@@ -640,10 +667,9 @@ Bill bill_for(const PricingContext& context, const model::TopologySpec& topology
     b.missing_prices.erase(std::unique(b.missing_prices.begin(), b.missing_prices.end()), b.missing_prices.end());
     return b;
   };
-  const std::vector<Charge> month = charges(topology, usage);
   Bill bill = price(month);
   if (purchased) {
-    const Bill on_demand = make_bill(month, book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
+    const Bill on_demand = make_bill(all_on_demand(month), book, *context.catalogue, context.plan, kHoursPerMonth, other_regions);
     bill.on_demand = on_demand.total;
     // One line per charge in both bills, in the same order.
     for (std::size_t i = 0; i < bill.lines.size() && i < on_demand.lines.size(); ++i) {

@@ -4,10 +4,12 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "archsim/model/aws_facts.hpp"
+#include "archsim/model/capacity_providers.hpp"
 #include "archsim/pricing/bill.hpp"
 
 namespace archsim::pricing {
@@ -137,10 +139,23 @@ class CostModel {
     for (std::size_t i = 0; i < task_hours.size(); ++i) task_hours[i] = (task_hours[i] + top_up[i]) / 3600.0;
     const double memory_gb = s.memory.to_gib();  // Fargate's "GB" of task memory is GiB
     const std::string arch = arch_suffix(s.architecture);
-    add(s.id, "fargate.vcpu_hour." + arch, map(task_hours, [&](double h) { return h * s.vcpu; }),
-        fmt::format("task-hours x {} vCPU", s.vcpu));
-    add(s.id, "fargate.gb_hour." + arch, map(task_hours, [&](double h) { return h * memory_gb; }),
-        fmt::format("task-hours x {} GB", memory_gb));
+    // Task time on Fargate Spot is priced at the book's fargate_spot rates for vCPU and
+    // memory; the bill prices it on demand beside (bill_for). Ephemeral storage has one rate.
+    Series spot_hours(task_hours.size(), 0.0);
+    if (model::places_on_spot(model::effective_strategy(s, t_.fargate_spot))) {
+      spot_hours = map(meter(s.id, Meter::SpotTaskSeconds), [](double seconds) { return seconds / 3600.0; });
+    }
+    Series on_demand_hours(task_hours.size());
+    for (std::size_t i = 0; i < task_hours.size(); ++i) {
+      spot_hours[i] = std::min(spot_hours[i], task_hours[i]);
+      on_demand_hours[i] = task_hours[i] - spot_hours[i];
+    }
+    for (const auto& [prefix, hours, where] : {std::tuple{"fargate.", &on_demand_hours, ""}, std::tuple{"fargate_spot.", &spot_hours, " on Fargate Spot"}}) {
+      add(s.id, prefix + std::string("vcpu_hour.") + arch, map(*hours, [&](double h) { return h * s.vcpu; }),
+          fmt::format("task-hours{} x {} vCPU", where, s.vcpu));
+      add(s.id, prefix + std::string("gb_hour.") + arch, map(*hours, [&](double h) { return h * memory_gb; }),
+          fmt::format("task-hours{} x {} GB", where, memory_gb));
+    }
     if (s.ephemeral_storage && s.ephemeral_storage->to_gib() > 20) {
       const double extra = s.ephemeral_storage->to_gib() - 20;
       add(s.id, "fargate.ephemeral_storage_gb_hour", map(task_hours, [&](double h) { return h * extra; }),

@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "archsim/model/capacity_providers.hpp"
 #include "archsim/model/decode.hpp"
 #include "archsim/pricing/bill.hpp"
 
@@ -169,7 +171,7 @@ std::vector<Meter> declarable_meters(model::ComponentType type) {
     case T::LoadBalancer:
       m = {Meter::Requests, Meter::ProcessedBytes, Meter::NewConnections, Meter::ConnectionSeconds, Meter::RuleEvaluations, Meter::InternetOutBytes};
       break;
-    case T::EcsService: m = {Meter::Requests, Meter::TaskSeconds, Meter::MinimumTopUpSeconds, Meter::InternetOutBytes}; break;
+    case T::EcsService: m = {Meter::Requests, Meter::TaskSeconds, Meter::MinimumTopUpSeconds, Meter::SpotTaskSeconds, Meter::InternetOutBytes}; break;
     case T::Lambda: m = {Meter::Requests, Meter::GbSeconds, Meter::ProvisionedGbSeconds, Meter::ProvisionedDurationGbSeconds}; break;
     case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes, Meter::ConnectionSeconds}; break;
     case T::CloudFront: m = {Meter::Requests, Meter::InternetOutBytes}; break;
@@ -217,6 +219,12 @@ std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std:
       })) {
     return "the table has no stream in any alternative: set `stream_enabled: true` on it";
   }
+  if (m == Meter::SpotTaskSeconds && !billed_somewhere(model::ComponentType::EcsService, [](const model::TopologySpec& t, std::size_t i) {
+        return model::places_on_spot(model::effective_strategy(t.ecs_services[i], t.fargate_spot));
+      })) {
+    return "no task of the service runs on Fargate Spot in any alternative: give it a capacity_provider_strategy with FARGATE_SPOT, "
+           "or the alternative `pricing: {fargate: spot}`";
+  }
   if (m == Meter::RetrievedBytes && !billed_somewhere(model::ComponentType::S3Bucket, [](const model::TopologySpec& t, std::size_t i) {
         return t.s3_buckets[i].storage_class != "STANDARD";
       })) {
@@ -224,6 +232,40 @@ std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std:
            "GLACIER_IR buckets";
   }
   return "";
+}
+
+/// A service with Fargate Spot in its strategy and no declared `spot_task_seconds`: the task
+/// time (top-ups included) split hour by hour as the strategy places that hour's tasks (its
+/// desired count for a declared month, the schedule's count for a derived one), listed under
+/// `derived` when only part of it is Spot.
+void add_spot_task_seconds(Usage& u, const model::EcsServiceSpec& svc, bool alternative_on_spot) {
+  const auto strategy = model::effective_strategy(svc, alternative_on_spot);
+  if (!model::places_on_spot(strategy) || u.find(svc.id, Meter::SpotTaskSeconds)) return;
+  const MeterSeries* tasks = u.find(svc.id, Meter::TaskSeconds);
+  if (tasks == nullptr) return;
+  const MeterSeries* top_up = u.find(svc.id, Meter::MinimumTopUpSeconds);
+  // A month derived from the schedule runs the schedule's count each hour.
+  const bool scheduled = std::any_of(u.derived.begin(), u.derived.end(), [&](const UsageOrigin& o) {
+    return o.component == svc.id && o.meter == sim::meter_name(Meter::TaskSeconds);
+  });
+  const std::vector<double> counts = scheduled ? model::scheduled_desired_by_hour(svc, static_cast<int>(kHoursPerMonth), 0) : std::vector<double>{};
+  MeterSeries spot{svc.id, std::string(sim::meter_name(Meter::SpotTaskSeconds)), tasks->hourly};
+  double total = 0, spot_total = 0;
+  for (std::size_t h = 0; h < spot.hourly.size(); ++h) {
+    const double all = tasks->hourly[h] + (top_up != nullptr && h < top_up->hourly.size() ? top_up->hourly[h] : 0.0);
+    const int count = h < counts.size() ? static_cast<int>(std::lround(counts[h])) : svc.desired_count;
+    const double share = count > 0 ? static_cast<double>(model::spot_tasks(strategy, count)) / count : 0.0;
+    spot.hourly[h] = all * share;
+    total += all;
+    spot_total += spot.hourly[h];
+  }
+  if (spot_total > 0 && spot_total < total) {
+    u.derived.push_back({svc.id, std::string(sim::meter_name(Meter::SpotTaskSeconds)), spot_total,
+                         fmt::format("{:.1f} of its {:.1f} task-hours, split hour by hour as its capacity provider strategy "
+                                     "places that hour's tasks (at desired_count {}, {} on Fargate Spot)",
+                                     spot_total / 3600.0, total / 3600.0, svc.desired_count, model::spot_tasks(strategy, svc.desired_count))});
+  }
+  u.meters.push_back(std::move(spot));
 }
 
 }  // namespace
@@ -236,6 +278,7 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
   Usage u;
   u.hours = kHoursPerMonth;
   u.basis = "declared in the scenario's `usage` block (monthly)";
+  std::map<std::string, model::SourceLoc> spot_declared_at;
   if (scenario.usage) {
     const YamlNode& root = *scenario.usage;
     if (!root.is_map()) {
@@ -278,6 +321,7 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
         }
         double total = 0;
         if (decode_quantity(m.value, mpath, m.key, ctx, total)) u.meters.push_back(monthly(entry.key, *sim::meter_named(m.key), total));
+        if (m.key == sim::meter_name(Meter::SpotTaskSeconds)) spot_declared_at.emplace(entry.key, m.key_loc);
       }
     }
   }
@@ -314,6 +358,26 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
                                      fmt::join(actions, ", "), kHoursPerMonth, total / 3600.0, total / month_seconds,
                                      svc.desired_count)});
   }
+  for (const auto& svc : topology.ecs_services) {
+    add_spot_task_seconds(u, svc, topology.fargate_spot);
+    // Spot time is part of the task time: more of it than the whole would bill time that never ran.
+    const auto declared = spot_declared_at.find(svc.id);
+    if (declared == spot_declared_at.end()) continue;
+    const auto total = [&](Meter m) {
+      const MeterSeries* s = u.find(svc.id, m);
+      double sum = 0;
+      for (double v : s != nullptr ? s->hourly : std::vector<double>{}) sum += v;
+      return sum;
+    };
+    const double all = total(Meter::TaskSeconds) + total(Meter::MinimumTopUpSeconds);
+    if (total(Meter::SpotTaskSeconds) > all * (1 + 1e-9)) {
+      diagnostics.error(declared->second, "usage." + svc.id + ".spot_task_seconds",
+                        fmt::format("expected at most the service's task time ({:.0f} s: task_seconds + minimum_top_up_seconds), found {:.0f} s; "
+                                    "spot_task_seconds is the part of it that ran on Fargate Spot",
+                                    all, total(Meter::SpotTaskSeconds)));
+    }
+  }
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
   for (const auto& db : topology.databases) {
     if (!u.find(db.id, Meter::InstanceSeconds)) u.meters.push_back(monthly(db.id, Meter::InstanceSeconds, month_seconds));
   }

@@ -187,7 +187,8 @@ void add_usage_from_workload(Usage& declared, const model::TopologySpec& topolog
         if (!ref || ref->type == ComponentType::InternetUsers || visited.count(h.component)) continue;
         visited.insert(h.component);
         const bool any = std::any_of(declared.meters.begin(), declared.meters.end(), [&](const MeterSeries& m) {
-          return m.component == h.component && m.meter != sim::meter_name(Meter::TaskSeconds) && m.meter != sim::meter_name(Meter::InstanceSeconds);
+          return m.component == h.component && m.meter != sim::meter_name(Meter::TaskSeconds) &&
+                 m.meter != sim::meter_name(Meter::SpotTaskSeconds) && m.meter != sim::meter_name(Meter::InstanceSeconds);
         });
         if (!any) {
           declared.undeclared.push_back({h.component, std::string(sim::meter_name(Meter::Requests)), 0,

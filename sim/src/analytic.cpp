@@ -211,7 +211,10 @@ double kind_availability(TaskService, const Context& ctx, ComponentId ci, double
   // A Spot task serves until its stop timeout after the notice; its replacement, launched at
   // the notice when the maximum percent leaves room (else at the stop), serves once running,
   // as a crash's does (with no healthy target left, the load balancer sends requests to the
-  // targets it has). The requests in flight at the kill fail.
+  // targets it has). The requests in flight at the kill fail. Only the tasks the capacity
+  // provider strategy puts on Spot are reclaimed, and they take their share of the requests.
+  const int on_spot = c.places_on_spot ? model::spot_tasks(c.capacity_providers, n) : 0;
+  double spot_task = task;
   for (const auto& f : m.faults) {
     if (f.component != ci || f.spec->effect != FaultEffect::SpotInterruption || !f.spec->when.stochastic()) continue;
     const double ttf = f.spec->when.time_to_failure->mean() / 1e9;
@@ -219,13 +222,18 @@ double kind_availability(TaskService, const Context& ctx, ComponentId ci, double
     const double grace = static_cast<double>(c.behaviour.stop_timeout.ns) / 1e9;
     const bool surge = n + 1 <= c.maximum_tasks(n);
     const double out = surge ? std::max(0.0, ready - grace) : ready;
-    task *= two_state(ttf, out);
-    dead_share += (c.service_time.mean() / 1e9) / (ttf + out);
+    spot_task *= two_state(ttf, out);
+    dead_share += (c.service_time.mean() / 1e9) / (ttf + out) * (n > 0 ? static_cast<double>(on_spot) / n : 0.0);
   }
   const double zero = ctx.at_zero.empty() ? 0 : ctx.at_zero[ci];
-  model = fmt::format("1-of-{} tasks{}{}", n, can_start ? "" : " (no replacement: tasks cannot start)",
+  model = fmt::format("1-of-{} tasks{}{}{}", n, on_spot > 0 && on_spot < n ? fmt::format(" ({} on Spot)", on_spot) : "",
+                      can_start ? "" : " (no replacement: tasks cannot start)",
                       zero > 0 ? fmt::format(", at zero {:.2f}% of the traffic by schedule", 100 * zero) : "");
-  return a * k_out_of_n(1, n, task) * (1 - std::min(1.0, dead_share)) * (1 - zero);
+  // 1 of n when the tasks differ: all of them down at once is the product of each kind's.
+  const double any_up = on_spot == 0   ? k_out_of_n(1, n, task)
+                        : on_spot == n ? k_out_of_n(1, n, spot_task)
+                                       : 1 - std::pow(1 - task, n - on_spot) * std::pow(1 - spot_task, on_spot);
+  return a * any_up * (1 - std::min(1.0, dead_share)) * (1 - zero);
 }
 
 double kind_availability(Database, const Context& ctx, ComponentId ci, double a, std::string& model) {

@@ -116,7 +116,7 @@ void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std:
 
 /// The faults that apply to this alternative: zone outages of its zones, component faults
 /// on components it has (of a kind the effect can hit). A Spot interruption hits a service
-/// only where the alternative buys its tasks on Fargate Spot.
+/// only where some of its tasks can run on Fargate Spot.
 void resolve_faults(const WorkloadSpec& w, const std::map<std::string, ComponentId, std::less<>>& index, RuntimeModel& m) {
   for (const auto& f : w.faults) {
     RuntimeModel::Fault fault{&f, -1, std::nullopt};
@@ -126,7 +126,7 @@ void resolve_faults(const WorkloadSpec& w, const std::map<std::string, Component
     } else if (const auto it = index.find(f.target.component); it != index.end()) {
       const ComponentModel& c = m.components[it->second];
       const bool fits = (f.effect == FaultEffect::TaskCrash && c.role == Role::Service) ||
-                        (f.effect == FaultEffect::SpotInterruption && c.role == Role::Service && c.fargate_spot) ||
+                        (f.effect == FaultEffect::SpotInterruption && c.role == Role::Service && c.places_on_spot) ||
                         (f.effect == FaultEffect::NatGatewayLoss && c.type == ComponentType::NatGateway) ||
                         (f.effect == FaultEffect::DatabasePrimaryLoss && c.role == Role::Database) ||
                         f.effect == FaultEffect::DependencySlow || f.effect == FaultEffect::DependencyErrors;
@@ -304,7 +304,8 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     const double image_gb = static_cast<double>(s.image.size.value_or(c.behaviour.image_size).count) / 1e9;
     c.image_pull = Duration{static_cast<std::int64_t>(image_gb * static_cast<double>(c.behaviour.image_pull_time_per_gb.ns))};
     c.health_check_grace = s.health_check_grace.value_or(Duration{});
-    c.fargate_spot = t.fargate_spot;
+    c.capacity_providers = model::effective_strategy(s, t.fargate_spot);
+    c.places_on_spot = model::places_on_spot(c.capacity_providers);
   }
   for (const auto& f : t.lambdas) {
     ComponentModel& c = m.components[index[f.id]];

@@ -20,6 +20,7 @@ constexpr std::array kMeters = {
     MeterInfo{Meter::VcpuSeconds, "vcpu_seconds", "vCPU-s", true},
     MeterInfo{Meter::GbSeconds, "gb_seconds", "GB-s", true},
     MeterInfo{Meter::MinimumTopUpSeconds, "minimum_top_up_seconds", "s", true},
+    MeterInfo{Meter::SpotTaskSeconds, "spot_task_seconds", "s", true},
     MeterInfo{Meter::SecondsAtZero, "seconds_at_zero", "s", true},
     MeterInfo{Meter::ScaleOutsFromZero, "scale_outs_from_zero", "count", true},
     MeterInfo{Meter::SecondsToFirstTask, "seconds_to_first_task", "s", true},

@@ -28,6 +28,7 @@ struct ComponentMeters {
       read_units = -1, write_units = -1, instance_seconds = -1, cache_hits = -1, log_bytes = -1, deployment_seconds = -1,
       zero_seconds = -1, from_zero = -1, from_zero_seconds = -1, provisioned_seconds = -1, provisioned_duration = -1,
       metered_requests = -1, top_up = -1,
+      spot_seconds = -1,  ///< ECS with Fargate Spot in its strategy: task time billed on Spot
       put_requests = -1,  ///< S3: PUT, COPY, POST and LIST requests, billed apart from GETs
       retrieved = -1;     ///< S3 infrequent-access classes: bytes read back by GETs
 };

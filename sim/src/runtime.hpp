@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "archsim/model/capacity_providers.hpp"
 #include "archsim/model/schedule.hpp"
 #include "archsim/model/spec.hpp"
 #include "archsim/sim/defaults.hpp"
@@ -79,7 +80,10 @@ struct ComponentModel {
   Duration image_pull{};           ///< ECS: image size x pull time per GB
   Duration health_check_grace{};   ///< ECS: load balancer health ignored this long after a start
   bool health_checked = false;     ///< ECS: a load balancer target group checks its tasks
-  bool fargate_spot = false;       ///< ECS: its tasks run on Fargate Spot (spot_interruption faults hit them)
+  /// ECS: where its tasks are placed (model/capacity_providers.hpp); the ones on Fargate Spot
+  /// are what spot_interruption faults hit.
+  std::vector<model::CapacityProviderStrategyItem> capacity_providers;
+  bool places_on_spot = false;     ///< ECS: some of its tasks can run on Fargate Spot
   std::string checks_blocked;      ///< ECS: why the checking load balancer's probes are dropped, or empty
   Duration check_interval{}, check_timeout{};
   int healthy_threshold = 0, unhealthy_threshold = 0;

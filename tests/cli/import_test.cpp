@@ -864,3 +864,29 @@ TEST_CASE("round trip: the KrakenD blue/green seed from its Terraform plan revie
   CHECK(r.out.find("        load_balancer: backend-alb\n        target_groups: [krakend-blue, krakend-green]\n") != std::string::npos);
   CHECK(r.out.find("      krakend-green:\n        protocol: HTTP\n        port: 8000\n        target_type: ip\n        targets: krakend\n") != std::string::npos);
 }
+
+TEST_CASE("import cloudformation: a service's CapacityProviderStrategy is its capacity_provider_strategy; EC2 capacity is refused, located") {
+  const std::string head =
+      "Resources:\n"
+      "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, AvailabilityZone: us-east-1a, CidrBlock: 10.0.1.0/24}}\n"
+      "  Task: {Type: AWS::ECS::TaskDefinition, Properties: {Cpu: '256', Memory: '512'}}\n"
+      "  Api:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n      DesiredCount: 4\n"
+      "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref SubnetA]}}\n";
+  const auto r = cli({"import", "cloudformation",
+                      write("spot.yaml", head + "      CapacityProviderStrategy:\n        - {CapacityProvider: FARGATE, Base: 1, Weight: 0}\n"
+                                                "        - {CapacityProvider: FARGATE_SPOT, Weight: 3}\n")});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CAPTURE(r.out);
+  CHECK(r.out.find("capacity_provider_strategy") != std::string::npos);
+  CHECK(r.out.find("{capacity_provider: FARGATE, base: 1}") != std::string::npos);
+  CHECK(r.out.find("{capacity_provider: FARGATE_SPOT, weight: 3}") != std::string::npos);
+  const auto ec2 = cli({"import", "cloudformation", write("ec2.yaml", head + "      LaunchType: EC2\n")});
+  CHECK(ec2.code == 2);
+  CHECK(ec2.err.find("ec2.yaml:11:") != std::string::npos);
+  CHECK(ec2.err.find("launch type EC2 runs on EC2 capacity; archsim models ECS services on Fargate only") != std::string::npos);
+  const auto asg = cli({"import", "cloudformation",
+                        write("asg.yaml", head + "      CapacityProviderStrategy:\n        - {CapacityProvider: my-asg-provider, Weight: 1}\n")});
+  CHECK(asg.code == 2);
+  CHECK(asg.err.find("capacity provider my-asg-provider is EC2 capacity") != std::string::npos);
+}

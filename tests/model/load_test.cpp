@@ -301,3 +301,31 @@ TEST_CASE("load: elastic_ips stays within the EC2 quota, where it is written") {
   const auto two = load_good("elastic_ips: 2");
   CHECK_MESSAGE(two.ok(), diagnostics_text(two));
 }
+
+TEST_CASE("load: a capacity provider strategy is Fargate's two providers, each once, one base, a weight somewhere, where it is written") {
+  const auto mixed = load_good(
+      "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, weight: 3}]}}");
+  REQUIRE_MESSAGE(mixed.ok(), diagnostics_text(mixed));
+  const auto& strategy = mixed.scenario->alternatives.front().topology.ecs_services.front().capacity_provider_strategy;
+  REQUIRE(strategy.size() == 2);
+  CHECK(strategy[0].base == 1);
+  CHECK(strategy[1].provider == CapacityProvider::FargateSpot);
+  CHECK(strategy[1].weight == 3);
+  const auto ec2 = load_good("components: {app: {capacity_provider_strategy: [{capacity_provider: my-asg, weight: 1}]}}");
+  CHECK(has(ec2, "components.app.capacity_provider_strategy[0].capacity_provider: error: expected one of FARGATE, FARGATE_SPOT, found 'my-asg'"));
+  const auto twice = load_good(
+      "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, weight: 1}, {capacity_provider: FARGATE, weight: 2}]}}");
+  CHECK(has(twice, "components.app.capacity_provider_strategy[1]: error: FARGATE is already item [0] of this strategy: each capacity provider appears once"));
+  const auto bases = load_good(
+      "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, base: 2, weight: 1}]}}");
+  CHECK(has(bases, "components.app.capacity_provider_strategy[1].base: error: item [0] already has a base: only one capacity provider in a strategy can have one"));
+  const auto unweighted = load_good(
+      "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT}]}}");
+  CHECK(has(unweighted, "components.app.capacity_provider_strategy: error: every capacity provider has weight 0"));
+  const auto empty = load_good("components: {app: {capacity_provider_strategy: []}}");
+  CHECK(has(empty, "components.app.capacity_provider_strategy: error: expected at least one capacity provider"));
+  const auto heavy = load_good("components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE_SPOT, weight: 1001}]}}");
+  CHECK(has(heavy, "components.app.capacity_provider_strategy[0].weight: error: expected a capacity provider weight from 0 to 1000, found 1001"));
+  const auto deep = load_good("components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE_SPOT, base: 100001, weight: 1}]}}");
+  CHECK(has(deep, "components.app.capacity_provider_strategy[0].base: error: expected a capacity provider base (tasks) from 0 to 100000, found 100001"));
+}

@@ -1064,10 +1064,13 @@ pricing::Bill reference_month(const std::string& region, const model::PurchaseOp
                               model::CpuArchitecture architecture = model::CpuArchitecture::X86_64) {
   model::TopologySpec topology = good_topology("");
   topology.region = region;
+  topology.fargate_spot = options.fargate_spot;  // as the loader copies it
   for (auto& s : topology.ecs_services) s.architecture = architecture;
   pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
   context.purchase = options;
-  return pricing::bill_for(context, topology, hourly_usage({{"app", "task_seconds", 2 * 3600.0}}));
+  // On Spot, all the task time ran there (the simulator's meter; a declared month's split).
+  return pricing::bill_for(context, topology,
+                           hourly_usage({{"app", "task_seconds", 2 * 3600.0}, {"app", "spot_task_seconds", options.fargate_spot ? 2 * 3600.0 : 0.0}}));
 }
 
 model::PurchaseOptionsSpec savings_plan(std::string term, std::string payment) {
@@ -1662,4 +1665,64 @@ TEST_CASE("API Gateway WebSocket: 5 M messages x 1.00 + 2 M connection minutes x
                                       pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
   CHECK(line(big, "apigw.websocket_messages").cost == Usd::cents(100000));
   CHECK(big.missing_prices == std::vector<std::string>{"apigw.websocket_messages"});
+}
+
+TEST_CASE("a capacity provider strategy: the base's task time on demand, the rest at Spot prices, on-demand beside, from a declared month") {
+  // Four tasks all month (0.25 vCPU, 0.5 GB), FARGATE base 1 then FARGATE_SPOT: 730 task-hours
+  // on demand and 2,190 on Spot. us-east-1: 182.5 vCPU-h x 0.04048 = 7.3876, 365 GB-h x 0.004445
+  // = 1.622425; Spot 547.5 vCPU-h x 0.01288871, 1,095 GB-h x 0.00141527.
+  const auto loaded = testing::load_good(
+      "components: {app: {desired_count: 4, capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, "
+      "{capacity_provider: FARGATE_SPOT, weight: 1}]}}");
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  model::Diagnostics diagnostics;
+  const auto usage = pricing::declared_usage(*loaded.scenario, topology, diagnostics);
+  REQUIRE(usage);
+  const auto derived = std::find_if(usage->derived.begin(), usage->derived.end(), [](const auto& o) { return o.meter == "spot_task_seconds"; });
+  REQUIRE(derived != usage->derived.end());
+  CHECK(derived->monthly == doctest::Approx(2190 * 3600.0));
+  CHECK(derived->from.find("at desired_count 4, 3 on Fargate Spot") != std::string::npos);
+  pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
+  const auto bill = pricing::bill_for(context, topology, *usage);
+  CHECK(line(bill, "fargate.vcpu_hour.x86_64", "app").cost == *pricing::parse_usd("7.3876"));
+  CHECK(line(bill, "fargate.gb_hour.x86_64", "app").cost == *pricing::parse_usd("1.622425"));
+  const auto& spot_vcpu = line(bill, "fargate_spot.vcpu_hour.x86_64", "app");
+  const auto& spot_gb = line(bill, "fargate_spot.gb_hour.x86_64", "app");
+  CHECK(spot_vcpu.quantity == doctest::Approx(547.5));
+  CHECK(spot_vcpu.cost == pricing::multiply(547.5, *pricing::parse_usd("0.01288871")));
+  CHECK(spot_gb.cost == pricing::multiply(1095, *pricing::parse_usd("0.00141527")));
+  CHECK(bill.purchase == "Fargate Spot for part of the task time");
+  // On demand, the Spot lines are at FARGATE's prices; nothing else moves.
+  REQUIRE(bill.on_demand.has_value());
+  CHECK(*spot_vcpu.on_demand_cost == pricing::multiply(547.5, *pricing::parse_usd("0.04048")));
+  CHECK(*bill.on_demand - bill.total == (*spot_vcpu.on_demand_cost + *spot_gb.on_demand_cost) - (spot_vcpu.cost + spot_gb.cost));
+  CHECK_FALSE(line(bill, "fargate.vcpu_hour.x86_64", "app").on_demand_cost.has_value());
+}
+
+TEST_CASE("spot_task_seconds: declared only for a service with Spot in some alternative, and never above its task time") {
+  const auto none = load_with_usage("app: {spot_task_seconds: 1000}", "app: {}");
+  REQUIRE(none.ok());
+  model::Diagnostics refused;
+  CHECK_FALSE(pricing::declared_usage(*none.scenario, none.scenario->alternatives.front().topology, refused));
+  REQUIRE(refused.size() == 1);
+  CHECK(refused.all().front().message.find("'spot_task_seconds' bills nothing here: no task of the service runs on Fargate Spot") == 0);
+  const auto mixed = "app: {capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, weight: 1}]}";
+  const auto above = load_with_usage("app: {task_seconds: 7200, spot_task_seconds: 9000}", mixed);
+  REQUIRE(above.ok());
+  model::Diagnostics too_much;
+  CHECK_FALSE(pricing::declared_usage(*above.scenario, above.scenario->alternatives.front().topology, too_much));
+  REQUIRE(too_much.size() == 1);
+  CHECK(too_much.all().front().path == "usage.app.spot_task_seconds");
+  CHECK(too_much.all().front().message.find("expected at most the service's task time (7200 s") == 0);
+  // Declared, it is taken as given: no split from the strategy.
+  const auto given = load_with_usage("app: {task_seconds: 7200, spot_task_seconds: 3600}", mixed);
+  model::Diagnostics fine;
+  const auto usage = pricing::declared_usage(*given.scenario, given.scenario->alternatives.front().topology, fine);
+  REQUIRE(usage);
+  const auto* spot = usage->find("app", "spot_task_seconds");
+  REQUIRE(spot != nullptr);
+  double total = 0;
+  for (double v : spot->hourly) total += v;
+  CHECK(total == doctest::Approx(3600));
 }

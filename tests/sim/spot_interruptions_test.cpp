@@ -168,3 +168,59 @@ TEST_CASE("pricing.fargate reaches each alternative's topology, the alternative'
   CHECK(loaded.scenario->alternatives[0].topology.fargate_spot);
   CHECK_FALSE(loaded.scenario->alternatives[1].topology.fargate_spot);
 }
+
+TEST_CASE("a capacity provider strategy: the base on FARGATE, the rest on Spot, and only the Spot tasks are reclaimed") {
+  // Four tasks, one on FARGATE as the base and three on FARGATE_SPOT; a notice to every running
+  // task at 1 h reaches only the three on Spot, whose replacements go back to Spot.
+  const std::string overrides =
+      "components: {app: {desired_count: 4, capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, "
+      "{capacity_provider: FARGATE_SPOT, weight: 1}]}}\n";
+  const std::string w = "horizon: 2h\nseed: 3\nreplications: 2\narrivals: {rate: 5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}}\n"
+                        "faults:\n  wave:\n    effect: spot_interruption\n    component: app\n    at: 1h\n    tasks: 4\n";
+  for (const std::string fidelity : {"", "fidelity: flow\n"}) {
+    CAPTURE(fidelity);
+    const auto r = run(overrides, false, w + fidelity);
+    int notices = 0;
+    for (const auto& i : r.incidents) notices += i.what == "spot_interruption_notice" ? 1 : 0;
+    CHECK(notices == 3);  // incidents are the first replication's
+    CHECK(r.exercised.at("wave") == 2);
+    // Billed time: four tasks for 2 h, the replacements' overlap with the reclaimed tasks (from
+    // the notice to the 30 s stop timeout) all on Spot.
+    const double all = test::meter_total(r, "app", "task_seconds") + test::meter_total(r, "app", "minimum_top_up_seconds");
+    const double spot = test::meter_total(r, "app", "spot_task_seconds");
+    CHECK(all == doctest::Approx(2 * (4 * 7200.0 + 3 * 30)).epsilon(1e-9).scale(0));
+    CHECK(spot == doctest::Approx(2 * (3 * 7200.0 + 3 * 30)).epsilon(1e-9).scale(0));
+  }
+  // Without a strategy the same alternative on demand has no Spot tasks and no Spot meter.
+  const auto on_demand = run("components: {app: {desired_count: 4}}\n", false, w);
+  CHECK_FALSE(test::first_incident(on_demand, "spot_interruption_notice").has_value());
+  CHECK(test::meter_total(on_demand, "app", "spot_task_seconds") == 0);
+}
+
+TEST_CASE("a capacity provider strategy's Spot share brackets the analytic availability, which reclaims only the Spot tasks") {
+  // Two tasks, one on each provider (FARGATE base 1, then Spot); a notice every hour on average
+  // to the Spot one. With both serving, the service is down only while both are: never, as the
+  // on-demand task stays, so the loss is the requests in flight at each kill.
+  const std::string overrides =
+      "components: {app: {desired_count: 2, capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, "
+      "{capacity_provider: FARGATE_SPOT, weight: 1}]}}\n";
+  const std::string w =
+      "horizon: 5d\nseed: 5\nreplications: 4\narrivals: {rate: 0.5/s}\ncomponents:\n  app: {launch_time: {constant: 20s}, stop_timeout: 10s}\n"
+      "faults:\n  reclaim:\n    effect: spot_interruption\n    component: app\n    time_to_failure: {exponential: {mean: 1h}}\n";
+  const auto r = run(overrides, false, w, 2);
+  std::string error;
+  const auto analytic = sim::analyse_availability(topology(overrides, false), test::workload(w), sim::builtin_sim_defaults(), error);
+  REQUIRE_MESSAGE(analytic.has_value(), error);
+  const auto all_spot = sim::analyse_availability(topology("components: {app: {desired_count: 2}}\n", true), test::workload(w),
+                                                  sim::builtin_sim_defaults(), error);
+  REQUIRE(all_spot.has_value());
+  CHECK(analytic->availability > all_spot->availability);
+  std::vector<double> samples;
+  for (const auto& rep : r.per_replication) samples.push_back(rep.availability);
+  const auto simulated = sim::estimate(samples);
+  CAPTURE(simulated.mean);
+  CHECK(simulated.low() <= analytic->availability + 1e-4);
+  CHECK(analytic->availability - 1e-4 <= simulated.high());
+  // About 120 notices a replication, each to the one Spot task.
+  CHECK(test::meter_total(r, "app", "spot_task_seconds") > 0.45 * test::meter_total(r, "app", "task_seconds"));
+}

@@ -743,6 +743,46 @@ void Importer::ecs_service(const Resource& r) {
   if (const Attr a = attr(r, "maximum_percent"); a.known()) put(deployment, "maximum_percent", plain_node(a.text(), a.loc));
   put(e, "deployment", std::move(deployment));
   if (const Attr g = attr(r, "health_check_grace"); g.known() && g.text() != "0") put(e, "health_check_grace", plain_node(seconds(g.text()), g.loc));
+  capacity_providers(r, path, e);
+}
+
+/// Where ECS places the service's tasks: its capacity provider strategy, FARGATE and
+/// FARGATE_SPOT only (an Auto Scaling group's provider, or the EC2 launch type, is EC2
+/// capacity, which archsim does not model: refused, never priced as Fargate).
+void Importer::capacity_providers(const Resource& r, const std::string& path, YamlNode& e) {
+  const TypeMapping& m = *r.mapping;
+  if (const Attr launch = attr(r, "launch_type"); launch.known() && launch.text() != "FARGATE") {
+    b_.error(launch.loc, path, fmt::format("{}: launch type {} runs on EC2 capacity; archsim models ECS services on Fargate only",
+                                           r.address, launch.text()));
+    return;
+  }
+  const Attr strategy = attr(r, "capacity_providers");
+  YamlNode items = list_node(strategy.loc);
+  for (std::size_t i = 0; i < strategy.size(); ++i) {
+    const Attr item = strategy.at(i);
+    const Attr provider = item.get(m.attribute("capacity_provider"));
+    if (!provider.known()) {
+      b_.error(item.loc, path, fmt::format("{}: capacity provider {} of its strategy is not known until apply; archsim needs FARGATE or "
+                                           "FARGATE_SPOT to place the tasks",
+                                           r.address, i));
+      return;
+    }
+    if (provider.text() != "FARGATE" && provider.text() != "FARGATE_SPOT") {
+      b_.error(provider.loc, path, fmt::format("{}: capacity provider {} is EC2 capacity (an Auto Scaling group's); archsim models "
+                                               "FARGATE and FARGATE_SPOT only",
+                                               r.address, provider.text()));
+      return;
+    }
+    YamlNode out = map_node(item.loc);
+    put(out, "capacity_provider", text_node(provider.text(), provider.loc));
+    // Left out, both are 0 (CapacityProviderStrategyItem).
+    if (const Attr base = item.get(m.attribute("base")); base.known() && base.text() != "0") put(out, "base", plain_node(base.text(), base.loc));
+    if (const Attr weight = item.get(m.attribute("weight")); weight.known() && weight.text() != "0") {
+      put(out, "weight", plain_node(weight.text(), weight.loc));
+    }
+    items.items.push_back(std::move(out));
+  }
+  if (!items.items.empty()) put(e, "capacity_provider_strategy", std::move(items));
 }
 
 void Importer::ecr_repository(const Resource& r) {

@@ -151,6 +151,7 @@ class Importer {
   void listener_rule(const Resource& r);
   void target_group_attachment(const Resource& r);
   void ecs_service(const Resource& r);
+  void capacity_providers(const Resource& r, const std::string& path, YamlNode& e);
   void ecr_repository(const Resource& r);
   void log_group(const Resource& r);
   /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills

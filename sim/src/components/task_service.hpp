@@ -32,6 +32,7 @@ struct TaskService : ComponentKind {
     m.gb_seconds = add(Meter::GbSeconds);
     m.data_out = add(Meter::InternetOutBytes);
     m.top_up = add(Meter::MinimumTopUpSeconds);
+    if (c.places_on_spot) m.spot_seconds = add(Meter::SpotTaskSeconds);
     if (!c.target_tracking.empty() || !c.step_scaling.empty() || !c.scheduled_actions.empty()) {
       // Scaling that can reach zero: the time at zero, and how long each return from it took.
       m.zero_seconds = add(Meter::SecondsAtZero);

@@ -84,7 +84,7 @@ void Platform::arm_task_clocks(ComponentId component, int slot) {
     if (!spec.when.stochastic() || model_.faults[f].component != component) continue;
     std::uint32_t kind = 0;
     if (spec.effect == FaultEffect::TaskCrash) kind = kTaskCrash;
-    else if (spec.effect == FaultEffect::SpotInterruption) kind = kSpotNotice;
+    else if (spec.effect == FaultEffect::SpotInterruption && state_[component].tasks[static_cast<std::size_t>(slot)].spot) kind = kSpotNotice;
     else continue;
     const std::int64_t at = engine_.now().ns + draw_ns(*spec.when.time_to_failure, state_[component].faults);
     if (at <= horizon_.ns) engine_.schedule_at(Time{at}, self_, kind, task_payload(component, slot));
@@ -151,7 +151,7 @@ void Platform::fault_starts(std::size_t f) {
       int left = spec.target.tasks;
       for (std::size_t slot = 0; slot < s->tasks.size() && left > 0; ++slot) {
         const Task& t = s->tasks[slot];
-        if (t.state != TaskState::Running || t.spot_noticed) continue;
+        if (t.state != TaskState::Running || !t.spot || t.spot_noticed) continue;
         spot_notice(target, static_cast<int>(slot));
         --left;
       }

@@ -36,9 +36,13 @@ Platform::Platform(const RuntimeModel& model, const WorkloadSpec& workload, Dura
       s.tasks.push_back(std::move(task));
     }
     if (c.role == Role::Service) {
-      int assumed = 0;
-      for (const Task& t : s.tasks) {
+      int assumed = 0, on_fargate = 0, on_spot = 0;
+      for (Task& t : s.tasks) {
         if (t.state != TaskState::Running) continue;
+        // The tasks running at the start were placed by the strategy like any others.
+        t.spot = model::next_provider(c.capacity_providers, on_fargate, on_spot) == model::CapacityProvider::FargateSpot;
+        ++(t.spot ? on_spot : on_fargate);
+        s.billed_spot += t.spot ? 1 : 0;
         total_slots_ += c.concurrency;
         ++s.billed;
         assumed += model_.nodes[t.node].start_blocker.empty() ? 0 : 1;
@@ -200,6 +204,8 @@ void Platform::on_minute() {
       account_billed(s);
       const double task_seconds = s.billed_area / 1e9;
       s.billed_area = 0;
+      meter(s.ids.spot_seconds, s.spot_billed_area / 1e9, last_ns);
+      s.spot_billed_area = 0;
       meter(s.ids.deployment_seconds, s.surplus_area / 1e9, last_ns);
       s.surplus_area = 0;
       meter(s.ids.zero_seconds, s.zero_area / 1e9, last_ns);

@@ -36,6 +36,7 @@ struct Task {
   bool registered = true;  ///< takes new requests (in its target group, not draining)
   bool healthy = true;     ///< as the load balancer's health checks see it
   bool draining = false;   ///< deregistered, finishing its in-flight requests before it stops
+  bool spot = false;          ///< runs on FARGATE_SPOT (its capacity provider strategy placed it there)
   bool spot_noticed = false;  ///< has its Fargate Spot termination notice: it stops at its stop timeout
   bool superseded = false;    ///< ECS launched its replacement at the notice: no longer counted as desired
   bool checked = false;    ///< has had a health check since it registered
@@ -117,6 +118,8 @@ struct ComponentControl {
   int alarm_breaches = 0, latency_breaches = 0;        ///< breaching minutes in a row, per alarm
   bool advancing = false, advance_again = false;       ///< advance_deployment is not re-entered
   double billed_area = 0;       ///< ECS: task-nanoseconds billed in the current minute
+  double spot_billed_area = 0;  ///< ECS: of which on Fargate Spot
+  int billed_spot = 0;          ///< ECS: billed tasks on Fargate Spot
   double surplus_area = 0;      ///< ECS: of which beyond the desired count during a deployment
   int billed = 0;
   std::int64_t billed_at_ns = 0;
@@ -185,6 +188,9 @@ class Platform final : public EventHandler {
   /// A stochastic per-task fault struck `component` after the warm-up: its `effect` faults there are exercised.
   void task_fault_exercised(ComponentId component, FaultEffect effect);
   void arm_database_clocks(ComponentId component);
+  /// Whether the task ECS launches next for `release` goes on Fargate Spot, by the service's
+  /// capacity provider strategy over the tasks of that release it counts.
+  bool next_on_spot(ComponentId component, int release) const;
   /// AWS reclaims a Spot task: two-minute notice, SIGTERM, a replacement if the service's
   /// maximum percent allows one, and the stop at the task's stop timeout.
   void spot_notice(ComponentId component, int slot);

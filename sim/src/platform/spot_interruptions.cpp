@@ -14,7 +14,7 @@ void Platform::spot_notice(ComponentId component, int slot) {
   const ComponentModel& c = model_.components[component];
   ComponentControl& s = state_[component];
   Task& t = s.tasks[static_cast<std::size_t>(slot)];
-  if (t.state != TaskState::Running || t.spot_noticed) return;
+  if (t.state != TaskState::Running || !t.spot || t.spot_noticed) return;
   t.spot_noticed = true;
   incident("spot_interruption_notice", task_label(component, slot, true));
   task_fault_exercised(component, FaultEffect::SpotInterruption);
@@ -34,7 +34,7 @@ void Platform::spot_notice(ComponentId component, int slot) {
 void Platform::state_spot_assumptions() {
   for (const ComponentId ci : model_.components.ids()) {
     const ComponentModel& c = model_.components[ci];
-    if (c.role != Role::Service || !c.fargate_spot) continue;
+    if (c.role != Role::Service || !c.places_on_spot) continue;
     bool interrupted = false;
     for (const auto& f : model_.faults) {
       interrupted = interrupted || (f.component == ci && f.spec->effect == FaultEffect::SpotInterruption);

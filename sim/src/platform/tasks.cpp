@@ -207,9 +207,23 @@ void Platform::rebalance(ComponentId component) {
   }
 }
 
+bool Platform::next_on_spot(ComponentId component, int release) const {
+  const ComponentModel& c = model_.components[component];
+  if (!c.places_on_spot) return false;
+  const ComponentControl& s = state_[component];
+  int on_fargate = 0, on_spot = 0;
+  for (const Task& t : s.tasks) {
+    if (ComponentControl::counted(t, release)) ++(t.spot ? on_spot : on_fargate);
+  }
+  return model::next_provider(c.capacity_providers, on_fargate, on_spot) == model::CapacityProvider::FargateSpot;
+}
+
 void Platform::launch(ComponentId component, NodeId node, int retires, std::uint16_t release) {
   const ComponentModel& c = model_.components[component];
   ComponentControl& s = state_[component];
+  // A rebalancing task takes the place of the one it retires, on the same provider; any other
+  // goes where the strategy puts the next task of its release.
+  const bool spot = retires >= 0 ? s.tasks[static_cast<std::size_t>(retires)].spot : next_on_spot(component, release);
   std::size_t slot = s.tasks.size();
   for (std::size_t i = 0; i < s.tasks.size(); ++i) {
     if (s.tasks[i].state == TaskState::Stopped) {
@@ -234,10 +248,12 @@ void Platform::launch(ComponentId component, NodeId node, int retires, std::uint
   t.healthy = false;
   t.retires = retires;
   t.release = release;
+  t.spot = spot;
   if (retires >= 0) t.retires_incarnation = s.tasks[static_cast<std::size_t>(retires)].incarnation;
   // Fargate bills from the start of the image pull.
   account_billed(s);
   ++s.billed;
+  s.billed_spot += spot ? 1 : 0;
   t.billed_since_ns = engine_.now().ns;
   const Duration delay{c.image_pull.ns + draw_ns(c.behaviour.launch_time, s.faults)};
   incident("task_launch", task_label(component, static_cast<int>(slot), true));
@@ -319,6 +335,7 @@ void Platform::account_billed(ComponentControl& s) {
   const std::int64_t now = engine_.now().ns;
   const auto dt = static_cast<double>(now - s.billed_at_ns);
   s.billed_area += static_cast<double>(s.billed) * dt;
+  s.spot_billed_area += static_cast<double>(s.billed_spot) * dt;
   // While a deployment runs, what is billed beyond the desired count is its extra capacity.
   if (s.rollout.phase != Rollout::Phase::None) s.surplus_area += static_cast<double>(std::max(0, s.billed - s.desired)) * dt;
   s.billed_at_ns = now;
@@ -329,9 +346,13 @@ void Platform::stop_billing(ComponentId component, Task& task) {
   ComponentControl& s = state_[component];
   account_billed(s);
   --s.billed;
+  s.billed_spot -= task.spot ? 1 : 0;
   // Fargate's one-minute minimum: a task that ran shorter is billed the minute.
   const double ran = static_cast<double>(engine_.now().ns - task.billed_since_ns) / 1e9;
-  if (ran < 60 && task.billed_since_ns > 0) meter(s.ids.top_up, 60 - ran);
+  if (ran < 60 && task.billed_since_ns > 0) {
+    meter(s.ids.top_up, 60 - ran);
+    if (task.spot) meter(s.ids.spot_seconds, 60 - ran);
+  }
   task.billed_since_ns = -1;
 }
 

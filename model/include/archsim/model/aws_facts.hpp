@@ -92,6 +92,7 @@ struct RdsGp3Limits {
 struct Quotas {
   int ecs_tasks_per_service = 0;
   IntRange ephemeral_storage_gib;
+  IntRange capacity_provider_base, capacity_provider_weight;
   IntRange lambda_memory_mib, lambda_timeout_s;
   IntRange dynamodb_capacity_units;
   int krakend_backends_per_endpoint = 0;

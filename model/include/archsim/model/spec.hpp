@@ -346,6 +346,19 @@ struct AutoscalingSpec {
   std::vector<ScheduledActionSpec> scheduled;
 };
 
+/// Fargate's two capacity providers: FARGATE (on demand) and FARGATE_SPOT (spare capacity,
+/// cheaper, reclaimed with two minutes' notice).
+enum class CapacityProvider { Fargate, FargateSpot };
+
+/// One entry of a service's capacity provider strategy (ECS CapacityProviderStrategyItem): the
+/// first `base` tasks run on its provider, the tasks beyond every base are shared by `weight`.
+struct CapacityProviderStrategyItem {
+  std::string path;
+  CapacityProvider provider = CapacityProvider::Fargate;
+  int base = 0;    ///< 0-100,000 (quotas.yaml); at most one item of a strategy has one
+  int weight = 0;  ///< 0-1,000 (quotas.yaml); 0 places no task beyond the base when others weigh more
+};
+
 struct EcsServiceSpec {
   std::string id, path;
   bool krakend = false;  ///< `type: krakend`: a KrakenD gateway running as this service
@@ -368,6 +381,11 @@ struct EcsServiceSpec {
   DeploymentSpec deployment;
   std::optional<AutoscalingSpec> autoscaling;  ///< within min_count..max_count
   std::vector<GatewayEndpointSpec> gateway_endpoints;  ///< KrakenD only
+  /// Where ECS places its tasks (CreateService `capacityProviderStrategy`); empty: the
+  /// alternative's `pricing.fargate`, as a cluster's default strategy would
+  /// (model/capacity_providers.hpp).
+  std::vector<CapacityProviderStrategyItem> capacity_provider_strategy;
+  std::string capacity_provider_strategy_path;
 };
 
 struct LambdaSpec {
@@ -529,8 +547,9 @@ struct TopologySpec {
   std::vector<RequestRouteSpec> routes;
 
   /// The alternative runs its ECS tasks on Fargate Spot capacity (its `pricing.fargate`, else
-  /// the scenario's): the loader copies it here because it changes what the design does, not
-  /// only what it costs: Spot tasks can be interrupted (the workload's spot_interruption faults).
+  /// the scenario's) unless a service has its own capacity provider strategy: the loader
+  /// copies it here because it changes what the design does, not only what it costs: Spot
+  /// tasks can be interrupted (the workload's spot_interruption faults).
   bool fargate_spot = false;
 
   // Look-ups by id; nullptr when absent.

@@ -31,6 +31,7 @@ enum class Meter : std::uint8_t {
   VcpuSeconds,        ///< Fargate vCPU time billed
   GbSeconds,          ///< Fargate memory time, or Lambda on-demand duration
   MinimumTopUpSeconds,  ///< Fargate's one-minute minimum charge beyond a short task's life
+  SpotTaskSeconds,    ///< of task_seconds + minimum_top_up_seconds, what ran on Fargate Spot
   SecondsAtZero,      ///< time a scalable service ran no task
   ScaleOutsFromZero,  ///< returns from zero tasks
   SecondsToFirstTask, ///< time from a scale-out from zero to its first running task
