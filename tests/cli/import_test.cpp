@@ -890,3 +890,21 @@ TEST_CASE("import cloudformation: a service's CapacityProviderStrategy is its ca
   CHECK(asg.code == 2);
   CHECK(asg.err.find("capacity provider my-asg-provider is EC2 capacity") != std::string::npos);
 }
+
+TEST_CASE("import terraform: capacity_provider_strategy blocks are the service's strategy; launch_type EC2 is refused, located") {
+  const std::string plan = testing::read_file(kAdrPlan);
+  const std::string fargate = "\"launch_type\": \"FARGATE\",";
+  const std::string mixed = replace_all(plan, fargate,
+                                        "\"capacity_provider_strategy\": [{\"base\": 1, \"capacity_provider\": \"FARGATE\", \"weight\": 0}, "
+                                        "{\"base\": 0, \"capacity_provider\": \"FARGATE_SPOT\", \"weight\": 2}],");
+  std::string ec2 = plan;
+  const auto r = cli({"import", "terraform", write("mixed-plan.json", mixed)});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("{capacity_provider: FARGATE, base: 1}") != std::string::npos);
+  CHECK(r.out.find("{capacity_provider: FARGATE_SPOT, weight: 2}") != std::string::npos);
+  ec2.replace(ec2.find(fargate), fargate.size(), "\"launch_type\": \"EC2\",");
+  const auto refused = cli({"import", "terraform", write("ec2-plan.json", ec2)});
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("ec2-plan.json:") != std::string::npos);
+  CHECK(refused.err.find("aws_ecs_service.api: launch type EC2 runs on EC2 capacity") != std::string::npos);
+}
