@@ -908,3 +908,46 @@ TEST_CASE("import terraform: capacity_provider_strategy blocks are the service's
   CHECK(refused.err.find("ec2-plan.json:") != std::string::npos);
   CHECK(refused.err.find("aws_ecs_service.api: launch type EC2 runs on EC2 capacity") != std::string::npos);
 }
+
+TEST_CASE("import: a service with neither a strategy nor a launch type runs on its cluster's default capacity provider strategy") {
+  // CloudFormation: the cluster's DefaultCapacityProviderStrategy; a launch type of FARGATE keeps
+  // the service off it.
+  const std::string cfn =
+      "Resources:\n"
+      "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, AvailabilityZone: us-east-1a, CidrBlock: 10.0.1.0/24}}\n"
+      "  Task: {Type: AWS::ECS::TaskDefinition, Properties: {Cpu: '256', Memory: '512'}}\n"
+      "  Cluster:\n    Type: AWS::ECS::Cluster\n    Properties:\n      CapacityProviders: [FARGATE, FARGATE_SPOT]\n"
+      "      DefaultCapacityProviderStrategy:\n        - {CapacityProvider: FARGATE_SPOT, Weight: 1}\n"
+      "  Api:\n    Type: AWS::ECS::Service\n    Properties:\n      Cluster: !Ref Cluster\n      TaskDefinition: !Ref Task\n"
+      "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref SubnetA]}}\n";
+  const auto r = cli({"import", "cloudformation", write("cluster-default.yaml", cfn)});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CAPTURE(r.out);
+  CHECK(r.out.find("{capacity_provider: FARGATE_SPOT, weight: 1}") != std::string::npos);
+  CHECK(r.out.find("the default strategy of Cluster") != std::string::npos);
+  const auto fargate = cli({"import", "cloudformation", write("launch-type.yaml", cfn + "      LaunchType: FARGATE\n")});
+  REQUIRE_MESSAGE(fargate.code == 0, fargate.err);
+  CHECK(fargate.out.find("capacity_provider_strategy") == std::string::npos);
+
+  // Terraform: the aws_ecs_cluster_capacity_providers that names the service's cluster.
+  auto plan = nlohmann::json::parse(testing::read_file(kAdrPlan));
+  for (auto& res : plan["planned_values"]["root_module"]["resources"]) {
+    if (res["type"] == "aws_ecs_service") res["values"].erase("launch_type");
+  }
+  plan["planned_values"]["root_module"]["resources"].push_back(nlohmann::json::parse(R"({
+    "address": "aws_ecs_cluster_capacity_providers.main", "mode": "managed", "type": "aws_ecs_cluster_capacity_providers",
+    "name": "main", "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0, "sensitive_values": {},
+    "values": {"cluster_name": "adr0005", "capacity_providers": ["FARGATE", "FARGATE_SPOT"],
+               "default_capacity_provider_strategy": [{"base": 1, "capacity_provider": "FARGATE", "weight": 0},
+                                                      {"base": 0, "capacity_provider": "FARGATE_SPOT", "weight": 1}]}})"));
+  plan["configuration"]["root_module"]["resources"].push_back(nlohmann::json::parse(R"({
+    "address": "aws_ecs_cluster_capacity_providers.main", "mode": "managed", "type": "aws_ecs_cluster_capacity_providers",
+    "name": "main", "provider_config_key": "aws", "schema_version": 0,
+    "expressions": {"cluster_name": {"references": ["aws_ecs_cluster.main.name", "aws_ecs_cluster.main"]}}})"));
+  const auto tf = cli({"import", "terraform", write("cluster-default-plan.json", plan.dump(2))});
+  REQUIRE_MESSAGE(tf.code == 0, tf.err);
+  CHECK(tf.out.find("{capacity_provider: FARGATE, base: 1}") != std::string::npos);
+  CHECK(tf.out.find("{capacity_provider: FARGATE_SPOT, weight: 1}") != std::string::npos);
+  CHECK(tf.out.find("the default strategy of aws_ecs_cluster_capacity_providers.main") != std::string::npos);
+}

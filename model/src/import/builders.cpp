@@ -750,13 +750,25 @@ void Importer::ecs_service(const Resource& r) {
 /// FARGATE_SPOT only (an Auto Scaling group's provider, or the EC2 launch type, is EC2
 /// capacity, which archsim does not model: refused, never priced as Fargate).
 void Importer::capacity_providers(const Resource& r, const std::string& path, YamlNode& e) {
-  const TypeMapping& m = *r.mapping;
-  if (const Attr launch = attr(r, "launch_type"); launch.known() && launch.text() != "FARGATE") {
+  const Attr launch = attr(r, "launch_type");
+  const bool launch_type = launch.known() && !launch.text().empty();
+  if (launch_type && launch.text() != "FARGATE") {
     b_.error(launch.loc, path, fmt::format("{}: launch type {} runs on EC2 capacity; archsim models ECS services on Fargate only",
                                            r.address, launch.text()));
     return;
   }
-  const Attr strategy = attr(r, "capacity_providers");
+  // "If no capacityProviderStrategy or launchType is specified, the
+  // defaultCapacityProviderStrategy for the cluster is used" (CreateService).
+  const Resource* from = &r;
+  Attr strategy = attr(r, "capacity_providers");
+  if (strategy.size() == 0 && !launch_type) {
+    if (const Resource* cluster = cluster_default_strategy(r)) {
+      from = cluster;
+      strategy = attr(*cluster, "default_strategy");
+      b_.comment(path + ".capacity_provider_strategy", "the default strategy of " + cluster->address);
+    }
+  }
+  const TypeMapping& m = *from->mapping;
   YamlNode items = list_node(strategy.loc);
   for (std::size_t i = 0; i < strategy.size(); ++i) {
     const Attr item = strategy.at(i);
@@ -764,13 +776,13 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
     if (!provider.known()) {
       b_.error(item.loc, path, fmt::format("{}: capacity provider {} of its strategy is not known until apply; archsim needs FARGATE or "
                                            "FARGATE_SPOT to place the tasks",
-                                           r.address, i));
+                                           from->address, i));
       return;
     }
     if (provider.text() != "FARGATE" && provider.text() != "FARGATE_SPOT") {
       b_.error(provider.loc, path, fmt::format("{}: capacity provider {} is EC2 capacity (an Auto Scaling group's); archsim models "
                                                "FARGATE and FARGATE_SPOT only",
-                                               r.address, provider.text()));
+                                               from->address, provider.text()));
       return;
     }
     YamlNode out = map_node(item.loc);
@@ -783,6 +795,28 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
     items.items.push_back(std::move(out));
   }
   if (!items.items.empty()) put(e, "capacity_provider_strategy", std::move(items));
+}
+
+const Resource* Importer::cluster_default_strategy(const Resource& service) {
+  std::vector<const Resource*> defaults;
+  for (const auto& other : resources_) {
+    if (other.mapping != nullptr && other.mapping->has("default_strategy") && attr(other, "default_strategy").size() > 0) defaults.push_back(&other);
+  }
+  // Without one in the file, the service's cluster is not looked up: a cluster of another stack
+  // would warn for nothing.
+  if (defaults.empty()) return nullptr;
+  const auto clusters = targets(service, attr(service, "cluster"), "ecs_cluster");
+  const auto in = [&](const Resource* c) { return std::find(clusters.begin(), clusters.end(), c) != clusters.end(); };
+  for (const Resource* d : defaults) {
+    if (d->mapping->entity == "ecs_cluster") {
+      if (in(d)) return d;
+      continue;
+    }
+    for (const Resource* c : targets(*d, attr(*d, "cluster"), "ecs_cluster")) {
+      if (in(c)) return d;
+    }
+  }
+  return nullptr;
 }
 
 void Importer::ecr_repository(const Resource& r) {

@@ -152,6 +152,9 @@ class Importer {
   void target_group_attachment(const Resource& r);
   void ecs_service(const Resource& r);
   void capacity_providers(const Resource& r, const std::string& path, YamlNode& e);
+  /// The cluster default strategy (a cluster's own, or its capacity provider association's) of
+  /// the cluster `service` runs in, or nullptr.
+  const Resource* cluster_default_strategy(const Resource& service);
   void ecr_repository(const Resource& r);
   void log_group(const Resource& r);
   /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills
