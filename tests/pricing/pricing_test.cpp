@@ -1640,6 +1640,17 @@ TEST_CASE("DynamoDB global table: each write again per replica, at the replica R
   CHECK(line(provisioned, "dynamodb.replicated_wcu_hour").quantity == doctest::Approx(14600));
   CHECK(pricing::format_cents(line(provisioned, "dynamodb.replicated_wcu_hour").cost) == "14.60");
   CHECK(line(provisioned, "data_transfer.inter_region_gb.us-west-2").cost == *pricing::parse_usd("0.02048"));
+  // With the always-free offers, the first 25 rWCU (18,250 unit-hours a month) are free, as the
+  // Price List's 0.00 band says: 30 rWCU in us-west-2's shipped book bill 5 x 730 x 0.00065 = 2.3725.
+  table.write_capacity = 30;
+  t.dynamodb_tables = {table};
+  const pricing::RegionBooks shipped = [](std::string_view region) { return pricing::builtin_price_book(region); };
+  const auto free = pricing::make_bill(pricing::charges(t, hourly_usage({})), &us_east_1(), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::AlwaysFree), pricing::kHoursPerMonth, shipped);
+  const auto& rwcu = line(free, "dynamodb.replicated_wcu_hour");
+  CHECK(rwcu.quantity == doctest::Approx(21900));
+  CHECK(rwcu.free_quantity == doctest::Approx(18250));
+  CHECK(rwcu.cost == *pricing::parse_usd("2.3725"));
 }
 
 TEST_CASE("API Gateway WebSocket: 5 M messages x 1.00 + 2 M connection minutes x 0.25 = 5.50 USD; past the first billion messages, no price") {
