@@ -539,7 +539,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       S3BucketSpec b{.id = id, .path = path};
       r.optional("block_public_access", b.block_public_access);
       r.optional("storage", b.storage);
-      r.choice("storage_class", b.storage_class, {"STANDARD", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR"});
+      r.choice("storage_class", b.storage_class, {"STANDARD", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "INTELLIGENT_TIERING"});
       t.s3_buckets.push_back(std::move(b));
       break;
     }

@@ -294,6 +294,7 @@ class CostModel {
 
   void s3(const model::S3BucketSpec& b) {
     const double gb = stored_gb(b.id, b.storage);
+    if (b.intelligent_tiering()) return intelligent_tiering(b, gb);
     // S3 Standard keeps the keys it always had; each other class prices under its own,
     // `s3.<class>_...` with the class as S3's API names it, in lower case.
     const bool standard = b.storage_class == "STANDARD";
@@ -307,6 +308,31 @@ class CostModel {
     // Infrequent-access classes charge per GB read back, whoever reads it: the internet, a
     // CloudFront origin fetch, a task (docs/pricing.md).
     add(b.id, "s3." + cls + "retrieval_gb", map(meter(b.id, Meter::RetrievedBytes), [](double v) { return v / kGb; }), "GB read back by GETs");
+  }
+
+  /// S3 Intelligent-Tiering: storage by access tier (the usage block's split of the stored
+  /// bytes), a monitoring fee per object of 128 KB or more, requests at their own rates, no
+  /// retrieval fee (docs/pricing.md).
+  void intelligent_tiering(const model::S3BucketSpec& b, double stored_gb) {
+    const auto level_gb = [&](Meter m) { return meter(b.id, m).front() * kHoursPerMonth / kGb; };
+    const double infrequent = level_gb(Meter::InfrequentAccessBytes), archive = level_gb(Meter::ArchiveInstantAccessBytes);
+    const std::size_t first = out_.size();
+    add(b.id, "s3.intelligent_tiering_frequent_storage_gb_month", prorated(std::max(0.0, stored_gb - infrequent - archive)),
+        fmt::format("{:.3g} GB of {:.3g} stored in the Frequent Access tier", std::max(0.0, stored_gb - infrequent - archive), stored_gb));
+    if (!u_.find(b.id, Meter::InfrequentAccessBytes) && !u_.find(b.id, Meter::ArchiveInstantAccessBytes)) {
+      for (std::size_t i = first; i < out_.size(); ++i) {
+        out_[i].assumption = fmt::format("{}: every stored byte in Intelligent-Tiering's Frequent Access tier, where objects start and stay "
+                                         "while read within 30 days (an upper bound); declare usage.{}.infrequent_access_bytes and "
+                                         "archive_instant_access_bytes (objects not read for 30 and 90 days)",
+                                         b.id, b.id);
+      }
+    }
+    add(b.id, "s3.intelligent_tiering_infrequent_storage_gb_month", prorated(infrequent), "GB in the Infrequent Access tier");
+    add(b.id, "s3.intelligent_tiering_archive_instant_storage_gb_month", prorated(archive), "GB in the Archive Instant Access tier");
+    add(b.id, "s3.intelligent_tiering_monitoring_objects", map(meter(b.id, Meter::MonitoredObjects), [](double n) { return n / 1e3; }),
+        "objects of 128 KB or more monitored");
+    add(b.id, "s3.intelligent_tiering_get_requests", map(meter(b.id, Meter::Requests), [](double n) { return n / 1e4; }));
+    add(b.id, "s3.intelligent_tiering_put_requests", map(meter(b.id, Meter::PutRequests), [](double n) { return n / 1e3; }));
   }
 
   void rds(const model::RdsSpec& d) {

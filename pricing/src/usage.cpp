@@ -175,7 +175,10 @@ std::vector<Meter> declarable_meters(model::ComponentType type) {
     case T::Lambda: m = {Meter::Requests, Meter::GbSeconds, Meter::ProvisionedGbSeconds, Meter::ProvisionedDurationGbSeconds}; break;
     case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes, Meter::ConnectionSeconds}; break;
     case T::CloudFront: m = {Meter::Requests, Meter::InternetOutBytes}; break;
-    case T::S3Bucket: m = {Meter::Requests, Meter::PutRequests, Meter::StoredBytes, Meter::InternetOutBytes, Meter::RetrievedBytes}; break;
+    case T::S3Bucket:
+      m = {Meter::Requests,       Meter::PutRequests, Meter::StoredBytes,           Meter::InternetOutBytes, Meter::RetrievedBytes,
+           Meter::InfrequentAccessBytes, Meter::ArchiveInstantAccessBytes, Meter::MonitoredObjects};
+      break;
     case T::Rds: m = {Meter::Requests, Meter::InstanceSeconds, Meter::BackupBytes}; break;
     case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes, Meter::BackupBytes, Meter::StreamReadRequests}; break;
     case T::NatGateway: m = {Meter::ProcessedBytes}; break;
@@ -225,8 +228,15 @@ std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std:
     return "no task of the service runs on Fargate Spot in any alternative: give it a capacity_provider_strategy with FARGATE_SPOT, "
            "or the alternative `pricing: {fargate: spot}`";
   }
+  const bool tiering = m == Meter::InfrequentAccessBytes || m == Meter::ArchiveInstantAccessBytes || m == Meter::MonitoredObjects;
+  if (tiering && !billed_somewhere(model::ComponentType::S3Bucket, [](const model::TopologySpec& t, std::size_t i) {
+        return t.s3_buckets[i].intelligent_tiering();
+      })) {
+    return "only S3 Intelligent-Tiering has access tiers and a monitoring fee, and the bucket is in it in no alternative; set "
+           "`storage_class: INTELLIGENT_TIERING`";
+  }
   if (m == Meter::RetrievedBytes && !billed_somewhere(model::ComponentType::S3Bucket, [](const model::TopologySpec& t, std::size_t i) {
-        return t.s3_buckets[i].storage_class != "STANDARD";
+        return t.s3_buckets[i].bills_retrieval();
       })) {
     return "S3 Standard has no retrieval fee, and the bucket is in it in every alternative; `retrieved_bytes` bills STANDARD_IA, ONEZONE_IA and "
            "GLACIER_IR buckets";
@@ -268,6 +278,34 @@ void add_spot_task_seconds(Usage& u, const model::EcsServiceSpec& svc, bool alte
   u.meters.push_back(std::move(spot));
 }
 
+/// An Intelligent-Tiering bucket: its tiers hold parts of what it stores, and what the usage
+/// block leaves out is said, never guessed: without a count of monitored objects the
+/// monitoring fee is 0, a lower bound (undeclared); bytes in no declared tier are billed in
+/// Frequent Access, an upper bound the bill states (cost_model.cpp).
+void check_access_tiers(Usage& u, const model::S3BucketSpec& bucket, const std::map<std::string, model::SourceLoc>& declared_at,
+                        model::Diagnostics& diagnostics) {
+  const auto level = [&](Meter m) {
+    const MeterSeries* s = u.find(bucket.id, m);
+    return s != nullptr && !s->hourly.empty() ? s->hourly.front() * kHoursPerMonth : 0.0;
+  };
+  const double stored = u.find(bucket.id, Meter::StoredBytes) ? level(Meter::StoredBytes) : bucket.storage ? static_cast<double>(bucket.storage->count) : 0.0;
+  const double colder = level(Meter::InfrequentAccessBytes) + level(Meter::ArchiveInstantAccessBytes);
+  if (colder > stored * (1 + 1e-9)) {
+    const std::string path = "usage." + bucket.id + (u.find(bucket.id, Meter::InfrequentAccessBytes) ? ".infrequent_access_bytes" : ".archive_instant_access_bytes");
+    const auto at = declared_at.find(path);
+    diagnostics.error(at != declared_at.end() ? at->second : model::SourceLoc{}, path,
+                      fmt::format("expected the Infrequent and Archive Instant Access tiers to hold at most what the bucket stores "
+                                  "({:.4g} GB), found {:.4g} GB in them; they are parts of stored_bytes",
+                                  stored / 1e9, colder / 1e9));
+  }
+  if (!u.find(bucket.id, Meter::MonitoredObjects)) {
+    u.undeclared.push_back({bucket.id, std::string(sim::meter_name(Meter::MonitoredObjects)), 0,
+                            fmt::format("not declared, 0 assumed: Intelligent-Tiering charges monitoring per object of 128 KB or more "
+                                        "a month; declare usage.{}.monitored_objects",
+                                        bucket.id)});
+  }
+}
+
 }  // namespace
 
 std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const model::TopologySpec& topology,
@@ -278,7 +316,7 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
   Usage u;
   u.hours = kHoursPerMonth;
   u.basis = "declared in the scenario's `usage` block (monthly)";
-  std::map<std::string, model::SourceLoc> spot_declared_at;
+  std::map<std::string, model::SourceLoc> declared_at;  ///< by `usage.<id>.<meter>`
   if (scenario.usage) {
     const YamlNode& root = *scenario.usage;
     if (!root.is_map()) {
@@ -321,7 +359,7 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
         }
         double total = 0;
         if (decode_quantity(m.value, mpath, m.key, ctx, total)) u.meters.push_back(monthly(entry.key, *sim::meter_named(m.key), total));
-        if (m.key == sim::meter_name(Meter::SpotTaskSeconds)) spot_declared_at.emplace(entry.key, m.key_loc);
+        declared_at.emplace(mpath, m.key_loc);
       }
     }
   }
@@ -358,11 +396,14 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
                                      fmt::join(actions, ", "), kHoursPerMonth, total / 3600.0, total / month_seconds,
                                      svc.desired_count)});
   }
+  for (const auto& bucket : topology.s3_buckets) {
+    if (bucket.intelligent_tiering()) check_access_tiers(u, bucket, declared_at, diagnostics);
+  }
   for (const auto& svc : topology.ecs_services) {
     add_spot_task_seconds(u, svc, topology.fargate_spot);
     // Spot time is part of the task time: more of it than the whole would bill time that never ran.
-    const auto declared = spot_declared_at.find(svc.id);
-    if (declared == spot_declared_at.end()) continue;
+    const auto declared = declared_at.find("usage." + svc.id + ".spot_task_seconds");
+    if (declared == declared_at.end()) continue;
     const auto total = [&](Meter m) {
       const MeterSeries* s = u.find(svc.id, m);
       double sum = 0;
@@ -391,6 +432,10 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
 }
 
 void add_unmeasured(Usage& measured, const Usage& declared) {
+  // What the scenario leaves out and no run can measure stays said in the measured usage.
+  for (const auto& o : declared.undeclared) {
+    if (!measured.find(o.component, o.meter)) measured.undeclared.push_back(o);
+  }
   for (const auto& m : declared.meters) {
     if (measured.find(m.component, m.meter)) continue;
     // Declared meters are monthly; express them over the measured hours so that `month`

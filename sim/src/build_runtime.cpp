@@ -357,7 +357,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
     c.write_units_per_second = provisioned ? table.write_capacity : defaults.dynamodb_on_demand_units_per_second;
   }
   for (const auto& bucket : t.s3_buckets) {
-    m.components[index[bucket.id]].bills_retrieval = bucket.storage_class != "STANDARD";
+    m.components[index[bucket.id]].bills_retrieval = bucket.bills_retrieval();
   }
   for (const auto& api : t.api_gateways) {
     ComponentModel& c = m.components[index[api.id]];

@@ -289,7 +289,7 @@ TEST_CASE("load: gp3 IOPS and throughput are its baseline below 400 GB, and from
 TEST_CASE("load: an S3 bucket's storage class is one archsim prices, where it is written") {
   const auto glacier = load_good("components: {assets: {type: s3_bucket, storage_class: GLACIER}}");
   CHECK_FALSE(glacier.ok());
-  CHECK(has(glacier, "components.assets.storage_class: error: expected one of STANDARD, STANDARD_IA, ONEZONE_IA, GLACIER_IR, found 'GLACIER'"));
+  CHECK(has(glacier, "components.assets.storage_class: error: expected one of STANDARD, STANDARD_IA, ONEZONE_IA, GLACIER_IR, INTELLIGENT_TIERING, found 'GLACIER'"));
   const auto ia = load_good("components: {assets: {type: s3_bucket, storage_class: STANDARD_IA}}");
   CHECK_MESSAGE(ia.ok(), diagnostics_text(ia));
 }

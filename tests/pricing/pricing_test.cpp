@@ -1737,3 +1737,61 @@ TEST_CASE("spot_task_seconds: declared only for a service with Spot in some alte
   for (double v : spot->hourly) total += v;
   CHECK(total == doctest::Approx(3600));
 }
+
+TEST_CASE("S3 Intelligent-Tiering: the declared tiers, monitored objects and requests; the tiers never above what is stored") {
+  // 1,000 GB, 500 in Infrequent and 200 in Archive Instant Access, 2 M monitored objects, 10 M
+  // GETs and 1 M PUTs in us-east-1: 300 x 0.023 + 500 x 0.0125 + 200 x 0.004 + 2,000 x 0.0025
+  // + 1,000 x 0.004 + 1,000 x 0.005 = 6.90 + 6.25 + 0.80 + 5.00 + 4.00 + 5.00 = 27.95.
+  const auto loaded = load_with_usage(
+      "assets: {stored_bytes: 1000GB, infrequent_access_bytes: 500GB, archive_instant_access_bytes: 200GB, monitored_objects: 2M, "
+      "requests: 10M, put_requests: 1M}",
+      "assets: {type: s3_bucket, storage_class: INTELLIGENT_TIERING}");
+  REQUIRE_MESSAGE(loaded.ok(), testing::diagnostics_text(loaded));
+  const auto& topology = loaded.scenario->alternatives.front().topology;
+  model::Diagnostics diagnostics;
+  const auto usage = pricing::declared_usage(*loaded.scenario, topology, diagnostics);
+  REQUIRE(usage);
+  CHECK(usage->undeclared.empty());
+  const auto bill = pricing::make_bill(pricing::charges(topology, *usage), &us_east_1(), pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(bill, "s3.intelligent_tiering_frequent_storage_gb_month").cost == *pricing::parse_usd("6.90"));
+  CHECK(line(bill, "s3.intelligent_tiering_infrequent_storage_gb_month").cost == *pricing::parse_usd("6.25"));
+  CHECK(line(bill, "s3.intelligent_tiering_archive_instant_storage_gb_month").cost == *pricing::parse_usd("0.80"));
+  CHECK(line(bill, "s3.intelligent_tiering_monitoring_objects").cost == Usd::dollars(5));
+  CHECK(line(bill, "s3.intelligent_tiering_get_requests").cost == Usd::dollars(4));
+  CHECK(line(bill, "s3.intelligent_tiering_put_requests").cost == Usd::dollars(5));
+  Usd bucket{};
+  for (const auto& l : bill.lines) bucket = bucket + (l.component == "assets" ? l.cost : Usd{});
+  CHECK(pricing::format_cents(bucket) == "27.95");
+  CHECK(std::none_of(bill.assumptions.begin(), bill.assumptions.end(), [](const std::string& a) { return a.starts_with("assets:"); }));
+  for (const auto& l : bill.lines) CHECK_MESSAGE(l.price_key.find("retrieval") == std::string::npos, l.price_key);  // no retrieval fee
+
+  // Nothing said of the tiers: all of it in Frequent Access, and the bill says so; no monitored
+  // objects: the fee is 0, listed as undeclared usage.
+  const auto bare = load_with_usage("assets: {stored_bytes: 1000GB}", "assets: {type: s3_bucket, storage_class: INTELLIGENT_TIERING}");
+  model::Diagnostics bare_diagnostics;
+  const auto bare_usage = pricing::declared_usage(*bare.scenario, bare.scenario->alternatives.front().topology, bare_diagnostics);
+  REQUIRE(bare_usage);
+  REQUIRE(bare_usage->undeclared.size() == 1);
+  CHECK(bare_usage->undeclared.front().meter == "monitored_objects");
+  const auto upper = pricing::make_bill(pricing::charges(bare.scenario->alternatives.front().topology, *bare_usage), &us_east_1(),
+                                        pricing::builtin_free_tier(), plan(model::FreeTierPlan::None));
+  CHECK(line(upper, "s3.intelligent_tiering_frequent_storage_gb_month").cost == Usd::dollars(23));
+  CHECK(std::count_if(upper.assumptions.begin(), upper.assumptions.end(), [](const std::string& a) {
+          return a.starts_with("assets: every stored byte in Intelligent-Tiering's Frequent Access tier");
+        }) == 1);
+
+  // More in the colder tiers than the bucket stores, and tiers declared for a bucket that has none.
+  const auto over = load_with_usage("assets: {stored_bytes: 100GB, infrequent_access_bytes: 80GB, archive_instant_access_bytes: 30GB}",
+                                    "assets: {type: s3_bucket, storage_class: INTELLIGENT_TIERING}");
+  model::Diagnostics too_much;
+  CHECK_FALSE(pricing::declared_usage(*over.scenario, over.scenario->alternatives.front().topology, too_much));
+  REQUIRE(too_much.size() == 1);
+  CHECK(too_much.all().front().message.find("expected the Infrequent and Archive Instant Access tiers to hold at most what the bucket stores (100 GB), found 110 GB") == 0);
+  const auto standard = load_with_usage("assets: {monitored_objects: 1M}", "assets: {type: s3_bucket}");
+  model::Diagnostics no_tiers;
+  CHECK_FALSE(pricing::declared_usage(*standard.scenario, standard.scenario->alternatives.front().topology, no_tiers));
+  CHECK(no_tiers.all().front().message.find("only S3 Intelligent-Tiering has access tiers") != std::string::npos);
+  const auto retrieval = load_with_usage("assets: {retrieved_bytes: 1GB}", "assets: {type: s3_bucket, storage_class: INTELLIGENT_TIERING}");
+  model::Diagnostics no_fee;
+  CHECK_FALSE(pricing::declared_usage(*retrieval.scenario, retrieval.scenario->alternatives.front().topology, no_fee));
+}

@@ -148,8 +148,12 @@ struct S3BucketSpec {
   bool block_public_access = true;
   std::optional<Bytes> storage;
   /// The objects' storage class, as S3's API names it: STANDARD, STANDARD_IA, ONEZONE_IA,
-  /// GLACIER_IR. Each has its own storage, request and retrieval prices.
+  /// GLACIER_IR, INTELLIGENT_TIERING. Each has its own storage and request prices.
   std::string storage_class = "STANDARD";
+
+  /// The classes that charge per GB read back (Standard and Intelligent-Tiering do not).
+  bool bills_retrieval() const { return storage_class != "STANDARD" && storage_class != "INTELLIGENT_TIERING"; }
+  bool intelligent_tiering() const { return storage_class == "INTELLIGENT_TIERING"; }
 };
 
 /// WebSocket APIs hold connections open and bill messages and connection minutes; the

@@ -48,6 +48,9 @@ enum class Meter : std::uint8_t {
   RetrievedBytes,     ///< S3 infrequent-access classes: bytes GETs read back, whoever the caller
   // Declared only: a run cannot measure these; the `usage:` block states them.
   StoredBytes,        ///< S3, DynamoDB, ECR storage
+  InfrequentAccessBytes,       ///< S3 Intelligent-Tiering: of the stored bytes, those in the Infrequent Access tier
+  ArchiveInstantAccessBytes,   ///< S3 Intelligent-Tiering: of the stored bytes, those in the Archive Instant Access tier
+  MonitoredObjects,   ///< S3 Intelligent-Tiering: objects of 128 KB or more, which it monitors (a count held over the month)
   BackupBytes,        ///< RDS backup storage
   StreamReadRequests, ///< DynamoDB Streams GetRecords calls by consumers other than Lambda triggers
   ApiRequests,        ///< Secrets Manager API calls
