@@ -142,6 +142,11 @@ const std::vector<Rule>& rule_catalog() {
        "Spread the service's subnets over at least two zones.",
        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html",
        rules::single_zone_service},
+      {"service-all-on-spot", S::Warning, "resilience",
+       "Every task of a service runs on Fargate Spot, which AWS can reclaim together and does not replace with on-demand capacity",
+       "Give the service a capacity provider strategy with a FARGATE base (the tasks it must keep through a reclaim) and the rest on "
+       "FARGATE_SPOT.",
+       "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html", rules::service_all_on_spot},
       {"cross-zone-hop", S::Warning, "resilience",
        "Two consecutive tiers of a route share no zone, so every request between them crosses zones",
        "Place the tiers in the same zones, so that each zone serves its own traffic.",

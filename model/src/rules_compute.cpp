@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "archsim/model/capacity_providers.hpp"
 #include "archsim/model/rules.hpp"
 #include "rule_helpers.hpp"
 
@@ -149,6 +150,20 @@ void single_zone_service(const ReviewInput& in, FindingSink& sink) {
     if (zones.size() != 1) continue;
     sink.report(s.path + ".subnets", fmt::format("every task of {} runs in {}: a zone failure stops the whole service",
                                                  s.id, *zones.begin()));
+  }
+}
+
+void service_all_on_spot(const ReviewInput& in, FindingSink& sink) {
+  for (const auto& s : in.topology.ecs_services) {
+    const auto strategy = model::effective_strategy(s, in.topology.fargate_spot);
+    // The count it serves with: a service scaled to zero by schedule still starts from its minimum.
+    const int tasks = std::max({s.desired_count, s.min_count, 1});
+    if (!model::places_on_spot(strategy) || model::spot_tasks(strategy, tasks) < tasks) continue;
+    const bool own = !s.capacity_provider_strategy.empty();
+    sink.report(own ? s.capacity_provider_strategy_path : s.path,
+                fmt::format("every task of {} runs on Fargate Spot{}: one reclaim can stop them all, and when Spot capacity is short "
+                            "ECS keeps retrying on Spot (\"Fargate does not replace Spot capacity with on-demand capacity\")",
+                            s.id, own ? "" : " (the alternative's pricing.fargate: spot)"));
   }
 }
 

@@ -555,6 +555,8 @@ TEST_CASE("cli: run on Fargate Spot states the missing interruption rate, and wi
   const auto rated = cli({"run", (dir / "rated.yaml").string(), "--horizon", "1d"});
   INFO(rated.err);
   REQUIRE(rated.code != 2);
-  CHECK(rated.out.find("runs on Fargate Spot") == std::string::npos);
+  CHECK(rated.out.find("api: runs on Fargate Spot, but the workload has no spot_interruption fault") == std::string::npos);
   CHECK(rated.out.find("spot_interruption_notice") != std::string::npos);
+  // Every task on Spot, with no FARGATE base: the review says so either way.
+  CHECK(rated.out.find("service-all-on-spot") != std::string::npos);
 }

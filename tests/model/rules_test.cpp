@@ -52,6 +52,7 @@ const RuleCase kCases[] = {
     {"health-check-heavy-path", "components: {alb: {target_groups: {app: {health_check: {path: /docs}}}}}"},
     {"rds-single-az", "components: {db: {multi_az: false}}"},
     {"single-zone-service", "components: {app: {subnets: [private-a]}}"},
+    {"service-all-on-spot", "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE_SPOT, weight: 1}]}}"},
     {"cross-zone-hop",
      "components: {app: {subnets: [private-a]}, db: {multi_az: false, subnets: [private-b], primary_zone: us-east-1b}}"},
     {"route-hop-not-connected", "routes: {main: {hops: [users, alb, db]}}"},

@@ -111,6 +111,7 @@ void health_check_detection_slow(const ReviewInput&, FindingSink&);
 void health_check_heavy_path(const ReviewInput&, FindingSink&);
 void rds_single_az(const ReviewInput&, FindingSink&);
 void single_zone_service(const ReviewInput&, FindingSink&);
+void service_all_on_spot(const ReviewInput&, FindingSink&);
 void cross_zone_hop(const ReviewInput&, FindingSink&);
 void route_hop_not_connected(const ReviewInput&, FindingSink&);
 void fargate_task_size_invalid(const ReviewInput&, FindingSink&);
