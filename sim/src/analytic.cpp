@@ -604,10 +604,11 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
   }
   out.availability = weighted;
   out.steady_state = steady;
-  bool zone_faults = false, blocked = false, nat = false;
+  bool zone_faults = false, blocked = false, nat = false, spot_short = false;
   for (const auto& f : m.faults) {
     zone_faults = zone_faults || f.spec->effect == FaultEffect::ZoneOutage;
     nat = nat || f.spec->effect == FaultEffect::NatGatewayLoss;
+    spot_short = spot_short || f.spec->effect == FaultEffect::SpotCapacityUnavailable;
   }
   for (const auto& c : m.components) {
     for (NodeId node : c.nodes) blocked = blocked || (c.role == Role::Service && !m.nodes[node].start_blocker.empty());
@@ -621,6 +622,10 @@ std::optional<AnalyticAvailability> analyse_availability(const model::TopologySp
                         "which the analytic figure counts only for the zone states it enumerates");
   }
   if (nat) out.notes.push_back("NAT gateway losses are not in the analytic figure");
+  if (spot_short) {
+    out.notes.push_back("Spot capacity shortages are not in the analytic figure: alone they stop nothing that runs, and the "
+                        "replacements they delay are left to the simulation");
+  }
   return out;
 }
 

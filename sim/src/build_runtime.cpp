@@ -126,7 +126,8 @@ void resolve_faults(const WorkloadSpec& w, const std::map<std::string, Component
     } else if (const auto it = index.find(f.target.component); it != index.end()) {
       const ComponentModel& c = m.components[it->second];
       const bool fits = (f.effect == FaultEffect::TaskCrash && c.role == Role::Service) ||
-                        (f.effect == FaultEffect::SpotInterruption && c.role == Role::Service && c.places_on_spot) ||
+                        ((f.effect == FaultEffect::SpotInterruption || f.effect == FaultEffect::SpotCapacityUnavailable) && c.role == Role::Service &&
+                         c.places_on_spot) ||
                         (f.effect == FaultEffect::NatGatewayLoss && c.type == ComponentType::NatGateway) ||
                         (f.effect == FaultEffect::DatabasePrimaryLoss && c.role == Role::Database) ||
                         f.effect == FaultEffect::DependencySlow || f.effect == FaultEffect::DependencyErrors;

@@ -29,6 +29,7 @@ std::string_view fault_effect_name(FaultEffect effect) {
     case FaultEffect::DependencySlow: return "dependency_slow";
     case FaultEffect::DependencyErrors: return "dependency_errors";
     case FaultEffect::SpotInterruption: return "spot_interruption";
+    case FaultEffect::SpotCapacityUnavailable: return "spot_capacity_unavailable";
   }
   return "?";
 }
@@ -106,7 +107,8 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
     const YamlNode* fis = r.take("fis_scenario");
     if ((effect == nullptr) == (fis == nullptr)) {
       ctx.error(r.node(), fpath, "a fault needs exactly one of `effect` (zone_outage, task_crash, nat_gateway_loss, "
-                                 "database_primary_loss, dependency_slow, dependency_errors, spot_interruption) or `fis_scenario`");
+                                 "database_primary_loss, dependency_slow, dependency_errors, spot_interruption, spot_capacity_unavailable) or "
+                                 "`fis_scenario`");
       r.finish();
       return;
     }
@@ -118,7 +120,8 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
                                        {"database_primary_loss", FaultEffect::DatabasePrimaryLoss},
                                        {"dependency_slow", FaultEffect::DependencySlow},
                                        {"dependency_errors", FaultEffect::DependencyErrors},
-                                       {"spot_interruption", FaultEffect::SpotInterruption}});
+                                       {"spot_interruption", FaultEffect::SpotInterruption},
+                                       {"spot_capacity_unavailable", FaultEffect::SpotCapacityUnavailable}});
     } else if (model::decoding::decode_value(*fis, r.child("fis_scenario"), ctx, f.fis_scenario)) {
       const FisScenario* found = nullptr;
       std::vector<std::string> keys;

@@ -224,3 +224,45 @@ TEST_CASE("a capacity provider strategy's Spot share brackets the analytic avail
   // About 120 notices a replication, each to the one Spot task.
   CHECK(test::meter_total(r, "app", "spot_task_seconds") > 0.45 * test::meter_total(r, "app", "task_seconds"));
 }
+
+TEST_CASE("Spot capacity unavailable: a reclaimed task's replacement waits for capacity, and a FARGATE base keeps serving") {
+  // Spot is short from 50 m for an hour; at 1 h both tasks are reclaimed. Their replacements
+  // cannot launch on Spot (ECS does not move them on demand) and wait for ECS's retry after
+  // capacity returns at 110 m; a FARGATE base keeps one task serving all along.
+  const std::string w = kOneNotice.substr(0, kOneNotice.find("faults:")) +
+                        "faults:\n  short:\n    effect: spot_capacity_unavailable\n    component: app\n    at: 50m\n    duration: 1h\n"
+                        "  wave:\n    effect: spot_interruption\n    component: app\n    at: 1h\n    tasks: 2\n";
+  const auto all_spot = run("", true, w);
+  CHECK(test::has_incident(all_spot, "launch_blocked", "Fargate Spot capacity unavailable"));
+  const auto relaunch = test::first_incident(all_spot, "task_launch", "app/", 3600);
+  REQUIRE(relaunch.has_value());
+  CHECK(*relaunch >= 6600);
+  CHECK(*relaunch <= 6600 + 60);  // the next retry (launch_retry 60 s)
+  for (const auto& rep : all_spot.per_replication) {
+    // Nothing serves from the kill (3,630 s) until a replacement runs: at least 6,600 + 32 - 3,630 s.
+    CHECK(rep.longest_below_desired_seconds >= 3002 - 1e-6);
+  }
+  CHECK(all_spot.exercised.at("short") == 3);
+
+  const auto with_base = run("components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, "
+                             "{capacity_provider: FARGATE_SPOT, weight: 1}]}}\n",
+                             false, w);
+  int notices = 0;
+  for (const auto& i : with_base.incidents) notices += i.what == "spot_interruption_notice" ? 1 : 0;
+  CHECK(notices == 1);  // the base task is on FARGATE
+  CHECK(with_base.availability() > all_spot.availability());
+  // On demand, neither fault applies.
+  const auto on_demand = run("", false, w);
+  CHECK_FALSE(test::has_incident(on_demand, "launch_blocked", "app"));
+}
+
+TEST_CASE("spot_capacity_unavailable entries: a duration or a repair time, no tasks") {
+  const auto errors = test::workload_errors;
+  const std::string head = "arrivals: {rate: 1/s}\nfaults:\n";
+  CHECK(errors(head + "  x: {effect: spot_capacity_unavailable, component: app, at: 1h}\n").find("a scheduled fault needs a `duration` above 0") !=
+        std::string::npos);
+  CHECK(errors(head + "  x: {effect: spot_capacity_unavailable, component: app, at: 1h, duration: 1h, tasks: 2}\n")
+            .find("applies to task_crash and spot_interruption faults only") != std::string::npos);
+  CHECK(errors(head + "  x: {effect: spot_capacity_unavailable, component: app, time_to_failure: {exponential: {mean: 1d}}}\n")
+            .find("needs `time_to_repair`") != std::string::npos);
+}

@@ -133,6 +133,7 @@ void Platform::fault_starts(std::size_t f) {
   switch (spec.effect) {
     case FaultEffect::ZoneOutage: zone_changed(zone, true); break;
     case FaultEffect::NatGatewayLoss: ++s->down_faults; break;
+    case FaultEffect::SpotCapacityUnavailable: ++s->spot_unavailable; break;
     case FaultEffect::DependencyErrors: s->error_rate += spec.error_rate; break;
     case FaultEffect::DependencySlow: s->slow.push_back(&spec.added_latency); break;
     case FaultEffect::TaskCrash: {
@@ -192,6 +193,8 @@ void Platform::fault_ends(std::size_t f) {
       }
       break;
     case FaultEffect::DependencyErrors: s->error_rate = std::max(0.0, s->error_rate - spec.error_rate); break;
+    // ECS's own retries (launch_retry apart) launch what waited once Spot capacity is back.
+    case FaultEffect::SpotCapacityUnavailable: --s->spot_unavailable; break;
     case FaultEffect::DependencySlow: {
       const auto it = std::find(s->slow.begin(), s->slow.end(), &spec.added_latency);
       if (it != s->slow.end()) s->slow.erase(it);

@@ -82,6 +82,7 @@ struct ComponentControl {
   std::vector<char> dns_listed, dns_previous;  ///< load balancers: nodes in the DNS answer, now and before the last change
   std::int64_t dns_changed_ns = -1;
   bool launch_blocked = false;  ///< ECS: the last launch attempt found no zone to start in
+  int spot_unavailable = 0;     ///< ECS: active spot_capacity_unavailable faults: no task launches on Spot
   bool retry_pending = false;   ///< ECS: a kReconcile retry is already scheduled
   // ECS Service Auto Scaling: the capacity range and desired count the scheduler works to,
   // and what the CloudWatch metrics see over the current minute.

@@ -126,7 +126,11 @@ bool Platform::launch_somewhere(ComponentId component, int release) {
   std::string blocker;
   std::optional<NodeId> best;
   int best_count = 0;
-  for (NodeId node : c.nodes) {
+  // A task bound for Spot waits while Spot capacity is short: ECS does not move it on demand.
+  const bool no_spot = s.spot_unavailable > 0 && next_on_spot(component, release);
+  if (no_spot) blocker = "Fargate Spot capacity unavailable";
+  const std::vector<NodeId> none;
+  for (NodeId node : no_spot ? none : c.nodes) {
     const Node& n = model_.nodes[node];
     if (node_down(node)) continue;
     if (!n.start_blocker.empty()) {
@@ -200,7 +204,8 @@ void Platform::rebalance(ComponentId component) {
         retiring = static_cast<int>(slot);
       }
     }
-    if (retiring < 0) return;
+    // Evening out the zones moves a Spot task only while Spot has capacity for its replacement.
+    if (retiring < 0 || (s.spot_unavailable > 0 && s.tasks[static_cast<std::size_t>(retiring)].spot)) return;
     incident("rebalance", fmt::format("{}: {} -> {}", c.id, model_.zones[static_cast<std::size_t>(high_zone)],
                                       model_.zones[static_cast<std::size_t>(model_.nodes[*low].zone)]));
     launch(component, *low, retiring, s.release);

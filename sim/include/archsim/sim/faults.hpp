@@ -34,6 +34,10 @@ enum class FaultEffect {
   /// AWS reclaims Fargate Spot capacity: a task of a service bought on Spot gets its two-minute
   /// notice and stops at its stop timeout; ECS launches a replacement at the notice
   SpotInterruption,
+  /// Fargate Spot capacity runs short: a service's tasks bound for Spot cannot launch, and ECS
+  /// retries until capacity returns ("Fargate does not replace Spot capacity with on-demand
+  /// capacity"); running tasks are not touched
+  SpotCapacityUnavailable,
 };
 
 std::string_view fault_effect_name(FaultEffect effect);
