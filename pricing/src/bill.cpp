@@ -653,7 +653,10 @@ Bill bill_for(const PricingContext& context, const model::TopologySpec& topology
   const RegionBooks other_regions = [&context](std::string_view region) { return context.book_for(region); };
   const model::PurchaseOptionsSpec& options = context.purchase_for(topology);
   const std::vector<Charge> month = charges(topology, usage);
-  const bool purchased = (!options.on_demand() || bills_spot(month)) && book != nullptr;
+  // Bought otherwise than on demand when some task time is on Spot or a plan applies: an
+  // alternative whose services all run on FARGATE (or that has none) under `fargate: spot` is
+  // billed plainly, with no "bought as" that changes nothing.
+  const bool purchased = (options.savings_plan.has_value() || bills_spot(month)) && book != nullptr;
   // Every figure of the bill (always on, deployments) is priced the way the design buys its
   // capacity; on-demand is priced beside it.
   const auto price = [&](const std::vector<Charge>& as_bought) {

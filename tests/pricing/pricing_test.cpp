@@ -1119,6 +1119,16 @@ TEST_CASE("Fargate Spot in eu-west-1: 365 vCPU-h x 0.01334053 + 730 GB-h x 0.001
   const auto plain = reference_month("eu-west-1", model::PurchaseOptionsSpec{});
   CHECK(plain.purchase.empty());
   CHECK_FALSE(plain.on_demand.has_value());
+  // Under `fargate: spot`, a service whose own strategy keeps it on FARGATE bills plainly: no
+  // "bought as" that changes nothing.
+  model::TopologySpec own = good_topology("components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, weight: 1}]}}");
+  own.fargate_spot = true;
+  pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
+  context.purchase = model::PurchaseOptionsSpec{.path = "pricing", .fargate_spot = true};
+  const auto kept = pricing::bill_for(context, own, hourly_usage({{"app", "task_seconds", 2 * 3600.0}}));
+  CHECK(kept.purchase.empty());
+  CHECK_FALSE(kept.on_demand.has_value());
+  CHECK(line(kept, "fargate.vcpu_hour.x86_64", "app").quantity == doctest::Approx(365));
 }
 
 TEST_CASE("Compute Savings Plan in us-east-1: Fargate 3yr all upfront 52 % off (0.0194304, 0.0021336), 1yr no upfront 20 % off") {
