@@ -113,6 +113,11 @@ TEST_CASE("Spot interruptions hit only alternatives on Spot, and a Spot alternat
   REQUIRE(unrated.assumptions.size() == 1);
   CHECK(unrated.assumptions.front().find("app: runs on Fargate Spot") == 0);
   CHECK(unrated.assumptions.front().find("AWS publishes no interruption rate") != std::string::npos);
+  const auto mixed = run("components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, "
+                         "{capacity_provider: FARGATE_SPOT, weight: 1}]}}\n",
+                         false, "horizon: 1h\nseed: 1\narrivals: {rate: 1/s}\n");
+  REQUIRE(mixed.assumptions.size() == 1);
+  CHECK(mixed.assumptions.front().find("app: runs partly on Fargate Spot") == 0);
 }
 
 TEST_CASE("stochastic Spot interruptions: the simulated availability brackets the analytic model's") {

@@ -4,6 +4,8 @@
 // timeout (at most 120 s, so within the notice). The task stays in its target group until it
 // has stopped. AWS publishes no interruption rate, so interruptions happen only as the
 // workload's spot_interruption faults say; docs/faults.md explains the model and its sources.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "platform/platform.hpp"
@@ -40,10 +42,13 @@ void Platform::state_spot_assumptions() {
       interrupted = interrupted || (f.component == ci && f.spec->effect == FaultEffect::SpotInterruption);
     }
     if (interrupted) continue;
-    result_.assumptions.push_back(fmt::format("{}: runs on Fargate Spot, but the workload has no spot_interruption fault on it, so no "
+    // A strategy with a FARGATE share runs only part of the service on Spot.
+    const int tasks = std::max(c.desired_count, 1);
+    const bool part = model::spot_tasks(c.capacity_providers, tasks) < tasks;
+    result_.assumptions.push_back(fmt::format("{}: runs {}on Fargate Spot, but the workload has no spot_interruption fault on it, so no "
                                               "task is ever reclaimed; AWS publishes no interruption rate: give one "
                                               "(docs/faults.md, \"Fargate Spot interruptions\")",
-                                              c.id));
+                                              c.id, part ? "partly " : ""));
   }
 }
 
