@@ -20,6 +20,10 @@ bool places_on_spot(const std::vector<CapacityProviderStrategyItem>& strategy) {
   });
 }
 
+bool places_on_spot(const EcsServiceSpec& service, bool alternative_on_spot) {
+  return places_on_spot(effective_strategy(service, alternative_on_spot));
+}
+
 CapacityProvider next_provider(const std::vector<CapacityProviderStrategyItem>& strategy, int on_fargate, int on_spot) {
   if (strategy.empty()) return CapacityProvider::Fargate;
   if (strategy.size() == 1) return strategy.front().provider;

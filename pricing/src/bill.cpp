@@ -21,6 +21,19 @@ namespace archsim::pricing {
 
 namespace {
 
+/// The charges as if every task ran on FARGATE: what the bill shows as on-demand.
+std::vector<Charge> all_on_demand(std::vector<Charge> charges) {
+  for (Charge& c : charges) {
+    if (c.price_key.starts_with("fargate_spot.")) c.price_key = "fargate." + c.price_key.substr(std::string_view("fargate_spot.").size());
+  }
+  return charges;
+}
+
+/// Whether any charge is task time on Fargate Spot (the cost model keys it `fargate_spot.*`).
+bool bills_spot(const std::vector<Charge>& charges) {
+  return std::any_of(charges.begin(), charges.end(), [](const Charge& c) { return c.price_key.starts_with("fargate_spot."); });
+}
+
 struct YearMonth {
   int year = 0, month = 0;
   int index() const { return year * 12 + (month - 1); }
@@ -420,7 +433,7 @@ void check_purchase_books(const model::ScenarioSpec& scenario, const PricingCont
     // Each service whose tasks can land on Spot: by its own strategy, or by the alternative's
     // `pricing.fargate` when it has none (the path the error points at says which).
     for (const auto& s : alt.topology.ecs_services) {
-      if (!model::places_on_spot(model::effective_strategy(s, alt.topology.fargate_spot)) || has_spot_for(s.architecture)(*book)) continue;
+      if (!model::places_on_spot(s, alt.topology.fargate_spot) || has_spot_for(s.architecture)(*book)) continue;
       // The x86_64 wording stays as it was: that is the case of almost every design.
       const std::string what = s.architecture == model::CpuArchitecture::X86_64
                                    ? std::string("Fargate Spot prices (fargate_spot.*)")
@@ -518,12 +531,10 @@ PurchasedPricing apply_purchase_options(const model::PurchaseOptionsSpec& option
   std::vector<std::string> parts;
   // The cost model charges the task time that ran on Fargate Spot at its prices already
   // (`pricing.fargate: spot`, or a service's capacity provider strategy).
-  const auto is_fargate_time = [](const Charge& c, std::string_view prefix) {
-    return c.price_key.starts_with(std::string(prefix) + "vcpu_hour.") || c.price_key.starts_with(std::string(prefix) + "gb_hour.");
-  };
-  const bool any_spot = std::any_of(charges.begin(), charges.end(), [&](const Charge& c) { return is_fargate_time(c, "fargate_spot."); });
-  const bool any_on_demand = std::any_of(charges.begin(), charges.end(), [&](const Charge& c) { return is_fargate_time(c, "fargate."); });
-  if (any_spot) {
+  const bool any_on_demand = std::any_of(charges.begin(), charges.end(), [](const Charge& c) {
+    return c.price_key.starts_with("fargate.vcpu_hour.") || c.price_key.starts_with("fargate.gb_hour.");
+  });
+  if (bills_spot(charges)) {
     parts.push_back(any_on_demand ? "Fargate Spot for part of the task time" : "Fargate Spot");
     out.notes.push_back("Fargate Spot: ECS task vCPU and memory at the book's fargate_spot prices (AWS sets them from spare capacity; "
                         "they move, so the book's date matters); tasks can be stopped with two minutes' notice");
@@ -627,18 +638,6 @@ std::optional<Usage> without_deployments(const model::TopologySpec& topology, co
   }
   if (!deployed) return std::nullopt;
   return without;
-}
-
-/// The charges as if every task ran on FARGATE: what the bill shows as on-demand.
-std::vector<Charge> all_on_demand(std::vector<Charge> charges) {
-  for (Charge& c : charges) {
-    if (c.price_key.starts_with("fargate_spot.")) c.price_key = "fargate." + c.price_key.substr(std::string_view("fargate_spot.").size());
-  }
-  return charges;
-}
-
-bool bills_spot(const std::vector<Charge>& charges) {
-  return std::any_of(charges.begin(), charges.end(), [](const Charge& c) { return c.price_key.starts_with("fargate_spot."); });
 }
 
 }  // namespace

@@ -142,7 +142,7 @@ class CostModel {
     // Task time on Fargate Spot is priced at the book's fargate_spot rates for vCPU and
     // memory; the bill prices it on demand beside (bill_for). Ephemeral storage has one rate.
     Series spot_hours(task_hours.size(), 0.0);
-    if (model::places_on_spot(model::effective_strategy(s, t_.fargate_spot))) {
+    if (model::places_on_spot(s, t_.fargate_spot)) {
       spot_hours = map(meter(s.id, Meter::SpotTaskSeconds), [](double seconds) { return seconds / 3600.0; });
     }
     Series on_demand_hours(task_hours.size());
@@ -314,8 +314,7 @@ class CostModel {
   /// bytes), a monitoring fee per object of 128 KB or more, requests at their own rates, no
   /// retrieval fee (docs/pricing.md).
   void intelligent_tiering(const model::S3BucketSpec& b, double stored_gb) {
-    const auto level_gb = [&](Meter m) { return meter(b.id, m).front() * kHoursPerMonth / kGb; };
-    const double infrequent = level_gb(Meter::InfrequentAccessBytes), archive = level_gb(Meter::ArchiveInstantAccessBytes);
+    const double infrequent = level_gb(b.id, Meter::InfrequentAccessBytes), archive = level_gb(b.id, Meter::ArchiveInstantAccessBytes);
     const std::size_t first = out_.size();
     add(b.id, "s3.intelligent_tiering_frequent_storage_gb_month", prorated(std::max(0.0, stored_gb - infrequent - archive)),
         fmt::format("{:.3g} GB of {:.3g} stored in the Frequent Access tier", std::max(0.0, stored_gb - infrequent - archive), stored_gb));
@@ -456,10 +455,13 @@ class CostModel {
   }
 
   double stored_gb(std::string_view id, const std::optional<model::Bytes>& configured) {
-    const Series declared = meter(id, Meter::StoredBytes);
-    if (declared.front() > 0) return declared.front() * kHoursPerMonth / kGb;
+    const double declared = level_gb(id, Meter::StoredBytes);
+    if (declared > 0) return declared;
     return configured ? configured->to_gb() : 0.0;
   }
+
+  /// A declared byte meter held over the month (`stored_bytes: 500GB`), in GB.
+  double level_gb(std::string_view id, Meter m) { return meter(id, m).front() * kHoursPerMonth / kGb; }
 
   /// Data leaving AWS and data crossing zones, metered on the component that sends it.
   void transfer(const std::string& id, model::ComponentRef ref) {

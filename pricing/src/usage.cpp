@@ -223,7 +223,7 @@ std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std:
     return "the table has no stream in any alternative: set `stream_enabled: true` on it";
   }
   if (m == Meter::SpotTaskSeconds && !billed_somewhere(model::ComponentType::EcsService, [](const model::TopologySpec& t, std::size_t i) {
-        return model::places_on_spot(model::effective_strategy(t.ecs_services[i], t.fargate_spot));
+        return model::places_on_spot(t.ecs_services[i], t.fargate_spot);
       })) {
     return "no task of the service runs on Fargate Spot in any alternative: give it a capacity_provider_strategy with FARGATE_SPOT, "
            "or the alternative `pricing: {fargate: spot}`";
@@ -288,7 +288,9 @@ void check_access_tiers(Usage& u, const model::S3BucketSpec& bucket, const std::
     const MeterSeries* s = u.find(bucket.id, m);
     return s != nullptr && !s->hourly.empty() ? s->hourly.front() * kHoursPerMonth : 0.0;
   };
-  const double stored = u.find(bucket.id, Meter::StoredBytes) ? level(Meter::StoredBytes) : bucket.storage ? static_cast<double>(bucket.storage->count) : 0.0;
+  // What the bill stores (cost_model.cpp, stored_gb): the declared bytes, else the topology's `storage`.
+  const double declared = level(Meter::StoredBytes);
+  const double stored = declared > 0 ? declared : bucket.storage ? static_cast<double>(bucket.storage->count) : 0.0;
   const double colder = level(Meter::InfrequentAccessBytes) + level(Meter::ArchiveInstantAccessBytes);
   if (colder > stored * (1 + 1e-9)) {
     const std::string path = "usage." + bucket.id + (u.find(bucket.id, Meter::InfrequentAccessBytes) ? ".infrequent_access_bytes" : ".archive_instant_access_bytes");
@@ -405,9 +407,10 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
     const auto declared = declared_at.find("usage." + svc.id + ".spot_task_seconds");
     if (declared == declared_at.end()) continue;
     const auto total = [&](Meter m) {
-      const MeterSeries* s = u.find(svc.id, m);
       double sum = 0;
-      for (double v : s != nullptr ? s->hourly : std::vector<double>{}) sum += v;
+      if (const MeterSeries* s = u.find(svc.id, m)) {
+        for (double v : s->hourly) sum += v;
+      }
       return sum;
     };
     const double all = total(Meter::TaskSeconds) + total(Meter::MinimumTopUpSeconds);

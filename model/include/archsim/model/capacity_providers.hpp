@@ -21,6 +21,8 @@ std::vector<CapacityProviderStrategyItem> effective_strategy(const EcsServiceSpe
 
 /// Whether any task placed by `strategy` can run on Fargate Spot.
 bool places_on_spot(const std::vector<CapacityProviderStrategyItem>& strategy);
+/// Whether any task of `service` can run on Fargate Spot, by its effective strategy.
+bool places_on_spot(const EcsServiceSpec& service, bool alternative_on_spot);
 
 /// The provider of the next task, given how many tasks of the set being launched run on each:
 /// the base provider until its base is met, then the provider furthest below its weighted
