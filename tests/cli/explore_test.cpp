@@ -275,6 +275,27 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
                                std::filesystem::copy_options::overwrite_existing);
   }
 
+  SUBCASE("a service's capacity provider strategy is a path dimension: a FARGATE base under Spot costs between all on demand and all on Spot") {
+    const auto run = run_purchase_space(adr0005_with(kPurchaseHead + R"(    components.api.capacity_provider_strategy:
+      - [{capacity_provider: FARGATE, weight: 1}]
+      - [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, weight: 1}]
+      - [{capacity_provider: FARGATE_SPOT, weight: 1}]
+)", "strategy.yaml"));
+    REQUIRE(run.cost.size() == 3);
+    double on_demand = 0, mixed = 0, spot = 0;
+    std::string mixed_key;
+    for (const auto& [key, cost] : run.cost) {
+      const bool has_spot = key.find("FARGATE_SPOT") != std::string::npos;
+      if (!has_spot) on_demand = cost;
+      else if (key.find("base: 1") != std::string::npos) mixed = cost, mixed_key = key;
+      else spot = cost;
+    }
+    CHECK(spot < mixed);
+    CHECK(mixed < on_demand);
+    // The variant to paste carries the service's strategy.
+    if (run.yaml.contains(mixed_key)) CHECK(run.yaml.at(mixed_key).find("capacity_provider_strategy") != std::string::npos);
+  }
+
   SUBCASE("Fargate Spot with a book that has no Spot prices: a located error at the option, not a bill of missing lines") {
     // The scenario's own book: us-east-1's without its fargate_spot entries.
     std::string book, kept;
@@ -325,6 +346,10 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   refused(head + "    components.api.desird_count: [1, 2]\n", "unknown key 'desird_count' (did you mean 'desired_count'?)");
   // An option that makes the topology invalid to load.
   refused(head + "    components.api.desired_count: [1, -3]\n", "(explore dimension components.api.desired_count, option -3)");
+  // A capacity provider strategy ECS refuses: two bases.
+  refused(head + "    components.api.capacity_provider_strategy: [[{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, base: 2}]]\n",
+          "item [0] already has a base: only one capacity provider in a strategy can have one (explore dimension "
+          "components.api.capacity_provider_strategy, option [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, base: 2}])");
   // A purchase option the loader does not know, or a value it does not take.
   refused(head + "    pricing.fargat: [spot]\n", "unknown key 'fargat' (did you mean 'fargate'?) (explore dimension pricing.fargat, option spot)");
   refused(head + "    pricing.fargate: [on_demand, spto]\n", "expected one of on_demand, spot, found 'spto' (did you mean 'spot'?)");
