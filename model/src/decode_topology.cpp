@@ -625,6 +625,7 @@ void decode_component(const std::string& id, const std::string& path, MapReader&
       r.optional("read_capacity", d.read_capacity);
       r.optional("write_capacity", d.write_capacity);
       r.optional("storage", d.storage);
+      r.choice("table_class", d.table_class, {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
       r.optional("point_in_time_recovery", d.point_in_time_recovery);
       r.optional("stream_enabled", d.stream_enabled);
       r.optional("replicas", d.replicas);

@@ -363,16 +363,22 @@ class CostModel {
         "backups beyond the free allocation");
   }
 
+  /// The price key of a throughput or storage dimension in the table's class: Standard-IA has
+  /// its own rates for each (the Price List's `IA-` usage types), and no free tier.
+  static std::string table_class_key(const model::DynamoDbSpec& d, std::string_view dimension) {
+    return fmt::format("dynamodb.{}{}", d.infrequent_access() ? "ia_" : "", dimension);
+  }
+
   void dynamodb(const model::DynamoDbSpec& d) {
     if (d.billing_mode == "provisioned") {
-      add(d.id, "dynamodb.rcu_hour", constant(d.read_capacity), fmt::format("{} RCU provisioned", d.read_capacity));
-      add(d.id, "dynamodb.wcu_hour", constant(d.write_capacity), fmt::format("{} WCU provisioned", d.write_capacity));
+      add(d.id, table_class_key(d, "rcu_hour"), constant(d.read_capacity), fmt::format("{} RCU provisioned", d.read_capacity));
+      add(d.id, table_class_key(d, "wcu_hour"), constant(d.write_capacity), fmt::format("{} WCU provisioned", d.write_capacity));
     } else {
-      add(d.id, "dynamodb.read_request_units", map(meter(d.id, Meter::ReadUnits), [](double n) { return n / 1e6; }));
-      add(d.id, "dynamodb.write_request_units", map(meter(d.id, Meter::WriteUnits), [](double n) { return n / 1e6; }));
+      add(d.id, table_class_key(d, "read_request_units"), map(meter(d.id, Meter::ReadUnits), [](double n) { return n / 1e6; }));
+      add(d.id, table_class_key(d, "write_request_units"), map(meter(d.id, Meter::WriteUnits), [](double n) { return n / 1e6; }));
     }
     const double gb = stored_gb(d.id, d.storage);
-    add(d.id, "dynamodb.storage_gb_month", prorated(gb), fmt::format("{:.3g} GB stored", gb));
+    add(d.id, table_class_key(d, "storage_gb_month"), prorated(gb), fmt::format("{:.3g} GB stored", gb));
     if (d.point_in_time_recovery) add(d.id, "dynamodb.pitr_gb_month", prorated(gb), "continuous backups of the table");
     // On-demand backups: the `backup_bytes` the scenario declares, GB held over the month.
     add(d.id, "dynamodb.backup_storage_gb_month", map(meter(d.id, Meter::BackupBytes), [](double b) { return b / kGb; }),
@@ -398,10 +404,10 @@ class CostModel {
       // appends nothing for a zero quantity, so what it appended is found by position.)
       std::size_t first = out_.size();
       if (d.billing_mode == "provisioned") {
-        add(d.id, "dynamodb.replicated_wcu_hour", constant(d.write_capacity),
+        add(d.id, table_class_key(d, "replicated_wcu_hour"), constant(d.write_capacity),
             fmt::format("{} rWCU provisioned in {}, at its price", d.write_capacity, region));
       } else {
-        add(d.id, "dynamodb.replicated_write_request_units", map(writes, [](double n) { return n / 1e6; }),
+        add(d.id, table_class_key(d, "replicated_write_request_units"), map(writes, [](double n) { return n / 1e6; }),
             fmt::format("replicated to {}, at its price", region));
       }
       for (std::size_t i = first; i < out_.size(); ++i) out_[i].region = region;

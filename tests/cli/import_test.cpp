@@ -666,6 +666,27 @@ TEST_CASE("validate template: a CloudFormation template, YAML or JSON, is review
   }
 }
 
+TEST_CASE("import: a table's class, Standard-IA carried, STANDARD (the default) left out, anything else left out with a warning") {
+  const auto cfn = cli({"import", "cloudformation",
+                        write("ia.yaml", "Resources:\n  Archive:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"
+                                         "      TableClass: STANDARD_INFREQUENT_ACCESS\n  Hot:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+                                         "      TableClass: STANDARD\n  Odd:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableClass: GLACIER\n")});
+  REQUIRE_MESSAGE(cfn.code == 0, cfn.err);
+  CHECK(cfn.out.find("Archive: {type: dynamodb, billing_mode: on_demand, table_class: STANDARD_INFREQUENT_ACCESS}") != std::string::npos);
+  CHECK(cfn.out.find("Hot: {type: dynamodb}") != std::string::npos);
+  CHECK(cfn.out.find("Odd: {type: dynamodb}") != std::string::npos);
+  CHECK(cfn.err.find("ia.yaml:14:19: components.Odd.table_class: warning: Odd: TableClass 'GLACIER' has no archsim equivalent; left out") !=
+        std::string::npos);
+  std::string plan = testing::read_file("tests/import/fixtures/state-data.json");
+  const std::string pitr = "\"point_in_time_recovery\": [";
+  REQUIRE(plan.find(pitr) != std::string::npos);
+  plan.replace(plan.find(pitr), pitr.size(), "\"table_class\": \"STANDARD_INFREQUENT_ACCESS\",\n" + pitr);
+  const auto tf = cli({"import", "terraform", write("ia-state.json", plan)});
+  REQUIRE_MESSAGE(tf.code == 0, tf.err);
+  CHECK(tf.out.find("  sessions:\n    type: dynamodb\n    billing_mode: provisioned\n    read_capacity: 5\n    write_capacity: 5\n"
+                    "    table_class: STANDARD_INFREQUENT_ACCESS\n    point_in_time_recovery: true\n") != std::string::npos);
+}
+
 TEST_CASE("import cloudformation: a table's StreamSpecification turns its stream on, whatever the view type; an unknown one is left out, located") {
   const auto r = cli({"import", "cloudformation",
                       write("stream.yaml", "Resources:\n  Events:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"

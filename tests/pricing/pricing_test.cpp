@@ -1663,6 +1663,58 @@ TEST_CASE("DynamoDB global table: each write again per replica, at the replica R
   CHECK(rwcu.cost == *pricing::parse_usd("2.3725"));
 }
 
+TEST_CASE("DynamoDB Standard-IA table class: its own rates for requests, capacity, storage and replicas, and no free tier") {
+  // On demand, 10 M reads, 2 M writes, 100 GB in us-east-1: 10 x 0.155 + 2 x 0.78 + 100 x 0.10 =
+  // 13.11 USD with the always-free offers, which cover Standard only (in STANDARD: 1.25 + 1.25 +
+  // 75 x 0.25 = 21.25).
+  model::TopologySpec t;
+  t.region = "us-east-1";
+  model::DynamoDbSpec table{.id = "t", .path = "components.t"};
+  table.table_class = "STANDARD_INFREQUENT_ACCESS";
+  table.storage = model::Bytes{100'000'000'000ll};
+  t.dynamodb_tables.push_back(table);
+  t.component_order.push_back("t");
+  const auto usage = hourly_usage({{"t", "read_units", 10e6 / pricing::kHoursPerMonth}, {"t", "write_units", 2e6 / pricing::kHoursPerMonth}});
+  const auto always_free = plan(model::FreeTierPlan::AlwaysFree);
+  const auto ia = pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), always_free);
+  CHECK(line(ia, "dynamodb.ia_read_request_units").cost == *pricing::parse_usd("1.55"));
+  CHECK(line(ia, "dynamodb.ia_write_request_units").cost == *pricing::parse_usd("1.56"));
+  CHECK(line(ia, "dynamodb.ia_storage_gb_month").free_quantity == 0);
+  CHECK(line(ia, "dynamodb.ia_storage_gb_month").cost == Usd::dollars(10));
+  CHECK(pricing::format_cents(ia.total) == "13.11");
+  CHECK(std::none_of(ia.lines.begin(), ia.lines.end(), [](const auto& l) { return l.price_key == "dynamodb.storage_gb_month"; }));
+  t.dynamodb_tables.front().table_class = "STANDARD";
+  CHECK(pricing::format_cents(pricing::make_bill(pricing::charges(t, usage), &us_east_1(), pricing::builtin_free_tier(), always_free).total) ==
+        "21.25");
+  // Provisioned with a replica in us-west-2, no storage: 10 RCU x 730 x 0.00016 + 5 WCU x 730 x
+  // 0.00081 = 1.168 + 2.9565, the replica's 5 rWCU x 730 x 0.00081 = 2.9565 at us-west-2's IA
+  // rate, none free; the replicated bytes as for Standard (1 M units, 1.024 GB at 0.02).
+  table.billing_mode = "provisioned";
+  table.read_capacity = 10;
+  table.write_capacity = 5;
+  table.storage.reset();
+  table.replicas = {"us-west-2"};
+  t.dynamodb_tables = {table};
+  const pricing::RegionBooks shipped = [](std::string_view region) { return pricing::builtin_price_book(region); };
+  const auto provisioned = pricing::make_bill(pricing::charges(t, hourly_usage({{"t", "write_units", 1e6 / pricing::kHoursPerMonth}})), &us_east_1(),
+                                              pricing::builtin_free_tier(), always_free, pricing::kHoursPerMonth, shipped);
+  CHECK(line(provisioned, "dynamodb.ia_rcu_hour").cost == *pricing::parse_usd("1.168"));
+  CHECK(line(provisioned, "dynamodb.ia_wcu_hour").cost == *pricing::parse_usd("2.9565"));
+  const auto& replica = line(provisioned, "dynamodb.ia_replicated_wcu_hour");
+  CHECK(replica.detail == "5 rWCU provisioned in us-west-2, at its price");
+  CHECK(replica.free_quantity == 0);
+  CHECK(replica.cost == *pricing::parse_usd("2.9565"));
+  CHECK(provisioned.missing_prices.empty());
+  CHECK(pricing::format_cents(provisioned.total) == "7.10");  // 1.168 + 2.9565 + 2.9565 + 0.02048 = 7.10148
+  // us-east-1's book has no Standard-IA replica price: a replica there is a missing line, never Standard's rate.
+  table.replicas = {"us-east-1"};
+  t.region = "us-west-2";
+  t.dynamodb_tables = {table};
+  const auto west = pricing::make_bill(pricing::charges(t, hourly_usage({})), pricing::builtin_price_book("us-west-2"), pricing::builtin_free_tier(),
+                                       always_free, pricing::kHoursPerMonth, shipped);
+  CHECK(west.missing_prices == std::vector<std::string>{"dynamodb.ia_replicated_wcu_hour"});
+}
+
 TEST_CASE("API Gateway WebSocket: 5 M messages x 1.00 + 2 M connection minutes x 0.25 = 5.50 USD; past the first billion messages, no price") {
   model::TopologySpec t;
   t.region = "us-east-1";

@@ -430,6 +430,9 @@ struct DynamoDbSpec {
   int read_capacity = 0;                   ///< provisioned RCU
   int write_capacity = 0;                  ///< provisioned WCU
   std::optional<Bytes> storage;
+  /// STANDARD or STANDARD_INFREQUENT_ACCESS (CreateTable `TableClass`): Standard-IA bills
+  /// storage at about 40 % of Standard and reads and writes at about 125 %, with no free tier.
+  std::string table_class = "STANDARD";
   bool point_in_time_recovery = false;
   /// DynamoDB Streams on (Terraform `stream_enabled`): reads by consumers other than Lambda
   /// triggers bill per GetRecords call, declared in the `usage` block as `stream_read_requests`.
@@ -437,6 +440,8 @@ struct DynamoDbSpec {
   /// A global table's replicas: the other Regions it is written to (Terraform `replica`
   /// `region_name`), in file order; empty for a single-Region table.
   std::vector<std::string> replicas;
+
+  bool infrequent_access() const { return table_class == "STANDARD_INFREQUENT_ACCESS"; }
 };
 
 struct NatGatewaySpec {
