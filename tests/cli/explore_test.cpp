@@ -296,6 +296,37 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
     if (run.yaml.contains(mixed_key)) CHECK(run.yaml.at(mixed_key).find("capacity_provider_strategy") != std::string::npos);
   }
 
+  SUBCASE("a combination of options the book cannot price (arm64 on Spot in us-west-2) is rejected, never ranked on a lower bound") {
+    const std::string file = adr0005_with(kPurchaseHead + "    pricing.fargate: [on_demand, spot]\n    components.api.architecture: [x86_64, arm64]\n",
+                                          "spot-west.yaml");
+    for (const auto& path : {file, (test_dir() / "topologies/adr0005-alb-private-tasks.yaml").string()}) {
+      std::string text = testing::read_file(path);
+      for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at)) text.replace(at, 9, "us-west-2");
+      std::ofstream(path, std::ios::binary) << text;
+    }
+    const auto ran = cli({"explore", file, "--horizon", "1d", "--format", "json"});
+    INFO(ran.err);
+    REQUIRE(ran.code != 2);
+    const auto report = nlohmann::json::parse(ran.out);
+    int rejected = 0, evaluated = 0;
+    for (const auto& v : report["variants"]) {
+      const bool spot_arm = v["choices"].dump().find("spot") != std::string::npos && v["choices"].dump().find("arm64") != std::string::npos;
+      if (v["feasibility"] == "rejected") {
+        ++rejected;
+        CHECK(spot_arm);
+        CHECK(v["findings"].dump().find("missing-price: pricing/data/us-west-2.yaml has no price for fargate_spot.gb_hour.arm64, "
+                                        "fargate_spot.vcpu_hour.arm64") != std::string::npos);
+      } else {
+        ++evaluated;
+        CHECK_FALSE(spot_arm);
+      }
+    }
+    CHECK(rejected == 1);
+    CHECK(evaluated == 3);
+    std::filesystem::copy_file("scenarios/topologies/adr0005-alb-private-tasks.yaml", test_dir() / "topologies/adr0005-alb-private-tasks.yaml",
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+
   SUBCASE("Fargate Spot with a book that has no Spot prices: a located error at the option, not a bill of missing lines") {
     // The scenario's own book: us-east-1's without its fargate_spot entries.
     std::string book, kept;

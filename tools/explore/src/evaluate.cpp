@@ -106,6 +106,15 @@ json judged(const ExploreInputs& inputs, const Prepared& p, const reports::Alter
     out["error"] = model::format_diagnostic(*run.error);
     return out;
   }
+  // A bill with missing prices leaves their lines out of its total: ranked on that lower bound,
+  // the variant would pass for cheaper than it is. Options whose prices are missing alone are
+  // refused when the block loads; a combination (arm64 with a Spot strategy in a Region that
+  // prices Spot for x86 only) is found here.
+  if (run.bill && !run.bill->missing_prices.empty()) {
+    out["rejected"].push_back(fmt::format("missing-price: {} has no price for {}, so the variant's cost would be a lower bound",
+                                          run.bill->price_book, fmt::join(run.bill->missing_prices, ", ")));
+    return out;
+  }
   out["fidelity"] = sim::fidelity_name(run.result->fidelity);
   out["replications"] = run.result->replications;
   for (const auto& [name, e] : run.metrics) out["metrics"][name] = {e.mean, e.half_width, e.n, e.resolution};
