@@ -317,9 +317,14 @@ BudgetCheck check_budget(const model::BudgetSpec& budget, const Bill& bill, cons
     check.status = BudgetStatus::Over;
   } else if (std::any_of(check.alerts.begin(), check.alerts.end(), [](const AlertCheck& a) { return a.day.has_value(); })) {
     check.status = BudgetStatus::Alert;
+  } else if (!bill.missing_prices.empty()) {
+    // Lines without a price are not in the total: it is a lower bound, which cannot pass.
+    check.status = BudgetStatus::Undecided;
+    check.undecided_because = fmt::format("prices missing ({})", fmt::join(bill.missing_prices, ", "));
   } else if (!bill.undeclared.empty()) {
     // The total assumes 0 for usage nobody declared: it is a lower bound, which cannot pass.
     check.status = BudgetStatus::Undecided;
+    check.undecided_because = "usage not declared";
   }
   return check;
 }

@@ -43,7 +43,9 @@ Gate budget_gate(const std::string& alternative, model::DecisionStatus status, c
   Gate g{alternative, status, GateKind::Budget, "budget", verdict, model::gates_exit_code(status), {}};
   std::vector<std::string> parts;
   parts.push_back(fmt::format("{} USD a month against {} USD", pricing::format_cents(budget.actual), pricing::format_cents(budget.limit)));
-  if (budget.status == pricing::BudgetStatus::Undecided) parts.push_back("undecided: the bill assumes 0 for usage the scenario does not declare");
+  if (budget.status == pricing::BudgetStatus::Undecided) {
+    parts.push_back("undecided: " + budget.undecided_because + ", so the total is a lower bound");
+  }
   if (budget.over_day) parts.push_back(fmt::format("over on day {}", *budget.over_day));
   for (const auto& a : budget.alerts) {
     if (a.day) parts.push_back(fmt::format("alert {} fires on day {}{}", budget_alert_name(a.alert), *a.day, a.fails_run() ? " (fail_run)" : ""));

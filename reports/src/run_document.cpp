@@ -84,7 +84,7 @@ Text budget_cell(const pricing::BudgetCheck& b) {
       return doc::styled(first ? fmt::format("alert (day {})", *first) : std::string("alert"), Style::Warn);
     }
     case pricing::BudgetStatus::Over: return doc::styled(fmt::format("over (day {})", b.over_day.value_or(0)), Style::Fail);
-    case pricing::BudgetStatus::Undecided: return doc::styled("undecided (usage not declared)", Style::Warn);
+    case pricing::BudgetStatus::Undecided: return doc::styled(fmt::format("undecided ({})", b.undecided_because), Style::Warn);
   }
   return {};
 }

@@ -795,6 +795,33 @@ TEST_CASE("price: usage neither declared nor derivable is listed as 0 assumed, a
   CHECK(pricing::check_budget(budget, bill2, {model::BudgetForecast::History, "test"}).status == pricing::BudgetStatus::Undecided);
 }
 
+TEST_CASE("budget: a bill with missing prices is a lower bound, so its budget is undecided, never pass, and says which") {
+  // A Standard-IA global table replicated to us-east-1, whose book has no Standard-IA replica
+  // rate: the replica's line is missing, not in the total.
+  model::TopologySpec t;
+  t.region = "us-west-2";
+  model::DynamoDbSpec table{.id = "t", .path = "components.t"};
+  table.table_class = "STANDARD_INFREQUENT_ACCESS";
+  table.billing_mode = "provisioned";
+  table.write_capacity = 5;
+  table.replicas = {"us-east-1"};
+  t.dynamodb_tables.push_back(table);
+  t.component_order.push_back("t");
+  const pricing::RegionBooks shipped = [](std::string_view region) { return pricing::builtin_price_book(region); };
+  const auto bill = pricing::make_bill(pricing::charges(t, hourly_usage({})), pricing::builtin_price_book("us-west-2"), pricing::builtin_free_tier(),
+                                       plan(model::FreeTierPlan::None), pricing::kHoursPerMonth, shipped);
+  REQUIRE(bill.missing_prices == std::vector<std::string>{"dynamodb.ia_replicated_wcu_hour"});
+  REQUIRE(bill.undeclared.empty());
+  model::BudgetSpec budget{.path = "budget", .monthly_limit_usd = 100000, .alerts = {}};
+  const auto check = pricing::check_budget(budget, bill, {model::BudgetForecast::History, "test"});
+  CHECK(check.actual < check.limit);
+  CHECK(check.status == pricing::BudgetStatus::Undecided);
+  CHECK(check.undecided_because == "prices missing (dynamodb.ia_replicated_wcu_hour)");
+  // Over the limit it is over all the same: the missing lines could only add to it.
+  model::BudgetSpec tight{.path = "budget", .monthly_limit_usd = 1, .alerts = {}};
+  CHECK(pricing::check_budget(tight, bill, {model::BudgetForecast::History, "test"}).status == pricing::BudgetStatus::Over);
+}
+
 // ---------------------------------------------------------------- idle resources
 
 

@@ -228,6 +228,9 @@ struct BudgetCheck {
   BudgetStatus status = BudgetStatus::Pass;
   ForecastBasis forecast;
   std::vector<AlertCheck> alerts;
+  /// Why an Undecided check is undecided: the total is a lower bound (usage not declared,
+  /// prices missing), which can fail a budget and never pass one.
+  std::string undecided_because;
 
   bool fails_run() const;  ///< over, or a `fail_run` alert fired
   bool has_forecasted_alert() const;
