@@ -930,6 +930,23 @@ TEST_CASE("import terraform: capacity_provider_strategy blocks are the service's
   CHECK(refused.err.find("aws_ecs_service.api: launch type EC2 runs on EC2 capacity") != std::string::npos);
 }
 
+TEST_CASE("import: a value archsim refuses (a strategy weight of -1) is an error at its place in the plan, exit 2, and nothing is written") {
+  const std::string plan = replace_all(testing::read_file(kAdrPlan), "\"launch_type\": \"FARGATE\",",
+                                       "\"capacity_provider_strategy\": [{\"base\": 0, \"capacity_provider\": \"FARGATE_SPOT\", \"weight\": -1}],");
+  const std::string file = write("negative-weight-plan.json", plan);
+  const auto out = std::filesystem::path(file).parent_path() / "negative-weight.yaml";
+  std::filesystem::remove(out);
+  const auto r = cli({"import", "terraform", file, "-o", out.string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("negative-weight-plan.json:") != std::string::npos);
+  CHECK(r.err.find("capacity_provider_strategy[0].weight: error: expected a capacity provider weight from 0 to 1000, found -1") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+  // validate reads the plan the same way and says the same.
+  const auto v = cli({"validate", file});
+  CHECK(v.code == 2);
+  CHECK(v.err.find("expected a capacity provider weight from 0 to 1000, found -1") != std::string::npos);
+}
+
 TEST_CASE("import: a service with neither a strategy nor a launch type runs on its cluster's default capacity provider strategy") {
   // CloudFormation: the cluster's DefaultCapacityProviderStrategy; a launch type of FARGATE keeps
   // the service off it.

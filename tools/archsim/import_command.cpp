@@ -129,6 +129,21 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
                                                : model::import_terraform_file(options.file, shown);
   for (const auto& d : imported.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
   if (!imported.ok()) return kBadInput;
+  // What the import writes must load: a value the code holds that archsim refuses (a strategy
+  // weight of -1, two bases) is an error at its place in the plan or template, as `archsim
+  // validate FILE` reports it, and nothing is written. (A topology with no region, or only a
+  // network, is checked when a scenario names its region or adds the components.)
+  if (imported.topology && imported.topology->find("region") != nullptr && imported.topology->find("components") != nullptr) {
+    model::LoadOptions load_options;
+    load_options.template_parameters = parameters;
+    const model::LoadResult loaded = model::load_scenario(options.file, model::builtin_aws_facts(), load_options);
+    if (!loaded.ok()) {
+      for (const auto& d : loaded.diagnostics.all()) {
+        if (d.severity == model::Severity::Error) err << model::format_diagnostic(d) << "\n";
+      }
+      return kBadInput;
+    }
+  }
   const std::string yaml = model::write_topology_yaml(imported, shown);
   if (options.against.empty()) return emit(yaml, options.output, out, err) ? kOk : kBadInput;
   const auto drift = topology_drift(options.against, yaml, err);
