@@ -174,14 +174,21 @@ void decode_faults(const YamlNode& node, const std::string& path, DecodeContext&
     // When.
     const bool has_at = decode_start(r, ctx, horizon, f);
     const bool has_duration = r.optional("duration", f.when.duration);
-    if (const YamlNode* n = r.take("time_to_failure")) {
+    // A stochastic fault renews itself every failure and repair: means of nanoseconds (or 0)
+    // fill the event queue at time 0 and the run spins until its work limit, minutes later.
+    // A second is below any failure or repair time worth modelling (docs/limits.md).
+    const auto timed = [&](const char* key, std::optional<Distribution>& into) {
+      const YamlNode* n = r.take(key);
       Distribution d;
-      if (decode_distribution(*n, r.child("time_to_failure"), ctx, Quantity::Duration, d)) f.when.time_to_failure = d;
-    }
-    if (const YamlNode* n = r.take("time_to_repair")) {
-      Distribution d;
-      if (decode_distribution(*n, r.child("time_to_repair"), ctx, Quantity::Duration, d)) f.when.time_to_repair = d;
-    }
+      if (n == nullptr || !decode_distribution(*n, r.child(key), ctx, Quantity::Duration, d)) return;
+      if (!(d.mean() >= 1e9)) {
+        ctx.error(*n, r.child(key), fmt::format("expected a mean {} of at least 1s (a stochastic fault renews itself each cycle), found {:g}s", key,
+                                                d.mean() / 1e9));
+      }
+      into = d;  // kept when refused, so the fault is not also reported as lacking its timing
+    };
+    timed("time_to_failure", f.when.time_to_failure);
+    timed("time_to_repair", f.when.time_to_repair);
     const bool crash = per_task;
     const std::string_view noun = f.effect == FaultEffect::SpotInterruption ? "Spot interruption" : "task crash";
     const std::string what = fmt::format("a {}", noun);

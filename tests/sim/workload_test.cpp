@@ -210,6 +210,18 @@ TEST_CASE("faults: bad entries are located errors naming what was expected") {
   CHECK(errors(head + "  x: {effect: dependency_errors, component: t, at: 1h, duration: 1m}\n").find("needs `error_rate`") !=
         std::string::npos);
   CHECK(errors(head + "  x: {effect: nat_gateway_loss, zone: a, at: 1h, duration: 1m}\n").find("component") != std::string::npos);
+  // A stochastic fault's cycle of a nanosecond (or 0) would fill the event queue at time 0: a
+  // mean below a second is refused, located, and only that (no "needs either `at`" beside it).
+  const std::string zero = errors(head + "  x: {effect: dependency_errors, component: t, error_rate: 1, time_to_failure: {constant: 0s}, "
+                                         "time_to_repair: {uniform: {min: 0s, max: 1ms}}}\n");
+  CHECK(zero.find("w.yaml:3:80: workload.faults.x.time_to_failure: error: expected a mean time_to_failure of at least 1s (a stochastic fault "
+                  "renews itself each cycle), found 0s") != std::string::npos);
+  CHECK(zero.find("workload.faults.x.time_to_repair: error: expected a mean time_to_repair of at least 1s (a stochastic fault renews itself "
+                  "each cycle), found 0.0005s") != std::string::npos);
+  CHECK(zero.find("either `at`") == std::string::npos);
+  CHECK(errors(head + "  x: {effect: dependency_errors, component: t, error_rate: 1, time_to_failure: {exponential: {mean: 1s}}, "
+                      "time_to_repair: {constant: 1s}}\n")
+            .find("at least 1s") == std::string::npos);
   // The FIS scenario stands for a zone outage of 30 minutes unless told otherwise.
   model::Diagnostics d;
   const auto w = sim::decode_workload_text(head + "  x: {fis_scenario: az-power-interruption, zone: us-east-1a, at: 1h}\n", "w.yaml", ".", d);
