@@ -1876,6 +1876,15 @@ TEST_CASE("S3 Intelligent-Tiering: the declared tiers, monitored objects and req
   CHECK_FALSE(pricing::declared_usage(*over.scenario, over.scenario->alternatives.front().topology, too_much));
   REQUIRE(too_much.size() == 1);
   CHECK(too_much.all().front().message.find("expected the Infrequent and Archive Instant Access tiers to hold at most what the bucket stores (100 GB), found 110 GB") == 0);
+  // More monitored objects than the bucket can hold at 128 KB each: 100 GB hold at most 781,250.
+  const auto crowded = load_with_usage("assets: {stored_bytes: 100GB, monitored_objects: 1e21}",
+                                       "assets: {type: s3_bucket, storage_class: INTELLIGENT_TIERING}");
+  model::Diagnostics too_many;
+  CHECK_FALSE(pricing::declared_usage(*crowded.scenario, crowded.scenario->alternatives.front().topology, too_many));
+  REQUIRE(too_many.size() == 1);
+  CHECK(too_many.all().front().path == "usage.assets.monitored_objects");
+  CHECK(too_many.all().front().message ==
+        "expected at most 7.812e+05 monitored objects: each is 128 KB or more, and the bucket stores 100 GB; found 1e+21");
   const auto standard = load_with_usage("assets: {monitored_objects: 1M}", "assets: {type: s3_bucket}");
   model::Diagnostics no_tiers;
   CHECK_FALSE(pricing::declared_usage(*standard.scenario, standard.scenario->alternatives.front().topology, no_tiers));
