@@ -155,6 +155,11 @@ TEST_CASE("price: Fargate Spot with a book that has no Spot prices is a located 
   CHECK_FALSE(std::filesystem::exists(dir / "out.txt"));
   // The bundled us-east-1 book has them.
   CHECK(cli({"price", (dir / "spot.yaml").string(), "-o", (dir / "out.txt").string()}).code != 2);
+  // validate reads the book price and run read, so it refuses the same file with the same folder.
+  const auto v = cli({"validate", (dir / "spot.yaml").string(), "--price-book", (dir / "books").string()});
+  CHECK(v.code == 2);
+  CHECK(v.err.find("spot.yaml:4:20: pricing.fargate: error: price book ") != std::string::npos);
+  CHECK(cli({"validate", (dir / "spot.yaml").string()}).code != 2);
 }
 
 TEST_CASE("price --price-book DIR: a global table's replicated writes are priced from the folder's book for the replica's Region") {

@@ -14,6 +14,7 @@
 #include "archsim/reports/run_report.hpp"
 #include "archsim/model/text_check.hpp"
 #include "output.hpp"
+#include "price_command.hpp"
 
 namespace archsim::cli {
 
@@ -28,8 +29,9 @@ void add_review_options(CLI::App& command, ValidateOptions& options) {
 }
 
 void setup_validate(CLI::App& app, ValidateOptions& options) {
-  add_review_options(*app.add_subcommand("validate", "Check a scenario file and review every alternative's design"),
-                     options);
+  auto* validate = app.add_subcommand("validate", "Check a scenario file and review every alternative's design");
+  add_review_options(*validate, options);
+  add_price_book_option(*validate, options.price_book_dir);
 }
 
 reports::ReviewReport review(const Loaded& loaded, const std::string& file) {
@@ -42,7 +44,8 @@ namespace {
 /// plan, and each alternative's declared usage. Validate reads them too, so a file it passes
 /// is one they accept. `pricing_context`: the scenario's pricing when its books are usable, for the
 /// explore block's purchase options.
-model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario, std::optional<pricing::PricingContext>& pricing_context) {
+model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario, const std::string& price_book_dir,
+                                    std::optional<pricing::PricingContext>& pricing_context) {
   model::Diagnostics diagnostics;
   if (scenario.workload) {
     if (const auto workload = sim::decode_workload(scenario, diagnostics)) {
@@ -54,7 +57,7 @@ model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario, std::op
       }
     }
   }
-  pricing_context = pricing::prepare_pricing(scenario, diagnostics);
+  pricing_context = pricing::prepare_pricing(scenario, diagnostics, price_book_dir);
   for (const auto& alt : scenario.alternatives) pricing::declared_usage(scenario, alt.topology, diagnostics);
   return diagnostics;
 }
@@ -69,7 +72,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   const auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {
     std::optional<pricing::PricingContext> pricing_context;
-    auto inputs = check_run_inputs(*loaded.result.scenario, pricing_context);
+    auto inputs = check_run_inputs(*loaded.result.scenario, options.price_book_dir, pricing_context);
     // The explore block too: a file validate passes is one `explore` accepts.
     if (loaded.result.scenario->explore) {
       if (auto tree = model::read_yaml_file(options.file, options.file, inputs)) {

@@ -20,6 +20,7 @@ struct ValidateOptions {
   std::string format = "text";
   std::string output;
   std::vector<std::string> parameters;  ///< --parameter Key=Value, for a CloudFormation template named directly
+  std::string price_book_dir;           ///< --price-book, read as `run` and `price` read it
 };
 
 void setup_validate(CLI::App& app, ValidateOptions& options);
