@@ -291,25 +291,26 @@ void check_access_tiers(Usage& u, const model::S3BucketSpec& bucket, const std::
   // What the bill stores (cost_model.cpp, stored_gb): the declared bytes, else the topology's `storage`.
   const double declared = level(Meter::StoredBytes);
   const double stored = declared > 0 ? declared : bucket.storage ? static_cast<double>(bucket.storage->count) : 0.0;
+  // A declared quantity the bucket cannot hold, refused at the line that declares it.
+  const auto refuse = [&](std::string_view meter, const std::string& message) {
+    const std::string path = fmt::format("usage.{}.{}", bucket.id, meter);
+    const auto at = declared_at.find(path);
+    diagnostics.error(at != declared_at.end() ? at->second : model::SourceLoc{}, path, message);
+  };
   const double colder = level(Meter::InfrequentAccessBytes) + level(Meter::ArchiveInstantAccessBytes);
   if (colder > stored * (1 + 1e-9)) {
-    const std::string path = "usage." + bucket.id + (u.find(bucket.id, Meter::InfrequentAccessBytes) ? ".infrequent_access_bytes" : ".archive_instant_access_bytes");
-    const auto at = declared_at.find(path);
-    diagnostics.error(at != declared_at.end() ? at->second : model::SourceLoc{}, path,
-                      fmt::format("expected the Infrequent and Archive Instant Access tiers to hold at most what the bucket stores "
-                                  "({:.4g} GB), found {:.4g} GB in them; they are parts of stored_bytes",
-                                  stored / 1e9, colder / 1e9));
+    refuse(u.find(bucket.id, Meter::InfrequentAccessBytes) ? "infrequent_access_bytes" : "archive_instant_access_bytes",
+           fmt::format("expected the Infrequent and Archive Instant Access tiers to hold at most what the bucket stores "
+                       "({:.4g} GB), found {:.4g} GB in them; they are parts of stored_bytes",
+                       stored / 1e9, colder / 1e9));
   }
   // Monitored objects are 128 KB or more each, so the bucket holds at most stored / 128 KB of
   // them (KB taken as 1,000 bytes, the looser bound): 1e21 of them on 1,000 GB billed 2.5e15 USD.
   const double objects = level(Meter::MonitoredObjects);
   if (objects > stored / 128e3 * (1 + 1e-9)) {
-    const std::string path = "usage." + bucket.id + ".monitored_objects";
-    const auto at = declared_at.find(path);
-    diagnostics.error(at != declared_at.end() ? at->second : model::SourceLoc{}, path,
-                      fmt::format("expected at most {:.4g} monitored objects: each is 128 KB or more, and the bucket stores {:.4g} GB; "
-                                  "found {:.4g}",
-                                  stored / 128e3, stored / 1e9, objects));
+    refuse("monitored_objects", fmt::format("expected at most {:.4g} monitored objects: each is 128 KB or more, and the bucket stores {:.4g} GB; "
+                                            "found {:.4g}",
+                                            stored / 128e3, stored / 1e9, objects));
   }
   if (!u.find(bucket.id, Meter::MonitoredObjects)) {
     u.undeclared.push_back({bucket.id, std::string(sim::meter_name(Meter::MonitoredObjects)), 0,
