@@ -293,7 +293,8 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
     CHECK(spot < mixed);
     CHECK(mixed < on_demand);
     // The variant to paste carries the service's strategy.
-    if (run.yaml.contains(mixed_key)) CHECK(run.yaml.at(mixed_key).find("capacity_provider_strategy") != std::string::npos);
+    REQUIRE(run.yaml.contains(mixed_key));
+    CHECK(run.yaml.at(mixed_key).find("capacity_provider_strategy") != std::string::npos);
   }
 
   SUBCASE("a combination of options the book cannot price (arm64 on Spot in us-west-2) is rejected, never ranked on a lower bound") {
