@@ -342,6 +342,13 @@ namespace {
 /// `--price-book DIR`: each Region's `<region>.yaml` there, when it has one; a book whose
 /// `region` is another Region is refused rather than used for the wrong prices.
 void read_folder_books(const model::ScenarioSpec& scenario, const std::string& dir, PricingContext& ctx, model::Diagnostics& diagnostics) {
+  // A folder that is not there would bill every Region from the shipped books in silence.
+  std::error_code folder_ec;
+  if (!std::filesystem::is_directory(dir, folder_ec)) {
+    diagnostics.error(model::SourceLoc{dir, 0, 0}, "--price-book",
+                      "no such folder; expected a folder of <region>.yaml price books (archsim prices import -o DIR)");
+    return;
+  }
   std::set<std::string> regions{scenario.region};
   for (const auto& alt : scenario.alternatives) {
     regions.insert(alt.topology.region);

@@ -160,6 +160,15 @@ TEST_CASE("price: Fargate Spot with a book that has no Spot prices is a located 
   CHECK(v.code == 2);
   CHECK(v.err.find("spot.yaml:4:20: pricing.fargate: error: price book ") != std::string::npos);
   CHECK(cli({"validate", (dir / "spot.yaml").string()}).code != 2);
+  // A folder that is not there is an error, never the shipped books in silence (run reads the
+  // folder the same way, but this scenario has no workload to run).
+  for (const std::string verb : {"validate", "price"}) {
+    const auto missing = cli({verb, (dir / "spot.yaml").string(), "--price-book", (dir / "no-such-books").string()});
+    INFO(verb);
+    INFO(missing.err);
+    CHECK(missing.code == 2);
+    CHECK(missing.err.find("no-such-books: --price-book: error: no such folder; expected a folder of <region>.yaml price books") != std::string::npos);
+  }
 }
 
 TEST_CASE("price --price-book DIR: a global table's replicated writes are priced from the folder's book for the replica's Region") {
