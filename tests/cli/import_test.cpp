@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 #include <vector>
@@ -988,4 +989,161 @@ TEST_CASE("import: a service with neither a strategy nor a launch type runs on i
   CHECK(tf.out.find("{capacity_provider: FARGATE, base: 1}") != std::string::npos);
   CHECK(tf.out.find("{capacity_provider: FARGATE_SPOT, weight: 1}") != std::string::npos);
   CHECK(tf.out.find("the default strategy of aws_ecs_cluster_capacity_providers.main") != std::string::npos);
+}
+
+namespace {
+
+/// The ADR-0005 plan with its service's launch type taken out, and `edit` applied to it.
+std::string adr_plan_without_launch_type(const std::function<void(nlohmann::json&)>& edit) {
+  auto plan = nlohmann::json::parse(testing::read_file(kAdrPlan));
+  for (auto& res : plan["planned_values"]["root_module"]["resources"]) {
+    if (res["type"] == "aws_ecs_service") res["values"].erase("launch_type");
+  }
+  edit(plan);
+  return plan.dump(2);
+}
+
+nlohmann::json& resource(nlohmann::json& plan, const std::string& address) {
+  for (auto& res : plan["planned_values"]["root_module"]["resources"]) {
+    if (res["address"] == address) return res;
+  }
+  FAIL("no " << address << " in the plan");
+  throw std::logic_error("unreachable");
+}
+
+const char* const kAssociation = R"({
+  "address": "aws_ecs_cluster_capacity_providers.main", "mode": "managed", "type": "aws_ecs_cluster_capacity_providers",
+  "name": "main", "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0, "sensitive_values": {},
+  "values": {"cluster_name": "adr0005", "capacity_providers": ["FARGATE", "FARGATE_SPOT"],
+             "default_capacity_provider_strategy": [{"base": 0, "capacity_provider": "FARGATE_SPOT", "weight": 1}]}})";
+
+}  // namespace
+
+TEST_CASE("import terraform: where a service with neither a launch type nor a strategy runs is what ECS would decide, or an error") {
+  // Its cluster is in the plan with no default strategy: ECS runs it on the EC2 launch type.
+  const auto ec2 = cli({"import", "terraform", write("no-default-plan.json", adr_plan_without_launch_type([](nlohmann::json&) {}))});
+  CHECK(ec2.code == 2);
+  CHECK(ec2.err.find("no-default-plan.json:") != std::string::npos);
+  CHECK(ec2.err.find("aws_ecs_service.api: sets neither a launch type nor a capacity provider strategy, and its cluster aws_ecs_cluster.main "
+                     "has no default strategy in the file, so ECS runs it on the EC2 launch type") != std::string::npos);
+
+  // The association names the cluster by its name, a literal rather than a reference.
+  const auto literal = cli({"import", "terraform", write("literal-cluster-plan.json", adr_plan_without_launch_type([](nlohmann::json& plan) {
+                                                      plan["planned_values"]["root_module"]["resources"].push_back(nlohmann::json::parse(kAssociation));
+                                                    }))});
+  REQUIRE_MESSAGE(literal.code == 0, literal.err);
+  CHECK(literal.out.find("{capacity_provider: FARGATE_SPOT, weight: 1}") != std::string::npos);
+  CHECK(literal.out.find("the default strategy of aws_ecs_cluster_capacity_providers.main") != std::string::npos);
+  CHECK(literal.err.find("names nothing in the file") == std::string::npos);
+
+  // Providers up to v4 wrote the default on the cluster itself.
+  const auto v4_default = [](nlohmann::json& plan) {
+    resource(plan, "aws_ecs_cluster.main")["values"]["default_capacity_provider_strategy"] =
+        nlohmann::json::parse(R"([{"base": 1, "capacity_provider": "FARGATE", "weight": 1}])");
+  };
+  const auto v4 = cli({"import", "terraform", write("v4-cluster-plan.json", adr_plan_without_launch_type(v4_default))});
+  REQUIRE_MESSAGE(v4.code == 0, v4.err);
+  CHECK(v4.out.find("{capacity_provider: FARGATE, base: 1, weight: 1}") != std::string::npos);
+  CHECK(v4.out.find("the default strategy of aws_ecs_cluster.main") != std::string::npos);
+
+  // Both: one cluster, two defaults, and which ECS keeps depends on the order of apply.
+  const auto both = cli({"import", "terraform", write("two-defaults-plan.json", adr_plan_without_launch_type([&](nlohmann::json& plan) {
+                                                   v4_default(plan);
+                                                   plan["planned_values"]["root_module"]["resources"].push_back(nlohmann::json::parse(kAssociation));
+                                                 }))});
+  CHECK(both.code == 2);
+  CHECK(both.err.find("cluster aws_ecs_cluster.main gets a default capacity provider strategy from both aws_ecs_cluster.main and "
+                      "aws_ecs_cluster_capacity_providers.main") != std::string::npos);
+
+  // Not a list: a string is an error, never "no strategy".
+  const auto text = cli({"import", "terraform", write("string-strategy-plan.json", adr_plan_without_launch_type([](nlohmann::json& plan) {
+                                                   resource(plan, "aws_ecs_service.api")["values"]["capacity_provider_strategy"] = "FARGATE_SPOT";
+                                                 }))});
+  CHECK(text.code == 2);
+  CHECK(text.err.find("aws_ecs_service.api: capacity_provider_strategy is 'FARGATE_SPOT'; expected a list of capacity provider strategy blocks") !=
+        std::string::npos);
+
+  // A weight known only after apply decides the split: refused, not taken as 0.
+  const auto unknown = cli({"import", "terraform", write("unknown-weight-plan.json", adr_plan_without_launch_type([](nlohmann::json& plan) {
+                                                      resource(plan, "aws_ecs_service.api")["values"]["capacity_provider_strategy"] =
+                                                          nlohmann::json::parse(R"([{"base": 0, "capacity_provider": "FARGATE_SPOT"}])");
+                                                      for (auto& rc : plan["resource_changes"]) {
+                                                        if (rc["address"] == "aws_ecs_service.api") {
+                                                          rc["change"]["after_unknown"]["capacity_provider_strategy"] =
+                                                              nlohmann::json::parse(R"([{"weight": true}])");
+                                                        }
+                                                      }
+                                                    }))});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("the weight of capacity provider FARGATE_SPOT is not known until apply") != std::string::npos);
+
+  // A launch type and a strategy: ECS refuses the pair.
+  auto pair = nlohmann::json::parse(testing::read_file(kAdrPlan));
+  resource(pair, "aws_ecs_service.api")["values"]["capacity_provider_strategy"] =
+      nlohmann::json::parse(R"([{"base": 0, "capacity_provider": "FARGATE_SPOT", "weight": 1}])");
+  const auto both_set = cli({"import", "terraform", write("launch-type-and-strategy-plan.json", pair.dump(2))});
+  CHECK(both_set.code == 2);
+  CHECK(both_set.err.find("aws_ecs_service.api: sets both launch type FARGATE and a capacity provider strategy; ECS refuses") != std::string::npos);
+}
+
+TEST_CASE("import cloudformation: a cluster named by its ClusterName, and a service whose cluster is not in the template") {
+  const std::string head =
+      "Resources:\n"
+      "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, AvailabilityZone: us-east-1a, CidrBlock: 10.0.1.0/24}}\n"
+      "  Task: {Type: AWS::ECS::TaskDefinition, Properties: {Cpu: '256', Memory: '512'}}\n";
+  const std::string service =
+      "  Api:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n"
+      "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref SubnetA]}}\n";
+  const std::string cluster =
+      "  Cluster: {Type: AWS::ECS::Cluster, Properties: {ClusterName: shop}}\n"
+      "  Providers:\n    Type: AWS::ECS::ClusterCapacityProviderAssociations\n    Properties:\n      Cluster: shop\n"
+      "      CapacityProviders: [FARGATE_SPOT]\n      DefaultCapacityProviderStrategy: [{CapacityProvider: FARGATE_SPOT, Weight: 2}]\n";
+  const auto named = cli({"import", "cloudformation", write("cluster-name.yaml", head + cluster + service + "      Cluster: shop\n")});
+  REQUIRE_MESSAGE(named.code == 0, named.err);
+  CHECK(named.out.find("{capacity_provider: FARGATE_SPOT, weight: 2}") != std::string::npos);
+  CHECK(named.out.find("the default strategy of Providers") != std::string::npos);
+
+  // No Cluster: the account's default cluster, whose default strategy the template cannot say.
+  const auto elsewhere = cli({"import", "cloudformation", write("no-cluster.yaml", head + service)});
+  REQUIRE_MESSAGE(elsewhere.code == 0, elsewhere.err);
+  CHECK(elsewhere.out.find("# ASSUMPTION: Api sets neither a launch type nor a capacity provider strategy, and its cluster is not in the file") !=
+        std::string::npos);
+  CHECK(elsewhere.out.find("capacity_provider_strategy:") == std::string::npos);
+
+  const auto text = cli({"import", "cloudformation", write("string-strategy.yaml", head + service + "      CapacityProviderStrategy: FARGATE\n")});
+  CHECK(text.code == 2);
+  CHECK(text.err.find("string-strategy.yaml:10:") != std::string::npos);
+  CHECK(text.err.find("CapacityProviderStrategy is 'FARGATE'; expected a list") != std::string::npos);
+}
+
+TEST_CASE("import: a value written as a list where one is expected is an error, and one known only after apply is an assumption") {
+  const auto list = cli({"import", "cloudformation",
+                         write("class-list.yaml", "Resources:\n  Archive:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+                                                  "      TableClass: [STANDARD_INFREQUENT_ACCESS]\n")});
+  CHECK(list.code == 2);
+  CHECK(list.err.find("class-list.yaml:5:19: components.Archive.table_class: error: Archive: TableClass is a list; expected a single value") !=
+        std::string::npos);
+
+  // allocated_storage from a reference to what apply creates: the default stands in, said in
+  // the file and on stderr.
+  auto plan = nlohmann::json::parse(testing::read_file("tests/import/fixtures/cloudfront-rds-plan.json"));
+  std::string address;
+  for (auto& res : plan["planned_values"]["root_module"]["resources"]) {
+    if (res["type"] == "aws_db_instance") {
+      res["values"].erase("allocated_storage");
+      address = res["address"];
+    }
+  }
+  for (auto& rc : plan["resource_changes"]) {
+    if (rc["address"] == address) rc["change"]["after_unknown"]["allocated_storage"] = true;
+  }
+  for (auto& res : plan["configuration"]["root_module"]["resources"]) {
+    if (res["address"] == address) res["expressions"]["allocated_storage"] = {{"references", {"random_integer.size.result", "random_integer.size"}}};
+  }
+  const auto r = cli({"import", "terraform", write("unknown-storage-plan.json", plan.dump(2))});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const std::string note = address + ": allocated_storage is known only after apply; archsim's default";
+  CHECK(r.out.find("# ASSUMPTION: " + note) != std::string::npos);
+  CHECK(r.err.find("warning: assumed: " + note) != std::string::npos);
 }

@@ -751,21 +751,43 @@ void Importer::ecs_service(const Resource& r) {
 /// capacity, which archsim does not model: refused, never priced as Fargate).
 void Importer::capacity_providers(const Resource& r, const std::string& path, YamlNode& e) {
   const Attr launch = attr(r, "launch_type");
+  // Unknown until apply is unset: the provider computes launch_type when the code leaves it out.
   const bool launch_type = launch.known() && !launch.text().empty();
   if (launch_type && launch.text() != "FARGATE") {
     b_.error(launch.loc, path, fmt::format("{}: launch type {} runs on EC2 capacity; archsim models ECS services on Fargate only",
                                            r.address, launch.text()));
     return;
   }
-  // "If no capacityProviderStrategy or launchType is specified, the
-  // defaultCapacityProviderStrategy for the cluster is used" (CreateService).
   const Resource* from = &r;
   Attr strategy = attr(r, "capacity_providers");
+  if (!strategy_is_list(r, strategy, path)) return;
+  if (launch_type && strategy.size() > 0) {
+    b_.error(launch.loc, path, fmt::format("{}: sets both launch type {} and a capacity provider strategy; ECS refuses a service with both "
+                                           "(CreateService: with a capacityProviderStrategy, launchType must be omitted)",
+                                           r.address, launch.text()));
+    return;
+  }
   if (strategy.size() == 0 && !launch_type) {
-    if (const Resource* cluster = cluster_default_strategy(r)) {
-      from = cluster;
-      strategy = attr(*cluster, "default_strategy");
-      b_.comment(path + ".capacity_provider_strategy", "the default strategy of " + cluster->address);
+    // "If no capacityProviderStrategy or launchType is specified, the
+    // defaultCapacityProviderStrategy for the cluster is used" (CreateService); a cluster with
+    // none runs the service on the EC2 launch type.
+    const ClusterDefault cluster = cluster_default_strategy(r, path);
+    if (cluster.failed) return;
+    if (cluster.strategy_from != nullptr) {
+      from = cluster.strategy_from;
+      strategy = attr(*from, "default_strategy");
+      if (!strategy_is_list(*from, strategy, path)) return;
+      b_.comment(path + ".capacity_provider_strategy", "the default strategy of " + from->address);
+    } else if (cluster.cluster != nullptr) {
+      b_.error(r.loc, path, fmt::format("{}: sets neither a launch type nor a capacity provider strategy, and its cluster {} has no default "
+                                        "strategy in the file, so ECS runs it on the EC2 launch type; archsim models ECS services on "
+                                        "Fargate only (set the launch type FARGATE, or a FARGATE capacity provider strategy)",
+                                        r.address, cluster.cluster->address));
+      return;
+    } else {
+      b_.assume(path + ".capacity_provider_strategy", r.loc,
+                r.address + " sets neither a launch type nor a capacity provider strategy, and its cluster is not in the file: ECS places "
+                            "it by that cluster's default strategy (the EC2 launch type without one); imported as Fargate on demand");
     }
   }
   const TypeMapping& m = *from->mapping;
@@ -773,10 +795,15 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
   for (std::size_t i = 0; i < strategy.size(); ++i) {
     const Attr item = strategy.at(i);
     const Attr provider = item.get(m.attribute("capacity_provider"));
-    if (!provider.known()) {
-      b_.error(item.loc, path, fmt::format("{}: capacity provider {} of its strategy is not known until apply; archsim needs FARGATE or "
-                                           "FARGATE_SPOT to place the tasks",
+    if (item.known() && !item.value->is_map()) {
+      b_.error(item.loc, path, fmt::format("{}: item {} of its capacity provider strategy is not a {{capacity_provider, base, weight}} block",
                                            from->address, i));
+      return;
+    }
+    if (!provider.known()) {
+      b_.error(item.loc, path, fmt::format("{}: capacity provider {} of its strategy is {}; archsim needs FARGATE or "
+                                           "FARGATE_SPOT to place the tasks",
+                                           from->address, i, provider.is_unknown() ? "not known until apply" : "not set"));
       return;
     }
     if (provider.text() != "FARGATE" && provider.text() != "FARGATE_SPOT") {
@@ -787,36 +814,77 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
     }
     YamlNode out = map_node(item.loc);
     put(out, "capacity_provider", text_node(provider.text(), provider.loc));
-    // Left out, both are 0 (CapacityProviderStrategyItem).
-    if (const Attr base = item.get(m.attribute("base")); base.known() && base.text() != "0") put(out, "base", plain_node(base.text(), base.loc));
-    if (const Attr weight = item.get(m.attribute("weight")); weight.known() && weight.text() != "0") {
-      put(out, "weight", plain_node(weight.text(), weight.loc));
+    // Left out, both are 0 (CapacityProviderStrategyItem); one Terraform knows only after apply
+    // would split the tasks some other way, so it is refused rather than taken as 0.
+    for (const char* key : {"base", "weight"}) {
+      const Attr a = item.get(m.attribute(key));
+      if (a.is_unknown()) {
+        b_.error(item.loc, path, fmt::format("{}: the {} of capacity provider {} is not known until apply; archsim needs it to split the "
+                                             "tasks between capacity providers",
+                                             from->address, key, provider.text()));
+        return;
+      }
+      if (a.known() && a.text() != "0") put(out, key, plain_node(a.text(), a.loc));
     }
     items.items.push_back(std::move(out));
   }
   if (!items.items.empty()) put(e, "capacity_provider_strategy", std::move(items));
 }
 
-const Resource* Importer::cluster_default_strategy(const Resource& service) {
+bool Importer::strategy_is_list(const Resource& r, const Attr& strategy, const std::string& path) {
+  if (!strategy.known() || strategy.value->is_sequence()) return true;
+  b_.error(strategy.loc, path, fmt::format("{}: {} is {}; expected a list of capacity provider strategy blocks "
+                                           "({{capacity_provider, base, weight}})",
+                                           r.address, strategy.name.substr(strategy.name.rfind('.') + 1),
+                                           strategy.value->is_scalar() ? "'" + strategy.text() + "'" : std::string("a single block, not a list")));
+  return false;
+}
+
+std::vector<const Resource*> Importer::clusters_of(const Resource& from, const Attr& a) {
+  // A literal cluster name, or an ARN ending in `cluster/<name>`, names the cluster whose own
+  // name it is; anything else is a reference (an id, an ARN, a logical id) followed as usual.
+  if (a.known() && a.value->is_scalar()) {
+    std::string name = a.text();
+    if (const auto slash = name.rfind(":cluster/"); name.starts_with("arn:") && slash != std::string::npos) name = name.substr(slash + 9);
+    std::vector<const Resource*> out;
+    for (const auto& other : resources_) {
+      if (other.mapping == nullptr || other.mapping->entity != "ecs_cluster") continue;
+      if (const Attr own = attr(other, "name"); own.known() && own.value->is_scalar() && !name.empty() && own.text() == name) out.push_back(&other);
+    }
+    if (!out.empty()) return out;
+  }
+  return targets(from, a, "ecs_cluster");
+}
+
+Importer::ClusterDefault Importer::cluster_default_strategy(const Resource& service, const std::string& path) {
+  ClusterDefault result;
   std::vector<const Resource*> defaults;
   for (const auto& other : resources_) {
-    if (other.mapping != nullptr && other.mapping->has("default_strategy") && attr(other, "default_strategy").size() > 0) defaults.push_back(&other);
+    if (other.mapping != nullptr && other.mapping->has("default_strategy") && attr(other, "default_strategy").known() &&
+        attr(other, "default_strategy").size() > 0) {
+      defaults.push_back(&other);
+    }
   }
-  // Without one in the file, the service's cluster is not looked up: a cluster of another stack
-  // would warn for nothing.
-  if (defaults.empty()) return nullptr;
-  const auto clusters = targets(service, attr(service, "cluster"), "ecs_cluster");
-  const auto in = [&](const Resource* c) { return std::find(clusters.begin(), clusters.end(), c) != clusters.end(); };
+  const auto clusters = clusters_of(service, attr(service, "cluster"));
+  if (clusters.empty()) return result;
+  result.cluster = clusters.front();
   for (const Resource* d : defaults) {
-    if (d->mapping->entity == "ecs_cluster") {
-      if (in(d)) return d;
-      continue;
+    const bool applies = d->mapping->entity == "ecs_cluster" ? d == result.cluster : [&] {
+      const auto named = clusters_of(*d, attr(*d, "cluster"));
+      return std::find(named.begin(), named.end(), result.cluster) != named.end();
+    }();
+    if (!applies) continue;
+    if (result.strategy_from != nullptr) {
+      // One cluster has one default strategy: which one ECS keeps depends on the order of apply.
+      b_.error(d->loc, path, fmt::format("{}: cluster {} gets a default capacity provider strategy from both {} and {}; a cluster has one, "
+                                         "and which ECS keeps depends on the order they are applied in",
+                                         service.address, result.cluster->address, result.strategy_from->address, d->address));
+      result.failed = true;
+      return result;
     }
-    for (const Resource* c : targets(*d, attr(*d, "cluster"), "ecs_cluster")) {
-      if (in(c)) return d;
-    }
+    result.strategy_from = d;
   }
-  return nullptr;
+  return result;
 }
 
 void Importer::ecr_repository(const Resource& r) {
@@ -1029,7 +1097,19 @@ void Importer::simple_component(const Resource& r, bool assume) {
       continue;
     }
     if (conv.first) a = a.at(0);
-    if (!a.known() || !a.value->is_scalar()) continue;
+    if (!a.known()) {
+      // Written in the code but known only after apply (a reference to what apply creates): the
+      // default stands in for it, and says so. Left out of the code, it is the provider's default.
+      if (a.is_unknown() && a.expr != nullptr) {
+        b_.assume(path + "." + key, a.loc, fmt::format("{}: {} is known only after apply; archsim's default", r.address, attribute));
+      }
+      continue;
+    }
+    if (!a.value->is_scalar()) {
+      b_.error(a.loc, path + "." + key,
+               fmt::format("{}: {} is a {}; expected a single value", r.address, attribute, a.value->is_sequence() ? "list" : "map"));
+      continue;
+    }
     std::string value = a.text();
     if (std::find(conv.skip.begin(), conv.skip.end(), value) != conv.skip.end()) continue;
     if (const auto w = conv.words.find(value); w != conv.words.end()) value = w->second;

@@ -152,9 +152,19 @@ class Importer {
   void target_group_attachment(const Resource& r);
   void ecs_service(const Resource& r);
   void capacity_providers(const Resource& r, const std::string& path, YamlNode& e);
-  /// The cluster default strategy (a cluster's own, or its capacity provider association's) of
-  /// the cluster `service` runs in, or nullptr.
-  const Resource* cluster_default_strategy(const Resource& service);
+  /// False, with an error, when a strategy is written but is not a list of blocks.
+  bool strategy_is_list(const Resource& r, const Attr& strategy, const std::string& path);
+  /// The clusters `a` names: by a cluster's own name (or ARN), else by reference.
+  std::vector<const Resource*> clusters_of(const Resource& from, const Attr& a);
+  /// The cluster a service runs in (nullptr when it is not in the file) and the resource whose
+  /// default strategy applies to it (the cluster's own, or its capacity provider
+  /// association's; nullptr when none). `failed`: two of them apply, an error.
+  struct ClusterDefault {
+    const Resource* cluster = nullptr;
+    const Resource* strategy_from = nullptr;
+    bool failed = false;
+  };
+  ClusterDefault cluster_default_strategy(const Resource& service, const std::string& path);
   void ecr_repository(const Resource& r);
   void log_group(const Resource& r);
   /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -131,6 +132,21 @@ class Writer {
         sequence_items(e.value, child, indent + 2);
       }
       if (indent == 0 && (e.value.is_map() || e.value.is_sequence()) && e.key != "zones") out += "\n";
+    }
+    if (!path.empty()) unwritten_key_comments(map, path, indent);
+  }
+
+  /// The comments on keys the map does not have (an assumption that leaves archsim's default in
+  /// place writes no key) close the map, so the file still says them.
+  void unwritten_key_comments(const YamlNode& map, const std::string& path, int indent) {
+    const std::string prefix = path + ".";
+    std::set<std::string> written;
+    for (auto it = imported_.comments.lower_bound(prefix); it != imported_.comments.end() && it->first.starts_with(prefix); ++it) {
+      const std::string key = it->first.substr(prefix.size(), it->first.find_first_of(".[", prefix.size()) - prefix.size());
+      if (map.find(key) != nullptr) continue;
+      for (const auto& line : it->second) {
+        if (written.insert(line).second) out += fmt::format("{:{}}# {}\n", "", indent, comment_text(line));
+      }
     }
   }
 
