@@ -212,6 +212,21 @@ TEST_CASE("price list: bad offer files are located errors") {
     const auto r2 = one(offer_text("AmazonECR.json"), {"eu-west-1"});
     CHECK(errors(r2.diagnostics).find("no product of these offer files is in eu-west-1 (they cover us-east-1)") != std::string::npos);
   }
+  SUBCASE("a regionCode that contradicts the product's location") {
+    const auto r = one(edited(offer_text("AmazonECR.json"), "\"regionCode\": \"us-east-1\"", "\"regionCode\": \"eu-west-1\""));
+    CHECK_FALSE(r.ok());
+    CHECK(errors(r.diagnostics).find("error: regionCode eu-west-1 contradicts location 'US East (N. Virginia)', which is us-east-1") != std::string::npos);
+  }
+  SUBCASE("an effectiveDate that is no date") {
+    for (const std::string date : {"2026-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "soon"}) {
+      const auto r = one(edited(offer_text("AmazonECR.json"), "\"effectiveDate\": \"2026-08-01T00:00:00Z\"", "\"effectiveDate\": \"" + date + "\""));
+      CHECK_FALSE(r.ok());
+      CHECK(errors(r.diagnostics).find("effectiveDate: error: expected an ISO 8601 time such as 2026-08-01T00:00:00Z, found '" + date + "'") !=
+            std::string::npos);
+    }
+    // 2024 is a leap year.
+    CHECK(one(edited(offer_text("AmazonECR.json"), "\"effectiveDate\": \"2026-08-01T00:00:00Z\"", "\"effectiveDate\": \"2024-02-29T00:00:00Z\"")).ok());
+  }
   SUBCASE("two versions of one service") {
     const auto r = pricing::import_price_list({{"a.json", offer_text("AmazonECR.json")}, {"b.json", offer_text("AmazonECR.json")}}, {});
     CHECK(errors(r.diagnostics).find("b.json:1:1: offerCode: error: a second AmazonECR offer file for us-east-1 (the first is a.json)") != std::string::npos);

@@ -64,8 +64,25 @@ class Importer {
   Importer(const std::vector<Offer>& offers, const Mapping& mapping, model::Diagnostics& d) : offers_(offers), mapping_(mapping), d_(d) {
     for (const auto& o : offers_) {
       std::set<std::string> regions;
-      for (const auto& p : o.products) regions.insert(product_region(p, mapping_));
+      for (const auto& p : o.products) {
+        regions.insert(product_region(p, mapping_));
+        check_region_agrees(p);
+      }
       covered_.push_back(std::move(regions));
+    }
+  }
+
+  /// A product's regionCode decides its book; a location naming another Region would put the
+  /// price in a book it was not published for, so the file is refused rather than trusted.
+  void check_region_agrees(const Product& p) {
+    const auto* code = p.attribute("regionCode");
+    const auto* location = p.attribute("location");
+    if (code == nullptr || code->empty() || location == nullptr) return;
+    for (const auto& r : mapping_.regions) {
+      if (r.location == *location && r.code != *code) {
+        d_.error(p.loc, "products." + p.sku,
+                 fmt::format("regionCode {} contradicts location '{}', which is {}; expected the two to name one Region", *code, *location, r.code));
+      }
     }
   }
 

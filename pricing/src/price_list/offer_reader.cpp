@@ -115,6 +115,9 @@ class Reader {
     }
     Term t{.code = code, .loc = node.loc};
     t.effective_date = text(node, "effectiveDate", path, false).value_or("");
+    if (!t.effective_date.empty() && !detail::is_iso_date(t.effective_date.substr(0, 10))) {
+      error(*node.find("effectiveDate"), path + ".effectiveDate", "expected an ISO 8601 time such as 2026-08-01T00:00:00Z, found '" + t.effective_date + "'");
+    }
     const YamlNode* dims = map(node, "priceDimensions", path, true);
     if (dims == nullptr) return std::nullopt;
     bool ok = true;
