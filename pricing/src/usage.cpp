@@ -446,13 +446,17 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
   return u;
 }
 
-void add_unmeasured(Usage& measured, const Usage& declared) {
+void add_unmeasured(Usage& measured, const Usage& declared, const std::set<std::string>& off_route) {
   // What the scenario leaves out and no run can measure stays said in the measured usage.
   for (const auto& o : declared.undeclared) {
     if (!measured.find(o.component, o.meter)) measured.undeclared.push_back(o);
   }
   for (const auto& m : declared.meters) {
-    if (measured.find(m.component, m.meter)) continue;
+    if (const MeterSeries* got = measured.find(m.component, m.meter)) {
+      const bool nothing = std::all_of(got->hourly.begin(), got->hourly.end(), [](double v) { return v == 0.0; });
+      if (!nothing || !off_route.contains(m.component)) continue;
+      std::erase_if(measured.meters, [&](const MeterSeries& x) { return &x == got; });
+    }
     // Declared meters are monthly; express them over the measured hours so that `month`
     // stretches them back to the same monthly total.
     MeterSeries s{m.component, m.meter, {}};

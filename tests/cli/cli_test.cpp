@@ -560,3 +560,33 @@ TEST_CASE("cli: run on Fargate Spot states the missing interruption rate, and wi
   // Every task on Spot, with no FARGATE base: the review says so either way.
   CHECK(rated.out.find("service-all-on-spot") != std::string::npos);
 }
+
+TEST_CASE("run and price bill a component no route reaches from its declared usage alike") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_unrouted_test";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  // `archive` is on no route: a batch job outside the workload reads and writes it.
+  std::ofstream(dir / "s.yaml") << "archsim: 1\nname: unrouted\nregion: us-east-1\n"
+                                   "workload:\n  horizon: 2h\n  seed: 1\n  arrivals: {rate: 2/s}\n"
+                                   "usage:\n  archive: {requests: 3M, put_requests: 200k, stored_bytes: 50GB}\n"
+                                   "alternatives:\n  a:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n"
+                                   "    overrides: {components: {archive: {type: s3_bucket}}}\n";
+  const auto quantity = [](const nlohmann::json& report, const std::string& component, const std::string& price) {
+    for (const auto& line : report["alternatives"][0]["cost"]["lines"]) {
+      if (line["component"] == component && line["price"] == price) return line["quantity"].get<double>();
+    }
+    return -1.0;
+  };
+  const auto price = cli({"price", (dir / "s.yaml").string(), "--format", "json"});
+  const auto run = cli({"run", (dir / "s.yaml").string(), "--format", "json", "--threads", "1"});
+  REQUIRE_MESSAGE(price.code <= 1, price.err);
+  REQUIRE_MESSAGE(run.code <= 1, run.err);
+  const auto priced = nlohmann::json::parse(price.out);
+  const auto ran = nlohmann::json::parse(run.out);
+  for (const char* key : {"s3.get_requests", "s3.put_requests", "s3.standard_storage_gb_month"}) {
+    CAPTURE(key);
+    CHECK(quantity(priced, "archive", key) > 0);
+    CHECK(quantity(ran, "archive", key) == doctest::Approx(quantity(priced, "archive", key)).epsilon(1e-9));
+  }
+}

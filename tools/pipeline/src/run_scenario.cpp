@@ -1,24 +1,53 @@
 #include "archsim/pipeline/run_scenario.hpp"
 
 #include <chrono>
+#include <optional>
+#include <set>
+#include <string>
 
 #include "archsim/model/rules.hpp"
 #include "archsim/pricing/idle_cost.hpp"
 #include "archsim/pricing/usage_from_workload.hpp"
 #include "archsim/reports/criteria.hpp"
 #include "archsim/sim/analytic.hpp"
+#include "archsim/sim/expected_load.hpp"
 
 namespace archsim::pipeline {
 
 namespace {
 
 /// One bill per replication: what gives the monthly cost its confidence interval.
+/// The buckets, tables and functions no route of `workload` reaches on `topology`, as the
+/// simulator plans the routes: their traffic can only come from callers the workload does not
+/// model (a batch job, a schedule), so their declared usage speaks for it. Load balancers and
+/// APIs take traffic from routes alone; NAT gateways, endpoints and log groups from the tasks'
+/// placements, which a run measures even when no route reaches them.
+std::set<std::string> off_route_components(const model::TopologySpec& topology, const sim::WorkloadSpec& workload) {
+  std::string why;
+  const auto load = sim::expected_load(topology, workload, sim::builtin_sim_defaults(), why);
+  std::set<std::string> out;
+  if (!load) return out;  // the run fails with the reason
+  std::set<std::string> routed;
+  for (const auto& route : load->routes) {
+    for (const auto& visit : route.visits) routed.insert(visit.component);
+  }
+  const auto off = [&](const auto& components) {
+    for (const auto& c : components) {
+      if (!routed.contains(c.id)) out.insert(c.id);
+    }
+  };
+  off(topology.s3_buckets);
+  off(topology.dynamodb_tables);
+  off(topology.lambdas);
+  return out;
+}
+
 std::vector<double> monthly_costs(const pricing::PricingContext& pricing_context, const model::TopologySpec& topology,
-                                  const sim::SimResult& result, const pricing::Usage& declared) {
+                                  const sim::SimResult& result, const pricing::Usage& declared, const std::set<std::string>& off_route) {
   std::vector<double> costs;
   for (std::size_t i = 0; i < result.per_replication.size(); ++i) {
     pricing::Usage one = pricing::usage_from_replication(result, i);
-    pricing::add_unmeasured(one, declared);
+    pricing::add_unmeasured(one, declared, off_route);
     costs.push_back(pricing::bill_for(pricing_context, topology, one).net().to_double());
   }
   return costs;
@@ -70,9 +99,9 @@ reports::AlternativeRun run_alternative(const RunRequest& request, const model::
   // `replications: {until: ...}`: the simulator asks after each batch whether the intervals
   // are narrow enough, on the same metrics the criteria are judged on (the cost from the bills).
   if (request.workload.precision) {
-    options.precision = [&request, &alt, &declared](const sim::SimResult& so_far) {
+    options.precision = [&request, &alt, &declared, off_route = off_route_components(alt.topology, request.workload)](const sim::SimResult& so_far) {
       return reports::check_precision(
-          reports::measure(so_far, monthly_costs(request.pricing, alt.topology, so_far, declared), std::nullopt),
+          reports::measure(so_far, monthly_costs(request.pricing, alt.topology, so_far, declared, off_route), std::nullopt),
           request.workload.precision->until);
     };
   }
@@ -92,7 +121,8 @@ void assess_alternative(const RunRequest& request, const model::AlternativeSpec&
   run.result = std::move(result);
   // What the simulation measured, plus what only the scenario can say (storage, users).
   pricing::Usage usage = pricing::usage_from_simulation(*run.result);
-  pricing::add_unmeasured(usage, declared);
+  const auto off_route = off_route_components(alt.topology, request.workload);
+  pricing::add_unmeasured(usage, declared, off_route);
   run.bill = pricing::bill_for(request.pricing, alt.topology, usage);
   run.budget = budget_for(request.scenario, *run.bill);
   sim::WorkloadSpec at_horizon;  // the analytic model reads the horizon the run simulated
@@ -104,7 +134,7 @@ void assess_alternative(const RunRequest& request, const model::AlternativeSpec&
   }
   std::string analytic_error;
   run.analytic = sim::analyse_availability(alt.topology, *analysed, sim::builtin_sim_defaults(), analytic_error);
-  run.metrics = reports::measure(*run.result, monthly_costs(request.pricing, alt.topology, *run.result, declared),
+  run.metrics = reports::measure(*run.result, monthly_costs(request.pricing, alt.topology, *run.result, declared, off_route),
                                  run.analytic ? std::optional<double>(run.analytic->availability) : std::nullopt);
 }
 

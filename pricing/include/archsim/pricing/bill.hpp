@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,8 +84,11 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
                                     model::Diagnostics& diagnostics);
 
 /// Adds the declared meters `measured` lacks (storage, monthly active users, alarms): what a
-/// simulation cannot measure comes from the scenario.
-void add_unmeasured(Usage& measured, const Usage& declared);
+/// simulation cannot measure comes from the scenario. `off_route`: components that callers
+/// outside the workload's routes use (a bucket only a batch job reads). A run measures nothing
+/// on them by construction, so where it measured nothing a declared meter stands instead, as
+/// `archsim price` bills it.
+void add_unmeasured(Usage& measured, const Usage& declared, const std::set<std::string>& off_route = {});
 
 // ---------------------------------------------------------------- charges
 
