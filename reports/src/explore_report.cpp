@@ -107,14 +107,21 @@ std::size_t count(const ExploreReport& r, FrontStatus s) {
 }
 
 std::string summary_line(const ExploreReport& r) {
-  std::size_t rejected = 0, failing = 0;
+  std::size_t rejected = 0, unpriced = 0, failing = 0;
   for (const auto& v : r.variants) {
-    rejected += v.feasibility == Feasibility::Rejected ? 1 : 0;
+    // A variant whose only reason is missing prices was simulated and found unpriceable
+    // (tools/explore/src/evaluate.cpp): the review found nothing wrong with it.
+    const bool priced_out = !v.findings.empty() && std::all_of(v.findings.begin(), v.findings.end(), [](const std::string& f) {
+      return f.starts_with("missing-price:");
+    });
+    rejected += v.feasibility == Feasibility::Rejected && !priced_out ? 1 : 0;
+    unpriced += v.feasibility == Feasibility::Rejected && priced_out ? 1 : 0;
     failing += v.feasibility == Feasibility::Fails ? 1 : 0;
   }
-  return fmt::format("{} variants of {} ({} search); {} rejected by the review, {} failing a constraint; {} on the front, {} tied, {} dominated, "
+  const std::string unpriced_text = unpriced > 0 ? fmt::format(", {} without a price in the book", unpriced) : std::string();
+  return fmt::format("{} variants of {} ({} search); {} rejected by the review{}, {} failing a constraint; {} on the front, {} tied, {} dominated, "
                      "{} screened out; {} evaluations; seed {}, {} simulated.",
-                     r.space_size, r.base, r.method, rejected, failing, count(r, FrontStatus::Front),
+                     r.space_size, r.base, r.method, rejected, unpriced_text, failing, count(r, FrontStatus::Front),
                      count(r, FrontStatus::Tied), count(r, FrontStatus::Dominated), count(r, FrontStatus::ScreenedOut), r.evaluations, r.seed,
                      r.horizon);
 }

@@ -305,9 +305,12 @@ TEST_CASE("explore: purchase options are a dimension, each variant billed under 
       for (auto at = text.find("us-east-1"); at != std::string::npos; at = text.find("us-east-1", at)) text.replace(at, 9, "us-west-2");
       std::ofstream(path, std::ios::binary) << text;
     }
-    const auto ran = cli({"explore", file, "--horizon", "1d", "--format", "json"});
+    const auto out = test_dir() / "spot-west-out";
+    const auto ran = cli({"explore", file, "--horizon", "1d", "--format", "json", "--out", out.string()});
     INFO(ran.err);
     REQUIRE(ran.code != 2);
+    // The review found nothing wrong with it: the summary says why it was rejected.
+    CHECK(testing::read_file(out / "explore.md").find("0 rejected by the review, 1 without a price in the book, ") != std::string::npos);
     const auto report = nlohmann::json::parse(ran.out);
     int rejected = 0, evaluated = 0;
     for (const auto& v : report["variants"]) {
