@@ -1147,3 +1147,28 @@ TEST_CASE("import: a value written as a list where one is expected is an error, 
   CHECK(r.out.find("# ASSUMPTION: " + note) != std::string::npos);
   CHECK(r.err.find("warning: assumed: " + note) != std::string::npos);
 }
+
+TEST_CASE("import terraform: a table's replica blocks are its replicas, each by its region_name; one without it is an error") {
+  std::string state = testing::read_file("tests/import/fixtures/state-data.json");
+  const std::string pitr = "\"point_in_time_recovery\": [";
+  REQUIRE(state.find(pitr) != std::string::npos);
+  const auto with = [&](const std::string& replicas) {
+    std::string text = state;
+    text.replace(text.find(pitr), pitr.size(), "\"replica\": " + replicas + ",\n" + pitr);
+    return text;
+  };
+  const auto r = cli({"import", "terraform",
+                      write("replica-state.json", with(R"([{"region_name": "us-west-2", "kms_key_arn": ""}, {"region_name": "us-east-1"}])"))});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("    replicas: [us-west-2, us-east-1]\n") != std::string::npos);
+  const auto bad = cli({"import", "terraform", write("replica-no-region-state.json", with(R"([{"kms_key_arn": ""}])"))});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("components.sessions.replicas: error: aws_dynamodb_table.sessions: region_name of replica[0] is not set; archsim needs it") !=
+        std::string::npos);
+  // A replica in the table's own Region (the state's is eu-west-1) is what the topology refuses,
+  // located in the state.
+  const auto own = cli({"import", "terraform", write("replica-own-state.json", with(R"([{"region_name": "eu-west-1"}])"))});
+  CHECK(own.code == 2);
+  CHECK(own.err.find("replica-own-state.json:") != std::string::npos);
+  CHECK(own.err.find("expected a Region other than the table's own") != std::string::npos);
+}

@@ -1092,6 +1092,10 @@ void Importer::simple_component(const Resource& r, bool assume) {
       if (!found.empty() || a.known()) put(e, key, ids_node(ids_of(found), a.loc));
       continue;
     }
+    if (!conv.each.empty()) {
+      each_field(r, a, conv.each, path + "." + key, e, key);
+      continue;
+    }
     if (conv.present) {
       if (a.known() && (a.value->is_map() || (a.value->is_sequence() && !a.value->items.empty()))) put(e, key, bool_node(true, a.loc));
       continue;
@@ -1123,6 +1127,23 @@ void Importer::simple_component(const Resource& r, bool assume) {
   for (const auto& [key, note] : m.assumptions) {
     if (assume && e.find(key) == nullptr) b_.assume(path, r.loc, note);
   }
+}
+
+void Importer::each_field(const Resource& r, const Attr& blocks, const std::string& field, const std::string& path, YamlNode& e,
+                          const std::string& key) {
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const Attr v = blocks.at(i).get(field);
+    if (v.known() && v.value->is_scalar() && !v.text().empty()) {
+      values.push_back(v.text());
+      continue;
+    }
+    // Each value changes the bill (a replica bills every write again): never left out in silence.
+    b_.error(v.loc, path, fmt::format("{}: {} of {}[{}] is {}; archsim needs it", r.address, field, blocks.name.substr(blocks.name.rfind('.') + 1), i,
+                                      v.is_unknown() ? "known only after apply" : "not set"));
+    return;
+  }
+  if (!values.empty()) put(e, key, ids_node(values, blocks.loc));
 }
 
 std::vector<const Resource*> Importer::components_of_type(const Resource& from, const Attr& a, std::string_view type) {

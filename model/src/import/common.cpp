@@ -98,6 +98,7 @@ void read_types(MapReader& r, const std::string& format, LeftOutRules& left_out,
           rc.optional("present", conversion.present);
           rc.optional("refs", conversion.refs);
           rc.optional("through", conversion.through);
+          rc.optional("each", conversion.each);
           rc.optional("skip", conversion.skip);
           for (const auto& w : string_pairs(rc, "words")) conversion.words.insert(w);
           rc.finish();

@@ -29,6 +29,7 @@ struct Conversion {
   bool present = false;                          ///< true when the attribute holds anything (a block, a list)
   std::string refs;                              ///< names resources of this entity: their ids
   std::string through;                           ///< ... found in this attribute of the resource referred to
+  std::string each;                              ///< a list of blocks: this field of each (`region_name`)
 };
 
 /// One resource type: the archsim entity it becomes and the attributes it reads, by the archsim

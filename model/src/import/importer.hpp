@@ -170,6 +170,9 @@ class Importer {
   /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills
   /// more keys itself says its own).
   void simple_component(const Resource& r, bool assume = true);
+  /// `key`: the `field` of every block of `blocks` (a conversion's `each`), an error when one
+  /// lacks it.
+  void each_field(const Resource& r, const Attr& blocks, const std::string& field, const std::string& path, YamlNode& e, const std::string& key);
   void rds_instance(const Resource& r);
   void aurora_cluster(const Resource& r);
   void lambda_concurrency(const Resource& r);
