@@ -8,6 +8,7 @@
 #include "archsim/model/aws_facts.hpp"
 #include "archsim/model/graph.hpp"
 #include "archsim/model/security_groups.hpp"
+#include "decode_faults.hpp"
 #include "runtime.hpp"
 
 namespace archsim::sim::detail {
@@ -115,23 +116,16 @@ void start_needs(const model::ArchGraph& g, model::Vertex v, const std::map<std:
 }
 
 /// The faults that apply to this alternative: zone outages of its zones, component faults
-/// on components it has (of a kind the effect can hit). A Spot interruption hits a service
-/// only where some of its tasks can run on Fargate Spot.
-void resolve_faults(const WorkloadSpec& w, const std::map<std::string, ComponentId, std::less<>>& index, RuntimeModel& m) {
+/// on components it has that the effect can hit (fault_can_hit).
+void resolve_faults(const model::TopologySpec& t, const WorkloadSpec& w, const std::map<std::string, ComponentId, std::less<>>& index,
+                    RuntimeModel& m) {
   for (const auto& f : w.faults) {
     RuntimeModel::Fault fault{&f, -1, std::nullopt};
     if (f.effect == FaultEffect::ZoneOutage) {
       const auto it = std::find(m.zones.begin(), m.zones.end(), f.target.zone);
       if (it != m.zones.end()) fault.zone = static_cast<int>(it - m.zones.begin());
-    } else if (const auto it = index.find(f.target.component); it != index.end()) {
-      const ComponentModel& c = m.components[it->second];
-      const bool fits = (f.effect == FaultEffect::TaskCrash && c.role == Role::Service) ||
-                        ((f.effect == FaultEffect::SpotInterruption || f.effect == FaultEffect::SpotCapacityUnavailable) && c.role == Role::Service &&
-                         c.places_on_spot) ||
-                        (f.effect == FaultEffect::NatGatewayLoss && c.type == ComponentType::NatGateway) ||
-                        (f.effect == FaultEffect::DatabasePrimaryLoss && c.role == Role::Database) ||
-                        f.effect == FaultEffect::DependencySlow || f.effect == FaultEffect::DependencyErrors;
-      if (fits) fault.component = it->second;
+    } else if (const auto it = index.find(f.target.component); it != index.end() && fault_can_hit(f.effect, t, f.target.component)) {
+      fault.component = it->second;
     }
     if (fault.zone >= 0 || fault.component) m.faults.push_back(fault);
   }
@@ -516,7 +510,7 @@ std::optional<RuntimeModel> build_runtime(const model::TopologySpec& t, const Wo
   }
   for (std::size_t i = 0; i < m.route_count; ++i) m.plans[i].share /= total_share;
   if (w.arrivals.trace && !map_trace(*w.arrivals.trace, m, error)) return std::nullopt;
-  resolve_faults(w, index, m);
+  resolve_faults(t, w, index, m);
   return m;
 }
 

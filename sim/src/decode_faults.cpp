@@ -5,6 +5,8 @@
 
 #include "decode_faults.hpp"
 
+#include "archsim/model/capacity_providers.hpp"
+
 namespace archsim::sim {
 
 namespace {
@@ -42,6 +44,38 @@ Duration FaultTiming::mean_start() const {
 }
 
 namespace detail {
+
+bool fault_can_hit(FaultEffect effect, const model::TopologySpec& t, std::string_view id) {
+  const auto ref = t.component(id);
+  if (!ref) return false;
+  switch (effect) {
+    case FaultEffect::ZoneOutage: return false;
+    case FaultEffect::TaskCrash: return t.ecs_service(id) != nullptr;
+    case FaultEffect::SpotInterruption:
+    case FaultEffect::SpotCapacityUnavailable: {
+      const model::EcsServiceSpec* s = t.ecs_service(id);
+      return s != nullptr && model::places_on_spot(*s, t.fargate_spot);
+    }
+    case FaultEffect::NatGatewayLoss: return t.nat_gateway(id) != nullptr;
+    case FaultEffect::DatabasePrimaryLoss: return ref->type == model::ComponentType::Rds;
+    case FaultEffect::DependencySlow:
+    case FaultEffect::DependencyErrors: return true;
+  }
+  return false;
+}
+
+std::string_view fault_target_kind(FaultEffect effect) {
+  switch (effect) {
+    case FaultEffect::TaskCrash: return "an ECS service's tasks";
+    case FaultEffect::SpotInterruption:
+    case FaultEffect::SpotCapacityUnavailable:
+      return "an ECS service some of whose tasks run on Fargate Spot (FARGATE_SPOT in its capacity_provider_strategy, or the "
+             "alternative's pricing.fargate: spot)";
+    case FaultEffect::NatGatewayLoss: return "a NAT gateway";
+    case FaultEffect::DatabasePrimaryLoss: return "an RDS database";
+    default: return "a component";
+  }
+}
 
 using model::YamlNode;
 using model::decoding::DecodeContext;

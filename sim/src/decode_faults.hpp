@@ -4,9 +4,11 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archsim/model/decode.hpp"
+#include "archsim/model/spec.hpp"
 #include "archsim/sim/deployments.hpp"
 #include "archsim/sim/faults.hpp"
 
@@ -31,5 +33,15 @@ void decode_deployments(const model::YamlNode& node, const std::string& path, mo
 /// it is a warning, since those replications run without the fault.
 void decode_faults(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx,
                    const KnownNames& known, Duration horizon, std::vector<FaultSpec>& out);
+
+/// Whether a fault of `effect` can hit component `id` of `t`: a task crash an ECS service's
+/// tasks, a Spot fault a service some of whose tasks can run on Fargate Spot, a NAT gateway
+/// loss a NAT gateway, a primary loss an RDS database, a dependency fault anything. A run
+/// resolves each fault by it; a fault it lets hit nothing in any alternative is refused when
+/// the scenario's workload is read (it would pass as "not exercised" in silence).
+bool fault_can_hit(FaultEffect effect, const model::TopologySpec& t, std::string_view id);
+
+/// What a fault of `effect` hits, for the error that says it hits nothing.
+std::string_view fault_target_kind(FaultEffect effect);
 
 }  // namespace archsim::sim::detail

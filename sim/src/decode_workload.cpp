@@ -350,6 +350,26 @@ bool check_exercised_by(const model::ScenarioSpec& scenario, const WorkloadSpec&
   return ok;
 }
 
+/// A component fault whose effect can hit its target in no alternative (a Spot interruption on
+/// a service no alternative runs on Spot, a task crash on a NAT gateway) never fires, and a
+/// criterion it exercises reads "not exercised": said where the fault is written. A warning,
+/// not an error: an explore block may make variants it hits (a Spot share).
+void warn_faults_hitting_nothing(const model::ScenarioSpec& scenario, const WorkloadSpec& w, model::Diagnostics& diagnostics) {
+  for (const auto& f : w.faults) {
+    if (f.effect == FaultEffect::ZoneOutage) continue;
+    const bool hits = std::any_of(scenario.alternatives.begin(), scenario.alternatives.end(), [&](const model::AlternativeSpec& alt) {
+      return detail::fault_can_hit(f.effect, alt.topology, f.target.component);
+    });
+    if (hits) continue;
+    const YamlNode* faults = scenario.workload ? scenario.workload->find("faults") : nullptr;
+    const YamlNode* fault = faults != nullptr && faults->is_map() ? faults->find(f.id) : nullptr;
+    const YamlNode* at = fault != nullptr && fault->is_map() && fault->find("component") != nullptr ? fault->find("component") : fault;
+    diagnostics.warning(at != nullptr ? at->loc : model::SourceLoc{scenario.file, 1, 1}, f.path + ".component",
+                        fmt::format("a {} fault hits {}; '{}' is not one in any alternative, so the fault never fires", fault_effect_name(f.effect),
+                                    detail::fault_target_kind(f.effect), f.target.component));
+  }
+}
+
 }  // namespace
 
 namespace detail {
@@ -461,6 +481,7 @@ std::optional<WorkloadSpec> decode_workload(const model::ScenarioSpec& scenario,
   auto workload = decode_root(*scenario.workload, ctx, model::ScenarioFiles{scenario.base_dir, scenario.allow_outside_paths},
                               known_ids(scenario), limits);
   if (workload && !check_exercised_by(scenario, *workload, diagnostics)) return std::nullopt;
+  if (workload) warn_faults_hitting_nothing(scenario, *workload, diagnostics);
   return workload;
 }
 

@@ -590,3 +590,32 @@ TEST_CASE("run and price bill a component no route reaches from its declared usa
     CHECK(quantity(ran, "archive", key) == doctest::Approx(quantity(priced, "archive", key)).epsilon(1e-9));
   }
 }
+
+TEST_CASE("a fault whose effect hits its component in no alternative is a located warning in validate, run and price") {
+  const auto dir = std::filesystem::temp_directory_path() / "archsim_fault_target_test";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string head = "archsim: 1\nname: faults\nregion: us-east-1\n"
+                           "workload:\n  horizon: 1h\n  arrivals: {rate: 2/s}\n  faults:\n"
+                           "    reclaim: {effect: spot_interruption, component: app, at: 10m}\n"
+                           "    nat-crash: {effect: task_crash, component: nat-a, at: 10m}\n"
+                           "    slow-db: {effect: dependency_slow, component: db, at: 10m, duration: 5m, added_latency: {constant: 100ms}}\n"
+                           "alternatives:\n  a:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n";
+  std::ofstream(dir / "none.yaml") << head;
+  const std::string spot = "a spot_interruption fault hits an ECS service some of whose tasks run on Fargate Spot";
+  for (const char* command : {"validate", "run", "price"}) {
+    CAPTURE(command);
+    const auto r = std::string(command) == "run" ? cli({command, (dir / "none.yaml").string(), "--horizon", "1h"})
+                                                 : cli({command, (dir / "none.yaml").string()});
+    CHECK(r.code <= 1);
+    CHECK(r.err.find("none.yaml:8:53: workload.faults.reclaim.component: warning: " + spot) != std::string::npos);
+    CHECK(r.err.find("none.yaml:9:48: workload.faults.nat-crash.component: warning: a task_crash fault hits an ECS service's tasks; 'nat-a' is "
+                     "not one in any alternative, so the fault never fires") != std::string::npos);
+    CHECK(r.err.find("slow-db") == std::string::npos);
+  }
+  // One alternative on Spot is enough: the fault hits there.
+  std::ofstream(dir / "one.yaml") << head << "  spot:\n    title: s\n    topology: good_topology.yaml\n    pricing: {fargate: spot}\n";
+  const auto one = cli({"validate", (dir / "one.yaml").string()});
+  CHECK(one.err.find(spot) == std::string::npos);
+}

@@ -55,10 +55,8 @@ int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& 
   if (!pricing) return kBadInput;
   model::Diagnostics diagnostics;
   auto made = explore::make_explore_inputs(*usable, loaded.facts, {options.strict, options.allow_outside_paths, {}}, std::move(*pricing), diagnostics);
-  if (!made) {
-    for (const auto& one : diagnostics.all()) err << model::format_diagnostic(one) << "\n";
-    return kBadInput;
-  }
+  for (const auto& one : diagnostics.all()) err << model::format_diagnostic(one) << "\n";  // warnings too
+  if (!made) return kBadInput;
   explore::ExploreInputs& inputs = *made;
   inputs.seed = options.seed;
   if (options.max_variants) inputs.spec.max_variants = *options.max_variants;

@@ -63,7 +63,7 @@ bool decode_workload_or_report(const model::ScenarioSpec& scenario, std::optiona
   if (!scenario.workload) return true;
   model::Diagnostics diagnostics;
   workload = sim::decode_workload(scenario, diagnostics);
-  if (!workload) print(diagnostics, err);
+  print(diagnostics, err);  // warnings too, as validate shows them
   return workload.has_value();
 }
 

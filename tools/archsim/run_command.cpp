@@ -225,10 +225,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const auto review_report = review(loaded, shown_file);
   model::Diagnostics diagnostics;
   const auto workload = sim::decode_workload(scenario, diagnostics);
-  if (!workload) {
-    for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
-    return kBadInput;
-  }
+  // Its warnings too (a fault that hits nothing, draws past the horizon): validate shows them.
+  for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  if (!workload) return kBadInput;
   const auto pricing_context = prepare_scenario_pricing(scenario, err, options.price_book_dir);
   if (!pricing_context) return kBadInput;
   sim::SimOptions sim_options;
