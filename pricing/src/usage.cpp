@@ -432,6 +432,17 @@ std::optional<Usage> declared_usage(const model::ScenarioSpec& scenario, const m
                                     "spot_task_seconds is the part of it that ran on Fargate Spot",
                                     all, total(Meter::SpotTaskSeconds)));
     }
+    // A strategy with no FARGATE share runs every task on Spot ("Fargate does not replace Spot
+    // capacity with on-demand capacity"): less Spot than task time would bill the rest on demand.
+    const auto strategy = model::effective_strategy(svc, topology.fargate_spot);
+    const bool only_spot = model::spot_tasks(strategy, 1) == 1 && model::spot_tasks(strategy, 1000) == 1000;
+    if (only_spot && total(Meter::SpotTaskSeconds) < all * (1 - 1e-9)) {
+      diagnostics.error(declared->second, "usage." + svc.id + ".spot_task_seconds",
+                        fmt::format("expected the service's whole task time ({:.0f} s: task_seconds + minimum_top_up_seconds) in {}, found {:.0f} s; "
+                                    "{} places every task on FARGATE_SPOT, and Fargate never runs them on demand instead",
+                                    all, topology.path, total(Meter::SpotTaskSeconds),
+                                    svc.capacity_provider_strategy.empty() ? "the alternative's pricing.fargate: spot" : "its capacity_provider_strategy"));
+    }
   }
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   for (const auto& db : topology.databases) {

@@ -1815,6 +1815,22 @@ TEST_CASE("spot_task_seconds: declared only for a service with Spot in some alte
   REQUIRE(too_much.size() == 1);
   CHECK(too_much.all().front().path == "usage.app.spot_task_seconds");
   CHECK(too_much.all().front().message.find("expected at most the service's task time (7200 s") == 0);
+  // All on Spot: every second of task time is Spot time, never less (Fargate runs no Spot task
+  // on demand instead).
+  for (const std::string all_spot : {"app: {capacity_provider_strategy: [{capacity_provider: FARGATE_SPOT, weight: 1}]}",
+                                     "app: {capacity_provider_strategy: [{capacity_provider: FARGATE, weight: 0}, {capacity_provider: FARGATE_SPOT, weight: 1}]}"}) {
+    CAPTURE(all_spot);
+    const auto short_of = load_with_usage("app: {task_seconds: 7200, spot_task_seconds: 3600}", all_spot);
+    REQUIRE(short_of.ok());
+    model::Diagnostics below;
+    CHECK_FALSE(pricing::declared_usage(*short_of.scenario, short_of.scenario->alternatives.front().topology, below));
+    REQUIRE(below.size() == 1);
+    CHECK(below.all().front().message.find("expected the service's whole task time (7200 s: task_seconds + minimum_top_up_seconds)") == 0);
+    CHECK(below.all().front().message.find("its capacity_provider_strategy places every task on FARGATE_SPOT") != std::string::npos);
+    const auto whole = load_with_usage("app: {task_seconds: 7200, spot_task_seconds: 7200}", all_spot);
+    model::Diagnostics none_said;
+    CHECK(pricing::declared_usage(*whole.scenario, whole.scenario->alternatives.front().topology, none_said));
+  }
   // Declared, it is taken as given: no split from the strategy.
   const auto given = load_with_usage("app: {task_seconds: 7200, spot_task_seconds: 3600}", mixed);
   model::Diagnostics fine;
