@@ -492,8 +492,16 @@ LoadResult load_code_as_scenario(const std::filesystem::path& file, bool cloudfo
     diagnostics.error(SourceLoc{file.string(), 1, 1}, "", "--parameter is for CloudFormation templates; a Terraform plan has its variables' values");
     return LoadResult{std::nullopt, std::move(diagnostics)};
   }
-  ImportedTopology imported =
-      cloudformation ? import_cloudformation_file(file, file.string(), options.template_parameters) : import_terraform_file(file, file.string());
+  return load_imported_topology(cloudformation ? import_cloudformation_file(file, file.string(), options.template_parameters)
+                                                : import_terraform_file(file, file.string()),
+                                file, cloudformation, facts, options);
+}
+
+}  // namespace
+
+LoadResult load_imported_topology(ImportedTopology&& imported, const std::filesystem::path& file, bool cloudformation, const AwsFacts& facts,
+                                  const LoadOptions& options) {
+  Diagnostics diagnostics;
   for (auto d : imported.diagnostics.all()) {
     if (d.severity == Severity::Warning) d.severity = Severity::Note;  // as in a scenario: the import's, not the user's
     diagnostics.add(std::move(d));
@@ -527,8 +535,6 @@ LoadResult load_code_as_scenario(const std::filesystem::path& file, bool cloudfo
   }
   return result;
 }
-
-}  // namespace
 
 LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& facts, const LoadOptions& options) {
   // A scenario is YAML; JSON named here is the output of `terraform show -json` or a

@@ -136,7 +136,8 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
   if (imported.topology && imported.topology->find("region") != nullptr && imported.topology->find("components") != nullptr) {
     model::LoadOptions load_options;
     load_options.template_parameters = parameters;
-    const model::LoadResult loaded = model::load_scenario(options.file, model::builtin_aws_facts(), load_options);
+    const model::LoadResult loaded = model::load_imported_topology(model::ImportedTopology(imported), options.file, options.kind == "cloudformation",
+                                                                   model::builtin_aws_facts(), load_options);
     if (!loaded.ok()) {
       for (const auto& d : loaded.diagnostics.all()) {
         if (d.severity == model::Severity::Error) err << model::format_diagnostic(d) << "\n";

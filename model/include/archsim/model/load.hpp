@@ -18,6 +18,8 @@
 
 namespace archsim::model {
 
+struct ImportedTopology;  // archsim/model/import.hpp
+
 struct LoadOptions {
   bool strict = false;  ///< unknown keys are errors instead of warnings
   /// Files the scenario names (topologies, traces, price books) may lie outside its folder's
@@ -45,6 +47,14 @@ LoadResult load_scenario(const std::filesystem::path& file, const AwsFacts& fact
 LoadResult load_scenario_text(std::string_view text, const std::string& display_name,
                               const std::filesystem::path& base_dir, const AwsFacts& facts,
                               const LoadOptions& options = {});
+
+/// Loads a topology imported from a Terraform plan or CloudFormation template (`cloudformation`)
+/// as a one-alternative scenario, as `archsim validate plan.json` does: the import's warnings
+/// become notes, a topology without a region is an error, and every problem the loader finds is
+/// located in the code. `archsim import` checks what it writes with it, without reading the
+/// file again.
+LoadResult load_imported_topology(ImportedTopology&& imported, const std::filesystem::path& file, bool cloudformation,
+                                  const AwsFacts& facts, const LoadOptions& options = {});
 
 /// Loads a scenario already parsed (read_yaml_file), as if read from `display_name`: how
 /// design-space search loads the variants it derives from a scenario's tree. Values keep the
