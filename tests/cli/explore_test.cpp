@@ -394,6 +394,9 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   // A best variant judged two ways at once.
   refused(head + "    components.api.desired_count: [1, 2]\n  best: {min: cost.monthly, max: availability}\n",
           "expected `{min: METRIC}` or `{max: METRIC}`, one of the two");
+  // The same value twice would be the same variant evaluated and counted twice.
+  refused(head + "    pricing.fargate: [spot, on_demand, spot]\n", "explore.dimensions.pricing.fargate[2]: error: 'spot' is already value [0] of this dimension");
+  refused(head + "    components.api.desired_count: [2, 3, 2]\n", "'2' is already value [0] of this dimension; each value is one variant");
   // An empty space.
   refused(head + "    components.api.desired_count: []\n", "expected a list of values");
   refused("explore:\n  base: alb-private-tasks\n  dimensions: {}\n", "expected a map of dimensions, at least one");

@@ -300,9 +300,17 @@ std::optional<ExploreSpec> decode_explore(const model::ScenarioSpec& scenario, c
           if (!purchase && base != nullptr && !check_path_exists(scenario, *base, segments, entry, d.path, ctx)) continue;
           std::vector<std::vector<YamlNode>> values;
           if (!decode_values(value, d.path, leaves.size(), ctx, values)) continue;
-          for (const auto& v : values) {
+          for (std::size_t i = 0; i < values.size(); ++i) {
+            const auto& v = values[i];
             std::string label;
             for (const auto& one : v) label += (label.empty() ? "" : ", ") + label_of(one);
+            // The same value twice is the same variant twice: evaluated twice, counted twice.
+            if (const auto same = std::find_if(d.options.begin(), d.options.end(), [&](const auto& o) { return o.label == label; });
+                same != d.options.end()) {
+              ctx.error(v.front(), fmt::format("{}[{}]", d.path, i),
+                        fmt::format("'{}' is already value [{}] of this dimension; each value is one variant", label, same - d.options.begin()));
+              continue;
+            }
             d.options.push_back({label, patch_at(segments, leaves, v, entry.key_loc), purchase});
           }
         }
