@@ -249,6 +249,29 @@ std::optional<PurchaseOptionsSpec> alternative_purchase_options(MapReader& ra) {
   return options;
 }
 
+/// `fargate: spot` places the ECS services that have no capacity_provider_strategy of their own
+/// (a service's strategy replaces its cluster's default in ECS). Where every service has one, or
+/// there is none, it changes nothing: said where it is written, once per place.
+void warn_spot_changing_nothing(const ScenarioSpec& s, DecodeContext& ctx) {
+  const auto takes_it = [](const TopologySpec& t) {
+    return std::any_of(t.ecs_services.begin(), t.ecs_services.end(), [](const EcsServiceSpec& e) { return e.capacity_provider_strategy.empty(); });
+  };
+  const std::string why = "every ECS service there has its own capacity_provider_strategy, or there is none";
+  for (const auto& alt : s.alternatives) {
+    if (alt.pricing && alt.pricing->fargate_spot && !takes_it(alt.topology)) {
+      const std::string path = alt.pricing->path + ".fargate";
+      ctx.diagnostics.warning(ctx.sources.locate(path), path, fmt::format("`fargate: spot` changes nothing in alternative {}: {}", alt.id, why));
+    }
+  }
+  if (!s.pricing.purchase.fargate_spot) return;
+  const bool used = std::any_of(s.alternatives.begin(), s.alternatives.end(), [&](const AlternativeSpec& a) { return !a.pricing && takes_it(a.topology); });
+  if (!used) {
+    const std::string path = s.pricing.purchase.path + ".fargate";
+    ctx.diagnostics.warning(ctx.sources.locate(path), path,
+                            fmt::format("`fargate: spot` changes nothing in the alternatives without a `pricing` of their own: {}", why));
+  }
+}
+
 void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeContext& ctx,
                      const AwsFacts& facts, ScenarioSpec& s) {
   MapReader r(root, "", ctx);
@@ -454,6 +477,7 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
                                       [](const AlternativeSpec& a) { return a.status == DecisionStatus::Chosen; });
     if (chosen > 1) ctx.error(*alternatives, "alternatives", "at most one alternative can have status: chosen");
     if (s.alternatives.empty()) ctx.error(*alternatives, "alternatives", "a scenario needs at least one alternative");
+    warn_spot_changing_nothing(s, ctx);
   }
   if (const YamlNode* claims = r.take("claims")) decode_claims(*claims, ctx, facts, s);
   r.finish();

@@ -313,6 +313,7 @@ TEST_CASE("load: a capacity provider strategy is Fargate's two providers, each o
   CHECK(strategy[1].weight == 3);
   const auto ec2 = load_good("components: {app: {capacity_provider_strategy: [{capacity_provider: my-asg, weight: 1}]}}");
   CHECK(has(ec2, "components.app.capacity_provider_strategy[0].capacity_provider: error: expected one of FARGATE, FARGATE_SPOT, found 'my-asg'"));
+  CHECK_FALSE(has(ec2, "unknown key 'weight'"));  // its sibling is read, not called unknown
   const auto twice = load_good(
       "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, weight: 1}, {capacity_provider: FARGATE, weight: 2}]}}");
   CHECK(has(twice, "components.app.capacity_provider_strategy[1]: error: FARGATE is already item [0] of this strategy: each capacity provider appears once"));
@@ -328,4 +329,25 @@ TEST_CASE("load: a capacity provider strategy is Fargate's two providers, each o
   CHECK(has(heavy, "components.app.capacity_provider_strategy[0].weight: error: expected a capacity provider weight from 0 to 1000, found 1001"));
   const auto deep = load_good("components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE_SPOT, base: 100001, weight: 1}]}}");
   CHECK(has(deep, "components.app.capacity_provider_strategy[0].base: error: expected a capacity provider base (tasks) from 0 to 100000, found 100001"));
+}
+
+TEST_CASE("load: `fargate: spot` where no ECS service takes it (each has its own strategy) is a located warning") {
+  // The alternative's own: every service has a strategy of its own.
+  const auto own = load_text("archsim: 1\nname: x\nregion: us-east-1\nalternatives:\n  a:\n    title: t\n    topology: good_topology.yaml\n"
+                             "    pricing: {fargate: spot}\n" + std::string("    overrides: {components: {app: {capacity_provider_strategy: "
+                                                                           "[{capacity_provider: FARGATE, weight: 1}]}}}\n"));
+  INFO(diagnostics_text(own));
+  REQUIRE(own.ok());
+  CHECK(has(own, "test.yaml:8:24: alternatives.a.pricing.fargate: warning: `fargate: spot` changes nothing in alternative a: every ECS service "
+                 "there has its own capacity_provider_strategy, or there is none"));
+  // The scenario's: one alternative takes it, so no word.
+  const auto used = load_text("archsim: 1\nname: x\nregion: us-east-1\npricing: {fargate: spot}\nalternatives:\n  a:\n    title: t\n"
+                              "    topology: good_topology.yaml\n");
+  REQUIRE(used.ok());
+  CHECK_FALSE(has(used, "changes nothing"));
+  // The scenario's, and the only alternative has a pricing of its own.
+  const auto replaced = load_text("archsim: 1\nname: x\nregion: us-east-1\npricing: {fargate: spot}\nalternatives:\n  a:\n    title: t\n"
+                                  "    topology: good_topology.yaml\n    pricing: {fargate: on_demand}\n");
+  REQUIRE(replaced.ok());
+  CHECK(has(replaced, "test.yaml:4:20: pricing.fargate: warning: `fargate: spot` changes nothing in the alternatives without a `pricing` of their own"));
 }
