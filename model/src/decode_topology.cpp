@@ -338,14 +338,16 @@ void decode_capacity_provider_strategy(const YamlNode& node, const std::string& 
   s.capacity_provider_strategy_path = path;
   for_each_item(node, path, ctx, [&](std::size_t, const std::string& item_path, MapReader& ri) {
     CapacityProviderStrategyItem item{.path = item_path};
+    bool known = true;
     if (const YamlNode* p = ri.take_required("capacity_provider")) {
-      if (!decode_keyword(*p, ri.child("capacity_provider"), ctx, item.provider,
-                          {{"FARGATE", CapacityProvider::Fargate}, {"FARGATE_SPOT", CapacityProvider::FargateSpot}})) {
-        return;  // an Auto Scaling group's provider is EC2 capacity, which archsim does not model
-      }
+      // An Auto Scaling group's provider is EC2 capacity, which archsim does not model.
+      known = decode_keyword(*p, ri.child("capacity_provider"), ctx, item.provider,
+                             {{"FARGATE", CapacityProvider::Fargate}, {"FARGATE_SPOT", CapacityProvider::FargateSpot}});
     }
+    // Read even beside a refused provider, so they are checked and not reported as unknown keys.
     ri.optional("base", item.base);
     ri.optional("weight", item.weight);
+    if (!known) return;
     for (const auto& other : s.capacity_provider_strategy) {
       const std::string where = "item " + other.path.substr(other.path.rfind('['));
       if (other.provider == item.provider) {

@@ -314,6 +314,7 @@ TEST_CASE("load: a capacity provider strategy is Fargate's two providers, each o
   const auto ec2 = load_good("components: {app: {capacity_provider_strategy: [{capacity_provider: my-asg, weight: 1}]}}");
   CHECK(has(ec2, "components.app.capacity_provider_strategy[0].capacity_provider: error: expected one of FARGATE, FARGATE_SPOT, found 'my-asg'"));
   CHECK_FALSE(has(ec2, "unknown key 'weight'"));  // its sibling is read, not called unknown
+  CHECK_FALSE(has(ec2, "unknown key 'weight'"));  // its sibling is read, not called unknown
   const auto twice = load_good(
       "components: {app: {capacity_provider_strategy: [{capacity_provider: FARGATE, weight: 1}, {capacity_provider: FARGATE, weight: 2}]}}");
   CHECK(has(twice, "components.app.capacity_provider_strategy[1]: error: FARGATE is already item [0] of this strategy: each capacity provider appears once"));
