@@ -1,6 +1,7 @@
 #include "archsim/model/source.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 #include "archsim/model/input_limits.hpp"
@@ -122,6 +123,16 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   // The distance costs word x candidate in time and memory: a suggestion is for a typo in a
   // short word among a schema's keys or a scenario's ids, not for a megabyte-long key.
   if (word.size() > limits::kMaxSuggestWordBytes || candidates.size() > limits::kMaxSuggestCandidates) return {};
+  // The same word in other case (`fargate` for FARGATE, `Standard` for STANDARD) is the likeliest
+  // meaning, however many letters differ.
+  const auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  for (const auto& candidate : candidates) {
+    if (candidate.size() == word.size() && candidate != word && lower(candidate) == lower(word)) return candidate;
+  }
   // Close enough to suggest: about a third of the word's letters wrong (at least one allowed).
   const std::size_t limit = std::max<std::size_t>(1, (word.size() + 2) / 3);
   std::string best;

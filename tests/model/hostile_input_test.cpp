@@ -104,6 +104,9 @@ TEST_CASE("hostile: an over-long key is refused at the key; did-you-mean never c
   const std::vector<std::string> candidates(100, std::string(100, 'k'));
   CHECK(closest_match(std::string(100, 'k'), candidates).empty());
   CHECK(closest_match("mian", {"main", "other"}) == "main");
+  // Case is the likeliest slip in an AWS keyword, however many letters it touches.
+  CHECK(closest_match("fargate_spot", {"FARGATE", "FARGATE_SPOT"}) == "FARGATE_SPOT");
+  CHECK(closest_match("Standard_Infrequent_Access", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}) == "STANDARD_INFREQUENT_ACCESS");
   // A whole file of one key is over the file cap before anything is parsed.
   Diagnostics big;
   CHECK_FALSE(parse_yaml(std::string(limits::kMaxYamlFileBytes + 1, 'k') + ": 1\n", "big.yaml", big));
