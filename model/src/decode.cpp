@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -48,6 +49,11 @@ bool decode_value(const YamlNode& node, const std::string& path, DecodeContext& 
   const std::string& s = node.scalar;
   int value = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (!node.quoted && ec == std::errc::result_out_of_range && ptr == s.data() + s.size()) {
+    ctx.error(node, path, fmt::format("expected a whole number from {} to {}, found '{}'", std::numeric_limits<int>::min(),
+                                      std::numeric_limits<int>::max(), s));
+    return false;
+  }
   if (node.quoted || s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
     ctx.error(node, path, fmt::format("expected a whole number, found '{}'", s));
     return false;
@@ -169,7 +175,8 @@ bool MapReader::choice(std::string_view key, std::string& out, std::initializer_
 }
 
 void MapReader::finish() {
-  if (!ok_) return;
+  if (!ok_ || finished_) return;
+  finished_ = true;
   for (const auto& entry : node_.entries) {
     if (std::find(known_.begin(), known_.end(), entry.key) != known_.end()) continue;
     ctx_.diagnostics.warning(entry.key_loc, child(entry.key),

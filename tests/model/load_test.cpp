@@ -352,3 +352,10 @@ TEST_CASE("load: `fargate: spot` where no ECS service takes it (each has its own
   REQUIRE(replaced.ok());
   CHECK(has(replaced, "test.yaml:4:20: pricing.fargate: warning: `fargate: spot` changes nothing in the alternatives without a `pricing` of their own"));
 }
+
+TEST_CASE("load: a whole number too large for its field says the range, not that it is no whole number") {
+  const auto r = load_good("components: {app: {desired_count: 99999999999}}");
+  CHECK(has(r, "components.app.desired_count: error: expected a whole number from -2147483648 to 2147483647, found '99999999999'"));
+  const auto fraction = load_good("components: {app: {desired_count: 2.5}}");
+  CHECK(has(fraction, "components.app.desired_count: error: expected a whole number, found '2.5'"));
+}

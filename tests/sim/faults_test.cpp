@@ -434,3 +434,10 @@ TEST_CASE("a distributed fault start written below 0 or lying wholly past the ho
     CHECK(d.all().empty());
   }
 }
+
+TEST_CASE("a fault's unknown key is said once") {
+  model::Diagnostics d;
+  REQUIRE(sim::decode_workload_text("arrivals: {rate: 1/s}\nfaults:\n  c: {effect: task_crash, component: app, at: 10m, bogus: 1}\n", "w.yaml", ".", d));
+  const auto all = d.all();
+  CHECK(std::count_if(all.begin(), all.end(), [](const model::Diagnostic& x) { return x.message.find("unknown key 'bogus'") != std::string::npos; }) == 1);
+}

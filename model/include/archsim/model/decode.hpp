@@ -165,7 +165,8 @@ class MapReader {
   /// A string field restricted to a set of words.
   bool choice(std::string_view key, std::string& out, std::initializer_list<std::string_view> words);
 
-  /// Warns about keys no decoder asked for (with did-you-mean). Call after all `take`s.
+  /// Warns about keys no decoder asked for (with did-you-mean). Call after all `take`s; a
+  /// second call says nothing (for_each_named finishes what its callback may have finished).
   void finish();
 
  private:
@@ -183,6 +184,7 @@ class MapReader {
   std::string path_;
   DecodeContext& ctx_;
   bool ok_ = false;
+  bool finished_ = false;
   std::vector<std::string> known_;
 };
 
