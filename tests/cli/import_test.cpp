@@ -1172,3 +1172,101 @@ TEST_CASE("import terraform: a table's replica blocks are its replicas, each by 
   CHECK(own.err.find("replica-own-state.json:") != std::string::npos);
   CHECK(own.err.find("expected a Region other than the table's own") != std::string::npos);
 }
+
+TEST_CASE("import terraform: launch types and clusters written in shapes ECS does not take are errors at their place") {
+  const auto refused = [](const std::string& name, const std::function<void(nlohmann::json&)>& edit, const std::string& expected) {
+    const auto r = cli({"import", "terraform", write(name, adr_plan_without_launch_type(edit))});
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(name + ":") != std::string::npos);
+    CHECK(r.err.find(expected) != std::string::npos);
+  };
+  refused("launch-list-plan.json", [](nlohmann::json& plan) { resource(plan, "aws_ecs_service.api")["values"]["launch_type"] = {"EC2"}; },
+          "aws_ecs_service.api: launch_type is a list; expected one launch type (FARGATE)");
+  refused("launch-word-plan.json", [](nlohmann::json& plan) { resource(plan, "aws_ecs_service.api")["values"]["launch_type"] = "FARGATE_SPOT"; },
+          "aws_ecs_service.api: launch type 'FARGATE_SPOT' is not one ECS has (EC2, FARGATE, EXTERNAL)");
+  refused("provider-list-plan.json",
+          [](nlohmann::json& plan) {
+            resource(plan, "aws_ecs_service.api")["values"]["capacity_provider_strategy"] =
+                nlohmann::json::parse(R"([{"capacity_provider": ["FARGATE_SPOT"], "weight": 1}])");
+          },
+          "capacity provider 0 of its strategy is a list; expected FARGATE or FARGATE_SPOT");
+  // A default in a shape ECS does not take is refused where it is written, not taken for none.
+  refused("default-string-plan.json",
+          [](nlohmann::json& plan) { resource(plan, "aws_ecs_cluster.main")["values"]["default_capacity_provider_strategy"] = "FARGATE_SPOT"; },
+          "aws_ecs_cluster.main: default_capacity_provider_strategy is 'FARGATE_SPOT'; expected a list of capacity provider strategy blocks");
+  // Two clusters of one name: which one a name means is not for archsim to pick.
+  refused("two-clusters-plan.json",
+          [](nlohmann::json& plan) {
+            auto twin = resource(plan, "aws_ecs_cluster.main");
+            twin["address"] = "aws_ecs_cluster.twin";
+            twin["name"] = "twin";
+            plan["planned_values"]["root_module"]["resources"].push_back(twin);
+            plan["planned_values"]["root_module"]["resources"].push_back(nlohmann::json::parse(kAssociation));
+          },
+          "the cluster of aws_ecs_cluster_capacity_providers.main names 2 clusters of the file (aws_ecs_cluster.main, aws_ecs_cluster.twin)");
+  // A launch type written as an expression Terraform knows only after apply.
+  refused("launch-unknown-plan.json",
+          [](nlohmann::json& plan) {
+            for (auto& rc : plan["resource_changes"]) {
+              if (rc["address"] == "aws_ecs_service.api") rc["change"]["after_unknown"]["launch_type"] = true;
+            }
+            for (auto& res : plan["configuration"]["root_module"]["resources"]) {
+              if (res["address"] == "aws_ecs_service.api") res["expressions"]["launch_type"] = {{"references", {"var.launch_type"}}};
+            }
+          },
+          "aws_ecs_service.api: its launch type is known only after apply");
+}
+
+TEST_CASE("import cloudformation: a cluster by ARN of another Region is not the file's; no Cluster is the cluster named default") {
+  const std::string head =
+      "Resources:\n"
+      "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, AvailabilityZone: us-east-1a, CidrBlock: 10.0.1.0/24}}\n"
+      "  Task: {Type: AWS::ECS::TaskDefinition, Properties: {Cpu: '256', Memory: '512'}}\n";
+  const auto cluster = [](const std::string& name) {
+    return "  Cluster:\n    Type: AWS::ECS::Cluster\n    Properties:\n      ClusterName: " + name +
+           "\n      DefaultCapacityProviderStrategy: [{CapacityProvider: FARGATE_SPOT, Weight: 1}]\n";
+  };
+  const std::string service =
+      "  Api:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n"
+      "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref SubnetA]}}\n";
+  const auto here = cli({"import", "cloudformation", write("arn-here.yaml", head + cluster("shop") + service +
+                                                                              "      Cluster: arn:aws:ecs:us-east-1:123456789012:cluster/shop\n")});
+  REQUIRE_MESSAGE(here.code == 0, here.err);
+  CHECK(here.out.find("{capacity_provider: FARGATE_SPOT, weight: 1}") != std::string::npos);
+  const auto there = cli({"import", "cloudformation", write("arn-there.yaml", head + cluster("shop") + service +
+                                                                                "      Cluster: arn:aws:ecs:eu-west-1:123456789012:cluster/shop\n")});
+  REQUIRE_MESSAGE(there.code == 0, there.err);
+  CHECK(there.out.find("capacity_provider_strategy:") == std::string::npos);
+  CHECK(there.out.find("its cluster is not in the file") != std::string::npos);
+  const auto unnamed = cli({"import", "cloudformation", write("default-cluster.yaml", head + cluster("default") + service)});
+  REQUIRE_MESSAGE(unnamed.code == 0, unnamed.err);
+  CHECK(unnamed.out.find("{capacity_provider: FARGATE_SPOT, weight: 1}") != std::string::npos);
+}
+
+TEST_CASE("import: one-value lists, deployment-time values and replica shapes") {
+  const std::string fn = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      MemorySize: 256\n";
+  const auto text = cli({"import", "cloudformation", write("arch-text.yaml", fn + "      Architectures: arm64\n")});
+  CHECK(text.code == 2);
+  CHECK(text.err.find("arch-text.yaml:7:22: components.Fn.architecture: error: Fn: Architectures is 'arm64'; expected a list of one value") !=
+        std::string::npos);
+  const auto two = cli({"import", "cloudformation", write("arch-two.yaml", fn + "      Architectures: [arm64, x86_64]\n")});
+  CHECK(two.code == 2);
+  CHECK(two.err.find("Architectures is a list of 2; expected a list of one value") != std::string::npos);
+  // A custom resource's attribute is known only when the stack deploys: never written as a value.
+  const auto later = cli({"import", "cloudformation",
+                          write("deploy-time.yaml", "Resources:\n  Lookup: {Type: 'Custom::Lookup', Properties: {ServiceToken: x}}\n" +
+                                                        fn.substr(std::string("Resources:\n").size()) +
+                                                        "      Architectures: [!GetAtt Lookup.Arch]\n")});
+  REQUIRE_MESSAGE(later.code == 0, later.err);
+  CHECK(later.out.find("{{") == std::string::npos);
+  CHECK(later.out.find("# ASSUMPTION: Fn: Architectures is known only at deployment; archsim's default") != std::string::npos);
+
+  std::string state = testing::read_file("tests/import/fixtures/state-data.json");
+  const std::string pitr = "\"point_in_time_recovery\": [";
+  state.replace(state.find(pitr), pitr.size(), "\"replica\": \"us-west-2\",\n" + pitr);
+  const auto replica = cli({"import", "terraform", write("replica-text-state.json", state)});
+  CHECK(replica.code == 2);
+  CHECK(replica.err.find("aws_dynamodb_table.sessions: replica is 'us-west-2'; expected a list of blocks with region_name") != std::string::npos);
+}

@@ -751,16 +751,36 @@ void Importer::ecs_service(const Resource& r) {
 /// capacity, which archsim does not model: refused, never priced as Fargate).
 void Importer::capacity_providers(const Resource& r, const std::string& path, YamlNode& e) {
   const Attr launch = attr(r, "launch_type");
-  // Unknown until apply is unset: the provider computes launch_type when the code leaves it out.
+  if (launch.known() && !launch.value->is_scalar()) {
+    b_.error(launch.loc, path, fmt::format("{}: {} is a {}; expected one launch type (FARGATE)", r.address, launch.name.substr(launch.name.rfind('.') + 1),
+                                           launch.value->is_sequence() ? "list" : "map"));
+    return;
+  }
+  // Unknown until apply, and not written in the code, is unset: the provider computes
+  // launch_type when the code leaves it out. Written but unknown decides where tasks run.
+  if (launch.is_unknown() && launch.expr != nullptr && launch.constant() == nullptr) {
+    b_.error(launch.loc, path, fmt::format("{}: its launch type is known only after apply; archsim needs FARGATE (or a FARGATE capacity provider "
+                                           "strategy) to place the tasks",
+                                           r.address));
+    return;
+  }
   const bool launch_type = launch.known() && !launch.text().empty();
   if (launch_type && launch.text() != "FARGATE") {
-    b_.error(launch.loc, path, fmt::format("{}: launch type {} runs on EC2 capacity; archsim models ECS services on Fargate only",
-                                           r.address, launch.text()));
+    const bool ec2 = launch.text() == "EC2" || launch.text() == "EXTERNAL";
+    b_.error(launch.loc, path, ec2 ? fmt::format("{}: launch type {} runs on EC2 capacity; archsim models ECS services on Fargate only", r.address,
+                                                 launch.text())
+                                   : fmt::format("{}: launch type '{}' is not one ECS has (EC2, FARGATE, EXTERNAL); archsim models FARGATE", r.address,
+                                                 launch.text()));
     return;
   }
   const Resource* from = &r;
   Attr strategy = attr(r, "capacity_providers");
   if (!strategy_is_list(r, strategy, path)) return;
+  if (!strategy.known() && strategy.is_unknown() && strategy.expr != nullptr) {
+    b_.error(strategy.loc, path, fmt::format("{}: its capacity provider strategy is known only after apply; archsim needs it to place the tasks",
+                                             r.address));
+    return;
+  }
   if (launch_type && strategy.size() > 0) {
     b_.error(launch.loc, path, fmt::format("{}: sets both launch type {} and a capacity provider strategy; ECS refuses a service with both "
                                            "(CreateService: with a capacityProviderStrategy, launchType must be omitted)",
@@ -806,6 +826,11 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
                                            from->address, i, provider.is_unknown() ? "not known until apply" : "not set"));
       return;
     }
+    if (!provider.value->is_scalar()) {
+      b_.error(provider.loc, path, fmt::format("{}: capacity provider {} of its strategy is a {}; expected FARGATE or FARGATE_SPOT", from->address, i,
+                                               provider.value->is_sequence() ? "list" : "map"));
+      return;
+    }
     if (provider.text() != "FARGATE" && provider.text() != "FARGATE_SPOT") {
       b_.error(provider.loc, path, fmt::format("{}: capacity provider {} is EC2 capacity (an Auto Scaling group's); archsim models "
                                                "FARGATE and FARGATE_SPOT only",
@@ -840,40 +865,75 @@ bool Importer::strategy_is_list(const Resource& r, const Attr& strategy, const s
   return false;
 }
 
+std::vector<const Resource*> Importer::clusters_named(std::string_view name) const {
+  std::vector<const Resource*> out;
+  for (const auto& other : resources_) {
+    if (other.mapping == nullptr || other.mapping->entity != "ecs_cluster") continue;
+    if (const Attr own = attr(other, "name"); own.known() && own.value->is_scalar() && !name.empty() && own.text() == name) out.push_back(&other);
+  }
+  return out;
+}
+
 std::vector<const Resource*> Importer::clusters_of(const Resource& from, const Attr& a) {
-  // A literal cluster name, or an ARN ending in `cluster/<name>`, names the cluster whose own
-  // name it is; anything else is a reference (an id, an ARN, a logical id) followed as usual.
+  // A literal cluster name, or an ARN `arn:<partition>:ecs:<region>:<account>:cluster/<name>` of
+  // this Region, names the cluster whose own name it is; anything else is a reference (an id,
+  // an ARN, a logical id) followed as usual.
   if (a.known() && a.value->is_scalar()) {
     std::string name = a.text();
-    if (const auto slash = name.rfind(":cluster/"); name.starts_with("arn:") && slash != std::string::npos) name = name.substr(slash + 9);
-    std::vector<const Resource*> out;
-    for (const auto& other : resources_) {
-      if (other.mapping == nullptr || other.mapping->entity != "ecs_cluster") continue;
-      if (const Attr own = attr(other, "name"); own.known() && own.value->is_scalar() && !name.empty() && own.text() == name) out.push_back(&other);
+    if (name.starts_with("arn:")) {
+      std::vector<std::string> parts;
+      for (std::size_t at = 0, next = 0; next != std::string::npos; at = next + 1) {
+        next = name.find(':', at);
+        parts.push_back(name.substr(at, next == std::string::npos ? std::string::npos : next - at));
+      }
+      const bool here = parts.size() == 6 && parts[2] == "ecs" && (region_.empty() || parts[3] == region_) && parts[5].starts_with("cluster/");
+      name = here ? parts[5].substr(8) : std::string();
     }
-    if (!out.empty()) return out;
+    if (auto out = clusters_named(name); !out.empty()) return out;
   }
   return targets(from, a, "ecs_cluster");
 }
 
 Importer::ClusterDefault Importer::cluster_default_strategy(const Resource& service, const std::string& path) {
   ClusterDefault result;
+  // A default written in any shape counts (a string is refused where it is read, not taken for
+  // "no default"), as does one Terraform knows only after apply.
   std::vector<const Resource*> defaults;
   for (const auto& other : resources_) {
-    if (other.mapping != nullptr && other.mapping->has("default_strategy") && attr(other, "default_strategy").known() &&
-        attr(other, "default_strategy").size() > 0) {
-      defaults.push_back(&other);
-    }
+    if (other.mapping == nullptr || !other.mapping->has("default_strategy")) continue;
+    const Attr d = attr(other, "default_strategy");
+    if ((d.known() && (!d.value->is_sequence() || d.size() > 0)) || (d.is_unknown() && d.expr != nullptr)) defaults.push_back(&other);
   }
-  const auto clusters = clusters_of(service, attr(service, "cluster"));
+  const Attr named = attr(service, "cluster");
+  // No cluster: ECS runs the service in the cluster named `default` (CreateService: "If you do
+  // not specify a cluster, the default cluster is assumed").
+  const bool unnamed = !named.known() && named.expr == nullptr;
+  const auto clusters = unnamed ? clusters_named("default") : clusters_of(service, named);
   if (clusters.empty()) return result;
+  if (clusters.size() > 1) {
+    b_.error(named.loc, path, fmt::format("{}: its cluster names {} clusters of the file ({}, {}); in ECS a name is one cluster", service.address,
+                                          clusters.size(), clusters[0]->address, clusters[1]->address));
+    result.failed = true;
+    return result;
+  }
   result.cluster = clusters.front();
   for (const Resource* d : defaults) {
-    const bool applies = d->mapping->entity == "ecs_cluster" ? d == result.cluster : [&] {
-      const auto named = clusters_of(*d, attr(*d, "cluster"));
-      return std::find(named.begin(), named.end(), result.cluster) != named.end();
-    }();
-    if (!applies) continue;
+    std::vector<const Resource*> its{d};
+    if (d->mapping->entity != "ecs_cluster") its = clusters_of(*d, attr(*d, "cluster"));
+    if (std::find(its.begin(), its.end(), result.cluster) == its.end()) continue;
+    if (its.size() > 1) {
+      b_.error(attr(*d, "cluster").loc, path, fmt::format("{}: the cluster of {} names {} clusters of the file ({}, {}); in ECS a name is one cluster",
+                                                          service.address, d->address, its.size(), its[0]->address, its[1]->address));
+      result.failed = true;
+      return result;
+    }
+    if (const Attr written = attr(*d, "default_strategy"); !written.known()) {
+      b_.error(written.loc, path, fmt::format("{}: the default capacity provider strategy of its cluster ({}) is known only after apply; archsim "
+                                        "needs it to place the tasks",
+                                        service.address, d->address));
+      result.failed = true;
+      return result;
+    }
     if (result.strategy_from != nullptr) {
       // One cluster has one default strategy: which one ECS keeps depends on the order of apply.
       b_.error(d->loc, path, fmt::format("{}: cluster {} gets a default capacity provider strategy from both {} and {}; a cluster has one, "
@@ -1100,20 +1160,17 @@ void Importer::simple_component(const Resource& r, bool assume) {
       if (a.known() && (a.value->is_map() || (a.value->is_sequence() && !a.value->items.empty()))) put(e, key, bool_node(true, a.loc));
       continue;
     }
-    if (conv.first) a = a.at(0);
-    if (!a.known()) {
-      // Written in the code but known only after apply (a reference to what apply creates): the
-      // default stands in for it, and says so. Left out of the code, it is the provider's default.
-      if (a.is_unknown() && a.expr != nullptr) {
-        b_.assume(path + "." + key, a.loc, fmt::format("{}: {} is known only after apply; archsim's default", r.address, attribute));
+    if (conv.first && a.known()) {
+      // A list of one (Lambda's architectures): AWS takes exactly one.
+      if (!a.value->is_sequence() || a.value->items.size() != 1) {
+        b_.error(a.loc, path + "." + key,
+                 fmt::format("{}: {} is {}; expected a list of one value", r.address, attribute,
+                             a.value->is_sequence() ? fmt::format("a list of {}", a.value->items.size()) : "'" + a.text() + "'"));
+        continue;
       }
-      continue;
+      a = a.at(0);
     }
-    if (!a.value->is_scalar()) {
-      b_.error(a.loc, path + "." + key,
-               fmt::format("{}: {} is a {}; expected a single value", r.address, attribute, a.value->is_sequence() ? "list" : "map"));
-      continue;
-    }
+    if (!one_value(r, a, path + "." + key, attribute)) continue;
     std::string value = a.text();
     if (std::find(conv.skip.begin(), conv.skip.end(), value) != conv.skip.end()) continue;
     if (const auto w = conv.words.find(value); w != conv.words.end()) value = w->second;
@@ -1129,8 +1186,37 @@ void Importer::simple_component(const Resource& r, bool assume) {
   }
 }
 
+bool Importer::one_value(const Resource& r, const Attr& a, const std::string& path, const std::string& attribute) {
+  if (!a.known()) {
+    // Written in the code but known only after apply (a reference to what apply creates): the
+    // default stands in for it, and says so. Left out of the code, it is the provider's default.
+    if (a.is_unknown() && a.expr != nullptr) b_.assume(path, a.loc, fmt::format("{}: {} is known only after apply; archsim's default", r.address, attribute));
+    return false;
+  }
+  if (!a.value->is_scalar()) {
+    b_.error(a.loc, path, fmt::format("{}: {} is a {}; expected a single value", r.address, attribute, a.value->is_sequence() ? "list" : "map"));
+    return false;
+  }
+  // CloudFormation values only a deployment knows (an attribute of a custom resource, an SSM
+  // parameter's `{{resolve:...}}`) hold the import's placeholder: never a value to write.
+  if (a.text().find("{{") != std::string::npos) {
+    b_.assume(path, a.loc, fmt::format("{}: {} is known only at deployment; archsim's default", r.address, attribute));
+    return false;
+  }
+  return true;
+}
+
 void Importer::each_field(const Resource& r, const Attr& blocks, const std::string& field, const std::string& path, YamlNode& e,
                           const std::string& key) {
+  const std::string written = blocks.name.substr(blocks.name.rfind('.') + 1);
+  if (!blocks.known() && blocks.is_unknown() && blocks.expr != nullptr) {
+    b_.assume(path, blocks.loc, fmt::format("{}: {} is known only after apply; none imported", r.address, written));
+    return;
+  }
+  if (blocks.known() && blocks.value->is_scalar()) {
+    b_.error(blocks.loc, path, fmt::format("{}: {} is '{}'; expected a list of blocks with {}", r.address, written, blocks.text(), field));
+    return;
+  }
   std::vector<std::string> values;
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const Attr v = blocks.at(i).get(field);
@@ -1198,7 +1284,9 @@ void Importer::aurora_cluster(const Resource& r) {
     return;
   }
   const Resource& first = *members.front();
-  if (const Attr cls = attr(first, "instance_class"); cls.known()) put(e, "instance_class", text_node(cls.text(), cls.loc));
+  if (const Attr cls = attr(first, "instance_class"); one_value(first, cls, path + ".instance_class", first.mapping->attribute("instance_class"))) {
+    put(e, "instance_class", text_node(cls.text(), cls.loc));
+  }
   put(e, "multi_az", bool_node(members.size() > 1, first.loc));
   std::vector<std::string> names;
   for (const Resource* m : members) names.push_back(m->comment());

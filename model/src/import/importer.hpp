@@ -156,6 +156,8 @@ class Importer {
   bool strategy_is_list(const Resource& r, const Attr& strategy, const std::string& path);
   /// The clusters `a` names: by a cluster's own name (or ARN), else by reference.
   std::vector<const Resource*> clusters_of(const Resource& from, const Attr& a);
+  /// The clusters of the file whose own name is `name`.
+  std::vector<const Resource*> clusters_named(std::string_view name) const;
   /// The cluster a service runs in (nullptr when it is not in the file) and the resource whose
   /// default strategy applies to it (the cluster's own, or its capacity provider
   /// association's; nullptr when none). `failed`: two of them apply, an error.
@@ -170,6 +172,9 @@ class Importer {
   /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills
   /// more keys itself says its own).
   void simple_component(const Resource& r, bool assume = true);
+  /// True when `a` holds one value to write: false, with an error, for a list or map, and with
+  /// an assumption for a value known only after apply or at deployment (the default stands).
+  bool one_value(const Resource& r, const Attr& a, const std::string& path, const std::string& attribute);
   /// `key`: the `field` of every block of `blocks` (a conversion's `each`), an error when one
   /// lacks it.
   void each_field(const Resource& r, const Attr& blocks, const std::string& field, const std::string& path, YamlNode& e, const std::string& key);
