@@ -141,6 +141,16 @@ class ReferenceChecker {
     for (const auto& d : t_.databases) {
       subnets(d.path + ".subnets", d.subnets);
       groups(d.path + ".security_groups", d.security_groups);
+      // The primary runs in a zone of its subnet group (else the topology's zones): another
+      // value would silently leave it in the first subnet's zone.
+      std::vector<std::string> zones;
+      for (const auto& id : d.subnets) {
+        for (const auto& s : t_.subnets) {
+          if (s.id == id && std::find(zones.begin(), zones.end(), s.zone) == zones.end()) zones.push_back(s.zone);
+        }
+      }
+      name(d.path + ".primary_zone", d.primary_zone, d.subnets.empty() ? "zone of this topology (see `zones`)" : "zone of the database's subnets",
+           d.subnets.empty() ? t_.zones : zones);
     }
     for (const auto& n : t_.nat_gateways) name(n.path + ".subnet", n.subnet, "subnet", ids(t_.subnets));
     for (const auto& e : t_.vpc_endpoints) {

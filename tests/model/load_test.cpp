@@ -359,3 +359,11 @@ TEST_CASE("load: a whole number too large for its field says the range, not that
   const auto fraction = load_good("components: {app: {desired_count: 2.5}}");
   CHECK(has(fraction, "components.app.desired_count: error: expected a whole number, found '2.5'"));
 }
+
+TEST_CASE("load: a database's primary_zone is a zone of its subnets") {
+  const auto r = load_good("components: {db: {primary_zone: us-east-1c}}");
+  CHECK(has(r, "components.db.primary_zone: error: no zone of the database's subnets named 'us-east-1c'"));
+  const auto typo = load_good("components: {db: {primary_zone: us-east-1bb}}");
+  CHECK(has(typo, "no zone of the database's subnets named 'us-east-1bb' (did you mean 'us-east-1b'?)"));
+  CHECK(load_good("components: {db: {primary_zone: us-east-1b}}").ok());
+}
