@@ -569,9 +569,11 @@ TEST_CASE("run and price bill a component no route reaches from its declared usa
   // `archive` is on no route: a batch job outside the workload reads and writes it.
   std::ofstream(dir / "s.yaml") << "archsim: 1\nname: unrouted\nregion: us-east-1\n"
                                    "workload:\n  horizon: 2h\n  seed: 1\n  arrivals: {rate: 2/s}\n"
-                                   "usage:\n  archive: {requests: 3M, put_requests: 200k, stored_bytes: 50GB}\n"
+                                   "usage:\n  archive: {requests: 3M, put_requests: 200k, stored_bytes: 50GB}\n  cold: {requests: 1M}\n"
                                    "alternatives:\n  a:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n"
-                                   "    overrides: {components: {archive: {type: s3_bucket}}}\n";
+                                   "    overrides:\n      components: {archive: {type: s3_bucket}, cold: {type: s3_bucket}}\n"
+                                   // On a route that carries nothing: what is declared still stands.
+                                   "      routes: {cold-reads: {hops: [users, cold], share: 0}}\n";
   const auto quantity = [](const nlohmann::json& report, const std::string& component, const std::string& price) {
     for (const auto& line : report["alternatives"][0]["cost"]["lines"]) {
       if (line["component"] == component && line["price"] == price) return line["quantity"].get<double>();
@@ -589,6 +591,8 @@ TEST_CASE("run and price bill a component no route reaches from its declared usa
     CHECK(quantity(priced, "archive", key) > 0);
     CHECK(quantity(ran, "archive", key) == doctest::Approx(quantity(priced, "archive", key)).epsilon(1e-9));
   }
+  CHECK(quantity(priced, "cold", "s3.get_requests") > 0);
+  CHECK(quantity(ran, "cold", "s3.get_requests") == doctest::Approx(quantity(priced, "cold", "s3.get_requests")).epsilon(1e-9));
 }
 
 TEST_CASE("a fault whose effect hits its component in no alternative is a located warning in validate, run and price") {
@@ -609,13 +613,18 @@ TEST_CASE("a fault whose effect hits its component in no alternative is a locate
     const auto r = std::string(command) == "run" ? cli({command, (dir / "none.yaml").string(), "--horizon", "1h"})
                                                  : cli({command, (dir / "none.yaml").string()});
     CHECK(r.code <= 1);
-    CHECK(r.err.find("none.yaml:8:53: workload.faults.reclaim.component: warning: " + spot) != std::string::npos);
-    CHECK(r.err.find("none.yaml:9:48: workload.faults.nat-crash.component: warning: a task_crash fault hits an ECS service's tasks; 'nat-a' is "
-                     "not one in any alternative, so the fault never fires") != std::string::npos);
-    CHECK(r.err.find("slow-db") == std::string::npos);
+    const std::string said = r.out + r.err;
+    CHECK(said.find("none.yaml:8:53: workload.faults.reclaim.component: warning: " + spot) != std::string::npos);
+    CHECK(said.find("none.yaml:9:48: workload.faults.nat-crash.component: warning: a task_crash fault hits an ECS service's tasks; 'nat-a' is "
+                    "not one in any alternative, so the fault never fires") != std::string::npos);
+    CHECK(said.find("workload.faults.slow-db") == std::string::npos);
   }
+  // validate says them in its report (JSON for a CI job), not on stderr.
+  const auto json = cli({"validate", (dir / "none.yaml").string(), "--format", "json"});
+  CHECK(json.code == 0);
+  CHECK(json.out.find("'nat-a' is not one in any alternative, so the fault never fires") != std::string::npos);
   // One alternative on Spot is enough: the fault hits there.
   std::ofstream(dir / "one.yaml") << head << "  spot:\n    title: s\n    topology: good_topology.yaml\n    pricing: {fargate: spot}\n";
   const auto one = cli({"validate", (dir / "one.yaml").string()});
-  CHECK(one.err.find(spot) == std::string::npos);
+  CHECK((one.out + one.err).find(spot) == std::string::npos);
 }

@@ -69,7 +69,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   if (!template_parameters(options.parameters, "validate", load_options.template_parameters, err)) return kBadInput;
   const Loaded loaded = load(options.file, load_options);
   // The file name as given may come from a glob over a pull request's files: shown escaped.
-  const auto report = review(loaded, model::escape_controls(options.file));
+  auto report = review(loaded, model::escape_controls(options.file));
   if (report.input_ok() && loaded.result.scenario) {
     std::optional<pricing::PricingContext> pricing_context;
     auto inputs = check_run_inputs(*loaded.result.scenario, options.price_book_dir, pricing_context);
@@ -79,8 +79,13 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
         explore::decode_explore(*loaded.result.scenario, *tree, loaded.facts, load_options, pricing_context ? &*pricing_context : nullptr, inputs);
       }
     }
-    for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
-    if (inputs.error_count() > 0) return kBadInput;
+    if (inputs.error_count() > 0) {
+      for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
+      return kBadInput;
+    }
+    // Their warnings (a fault that never fires) go in the report with the loader's: a CI job
+    // reads the JSON or SARIF, not stderr.
+    for (const auto& d : inputs.all()) report.diagnostics.push_back(d);
   }
   std::string content;
   if (options.format == "json") {

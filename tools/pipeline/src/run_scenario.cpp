@@ -17,7 +17,7 @@ namespace archsim::pipeline {
 namespace {
 
 /// One bill per replication: what gives the monthly cost its confidence interval.
-/// The buckets, tables and functions no route of `workload` reaches on `topology`, as the
+/// The buckets, tables and functions no route of `workload` sends requests to on `topology`, as the
 /// simulator plans the routes: their traffic can only come from callers the workload does not
 /// model (a batch job, a schedule), so their declared usage speaks for it. Load balancers and
 /// APIs take traffic from routes alone; NAT gateways, endpoints and log groups from the tasks'
@@ -29,7 +29,10 @@ std::set<std::string> off_route_components(const model::TopologySpec& topology, 
   if (!load) return out;  // the run fails with the reason
   std::set<std::string> routed;
   for (const auto& route : load->routes) {
-    for (const auto& visit : route.visits) routed.insert(visit.component);
+    // A route with no share (or a hop no request gets past a cache to) carries nothing.
+    for (const auto& visit : route.visits) {
+      if (route.share > 0 && visit.reach > 0) routed.insert(visit.component);
+    }
   }
   const auto off = [&](const auto& components) {
     for (const auto& c : components) {
