@@ -13,6 +13,9 @@
 namespace archsim::pricing::detail {
 
 bool is_iso_date(std::string_view s);
+/// An ISO 8601 time as the Price List writes them: a date (is_iso_date), `T`, hh:mm:ss with an
+/// optional fraction, then `Z` or an offset ±hh:mm.
+bool is_iso_time(std::string_view s);
 void read_date(model::decoding::MapReader& r, std::string_view key, std::string& out, bool required);
 bool decode_usd(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx, Usd& out);
 void read_sources(model::decoding::MapReader& r, std::map<std::string, Source>& sources);

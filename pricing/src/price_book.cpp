@@ -36,6 +36,23 @@ bool is_iso_date(std::string_view s) {
   return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
+bool is_iso_time(std::string_view s) {
+  if (s.size() < 20 || !is_iso_date(s.substr(0, 10)) || s[10] != 'T') return false;
+  const auto two = [&](std::size_t at, int max) {
+    if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9') return false;
+    return (s[at] - '0') * 10 + (s[at + 1] - '0') <= max;
+  };
+  if (!two(11, 23) || s[13] != ':' || !two(14, 59) || s[16] != ':' || !two(17, 59)) return false;
+  std::size_t at = 19;
+  if (at < s.size() && s[at] == '.') {
+    const std::size_t digits = ++at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    if (at == digits) return false;
+  }
+  if (at < s.size() && s[at] == 'Z') return at + 1 == s.size();
+  return at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && two(at + 1, 14) && s[at + 3] == ':' && two(at + 4, 59);
+}
+
 void read_date(MapReader& r, std::string_view key, std::string& out, bool required) {
   const YamlNode* n = required ? r.take_required(key) : r.take(key);
   if (n == nullptr) return;

@@ -218,12 +218,15 @@ TEST_CASE("price list: bad offer files are located errors") {
     CHECK(errors(r.diagnostics).find("error: regionCode eu-west-1 contradicts location 'US East (N. Virginia)', which is us-east-1") != std::string::npos);
   }
   SUBCASE("an effectiveDate that is no date") {
-    for (const std::string date : {"2026-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "soon"}) {
+    for (const std::string date : {"2026-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "soon", "2026-04-01T25:00:00Z", "2026-04-01T00:61:00Z",
+                                   "2026-01-01T00:00:00Zjunk", "2026-01-01T00:00:00+25:00", "2026-04-01"}) {
       const auto r = one(edited(offer_text("AmazonECR.json"), "\"effectiveDate\": \"2026-08-01T00:00:00Z\"", "\"effectiveDate\": \"" + date + "\""));
       CHECK_FALSE(r.ok());
       CHECK(errors(r.diagnostics).find("effectiveDate: error: expected an ISO 8601 time such as 2026-08-01T00:00:00Z, found '" + date + "'") !=
             std::string::npos);
     }
+    // An offset and a fraction of a second are ISO 8601 too.
+    CHECK(one(edited(offer_text("AmazonECR.json"), "\"effectiveDate\": \"2026-08-01T00:00:00Z\"", "\"effectiveDate\": \"2026-08-01T02:00:00.250+02:00\"")).ok());
     // 2024 is a leap year.
     CHECK(one(edited(offer_text("AmazonECR.json"), "\"effectiveDate\": \"2026-08-01T00:00:00Z\"", "\"effectiveDate\": \"2024-02-29T00:00:00Z\"")).ok());
   }

@@ -115,7 +115,7 @@ class Reader {
     }
     Term t{.code = code, .loc = node.loc};
     t.effective_date = text(node, "effectiveDate", path, false).value_or("");
-    if (!t.effective_date.empty() && !detail::is_iso_date(t.effective_date.substr(0, 10))) {
+    if (!t.effective_date.empty() && !detail::is_iso_time(t.effective_date)) {
       error(*node.find("effectiveDate"), path + ".effectiveDate", "expected an ISO 8601 time such as 2026-08-01T00:00:00Z, found '" + t.effective_date + "'");
     }
     const YamlNode* dims = map(node, "priceDimensions", path, true);
@@ -148,7 +148,7 @@ class Reader {
     o.version = text(root, "version", "", true).value_or("");
     o.publication_date = text(root, "publicationDate", "", true).value_or("");
     o.published = o.publication_date.substr(0, 10);
-    if (root.find("publicationDate") && !o.publication_date.empty() && !detail::is_iso_date(o.published)) {
+    if (root.find("publicationDate") && !o.publication_date.empty() && !detail::is_iso_time(o.publication_date)) {
       error(*root.find("publicationDate"), "publicationDate", "expected an ISO 8601 time such as 2026-08-12T23:47:45Z, found '" + o.publication_date + "'");
     }
     if (const YamlNode* products = map(root, "products", "", true)) {
