@@ -2,6 +2,7 @@
 #include "archsim/pricing/bill.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -701,6 +702,22 @@ Bill bill_for(const PricingContext& context, const model::TopologySpec& topology
   bill.region = topology.region;
   bill.derived = usage.derived;
   bill.undeclared = usage.undeclared;
+  // A function that served requests for no time (declared requests on one no route reaches,
+  // with no `gb_seconds`): its compute is unknown, not 0, so the total is a lower bound.
+  const auto monthly = [&](const std::string& id, sim::Meter m) {
+    const auto hourly = usage.month(id, m);
+    return std::accumulate(hourly.begin(), hourly.end(), 0.0);
+  };
+  for (const auto& f : topology.lambdas) {
+    const double requests = monthly(f.id, sim::Meter::Requests);
+    if (requests <= 0 || monthly(f.id, sim::Meter::GbSeconds) > 0) continue;
+    const std::string meter(sim::meter_name(sim::Meter::GbSeconds));
+    if (std::any_of(bill.undeclared.begin(), bill.undeclared.end(), [&](const UsageOrigin& o) { return o.component == f.id && o.meter == meter; })) {
+      continue;
+    }
+    bill.undeclared.push_back({f.id, meter, 0,
+                               fmt::format("not declared, 0 assumed: its {:.0f} requests a month ran for some time; declare gb_seconds", requests)});
+  }
   bill.price_book = book ? book->file : "none";
   if (usage.hours > kHoursPerMonth - 1 && usage.hours < kHoursPerMonth + 1) {
     bill.scaling = usage.basis + "; billed as measured";

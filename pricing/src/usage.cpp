@@ -165,13 +165,16 @@ bool in_any_alternative(const model::ScenarioSpec& scenario, std::string_view id
 }  // namespace
 
 std::vector<Meter> declarable_meters(model::ComponentType type) {
+  // Only what some price key reads: an ECS service, a database or a table bills no request as
+  // such (a table's capacity units do), so a declared `requests` there would bill nothing in
+  // silence; the simulator still meters them.
   using T = model::ComponentType;
   std::vector<Meter> m;
   switch (type) {
     case T::LoadBalancer:
       m = {Meter::Requests, Meter::ProcessedBytes, Meter::NewConnections, Meter::ConnectionSeconds, Meter::RuleEvaluations, Meter::InternetOutBytes};
       break;
-    case T::EcsService: m = {Meter::Requests, Meter::TaskSeconds, Meter::MinimumTopUpSeconds, Meter::SpotTaskSeconds, Meter::InternetOutBytes}; break;
+    case T::EcsService: m = {Meter::TaskSeconds, Meter::MinimumTopUpSeconds, Meter::SpotTaskSeconds, Meter::InternetOutBytes}; break;
     case T::Lambda: m = {Meter::Requests, Meter::GbSeconds, Meter::ProvisionedGbSeconds, Meter::ProvisionedDurationGbSeconds}; break;
     case T::ApiGateway: m = {Meter::Requests, Meter::InternetOutBytes, Meter::ConnectionSeconds}; break;
     case T::CloudFront: m = {Meter::Requests, Meter::InternetOutBytes}; break;
@@ -179,8 +182,8 @@ std::vector<Meter> declarable_meters(model::ComponentType type) {
       m = {Meter::Requests,       Meter::PutRequests, Meter::StoredBytes,           Meter::InternetOutBytes, Meter::RetrievedBytes,
            Meter::InfrequentAccessBytes, Meter::ArchiveInstantAccessBytes, Meter::MonitoredObjects};
       break;
-    case T::Rds: m = {Meter::Requests, Meter::InstanceSeconds, Meter::BackupBytes}; break;
-    case T::DynamoDb: m = {Meter::Requests, Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes, Meter::BackupBytes, Meter::StreamReadRequests}; break;
+    case T::Rds: m = {Meter::InstanceSeconds, Meter::BackupBytes}; break;
+    case T::DynamoDb: m = {Meter::ReadUnits, Meter::WriteUnits, Meter::StoredBytes, Meter::BackupBytes, Meter::StreamReadRequests}; break;
     case T::NatGateway: m = {Meter::ProcessedBytes}; break;
     case T::VpcEndpoint: m = {Meter::ProcessedBytes}; break;
     case T::LogGroup: m = {Meter::IngestedBytes}; break;

@@ -1909,3 +1909,25 @@ TEST_CASE("S3 Intelligent-Tiering: the declared tiers, monitored objects and req
   model::Diagnostics no_fee;
   CHECK_FALSE(pricing::declared_usage(*retrieval.scenario, retrieval.scenario->alternatives.front().topology, no_fee));
 }
+
+TEST_CASE("a function with requests and no compute time: its gb_seconds are undeclared, a lower bound, never 0 in silence") {
+  const auto topology = good_topology("components: {fn: {type: lambda, memory: 512MiB}}");
+  const pricing::PricingContext context{std::nullopt, &pricing::builtin_free_tier(), plan(model::FreeTierPlan::None)};
+  const auto bill = pricing::bill_for(context, topology, hourly_usage({{"fn", "requests", 3e6 / pricing::kHoursPerMonth}}));
+  const auto it = std::find_if(bill.undeclared.begin(), bill.undeclared.end(), [](const auto& o) { return o.component == "fn" && o.meter == "gb_seconds"; });
+  REQUIRE(it != bill.undeclared.end());
+  CHECK(it->from.find("not declared, 0 assumed: its 3000000 requests a month ran for some time; declare gb_seconds") == 0);
+  // With its time, nothing is said.
+  const auto timed = pricing::bill_for(context, topology,
+                                       hourly_usage({{"fn", "requests", 3e6 / pricing::kHoursPerMonth}, {"fn", "gb_seconds", 100.0}}));
+  CHECK(std::none_of(timed.undeclared.begin(), timed.undeclared.end(), [](const auto& o) { return o.meter == "gb_seconds"; }));
+}
+
+TEST_CASE("requests bill nothing on an ECS service, a database or a table: declaring them is an error naming the meters that do") {
+  const auto loaded = load_with_usage("db: {requests: 1M}", "app: {}");
+  REQUIRE(loaded.ok());
+  model::Diagnostics d;
+  CHECK_FALSE(pricing::declared_usage(*loaded.scenario, loaded.scenario->alternatives.front().topology, d));
+  REQUIRE(d.size() >= 1);
+  CHECK(d.all().front().path == "usage.db.requests");
+}
