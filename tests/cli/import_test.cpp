@@ -1270,3 +1270,27 @@ TEST_CASE("import: one-value lists, deployment-time values and replica shapes") 
   CHECK(replica.code == 2);
   CHECK(replica.err.find("aws_dynamodb_table.sessions: replica is 'us-west-2'; expected a list of blocks with region_name") != std::string::npos);
 }
+
+TEST_CASE("import: a weight written as a list, a number of seconds written as a word, a replica written as a string say what they are") {
+  const std::string head =
+      "Resources:\n"
+      "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, AvailabilityZone: us-east-1a, CidrBlock: 10.0.1.0/24}}\n"
+      "  Task: {Type: AWS::ECS::TaskDefinition, Properties: {Cpu: '256', Memory: '512'}}\n"
+      "  Api:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n"
+      "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref SubnetA]}}\n";
+  const auto weight = cli({"import", "cloudformation", write("weight-list.yaml", head + "      CapacityProviderStrategy: [{CapacityProvider: FARGATE_SPOT, Weight: [2]}]\n")});
+  CHECK(weight.code == 2);
+  CHECK(weight.err.find("Api: the weight of capacity provider FARGATE_SPOT is a list; expected a whole number") != std::string::npos);
+  const auto timeout = cli({"import", "cloudformation",
+                            write("timeout-word.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+                                                       "      Timeout: ten\n")});
+  CHECK(timeout.code == 2);
+  CHECK(timeout.err.find("Fn: Timeout is 'ten'; expected a number") != std::string::npos);
+  std::string state = testing::read_file("tests/import/fixtures/state-data.json");
+  const std::string pitr = "\"point_in_time_recovery\": [";
+  state.replace(state.find(pitr), pitr.size(), "\"replica\": [\"us-west-2\"],\n" + pitr);
+  const auto replica = cli({"import", "terraform", write("replica-item-text-state.json", state)});
+  CHECK(replica.code == 2);
+  CHECK(replica.err.find("region_name of replica[0] is missing: the item is not a block") != std::string::npos);
+}

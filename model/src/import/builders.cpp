@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <set>
 
@@ -849,6 +851,11 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
                                              from->address, key, provider.text()));
         return;
       }
+      if (a.known() && !a.value->is_scalar()) {
+        b_.error(a.loc, path, fmt::format("{}: the {} of capacity provider {} is a {}; expected a whole number", from->address, key, provider.text(),
+                                          a.value->is_sequence() ? "list" : "map"));
+        return;
+      }
       if (a.known() && a.text() != "0") put(out, key, plain_node(a.text(), a.loc));
     }
     items.items.push_back(std::move(out));
@@ -1178,6 +1185,15 @@ void Importer::simple_component(const Resource& r, bool assume) {
       b_.warning(a.loc, path + "." + key, fmt::format("{}: {} '{}' has no archsim equivalent; left out", r.address, attribute, value));
       continue;
     }
+    if (!conv.unit.empty()) {
+      // A unit goes after a number only: `ten` would be written `tens`.
+      char* end = nullptr;
+      const double number = std::strtod(value.c_str(), &end);
+      if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(number)) {
+        b_.error(a.loc, path + "." + key, fmt::format("{}: {} is '{}'; expected a number", r.address, attribute, value));
+        continue;
+      }
+    }
     const bool plain = !a.value->quoted || !conv.unit.empty() || value == "true" || value == "false";
     put(e, key, plain ? plain_node(value + conv.unit, a.loc) : text_node(value, a.loc));
   }
@@ -1225,8 +1241,11 @@ void Importer::each_field(const Resource& r, const Attr& blocks, const std::stri
       continue;
     }
     // Each value changes the bill (a replica bills every write again): never left out in silence.
-    b_.error(v.loc, path, fmt::format("{}: {} of {}[{}] is {}; archsim needs it", r.address, field, blocks.name.substr(blocks.name.rfind('.') + 1), i,
-                                      v.is_unknown() ? "known only after apply" : "not set"));
+    const std::string what = v.is_unknown()                              ? "known only after apply"
+                             : !blocks.at(i).known() || !blocks.at(i).value->is_map() ? "missing: the item is not a block"
+                             : v.known() && !v.value->is_scalar()        ? std::string(v.value->is_sequence() ? "a list" : "a map") + ", not one value"
+                                                                         : "not set";
+    b_.error(v.loc, path, fmt::format("{}: {} of {}[{}] is {}; archsim needs it", r.address, field, written, i, what));
     return;
   }
   if (!values.empty()) put(e, key, ids_node(values, blocks.loc));
