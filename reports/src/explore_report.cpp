@@ -107,21 +107,25 @@ std::size_t count(const ExploreReport& r, FrontStatus s) {
 }
 
 std::string summary_line(const ExploreReport& r) {
-  std::size_t rejected = 0, unpriced = 0, failing = 0;
+  std::size_t rejected = 0, unpriced = 0, unfit = 0, failing = 0;
   for (const auto& v : r.variants) {
-    // A variant whose only reason is missing prices was simulated and found unpriceable
-    // (tools/explore/src/evaluate.cpp): the review found nothing wrong with it.
-    const bool priced_out = !v.findings.empty() && std::all_of(v.findings.begin(), v.findings.end(), [](const std::string& f) {
-      return f.starts_with("missing-price:");
-    });
-    rejected += v.feasibility == Feasibility::Rejected && !priced_out ? 1 : 0;
-    unpriced += v.feasibility == Feasibility::Rejected && priced_out ? 1 : 0;
     failing += v.feasibility == Feasibility::Fails ? 1 : 0;
+    if (v.feasibility != Feasibility::Rejected) continue;
+    // Rejected after the review found nothing wrong (tools/explore/src/evaluate.cpp): for
+    // missing prices, or a usage block that does not fit the variant.
+    const auto only = [&](std::string_view prefix) {
+      return !v.findings.empty() && std::all_of(v.findings.begin(), v.findings.end(), [&](const std::string& f) { return f.starts_with(prefix); });
+    };
+    if (only("missing-price:")) ++unpriced;
+    else if (only("usage:")) ++unfit;
+    else ++rejected;
   }
-  const std::string unpriced_text = unpriced > 0 ? fmt::format(", {} without a price in the book", unpriced) : std::string();
+  std::string others;
+  if (unpriced > 0) others += fmt::format(", {} without a price in the book", unpriced);
+  if (unfit > 0) others += fmt::format(", {} the usage block does not fit", unfit);
   return fmt::format("{} variants of {} ({} search); {} rejected by the review{}, {} failing a constraint; {} on the front, {} tied, {} dominated, "
                      "{} screened out; {} evaluations; seed {}, {} simulated.",
-                     r.space_size, r.base, r.method, rejected, unpriced_text, failing, count(r, FrontStatus::Front),
+                     r.space_size, r.base, r.method, rejected, others, failing, count(r, FrontStatus::Front),
                      count(r, FrontStatus::Tied), count(r, FrontStatus::Dominated), count(r, FrontStatus::ScreenedOut), r.evaluations, r.seed,
                      r.horizon);
 }

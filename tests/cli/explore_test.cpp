@@ -413,3 +413,26 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   CHECK(none.code == 2);
   CHECK(none.err.find("the scenario has no `explore:` block") != std::string::npos);
 }
+
+TEST_CASE("explore: a variant the usage block does not fit is rejected with the reason, the search goes on") {
+  const auto dir = test_dir() / "usage-fit";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string mixed = "[{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, weight: 1}]";
+  std::ofstream(dir / "s.yaml") << "archsim: 1\nname: ex\nregion: us-east-1\nworkload:\n  horizon: 1h\n  seed: 1\n  arrivals: {rate: 1/s}\n"
+                                   "usage:\n  app: {task_seconds: 7200, spot_task_seconds: 3600}\n"
+                                   "alternatives:\n  a:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n"
+                                   "    overrides:\n      components: {app: {capacity_provider_strategy: " + mixed + "}}\n"
+                                   "explore:\n  base: a\n  dimensions:\n    components.app.capacity_provider_strategy:\n"
+                                   "      - " + mixed + "\n      - [{capacity_provider: FARGATE_SPOT, weight: 1}]\n"
+                                   "  screening: {replications: 1}\n  confirmation: {replications: 1}\n";
+  const auto r = cli({"explore", (dir / "s.yaml").string(), "--format", "json", "--out", (dir / "out").string()});
+  REQUIRE_MESSAGE(r.code <= 1, r.err);
+  const auto report = nlohmann::json::parse(r.out);
+  REQUIRE(report["variants"].size() == 2);
+  CHECK(report["variants"][0]["feasibility"] != "rejected");
+  CHECK(report["variants"][1]["feasibility"] == "rejected");
+  CHECK(report["variants"][1]["findings"].dump().find("usage: usage.app.spot_task_seconds: expected the service's whole task time") != std::string::npos);
+  CHECK(testing::read_file(dir / "out" / "explore.md").find("0 rejected by the review, 1 the usage block does not fit, ") != std::string::npos);
+}

@@ -77,7 +77,15 @@ std::unique_ptr<Prepared> prepare(const ExploreInputs& inputs, const json& task)
   model::Diagnostics usage_diagnostics;
   p->declared = pricing::declared_usage(*p->loaded.scenario, p->alternative->topology, usage_diagnostics);
   if (!p->declared) {
-    for (const auto& d : usage_diagnostics.all()) p->early["load_error"].push_back(model::format_diagnostic(d));
+    // The scenario's usage block does not fit this variant (spot_task_seconds below the task
+    // time of a service the variant puts all on Spot): the variant is out, as one the review
+    // rejects. On one of the scenario's own alternatives it is the scenario's error.
+    const char* const kind = task.contains("alternative") ? "load_error" : "rejected";
+    for (const auto& d : usage_diagnostics.all()) {
+      if (d.severity == model::Severity::Error) {
+        p->early[kind].push_back(task.contains("alternative") ? model::format_diagnostic(d) : "usage: " + d.path + ": " + d.message);
+      }
+    }
     return p;
   }
   if (p->alternative->pricing) {
