@@ -193,6 +193,18 @@ struct KnownIds {
   std::set<std::string> routes, components, zones;
 };
 
+/// The ids under every `components:` and `routes:` map of an explore block's options: a fault or
+/// route setting may name what only a variant has.
+void add_explore_ids(const YamlNode& node, KnownIds& ids) {
+  for (const auto& e : node.entries) {
+    if ((e.key == "components" || e.key == "routes") && e.value.is_map()) {
+      for (const auto& c : e.value.entries) (e.key == "components" ? ids.components : ids.routes).insert(c.key);
+    }
+    add_explore_ids(e.value, ids);
+  }
+  for (const auto& item : node.items) add_explore_ids(item, ids);
+}
+
 KnownIds known_ids(const model::ScenarioSpec& scenario) {
   KnownIds ids;
   for (const auto& alt : scenario.alternatives) {
@@ -200,6 +212,7 @@ KnownIds known_ids(const model::ScenarioSpec& scenario) {
     for (const auto& c : alt.topology.component_order) ids.components.insert(c);
     ids.zones.insert(alt.topology.zones.begin(), alt.topology.zones.end());
   }
+  if (scenario.explore) add_explore_ids(*scenario.explore, ids);
   return ids;
 }
 

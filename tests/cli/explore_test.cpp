@@ -436,3 +436,22 @@ TEST_CASE("explore: a variant the usage block does not fit is rejected with the 
   CHECK(report["variants"][1]["findings"].dump().find("usage: usage.app.spot_task_seconds: expected the service's whole task time") != std::string::npos);
   CHECK(testing::read_file(dir / "out" / "explore.md").find("0 rejected by the review, 1 the usage block does not fit, ") != std::string::npos);
 }
+
+TEST_CASE("explore: a fault may name a component only an explore option adds; a typo is still an error") {
+  const auto dir = test_dir() / "option-component";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  const auto scenario = [&](const std::string& target) {
+    std::ofstream(dir / "s.yaml") << "archsim: 1\nname: ex\nregion: us-east-1\nworkload:\n  horizon: 1h\n  seed: 1\n  arrivals: {rate: 1/s}\n"
+                                     "  faults:\n    slow: {effect: dependency_slow, component: " + target + ", at: 10m, duration: 5m, added_latency: {constant: 100ms}}\n"
+                                     "alternatives:\n  a:\n    title: t\n    status: chosen\n    topology: good_topology.yaml\n"
+                                     "explore:\n  base: a\n  dimensions:\n    worker:\n      options:\n        none: null\n"
+                                     "        with: {components: {worker: {type: lambda, memory: 512MiB}}}\n";
+    return (dir / "s.yaml").string();
+  };
+  CHECK(cli({"validate", scenario("worker")}).code == 0);
+  const auto typo = cli({"validate", scenario("wroker")});
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("no alternative has a component 'wroker' (did you mean 'worker'?)") != std::string::npos);
+}
