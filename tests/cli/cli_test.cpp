@@ -564,8 +564,7 @@ TEST_CASE("cli: run on Fargate Spot states the missing interruption rate, and wi
 TEST_CASE("run and price bill a component no route reaches from its declared usage alike") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim_unrouted_test";
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
-                             std::filesystem::copy_options::overwrite_existing);
+  archsim::test::put_reference_topology(dir.string());
   // `archive` is on no route: a batch job outside the workload reads and writes it.
   std::ofstream(dir / "s.yaml") << "archsim: 1\nname: unrouted\nregion: us-east-1\n"
                                    "workload:\n  horizon: 2h\n  seed: 1\n  arrivals: {rate: 2/s}\n"
@@ -598,8 +597,7 @@ TEST_CASE("run and price bill a component no route reaches from its declared usa
 TEST_CASE("a fault whose effect hits its component in no alternative is a located warning in validate, run and price") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim_fault_target_test";
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
-                             std::filesystem::copy_options::overwrite_existing);
+  archsim::test::put_reference_topology(dir.string());
   const std::string head = "archsim: 1\nname: faults\nregion: us-east-1\n"
                            "workload:\n  horizon: 1h\n  arrivals: {rate: 2/s}\n  faults:\n"
                            "    reclaim: {effect: spot_interruption, component: app, at: 10m}\n"

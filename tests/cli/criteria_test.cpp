@@ -245,8 +245,7 @@ TEST_CASE("precision: replications stop when every listed interval is within its
 TEST_CASE("precision: archsim run stops each alternative at its own count, says why, and is byte-identical on any thread count") {
   const auto dir = std::filesystem::temp_directory_path() / "archsim-precision";
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
-                             std::filesystem::copy_options::overwrite_existing);
+  test::put_reference_topology(dir.string());
   std::ofstream(dir / "s.yaml") << "archsim: 1\nname: precision\nregion: us-east-1\nworkload:\n  horizon: 20m\n  seed: 2\n"
                                    "  replications: {until: {availability: 0.5pp, latency.p50: 10%}, min: 2, max: 10}\n"
                                    "  arrivals: {rate: 5/s}\n"

@@ -417,8 +417,7 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
 TEST_CASE("explore: a variant the usage block does not fit is rejected with the reason, the search goes on") {
   const auto dir = test_dir() / "usage-fit";
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
-                             std::filesystem::copy_options::overwrite_existing);
+  test::put_reference_topology(dir.string());
   const std::string mixed = "[{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT, weight: 1}]";
   std::ofstream(dir / "s.yaml") << "archsim: 1\nname: ex\nregion: us-east-1\nworkload:\n  horizon: 1h\n  seed: 1\n  arrivals: {rate: 1/s}\n"
                                    "usage:\n  app: {task_seconds: 7200, spot_task_seconds: 3600}\n"
@@ -440,8 +439,7 @@ TEST_CASE("explore: a variant the usage block does not fit is rejected with the 
 TEST_CASE("explore: a fault may name a component only an explore option adds; a typo is still an error") {
   const auto dir = test_dir() / "option-component";
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(ARCHSIM_SOURCE_DIR "/tests/support/good_topology.yaml", dir / "good_topology.yaml",
-                             std::filesystem::copy_options::overwrite_existing);
+  test::put_reference_topology(dir.string());
   const auto scenario = [&](const std::string& target) {
     std::ofstream(dir / "s.yaml") << "archsim: 1\nname: ex\nregion: us-east-1\nworkload:\n  horizon: 1h\n  seed: 1\n  arrivals: {rate: 1/s}\n"
                                      "  faults:\n    slow: {effect: dependency_slow, component: " + target + ", at: 10m, duration: 5m, added_latency: {constant: 100ms}}\n"
