@@ -229,7 +229,7 @@ std::string unbilled_by_settings(const model::ScenarioSpec& scenario, const std:
         return model::places_on_spot(t.ecs_services[i], t.fargate_spot);
       })) {
     return "no task of the service runs on Fargate Spot in any alternative: give it a capacity_provider_strategy with FARGATE_SPOT, "
-           "or the alternative `pricing: {fargate: spot}`";
+           "or, where it has no strategy of its own (which `pricing.fargate` never overrides), the alternative `pricing: {fargate: spot}`";
   }
   const bool tiering = m == Meter::InfrequentAccessBytes || m == Meter::ArchiveInstantAccessBytes || m == Meter::MonitoredObjects;
   if (tiering && !billed_somewhere(model::ComponentType::S3Bucket, [](const model::TopologySpec& t, std::size_t i) {
