@@ -1294,3 +1294,38 @@ TEST_CASE("import: a weight written as a list, a number of seconds written as a 
   CHECK(replica.code == 2);
   CHECK(replica.err.find("region_name of replica[0] is missing: the item is not a block") != std::string::npos);
 }
+
+TEST_CASE("import cloudformation: a GlobalTable is one table in the stack's Region, its other Replicas its replicas") {
+  const std::string table =
+      "Resources:\n  Orders:\n    Type: AWS::DynamoDB::GlobalTable\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"
+      "      StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}\n      Replicas:\n"
+      "        - Region: us-east-1\n          TableClass: STANDARD_INFREQUENT_ACCESS\n"
+      "          PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}\n"
+      "        - Region: us-west-2\n        - Region: eu-west-1\n";
+  const std::string file = write("global-table.yaml", table);
+  const auto r = cli({"import", "cloudformation", file, "--parameter", "AWS::Region=us-east-1"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("  Orders:\n    type: dynamodb\n    billing_mode: on_demand\n    stream_enabled: true\n"
+                   "    table_class: STANDARD_INFREQUENT_ACCESS\n    point_in_time_recovery: true\n    replicas: [us-west-2, eu-west-1]\n") !=
+        std::string::npos);
+  // The stack's replica decides; without the Region, which one is unknown.
+  const auto unknown = cli({"import", "cloudformation", file});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("which of its Replicas is the stack's own is unknown without the Region; pass --parameter AWS::Region=<region>") !=
+        std::string::npos);
+  const auto elsewhere = cli({"import", "cloudformation", file, "--parameter", "AWS::Region=eu-central-1"});
+  CHECK(elsewhere.code == 2);
+  CHECK(elsewhere.err.find("its Replicas name no replica in the stack's Region eu-central-1; CloudFormation requires one") != std::string::npos);
+  // Provisioned: writes scale, so their minimum is provisioned, said as an assumption.
+  const auto provisioned = cli({"import", "cloudformation",
+                                write("global-provisioned.yaml",
+                                      "Resources:\n  Orders:\n    Type: AWS::DynamoDB::GlobalTable\n    Properties:\n      BillingMode: PROVISIONED\n"
+                                      "      WriteProvisionedThroughputSettings:\n"
+                                      "        WriteCapacityAutoScalingSettings: {MinCapacity: 5, MaxCapacity: 50}\n      Replicas:\n"
+                                      "        - {Region: us-east-1, ReadProvisionedThroughputSettings: {ReadCapacityUnits: 10}}\n"
+                                      "        - {Region: us-west-2, ReadProvisionedThroughputSettings: {ReadCapacityUnits: 10}}\n"),
+                                "--parameter", "AWS::Region=us-east-1"});
+  REQUIRE_MESSAGE(provisioned.code == 0, provisioned.err);
+  CHECK(provisioned.out.find("# ASSUMPTION: a global table's writes scale between MinCapacity and MaxCapacity") != std::string::npos);
+  CHECK(provisioned.out.find("    write_capacity: 5\n    read_capacity: 10\n    replicas: [us-west-2]\n") != std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -1140,66 +1141,111 @@ void Importer::simple_component(const Resource& r, bool assume) {
   YamlNode& e = start("components", r);
   const std::string path = entity_path("components", r);
   put(e, "type", text_node(m.component_type, r.loc));
-  for (const auto& [key, attribute] : m.attributes) {
-    (void)attribute;
-    Attr a = attr(r, key);
-    const auto c = m.convert.find(key);
-    const Conversion none;
-    const Conversion& conv = c == m.convert.end() ? none : c->second;
-    if (!conv.refs.empty()) {
-      std::vector<const Resource*> found;
-      if (conv.through.empty()) {
-        found = targets(r, a, conv.refs);
-      } else {
-        for (const Resource* via : targets(r, a, "")) {
-          const auto more = targets(*via, attr(*via, conv.through), conv.refs);
-          found.insert(found.end(), more.begin(), more.end());
-        }
-      }
-      if (!found.empty() || a.known()) put(e, key, ids_node(ids_of(found), a.loc));
-      continue;
-    }
-    if (!conv.each.empty()) {
-      each_field(r, a, conv.each, path + "." + key, e, key);
-      continue;
-    }
-    if (conv.present) {
-      if (a.known() && (a.value->is_map() || (a.value->is_sequence() && !a.value->items.empty()))) put(e, key, bool_node(true, a.loc));
-      continue;
-    }
-    if (conv.first && a.known()) {
-      // A list of one (Lambda's architectures): AWS takes exactly one.
-      if (!a.value->is_sequence() || a.value->items.size() != 1) {
-        b_.error(a.loc, path + "." + key,
-                 fmt::format("{}: {} is {}; expected a list of one value", r.address, attribute,
-                             a.value->is_sequence() ? fmt::format("a list of {}", a.value->items.size()) : "'" + a.text() + "'"));
-        continue;
-      }
-      a = a.at(0);
-    }
-    if (!one_value(r, a, path + "." + key, attribute)) continue;
-    std::string value = a.text();
-    if (std::find(conv.skip.begin(), conv.skip.end(), value) != conv.skip.end()) continue;
-    if (const auto w = conv.words.find(value); w != conv.words.end()) value = w->second;
-    else if (!conv.words.empty()) {
-      b_.warning(a.loc, path + "." + key, fmt::format("{}: {} '{}' has no archsim equivalent; left out", r.address, attribute, value));
-      continue;
-    }
-    if (!conv.unit.empty()) {
-      // A unit goes after a number only: `ten` would be written `tens`.
-      char* end = nullptr;
-      const double number = std::strtod(value.c_str(), &end);
-      if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(number)) {
-        b_.error(a.loc, path + "." + key, fmt::format("{}: {} is '{}'; expected a number", r.address, attribute, value));
-        continue;
-      }
-    }
-    const bool plain = !a.value->quoted || !conv.unit.empty() || value == "true" || value == "false";
-    put(e, key, plain ? plain_node(value + conv.unit, a.loc) : text_node(value, a.loc));
-  }
+  for (const auto& [key, attribute] : m.attributes) component_attribute(r, attr(r, key), key, attribute, e);
   for (const auto& [key, note] : m.assumptions) {
     if (assume && e.find(key) == nullptr) b_.assume(path, r.loc, note);
   }
+}
+
+void Importer::component_attribute(const Resource& r, Attr a, const std::string& key, const std::string& attribute, YamlNode& e) {
+  const TypeMapping& m = *r.mapping;
+  const std::string path = entity_path("components", r);
+  const auto c = m.convert.find(key);
+  const Conversion none;
+  const Conversion& conv = c == m.convert.end() ? none : c->second;
+  if (!conv.refs.empty()) {
+    std::vector<const Resource*> found;
+    if (conv.through.empty()) {
+      found = targets(r, a, conv.refs);
+    } else {
+      for (const Resource* via : targets(r, a, "")) {
+        const auto more = targets(*via, attr(*via, conv.through), conv.refs);
+        found.insert(found.end(), more.begin(), more.end());
+      }
+    }
+    if (!found.empty() || a.known()) put(e, key, ids_node(ids_of(found), a.loc));
+    return;
+  }
+  if (!conv.each.empty()) {
+    each_field(r, a, conv.each, path + "." + key, e, key);
+    return;
+  }
+  if (conv.present) {
+    if (a.known() && (a.value->is_map() || (a.value->is_sequence() && !a.value->items.empty()))) put(e, key, bool_node(true, a.loc));
+    return;
+  }
+  if (conv.first && a.known()) {
+    // A list of one (Lambda's architectures): AWS takes exactly one.
+    if (!a.value->is_sequence() || a.value->items.size() != 1) {
+      b_.error(a.loc, path + "." + key,
+               fmt::format("{}: {} is {}; expected a list of one value", r.address, attribute,
+                           a.value->is_sequence() ? fmt::format("a list of {}", a.value->items.size()) : "'" + a.text() + "'"));
+      return;
+    }
+    a = a.at(0);
+  }
+  if (!one_value(r, a, path + "." + key, attribute)) return;
+  std::string value = a.text();
+  if (std::find(conv.skip.begin(), conv.skip.end(), value) != conv.skip.end()) return;
+  if (const auto w = conv.words.find(value); w != conv.words.end()) value = w->second;
+  else if (!conv.words.empty()) {
+    b_.warning(a.loc, path + "." + key, fmt::format("{}: {} '{}' has no archsim equivalent; left out", r.address, attribute, value));
+    return;
+  }
+  if (!conv.unit.empty()) {
+    // A unit goes after a number only: `ten` would be written `tens`.
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(number)) {
+      b_.error(a.loc, path + "." + key, fmt::format("{}: {} is '{}'; expected a number", r.address, attribute, value));
+      return;
+    }
+  }
+  const bool plain = !a.value->quoted || !conv.unit.empty() || value == "true" || value == "false";
+  put(e, key, plain ? plain_node(value + conv.unit, a.loc) : text_node(value, a.loc));
+}
+
+/// A CloudFormation global table (`AWS::DynamoDB::GlobalTable`): one dynamodb component, the
+/// table in the stack's Region; its other `Replicas` are its replicas. The table's class, PITR
+/// and read capacity are set per replica, so they come from the stack's own replica.
+void Importer::global_table(const Resource& r) {
+  const TypeMapping& m = *r.mapping;
+  YamlNode& e = start("components", r);
+  const std::string path = entity_path("components", r);
+  put(e, "type", text_node(m.component_type, r.loc));
+  const Attr replicas = attr(r, "replicas");
+  if (region_.empty()) {
+    b_.error(r.loc, path, fmt::format("{}: which of its Replicas is the stack's own is unknown without the Region; pass --parameter "
+                                      "AWS::Region=<region>",
+                                      r.address));
+    return;
+  }
+  std::optional<Attr> own;
+  std::vector<std::string> others;
+  for (std::size_t i = 0; i < replicas.size(); ++i) {
+    const Attr item = replicas.at(i);
+    const Attr region = item.get(m.attribute("region"));
+    if (!item.known() || !item.value->is_map() || !region.known() || !region.value->is_scalar()) {
+      b_.error(item.loc, path, fmt::format("{}: Replicas[{}] is not a replica with a Region", r.address, i));
+      return;
+    }
+    if (region.text() == region_) own = item;
+    else others.push_back(region.text());
+  }
+  if (!own) {
+    // "The list must contain at least one element, the region where the stack defining the
+    // global table is deployed" (AWS::DynamoDB::GlobalTable Replicas).
+    b_.error(replicas.loc, path, fmt::format("{}: its Replicas name no replica in the stack's Region {}; CloudFormation requires one", r.address,
+                                             region_));
+    return;
+  }
+  static const std::set<std::string, std::less<>> kPerReplica{"table_class", "point_in_time_recovery", "read_capacity"};
+  for (const auto& [key, attribute] : m.attributes) {
+    if (key == "replicas" || key == "region") continue;
+    component_attribute(r, kPerReplica.contains(key) ? own->get(attribute) : attr(r, key), key, attribute, e);
+  }
+  if (!others.empty()) put(e, "replicas", ids_node(others, replicas.loc));
+  if (e.find("write_capacity") != nullptr) b_.assume(path + ".write_capacity", r.loc, m.assumption("write_capacity"));
 }
 
 bool Importer::one_value(const Resource& r, const Attr& a, const std::string& path, const std::string& attribute) {
@@ -1685,6 +1731,7 @@ void Importer::build(Resource& r) {
   else if (entity == "autoscaling_scheduled_action") autoscaling_scheduled_action(r);
   else if (entity == "internet_gateway_attachment") internet_gateway(r);
   else if (entity == "component") simple_component(r);
+  else if (entity == "global_table") global_table(r);
   else if (entity == "rds_instance") rds_instance(r);
   else if (entity == "aurora_cluster") aurora_cluster(r);
   else if (entity == "lambda_concurrency") lambda_concurrency(r);

@@ -172,6 +172,9 @@ class Importer {
   /// `assume`: write the mapping's assumptions for the keys left unset (a builder that fills
   /// more keys itself says its own).
   void simple_component(const Resource& r, bool assume = true);
+  /// One attribute of a component, converted as the mapping says, into `e` under `key`.
+  void component_attribute(const Resource& r, Attr a, const std::string& key, const std::string& attribute, YamlNode& e);
+  void global_table(const Resource& r);
   /// True when `a` holds one value to write: false, with an error, for a list or map, and with
   /// an assumption for a value known only after apply or at deployment (the default stands).
   bool one_value(const Resource& r, const Attr& a, const std::string& path, const std::string& attribute);
