@@ -88,7 +88,7 @@ std::vector<const Resource*> Importer::targets(const Resource& from, const Attr&
   for (const YamlNode* literal : missing) {
     // An id of something created elsewhere (a certificate, a VPC of another stack) is not an
     // error by itself: an entity that needs it in the file says so.
-    b_.warning(literal->loc, "", fmt::format("{}: {} '{}' names nothing in the file", from.address, a.name.substr(a.name.rfind('.') + 1), literal->scalar));
+    b_.warning(literal->loc, "", fmt::format("{}: {} '{}' names nothing in the file", from.address, a.key(), literal->scalar));
   }
   // Keep the kind asked for (a reference list also names what an expression merely mentions).
   std::vector<const Resource*> kept;
@@ -125,7 +125,7 @@ const Resource* Importer::named(std::string_view value, std::string_view entity)
 const Resource* Importer::target(const Resource& from, const Attr& a, std::string_view wanted, const std::string& path) {
   const auto all = targets(from, a, wanted);
   if (all.size() > 1) {
-    b_.assume(path, a.loc, fmt::format("{} of {} refers to {} resources; the first, {}, is used", a.name.substr(a.name.rfind('.') + 1),
+    b_.assume(path, a.loc, fmt::format("{} of {} refers to {} resources; the first, {}, is used", a.key(),
                                        from.address, all.size(), all.front()->address));
   }
   return all.empty() ? nullptr : all.front();
@@ -755,8 +755,7 @@ void Importer::ecs_service(const Resource& r) {
 void Importer::capacity_providers(const Resource& r, const std::string& path, YamlNode& e) {
   const Attr launch = attr(r, "launch_type");
   if (launch.known() && !launch.value->is_scalar()) {
-    b_.error(launch.loc, path, fmt::format("{}: {} is a {}; expected one launch type (FARGATE)", r.address, launch.name.substr(launch.name.rfind('.') + 1),
-                                           launch.value->is_sequence() ? "list" : "map"));
+    b_.error(launch.loc, path, fmt::format("{}: {} is {}; expected one launch type (FARGATE)", r.address, launch.key(), kind_name(launch.value->kind)));
     return;
   }
   // Unknown until apply, and not written in the code, is unset: the provider computes
@@ -830,8 +829,8 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
       return;
     }
     if (!provider.value->is_scalar()) {
-      b_.error(provider.loc, path, fmt::format("{}: capacity provider {} of its strategy is a {}; expected FARGATE or FARGATE_SPOT", from->address, i,
-                                               provider.value->is_sequence() ? "list" : "map"));
+      b_.error(provider.loc, path, fmt::format("{}: capacity provider {} of its strategy is {}; expected FARGATE or FARGATE_SPOT", from->address, i,
+                                               kind_name(provider.value->kind)));
       return;
     }
     if (provider.text() != "FARGATE" && provider.text() != "FARGATE_SPOT") {
@@ -853,8 +852,8 @@ void Importer::capacity_providers(const Resource& r, const std::string& path, Ya
         return;
       }
       if (a.known() && !a.value->is_scalar()) {
-        b_.error(a.loc, path, fmt::format("{}: the {} of capacity provider {} is a {}; expected a whole number", from->address, key, provider.text(),
-                                          a.value->is_sequence() ? "list" : "map"));
+        b_.error(a.loc, path, fmt::format("{}: the {} of capacity provider {} is {}; expected a whole number", from->address, key, provider.text(),
+                                          kind_name(a.value->kind)));
         return;
       }
       if (a.known() && a.text() != "0") put(out, key, plain_node(a.text(), a.loc));
@@ -868,7 +867,7 @@ bool Importer::strategy_is_list(const Resource& r, const Attr& strategy, const s
   if (!strategy.known() || strategy.value->is_sequence()) return true;
   b_.error(strategy.loc, path, fmt::format("{}: {} is {}; expected a list of capacity provider strategy blocks "
                                            "({{capacity_provider, base, weight}})",
-                                           r.address, strategy.name.substr(strategy.name.rfind('.') + 1),
+                                           r.address, strategy.key(),
                                            strategy.value->is_scalar() ? "'" + strategy.text() + "'" : std::string("a single block, not a list")));
   return false;
 }
@@ -1256,7 +1255,7 @@ bool Importer::one_value(const Resource& r, const Attr& a, const std::string& pa
     return false;
   }
   if (!a.value->is_scalar()) {
-    b_.error(a.loc, path, fmt::format("{}: {} is a {}; expected a single value", r.address, attribute, a.value->is_sequence() ? "list" : "map"));
+    b_.error(a.loc, path, fmt::format("{}: {} is {}; expected a single value", r.address, attribute, kind_name(a.value->kind)));
     return false;
   }
   // CloudFormation values only a deployment knows (an attribute of a custom resource, an SSM
@@ -1270,7 +1269,7 @@ bool Importer::one_value(const Resource& r, const Attr& a, const std::string& pa
 
 void Importer::each_field(const Resource& r, const Attr& blocks, const std::string& field, const std::string& path, YamlNode& e,
                           const std::string& key) {
-  const std::string written = blocks.name.substr(blocks.name.rfind('.') + 1);
+  const std::string written = blocks.key();
   if (!blocks.known() && blocks.is_unknown() && blocks.expr != nullptr) {
     b_.assume(path, blocks.loc, fmt::format("{}: {} is known only after apply; none imported", r.address, written));
     return;
@@ -1289,7 +1288,7 @@ void Importer::each_field(const Resource& r, const Attr& blocks, const std::stri
     // Each value changes the bill (a replica bills every write again): never left out in silence.
     const std::string what = v.is_unknown()                              ? "known only after apply"
                              : !blocks.at(i).known() || !blocks.at(i).value->is_map() ? "missing: the item is not a block"
-                             : v.known() && !v.value->is_scalar()        ? std::string(v.value->is_sequence() ? "a list" : "a map") + ", not one value"
+                             : v.known() && !v.value->is_scalar()        ? std::string(kind_name(v.value->kind)) + ", not one value"
                                                                          : "not set";
     b_.error(v.loc, path, fmt::format("{}: {} of {}[{}] is {}; archsim needs it", r.address, field, written, i, what));
     return;

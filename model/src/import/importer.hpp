@@ -81,6 +81,8 @@ struct Attr {
     if (expr != nullptr && expr->is_sequence()) n = std::max(n, expr->items.size());
     return n;
   }
+  /// Its own name, the last segment of `name` (`launch_type`, `replica[0]`), as messages say it.
+  std::string key() const { return name.substr(name.rfind('.') + 1); }
   bool known() const { return is_value(value); }
   std::string text() const { return text_of(value); }
   bool is_unknown() const { return unknown != nullptr && unknown->is_scalar() && unknown->scalar == "true"; }
