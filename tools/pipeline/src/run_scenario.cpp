@@ -16,7 +16,6 @@ namespace archsim::pipeline {
 
 namespace {
 
-/// One bill per replication: what gives the monthly cost its confidence interval.
 /// The buckets, tables and functions no route of `workload` sends requests to on `topology`, as the
 /// simulator plans the routes: their traffic can only come from callers the workload does not
 /// model (a batch job, a schedule), so their declared usage speaks for it. Load balancers and
@@ -45,6 +44,7 @@ std::set<std::string> off_route_components(const model::TopologySpec& topology, 
   return out;
 }
 
+/// One bill per replication: what gives the monthly cost its confidence interval.
 std::vector<double> monthly_costs(const pricing::PricingContext& pricing_context, const model::TopologySpec& topology,
                                   const sim::SimResult& result, const pricing::Usage& declared, const std::set<std::string>& off_route) {
   std::vector<double> costs;
