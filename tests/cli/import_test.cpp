@@ -340,7 +340,45 @@ TEST_CASE("import cloudformation: YAML short forms, conditions, mappings and par
     const auto r = cli({"import", "cloudformation",
                         write("import-value.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !ImportValue shared-cidr\n")});
     CHECK(r.code == 2);
-    CHECK(r.err.find("import-value.yaml:5:18: error: Fn::ImportValue reads another stack's export") != std::string::npos);
+    CHECK(r.err.find("import-value.yaml:5:18: vpcs.Vpc.cidr: error: cidr is another stack's export 'shared-cidr' (Fn::ImportValue), which only a "
+                     "deployment knows; archsim needs the value itself here") != std::string::npos);
+  }
+  SUBCASE("another stack's export as a reference names something not in the file") {
+    // The shared-cluster pattern of multi-stack CDK apps: the service's cluster is an export.
+    const auto r = cli({"import", "cloudformation", "--parameter", "AWS::Region=eu-west-1",
+                        write("shared-cluster.yaml", "Resources:\n  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n"
+                                                     "      Cluster: !ImportValue shared-cluster\n      LaunchType: FARGATE\n      DesiredCount: 2\n"
+                                                     "      TaskDefinition: !Ref Task\n"
+                                                     "  Task: {Type: AWS::ECS::TaskDefinition, Properties: {Cpu: '256', Memory: '512', ContainerDefinitions: "
+                                                     "[{Name: app, Image: nginx, PortMappings: [{ContainerPort: 80}]}]}}\n")});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("type: ecs_service") != std::string::npos);
+    // A Docker Hub short name is a repository outside the file, written in full.
+    CHECK(r.out.find("image: {repository: docker.io/library/nginx}") != std::string::npos);
+  }
+  SUBCASE("a custom resource's attribute where a value is needed") {
+    const auto r = cli({"import", "cloudformation", "--parameter", "AWS::Region=eu-west-1",
+                        write("custom-count.yaml", "Resources:\n  Count: {Type: 'Custom::Count', Properties: {ServiceToken: arn}}\n"
+                                                   "  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n"
+                                                   "      LaunchType: FARGATE\n      DesiredCount: !GetAtt Count.Value\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("custom-count.yaml:7:21: components.Svc.desired_count: error: desired_count is a name or attribute of Count, which only a "
+                     "deployment knows") != std::string::npos);
+  }
+  SUBCASE("a null value is refused, as CloudFormation refuses the template") {
+    const auto r = cli({"import", "cloudformation", "--parameter", "AWS::Region=eu-west-1",
+                        write("null.yaml", "Resources:\n  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      LaunchType:\n      DesiredCount: 2\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("null.yaml:5:7: error: LaunchType is null; CloudFormation refuses a template with a null value") != std::string::npos);
+  }
+  SUBCASE("a block of properties written as a list") {
+    const auto r = cli({"import", "cloudformation", "--parameter", "AWS::Region=eu-west-1",
+                        write("pt-list.yaml", "Resources:\n  Tbl:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PROVISIONED\n"
+                                              "      ProvisionedThroughput: [{ReadCapacityUnits: 5, WriteCapacityUnits: 5}]\n")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("pt-list.yaml:6:30: error: Tbl: ProvisionedThroughput is a list; CloudFormation's ProvisionedThroughput is one block of "
+                     "properties (a map, with ReadCapacityUnits in it)") != std::string::npos);
+    CHECK(r.err.find("WriteCapacityUnits in it") == std::string::npos);  // one list, said once
   }
   SUBCASE("a parameter with no default and no --parameter") {
     const auto r = cli({"import", "cloudformation",

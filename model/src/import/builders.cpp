@@ -35,6 +35,16 @@ nlohmann::json to_json(const YamlNode& n) {
   return n.is_scalar() ? nlohmann::json(n.scalar) : nlohmann::json();
 }
 
+/// The repository of an image reference outside the file, as Docker reads it: the digest
+/// (`@sha256:...`) and tag (`:1.25`, not a registry's port) cut off, and a Docker Hub short name
+/// (`nginx`) written in full (`docker.io/library/nginx`), which archsim reads as outside the file.
+std::string image_repository(std::string reference) {
+  if (const auto digest = reference.find('@'); digest != std::string::npos) reference.erase(digest);
+  const auto slash = reference.rfind('/');
+  if (const auto colon = reference.rfind(':'); colon != std::string::npos && (slash == std::string::npos || colon > slash)) reference.erase(colon);
+  return reference.find('/') == std::string::npos ? "docker.io/library/" + reference : reference;
+}
+
 /// A member of a JSON object, its name compared without case (`image` and `Image`).
 const nlohmann::json* field(const nlohmann::json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
@@ -47,6 +57,18 @@ const nlohmann::json* field(const nlohmann::json& object, std::string_view key) 
 }
 
 }  // namespace
+
+std::string deployment_value(std::string_view text) {
+  const auto open = text.find("{{");
+  const auto close = open == std::string_view::npos ? open : text.find("}}", open);
+  if (close == std::string_view::npos) return {};
+  const std::string_view inside = text.substr(open + 2, close - open - 2);
+  if (inside.starts_with("Fn::ImportValue:")) return fmt::format("another stack's export '{}' (Fn::ImportValue)", inside.substr(16));
+  if (inside.starts_with("resolve:")) return fmt::format("a dynamic reference ({{{{{}}}}})", inside);
+  if (inside.starts_with("AWS::")) return std::string(inside);
+  if (inside.starts_with("cfn:")) return fmt::format("a name or attribute of {}", inside.substr(inside.rfind('/') + 1));
+  return {};
+}
 
 std::vector<const Resource*> Importer::targets(const Resource& from, const Attr& a, std::string_view entity) {
   std::vector<const Resource*> out;
@@ -88,7 +110,11 @@ std::vector<const Resource*> Importer::targets(const Resource& from, const Attr&
   for (const YamlNode* literal : missing) {
     // An id of something created elsewhere (a certificate, a VPC of another stack) is not an
     // error by itself: an entity that needs it in the file says so.
-    b_.warning(literal->loc, "", fmt::format("{}: {} '{}' names nothing in the file", from.address, a.key(), literal->scalar));
+    if (const std::string what = deployment_value(literal->scalar); !what.empty()) {
+      b_.warning(literal->loc, "", fmt::format("{}: {} is {}, which names nothing in the file", from.address, a.key(), what));
+    } else {
+      b_.warning(literal->loc, "", fmt::format("{}: {} '{}' names nothing in the file", from.address, a.key(), literal->scalar));
+    }
   }
   // Keep the kind asked for (a reference list also names what an expression merely mentions).
   std::vector<const Resource*> kept;
@@ -695,8 +721,10 @@ void Importer::ecs_service(const Resource& r) {
               if (!n.empty() && text.starts_with(n)) repo = &other;
             }
           }
-          put(img, "repository", text_node(repo != nullptr ? repo->id : text.substr(0, text.rfind(':')), defs.loc));
-          put(e, "image", std::move(img));
+          if (repo != nullptr || !text.empty()) {
+            put(img, "repository", text_node(repo != nullptr ? repo->id : image_repository(text), defs.loc));
+            put(e, "image", std::move(img));
+          }
         }
         const auto* options = field(c, "logConfiguration") != nullptr ? field(*field(c, "logConfiguration"), "options") : nullptr;
         if (const auto* group = options != nullptr ? field(*options, "awslogs-group") : nullptr; group != nullptr && group->is_string()) {
@@ -1926,6 +1954,14 @@ void Importer::build_all(const LeftOutRules& left_out) {
   }
   for (const auto& [type, e] : skipped_) out_.skipped.push_back({type, e.first, e.second});
 
+  // A value only a deployment knows, written where archsim needs one (a task count, a port):
+  // one_value made the optional ones assumptions; these cannot be imported.
+  b_.visit_values([&](const std::string& path, const YamlNode& v) {
+    if (const std::string what = deployment_value(v.scalar); !what.empty()) {
+      b_.error(v.loc, path, fmt::format("{} is {}, which only a deployment knows; archsim needs the value itself here: write it in the template",
+                                        path.substr(path.rfind('.') + 1), what));
+    }
+  });
   YamlNode root = map_node(root_.loc);
   if (!region_.empty()) put(root, "region", text_node(region_, region_loc_));
   YamlNode zone_list = list_node(root_.loc);

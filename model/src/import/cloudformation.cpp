@@ -82,6 +82,8 @@ class CloudFormationImport : public Importer {
 
  private:
   bool check_template(const YamlNode& root, const std::string& file);
+  /// An error for each property the mapping reads inside a block that the template writes as a list.
+  void check_property_blocks(const Resource& r);
   void collect(Stack& stack, int depth);
   /// `n` with every intrinsic resolved; nullopt for AWS::NoValue (the key is dropped). Errors
   /// are reported at the intrinsic and leave a null value.
@@ -443,7 +445,12 @@ std::optional<YamlNode> CloudFormationImport::intrinsic(const std::string& fn, c
   }
   if (fn == "Fn::Base64") return resolve(arg, s, depth + 1);
   if (fn == "Fn::ImportValue") {
-    return fail(at, "Fn::ImportValue reads another stack's export, which only the deployed stacks know; it cannot be resolved from the template");
+    // Only the deployed stacks know the export. As a reference (a cluster, a VPC of a shared
+    // stack) it names something not in the file, as an id would; where a value is needed, the
+    // builders' check of what they wrote refuses it (deployment_value).
+    const auto name = text(arg, s, depth + 1);
+    if (!name || name->empty()) return fail(at, "Fn::ImportValue: expected the name of another stack's export");
+    return text_node("{{Fn::ImportValue:" + *name + "}}", at.loc);
   }
   if (fn == "Condition") return bool_node(arg.is_scalar() && condition(arg.scalar, arg, s, depth + 1), at.loc);
   return fail(at, fmt::format("{} is not resolved by archsim's import", fn));
@@ -459,11 +466,22 @@ std::optional<YamlNode> CloudFormationImport::resolve(const YamlNode& n, Stack& 
   if (n.is_map() && n.entries.size() == 1 && (n.entries[0].key == "Ref" || n.entries[0].key.starts_with("Fn::") || n.entries[0].key == "Condition")) {
     return intrinsic(n.entries[0].key, n.entries[0].value, n, s, depth + 1);
   }
+  // CloudFormation refuses the whole template ("'null' values are not allowed in templates"), so
+  // a null is never "not set": taking it for unset would import a template no stack can run.
+  if (n.is_null()) return fail(n, "a null value; CloudFormation refuses a template with one (\"'null' values are not allowed in templates\"): write the value");
   YamlNode out = n;
   if (n.is_map()) {
     out.entries.clear();
     for (const auto& e : n.entries) {
-      if (auto v = resolve(e.value, s, depth + 1)) out.entries.push_back(YamlNode::Entry{e.key, e.key_loc, std::move(*v)});
+      if (e.value.is_null() && e.value.tag.empty()) {
+        YamlNode at = e.value;
+        at.loc = e.key_loc;  // an empty value's own mark is where the next token starts
+        out.entries.push_back(YamlNode::Entry{e.key, e.key_loc, fail(at, fmt::format("{} is null; CloudFormation refuses a template with a null value "
+                                                                                        "(\"'null' values are not allowed in templates\"): write its value, or leave {} out",
+                                                                                        e.key, e.key))});
+      } else if (auto v = resolve(e.value, s, depth + 1)) {
+        out.entries.push_back(YamlNode::Entry{e.key, e.key_loc, std::move(*v)});
+      }
     }
   } else if (n.is_sequence()) {
     out.items.clear();
@@ -472,6 +490,28 @@ std::optional<YamlNode> CloudFormationImport::resolve(const YamlNode& n, Stack& 
     }
   }
   return out;
+}
+
+void CloudFormationImport::check_property_blocks(const Resource& r) {
+  // Terraform writes a nested block as a list of one, so Attr::get steps through lists; in a
+  // template a property type is one map, and a list there (`ProvisionedThroughput: [{...}]`) is
+  // a template CloudFormation refuses, not a block to read the first of.
+  std::set<std::string> said;  // ProvisionedThroughput's two units are one list to report
+  for (const auto& attribute : r.mapping->attributes) {
+    const std::string& path = attribute.second;
+    const YamlNode* at = r.values;
+    for (std::size_t from = 0, dot = path.find('.'); dot != std::string::npos && at != nullptr; from = dot + 1, dot = path.find('.', from)) {
+      const std::string segment = path.substr(from, dot - from);
+      if (segment.ends_with("[]")) break;  // a list property: read at its first item
+      at = at->find(segment);
+      if (at != nullptr && at->is_sequence()) {
+        if (!said.insert(path.substr(0, dot)).second) break;
+        b_.error(at->loc, "", fmt::format("{}: {} is a list; CloudFormation's {} is one block of properties (a map, with {} in it)", r.address,
+                                          path.substr(0, dot), segment, path.substr(dot + 1, path.find('.', dot + 1) - dot - 1)));
+        break;
+      }
+    }
+  }
 }
 
 void CloudFormationImport::run() {
@@ -487,6 +527,7 @@ void CloudFormationImport::run() {
       if (resolved) {
         owned_.push_back(std::move(*resolved));
         r.values = &owned_.back();
+        check_property_blocks(r);
       }
     }
   }

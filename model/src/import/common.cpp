@@ -256,6 +256,15 @@ void TopologyBuilder::warning(const SourceLoc& loc, const std::string& path, con
   out_.diagnostics.warning(loc, path, message);
 }
 
+void TopologyBuilder::visit_values(const std::function<void(const std::string& path, const YamlNode& value)>& f) const {
+  const std::function<void(const std::string&, const YamlNode&)> walk = [&](const std::string& path, const YamlNode& n) {
+    if (n.is_scalar()) f(path, n);
+    for (const auto& e : n.entries) walk(path + "." + e.key, e.value);
+    for (std::size_t i = 0; i < n.items.size(); ++i) walk(fmt::format("{}[{}]", path, i), n.items[i]);
+  };
+  for (const auto& [name, section] : sections_) walk(name, section);
+}
+
 void TopologyBuilder::finish(YamlNode root) {
   for (const char* name : {"vpcs", "subnets", "route_tables", "security_groups", "components", "routes"}) {
     const auto it = sections_.find(std::string_view(name));

@@ -123,6 +123,9 @@ class TopologyBuilder {
   void error(const SourceLoc& loc, const std::string& path, const std::string& message);
   void warning(const SourceLoc& loc, const std::string& path, const std::string& message);
 
+  /// Calls `f` with each single value written so far and its dotted path, for checks of the
+  /// whole output before it is finished.
+  void visit_values(const std::function<void(const std::string& path, const YamlNode& value)>& f) const;
   /// Moves the sections into `out.topology` in archsim's order, entities sorted by id.
   void finish(YamlNode root);
 

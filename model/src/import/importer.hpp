@@ -18,6 +18,13 @@
 
 namespace archsim::model::import_detail {
 
+/// What a CloudFormation placeholder in `text` stands for: a value only a deployment knows
+/// ("another stack's export 'shared-cluster' (Fn::ImportValue)"), or "" when `text` holds none.
+/// The CloudFormation front end writes them (`{{cfn:<stack>/<LogicalId>}}`,
+/// `{{Fn::ImportValue:<name>}}`, `{{AWS::AccountId}}`); dynamic references (`{{resolve:...}}`)
+/// are the template's own.
+std::string deployment_value(std::string_view text);
+
 /// One resource instance of planned_values (or of state's values).
 struct Resource {
   std::vector<std::string> names;  ///< values by which other resources refer to it (ids, ARNs, logical ids)
@@ -59,10 +66,12 @@ struct Attr {
   std::string name;
 
   /// `key`, or a dotted path (`NetworkConfiguration.AwsvpcConfiguration`) whose lists of one
-  /// block are stepped through, as Terraform writes nested blocks.
+  /// block are stepped through, as Terraform writes nested blocks. A segment marked `[]`
+  /// (`Certificates[].CertificateArn`) is a list in CloudFormation too, read at its first item.
   Attr get(std::string_view key) const {
     const auto dot = key.find('.');
     if (dot != std::string_view::npos) return get(key.substr(0, dot)).at(0).get(key.substr(dot + 1));
+    if (key.ends_with("[]")) key.remove_suffix(2);
     Attr a{child(value, key), child(unknown, key), child(expr, key), loc, name + "." + std::string(key)};
     if (a.value != nullptr && a.value->loc.known()) a.loc = a.value->loc;
     return a;
