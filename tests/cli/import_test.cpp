@@ -1254,6 +1254,19 @@ TEST_CASE("import terraform: launch types and clusters written in shapes ECS doe
             }
           },
           "aws_ecs_service.api: its launch type is known only after apply");
+  refused("cluster-list-plan.json", [](nlohmann::json& plan) { resource(plan, "aws_ecs_service.api")["values"]["cluster"] = {"adr0005"}; },
+          "aws_ecs_service.api: cluster is a list; expected one cluster's name or ARN");
+  // A default for a cluster named only after apply may be this cluster's: not taken for none.
+  refused("association-unknown-cluster-plan.json",
+          [](nlohmann::json& plan) {
+            auto association = nlohmann::json::parse(kAssociation);
+            association["values"].erase("cluster_name");
+            plan["planned_values"]["root_module"]["resources"].push_back(association);
+            plan["resource_changes"].push_back({{"address", "aws_ecs_cluster_capacity_providers.main"},
+                                                {"change", {{"after_unknown", {{"cluster_name", true}}}}}});
+          },
+          "aws_ecs_service.api: aws_ecs_cluster_capacity_providers.main gives a default capacity provider strategy to a cluster known only after "
+          "apply; archsim cannot tell whether it is the default of aws_ecs_cluster.main");
 }
 
 TEST_CASE("import cloudformation: a cluster by ARN of another Region is not the file's; no Cluster is the cluster named default") {

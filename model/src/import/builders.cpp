@@ -940,6 +940,11 @@ Importer::ClusterDefault Importer::cluster_default_strategy(const Resource& serv
     if ((d.known() && (!d.value->is_sequence() || d.size() > 0)) || (d.is_unknown() && d.expr != nullptr)) defaults.push_back(&other);
   }
   const Attr named = attr(service, "cluster");
+  if (named.known() && !named.value->is_scalar()) {
+    b_.error(named.loc, path, fmt::format("{}: {} is {}; expected one cluster's name or ARN", service.address, named.key(), kind_name(named.value->kind)));
+    result.failed = true;
+    return result;
+  }
   // No cluster: ECS runs the service in the cluster named `default` (CreateService: "If you do
   // not specify a cluster, the default cluster is assumed").
   const bool unnamed = !named.known() && named.expr == nullptr;
@@ -952,9 +957,11 @@ Importer::ClusterDefault Importer::cluster_default_strategy(const Resource& serv
     return result;
   }
   result.cluster = clusters.front();
+  const Resource* undecided = nullptr;  // a default for a cluster named only after apply
   for (const Resource* d : defaults) {
     std::vector<const Resource*> its{d};
     if (d->mapping->entity != "ecs_cluster") its = clusters_of(*d, attr(*d, "cluster"));
+    if (its.empty() && d->mapping->entity != "ecs_cluster" && !attr(*d, "cluster").known()) undecided = d;
     if (std::find(its.begin(), its.end(), result.cluster) == its.end()) continue;
     if (its.size() > 1) {
       b_.error(attr(*d, "cluster").loc, path, fmt::format("{}: the cluster of {} names {} clusters of the file ({}, {}); in ECS a name is one cluster",
@@ -978,6 +985,14 @@ Importer::ClusterDefault Importer::cluster_default_strategy(const Resource& serv
       return result;
     }
     result.strategy_from = d;
+  }
+  if (result.strategy_from == nullptr && undecided != nullptr) {
+    // It may be this cluster's default: ECS would place the tasks by it, not on EC2.
+    b_.error(attr(*undecided, "cluster").loc, path,
+             fmt::format("{}: {} gives a default capacity provider strategy to a cluster known only after apply; archsim cannot tell whether it "
+                         "is the default of {}, which places the tasks",
+                         service.address, undecided->address, result.cluster->address));
+    result.failed = true;
   }
   return result;
 }
