@@ -1209,6 +1209,20 @@ TEST_CASE("import terraform: a table's replica blocks are its replicas, each by 
   CHECK(own.code == 2);
   CHECK(own.err.find("replica-own-state.json:") != std::string::npos);
   CHECK(own.err.find("expected a Region other than the table's own") != std::string::npos);
+  // The file written is a topology: its errors' paths start there, not in the scenario the
+  // check wraps it in.
+  CHECK(own.err.find(": components.sessions.replicas[0]: error:") != std::string::npos);
+  CHECK(own.err.find("alternatives.plan.topology") == std::string::npos);
+
+  // 300 errors print as the first 200 and one line counting the rest.
+  std::string many = "[";
+  for (int i = 0; i < 301; ++i) many += std::string(i ? ", " : "") + R"({"region_name": "us-west-2"})";
+  const auto spam = cli({"import", "terraform", write("replica-300-state.json", with(many + "]"))});
+  CHECK(spam.code == 2);
+  std::size_t shown = 0;
+  for (std::size_t at = 0; (at = spam.err.find(": error: ", at)) != std::string::npos; ++at) ++shown;
+  CHECK(shown == 200);
+  CHECK(spam.err.find("archsim: 100 more not shown, 100 of them errors: only the first 200 are printed\n") != std::string::npos);
 }
 
 TEST_CASE("import terraform: launch types and clusters written in shapes ECS does not take are errors at their place") {

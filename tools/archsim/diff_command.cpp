@@ -44,7 +44,7 @@ std::optional<nlohmann::json> read_results(std::string path, std::ostream& err) 
   const std::string& content = *text;
   model::Diagnostics problems;
   if (!model::check_json(content, path, "a results.json that archsim run writes", problems)) {
-    for (const auto& d : problems.all()) err << model::format_diagnostic(d) << "\n";
+    print_diagnostics(err, problems.all());
     return std::nullopt;
   }
   return nlohmann::json::parse(content);

@@ -55,7 +55,7 @@ int run_explore(const ExploreOptions& options, std::ostream& out, std::ostream& 
   if (!pricing) return kBadInput;
   model::Diagnostics diagnostics;
   auto made = explore::make_explore_inputs(*usable, loaded.facts, {options.strict, options.allow_outside_paths, {}}, std::move(*pricing), diagnostics);
-  for (const auto& one : diagnostics.all()) err << model::format_diagnostic(one) << "\n";  // warnings too
+  print_diagnostics(err, diagnostics.all());
   if (!made) return kBadInput;
   explore::ExploreInputs& inputs = *made;
   inputs.seed = options.seed;

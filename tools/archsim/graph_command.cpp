@@ -21,7 +21,7 @@ void setup_graph(CLI::App& app, GraphOptions& options) {
 int run_graph(const GraphOptions& options, std::ostream& out, std::ostream& err) {
   const Loaded loaded = load(options.file, {false, options.allow_outside_paths});
   if (!loaded.result.ok()) {
-    for (const auto& d : loaded.result.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+    print_diagnostics(err, loaded.result.diagnostics.all());
     return kBadInput;
   }
   const model::ScenarioSpec& scenario = *loaded.result.scenario;

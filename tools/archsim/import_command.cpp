@@ -94,7 +94,7 @@ std::optional<std::string> topology_drift(const std::string& scenario_file, cons
   const model::AwsFacts facts = model::builtin_aws_facts();
   const model::LoadResult imported = model::load_scenario_text(text, "<imported>", ".", facts);
   if (!imported.ok()) {
-    for (const auto& d : imported.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+    print_diagnostics(err, imported.diagnostics.all());
     return std::nullopt;
   }
   const auto was = entities(alt->topology);
@@ -127,7 +127,7 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
   const model::ImportedTopology imported = options.kind == "cloudformation"
                                                ? model::import_cloudformation_file(options.file, shown, parameters)
                                                : model::import_terraform_file(options.file, shown);
-  for (const auto& d : imported.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  print_diagnostics(err, imported.diagnostics.all());
   if (!imported.ok()) return kBadInput;
   // What the import writes must load: a value the code holds that archsim refuses (a strategy
   // weight of -1, two bases) is an error at its place in the plan or template, as `archsim
@@ -139,9 +139,16 @@ int run_import(const ImportOptions& options, std::ostream& out, std::ostream& er
     const model::LoadResult loaded = model::load_imported_topology(model::ImportedTopology(imported), options.file, options.kind == "cloudformation",
                                                                    model::builtin_aws_facts(), load_options);
     if (!loaded.ok()) {
-      for (const auto& d : loaded.diagnostics.all()) {
-        if (d.severity == model::Severity::Error) err << model::format_diagnostic(d) << "\n";
+      // The check loads the topology as a scenario's one alternative; the file written is the
+      // topology, so its paths start there.
+      const std::string wrapper = fmt::format("alternatives.{}.topology.", options.kind == "cloudformation" ? "template" : "plan");
+      std::vector<model::Diagnostic> errors;
+      for (auto d : loaded.diagnostics.all()) {
+        if (d.severity != model::Severity::Error) continue;
+        if (d.path.starts_with(wrapper)) d.path.erase(0, wrapper.size());
+        errors.push_back(std::move(d));
       }
+      print_diagnostics(err, errors);
       return kBadInput;
     }
   }

@@ -52,6 +52,10 @@ bool template_parameters(const std::vector<std::string>& given, std::string_view
 bool horizon_option(const std::string& text, const sim::WorkloadSpec& workload, std::string_view verb, std::optional<model::Duration>& horizon,
                     std::ostream& err);
 
+/// Writes `diagnostics` to `err`, one a line (file:line:col), at most
+/// limits::kMaxPrintedDiagnostics of them; one last line counts the rest by severity.
+void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diagnostics);
+
 /// The loaded scenario when it decoded without errors; otherwise prints every diagnostic
 /// (file:line:col) to `err` and returns nullptr, for the verbs that need a usable scenario.
 const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& err);

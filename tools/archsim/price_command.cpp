@@ -28,7 +28,7 @@ void add_price_book_option(CLI::App& command, std::string& dir) {
 namespace {
 
 void print(const model::Diagnostics& diagnostics, std::ostream& err) {
-  for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  print_diagnostics(err, diagnostics.all());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "archsim/model/text_check.hpp"
 #include "archsim/pricing/price_list_import.hpp"
 #include "archsim/reports/atomic_file.hpp"
+#include "output.hpp"
 
 namespace archsim::cli {
 
@@ -25,7 +26,7 @@ void setup_prices(CLI::App& app, PricesOptions& options) {
 
 int run_prices(const PricesOptions& options, std::ostream& out, std::ostream& err) {
   const auto imported = pricing::import_price_list_files(options.files, options.regions);
-  for (const auto& d : imported.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  print_diagnostics(err, imported.diagnostics.all());
   if (!imported.ok()) return kBadInput;
   if (options.output_dir.empty() && imported.books.size() != 1) {
     err << fmt::format("archsim prices import: error: the files cover {} Regions; give -o DIR to write one book each, or --region R\n",

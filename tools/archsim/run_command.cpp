@@ -226,7 +226,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   model::Diagnostics diagnostics;
   const auto workload = sim::decode_workload(scenario, diagnostics);
   // Its warnings too (a fault that hits nothing, draws past the horizon): validate shows them.
-  for (const auto& d : diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  print_diagnostics(err, diagnostics.all());
   if (!workload) return kBadInput;
   const auto pricing_context = prepare_scenario_pricing(scenario, err, options.price_book_dir);
   if (!pricing_context) return kBadInput;
@@ -260,7 +260,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (run.error) err << model::format_diagnostic(*run.error) << " (alternative " << run.id << ")\n";
   };
   pipeline::RunResult ran = pipeline::run_scenario(request);
-  for (const auto& d : ran.diagnostics.all()) err << model::format_diagnostic(d) << "\n";
+  print_diagnostics(err, ran.diagnostics.all());
   if (!ran.usage_ok) return kBadInput;
   reports::RunReport& report = ran.report;
   report.file = shown_file;

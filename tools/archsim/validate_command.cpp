@@ -80,7 +80,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
       }
     }
     if (inputs.error_count() > 0) {
-      for (const auto& d : inputs.all()) err << model::format_diagnostic(d) << "\n";
+      print_diagnostics(err, inputs.all());
       return kBadInput;
     }
     // Their warnings (a fault that never fires) go in the report with the loader's: a CI job
@@ -100,7 +100,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
   if (!report.input_ok()) {
     // Bad input: the diagnostics go to stderr whatever the format, so a person sees them.
     if (options.format != "text") {
-      for (const auto& d : report.diagnostics) err << model::format_diagnostic(d) << "\n";
+      print_diagnostics(err, report.diagnostics);
       emit(content, options.output, out, err);
     } else {
       err << content;

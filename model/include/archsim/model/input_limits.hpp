@@ -62,4 +62,9 @@ inline constexpr std::size_t kMaxResultsJsonBytes = std::size_t{64} << 20;  // 6
 /// JSON parser keeps a stack entry per level.
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
+/// Diagnostics one command prints to stderr; the rest are counted in one last line. A file
+/// with 40,000 duplicate entries made 40,000 lines that buried the first error of a CI log;
+/// `validate --format json|sarif` still lists every one of a scenario's.
+inline constexpr std::size_t kMaxPrintedDiagnostics = 200;
+
 }  // namespace archsim::model::limits
