@@ -6,6 +6,7 @@
 // docs/limits.md lists every cap and the message it gives.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -17,12 +18,18 @@ namespace {
 
 class LimitChecker {
  public:
-  LimitChecker(const TopologySpec& t, const AwsFacts& facts, DecodeContext& ctx) : t_(t), f_(facts), q_(facts.quotas), ctx_(ctx) {}
+  LimitChecker(const TopologySpec& t, const AwsFacts& facts, DecodeContext& ctx) : t_(t), f_(facts), q_(facts.quotas), ctx_(ctx) {
+    for (const auto& d : ctx.diagnostics.all()) {
+      if (d.severity == Severity::Error) refused_.insert(d.path);
+    }
+  }
 
   /// Reports `value` at `path` when it was written and lies outside [min, max].
   template <class T>
   void range(const std::string& path, const T& value, const T& min, const T& max, std::string_view what) {
     if (!(value < min) && !(max < value)) return;
+    // A value the decoder refused holds its default: its range is not the user's mistake.
+    if (refused_.contains(path)) return;
     const SourceLoc loc = ctx_.sources.find(path);
     if (!loc.known()) return;
     ctx_.diagnostics.error(loc, path, decoding::range_message(what, decoding::describe(min), decoding::describe(max), decoding::describe(value)));
@@ -209,6 +216,7 @@ class LimitChecker {
   }
 
  private:
+  std::set<std::string> refused_;  ///< paths of values the decoder already refused
   const TopologySpec& t_;
   const AwsFacts& f_;
   const Quotas& q_;

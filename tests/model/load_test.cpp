@@ -106,6 +106,17 @@ TEST_CASE("load: autoscaling schedules and policies are checked where they are w
   CHECK_MESSAGE(good.ok(), archsim::testing::diagnostics_text(good));
 }
 
+TEST_CASE("load: a value the decoder refused is said once, not again as out of range at its default") {
+  for (const char* value : {"1e308", "lots", "2.5"}) {
+    const auto r = load_good(std::string("components: {t: {type: dynamodb, billing_mode: provisioned, write_capacity: 5, read_capacity: ") + value + "}}");
+    INFO(diagnostics_text(r));
+    CHECK(has(r, "t.read_capacity: error: expected a whole number"));
+    CHECK_FALSE(has(r, "found 0"));
+    CHECK(std::count_if(r.diagnostics.all().begin(), r.diagnostics.all().end(),
+                        [](const auto& d) { return d.severity == archsim::model::Severity::Error; }) == 1);
+  }
+}
+
 TEST_CASE("load: Lambda provisioned concurrency is refused beyond the function's reserved concurrency, where it is written") {
   const auto over = load_good("components: {fn: {type: lambda, reserved_concurrency: 2, provisioned_concurrency: 3}}");
   CHECK_FALSE(over.ok());
