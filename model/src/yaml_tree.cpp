@@ -80,6 +80,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     const auto it = anchors_.find(anchor);
     if (it == anchors_.end()) fatal(here, "an alias here names no anchor before it");
+    aliased_ = true;
     spend(it->second.size, here);
     add(YamlNode(it->second.node), YAML::NullAnchor, it->second.size);
   }
@@ -132,9 +133,11 @@ class TreeBuilder : public YAML::EventHandler {
   void spend(std::size_t nodes, const SourceLoc& where) {
     nodes_ += nodes;
     if (nodes_ > limits_.max_nodes) {
-      fatal(where, fmt::format("more than {} YAML nodes (maps, lists and values; an alias counts every node it copies): "
-                               "archsim's limit against alias bombs and runaway files",
-                               limits_.max_nodes));
+      // Aliases are said only where the file has them: a Terraform plan (JSON) has none.
+      fatal(where, aliased_ ? fmt::format("more than {} YAML nodes (maps, lists and values; an alias counts every node it copies): "
+                                          "archsim's limit against alias bombs and runaway files",
+                                          limits_.max_nodes)
+                            : fmt::format("more than {} nodes (maps, lists and values): archsim's limit against runaway files", limits_.max_nodes));
     }
   }
 
@@ -228,6 +231,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::map<YAML::anchor_t, Anchored> anchors_;
   std::optional<YamlNode> root_;
   std::size_t nodes_ = 0;
+  bool aliased_ = false;  ///< an alias was read: the node limit names them
 };
 
 /// Stops at the start of a document: the parser has found a second one.

@@ -73,6 +73,13 @@ TEST_CASE("hostile: a billion laughs stops at the expanded-node budget, with the
   REQUIRE(d.has_errors());
   CHECK(has(d, fmt::format("more than {} YAML nodes (maps, lists and values; an alias counts every node it copies)", limits::kMaxYamlNodes)));
   CHECK(d.all().front().loc.known());
+  // A file without aliases (a Terraform plan is JSON) is not told about them.
+  std::string flat = "[";
+  for (std::size_t i = 0; i <= limits::kMaxYamlNodes; ++i) flat += i ? ",1" : "1";
+  Diagnostics big;
+  parse_yaml(flat + "]", "plan.json", big);
+  CHECK(has(big, fmt::format("more than {} nodes (maps, lists and values): archsim's limit against runaway files", limits::kMaxYamlNodes)));
+  CHECK_FALSE(has(big, "alias"));
   // Aliases within the budget still work.
   Diagnostics fine;
   const auto root = parse_yaml("base: &b {x: 1}\ncopy: *b\n", "ok.yaml", fine);
