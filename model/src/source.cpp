@@ -45,6 +45,16 @@ std::string format_diagnostic(const Diagnostic& d) {
   return fmt::format("{}: {}: {}: {}", where, escape_controls(d.path), to_string(d.severity), escape_controls(d.message));
 }
 
+std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics) {
+  const std::size_t shown = std::min(diagnostics.size(), limits::kMaxPrintedDiagnostics);
+  std::string out;
+  for (std::size_t i = 0; i < shown; ++i) out += format_diagnostic(diagnostics[i]) + "\n";
+  if (shown == diagnostics.size()) return out;
+  const auto errors = static_cast<std::size_t>(std::count_if(diagnostics.begin() + static_cast<std::ptrdiff_t>(shown), diagnostics.end(),
+                                                             [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+  return out + fmt::format("archsim: {} more not shown, {} of them errors: only the first {} are printed\n", diagnostics.size() - shown, errors, shown);
+}
+
 void Diagnostics::error(const SourceLoc& loc, std::string path, std::string message) {
   items_.push_back({Severity::Error, loc, std::move(path), std::move(message)});
 }

@@ -130,8 +130,7 @@ std::string render_analysis_text(const AlternativeAnalysis& a) {
 }  // namespace
 
 std::string render_review_text(const ReviewReport& report) {
-  std::string out;
-  for (const auto& d : report.diagnostics) out += model::format_diagnostic(d) + "\n";
+  std::string out = model::format_diagnostics(report.diagnostics);
   if (report.scenario == nullptr) return out;
   const auto& s = *report.scenario;
   if (!report.diagnostics.empty()) out += "\n";
@@ -175,8 +174,13 @@ std::string render_review_text(const ReviewReport& report) {
       out += "\n";
     }
   }
-  out += fmt::format("\nsummary: {} across {} alternative{}{}\n", total.text(), s.alternatives.size(),
+  // The counts are the review's findings; the inputs' own warnings (a fault that never fires)
+  // head the report, and the summary says they are there.
+  const auto input_warnings = std::count_if(report.diagnostics.begin(), report.diagnostics.end(),
+                                            [](const model::Diagnostic& d) { return d.severity == Severity::Warning; });
+  out += fmt::format("\nsummary: {} across {} alternative{}{}{}\n", total.text(), s.alternatives.size(),
                      s.alternatives.size() == 1 ? "" : "s",
+                     input_warnings == 0 ? std::string() : fmt::format("; {} warning{} on the inputs, above", input_warnings, input_warnings == 1 ? "" : "s"),
                      report.has_gating_errors() ? "; errors in a chosen or considered alternative" : "");
   return out;
 }

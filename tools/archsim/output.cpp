@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "archsim/model/input_limits.hpp"
 #include "archsim/model/text_check.hpp"
 #include "archsim/reports/atomic_file.hpp"
 
@@ -87,15 +86,7 @@ void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outsid
                    "that a scenario from an untrusted pull request cannot read the runner's files");
 }
 
-void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diagnostics) {
-  const std::size_t shown = std::min(diagnostics.size(), model::limits::kMaxPrintedDiagnostics);
-  for (std::size_t i = 0; i < shown; ++i) err << model::format_diagnostic(diagnostics[i]) << "\n";
-  if (shown == diagnostics.size()) return;
-  const auto errors = static_cast<std::size_t>(std::count_if(diagnostics.begin() + static_cast<std::ptrdiff_t>(shown), diagnostics.end(),
-                                                             [](const model::Diagnostic& d) { return d.severity == model::Severity::Error; }));
-  const std::size_t rest = diagnostics.size() - shown;
-  err << fmt::format("archsim: {} more not shown, {} of them errors: only the first {} are printed\n", rest, errors, shown);
-}
+void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diagnostics) { err << model::format_diagnostics(diagnostics); }
 
 const model::ScenarioSpec* usable_scenario(const Loaded& loaded, std::ostream& err) {
   if (loaded.result.ok()) return &*loaded.result.scenario;

@@ -52,8 +52,7 @@ bool template_parameters(const std::vector<std::string>& given, std::string_view
 bool horizon_option(const std::string& text, const sim::WorkloadSpec& workload, std::string_view verb, std::optional<model::Duration>& horizon,
                     std::ostream& err);
 
-/// Writes `diagnostics` to `err`, one a line (file:line:col), at most
-/// limits::kMaxPrintedDiagnostics of them; one last line counts the rest by severity.
+/// Writes `diagnostics` to `err` as model::format_diagnostics does (capped, the rest counted).
 void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diagnostics);
 
 /// The loaded scenario when it decoded without errors; otherwise prints every diagnostic

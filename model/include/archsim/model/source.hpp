@@ -43,6 +43,10 @@ std::string format_location(const SourceLoc& loc);
 /// `file:line:col: dotted.path: severity: message`, the form every archsim error takes.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
+/// Each diagnostic on its own line, at most limits::kMaxPrintedDiagnostics of them; one last
+/// line counts the rest, so the first error of a file with thousands stays in sight.
+std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics);
+
 /// An ordered collection of diagnostics; loaders append, callers decide what is fatal.
 class Diagnostics {
  public:
