@@ -127,6 +127,11 @@ void read_tiers(MapReader& r, Price& price) {
   std::string beyond = "priced";
   r.choice("beyond_last_tier", beyond, {"priced", "missing"});
   const bool bounded = beyond == "missing";
+  if (tiers->is_sequence() && tiers->items.empty()) {
+    // A price with no rate: every bill of it would read a tier that is not there.
+    r.context().error(*tiers, r.child("tiers"), "expected at least one tier ({up_to, price}, the last without up_to)");
+    return;
+  }
   model::decoding::for_each_item(*tiers, r.child("tiers"), r.context(), [&](std::size_t i, const std::string& path, MapReader& rt) {
     Tier t;
     const bool last = i + 1 == tiers->items.size();

@@ -437,6 +437,21 @@ prices:
   CHECK(all.find("ISO date") != std::string::npos);
 }
 
+TEST_CASE("a price of no tiers is an error where it is written (it crashed every bill that read it)") {
+  model::Diagnostics d;
+  const auto book = pricing::parse_price_book(R"(archsim_price_book: 1
+region: us-east-1
+sources: {S: {title: t, url: u}}
+prices:
+  data_transfer.internet_out_gb: {service: s, description: d, unit: GB, tiers: [], source: S, as_of: 2026-01-01}
+)",
+                                              "empty.yaml", d);
+  CHECK_FALSE(book);
+  INFO(diagnostics_text(d));
+  CHECK(diagnostics_text(d).find("empty.yaml:5:") != std::string::npos);
+  CHECK(diagnostics_text(d).find(": prices.data_transfer.internet_out_gb.tiers: error: expected at least one tier") != std::string::npos);
+}
+
 TEST_CASE("every component type has its prices in the us-east-1 book (seed scenarios, every meter in use)") {
   std::vector<std::string> meters;
   for (const auto& m : sim::all_meters()) meters.emplace_back(m.name);
