@@ -321,6 +321,22 @@ TEST_CASE("Free Tier plans: legacy 12-month by account date and billing month, a
   CHECK(cost(plan(model::FreeTierPlan::Credits, "2025-09-01", "2026-04")).credits_applied == Usd{});
 }
 
+// The 12-month RDS offer: 750 Single-AZ micro hours "running MySQL, MariaDB, or PostgreSQL" and
+// 20 GB of General Purpose storage (re:Post QUxJE3L_pwQ26MHHJpFIsJ6g; usage.ai's inventory).
+TEST_CASE("Free Tier: the RDS 12-month offer covers MySQL and MariaDB micro instances and gp2 storage, as PostgreSQL and gp3") {
+  for (const char* key : {"rds.mysql.db.t3.micro.single_az", "rds.mariadb.db.t3.micro.single_az", "rds.mysql.db.t4g.micro.single_az",
+                          "rds.postgres.db.t3.micro.single_az", "rds.gp2_storage_gb_month", "rds.gp3_storage_gb_month"}) {
+    CAPTURE(key);
+    const double quantity = std::string_view(key).ends_with("gb_month") ? 20 / 730.0 : 1;  // 20 GB-month, or 730 hours
+    const auto bill = pricing::make_bill({flat_charge(key, quantity)}, &us_east_1(), pricing::builtin_free_tier(),
+                                         plan(model::FreeTierPlan::Legacy12Month, "2025-03-01", "2025-09"));
+    CHECK(pricing::format_cents(bill.total) == "0.00");
+    CHECK(pricing::format_cents(pricing::make_bill({flat_charge(key, quantity)}, &us_east_1(), pricing::builtin_free_tier(),
+                                                   plan(model::FreeTierPlan::None))
+                                    .total) != "0.00");
+  }
+}
+
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-budgets-budget-notification.html
 // (a 200 USD budget notified above 160 USD: ACTUAL, PERCENTAGE, GREATER_THAN, 80).
 TEST_CASE("budget: AWS's example, 200 USD at 80 % ACTUAL fires above 160 USD, on the day the month to date passes it") {
