@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "archsim/model/spec.hpp"
+#include "archsim/model/text_check.hpp"
 #include "archsim/reports/criteria.hpp"
 #include "archsim/reports/run_report.hpp"
 #include "run_summary.hpp"
@@ -42,6 +43,16 @@ class RunReader {
   std::string text(const nlohmann::json& parent, const std::string& pointer, std::string_view key) {
     const auto* v = member(parent, pointer, key, nlohmann::json::value_t::string);
     return v == nullptr ? std::string() : v->get<std::string>();
+  }
+  /// An id, held to the rule archsim's loader holds it to: a results.json is read from a pull
+  /// request's CI, and its ids go into Markdown tables and headings as they are.
+  std::string id(const nlohmann::json& parent, const std::string& pointer, std::string_view key, bool names_files) {
+    std::string value = text(parent, pointer, key);
+    if (!error_.empty()) return value;
+    if (const std::string problem = names_files ? model::file_name_id_problem(value) : model::identifier_problem(value); !problem.empty()) {
+      error_ = fmt::format("{}: {}/{}: '{}' is not an archsim id: {}", file_, pointer, key, model::escape_controls(value), problem);
+    }
+    return value;
   }
   bool check_schema() {
     if (!doc_.is_object()) {
@@ -121,7 +132,11 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
   for (std::size_t i = 0; i < alts->size() && r.ok(); ++i) {
     const auto& a = (*alts)[i];
     const std::string at = fmt::format("/alternatives/{}", i);
-    const std::string id = r.text(a, at, "id");
+    const std::string id = r.id(a, at, "id", true);
+    if (r.ok() && facts.alternatives.contains(id)) {
+      error = fmt::format("{}: {}/id: alternative '{}' is listed twice", file, at, id);
+      return std::nullopt;
+    }
     AlternativeFacts f;
     f.status = r.text(a, at, "status");
     f.simulated = a.contains("simulation");
@@ -163,7 +178,7 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
       for (std::size_t k = 0; lines != nullptr && k < lines->size() && r.ok(); ++k) {
         const auto& l = (*lines)[k];
         const std::string lat = fmt::format("{}/cost/lines/{}", at, k);
-        const std::string component = r.text(l, lat, "component");
+        const std::string component = r.id(l, lat, "component", false);
         const auto* missing = r.member(l, lat, "missing_price", V::boolean);
         if (missing == nullptr || missing->get<bool>()) continue;  // not in the total
         if (const auto* usd = r.member(l, lat, "usd", V::number_float)) f.components[component] += usd->get<double>();
@@ -176,7 +191,7 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
     for (std::size_t i = 0; i < criteria->size() && r.ok(); ++i) {
       const std::string at = fmt::format("/criteria/{}", i);
       const auto& c = (*criteria)[i];
-      facts.verdicts[{r.text(c, at, "criterion"), r.text(c, at, "alternative")}] = r.text(c, at, "verdict");
+      facts.verdicts[{r.id(c, at, "criterion", false), r.id(c, at, "alternative", true)}] = r.text(c, at, "verdict");
     }
   }
   // Results written before the gates existed have none: every gate then reads as passing.
@@ -189,7 +204,7 @@ std::optional<RunFacts> read_run(const nlohmann::json& doc, const std::string& f
         if (const auto* fails = r.member(g, at, "fails_run", V::boolean)) gf.fails_run = fails->get<bool>();
         gf.detail = r.text(g, at, "detail");
         if (g.contains("verdict")) gf.verdict = r.text(g, at, "verdict");
-        GateKey key{r.text(g, at, "alternative"), g.contains("kind") ? r.text(g, at, "kind") : std::string(), r.text(g, at, "gate")};
+        GateKey key{r.id(g, at, "alternative", true), g.contains("kind") ? r.text(g, at, "kind") : std::string(), r.text(g, at, "gate")};
         facts.gates.push_back({std::move(key), std::move(gf)});
       }
     }

@@ -40,10 +40,16 @@ struct ContractCheck {
 
 ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& load, double peak_per_second,
                              const FidelityAutoRules& rules) {
-  // The share of all arrivals that reaches each component (route shares, cache hits, fan-out).
-  std::map<std::string, double> reach;
+  // The share of all arrivals that reaches each component (route shares, cache hits, fan-out),
+  // and the mean time its calls downstream add to its own (a synchronous caller holds its slot
+  // or environment until the answer comes back).
+  std::map<std::string, double> reach, downstream;
   for (const auto& route : load.routes) {
-    for (const auto& v : route.visits) reach[v.component] += route.share * v.reach;
+    for (const auto& v : route.visits) {
+      const double w = route.share * v.reach;
+      reach[v.component] += w;
+      downstream[v.component] += w * (v.downstream_seconds - load.component(v.component)->service_seconds);
+    }
   }
   ContractCheck out;
   double busiest = -1, worst_cv2 = 0;
@@ -53,6 +59,12 @@ ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& 
     const auto r = reach.find(c.id);
     if (r == reach.end() || r->second <= 0) continue;
     const double rate = peak_per_second * r->second;
+    const double own = c.service_time.mean() / 1e9, held = own + downstream[c.id] / r->second;
+    if (c.role == detail::Role::Function && held > own * (1 + rules.max_hold_extra) && out.breaks.empty()) {
+      out.breaks = fmt::format("{} holds its environment through its calls downstream ({:.3g} s against its own {:.3g} s), and Lambda "
+                               "bills and counts it busy all that time; flows bill and throttle on its own time",
+                               c.id, held, own);
+    }
     if (c.role == detail::Role::Table) {
       const auto [reads, writes] = table_units_per_request(c.behaviour);
       for (const auto& [units, capacity, what] : {std::tuple{reads, c.read_units_per_second, "read"},
@@ -71,7 +83,8 @@ ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& 
     const int tasks = c.role == detail::Role::Service ? std::max({c.desired_count, c.max_count, 1}) : 1;
     const double slots = static_cast<double>(tasks) * std::max(1, c.concurrency);
     const double mean_ns = c.service_time.mean();
-    const double busy = rate * mean_ns / 1e9 / slots;
+    // Busy for as long as a slot is held: its own time and its calls downstream.
+    const double busy = rate * held / slots;
     const double cv2 = mean_ns > 0 ? second_moment(c.service_time) / (mean_ns * mean_ns) - 1 : 0;
     if (busy > busiest) {
       busiest = busy;
@@ -82,10 +95,28 @@ ContractCheck check_contract(const detail::RuntimeModel& m, const ExpectedLoad& 
       worst_cv2_at = c.id;
     }
     if (!out.breaks.empty()) continue;
+    const int per_task = std::max(1, c.concurrency);
+    const double task_rate = rate / tasks;
+    const double full = full_queue_share(per_task, per_task + c.behaviour.queue_length, task_rate * held);
+    // Flows queue on the own time; the slot is held for `held`. What that misses is the extra
+    // wait (M/M/c), as a share of the response (negligible on a quiet or wide queue).
+    const auto wait = [&](double s) {
+      const double a = task_rate * s;
+      return a < per_task ? erlang_c(per_task, a) * s / (per_task - a) : 0.0;
+    };
+    const double missed_wait = held > own ? (wait(held) - wait(own)) / (held + wait(held)) : 0.0;
     if (busy > rules.max_utilisation) {
       out.breaks = fmt::format("{} is near saturation: {:.2f} of its {:g} slots busy at the {} peak, with its most tasks (flows "
                                "are held to their contract up to {:.2f})",
                                c.id, busy, slots, peak, rules.max_utilisation);
+    } else if (missed_wait > rules.max_hold_extra) {
+      out.breaks = fmt::format("{} holds its slots through its calls downstream ({:.3g} s against its own {:.3g} s), {:.2f} busy at "
+                               "the {} peak: flows queue on its own time and would miss {:.0f} % of its response time",
+                               c.id, held, own, busy, peak, 100 * missed_wait);
+    } else if (full > rules.max_queue_full_share) {
+      out.breaks = fmt::format("{}'s queue of {} refuses {:.2g} % of a task's requests at the {} peak (M/M/c/K); flows refuse only "
+                               "at saturation",
+                               c.id, c.behaviour.queue_length, 100 * full, peak);
     } else if (busy >= rules.busy_utilisation && cv2 > rules.max_service_cv2) {
       out.breaks = fmt::format("{}'s service times are heavy-tailed (squared coefficient of variation {:.2g}, above {:g}) at a "
                                "queue {:.2f} busy at the {} peak",

@@ -71,6 +71,8 @@ std::optional<SimDefaults> parse_sim_defaults(std::string_view yaml, const std::
       ra.required("max_utilisation", d.fidelity_auto.max_utilisation);
       ra.required("max_service_cv2", d.fidelity_auto.max_service_cv2);
       ra.required("busy_utilisation", d.fidelity_auto.busy_utilisation);
+      ra.required("max_hold_extra", d.fidelity_auto.max_hold_extra);
+      ra.required("max_queue_full_share", d.fidelity_auto.max_queue_full_share);
       ra.take("sources");
       ra.finish();
     }

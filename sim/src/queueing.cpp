@@ -17,6 +17,26 @@ double erlang_b(int servers, double load) {
   return b;
 }
 
+double full_queue_share(int servers, int capacity, double load) {
+  if (servers <= 0) return 1.0;
+  if (load <= 0) return 0.0;
+  // With p_0..p_c normalised to 1, p_c is Erlang B and p_(c+j) = p_c ρ^j: the full share is
+  // B ρ^m / (1 + B Σ_{j=1..m} ρ^j), m the waiting places; divided by ρ^m above ρ = 1 so that
+  // no power overflows.
+  const double b = erlang_b(servers, load);
+  const double rho = load / servers;
+  const int m = std::max(0, capacity - servers);
+  if (rho <= 1) {
+    double sum = 0, term = 1;
+    for (int j = 1; j <= m && term > 1e-300; ++j) sum += (term *= rho);
+    return b * std::pow(rho, m) / (1 + b * sum);
+  }
+  const double r = 1 / rho;
+  double sum = 0, term = 1;
+  for (int i = 0; i < m && term > 1e-300; ++i, term *= r) sum += term;
+  return b / (std::pow(r, m) + b * sum);
+}
+
 double erlang_c(int servers, double load) {
   if (load >= servers) return 1.0;
   if (load <= 0) return 0.0;

@@ -49,6 +49,22 @@ std::uint64_t customers_for(double rho) { return rho < 0.6 ? 2'000'000 : rho < 0
 
 }  // namespace
 
+TEST_CASE("M/M/c/K: the full-queue share is M/M/1/K's closed form, Erlang B with no queue, and tends to 1 - 1/rho overloaded") {
+  // M/M/1/K: (1 - rho) rho^K / (1 - rho^(K+1)).
+  for (const double rho : {0.5, 0.9, 1.5}) {
+    for (const int k : {1, 2, 6, 40}) {
+      CAPTURE(rho);
+      CAPTURE(k);
+      const double closed = (1 - rho) * std::pow(rho, k) / (1 - std::pow(rho, k + 1));
+      CHECK(sim::full_queue_share(1, k, rho) == doctest::Approx(closed).epsilon(1e-9));
+    }
+  }
+  CHECK(sim::full_queue_share(16, 16, 11.2) == doctest::Approx(sim::erlang_b(16, 11.2)));
+  CHECK(sim::erlang_b(16, 11.2) == doctest::Approx(0.04279).epsilon(1e-3));
+  CHECK(sim::full_queue_share(4, 10000, 8.0) == doctest::Approx(0.5).epsilon(1e-9));  // rho 2: half refused
+  CHECK(sim::full_queue_share(64, 164, 0.5 * 64) < 1e-30);
+}
+
 TEST_CASE("M/M/1 mean wait matches Erlang C within 2%") {
   for (double rho : {0.5, 0.8, 0.9}) {
     CAPTURE(rho);

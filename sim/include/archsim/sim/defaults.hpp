@@ -82,6 +82,8 @@ struct FidelityAutoRules {
   double max_utilisation = 0.85;    ///< a queue or table busier than this at the peak is near saturation
   double max_service_cv2 = 4;       ///< heavy-tailed service times ...
   double busy_utilisation = 0.5;    ///< ... matter at a queue busier than this
+  double max_hold_extra = 0.05;     ///< downstream calls may add this share to a slot's hold (flows queue and bill on the own time)
+  double max_queue_full_share = 1e-4;  ///< a finite queue may refuse this share of its requests (flows refuse at saturation only)
 };
 
 struct SimDefaults {

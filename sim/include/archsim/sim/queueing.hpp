@@ -20,6 +20,9 @@ namespace archsim::sim {
 
 /// Erlang B: the share of arrivals refused by `servers` with offered load `load` (λ E[S]).
 double erlang_b(int servers, double load);
+/// M/M/c/K: the share of arrivals refused because all `capacity` places (`servers` serving,
+/// the rest waiting) are taken, with offered load `load` (λ E[S]); any load, stable or not.
+double full_queue_share(int servers, int capacity, double load);
 /// Erlang C: the share of arrivals that wait in M/M/c with offered load `load` < servers
 /// (1 when the queue is not stable).
 double erlang_c(int servers, double load);
