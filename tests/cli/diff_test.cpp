@@ -137,6 +137,24 @@ test::CliRun diff_docs(const std::string& name, const nlohmann::json& base, cons
 
 }  // namespace
 
+TEST_CASE("diff: ids are held to archsim's id rule, so a crafted results.json cannot break or inject into the comment") {
+  const auto base = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array());
+  for (const char* id : {"a|b", "a\n## x", "../a"}) {
+    auto head = base;
+    head["alternatives"][0]["id"] = id;
+    const auto r = diff_docs("crafted-id", base, head, false);
+    CAPTURE(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("/alternatives/0/id: '") != std::string::npos);
+    CHECK(r.err.find("is not an archsim id") != std::string::npos);
+  }
+  auto twice = base;
+  twice["alternatives"].push_back(twice["alternatives"][0]);
+  const auto r = diff_docs("twice", base, twice, false);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("/alternatives/1/id: alternative 'a' is listed twice") != std::string::npos);
+}
+
 TEST_CASE("diff: a head that cannot simulate an alternative mends none of its gates and shows no cost change; its simulation gate is new") {
   const auto base = run_doc("chosen", sim::Estimate{10, 0, 1, 0.95}, nlohmann::json::array({gate("criterion", "fast", "fail", true)}));
   const auto head = run_doc("chosen", std::nullopt, nlohmann::json::array({gate("simulation", "simulation", "fail", true), gate("criterion", "fast", "pending", true)}));
