@@ -78,10 +78,13 @@ std::optional<std::filesystem::path> resolve_scenario_path(const ScenarioFiles& 
   if (files.allow_outside) return file;
   // weakly_canonical resolves `..` and every symbolic link that exists, so a link inside the
   // folder that points out of it is caught as well as a `../` or an absolute path.
+  // Both made absolute first: weakly_canonical leaves a relative path none of whose parts
+  // exists relative (`missing.yaml` beside a scenario named without a folder), which then
+  // matched no absolute root and was called outside the folder instead of not found.
   std::error_code ec;
-  const auto root = std::filesystem::weakly_canonical(files.base_dir.empty() ? "." : files.base_dir, ec);
+  const auto root = std::filesystem::weakly_canonical(std::filesystem::absolute(files.base_dir.empty() ? "." : files.base_dir, ec), ec);
   std::error_code ec2;
-  const auto resolved = std::filesystem::weakly_canonical(file.empty() ? "." : file, ec2);
+  const auto resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(file.empty() ? "." : file, ec2), ec2);
   if (ec || ec2) {
     problem = fmt::format("'{}' cannot be resolved: {}", named, (ec ? ec : ec2).message());
     return std::nullopt;

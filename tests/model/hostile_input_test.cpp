@@ -238,3 +238,17 @@ TEST_CASE("hostile: text from elsewhere is escaped for the terminal and made XML
   CHECK(utf8_sequence_length("\xc0\xaf", 0) == 0);      // overlong '/'
   CHECK(utf8_sequence_length("\xe2\x82\xac", 0) == 3);  // the euro sign
 }
+
+TEST_CASE("hostile: a missing file beside a scenario named without a folder is not found, not outside the folder") {
+  // `archsim validate s.yaml` has an empty base folder; the missing file's path stayed relative
+  // and matched no absolute root, so it was called outside the folder.
+  std::string problem;
+  const auto beside = archsim::model::resolve_scenario_path(archsim::model::ScenarioFiles{std::filesystem::path()}, "surely-missing-topology.yaml", problem);
+  CHECK_MESSAGE(beside.has_value(), problem);
+  const auto below = archsim::model::resolve_scenario_path(archsim::model::ScenarioFiles{std::filesystem::path()}, "no/such/dir/t.yaml", problem);
+  CHECK_MESSAGE(below.has_value(), problem);
+  const auto above = archsim::model::resolve_scenario_path(archsim::model::ScenarioFiles{std::filesystem::path()}, "../surely-missing.yaml", problem);
+  CHECK_FALSE(above.has_value());
+  CHECK(problem.find("leads outside the scenario's folder") != std::string::npos);
+}
+
