@@ -303,6 +303,18 @@ void decode_scenario(const YamlNode& root, const ScenarioFiles& files, DecodeCon
                 {"credits", FreeTierPlan::Credits}});
     rp.optional("account_created", s.pricing.account_created);
     rp.optional("billing_month", s.pricing.billing_month);
+    // Dates that decide which Free Tier offers apply: a day that does not exist, or a month
+    // written as a day, would be read by its first seven characters.
+    const auto month_ok = [](std::string_view t) { return t.size() == 7 && is_iso_date(std::string(t) + "-01"); };
+    const auto from_aws = [](std::string_view t) { return t.substr(0, 4) >= "2006"; };  // AWS's first services, March 2006
+    if (const std::string& t = s.pricing.account_created; !t.empty() && (!(is_iso_date(t) || month_ok(t)) || !from_aws(t))) {
+      ctx.diagnostics.error(ctx.sources.locate("pricing.account_created"), "pricing.account_created",
+                fmt::format("expected the date the account was created, YYYY-MM-DD (or YYYY-MM), a day that exists from 2006 on, found '{}'", t));
+    }
+    if (const std::string& t = s.pricing.billing_month; !t.empty() && (!month_ok(t) || !from_aws(t))) {
+      ctx.diagnostics.error(ctx.sources.locate("pricing.billing_month"), "pricing.billing_month",
+                fmt::format("expected the month priced, YYYY-MM from 2006 on, found '{}'", t));
+    }
     rp.optional_in("credits_usd", s.pricing.credits_usd, 0.0, kMaxUsd, "credits in USD");
     rp.optional("price_book", s.pricing.price_book);
     read_purchase_options(rp, s.pricing.purchase);

@@ -8,11 +8,12 @@
 #include <string_view>
 
 #include "archsim/model/decode.hpp"
+#include "archsim/model/text_check.hpp"
 #include "archsim/pricing/price_book.hpp"
 
 namespace archsim::pricing::detail {
 
-bool is_iso_date(std::string_view s);
+using model::is_iso_date;
 /// An ISO 8601 time as the Price List writes them: a date (is_iso_date), `T`, hh:mm:ss with an
 /// optional fraction, then `Z` or an offset ±hh:mm.
 bool is_iso_time(std::string_view s);

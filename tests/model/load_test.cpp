@@ -106,6 +106,25 @@ TEST_CASE("load: autoscaling schedules and policies are checked where they are w
   CHECK_MESSAGE(good.ok(), archsim::testing::diagnostics_text(good));
 }
 
+TEST_CASE("load: the pricing dates are days and months that exist, located where written") {
+  const auto with = [](const std::string& pricing) {
+    return archsim::testing::load_text("archsim: 1\nname: f\nregion: us-east-1\npricing: {free_tier: legacy_12_month, " + pricing +
+                                       "}\nalternatives:\n  good: {title: t, status: chosen, topology: good_topology.yaml}\n");
+  };
+  for (const char* bad : {"account_created: 2025-02-30", "account_created: 2025-02-29", "account_created: 0000-01-01", "account_created: 2025-13",
+                          "billing_month: 2025-06-15", "billing_month: 2025-06-99", "billing_month: 2025-13", "billing_month: soon"}) {
+    const auto r = with(bad);
+    INFO(bad);
+    INFO(diagnostics_text(r));
+    CHECK_FALSE(r.ok());
+    CHECK(has(r, "test.yaml:4:"));
+  }
+  for (const char* fine : {"account_created: 2024-02-29", "account_created: 2025-03", "billing_month: 2025-12"}) {
+    const auto r = with(fine);
+    CHECK_MESSAGE(r.ok(), diagnostics_text(r));
+  }
+}
+
 TEST_CASE("load: a value the decoder refused is said once, not again as out of range at its default") {
   for (const char* value : {"1e308", "lots", "2.5"}) {
     const auto r = load_good(std::string("components: {t: {type: dynamodb, billing_mode: provisioned, write_capacity: 5, read_capacity: ") + value + "}}");

@@ -56,6 +56,10 @@ std::string identifier_problem(std::string_view id);
 /// `..`, no '/', no hidden file), at most limits::kMaxFileNameIdBytes.
 std::string file_name_id_problem(std::string_view id);
 
+/// An ISO 8601 calendar date, YYYY-MM-DD, that exists (month lengths and leap years known):
+/// dates that price books, offer files and the scenario's pricing options carry.
+bool is_iso_date(std::string_view s);
+
 /// What is wrong with a name or title: longer than limits::kMaxNameBytes, or not one line.
 std::string name_problem(std::string_view name);
 
