@@ -121,6 +121,17 @@ TEST_CASE("price: a Region without a book is a located error naming the books th
                    "write one from AWS's Price List with `archsim prices import FILE... -o DIR`") != std::string::npos);
 }
 
+TEST_CASE("price refuses a workload run could not simulate, as run and validate do (one story)") {
+  const auto dir = reference_scenario("half", "{free_tier: none}\nworkload:\n  horizon: 1h\n  arrivals: {rate: 2/s}\n  routes:\n    main: {share: 0.5}");
+  for (const char* verb : {"price", "validate", "run"}) {
+    const auto r = cli({verb, (dir / "half.yaml").string()});
+    INFO(verb << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("workload.routes: error: expected route shares (the topology's, with the workload's overrides) that add up to 1") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("price: pricing.max_book_age warns on stderr past the bound, dated by SOURCE_DATE_EPOCH, and the output stays the same") {
   const auto dir = reference_scenario("aged", "{max_book_age: 400d}");
   const auto price = [&](const char* epoch, const std::string& out) {

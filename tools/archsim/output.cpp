@@ -8,6 +8,8 @@
 
 #include "archsim/model/text_check.hpp"
 #include "archsim/reports/atomic_file.hpp"
+#include "archsim/sim/defaults.hpp"
+#include "archsim/sim/simulate.hpp"
 
 namespace archsim::cli {
 
@@ -84,6 +86,15 @@ void add_scenario_input(CLI::App& command, std::string& file, bool& allow_outsid
   command.add_flag("--allow-outside-paths", allow_outside_paths,
                    "Let the scenario name files (topologies, traces, price books) outside its own folder; off by default so "
                    "that a scenario from an untrusted pull request cannot read the runner's files");
+}
+
+void check_alternatives_runnable(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, model::Diagnostics& diagnostics) {
+  for (const auto& alt : scenario.alternatives) {
+    if (auto why = sim::check_runnable(alt.topology, workload, sim::builtin_sim_defaults())) {
+      why->message += " (alternative " + alt.id + ")";
+      diagnostics.add(scenario.located(std::move(*why)));
+    }
+  }
 }
 
 void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diagnostics) { err << model::format_diagnostics(diagnostics); }

@@ -52,6 +52,11 @@ bool template_parameters(const std::vector<std::string>& given, std::string_view
 bool horizon_option(const std::string& text, const sim::WorkloadSpec& workload, std::string_view verb, std::optional<model::Duration>& horizon,
                     std::ostream& err);
 
+/// Adds to `diagnostics` why any alternative could not be simulated under `workload` (a trace
+/// naming no route, route shares that do not add up, an unknown CodeDeploy configuration), as
+/// `run` would refuse it: `validate` and `price`, which read the same workload, refuse it too.
+void check_alternatives_runnable(const model::ScenarioSpec& scenario, const sim::WorkloadSpec& workload, model::Diagnostics& diagnostics);
+
 /// Writes `diagnostics` to `err` as model::format_diagnostics does (capped, the rest counted).
 void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diagnostics);
 

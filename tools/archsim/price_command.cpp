@@ -63,8 +63,10 @@ bool decode_workload_or_report(const model::ScenarioSpec& scenario, std::optiona
   if (!scenario.workload) return true;
   model::Diagnostics diagnostics;
   workload = sim::decode_workload(scenario, diagnostics);
+  // The bill derives traffic from the workload: one `run` could not simulate is no basis.
+  if (workload) check_alternatives_runnable(scenario, *workload, diagnostics);
   print(diagnostics, err);  // warnings too, as validate shows them
-  return workload.has_value();
+  return workload.has_value() && !diagnostics.has_errors();
 }
 
 }  // namespace

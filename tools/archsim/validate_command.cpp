@@ -48,14 +48,7 @@ model::Diagnostics check_run_inputs(const model::ScenarioSpec& scenario, const s
                                     std::optional<pricing::PricingContext>& pricing_context) {
   model::Diagnostics diagnostics;
   if (scenario.workload) {
-    if (const auto workload = sim::decode_workload(scenario, diagnostics)) {
-      for (const auto& alt : scenario.alternatives) {
-        if (auto why = sim::check_runnable(alt.topology, *workload, sim::builtin_sim_defaults())) {
-          why->message += " (alternative " + alt.id + ")";
-          diagnostics.add(scenario.located(std::move(*why)));
-        }
-      }
-    }
+    if (const auto workload = sim::decode_workload(scenario, diagnostics)) check_alternatives_runnable(scenario, *workload, diagnostics);
   }
   pricing_context = pricing::prepare_pricing(scenario, diagnostics, price_book_dir);
   for (const auto& alt : scenario.alternatives) pricing::declared_usage(scenario, alt.topology, diagnostics);
