@@ -140,7 +140,11 @@ void decode_arrivals(MapReader& r, DecodeContext& ctx, const model::ScenarioFile
   decode_profile(r, "weekend_profile", a.weekend_profile);
   r.keyword("start_weekday", a.start_weekday,
             {{"monday", 0}, {"tuesday", 1}, {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5}, {"sunday", 6}});
-  if (const YamlNode* bursts = r.take("bursts")) {
+  if (const YamlNode* bursts = r.take("bursts"); bursts != nullptr && bursts->is_sequence() && bursts->items.size() > limits.max_bursts) {
+    ctx.error(*bursts, r.child("bursts"),
+              fmt::format("{} bursts, more than the {} a workload may have (every arrival's rate looks at each one)", bursts->items.size(),
+                          limits.max_bursts));
+  } else if (bursts != nullptr) {
     model::decoding::for_each_item(*bursts, r.child("bursts"), ctx, [&](std::size_t, const std::string& path, MapReader& rb) {
       BurstSpec b;
       b.path = path;
@@ -161,7 +165,8 @@ void decode_arrivals(MapReader& r, DecodeContext& ctx, const model::ScenarioFile
     const double peak = a.max_rate();
     if (!(peak <= limits.max_peak_rate)) {
       ctx.error(r.node(), r.path(),
-                fmt::format("expected a peak rate (rate x the largest profile multiplier x every burst multiplier) of at most {:g}/s, "
+                fmt::format("expected a peak rate (rate x the largest profile multiplier x the largest product of bursts on at once) of at "
+                            "most {:g}/s, "
                             "found {:g}/s",
                             limits.max_peak_rate, peak));
     }

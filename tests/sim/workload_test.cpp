@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "archsim/sim/simulate.hpp"
 #include "archsim/sim/statistics.hpp"
@@ -268,7 +269,7 @@ TEST_CASE("timeline: warm-up minutes and minutes without a successful request ha
 using test::workload_errors;
 
 TEST_CASE("a peak arrival rate beyond the cap is a located error, whatever multiplies it up") {
-  const std::string cap = "expected a peak rate (rate x the largest profile multiplier x every burst multiplier) of at most 1e+06/s";
+  const std::string cap = "expected a peak rate (rate x the largest profile multiplier x the largest product of bursts on at once) of at most 1e+06/s";
   for (const std::string arrivals : {
            "arrivals: {rate: 1/s, bursts: [{start: 1h, duration: 1h, multiplier: 1e12}]}\n",
            "arrivals:\n  rate: 1/s\n  daily_profile: [1e300, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n",
@@ -280,6 +281,34 @@ TEST_CASE("a peak arrival rate beyond the cap is a located error, whatever multi
     CHECK_MESSAGE(errors.find("workload.arrivals: error: " + cap) != std::string::npos, errors);
   }
   CHECK(workload_errors("arrivals: {rate: 1e6/s}\n").empty());
+  // Bursts that never overlap do not multiply: forty doublings, one at a time, peak at 2/s
+  // (every multiplier multiplied, the bound refused this as 1.1e12/s).
+  std::string apart = "arrivals: {rate: 1/s, bursts: [";
+  for (int h = 1; h <= 40; ++h) apart += fmt::format("{}{{start: {}h, duration: 10m, multiplier: 2}}", h > 1 ? ", " : "", h);
+  CHECK(workload_errors(apart + "]}\n").empty());
+  std::string many = "arrivals: {rate: 1/s, bursts: [";
+  for (int i = 0; i < 1001; ++i) many += fmt::format("{}{{start: {}m, duration: 1m, multiplier: 1.1}}", i > 0 ? ", " : "", i);
+  CHECK(workload_errors(many + "]}\n").find("1001 bursts, more than the 1000 a workload may have") != std::string::npos);
+}
+
+TEST_CASE("the peak rate takes the bursts on at one time: absolute and daily, overlapping or apart, dips as 1") {
+  sim::ArrivalSpec a;
+  a.rate_per_second = 10;
+  using sim::Duration;
+  a.bursts.push_back({"", Duration::hours(1), Duration::minutes(30), 2, false});
+  a.bursts.push_back({"", Duration::hours(3), Duration::minutes(30), 3, false});
+  CHECK(a.max_rate() == 30);  // apart: the larger
+  a.bursts.push_back({"", Duration::hours(3) + Duration::minutes(10), Duration::minutes(5), 2, false});
+  CHECK(a.max_rate() == 60);  // inside the 3x one
+  a.bursts.push_back({"", Duration::hours(27) + Duration::minutes(15), Duration::minutes(30), 0.5, true});
+  CHECK(a.max_rate() == 60);  // a dip lowers nothing
+  // A daily burst from 03:15 meets the absolute 3x one (03:00-03:30 of day one), after the 2x
+  // one (03:10-03:15) has ended; from 03:12 it meets both.
+  a.bursts.back().multiplier = 4;
+  a.bursts.back().start = Duration::hours(3) + Duration::minutes(15);
+  CHECK(a.max_rate() == 10 * 3 * 4);
+  a.bursts.back().start = Duration::hours(3) + Duration::minutes(12);
+  CHECK(a.max_rate() == 10 * 3 * 2 * 4);
 }
 
 TEST_CASE("arrival candidates thinned away count as work: a mostly idle profile at a high peak stops at max_events, never hangs") {

@@ -70,6 +70,8 @@ struct ArrivalSpec {
   /// The arrival rate at time t (per second) and its upper bound over the run.
   double rate_at(Duration t) const;
   double max_rate() const;
+  /// The largest product of the burst multipliers on at one time (at least 1).
+  double max_burst_product() const;
   /// Expected Poisson arrivals in [from, to): the rate integrated minute by minute (profiles
   /// change on the hour; bursts start and end on minutes in every seed). Not for traces.
   double expected_arrivals(Duration from, Duration to) const;
@@ -196,7 +198,11 @@ struct WorkloadSpec {
 /// The limits no workload may exceed (a horizon of a year and a little, 10^11 events).
 struct WorkloadLimits {
   Duration max_horizon = Duration::days(400);
-  /// The peak arrival rate (rate x the largest profile multiplier x every burst multiplier),
+  /// Bursts in one workload: each arrival's rate looks at every one, and the peak at every
+  /// pair (docs/limits.md).
+  std::size_t max_bursts = 1000;
+  /// The peak arrival rate (rate x the largest profile multiplier x the largest product of
+  /// bursts on at one time),
   /// requests per second: four times CloudFront's default 250,000 requests/s per distribution,
   /// the largest single entry point archsim models (docs/limits.md).
   double max_peak_rate = 1e6;
