@@ -356,10 +356,14 @@ void read_folder_books(const model::ScenarioSpec& scenario, const std::string& d
     // A global table's replicated writes are priced in its replicas' Regions.
     for (const auto& table : alt.topology.dynamodb_tables) regions.insert(table.replicas.begin(), table.replicas.end());
   }
+  std::vector<std::string> absent;
   for (const auto& region : regions) {
     const auto file = std::filesystem::path(dir) / (region + ".yaml");
     std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) continue;
+    if (!std::filesystem::exists(file, ec)) {
+      absent.push_back(region);
+      continue;
+    }
     auto book = read_price_book(file.string(), diagnostics);
     if (!book) continue;
     if (book->region != region) {
@@ -368,6 +372,16 @@ void read_folder_books(const model::ScenarioSpec& scenario, const std::string& d
     }
     book->fallback = &builtin_global_price_book();
     ctx.folder_books.emplace(region, std::move(*book));
+  }
+  // A folder with none of the Regions' books would bill them all from the shipped ones in
+  // silence (a misnamed `useast1.yaml`, an empty folder); one with some says which it lacks.
+  if (absent.empty()) return;
+  const std::string which = fmt::format("{}", fmt::join(absent, ", "));
+  if (absent.size() == regions.size()) {
+    diagnostics.error(model::SourceLoc{dir, 0, 0}, "--price-book",
+                      fmt::format("holds no book of {}: expected <region>.yaml files (archsim prices import -o DIR writes them)", which));
+  } else {
+    diagnostics.warning(model::SourceLoc{dir, 0, 0}, "--price-book", fmt::format("holds no book of {}; billed from archsim's shipped books", which));
   }
 }
 

@@ -121,6 +121,15 @@ TEST_CASE("price: a Region without a book is a located error naming the books th
                    "write one from AWS's Price List with `archsim prices import FILE... -o DIR`") != std::string::npos);
 }
 
+TEST_CASE("price --price-book: a folder with no book of the scenario's Region is an error, not the shipped book in silence") {
+  const auto dir = reference_scenario("foldered", "{free_tier: none}");
+  std::filesystem::create_directories(dir / "books");
+  std::ofstream(dir / "books" / "useast1.yaml") << "misnamed\n";
+  const auto r = cli({"price", (dir / "foldered.yaml").string(), "--price-book", (dir / "books").string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("books: --price-book: error: holds no book of us-east-1: expected <region>.yaml files") != std::string::npos);
+}
+
 TEST_CASE("price refuses a workload run could not simulate, as run and validate do (one story)") {
   const auto dir = reference_scenario("half", "{free_tier: none}\nworkload:\n  horizon: 1h\n  arrivals: {rate: 2/s}\n  routes:\n    main: {share: 0.5}");
   for (const char* verb : {"price", "validate", "run"}) {
