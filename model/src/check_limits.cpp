@@ -49,6 +49,12 @@ class LimitChecker {
       range(s.path + ".max_count", s.max_count, 0, tasks, per_service);
       if (s.max_count < s.min_count) {
         error(s.path + ".max_count", fmt::format("expected max_count ({}) at least min_count ({})", s.max_count, s.min_count));
+      } else if (s.desired_count > s.max_count || s.desired_count < s.min_count) {
+        // Application Auto Scaling keeps the count within the range: a desired count outside
+        // it never runs (it ran as written, 10 tasks of a service scaled to at most 2).
+        error(s.path + ".desired_count", fmt::format("expected desired_count ({}) within min_count ({}) and max_count ({}): Application Auto "
+                                                     "Scaling keeps the task count in that range",
+                                                     s.desired_count, s.min_count, s.max_count));
       }
       range(s.path + ".vcpu", s.vcpu, f_.fargate_min_vcpu(), f_.fargate_max_vcpu(), "a Fargate task vCPU");
       range(s.path + ".memory", s.memory, f_.fargate_min_memory(), f_.fargate_max_memory(), "a Fargate task memory");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
@@ -1223,6 +1224,17 @@ TEST_CASE("import terraform: a table's replica blocks are its replicas, each by 
   for (std::size_t at = 0; (at = spam.err.find(": error: ", at)) != std::string::npos; ++at) ++shown;
   CHECK(shown == 200);
   CHECK(spam.err.find("archsim: 100 more not shown, 100 of them errors: only the first 200 are printed\n") != std::string::npos);
+}
+
+TEST_CASE("import terraform: a desired count outside the scaling range starts at the nearest bound, as Application Auto Scaling moves it") {
+  auto plan = nlohmann::json::parse(testing::read_file(kAdrPlan));
+  resource(plan, "aws_ecs_service.api")["values"]["desired_count"] = 40;
+  const auto r = cli({"import", "terraform", write("desired-above-plan.json", plan.dump(2))});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const auto max = resource(plan, "aws_appautoscaling_target.api")["values"]["max_capacity"].get<int>();
+  CHECK(r.out.find(fmt::format("desired_count: {}\n", max)) != std::string::npos);
+  CHECK(r.err.find(fmt::format("desired count 40 is outside its scaling range (2 to {}); Application Auto Scaling moves it to {}", max, max)) !=
+        std::string::npos);
 }
 
 TEST_CASE("import terraform: launch types and clusters written in shapes ECS does not take are errors at their place") {

@@ -170,6 +170,8 @@ TEST_CASE("load: hostile and absurd topology values are located errors that say 
       {"components: {app: {desired_count: -1}}", "app.desired_count: error: expected a task count (ECS quota 'Tasks per service') from 0 to 5000, found -1"},
       {"components: {app: {min_count: 0, max_count: 70000}}", "app.max_count: error: expected a task count (ECS quota 'Tasks per service') from 0 to 5000"},
       {"components: {app: {min_count: 3, max_count: 2}}", "app.max_count: error: expected max_count (2) at least min_count (3)"},
+      {"components: {app: {desired_count: 10, min_count: 1, max_count: 2}}", "app.desired_count: error: expected desired_count (10) within min_count (1) and max_count (2)"},
+      {"components: {app: {desired_count: 1, min_count: 2, max_count: 4}}", "app.desired_count: error: expected desired_count (1) within min_count (2) and max_count (4)"},
       {"components: {app: {vcpu: 1e9}}", "app.vcpu: error: expected a Fargate task vCPU from 0.25 to 16, found 1e+09"},
       {"components: {app: {vcpu: 0.1}}", "app.vcpu: error: expected a Fargate task vCPU from 0.25 to 16, found 0.1"},
       {"components: {app: {memory: 0MiB}}", "app.memory: error: expected a Fargate task memory from 512MiB to 120GiB, found 0B"},

@@ -1036,6 +1036,25 @@ void Importer::autoscaling_target(const Resource& r) {
     if (const Attr a = attr(r, key); a.known()) put(*service, key, plain_node(a.text(), a.loc));
   }
   b_.comment(path + ".min_count", "scaling range: " + r.comment());
+  // A desired count outside the range is where Application Auto Scaling moves it at once (the
+  // topology refuses one outside it): the service starts at the nearest bound.
+  YamlNode* desired = service->find("desired_count");
+  const YamlNode* low = service->find("min_count");
+  const YamlNode* high = service->find("max_count");
+  const auto number = [](const YamlNode* n) -> std::optional<long long> {
+    if (n == nullptr || !n->is_scalar() || n->scalar.empty() || n->scalar.size() > 9 ||
+        !std::all_of(n->scalar.begin(), n->scalar.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;
+    }
+    return std::stoll(n->scalar);
+  };
+  const auto d = number(desired), lo = number(low), hi = number(high);
+  if (!d || !lo || !hi || *lo > *hi || (*d >= *lo && *d <= *hi)) return;
+  const long long moved = std::clamp(*d, *lo, *hi);
+  b_.assume(path + ".desired_count", desired->loc,
+            fmt::format("{}: desired count {} is outside its scaling range ({} to {}); Application Auto Scaling moves it to {}", r.address, *d, *lo,
+                        *hi, moved));
+  desired->scalar = std::to_string(moved);
 }
 
 static YamlNode& autoscaling_list(YamlNode& service, std::string_view key, const SourceLoc& loc, bool map) {
