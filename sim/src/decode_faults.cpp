@@ -101,6 +101,10 @@ bool decode_start(MapReader& r, DecodeContext& ctx, Duration horizon, FaultSpec&
     Duration at;
     if (!model::decoding::decode_value(*n, at_path, ctx, at)) return true;
     if (at.ns < 0) ctx.error(*n, at_path, "expected a time from the start of the run");
+    // As a start drawn from a distribution that never falls within the run: it never fires.
+    if (horizon.ns > 0 && at.ns > horizon.ns) {
+      ctx.error(*n, at_path, fmt::format("at {} never starts within the horizon ({})", model::format_duration(at), model::format_duration(horizon)));
+    }
     f.when.at = at;
     return true;
   }

@@ -111,13 +111,14 @@ TEST_CASE("cli: run exits 1 when the chosen option fails a criterion, 0 when it 
 }
 
 TEST_CASE("criteria: a criterion judged on a fault after the horizon is 'not exercised', never a pass, in every output") {
-  // The crash is at 1 h; the run is 20 minutes. Without exercised_by the same figure would pass.
-  const std::string crash = "faults: {crash: {effect: task_crash, component: app, at: 1h, tasks: 1}}";
+  // The crash is at 15 minutes; the run, cut by --horizon, is 12. Without exercised_by the same
+  // figure would pass. (A fault after the file's own horizon is an error.)
+  const std::string crash = "faults: {crash: {effect: task_crash, component: app, at: 15m, tasks: 1}}";
   const std::string file = test::reference_scenario("archsim_criteria_test", "late_fault",
                                                     "  survives: {title: survives, metric: availability, min: 99%, exercised_by: [crash]}\n"
                                                     "  recovers: {title: recovers, metric: recovery.time_to_desired, max: 5m, exercised_by: [crash]}\n",
                                                     3, false, crash);
-  const auto json_run = test::cli({"run", file, "--format", "json"});
+  const auto json_run = test::cli({"run", file, "--horizon", "12m", "--format", "json"});
   CHECK(json_run.code == 0);  // nothing fails; nothing passes either
   const auto json = nlohmann::json::parse(json_run.out);
   for (const auto& c : json["criteria"]) {
@@ -127,10 +128,10 @@ TEST_CASE("criteria: a criterion judged on a fault after the horizon is 'not exe
   for (const auto& g : json["gates"]) {
     if (g["kind"] == "criterion") CHECK(g["verdict"] == "not exercised");
   }
-  const auto text = test::cli({"run", file});
+  const auto text = test::cli({"run", file, "--horizon", "12m"});
   CHECK(text.out.find("holds up") == std::string::npos);
   CHECK(text.out.find("undecided: survives (not exercised), recovers (not exercised)") != std::string::npos);
-  const auto junit = test::cli({"run", file, "--format", "junit"});
+  const auto junit = test::cli({"run", file, "--horizon", "12m", "--format", "junit"});
   CHECK(junit.out.find("<skipped message=\"not exercised: ") != std::string::npos);
 
   // The same criteria over a run that contains the crash are judged on it.
@@ -145,7 +146,7 @@ TEST_CASE("criteria: a criterion judged on a fault after the horizon is 'not exe
 TEST_CASE("criteria: exercised_by must name a fault or deployment of the workload, with its location") {
   const std::string file = test::reference_scenario("archsim_criteria_test", "bad_exercised_by",
                                                     "  survives: {title: survives, metric: availability, min: 99%, exercised_by: [crsh]}\n", 3, false,
-                                                    "faults: {crash: {effect: task_crash, component: app, at: 1h, tasks: 1}}");
+                                                    "faults: {crash: {effect: task_crash, component: app, at: 15m, tasks: 1}}");
   // validate reads what run reads: the same error, the same exit code, with nothing simulated.
   for (const char* verb : {"run", "validate"}) {
     CAPTURE(verb);

@@ -403,9 +403,9 @@ TEST_CASE("explore: a bad explore block is a located error, exit 2") {
   // An unknown base.
   refused("explore:\n  base: alb-privat-tasks\n  dimensions:\n    components.api.desired_count: [1]\n", "did you mean 'alb-private-tasks'?");
   // A space larger than the budget: its size and the flag that allows it.
-  refused(head + "    components.api.desired_count: {range: [1, 6]}\n  search: {method: exhaustive}\n",
+  refused(head + "    components.api.max_count: {range: [6, 11]}\n  search: {method: exhaustive}\n",
           "the space has 6 variants, more than the 5 an exhaustive search may evaluate; raise it with --max-variants 6", {"--max-variants", "5"});
-  refused(head + "    components.api.desired_count: {range: [1, 200]}\n  search: {population: 8, generations: 3}\n",
+  refused(head + "    components.api.max_count: {range: [6, 205]}\n  search: {population: 8, generations: 3}\n",
           "NSGA-II would evaluate up to 32 variants (population 8 x 3 generations + 1) of a space of 200, more than the 20 allowed; raise it with --max-variants 32",
           {"--max-variants", "20"});
   // A scenario without the block.

@@ -248,7 +248,12 @@ TEST_CASE("a fault after the horizon, or over before the warm-up ends, is not ex
       "faults:\n  late:\n    effect: task_crash\n    component: app\n    at: 3h\n    tasks: 1\n"
       "  early:\n    fis_scenario: az-power-interruption\n    zone: us-east-1b\n    at: 5m\n    duration: 10m\n"
       "  across:\n    fis_scenario: az-power-interruption\n    zone: us-east-1a\n    at: 20m\n    duration: 20m\n";
-  const auto r = run("horizon: 2h\nwarmup: 30m\nseed: 1\nreplications: 2\narrivals: {rate: 1/s}\n" + faults);
+  // A fault after the file's horizon is an error; one after a shorter `--horizon` is possible.
+  auto w = test::workload("horizon: 4h\nwarmup: 30m\nseed: 1\nreplications: 2\narrivals: {rate: 1/s}\n" + faults);
+  w.horizon = sim::Duration::hours(2);
+  const auto outcome = test::simulate_good("", w);
+  REQUIRE(!outcome.error);
+  const auto& r = *outcome.result;
   CHECK(r.exercised.at("late") == 0);
   CHECK(r.exercised.at("early") == 0);
   CHECK(r.exercised.at("across") == 2);

@@ -291,6 +291,16 @@ TEST_CASE("a peak arrival rate beyond the cap is a located error, whatever multi
   CHECK(workload_errors(many + "]}\n").find("1001 bursts, more than the 1000 a workload may have") != std::string::npos);
 }
 
+TEST_CASE("a fault or deployment at a fixed time after the horizon is an error, as a start drawn beyond it is") {
+  const auto fault = workload_errors("horizon: 2h\narrivals: {rate: 1/s}\nfaults:\n  late: {effect: task_crash, component: app, at: 3h}\n");
+  CHECK_MESSAGE(fault.find("workload.faults.late.at: error: at 3h never starts within the horizon (2h)") != std::string::npos, fault);
+  const auto deploy = workload_errors("horizon: 2h\narrivals: {rate: 1/s}\ndeployments:\n  late: {service: app, at: 2h1m}\n");
+  CHECK_MESSAGE(deploy.find("workload.deployments.late.at: error: at 2h1m never starts within the horizon (2h)") != std::string::npos, deploy);
+  // At the horizon itself, events still happen (a Spot replacement launches at 2 h of a 2 h run).
+  CHECK(workload_errors("horizon: 2h\narrivals: {rate: 1/s}\ndeployments:\n  edge: {service: app, at: 2h}\n").empty());
+  CHECK(workload_errors("horizon: 2h\narrivals: {rate: 1/s}\nfaults:\n  in: {effect: task_crash, component: app, at: 1h59m}\n").empty());
+}
+
 TEST_CASE("the peak rate takes the bursts on at one time: absolute and daily, overlapping or apart, dips as 1") {
   sim::ArrivalSpec a;
   a.rate_per_second = 10;
