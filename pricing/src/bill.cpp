@@ -517,15 +517,7 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
   PricingContext ctx;
   ctx.catalogue = &builtin_free_tier();
   const auto errors_before = diagnostics.error_count();
-  const auto check_date = [&](const std::string& value, std::string_view key, std::string_view example) {
-    if (!value.empty() && !parse_year_month(value)) {
-      const std::string path = "pricing." + std::string(key);
-      diagnostics.error(scenario.sources.locate(path), path,
-                        fmt::format("expected a date such as {}, found '{}'", example, value));
-    }
-  };
-  check_date(scenario.pricing.account_created, "account_created", "2025-03-01");
-  check_date(scenario.pricing.billing_month, "billing_month", "2026-12");
+  // account_created and billing_month were checked where the scenario was loaded.
   if (!scenario.pricing.price_book.empty()) {
     // The scenario's own book is a file it names: confined to its folder like a topology. The
     // books shipped with archsim are built in and never read from disk.

