@@ -617,6 +617,9 @@ TEST_CASE("a fault whose effect hits its component in no alternative is a locate
                     "not one in any alternative, so the fault never fires") != std::string::npos);
     CHECK(said.find("workload.faults.slow-db") == std::string::npos);
   }
+  // The text summary counts the review's findings, and says the inputs' own warnings are above.
+  const auto text = cli({"validate", (dir / "none.yaml").string()});
+  CHECK(text.out.find("; 2 warnings on the inputs, above") != std::string::npos);
   // validate says them in its report (JSON for a CI job), not on stderr.
   const auto json = cli({"validate", (dir / "none.yaml").string(), "--format", "json"});
   CHECK(json.code == 0);
