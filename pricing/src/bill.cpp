@@ -385,6 +385,32 @@ void read_folder_books(const model::ScenarioSpec& scenario, const std::string& d
   }
 }
 
+/// A claim's price key that no book and no Free Tier offer knows is a typo (`elb.alb_hr`): its
+/// verdict would be "partly" for a price that does not exist. A key only some Regions price (a
+/// gap of one book) is known, and the claim says that book lacks it.
+void check_claim_keys(const model::ScenarioSpec& scenario, const PricingContext& ctx, model::Diagnostics& diagnostics) {
+  if (scenario.pricing.claims.empty()) return;
+  std::set<std::string> known;
+  const auto add = [&](const PriceBook& book) {
+    for (const auto& [key, _] : book.prices) known.insert(key);
+  };
+  add(builtin_global_price_book());
+  for (const auto& region : builtin_regions()) add(*builtin_price_book(region));
+  if (ctx.scenario_book) add(*ctx.scenario_book);
+  for (const auto& [_, book] : ctx.folder_books) add(book);
+  for (const auto& offer : ctx.catalogue->offers) known.insert(offer.prices.begin(), offer.prices.end());
+  const std::vector<std::string> candidates(known.begin(), known.end());
+  for (const auto& claim : scenario.pricing.claims) {
+    for (std::size_t i = 0; i < claim.prices.size(); ++i) {
+      if (known.contains(claim.prices[i])) continue;
+      const std::string path = fmt::format("{}.prices[{}]", claim.path, i);
+      diagnostics.error(scenario.sources.locate(path), path,
+                        fmt::format("unknown price key '{}'{}: no price book or Free Tier offer has it", claim.prices[i],
+                                    model::did_you_mean(claim.prices[i], candidates)));
+    }
+  }
+}
+
 /// Every Region the scenario bills in has a book, or the run stops here, at the Region's key,
 /// saying where one comes from.
 void check_books(const model::ScenarioSpec& scenario, const PricingContext& ctx, model::Diagnostics& diagnostics) {
@@ -531,6 +557,7 @@ std::optional<PricingContext> prepare_pricing(const model::ScenarioSpec& scenari
     }
   }
   if (!price_book_dir.empty()) read_folder_books(scenario, price_book_dir, ctx, diagnostics);
+  check_claim_keys(scenario, ctx, diagnostics);
   if (diagnostics.error_count() == errors_before) check_books(scenario, ctx, diagnostics);
   if (diagnostics.error_count() == errors_before) check_purchase_books(scenario, ctx, diagnostics);
   if (diagnostics.error_count() > errors_before) return std::nullopt;

@@ -144,6 +144,17 @@ TEST_CASE("price --price-book: a price in another unit than archsim bills its ke
   CHECK(r.err.find("prices.elb.alb_hour.unit: error: unit 'fortnight'; archsim bills elb.alb_hour per 'hour'") != std::string::npos);
 }
 
+TEST_CASE("price: a claim naming a price key no book or offer has is a located error with a did-you-mean, not a 'partly'") {
+  const auto dir = reference_scenario("claimed", "{free_tier: none, claims: [{quote: q, prices: [elb.alb_hr], monthly_usd: 16.43}]}");
+  for (const char* verb : {"price", "validate"}) {
+    const auto r = cli({verb, (dir / "claimed.yaml").string()});
+    INFO(verb << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("claimed.yaml:4:") != std::string::npos);
+    CHECK(r.err.find("pricing.claims[0].prices[0]: error: unknown price key 'elb.alb_hr' (did you mean 'elb.alb_hour'?)") != std::string::npos);
+  }
+}
+
 TEST_CASE("price refuses a workload run could not simulate, as run and validate do (one story)") {
   const auto dir = reference_scenario("half", "{free_tier: none}\nworkload:\n  horizon: 1h\n  arrivals: {rate: 2/s}\n  routes:\n    main: {share: 0.5}");
   for (const char* verb : {"price", "validate", "run"}) {
