@@ -9,7 +9,7 @@ using model::YamlNode;
 using model::decoding::DecodeContext;
 using model::decoding::MapReader;
 
-void decode_deployments(const YamlNode& node, const std::string& path, DecodeContext& ctx, const KnownNames& known,
+void decode_deployments(const YamlNode& node, const std::string& path, DecodeContext& ctx, const KnownNames& known, Duration horizon,
                         std::vector<DeploymentEventSpec>& out) {
   model::decoding::for_each_named(node, path, ctx, [&](const std::string& id, const std::string& dpath, MapReader& r) {
     DeploymentEventSpec d;
@@ -23,6 +23,8 @@ void decode_deployments(const YamlNode& node, const std::string& path, DecodeCon
       ctx.error(r.node(), dpath, "a deployment needs exactly one of `at` (a time from the start) or `schedule` (cron(...))");
     } else if (has_at && d.at->ns < 0) {
       ctx.error(*r.node().find("at"), r.child("at"), "expected a time from the start of the run");
+    } else if (has_at) {
+      check_starts_within(*r.node().find("at"), r.child("at"), ctx, *d.at, horizon);
     } else if (has_schedule) {
       std::string why;
       if (!model::parse_cron(d.schedule, d.timezone, why)) ctx.error(*r.node().find("schedule"), r.child("schedule"), why);

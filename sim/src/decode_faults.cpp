@@ -89,6 +89,13 @@ bool required_component(MapReader& r, std::string_view key, DecodeContext& ctx, 
   return false;
 }
 
+void check_starts_within(const YamlNode& at_node, const std::string& at_path, DecodeContext& ctx, Duration at, Duration horizon) {
+  // As a start drawn from a distribution that never falls within the run: it never happens.
+  if (horizon.ns > 0 && at.ns > horizon.ns) {
+    ctx.error(at_node, at_path, fmt::format("at {} never starts within the horizon ({})", model::format_duration(at), model::format_duration(horizon)));
+  }
+}
+
 namespace {
 
 /// `at`: a duration from the start of the run, or a distribution of them (drawn once per
@@ -101,10 +108,7 @@ bool decode_start(MapReader& r, DecodeContext& ctx, Duration horizon, FaultSpec&
     Duration at;
     if (!model::decoding::decode_value(*n, at_path, ctx, at)) return true;
     if (at.ns < 0) ctx.error(*n, at_path, "expected a time from the start of the run");
-    // As a start drawn from a distribution that never falls within the run: it never fires.
-    if (horizon.ns > 0 && at.ns > horizon.ns) {
-      ctx.error(*n, at_path, fmt::format("at {} never starts within the horizon ({})", model::format_duration(at), model::format_duration(horizon)));
-    }
+    check_starts_within(*n, at_path, ctx, at, horizon);
     f.when.at = at;
     return true;
   }

@@ -24,9 +24,15 @@ struct KnownNames {
 bool required_component(model::decoding::MapReader& r, std::string_view key, model::decoding::DecodeContext& ctx,
                         const KnownNames& known, std::string& out);
 
-/// `workload.deployments` (deployments.hpp), decoded in decode_deployments.cpp.
+/// A fixed start (`at`) after `horizon` never happens: a located error, for faults and
+/// deployments alike (at the horizon itself, events still happen).
+void check_starts_within(const model::YamlNode& at_node, const std::string& at_path, model::decoding::DecodeContext& ctx, Duration at,
+                         Duration horizon);
+
+/// `workload.deployments` (deployments.hpp), decoded in decode_deployments.cpp; an `at` after
+/// `horizon` is an error.
 void decode_deployments(const model::YamlNode& node, const std::string& path, model::decoding::DecodeContext& ctx,
-                        const KnownNames& known, std::vector<DeploymentEventSpec>& out);
+                        const KnownNames& known, Duration horizon, std::vector<DeploymentEventSpec>& out);
 
 /// `workload.faults` (faults.hpp). A start written as a distribution must not reach below 0
 /// and must have some of its draws within `horizon` (located errors); a share of draws beyond

@@ -333,16 +333,8 @@ std::optional<WorkloadSpec> decode_root(const YamlNode& root, DecodeContext& ctx
     detail::decode_faults(*faults, r.child("faults"), ctx, detail::KnownNames{ids.zones, ids.components}, w.horizon, w.faults);
   }
   if (const YamlNode* deployments = r.take("deployments")) {
-    detail::decode_deployments(*deployments, r.child("deployments"), ctx, detail::KnownNames{ids.zones, ids.components},
+    detail::decode_deployments(*deployments, r.child("deployments"), ctx, detail::KnownNames{ids.zones, ids.components}, w.horizon,
                                w.deployments);
-    // A deployment the run ends before never happens: as a fault's start, an error.
-    for (const auto& d : w.deployments) {
-      if (d.at && d.at->ns > w.horizon.ns) {
-        ctx.diagnostics.error(ctx.sources.locate(d.path + ".at"), d.path + ".at",
-                              fmt::format("at {} never starts within the horizon ({})", model::format_duration(*d.at),
-                                          model::format_duration(w.horizon)));
-      }
-    }
   }
   if (r.optional("lambda_account_concurrency", w.lambda_account_concurrency) && *w.lambda_account_concurrency < 1) {
     ctx.error(*root.find("lambda_account_concurrency"), "workload.lambda_account_concurrency", "expected at least 1 concurrent execution");

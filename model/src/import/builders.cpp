@@ -35,6 +35,11 @@ nlohmann::json to_json(const YamlNode& n) {
   return n.is_scalar() ? nlohmann::json(n.scalar) : nlohmann::json();
 }
 
+/// Digits only, at most nine: a count the import writes as it is.
+bool is_count(const std::string& s) {
+  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 /// The repository of an image reference outside the file, as Docker reads it: the digest
 /// (`@sha256:...`) and tag (`:1.25`, not a registry's port) cut off, and a Docker Hub short name
 /// (`nginx`) written in full (`docker.io/library/nginx`), which archsim reads as outside the file.
@@ -1042,10 +1047,7 @@ void Importer::autoscaling_target(const Resource& r) {
   const YamlNode* low = service->find("min_count");
   const YamlNode* high = service->find("max_count");
   const auto number = [](const YamlNode* n) -> std::optional<long long> {
-    if (n == nullptr || !n->is_scalar() || n->scalar.empty() || n->scalar.size() > 9 ||
-        !std::all_of(n->scalar.begin(), n->scalar.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return std::nullopt;
-    }
+    if (n == nullptr || !n->is_scalar() || !is_count(n->scalar)) return std::nullopt;
     return std::stoll(n->scalar);
   };
   const auto d = number(desired), lo = number(low), hi = number(high);
@@ -1418,10 +1420,6 @@ void Importer::aurora_cluster(const Resource& r) {
   for (const Resource* m : members) names.push_back(m->comment());
   b_.comment(path + ".instance_class", fmt::format("instances: {}", fmt::join(names, ", ")));
   b_.assume(path + ".multi_az", first.loc, r.mapping->assumption("multi_az"));
-}
-
-static bool is_count(const std::string& s) {
-  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 void Importer::lambda_concurrency(const Resource& r) {
